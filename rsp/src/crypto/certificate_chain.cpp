@@ -121,29 +121,60 @@ Status<ChainFailure> verify_link(const Certificate& cert, Role role, const Certi
   return Ok{};
 }
 
+namespace {
+
+// The issuer of `cert` among `candidates`: by authority key identifier when the certificate has
+// one; otherwise the candidate whose key verifies its signature.
+struct IssuerSearch {
+  const Certificate* issuer = nullptr;
+  bool had_key_id = false;
+};
+
+IssuerSearch find_issuer(const Certificate& cert, const std::vector<const Certificate*>& candidates) {
+  IssuerSearch found;
+  auto aki = cert.authority_key_id();
+  found.had_key_id = aki.has_value();
+  for (const Certificate* c : candidates) {
+    if (aki && c->subject_key_id() != aki) continue;
+    if (!found.issuer) found.issuer = c;
+    auto key = c->public_key();
+    if (key && cert.signed_by(*key)) return {c, found.had_key_id};  // prefer the one that really signed
+  }
+  if (!aki) found.issuer = nullptr;  // without a key identifier only a verifying signature identifies the issuer
+  return found;
+}
+
+}  // namespace
+
 Status<ChainFailure> verify_chain(const Certificate& leaf, Role leaf_role, const std::vector<Certificate>& intermediates,
                                   const TrustedCis& cis, time_t now) {
   // The chain shape is fixed by the role: an eUICC is issued by an EUM, everything else by a CI.
   const Certificate* below_ci = &leaf;
   Role below_ci_role = leaf_role;
   if (leaf_role == Role::euicc) {
-    const Certificate* eum = nullptr;
-    auto aki = leaf.authority_key_id();
-    for (const auto& c : intermediates)
-      if (aki && c.subject_key_id() == aki) eum = &c;
-    if (!eum && intermediates.size() == 1 && !aki) eum = &intermediates.front();
-    if (!eum) return failure(ChainError::issuer_not_found, Role::euicc, leaf, "the issuing EUM certificate is missing");
-    if (auto r = verify_link(leaf, Role::euicc, *eum, now); !r) return r;
-    below_ci = eum;
+    std::vector<const Certificate*> eums;
+    for (const auto& c : intermediates) eums.push_back(&c);
+    auto search = find_issuer(leaf, eums);
+    if (!search.issuer) {
+      if (!search.had_key_id && !eums.empty())
+        return failure(ChainError::bad_signature, Role::euicc, leaf, "signature does not verify with any EUM key");
+      return failure(ChainError::issuer_not_found, Role::euicc, leaf, "the issuing EUM certificate is missing");
+    }
+    if (auto r = verify_link(leaf, Role::euicc, *search.issuer, now); !r) return r;
+    below_ci = search.issuer;
     below_ci_role = Role::eum;
   }
-  auto aki = below_ci->authority_key_id();
-  const Certificate* ci = aki ? cis.find(*aki) : nullptr;
-  if (!ci)
-    return failure(ChainError::unknown_ci, below_ci_role, *below_ci,
-                   aki ? "no trusted CI with key identifier " + to_hex(*aki) : "no authority key identifier");
-  if (auto r = verify_ci(*ci, now); !r) return r;
-  return verify_link(*below_ci, below_ci_role, *ci, now);
+  std::vector<const Certificate*> ci_list;
+  for (const auto& c : cis.all()) ci_list.push_back(&c);
+  auto search = find_issuer(*below_ci, ci_list);
+  if (!search.issuer) {
+    if (search.had_key_id)
+      return failure(ChainError::unknown_ci, below_ci_role, *below_ci,
+                     "no trusted CI with key identifier " + to_hex(*below_ci->authority_key_id()));
+    return failure(ChainError::bad_signature, below_ci_role, *below_ci, "signature does not verify with any trusted CI key");
+  }
+  if (auto r = verify_ci(*search.issuer, now); !r) return r;
+  return verify_link(*below_ci, below_ci_role, *search.issuer, now);
 }
 
 }  // namespace rsp::crypto

@@ -1,0 +1,212 @@
+// RSP certificate chains: the SGP.26 sets of the kit, its deliberately broken certificates, and
+// freshly made PKIs on both curves; plus `rsp-pki check` over each.
+#include <catch2/catch.hpp>
+
+#include <sys/stat.h>
+
+#include "rsp/crypto/certificate_chain.hpp"
+#include "rsp/eid.hpp"
+#include "rsp/files.hpp"
+#include "rsp_pki.hpp"
+#include "support/kit.hpp"
+
+using namespace rsp;
+using namespace rsp::crypto;
+namespace fs = std::filesystem;
+
+namespace {
+
+Certificate load(const fs::path& p) { return Certificate::parse(test::read_file(p)).value(); }
+
+fs::path sgp26() { return test::require_kit() / "certs/sgp26-v3/sgp26"; }
+fs::path invalid(const std::string& name) { return test::require_kit() / "certs/sgp26-v3/InvalidTestCases" / name; }
+
+TrustedCis sgp26_cis() {
+  TrustedCis cis;
+  cis.add(load(sgp26() / "CertificateIssuer/CERT_CI_ECDSA_NIST.der"));
+  cis.add(load(sgp26() / "CertificateIssuer/CERT_CI_ECDSA_BRP.der"));
+  return cis;
+}
+
+ChainError euicc_error(const Certificate& euicc, const Certificate& eum) {
+  auto r = verify_chain(euicc, Role::euicc, {eum}, sgp26_cis(), time(nullptr));
+  REQUIRE_FALSE(r);
+  INFO(r.error().message);
+  return r.error().error;
+}
+
+// The verdicts of `rsp-pki check` that failed.
+std::vector<pki::Verdict> failures(const fs::path& dir) {
+  std::vector<pki::Verdict> out;
+  for (auto& v : pki::check(dir, time(nullptr)))
+    if (!v.ok()) out.push_back(v);
+  return out;
+}
+
+void copy_tree(const fs::path& from, const fs::path& to) {
+  fs::create_directories(to);
+  fs::copy(from, to, fs::copy_options::recursive | fs::copy_options::overwrite_existing);
+}
+
+}  // namespace
+
+TEST_CASE("SGP.26: CI -> EUM -> eUICC validates on both curves, EID prefix rule included") {
+  auto cis = sgp26_cis();
+  for (const char* c : {"NIST", "BRP"}) {
+    INFO(c);
+    auto eum = load(sgp26() / ("EUM/CERT_EUM_ECDSA_" + std::string(c) + ".der"));
+    auto euicc = load(sgp26() / ("eUICC/CERT_EUICC_ECDSA_" + std::string(c) + ".der"));
+    CHECK(eum.permitted_eid_range()->eid_prefix == "89049032");
+    auto r = verify_chain(euicc, Role::euicc, {eum}, cis, time(nullptr));
+    INFO((r ? "" : r.error().message));
+    CHECK(r);
+    CHECK(verify_chain(load(sgp26() / ("DPauth/CERT_S_SM_DPauth_ECDSA_" + std::string(c) + ".der")), Role::dp_auth, {}, cis,
+                       time(nullptr)));
+    CHECK(verify_chain(load(sgp26() / ("DPpb/CERT_S_SM_DPpb_ECDSA_" + std::string(c) + ".der")), Role::dp_pb, {}, cis,
+                       time(nullptr)));
+  }
+}
+
+TEST_CASE("SGP.26 invalid test cases each fail for their own reason") {
+  auto eum = load(sgp26() / "EUM/CERT_EUM_ECDSA_NIST.der");
+  CHECK(euicc_error(load(invalid("CERT_EUICC_ECDSA_NIST_EXPIRED.der")), eum) == ChainError::expired);
+  CHECK(euicc_error(load(invalid("CERT_EUICC_ECDSA_NIST_INVALID.der")), eum) == ChainError::bad_signature);
+  CHECK(euicc_error(load(invalid("CERT_EUICC_ECDSA_NIST_INVALID_EID.der")), eum) == ChainError::eid_outside_range);
+  CHECK(euicc_error(load(invalid("CERT_EUICC_ECDSA_NIST_UNMATCHED_EID.der")), eum) == ChainError::eid_invalid);
+  auto good_euicc = load(sgp26() / "eUICC/CERT_EUICC_ECDSA_NIST.der");
+  auto unknown = verify_chain(good_euicc, Role::euicc, {load(invalid("CERT_EUM_ECDSA_NIST_UNKNOWN_CI.der"))}, sgp26_cis(),
+                              time(nullptr));
+  REQUIRE_FALSE(unknown);
+  // The good eUICC's signature does not verify with that EUM's key, before the CI is even looked at.
+  CHECK((unknown.error().error == ChainError::bad_signature || unknown.error().error == ChainError::unknown_ci));
+  auto eum_unknown = verify_chain(load(invalid("CERT_EUM_ECDSA_NIST_UNKNOWN_CI.der")), Role::eum, {}, sgp26_cis(), time(nullptr));
+  REQUIRE_FALSE(eum_unknown);
+  CHECK(eum_unknown.error().error == ChainError::unknown_ci);
+  auto eum_expired = verify_chain(load(invalid("CERT_EUM_ECDSA_NIST_EXPIRED.der")), Role::eum, {}, sgp26_cis(), time(nullptr));
+  REQUIRE_FALSE(eum_expired);
+  CHECK(eum_expired.error().error == ChainError::expired);
+  CHECK(eum_expired.error().certificate_role == Role::eum);
+  auto eum_invalid = verify_chain(load(invalid("CERT_EUM_ECDSA_NIST_INVALID.der")), Role::eum, {}, sgp26_cis(), time(nullptr));
+  REQUIRE_FALSE(eum_invalid);
+  CHECK(eum_invalid.error().error == ChainError::bad_signature);
+}
+
+TEST_CASE("rsp-pki check: the published SGP.26 sets pass except their expired DP TLS certificates") {
+  auto kit = test::require_kit();
+  test::TempDir pysim;
+  for (const char* d : {"CertificateIssuer", "DPauth", "DPpb", "DPtls"}) copy_tree(kit / "certs" / d, pysim.path() / d);
+  for (const fs::path& dir : {pysim.path(), sgp26(), kit / "certs/production-ci"}) {
+    INFO(dir.string());
+    auto verdicts = pki::check(dir, time(nullptr));
+    CHECK(verdicts.size() >= 2);
+    for (const auto& v : verdicts) {
+      if (v.ok()) continue;
+      INFO(pki::format(v, dir));
+      CHECK(v.role == Role::dp_tls);
+      CHECK(v.failure->error == ChainError::expired);
+    }
+  }
+}
+
+TEST_CASE("rsp-pki check: each broken certificate beside the valid set fails with its own message") {
+  const std::pair<const char*, ChainError> cases[] = {
+      {"CERT_EUICC_ECDSA_NIST_EXPIRED.der", ChainError::expired},
+      {"CERT_EUICC_ECDSA_NIST_INVALID.der", ChainError::bad_signature},
+      {"CERT_EUICC_ECDSA_NIST_INVALID_EID.der", ChainError::eid_outside_range},
+      {"CERT_EUICC_ECDSA_NIST_UNMATCHED_EID.der", ChainError::eid_invalid},
+      {"CERT_EUM_ECDSA_NIST_EXPIRED.der", ChainError::expired},
+      {"CERT_EUM_ECDSA_NIST_UNKNOWN_CI.der", ChainError::unknown_ci},
+      {"CERT_EUM_ECDSA_NIST_INVALID.der", ChainError::bad_signature},
+  };
+  for (auto [name, error] : cases) {
+    INFO(name);
+    test::TempDir dir;
+    for (const char* d : {"CertificateIssuer", "EUM", "eUICC", "DPauth", "DPpb"}) copy_tree(sgp26() / d, dir.path() / d);
+    fs::copy_file(invalid(name), dir.path() / name);
+    auto failed = failures(dir.path());
+    REQUIRE(failed.size() >= 1);
+    bool found = false;
+    for (const auto& v : failed) {
+      INFO(pki::format(v, dir.path()));
+      if (v.file.filename() == name) {
+        found = true;
+        CHECK(v.failure->error == error);
+      } else {
+        CHECK(false);  // nothing else in the valid set may fail
+      }
+    }
+    CHECK(found);
+  }
+}
+
+TEST_CASE("rsp-pki make: a fresh PKI on each curve validates, with keys 0600 and a README") {
+  for (Curve curve : {Curve::nist_p256, Curve::brainpool_p256r1}) {
+    INFO(short_name(curve));
+    test::TempDir dir;
+    pki::MakeOptions options;
+    options.curve = curve;
+    options.dp_host = "smdp.example.org";
+    REQUIRE(pki::make(dir.path(), options));
+    CHECK(fs::exists(dir.path() / "README.md"));
+    auto verdicts = pki::check(dir.path(), time(nullptr));
+    CHECK(verdicts.size() == pki::layout_roles().size());
+    for (const auto& v : verdicts) {
+      INFO(pki::format(v, dir.path()));
+      CHECK(v.ok());
+    }
+    for (Role role : pki::layout_roles()) {
+      struct stat st {};
+      REQUIRE(::stat(pki::key_path(dir.path(), curve, role).c_str(), &st) == 0);
+      CHECK((st.st_mode & 0777) == 0600);
+      auto cert = pki::load_certificate(dir.path(), curve, role).value();
+      CHECK(cert.public_key()->point() == pki::load_key(dir.path(), curve, role)->point());
+      CHECK(cert.public_key()->curve() == curve);
+    }
+    TrustedCis cis;
+    cis.add(pki::load_certificate(dir.path(), curve, Role::ci).value());
+    auto euicc = pki::load_certificate(dir.path(), curve, Role::euicc).value();
+    CHECK(euicc.subject_serial_number() == pki::default_eid());
+    CHECK(verify_chain(euicc, Role::euicc, {pki::load_certificate(dir.path(), curve, Role::eum).value()}, cis, time(nullptr)));
+    auto tls = pki::load_certificate(dir.path(), curve, Role::dp_tls).value();
+    CHECK(tls.dns_names() == std::vector<std::string>{"smdp.example.org"});
+    CHECK(verify_chain(tls, Role::dp_tls, {}, cis, time(nullptr)));
+    // A second make into the same place is refused rather than overwriting keys.
+    CHECK_FALSE(pki::make(dir.path(), options));
+  }
+}
+
+TEST_CASE("rsp-pki make: an eUICC from another EUM range is refused by the chain check") {
+  test::TempDir a, b;
+  pki::MakeOptions options;
+  REQUIRE(pki::make(a.path(), options));
+  options.eid = eid::complete("890490330000000000000000000007").value();
+  REQUIRE(pki::make(b.path(), options));
+  // b's eUICC signed by b's EUM, but b's EUM is checked against a's CI: unknown CI.
+  TrustedCis cis;
+  cis.add(pki::load_certificate(a.path(), Curve::nist_p256, Role::ci).value());
+  auto r = verify_chain(pki::load_certificate(b.path(), Curve::nist_p256, Role::euicc).value(), Role::euicc,
+                        {pki::load_certificate(b.path(), Curve::nist_p256, Role::eum).value()}, cis, time(nullptr));
+  REQUIRE_FALSE(r);
+  CHECK(r.error().error == ChainError::unknown_ci);
+  CHECK_FALSE(pki::make(a.path() / "other", pki::MakeOptions{Curve::nist_p256, "89049032000000000000000000000000"}));
+}
+
+TEST_CASE("rsp-pki import-sgp26 lays the published set out like make, and it checks") {
+  test::TempDir dir;
+  auto report = pki::import_sgp26(sgp26(), dir.path());
+  REQUIRE(report);
+  for (Curve curve : {Curve::nist_p256, Curve::brainpool_p256r1}) {
+    for (Role role : {Role::ci, Role::eum, Role::euicc, Role::dp_auth, Role::dp_pb}) {
+      CHECK(fs::exists(pki::certificate_path(dir.path(), curve, role)));
+      CHECK(pki::load_key(dir.path(), curve, role));
+    }
+  }
+  CHECK(pki::load_certificate(dir.path(), Curve::nist_p256, Role::euicc)->subject_serial_number() ==
+        "89049032123451234512345678901235");
+  for (const auto& v : failures(dir.path())) {
+    INFO(pki::format(v, dir.path()));
+    CHECK(v.role == Role::dp_tls);
+    CHECK(v.failure->error == ChainError::expired);
+  }
+  CHECK_FALSE(pki::import_sgp26(dir.path() / "nothing-here", dir.path() / "x"));
+}

@@ -1,0 +1,85 @@
+#include "certificate_issuer.hpp"
+#include "rsp/eid.hpp"
+#include "rsp_pki.hpp"
+
+namespace rsp::pki {
+namespace {
+
+constexpr time_t kDay = 24 * 3600;
+constexpr time_t kYear = 365 * kDay;
+const std::string kEumOrganization = "Open RSP Test EUM";
+
+bool is_ip_address(const std::string& host) {
+  return !host.empty() && host.find_first_not_of("0123456789.") == std::string::npos;
+}
+
+CertificateRequest request(Role role, std::vector<std::pair<std::string, std::string>> subject, time_t not_before,
+                           time_t not_after) {
+  CertificateRequest r;
+  r.role = role;
+  r.subject = std::move(subject);
+  r.not_before = not_before;
+  r.not_after = not_after;
+  return r;
+}
+
+}  // namespace
+
+std::string default_eid() { return *eid::complete("890490320000000000000000000001"); }
+
+Status<> make(const std::filesystem::path& dir, const MakeOptions& options) {
+  std::string eid_text = options.eid.empty() ? default_eid() : options.eid;
+  if (!eid::valid(eid_text)) return fail("EID " + eid_text + " is not 32 digits with valid check digits");
+  if (options.dp_host.empty()) return fail("the DP host name is empty");
+  if (std::filesystem::exists(curve_dir(dir, options.curve)))
+    return fail(curve_dir(dir, options.curve).string() + " exists already; choose an empty directory");
+  time_t now = options.now ? options.now : time(nullptr);
+  time_t start = now - kDay;  // tolerate clocks a little behind
+
+  auto ci = request(Role::ci, {{"C", "ZZ"}, {"O", "Open RSP Test"}, {"CN", "Test CI"}}, start, now + 35 * kYear);
+  ci.registered_id = "2.999.1";
+  auto eum = request(Role::eum, {{"C", "ZZ"}, {"O", kEumOrganization}, {"CN", "Test EUM"}}, start, now + 30 * kYear);
+  eum.eid_range = crypto::EidRange{kEumOrganization, eid_text.substr(0, 8)};
+  eum.registered_id = "2.999.5";
+  auto euicc = request(Role::euicc,
+                           {{"C", "ZZ"}, {"O", kEumOrganization}, {"serialNumber", eid_text}, {"CN", "Test eUICC"}},
+                           start, 0);
+  auto dp_auth = request(Role::dp_auth, {{"O", "Open RSP Test SM-DP+"}, {"CN", "TEST SM-DP+"}}, start, now + 10 * kYear);
+  dp_auth.registered_id = "2.999.10";
+  CertificateRequest dp_pb = dp_auth;
+  dp_pb.role = Role::dp_pb;
+  auto dp_tls = request(Role::dp_tls, {{"O", "Open RSP Test SM-DP+"}, {"CN", options.dp_host}}, start, now + 2 * kYear);
+  dp_tls.registered_id = "2.999.10";
+  if (is_ip_address(options.dp_host)) {
+    dp_tls.ip_addresses.push_back(options.dp_host);
+  } else {
+    dp_tls.dns_names.push_back(options.dp_host);
+    if (options.dp_host == "localhost") dp_tls.ip_addresses.push_back("127.0.0.1");
+  }
+  auto eim = request(Role::eim, {{"O", "Open RSP Test eIM"}, {"CN", "Test eIM"}}, start, now + 10 * kYear);
+
+  auto ci_key = crypto::PrivateKey::generate(options.curve);
+  auto ci_cert = issue(ci, ci_key, nullptr, ci_key);
+  if (!ci_cert) return Unexpected{ci_cert.error()};
+  if (auto s = store(dir, options.curve, Role::ci, *ci_cert, &ci_key); !s) return s;
+
+  auto eum_key = crypto::PrivateKey::generate(options.curve);
+  auto eum_cert = issue(eum, eum_key, &*ci_cert, ci_key);
+  if (!eum_cert) return Unexpected{eum_cert.error()};
+  if (auto s = store(dir, options.curve, Role::eum, *eum_cert, &eum_key); !s) return s;
+
+  auto euicc_key = crypto::PrivateKey::generate(options.curve);
+  auto euicc_cert = issue(euicc, euicc_key, &*eum_cert, eum_key);
+  if (!euicc_cert) return Unexpected{euicc_cert.error()};
+  if (auto s = store(dir, options.curve, Role::euicc, *euicc_cert, &euicc_key); !s) return s;
+
+  for (const CertificateRequest* r : {&dp_auth, &dp_pb, &dp_tls, &eim}) {
+    auto key = crypto::PrivateKey::generate(options.curve);
+    auto cert = issue(*r, key, &*ci_cert, ci_key);
+    if (!cert) return Unexpected{cert.error()};
+    if (auto s = store(dir, options.curve, r->role, *cert, &key); !s) return s;
+  }
+  return write_readme(dir, "Made by `rsp-pki make` for EID " + eid_text + " and SM-DP+ host " + options.dp_host + ".");
+}
+
+}  // namespace rsp::pki

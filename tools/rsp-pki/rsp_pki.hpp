@@ -1,0 +1,42 @@
+#pragma once
+// The three jobs of `rsp-pki`: make a fresh test PKI, import a published SGP.26 set into the
+// same layout, and check every certificate under a directory.
+#include <ctime>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "pki_layout.hpp"
+#include "rsp/crypto/certificate_chain.hpp"
+
+namespace rsp::pki {
+
+struct MakeOptions {
+  Curve curve = Curve::nist_p256;
+  std::string eid;                   // empty: default_eid()
+  std::string dp_host = "localhost"; // DP TLS subject and SAN
+  time_t now = 0;                    // 0: the current time
+};
+
+// A valid test EID (check digits right) under the EUM prefix 89049032.
+std::string default_eid();
+Status<> make(const std::filesystem::path& dir, const MakeOptions& options);
+
+// Copies CERT_*/SK_* files of an SGP.26 set (CertificateIssuer/, EUM/, eUICC/, DPauth/, DPpb/,
+// DPtls/) into the layout; returns what it copied, one line per file, and what was absent.
+Expected<std::vector<std::string>> import_sgp26(const std::filesystem::path& source, const std::filesystem::path& dir);
+
+struct Verdict {
+  std::filesystem::path file;
+  std::string subject;
+  Role role = Role::unknown;
+  std::optional<crypto::ChainFailure> failure;  // empty = valid
+  bool ok() const { return !failure; }
+};
+// One verdict per distinct certificate found under `dir` (PEM or DER, recursively), checked
+// against the self-signed CIs found there at time `now`.
+std::vector<Verdict> check(const std::filesystem::path& dir, time_t now);
+std::string format(const Verdict& v, const std::filesystem::path& dir);
+
+}  // namespace rsp::pki
