@@ -37,7 +37,10 @@ std::vector<Session> sessions() {
 }
 
 // The 64-byte r||s inside a recorded '5F37 40' TLV.
-Bytes signature_value(const Bytes& tlv_bytes) { return Bytes(tlv::read(tlv_bytes).value().value.begin(), tlv::read(tlv_bytes).value().value.end()); }
+Bytes signature_value(const Bytes& tlv_bytes) {
+  auto t = tlv::read(tlv_bytes).value();
+  return Bytes(t.value.begin(), t.value.end());
+}
 
 time_t recording_time() { return 1795345996; }  // 2026-11-22, when the sessions were recorded
 
@@ -57,7 +60,8 @@ TEST_CASE("recorded sessions: every signature of the exchange verifies, and a ch
     auto esig2 = s.der("03-euiccSignature2");
     CHECK(verify(s.key_of("02-euiccCertificate"), concat({s.der("03-euiccSigned2"), ssig2}), signature_value(esig2)));
     // ProfileInstallationResult: euiccSignPIR over the BF27 data.
-    auto pir = tlv::read(s.der("04-profileInstallationResult")).value();
+    auto pir_bytes = s.der("04-profileInstallationResult");
+    auto pir = tlv::read(pir_bytes).value();
     auto data = tlv::find(pir.value, 0xBF27).value();
     auto sign_pir = tlv::find(pir.value, 0x5F37).value();
     CHECK(verify(s.key_of("02-euiccCertificate"), data.whole, sign_pir.value));

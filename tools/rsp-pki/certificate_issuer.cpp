@@ -34,6 +34,19 @@ Status<> add_name_constraints(X509* cert, const crypto::EidRange& range) {
   return Ok{};
 }
 
+// certificatePolicies with one policy OID and no qualifiers (the config-string form needs a
+// config database for this extension).
+Status<> add_policy(X509* cert, const std::string& oid, bool critical) {
+  crypto::PoliciesPtr policies(sk_POLICYINFO_new_null());
+  POLICYINFO* info = POLICYINFO_new();
+  ASN1_OBJECT_free(info->policyid);
+  info->policyid = OBJ_txt2obj(oid.c_str(), 1);
+  sk_POLICYINFO_push(policies.get(), info);
+  if (!info->policyid || !X509_add1_ext_i2d(cert, NID_certificate_policies, policies.get(), critical ? 1 : 0, X509V3_ADD_DEFAULT))
+    return fail("cannot add certificate policy " + oid + ": " + openssl_error());
+  return Ok{};
+}
+
 Status<> set_time(ASN1_TIME* field, time_t t) {
   if (t == 0) return ASN1_TIME_set_string_X509(field, "99991231235959Z") ? Status<>(Ok{}) : fail("bad time");
   return ASN1_TIME_set(field, t) ? Status<>(Ok{}) : fail("bad time");
@@ -63,7 +76,7 @@ Status<> add_role_extensions(X509* cert, X509V3_CTX* ctx, const CertificateReque
   }
   if (policy) {
     bool critical = r.role != Role::dp_tls && r.role != Role::ds_tls;
-    exts.push_back({NID_certificate_policies, (critical ? "critical," : "") + *policy});
+    if (auto s = add_policy(cert, *policy, critical); !s) return s;
   }
   std::string san;
   for (const auto& d : r.dns_names) san += (san.empty() ? "" : ",") + std::string("DNS:") + d;

@@ -149,8 +149,9 @@ IssuerSearch find_issuer(const Certificate& cert, const std::vector<const Certif
 Status<ChainFailure> verify_chain(const Certificate& leaf, Role leaf_role, const std::vector<Certificate>& intermediates,
                                   const TrustedCis& cis, time_t now) {
   // The chain shape is fixed by the role: an eUICC is issued by an EUM, everything else by a CI.
-  const Certificate* below_ci = &leaf;
-  Role below_ci_role = leaf_role;
+  // Links are checked from the CI down (SGP.22 v2.5 §5.6.2: the EUM certificate first, then the
+  // eUICC's), so an untrusted EUM is reported as such rather than through its eUICC.
+  const Certificate* eum = nullptr;
   if (leaf_role == Role::euicc) {
     std::vector<const Certificate*> eums;
     for (const auto& c : intermediates) eums.push_back(&c);
@@ -160,21 +161,23 @@ Status<ChainFailure> verify_chain(const Certificate& leaf, Role leaf_role, const
         return failure(ChainError::bad_signature, Role::euicc, leaf, "signature does not verify with any EUM key");
       return failure(ChainError::issuer_not_found, Role::euicc, leaf, "the issuing EUM certificate is missing");
     }
-    if (auto r = verify_link(leaf, Role::euicc, *search.issuer, now); !r) return r;
-    below_ci = search.issuer;
-    below_ci_role = Role::eum;
+    eum = search.issuer;
   }
+  const Certificate& below_ci = eum ? *eum : leaf;
+  Role below_ci_role = eum ? Role::eum : leaf_role;
   std::vector<const Certificate*> ci_list;
   for (const auto& c : cis.all()) ci_list.push_back(&c);
-  auto search = find_issuer(*below_ci, ci_list);
+  auto search = find_issuer(below_ci, ci_list);
   if (!search.issuer) {
     if (search.had_key_id)
-      return failure(ChainError::unknown_ci, below_ci_role, *below_ci,
-                     "no trusted CI with key identifier " + to_hex(*below_ci->authority_key_id()));
-    return failure(ChainError::bad_signature, below_ci_role, *below_ci, "signature does not verify with any trusted CI key");
+      return failure(ChainError::unknown_ci, below_ci_role, below_ci,
+                     "no trusted CI with key identifier " + to_hex(*below_ci.authority_key_id()));
+    return failure(ChainError::bad_signature, below_ci_role, below_ci, "signature does not verify with any trusted CI key");
   }
   if (auto r = verify_ci(*search.issuer, now); !r) return r;
-  return verify_link(*below_ci, below_ci_role, *search.issuer, now);
+  if (auto r = verify_link(below_ci, below_ci_role, *search.issuer, now); !r) return r;
+  if (eum) return verify_link(leaf, Role::euicc, *eum, now);
+  return Ok{};
 }
 
 }  // namespace rsp::crypto
