@@ -7,6 +7,7 @@
 #include "rsp/crypto/certificate_chain.hpp"
 #include "rsp/eid.hpp"
 #include "rsp/files.hpp"
+#include "certificate_issuer.hpp"
 #include "rsp_pki.hpp"
 #include "support/kit.hpp"
 
@@ -210,4 +211,73 @@ TEST_CASE("rsp-pki import-sgp26 lays the published set out like make, and it che
     CHECK(v.failure->error == ChainError::expired);
   }
   CHECK_FALSE(pki::import_sgp26(dir.path() / "nothing-here", dir.path() / "x"));
+}
+
+TEST_CASE("each kind of chain failure has its own error value") {
+  using pki::CertificateRequest;
+  time_t now = time(nullptr);
+  auto ci_key = PrivateKey::generate(Curve::nist_p256);
+  CertificateRequest ci_req;
+  ci_req.role = Role::ci;
+  ci_req.subject = {{"CN", "CI"}};
+  ci_req.not_before = now - 60;
+  ci_req.not_after = now + 3600;
+  auto ci = pki::issue(ci_req, ci_key, nullptr, ci_key).value();
+  TrustedCis cis;
+  cis.add(ci);
+  auto leaf = [&](Role role, auto&& adjust, Curve curve = Curve::nist_p256) {
+    CertificateRequest r;
+    r.role = role;
+    r.subject = {{"CN", "leaf"}};
+    r.not_before = now - 60;
+    r.not_after = now + 3600;
+    adjust(r);
+    return pki::issue(r, PrivateKey::generate(curve), &ci, ci_key).value();
+  };
+  auto error_of = [&](const Certificate& cert, Role role) {
+    auto r = verify_chain(cert, role, {}, cis, now);
+    REQUIRE_FALSE(r);
+    INFO(r.error().message);
+    return r.error().error;
+  };
+  auto nothing = [](CertificateRequest&) {};
+  CHECK(verify_chain(leaf(Role::dp_auth, nothing), Role::dp_auth, {}, cis, now));
+  CHECK(error_of(leaf(Role::dp_auth, nothing), Role::dp_pb) == ChainError::wrong_role);
+  CHECK(error_of(leaf(Role::dp_auth, [&](CertificateRequest& r) { r.not_before = now + 600; }), Role::dp_auth) ==
+        ChainError::not_yet_valid);
+  CHECK(error_of(leaf(Role::dp_auth, [&](CertificateRequest& r) { r.not_after = now - 10; }), Role::dp_auth) ==
+        ChainError::expired);
+  CHECK(error_of(leaf(Role::dp_auth, [](CertificateRequest& r) { r.key_usage = "critical,keyAgreement"; }), Role::dp_auth) ==
+        ChainError::bad_key_usage);
+  CHECK(error_of(leaf(Role::dp_auth, nothing, Curve::brainpool_p256r1), Role::dp_auth) == ChainError::curve_mismatch);
+  // An eUICC issued by a certificate that may not sign certificates.
+  auto not_a_ca_key = PrivateKey::generate(Curve::nist_p256);
+  CertificateRequest fake_eum;
+  fake_eum.role = Role::eum;
+  fake_eum.subject = {{"CN", "not a CA"}};
+  fake_eum.not_before = now - 60;
+  fake_eum.not_after = now + 3600;
+  fake_eum.key_usage = "critical,digitalSignature";
+  auto eum = pki::issue(fake_eum, not_a_ca_key, &ci, ci_key).value();
+  CertificateRequest euicc_req;
+  euicc_req.role = Role::euicc;
+  euicc_req.subject = {{"O", "x"}, {"serialNumber", pki::default_eid()}};
+  euicc_req.not_before = now - 60;
+  auto euicc = pki::issue(euicc_req, PrivateKey::generate(Curve::nist_p256), &eum, not_a_ca_key).value();
+  auto r = verify_chain(euicc, Role::euicc, {eum}, cis, now);
+  REQUIRE_FALSE(r);
+  INFO(r.error().message);
+  // The EUM link fails first (checked from the CI down): its key usage does not allow signing.
+  CHECK(r.error().error == ChainError::bad_key_usage);
+  CHECK(r.error().certificate_role == Role::eum);
+  // Another CI with the same name but another key: the signature check catches it.
+  auto other_key = PrivateKey::generate(Curve::nist_p256);
+  auto impostor = pki::issue(ci_req, other_key, nullptr, other_key).value();
+  TrustedCis wrong;
+  wrong.add(impostor);
+  auto signed_by_real = leaf(Role::dp_pb, nothing);
+  auto w = verify_chain(signed_by_real, Role::dp_pb, {}, wrong, now);
+  REQUIRE_FALSE(w);
+  CHECK(w.error().error == ChainError::unknown_ci);  // picked by key identifier: no CI has the real one
+  CHECK(chain_error_name(ChainError::eid_outside_range) == "EID outside the EUM's range");
 }

@@ -74,6 +74,9 @@ Status<> add_role_extensions(X509* cert, X509V3_CTX* ctx, const CertificateReque
     default:
       exts.push_back({NID_key_usage, "critical,digitalSignature"});
   }
+  if (r.key_usage)
+    for (auto& [nid, value] : exts)
+      if (nid == NID_key_usage) value = *r.key_usage;
   if (policy) {
     bool critical = r.role != Role::dp_tls && r.role != Role::ds_tls;
     if (auto s = add_policy(cert, *policy, critical); !s) return s;

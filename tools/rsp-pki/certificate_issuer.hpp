@@ -21,6 +21,7 @@ struct CertificateRequest {
   std::vector<std::string> dns_names;                        // TLS certificates
   std::vector<std::string> ip_addresses;
   std::optional<std::string> registered_id;                  // SAN registeredID (entity OID)
+  std::optional<std::string> key_usage;                      // overrides the role's, e.g. "critical,keyAgreement"
 };
 
 // Signs `request` for `subject_key`; `issuer` null means self-signed (a CI).
