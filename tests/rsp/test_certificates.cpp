@@ -7,8 +7,8 @@
 #include "rsp/crypto/certificate_chain.hpp"
 #include "rsp/eid.hpp"
 #include "rsp/files.hpp"
-#include "certificate_issuer.hpp"
-#include "rsp_pki.hpp"
+#include "rsp/pki/certificate_issuer.hpp"
+#include "rsp/pki/test_pki.hpp"
 #include "support/kit.hpp"
 
 using namespace rsp;

@@ -5,7 +5,7 @@
 #include <iostream>
 
 #include "rsp/eid.hpp"
-#include "rsp_pki.hpp"
+#include "rsp/pki/test_pki.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"rsp-pki: make, import and check RSP test PKIs"};

@@ -1,6 +1,6 @@
-#include "certificate_issuer.hpp"
+#include "rsp/pki/certificate_issuer.hpp"
 #include "rsp/eid.hpp"
-#include "rsp_pki.hpp"
+#include "rsp/pki/test_pki.hpp"
 
 namespace rsp::pki {
 namespace {

@@ -1,5 +1,5 @@
 #pragma once
-// The three jobs of `rsp-pki`: make a fresh test PKI, import a published SGP.26 set into the
+// Test PKIs, as `rsp-pki` and the components make them. The three jobs of `rsp-pki`: make a fresh test PKI, import a published SGP.26 set into the
 // same layout, and check every certificate under a directory.
 #include <ctime>
 #include <filesystem>
@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "pki_layout.hpp"
+#include "rsp/pki/pki_layout.hpp"
 #include "rsp/crypto/certificate_chain.hpp"
 
 namespace rsp::pki {

@@ -1,5 +1,5 @@
 #include "rsp/files.hpp"
-#include "rsp_pki.hpp"
+#include "rsp/pki/test_pki.hpp"
 
 namespace rsp::pki {
 namespace {

@@ -1,4 +1,4 @@
-#include "pki_layout.hpp"
+#include "rsp/pki/pki_layout.hpp"
 
 #include "rsp/files.hpp"
 

@@ -1,4 +1,4 @@
-#include "certificate_issuer.hpp"
+#include "rsp/pki/certificate_issuer.hpp"
 
 #include <openssl/rand.h>
 

@@ -2,7 +2,7 @@
 #include <map>
 
 #include "rsp/files.hpp"
-#include "rsp_pki.hpp"
+#include "rsp/pki/test_pki.hpp"
 
 namespace rsp::pki {
 namespace {
