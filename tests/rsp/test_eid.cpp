@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "rsp/eid.hpp"
+#include "support/kit.hpp"
 
 using namespace rsp;
 
@@ -23,4 +24,23 @@ TEST_CASE("EID converts to and from its 16-byte form") {
   CHECK(eid::from_bytes(*bytes).value() == "89049032123451234512345678901235");
   CHECK_FALSE(eid::from_bytes(Bytes(15, 0x11)));
   CHECK_FALSE(eid::from_bytes(Bytes(16, 0xAF)));
+}
+
+#include "rsp/iccid.hpp"
+
+TEST_CASE("ICCIDs convert between digits, swapped BCD (5A) and the SAIP header form") {
+  // The TS.48 test profile: header 89 49 44 99 99 99 99 90 04 9F, metadata 98 94 44 99 99 99 99 09 40 F9.
+  auto swapped = iccid::to_bytes("8949449999999990049");
+  REQUIRE(swapped);
+  CHECK(to_hex(*swapped) == "989444999999990940F9");
+  CHECK(iccid::from_bytes(*swapped).value() == "8949449999999990049");
+  auto plain = iccid::to_bytes("8949449999999990049", iccid::Nibbles::plain).value();
+  CHECK(to_hex(plain) == "8949449999999990049F");
+  CHECK(iccid::from_bytes(plain, iccid::Nibbles::plain).value() == "8949449999999990049");
+  CHECK(iccid::to_bytes("8949449999999990049F").value() == *swapped);  // ES2+ padded form
+  CHECK(to_hex(iccid::to_bytes("89000000000000000012").value()) == "98000000000000000021");
+  CHECK_FALSE(iccid::to_bytes("123"));
+  CHECK_FALSE(iccid::to_bytes("894944999999999004A"));
+  CHECK_FALSE(iccid::from_bytes(Bytes(9, 0x11)));
+  CHECK_FALSE(iccid::from_bytes(rsp::test::hex("98944499999999094AF9")));
 }

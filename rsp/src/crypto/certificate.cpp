@@ -171,6 +171,15 @@ std::optional<std::string> Certificate::registered_id() const {
   return std::nullopt;
 }
 
+std::optional<Bytes> Certificate::registered_id_der() const {
+  auto text = registered_id();
+  if (!text) return std::nullopt;
+  Asn1ObjectPtr obj(OBJ_txt2obj(text->c_str(), 1));
+  if (!obj) return std::nullopt;
+  const unsigned char* data = OBJ_get0_data(obj.get());
+  return Bytes(data, data + OBJ_length(obj.get()));
+}
+
 std::vector<std::string> Certificate::dns_names() const {
   std::vector<std::string> out;
   GeneralNamesPtr names(static_cast<GENERAL_NAMES*>(

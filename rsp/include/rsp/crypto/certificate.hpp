@@ -53,6 +53,7 @@ class Certificate {
   std::optional<std::string> subject_organization() const;
   std::optional<EidRange> permitted_eid_range() const;       // EUM name constraints
   std::optional<std::string> registered_id() const;          // SAN registeredID, e.g. the SM-DP+ OID
+  std::optional<Bytes> registered_id_der() const;            // the same OID's DER contents (no tag/length)
   std::vector<std::string> dns_names() const;
   uint32_t key_usage() const;  // X509v3 KU_* bits; UINT32_MAX when absent
   bool is_ca() const;          // basicConstraints cA

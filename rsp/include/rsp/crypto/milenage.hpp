@@ -1,5 +1,5 @@
 #pragma once
-// The MILENAGE algorithm set, 3GPP TS 35.206 (specification) with the OPc derivation of TS 35.206 §4.1:
+// The MILENAGE algorithm set, 3GPP TS 35.205/35.206 (algorithm: TS 35.206 §4.1, OPc included):
 // f1, f1*, f2, f3, f4, f5 and f5* around AES-128 (Rijndael) keyed with the subscriber key K.
 // The rotation constants r1..r5 and the xoring constants c1..c5 are operator-configurable; a SAIP
 // AlgoParameter carries them as rotationConstants (5 bytes) and xoringConstants (80 bytes).
