@@ -1,14 +1,10 @@
 // TCA eUICC Profile Package v3.3.1 §8: a profile package is a sequence of ProfileElement TLVs.
 #include "rsp/asn1/profile_package.hpp"
 
-#include <constr_CHOICE.h>
-
 #include <array>
-#include <cstring>
-#include <stdexcept>
 #include <string_view>
 
-#include "rsp/asn1/types.hpp"
+#include <ProfileElement.h>  // after codec.hpp (via profile_package.hpp), which brings asn1c's system includes
 
 namespace rsp::asn1 {
 namespace {
@@ -33,30 +29,9 @@ std::optional<unsigned> context_number(tlv::Tag tag) {
   return number;
 }
 
-// ProfileElement.h cannot be included from C++ (asn1c's A_SEQUENCE_OF with an inline element
-// struct, as in ProfileHeader.h and File.h, defines that struct twice), so the CHOICE is reached
-// through its descriptor only.
-const Type& profile_element_type() {
-  static const Type* type = find_type("ProfileElement");
-  if (!type) throw std::logic_error("ProfileElement missing from the PDU collection");
-  return *type;
-}
-
-// The index (1-based) of the alternative present in a decoded CHOICE; 0 if none.
-int choice_present(const Value& v) {
-  const auto* specs = static_cast<const asn_CHOICE_specifics_t*>(v.type().specifics);
-  const auto* base = static_cast<const uint8_t*>(v.get()) + specs->pres_offset;
-  switch (specs->pres_size) {
-    case sizeof(int): { int p; std::memcpy(&p, base, sizeof p); return p; }
-    case sizeof(short): { short p; std::memcpy(&p, base, sizeof p); return p; }
-    case sizeof(char): return static_cast<signed char>(*base);
-    default: return 0;
-  }
-}
-
 // The member of ProfileElement selected by a context tag number, if our subset has it.
 const asn_TYPE_member_t* subset_member(unsigned number) {
-  const Type& choice = profile_element_type();
+  const Type& choice = asn_DEF_ProfileElement;
   for (int i = 0; i < choice.elements_count; ++i) {
     const asn_TYPE_member_t& m = choice.elements[i];
     if (BER_TAG_CLASS(m.tag) == ASN_TAG_CLASS_CONTEXT && BER_TAG_VALUE(m.tag) == number) return &m;
@@ -99,15 +74,16 @@ Expected<std::vector<ProfileElementEntry>, DecodeError> parse_profile_package(By
     entry.raw.assign(element->whole.begin(), element->whole.end());
     entry.offset = offset;
     if (is_decoded_profile_element(element->tag)) {
-      auto value = decode(profile_element_type(), element->whole);
+      auto value = decode(asn_DEF_ProfileElement, element->whole);
       if (!value) {
         DecodeError e = value.error();
         e.type = "ProfileElement (" + profile_element_name(element->tag) + ")";
         e.offset = offset + e.offset.value_or(0);
         return Unexpected{e};
       }
-      if (choice_present(*value) == 0)
-        return Unexpected{DecodeError{"ProfileElement", offset, "element " + hex_tag(element->tag) + " decoded to no alternative"}};
+      if (value->as<ProfileElement_t>().present == ProfileElement_PR_NOTHING)
+        return Unexpected{DecodeError{"ProfileElement", offset,
+                                      "element " + hex_tag(element->tag) + " decoded to no alternative"}};
       entry.decoded = std::move(*value);
     }
     offset += element->whole.size();

@@ -172,7 +172,7 @@ TEST_CASE("100000 nested constructed tags are rejected without exhausting the st
   }
   SECTION("inside a SEQUENCE OF (EUICCInfo1 euiccCiPKIdListForVerification)") {
     auto with_list = [](ByteView list_contents) {
-      return tlv(0xBF20, {tlv(0x82, hex("020200")), tlv(0xA9, list_contents), tlv(0xAA, ByteView{})});
+      return wrap(0xBF20, {wrap(0x82, hex("020200")), wrap(0xA9, list_contents), wrap(0xAA, ByteView{})});
     };
     require_error("EUICCInfo1", with_list(nest_definite(0x30, kDeep, {})));
     require_error("EUICCInfo1", with_list(nest_indefinite(0xA9, kDeep, {}, true)));
@@ -181,7 +181,8 @@ TEST_CASE("100000 nested constructed tags are rejected without exhausting the st
   }
   SECTION("inside a constrained OCTET STRING (ServerSigned1 euiccChallenge, SIZE(16))") {
     Bytes deep = nest_definite(0x24, kDeep, hex("0401AA"));
-    Bytes input = tlv(0x30, {tlv(0x80, repeat(0x3F, 16)), tlv(0xA1, deep), text(0x83, "x"), tlv(0x84, repeat(0x22, 16))});
+    Bytes input = wrap(0x30, {wrap(0x80, repeat(0x3F, 16)), wrap(0xA1, deep), text(0x83, "x"),
+                              wrap(0x84, repeat(0x22, 16))});
     require_error("ServerSigned1", input);
   }
 }

@@ -106,8 +106,8 @@ TEST_CASE("garbage in a profile package is rejected with its offset", "[asn1][pr
     CHECK(*e.offset >= profile_telecom().size());
   }
   SECTION("a decoded element that breaks a constraint (ICCID of 9 bytes)") {
-    Bytes header = tlv(0xA0, {tlv(0x80, hex("02")), tlv(0x81, hex("01")), tlv(0x83, hex("980010325476981032")),
-                              tlv(0xA5, ByteView{}), tlv(0xA6, ByteView{})});
+    Bytes header = wrap(0xA0, {wrap(0x80, hex("02")), wrap(0x81, hex("01")), wrap(0x83, hex("980010325476981032")),
+                               wrap(0xA5, ByteView{}), wrap(0xA6, ByteView{})});
     auto e = require_stream_error(header);
     CHECK_THAT(e.reason, Catch::Contains("constraint"));
   }
@@ -117,11 +117,10 @@ TEST_CASE("garbage in a profile package is rejected with its offset", "[asn1][pr
       deep[2 * i] = 0xA0;
       deep[2 * i + 1] = 0x80;
     }
-    require_stream_error(concat({hex("A0"), hex("80"), deep}));         // indefinite: refused up front
-    Bytes wrapped = tlv(0xB0, deep);                                   // mf with nonsense inside
-    require_stream_error(wrapped);
+    require_stream_error(concat({hex("A080"), deep}));  // indefinite length: refused up front
+    require_stream_error(wrap(0xB0, deep));             // mf with nonsense inside
     // A passed-through element is opaque: its contents are not parsed, so depth does not matter.
-    auto parsed = asn1::parse_profile_package(tlv(0xB2, deep));
+    auto parsed = asn1::parse_profile_package(wrap(0xB2, deep));
     REQUIRE(parsed.has_value());
     CHECK_FALSE((*parsed)[0].decoded.has_value());
   }

@@ -187,11 +187,13 @@ int main(int argc, char** argv) {
   bool hex = false;
 
   auto* decode = app.add_subcommand("decode", "Print a BER/DER (or hex) file as TYPE");
-  decode->add_option("TYPE", type_name, "ASN.1 type name (see 'types'); ProfileElement reads a whole profile package")->required();
+  decode->add_option("TYPE", type_name, "ASN.1 type name (see 'types'); ProfileElement reads a whole profile package")
+      ->required();
   decode->add_option("FILE", path, "input file, '-' for stdin")->required();
 
   auto* encode = app.add_subcommand("encode", "Re-encode a BER/DER (or hex) file of TYPE as DER on stdout");
-  encode->add_option("TYPE", type_name, "ASN.1 type name (see 'types'); ProfileElement re-emits a whole profile package")->required();
+  encode->add_option("TYPE", type_name, "ASN.1 type name (see 'types'); ProfileElement re-emits a whole profile package")
+      ->required();
   encode->add_option("FILE", path, "input file, '-' for stdin")->required();
   encode->add_flag("--hex", hex, "print upper-case hex instead of binary");
 

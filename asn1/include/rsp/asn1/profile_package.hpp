@@ -35,7 +35,9 @@ std::string profile_element_name(tlv::Tag tag);
 Expected<std::vector<ProfileElementEntry>, DecodeError> parse_profile_package(ByteView stream);
 
 // Re-emits a profile package: decoded elements are DER-encoded from their structure (so changes
-// made to them are kept), the others are copied from `raw`.
+// made to them are kept), the others are copied from `raw`. asn1c drops unknown extension fields
+// of a decoded element when it re-encodes it (EXTENSIBILITY IMPLIED); all kit packages re-emit
+// byte-identically, but to forward a package untouched, concatenate the `raw` bytes instead.
 Expected<Bytes> serialize_profile_package(std::span<const ProfileElementEntry> elements);
 
 }  // namespace rsp::asn1
