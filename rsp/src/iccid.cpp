@@ -28,11 +28,16 @@ Expected<Bytes> to_bytes(std::string_view text, Nibbles order) {
 Expected<std::string> from_bytes(ByteView bytes, Nibbles order) {
   if (bytes.size() != 10) return fail("ICCID must be 10 bytes");
   std::string digits;
+  bool padded = false;
   for (uint8_t b : bytes) {
     uint8_t first = order == Nibbles::swapped ? b & 0x0F : b >> 4;
     uint8_t second = order == Nibbles::swapped ? b >> 4 : b & 0x0F;
     for (uint8_t d : {first, second}) {
-      if (d == 0xF) continue;
+      if (padded) return fail("ICCID has digits after its F padding");
+      if (d == 0xF) {
+        padded = true;  // padding may only end the number
+        continue;
+      }
       if (d > 9) return fail("ICCID byte is not BCD");
       digits.push_back(static_cast<char>('0' + d));
     }

@@ -43,4 +43,5 @@ TEST_CASE("ICCIDs convert between digits, swapped BCD (5A) and the SAIP header f
   CHECK_FALSE(iccid::to_bytes("894944999999999004A"));
   CHECK_FALSE(iccid::from_bytes(Bytes(9, 0x11)));
   CHECK_FALSE(iccid::from_bytes(rsp::test::hex("98944499999999094AF9")));
+  CHECK_FALSE(iccid::from_bytes(rsp::test::hex("9894F499999999094009")));  // padding inside the number
 }

@@ -1,0 +1,78 @@
+#pragma once
+// The card as a terminal sees it: an ATR, then command APDUs in and response APDUs out. This layer
+// owns the logical channels, which application is selected on each, STORE DATA block chaining and
+// GET RESPONSE; the ISD-R and the USIM (applications.hpp) only see complete commands.
+// ETSI TS 102 221 §10-§12, ISO/IEC 7816-4, GlobalPlatform Card Specification v2.3 §11.11.
+#include <array>
+#include <cstdint>
+
+#include "euicc/applications.hpp"
+#include "euicc/pending_response.hpp"
+#include "euicc/store_data.hpp"
+
+namespace euicc {
+
+// SGP.22 v2.5: the ISD-R's AID (FACTS.md §1).
+inline constexpr std::array<uint8_t, 16> kIsdrAid = {0xA0, 0x00, 0x00, 0x05, 0x59, 0x10, 0x10, 0xFF,
+                                                     0xFF, 0xFF, 0xFF, 0x89, 0x00, 0x00, 0x01, 0x00};
+
+// Traffic through transmit(), for benchmarks. ATR requests and power controls are not APDUs.
+struct CardStats {
+  uint64_t command_apdus = 0;
+  uint64_t bytes_in = 0;   // command APDU bytes
+  uint64_t bytes_out = 0;  // response APDU bytes, status words included
+  uint64_t power_ups = 0;  // cold and warm resets: each one starts a new card session
+};
+
+// Not thread-safe: one link (or one test) drives a card at a time.
+class Card {
+ public:
+  // The basic channel 0 and logical channels 1-19 (ETSI TS 102 221 §10.1.1, CLA '4X'/'CX' for 4-19).
+  static constexpr uint8_t kChannels = 20;
+
+  // The card keeps references: both applications must outlive it. It starts powered, as a card in
+  // a reader after its ATR.
+  Card(IsdrApplication& isdr, UsimApplication& usim);
+
+  // ETSI TS 102 221 §6.3 Answer To Reset: T=0 and T=1 offered, with its check byte TCK.
+  Bytes atr() const;
+
+  // One command APDU in, its response APDU (data, SW1 SW2) out. A card that is powered off is
+  // powered on first, as a reader does before the first command.
+  Bytes transmit(ByteView command_apdu);
+
+  void power_on();
+  // Every logical channel closes; a half-received STORE DATA command or response is dropped.
+  void power_off();
+  void reset();  // warm reset: power_off() then power_on()
+  bool powered() const { return powered_; }
+
+  const CardStats& stats() const { return stats_; }
+
+ private:
+  enum class Selected { kMasterFile, kIsdr, kUsim };
+  struct Channel {
+    bool open = false;
+    Selected selected = Selected::kMasterFile;
+    StoreDataChain store_data;  // blocks of the STORE DATA command being received
+    PendingResponse response;   // what GET RESPONSE delivers next
+  };
+
+  rsp::apdu::Response process(ByteView command_apdu);
+  rsp::apdu::Response manage_channel(const rsp::apdu::Command& command, uint8_t origin);
+  rsp::apdu::Response select(const rsp::apdu::Command& command, Channel& channel);
+  rsp::apdu::Response select_application(const rsp::apdu::Command& command, Channel& channel);
+  rsp::apdu::Response select_file(const rsp::apdu::Command& command, Channel& channel);
+  rsp::apdu::Response store_data(const rsp::apdu::Command& command, Channel& channel);
+  rsp::apdu::Response to_usim(const rsp::apdu::Command& command, Channel& channel);
+  void switch_to(Channel& channel, Selected target);
+  void close(Channel& channel);
+
+  IsdrApplication& isdr_;
+  UsimApplication& usim_;
+  std::array<Channel, kChannels> channels_;
+  bool powered_ = false;
+  CardStats stats_;
+};
+
+}  // namespace euicc

@@ -1,0 +1,242 @@
+#include "euicc/card.hpp"
+
+#include <algorithm>
+
+#include "atr.hpp"
+#include "class_byte.hpp"
+
+namespace euicc {
+
+using rsp::apdu::Command;
+using rsp::apdu::Response;
+namespace sw = rsp::apdu::sw;
+
+namespace {
+
+namespace ins {
+constexpr uint8_t kManageChannel = 0x70;
+constexpr uint8_t kSelect = 0xA4;
+constexpr uint8_t kGetResponse = 0xC0;
+constexpr uint8_t kStoreData = 0xE2;
+constexpr uint8_t kReadBinary = 0xB0;
+constexpr uint8_t kReadRecord = 0xB2;
+constexpr uint8_t kUpdateBinary = 0xD6;
+constexpr uint8_t kUpdateRecord = 0xDC;
+}  // namespace ins
+
+Response status(uint16_t word) { return Response{{}, word}; }
+
+// ETSI TS 102 221 §11.1.1.3: FCP of the MF, enough for a terminal that selects 3F00 first.
+const rsp::Bytes kMasterFileFcp = {
+    0x62, 0x18,                                      // FCP template
+    0x82, 0x02, 0x78, 0x21,                          // file descriptor: DF, shareable
+    0x83, 0x02, 0x3F, 0x00,                          // file identifier
+    0x8A, 0x01, 0x05,                                // life cycle status: operational, activated
+    0x8B, 0x03, 0x2F, 0x06, 0x01,                    // security attributes: EF.ARR record 1
+    0xC6, 0x06, 0x90, 0x01, 0x00, 0x83, 0x01, 0x01,  // PIN status: PIN1 exists, not enabled
+};
+
+// A partial DF name selects the application whose AID it begins (ISO/IEC 7816-4 §7.1.1); at least
+// the 5-byte RID, so "A0" alone does not pick an application by accident.
+bool names(rsp::ByteView df_name, rsp::ByteView aid) {
+  return df_name.size() >= 5 && df_name.size() <= aid.size() &&
+         std::equal(df_name.begin(), df_name.end(), aid.begin());
+}
+
+bool selects_master_file(const Command& c) {
+  return c.p1 == 0x00 && (c.data.empty() || c.data == rsp::Bytes{0x3F, 0x00});
+}
+
+}  // namespace
+
+Card::Card(IsdrApplication& isdr, UsimApplication& usim) : isdr_(isdr), usim_(usim) { power_on(); }
+
+Bytes Card::atr() const { return uicc_atr(); }
+
+void Card::power_on() {
+  if (powered_) return;
+  channels_[0].open = true;
+  powered_ = true;
+  ++stats_.power_ups;
+}
+
+void Card::power_off() {
+  bool isdr_was_selected = false;
+  for (Channel& channel : channels_) {
+    isdr_was_selected |= channel.open && channel.selected == Selected::kIsdr;
+    channel = Channel{};
+  }
+  // The ISD-R hears it once: its multi-command sequences are abandoned whichever channel held them.
+  if (isdr_was_selected) isdr_.channel_closed();
+  powered_ = false;
+}
+
+void Card::reset() {
+  power_off();
+  power_on();
+}
+
+Bytes Card::transmit(ByteView command_apdu) {
+  if (!powered_) power_on();
+  ++stats_.command_apdus;
+  stats_.bytes_in += command_apdu.size();
+  Bytes out = process(command_apdu).encode();
+  stats_.bytes_out += out.size();
+  return out;
+}
+
+// Checks in the order ISO/IEC 7816-4 §5.6 implies: length, class, channel, instruction, P1-P2,
+// data, state.
+Response Card::process(ByteView command_apdu) {
+  auto parsed = Command::parse(command_apdu);
+  if (!parsed) return status(parsed.error());
+  const Command& c = *parsed;
+  auto cla = decode_class(c.cla);
+  if (!cla) return status(cla.error());
+  Channel& channel = channels_[cla->channel];
+  if (!channel.open) return status(sw::kLogicalChannelNotSupported);
+  // GET RESPONSE must follow the command whose data it fetches, on the same channel.
+  if (c.ins == ins::kGetResponse) return channel.response.get_response(c);
+  channel.response.clear();
+
+  if (c.ins == ins::kManageChannel)
+    return cla->proprietary ? status(sw::kClassNotSupported) : manage_channel(c, cla->channel);
+  if (c.ins == ins::kSelect) {
+    if (cla->proprietary) return status(sw::kClassNotSupported);
+    // Inside the USIM's ADF, selecting its files is the USIM's business.
+    if (channel.selected != Selected::kUsim || c.p1 == 0x04 || selects_master_file(c))
+      return select(c, channel);
+  }
+  switch (channel.selected) {
+    case Selected::kUsim:
+      return to_usim(c, channel);
+    case Selected::kIsdr:
+      // The ISD-R takes ES10 functions only, each carried in STORE DATA (FACTS.md §1).
+      if (c.ins != ins::kStoreData) return status(sw::kInsNotSupported);
+      return cla->proprietary ? store_data(c, channel) : status(sw::kClassNotSupported);
+    case Selected::kMasterFile:
+      break;
+  }
+  if (c.ins == ins::kStoreData)
+    return status(cla->proprietary ? sw::kConditionsNotSatisfied : sw::kClassNotSupported);
+  if (!cla->proprietary && (c.ins == ins::kReadBinary || c.ins == ins::kReadRecord ||
+                            c.ins == ins::kUpdateBinary || c.ins == ins::kUpdateRecord))
+    return status(sw_extra::kCommandNotAllowedNoCurrentEf);
+  return status(sw::kInsNotSupported);
+}
+
+// ETSI TS 102 221 §11.1.17 MANAGE CHANNEL
+Response Card::manage_channel(const Command& c, uint8_t origin) {
+  if (!c.data.empty()) return status(sw::kWrongLength);
+  if (c.p1 == 0x00) {
+    // Open: the card assigns the number (P2 '00'), the only way ETSI TS 102 221 allows.
+    if (c.p2 != 0x00) return status(sw::kIncorrectP1P2);
+    auto free = std::find_if(channels_.begin() + 1, channels_.end(), [](const Channel& ch) { return !ch.open; });
+    if (free == channels_.end()) return status(sw::kFunctionNotSupported);
+    free->open = true;
+    // Opened from the basic channel it starts at the MF; from another channel it inherits that
+    // channel's selection.
+    free->selected = origin == 0 ? Selected::kMasterFile : channels_[origin].selected;
+    auto number = static_cast<uint8_t>(free - channels_.begin());
+    return channels_[origin].response.deliver({number}, c);
+  }
+  if (c.p1 == 0x80) {
+    // Close the channel P2 names ('00', the basic channel, cannot be closed). Le is tolerated:
+    // some terminals send "00 70 80 ch 00".
+    if (c.p2 == 0x00 || c.p2 >= kChannels) return status(sw::kIncorrectP1P2);
+    Channel& target = channels_[c.p2];
+    if (!target.open) return status(sw::kLogicalChannelNotSupported);
+    close(target);
+    return Response{};
+  }
+  return status(sw::kIncorrectP1P2);
+}
+
+// ETSI TS 102 221 §11.1.1 SELECT
+Response Card::select(const Command& c, Channel& channel) {
+  switch (c.p1) {
+    case 0x04:
+      return select_application(c, channel);
+    case 0x00:
+      return select_file(c, channel);
+    case 0x01:  // child DF, EF under the current DF, parent DF, by path: the MF holds nothing
+    case 0x02:
+    case 0x03:
+    case 0x08:
+    case 0x09:
+      return status(sw::kFileNotFound);
+    default:
+      return status(sw::kIncorrectP1P2);
+  }
+}
+
+// P2 b4-b3: '00' FCI, '04' FCP, '0C' no data ('08', FMD, is not offered); b2-b1: '00' first or only
+// occurrence, '02' next occurrence; the upper nibble is zero.
+Response Card::select_application(const Command& c, Channel& channel) {
+  uint8_t answer = c.p2 & 0x0C;
+  uint8_t occurrence = c.p2 & 0x03;
+  if ((c.p2 & 0xF0) != 0 || answer == 0x08 || (occurrence != 0x00 && occurrence != 0x02))
+    return status(sw::kIncorrectP1P2);
+  if (c.data.empty() || c.data.size() > 16) return status(sw::kWrongLength);
+  // Each application is here once: there is never a next occurrence.
+  if (occurrence == 0x02) return status(sw::kFileNotFound);
+
+  Selected target;
+  if (names(c.data, kIsdrAid)) {
+    target = Selected::kIsdr;
+  } else if (auto usim_aid = usim_.aid(); usim_aid && names(c.data, *usim_aid)) {
+    target = Selected::kUsim;
+  } else {
+    return status(sw::kFileNotFound);  // the selection stays as it was
+  }
+  switch_to(channel, target);
+  // Asked even when P2 wants no data: selecting is the application's cue to start afresh on the
+  // channel (the USIM forgets its current EF).
+  Bytes response = target == Selected::kIsdr ? isdr_.select_response() : usim_.select_response();
+  if (answer == 0x0C) return Response{};
+  return channel.response.deliver(std::move(response), c);
+}
+
+// By file identifier: only the MF exists outside the applications.
+Response Card::select_file(const Command& c, Channel& channel) {
+  uint8_t answer = c.p2 & 0x0C;
+  if ((c.p2 & 0xF3) != 0 || answer == 0x08) return status(sw::kIncorrectP1P2);
+  if (!c.data.empty() && c.data.size() != 2) return status(sw::kWrongLength);
+  if (!selects_master_file(c)) return status(sw::kFileNotFound);
+  switch_to(channel, Selected::kMasterFile);
+  if (answer == 0x0C) return Response{};
+  return channel.response.deliver(kMasterFileFcp, c);
+}
+
+// GlobalPlatform Card Specification v2.3 §11.11 STORE DATA, to the ISD-R.
+Response Card::store_data(const Command& c, Channel& channel) {
+  if (c.data.empty()) {
+    channel.store_data.discard();  // a refused block ends the command, whatever the reason
+    return status(sw::kWrongLength);
+  }
+  auto step = channel.store_data.add(c.p1, c.p2, c.data);
+  if (!step) return status(step.error());
+  if (!*step) return Response{};  // an intermediate block: 9000, no data
+  auto result = isdr_.store_data(**step);
+  if (!result) return status(result.error());
+  return channel.response.deliver(std::move(*result), c);
+}
+
+Response Card::to_usim(const Command& c, Channel& channel) {
+  Response r = usim_.process(c);
+  if (r.sw != sw::kOk || r.data.empty()) return r;
+  return channel.response.deliver(std::move(r.data), c);
+}
+
+void Card::switch_to(Channel& channel, Selected target) {
+  if (channel.selected == Selected::kIsdr && target != Selected::kIsdr) isdr_.channel_closed();
+  channel.selected = target;
+  channel.store_data.discard();
+}
+
+void Card::close(Channel& channel) {
+  if (channel.selected == Selected::kIsdr) isdr_.channel_closed();
+  channel = Channel{};
+}
+
+}  // namespace euicc

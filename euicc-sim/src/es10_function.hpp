@@ -1,0 +1,57 @@
+#pragma once
+// The shape every ES10 function of the ISD-R has: the decoded command TLV in, the response TLV
+// out, or a status word when the command cannot be processed at all.
+#include <algorithm>
+
+#include "card_context.hpp"
+#include "rsp/apdu.hpp"
+#include "rsp/tlv.hpp"
+
+namespace euicc {
+
+using Es10Result = rsp::Expected<Bytes, uint16_t>;
+using rsp::tlv::Tlv;
+
+// Encodes a constructed or primitive TLV (shorthand for the response builders).
+inline Bytes tlv(rsp::tlv::Tag tag, ByteView value) { return rsp::tlv::encode(tag, value); }
+inline Bytes tlv(rsp::tlv::Tag tag, std::initializer_list<ByteView> parts) { return rsp::tlv::encode(tag, rsp::concat(parts)); }
+// A DER INTEGER value in the fewest two's-complement bytes.
+inline Bytes tlv_integer(rsp::tlv::Tag tag, long value) {
+  Bytes v;  // least significant first, reversed at the end
+  for (;;) {
+    uint8_t low = static_cast<uint8_t>(value & 0xFF);
+    v.push_back(low);
+    value >>= 8;
+    if ((value == 0 && !(low & 0x80)) || (value == -1 && (low & 0x80))) break;
+  }
+  std::reverse(v.begin(), v.end());
+  return rsp::tlv::encode(tag, v);
+}
+
+}  // namespace euicc
+
+namespace euicc {
+
+// DER BIT STRING contents for named bits (bit 0 = most significant bit of the first byte).
+inline Bytes bit_string(std::initializer_list<int> bits) {
+  int highest = -1;
+  for (int b : bits) highest = std::max(highest, b);
+  if (highest < 0) return {0x00};
+  Bytes v(1 + static_cast<size_t>(highest / 8 + 1), 0);
+  for (int b : bits) v[1 + static_cast<size_t>(b / 8)] |= static_cast<uint8_t>(0x80 >> (b % 8));
+  v[0] = static_cast<uint8_t>(7 - highest % 8);  // unused bits in the last byte
+  return v;
+}
+
+// An unsigned value in the fewest big-endian bytes (at least one).
+inline Bytes unsigned_bytes(uint64_t value) {
+  Bytes v;
+  do {
+    v.push_back(static_cast<uint8_t>(value & 0xFF));
+    value >>= 8;
+  } while (value);
+  std::reverse(v.begin(), v.end());
+  return v;
+}
+
+}  // namespace euicc

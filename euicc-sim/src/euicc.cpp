@@ -1,0 +1,179 @@
+#include "euicc/euicc.hpp"
+
+#include <algorithm>
+
+#include "card_context.hpp"
+#include "isdr.hpp"
+#include "rsp/crypto/ecdsa.hpp"
+#include "rsp/eid.hpp"
+#include "rsp/files.hpp"
+#include "rsp/pki/test_pki.hpp"
+#include "usim.hpp"
+
+namespace euicc {
+namespace {
+
+namespace fs = std::filesystem;
+using rsp::crypto::Certificate;
+using rsp::crypto::Curve;
+using rsp::crypto::Role;
+
+// First start: the card's credentials come from a given PKI directory, or a fresh test PKI on
+// both curves (as SGP.26 test eUICCs carry NIST and brainpool chains).
+rsp::Status<> create_credentials(const CardStore& store, const Options& options) {
+  auto target = store.pki_dir();
+  if (options.pki_dir) {
+    auto curves = rsp::pki::curves_present(*options.pki_dir);
+    if (curves.empty()) return rsp::fail(options.pki_dir->string() + " holds no nist/ or brainpool/ PKI folder");
+    for (Curve curve : curves) {
+      for (Role role : {Role::ci, Role::eum, Role::euicc}) {
+        auto cert = rsp::pki::load_certificate(*options.pki_dir, curve, role);
+        if (!cert) return rsp::Unexpected{cert.error()};
+        const rsp::crypto::PrivateKey* key = nullptr;
+        std::optional<rsp::crypto::PrivateKey> euicc_key;
+        if (role == Role::euicc) {
+          auto k = rsp::pki::load_key(*options.pki_dir, curve, role);
+          if (!k) return rsp::fail("the eUICC key is missing from " + options.pki_dir->string() + ": " + k.error().message);
+          euicc_key.emplace(std::move(*k));
+          key = &*euicc_key;
+        }
+        if (auto s = rsp::pki::store(target, curve, role, *cert, key); !s) return s;
+      }
+    }
+    return rsp::Ok{};
+  }
+  for (Curve curve : {Curve::nist_p256, Curve::brainpool_p256r1}) {
+    rsp::pki::MakeOptions make;
+    make.curve = curve;
+    make.eid = options.eid.value_or(rsp::pki::default_eid());
+    if (auto s = rsp::pki::make(target, make); !s) return s;
+  }
+  return rsp::Ok{};
+}
+
+rsp::Status<> load_credentials(CardContext& card) {
+  auto dir = card.store.pki_dir();
+  for (Curve curve : rsp::pki::curves_present(dir)) {
+    auto ci = rsp::pki::load_certificate(dir, curve, Role::ci);
+    auto eum = rsp::pki::load_certificate(dir, curve, Role::eum);
+    auto euicc = rsp::pki::load_certificate(dir, curve, Role::euicc);
+    auto key = rsp::pki::load_key(dir, curve, Role::euicc);
+    if (!ci || !eum || !euicc || !key) return rsp::fail("the card's credentials in " + dir.string() + " are incomplete");
+    auto ski = ci->subject_key_id();
+    if (!ski) return rsp::fail("the CI certificate in " + dir.string() + " has no subject key identifier");
+    auto eid = euicc->subject_serial_number().value_or("");
+    if (card.eid.empty()) card.eid = eid;
+    if (eid != card.eid) return rsp::fail("the eUICC certificates name different EIDs");
+    card.trusted_cis.push_back(*ci);
+    card.credentials.push_back({curve, std::move(*key), std::move(*euicc), std::move(*eum), std::move(*ci), *ski});
+  }
+  // Further CIs the card trusts for verifying SM-DP+ certificates (e.g. a production root).
+  std::error_code ec;
+  if (fs::is_directory(card.store.dir() / "trusted-cis", ec))
+    for (const auto& entry : fs::directory_iterator(card.store.dir() / "trusted-cis", ec)) {
+      auto bytes = rsp::files::read(entry.path());
+      if (!bytes) continue;
+      auto cert = Certificate::parse(*bytes);
+      if (cert && cert->role() == Role::ci) card.trusted_cis.push_back(std::move(*cert));
+    }
+  if (card.credentials.empty()) return rsp::fail("no credentials under " + dir.string());
+  if (!rsp::eid::valid(card.eid)) return rsp::fail("the eUICC certificate's EID " + card.eid + " is not a valid EID");
+  card.eid_bytes = *rsp::eid::to_bytes(card.eid);
+  return rsp::Ok{};
+}
+
+class SoftwareEuicc final : public Euicc {
+ public:
+  SoftwareEuicc(std::unique_ptr<CardContext> context, bool created)
+      : context_(std::move(context)), created_(created), isdr_(*context_), usim_(*context_) {}
+  const std::string& eid() const override { return context_->eid; }
+  bool created() const override { return created_; }
+  IsdrApplication& isdr() override { return isdr_; }
+  UsimApplication& usim() override { return usim_; }
+
+ private:
+  std::unique_ptr<CardContext> context_;
+  bool created_;
+  Isdr isdr_;
+  Usim usim_;
+};
+
+}  // namespace
+
+const std::set<std::string>& Euicc::known_faults() {
+  static const std::set<std::string> faults{"wrong-signature"};  // signatures the card makes are corrupted
+  return faults;
+}
+
+rsp::Expected<std::unique_ptr<CardContext>> open_card_context(const Options& options) {
+  for (const auto& f : options.faults) {
+    if (!options.allow_faults) return rsp::fail("fault injection is refused in normal runs (asked for '" + f + "')");
+    if (!Euicc::known_faults().count(f)) return rsp::fail("unknown fault '" + f + "'");
+  }
+  auto context = std::make_unique<CardContext>(CardStore(options.state_dir));
+  context->faults = options.faults;
+  bool created = !context->store.initialised();
+  if (created) {
+    std::error_code ec;
+    fs::create_directories(options.state_dir, ec);
+    if (ec) return rsp::fail("cannot create " + options.state_dir.string() + ": " + ec.message());
+    if (!fs::exists(context->store.pki_dir()))
+      if (auto s = create_credentials(context->store, options); !s) return rsp::Unexpected{s.error()};
+    if (auto s = context->store.save_config(CardConfig{}); !s) return rsp::Unexpected{s.error()};
+    if (auto s = context->store.save_state(CardState{}); !s) return rsp::Unexpected{s.error()};
+  }
+  auto config = context->store.load_config();
+  if (!config) return rsp::Unexpected{config.error()};
+  context->config = std::move(*config);
+  auto state = context->store.load_state();
+  if (!state) return rsp::Unexpected{state.error()};
+  context->state = std::move(*state);
+  context->store.remove_orphans(context->state);
+  if (auto s = load_credentials(*context); !s) return rsp::Unexpected{s.error()};
+  context->created = created;
+  return context;
+}
+
+rsp::Expected<std::unique_ptr<Euicc>> Euicc::open(const Options& options) {
+  auto context = open_card_context(options);
+  if (!context) return rsp::Unexpected{context.error()};
+  bool created = (*context)->created;
+  return std::unique_ptr<Euicc>(std::make_unique<SoftwareEuicc>(std::move(*context), created));
+}
+
+// CardContext ------------------------------------------------------------------------------
+
+const Credentials* CardContext::credentials_for(ByteView ci_ski) const {
+  for (const auto& c : credentials)
+    if (std::equal(c.ci_ski.begin(), c.ci_ski.end(), ci_ski.begin(), ci_ski.end())) return &c;
+  return nullptr;
+}
+
+const rsp::crypto::Certificate* CardContext::trusted_ci(ByteView ski) const {
+  for (const auto& ci : trusted_cis) {
+    auto s = ci.subject_key_id();
+    if (s && std::equal(s->begin(), s->end(), ski.begin(), ski.end())) return &ci;
+  }
+  return nullptr;
+}
+
+std::vector<Bytes> CardContext::verification_skis() const {
+  std::vector<Bytes> out;
+  for (const auto& ci : trusted_cis)
+    if (auto s = ci.subject_key_id(); s && std::find(out.begin(), out.end(), *s) == out.end()) out.push_back(*s);
+  return out;
+}
+
+std::vector<Bytes> CardContext::signing_skis() const {
+  std::vector<Bytes> out;
+  for (const auto& c : credentials) out.push_back(c.ci_ski);
+  return out;
+}
+
+Bytes CardContext::sign(const Credentials& c, ByteView data) const {
+  Bytes signature = rsp::crypto::sign(c.key, data);
+  if (fault("wrong-signature")) signature[signature.size() / 2] ^= 0x01;
+  return signature;
+}
+
+}  // namespace euicc

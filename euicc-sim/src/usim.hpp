@@ -1,0 +1,44 @@
+#pragma once
+// The USIM of the enabled profile (3GPP TS 31.102), read from the profile's package
+// (profile_contents.hpp): its ADF answers SELECT of EF.IMSI, EF.AD and EF.UST, READ BINARY, STATUS, and
+// AUTHENTICATE in the 3G and GSM security contexts with Milenage or the TS 34.108 test algorithm. The SQN
+// array is part of the card state (Profile::usim_sqn_state), committed before a RES leaves the card.
+#include <array>
+#include <optional>
+#include <string>
+
+#include "card_context.hpp"
+#include "euicc/applications.hpp"
+#include "euicc/card.hpp"
+#include "profile_contents.hpp"
+
+namespace euicc {
+
+class Usim final : public UsimApplication {
+ public:
+  explicit Usim(CardContext& card) : card_(card) {}
+  std::optional<Bytes> aid() override;
+  // The FCP of the ADF; the selected EF of every channel is forgotten.
+  Bytes select_response() override;
+  rsp::apdu::Response process(const rsp::apdu::Command& command) override;
+
+ private:
+  // The USIM of the enabled profile, read from its package when the enabled profile changes;
+  // nullptr when no profile is enabled or its package holds no USIM this card can run.
+  const UsimContents* usim();
+  // `current`: the EF selected on the command's logical channel.
+  static rsp::apdu::Response select(const rsp::apdu::Command& command, const UsimContents& usim,
+                                    std::optional<uint16_t>& current);
+  static rsp::apdu::Response read_binary(const rsp::apdu::Command& command, const UsimContents& usim,
+                                         std::optional<uint16_t>& current);
+  static rsp::apdu::Response status(const rsp::apdu::Command& command, const UsimContents& usim);
+  rsp::apdu::Response authenticate(const rsp::apdu::Command& command, const UsimContents& usim);
+
+  CardContext& card_;
+  std::string loaded_for_;                 // ICCID and ISD-P AID of the profile `loaded_` came from
+  std::optional<ProfileContents> loaded_;
+  // The EF selected inside the ADF, per logical channel.
+  std::array<std::optional<uint16_t>, Card::kChannels> current_ef_;
+};
+
+}  // namespace euicc
