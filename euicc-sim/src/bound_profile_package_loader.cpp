@@ -5,6 +5,7 @@
 
 #include "es10b_notifications.hpp"
 #include "notification_event.hpp"
+#include "profile_contents.hpp"
 #include "rsp/asn1/codec.hpp"
 #include "rsp/asn1/profile_package.hpp"
 #include "rsp/crypto/ecdsa.hpp"
@@ -258,14 +259,14 @@ std::optional<LoadError> BoundProfilePackageLoader::install() {
   if (!elements || elements->empty()) return error(kLoadProfileElements, kPeProcessingError);
   if (elements->front().tag != kHeaderElement || elements->back().tag != kEndElement)
     return error(kLoadProfileElements, kPeProcessingError);
+  // What the card will run of it: the ProfileHeader's ICCID, and the USIM with its AKA parameters. A
+  // USIM this card cannot run (TUAK, a mappingParameter, keys of the wrong length, no akaParameter) is
+  // refused here rather than missing when the terminal selects it; a profile without a USIM is fine.
+  auto contents = read_profile_contents(profile_package_);
+  if (!contents) return error(kLoadProfileElements, kPeProcessingError);
   auto metadata = rsp::tlv::read(store_metadata_).value();
   auto metadata_iccid = rsp::iccid::from_bytes(rsp::tlv::find(metadata.value, 0x5A)->value).value();
-  // ProfileHeader { 80 major, 81 minor, 82 profileType?, 83 iccid (unswapped) ... }.
-  auto header = rsp::tlv::read(elements->front().raw).value();
-  auto header_iccid_tlv = rsp::tlv::find(header.value, 0x83);
-  auto header_iccid = header_iccid_tlv ? rsp::iccid::from_bytes(header_iccid_tlv->value, rsp::iccid::Nibbles::plain)
-                                       : rsp::Expected<std::string>(rsp::fail("no ICCID"));
-  if (!header_iccid || *header_iccid != metadata_iccid) return error(kLoadProfileElements, kDataMismatch);
+  if (contents->iccid != metadata_iccid) return error(kLoadProfileElements, kDataMismatch);
 
   Profile profile;
   profile.iccid = metadata_iccid;

@@ -4,6 +4,7 @@
 
 #include "atr.hpp"
 #include "class_byte.hpp"
+#include "transparent_file.hpp"
 
 namespace euicc {
 
@@ -36,6 +37,12 @@ const rsp::Bytes kMasterFileFcp = {
     0xC6, 0x06, 0x90, 0x01, 0x00, 0x83, 0x01, 0x01,  // PIN status: PIN1 exists, not enabled
 };
 
+// ETSI TS 102 221 §13.2 EF.ICCID: file id '2FE2', SFI '02', under the MF; its security attributes
+// name the same EF.ARR record as the MF's.
+const rsp::Bytes kEfIccid = {0x2F, 0xE2};
+constexpr uint8_t kEfIccidSfi = 0x02;
+const rsp::Bytes kArrRecord = {0x2F, 0x06, 0x01};
+
 // A partial DF name selects the application whose AID it begins (ISO/IEC 7816-4 §7.1.1); at least
 // the 5-byte RID, so "A0" alone does not pick an application by accident.
 bool names(rsp::ByteView df_name, rsp::ByteView aid) {
@@ -64,6 +71,7 @@ void Card::power_off() {
   bool isdr_was_selected = false;
   for (Channel& channel : channels_) {
     isdr_was_selected |= channel.open && channel.selected == Selected::kIsdr;
+    if (channel.open && channel.selected == Selected::kUsim) usim_.channel_closed(number(channel));
     channel = Channel{};
   }
   // The ISD-R hears it once: its multi-command sequences are abandoned whichever channel held them.
@@ -117,12 +125,7 @@ Response Card::process(ByteView command_apdu) {
     case Selected::kMasterFile:
       break;
   }
-  if (c.ins == ins::kStoreData)
-    return status(cla->proprietary ? sw::kConditionsNotSatisfied : sw::kClassNotSupported);
-  if (!cla->proprietary && (c.ins == ins::kReadBinary || c.ins == ins::kReadRecord ||
-                            c.ins == ins::kUpdateBinary || c.ins == ins::kUpdateRecord))
-    return status(sw_extra::kCommandNotAllowedNoCurrentEf);
-  return status(sw::kInsNotSupported);
+  return master_file_command(c, cla->proprietary, channel);
 }
 
 // ETSI TS 102 221 §11.1.17 MANAGE CHANNEL
@@ -135,10 +138,11 @@ Response Card::manage_channel(const Command& c, uint8_t origin) {
     if (free == channels_.end()) return status(sw::kFunctionNotSupported);
     free->open = true;
     // Opened from the basic channel it starts at the MF; from another channel it inherits that
-    // channel's selection.
+    // channel's application (with no current EF: the USIM starts the new channel afresh).
     free->selected = origin == 0 ? Selected::kMasterFile : channels_[origin].selected;
-    auto number = static_cast<uint8_t>(free - channels_.begin());
-    return channels_[origin].response.deliver({number}, c);
+    const uint8_t opened = number(*free);
+    if (free->selected == Selected::kUsim) usim_.selected(opened);
+    return channels_[origin].response.deliver({opened}, c);
   }
   if (c.p1 == 0x80) {
     // Close the channel P2 names ('00', the basic channel, cannot be closed). Le is tolerated:
@@ -158,11 +162,11 @@ Response Card::select(const Command& c, Channel& channel) {
     case 0x04:
       return select_application(c, channel);
     case 0x00:
+    case 0x08:
       return select_file(c, channel);
-    case 0x01:  // child DF, EF under the current DF, parent DF, by path: the MF holds nothing
+    case 0x01:  // child DF, EF under the current DF, parent DF, path from the current DF: none here
     case 0x02:
     case 0x03:
-    case 0x08:
     case 0x09:
       return status(sw::kFileNotFound);
     default:
@@ -191,21 +195,64 @@ Response Card::select_application(const Command& c, Channel& channel) {
   }
   switch_to(channel, target);
   // Asked even when P2 wants no data: selecting is the application's cue to start afresh on the
-  // channel (the USIM forgets its current EF).
-  Bytes response = target == Selected::kIsdr ? isdr_.select_response() : usim_.select_response();
+  // channel (the USIM forgets its current EF there).
+  Bytes response = target == Selected::kIsdr ? isdr_.select_response() : usim_.selected(number(channel));
   if (answer == 0x0C) return Response{};
   return channel.response.deliver(std::move(response), c);
 }
 
-// By file identifier: only the MF exists outside the applications.
+// By file identifier (P1 '00') or by path from the MF (P1 '08'): outside the applications there are
+// the MF and, while a profile is enabled, EF.ICCID under it (by its file id only from the MF).
 Response Card::select_file(const Command& c, Channel& channel) {
   uint8_t answer = c.p2 & 0x0C;
   if ((c.p2 & 0xF3) != 0 || answer == 0x08) return status(sw::kIncorrectP1P2);
-  if (!c.data.empty() && c.data.size() != 2) return status(sw::kWrongLength);
-  if (!selects_master_file(c)) return status(sw::kFileNotFound);
-  switch_to(channel, Selected::kMasterFile);
+  const bool by_path = c.p1 == 0x08;
+  if (by_path ? c.data.empty() || c.data.size() % 2 != 0 : !c.data.empty() && c.data.size() != 2)
+    return status(sw::kWrongLength);
+  Bytes fcp;
+  if (!by_path && selects_master_file(c)) {
+    switch_to(channel, Selected::kMasterFile);
+    fcp = kMasterFileFcp;
+  } else if (c.data == kEfIccid && (by_path || channel.selected == Selected::kMasterFile)) {
+    auto iccid = usim_.iccid();
+    if (!iccid) return status(sw::kFileNotFound);
+    switch_to(channel, Selected::kMasterFile);
+    channel.iccid_current = true;
+    fcp = transparent_ef_fcp(0x2FE2, kEfIccidSfi, kArrRecord, iccid->size());
+  } else {
+    return status(sw::kFileNotFound);
+  }
   if (answer == 0x0C) return Response{};
-  return channel.response.deliver(kMasterFileFcp, c);
+  return channel.response.deliver(std::move(fcp), c);
+}
+
+// Commands at the MF: READ BINARY of EF.ICCID; the other file commands find no EF they could work on.
+Response Card::master_file_command(const Command& c, bool proprietary, Channel& channel) {
+  if (c.ins == ins::kStoreData) return status(proprietary ? sw::kConditionsNotSatisfied : sw::kClassNotSupported);
+  const bool file_command = c.ins == ins::kReadBinary || c.ins == ins::kReadRecord ||
+                            c.ins == ins::kUpdateBinary || c.ins == ins::kUpdateRecord;
+  if (proprietary || !file_command) return status(sw::kInsNotSupported);
+  if (c.ins == ins::kReadBinary) return read_iccid(c, channel);
+  if (!channel.iccid_current) return status(sw::kCommandNotAllowedNoCurrentEf);
+  // EF.ICCID is transparent, and its access condition for UPDATE is NEVer.
+  return status(c.ins == ins::kUpdateBinary ? sw::kSecurityStatusNotSatisfied
+                                            : sw::kCommandIncompatibleWithFileStructure);
+}
+
+// ETSI TS 102 221 §11.1.3 READ BINARY under the MF: EF.ICCID when it is the current EF, or by its SFI.
+Response Card::read_iccid(const Command& c, Channel& channel) {
+  auto target = parse_read_binary(c);
+  if (!target) return status(target.error());
+  if (target->short_file_id != 0 && target->short_file_id != kEfIccidSfi) return status(sw::kFileNotFound);
+  if (target->short_file_id == 0 && !channel.iccid_current) return status(sw::kCommandNotAllowedNoCurrentEf);
+  auto iccid = usim_.iccid();
+  // By SFI with no profile enabled there is no such EF; selected before the profile was disabled, the
+  // terminal has to select again.
+  if (!iccid) return status(target->short_file_id != 0 ? sw::kFileNotFound : sw::kConditionsNotSatisfied);
+  channel.iccid_current = true;
+  Response r = read_binary_response(c, *iccid, target->offset);
+  if (r.sw != sw::kOk || r.data.empty()) return r;
+  return channel.response.deliver(std::move(r.data), c);
 }
 
 // GlobalPlatform Card Specification v2.3 §11.11 STORE DATA, to the ISD-R.
@@ -229,14 +276,22 @@ Response Card::to_usim(const Command& c, Channel& channel) {
 }
 
 void Card::switch_to(Channel& channel, Selected target) {
-  if (channel.selected == Selected::kIsdr && target != Selected::kIsdr) isdr_.channel_closed();
+  if (channel.selected != target) leave(channel);
   channel.selected = target;
+  channel.iccid_current = false;
   channel.store_data.discard();
 }
 
-void Card::close(Channel& channel) {
+void Card::leave(Channel& channel) {
   if (channel.selected == Selected::kIsdr) isdr_.channel_closed();
+  if (channel.selected == Selected::kUsim) usim_.channel_closed(number(channel));
+}
+
+void Card::close(Channel& channel) {
+  leave(channel);
   channel = Channel{};
 }
+
+uint8_t Card::number(const Channel& channel) const { return static_cast<uint8_t>(&channel - channels_.data()); }
 
 }  // namespace euicc

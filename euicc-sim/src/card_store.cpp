@@ -77,6 +77,9 @@ json to_json(const CardState& s) {
     if (e.association_token) ej["associationToken"] = *e.association_token;
     eims.push_back(ej);
   }
+  json results = json::array();
+  for (const auto& r : s.euicc_package_results)
+    results.push_back({{"seqNumber", r.seq_number}, {"eimId", r.eim_id}, {"result", hex(r.result)}});
   json j{{"format", "euicc-sim-state/1"},
          {"profiles", profiles},
          {"notifications", notifications},
@@ -84,9 +87,15 @@ json to_json(const CardState& s) {
          {"defaultDpAddress", s.default_dp_address},
          {"rootDsAddress", s.root_ds_address},
          {"eims", eims},
+         {"euiccPackageResults", results},
+         {"nextAssociationToken", s.next_association_token},
          {"immediateEnable", s.immediate_enable},
+         {"immediateEnableSmdpOid", hex(s.immediate_enable_smdp_oid)},
+         {"immediateEnableSmdpAddress", s.immediate_enable_smdp_address},
          {"nextIsdp", s.next_isdp}};
   if (s.rollback_iccid) j["rollbackIccid"] = *s.rollback_iccid;
+  if (!s.rollback_package_result.empty()) j["rollbackPackageResult"] = hex(s.rollback_package_result);
+  if (s.fallback_return_iccid) j["fallbackReturnIccid"] = *s.fallback_return_iccid;
   return j;
 }
 
@@ -107,9 +116,19 @@ CardState state_from_json(const json& j) {
     if (e.contains("associationToken")) c.association_token = e["associationToken"].get<int64_t>();
     s.eims.push_back(std::move(c));
   }
+  // The SGP.32 members below were added later: a state file without them loads with the defaults.
+  if (j.contains("euiccPackageResults"))
+    for (const auto& r : j["euiccPackageResults"])
+      s.euicc_package_results.push_back(
+          {r.at("seqNumber").get<uint32_t>(), r.at("eimId").get<std::string>(), unhex(r.at("result"))});
+  s.next_association_token = j.value("nextAssociationToken", s.next_association_token);
   s.immediate_enable = j.value("immediateEnable", false);
+  if (j.contains("immediateEnableSmdpOid")) s.immediate_enable_smdp_oid = unhex(j["immediateEnableSmdpOid"]);
+  s.immediate_enable_smdp_address = j.value("immediateEnableSmdpAddress", "");
   s.next_isdp = j.value("nextIsdp", s.next_isdp);
   if (j.contains("rollbackIccid")) s.rollback_iccid = j["rollbackIccid"].get<std::string>();
+  if (j.contains("rollbackPackageResult")) s.rollback_package_result = unhex(j["rollbackPackageResult"]);
+  if (j.contains("fallbackReturnIccid")) s.fallback_return_iccid = j["fallbackReturnIccid"].get<std::string>();
   return s;
 }
 

@@ -7,13 +7,6 @@
 
 namespace euicc {
 
-// Status words of ISO/IEC 7816-4 §5.6 that rsp::apdu::sw does not name.
-namespace sw_extra {
-constexpr uint16_t kSecureMessagingNotSupported = 0x6882;
-constexpr uint16_t kCommandChainingNotSupported = 0x6884;
-constexpr uint16_t kCommandNotAllowedNoCurrentEf = 0x6986;
-}  // namespace sw_extra
-
 struct ClassByte {
   uint8_t channel = 0;
   // '8X'/'CX': the ETSI TS 102 221 and GlobalPlatform commands (STORE DATA, STATUS, ...) rather

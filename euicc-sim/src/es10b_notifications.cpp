@@ -1,5 +1,6 @@
 // SGP.22 v2.5 §3.5 Notifications; §5.7.9 ES10b.ListNotification, §5.7.10 ES10b.RetrieveNotificationsList
-// (with the SGP.32 v1.2 euiccPackageResults search criterion), §5.7.11 ES10b.RemoveNotificationFromList.
+// (with the SGP.32 v1.2 euiccPackageResults search criterion), §5.7.11 ES10b.RemoveNotificationFromList
+// (which in SGP.32 also removes eUICC Package Results).
 #include "es10b_notifications.hpp"
 
 #include <ListNotificationRequest.h>
@@ -123,9 +124,12 @@ Es10Result retrieve_notifications_list(CardContext& card, const Tlv& request) {
         filter = *events;
         break;
       }
-      case SGP32_RetrieveNotificationsListRequest__searchCriteria_PR_euiccPackageResults:
-        // eUICC Package Results (SGP.32): the card keeps none yet, so the list is empty.
-        return tlv(0xBF2B, tlv(0xA2, Bytes{}));
+      case SGP32_RetrieveNotificationsListRequest__searchCriteria_PR_euiccPackageResults: {
+        // SGP.32 v1.2: the signed eUICC Package Results not yet removed, oldest first.
+        Bytes results;
+        for (const auto& r : card.state.euicc_package_results) results.insert(results.end(), r.result.begin(), r.result.end());
+        return tlv(0xBF2B, tlv(0xA2, results));
+      }
       default:
         return rsp::Unexpected{kIncorrectData};
     }
@@ -141,22 +145,25 @@ Es10Result retrieve_notifications_list(CardContext& card, const Tlv& request) {
   return tlv(0xBF2B, tlv(0xA0, list));
 }
 
-// SGP.22 v2.5 §5.7.11 ES10b.RemoveNotificationFromList
+// SGP.22 v2.5 §5.7.11 ES10b.RemoveNotificationFromList; in SGP.32 v1.2 it also removes an eUICC
+// Package Result the eIM has acknowledged (results and notifications share one sequence counter).
 Es10Result remove_notification_from_list(CardContext& card, const Tlv& request) {
   auto decoded = rsp::asn1::decode_as<NotificationSentRequest_t>(asn_DEF_NotificationSentRequest, request.whole);
   if (!decoded) return rsp::Unexpected{kIncorrectData};
   auto status = [](long code) { return tlv(0xBF30, tlv_integer(0x80, code)); };
   auto seq_number = rsp::asn1::to_long((*decoded)->seqNumber);
-  auto& list = card.state.notifications;
-  auto found = list.end();
-  if (seq_number)
-    found = std::find_if(list.begin(), list.end(),
-                         [&](const PendingNotification& n) { return static_cast<long>(n.seq_number) == *seq_number; });
-  if (found == list.end()) return status(kNothingToDelete);
-  size_t index = static_cast<size_t>(found - list.begin());
-  if (!commit_change(card, [&] { list.erase(list.begin() + static_cast<std::ptrdiff_t>(index)); }))
-    return status(kUndefinedError);
-  return status(kOk);
+  if (!seq_number) return status(kNothingToDelete);
+  auto remove_from = [&](auto& list) -> std::optional<long> {
+    auto found = std::find_if(list.begin(), list.end(),
+                              [&](const auto& n) { return static_cast<long>(n.seq_number) == *seq_number; });
+    if (found == list.end()) return std::nullopt;
+    auto index = found - list.begin();
+    if (!commit_change(card, [&] { list.erase(list.begin() + index); })) return kUndefinedError;
+    return kOk;
+  };
+  if (auto removed = remove_from(card.state.notifications)) return status(*removed);
+  if (auto removed = remove_from(card.state.euicc_package_results)) return status(*removed);
+  return status(kNothingToDelete);
 }
 
 }  // namespace euicc

@@ -6,6 +6,9 @@
 #include "es10b_info.hpp"
 #include "es10b_notifications.hpp"
 #include "es10c.hpp"
+#include "sgp32_eim_configuration.hpp"
+#include "sgp32_euicc_package.hpp"
+#include "sgp32_profile_functions.hpp"
 
 namespace euicc {
 namespace {
@@ -52,6 +55,20 @@ const std::map<rsp::tlv::Tag, Function>& functions() {
       {0xBF3C, plain(get_euicc_configured_addresses)},
       {0xBF3F, plain(set_default_dp_address)},
       // SGP.32 v1.2 additions -- see sgp32_*.hpp
+      {0xBF51, plain(load_euicc_package)},
+      {0xBF55, plain(get_eim_configuration_data)},
+      {0xBF56, plain(get_certs)},
+      {0xBF57, plain(add_initial_eim)},
+      {0xBF58, plain(profile_rollback)},
+      {0xBF59, plain(configure_immediate_profile_enabling)},
+      {0xBF5A, plain(immediate_enable)},
+      {0xBF5B, plain(enable_emergency_profile)},
+      {0xBF5C, plain(disable_emergency_profile)},
+      {0xBF5D, plain(execute_fallback_mechanism)},
+      {0xBF5E, plain(return_from_fallback)},
+      {0xBF5F, plain(get_connectivity_parameters)},
+      {0xBF64, plain(sgp32_euicc_memory_reset)},
+      {0xBF65, plain(sgp32_set_default_dp_address)},
   };
   return table;
 }

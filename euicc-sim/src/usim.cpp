@@ -3,14 +3,16 @@
 // EF.UST).
 #include "usim.hpp"
 
-#include <openssl/crypto.h>
-
-#include <algorithm>
 #include <vector>
 
 #include "class_byte.hpp"
+#include "rsp/crypto/aka.hpp"
+#include "rsp/crypto/milenage.hpp"
+#include "rsp/crypto/test_algorithm.hpp"
+#include "rsp/iccid.hpp"
 #include "rsp/tlv.hpp"
 #include "state_change.hpp"
+#include "transparent_file.hpp"
 
 namespace euicc {
 namespace {
@@ -37,116 +39,28 @@ constexpr unsigned kServiceGsmSecurityContext = 38;  // AUTHENTICATE in the GSM 
 
 Response status_word(uint16_t word) { return Response{{}, word}; }
 
-Bytes xor_bytes(ByteView a, ByteView b) {
-  Bytes out(a.size());
-  for (size_t i = 0; i < a.size(); ++i) out[i] = static_cast<uint8_t>(a[i] ^ b[i]);
-  return out;
-}
-
-// TS 33.102 Annex C.2 freshness, as rsp::crypto::authenticate applies it to Milenage: SEQ above the
-// SEQ_MS(IND) entry, at most `delta` above the highest SEQ_MS, and less than the age limit below it.
-bool fresh(uint64_t sqn, const crypto::SqnState& state, const crypto::SqnPolicy& policy) {
-  const uint64_t seq = sqn >> crypto::kIndBits;
-  const uint64_t seq_ms = state.highest_sqn() >> crypto::kIndBits;
-  if (seq <= state.seq[sqn & (crypto::kSqnArraySize - 1)]) return false;
-  if (seq > seq_ms && seq - seq_ms > policy.delta) return false;
-  if (seq < seq_ms && seq_ms - seq >= policy.age_limit) return false;
-  return true;
-}
-
-// 3GPP TS 34.108 §8.1.2 test algorithm (the TS.48 test profiles use it): XDOUT = K xor RAND; RES = XDOUT
-// (all 128 bits); CK and IK = XDOUT rotated left by 8 and 16 bits; AK = XDOUT bits 24-71, for
-// resynchronisation too; MAC = XDOUT bits 0-63 xor (SQN || AMF), MAC-S with AMF '0000'.
-class TestAlgorithm {
- public:
-  TestAlgorithm(ByteView k, ByteView rand) : xdout_(xor_bytes(k, rand)) {}
-  TestAlgorithm(const TestAlgorithm&) = delete;
-  TestAlgorithm& operator=(const TestAlgorithm&) = delete;
-  ~TestAlgorithm() { rsp::wipe(xdout_); }
-
-  Bytes res() const { return xdout_; }
-  Bytes ck() const { return rotated(1); }
-  Bytes ik() const { return rotated(2); }
-  Bytes ak() const { return Bytes(xdout_.begin() + 3, xdout_.begin() + 9); }
-  Bytes mac(ByteView sqn, ByteView amf) const {
-    return xor_bytes(ByteView(xdout_).first(8), rsp::concat({sqn, amf}));
+// The USIM's algorithm set keyed with its K (and OPc): MILENAGE or the TS 34.108 test algorithm.
+// nullptr for TUAK or keys of the wrong length, which read_profile_contents refuses already.
+std::unique_ptr<crypto::AkaFunctions> algorithm_of(const AkaParameters& aka) {
+  switch (aka.algorithm) {
+    case AkaAlgorithm::milenage:
+      if (auto m = crypto::Milenage::create(aka.key, aka.opc, aka.constants))
+        return std::make_unique<crypto::Milenage>(std::move(*m));
+      return nullptr;
+    case AkaAlgorithm::usim_test_algorithm:
+      if (auto t = crypto::TestAlgorithm::create(aka.key)) return std::make_unique<crypto::TestAlgorithm>(std::move(*t));
+      return nullptr;
+    case AkaAlgorithm::tuak:
+      break;
   }
-
- private:
-  Bytes rotated(size_t bytes) const {
-    Bytes out(xdout_.size());
-    for (size_t i = 0; i < out.size(); ++i) out[i] = xdout_[(i + bytes) % xdout_.size()];
-    return out;
-  }
-  Bytes xdout_;
-};
-
-// TS 33.102 §6.3.3 on the test algorithm, with the results of rsp::crypto::authenticate.
-crypto::AuthenticateResult test_algorithm_authenticate(ByteView k, ByteView rand, ByteView autn,
-                                                       crypto::SqnState& state, const crypto::SqnPolicy& policy) {
-  crypto::AuthenticateResult result;
-  TestAlgorithm algorithm(k, rand);
-  Bytes sqn = xor_bytes(autn.first(crypto::kSqnLength), algorithm.ak());
-  Bytes mac = algorithm.mac(sqn, autn.subspan(crypto::kSqnLength, crypto::kAmfLength));
-  if (CRYPTO_memcmp(mac.data(), autn.subspan(crypto::kSqnLength + crypto::kAmfLength).data(), mac.size()) != 0) {
-    result.outcome = crypto::AuthenticateOutcome::mac_failure;
-    return result;
-  }
-  const uint64_t sqn_number = crypto::sqn_value(sqn);
-  if (!fresh(sqn_number, state, policy)) {
-    Bytes sqn_ms = crypto::sqn_bytes(state.highest_sqn());
-    result.outcome = crypto::AuthenticateOutcome::synchronisation_failure;
-    result.auts = rsp::concat({xor_bytes(sqn_ms, algorithm.ak()), algorithm.mac(sqn_ms, Bytes{0x00, 0x00})});
-    return result;
-  }
-  state.seq[sqn_number & (crypto::kSqnArraySize - 1)] = sqn_number >> crypto::kIndBits;
-  result.outcome = crypto::AuthenticateOutcome::success;
-  result.res = algorithm.res();
-  result.ck = algorithm.ck();
-  result.ik = algorithm.ik();
-  result.kc = crypto::kc_from_ck_ik(result.ck, result.ik);
-  return result;
-}
-
-// USIM side of TS 33.102 §6.3.3 with the profile's algorithm. RAND and AUTN are 16 bytes each.
-crypto::AuthenticateResult run_authentication(const AkaParameters& aka, ByteView rand, ByteView autn,
-                                              crypto::SqnState& state) {
-  if (aka.algorithm == AkaAlgorithm::usim_test_algorithm)
-    return test_algorithm_authenticate(aka.key, rand, autn, state, aka.sqn_policy);
-  auto milenage = crypto::Milenage::create(aka.key, aka.opc, aka.constants);
-  if (!milenage) return {};  // read_profile_contents checked K and OPc already
-  return crypto::authenticate(*milenage, rand, autn, state, aka.sqn_policy);
-}
-
-// TS 33.102 §6.8.1.2 c2: SRES = the four 32-bit blocks of RES (zero-padded to 128 bits) xored.
-Bytes sres_from_res(ByteView res) {
-  Bytes sres(4, 0);
-  for (size_t i = 0; i < res.size() && i < 16; ++i) sres[i % 4] ^= res[i];
-  return sres;
+  return nullptr;
 }
 
 // TS 31.102 §7.1.2 GSM security context: '04' SRES '08' Kc, derived from the UMTS functions (TS 33.102
 // §6.8.1.2: SRES = c2(RES), Kc = c3(CK, IK)).
-Bytes gsm_context(const AkaParameters& aka, ByteView rand) {
-  Bytes res, ck, ik;
-  if (aka.algorithm == AkaAlgorithm::usim_test_algorithm) {
-    TestAlgorithm algorithm(aka.key, rand);
-    res = algorithm.res();
-    ck = algorithm.ck();
-    ik = algorithm.ik();
-  } else {
-    auto milenage = crypto::Milenage::create(aka.key, aka.opc, aka.constants);
-    if (!milenage) return {};
-    crypto::MilenageOutputs out = milenage->f2345(rand);
-    res = out.res;
-    ck = out.ck;
-    ik = out.ik;
-  }
-  Bytes answer = rsp::concat({Bytes{0x04}, sres_from_res(res), Bytes{0x08}, crypto::kc_from_ck_ik(ck, ik)});
-  rsp::wipe(res);
-  rsp::wipe(ck);
-  rsp::wipe(ik);
-  return answer;
+Bytes gsm_context(const crypto::AkaFunctions& algorithm, ByteView rand) {
+  crypto::AkaOutputs out = algorithm.f2345(rand);
+  return rsp::concat({Bytes{0x04}, crypto::sres_from_res(out.res), Bytes{0x08}, crypto::kc_from_ck_ik(out.ck, out.ik)});
 }
 
 // ETSI TS 102 221 §11.1.1.3.2: FCP of the ADF. Its PIN status says no PIN is enabled (PS_DO '00' over
@@ -157,23 +71,8 @@ Bytes adf_fcp(const UsimContents& usim) {
                                    encode(0xC6, Bytes{0x90, 0x01, 0x00, 0x83, 0x01, 0x01, 0x83, 0x01, 0x81})}));
 }
 
-// ETSI TS 102 221 §11.1.1.3.1: FCP of a transparent EF.
 Bytes ef_fcp(const ElementaryFile& ef) {
-  const size_t size = ef.content.size();
-  Bytes fcp = rsp::concat({encode(0x82, Bytes{0x41, 0x21}),
-                           encode(0x83, Bytes{static_cast<uint8_t>(ef.file_id >> 8), static_cast<uint8_t>(ef.file_id)}),
-                           encode(0x8A, Bytes{0x05})});
-  if (!ef.security_attributes.empty()) {
-    Bytes attributes = encode(0x8B, ef.security_attributes);
-    fcp.insert(fcp.end(), attributes.begin(), attributes.end());
-  }
-  Bytes file_size = encode(0x80, Bytes{static_cast<uint8_t>(size >> 8), static_cast<uint8_t>(size)});
-  fcp.insert(fcp.end(), file_size.begin(), file_size.end());
-  if (ef.short_file_id != 0) {
-    Bytes sfi = encode(0x88, Bytes{static_cast<uint8_t>(ef.short_file_id << 3)});
-    fcp.insert(fcp.end(), sfi.begin(), sfi.end());
-  }
-  return encode(0x62, fcp);
+  return transparent_ef_fcp(ef.file_id, ef.short_file_id, ef.security_attributes, ef.content.size());
 }
 
 const ElementaryFile* find_ef(const UsimContents& usim, uint16_t file_id) {
@@ -201,14 +100,19 @@ const UsimContents* Usim::usim() {
   if (key != loaded_for_) {
     loaded_for_ = key;
     loaded_.reset();
+    algorithm_.reset();
     current_ef_ = {};
     // A package this card cannot run (TUAK, no AKA parameters, damaged) leaves the profile without a
-    // USIM: SELECT of its ADF answers "file not found".
+    // USIM: SELECT of its ADF answers "file not found". The installer refuses such packages; one
+    // installed before it did stays here.
     if (profile)
       if (auto package = card_.store.read_profile_package(profile->iccid))
-        if (auto contents = read_profile_contents(*package)) loaded_ = std::move(*contents);
+        if (auto contents = read_profile_contents(*package)) {
+          loaded_ = std::move(*contents);
+          if (loaded_->usim) algorithm_ = algorithm_of(loaded_->usim->aka);
+        }
   }
-  return loaded_ && loaded_->usim ? &*loaded_->usim : nullptr;
+  return loaded_ && loaded_->usim && algorithm_ ? &*loaded_->usim : nullptr;
 }
 
 std::optional<Bytes> Usim::aid() {
@@ -217,10 +121,20 @@ std::optional<Bytes> Usim::aid() {
   return u->aid;
 }
 
-Bytes Usim::select_response() {
-  current_ef_ = {};
+Bytes Usim::selected(uint8_t channel) {
   const UsimContents* u = usim();
+  current_ef_.at(channel).reset();
   return u ? adf_fcp(*u) : Bytes{};
+}
+
+void Usim::channel_closed(uint8_t channel) { current_ef_.at(channel).reset(); }
+
+std::optional<Bytes> Usim::iccid() {
+  const Profile* profile = card_.state.enabled_profile();
+  if (!profile) return std::nullopt;
+  auto bytes = rsp::iccid::to_bytes(profile->iccid);
+  if (!bytes) return std::nullopt;
+  return *bytes;
 }
 
 Response Usim::process(const Command& c) {
@@ -285,31 +199,21 @@ Response Usim::select(const Command& c, const UsimContents& u, std::optional<uin
   return Response{ef ? ef_fcp(*ef) : adf_fcp(u), sw::kOk};
 }
 
-// ETSI TS 102 221 §11.1.3 READ BINARY of the current EF (P1 b8 = 0: offset in P1-P2) or of the EF with
-// a short file identifier (P1 '100xxxxx', offset in P2), which becomes the current EF.
+// ETSI TS 102 221 §11.1.3 READ BINARY of the current EF, or of the EF with a short file identifier,
+// which becomes the current EF.
 Response Usim::read_binary(const Command& c, const UsimContents& u, std::optional<uint16_t>& current) {
-  if (!c.data.empty() || !c.le) return status_word(sw::kWrongLength);
+  auto target = parse_read_binary(c);
+  if (!target) return status_word(target.error());
   const ElementaryFile* ef = nullptr;
-  size_t offset = 0;
-  if (c.p1 & 0x80) {
-    if (c.p1 & 0x60) return status_word(sw::kIncorrectP1P2);
-    ef = find_ef_by_sfi(u, c.p1 & 0x1F);
+  if (target->short_file_id != 0) {
+    ef = find_ef_by_sfi(u, target->short_file_id);
     if (!ef) return status_word(sw::kFileNotFound);
     current = ef->file_id;
-    offset = c.p2;
   } else {
     ef = current ? find_ef(u, *current) : nullptr;
-    if (!ef) return status_word(sw_extra::kCommandNotAllowedNoCurrentEf);
-    offset = static_cast<size_t>(c.p1) << 8 | c.p2;
+    if (!ef) return status_word(sw::kCommandNotAllowedNoCurrentEf);
   }
-  if (offset >= ef->content.size()) return status_word(sw::kWrongP1P2);
-  const size_t remaining = ef->content.size() - offset;
-  const size_t le = *c.le;
-  // Le '00' asks for what there is; an exact Le beyond the end is answered with the right one (6Cxx).
-  const bool maximum = le == (c.extended ? 65536u : 256u);
-  if (le > remaining && !maximum) return status_word(static_cast<uint16_t>(sw::kWrongLe | (remaining > 0xFF ? 0 : remaining)));
-  auto from = ef->content.begin() + static_cast<std::ptrdiff_t>(offset);
-  return Response{Bytes(from, from + static_cast<std::ptrdiff_t>(std::min(le, remaining))), sw::kOk};
+  return read_binary_response(c, ef->content, target->offset);
 }
 
 // ETSI TS 102 221 §11.1.2 STATUS: P2 '00' the ADF's FCP, '01' its DF name, '0C' nothing.
@@ -346,8 +250,7 @@ Response Usim::authenticate(const Command& c, const UsimContents& u) {
   ByteView rand = ByteView(c.data).subspan(1, crypto::kRandLength);
   if (!umts) {
     if (!u.service_available(kServiceGsmSecurityContext)) return status_word(kSecurityContextNotSupported);
-    Bytes answer = gsm_context(u.aka, rand);
-    return answer.empty() ? status_word(sw::kNoPreciseDiagnosis) : Response{std::move(answer), sw::kOk};
+    return Response{gsm_context(*algorithm_, rand), sw::kOk};
   }
   ByteView autn = ByteView(c.data).subspan(2 + crypto::kRandLength, crypto::kAutnLength);
 
@@ -359,7 +262,7 @@ Response Usim::authenticate(const Command& c, const UsimContents& u) {
     if (!saved) return status_word(sw::kNoPreciseDiagnosis);
     state = *saved;
   }
-  crypto::AuthenticateResult result = run_authentication(u.aka, rand, autn, state);
+  crypto::AuthenticateResult result = crypto::authenticate(*algorithm_, rand, autn, state, u.aka.sqn_policy);
   switch (result.outcome) {
     case crypto::AuthenticateOutcome::mac_failure:
       return status_word(sw::kAuthenticationError);

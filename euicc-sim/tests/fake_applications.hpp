@@ -1,6 +1,7 @@
 #pragma once
 // Test doubles behind the card's APDU layer: an ISD-R that records each joined STORE DATA command
-// and echoes it (or answers what the test asks), and a USIM that records what reaches it.
+// and echoes it (or answers what the test asks), and a USIM that records what reaches it and on
+// which channels it was selected and left.
 #include <optional>
 #include <vector>
 
@@ -33,14 +34,18 @@ class FakeIsdr : public IsdrApplication {
 class FakeUsim : public UsimApplication {
  public:
   std::optional<Bytes> adf_aid;  // nullopt: no profile enabled
+  std::optional<Bytes> ef_iccid;  // nullopt: no profile enabled
   std::vector<rsp::apdu::Command> commands;
-  int selections = 0;
+  std::vector<uint8_t> selected_on;  // the channel of each selection of the ADF
+  std::vector<uint8_t> closed_on;    // the channel of each channel_closed
 
   std::optional<Bytes> aid() override { return adf_aid; }
-  Bytes select_response() override {
-    ++selections;
+  Bytes selected(uint8_t channel) override {
+    selected_on.push_back(channel);
     return fcp();
   }
+  void channel_closed(uint8_t channel) override { closed_on.push_back(channel); }
+  std::optional<Bytes> iccid() override { return ef_iccid; }
   rsp::apdu::Response process(const rsp::apdu::Command& command) override {
     commands.push_back(command);
     switch (command.ins) {

@@ -1,9 +1,13 @@
 // The card's APDU layer, command by command, with the exact status words: ATR, logical channels,
-// SELECT, STORE DATA block chaining, 61xx + GET RESPONSE, malformed commands, reset.
+// SELECT, EF.ICCID, STORE DATA block chaining, 61xx + GET RESPONSE, malformed commands, reset, and
+// what the USIM is told about its channels.
 #include <catch2/catch.hpp>
+
+#include <vector>
 
 #include "euicc/card.hpp"
 #include "fake_applications.hpp"
+#include "rsp/tlv.hpp"
 #include "support/kit.hpp"
 
 using namespace euicc;
@@ -123,7 +127,7 @@ TEST_CASE("SELECT by file identifier: the MF answers with its FCP, other files a
   CHECK(f.tx("00A4000C023F00") == "9000");
   CHECK(f.tx("00A40000023F0000").substr(0, 4) == "6218");  // P2 '00' with Le: at once
   CHECK(f.tx("00A4000C") == "9000");                      // no data: the MF (ISO/IEC 7816-4)
-  CHECK(f.tx("00A4000C022FE2") == "6A82");                // EF.ICCID: not served here
+  CHECK(f.tx("00A4000C022FE2") == "6A82");                // EF.ICCID: no profile enabled
   CHECK(f.tx("00A4000C037F1001") == "6700");
   CHECK(f.tx("00A4080C047F106F3A") == "6A82");             // by path: nothing under the MF
   CHECK(f.tx("00A4000D023F00") == "6A86");
@@ -380,7 +384,8 @@ TEST_CASE("the USIM: selected by its AID or a prefix when a profile is enabled, 
   CHECK(f.tx("00C0000008") == to_hex(FakeUsim::fcp()) + "9000");
   CHECK(f.tx("00A4040C07A0000000871002") == "9000");  // the prefix terminals use
   CHECK(f.usim.commands.empty());
-  CHECK(f.usim.selections == 2);  // told of each selection, P2 '0C' included: it starts afresh
+  // Told of each selection, P2 '0C' included, with the channel: it starts afresh there.
+  CHECK(f.usim.selected_on == std::vector<uint8_t>{0, 0});
   // AUTHENTICATE as a case 4 command over T=0 (no Le): the answer waits behind 61xx.
   CHECK(f.tx("008800812210" + std::string(32, '1') + "10" + std::string(32, '2')) == "610A");
   CHECK(f.tx("00C000000A") == "DB0801020304050607089000");
@@ -406,6 +411,88 @@ TEST_CASE("the USIM: selected by its AID or a prefix when a profile is enabled, 
   // The profile is disabled: its ADF can no longer be selected.
   f.usim.adf_aid.reset();
   CHECK(f.tx("00A4040C10" + kUsimAid) == "6A82");
+}
+
+TEST_CASE("the USIM hears on which channel its ADF is selected, inherited and left") {
+  Fixture f;
+  f.usim.adf_aid = hex(kUsimAid);
+  CHECK(f.tx("0070000001") == "019000");
+  CHECK(f.tx("01A4040C10" + kUsimAid) == "9000");
+  CHECK(f.usim.selected_on == std::vector<uint8_t>{1});
+  // A channel opened from the USIM's channel has the ADF too, and the USIM starts it afresh.
+  CHECK(f.tx("0170000001") == "029000");
+  CHECK(f.usim.selected_on == std::vector<uint8_t>{1, 2});
+  CHECK(f.tx("02A40004026F07") == "6105");  // channel 2 goes to the USIM
+  CHECK(f.usim.commands.size() == 1);
+  // One opened from the basic channel starts at the MF: nothing to tell.
+  CHECK(f.tx("0070000001") == "039000");
+  CHECK(f.usim.selected_on.size() == 2);
+  CHECK(f.usim.closed_on.empty());
+
+  CHECK(f.tx("0070800200") == "9000");  // closed
+  CHECK(f.usim.closed_on == std::vector<uint8_t>{2});
+  CHECK(f.tx("01A4040C10" + kIsdr) == "9000");  // something else selected there
+  CHECK(f.usim.closed_on == std::vector<uint8_t>{2, 1});
+  CHECK(f.tx("0070800300") == "9000");  // channel 3 never had the ADF
+  CHECK(f.usim.closed_on.size() == 2);
+
+  // Power off: every channel that had the ADF.
+  CHECK(f.tx("00A4040C10" + kUsimAid) == "9000");
+  CHECK(f.tx("01A4040C07A0000000871002") == "9000");
+  f.usim.closed_on.clear();
+  f.card.power_off();
+  CHECK(f.usim.closed_on == std::vector<uint8_t>{0, 1});
+  CHECK(f.isdr.channel_closed_calls == 1);  // when channel 1 left it, not again now
+}
+
+TEST_CASE("EF.ICCID under the MF: the enabled profile's ICCID, by file id, path or SFI") {
+  Fixture f;
+  const std::string iccid = "98001032547698103214";  // 89000123456789012341, nibbles swapped
+  f.usim.ef_iccid = hex(iccid);
+  std::string fcp = f.tx("00A40004022FE200");
+  REQUIRE(fcp.substr(fcp.size() - 4) == "9000");
+  const Bytes fcp_bytes = hex(fcp.substr(0, fcp.size() - 4));
+  auto template_62 = rsp::tlv::read(fcp_bytes).value();
+  CHECK(template_62.tag == 0x62);
+  auto child = [&](rsp::tlv::Tag tag) { return to_hex(rsp::tlv::find(template_62.value, tag).value().value); };
+  CHECK(child(0x82) == "4121");  // transparent, working EF
+  CHECK(child(0x83) == "2FE2");
+  CHECK(child(0x80) == "000A");  // 10 bytes
+  CHECK(child(0x88) == "10");    // SFI '02'
+  CHECK(f.tx("00B000000A") == iccid + "9000");
+  CHECK(f.tx("00B0000000") == iccid + "9000");       // Le '00': what there is
+  CHECK(f.tx("00B0000504") == iccid.substr(10, 8) + "9000");
+  CHECK(f.tx("00B000000C") == "6C0A");               // beyond the end: the right Le
+  CHECK(f.tx("00B0000A01") == "6B00");               // offset beyond the end
+  CHECK(f.tx("00B00000") == "6700");                 // no Le
+  CHECK(f.tx("00D6000001FF") == "6982");             // UPDATE: never
+  CHECK(f.tx("00B2010400") == "6981");               // not a record file
+  CHECK(f.tx("80B000000A") == "6D00");
+
+  // Selecting the MF leaves no current EF; READ BINARY by SFI '02' makes EF.ICCID current again.
+  CHECK(f.tx("00A4000C023F00") == "9000");
+  CHECK(f.tx("00B000000A") == "6986");
+  CHECK(f.tx("00B082000A") == iccid + "9000");
+  CHECK(f.tx("00B000000A") == iccid + "9000");
+  CHECK(f.tx("00B083000A") == "6A82");  // no EF with SFI '03' under the MF
+  // By path from the MF, and each channel keeps its own current EF.
+  CHECK(f.tx("0070000001") == "019000");
+  CHECK(f.tx("01B000000A") == "6986");
+  CHECK(f.tx("01A4080C022FE2") == "9000");
+  CHECK(f.tx("01B000000A") == iccid + "9000");
+  // From the ISD-R: not by its file id (it is no child of the ISD-R), by path yes.
+  CHECK(f.tx("00A4040C10" + kIsdr) == "9000");
+  CHECK(f.tx("00A4000C022FE2") == "6A82");
+  CHECK(f.tx("00A4080C022FE2") == "9000");
+  CHECK(f.isdr.channel_closed_calls == 1);  // that left the ISD-R
+  CHECK(f.tx("00B000000A") == iccid + "9000");
+  CHECK(f.tx("00A4080C023F00") == "6A82");  // a path from the MF does not name the MF
+
+  // The profile is disabled under the selection: select again; then there is no EF.ICCID.
+  f.usim.ef_iccid.reset();
+  CHECK(f.tx("00B000000A") == "6985");
+  CHECK(f.tx("00B082000A") == "6A82");
+  CHECK(f.tx("00A4000C022FE2") == "6A82");
 }
 
 TEST_CASE("traffic counters and power") {

@@ -2,6 +2,7 @@
 #include <ProfileInstallationResult.h>
 
 #include "download_fixture.hpp"
+#include "profile_package_builder.hpp"
 #include "rsp/asn1/codec.hpp"
 #include "rsp/crypto/certificate_chain.hpp"
 
@@ -54,6 +55,15 @@ std::pair<int, int> failure_of(const Bytes& pir) {
   auto error = find(final_result.value, 0xA1);
   if (!error) return {-1, -1};
   return {find(error->value, 0x80)->value[0], find(error->value, 0x81)->value[0]};
+}
+
+// A whole download of `upp` as kIccid, from AuthenticateServer on; the ProfileInstallationResult.
+Bytes download(CardFixture& f, const Bytes& upp) {
+  TestSmdp smdp(f.pki, crypto::Curve::nist_p256);
+  Download d{f, smdp};
+  d.authenticate();
+  d.prepare();
+  return d.load(smdp.bound_profile_package(d.euicc_otpk, f.card->eid_bytes, store_metadata(kIccid, "T", "n.example.org"), upp));
 }
 
 int error_code(const Bytes& response) {  // BF38 / BF21 { A1 { 80 tid, 02 code } }
@@ -238,6 +248,41 @@ TEST_CASE("a damaged or interrupted package installs nothing and says why") {
   }
   CHECK(f.card->state.profiles.empty());
   CHECK_FALSE(f.card->store.read_profile_package(kIccid));
+}
+
+TEST_CASE("a profile whose USIM the card cannot run is refused whole: installFailedDueToPEProcessingError") {
+  CardFixture f;
+  AkaElement aka;
+  SECTION("TUAK") { aka.algorithm = 2; }
+  SECTION("a MILENAGE key of 15 bytes") { aka.key = Bytes(15, 0x11); }
+  SECTION("a test algorithm key of 15 bytes") {
+    aka.algorithm = 3;
+    aka.key = Bytes(15, 0x11);
+  }
+  SECTION("the algorithm of another NAA (mappingParameter)") { aka.mapping = true; }
+  Bytes pir = download(f, usim_package(kIccid, {}, aka));
+  CHECK(failure_of(pir) == std::pair<int, int>{5, 12});  // loadProfileElements
+  CHECK(f.card->state.profiles.empty());
+  CHECK_FALSE(f.card->store.read_profile_package(kIccid));
+  REQUIRE(f.card->state.notifications.size() == 1);  // the failure goes back to the SM-DP+
+  CHECK(f.card->state.notifications[0].notification == pir);
+}
+
+TEST_CASE("a ProfileHeader ICCID that is not StoreMetadata's: installFailedDueToDataMismatch") {
+  CardFixture f;
+  CHECK(failure_of(download(f, minimal_profile_package("8944000000000000029"))) == std::pair<int, int>{5, 13});
+  CHECK(f.card->state.profiles.empty());
+}
+
+TEST_CASE("a profile with a USIM the card can run installs, with MILENAGE or the test algorithm") {
+  CardFixture f;
+  AkaElement aka;
+  SECTION("MILENAGE") { aka.algorithm = 1; }
+  SECTION("the TS 34.108 test algorithm") { aka.algorithm = 3; }
+  Bytes upp = usim_package(kIccid, {}, aka);
+  CHECK(failure_of(download(f, upp)).first == -1);
+  REQUIRE(f.card->state.profiles.size() == 1);
+  CHECK(f.card->store.read_profile_package(kIccid).value() == upp);
 }
 
 TEST_CASE("a profile package left without state by a kill is removed on the next start") {

@@ -1,8 +1,9 @@
 // The USIM of the enabled profile, driven through the card's APDU layer as a terminal drives it: the
 // network's side is played with the crypto core (rsp::crypto::generate_vector, resynchronise) and with
-// the 3GPP TS 35.208 Test Set 1 values themselves. Profile packages are built here as DER, element by
-// element, and installed as the download leaves them (package file, then the Profile in the state);
-// the TS.48 test profiles of the reference kit are read and run with the TS 34.108 test algorithm.
+// the 3GPP TS 35.208 Test Set 1 values themselves. Profile packages are built as DER, element by element
+// (profile_package_builder.hpp), and installed as the download leaves them (package file, then the
+// Profile in the state); the TS.48 test profiles of the reference kit are read and run with the
+// TS 34.108 test algorithm.
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -11,10 +12,11 @@
 #include "download_fixture.hpp"
 #include "euicc/card.hpp"
 #include "profile_contents.hpp"
+#include "profile_package_builder.hpp"
 #include "rsp/apdu.hpp"
-#include "rsp/asn1/profile_package.hpp"
 #include "rsp/crypto/aka.hpp"
 #include "rsp/crypto/milenage.hpp"
+#include "rsp/crypto/test_algorithm.hpp"
 #include "usim.hpp"
 
 namespace euicc::test {
@@ -24,9 +26,7 @@ namespace fs = std::filesystem;
 using rsp::apdu::Response;
 using rsp::test::hex;
 
-// 3GPP TS 35.208 §4.3 Test Set 1 (the same values tests/rsp/test_milenage.cpp checks MILENAGE with).
-const Bytes kK = hex("465b5ce8b199b49faa5f0a2ee238a6bc");
-const Bytes kOpc = hex("cd63cb71954a9f4e48a5994e37a02baf");
+// 3GPP TS 35.208 §4.3 Test Set 1: RAND, SQN, AMF and outputs for the K and OPc of profile_package_builder.hpp.
 const Bytes kRand1 = hex("23553cbe9637a89d218ae64dae47bf35");
 const Bytes kSqn1 = hex("ff9bb4d0b607");
 const Bytes kAmf1 = hex("b9b9");
@@ -37,13 +37,9 @@ const Bytes kIk1 = hex("f769bcd751044604127672711c6d3441");
 const Bytes kAk1 = hex("aa689c648370");  // f5
 
 const std::string kIccid = "89000123456789012341";
-const Bytes kAid = hex("A0000000871002FF49FF0589");
-const Bytes kEfImsi = hex("080910101032547698");  // IMSI 001010123456789
-const std::string kImsi = "001010123456789";
+const std::string kImsi = "001010123456789";  // kEfImsi
 const Bytes kAmf = hex("8000");
-// EF.UST: services 27 (GSM access) and 38 (GSM security context).
-const Bytes kUstWithGsm = hex("0000000420");
-const Bytes kUstWithoutGsm = hex("0000000000");
+const Bytes kUstWithoutGsm = hex("0000000000");  // neither GSM access nor the GSM security context
 
 Bytes xor_of(ByteView a, ByteView b) {
   Bytes out(a.size());
@@ -51,74 +47,8 @@ Bytes xor_of(ByteView a, ByteView b) {
   return out;
 }
 
-// DER pieces of a SAIP profile package (PEDefinitions, automatic tags).
-Bytes pe_header(uint8_t identification) { return encode(0xA0, rsp::concat({encode(0x80, Bytes{}), encode(0x81, Bytes{identification})})); }
-Bytes oid(std::string_view hex_contents) { return encode(0x81, hex(hex_contents)); }
-Bytes content(ByteView bytes) { return encode(0x83, bytes); }  // FileItem fillFileContent
-
-Bytes profile_header(const std::string& iccid) {
-  return encode(0xA0, rsp::concat({encode(0x80, Bytes{2}), encode(0x81, Bytes{3}),
-                                   encode(0x83, rsp::iccid::to_bytes(iccid, rsp::iccid::Nibbles::plain).value()),
-                                   encode(0xA5, rsp::concat({encode(0x81, Bytes{}), encode(0x84, Bytes{})})),
-                                   encode(0xA6, Bytes{})}));
-}
-
-// PE-MF with EF.DIR holding one USIM record (TS 102 221 §13.1), padded to its 33-byte record.
-Bytes mf_element(const Bytes& dir_aid) {
-  Bytes record = encode(0x61, rsp::concat({encode(0x4F, dir_aid), encode(0x50, rsp::to_bytes("USIM"))}));
-  record.resize(33, 0xFF);
-  Bytes ef_dir = rsp::concat({encode(0xA1, rsp::concat({encode(0x82, hex("42210021")), encode(0x83, hex("2F00")),
-                                                         encode(0x80, Bytes{0x21})})),
-                              content(record)});
-  return encode(0xB0, rsp::concat({pe_header(1), oid("67810F010201"), encode(0xA2, Bytes{}), encode(0xA4, Bytes{}),
-                                   encode(0xA5, ef_dir), encode(0xA6, Bytes{})}));
-}
-
-struct UsimElement {
-  std::optional<Bytes> aid = kAid;  // adf-usim dfName
-  Bytes ef_imsi = kEfImsi;
-  Bytes ef_ust = kUstWithGsm;
-};
-
-// PE-USIM with its mandatory files; the ADF carries the temporary file id 7FD0.
-Bytes usim_element(const UsimElement& u) {
-  Bytes adf = rsp::concat({encode(0x83, hex("7FD0")), u.aid ? encode(0x84, *u.aid) : Bytes{}});
-  return encode(0xB3, rsp::concat({pe_header(2), oid("67810F010204"), encode(0xA2, encode(0xA1, adf)),
-                                   encode(0xA3, content(u.ef_imsi)), encode(0xA4, Bytes{}),
-                                   encode(0xA8, content(u.ef_ust)), encode(0xAD, Bytes{}), encode(0xAE, Bytes{}),
-                                   encode(0xB2, Bytes{}), encode(0xB5, content(hex("00000003"))),
-                                   encode(0xB6, Bytes{})}));
-}
-
-struct AkaElement {
-  long algorithm = 1;
-  Bytes key = kK;
-  Bytes opc = kOpc;
-  // sqnDelta '07FFFFFFFFFF': TS 35.208's SQN of Test Set 1 is far above a new card's SQN_MS.
-  std::optional<Bytes> sqn_delta = hex("07FFFFFFFFFF");
-  bool mapping = false;
-};
-
-Bytes aka_element(const AkaElement& a) {
-  Bytes configuration =
-      a.mapping ? encode(0xA0, rsp::concat({encode(0x80, Bytes{0x01}), encode(0x81, kAid)}))
-                : encode(0xA1, rsp::concat({encode(0x80, Bytes{static_cast<uint8_t>(a.algorithm)}),
-                                            encode(0x81, Bytes{0x00}), encode(0x82, a.key), encode(0x83, a.opc)}));
-  return encode(0xA4, rsp::concat({pe_header(3), encode(0xA1, configuration),
-                                   a.sqn_delta ? encode(0x83, *a.sqn_delta) : Bytes{}}));
-}
-
-Bytes end_element() { return encode(0xAA, encode(0xA0, encode(0x81, Bytes{0x09}))); }
-
-Bytes package(const std::vector<Bytes>& elements) {
-  Bytes out;
-  for (const auto& e : elements) out.insert(out.end(), e.begin(), e.end());
-  REQUIRE(rsp::asn1::parse_profile_package(out));  // every element decodes with the PE module
-  return out;
-}
-
 Bytes milenage_package(const std::string& iccid = kIccid, const UsimElement& u = {}, const AkaElement& a = {}) {
-  return package({profile_header(iccid), mf_element(kAid), usim_element(u), aka_element(a), end_element()});
+  return usim_package(iccid, u, a);
 }
 
 // The card with one profile, installed as the download leaves it, and a terminal on its basic channel.
@@ -504,6 +434,48 @@ TEST_CASE("a terminal selects the ADF and reads EF.IMSI, EF.AD and EF.UST", "[us
   }
 }
 
+TEST_CASE("each logical channel has its own current EF in the ADF", "[usim]") {
+  UsimFixture f(milenage_package());
+  auto on = [&](uint8_t channel, const std::string& apdu) {
+    Bytes command = hex(apdu);
+    command[0] = rsp::apdu::cla_for_channel(command[0], channel);
+    return f.send(command);
+  };
+  const std::string select_adf = "00A4040C" + rsp::to_hex(Bytes{static_cast<uint8_t>(kAid.size())}) + rsp::to_hex(kAid);
+  REQUIRE(f.send("0070000001").data == Bytes{1});
+  REQUIRE(on(1, select_adf).sw == 0x9000);
+  REQUIRE(on(1, "00A4000C026F07").sw == 0x9000);
+  REQUIRE(on(1, "0070000001").data == Bytes{2});  // opened from channel 1: in the ADF, no current EF
+  CHECK(on(2, "00B0000009").sw == 0x6986);
+  REQUIRE(on(2, "00A4000C026F38").sw == 0x9000);
+  CHECK(on(2, "00B0000005").data == kUstWithGsm);
+  CHECK(on(1, "00B0000009").data == kEfImsi);
+  CHECK(f.send("00B0000009").sw == 0x6986);  // the basic channel is at the MF
+  // Channel 2 closed, then opened again from the ADF's channel: nothing of the old one remains.
+  REQUIRE(f.send("0070800200").sw == 0x9000);
+  REQUIRE(on(1, "0070000001").data == Bytes{2});
+  CHECK(on(2, "00B0000005").sw == 0x6986);
+  CHECK(on(1, "00B0000009").data == kEfImsi);
+}
+
+TEST_CASE("EF.ICCID under the MF is the enabled profile's ICCID, USIM or not", "[usim]") {
+  SECTION("with a USIM") {
+    UsimFixture f(milenage_package());
+    REQUIRE(f.send("00A4000C022FE2").sw == 0x9000);
+    auto r = f.send("00B000000A");
+    REQUIRE(r.sw == 0x9000);
+    CHECK(rsp::to_hex(r.data) == "98001032547698103214");  // 89000123456789012341, nibbles swapped
+    f.card->state.find_profile(kIccid)->state = ProfileState::disabled;
+    CHECK(f.send("00B000000A").sw == 0x6985);
+    CHECK(f.send("00A4000C022FE2").sw == 0x6A82);
+  }
+  SECTION("without one") {
+    UsimFixture f(minimal_profile_package("8944000000000000011"), "8944000000000000011");
+    CHECK_FALSE(f.usim->aid());
+    CHECK(rsp::to_hex(f.send("00B082000A").data) == "984400000000000010F1");  // by SFI '02'; 'F' padded
+  }
+}
+
 TEST_CASE("the USIM is there only while its profile is enabled", "[usim]") {
   UsimFixture f(milenage_package(), kIccid, false);
   CHECK_FALSE(f.usim->aid());
@@ -600,6 +572,8 @@ TEST_CASE("a TS.48 profile's USIM answers AUTHENTICATE with the TS 34.108 test a
   Bytes sqn_ms = xor_of(ByteView(auts).first(6), ByteView(xdout).subspan(3, 6));
   CHECK(sqn_ms == sqn_of(1, 0));
   CHECK(Bytes(auts.begin() + 6, auts.end()) == xor_of(ByteView(xdout).first(8), rsp::concat({sqn_ms, Bytes{0, 0}})));
+  // The crypto core's network side on the same algorithm set recovers it too.
+  CHECK(crypto::resynchronise(crypto::TestAlgorithm::create(k).value(), rand, auts).value() == sqn_of(1, 0));
 
   Bytes tampered = v.autn;
   tampered[15] ^= 0x01;

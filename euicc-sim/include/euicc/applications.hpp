@@ -2,6 +2,7 @@
 // What the card's APDU layer dispatches to: the ISD-R (ES10 functions carried in STORE DATA) and
 // the USIM of the enabled profile. The APDU layer (card.hpp) owns channels, selection, block
 // chaining and GET RESPONSE; these only see complete commands.
+#include <cstdint>
 #include <optional>
 
 #include "rsp/apdu.hpp"
@@ -27,15 +28,28 @@ class IsdrApplication {
   virtual void channel_closed() = 0;
 };
 
-// The USIM (3GPP TS 31.102) of the enabled profile, when there is one.
+// The enabled profile as a terminal's telecom commands reach it: its USIM (3GPP TS 31.102), and the
+// EF.ICCID of its MF. The USIM keeps what it needs per logical channel (the current EF); the APDU
+// layer tells it when a channel gains or loses the ADF.
 class UsimApplication {
  public:
   virtual ~UsimApplication() = default;
-  // AID of the ADF.USIM of the enabled profile, or nullopt when no profile is enabled.
+  // AID of the ADF.USIM of the enabled profile, or nullopt when no profile is enabled (or its
+  // profile has no USIM).
   virtual std::optional<Bytes> aid() = 0;
-  virtual Bytes select_response() = 0;
-  // Commands sent to the selected ADF (AUTHENTICATE, READ BINARY of selected EFs, ...).
+  // The ADF was selected on `channel`: by its AID (whether or not P2 asks for data), or inherited by a
+  // channel opened from one where it was selected. The channel starts afresh in the ADF, with no
+  // current EF. Returns the ADF's FCP; the APDU layer drops it when P2 asks for no data.
+  virtual Bytes selected(uint8_t channel) = 0;
+  // The ADF is no longer selected on `channel`: the channel was closed, something else was selected
+  // there, or the card was reset or powered off.
+  virtual void channel_closed(uint8_t channel) = 0;
+  // Commands sent to the selected ADF (AUTHENTICATE, READ BINARY of selected EFs, ...), on the
+  // channel their class byte names.
   virtual rsp::apdu::Response process(const rsp::apdu::Command& command) = 0;
+  // ETSI TS 102 221 §13.2 EF.ICCID of the enabled profile: its ICCID, 10 bytes in the BCD of tag
+  // 5A (nibbles swapped, 'F' padded); nullopt when no profile is enabled.
+  virtual std::optional<Bytes> iccid() = 0;
 };
 
 }  // namespace euicc

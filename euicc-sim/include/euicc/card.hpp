@@ -1,8 +1,8 @@
 #pragma once
 // The card as a terminal sees it: an ATR, then command APDUs in and response APDUs out. This layer
-// owns the logical channels, which application is selected on each, STORE DATA block chaining and
-// GET RESPONSE; the ISD-R and the USIM (applications.hpp) only see complete commands.
-// ETSI TS 102 221 §10-§12, ISO/IEC 7816-4, GlobalPlatform Card Specification v2.3 §11.11.
+// owns the logical channels, which application is selected on each, the MF with its EF.ICCID, STORE
+// DATA block chaining and GET RESPONSE; the ISD-R and the USIM (applications.hpp) only see complete
+// commands. ETSI TS 102 221 §10-§13, ISO/IEC 7816-4, GlobalPlatform Card Specification v2.3 §11.11.
 #include <array>
 #include <cstdint>
 
@@ -54,6 +54,7 @@ class Card {
   struct Channel {
     bool open = false;
     Selected selected = Selected::kMasterFile;
+    bool iccid_current = false;  // under the MF: EF.ICCID is the current EF
     StoreDataChain store_data;  // blocks of the STORE DATA command being received
     PendingResponse response;   // what GET RESPONSE delivers next
   };
@@ -63,10 +64,15 @@ class Card {
   rsp::apdu::Response select(const rsp::apdu::Command& command, Channel& channel);
   rsp::apdu::Response select_application(const rsp::apdu::Command& command, Channel& channel);
   rsp::apdu::Response select_file(const rsp::apdu::Command& command, Channel& channel);
+  rsp::apdu::Response master_file_command(const rsp::apdu::Command& command, bool proprietary, Channel& channel);
+  rsp::apdu::Response read_iccid(const rsp::apdu::Command& command, Channel& channel);
   rsp::apdu::Response store_data(const rsp::apdu::Command& command, Channel& channel);
   rsp::apdu::Response to_usim(const rsp::apdu::Command& command, Channel& channel);
   void switch_to(Channel& channel, Selected target);
+  // Tells the application selected on `channel` that it no longer is (the ISD-R, the USIM).
+  void leave(Channel& channel);
   void close(Channel& channel);
+  uint8_t number(const Channel& channel) const;
 
   IsdrApplication& isdr_;
   UsimApplication& usim_;

@@ -57,9 +57,18 @@ struct PendingNotification {
 // SGP.32 v1.2 §2.5 / EimConfigurationData, with the counter the card keeps for replay protection.
 struct EimConfiguration {
   std::string eim_id;
-  Bytes configuration;              // EimConfigurationData (30 ...) as last set
+  Bytes configuration;              // EimConfigurationData (30 ...) as last set, without counterValue
+                                    // and associationToken: those two are the members below
   uint64_t counter_value = 0;       // last accepted counterValue
   std::optional<int64_t> association_token;
+};
+
+// SGP.32 v1.2 eUICC Package Result, kept until the IPA has delivered it to the eIM and removes it
+// (RetrieveNotificationsList with euiccPackageResults, RemoveNotificationFromList).
+struct PendingEuiccPackageResult {
+  uint32_t seq_number = 0;          // from the notifications' counter (next_seq_number)
+  std::string eim_id;
+  Bytes result;                     // BF51 EuiccPackageResult, signed
 };
 
 struct CardState {
@@ -69,9 +78,16 @@ struct CardState {
   std::string default_dp_address;
   std::string root_ds_address = "lpa.ds.gsma.com";
   std::vector<EimConfiguration> eims;
+  std::vector<PendingEuiccPackageResult> euicc_package_results;
+  int64_t next_association_token = 1;         // SGP.32: tokens handed out by AddInitialEim / addEim
   bool immediate_enable = false;
+  Bytes immediate_enable_smdp_oid;            // SGP.32 ConfigureImmediateProfileEnabling: OID contents
+  std::string immediate_enable_smdp_address;  // of the SM-DP+ whose profiles may be enabled at once
   uint32_t next_isdp = 0x10;        // ISD-P AIDs end in ..89 00 00 xx 00, xx from 0x10
   std::optional<std::string> rollback_iccid;  // SGP.32 rollback target after an eIM enable
+  Bytes rollback_package_result;    // EuiccPackageResultDataSigned (30 ...) of that enable's package
+  std::optional<std::string> fallback_return_iccid;  // set while the fallback mechanism is active:
+                                                      // the profile to return to ("" = none)
 
   Profile* find_profile(const std::string& iccid);
   Profile* enabled_profile();

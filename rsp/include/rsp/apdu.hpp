@@ -26,6 +26,10 @@ constexpr uint16_t kInsNotSupported = 0x6D00;
 constexpr uint16_t kClassNotSupported = 0x6E00;
 constexpr uint16_t kNoPreciseDiagnosis = 0x6F00;
 constexpr uint16_t kLogicalChannelNotSupported = 0x6881;
+constexpr uint16_t kSecureMessagingNotSupported = 0x6882;
+constexpr uint16_t kCommandChainingNotSupported = 0x6884;
+constexpr uint16_t kCommandIncompatibleWithFileStructure = 0x6981;
+constexpr uint16_t kCommandNotAllowedNoCurrentEf = 0x6986;
 constexpr uint16_t kAuthenticationError = 0x9862;  // TS 31.102 AUTHENTICATE: MAC failure
 constexpr uint16_t kMoreData = 0x6100;              // 61xx: xx bytes wait for GET RESPONSE
 constexpr uint16_t kWrongLe = 0x6C00;               // 6Cxx: repeat with Le = xx

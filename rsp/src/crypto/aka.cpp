@@ -1,5 +1,5 @@
 // 3GPP TS 33.102 §6.3 authentication and key agreement, Annex C.2 sequence number freshness,
-// §6.8.1.2 conversion function c3.
+// §6.8.1.2 conversion functions c2 and c3.
 #include "rsp/crypto/aka.hpp"
 
 #include <openssl/crypto.h>
@@ -107,6 +107,13 @@ Expected<SqnState> SqnState::decode(ByteView encoded) {
   return state;
 }
 
+AkaOutputs::~AkaOutputs() {
+  wipe(res);
+  wipe(ck);
+  wipe(ik);
+  wipe(ak);
+}
+
 AuthenticationVector::~AuthenticationVector() {
   wipe(xres);
   wipe(ck);
@@ -114,14 +121,14 @@ AuthenticationVector::~AuthenticationVector() {
 }
 
 // TS 33.102 §6.3.2: AUTN = SQN xor AK || AMF || MAC, MAC = f1(SQN || RAND || AMF).
-AuthenticationVector generate_vector(const Milenage& milenage, ByteView rand, ByteView sqn, ByteView amf) {
+AuthenticationVector generate_vector(const AkaFunctions& algorithm, ByteView rand, ByteView sqn, ByteView amf) {
   require_length(rand, kRandLength, "RAND");
   require_length(sqn, kSqnLength, "SQN");
   require_length(amf, kAmfLength, "AMF");
-  MilenageOutputs keys = milenage.f2345(rand);
+  AkaOutputs keys = algorithm.f2345(rand);
   AuthenticationVector av;
   av.rand.assign(rand.begin(), rand.end());
-  av.autn = concat({xor_bytes(sqn, keys.ak), amf, milenage.f1(rand, sqn, amf)});
+  av.autn = concat({xor_bytes(sqn, keys.ak), amf, algorithm.f1(rand, sqn, amf)});
   av.xres = std::move(keys.res);
   av.ck = std::move(keys.ck);
   av.ik = std::move(keys.ik);
@@ -129,11 +136,11 @@ AuthenticationVector generate_vector(const Milenage& milenage, ByteView rand, By
 }
 
 // TS 33.102 §6.3.5 (HE/AuC side of re-synchronisation).
-Expected<Bytes> resynchronise(const Milenage& milenage, ByteView rand, ByteView auts) {
+Expected<Bytes> resynchronise(const AkaFunctions& algorithm, ByteView rand, ByteView auts) {
   if (rand.size() != kRandLength) return fail("resynchronisation: RAND must be 16 bytes");
   if (auts.size() != kAutsLength) return fail("resynchronisation: AUTS must be 14 bytes");
-  Bytes sqn_ms = xor_bytes(auts.first(kSqnLength), milenage.f5star(rand));
-  Bytes xmac_s = milenage.f1star(rand, sqn_ms, kResynchronisationAmf);
+  Bytes sqn_ms = xor_bytes(auts.first(kSqnLength), algorithm.f5star(rand));
+  Bytes xmac_s = algorithm.f1star(rand, sqn_ms, kResynchronisationAmf);
   if (!equal_secret(xmac_s, auts.subspan(kSqnLength))) return fail("resynchronisation: MAC-S mismatch");
   return sqn_ms;
 }
@@ -146,7 +153,7 @@ AuthenticateResult::~AuthenticateResult() {
 }
 
 // TS 33.102 §6.3.3 (USIM side); results as TS 31.102 §7.1.2 AUTHENTICATE returns them.
-AuthenticateResult authenticate(const Milenage& milenage, ByteView rand, ByteView autn, SqnState& state,
+AuthenticateResult authenticate(const AkaFunctions& algorithm, ByteView rand, ByteView autn, SqnState& state,
                                 const SqnPolicy& policy) {
   AuthenticateResult result;
   if (rand.size() != kRandLength || autn.size() != kAutnLength) return result;  // malformed
@@ -155,9 +162,9 @@ AuthenticateResult authenticate(const Milenage& milenage, ByteView rand, ByteVie
   ByteView amf = autn.subspan(kSqnLength, kAmfLength);
   ByteView mac = autn.subspan(kSqnLength + kAmfLength);
 
-  MilenageOutputs keys = milenage.f2345(rand);
+  AkaOutputs keys = algorithm.f2345(rand);
   Bytes sqn = xor_bytes(concealed_sqn, keys.ak);
-  if (!equal_secret(milenage.f1(rand, sqn, amf), mac)) {
+  if (!equal_secret(algorithm.f1(rand, sqn, amf), mac)) {
     result.outcome = AuthenticateOutcome::mac_failure;
     return result;
   }
@@ -168,7 +175,7 @@ AuthenticateResult authenticate(const Milenage& milenage, ByteView rand, ByteVie
     Bytes sqn_ms = sqn_bytes(state.highest_sqn());
     result.outcome = AuthenticateOutcome::synchronisation_failure;
     result.auts = concat(
-        {xor_bytes(sqn_ms, milenage.f5star(rand)), milenage.f1star(rand, sqn_ms, kResynchronisationAmf)});
+        {xor_bytes(sqn_ms, algorithm.f5star(rand)), algorithm.f1star(rand, sqn_ms, kResynchronisationAmf)});
     return result;
   }
 
@@ -179,6 +186,14 @@ AuthenticateResult authenticate(const Milenage& milenage, ByteView rand, ByteVie
   result.ck = std::move(keys.ck);
   result.ik = std::move(keys.ik);
   return result;
+}
+
+Bytes sres_from_res(ByteView res) {
+  if (res.size() < 4 || res.size() > 16)
+    throw std::invalid_argument("AKA: RES must be 4 to 16 bytes, got " + std::to_string(res.size()));
+  Bytes sres(4, 0);
+  for (size_t i = 0; i < res.size(); ++i) sres[i % 4] = static_cast<uint8_t>(sres[i % 4] ^ res[i]);
+  return sres;
 }
 
 Bytes kc_from_ck_ik(ByteView ck, ByteView ik) {

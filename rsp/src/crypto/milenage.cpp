@@ -109,13 +109,6 @@ Expected<Bytes> compute_opc(ByteView k, ByteView op) {
   return out;
 }
 
-MilenageOutputs::~MilenageOutputs() {
-  wipe(res);
-  wipe(ck);
-  wipe(ik);
-  wipe(ak);
-}
-
 Expected<Milenage> Milenage::create(ByteView k, ByteView opc, const MilenageConstants& constants) {
   if (k.size() != kBlock) return fail("MILENAGE: K must be 16 bytes");
   if (opc.size() != kBlock) return fail("MILENAGE: OPc must be 16 bytes");
@@ -194,7 +187,7 @@ Bytes Milenage::f1star(ByteView rand, ByteView sqn, ByteView amf) const {
 }
 
 // OUTi = E_K(rot(TEMP xor OPc, ri) xor ci) xor OPc for i = 2..5.
-MilenageOutputs Milenage::f2345(ByteView rand) const {
+AkaOutputs Milenage::f2345(ByteView rand) const {
   require_length(rand, 16, "RAND");
   Rijndael aes(k_);
   Block128 temp = aes.encrypt(xor_blocks(to_block(rand), opc_));
@@ -203,7 +196,7 @@ MilenageOutputs Milenage::f2345(ByteView rand) const {
     return xor_blocks(aes.encrypt(xor_blocks(rotate(masked, constants_.r[i]), constants_.c[i])), opc_);
   };
   Block128 out2 = out(1), out3 = out(2), out4 = out(3);
-  MilenageOutputs result;
+  AkaOutputs result;
   result.ak = head(out2, 0, 6);
   result.res = head(out2, 8, 8);
   result.ck.assign(out3.begin(), out3.end());

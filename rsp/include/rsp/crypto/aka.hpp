@@ -1,13 +1,15 @@
 #pragma once
-// UMTS authentication and key agreement on MILENAGE, 3GPP TS 33.102 §6.3: the network side (authentication
-// vectors, §6.3.2, and resynchronisation, §6.3.5), the USIM side (§6.3.3, answered as TS 31.102 §7.1.2
-// AUTHENTICATE in a 3G security context), and the sequence number scheme of TS 33.102 Annex C.2/C.3
-// (SQN = SEQ || IND, an array of 32 SEQ_MS entries), configured as a SAIP PE-AKAParameter configures it.
+// UMTS authentication and key agreement, 3GPP TS 33.102 §6.3, on any algorithm set (aka_functions.hpp:
+// MILENAGE or the TS 34.108 test algorithm): the network side (authentication vectors, §6.3.2, and
+// resynchronisation, §6.3.5), the USIM side (§6.3.3, answered as TS 31.102 §7.1.2 AUTHENTICATE in a 3G
+// security context), the sequence number scheme of TS 33.102 Annex C.2/C.3 (SQN = SEQ || IND, an array
+// of 32 SEQ_MS entries) configured as a SAIP PE-AKAParameter configures it, and the GSM conversion
+// functions c2 and c3 (§6.8.1.2).
 #include <array>
 #include <cstdint>
 
 #include "rsp/bytes.hpp"
-#include "rsp/crypto/milenage.hpp"
+#include "rsp/crypto/aka_functions.hpp"
 #include "rsp/expected.hpp"
 
 namespace rsp::crypto {
@@ -67,11 +69,11 @@ struct AuthenticationVector {
 };
 
 // RAND 16, SQN 6, AMF 2 bytes (std::invalid_argument otherwise: the network chooses all three).
-AuthenticationVector generate_vector(const Milenage& milenage, ByteView rand, ByteView sqn, ByteView amf);
+AuthenticationVector generate_vector(const AkaFunctions& algorithm, ByteView rand, ByteView sqn, ByteView amf);
 
 // Network side of re-synchronisation, TS 33.102 §6.3.5: recovers SQN_MS = Conc(SQN_MS) xor f5*(RAND)
 // and checks MAC-S = f1*(SQN_MS || RAND || AMF '0000'). Returns SQN_MS (6 bytes).
-Expected<Bytes> resynchronise(const Milenage& milenage, ByteView rand, ByteView auts);
+Expected<Bytes> resynchronise(const AkaFunctions& algorithm, ByteView rand, ByteView auts);
 
 // USIM side, TS 33.102 §6.3.3.
 enum class AuthenticateOutcome {
@@ -83,7 +85,7 @@ enum class AuthenticateOutcome {
 
 struct AuthenticateResult {
   AuthenticateOutcome outcome = AuthenticateOutcome::malformed;
-  Bytes res;   // f2, 8 bytes (success)
+  Bytes res;   // f2, 8 bytes for MILENAGE, 16 for the test algorithm (success)
   Bytes ck;    // f3, 16 bytes (success)
   Bytes ik;    // f4, 16 bytes (success)
   Bytes kc;    // c3(CK, IK), 8 bytes (success); the USIM returns it only when GSM access is offered
@@ -96,8 +98,12 @@ struct AuthenticateResult {
 
 // Recovers SQN with AK, verifies MAC-A, then checks SQN freshness against `state` (Annex C.2). Only a
 // success changes `state` (SEQ_MS(IND) := SEQ); every failure leaves it as it was.
-AuthenticateResult authenticate(const Milenage& milenage, ByteView rand, ByteView autn, SqnState& state,
+AuthenticateResult authenticate(const AkaFunctions& algorithm, ByteView rand, ByteView autn, SqnState& state,
                                 const SqnPolicy& policy = {});
+
+// Conversion function c2, TS 33.102 §6.8.1.2: SRES = RES1 xor RES2 xor RES3 xor RES4, the 32-bit blocks of
+// RES padded with zeros to 128 bits. RES of 4 to 16 bytes; SRES is 4 bytes.
+Bytes sres_from_res(ByteView res);
 
 // Conversion function c3, TS 33.102 §6.8.1.2: Kc = CK1 xor CK2 xor IK1 xor IK2 (64-bit halves).
 Bytes kc_from_ck_ik(ByteView ck, ByteView ik);

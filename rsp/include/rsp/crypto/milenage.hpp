@@ -7,6 +7,7 @@
 #include <cstdint>
 
 #include "rsp/bytes.hpp"
+#include "rsp/crypto/aka_functions.hpp"
 #include "rsp/expected.hpp"
 
 namespace rsp::crypto {
@@ -34,25 +35,13 @@ struct MilenageConstants {
 // TS 35.206 §4.1: OPc = OP xor E_K(OP). K and OP are 16 bytes each.
 Expected<Bytes> compute_opc(ByteView k, ByteView op);
 
-// f2, f3, f4 and f5 of one RAND (TS 35.206 §4.1: OUT2..OUT4).
-struct MilenageOutputs {
-  Bytes res;  // f2, 8 bytes
-  Bytes ck;   // f3, 16 bytes
-  Bytes ik;   // f4, 16 bytes
-  Bytes ak;   // f5, 6 bytes
-  MilenageOutputs() = default;
-  MilenageOutputs(MilenageOutputs&&) = default;
-  MilenageOutputs& operator=(MilenageOutputs&&) = default;
-  ~MilenageOutputs();
-};
-
 // One subscriber's MILENAGE instance: K, OPc and the constants. K and OPc are wiped when the object
 // goes (and when it is moved from). The functions are const and keep no state between calls, so one
 // instance may be shared between threads.
 //
 // Lengths: RAND 16, SQN 6, AMF 2 bytes. A wrong length is a programming error (std::invalid_argument):
 // the AKA procedures in aka.hpp check lengths of data that arrive from the wire before calling here.
-class Milenage {
+class Milenage final : public AkaFunctions {
  public:
   // K and OPc, 16 bytes each.
   static Expected<Milenage> create(ByteView k, ByteView opc, const MilenageConstants& constants = {});
@@ -63,18 +52,15 @@ class Milenage {
   Milenage& operator=(const Milenage&) = delete;
   Milenage(Milenage&& other) noexcept;
   Milenage& operator=(Milenage&& other) noexcept;
-  ~Milenage();
+  ~Milenage() override;
 
   const MilenageConstants& constants() const { return constants_; }
 
-  // f1: MAC-A (network authentication code), 8 bytes.
-  Bytes f1(ByteView rand, ByteView sqn, ByteView amf) const;
-  // f1*: MAC-S (resynchronisation authentication code), 8 bytes.
-  Bytes f1star(ByteView rand, ByteView sqn, ByteView amf) const;
-  // f2 (RES), f3 (CK), f4 (IK), f5 (AK).
-  MilenageOutputs f2345(ByteView rand) const;
-  // f5*: AK used to conceal SQN_MS in AUTS, 6 bytes.
-  Bytes f5star(ByteView rand) const;
+  // TS 35.206 §4.1: f1 and f1* from OUT1, f2 and f5 from OUT2, f3 from OUT3, f4 from OUT4, f5* from OUT5.
+  Bytes f1(ByteView rand, ByteView sqn, ByteView amf) const override;
+  Bytes f1star(ByteView rand, ByteView sqn, ByteView amf) const override;
+  AkaOutputs f2345(ByteView rand) const override;
+  Bytes f5star(ByteView rand) const override;
 
  private:
   Milenage(const Block128& k, const Block128& opc, const MilenageConstants& constants);

@@ -1,0 +1,187 @@
+// The euicc-sim program itself: first start creates a card and prints its EID; --listen serves it
+// over TCP with vpcd framing; --vpcd puts it into a (private) pcscd, where a PC/SC client gets
+// GetEID back; a restart keeps the card.
+#include <catch2/catch.hpp>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <regex>
+#include <thread>
+
+#include "pcscd_harness.hpp"
+#include "rsp/apdu.hpp"
+#include "rsp/tlv.hpp"
+#include "support/kit.hpp"
+
+using rsp::Bytes;
+using rsp::test::hex;
+namespace fs = std::filesystem;
+
+namespace {
+
+// euicc-sim as a child process, its output in files; SIGTERM on destruction.
+class SimProcess {
+ public:
+  SimProcess(const fs::path& dir, std::vector<std::string> args)
+      : out_(dir / ("sim" + std::to_string(++count_) + ".out")), err_(dir / ("sim" + std::to_string(count_) + ".err")) {
+    pid_ = fork();
+    if (pid_ == 0) {
+      freopen(out_.c_str(), "w", stdout);
+      freopen(err_.c_str(), "w", stderr);
+      std::string binary = std::string(RSP_BINARY_DIR) + "/euicc-sim";
+      std::vector<char*> argv{binary.data()};
+      for (auto& a : args) argv.push_back(a.data());
+      argv.push_back(nullptr);
+      execv(binary.c_str(), argv.data());
+      _exit(127);
+    }
+  }
+  ~SimProcess() { stop(); }
+  int stop() {
+    if (pid_ <= 0) return exit_code_;
+    kill(pid_, SIGTERM);
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    pid_ = -1;
+    exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return exit_code_;
+  }
+  // Waits until `pattern` matches the output (stdout + stderr); returns the first group.
+  std::string wait_for(const std::string& pattern) {
+    std::regex re(pattern);
+    for (int i = 0; i < 200; ++i) {
+      std::string text = output();
+      std::smatch m;
+      if (std::regex_search(text, m, re)) return m.size() > 1 ? m[1].str() : m[0].str();
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    FAIL("euicc-sim never printed " << pattern << "; it said: " << output());
+    return {};
+  }
+  std::string output() const {  // the files appear once the child has started
+    std::string text;
+    for (const auto& f : {out_, err_})
+      if (fs::exists(f)) text += rsp::test::read_text(f);
+    return text;
+  }
+
+ private:
+  static inline int count_ = 0;  // each process writes files of its own
+  fs::path out_, err_;
+  pid_t pid_ = -1;
+  int exit_code_ = -1;
+};
+
+// A vpcd-framed TCP client (what the IPA's TCP transport speaks).
+class VpcdClient {
+ public:
+  explicit VpcdClient(uint16_t port) {
+    fd_ = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(port);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(connect(fd_, reinterpret_cast<sockaddr*>(&a), sizeof(a)) == 0);
+  }
+  ~VpcdClient() { close(fd_); }
+  // Power on/off and reset have no answer in vpcd's protocol.
+  void send(const Bytes& message) {
+    Bytes framed{static_cast<uint8_t>(message.size() >> 8), static_cast<uint8_t>(message.size())};
+    framed.insert(framed.end(), message.begin(), message.end());
+    REQUIRE(write(fd_, framed.data(), framed.size()) == static_cast<ssize_t>(framed.size()));
+  }
+  Bytes exchange(const Bytes& message) {
+    send(message);
+    uint8_t len[2];
+    read_all(len, 2);
+    Bytes answer(static_cast<size_t>(len[0] << 8 | len[1]));
+    read_all(answer.data(), answer.size());
+    return answer;
+  }
+
+ private:
+  void read_all(uint8_t* p, size_t n) {
+    while (n) {
+      ssize_t r = read(fd_, p, n);
+      REQUIRE(r > 0);
+      p += r;
+      n -= static_cast<size_t>(r);
+    }
+  }
+  int fd_ = -1;
+};
+
+// ES10c.GetEID over a logical channel, as an LPA does it; `transmit` sends one APDU.
+template <class Transmit>
+std::string get_eid(Transmit transmit) {
+  auto open = rsp::apdu::Response::parse(transmit(hex("0070000001"))).value();
+  REQUIRE(open.sw == rsp::apdu::sw::kOk);
+  uint8_t ch = open.data.at(0);
+  auto with_channel = [&](Bytes apdu) {
+    apdu[0] = rsp::apdu::cla_for_channel(apdu[0], ch);
+    auto r = rsp::apdu::Response::parse(transmit(apdu)).value();
+    while ((r.sw & 0xFF00) == rsp::apdu::sw::kMoreData) {
+      auto more = rsp::apdu::Response::parse(transmit(Bytes{rsp::apdu::cla_for_channel(0x00, ch), 0xC0, 0, 0, r.sw2()})).value();
+      more.data.insert(more.data.begin(), r.data.begin(), r.data.end());
+      r = more;
+    }
+    return r;
+  };
+  REQUIRE(with_channel(hex("00A4040010A0000005591010FFFFFFFF8900000100")).sw == rsp::apdu::sw::kOk);
+  auto eid = with_channel(hex("80E2910006BF3E035C015A00"));
+  REQUIRE(eid.sw == rsp::apdu::sw::kOk);
+  transmit(Bytes{0x00, 0x70, 0x80, ch, 0x00});
+  auto t = rsp::tlv::read(eid.data).value();
+  return rsp::to_hex(rsp::tlv::find(t.value, 0x5A)->value);
+}
+
+}  // namespace
+
+TEST_CASE("euicc-sim --listen: a new card prints its EID, serves GetEID over TCP, and survives a restart") {
+  rsp::test::TempDir dir;
+  std::string eid;
+  {
+    SimProcess sim(dir.path(), {"--state", (dir.path() / "card").string(), "--listen", "127.0.0.1:0"});
+    eid = sim.wait_for("EID ([0-9]{32}) \\(new card\\)");
+    uint16_t port = static_cast<uint16_t>(std::stoi(sim.wait_for("listening on 127\\.0\\.0\\.1:([0-9]+)")));
+    VpcdClient client(port);
+    client.send(Bytes{0x01});                     // power on
+    CHECK(client.exchange(Bytes{0x04}).size() >= 2);  // ATR
+    CHECK(get_eid([&](const Bytes& apdu) { return client.exchange(apdu); }) == eid);
+    CHECK(sim.stop() == 0);
+  }
+  SimProcess again(dir.path(), {"--state", (dir.path() / "card").string(), "--listen", "127.0.0.1:0"});
+  CHECK(again.wait_for("EID ([0-9]{32})") == eid);
+  CHECK(again.output().find("new card") == std::string::npos);
+}
+
+TEST_CASE("euicc-sim refuses faults without --conformance-harness and a missing link") {
+  rsp::test::TempDir dir;
+  {
+    SimProcess sim(dir.path(), {"--state", (dir.path() / "card").string(), "--listen", "127.0.0.1:0", "--fault", "wrong-signature"});
+    sim.wait_for("(refused in normal runs)");
+    CHECK(sim.stop() == 1);
+  }
+  SimProcess sim(dir.path(), {"--state", (dir.path() / "card").string()});
+  sim.wait_for("(--listen HOST:PORT or --vpcd HOST:PORT)");
+  CHECK(sim.stop() == 2);
+}
+
+TEST_CASE("euicc-sim --vpcd: a PC/SC client of pcscd sees the card and gets GetEID back") {
+  euicc::test::PrivatePcscd pcscd;  // exits 77 (skipped) when pcscd cannot run here
+  rsp::test::TempDir dir;
+  SimProcess sim(dir.path(), {"--state", (dir.path() / "card").string(), "--vpcd", "127.0.0.1:" + std::to_string(pcscd.vpcd_port())});
+  std::string eid = sim.wait_for("EID ([0-9]{32})");
+  euicc::test::PcscClient client;
+  REQUIRE(client.wait_for_card(pcscd.reader_name(), std::chrono::seconds(10)));
+  client.connect(pcscd.reader_name());
+  CHECK(client.atr().size() >= 2);
+  CHECK(get_eid([&](const Bytes& apdu) { return client.transmit(apdu); }) == eid);
+  client.disconnect();
+}
