@@ -205,7 +205,8 @@ std::optional<LoadError> BoundProfilePackageLoader::initialise_secure_channel(co
 }
 
 std::optional<LoadError> BoundProfilePackageLoader::segment(const rsp::tlv::Tlv& seg) {
-  auto plain = channel_->unprotect(seg.whole);
+  auto plain = channel_->unprotect(seg.whole, card_.fault("skip-mac-check") ? rsp::crypto::Scp03t::MacCheck::skip
+                                                                             : rsp::crypto::Scp03t::MacCheck::verify);
   if (!plain) return error(command_for(group_), kScp03tSecurityError);
   Bytes* target = group_ == 0xA0 ? &configure_isdp_ : group_ == 0xA1 ? &store_metadata_ : group_ == 0xA3 ? &profile_package_ : nullptr;
   if (group_ == 0xA2) {

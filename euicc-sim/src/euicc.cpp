@@ -101,7 +101,9 @@ class SoftwareEuicc final : public Euicc {
 }  // namespace
 
 const std::set<std::string>& Euicc::known_faults() {
-  static const std::set<std::string> faults{"wrong-signature"};  // signatures the card makes are corrupted
+  // wrong-signature: every signature the card makes is corrupted; skip-mac-check: BPP segments
+  // with a bad MAC are accepted; wrong-status-word: ES10 commands are carried out but answered 6F00.
+  static const std::set<std::string> faults{"wrong-signature", "skip-mac-check", "wrong-status-word"};
   return faults;
 }
 

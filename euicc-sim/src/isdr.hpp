@@ -16,6 +16,7 @@ class Isdr final : public IsdrApplication {
   void channel_closed() override;
 
  private:
+  rsp::Expected<Bytes, uint16_t> process(ByteView command);
   CardContext& context_;
   DownloadSession download_;  // one profile download at a time (challenge .. installation)
 };

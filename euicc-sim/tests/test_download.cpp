@@ -324,3 +324,34 @@ TEST_CASE("CancelSession signs the cancellation and ends the session") {
   Bytes again = f.call(encode(0xBF41, rsp::concat({encode(0x80, smdp.transaction_id), encode(0x81, Bytes{0x01})})));
   CHECK(find(rsp::tlv::read(again)->value, 0x81)->value[0] == 5);
 }
+
+TEST_CASE("conformance faults: a bad MAC accepted, a wrong status word, and none without asking") {
+  {
+    CardFixture f;
+    f.card->faults.insert("skip-mac-check");
+    TestSmdp smdp(f.pki, crypto::Curve::nist_p256);
+    Download d{f, smdp};
+    d.authenticate();
+    d.prepare();
+    Bytes bpp = smdp.bound_profile_package(d.euicc_otpk, f.card->eid_bytes, store_metadata(kIccid, "T", "n.example.org"),
+                                           minimal_profile_package(kIccid));
+    bpp.back() ^= 0x01;  // last byte of the last segment's MAC
+    CHECK(failure_of(d.load(bpp)).first == -1);  // the faulty card installs what a real one refuses
+  }
+  {
+    CardFixture f;
+    f.card->faults.insert("wrong-status-word");
+    auto r = f.isdr->store_data(encode(0xBF3E, encode(0x5C, Bytes{0x5A})));
+    REQUIRE_FALSE(r);
+    CHECK(r.error() == rsp::apdu::sw::kNoPreciseDiagnosis);
+  }
+  rsp::test::TempDir dir;
+  Options options;
+  options.state_dir = dir.path();
+  options.faults = {"skip-mac-check"};
+  CHECK_FALSE(open_card_context(options));  // refused in a normal run
+  options.allow_faults = true;
+  CHECK(open_card_context(options));
+  options.faults = {"no-such-fault"};
+  CHECK_FALSE(open_card_context(options));
+}

@@ -42,8 +42,10 @@ class Scp03t {
   // '86'/'87': encrypt then MAC; '88': MAC only. Returns the complete segment TLV.
   Bytes protect(tlv::Tag tag, ByteView plaintext);
   // Verifies the MAC (and decrypts '86'/'87'); returns the plaintext. On failure the state is
-  // unchanged and nothing of the segment is returned.
-  Expected<Bytes> unprotect(ByteView segment);
+  // unchanged and nothing of the segment is returned. MacCheck::skip exists only for the
+  // conformance harness's "skip-mac-check" fault card, which must accept a bad MAC.
+  enum class MacCheck { verify, skip };
+  Expected<Bytes> unprotect(ByteView segment, MacCheck check = MacCheck::verify);
 
   // ReplaceSessionKeys (BF26): profile protection keys take over, counter restarts at 1.
   void replace_keys(ByteView ppk_enc, ByteView ppk_mac, ByteView initial_mcv);
