@@ -12,6 +12,8 @@ namespace euicc {
 using Es10Result = rsp::Expected<Bytes, uint16_t>;
 using rsp::tlv::Tlv;
 
+inline Bytes bytes_of(ByteView v) { return Bytes(v.begin(), v.end()); }
+
 // Encodes a constructed or primitive TLV (shorthand for the response builders).
 inline Bytes tlv(rsp::tlv::Tag tag, ByteView value) { return rsp::tlv::encode(tag, value); }
 inline Bytes tlv(rsp::tlv::Tag tag, std::initializer_list<ByteView> parts) { return rsp::tlv::encode(tag, rsp::concat(parts)); }

@@ -31,7 +31,6 @@ enum ErrorCode : int {
   kUndefinedError = 127,
 };
 
-Bytes bytes_of(ByteView v) { return Bytes(v.begin(), v.end()); }
 
 // BF38 / BF21 error: { A1 { 80 transactionId, 02 code } }.
 Bytes error_response(rsp::tlv::Tag tag, ByteView transaction_id, int code) {

@@ -42,7 +42,6 @@ constexpr long kUndefinedError = 127;
 // processingTerminated
 constexpr long kUnknownOrDamagedCommand = 2;
 
-Bytes bytes_of(ByteView v) { return Bytes(v.begin(), v.end()); }
 
 // The members of euiccPackageSigned as received: the results echo them byte for byte.
 struct Received {

@@ -30,6 +30,7 @@
 #include <string>
 #include <vector>
 
+#include "schema_check.hpp"
 #include "card_context.hpp"
 #include "es10b_notifications.hpp"
 #include "es10c.hpp"
@@ -47,6 +48,9 @@
 // with the card's own.
 namespace euicc::test_es10c {
 namespace {
+
+using euicc::test::integer;
+using euicc::test::schema;
 
 namespace fs = std::filesystem;
 using rsp::crypto::Certificate;
@@ -164,22 +168,6 @@ struct Card {
   }
 };
 
-// Decodes `bytes` as `type`, and checks that DER re-encoding gives the same bytes.
-template <class T>
-rsp::asn1::Decoded<T> schema(const asn_TYPE_descriptor_t& type, const Bytes& bytes) {
-  auto decoded = rsp::asn1::decode_as<T>(type, bytes);
-  if (!decoded) FAIL(decoded.error().message());
-  auto encoded = rsp::asn1::encode(decoded->value());
-  REQUIRE(encoded);
-  CHECK(rsp::to_hex(*encoded) == rsp::to_hex(bytes));
-  return std::move(*decoded);
-}
-
-long integer(const INTEGER_t& i) {
-  auto v = rsp::asn1::to_long(i);
-  REQUIRE(v);
-  return *v;
-}
 
 Bytes bits(const BIT_STRING_t& b) {
   Bytes contents(1 + static_cast<size_t>(b.size));

@@ -38,6 +38,7 @@
 #include <vector>
 
 #include "download_fixture.hpp"
+#include "schema_check.hpp"
 #include "rsp/asn1/codec.hpp"
 #include "rsp/asn1/primitives.hpp"
 #include "rsp/crypto/certificate_chain.hpp"
@@ -49,6 +50,9 @@
 // Inside the namespace: the generated C types (ProfileState ...) share names with the card's own.
 namespace euicc::test_sgp32 {
 namespace {
+
+using euicc::test::integer;
+using euicc::test::schema;
 
 namespace fs = std::filesystem;
 namespace crypto = rsp::crypto;
@@ -72,22 +76,6 @@ Bytes contents(ByteView der) {
 }
 std::string hex_of(ByteView b) { return rsp::to_hex(b); }
 
-// Decodes `bytes` as `type`, and checks that DER re-encoding gives the same bytes.
-template <class T>
-rsp::asn1::Decoded<T> schema(const asn_TYPE_descriptor_t& type, const Bytes& bytes) {
-  auto decoded = rsp::asn1::decode_as<T>(type, bytes);
-  if (!decoded) FAIL(decoded.error().message() << " in " << rsp::to_hex(bytes));
-  auto encoded = rsp::asn1::encode(decoded->value());
-  REQUIRE(encoded);
-  CHECK(rsp::to_hex(*encoded) == rsp::to_hex(bytes));
-  return std::move(*decoded);
-}
-
-long integer(const INTEGER_t& i) {
-  auto v = rsp::asn1::to_long(i);
-  REQUIRE(v);
-  return *v;
-}
 
 // The eIM side: its key, the association token the card issued to it, its counter.
 struct Eim {
