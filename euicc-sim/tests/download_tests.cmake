@@ -1,4 +1,5 @@
 # Tests of the software eUICC (included from tests/CMakeLists.txt).
 rsp_add_test(test_euicc_download SOURCES ${PROJECT_SOURCE_DIR}/euicc-sim/tests/test_download.cpp
-  ${PROJECT_SOURCE_DIR}/euicc-sim/tests/test_recorded_download.cpp LIBS euicc_sim SANITIZE)
+  ${PROJECT_SOURCE_DIR}/euicc-sim/tests/test_recorded_download.cpp
+  ${PROJECT_SOURCE_DIR}/euicc-sim/tests/test_apdu_download.cpp LIBS euicc_sim SANITIZE)
 target_include_directories(test_euicc_download PRIVATE ${PROJECT_SOURCE_DIR}/euicc-sim/src ${PROJECT_SOURCE_DIR}/euicc-sim/tests)
