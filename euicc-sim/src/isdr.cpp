@@ -16,9 +16,6 @@ namespace {
 using rsp::apdu::sw::kIncorrectData;
 using rsp::apdu::sw::kInsNotSupported;
 
-// ISD-R AID (SGP.22 v2.5 §2.2.3): A0 00 00 05 59 10 10 FF FF FF FF 89 00 00 01 00.
-const Bytes kIsdrAid{0xA0, 0x00, 0x00, 0x05, 0x59, 0x10, 0x10, 0xFF, 0xFF, 0xFF, 0xFF, 0x89, 0x00, 0x00, 0x01, 0x00};
-
 using Function = std::function<Es10Result(CardContext&, DownloadSession&, const Tlv&)>;
 
 Function plain(Es10Result (*f)(CardContext&, const Tlv&)) {
@@ -100,7 +97,7 @@ rsp::Expected<Bytes, uint16_t> Isdr::process(ByteView command) {
 
 Bytes Isdr::select_response() {
   // FCI: 84 DF name, A5 proprietary data (empty).
-  return tlv(0x6F, {tlv(0x84, kIsdrAid), tlv(0xA5, Bytes{})});
+  return tlv(0x6F, {tlv(0x84, rsp::apdu::kIsdrAid), tlv(0xA5, Bytes{})});
 }
 
 void Isdr::channel_closed() { download_.abandon(); }

@@ -12,9 +12,7 @@
 
 namespace euicc {
 
-// SGP.22 v2.5: the ISD-R's AID (FACTS.md §1).
-inline constexpr std::array<uint8_t, 16> kIsdrAid = {0xA0, 0x00, 0x00, 0x05, 0x59, 0x10, 0x10, 0xFF,
-                                                     0xFF, 0xFF, 0xFF, 0x89, 0x00, 0x00, 0x01, 0x00};
+using rsp::apdu::kIsdrAid;
 
 // Traffic through transmit(), for benchmarks. ATR requests and power controls are not APDUs.
 struct CardStats {

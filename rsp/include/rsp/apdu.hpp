@@ -1,6 +1,7 @@
 #pragma once
 // Command and response APDUs (ISO/IEC 7816-4, ETSI TS 102 221 §10), shared by the software
 // eUICC (which parses commands) and the IPA (which builds them).
+#include <array>
 #include <cstdint>
 #include <optional>
 
@@ -34,6 +35,10 @@ constexpr uint16_t kAuthenticationError = 0x9862;  // TS 31.102 AUTHENTICATE: MA
 constexpr uint16_t kMoreData = 0x6100;              // 61xx: xx bytes wait for GET RESPONSE
 constexpr uint16_t kWrongLe = 0x6C00;               // 6Cxx: repeat with Le = xx
 }  // namespace sw
+
+// SGP.22 v2.5 §2.2.3: the ISD-R's AID, where the LPA/IPA sends every ES10 command.
+inline constexpr std::array<uint8_t, 16> kIsdrAid = {0xA0, 0x00, 0x00, 0x05, 0x59, 0x10, 0x10, 0xFF,
+                                                     0xFF, 0xFF, 0xFF, 0x89, 0x00, 0x00, 0x01, 0x00};
 
 struct Command {
   uint8_t cla = 0;
