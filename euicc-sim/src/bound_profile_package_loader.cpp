@@ -5,7 +5,7 @@
 
 #include "es10b_notifications.hpp"
 #include "notification_event.hpp"
-#include "profile_contents.hpp"
+#include "rsp/profile_contents.hpp"
 #include "rsp/asn1/codec.hpp"
 #include "rsp/asn1/profile_package.hpp"
 #include "rsp/crypto/ecdsa.hpp"
@@ -263,7 +263,7 @@ std::optional<LoadError> BoundProfilePackageLoader::install() {
   // What the card will run of it: the ProfileHeader's ICCID, and the USIM with its AKA parameters. A
   // USIM this card cannot run (TUAK, a mappingParameter, keys of the wrong length, no akaParameter) is
   // refused here rather than missing when the terminal selects it; a profile without a USIM is fine.
-  auto contents = read_profile_contents(profile_package_);
+  auto contents = rsp::read_profile_contents(profile_package_);
   if (!contents) return error(kLoadProfileElements, kPeProcessingError);
   auto metadata = rsp::tlv::read(store_metadata_).value();
   auto metadata_iccid = rsp::iccid::from_bytes(rsp::tlv::find(metadata.value, 0x5A)->value).value();

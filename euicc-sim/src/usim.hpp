@@ -12,10 +12,17 @@
 #include "card_context.hpp"
 #include "euicc/applications.hpp"
 #include "euicc/card.hpp"
-#include "profile_contents.hpp"
+#include "rsp/profile_contents.hpp"
 #include "rsp/crypto/aka_functions.hpp"
 
 namespace euicc {
+
+using rsp::AkaAlgorithm;
+using rsp::AkaParameters;
+using rsp::ElementaryFile;
+using rsp::ProfileContents;
+using rsp::read_profile_contents;
+using rsp::UsimContents;
 
 class Usim final : public UsimApplication {
  public:

@@ -1,8 +1,8 @@
 #pragma once
-// SAIP profile packages for tests, built as DER element by element (PEDefinitions, automatic tags): a
-// ProfileHeader, a PE-MF whose EF.DIR names the USIM, a PE-USIM with its mandatory files, the USIM's
-// PE-AKAParameter (MILENAGE with the TS 35.208 Test Set 1 K and OPc unless a test says otherwise), and
-// the end element.
+// SAIP profile packages for tests. A normal profile comes from rsp::make_profile_package (ProfileHeader,
+// PE-MF with EF.DIR naming the USIM, PE-USIM, PE-AKAParameter with MILENAGE and the TS 35.208 Test Set 1
+// K and OPc, end); the helpers below put the library's elements (rsp/profile_elements.hpp) together with
+// whatever a test changes, for the deliberately odd packages (TUAK, bad key lengths, no dfName, ...).
 #include <catch2/catch.hpp>
 
 #include <optional>
@@ -13,6 +13,8 @@
 #include "rsp/asn1/profile_package.hpp"
 #include "rsp/bytes.hpp"
 #include "rsp/iccid.hpp"
+#include "rsp/profile_elements.hpp"
+#include "rsp/profile_maker.hpp"
 #include "rsp/tlv.hpp"
 #include "support/kit.hpp"
 
@@ -27,68 +29,43 @@ using rsp::tlv::encode;
 inline const Bytes kK = hex("465b5ce8b199b49faa5f0a2ee238a6bc");
 inline const Bytes kOpc = hex("cd63cb71954a9f4e48a5994e37a02baf");
 
-inline const Bytes kAid = hex("A0000000871002FF49FF0589");
-inline const Bytes kEfImsi = hex("080910101032547698");  // IMSI 001010123456789
+inline const Bytes kAid = rsp::kDefaultUsimAid;  // A0000000871002FF49FF0589
+inline const std::string kTestImsi = "001010123456789";
+inline const Bytes kEfImsi = hex("080910101032547698");  // kTestImsi
 // EF.UST: services 27 (GSM access) and 38 (GSM security context).
 inline const Bytes kUstWithGsm = hex("0000000420");
+// sqnDelta '07FFFFFFFFFF': TS 35.208's SQN of Test Set 1 is far above a new card's SQN_MS.
+constexpr uint64_t kTestSqnDelta = 0x07FFFFFFFFFF;
 
-inline Bytes pe_header(uint8_t identification) { return encode(0xA0, rsp::concat({encode(0x80, Bytes{}), encode(0x81, Bytes{identification})})); }
-inline Bytes oid(std::string_view hex_contents) { return encode(0x81, hex(hex_contents)); }
-inline Bytes content(ByteView bytes) { return encode(0x83, bytes); }  // FileItem fillFileContent
+inline Bytes pe_header(uint8_t identification) { return rsp::profile_elements::element_header(identification); }
 
 inline Bytes profile_header(const std::string& iccid) {
-  return encode(0xA0, rsp::concat({encode(0x80, Bytes{2}), encode(0x81, Bytes{3}),
-                                   encode(0x83, rsp::iccid::to_bytes(iccid, rsp::iccid::Nibbles::plain).value()),
-                                   encode(0xA5, rsp::concat({encode(0x81, Bytes{}), encode(0x84, Bytes{})})),
-                                   encode(0xA6, Bytes{})}));
+  return rsp::profile_elements::header(rsp::iccid::to_bytes(iccid, rsp::iccid::Nibbles::plain).value());
 }
-
-// PE-MF with EF.DIR holding one USIM record (TS 102 221 §13.1), padded to its 33-byte record.
-inline Bytes mf_element(const Bytes& dir_aid) {
-  Bytes record = encode(0x61, rsp::concat({encode(0x4F, dir_aid), encode(0x50, rsp::to_bytes("USIM"))}));
-  record.resize(33, 0xFF);
-  Bytes ef_dir = rsp::concat({encode(0xA1, rsp::concat({encode(0x82, hex("42210021")), encode(0x83, hex("2F00")),
-                                                         encode(0x80, Bytes{0x21})})),
-                              content(record)});
-  return encode(0xB0, rsp::concat({pe_header(1), oid("67810F010201"), encode(0xA2, Bytes{}), encode(0xA4, Bytes{}),
-                                   encode(0xA5, ef_dir), encode(0xA6, Bytes{})}));
-}
+inline Bytes mf_element(const Bytes& dir_aid) { return rsp::profile_elements::mf(dir_aid); }
 
 struct UsimElement {
   std::optional<Bytes> aid = kAid;  // adf-usim dfName
   Bytes ef_imsi = kEfImsi;
   Bytes ef_ust = kUstWithGsm;
 };
-
-// PE-USIM with its mandatory files; the ADF carries the temporary file id 7FD0.
 inline Bytes usim_element(const UsimElement& u) {
-  Bytes adf = rsp::concat({encode(0x83, hex("7FD0")), u.aid ? encode(0x84, *u.aid) : Bytes{}});
-  return encode(0xB3, rsp::concat({pe_header(2), oid("67810F010204"), encode(0xA2, encode(0xA1, adf)),
-                                   encode(0xA3, content(u.ef_imsi)), encode(0xA4, Bytes{}),
-                                   encode(0xA8, content(u.ef_ust)), encode(0xAD, Bytes{}), encode(0xAE, Bytes{}),
-                                   encode(0xB2, Bytes{}), encode(0xB5, content(hex("00000003"))),
-                                   encode(0xB6, Bytes{})}));
+  return rsp::profile_elements::usim({u.aid, u.ef_imsi, u.ef_ust, hex("00000002")});
 }
 
 struct AkaElement {
   long algorithm = 1;
   Bytes key = kK;
   Bytes opc = kOpc;
-  // sqnDelta '07FFFFFFFFFF': TS 35.208's SQN of Test Set 1 is far above a new card's SQN_MS.
-  std::optional<Bytes> sqn_delta = hex("07FFFFFFFFFF");
-  bool mapping = false;
+  std::optional<Bytes> sqn_delta = hex("07FFFFFFFFFF");  // kTestSqnDelta
+  bool mapping = false;  // mappingParameter onto kAid instead of algoParameter
 };
-
 inline Bytes aka_element(const AkaElement& a) {
-  Bytes configuration =
-      a.mapping ? encode(0xA0, rsp::concat({encode(0x80, Bytes{0x01}), encode(0x81, kAid)}))
-                : encode(0xA1, rsp::concat({encode(0x80, Bytes{static_cast<uint8_t>(a.algorithm)}),
-                                            encode(0x81, Bytes{0x00}), encode(0x82, a.key), encode(0x83, a.opc)}));
-  return encode(0xA4, rsp::concat({pe_header(3), encode(0xA1, configuration),
-                                   a.sqn_delta ? encode(0x83, *a.sqn_delta) : Bytes{}}));
+  return rsp::profile_elements::aka_parameter({static_cast<uint8_t>(a.algorithm), a.key, a.opc, a.sqn_delta,
+                                               a.mapping ? std::optional<Bytes>(kAid) : std::nullopt});
 }
 
-inline Bytes end_element() { return encode(0xAA, encode(0xA0, encode(0x81, Bytes{0x09}))); }
+inline Bytes end_element() { return rsp::profile_elements::end(); }
 
 inline Bytes package(const std::vector<Bytes>& elements) {
   Bytes out;
@@ -97,8 +74,22 @@ inline Bytes package(const std::vector<Bytes>& elements) {
   return out;
 }
 
-// A profile with a USIM: header, MF (EF.DIR naming the USIM), USIM, its akaParameter, end.
-inline Bytes usim_package(const std::string& iccid, const UsimElement& u = {}, const AkaElement& a = {}) {
+// The spec of the normal test profile: Test Set 1 keys, kTestImsi, kAid.
+inline rsp::ProfileSpec test_spec(const std::string& iccid) {
+  rsp::ProfileSpec spec;
+  spec.iccid = iccid;
+  spec.imsi = kTestImsi;
+  spec.ki = kK;
+  spec.opc = kOpc;
+  spec.sqn_delta = kTestSqnDelta;
+  return spec;
+}
+
+// A normal profile with a USIM, made by the library.
+inline Bytes usim_package(const std::string& iccid) { return rsp::make_profile_package(test_spec(iccid)).value(); }
+
+// The same profile with the test's changes to the USIM or its akaParameter.
+inline Bytes usim_package(const std::string& iccid, const UsimElement& u, const AkaElement& a = {}) {
   return package({profile_header(iccid), mf_element(kAid), usim_element(u), aka_element(a), end_element()});
 }
 

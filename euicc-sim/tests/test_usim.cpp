@@ -11,12 +11,13 @@
 
 #include "download_fixture.hpp"
 #include "euicc/card.hpp"
-#include "profile_contents.hpp"
+#include "rsp/profile_contents.hpp"
 #include "profile_package_builder.hpp"
 #include "rsp/apdu.hpp"
 #include "rsp/crypto/aka.hpp"
 #include "rsp/crypto/milenage.hpp"
 #include "rsp/crypto/test_algorithm.hpp"
+#include "rsp/profile_maker.hpp"
 #include "usim.hpp"
 
 namespace euicc::test {
@@ -47,7 +48,8 @@ Bytes xor_of(ByteView a, ByteView b) {
   return out;
 }
 
-Bytes milenage_package(const std::string& iccid = kIccid, const UsimElement& u = {}, const AkaElement& a = {}) {
+Bytes milenage_package(const std::string& iccid = kIccid) { return usim_package(iccid); }
+Bytes milenage_package(const std::string& iccid, const UsimElement& u, const AkaElement& a = {}) {
   return usim_package(iccid, u, a);
 }
 
@@ -147,7 +149,7 @@ TEST_CASE("profile contents: ICCID, AID, IMSI, EF.AD, EF.UST and Milenage parame
   CHECK(u.ef_imsi.content == kEfImsi);
   CHECK(u.imsi == kImsi);
   REQUIRE(u.ef_ad);
-  CHECK(u.ef_ad->content == hex("00000003"));
+  CHECK(u.ef_ad->content == hex("00000002"));  // MNC of 2 digits
   CHECK(u.service_available(27));
   CHECK(u.service_available(38));
   CHECK_FALSE(u.service_available(1));
@@ -159,6 +161,41 @@ TEST_CASE("profile contents: ICCID, AID, IMSI, EF.AD, EF.UST and Milenage parame
   CHECK(u.aka.sqn_policy.age_limit == (uint64_t{1} << 28));  // absent: '000010000000'
   CHECK(u.aka.sqn_policy.options == 0x02);
   CHECK(u.aka.sqn_init == crypto::SqnState{});
+}
+
+TEST_CASE("a made profile (rsp::make_profile_package) reads back as it was specified", "[usim][profile-maker]") {
+  rsp::ProfileSpec spec;
+  spec.iccid = "8944000000000000012";
+  spec.imsi = "24099987654321";  // 14 digits: even count, 'F' filler
+  spec.ki = hex("000102030405060708090a0b0c0d0e0f");
+  spec.op = hex("cdc202d5123e20f62b6d676ac72cb318");
+  spec.usim_aid = hex("A0000000871002FF33FF018900000100");
+  spec.mnc_length = 3;
+  auto contents = read_profile_contents(rsp::make_profile_package(spec).value()).value();
+  CHECK(contents.iccid == spec.iccid);
+  REQUIRE(contents.usim);
+  const UsimContents& u = *contents.usim;
+  CHECK(u.imsi == spec.imsi);
+  CHECK(u.aid == spec.usim_aid);
+  CHECK(u.ef_ad->content == hex("00000003"));
+  CHECK(u.aka.algorithm == AkaAlgorithm::milenage);
+  CHECK(u.aka.key == spec.ki);
+  CHECK(u.aka.opc == crypto::compute_opc(spec.ki, *spec.op).value());
+  CHECK(u.aka.sqn_policy.age_limit == (uint64_t{1} << 28));  // SAIP defaults
+  // The tests' element helpers, left unchanged, give the library's package byte for byte.
+  CHECK(usim_package(kIccid) == usim_package(kIccid, UsimElement{}));
+}
+
+TEST_CASE("a made profile with OP installs and answers AUTHENTICATE with Test Set 1's RES, CK, IK", "[usim][milenage][profile-maker]") {
+  auto spec = test_spec(kIccid);
+  spec.opc.clear();
+  spec.op = hex("cdc202d5123e20f62b6d676ac72cb318");  // TS 35.208 Test Set 1 OP; its OPc is kOpc
+  UsimFixture f(rsp::make_profile_package(spec).value());
+  REQUIRE(f.select_usim().sw == 0x9000);
+  auto s = success_of(f.authenticate(kRand1, rsp::concat({xor_of(kSqn1, kAk1), kAmf1, kMacA1})));
+  CHECK(s.res == kRes1);
+  CHECK(s.ck == kCk1);
+  CHECK(s.ik == kIk1);
 }
 
 TEST_CASE("profile contents: where the AID and the IMSI come from", "[usim]") {
@@ -173,7 +210,7 @@ TEST_CASE("profile contents: where the AID and the IMSI come from", "[usim]") {
     UsimElement u;
     u.aid.reset();
     auto upp = package({profile_header(kIccid), usim_element(u), aka_element({}), end_element()});
-    CHECK(read_profile_contents(upp).value().usim->aid == kUsimAidPrefix);
+    CHECK(read_profile_contents(upp).value().usim->aid == rsp::kUsimAidPrefix);
   }
   SECTION("a genericFileManagement fill of ADF.USIM/EF.IMSI overrides the template's content") {
     // FileManagement: filePath 7FD0 6F07 (the ADF by its temporary id), fillFileOffset 1, content.
@@ -224,14 +261,14 @@ TEST_CASE("profile contents: USIMs this card cannot run are refused", "[usim]") 
 }
 
 TEST_CASE("EF.IMSI decoding (TS 31.102 §4.2.2)", "[usim]") {
-  CHECK(decode_imsi(hex("080910101032547698")).value() == "001010123456789");
-  CHECK(decode_imsi(hex("080910101032540636")).value() == "001010123456063");
-  CHECK(decode_imsi(hex("0801101010325476F8FFFF")).value() == "00101012345678");  // even count, 'F' filler
-  CHECK_FALSE(decode_imsi(hex("080110101032547698")));  // even parity, but no filler
-  CHECK_FALSE(decode_imsi(hex("080A10101032547698")));  // identity type 2 (IMEI)
-  CHECK_FALSE(decode_imsi(hex("0809101010325476")));    // shorter than its length byte
-  CHECK_FALSE(decode_imsi(hex("FFFFFFFFFFFFFFFFFF")));  // not personalised
-  CHECK_FALSE(decode_imsi(hex("0809101010325476A8")));  // not a digit
+  CHECK(rsp::decode_imsi(hex("080910101032547698")).value() == "001010123456789");
+  CHECK(rsp::decode_imsi(hex("080910101032540636")).value() == "001010123456063");
+  CHECK(rsp::decode_imsi(hex("0801101010325476F8FFFF")).value() == "00101012345678");  // even count, 'F' filler
+  CHECK_FALSE(rsp::decode_imsi(hex("080110101032547698")));  // even parity, but no filler
+  CHECK_FALSE(rsp::decode_imsi(hex("080A10101032547698")));  // identity type 2 (IMEI)
+  CHECK_FALSE(rsp::decode_imsi(hex("0809101010325476")));    // shorter than its length byte
+  CHECK_FALSE(rsp::decode_imsi(hex("FFFFFFFFFFFFFFFFFF")));  // not personalised
+  CHECK_FALSE(rsp::decode_imsi(hex("0809101010325476A8")));  // not a digit
 }
 
 TEST_CASE("AUTHENTICATE answers TS 35.208 Test Set 1 with its published RES, CK, IK", "[usim][milenage]") {
@@ -376,7 +413,7 @@ TEST_CASE("a terminal selects the ADF and reads EF.IMSI, EF.AD and EF.UST", "[us
   CHECK(template_62.tag == 0x62);
   CHECK(child_value(template_62.value, 0x84) == kAid);
   // A partial AID (the USIM prefix) selects it too.
-  CHECK(f.send(rsp::concat({hex("00A4040C07"), kUsimAidPrefix})).sw == 0x9000);
+  CHECK(f.send(rsp::concat({hex("00A4040C07"), rsp::kUsimAidPrefix})).sw == 0x9000);
 
   SECTION("SELECT by file id, then READ BINARY") {
     auto ef = f.send("00A40004026F0700");
@@ -388,19 +425,19 @@ TEST_CASE("a terminal selects the ADF and reads EF.IMSI, EF.AD and EF.UST", "[us
     auto r = f.send("00B0000009");
     REQUIRE(r.sw == 0x9000);
     CHECK(r.data == kEfImsi);
-    CHECK(decode_imsi(r.data).value() == kImsi);
+    CHECK(rsp::decode_imsi(r.data).value() == kImsi);
     CHECK(f.send("00B0000300").data == Bytes(kEfImsi.begin() + 3, kEfImsi.end()));  // Le '00': to the end
   }
   SECTION("READ BINARY by short file id") {
     CHECK(f.send("00B0870009").data == kEfImsi);   // SFI 07
-    CHECK(f.send("00B0830004").data == hex("00000003"));  // SFI 03: EF.AD
-    CHECK(f.send("00B0000004").data == hex("00000003"));  // and EF.AD is now the current EF
+    CHECK(f.send("00B0830004").data == hex("00000002"));  // SFI 03: EF.AD
+    CHECK(f.send("00B0000004").data == hex("00000002"));  // and EF.AD is now the current EF
   }
   SECTION("SELECT by path") {
     CHECK(f.send("00A4080C047FFF6F07").sw == 0x9000);
     CHECK(f.send("00B0000009").data == kEfImsi);
     CHECK(f.send("00A4090C026FAD").sw == 0x9000);
-    CHECK(f.send("00B0000004").data == hex("00000003"));
+    CHECK(f.send("00B0000004").data == hex("00000002"));
     CHECK(f.send("00A4080C047FD06F38").sw == 0x9000);  // the ADF's own file id
     CHECK(f.send("00B0000005").data == kUstWithGsm);
   }
@@ -555,7 +592,7 @@ TEST_CASE("a TS.48 profile's USIM answers AUTHENTICATE with the TS 34.108 test a
   UsimFixture f(rsp::test::read_file(dir / "TS48v5_SAIP2.1A_NoBERTLV.der"), "89000123456789012341");
   REQUIRE(f.select_usim().sw == 0x9000);
   REQUIRE(f.send("00A4000C026F07").sw == 0x9000);
-  CHECK(decode_imsi(f.send("00B0000009").data).value() == "001010123456063");
+  CHECK(rsp::decode_imsi(f.send("00B0000009").data).value() == "001010123456063");
 
   const Bytes k = hex("000102030405060708090a0b0c0d0e0f");
   const Bytes rand = hex("8d5e8a7e3c2b1a09f8e7d6c5b4a39281");

@@ -13,7 +13,7 @@
 #include "rsp/crypto/milenage.hpp"
 #include "rsp/expected.hpp"
 
-namespace euicc {
+namespace rsp {
 
 using rsp::Bytes;
 using rsp::ByteView;
@@ -67,12 +67,12 @@ struct ProfileContents {
 
 // Reads a whole profile package. Fails on a malformed package, a missing header, and on a USIM that
 // this card cannot run: no akaParameter for it, TUAK or a mappingParameter, keys of the wrong length.
-rsp::Expected<ProfileContents> read_profile_contents(ByteView profile_package);
+Expected<ProfileContents> read_profile_contents(ByteView profile_package);
 
 // 3GPP TS 31.102 §4.2.2 EF.IMSI: length byte, then the IMSI digits in BCD with the parity nibble first.
-rsp::Expected<std::string> decode_imsi(ByteView ef_imsi);
+Expected<std::string> decode_imsi(ByteView ef_imsi);
 
 // ETSI TS 101 220 Annex E: a USIM's AID begins with the 3GPP RID A000000087 and application code 1002.
 inline const Bytes kUsimAidPrefix = {0xA0, 0x00, 0x00, 0x00, 0x87, 0x10, 0x02};
 
-}  // namespace euicc
+}  // namespace rsp

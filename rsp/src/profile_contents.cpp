@@ -1,6 +1,6 @@
 // TCA eUICC Profile Package v3.3.1 (SAIP): the ProfileHeader, PE-MF (EF.DIR), PE-USIM, PE-AKAParameter
 // and PE-GenericFileManagement elements, read for the USIM of the profile.
-#include "profile_contents.hpp"
+#include "rsp/profile_contents.hpp"
 
 #include <Fcp.h>
 #include <FileItem.h>
@@ -16,7 +16,7 @@
 #include "rsp/iccid.hpp"
 #include "rsp/tlv.hpp"
 
-namespace euicc {
+namespace rsp {
 namespace {
 
 using rsp::asn1::octets;
@@ -384,4 +384,4 @@ rsp::Expected<std::string> decode_imsi(ByteView ef_imsi) {
   return imsi;
 }
 
-}  // namespace euicc
+}  // namespace rsp
