@@ -10,6 +10,7 @@
 #include <fstream>
 #include <string>
 
+#include "support/command.hpp"
 #include "asn1/samples.hpp"
 #include "rsp/asn1/types.hpp"
 #include "support/kit.hpp"
@@ -34,15 +35,10 @@ std::string read_all(const std::filesystem::path& path) {
 Run rsp_asn1(const std::string& args) {
   static TempDir scratch;
   const auto err_file = scratch.path() / "stderr";
-  std::string command = std::string(RSP_BINARY_DIR) + "/rsp-asn1 " + args + " 2>" + err_file.string();
+  auto result = rsp::test::run_command(std::string(RSP_BINARY_DIR) + "/rsp-asn1 " + args + " 2>" + err_file.string());
   Run r;
-  FILE* pipe = popen(command.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  char buffer[4096];
-  size_t n;
-  while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) r.out.append(buffer, n);
-  int status = pclose(pipe);
-  r.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.status = result.status;
+  r.out = std::move(result.out);
   r.err = read_all(err_file);
   return r;
 }

@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <string>
 
+#include "support/command.hpp"
 #include "rsp/asn1/types.hpp"
 #include "rsp/files.hpp"
 #include "support/kit.hpp"
@@ -17,22 +18,10 @@ namespace {
 
 using namespace rsp;
 
-struct Run {
-  int status = -1;
-  std::string out;  // stdout and stderr together
-};
+using Run = rsp::test::CommandResult;
 
 Run rsp_profile(const std::string& args) {
-  std::string command = std::string(RSP_BINARY_DIR) + "/rsp-profile " + args + " 2>&1";
-  Run r;
-  FILE* pipe = popen(command.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  char buffer[4096];
-  size_t n;
-  while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) r.out.append(buffer, n);
-  int status = pclose(pipe);
-  r.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
+  return rsp::test::run_command(std::string(RSP_BINARY_DIR) + "/rsp-profile " + args + " 2>&1");  // stdout and stderr together
 }
 
 const std::string kKi = "465b5ce8b199b49faa5f0a2ee238a6bc";
