@@ -14,8 +14,10 @@
 #include <regex>
 #include <thread>
 
+#include "download_fixture.hpp"
 #include "pcscd_harness.hpp"
 #include "rsp/apdu.hpp"
+#include "rsp/eid.hpp"
 #include "rsp/tlv.hpp"
 #include "support/kit.hpp"
 
@@ -43,9 +45,9 @@ class SimProcess {
     }
   }
   ~SimProcess() { stop(); }
-  int stop() {
+  int stop(int signal = SIGTERM) {
     if (pid_ <= 0) return exit_code_;
-    kill(pid_, SIGTERM);
+    kill(pid_, signal);
     int status = 0;
     waitpid(pid_, &status, 0);
     pid_ = -1;
@@ -184,4 +186,107 @@ TEST_CASE("euicc-sim --vpcd: a PC/SC client of pcscd sees the card and gets GetE
   CHECK(client.atr().size() >= 2);
   CHECK(get_eid([&](const Bytes& apdu) { return client.transmit(apdu); }) == eid);
   client.disconnect();
+}
+
+namespace {
+
+// ES10 commands over a vpcd TCP client: a logical channel to the ISD-R, STORE DATA blocks of up
+// to 255 bytes, GET RESPONSE for long answers.
+class TcpEs10 {
+ public:
+  explicit TcpEs10(VpcdClient& client) : client_(client) {
+    client_.send(Bytes{0x01});
+    auto open = rsp::apdu::Response::parse(client_.exchange(hex("0070000001"))).value();
+    REQUIRE(open.sw == rsp::apdu::sw::kOk);
+    channel_ = open.data.at(0);
+    REQUIRE(exchange(rsp::apdu::Command{0x00, 0xA4, 0x04, 0x00, Bytes(rsp::apdu::kIsdrAid.begin(), rsp::apdu::kIsdrAid.end()),
+                                        256u, false})
+                .sw == rsp::apdu::sw::kOk);
+  }
+  Bytes es10(const Bytes& command) {
+    rsp::apdu::Response last;
+    for (size_t offset = 0, block = 0; offset < command.size(); offset += 255, ++block) {
+      size_t n = std::min<size_t>(255, command.size() - offset);
+      bool final_block = offset + n == command.size();
+      last = exchange({0x80, 0xE2, static_cast<uint8_t>(final_block ? 0x91 : 0x11), static_cast<uint8_t>(block),
+                       Bytes(command.begin() + static_cast<long>(offset), command.begin() + static_cast<long>(offset + n)),
+                       final_block ? std::optional<uint32_t>(256) : std::nullopt, false});
+      REQUIRE(last.sw == rsp::apdu::sw::kOk);
+    }
+    return last.data;
+  }
+
+ private:
+  rsp::apdu::Response exchange(rsp::apdu::Command c) {
+    c.cla = rsp::apdu::cla_for_channel(c.cla, channel_);
+    auto r = rsp::apdu::Response::parse(client_.exchange(c.encode())).value();
+    while ((r.sw & 0xFF00) == rsp::apdu::sw::kMoreData) {
+      Bytes get{rsp::apdu::cla_for_channel(0x00, channel_), 0xC0, 0, 0, r.sw2()};
+      auto more = rsp::apdu::Response::parse(client_.exchange(get)).value();
+      more.data.insert(more.data.begin(), r.data.begin(), r.data.end());
+      r = std::move(more);
+    }
+    return r;
+  }
+  VpcdClient& client_;
+  uint8_t channel_ = 0;
+};
+
+// Runs a download up to the BPP and returns the STORE DATA commands that would carry it.
+std::vector<Bytes> prepare_download(TcpEs10& card, euicc::test::TestSmdp& smdp, const std::string& iccid) {
+  using rsp::tlv::find;
+  auto challenge_response = card.es10(rsp::tlv::encode(0xBF2E, Bytes{}));
+  auto challenge = find(rsp::tlv::read(challenge_response)->value, 0x80).value();
+  auto auth = card.es10(smdp.authenticate_server(challenge.value));
+  auto ok1 = find(rsp::tlv::read(auth)->value, 0xA0).value();
+  Bytes signature1(find(ok1.value, 0x5F37)->whole.begin(), find(ok1.value, 0x5F37)->whole.end());
+  auto prepared = card.es10(smdp.prepare_download(signature1));
+  auto ok2 = find(rsp::tlv::read(prepared)->value, 0xA0).value();
+  auto otpk = find(find(ok2.value, 0x30)->value, 0x5F49).value();
+  auto eid = rsp::eid::to_bytes(rsp::pki::default_eid()).value();
+  Bytes bpp = smdp.bound_profile_package(otpk.value, eid, euicc::test::store_metadata(iccid, "Kill", "n.example.org"),
+                                         euicc::test::minimal_profile_package(iccid));
+  return rsp::bpp::split_for_loading(bpp).value();
+}
+
+size_t installed_profiles(TcpEs10& card) {  // GetProfilesInfo: the E3 entries of BF2D { A0 { ... } }
+  auto info = card.es10(rsp::tlv::encode(0xBF2D, Bytes{}));
+  auto list = rsp::tlv::find(rsp::tlv::read(info)->value, 0xA0).value();
+  return rsp::tlv::read_all(list.value).value().size();
+}
+
+}  // namespace
+
+TEST_CASE("euicc-sim killed (SIGKILL) during LoadBoundProfilePackage: after a restart no profile remains") {
+  rsp::test::TempDir dir;
+  auto pki = dir.path() / "pki";
+  REQUIRE(rsp::pki::make(pki, rsp::pki::MakeOptions{}));
+  std::vector<std::string> args{"--state", (dir.path() / "card").string(), "--pki", pki.string(), "--listen", "127.0.0.1:0"};
+  euicc::test::TestSmdp smdp(pki, rsp::crypto::Curve::nist_p256);
+  const std::string iccid = "8944000000000000045";
+  {
+    SimProcess sim(dir.path(), args);
+    VpcdClient client(static_cast<uint16_t>(std::stoi(sim.wait_for("listening on 127\\.0\\.0\\.1:([0-9]+)"))));
+    TcpEs10 card(client);
+    auto commands = prepare_download(card, smdp, iccid);
+    for (size_t i = 0; i + 1 < commands.size(); ++i) CHECK(card.es10(commands[i]).empty());
+    sim.stop(SIGKILL);  // the last segment never arrives
+  }
+  {
+    SimProcess sim(dir.path(), args);
+    VpcdClient client(static_cast<uint16_t>(std::stoi(sim.wait_for("listening on 127\\.0\\.0\\.1:([0-9]+)"))));
+    TcpEs10 card(client);
+    CHECK(installed_profiles(card) == 0);
+    CHECK_FALSE(fs::exists(dir.path() / "card/profiles" / (iccid + ".upp")));
+    // The card is sound: the same profile downloads in full now, and stays over a restart.
+    Bytes result;
+    for (const auto& command : prepare_download(card, smdp, iccid))
+      if (!(result = card.es10(command)).empty()) break;
+    CHECK(rsp::tlv::find(rsp::tlv::find(rsp::tlv::find(rsp::tlv::read(result)->value, 0xBF27)->value, 0xA2)->value, 0xA0));
+    CHECK(sim.stop() == 0);
+  }
+  SimProcess sim(dir.path(), args);
+  VpcdClient client(static_cast<uint16_t>(std::stoi(sim.wait_for("listening on 127\\.0\\.0\\.1:([0-9]+)"))));
+  TcpEs10 card(client);
+  CHECK(installed_profiles(card) == 1);
 }
