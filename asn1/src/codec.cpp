@@ -42,12 +42,6 @@ Value::~Value() {
   if (ptr_) type_->free_struct(const_cast<Type*>(type_), ptr_, 0);
 }
 
-void* Value::zeroed(size_t size) {
-  void* p = std::calloc(1, size);
-  if (!p) throw std::bad_alloc();
-  return p;
-}
-
 Expected<Prefix, DecodeError> decode_prefix(const Type& type, ByteView ber) {
   asn_codec_ctx_t ctx{};
   ctx.max_stack_size = kMaxDecoderStack;

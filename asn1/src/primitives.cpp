@@ -17,8 +17,4 @@ std::optional<long> to_long(const INTEGER_t& i) {
   return v;
 }
 
-void set_long(INTEGER_t& i, long value) {
-  if (asn_long2INTEGER(&i, value) != 0) throw std::bad_alloc();
-}
-
 }  // namespace rsp::asn1

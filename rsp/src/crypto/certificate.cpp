@@ -50,12 +50,6 @@ std::string_view role_name(Role role) {
   return "unknown";
 }
 
-std::optional<Role> role_from_name(std::string_view name) {
-  for (auto& [r, n] : kRoles)
-    if (n == name) return r;
-  return std::nullopt;
-}
-
 std::optional<std::string> role_policy_oid(Role role) {
   if (role == Role::eim || role == Role::unknown) return std::nullopt;
   return std::string(kRolePolicyPrefix) + std::to_string(static_cast<int>(role));

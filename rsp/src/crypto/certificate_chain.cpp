@@ -82,14 +82,6 @@ std::string_view chain_error_name(ChainError e) {
   return "?";
 }
 
-const Certificate* TrustedCis::find(ByteView subject_key_id) const {
-  for (const auto& ci : cis_) {
-    auto ski = ci.subject_key_id();
-    if (ski && std::equal(ski->begin(), ski->end(), subject_key_id.begin(), subject_key_id.end())) return &ci;
-  }
-  return nullptr;
-}
-
 Status<ChainFailure> verify_ci(const Certificate& ci, time_t now) {
   auto key = ci.public_key();
   if (!key) return failure(ChainError::malformed, Role::ci, ci, key.error().message);

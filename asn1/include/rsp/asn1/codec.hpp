@@ -33,11 +33,6 @@ class Value {
   Value& operator=(const Value&) = delete;
   ~Value();
 
-  // A zero-filled structure of generated type T (described by `type`), to be filled in and encoded.
-  template <class T>
-  static Value make(const Type& type) {
-    return Value(type, zeroed(sizeof(T)));
-  }
 
   const Type& type() const { return *type_; }
   void* get() { return ptr_; }
@@ -48,7 +43,6 @@ class Value {
   const T& as() const { return *static_cast<const T*>(ptr_); }
 
  private:
-  static void* zeroed(size_t size);
   const Type* type_;
   void* ptr_;
 };

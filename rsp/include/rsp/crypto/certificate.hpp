@@ -16,7 +16,6 @@ namespace rsp::crypto {
 // The id-rspRole-* certificate policies (2.23.146.1.2.1.n); eim has no policy OID in SGP.32 v1.2.
 enum class Role { ci, euicc, eum, dp_tls, dp_auth, dp_pb, ds_tls, ds_auth, eim, unknown };
 std::string_view role_name(Role role);
-std::optional<Role> role_from_name(std::string_view name);
 // "2.23.146.1.2.1.n" for the roles that have a policy OID.
 std::optional<std::string> role_policy_oid(Role role);
 

@@ -36,7 +36,6 @@ struct ChainFailure {
 class TrustedCis {
  public:
   void add(Certificate ci) { cis_.push_back(std::move(ci)); }
-  const Certificate* find(ByteView subject_key_id) const;
   const std::vector<Certificate>& all() const { return cis_; }
 
  private:
