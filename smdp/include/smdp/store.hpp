@@ -1,0 +1,150 @@
+#pragma once
+// The SM-DP+'s state behind one interface: SQLite (embedded default, WAL) or PostgreSQL (several
+// SM-DP+ instances serving one fleet). Profiles with their order, ES9+ sessions, the notifications
+// received and the ES2+ callbacks still to deliver.
+//
+// Concurrency: every record carries a version; update_*() writes only if the stored version is
+// still the one read, and bumps it. The services read, decide, and write back; a lost race comes
+// back as `false` and the caller re-reads or refuses. That is what keeps one profile from going to
+// two devices even when two instances share one PostgreSQL.
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "rsp/bytes.hpp"
+#include "rsp/expected.hpp"
+
+namespace smdp {
+
+using rsp::Bytes;
+using rsp::ByteView;
+
+// SGP.22 v2.5 §3.1.1 / §5.3: the states of a profile at the SM-DP+.
+enum class ProfileState { available, allocated, linked, confirmed, released, downloaded, installed, error, unavailable };
+std::string_view to_string(ProfileState state);
+std::optional<ProfileState> profile_state_from(std::string_view text);
+
+// One profile of the inventory and the order placed on it (at most one order per profile).
+struct ProfileRecord {
+  std::string iccid;          // digits only, 18-20, no 'F' padding
+  std::string operator_id;    // the operator that owns it (ES2+ client identity)
+  std::string profile_type;
+  ProfileState state = ProfileState::available;
+  Bytes package;              // the unprotected SAIP profile package (ProfileElement stream, DER)
+  Bytes metadata;             // BF25 StoreMetadataRequest sent in the BPP and in profileMetadata
+  // Profile protection keys (ReplaceSessionKeys) when the profile has them; empty otherwise.
+  Bytes ppk_enc, ppk_mac, ppk_initial_mcv;
+
+  // The order (DownloadOrder / ConfirmOrder); empty while the profile is available.
+  std::optional<std::string> eid;             // 32 digits: the only eUICC that may download it
+  std::optional<std::string> matching_id;     // unique over all profiles while set
+  Bytes confirmation_code_hash;               // SHA-256(confirmation code); empty: none required
+  int confirmation_attempts_left = 0;
+  bool released = false;                      // ConfirmOrder releaseFlag or ReleaseProfile
+  int64_t order_expires = 0;                  // unix seconds; 0: no order
+  std::optional<std::string> smds_address;
+  std::optional<std::string> transaction_id;  // hex: the ES9+ session that holds the order now
+
+  int64_t version = 0;  // set by the store
+};
+
+// SGP.22 ES9+ session (one transactionId), from initiateAuthentication to the installation result.
+enum class SessionState { initiated, authenticated, bpp_sent, finished, cancelled };
+std::string_view to_string(SessionState state);
+std::optional<SessionState> session_state_from(std::string_view text);
+
+struct SessionRecord {
+  std::string transaction_id;  // upper-case hex, the primary key
+  SessionState state = SessionState::initiated;
+  std::string smdp_address;
+  Bytes euicc_challenge;       // 16 bytes
+  Bytes server_challenge;      // 16 bytes
+  Bytes ci_pkid;               // the CI the session's credentials chain to (SKI)
+  std::string eid;             // known from authenticateClient
+  std::string iccid;           // the profile the session downloads
+  bool cc_required = false;
+  Bytes smdp_signature2;       // the 5F37 TLV sent in authenticateClient; euiccSignature2 covers it
+  Bytes euicc_otpk;            // otPK.EUICC the last BPP was bound to
+  Bytes bound_profile_package; // the last BPP built, re-sent when the same otPK comes back
+  int64_t created = 0;         // unix seconds
+  int64_t expires = 0;         // unix seconds
+
+  int64_t version = 0;  // set by the store
+};
+
+// A notification received with ES9+ handleNotification (SGP.22 v2.5 §5.6.4).
+struct NotificationRecord {
+  std::string eid;
+  int64_t sequence_number = 0;
+  std::string event;           // install, enable, disable, delete
+  std::string iccid;
+  std::string transaction_id;  // for installation results
+  bool success = true;
+  Bytes pending_notification;  // the DER as received (BF37 or 30)
+  int64_t received = 0;        // unix seconds
+};
+
+// An ES2+ HandleDownloadProgressInfo call to an operator, queued and retried.
+struct CallbackRecord {
+  int64_t id = 0;              // set by the store
+  std::string operator_id;
+  std::string url;
+  std::string body;            // the JSON request
+  int attempts = 0;
+  int64_t next_attempt = 0;    // unix seconds
+};
+
+enum class StoreErrorKind {
+  exists,       // add_*() of a key that is already there
+  conflict,     // a unique value (matchingId) is held by another record
+  unavailable,  // the database cannot be reached or opened
+  failed,       // anything else the database reported
+};
+struct StoreError {
+  StoreErrorKind kind = StoreErrorKind::failed;
+  std::string message;  // for logs; never contains record contents
+};
+template <class T>
+using StoreResult = rsp::Expected<T, StoreError>;
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Profiles. update_profile() writes `record` if the stored version equals record.version and
+  // returns true (record.version is then the new one); false if another writer came first.
+  virtual StoreResult<rsp::Ok> add_profile(ProfileRecord& record) = 0;
+  virtual StoreResult<std::optional<ProfileRecord>> profile(std::string_view iccid) = 0;
+  virtual StoreResult<std::optional<ProfileRecord>> profile_by_matching_id(std::string_view matching_id) = 0;
+  // An available profile of that operator and type (any one), for DownloadOrder by profileType.
+  virtual StoreResult<std::optional<ProfileRecord>> available_profile(std::string_view operator_id,
+                                                                      std::string_view profile_type) = 0;
+  virtual StoreResult<bool> profile_type_exists(std::string_view operator_id, std::string_view profile_type) = 0;
+  virtual StoreResult<bool> update_profile(ProfileRecord& record) = 0;
+
+  // ES9+ sessions, same versioning.
+  virtual StoreResult<rsp::Ok> add_session(SessionRecord& record) = 0;
+  virtual StoreResult<std::optional<SessionRecord>> session(std::string_view transaction_id) = 0;
+  virtual StoreResult<bool> update_session(SessionRecord& record) = 0;
+  // Removes sessions that expired before `now`; returns how many.
+  virtual StoreResult<int64_t> remove_expired_sessions(int64_t now) = 0;
+
+  // Notifications: add returns false (and stores nothing) if (eid, sequence_number) is known.
+  virtual StoreResult<bool> add_notification(const NotificationRecord& record) = 0;
+  virtual StoreResult<std::vector<NotificationRecord>> notifications(std::string_view iccid) = 0;
+
+  // ES2+ callback outbox.
+  virtual StoreResult<int64_t> enqueue_callback(const CallbackRecord& record) = 0;
+  virtual StoreResult<std::vector<CallbackRecord>> due_callbacks(int64_t now, int limit) = 0;
+  virtual StoreResult<rsp::Ok> complete_callback(int64_t id) = 0;
+  virtual StoreResult<rsp::Ok> reschedule_callback(int64_t id, int attempts, int64_t next_attempt) = 0;
+};
+
+// "sqlite:PATH" (created with the schema if absent, WAL mode) or "postgresql://..." (libpq
+// connection URI). Either runs the schema migrations it has not run yet.
+StoreResult<std::unique_ptr<Store>> open_store(std::string_view url);
+
+}  // namespace smdp
