@@ -66,6 +66,7 @@ struct SessionRecord {
   std::string eid;             // known from authenticateClient
   std::string iccid;           // the profile the session downloads
   bool cc_required = false;
+  Bytes euicc_certificate;     // DER, from authenticateClient: verifies euiccSignature2 and results
   Bytes smdp_signature2;       // the 5F37 TLV sent in authenticateClient; euiccSignature2 covers it
   Bytes euicc_otpk;            // otPK.EUICC the last BPP was bound to
   Bytes bound_profile_package; // the last BPP built, re-sent when the same otPK comes back
