@@ -1,9 +1,13 @@
 #pragma once
 // A card in a temporary directory and the SM-DP+ side of a download, built from the crypto core
-// (rsp/), for tests that drive the card's ES10b functions in-process.
+// (rsp/), for tests that drive the card's ES10 functions in-process, through its APDU layer.
 #include <catch2/catch.hpp>
 
+#include <optional>
+
 #include "card_context.hpp"
+#include "es10_channel.hpp"
+#include "euicc/card.hpp"
 #include "euicc/euicc.hpp"
 #include "isdr.hpp"
 #include "rsp/bound_profile_package.hpp"
@@ -12,6 +16,7 @@
 #include "rsp/pki/test_pki.hpp"
 #include "rsp/tlv.hpp"
 #include "support/kit.hpp"
+#include "usim.hpp"
 
 namespace euicc::test {
 
@@ -90,12 +95,17 @@ class TestSmdp {
   Bytes smdp_signature2;
 };
 
-// A fresh card and a PKI it shares with a TestSmdp.
+// A fresh card and a PKI it shares with a TestSmdp. ES10 commands go to the card as an LPA sends
+// them: through the APDU layer (`terminal`, the same Card a reader sees) on a logical channel of
+// their own, opened at the first call, in STORE DATA blocks of `block_size` bytes.
 struct CardFixture {
   rsp::test::TempDir dir;
   std::filesystem::path pki = dir.path() / "pki";
   std::unique_ptr<CardContext> card;
   std::unique_ptr<Isdr> isdr;
+  std::unique_ptr<Usim> usim;
+  std::unique_ptr<Card> terminal;
+  size_t block_size = Es10Channel::kDefaultBlockSize;  // takes effect at the next channel opened
 
   explicit CardFixture(crypto::Curve curve = crypto::Curve::nist_p256) {
     rsp::pki::MakeOptions make;
@@ -103,21 +113,38 @@ struct CardFixture {
     REQUIRE(rsp::pki::make(pki, make));
     reopen();
   }
+  // The process restarted: the card reopened from its state directory, a new terminal session.
   void reopen() {
+    es10_.reset();
+    terminal.reset();
+    usim.reset();
     isdr.reset();
     Options options;
     options.state_dir = dir.path() / "card";
     options.pki_dir = pki;
     card = open_card_context(options).value();
     isdr = std::make_unique<Isdr>(*card);
+    usim = std::make_unique<Usim>(*card);
+    terminal = std::make_unique<Card>(*isdr, *usim);
   }
-  // One ES10 command; fails the test on a status-word refusal.
-  Bytes call(ByteView command) {
-    auto r = isdr->store_data(command);
-    REQUIRE(r);
-    return *r;
+  // The LPA's channel to the ISD-R, opened (MANAGE CHANNEL, SELECT) when first wanted.
+  Es10Channel& es10() {
+    if (!es10_) es10_.emplace(*terminal, block_size);
+    return *es10_;
   }
+  // MANAGE CHANNEL close of the ES10 channel; the next call opens another.
+  void close_es10_channel() {
+    es10().close();
+    es10_.reset();
+  }
+  // One ES10 command; fails the test unless the card answers 9000. The response data, joined.
+  Bytes call(ByteView command) { return es10().call(command); }
+  // One ES10 command the ISD-R must refuse: its status word.
+  uint16_t call_status_word(ByteView command) { return es10().status_word(command); }
   rsp::tlv::Tlv child(const Bytes& response, rsp::tlv::Tag tag) { return rsp::tlv::find(rsp::tlv::read(response)->value, tag).value(); }
+
+ private:
+  std::optional<Es10Channel> es10_;
 };
 
 }  // namespace euicc::test

@@ -1,4 +1,5 @@
-// ES10b profile download on the card, in-process: the SM-DP+ side is built from the crypto core.
+// ES10b profile download on the card, in-process through its APDU layer: the SM-DP+ side is built
+// from the crypto core.
 #include <ProfileInstallationResult.h>
 
 #include "download_fixture.hpp"
@@ -169,9 +170,7 @@ TEST_CASE("AuthenticateServer refuses what it must, with SGP.22's error codes") 
     CHECK(error_code(f.call(request)) == 4);
   }
   SECTION("garbage is refused at APDU level") {
-    auto r = f.isdr->store_data(encode(0xBF38, Bytes{0x01, 0x02}));
-    REQUIRE_FALSE(r);
-    CHECK(r.error() == rsp::apdu::sw::kIncorrectData);
+    CHECK(f.call_status_word(encode(0xBF38, Bytes{0x01, 0x02})) == rsp::apdu::sw::kIncorrectData);
   }
 }
 
@@ -230,15 +229,15 @@ TEST_CASE("a damaged or interrupted package installs nothing and says why") {
   }
   SECTION("the channel closes half-way: installFailedDueToInterruption, kept as a notification") {
     for (size_t i = 0; i + 1 < commands.size(); ++i) CHECK(f.call(commands[i]).empty());
-    f.isdr->channel_closed();
+    f.close_es10_channel();  // MANAGE CHANNEL close: the card tells the ISD-R
     REQUIRE(f.card->state.notifications.size() == 1);
     CHECK(failure_of(f.card->state.notifications[0].notification).second == 11);
   }
   SECTION("another ES10 command in the middle ends the package") {
     for (size_t i = 0; i + 2 < commands.size(); ++i) f.call(commands[i]);
     f.call(encode(0xBF2E, Bytes{}));
-    auto r = f.isdr->store_data(commands.back());  // an orphaned segment is not taken
-    CHECK((!r || r->empty() || failure_of(*r).first != -1));
+    auto r = f.es10().es10(commands.back());  // an orphaned segment is not taken
+    CHECK((r.sw != rsp::apdu::sw::kOk || r.data.empty() || failure_of(r.data).first != -1));
   }
   SECTION("the card is killed half-way: nothing remains after a restart") {
     for (size_t i = 0; i + 1 < commands.size(); ++i) f.call(commands[i]);
@@ -341,9 +340,7 @@ TEST_CASE("conformance faults: a bad MAC accepted, a wrong status word, and none
   {
     CardFixture f;
     f.card->faults.insert("wrong-status-word");
-    auto r = f.isdr->store_data(encode(0xBF3E, encode(0x5C, Bytes{0x5A})));
-    REQUIRE_FALSE(r);
-    CHECK(r.error() == rsp::apdu::sw::kNoPreciseDiagnosis);
+    CHECK(f.call_status_word(encode(0xBF3E, encode(0x5C, Bytes{0x5A}))) == rsp::apdu::sw::kNoPreciseDiagnosis);
   }
   rsp::test::TempDir dir;
   Options options;

@@ -2,7 +2,8 @@
 // notifications (ES10b): every response field and every error code the card produces, each
 // response decoded (and re-encoded byte for byte) with the ASN.1 modules, every notification's
 // signature and certificate chain verified, and the state reloaded from the store after each change.
-// Profiles are put into the card state directly, as the download leaves them.
+// Profiles are put into the card state directly, as the download leaves them; every command goes
+// through the card's APDU layer (es10_channel.hpp).
 #include <catch2/catch.hpp>
 
 #include <DeleteProfileResponse.h>
@@ -32,8 +33,10 @@
 
 #include "schema_check.hpp"
 #include "card_context.hpp"
+#include "es10_channel.hpp"
 #include "es10b_notifications.hpp"
 #include "es10c.hpp"
+#include "euicc/card.hpp"
 #include "euicc/euicc.hpp"
 #include "isdr.hpp"
 #include "notification_event.hpp"
@@ -43,6 +46,7 @@
 #include "rsp/crypto/ecdsa.hpp"
 #include "rsp/iccid.hpp"
 #include "support/kit.hpp"
+#include "usim.hpp"
 
 // Inside the namespace: the generated C types (PendingNotification, ProfileState ...) share names
 // with the card's own.
@@ -84,13 +88,18 @@ std::unique_ptr<CardContext> open_card(const fs::path& dir) {
   return std::move(*card);
 }
 
-struct Card {
+// ES10 commands reach it as an LPA sends them: STORE DATA on a logical channel of the card's APDU
+// layer, to the ISD-R.
+struct TestCard {
   TempDir dir;
   std::unique_ptr<CardContext> owned = open_card(dir.path());
   CardContext& ctx = *owned;
   Isdr isdr{ctx};
+  Usim usim{ctx};
+  Card terminal{isdr, usim};
+  test::Es10Channel es10{terminal};
 
-  Card() { REQUIRE(ctx.credentials.size() == 2); }
+  TestCard() { REQUIRE(ctx.credentials.size() == 2); }
 
   const Credentials& credentials(Curve curve) const {
     for (const auto& c : ctx.credentials)
@@ -120,16 +129,8 @@ struct Card {
     REQUIRE(ctx.commit());
   }
 
-  Bytes call(const Bytes& command) {
-    auto response = isdr.store_data(command);
-    if (!response) FAIL("status word " << std::hex << response.error());
-    return *response;
-  }
-  uint16_t status_word(const Bytes& command) {
-    auto response = isdr.store_data(command);
-    REQUIRE_FALSE(response);
-    return response.error();
-  }
+  Bytes call(const Bytes& command) { return es10.call(command); }
+  uint16_t status_word(const Bytes& command) { return es10.status_word(command); }
 
   bool package_exists(const std::string& iccid) const { return fs::exists(dir.path() / "profiles" / (iccid + ".upp")); }
 
@@ -193,32 +194,32 @@ Bytes nickname_request(const std::string& iccid, const std::string& nickname) {
 }
 Bytes remove_request(long seq_number) { return tlv(0xBF30, tlv_integer(0x80, seq_number)); }
 
-long enable(Card& card, const Bytes& identifier, bool refresh = true) {
+long enable(TestCard& card, const Bytes& identifier, bool refresh = true) {
   auto r = schema<EnableProfileResponse_t>(asn_DEF_EnableProfileResponse, card.call(enable_request(identifier, refresh)));
   return integer(r->enableResult);
 }
-long disable(Card& card, const Bytes& identifier) {
+long disable(TestCard& card, const Bytes& identifier) {
   auto r = schema<DisableProfileResponse_t>(asn_DEF_DisableProfileResponse, card.call(disable_request(identifier)));
   return integer(r->disableResult);
 }
-long remove_profile(Card& card, const Bytes& identifier) {
+long remove_profile(TestCard& card, const Bytes& identifier) {
   auto r = schema<DeleteProfileResponse_t>(asn_DEF_DeleteProfileResponse, card.call(delete_request(identifier)));
   return integer(r->deleteResult);
 }
-long memory_reset(Card& card, std::initializer_list<int> options) {
+long memory_reset(TestCard& card, std::initializer_list<int> options) {
   auto r = schema<EuiccMemoryResetResponse_t>(asn_DEF_EuiccMemoryResetResponse, card.call(reset_request(options)));
   return integer(r->resetResult);
 }
-long nickname(Card& card, const std::string& iccid, const std::string& name) {
+long nickname(TestCard& card, const std::string& iccid, const std::string& name) {
   auto r = schema<SetNicknameResponse_t>(asn_DEF_SetNicknameResponse, card.call(nickname_request(iccid, name)));
   return integer(r->setNicknameResult);
 }
-long remove_notification(Card& card, long seq_number) {
+long remove_notification(TestCard& card, long seq_number) {
   auto r = schema<NotificationSentResponse_t>(asn_DEF_NotificationSentResponse, card.call(remove_request(seq_number)));
   return integer(r->deleteNotificationStatus);
 }
 
-ProfileState state_of(Card& card, const std::string& iccid) { return card.ctx.state.find_profile(iccid)->state; }
+ProfileState state_of(TestCard& card, const std::string& iccid) { return card.ctx.state.find_profile(iccid)->state; }
 
 // What a notification says, after checking it is an OtherSignedNotification signed by the
 // eUICC key of `signer` whose certificates chain to that CI.
@@ -259,7 +260,7 @@ Notification verify_notification(const Bytes& bytes, const Credentials& signer) 
           iccid_of(*m.iccid)};
 }
 
-const PendingNotification& last_notification(const Card& card) {
+const PendingNotification& last_notification(const TestCard& card) {
   REQUIRE_FALSE(card.ctx.state.notifications.empty());
   return card.ctx.state.notifications.back();
 }
@@ -270,7 +271,7 @@ const PendingNotification& last_notification(const Card& card) {
 // GetProfilesInfo
 
 TEST_CASE("GetProfilesInfo returns every ProfileInfo field of every profile, by the schema", "[es10c]") {
-  Card card;
+  TestCard card;
   auto& p = card.install(kIccid1, 0x10);
   p.state = ProfileState::enabled;
   p.nickname = "work phone";
@@ -341,7 +342,7 @@ TEST_CASE("GetProfilesInfo returns every ProfileInfo field of every profile, by 
 }
 
 TEST_CASE("GetProfilesInfo carries the SGP.32 fallbackAttribute and metadata flags", "[es10c]") {
-  Card card;
+  TestCard card;
   auto& p = card.install(kIccid1, 0x10);
   p.fallback_attribute = true;
   p.store_metadata = tlv(0xBF25, {iccid_tlv(kIccid1), tlv(0x91, Bytes{}), tlv(0x92, Bytes{}), tlv(0x9F7B, Bytes{0xFF}),
@@ -367,7 +368,7 @@ TEST_CASE("GetProfilesInfo carries the SGP.32 fallbackAttribute and metadata fla
 }
 
 TEST_CASE("GetProfilesInfo search criteria: ISD-P AID, ICCID, profile class", "[es10c]") {
-  Card card;
+  TestCard card;
   card.install(kIccid1, 0x10);
   card.install(kIccid2, 0x11, ProfileClass::test);
   card.install(kIccid3, 0x12, ProfileClass::provisioning);
@@ -392,7 +393,7 @@ TEST_CASE("GetProfilesInfo search criteria: ISD-P AID, ICCID, profile class", "[
 }
 
 TEST_CASE("GetProfilesInfo tagList returns only the listed fields, in schema order", "[es10c]") {
-  Card card;
+  TestCard card;
   auto& p = card.install(kIccid1, 0x10);
   p.nickname = "nick";
   card.install(kIccid2, 0x11);
@@ -420,7 +421,7 @@ TEST_CASE("GetProfilesInfo tagList returns only the listed fields, in schema ord
 }
 
 TEST_CASE("GetProfilesInfo answers incorrectInputValues to malformed input", "[es10c]") {
-  Card card;
+  TestCard card;
   card.install(kIccid1, 0x10);
   Bytes incorrect = hex("BF2D 03 81 01 01");
   auto error = schema<ProfileInfoListResponse_t>(asn_DEF_ProfileInfoListResponse, incorrect);
@@ -436,7 +437,7 @@ TEST_CASE("GetProfilesInfo answers incorrectInputValues to malformed input", "[e
 // EnableProfile / DisableProfile / DeleteProfile
 
 TEST_CASE("EnableProfile switches profiles atomically and queues signed notifications", "[es10c][notifications]") {
-  Card card;
+  TestCard card;
   card.install(kIccid1, 0x10);
   card.install(kIccid2, 0x11).ci_ski = card.credentials(Curve::brainpool_p256r1).ci_ski;
   REQUIRE(card.ctx.commit());
@@ -493,7 +494,7 @@ TEST_CASE("EnableProfile switches profiles atomically and queues signed notifica
 }
 
 TEST_CASE("EnableProfile error codes", "[es10c]") {
-  Card card;
+  TestCard card;
   card.install(kIccid1, 0x10);
   card.install(kIccid2, 0x11);
   card.install(kIccid3, 0x12, ProfileClass::test);
@@ -541,7 +542,7 @@ TEST_CASE("EnableProfile error codes", "[es10c]") {
 }
 
 TEST_CASE("DisableProfile: result codes and the disable notification", "[es10c][notifications]") {
-  Card card;
+  TestCard card;
   card.install(kIccid1, 0x10);
   card.install(kIccid2, 0x11);
   card.set_state(kIccid1, ProfileState::enabled);
@@ -575,7 +576,7 @@ TEST_CASE("DisableProfile: result codes and the disable notification", "[es10c][
 }
 
 TEST_CASE("DeleteProfile: result codes, the package file and the delete notification", "[es10c][notifications]") {
-  Card card;
+  TestCard card;
   card.install(kIccid1, 0x10);
   card.install(kIccid2, 0x11);
   card.set_state(kIccid1, ProfileState::enabled);
@@ -621,7 +622,7 @@ TEST_CASE("DeleteProfile: result codes, the package file and the delete notifica
 }
 
 TEST_CASE("Notifications follow each profile's configuration", "[notifications]") {
-  Card card;
+  TestCard card;
   auto& p = card.install(kIccid1, 0x10);
   // Only delete wanted, at two receivers; enable and disable leave no notification.
   p.notification_configuration = {{event_mask(NotificationEvent::install), "install.example.com"},
@@ -656,7 +657,7 @@ TEST_CASE("Notifications follow each profile's configuration", "[notifications]"
 }
 
 TEST_CASE("The wrong-signature fault corrupts notification signatures", "[notifications]") {
-  Card card;
+  TestCard card;
   card.ctx.faults.insert("wrong-signature");
   card.install(kIccid1, 0x10);
   CHECK(enable(card, iccid_tlv(kIccid1)) == 0);
@@ -670,7 +671,7 @@ TEST_CASE("The wrong-signature fault corrupts notification signatures", "[notifi
 // eUICCMemoryReset
 
 TEST_CASE("eUICCMemoryReset deletes by class, resets the default SM-DP+ address", "[es10c]") {
-  Card card;
+  TestCard card;
   card.install(kIccid1, 0x10);                                 // operational, enabled, with ppr1+ppr2
   card.install(kIccid2, 0x11, ProfileClass::test);
   card.install(kIccid3, 0x12, ProfileClass::provisioning);
@@ -729,7 +730,7 @@ TEST_CASE("eUICCMemoryReset deletes by class, resets the default SM-DP+ address"
 // SetNickname, addresses
 
 TEST_CASE("SetNickname", "[es10c]") {
-  Card card;
+  TestCard card;
   card.install(kIccid1, 0x10);
   CHECK(nickname(card, kIccid1, "My data plan") == 0);
   CHECK(card.ctx.state.find_profile(kIccid1)->nickname == "My data plan");
@@ -757,7 +758,7 @@ TEST_CASE("SetNickname", "[es10c]") {
 }
 
 TEST_CASE("GetEuiccConfiguredAddresses and SetDefaultDpAddress", "[es10a]") {
-  Card card;
+  TestCard card;
   auto addresses = [&] {
     return schema<EuiccConfiguredAddressesResponse_t>(asn_DEF_EuiccConfiguredAddressesResponse, card.call(hex("BF3C 00")));
   };
@@ -795,7 +796,7 @@ TEST_CASE("GetEuiccConfiguredAddresses and SetDefaultDpAddress", "[es10a]") {
 // ListNotification, RetrieveNotificationsList, RemoveNotificationFromList
 
 TEST_CASE("ListNotification, RetrieveNotificationsList and RemoveNotificationFromList", "[notifications]") {
-  Card card;
+  TestCard card;
   card.install(kIccid1, 0x10);
   card.install(kIccid2, 0x11);
   // An installation result as the download queues it, through notification_metadata().

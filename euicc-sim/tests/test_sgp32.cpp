@@ -492,7 +492,7 @@ TEST_CASE("Package errors: replay, counter range, wrong signature, wrong EID, un
   CHECK(f.card->state.euicc_package_results.size() == results_before);
   CHECK(f.card->state.notifications.size() == notifications_before);
   // Malformed: the schema refuses it with 6A80.
-  CHECK_FALSE(f.isdr->store_data(hex("BF51 03 30 01 00")));
+  CHECK(f.call_status_word(hex("BF51 03 30 01 00")) == 0x6A80);
   // The next counter still works.
   CHECK(f.verify(f.send(f.eim, psmos({enable(kIccid1)})), f.eim).entries == std::vector<std::string>{"830100"});
 }
@@ -785,8 +785,8 @@ TEST_CASE("SetDefaultDpAddress (BF65), GetConnectivityParameters, emergency prof
   CHECK(coded(f, asn_DEF_DisableEmergencyProfileResponse, hex("BF5C 03 80 01 FF"),
               &DisableEmergencyProfileResponse_t::disableEmergencyProfileResult) == 2);  // profileNotInEnabledState
   // Malformed requests: 6A80.
-  CHECK_FALSE(f.isdr->store_data(hex("BF5B 00")));
-  CHECK_FALSE(f.isdr->store_data(hex("BF57 02 80 00")));
+  CHECK(f.call_status_word(hex("BF5B 00")) == 0x6A80);
+  CHECK(f.call_status_word(hex("BF57 02 80 00")) == 0x6A80);
 }
 
 // ---------------------------------------------------------------------------------------------

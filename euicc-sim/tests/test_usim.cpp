@@ -55,12 +55,9 @@ Bytes milenage_package(const std::string& iccid, const UsimElement& u, const Aka
 
 // The card with one profile, installed as the download leaves it, and a terminal on its basic channel.
 struct UsimFixture : CardFixture {
-  std::unique_ptr<Usim> usim;
-  std::unique_ptr<Card> terminal;
-
   explicit UsimFixture(const Bytes& upp, const std::string& iccid = kIccid, bool enabled = true) {
     install(upp, iccid, enabled);
-    restart();
+    reopen();
   }
   void install(const Bytes& upp, const std::string& iccid, bool enabled) {
     REQUIRE(card->store.write_profile_package(iccid, upp));
@@ -71,14 +68,6 @@ struct UsimFixture : CardFixture {
     p.state = enabled ? ProfileState::enabled : ProfileState::disabled;
     card->state.profiles.push_back(p);
     REQUIRE(card->commit());
-  }
-  // Power cycle: the card reopened from its state directory, a new terminal session.
-  void restart() {
-    terminal.reset();
-    usim.reset();
-    reopen();
-    usim = std::make_unique<Usim>(*card);
-    terminal = std::make_unique<Card>(*isdr, *usim);
   }
   Response send(const std::string& apdu_hex) { return send(hex(apdu_hex)); }
   Response send(const Bytes& apdu) { return Response::parse(terminal->transmit(apdu)).value(); }
@@ -340,7 +329,7 @@ TEST_CASE("the SQN array survives a restart, and an old card state means sqnInit
   success_of(f.authenticate(av.rand, av.autn));
   CHECK(rsp::test::read_text(f.dir.path() / "card" / "state.json").find("usimSqnState") != std::string::npos);
 
-  f.restart();
+  f.reopen();  // power cycle
   REQUIRE(f.select_usim().sw == 0x9000);
   Bytes auts = auts_of(f.authenticate(av.rand, av.autn));
   CHECK(crypto::resynchronise(milenage, av.rand, auts).value() == sqn_of(7, 5));
