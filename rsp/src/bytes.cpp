@@ -2,6 +2,9 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/rand.h>
+
+#include <cstdlib>
 
 namespace rsp {
 
@@ -56,6 +59,13 @@ std::optional<Bytes> from_base64(std::string_view text) {
   if (!text.empty() && text.back() == '=') pad++;
   if (text.size() > 1 && text[text.size() - 2] == '=') pad++;
   out.resize(static_cast<size_t>(n) - pad);
+  return out;
+}
+
+Bytes random_bytes(size_t n) {
+  Bytes out(n);
+  // A failing CSPRNG leaves nothing safe to do: challenges and keys would be predictable.
+  if (n && RAND_bytes(out.data(), static_cast<int>(n)) != 1) std::abort();
   return out;
 }
 

@@ -29,6 +29,9 @@ inline Bytes concat(std::initializer_list<ByteView> parts) {
 
 inline Bytes to_bytes(std::string_view s) { return Bytes(s.begin(), s.end()); }
 
+// `n` bytes from OpenSSL's CSPRNG (challenges, transaction ids, keys); aborts if it has no entropy.
+Bytes random_bytes(size_t n);
+
 // Overwrites secret material before it is released.
 void wipe(Bytes& secret);
 

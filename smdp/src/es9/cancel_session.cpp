@@ -1,0 +1,74 @@
+// SGP.22 v2.5 §5.6.5 ES9+.CancelSession: the eUICC's signed reason ends the session. Reasons a
+// device may retry after (postponed, timeout, loadBppExecutionError, undefined) give the order
+// back to this eUICC; the end user's rejection, PPR not allowed and metadata mismatch end it.
+#include <CancelSessionResponse.h>
+
+#include "es9_status_codes.hpp"
+#include "rsp/asn1/codec.hpp"
+#include "rsp/crypto/ecdsa.hpp"
+#include "rsp/tlv.hpp"
+#include "smdp/es9plus.hpp"
+
+namespace smdp {
+
+namespace {
+
+using rsp::tlv::find;
+
+// CancelSessionReason (RSPDefinitions)
+enum Reason : int { end_user_rejection = 0, postponed = 1, timeout = 2, ppr_not_allowed = 3, metadata_mismatch = 4,
+                    load_bpp_execution_error = 5, undefined_reason = 127 };
+
+bool ends_order(int reason) { return reason == end_user_rejection || reason == ppr_not_allowed || reason == metadata_mismatch; }
+
+}  // namespace
+
+FunctionStatus Es9Plus::cancel_session(const CancelSessionRequest& request) {
+  auto found = live_session(request.transaction_id);
+  if (!found) return found.error();
+  SessionRecord session = std::move(*found);
+  if (auto decoded = rsp::asn1::decode(asn_DEF_CancelSessionResponse, request.cancel_session_response); !decoded)
+    return es9_status::malformed("8.1", "cancelSessionResponse: " + decoded.error().message());
+  auto choice = rsp::tlv::read(rsp::tlv::read(request.cancel_session_response)->value).value();
+  if (choice.tag != 0xA0) return es9_status::euicc_signature_invalid("the eUICC refused CancelSession");
+  auto signed_part = find(choice.value, 0x30).value();
+  auto signature = find(choice.value, 0x5F37).value();
+  Bytes transaction_id = rsp::from_hex(session.transaction_id).value();
+  auto tid = find(signed_part.value, 0x80).value();
+  if (!std::equal(tid.value.begin(), tid.value.end(), transaction_id.begin(), transaction_id.end()))
+    return es9_status::unknown_transaction("euiccCancelSessionSigned carries another transactionId");
+  int reason = 0;
+  auto reason_tlv = find(signed_part.value, 0x81).value();
+  for (auto b : reason_tlv.value) reason = (reason << 8) | b;
+
+  // Before authenticateClient the SM-DP+ has no eUICC certificate to verify with, and holds no order.
+  if (!session.euicc_certificate.empty()) {
+    auto certificate = rsp::crypto::Certificate::from_der(session.euicc_certificate);
+    auto key = certificate ? certificate->public_key() : rsp::Expected<rsp::crypto::PublicKey>(rsp::fail("no certificate"));
+    if (!key || !rsp::crypto::verify(*key, signed_part.whole, signature.value))
+      return es9_status::euicc_signature_invalid("euiccCancelSessionSignature does not verify");
+  }
+
+  for (int attempt = 0; attempt < 4 && !session.iccid.empty(); ++attempt) {
+    auto lookup = store_.profile(session.iccid);
+    if (!lookup) return es9_status::execution_error("profile store: " + lookup.error().message);
+    if (!*lookup || (*lookup)->transaction_id != session.transaction_id) break;
+    ProfileRecord profile = std::move(**lookup);
+    if (profile.state == ProfileState::installed) break;
+    profile.state = ends_order(reason) ? ProfileState::error : ProfileState::released;
+    profile.transaction_id.reset();
+    auto updated = store_.update_profile(profile);
+    if (!updated) return es9_status::execution_error("profile store: " + updated.error().message);
+    if (!*updated) continue;
+    if (ends_order(reason))
+      report(profile, NotificationPoint::bpp_download, FunctionStatus::failure("8.2", "3.8", "the download was cancelled by the device"));
+    break;
+  }
+  session.state = SessionState::cancelled;
+  session.bound_profile_package.clear();
+  auto saved = store_.update_session(session);
+  if (!saved || !*saved) return es9_status::execution_error("the session changed concurrently");
+  return FunctionStatus::success();
+}
+
+}  // namespace smdp
