@@ -1,0 +1,80 @@
+// SGP.22 v2.5 §5.3.2 ES2+.ConfirmOrder (JSON binding §6.5.2.2): completes a reserved order with its
+// matchingId, EID and confirmation code, and releases it at once (releaseFlag) or later.
+#include "es2plus_request.hpp"
+#include "rsp/confirmation_code.hpp"
+#include "smdp/es2plus.hpp"
+
+namespace smdp {
+
+using nlohmann::json;
+using namespace es2;
+
+Es2Plus::Outcome Es2Plus::run_confirm_order(std::string_view operator_id, const json& request) {
+  auto order = order_fields(request, /*iccid_mandatory=*/true);
+  if (!order) return failure_of(order);
+  const std::string& iccid = *order->iccid;
+  const std::optional<std::string>& eid = order->eid;
+  // Absent or empty: the SM-DP+ makes one (FACTS §2a.3).
+  const std::optional<std::string>& chosen = order->matching_id;
+  if (chosen && !valid_matching_id(*chosen))
+    return refuse(subject::matching_id, reason::invalid, "matchingId must be visible ASCII without '$', at most 255");
+  auto confirmation_code = optional_string(request, "confirmationCode", subject::confirmation_code);
+  if (!confirmation_code) return failure_of(confirmation_code);
+  auto smds_address = optional_string(request, "smdsAddress", subject::function_requester);
+  if (!smds_address) return failure_of(smds_address);
+  auto release = mandatory_bool(request, "releaseFlag", subject::function_requester);
+  if (!release) return failure_of(release);
+  const int64_t now = clock_();
+
+  return retry_lost_races<json>([&]() -> std::optional<Outcome> {
+    auto profile = operator_profile(store_, operator_id, iccid);
+    if (!profile) return Outcome(failure_of(profile));
+    if (profile->state != ProfileState::allocated && profile->state != ProfileState::linked)
+      return Outcome(refuse(subject::iccid, reason::invalid_transition, "the profile has no order waiting for confirmation"));
+    if (order_expired(*profile, now))
+      return Outcome(refuse(subject::download_order, reason::time_to_live_expired, "the download order has expired"));
+    if (eid && profile->eid && *profile->eid != *eid)
+      return Outcome(refuse(subject::eid, reason::invalid_association, "a different EID is associated with this order"));
+    std::optional<std::string> bound_eid = profile->eid ? profile->eid : eid;
+    // An SM-DS event is registered for one EID.
+    if (*smds_address && !bound_eid)
+      return Outcome(refuse(subject::eid, reason::mandatory_missing, "eid is required with smdsAddress"));
+
+    std::string id;
+    if (chosen) {
+      id = *chosen;
+      auto holder = store_.profile_by_matching_id(id);
+      if (!holder) return Outcome(store_failure(holder.error()));
+      if (*holder && (*holder)->iccid != profile->iccid)
+        return Outcome(refuse(subject::matching_id, reason::already_in_use, "Conflicting MatchingID value"));
+    } else {
+      id = new_matching_id();
+    }
+
+    profile->eid = bound_eid;
+    profile->matching_id = id;
+    if (*confirmation_code && !(*confirmation_code)->empty()) {
+      // Only its hash is kept: ES9+ checks SHA-256(SHA-256(CC) | transactionId) (SGP.22 v2.5 §3.1.3).
+      profile->confirmation_code_hash = rsp::sha256(rsp::to_bytes(**confirmation_code));
+      profile->confirmation_attempts_left = settings_.confirmation_code_attempts;
+    }
+    profile->smds_address = *smds_address;
+    profile->released = *release;
+    profile->state = *release ? ProfileState::released : ProfileState::confirmed;
+    profile->order_expires = now + settings_.order_lifetime;
+
+    auto written = store_.update_profile(*profile);
+    if (!written) {
+      if (written.error().kind != StoreErrorKind::conflict) return Outcome(store_failure(written.error()));
+      // The matchingId was taken in the meantime: the operator's is refused, a made one is drawn again.
+      if (chosen) return Outcome(refuse(subject::matching_id, reason::already_in_use, "Conflicting MatchingID value"));
+      return std::nullopt;
+    }
+    if (!*written) return std::nullopt;
+    json answer = {{"matchingId", id}, {"smdpAddress", settings_.smdp_address}};
+    if (profile->eid) answer["eid"] = *profile->eid;
+    return Outcome(std::move(answer));
+  });
+}
+
+}  // namespace smdp
