@@ -1,5 +1,8 @@
 // The kit's recorded downloads from a third-party SM-DP+ (osmo-smdpp): its bound profile packages,
 // with the one-time key that unlocks them, go through the card's own BPP path to the recorded profile.
+// The loader is fed directly, not through the ISD-R and the APDU layer: the packages are bound to a
+// one-time key this card did not make, so no PrepareDownload of ours can open a session for them
+// (test_apdu_download.cpp loads the card's own packages through the APDU layer).
 #include <nlohmann/json.hpp>
 
 #include "bound_profile_package_loader.hpp"

@@ -11,6 +11,7 @@
 #include <DisableEmergencyProfileResponse.h>
 #include <EimConfigurationData.h>
 #include <EimIdInfo.h>
+#include <EUICCInfo1.h>
 #include <EnableEmergencyProfileResponse.h>
 #include <EuiccPackageResult.h>
 #include <EuiccResultData.h>
@@ -18,11 +19,14 @@
 #include <GetCertsResponse.h>
 #include <GetConnectivityParametersResponse.h>
 #include <GetEimConfigurationDataResponse.h>
+#include <GetEuiccDataResponse.h>
+#include <GetRatResponse.h>
 #include <ImmediateEnableResponse.h>
 #include <ListEimResult.h>
 #include <NotificationSentResponse.h>
 #include <ProfileRollbackResponse.h>
 #include <ReturnFromFallbackResponse.h>
+#include <SGP32-EUICCInfo2.h>
 #include <SGP32-EuiccMemoryResetResponse.h>
 #include <SGP32-ProfileInfo.h>
 #include <SGP32-ProfileInfoListResponse.h>
@@ -787,6 +791,44 @@ TEST_CASE("SetDefaultDpAddress (BF65), GetConnectivityParameters, emergency prof
   // Malformed requests: 6A80.
   CHECK(f.call_status_word(hex("BF5B 00")) == 0x6A80);
   CHECK(f.call_status_word(hex("BF57 02 80 00")) == 0x6A80);
+}
+
+TEST_CASE("GetEUICCInfo1, GetEUICCInfo2, GetRAT and GetEID by the schema, and the ISD-R refusing unknown or malformed commands", "[es10b]") {
+  Fixture f;
+  f.install(kIccid1, 0x10);
+  std::vector<Bytes> verification = f.card->verification_skis(), signing = f.card->signing_skis();
+  auto skis = [](const auto& list) {
+    std::vector<Bytes> out;
+    for (int i = 0; i < list.count; ++i) out.push_back(rsp::asn1::octets(*list.array[i]));
+    return out;
+  };
+
+  auto info1 = schema<EUICCInfo1_t>(asn_DEF_EUICCInfo1, f.call(hex("BF20 00")));
+  CHECK(rsp::asn1::octets(info1->svn) == f.card->config.svn);
+  CHECK(skis(info1->euiccCiPKIdListForVerification.list) == verification);
+  CHECK(skis(info1->euiccCiPKIdListForSigning.list) == signing);
+
+  auto info2 = schema<SGP32_EUICCInfo2_t>(asn_DEF_SGP32_EUICCInfo2, f.call(hex("BF22 00")));
+  CHECK(rsp::asn1::octets(info2->svn) == f.card->config.svn);
+  CHECK(rsp::to_hex(rsp::asn1::octets(info2->extCardResource)).substr(0, 6) == "810101");  // one installed profile
+  CHECK(skis(info2->euiccCiPKIdListForVerification.list) == verification);
+  CHECK(skis(info2->euiccCiPKIdListForSigning.list) == signing);
+  REQUIRE(info2->euiccCategory);
+  CHECK(integer(*info2->euiccCategory) == 1);  // basicEuicc
+  CHECK(info2->iotSpecificInfo);
+
+  auto rat = schema<GetRatResponse_t>(asn_DEF_GetRatResponse, f.call(hex("BF43 00")));
+  CHECK(rat->rat.list.count == 0);  // no profile policy rule is authorised
+
+  auto eid = schema<GetEuiccDataResponse_t>(asn_DEF_GetEuiccDataResponse, f.call(hex("BF3E 03 5C 01 5A")));
+  CHECK(rsp::asn1::octets(eid->eidValue) == f.card->eid_bytes);
+  CHECK(f.call_status_word(hex("BF3E 03 5C 01 4F")) == 0x6A80);  // a tag other than the EID's
+  CHECK(f.call_status_word(hex("BF3E 00")) == 0x6A80);           // no tag list
+
+  // The ISD-R's own refusals: a tag no function has, a TLV that is not one whole TLV.
+  CHECK(f.call_status_word(hex("BF7F 00")) == 0x6D00);
+  CHECK(f.call_status_word(hex("BF20 02 80")) == 0x6A80);
+  CHECK(f.call_status_word(hex("BF20 00 00")) == 0x6A80);
 }
 
 // ---------------------------------------------------------------------------------------------
