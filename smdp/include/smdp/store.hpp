@@ -49,6 +49,7 @@ struct ProfileRecord {
   std::optional<std::string> transaction_id;  // hex: the ES9+ session that holds the order now
 
   int64_t version = 0;  // set by the store
+  bool operator==(const ProfileRecord&) const = default;
 };
 
 // SGP.22 ES9+ session (one transactionId), from initiateAuthentication to the installation result.
@@ -74,6 +75,7 @@ struct SessionRecord {
   int64_t expires = 0;         // unix seconds
 
   int64_t version = 0;  // set by the store
+  bool operator==(const SessionRecord&) const = default;
 };
 
 // A notification received with ES9+ handleNotification (SGP.22 v2.5 §5.6.4).
@@ -86,6 +88,7 @@ struct NotificationRecord {
   bool success = true;
   Bytes pending_notification;  // the DER as received (BF37 or 30)
   int64_t received = 0;        // unix seconds
+  bool operator==(const NotificationRecord&) const = default;
 };
 
 // An ES2+ HandleDownloadProgressInfo call to an operator, queued and retried.
@@ -96,6 +99,7 @@ struct CallbackRecord {
   std::string body;            // the JSON request
   int attempts = 0;
   int64_t next_attempt = 0;    // unix seconds
+  bool operator==(const CallbackRecord&) const = default;
 };
 
 enum class StoreErrorKind {

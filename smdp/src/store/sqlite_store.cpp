@@ -1,0 +1,170 @@
+// The SQLite backend: one connection, WAL mode, guarded by a mutex. The SM-DP+'s statements are
+// short; serialising them keeps the driver simple, and WAL still lets other processes read.
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <mutex>
+#include <unordered_map>
+
+#include "store/migrations.hpp"
+
+namespace smdp::sql {
+namespace {
+
+struct CloseDatabase {
+  void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
+};
+struct FinalizeStatement {
+  void operator()(sqlite3_stmt* statement) const { sqlite3_finalize(statement); }
+};
+using DatabaseHandle = std::unique_ptr<sqlite3, CloseDatabase>;
+using StatementHandle = std::unique_ptr<sqlite3_stmt, FinalizeStatement>;
+
+// Resets a statement when a run ends, so that no finished SELECT keeps a read snapshot open.
+struct ResetAfterUse {
+  sqlite3_stmt* statement;
+  ~ResetAfterUse() {
+    sqlite3_reset(statement);
+    sqlite3_clear_bindings(statement);
+  }
+};
+
+StoreErrorKind kind_of(int code) {
+  switch (code & 0xFF) {
+    case SQLITE_CONSTRAINT:
+      return code == SQLITE_CONSTRAINT_UNIQUE || code == SQLITE_CONSTRAINT_PRIMARYKEY ? StoreErrorKind::conflict
+                                                                                      : StoreErrorKind::failed;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+    case SQLITE_CANTOPEN:
+    case SQLITE_NOTADB:
+    case SQLITE_CORRUPT:
+    case SQLITE_IOERR:
+    case SQLITE_FULL:
+    case SQLITE_READONLY:
+      return StoreErrorKind::unavailable;
+    default:
+      return StoreErrorKind::failed;
+  }
+}
+
+class SqliteDatabase final : public Database {
+ public:
+  SqliteDatabase(DatabaseHandle db, std::string path) : db_(std::move(db)), path_(std::move(path)) {}
+
+  StoreResult<Outcome> run(std::string_view sql, std::span<const Value> params) override {
+    std::lock_guard lock(mutex_);
+    auto prepared = statement(sql);
+    if (!prepared) return rsp::Unexpected{prepared.error()};
+    sqlite3_stmt* s = *prepared;
+    ResetAfterUse reset{s};
+    for (size_t i = 0; i < params.size(); ++i)
+      if (int rc = bind(s, static_cast<int>(i + 1), params[i]); rc != SQLITE_OK) return error(rc);
+    const sqlite3_int64 changes_before = sqlite3_total_changes64(db_.get());
+    Outcome out;
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) out.rows.push_back(row(s));
+    if (rc != SQLITE_DONE) return error(rc);
+    out.changed = sqlite3_total_changes64(db_.get()) - changes_before;
+    return out;
+  }
+
+ private:
+  // Prepared once per statement text; the store uses a fixed set of them.
+  StoreResult<sqlite3_stmt*> statement(std::string_view sql) {
+    std::string text(sql);
+    if (auto cached = cache_.find(text); cached != cache_.end()) return cached->second.get();
+    std::string native = text;
+    for (char& c : native)
+      if (c == '$') c = '?';  // $N (PostgreSQL) is ?N here; no statement has '$' elsewhere
+    sqlite3_stmt* raw = nullptr;
+    if (int rc = sqlite3_prepare_v2(db_.get(), native.c_str(), static_cast<int>(native.size()), &raw, nullptr);
+        rc != SQLITE_OK)
+      return error(rc);
+    return cache_.emplace(std::move(text), StatementHandle(raw)).first->second.get();
+  }
+
+  static int bind(sqlite3_stmt* s, int index, const Value& value) {
+    if (auto* i = std::get_if<int64_t>(&value)) return sqlite3_bind_int64(s, index, *i);
+    if (auto* t = std::get_if<std::string>(&value))
+      return sqlite3_bind_text64(s, index, t->data(), t->size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+    if (auto* b = std::get_if<Bytes>(&value))  // an empty blob through bind_blob would be NULL
+      return b->empty() ? sqlite3_bind_zeroblob(s, index, 0)
+                        : sqlite3_bind_blob64(s, index, b->data(), b->size(), SQLITE_TRANSIENT);
+    return sqlite3_bind_null(s, index);
+  }
+
+  static Row row(sqlite3_stmt* s) {
+    Row out;
+    for (int i = 0, n = sqlite3_column_count(s); i < n; ++i) {
+      switch (sqlite3_column_type(s, i)) {
+        case SQLITE_INTEGER:
+          out.emplace_back(static_cast<int64_t>(sqlite3_column_int64(s, i)));
+          break;
+        case SQLITE_TEXT: {
+          auto* text = reinterpret_cast<const char*>(sqlite3_column_text(s, i));
+          out.emplace_back(std::string(text, static_cast<size_t>(sqlite3_column_bytes(s, i))));
+          break;
+        }
+        case SQLITE_BLOB: {
+          auto* data = static_cast<const uint8_t*>(sqlite3_column_blob(s, i));
+          out.emplace_back(Bytes(data, data + sqlite3_column_bytes(s, i)));
+          break;
+        }
+        default:
+          out.emplace_back(std::monostate{});  // NULL (the schema has no REAL)
+      }
+    }
+    return out;
+  }
+
+  // `rc` is an extended code (extended_result_codes is on).
+  rsp::Unexpected<StoreError> error(int rc) const {
+    return store_error(kind_of(rc), "sqlite:" + path_ + ": " + sqlite3_errmsg(db_.get()));
+  }
+
+  std::mutex mutex_;
+  DatabaseHandle db_;
+  std::string path_;
+  std::unordered_map<std::string, StatementHandle> cache_;
+};
+
+// The file holds profile keys: create it 0600 (SQLite would use 0644 less the umask). Its -wal
+// and -shm files take the database file's mode.
+StoreResult<rsp::Ok> create_private(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) return store_error(StoreErrorKind::unavailable, "sqlite:" + path + ": " + std::strerror(errno));
+  ::close(fd);
+  return rsp::Ok{};
+}
+
+}  // namespace
+
+StoreResult<std::unique_ptr<Store>> open_sqlite_store(std::string_view path_text) {
+  std::string path(path_text);
+  if (path.empty()) return store_error(StoreErrorKind::unavailable, "sqlite: no file name (sqlite:PATH)");
+  if (auto created = create_private(path); !created) return rsp::Unexpected{created.error()};
+  sqlite3* raw = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);
+  DatabaseHandle handle(raw);
+  if (rc != SQLITE_OK)
+    return store_error(StoreErrorKind::unavailable,
+                       "sqlite:" + path + ": " + (raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc)));
+  sqlite3_extended_result_codes(raw, 1);
+  sqlite3_busy_timeout(raw, 5000);  // another process (another SM-DP+ on the same file) writing
+
+  auto db = std::make_unique<SqliteDatabase>(std::move(handle), path);
+  // The first statement reads the file: a file that is not a database fails here.
+  auto journal = db->run("PRAGMA journal_mode = WAL", {});
+  if (!journal) return rsp::Unexpected{journal.error()};
+  auto* mode = journal->rows.empty() ? nullptr : std::get_if<std::string>(&journal->rows[0][0]);
+  if (!mode || *mode != "wal") return store_error(StoreErrorKind::unavailable, "sqlite:" + path + ": WAL mode refused");
+  if (auto keys = db->run("PRAGMA foreign_keys = ON", {}); !keys) return rsp::Unexpected{keys.error()};
+  if (auto migrated = migrate(*db, sqlite_dialect); !migrated) return rsp::Unexpected{migrated.error()};
+  return make_sql_store(std::move(db));
+}
+
+}  // namespace smdp::sql
