@@ -1,0 +1,64 @@
+#pragma once
+// The HTTPS client every component shares (the IPA's ES9+, the SM-DP+'s ES2+ callbacks), on
+// libcurl. Server certificates are verified against the CAs given (SGP.22 servers chain to the
+// GSMA CI, not to the web PKI), host names always; both can be turned off only by the explicit
+// insecure_lab_only flag. A Client is immutable after create() and safe to use from many threads.
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "rsp/crypto/certificate.hpp"
+#include "rsp/expected.hpp"
+#include "rsp/http/headers.hpp"
+#include "rsp/http/tls_identity.hpp"
+
+namespace rsp::http {
+
+struct ClientOptions {
+  // The CAs server certificates must chain to. Both empty: the system's web-PKI store.
+  std::vector<crypto::Certificate> trusted_cas;
+  std::vector<std::filesystem::path> trusted_ca_files;  // PEM (several certificates each) or DER
+  std::optional<TlsIdentity> client_identity;           // mutual TLS, e.g. ES2+
+  std::chrono::milliseconds connect_timeout{10'000};
+  std::chrono::milliseconds total_timeout{60'000};      // the whole exchange
+  size_t response_limit = 16 * 1024 * 1024;             // a larger body is an error, not a memory hog
+  // Turns off certificate and host name verification. For lab set-ups only; the caller says so
+  // loudly in its log.
+  bool insecure_lab_only = false;
+};
+
+struct ClientRequest {
+  std::string method = "POST";
+  std::string url;  // https://host:port/path
+  Headers headers;
+  std::string body;
+  std::optional<std::chrono::milliseconds> total_timeout;  // overrides the client's for this call
+};
+
+struct ClientResponse {
+  int status = 0;
+  Headers headers;
+  std::string body;
+};
+
+class Client {
+ public:
+  // Reads the CA files and checks the client identity; errors name the file or what is wrong.
+  static Expected<Client> create(ClientOptions options);
+
+  // A status of any value (4xx, 5xx included) is a response; errors are for exchanges that did not
+  // happen: "TLS certificate verification failed: ...", "cannot connect: ...", "timed out: ...".
+  Expected<ClientResponse> send(const ClientRequest& request) const;
+  Expected<ClientResponse> post(std::string url, std::string body, Headers headers = {}) const;
+  Expected<ClientResponse> get(std::string url, Headers headers = {}) const;
+
+ private:
+  struct Settings;
+  explicit Client(std::shared_ptr<const Settings> settings) : settings_(std::move(settings)) {}
+  std::shared_ptr<const Settings> settings_;
+};
+
+}  // namespace rsp::http

@@ -1,0 +1,87 @@
+#pragma once
+// The HTTPS server every component shares (the SM-DP+'s ES9+ and ES2+, later the eIM): several
+// listeners, each with its own address, TLS identity, client-certificate policy and handler.
+// Connections are served by one IO thread; handlers run on a pool of threads, so they may block.
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "rsp/crypto/certificate.hpp"
+#include "rsp/expected.hpp"
+#include "rsp/http/headers.hpp"
+#include "rsp/http/tls_identity.hpp"
+
+namespace rsp::http {
+
+struct Request {
+  std::string method;  // "POST", "GET", ...
+  std::string target;  // as sent: path and query, e.g. "/gsma/rsp2/es9plus/initiateAuthentication"
+  Headers headers;
+  std::string body;
+  std::string peer_address;                              // "127.0.0.1:41234"
+  std::optional<crypto::Certificate> client_certificate;  // accepted by the listener's callback
+};
+
+struct Response {
+  int status = 200;
+  Headers headers;  // Content-Length, Connection and Server are the server's to set
+  std::string body;
+};
+
+using Handler = std::function<Response(const Request&)>;
+
+enum class ClientCertificates {
+  off,       // not asked for
+  required,  // asked for; none, or one the callback refuses, fails the TLS handshake
+};
+
+struct ListenerOptions {
+  std::string host = "127.0.0.1";
+  uint16_t port = 0;                // 0: an ephemeral port, see Server::port()
+  std::optional<TlsIdentity> tls;   // none: plain HTTP (tests, metrics)
+  ClientCertificates client_certificates = ClientCertificates::off;
+  // Decides on the client's leaf certificate. No web-PKI validation happens: operators' certificates
+  // are often self-signed and pinned, so this callback is the whole check. Runs on the IO thread.
+  std::function<bool(const crypto::Certificate&)> accept_client_certificate;
+  Handler handler;
+};
+
+struct ServerOptions {
+  std::vector<ListenerOptions> listeners;
+  size_t handler_threads = 4;
+  size_t body_limit = 4 * 1024 * 1024;  // a Bound Profile Package is ~100 KB in base64; larger gets 413
+  // From accepting (or the end of the previous response) until a whole request is read: TLS
+  // handshake and first request use read_timeout; a kept-alive connection waits idle_timeout for
+  // the next request's header, then read_timeout for its body. Writing a response: read_timeout.
+  std::chrono::milliseconds read_timeout{30'000};
+  std::chrono::milliseconds idle_timeout{60'000};
+  std::chrono::milliseconds stop_timeout{10'000};  // how long stop() lets running requests finish
+};
+
+class Server {
+ public:
+  // Binds every listener and starts serving; errors name the listener (bind failure, bad identity).
+  static Expected<std::unique_ptr<Server>> start(ServerOptions options);
+  ~Server();  // stop()
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // The bound port of listener `index` (in the order given), e.g. after asking for port 0.
+  uint16_t port(size_t index) const;
+  // Stops accepting, closes idle connections, lets requests being read or handled finish (their
+  // responses close the connection) for at most stop_timeout, then closes what is left.
+  // A handler that never returns still holds its thread: handlers must bound their own work.
+  void stop();
+
+ private:
+  struct Impl;
+  explicit Server(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace rsp::http

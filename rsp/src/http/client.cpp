@@ -1,0 +1,180 @@
+#include "rsp/http/client.hpp"
+
+#include <curl/curl.h>
+#include <openssl/crypto.h>
+
+#include <mutex>
+
+namespace rsp::http {
+namespace {
+
+using CurlPtr = std::unique_ptr<CURL, decltype(&curl_easy_cleanup)>;
+using HeaderListPtr = std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)>;
+
+void global_init() {
+  static std::once_flag once;
+  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+struct Received {
+  ClientResponse response;
+  size_t limit = 0;
+  bool too_large = false;
+};
+
+size_t on_body(char* data, size_t size, size_t count, void* user) {
+  auto* r = static_cast<Received*>(user);
+  size_t n = size * count;
+  if (r->response.body.size() + n > r->limit) {
+    r->too_large = true;
+    return 0;  // curl stops with CURLE_WRITE_ERROR
+  }
+  r->response.body.append(data, n);
+  return n;
+}
+
+// One header line a call; a status line starts a new response (after a 100 Continue, say).
+size_t on_header(char* data, size_t size, size_t count, void* user) {
+  auto* r = static_cast<Received*>(user);
+  size_t n = size * count;
+  std::string_view line(data, n);
+  while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.remove_suffix(1);
+  if (line.starts_with("HTTP/")) {
+    r->response.headers = {};
+  } else if (auto colon = line.find(':'); colon != std::string_view::npos) {
+    std::string_view value = line.substr(colon + 1);
+    while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+    r->response.headers.add(std::string(line.substr(0, colon)), std::string(value));
+  }
+  return n;
+}
+
+std::string error_text(CURLcode code, const char* detail, const std::string& url) {
+  std::string prefix;
+  switch (code) {
+    case CURLE_PEER_FAILED_VERIFICATION: prefix = "TLS certificate verification failed: "; break;
+    case CURLE_SSL_CONNECT_ERROR: prefix = "TLS handshake failed: "; break;
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_CONNECT: prefix = "cannot connect: "; break;
+    case CURLE_OPERATION_TIMEDOUT: prefix = "timed out: "; break;
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CACERT_BADFILE: prefix = "TLS set-up failed: "; break;
+    default: prefix = "HTTP exchange failed: ";
+  }
+  return prefix + (detail && *detail ? detail : curl_easy_strerror(code)) + " (" + url + ")";
+}
+
+}  // namespace
+
+// What create() prepared once, in the forms curl takes; shared by every call.
+struct Client::Settings {
+  ClientOptions options;
+  std::string ca_pem;           // all trusted CAs; empty: the system store
+  std::string identity_pem;     // client certificate chain
+  std::string identity_key_pem;
+  ~Settings() { OPENSSL_cleanse(identity_key_pem.data(), identity_key_pem.size()); }
+};
+
+Expected<Client> Client::create(ClientOptions options) {
+  global_init();
+  auto settings = std::make_shared<Settings>();
+  for (const auto& file : options.trusted_ca_files) {
+    auto certs = read_certificates(file);
+    if (!certs) return Unexpected{certs.error()};
+    for (const auto& c : *certs) settings->ca_pem += c.pem();
+  }
+  for (const auto& c : options.trusted_cas) settings->ca_pem += c.pem();
+  if (options.client_identity) {
+    const auto& id = *options.client_identity;
+    if (id.chain.empty() || !id.key) return fail("the client TLS identity has no certificate or no key");
+    for (const auto& c : id.chain) settings->identity_pem += c.pem();
+    settings->identity_key_pem = id.key->to_pem();
+  }
+  settings->options = std::move(options);
+  return Client(std::move(settings));
+}
+
+Expected<ClientResponse> Client::post(std::string url, std::string body, Headers headers) const {
+  return send({"POST", std::move(url), std::move(headers), std::move(body), std::nullopt});
+}
+
+Expected<ClientResponse> Client::get(std::string url, Headers headers) const {
+  return send({"GET", std::move(url), std::move(headers), {}, std::nullopt});
+}
+
+Expected<ClientResponse> Client::send(const ClientRequest& request) const {
+  const ClientOptions& o = settings_->options;
+  CurlPtr curl(curl_easy_init(), curl_easy_cleanup);
+  if (!curl) return fail("cannot create a curl handle");
+  CURL* c = curl.get();
+  char error[CURL_ERROR_SIZE] = {};
+  Received received;
+  received.limit = o.response_limit;
+
+  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, error);
+  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);  // no SIGALRM for timeouts: other threads run
+  curl_easy_setopt(c, CURLOPT_URL, request.url.c_str());
+  curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+  if (request.method == "GET") {
+    curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
+  } else {
+    if (request.method != "POST") curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+    curl_easy_setopt(c, CURLOPT_POSTFIELDS, request.body.data());
+    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+  }
+
+  HeaderListPtr header_list(nullptr, curl_slist_free_all);
+  auto add_header = [&](const std::string& line) {
+    if (auto* l = curl_slist_append(header_list.get(), line.c_str())) {
+      (void)header_list.release();
+      header_list.reset(l);
+    }
+  };
+  for (const auto& [name, value] : request.headers.fields()) add_header(name + ": " + value);
+  if (!request.headers.contains("Expect")) add_header("Expect:");  // no 1 s wait on large bodies
+  curl_easy_setopt(c, CURLOPT_HTTPHEADER, header_list.get());
+
+  // OpenSSL's default groups leave out brainpoolP256r1, which an RSP server's TLS certificate may use.
+  curl_easy_setopt(c, CURLOPT_SSL_EC_CURVES, "X25519:P-256:P-384:P-521:brainpoolP256r1");
+  if (o.insecure_lab_only) {
+    curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
+    curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
+  } else {
+    curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+    curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+    if (!settings_->ca_pem.empty()) {
+      // Only these CAs: the system bundle and directory are switched off.
+      curl_blob ca{const_cast<char*>(settings_->ca_pem.data()), settings_->ca_pem.size(), CURL_BLOB_COPY};
+      curl_easy_setopt(c, CURLOPT_CAINFO_BLOB, &ca);
+      curl_easy_setopt(c, CURLOPT_CAINFO, nullptr);
+      curl_easy_setopt(c, CURLOPT_CAPATH, nullptr);
+    }
+  }
+  if (!settings_->identity_pem.empty()) {
+    curl_blob cert{const_cast<char*>(settings_->identity_pem.data()), settings_->identity_pem.size(), CURL_BLOB_COPY};
+    curl_blob key{const_cast<char*>(settings_->identity_key_pem.data()), settings_->identity_key_pem.size(),
+                  CURL_BLOB_NOCOPY};
+    curl_easy_setopt(c, CURLOPT_SSLCERT_BLOB, &cert);
+    curl_easy_setopt(c, CURLOPT_SSLCERTTYPE, "PEM");
+    curl_easy_setopt(c, CURLOPT_SSLKEY_BLOB, &key);
+    curl_easy_setopt(c, CURLOPT_SSLKEYTYPE, "PEM");
+  }
+  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(o.connect_timeout.count()));
+  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(request.total_timeout.value_or(o.total_timeout).count()));
+  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, &received);
+  curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+  curl_easy_setopt(c, CURLOPT_HEADERDATA, &received);
+
+  CURLcode code = curl_easy_perform(c);
+  if (received.too_large)
+    return fail("HTTP exchange failed: the response is larger than " + std::to_string(o.response_limit) + " bytes (" +
+                request.url + ")");
+  if (code != CURLE_OK) return fail(error_text(code, error, request.url));
+  long status = 0;
+  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+  received.response.status = static_cast<int>(status);
+  return std::move(received.response);
+}
+
+}  // namespace rsp::http

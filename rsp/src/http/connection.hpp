@@ -1,0 +1,268 @@
+#pragma once
+// One accepted connection of the server: TLS handshake, then requests read one after another
+// (HTTP/1.1 keep-alive), each handed to the handler pool, its response written back. All IO runs
+// on the connection's strand; only the handler runs elsewhere.
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+
+#include <algorithm>
+#include <condition_variable>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <type_traits>
+
+#include "server_tls.hpp"
+
+namespace rsp::http::detail {
+
+namespace beast = boost::beast;
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+
+// What every connection of one listener shares.
+struct Listener {
+  Handler handler;
+  CertificateCheck accept_client_certificate;
+  std::unique_ptr<asio::ssl::context> tls;  // null: plain HTTP
+};
+
+struct Limits {
+  size_t body_limit;
+  std::chrono::milliseconds read_timeout;
+  std::chrono::milliseconds idle_timeout;
+};
+
+class ConnectionBase : public std::enable_shared_from_this<ConnectionBase> {
+ public:
+  virtual ~ConnectionBase() = default;
+  // Both post to the connection's strand, so any thread may call them.
+  virtual void stop() = 0;         // close if idle, else close after the current request
+  virtual void force_close() = 0;  // close now
+};
+
+// The live connections, so that stop() can reach them and wait for them to end.
+class Registry {
+ public:
+  void add(const std::shared_ptr<ConnectionBase>& c) {
+    std::lock_guard lock(mutex_);
+    live_.emplace(c.get(), c);
+  }
+  void remove(ConnectionBase* c) {
+    std::lock_guard lock(mutex_);
+    live_.erase(c);
+    if (live_.empty()) empty_.notify_all();
+  }
+  // From now on new connections close at once; those live are asked to stop.
+  void begin_stop() {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    for (auto& c : snapshot()) c->stop();
+  }
+  bool stopping() {
+    std::lock_guard lock(mutex_);
+    return stopping_;
+  }
+  void force_close_all() {
+    for (auto& c : snapshot()) c->force_close();
+  }
+  bool wait_empty_until(std::chrono::steady_clock::time_point deadline) {
+    std::unique_lock lock(mutex_);
+    return empty_.wait_until(lock, deadline, [&] { return live_.empty(); });
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable empty_;
+  // Taken under the lock, used outside it: the last reference may go with the snapshot, and the
+  // destructor then takes the lock itself.
+  std::vector<std::shared_ptr<ConnectionBase>> snapshot() {
+    std::vector<std::shared_ptr<ConnectionBase>> out;
+    std::lock_guard lock(mutex_);
+    for (auto& [raw, weak] : live_)
+      if (auto c = weak.lock()) out.push_back(std::move(c));
+    return out;
+  }
+
+  std::map<ConnectionBase*, std::weak_ptr<ConnectionBase>> live_;
+  bool stopping_ = false;
+};
+
+struct Shared {
+  Limits limits;
+  asio::thread_pool::executor_type handlers;
+  std::shared_ptr<Registry> registry;
+};
+
+Response call_handler(const Handler& handler, const Request& request);
+Request to_request(beast::http::request<beast::http::string_body>&& message, std::string peer,
+                   std::optional<crypto::Certificate> client_certificate);
+// The response as it goes on the wire; `keep_alive` false adds Connection: close.
+beast::http::response<beast::http::string_body> to_message(Response&& response, bool keep_alive);
+Response error_response(int status);
+
+template <class Stream>
+class Connection : public ConnectionBase {
+  static constexpr bool kTls = !std::is_same_v<Stream, beast::tcp_stream>;
+  enum class Phase { handshake, waiting, reading, handling, writing, closing, closed };
+
+ public:
+  Connection(tcp::socket&& socket, std::shared_ptr<const Listener> listener, Shared shared)
+      : stream_(make_stream(std::move(socket), *listener)), listener_(std::move(listener)), shared_(std::move(shared)) {
+    boost::system::error_code ec;
+    auto peer = beast::get_lowest_layer(stream_).socket().remote_endpoint(ec);
+    if (!ec) peer_ = (peer.address().is_v6() ? "[" + peer.address().to_string() + "]" : peer.address().to_string()) +
+                     ":" + std::to_string(peer.port());
+  }
+  ~Connection() override { shared_.registry->remove(this); }
+
+  void start() {
+    shared_.registry->add(shared_from_this());
+    asio::dispatch(stream_.get_executor(), [self = self()] {
+      if (self->shared_.registry->stopping()) return self->close();  // accepted as the server stopped
+      if constexpr (kTls) {
+        self->phase_ = Phase::handshake;
+        self->expire(self->shared_.limits.read_timeout);
+        self->stream_.async_handshake(asio::ssl::stream_base::server,
+                                      [self](beast::error_code ec) { self->on_handshake(ec); });
+      } else {
+        self->read_header();
+      }
+    });
+  }
+
+  void stop() override {
+    asio::post(stream_.get_executor(), [self = self()] {
+      self->stopping_ = true;
+      bool part_received = self->buffer_.size() > 0 || (self->parser_ && self->parser_->got_some());
+      if (self->phase_ == Phase::handshake || (self->phase_ == Phase::waiting && !part_received)) self->close();
+    });
+  }
+  void force_close() override {
+    asio::post(stream_.get_executor(), [self = self()] { self->close(); });
+  }
+
+ private:
+  static Stream make_stream(tcp::socket&& socket, const Listener& listener) {
+    if constexpr (kTls) return Stream(std::move(socket), *listener.tls);
+    else return Stream(std::move(socket));
+  }
+  std::shared_ptr<Connection> self() { return std::static_pointer_cast<Connection>(shared_from_this()); }
+  void expire(std::chrono::milliseconds timeout) { beast::get_lowest_layer(stream_).expires_after(timeout); }
+
+  void on_handshake(beast::error_code ec) {
+    if (ec) return close();  // includes a refused or missing client certificate
+    if constexpr (kTls) client_certificate_ = peer_certificate(stream_.native_handle());
+    read_header();
+  }
+
+  void read_header() {
+    if (stopping_ || shared_.registry->stopping()) return close();
+    phase_ = Phase::waiting;
+    parser_.emplace();
+    parser_->body_limit(shared_.limits.body_limit);
+    expire(first_request_ ? shared_.limits.read_timeout : shared_.limits.idle_timeout);
+    beast::http::async_read_header(stream_, buffer_, *parser_,
+                                   [self = self()](beast::error_code ec, size_t) { self->on_header(ec); });
+  }
+
+  void on_header(beast::error_code ec) {
+    if (ec) return on_read_error(ec);
+    phase_ = Phase::reading;
+    expire(shared_.limits.read_timeout);
+    const auto& header = parser_->get();
+    auto expect = header[beast::http::field::expect];
+    if (beast::iequals(expect, "100-continue") && !parser_->is_done()) {
+      // curl and others wait for this before sending a large body.
+      continue_.emplace(beast::http::status::continue_, header.version());
+      return beast::http::async_write(stream_, *continue_, [self = self()](beast::error_code e, size_t) {
+        if (e) return self->close();
+        self->read_body();
+      });
+    }
+    read_body();
+  }
+
+  void read_body() {
+    beast::http::async_read(stream_, buffer_, *parser_, [self = self()](beast::error_code ec, size_t) {
+      if (ec) return self->on_read_error(ec);
+      self->dispatch_request();
+    });
+  }
+
+  void on_read_error(beast::error_code ec) {
+    using e = beast::http::error;
+    if (ec == e::end_of_stream) return shutdown();
+    if (ec == e::body_limit) return write(error_response(413), false);
+    if (ec == e::header_limit) return write(error_response(431), false);
+    bool malformed = ec.category() == beast::http::make_error_code(e::bad_target).category() && ec != e::partial_message;
+    if (malformed) return write(error_response(400), false);
+    close();  // timeout, reset, cancelled, or the peer left mid-request
+  }
+
+  void dispatch_request() {
+    phase_ = Phase::handling;
+    first_request_ = false;
+    bool keep_alive = parser_->get().keep_alive();
+    auto request = std::make_shared<Request>(to_request(parser_->release(), peer_, client_certificate_));
+    beast::get_lowest_layer(stream_).expires_never();  // the handler may take its time
+    asio::post(shared_.handlers, [self = self(), request, keep_alive] {
+      Response response = call_handler(self->listener_->handler, *request);
+      asio::post(self->stream_.get_executor(), [self, response = std::move(response), keep_alive]() mutable {
+        self->write(std::move(response), keep_alive);
+      });
+    });
+  }
+
+  void write(Response&& response, bool keep_alive) {
+    if (phase_ == Phase::closed) return;  // closed by force meanwhile
+    phase_ = Phase::writing;
+    keep_alive = keep_alive && !stopping_;
+    message_ = to_message(std::move(response), keep_alive);
+    expire(shared_.limits.read_timeout);
+    beast::http::async_write(stream_, message_, [self = self(), keep_alive](beast::error_code ec, size_t) {
+      if (ec) return self->close();
+      if (!keep_alive) return self->shutdown();
+      self->read_header();
+    });
+  }
+
+  // Orderly end: TLS close_notify (not waiting long for the peer's), then the socket.
+  void shutdown() {
+    phase_ = Phase::closing;
+    if constexpr (kTls) {
+      expire(std::min<std::chrono::milliseconds>(shared_.limits.read_timeout, std::chrono::seconds(2)));
+      stream_.async_shutdown([self = self()](beast::error_code) { self->close(); });
+    } else {
+      beast::error_code ignored;
+      stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+      close();
+    }
+  }
+
+  void close() {
+    phase_ = Phase::closed;
+    beast::get_lowest_layer(stream_).close();
+  }
+
+  Stream stream_;
+  std::shared_ptr<const Listener> listener_;
+  Shared shared_;
+  std::string peer_;
+  std::optional<crypto::Certificate> client_certificate_;
+  beast::flat_buffer buffer_;
+  std::optional<beast::http::request_parser<beast::http::string_body>> parser_;
+  std::optional<beast::http::response<beast::http::empty_body>> continue_;
+  beast::http::response<beast::http::string_body> message_;
+  Phase phase_ = Phase::waiting;
+  bool first_request_ = true;
+  bool stopping_ = false;
+};
+
+}  // namespace rsp::http::detail

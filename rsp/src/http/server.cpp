@@ -1,0 +1,149 @@
+#include "rsp/http/server.hpp"
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+
+#include <thread>
+
+#include "connection.hpp"
+
+namespace rsp::http {
+
+using namespace detail;
+
+namespace {
+
+constexpr auto kAcceptRetry = std::chrono::milliseconds(100);
+
+// One listening socket and its accept loop.
+struct Acceptor {
+  tcp::acceptor socket;
+  asio::steady_timer retry;
+  std::shared_ptr<const Listener> listener;
+  uint16_t port = 0;
+};
+
+Expected<tcp::endpoint> resolve(asio::io_context& io, const ListenerOptions& options) {
+  boost::system::error_code ec;
+  tcp::resolver resolver(io);
+  auto results = resolver.resolve(options.host, std::to_string(options.port),
+                                  tcp::resolver::passive | tcp::resolver::numeric_service, ec);
+  if (ec || results.empty()) return fail("cannot resolve " + options.host + ": " + ec.message());
+  return results.begin()->endpoint();
+}
+
+Expected<std::shared_ptr<const Listener>> make_listener(ListenerOptions& options) {
+  if (!options.handler) return fail("no handler");
+  auto listener = std::make_shared<Listener>();
+  listener->handler = std::move(options.handler);
+  listener->accept_client_certificate = std::move(options.accept_client_certificate);
+  if (options.tls) {
+    auto tls = make_server_context(*options.tls, options.client_certificates, &listener->accept_client_certificate);
+    if (!tls) return Unexpected{tls.error()};
+    listener->tls = std::move(*tls);
+  } else if (options.client_certificates != ClientCertificates::off) {
+    return fail("client certificates need a TLS identity");
+  }
+  return std::shared_ptr<const Listener>(std::move(listener));
+}
+
+}  // namespace
+
+struct Server::Impl {
+  explicit Impl(const ServerOptions& options)
+      : pool(std::max<size_t>(options.handler_threads, 1)),
+        shared{{options.body_limit, options.read_timeout, options.idle_timeout}, pool.get_executor(),
+               std::make_shared<Registry>()},
+        stop_timeout(options.stop_timeout) {}
+
+  Status<> listen(ListenerOptions& options, size_t index) {
+    auto where = "listener " + std::to_string(index) + " (" + options.host + ":" + std::to_string(options.port) + "): ";
+    auto listener = make_listener(options);
+    if (!listener) return fail(where + listener.error().message);
+    auto endpoint = resolve(io, options);
+    if (!endpoint) return fail(where + endpoint.error().message);
+    auto acceptor = std::make_unique<Acceptor>(Acceptor{tcp::acceptor(io), asio::steady_timer(io), *listener, 0});
+    boost::system::error_code ec;
+    acceptor->socket.open(endpoint->protocol(), ec);
+    if (!ec) acceptor->socket.set_option(tcp::acceptor::reuse_address(true), ec);
+    if (!ec) acceptor->socket.bind(*endpoint, ec);
+    if (!ec) acceptor->socket.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) return fail(where + "cannot listen: " + ec.message());
+    acceptor->port = acceptor->socket.local_endpoint().port();
+    acceptors.push_back(std::move(acceptor));
+    return Ok{};
+  }
+
+  void accept(Acceptor& a) {
+    a.socket.async_accept(asio::make_strand(io), [this, &a](boost::system::error_code ec, tcp::socket socket) {
+      if (ec == asio::error::operation_aborted || !a.socket.is_open()) return;
+      if (ec) {  // e.g. out of file descriptors: try again a little later rather than spin
+        a.retry.expires_after(kAcceptRetry);
+        return a.retry.async_wait([this, &a](boost::system::error_code e) {
+          if (!e) accept(a);
+        });
+      }
+      if (a.listener->tls)
+        std::make_shared<Connection<beast::ssl_stream<beast::tcp_stream>>>(std::move(socket), a.listener, shared)->start();
+      else
+        std::make_shared<Connection<beast::tcp_stream>>(std::move(socket), a.listener, shared)->start();
+      accept(a);
+    });
+  }
+
+  void run() {
+    for (auto& a : acceptors) accept(*a);
+    io_thread = std::thread([this] { io.run(); });
+  }
+
+  void stop() {
+    if (stopped.exchange(true)) return;
+    asio::post(io, [this] {
+      for (auto& a : acceptors) {
+        boost::system::error_code ignored;
+        a->socket.close(ignored);
+        a->retry.cancel();
+      }
+    });
+    shared.registry->begin_stop();
+    if (!shared.registry->wait_empty_until(std::chrono::steady_clock::now() + stop_timeout))
+      shared.registry->force_close_all();
+    work.reset();
+    // Force-closed connections end within a loop turn or two; what a stuck handler still holds is
+    // released when the io_context goes.
+    shared.registry->wait_empty_until(std::chrono::steady_clock::now() + std::chrono::milliseconds(200));
+    io.stop();
+    if (io_thread.joinable()) io_thread.join();
+    pool.join();  // handlers still running finish; their responses go nowhere
+  }
+
+  // Declaration order is destruction order in reverse: the io_context goes last, after the pool.
+  asio::io_context io{1};
+  asio::executor_work_guard<asio::io_context::executor_type> work{io.get_executor()};
+  std::vector<std::unique_ptr<Acceptor>> acceptors;
+  asio::thread_pool pool;
+  Shared shared;
+  std::chrono::milliseconds stop_timeout;
+  std::thread io_thread;
+  std::atomic<bool> stopped{false};
+};
+
+Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Server::~Server() { stop(); }
+
+Expected<std::unique_ptr<Server>> Server::start(ServerOptions options) {
+  if (options.listeners.empty()) return fail("the server has no listener");
+  auto impl = std::make_unique<Impl>(options);
+  for (size_t i = 0; i < options.listeners.size(); ++i)
+    if (auto s = impl->listen(options.listeners[i], i); !s) return Unexpected{s.error()};
+  impl->run();
+  return std::unique_ptr<Server>(new Server(std::move(impl)));
+}
+
+uint16_t Server::port(size_t index) const { return impl_->acceptors.at(index)->port; }
+
+void Server::stop() { impl_->stop(); }
+
+}  // namespace rsp::http

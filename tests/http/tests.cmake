@@ -1,0 +1,5 @@
+# rsp_http: the HTTPS server and client, over loopback with test PKIs made on the fly.
+rsp_add_test(test_http
+  SOURCES http/test_https.cpp http/test_client_certificates.cpp http/test_server_limits.cpp
+  LIBS rsp_http
+  SANITIZE)
