@@ -149,7 +149,9 @@ class PgPool final : public Database {
     if (!taken) return rsp::Unexpected{taken.error()};
     std::unique_ptr<PgConnection> connection = std::move(*taken);
     auto result = connection->run(sql, params);
-    // Once: a server restart breaks every pooled connection, and the first use finds out.
+    // Once: a server restart breaks every pooled connection, and the first use finds out. A write
+    // whose reply was lost comes back as "changed nothing" (its own version bump is in the way): a
+    // refusal the caller re-reads after, never a second write.
     if (!result && connection->broken() && connection->reconnect()) result = connection->run(sql, params);
     release(std::move(connection));
     return result;

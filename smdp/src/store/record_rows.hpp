@@ -1,0 +1,64 @@
+#pragma once
+// Records as rows: each table's columns in one order, a record's values in that order for
+// statements, and a row read back into a record.
+#include <array>
+#include <string>
+
+#include "store/sql.hpp"
+
+namespace smdp::sql {
+
+// A table's columns, key first; `version` is kept apart because the store alone writes it.
+template <size_t N>
+struct Table {
+  std::string_view name;
+  std::array<std::string_view, N> columns;
+
+  std::string column_list() const {
+    std::string out;
+    for (auto c : columns) out += (out.empty() ? "" : ", ") + std::string(c);
+    return out;
+  }
+  std::string select() const { return "SELECT " + column_list() + ", version FROM " + std::string(name) + " "; }
+  // Every column from $1..$N, version 1; a row with that key already there is left alone.
+  std::string insert() const {
+    std::string values;
+    for (size_t i = 1; i <= N; ++i) values += "$" + std::to_string(i) + ", ";
+    return "INSERT INTO " + std::string(name) + " (" + column_list() + ", version) VALUES (" + values +
+           "1) ON CONFLICT (" + std::string(columns[0]) + ") DO NOTHING";
+  }
+  // Writes $2..$N where the key is $1 and the version still $N+1.
+  std::string versioned_update() const {
+    std::string sets;
+    for (size_t i = 1; i < N; ++i) sets += std::string(columns[i]) + " = $" + std::to_string(i + 1) + ", ";
+    return "UPDATE " + std::string(name) + " SET " + sets + "version = version + 1 WHERE " + std::string(columns[0]) +
+           " = $1 AND version = $" + std::to_string(N + 1);
+  }
+};
+
+inline constexpr Table<17> kProfiles{
+    "profiles",
+    {"iccid", "operator_id", "profile_type", "state", "package", "metadata", "ppk_enc", "ppk_mac", "ppk_initial_mcv",
+     "eid", "matching_id", "confirmation_code_hash", "confirmation_attempts_left", "released", "order_expires",
+     "smds_address", "transaction_id"}};
+inline constexpr Table<15> kSessions{"sessions",
+                                     {"transaction_id", "state", "smdp_address", "euicc_challenge", "server_challenge",
+                                      "ci_pkid", "eid", "iccid", "cc_required", "euicc_certificate", "smdp_signature2",
+                                      "euicc_otpk", "bound_profile_package", "created", "expires"}};
+inline constexpr std::string_view kNotificationColumns =
+    "eid, sequence_number, event, iccid, transaction_id, success, pending_notification, received";
+inline constexpr std::string_view kCallbackColumns = "id, operator_id, url, body, attempts, next_attempt";
+
+std::vector<Value> values_of(const ProfileRecord& record);
+std::vector<Value> values_of(const SessionRecord& record);
+std::vector<Value> values_of(const NotificationRecord& record);
+std::vector<Value> values_of(const CallbackRecord& record);  // without the id, which the store sets
+
+// A row of a SELECT of the table's columns (and version, where there is one); `row` is consumed.
+StoreResult<ProfileRecord> profile_of(Row& row);
+StoreResult<SessionRecord> session_of(Row& row);
+StoreResult<NotificationRecord> notification_of(Row& row);
+StoreResult<CallbackRecord> callback_of(Row& row);
+StoreError unreadable(std::string_view table);
+
+}  // namespace smdp::sql
