@@ -53,7 +53,7 @@ Checked<std::optional<std::string>> optional_iccid(const json& request) {
   auto text = optional_string(request, "iccid", subject::iccid);
   if (!text || !*text) return text;
   auto digits = rsp::iccid::normalise(**text);
-  if (!digits) return refuse(subject::iccid, reason::invalid, "iccid is not 19 or 20 digits");
+  if (!digits) return refuse(subject::iccid, reason::invalid, "iccid is not 18 to 20 digits with an optional F padding");
   return std::optional<std::string>(std::move(*digits));
 }
 
