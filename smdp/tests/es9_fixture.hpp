@@ -59,7 +59,9 @@ struct Es9Fixture {
     euicc::Options options;
     options.state_dir = dir.path() / name;
     options.pki_dir = card_pki;
-    return euicc::Euicc::open(options).value();
+    auto card_opened = euicc::Euicc::open(options);
+    if (!card_opened) FAIL("the card does not open: " + card_opened.error().message);
+    return std::move(*card_opened);
   }
 
   // A released profile waiting for `matching_id` (optionally bound to an EID, with a confirmation code).
@@ -159,9 +161,10 @@ struct Download {
   // The whole download up to the installation result the card signs.
   Bytes run(const std::string& matching_id, std::optional<std::string> confirmation_code = {}) {
     REQUIRE(initiate());
-    REQUIRE(authenticate_client(authenticate_server(matching_id)));
+    auto authenticated_client = authenticate_client(authenticate_server(matching_id));
+    if (!authenticated_client) FAIL(authenticated_client.error().subject_code + "/" + authenticated_client.error().reason_code + " " + authenticated_client.error().message);
     auto bpp = get_bound_profile_package(prepare_download(confirmation_code));
-    REQUIRE(bpp);
+    if (!bpp) FAIL(bpp.error().subject_code + "/" + bpp.error().reason_code + " " + bpp.error().message);
     return load(bpp->bound_profile_package);
   }
 };

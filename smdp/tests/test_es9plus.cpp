@@ -1,6 +1,8 @@
 // ES9+ at the SM-DP+, driven as an LPA would: a real software eUICC signs, the SM-DP+ checks, and
 // each test breaks one thing and expects SGP.22's subject and reason codes.
 #include "es9_fixture.hpp"
+#include "rsp/eid.hpp"
+#include "rsp/iccid.hpp"
 
 using namespace smdp;
 using namespace smdp::test;
@@ -68,7 +70,8 @@ TEST_CASE("ES9+ initiateAuthentication refusals", "[es9]") {
   SECTION("another SM-DP+ address") { check_refused(d.initiate("other.example.org"), "8.8.1", "3.8"); }
   SECTION("an eUICC of SGP.22 v3") {
     Bytes info1 = Es9Fixture::es10(*f.card, rsp::test::hex("BF2000"));
-    auto svn = std::search(info1.begin(), info1.end(), std::begin({uint8_t(0x82), uint8_t(0x03)}), std::end({uint8_t(0x82), uint8_t(0x03)}));
+    Bytes svn_tag{0x82, 0x03};
+    auto svn = std::search(info1.begin(), info1.end(), svn_tag.begin(), svn_tag.end());
     REQUIRE(svn != info1.end());
     svn[2] = 3;
     check_refused(f.es9->initiate_authentication({Bytes(16, 1), info1, kAddress}), "8.8.3", "3.1");
@@ -112,8 +115,8 @@ TEST_CASE("ES9+ authenticateClient refusals", "[es9]") {
   }
   SECTION("euiccSignature1 altered") {
     Bytes bad = response;
-    auto sig = std::search(bad.begin(), bad.end(), std::begin({uint8_t(0x5F), uint8_t(0x37), uint8_t(0x40)}),
-                           std::end({uint8_t(0x5F), uint8_t(0x37), uint8_t(0x40)}));
+    Bytes signature_tag{0x5F, 0x37, 0x40};
+    auto sig = std::search(bad.begin(), bad.end(), signature_tag.begin(), signature_tag.end());
     REQUIRE(sig != bad.end());
     sig[10] ^= 0x01;
     check_refused(d.authenticate_client(bad), "8.1", "6.1");
@@ -225,35 +228,52 @@ TEST_CASE("ES9+ getBoundProfilePackage: signature, confirmation code, retries", 
     check_refused(d.get_bound_profile_package(bad), "8.1", "6.1");
     CHECK(f.profile(kIccid).state == ProfileState::released);
   }
-  SECTION("the confirmation code: missing, wrong, right") {
+  SECTION("the confirmation code: wrong, then right in a new session") {
     f.add_profile(kIccid, "MATCH-CC", {}, "12345678");
     Download d(f);
     REQUIRE(d.initiate());
     REQUIRE(d.authenticate_client(d.authenticate_server("MATCH-CC")));
-    // The card refuses PrepareDownload without hashCc when ccRequiredFlag is set, so the LPA's
-    // message is built here with a wrong code, then with the right one.
-    Bytes wrong = d.prepare_download("00000000");
-    check_refused(d.get_bound_profile_package(wrong), "8.2.7", "3.8");
+    check_refused(d.get_bound_profile_package(d.prepare_download("00000000")), "8.2.7", "3.8");
     CHECK(f.profile(kIccid).confirmation_attempts_left == 2);
     CHECK(f.progress.back().point == NotificationPoint::confirmation_failure);
-    Bytes right = d.prepare_download("12345678");
-    auto bpp = d.get_bound_profile_package(right);
-    REQUIRE(bpp);
-    CHECK(f.es9->handle_notification(d.load(bpp->bound_profile_package)).ok());
+    // The card takes one PrepareDownload per session: the LPA retries with a new session.
+    Download retry(f);
+    Bytes result = retry.run("MATCH-CC", "12345678");
+    CHECK(f.es9->handle_notification(result).ok());
     CHECK(f.profile(kIccid).state == ProfileState::installed);
+  }
+  SECTION("no hashCc although the order needs one") {
+    f.add_profile(kIccid, "MATCH-CC", {}, "12345678");
+    Download d(f);
+    REQUIRE(d.initiate());
+    REQUIRE(d.authenticate_client(d.authenticate_server("MATCH-CC")));
+    // The card refuses PrepareDownload without hashCc when ccRequiredFlag is set, so this
+    // euiccSigned2 is signed here with the card's key, as a careless eUICC would.
+    auto key = rsp::pki::load_key(f.pki, rsp::crypto::Curve::nist_p256, rsp::crypto::Role::euicc).value();
+    Bytes signed2 = encode(0x30, rsp::concat({encode(0x80, rsp::from_hex(d.initiated.transaction_id).value()),
+                                              encode(0x5F49, rsp::crypto::PrivateKey::generate(rsp::crypto::Curve::nist_p256).point())}));
+    Bytes signature = rsp::crypto::sign(key, rsp::concat({signed2, d.authenticated.smdp_signature2}));
+    Bytes response = encode(0xBF21, encode(0xA0, rsp::concat({signed2, encode(0x5F37, signature)})));
+    check_refused(d.get_bound_profile_package(response), "8.2.7", "2.2");
   }
   SECTION("confirmation code attempts run out: the order fails") {
     f.add_profile(kIccid, "MATCH-CC", {}, "12345678");
-    Download d(f);
-    REQUIRE(d.initiate());
-    REQUIRE(d.authenticate_client(d.authenticate_server("MATCH-CC")));
-    check_refused(d.get_bound_profile_package(d.prepare_download("1")), "8.2.7", "3.8");
-    check_refused(d.get_bound_profile_package(d.prepare_download("2")), "8.2.7", "3.8");
-    check_refused(d.get_bound_profile_package(d.prepare_download("3")), "8.2.7", "6.4");
+    for (const char* code : {"1", "2"}) {
+      Download d(f);
+      REQUIRE(d.initiate());
+      REQUIRE(d.authenticate_client(d.authenticate_server("MATCH-CC")));
+      check_refused(d.get_bound_profile_package(d.prepare_download(code)), "8.2.7", "3.8");
+    }
+    Download last(f);
+    REQUIRE(last.initiate());
+    REQUIRE(last.authenticate_client(last.authenticate_server("MATCH-CC")));
+    check_refused(last.get_bound_profile_package(last.prepare_download("3")), "8.2.7", "6.4");
     CHECK(f.profile(kIccid).state == ProfileState::error);
-    check_refused(d.get_bound_profile_package(d.prepare_download("12345678")), "8.2", "3.7");
+    Download after(f);
+    REQUIRE(after.initiate());
+    check_refused(after.authenticate_client(after.authenticate_server("MATCH-CC")), "8.8.5", "6.4");
   }
-  SECTION("the same otPK again gets the same package; a new one a new binding that installs") {
+  SECTION("the same otPK again gets the same package; a new session a new binding that installs") {
     f.add_profile(kIccid, "MATCH-1");
     Download d(f);
     REQUIRE(d.initiate());
@@ -264,10 +284,12 @@ TEST_CASE("ES9+ getBoundProfilePackage: signature, confirmation code, retries", 
     REQUIRE(first);
     REQUIRE(again);
     CHECK(first->bound_profile_package == again->bound_profile_package);
-    auto rebound = d.get_bound_profile_package(d.prepare_download());
-    REQUIRE(rebound);
-    CHECK(rebound->bound_profile_package != first->bound_profile_package);
-    CHECK(f.es9->handle_notification(d.load(rebound->bound_profile_package)).ok());
+    // The device starts over (it lost the package, or restarted): a new session, a new otPK, a
+    // new binding; the first session's package is no longer handed out.
+    Download restart(f);
+    Bytes result = restart.run("MATCH-1");
+    check_refused(d.get_bound_profile_package(prepared), "8.2", "3.7");
+    CHECK(f.es9->handle_notification(result).ok());
     CHECK(f.profile(kIccid).state == ProfileState::installed);
   }
 }
@@ -285,7 +307,8 @@ TEST_CASE("ES9+: one order never goes to two eUICCs", "[es9]") {
   auto key = rsp::crypto::PrivateKey::generate(curve);
   rsp::pki::CertificateRequest r;
   r.role = Role::euicc;
-  r.subject = {{"O", *eum.subject_organization()}, {"serialNumber", "89049032000000000000000000000067"}, {"CN", "Second"}};
+  r.subject = {{"O", *eum.subject_organization()}, {"serialNumber", rsp::eid::complete("890490320000000000000000000000").value()}, {"CN", "Second"}};
+  r.not_before = time(nullptr) - 86400;
   auto cert = rsp::pki::issue(r, key, &eum, eum_key).value();
   REQUIRE(rsp::pki::store(pki2, curve, Role::euicc, cert, &key));
   auto card2 = f.open_card("card2", pki2);

@@ -37,8 +37,15 @@ FunctionStatus Es9Plus::cancel_session(const CancelSessionRequest& request) {
   auto tid = find(signed_part.value, 0x80).value();
   if (!std::equal(tid.value.begin(), tid.value.end(), transaction_id.begin(), transaction_id.end()))
     return es9_status::unknown_transaction("euiccCancelSessionSigned carries another transactionId");
+  if (auto oid = find(signed_part.value, 0x81); !oid || oid->value.empty())
+    return es9_status::malformed("8.1", "euiccCancelSessionSigned has no smdpOid");
+  else if (auto* credentials = identity_.for_ci(session.ci_pkid); credentials) {
+    auto ours = credentials->dp_auth.registered_id_der();
+    if (ours && !std::equal(oid->value.begin(), oid->value.end(), ours->begin(), ours->end()))
+      return es9_status::invalid_smdp_oid("euiccCancelSessionSigned names another SM-DP+");
+  }
   int reason = 0;
-  auto reason_tlv = find(signed_part.value, 0x81).value();
+  auto reason_tlv = find(signed_part.value, 0x82).value();
   for (auto b : reason_tlv.value) reason = (reason << 8) | b;
 
   // Before authenticateClient the SM-DP+ has no eUICC certificate to verify with, and holds no order.

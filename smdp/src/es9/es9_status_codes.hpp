@@ -28,6 +28,7 @@ inline FunctionStatus confirmation_code_missing(std::string m) { return fail("8.
 inline FunctionStatus confirmation_code_refused(std::string m) { return fail("8.2.7", "3.8", std::move(m)); }
 inline FunctionStatus confirmation_code_retries_exceeded(std::string m) { return fail("8.2.7", "6.4", std::move(m)); }
 // 8.8 SM-DP+
+inline FunctionStatus invalid_smdp_oid(std::string m) { return fail("8.8", "3.10", std::move(m)); }
 inline FunctionStatus invalid_smdp_address(std::string m) { return fail("8.8.1", "3.8", std::move(m)); }
 inline FunctionStatus no_supported_ci(std::string m) { return fail("8.8.2", "3.1", std::move(m)); }
 inline FunctionStatus svn_not_supported(std::string m) { return fail("8.8.3", "3.1", std::move(m)); }
