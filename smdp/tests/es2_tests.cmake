@@ -5,3 +5,6 @@ rsp_add_test(test_smdp_es2
   SOURCES ${smdp_es2_tests}/test_es2plus.cpp ${smdp_es2_tests}/test_es2_isolation.cpp ${smdp_es2_tests}/test_es2_callbacks.cpp
   LIBS smdp_es2 SANITIZE)
 target_include_directories(test_smdp_es2 PRIVATE ${smdp_es2_tests})
+# The callbacks over HTTPS on loopback, with rsp_http's test PKIs.
+rsp_add_test(test_smdp_es2_https SOURCES ${smdp_es2_tests}/test_es2_callback_https.cpp LIBS smdp_callback_https)
+target_include_directories(test_smdp_es2_https PRIVATE ${smdp_es2_tests})
