@@ -1,0 +1,68 @@
+#pragma once
+// The server's live connections, so that stop() can reach each of them and wait for them to end.
+#include <chrono>
+#include <condition_variable>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+namespace rsp::http::detail {
+
+class ConnectionBase : public std::enable_shared_from_this<ConnectionBase> {
+ public:
+  virtual ~ConnectionBase() = default;
+  // Both post to the connection's strand, so any thread may call them.
+  virtual void stop() = 0;         // close if idle, else close after the current request
+  virtual void force_close() = 0;  // close now
+};
+
+class Registry {
+ public:
+  void add(const std::shared_ptr<ConnectionBase>& c) {
+    std::lock_guard lock(mutex_);
+    live_.emplace(c.get(), c);
+  }
+  void remove(ConnectionBase* c) {
+    std::lock_guard lock(mutex_);
+    live_.erase(c);
+    if (live_.empty()) empty_.notify_all();
+  }
+  // From now on new connections close at once; those live are asked to stop.
+  void begin_stop() {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    for (auto& c : snapshot()) c->stop();
+  }
+  bool stopping() {
+    std::lock_guard lock(mutex_);
+    return stopping_;
+  }
+  void force_close_all() {
+    for (auto& c : snapshot()) c->force_close();
+  }
+  bool wait_empty_until(std::chrono::steady_clock::time_point deadline) {
+    std::unique_lock lock(mutex_);
+    return empty_.wait_until(lock, deadline, [&] { return live_.empty(); });
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable empty_;
+  // Taken under the lock, used outside it: the last reference may go with the snapshot, and the
+  // destructor then takes the lock itself.
+  std::vector<std::shared_ptr<ConnectionBase>> snapshot() {
+    std::vector<std::shared_ptr<ConnectionBase>> out;
+    std::lock_guard lock(mutex_);
+    for (auto& [raw, weak] : live_)
+      if (auto c = weak.lock()) out.push_back(std::move(c));
+    return out;
+  }
+
+  std::map<ConnectionBase*, std::weak_ptr<ConnectionBase>> live_;
+  bool stopping_ = false;
+};
+
+}  // namespace rsp::http::detail
