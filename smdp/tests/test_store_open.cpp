@@ -40,7 +40,7 @@ TEST_CASE("sqlite: the file holds keys and is created 0600, with its WAL", "[sto
   CHECK(SqliteBackend::count(url, "SELECT COUNT(*) FROM profiles") == 1);
 }
 
-TEST_CASE("sqlite: a file that is not a database is refused with a clear error", "[store]") {
+TEST_CASE("sqlite: a file that is not a database, or a damaged one, is refused with a clear error", "[store]") {
   const std::string path = SqliteBackend::directory() / "not-a-database.db";
   {
     std::ofstream out(path);
@@ -50,6 +50,19 @@ TEST_CASE("sqlite: a file that is not a database is refused with a clear error",
   REQUIRE_FALSE(store);
   CHECK(store.error().kind == StoreErrorKind::unavailable);
   CHECK(store.error().message.find("not a database") != std::string::npos);
+
+  // A real database whose first page (the schema) was overwritten.
+  const std::string url = SqliteBackend::fresh_url();
+  open_or_fail(url).reset();
+  {
+    std::fstream file(url.substr(7), std::ios::in | std::ios::out | std::ios::binary);
+    file.seekp(100);
+    file << std::string(2000, '\x5A');
+  }
+  auto corrupt = open_store(url);
+  REQUIRE_FALSE(corrupt);
+  CHECK(corrupt.error().kind == StoreErrorKind::unavailable);
+  CHECK(corrupt.error().message.find("malformed") != std::string::npos);
 
   auto directory = open_store("sqlite:" + SqliteBackend::directory().string());
   REQUIRE_FALSE(directory);

@@ -63,9 +63,9 @@ TEMPLATE_TEST_CASE("racing versioned updates: exactly one wins", "[store][race]"
   SECTION("instances opening one new database at once migrate it once") {
     const std::string url = TestType::fresh_url();
     std::atomic<int> failures{0};
-    std::latch ready(4);
+    std::latch ready(kThreads);
     std::vector<std::thread> threads;
-    for (int t = 0; t < 4; ++t)
+    for (int t = 0; t < kThreads; ++t)
       threads.emplace_back([&] {
         ready.arrive_and_wait();
         if (!open_store(url)) ++failures;
