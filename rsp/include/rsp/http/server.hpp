@@ -76,6 +76,7 @@ class Server {
   // Stops accepting, closes idle connections, lets requests being read or handled finish (their
   // responses close the connection) for at most stop_timeout, then closes what is left.
   // A handler that never returns still holds its thread: handlers must bound their own work.
+  // Not to be called from a handler (it waits for the handlers to end).
   void stop();
 
  private:
