@@ -42,7 +42,7 @@ TEST_CASE("The client takes its trusted CAs from PEM files too") {
   CHECK_THAT(refused.error().message, Catch::Contains("absent.pem"));
 }
 
-TEST_CASE("Keep-alive: several requests on one client all answered; status and headers pass through") {
+TEST_CASE("Keep-alive: several requests on one client all answered, status and headers passed through") {
   TestPki pki;
   auto server = serve(tls_listener(pki, [](const http::Request& request) {
     http::Response r;
