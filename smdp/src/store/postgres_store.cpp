@@ -49,6 +49,9 @@ Value value_at(const PGresult* result, int row, int column) {
   }
 }
 
+// libpq's messages run on with hints; the first line says what happened.
+std::string first_line(std::string_view text) { return std::string(text.substr(0, text.find('\n'))); }
+
 bool connection_lost(const char* sqlstate) {
   const std::string_view code = sqlstate ? sqlstate : "";
   // 08: connection exception; 57P0x: the server shutting down or starting; 53: out of resources.
@@ -112,8 +115,6 @@ class PgConnection final : public Database {
                        "postgresql: " + message + " (SQLSTATE " + std::string(code) + ")");
   }
 
-  static std::string first_line(std::string_view text) { return std::string(text.substr(0, text.find('\n'))); }
-
   ConnectionHandle connection_;
 };
 
@@ -125,11 +126,8 @@ StoreResult<std::unique_ptr<PgConnection>> connect(const std::string& uri) {
   const char* values[] = {"10", "smdp", "UTF8", uri.c_str(), nullptr};
   ConnectionHandle connection(PQconnectdbParams(keywords, values, 1));
   if (!connection) return store_error(StoreErrorKind::unavailable, "postgresql: out of memory");
-  if (PQstatus(connection.get()) != CONNECTION_OK) {
-    std::string message = PQerrorMessage(connection.get());
-    message = message.substr(0, message.find('\n'));
-    return store_error(StoreErrorKind::unavailable, "postgresql: " + message);
-  }
+  if (PQstatus(connection.get()) != CONNECTION_OK)
+    return store_error(StoreErrorKind::unavailable, "postgresql: " + first_line(PQerrorMessage(connection.get())));
   PQsetNoticeProcessor(connection.get(), ignore_notice, nullptr);
   return std::make_unique<PgConnection>(std::move(connection));
 }
