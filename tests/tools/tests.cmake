@@ -1,3 +1,9 @@
 # Command line tools run as processes.
 rsp_add_test(test_rsp_profile_cli SOURCES tools/test_rsp_profile_cli.cpp SANITIZE)
 add_dependencies(test_rsp_profile_cli rsp-profile)
+# rsp-ac and the activation code QR library; the tests compare with qrencode's own matrix.
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(QRENCODE REQUIRED IMPORTED_TARGET libqrencode)
+rsp_add_test(test_rsp_ac SOURCES tools/test_activation_code_qr.cpp tools/test_rsp_ac_cli.cpp
+  LIBS rsp_qr PkgConfig::QRENCODE SANITIZE)
+add_dependencies(test_rsp_ac rsp-ac)
