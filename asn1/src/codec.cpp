@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <mutex>
 #include <new>
 
 namespace rsp::asn1 {
@@ -20,6 +21,16 @@ constexpr size_t kMaxDecoderStack = 256 * 1024;
 
 std::string type_name(const Type& type) { return type.name ? type.name : "?"; }
 
+// asn1c 0.9.28's generated code for derived types (X ::= OCTET STRING (SIZE(..)) and the like)
+// copies the base type's functions into the shared descriptor on every decode, encode, print
+// and free. The values written are always the same, but concurrent writes are a data race, and
+// servers (the SM-DP+) decode on several threads: every call into asn1c goes through this lock.
+// Decoding an RSP message takes microseconds; signatures dominate a request by far.
+std::recursive_mutex& runtime_lock() {
+  static std::recursive_mutex lock;
+  return lock;
+}
+
 }  // namespace
 
 std::string DecodeError::message() const {
@@ -30,6 +41,7 @@ std::string DecodeError::message() const {
 
 Value& Value::operator=(Value&& other) noexcept {
   if (this != &other) {
+    std::lock_guard guard(runtime_lock());
     if (ptr_) type_->free_struct(const_cast<Type*>(type_), ptr_, 0);
     type_ = other.type_;
     ptr_ = other.ptr_;
@@ -39,10 +51,13 @@ Value& Value::operator=(Value&& other) noexcept {
 }
 
 Value::~Value() {
+  if (!ptr_) return;
+  std::lock_guard guard(runtime_lock());
   if (ptr_) type_->free_struct(const_cast<Type*>(type_), ptr_, 0);
 }
 
 Expected<Prefix, DecodeError> decode_prefix(const Type& type, ByteView ber) {
+  std::lock_guard guard(runtime_lock());
   asn_codec_ctx_t ctx{};
   ctx.max_stack_size = kMaxDecoderStack;
   void* structure = nullptr;
@@ -70,6 +85,7 @@ Expected<Value, DecodeError> decode(const Type& type, ByteView ber) {
 }
 
 Expected<Bytes> encode(const Type& type, const void* structure) {
+  std::lock_guard guard(runtime_lock());
   char errbuf[256];
   size_t errlen = sizeof(errbuf);
   if (asn_check_constraints(const_cast<Type*>(&type), structure, errbuf, &errlen) != 0)
@@ -89,6 +105,7 @@ Expected<Bytes> encode(const Type& type, const void* structure) {
 }
 
 std::string dump(const Type& type, const void* structure) {
+  std::lock_guard guard(runtime_lock());
   char* buffer = nullptr;
   size_t size = 0;
   FILE* stream = open_memstream(&buffer, &size);

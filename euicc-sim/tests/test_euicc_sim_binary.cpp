@@ -19,6 +19,7 @@
 #include "rsp/apdu.hpp"
 #include "rsp/eid.hpp"
 #include "rsp/tlv.hpp"
+#include "support/child_process.hpp"
 #include "support/kit.hpp"
 
 using rsp::Bytes;
@@ -28,56 +29,9 @@ namespace fs = std::filesystem;
 namespace {
 
 // euicc-sim as a child process, its output in files; SIGTERM on destruction.
-class SimProcess {
+class SimProcess : public rsp::test::ChildProcess {
  public:
-  SimProcess(const fs::path& dir, std::vector<std::string> args)
-      : out_(dir / ("sim" + std::to_string(++count_) + ".out")), err_(dir / ("sim" + std::to_string(count_) + ".err")) {
-    pid_ = fork();
-    if (pid_ == 0) {
-      freopen(out_.c_str(), "w", stdout);
-      freopen(err_.c_str(), "w", stderr);
-      std::string binary = std::string(RSP_BINARY_DIR) + "/euicc-sim";
-      std::vector<char*> argv{binary.data()};
-      for (auto& a : args) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      execv(binary.c_str(), argv.data());
-      _exit(127);
-    }
-  }
-  ~SimProcess() { stop(); }
-  int stop(int signal = SIGTERM) {
-    if (pid_ <= 0) return exit_code_;
-    kill(pid_, signal);
-    int status = 0;
-    waitpid(pid_, &status, 0);
-    pid_ = -1;
-    exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return exit_code_;
-  }
-  // Waits until `pattern` matches the output (stdout + stderr); returns the first group.
-  std::string wait_for(const std::string& pattern) {
-    std::regex re(pattern);
-    for (int i = 0; i < 200; ++i) {
-      std::string text = output();
-      std::smatch m;
-      if (std::regex_search(text, m, re)) return m.size() > 1 ? m[1].str() : m[0].str();
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    FAIL("euicc-sim never printed " << pattern << "; it said: " << output());
-    return {};
-  }
-  std::string output() const {  // the files appear once the child has started
-    std::string text;
-    for (const auto& f : {out_, err_})
-      if (fs::exists(f)) text += rsp::test::read_text(f);
-    return text;
-  }
-
- private:
-  static inline int count_ = 0;  // each process writes files of its own
-  fs::path out_, err_;
-  pid_t pid_ = -1;
-  int exit_code_ = -1;
+  SimProcess(const fs::path& dir, std::vector<std::string> args) : ChildProcess("euicc-sim", dir, std::move(args)) {}
 };
 
 // A vpcd-framed TCP client (what the IPA's TCP transport speaks).

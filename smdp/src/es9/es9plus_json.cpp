@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "es9_status_codes.hpp"
+#include "rsp/tlv.hpp"
 #include "smdp/function_status_json.hpp"
 
 namespace smdp {
@@ -32,6 +33,15 @@ struct Fields {
 };
 
 std::string b64(const Bytes& b) { return rsp::to_base64(b); }
+
+// For the log line: the transactionId of a ProfileInstallationResult (BF37 { BF27 { 80 ... } }).
+std::string installation_result_transaction_id(ByteView notification) {
+  auto result = rsp::tlv::read(notification);
+  if (!result || result->tag != 0xBF37) return {};
+  auto data = rsp::tlv::find(result->value, 0xBF27);
+  auto id = data ? rsp::tlv::find(data->value, 0x80) : std::nullopt;
+  return id ? rsp::to_hex(id->value) : std::string();
+}
 
 Es9JsonReply reply(const FunctionStatus& status, json payload, std::string transaction_id) {
   Es9JsonReply r;
@@ -96,6 +106,7 @@ std::optional<Es9JsonReply> es9plus_json(Es9Plus& es9, std::string_view function
   Es9JsonReply r;
   r.http_status = 204;
   r.status = f.missing ? *f.missing : es9.handle_notification(notification);
+  r.transaction_id = installation_result_transaction_id(notification);
   return r;
 }
 

@@ -32,6 +32,10 @@ class Certificate {
   Certificate(const Certificate& other);
   Certificate(Certificate&&) = default;
   Certificate& operator=(Certificate&&) = default;
+  Certificate& operator=(const Certificate& other) {
+    if (this != &other) *this = Certificate(other);
+    return *this;
+  }
 
   static Expected<Certificate> from_der(ByteView der);
   static Expected<Certificate> from_pem(std::string_view pem);

@@ -1,0 +1,57 @@
+#pragma once
+// The SM-DP+'s configuration: one JSON file (comments allowed) whose every key can also be given
+// as a command-line flag. smdp/smdp.example.json shows each key with its default.
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "rsp/expected.hpp"
+
+namespace smdp {
+
+// One HTTPS listener: address, and its own TLS identity if not the PKI's dp-tls certificate.
+struct ListenerConfig {
+  std::string listen;  // "HOST:PORT"; port 0 picks a free port (printed at start)
+  std::optional<std::filesystem::path> tls_certificate;  // PEM chain, leaf first
+  std::optional<std::filesystem::path> tls_key;          // PEM key
+  std::string curve;  // which PKI curve's dp-tls to present when no files are given; empty: the first
+};
+
+// An operator allowed on ES2+: identified by its pinned TLS client certificate.
+struct OperatorConfig {
+  std::string id;
+  std::filesystem::path client_certificate;  // PEM or DER; self-signed allowed, expired refused
+  std::optional<std::string> callback_url;   // where HandleDownloadProgressInfo goes
+};
+
+struct SmdpConfig {
+  std::filesystem::path pki;          // rsp-pki layout: <curve>/{ci,dp-auth,dp-pb,dp-tls}
+  std::string smdp_address;           // empty: the first DNS name of the dp-tls certificate
+  std::vector<ListenerConfig> es9;    // device side (ES9+)
+  std::optional<ListenerConfig> es2;  // operator side (ES2+), with client certificates
+  std::string metrics_listen;         // plain HTTP GET /metrics; empty: off
+  std::string database = "sqlite:smdp.db";
+  std::vector<OperatorConfig> operators;
+  int64_t session_lifetime = 3600;              // seconds
+  int64_t order_lifetime = 30 * 24 * 3600;      // seconds
+  int confirmation_code_attempts = 5;
+  size_t handler_threads = 8;
+  // ES2+ callbacks to operators: the CAs their servers chain to, and our client identity.
+  std::vector<std::filesystem::path> callback_trusted_cas;
+  std::optional<std::filesystem::path> callback_client_certificate;
+  std::optional<std::filesystem::path> callback_client_key;
+};
+
+// Reads FILE (JSON; // and /* */ comments allowed). Unknown keys are errors: a typo must not
+// silently leave a default in place.
+rsp::Expected<SmdpConfig> load_config(const std::filesystem::path& file);
+
+// smdp_address, or when empty the first DNS name of the PKI's dp-tls certificate.
+rsp::Expected<std::string> resolve_smdp_address(const SmdpConfig& config);
+
+// "HOST:PORT" (HOST may be [v6]); errors say what is wrong.
+rsp::Expected<std::pair<std::string, uint16_t>> split_host_port(const std::string& listen);
+
+}  // namespace smdp

@@ -1,0 +1,176 @@
+// smdp: the SM-DP+. `serve` runs ES9+ (devices) and ES2+ (operators) over HTTPS until SIGINT or
+// SIGTERM; `import` puts SAIP profile packages into the inventory outside ES2+. Every
+// configuration key can be given as a flag, which wins over the file.
+#include <CLI/CLI.hpp>
+
+#include <csignal>
+#include <iostream>
+
+#include "rsp/files.hpp"
+#include "rsp/profile_contents.hpp"
+#include "rsp/profile_maker.hpp"
+#include "smdp/config.hpp"
+#include "smdp/smdp_server.hpp"
+#include "smdp/store.hpp"
+
+namespace {
+
+using smdp::SmdpConfig;
+
+// Exit codes: 1 refused input or failed start, 2 usage.
+int failure(const std::string& message) {
+  std::cerr << "smdp: " << message << "\n";
+  return 1;
+}
+
+struct Flags {
+  std::string config, pki, address, es2_listen, metrics_listen, database;
+  std::vector<std::string> es9_listen, operators, callbacks;
+  int64_t session_lifetime = 0, order_lifetime = 0;
+  int attempts = 0;
+  size_t threads = 0;
+};
+
+void add_config_flags(CLI::App& command, Flags& f) {
+  command.add_option("--config", f.config, "configuration file (JSON, comments allowed; see smdp/smdp.example.json)");
+  command.add_option("--pki", f.pki, "PKI directory (rsp-pki make / import-sgp26)");
+  command.add_option("--smdp-address", f.address, "the SM-DP+ address (default: the dp-tls certificate's DNS name)");
+  command.add_option("--es9-listen", f.es9_listen, "HOST:PORT of an ES9+ listener (repeatable)");
+  command.add_option("--es2-listen", f.es2_listen, "HOST:PORT of the ES2+ listener");
+  command.add_option("--metrics-listen", f.metrics_listen, "HOST:PORT serving GET /metrics (plain HTTP)");
+  command.add_option("--db", f.database, "sqlite:FILE or postgresql://...");
+  command.add_option("--operator", f.operators, "ID=CLIENT_CERT.pem: an ES2+ operator (repeatable)");
+  command.add_option("--operator-callback", f.callbacks, "ID=URL: where that operator's HandleDownloadProgressInfo goes");
+  command.add_option("--session-lifetime", f.session_lifetime, "seconds an ES9+ session lives");
+  command.add_option("--order-lifetime", f.order_lifetime, "seconds a download order lives");
+  command.add_option("--confirmation-code-attempts", f.attempts, "wrong confirmation codes before an order fails");
+  command.add_option("--threads", f.threads, "request handler threads");
+}
+
+rsp::Expected<SmdpConfig> configuration(const Flags& f) {
+  SmdpConfig c;
+  if (!f.config.empty()) {
+    auto loaded = smdp::load_config(f.config);
+    if (!loaded) return loaded;
+    c = std::move(*loaded);
+  }
+  if (!f.pki.empty()) c.pki = f.pki;
+  if (!f.address.empty()) c.smdp_address = f.address;
+  if (!f.es9_listen.empty()) {
+    c.es9.clear();
+    for (const auto& l : f.es9_listen) c.es9.push_back({l, {}, {}, {}});
+  }
+  if (!f.es2_listen.empty()) c.es2 = smdp::ListenerConfig{f.es2_listen, {}, {}, {}};
+  if (!f.metrics_listen.empty()) c.metrics_listen = f.metrics_listen;
+  if (!f.database.empty()) c.database = f.database;
+  for (const auto& o : f.operators) {
+    auto eq = o.find('=');
+    if (eq == std::string::npos || eq == 0) return rsp::fail("--operator wants ID=CLIENT_CERT.pem, not " + o);
+    c.operators.push_back({o.substr(0, eq), o.substr(eq + 1), std::nullopt});
+  }
+  for (const auto& cb : f.callbacks) {
+    auto eq = cb.find('=');
+    std::string id = cb.substr(0, eq);
+    auto it = std::find_if(c.operators.begin(), c.operators.end(), [&](const auto& o) { return o.id == id; });
+    if (eq == std::string::npos || it == c.operators.end()) return rsp::fail("--operator-callback wants ID=URL of a known operator");
+    it->callback_url = cb.substr(eq + 1);
+  }
+  if (f.session_lifetime) c.session_lifetime = f.session_lifetime;
+  if (f.order_lifetime) c.order_lifetime = f.order_lifetime;
+  if (f.attempts) c.confirmation_code_attempts = f.attempts;
+  if (f.threads) c.handler_threads = f.threads;
+  if (c.pki.empty()) return rsp::fail("no PKI directory: give --pki or \"pki\" in the configuration");
+  return c;
+}
+
+int serve(const SmdpConfig& config) {
+  // Block the stop signals before any thread starts, so only sigwait() below receives them.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  auto server = smdp::SmdpServer::start(config);
+  if (!server) return failure(server.error().message);
+  auto& s = **server;
+  for (size_t i = 0; i < config.es9.size(); ++i)
+    std::cout << "smdp: ES9+ of " << s.smdp_address() << " on https://" << config.es9[i].listen.substr(0, config.es9[i].listen.rfind(':'))
+              << ":" << s.es9_port(i) << "/gsma/rsp2/es9plus/" << std::endl;
+  if (auto port = s.es2_port()) std::cout << "smdp: ES2+ on port " << *port << std::endl;
+  if (auto port = s.metrics_port()) std::cout << "smdp: metrics on port " << *port << std::endl;
+  int signal = 0;
+  sigwait(&signals, &signal);
+  std::cout << "smdp: stopping (" << (signal == SIGTERM ? "SIGTERM" : "SIGINT") << ")" << std::endl;
+  s.stop();
+  return 0;
+}
+
+struct ImportFlags {
+  std::string operator_id, profile_type = "default", provider, name;
+  std::vector<std::string> files;
+};
+
+int import_profiles(const SmdpConfig& config, const ImportFlags& f) {
+  std::string owner = f.operator_id;
+  if (owner.empty() && config.operators.size() == 1) owner = config.operators.front().id;
+  if (owner.empty()) return failure("import needs --operator (the configuration names " + std::to_string(config.operators.size()) + ")");
+  auto store = smdp::open_store(config.database);
+  if (!store) return failure("database: " + store.error().message);
+  int imported = 0;
+  for (const auto& file : f.files) {
+    auto package = rsp::files::read(file);
+    if (!package) return failure(file + ": " + package.error().message);
+    auto contents = rsp::read_profile_contents(*package);
+    if (!contents) return failure(file + ": not a profile package this SM-DP+ can serve: " + contents.error().message);
+    rsp::ProfileSpec spec;
+    spec.iccid = contents->iccid;
+    spec.service_provider_name = f.provider;
+    spec.profile_name = f.name;
+    spec.notification_address = config.smdp_address;
+    auto metadata = rsp::make_store_metadata(spec);
+    if (!metadata) return failure(file + ": " + metadata.error().message);
+    smdp::ProfileRecord record;
+    record.iccid = contents->iccid;
+    record.operator_id = owner;
+    record.profile_type = f.profile_type;
+    record.package = std::move(*package);
+    record.metadata = std::move(*metadata);
+    if (auto added = (*store)->add_profile(record); !added) return failure(file + " (ICCID " + contents->iccid + "): " + added.error().message);
+    std::cout << "smdp: imported " << contents->iccid << " (" << f.profile_type << ", operator " << owner << ")" << std::endl;
+    ++imported;
+  }
+  std::cout << "smdp: " << imported << " profile" << (imported == 1 ? "" : "s") << " imported" << std::endl;
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"smdp: the SM-DP+ (SGP.22 ES9+ for devices, ES2+ for operators)"};
+  app.require_subcommand(1);
+  Flags serve_flags, import_flags;
+  auto* serve_command = app.add_subcommand("serve", "serve ES9+ and ES2+ until SIGINT/SIGTERM");
+  add_config_flags(*serve_command, serve_flags);
+  ImportFlags import;
+  auto* import_command = app.add_subcommand("import", "add SAIP profile packages (DER) to the inventory, as available");
+  add_config_flags(*import_command, import_flags);
+  import_command->add_option("--operator-id", import.operator_id, "owner of the profiles (default: the only configured operator)");
+  import_command->add_option("--profile-type", import.profile_type, "profileType for ES2+ DownloadOrder (default: default)");
+  import_command->add_option("--provider", import.provider, "serviceProviderName of the StoreMetadata");
+  import_command->add_option("--name", import.name, "profileName of the StoreMetadata (default: the ICCID)");
+  import_command->add_option("PROFILE", import.files, "profile package files")->required()->check(CLI::ExistingFile);
+  CLI11_PARSE(app, argc, argv);
+
+  if (*serve_command) {
+    auto config = configuration(serve_flags);
+    if (!config) return failure(config.error().message);
+    return serve(*config);
+  }
+  auto config = configuration(import_flags);
+  if (!config) return failure(config.error().message);
+  auto address = smdp::resolve_smdp_address(*config);  // where the eUICC sends its notifications
+  if (!address) return failure(address.error().message);
+  config->smdp_address = *address;
+  return import_profiles(*config, import);
+}

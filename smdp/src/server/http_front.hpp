@@ -1,0 +1,24 @@
+#pragma once
+// The HTTP face of ES9+ and ES2+ (SGP.22 v2.5 §6.5.1): paths, X-Admin-Protocol, content types,
+// the operator behind an ES2+ client certificate; each request logged and counted.
+#include <functional>
+#include <map>
+#include <string>
+
+#include "metrics.hpp"
+#include "rsp/http/server.hpp"
+#include "smdp/es2plus.hpp"
+#include "smdp/es9plus.hpp"
+
+namespace smdp {
+
+// The X-Admin-Protocol value this SM-DP+ answers with.
+inline constexpr const char* kAdminProtocol = "gsma/rsp/v2.5.0";
+
+rsp::http::Handler es9_handler(Es9Plus& es9, Metrics& metrics);
+// `operator_of` maps the verified client certificate to an operator id ("" when none matches).
+rsp::http::Handler es2_handler(Es2Plus& es2, Metrics& metrics,
+                               std::function<std::string(const rsp::crypto::Certificate&)> operator_of);
+rsp::http::Handler metrics_handler(Metrics& metrics);
+
+}  // namespace smdp

@@ -1,0 +1,169 @@
+// The smdp program end to end on loopback: `smdp import` fills the inventory, `smdp serve` takes an
+// ES2+ order from a pinned operator certificate and serves the download over HTTPS (JSON binding)
+// to an LPA played here with the software eUICC; metrics count it; SIGTERM stops it cleanly.
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "euicc/euicc.hpp"
+#include "http/http_fixture.hpp"
+#include "rsp/bound_profile_package.hpp"
+#include "rsp/files.hpp"
+#include "rsp/pki/test_pki.hpp"
+#include "rsp/profile_maker.hpp"
+#include "rsp/tlv.hpp"
+#include "support/child_process.hpp"
+#include "support/command.hpp"
+
+namespace {
+
+using nlohmann::json;
+using rsp::Bytes;
+using rsp::tlv::encode;
+namespace fs = std::filesystem;
+
+constexpr const char* kIccid = "8949449999999990031";
+
+json post(const rsp::http::Client& client, const std::string& url, const json& body, int expected_status = 200) {
+  rsp::http::Headers headers{{"Content-Type", "application/json"}, {"X-Admin-Protocol", "gsma/rsp/v2.2.2"}};
+  auto r = client.post(url, body.dump(), headers);
+  INFO((r ? r->body : r.error().message));
+  REQUIRE(r);
+  REQUIRE(r->status == expected_status);
+  if (r->body.empty()) return json();
+  CHECK(r->headers.get("X-Admin-Protocol") == std::optional<std::string_view>("gsma/rsp/v2.5.0"));
+  return json::parse(r->body);
+}
+
+std::string status_of(const json& response) { return response["header"]["functionExecutionStatus"]["status"]; }
+
+Bytes b64(const json& v) { return rsp::from_base64(v.get<std::string>()).value(); }
+std::string b64(const Bytes& b) { return rsp::to_base64(b); }
+
+Bytes es10(euicc::Euicc& card, const Bytes& command) {
+  auto r = card.isdr().store_data(command);
+  REQUIRE(r);
+  return *r;
+}
+
+}  // namespace
+
+TEST_CASE("smdp serve: an ES2+ order and its download over HTTPS, metrics, graceful stop", "[smdp][process]") {
+  rsp::test::TempDir dir;
+  fs::path pki = dir.path() / "pki";
+  REQUIRE(rsp::pki::make(pki, rsp::pki::MakeOptions{}));  // dp-tls for localhost
+  auto ci = rsp::pki::load_certificate(pki, rsp::crypto::Curve::nist_p256, rsp::crypto::Role::ci).value();
+  auto operator_identity = rsp::test::self_signed_client("operator-a");
+  fs::path operator_pem = dir.path() / "operator-a.pem";
+  REQUIRE(rsp::files::write_atomic(operator_pem, operator_identity.chain.front().pem()));
+
+  rsp::ProfileSpec spec;
+  spec.iccid = kIccid;
+  spec.imsi = "001010000000031";
+  spec.ki = Bytes(16, 0x33);
+  spec.opc = Bytes(16, 0x44);
+  fs::path profile = dir.path() / "profile.der";
+  REQUIRE(rsp::files::write_atomic(profile, rsp::make_profile_package(spec).value()));
+  std::string db = "sqlite:" + (dir.path() / "smdp.db").string();
+  std::string common = " --pki " + pki.string() + " --db " + db + " --operator operator-a=" + operator_pem.string();
+  auto imported = rsp::test::run_command(std::string(RSP_BINARY_DIR) + "/smdp import" + common + " --profile-type test " +
+                                         profile.string() + " 2>&1");
+  INFO(imported.out);
+  REQUIRE(imported.status == 0);
+  CHECK(imported.out.find("imported " + std::string(kIccid)) != std::string::npos);
+
+  rsp::test::ChildProcess smdp("smdp", dir.path(),
+                               {"serve", "--pki", pki.string(), "--db", db, "--operator", "operator-a=" + operator_pem.string(),
+                                "--es9-listen", "127.0.0.1:0", "--es2-listen", "127.0.0.1:0", "--metrics-listen", "127.0.0.1:0"});
+  std::string es9 = "https://localhost:" + smdp.wait_for("ES9\\+ of localhost on https://127.0.0.1:(\\d+)") + "/gsma/rsp2/es9plus/";
+  std::string es2 = "https://localhost:" + smdp.wait_for("ES2\\+ on port (\\d+)") + "/gsma/rsp2/es2plus/";
+  std::string metrics = "http://127.0.0.1:" + smdp.wait_for("metrics on port (\\d+)") + "/metrics";
+
+  // ES2+: the operator orders the profile and releases it at once.
+  rsp::http::ClientOptions operator_options;
+  operator_options.trusted_cas.push_back(ci);
+  operator_options.client_identity = operator_identity;
+  auto operator_client = rsp::http::Client::create(operator_options).value();
+  json header = {{"functionRequesterIdentifier", "operator-a"}, {"functionCallIdentifier", "1"}};
+  auto ordered = post(operator_client, es2 + "downloadOrder", {{"header", header}, {"profileType", "test"}});
+  REQUIRE(status_of(ordered) == "Executed-Success");
+  CHECK(ordered["iccid"] == kIccid);
+  auto confirmed = post(operator_client, es2 + "confirmOrder", {{"header", header}, {"iccid", kIccid}, {"releaseFlag", true}});
+  REQUIRE(status_of(confirmed) == "Executed-Success");
+  std::string matching_id = confirmed["matchingId"];
+  CHECK(confirmed["smdpAddress"] == "localhost");
+
+  SECTION("the download, as an LPA relays it") {
+    euicc::Options card_options;
+    card_options.state_dir = dir.path() / "card";
+    card_options.pki_dir = pki;
+    auto card = euicc::Euicc::open(card_options).value();
+    auto device = rsp::test::client_trusting(ci);
+
+    Bytes info1 = es10(*card, rsp::test::hex("BF2000"));
+    Bytes challenge_response = es10(*card, rsp::test::hex("BF2E00"));
+    auto challenge = rsp::tlv::find(rsp::tlv::read(challenge_response)->value, 0x80).value();
+    auto initiated = post(device, es9 + "initiateAuthentication",
+                          {{"smdpAddress", "localhost"}, {"euiccChallenge", b64(Bytes(challenge.value.begin(), challenge.value.end()))},
+                           {"euiccInfo1", b64(info1)}});
+    REQUIRE(status_of(initiated) == "Executed-Success");
+    std::string transaction_id = initiated["transactionId"];
+    Bytes ctx = encode(0xA0, rsp::concat({encode(0x80, rsp::to_bytes(matching_id)),
+                                          encode(0xA1, rsp::concat({encode(0x80, Bytes{1, 2, 3, 4}), encode(0xA1, Bytes{})}))}));
+    Bytes server_response = es10(*card, encode(0xBF38, rsp::concat({b64(initiated["serverSigned1"]), b64(initiated["serverSignature1"]),
+                                                                      b64(initiated["euiccCiPKIdToBeUsed"]),
+                                                                      b64(initiated["serverCertificate"]), ctx})));
+    auto authenticated = post(device, es9 + "authenticateClient",
+                              {{"transactionId", transaction_id}, {"authenticateServerResponse", b64(server_response)}});
+    INFO(authenticated.dump() + " card: " + rsp::to_hex(server_response));
+    REQUIRE(status_of(authenticated) == "Executed-Success");
+    Bytes prepared = es10(*card, encode(0xBF21, rsp::concat({b64(authenticated["smdpSigned2"]), b64(authenticated["smdpSignature2"]),
+                                                              b64(authenticated["smdpCertificate"])})));
+    auto package = post(device, es9 + "getBoundProfilePackage",
+                        {{"transactionId", transaction_id}, {"prepareDownloadResponse", b64(prepared)}});
+    REQUIRE(status_of(package) == "Executed-Success");
+    Bytes result;
+    for (const auto& command : rsp::bpp::split_for_loading(b64(package["boundProfilePackage"])).value()) result = es10(*card, command);
+    REQUIRE(rsp::tlv::read(result)->tag == 0xBF37);
+    post(device, es9 + "handleNotification", {{"pendingNotification", b64(result)}}, 204);
+
+    auto scraped = device.get(metrics);
+    REQUIRE(scraped);
+    CHECK(scraped->body.find("smdp_requests_total{interface=\"es9\",function=\"getBoundProfilePackage\",outcome=\"Executed-Success\"} 1") !=
+          std::string::npos);
+    CHECK(scraped->body.find("smdp_request_duration_seconds_count{interface=\"es2\",function=\"confirmOrder\"} 1") != std::string::npos);
+    // The log names the transaction on every step, and holds no key material.
+    smdp.wait_for("function=handleNotification transactionId=" + transaction_id + " outcome=Executed-Success");
+    CHECK(smdp.output().find("PRIVATE KEY") == std::string::npos);
+  }
+  SECTION("refusals at the door") {
+    auto device = rsp::test::client_trusting(ci);
+    rsp::http::Headers no_protocol{{"Content-Type", "application/json"}};
+    auto r = device.post(es9 + "initiateAuthentication", "{}", no_protocol);
+    REQUIRE(r);
+    CHECK(json::parse(r->body)["header"]["functionExecutionStatus"]["status"] == "Failed");
+    CHECK_FALSE(device.post(es2 + "downloadOrder", "{}", no_protocol));  // no client certificate: no TLS session
+    rsp::http::ClientOptions stranger;
+    stranger.trusted_cas.push_back(ci);
+    stranger.client_identity = rsp::test::self_signed_client("operator-x");
+    CHECK_FALSE(rsp::http::Client::create(stranger)->post(es2 + "downloadOrder", "{}", no_protocol));
+    auto unknown = post(device, es9 + "authenticateClient",
+                        {{"transactionId", "00112233445566778899AABBCCDDEEFF"}, {"authenticateServerResponse", "AA=="}});
+    CHECK(status_of(unknown) == "Failed");
+    // The ASN.1 binding shares the listener: a body naming no function is a bad request; a
+    // request for another SM-DP+ gets initiateAuthentication's error alternative.
+    std::string asn1_url = es9.substr(0, es9.find("/gsma/")) + "/gsma/rsp2/asn1";
+    rsp::http::Headers asn1{{"Content-Type", "application/x-gsma-rsp-asn1"}, {"X-Admin-Protocol", "gsma/rsp/v2.2.2"}};
+    auto junk = device.post(asn1_url, "not DER", asn1);
+    REQUIRE(junk);
+    CHECK(junk->status == 400);
+    Bytes request = encode(0xA2, encode(0xBF39, rsp::concat({encode(0x81, Bytes(16, 1)), encode(0x83, rsp::to_bytes("elsewhere.example")),
+                                                             rsp::test::hex("BF2000")})));
+    auto refused = device.post(asn1_url, std::string(request.begin(), request.end()), asn1);
+    REQUIRE(refused);
+    CHECK(refused->status == 200);
+    CHECK(refused->headers.get("Content-Type") == std::optional<std::string_view>("application/x-gsma-rsp-asn1"));
+    CHECK(rsp::to_hex(rsp::to_bytes(refused->body)).rfind("A2", 0) == 0);
+  }
+  CHECK(smdp.stop(SIGTERM) == 0);
+  CHECK(smdp.output().find("stopping (SIGTERM)") != std::string::npos);
+}
