@@ -85,12 +85,26 @@ Expected<Bytes> make_store_metadata(const ProfileSpec& s) {
   // profileClass is DEFAULT operational, but SM-DP+s commonly send it and cards accept it: the eUICC
   // reads StoreMetadata as BER, and an explicit class leaves nothing to a default.
   Bytes fields = concat({tlv::encode(0x5A, *iccid_bcd), tlv::encode(0x91, to_bytes(s.service_provider_name)),
-                         tlv::encode(0x92, to_bytes(name)), tlv::encode(0x95, Bytes{0x02})});
+                         tlv::encode(0x92, to_bytes(name))});
+  if (!s.icon.empty()) {
+    // IconType from the file's signature: PNG \x89PNG, JPEG FF D8.
+    bool png = s.icon.size() >= 4 && s.icon[0] == 0x89 && s.icon[1] == 'P' && s.icon[2] == 'N' && s.icon[3] == 'G';
+    bool jpeg = s.icon.size() >= 2 && s.icon[0] == 0xFF && s.icon[1] == 0xD8;
+    if (!png && !jpeg) return fail("the icon must be a PNG or JPEG image");
+    if (s.icon.size() > 1024) return fail("the icon must be at most 1024 bytes");
+    fields = concat({fields, tlv::encode(0x93, Bytes{png ? uint8_t(1) : uint8_t(0)}), tlv::encode(0x94, s.icon)});
+  }
+  fields = concat({fields, tlv::encode(0x95, Bytes{static_cast<uint8_t>(s.profile_class)})});
   if (!s.notification_address.empty()) {
     Bytes install_and_delete = {0x04, 0x90};  // NotificationEvent bits 0 (install) and 3 (delete)
     Bytes configuration = tlv::encode(0x30, concat({tlv::encode(0x80, install_and_delete),
                                                     tlv::encode(0x81, to_bytes(s.notification_address))}));
     fields = concat({fields, tlv::encode(0xB6, configuration)});
+  }
+  if (s.ppr1_no_disable || s.ppr2_no_delete) {
+    // PprIds BIT STRING, named bits: trailing zero bits left out (DER), so ppr2 sets 5 unused bits.
+    uint8_t bits = static_cast<uint8_t>((s.ppr1_no_disable ? 0x40 : 0) | (s.ppr2_no_delete ? 0x20 : 0));
+    fields = concat({fields, tlv::encode(0x99, Bytes{static_cast<uint8_t>(s.ppr2_no_delete ? 5 : 6), bits})});
   }
   return tlv::encode(0xBF25, fields);
 }

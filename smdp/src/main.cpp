@@ -6,10 +6,12 @@
 #include <csignal>
 #include <iostream>
 
+#include "rsp/activation_code_qr.hpp"
 #include "rsp/files.hpp"
 #include "rsp/profile_contents.hpp"
 #include "rsp/profile_maker.hpp"
 #include "smdp/config.hpp"
+#include "smdp/es2plus.hpp"
 #include "smdp/smdp_server.hpp"
 #include "smdp/store.hpp"
 
@@ -29,6 +31,7 @@ struct Flags {
   int64_t session_lifetime = 0, order_lifetime = 0;
   int attempts = 0;
   size_t threads = 0;
+  bool es2_on_es9_listener = false;
 };
 
 void add_config_flags(CLI::App& command, Flags& f) {
@@ -36,7 +39,12 @@ void add_config_flags(CLI::App& command, Flags& f) {
   command.add_option("--pki", f.pki, "PKI directory (rsp-pki make / import-sgp26)");
   command.add_option("--smdp-address", f.address, "the SM-DP+ address (default: the dp-tls certificate's DNS name)");
   command.add_option("--es9-listen", f.es9_listen, "HOST:PORT of an ES9+ listener (repeatable)");
-  command.add_option("--es2-listen", f.es2_listen, "HOST:PORT of the ES2+ listener");
+  command.add_option("--es2-listen", f.es2_listen,
+                     "HOST:PORT of the ES2+ listener (client certificates required); the same HOST:PORT as an "
+                     "--es9-listen with a port other than 0 serves ES2+ and ES9+ on that one port");
+  command.add_flag("--es2-on-es9-listener", f.es2_on_es9_listener,
+                   "serve ES2+ on the ES9+ listener --es2-listen names (else the first): one port, client "
+                   "certificates asked for but not required, /gsma/rsp2/es2plus/ only for operators (403 otherwise)");
   command.add_option("--metrics-listen", f.metrics_listen, "HOST:PORT serving GET /metrics (plain HTTP)");
   command.add_option("--db", f.database, "sqlite:FILE or postgresql://...");
   command.add_option("--operator", f.operators, "ID=CLIENT_CERT.pem: an ES2+ operator (repeatable)");
@@ -61,6 +69,7 @@ rsp::Expected<SmdpConfig> configuration(const Flags& f) {
     for (const auto& l : f.es9_listen) c.es9.push_back({l, {}, {}, {}});
   }
   if (!f.es2_listen.empty()) c.es2 = smdp::ListenerConfig{f.es2_listen, {}, {}, {}};
+  if (f.es2_on_es9_listener) c.es2_on_es9_listener = true;
   if (!f.metrics_listen.empty()) c.metrics_listen = f.metrics_listen;
   if (!f.database.empty()) c.database = f.database;
   for (const auto& o : f.operators) {
@@ -107,14 +116,28 @@ int serve(const SmdpConfig& config) {
 }
 
 struct ImportFlags {
-  std::string operator_id, profile_type = "default", provider, name;
+  std::string operator_id, profile_type = "default", provider, name, profile_class = "operational", icon;
+  bool ppr1 = false, ppr2 = false, protect = false;
   std::vector<std::string> files;
 };
 
+// The operator the command acts for: the one given, or the only one configured.
+rsp::Expected<std::string> acting_operator(const SmdpConfig& config, const std::string& given) {
+  if (!given.empty()) return given;
+  if (config.operators.size() == 1) return config.operators.front().id;
+  return rsp::fail("give --operator-id (the configuration names " + std::to_string(config.operators.size()) + " operators)");
+}
+
 int import_profiles(const SmdpConfig& config, const ImportFlags& f) {
-  std::string owner = f.operator_id;
-  if (owner.empty() && config.operators.size() == 1) owner = config.operators.front().id;
-  if (owner.empty()) return failure("import needs --operator (the configuration names " + std::to_string(config.operators.size()) + ")");
+  auto acting = acting_operator(config, f.operator_id);
+  if (!acting) return failure(acting.error().message);
+  std::string owner = *acting;
+  rsp::Bytes icon;
+  if (!f.icon.empty()) {
+    auto read = rsp::files::read(f.icon);
+    if (!read) return failure(f.icon + ": " + read.error().message);
+    icon = std::move(*read);
+  }
   auto store = smdp::open_store(config.database);
   if (!store) return failure("database: " + store.error().message);
   int imported = 0;
@@ -128,6 +151,12 @@ int import_profiles(const SmdpConfig& config, const ImportFlags& f) {
     spec.service_provider_name = f.provider;
     spec.profile_name = f.name;
     spec.notification_address = config.smdp_address;
+    spec.profile_class = f.profile_class == "test"           ? rsp::ProfileSpec::ProfileClass::test
+                         : f.profile_class == "provisioning" ? rsp::ProfileSpec::ProfileClass::provisioning
+                                                             : rsp::ProfileSpec::ProfileClass::operational;
+    spec.icon = icon;
+    spec.ppr1_no_disable = f.ppr1;
+    spec.ppr2_no_delete = f.ppr2;
     auto metadata = rsp::make_store_metadata(spec);
     if (!metadata) return failure(file + ": " + metadata.error().message);
     smdp::ProfileRecord record;
@@ -136,11 +165,37 @@ int import_profiles(const SmdpConfig& config, const ImportFlags& f) {
     record.profile_type = f.profile_type;
     record.package = std::move(*package);
     record.metadata = std::move(*metadata);
+    if (f.protect) {  // ReplaceSessionKeys: this profile's segments travel under its own keys
+      record.ppk_enc = rsp::random_bytes(16);
+      record.ppk_mac = rsp::random_bytes(16);
+      record.ppk_initial_mcv = rsp::random_bytes(16);
+    }
     if (auto added = (*store)->add_profile(record); !added) return failure(file + " (ICCID " + contents->iccid + "): " + added.error().message);
     std::cout << "smdp: imported " << contents->iccid << " (" << f.profile_type << ", operator " << owner << ")" << std::endl;
     ++imported;
   }
   std::cout << "smdp: " << imported << " profile" << (imported == 1 ? "" : "s") << " imported" << std::endl;
+  return 0;
+}
+
+// The activation code of an order (SGP.22 v2.5 §4.1), as text and, with --svg, as a QR image.
+int activation_code(const SmdpConfig& config, const std::string& operator_id, const std::string& iccid, const std::string& svg) {
+  auto acting = acting_operator(config, operator_id);
+  if (!acting) return failure(acting.error().message);
+  auto store = smdp::open_store(config.database);
+  if (!store) return failure("database: " + store.error().message);
+  smdp::Es2PlusSettings settings;
+  settings.smdp_address = config.smdp_address;
+  smdp::Es2Plus es2(**store, settings);
+  auto code = es2.activation_code(*acting, iccid);
+  if (!code) return failure(code.error().message);
+  std::string text = code->to_qr_text();
+  std::cout << text << std::endl;
+  if (!svg.empty()) {
+    auto image = rsp::activation_code_svg(text);
+    if (!image) return failure(image.error().message);
+    if (auto written = rsp::files::write_atomic(svg, *image); !written) return failure(svg + ": " + written.error().message);
+  }
   return 0;
 }
 
@@ -159,7 +214,21 @@ int main(int argc, char** argv) {
   import_command->add_option("--profile-type", import.profile_type, "profileType for ES2+ DownloadOrder (default: default)");
   import_command->add_option("--provider", import.provider, "serviceProviderName of the StoreMetadata");
   import_command->add_option("--name", import.name, "profileName of the StoreMetadata (default: the ICCID)");
+  import_command->add_option("--profile-class", import.profile_class, "test, provisioning or operational (default)")
+      ->check(CLI::IsMember({"test", "provisioning", "operational"}));
+  import_command->add_option("--icon", import.icon, "PNG or JPEG icon (at most 1024 bytes) for the StoreMetadata")->check(CLI::ExistingFile);
+  import_command->add_flag("--ppr1", import.ppr1, "policy rule ppr1: disabling the profile is not allowed");
+  import_command->add_flag("--ppr2", import.ppr2, "policy rule ppr2: deleting the profile is not allowed");
+  import_command->add_flag("--protect", import.protect,
+                           "give each profile its own protection keys (ReplaceSessionKeys) instead of the session keys");
   import_command->add_option("PROFILE", import.files, "profile package files")->required()->check(CLI::ExistingFile);
+  Flags code_flags;
+  std::string code_operator, code_iccid, code_svg;
+  auto* code_command = app.add_subcommand("activation-code", "print the activation code of a confirmed order (and its QR code)");
+  add_config_flags(*code_command, code_flags);
+  code_command->add_option("--operator-id", code_operator, "the order's operator (default: the only configured operator)");
+  code_command->add_option("--iccid", code_iccid, "the ordered profile")->required();
+  code_command->add_option("--svg", code_svg, "also write the QR code as an SVG image");
   CLI11_PARSE(app, argc, argv);
 
   if (*serve_command) {
@@ -167,10 +236,11 @@ int main(int argc, char** argv) {
     if (!config) return failure(config.error().message);
     return serve(*config);
   }
-  auto config = configuration(import_flags);
+  auto config = configuration(*code_command ? code_flags : import_flags);
   if (!config) return failure(config.error().message);
   auto address = smdp::resolve_smdp_address(*config);  // where the eUICC sends its notifications
   if (!address) return failure(address.error().message);
   config->smdp_address = *address;
+  if (*code_command) return activation_code(*config, code_operator, code_iccid, code_svg);
   return import_profiles(*config, import);
 }

@@ -55,6 +55,26 @@ TEST_CASE("ES9+: a full download installs the profile and completes the order", 
   check_refused(again.authenticate_client(again.authenticate_server("MATCH-1")), "8.2.6", "3.8");
 }
 
+TEST_CASE("ES9+: a profile with its own protection keys travels under them (ReplaceSessionKeys)", "[es9]") {
+  Es9Fixture f;
+  f.add_profile(kIccid, "MATCH-PPK");
+  auto p = f.profile(kIccid);
+  p.ppk_enc = Bytes(16, 0x0E);
+  p.ppk_mac = Bytes(16, 0x0A);
+  p.ppk_initial_mcv = Bytes(16, 0x0C);
+  REQUIRE(f.store->update_profile(p).value());
+  Download d(f);
+  REQUIRE(d.initiate());
+  REQUIRE(d.authenticate_client(d.authenticate_server("MATCH-PPK")));
+  auto bpp = d.get_bound_profile_package(d.prepare_download());
+  REQUIRE(bpp);
+  auto package = rsp::tlv::read(bpp->bound_profile_package).value();
+  CHECK(rsp::tlv::find(package.value, 0xA2));  // ReplaceSessionKeys is there
+  CHECK(f.es9->handle_notification(d.load(bpp->bound_profile_package)).ok());
+  CHECK(f.profile(kIccid).state == ProfileState::installed);
+  CHECK(installed_on_card(f, kIccid));
+}
+
 TEST_CASE("ES9+: brainpool credentials serve a brainpool eUICC", "[es9]") {
   Es9Fixture f(rsp::crypto::Curve::brainpool_p256r1);
   f.add_profile(kIccid, "MATCH-BP");

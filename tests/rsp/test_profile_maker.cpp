@@ -139,6 +139,29 @@ TEST_CASE("StoreMetadata decodes as StoreMetadataRequest", "[profile-maker]") {
     CHECK(contains(metadata, rsp::concat({hex("9214"), to_bytes(s.iccid)})));
     CHECK(contains(metadata, to_bytes("smdp.example.com")));
   }
+  SECTION("icon, profile class and policy rules, in the ASN.1's order") {
+    s.icon = rsp::concat({hex("89504E470D0A1A0A"), Bytes(100, 0x11)});
+    s.profile_class = rsp::ProfileSpec::ProfileClass::test;
+    s.ppr1_no_disable = true;
+    s.ppr2_no_delete = true;
+    metadata = make_store_metadata(s).value();
+    REQUIRE(asn1::decode(*type, metadata));
+    CHECK(contains(metadata, hex("930101 946C 89504E47")));  // png, then the bytes
+    CHECK(contains(metadata, hex("950100")));                // test
+    CHECK(contains(metadata, hex("99020560")));              // ppr1 + ppr2, 5 unused bits
+    s.ppr2_no_delete = false;
+    s.icon = rsp::concat({hex("FFD8FFE0"), Bytes(10, 0)});
+    metadata = make_store_metadata(s).value();
+    REQUIRE(asn1::decode(*type, metadata));
+    CHECK(contains(metadata, hex("930100")));                // jpg
+    CHECK(contains(metadata, hex("99020640")));              // ppr1 only
+  }
+  SECTION("an icon that is no image, or too large, is refused") {
+    s.icon = to_bytes("GIF89a");
+    CHECK_FALSE(make_store_metadata(s));
+    s.icon = rsp::concat({hex("89504E47"), Bytes(1021, 0)});
+    CHECK_FALSE(make_store_metadata(s));
+  }
   SECTION("names too long are refused") {
     s.service_provider_name = std::string(33, 'x');
     CHECK_FALSE(make_store_metadata(s));

@@ -35,6 +35,13 @@ struct ProfileSpec {
   std::string service_provider_name;  // up to 32 bytes
   std::string profile_name;           // up to 64 bytes; empty: the ICCID
   std::string notification_address;   // empty: no notificationConfigurationInfo
+  enum class ProfileClass : uint8_t { test = 0, provisioning = 1, operational = 2 };
+  ProfileClass profile_class = ProfileClass::operational;
+  // An icon the device may show: PNG or JPEG bytes, at most 1024 (iconType is read from the bytes).
+  Bytes icon;
+  // Profile policy rules (PprIds bits): ppr1 disabling not allowed, ppr2 deletion not allowed.
+  bool ppr1_no_disable = false;
+  bool ppr2_no_delete = false;
 };
 
 // The profile package: ProfileHeader, PE-MF (EF.DIR naming the USIM), PE-USIM, its PE-AKAParameter
@@ -42,8 +49,8 @@ struct ProfileSpec {
 Expected<Bytes> make_profile_package(const ProfileSpec& spec);
 
 // SGP.22 v2.5 §5.5.3 StoreMetadataRequest (BF25): iccid (swapped BCD), serviceProviderName, profileName,
-// profileClass operational and, with a notification address, notificationConfigurationInfo for
-// install and delete.
+// iconType and icon when given, profileClass, with a notification address notificationConfigurationInfo
+// for install and delete, and profilePolicyRules when any is set.
 Expected<Bytes> make_store_metadata(const ProfileSpec& spec);
 
 }  // namespace rsp
