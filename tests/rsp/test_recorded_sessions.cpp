@@ -3,12 +3,10 @@
 // from the recorded one-time keys, the session keys, and the BPP decrypted segment by segment.
 #include <catch2/catch.hpp>
 
-#include <nlohmann/json.hpp>
-
 #include "rsp/crypto/bsp.hpp"
 #include "rsp/crypto/certificate_chain.hpp"
 #include "rsp/crypto/ecdsa.hpp"
-#include "support/kit.hpp"
+#include "support/recorded_sessions.hpp"
 
 using namespace rsp;
 using namespace rsp::crypto;
@@ -16,33 +14,11 @@ using rsp::test::hex;
 
 namespace {
 
-struct Session {
-  std::filesystem::path dir;
-  nlohmann::json keys;
-  Bytes der(const std::string& name) const { return test::read_file(dir / "der" / (name + ".der")); }
-  Bytes plain(const std::string& name) const { return test::read_file(dir / "plain" / (name + ".der")); }
-  Certificate cert(const std::string& name) const { return Certificate::from_der(der(name)).value(); }
-  PublicKey key_of(const std::string& name) const { return cert(name).public_key().value(); }
-};
+using test::RecordedSession;
+using test::signature_value;
 
-std::vector<Session> sessions() {
-  auto kit = test::require_kit();
-  std::vector<Session> out;
-  for (const char* name : {"osmo-smdpp-nist", "osmo-smdpp-brainpool"}) {
-    Session s{kit / "vectors/sessions" / name, {}};
-    s.keys = nlohmann::json::parse(test::read_text(s.dir / "euicc-secrets/keys.json"));
-    out.push_back(std::move(s));
-  }
-  return out;
-}
-
-// The 64-byte r||s inside a recorded '5F37 40' TLV.
-Bytes signature_value(const Bytes& tlv_bytes) {
-  auto t = tlv::read(tlv_bytes).value();
-  return Bytes(t.value.begin(), t.value.end());
-}
-
-time_t recording_time() { return 1795345996; }  // 2026-11-22, when the sessions were recorded
+std::vector<RecordedSession> sessions() { return test::recorded_sessions(); }
+time_t recording_time() { return test::kRecordingTime; }
 
 }  // namespace
 
@@ -116,25 +92,12 @@ TEST_CASE("recorded sessions: ECKA, KDF and SCP03t recover the SM-DP+'s profile"
     auto euicc_otpk_tlv = tlv::encode(0x5F49, otsk.point());
     CHECK(verify(s.key_of("02-smdpCertificate"), concat({signed_part, euicc_otpk_tlv}), sign_tlv.value));
 
-    Scp03t channel(keys);
-    auto segments = [](const tlv::Tlv& group) { return tlv::read_all(group.value).value(); };
-    CHECK(channel.unprotect(segments(parts[1])[0].whole).value() == s.plain("A0-ConfigureISDP"));
-    Bytes metadata;
-    for (const auto& seg : segments(parts[2])) {
-      auto p = channel.unprotect(seg.whole).value();
-      metadata.insert(metadata.end(), p.begin(), p.end());
-    }
-    CHECK(metadata == s.plain("A1-StoreMetadata"));
-    auto rsk = channel.unprotect(segments(parts[3])[0].whole).value();
-    CHECK(rsk == s.plain("A2-ReplaceSessionKeys"));
-    auto rsk_fields = tlv::read_all(tlv::read(rsk).value().value).value();
-    channel.replace_keys(rsk_fields[1].value, rsk_fields[2].value, rsk_fields[0].value);
-    Bytes upp;
-    for (const auto& seg : segments(parts[4])) {
-      auto p = channel.unprotect(seg.whole);
-      REQUIRE(p);
-      upp.insert(upp.end(), p->begin(), p->end());
-    }
-    CHECK(upp == s.plain("A3-UPP"));
+    // Segment by segment with the session keys, then with the PPKs of ReplaceSessionKeys.
+    auto opened = test::open_bound_profile_package(otsk, hex(k["eid"].get<std::string>()), bpp_bytes);
+    CHECK(opened.smdp_otpk == hex(k["smdpOtpk"].get<std::string>()));
+    CHECK(opened.configure_isdp == s.plain("A0-ConfigureISDP"));
+    CHECK(opened.store_metadata == s.plain("A1-StoreMetadata"));
+    CHECK(opened.replace_session_keys == s.plain("A2-ReplaceSessionKeys"));
+    CHECK(opened.profile == s.plain("A3-UPP"));
   }
 }
