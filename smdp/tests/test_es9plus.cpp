@@ -386,3 +386,30 @@ TEST_CASE("ES9+ cancelSession: postponed keeps the order, end-user rejection end
     CHECK_FALSE(f.progress.back().status.ok());
   }
 }
+
+TEST_CASE("ES9+ handleNotification records a signed delete notification and tells the operator", "[es9]") {
+  Es9Fixture f;
+  f.add_profile(kIccid, "MATCH-1");
+  Download d(f);
+  CHECK(f.es9->handle_notification(d.run("MATCH-1")).ok());
+  Bytes deleted = f.es10(encode(0xBF33, encode(0x5A, rsp::iccid::to_bytes(kIccid).value())));
+  REQUIRE(deleted == rsp::test::hex("BF33 03 80 01 00"));
+  Bytes list = f.es10(rsp::test::hex("BF2B00"));
+  auto notifications = rsp::tlv::read_all(rsp::tlv::find(rsp::tlv::read(list)->value, 0xA0)->value).value();
+  std::optional<Bytes> other;
+  for (const auto& n : notifications)
+    if (n.tag == 0x30) other = Bytes(n.whole.begin(), n.whole.end());
+  REQUIRE(other);
+  Bytes forged = *other;
+  forged[20] ^= 0x01;  // inside tbsOtherNotification: the signature no longer covers it
+  CHECK_FALSE(f.es9->handle_notification(forged).ok());
+  CHECK(f.es9->handle_notification(*other).ok());
+  auto recorded = f.store->notifications(kIccid).value();
+  REQUIRE(recorded.size() == 2);
+  CHECK(recorded[1].event == "delete");
+  CHECK(recorded[1].eid == f.card->eid());
+  CHECK(f.progress.back().point == NotificationPoint::profile_deleted);
+  // The same notification again (the device retries) is acknowledged and not recorded twice.
+  CHECK(f.es9->handle_notification(*other).ok());
+  CHECK(f.store->notifications(kIccid).value().size() == 2);
+}
