@@ -1,0 +1,196 @@
+#include "fleet.hpp"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <random>
+
+#include "euicc/card_store.hpp"
+#include "rsp/eid.hpp"
+#include "rsp/pki/certificate_issuer.hpp"
+#include "rsp/pki/pki_layout.hpp"
+#include "rsp/pki/test_pki.hpp"
+#include "rsp/profile_maker.hpp"
+#include "rsp/tlv.hpp"
+
+namespace smdp_bench {
+
+namespace fs = std::filesystem;
+using rsp::Bytes;
+using rsp::crypto::Role;
+using rsp::tlv::encode;
+
+namespace {
+
+std::string digits(uint64_t n, int width) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%0*llu", width, static_cast<unsigned long long>(n));
+  return text;
+}
+
+// A card's own credentials in its state directory (the rsp-pki layout the card loads): the CI and
+// EUM of the fleet's PKI, and a new eUICC certificate naming `eid`.
+rsp::Status<> write_card_credentials(const fs::path& pki, rsp::crypto::Curve curve, const std::string& eid, const fs::path& target) {
+  auto ci = rsp::pki::load_certificate(pki, curve, Role::ci);
+  auto eum = rsp::pki::load_certificate(pki, curve, Role::eum);
+  auto eum_key = rsp::pki::load_key(pki, curve, Role::eum);
+  if (!ci || !eum || !eum_key) return rsp::fail("the bench PKI lacks its CI or EUM credentials");
+  auto range = eum->permitted_eid_range();
+  rsp::pki::CertificateRequest request;
+  request.role = Role::euicc;
+  request.subject = {{"C", "ZZ"}, {"O", range ? range->organization : "Open RSP Test EUM"}, {"serialNumber", eid}, {"CN", "Bench eUICC"}};
+  request.not_before = time(nullptr) - 86400;
+  auto key = rsp::crypto::PrivateKey::generate(curve);
+  auto euicc = rsp::pki::issue(request, key, &*eum, *eum_key);
+  if (!euicc) return rsp::Unexpected{euicc.error()};
+  if (auto s = rsp::pki::store(target, curve, Role::ci, *ci, nullptr); !s) return s;
+  if (auto s = rsp::pki::store(target, curve, Role::eum, *eum, nullptr); !s) return s;
+  return rsp::pki::store(target, curve, Role::euicc, *euicc, &key);
+}
+
+rsp::Expected<std::unique_ptr<euicc::Euicc>> make_card(const fs::path& pki, rsp::crypto::Curve curve, const std::string& eid,
+                                                       const fs::path& state_dir, size_t profile_size) {
+  euicc::CardStore store(state_dir);
+  if (auto s = write_card_credentials(pki, curve, eid, store.pki_dir()); !s) return rsp::Unexpected{s.error()};
+  euicc::Options options;
+  options.state_dir = state_dir;
+  auto card = euicc::Euicc::open(options);
+  if (!card) return card;
+  auto config = store.load_config();
+  if (!config) return rsp::Unexpected{config.error()};
+  if (profile_size + 4096 <= config->free_non_volatile_memory) return card;
+  // Room for the padded profile: the card refuses a package larger than its free memory.
+  config->free_non_volatile_memory = static_cast<uint32_t>(2 * profile_size + 4096);
+  if (auto s = store.save_config(*config); !s) return rsp::Unexpected{s.error()};
+  card.value().reset();  // closed before it opens again with the new configuration
+  return euicc::Euicc::open(options);
+}
+
+}  // namespace
+
+rsp::Expected<Bytes> pad_profile_package(const Bytes& package, size_t size) {
+  if (size <= package.size()) return package;
+  auto elements = rsp::tlv::read_all(package);
+  if (!elements || elements->empty()) return rsp::fail("the profile package is not a stream of profile elements");
+  size_t end_offset = package.size() - elements->back().whole.size();
+  // PE-NonStandard: nonStandard-header PEHeader { mandated NULL, identification }, issuerID
+  // (OID 2.999, the example arc), content.
+  auto element = [](size_t content_size) {
+    Bytes header = encode(0xA0, rsp::concat({encode(0x80, Bytes{}), encode(0x81, Bytes{0x63})}));
+    return encode(0xA9, rsp::concat({header, encode(0x81, Bytes{0x88, 0x37}), encode(0x82, Bytes(content_size, 0x5A))}));
+  };
+  size_t want = size - package.size();
+  size_t content = want;
+  Bytes padding = element(0);
+  if (padding.size() < want) {
+    // The TLV lengths grow with the content: shrink the content until the element fits.
+    for (int i = 0; i < 4; ++i) {
+      padding = element(content);
+      if (padding.size() == want) break;
+      content = padding.size() > want ? content - std::min(content, padding.size() - want) : content + (want - padding.size());
+    }
+  }
+  Bytes padded(package.begin(), package.begin() + static_cast<std::ptrdiff_t>(end_offset));
+  padded.insert(padded.end(), padding.begin(), padding.end());
+  padded.insert(padded.end(), package.begin() + static_cast<std::ptrdiff_t>(end_offset), package.end());
+  return padded;
+}
+
+rsp::Expected<std::unique_ptr<Fleet>> Fleet::create(const FleetOptions& options) {
+  std::unique_ptr<Fleet> fleet(new Fleet(options));
+  std::string pattern = (fs::temp_directory_path() / "smdp-bench-XXXXXX").string();
+  if (!mkdtemp(pattern.data())) return rsp::fail("cannot create a directory under " + fs::temp_directory_path().string());
+  fleet->dir_ = pattern;
+  fleet->pki_ = fleet->dir_ / "pki";
+
+  rsp::pki::MakeOptions make;
+  make.curve = options.curve;
+  if (auto s = rsp::pki::make(fleet->pki_, make); !s) return rsp::fail("test PKI: " + s.error().message);
+  auto identity = smdp::load_dp_identity(fleet->pki_);
+  if (!identity) return rsp::fail("SM-DP+ credentials: " + identity.error().message);
+  fleet->identity_ = std::move(*identity);
+  std::string url = options.db_url.empty() ? "sqlite:" + (fleet->dir_ / "smdp.db").string() : options.db_url;
+  auto store = smdp::open_store(url);
+  if (!store) return rsp::fail("store: " + store.error().message);
+  fleet->store_ = std::move(*store);
+  smdp::Es9Settings settings;
+  settings.smdp_address = options.smdp_address;
+  fleet->es9_ = std::make_unique<smdp::Es9Plus>(*fleet->store_, fleet->identity_, settings);
+
+  if (auto s = fleet->make_orders(); !s) return rsp::Unexpected{s.error()};
+  if (auto s = fleet->make_cards(); !s) return rsp::Unexpected{s.error()};
+  return fleet;
+}
+
+Fleet::~Fleet() {
+  shares_.clear();  // the cards close before their directories go
+  es9_.reset();
+  store_.reset();
+  std::error_code ec;
+  if (!dir_.empty()) fs::remove_all(dir_, ec);
+}
+
+// One released order per download, shared out among the workers in turn. The ICCIDs and
+// matchingIds carry a run number, so runs against one PostgreSQL database do not collide.
+rsp::Status<> Fleet::make_orders() {
+  shares_.resize(static_cast<size_t>(options_.workers));
+  uint64_t run = std::random_device{}() % 100000;
+  int64_t now = time(nullptr);
+  for (int i = 0; i < options_.downloads; ++i) {
+    rsp::ProfileSpec spec;
+    spec.iccid = "8999" + digits(run, 5) + digits(static_cast<uint64_t>(i), 10);
+    spec.imsi = "00101" + digits(static_cast<uint64_t>(i), 10);
+    spec.ki = Bytes(16, 0x11);
+    spec.opc = Bytes(16, 0x22);
+    spec.service_provider_name = "Bench SP";
+    spec.notification_address = options_.smdp_address;
+    auto package = rsp::make_profile_package(spec);
+    if (!package) return rsp::fail("profile package: " + package.error().message);
+    auto padded = pad_profile_package(*package, options_.profile_size);
+    if (!padded) return rsp::Unexpected{padded.error()};
+    auto metadata = rsp::make_store_metadata(spec);
+    if (!metadata) return rsp::fail("profile metadata: " + metadata.error().message);
+    profile_package_bytes_ = padded->size();
+
+    smdp::ProfileRecord p;
+    p.iccid = spec.iccid;
+    p.operator_id = "bench-operator";
+    p.profile_type = "bench";
+    p.state = smdp::ProfileState::released;
+    p.package = std::move(*padded);
+    p.metadata = std::move(*metadata);
+    p.matching_id = "BENCH-" + digits(run, 5) + "-" + std::to_string(i);
+    p.released = true;
+    p.order_expires = now + 86400;
+    if (auto added = store_->add_profile(p); !added) return rsp::fail("adding a profile: " + added.error().message);
+    shares_[static_cast<size_t>(i % options_.workers)].matching_ids.push_back(*p.matching_id);
+  }
+  return rsp::Ok{};
+}
+
+rsp::Status<> Fleet::make_cards() {
+  profiles_per_card_ = euicc::CardConfig{}.max_profiles;
+  uint64_t serial = 0;
+  for (size_t w = 0; w < shares_.size(); ++w) {
+    auto& share = shares_[w];
+    size_t needed = (share.matching_ids.size() + profiles_per_card_ - 1) / profiles_per_card_;
+    for (size_t c = 0; c < needed; ++c, ++serial) {
+      auto eid = rsp::eid::complete("890490329" + digits(serial, 21));
+      if (!eid) return rsp::fail("EID: " + eid.error().message);
+      auto card = make_card(pki_, options_.curve, *eid, dir_ / "cards" / std::to_string(serial), options_.profile_size);
+      if (!card) return rsp::fail("card " + *eid + ": " + card.error().message);
+      share.cards.push_back(std::move(*card));
+    }
+  }
+  return rsp::Ok{};
+}
+
+size_t Fleet::card_count() const {
+  size_t n = 0;
+  for (const auto& share : shares_) n += share.cards.size();
+  return n;
+}
+
+}  // namespace smdp_bench

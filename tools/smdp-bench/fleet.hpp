@@ -1,0 +1,76 @@
+#pragma once
+// What smdp-bench sets up before the clock starts: a test PKI, the SM-DP+ (Es9Plus over a store),
+// one released order (a profile with its matchingId) per download, and enough software eUICCs,
+// each with an EID of its own, that no card runs out of profile slots. Card creation issues
+// certificates and writes state: none of it is measured.
+#include <cstddef>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "euicc/euicc.hpp"
+#include "rsp/crypto/keys.hpp"
+#include "rsp/expected.hpp"
+#include "smdp/dp_credentials.hpp"
+#include "smdp/es9plus.hpp"
+#include "smdp/store.hpp"
+
+namespace smdp_bench {
+
+struct FleetOptions {
+  int downloads = 200;
+  int workers = 1;
+  rsp::crypto::Curve curve = rsp::crypto::Curve::nist_p256;
+  size_t profile_size = 0;  // pad each profile package to this many bytes; 0: as the profile maker makes it
+  std::string db_url;       // empty: SQLite in the working directory
+  std::string smdp_address = "smdp.bench.example";
+};
+
+// A worker's share: the matchingIds it downloads, in order, and its cards (each takes
+// `profiles_per_card` downloads before the next is used).
+struct WorkerShare {
+  std::vector<std::string> matching_ids;
+  std::vector<std::unique_ptr<euicc::Euicc>> cards;
+};
+
+class Fleet {
+ public:
+  // Everything lives in a new directory under the system's temporary directory, removed again
+  // by the destructor.
+  static rsp::Expected<std::unique_ptr<Fleet>> create(const FleetOptions& options);
+  ~Fleet();
+  Fleet(const Fleet&) = delete;
+  Fleet& operator=(const Fleet&) = delete;
+
+  const FleetOptions& options() const { return options_; }
+  const std::filesystem::path& directory() const { return dir_; }
+  const std::filesystem::path& pki() const { return pki_; }
+  smdp::Es9Plus& es9() { return *es9_; }
+  std::vector<WorkerShare>& shares() { return shares_; }
+  size_t profiles_per_card() const { return profiles_per_card_; }
+  size_t profile_package_bytes() const { return profile_package_bytes_; }
+  size_t card_count() const;
+
+ private:
+  explicit Fleet(FleetOptions options) : options_(std::move(options)) {}
+  rsp::Status<> make_orders();
+  rsp::Status<> make_cards();
+
+  FleetOptions options_;
+  std::filesystem::path dir_, pki_;
+  std::unique_ptr<smdp::Store> store_;
+  smdp::DpIdentity identity_;
+  std::unique_ptr<smdp::Es9Plus> es9_;
+  std::vector<WorkerShare> shares_;
+  size_t profiles_per_card_ = 0;
+  size_t profile_package_bytes_ = 0;
+};
+
+// `package` (a ProfileElement stream ending in PE-End) grown to about `size` bytes by a
+// PE-NonStandard element before PE-End: a card keeps it
+// and runs nothing of it. Smaller sizes leave the package as it is.
+rsp::Expected<rsp::Bytes> pad_profile_package(const rsp::Bytes& package, size_t size);
+
+}  // namespace smdp_bench

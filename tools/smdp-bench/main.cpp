@@ -1,0 +1,115 @@
+// smdp-bench: the SM-DP+'s throughput on this machine. Full profile downloads per second, the
+// SM-DP+'s CPU per download apart from the cards', latency per ES9+ function, and the crypto
+// floor (the public-key operations alone) to compare with. In-process by default: an Es9Plus over
+// SQLite (or PostgreSQL with --db) and software eUICCs, relayed by worker threads as LPAs would.
+#include <CLI/CLI.hpp>
+#include <sys/resource.h>
+
+#include <barrier>
+#include <chrono>
+#include <cstdlib>
+#include <iostream>
+#include <thread>
+
+#include "crypto_floor.hpp"
+#include "download_relay.hpp"
+#include "fleet.hpp"
+#include "report.hpp"
+
+namespace {
+
+using namespace smdp_bench;
+
+double process_cpu_seconds() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  auto seconds = [](const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6; };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+
+double load_average() {
+  double load[1] = {0};
+  return getloadavg(load, 1) == 1 ? load[0] : 0;
+}
+
+// One worker: its downloads in order, each card taking profiles_per_card of them.
+void run_share(Es9Endpoint& smdp, const std::string& address, WorkerShare& share, size_t profiles_per_card, Tally& tally) {
+  for (size_t i = 0; i < share.matching_ids.size(); ++i) {
+    auto& card = *share.cards[i / profiles_per_card];
+    if (auto done = relay_download(smdp, card, address, share.matching_ids[i], tally); done)
+      ++tally.completed;
+    else
+      tally.fail(done.error().message);
+  }
+}
+
+// Every worker's downloads at once, the clock running from the common start to the last join.
+Tally run_downloads(Fleet& fleet, Es9Endpoint& smdp, RunFacts& facts) {
+  auto& shares = fleet.shares();
+  std::vector<Tally> tallies(shares.size());
+  std::barrier start(static_cast<std::ptrdiff_t>(shares.size() + 1));
+  std::vector<std::thread> workers;
+  for (size_t w = 0; w < shares.size(); ++w)
+    workers.emplace_back([&, w] {
+      start.arrive_and_wait();
+      run_share(smdp, fleet.options().smdp_address, shares[w], fleet.profiles_per_card(), tallies[w]);
+    });
+  facts.load_average = load_average();
+  double cpu_before = process_cpu_seconds();
+  start.arrive_and_wait();
+  auto began = std::chrono::steady_clock::now();
+  for (auto& worker : workers) worker.join();
+  facts.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
+  facts.process_cpu_seconds = process_cpu_seconds() - cpu_before;
+  Tally total;
+  for (const auto& t : tallies) total.merge(t);
+  return total;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"smdp-bench: full profile downloads per second and the SM-DP+'s CPU per download"};
+  int downloads = 200;
+  int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  std::string curve_name = "nist", db_url;
+  size_t profile_size = 0;
+  bool as_json = false, no_floor = false;
+  app.add_option("--downloads", downloads, "full downloads to run (one order each)")->check(CLI::Range(1, 1000000));
+  app.add_option("--threads", threads, "worker threads relaying downloads (default: hardware threads)")->check(CLI::Range(1, 1024));
+  app.add_option("--curve", curve_name, "the PKI's curve")->check(CLI::IsMember({"nist", "brainpool"}));
+  app.add_option("--profile-size", profile_size, "pad each profile package to BYTES (default: the profile maker's size)");
+  app.add_option("--db", db_url, "the SM-DP+ store: sqlite:PATH or postgresql://... (default: SQLite in a temporary directory)");
+  app.add_flag("--json", as_json, "print one JSON object instead of lines");
+  app.add_flag("--no-crypto-floor", no_floor, "skip the crypto micro-benchmark");
+  CLI11_PARSE(app, argc, argv);
+
+  FleetOptions options;
+  options.downloads = downloads;
+  options.workers = std::min(threads, downloads);
+  options.curve = rsp::crypto::curve_from_name(curve_name).value();
+  options.profile_size = profile_size;
+  options.db_url = db_url;
+  auto fleet = Fleet::create(options);
+  if (!fleet) {
+    std::cerr << "smdp-bench: " << fleet.error().message << "\n";
+    return 1;
+  }
+
+  RunFacts facts;
+  facts.mode = "in-process";
+  facts.curve = curve_name;
+  facts.store = db_url.rfind("postgres", 0) == 0 ? "postgresql" : "sqlite";
+  facts.downloads = downloads;
+  facts.threads = options.workers;
+  facts.cards = (*fleet)->card_count();
+  facts.profile_package_bytes = (*fleet)->profile_package_bytes();
+  InProcessEs9 smdp((*fleet)->es9());
+  Tally tally = run_downloads(**fleet, smdp, facts);
+
+  std::optional<CryptoFloor> floor;
+  if (!no_floor) floor = measure_crypto_floor(options.curve);
+  auto report = to_json(facts, tally, floor);
+  std::cout << (as_json ? report.dump(2) + "\n" : to_text(report));
+  return tally.failed == 0 ? 0 : 1;
+}
