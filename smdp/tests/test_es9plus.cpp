@@ -413,3 +413,33 @@ TEST_CASE("ES9+ handleNotification records a signed delete notification and tell
   CHECK(f.es9->handle_notification(*other).ok());
   CHECK(f.store->notifications(kIccid).value().size() == 2);
 }
+
+TEST_CASE("ES9+: one SM-DP+ under two CIs picks DPauth/DPpb by the eUICC's CI lists", "[es9]") {
+  using rsp::crypto::Curve;
+  Es9Fixture f;  // NIST credentials
+  rsp::pki::MakeOptions brainpool;
+  brainpool.curve = Curve::brainpool_p256r1;
+  std::filesystem::path both = f.dir.path() / "both";
+  std::filesystem::copy(f.pki, both, std::filesystem::copy_options::recursive);
+  REQUIRE(rsp::pki::make(both / "bp", brainpool));
+  std::filesystem::rename(both / "bp" / "brainpool", both / "brainpool");
+  f.identity = load_dp_identity(both).value();
+  REQUIRE(f.identity.credentials.size() == 2);
+
+  std::filesystem::path brainpool_only = f.dir.path() / "brainpool-only";
+  std::filesystem::create_directories(brainpool_only);
+  std::filesystem::copy(both / "brainpool", brainpool_only / "brainpool", std::filesystem::copy_options::recursive);
+  auto brainpool_card = f.open_card("card-bp", brainpool_only);
+
+  f.add_profile(kIccid, "FOR-NIST");
+  f.add_profile("8949449999999990072", "FOR-BRAINPOOL");
+  Download nist(f), bp(f, *brainpool_card);
+  CHECK(f.es9->handle_notification(nist.run("FOR-NIST")).ok());
+  CHECK(f.es9->handle_notification(bp.run("FOR-BRAINPOOL")).ok());
+  auto ski = [&](Curve c) { return encode(0x04, f.identity.credentials[c == Curve::nist_p256 ? 0 : 1].ci_ski); };
+  CHECK(f.identity.credentials[0].dp_auth_key.curve() == Curve::nist_p256);
+  CHECK(nist.initiated.euicc_ci_pkid_to_be_used == ski(Curve::nist_p256));
+  CHECK(bp.initiated.euicc_ci_pkid_to_be_used == ski(Curve::brainpool_p256r1));
+  CHECK(f.profile(kIccid).state == ProfileState::installed);
+  CHECK(f.profile("8949449999999990072").state == ProfileState::installed);
+}
