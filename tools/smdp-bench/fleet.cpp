@@ -103,11 +103,13 @@ rsp::Expected<std::unique_ptr<Fleet>> Fleet::create(const FleetOptions& options)
   std::string pattern = (fs::temp_directory_path() / "smdp-bench-XXXXXX").string();
   if (!mkdtemp(pattern.data())) return rsp::fail("cannot create a directory under " + fs::temp_directory_path().string());
   fleet->dir_ = pattern;
-  fleet->pki_ = fleet->dir_ / "pki";
+  fleet->pki_ = options.pki.empty() ? fleet->dir_ / "pki" : options.pki;
 
-  rsp::pki::MakeOptions make;
-  make.curve = options.curve;
-  if (auto s = rsp::pki::make(fleet->pki_, make); !s) return rsp::fail("test PKI: " + s.error().message);
+  if (options.pki.empty()) {
+    rsp::pki::MakeOptions make;
+    make.curve = options.curve;
+    if (auto s = rsp::pki::make(fleet->pki_, make); !s) return rsp::fail("test PKI: " + s.error().message);
+  }
   auto identity = smdp::load_dp_identity(fleet->pki_);
   if (!identity) return rsp::fail("SM-DP+ credentials: " + identity.error().message);
   fleet->identity_ = std::move(*identity);

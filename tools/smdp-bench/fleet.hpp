@@ -25,6 +25,8 @@ struct FleetOptions {
   rsp::crypto::Curve curve = rsp::crypto::Curve::nist_p256;
   size_t profile_size = 0;  // pad each profile package to this many bytes; 0: as the profile maker makes it
   std::string db_url;       // empty: SQLite in the working directory
+  // An existing rsp-pki directory (an SM-DP+'s, with the EUM key for the cards); empty: a new one.
+  std::filesystem::path pki;
   std::string smdp_address = "smdp.bench.example";
 };
 

@@ -2,6 +2,8 @@
 // SM-DP+'s CPU per download apart from the cards', latency per ES9+ function, and the crypto
 // floor (the public-key operations alone) to compare with. In-process by default: an Es9Plus over
 // SQLite (or PostgreSQL with --db) and software eUICCs, relayed by worker threads as LPAs would.
+// With --url the same downloads go over HTTPS to a running `smdp serve`, whose PKI (--pki) and
+// database (--db) the bench shares to make cards and orders.
 #include <CLI/CLI.hpp>
 #include <sys/resource.h>
 
@@ -14,6 +16,8 @@
 #include "crypto_floor.hpp"
 #include "download_relay.hpp"
 #include "fleet.hpp"
+#include "https_es9.hpp"
+#include "rsp/pki/pki_layout.hpp"
 #include "report.hpp"
 
 namespace {
@@ -72,7 +76,7 @@ int main(int argc, char** argv) {
   CLI::App app{"smdp-bench: full profile downloads per second and the SM-DP+'s CPU per download"};
   int downloads = 200;
   int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  std::string curve_name = "nist", db_url;
+  std::string curve_name = "nist", db_url, url, pki, smdp_address;
   size_t profile_size = 0;
   bool as_json = false, no_floor = false;
   app.add_option("--downloads", downloads, "full downloads to run (one order each)")->check(CLI::Range(1, 1000000));
@@ -80,9 +84,18 @@ int main(int argc, char** argv) {
   app.add_option("--curve", curve_name, "the PKI's curve")->check(CLI::IsMember({"nist", "brainpool"}));
   app.add_option("--profile-size", profile_size, "pad each profile package to BYTES (default: the profile maker's size)");
   app.add_option("--db", db_url, "the SM-DP+ store: sqlite:PATH or postgresql://... (default: SQLite in a temporary directory)");
+  auto* url_option = app.add_option("--url", url, "https://HOST:PORT of a running `smdp serve` (ES9+ JSON binding); needs --pki and --db");
+  app.add_option("--pki", pki, "with --url: the SM-DP+'s rsp-pki directory (its CI is trusted; its EUM issues the cards)")
+      ->needs(url_option)->check(CLI::ExistingDirectory);
+  app.add_option("--smdp-address", smdp_address, "with --url: the SM-DP+ address it answers as (default: the URL's host)")
+      ->needs(url_option);
   app.add_flag("--json", as_json, "print one JSON object instead of lines");
   app.add_flag("--no-crypto-floor", no_floor, "skip the crypto micro-benchmark");
   CLI11_PARSE(app, argc, argv);
+  if (!url.empty() && (pki.empty() || db_url.empty())) {
+    std::cerr << "smdp-bench: --url needs --pki (the SM-DP+'s PKI) and --db (its database, for the orders)\n";
+    return 2;
+  }
 
   FleetOptions options;
   options.downloads = downloads;
@@ -90,6 +103,12 @@ int main(int argc, char** argv) {
   options.curve = rsp::crypto::curve_from_name(curve_name).value();
   options.profile_size = profile_size;
   options.db_url = db_url;
+  options.pki = pki;
+  if (!url.empty()) {
+    // https://HOST:PORT -> HOST
+    std::string host = url.substr(url.find("://") == std::string::npos ? 0 : url.find("://") + 3);
+    options.smdp_address = smdp_address.empty() ? host.substr(0, host.find_first_of(":/")) : smdp_address;
+  }
   auto fleet = Fleet::create(options);
   if (!fleet) {
     std::cerr << "smdp-bench: " << fleet.error().message << "\n";
@@ -97,15 +116,27 @@ int main(int argc, char** argv) {
   }
 
   RunFacts facts;
-  facts.mode = "in-process";
+  facts.mode = url.empty() ? "in-process" : url;
   facts.curve = curve_name;
   facts.store = db_url.rfind("postgres", 0) == 0 ? "postgresql" : "sqlite";
   facts.downloads = downloads;
   facts.threads = options.workers;
   facts.cards = (*fleet)->card_count();
   facts.profile_package_bytes = (*fleet)->profile_package_bytes();
-  InProcessEs9 smdp((*fleet)->es9());
-  Tally tally = run_downloads(**fleet, smdp, facts);
+  std::unique_ptr<Es9Endpoint> smdp;
+  if (url.empty()) {
+    smdp = std::make_unique<InProcessEs9>((*fleet)->es9());
+  } else {
+    auto ci = rsp::pki::load_certificate(pki, options.curve, rsp::crypto::Role::ci);
+    auto https = ci ? HttpsEs9::create(url, *ci) : rsp::Expected<HttpsEs9>(rsp::Unexpected{ci.error()});
+    if (!https) {
+      std::cerr << "smdp-bench: " << https.error().message << "\n";
+      return 1;
+    }
+    smdp = std::make_unique<HttpsEs9>(std::move(*https));
+    facts.smdp_cpu_measured = false;
+  }
+  Tally tally = run_downloads(**fleet, *smdp, facts);
 
   std::optional<CryptoFloor> floor;
   if (!no_floor) floor = measure_crypto_floor(options.curve);
