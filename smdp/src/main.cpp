@@ -106,7 +106,9 @@ int serve(const SmdpConfig& config) {
   for (size_t i = 0; i < config.es9.size(); ++i)
     std::cout << "smdp: ES9+ of " << s.smdp_address() << " on https://" << config.es9[i].listen.substr(0, config.es9[i].listen.rfind(':'))
               << ":" << s.es9_port(i) << "/gsma/rsp2/es9plus/" << std::endl;
-  if (auto port = s.es2_port()) std::cout << "smdp: ES2+ on port " << *port << std::endl;
+  if (auto port = s.es2_port())
+    std::cout << "smdp: ES2+ on port " << *port << (smdp::shared_es2_listener(config).value_or(std::nullopt) ? " (shared with ES9+)" : "")
+              << std::endl;
   if (auto port = s.metrics_port()) std::cout << "smdp: metrics on port " << *port << std::endl;
   int signal = 0;
   sigwait(&signals, &signal);

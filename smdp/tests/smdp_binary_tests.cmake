@@ -1,3 +1,7 @@
 # The smdp program on loopback (included from tests/CMakeLists.txt).
 rsp_add_test(test_smdp_binary SOURCES ${PROJECT_SOURCE_DIR}/smdp/tests/test_smdp_binary.cpp LIBS euicc_sim rsp_http)
 add_dependencies(test_smdp_binary smdp)
+# ES2+ and ES9+ on one port (es2_on_es9_listener), and which configurations share a listener.
+rsp_add_test(test_smdp_shared_port SOURCES ${PROJECT_SOURCE_DIR}/smdp/tests/test_smdp_shared_port.cpp
+  LIBS smdp_server euicc_sim rsp_http)
+add_dependencies(test_smdp_shared_port smdp)

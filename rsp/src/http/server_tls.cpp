@@ -44,9 +44,13 @@ Expected<std::unique_ptr<boost::asio::ssl::context>> make_server_context(const T
     crypto::openssl_error();  // its text may describe the key; say only what is wrong
     return fail("the TLS private key does not match the certificate " + identity.chain.front().subject());
   }
-  if (policy == ClientCertificates::required) {
-    if (!check || !*check) return fail("client certificates are required but no accept_client_certificate callback is set");
-    SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, nullptr);
+  if (policy != ClientCertificates::off) {
+    if (!check || !*check) return fail("client certificates are asked for but no accept_client_certificate callback is set");
+    // optional: a client that sends none still completes the handshake; one that sends a
+    // certificate the callback refuses does not.
+    int mode = SSL_VERIFY_PEER;
+    if (policy == ClientCertificates::required) mode |= SSL_VERIFY_FAIL_IF_NO_PEER_CERT;
+    SSL_CTX_set_verify(ctx, mode, nullptr);
     SSL_CTX_set_cert_verify_callback(ctx, check_client_certificate, const_cast<CertificateCheck*>(check));
     // Every connection shows its certificate to the callback again: no resumed sessions.
     SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);

@@ -11,7 +11,7 @@ namespace rsp::http::detail {
 
 using CertificateCheck = std::function<bool(const crypto::Certificate&)>;
 
-// `check` is called for each client's leaf certificate when `policy` is required; it must outlive
+// `check` is called for each client's leaf certificate when `policy` is required or optional; it must outlive
 // the context.
 Expected<std::unique_ptr<boost::asio::ssl::context>> make_server_context(const TlsIdentity& identity,
                                                                          ClientCertificates policy,

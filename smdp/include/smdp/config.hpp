@@ -31,6 +31,10 @@ struct SmdpConfig {
   std::string smdp_address;           // empty: the first DNS name of the dp-tls certificate
   std::vector<ListenerConfig> es9;    // device side (ES9+)
   std::optional<ListenerConfig> es2;  // operator side (ES2+), with client certificates
+  // ES2+ and ES9+ on one port: ES2+ is served on an ES9+ listener, which then asks for client
+  // certificates without requiring them. Also implied when es2 names the same address as an es9
+  // listener with a fixed port (two listeners cannot bind one port anyway).
+  bool es2_on_es9_listener = false;
   std::string metrics_listen;         // plain HTTP GET /metrics; empty: off
   std::string database = "sqlite:smdp.db";
   std::vector<OperatorConfig> operators;
@@ -53,5 +57,11 @@ rsp::Expected<std::string> resolve_smdp_address(const SmdpConfig& config);
 
 // "HOST:PORT" (HOST may be [v6]); errors say what is wrong.
 rsp::Expected<std::pair<std::string, uint16_t>> split_host_port(const std::string& listen);
+
+// The index of the ES9+ listener that serves ES2+ too, or none when ES2+ has a listener of its own
+// (or none at all): es2_on_es9_listener picks the es9 listener es2 names, else the first; without
+// it, an es2 address equal to an es9 one with a port other than 0 is shared. A shared listener has
+// the ES9+ listener's TLS identity, so es2 may then name no certificate, key or curve of its own.
+rsp::Expected<std::optional<size_t>> shared_es2_listener(const SmdpConfig& config);
 
 }  // namespace smdp

@@ -80,6 +80,26 @@ rsp::Expected<std::pair<std::string, uint16_t>> split_host_port(const std::strin
   return std::pair{host, static_cast<uint16_t>(std::stoul(port))};
 }
 
+rsp::Expected<std::optional<size_t>> shared_es2_listener(const SmdpConfig& config) {
+  std::optional<size_t> shared;
+  if (config.es2) {
+    for (size_t i = 0; i < config.es9.size() && !shared; ++i)
+      if (config.es9[i].listen == config.es2->listen) {
+        auto address = split_host_port(config.es2->listen);
+        if (config.es2_on_es9_listener || (address && address->second != 0)) shared = i;
+      }
+    if (config.es2_on_es9_listener && !shared)
+      return rsp::fail("es2_on_es9_listener: es2_listen " + config.es2->listen + " is none of the es9_listen addresses");
+  } else if (config.es2_on_es9_listener) {
+    if (config.es9.empty()) return rsp::fail("es2_on_es9_listener: no ES9+ listener (es9_listen)");
+    shared = 0;
+  }
+  if (shared && config.es2 && (config.es2->tls_certificate || config.es2->tls_key || !config.es2->curve.empty()))
+    return rsp::fail("es2_listen " + config.es2->listen +
+                     " shares an ES9+ listener and presents its TLS identity: name certificate, key or curve on the es9_listen entry");
+  return shared;
+}
+
 rsp::Expected<SmdpConfig> load_config(const std::filesystem::path& file) {
   auto bytes = rsp::files::read(file);
   if (!bytes) return rsp::fail(file.string() + ": " + bytes.error().message);
@@ -87,9 +107,9 @@ rsp::Expected<SmdpConfig> load_config(const std::filesystem::path& file) {
   if (root.is_discarded() || !root.is_object()) return rsp::fail(file.string() + ": not a JSON object");
 
   std::string error = unknown_keys(root,
-                                   {"pki", "smdp_address", "es9_listen", "es2_listen", "metrics_listen", "database", "operators",
-                                    "session_lifetime", "order_lifetime", "confirmation_code_attempts", "handler_threads",
-                                    "callback_trusted_cas", "callback_client_certificate", "callback_client_key"},
+                                   {"pki", "smdp_address", "es9_listen", "es2_listen", "es2_on_es9_listener", "metrics_listen",
+                                    "database", "operators", "session_lifetime", "order_lifetime", "confirmation_code_attempts",
+                                    "handler_threads", "callback_trusted_cas", "callback_client_certificate", "callback_client_key"},
                                    "");
   SmdpConfig c;
   std::string pki;
@@ -103,6 +123,7 @@ rsp::Expected<SmdpConfig> load_config(const std::filesystem::path& file) {
       c.es9.push_back(listener(*it, error));
   }
   if (auto it = root.find("es2_listen"); it != root.end() && error.empty()) c.es2 = listener(*it, error);
+  read(root, "es2_on_es9_listener", c.es2_on_es9_listener, error);
   read(root, "metrics_listen", c.metrics_listen, error);
   read(root, "database", c.database, error);
   read(root, "session_lifetime", c.session_lifetime, error);

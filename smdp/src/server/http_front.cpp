@@ -140,6 +140,12 @@ rsp::http::Handler es2_handler(Es2Plus& es2, Metrics& metrics,
   };
 }
 
+rsp::http::Handler es9_and_es2_handler(rsp::http::Handler es9, rsp::http::Handler es2) {
+  return [es9 = std::move(es9), es2 = std::move(es2)](const Request& request) -> Response {
+    return std::string_view(request.target).rfind(kEs2Prefix, 0) == 0 ? es2(request) : es9(request);
+  };
+}
+
 rsp::http::Handler metrics_handler(Metrics& metrics) {
   return [&metrics](const Request& request) -> Response {
     if (request.method != "GET" || request.target != "/metrics") return plain(404, "only GET /metrics here");

@@ -19,6 +19,9 @@ rsp::http::Handler es9_handler(Es9Plus& es9, Metrics& metrics);
 // `operator_of` maps the verified client certificate to an operator id ("" when none matches).
 rsp::http::Handler es2_handler(Es2Plus& es2, Metrics& metrics,
                                std::function<std::string(const rsp::crypto::Certificate&)> operator_of);
+// ES2+ and ES9+ on one listener: /gsma/rsp2/es2plus/... goes to `es2` (which answers 403 without
+// an operator's certificate), everything else to `es9`.
+rsp::http::Handler es9_and_es2_handler(rsp::http::Handler es9, rsp::http::Handler es2);
 rsp::http::Handler metrics_handler(Metrics& metrics);
 
 }  // namespace smdp

@@ -122,18 +122,29 @@ class RunningSmdp final : public SmdpServer {
     rsp::http::ServerOptions options;
     options.handler_threads = config.handler_threads;
     if (config.es9.empty()) return rsp::fail("no ES9+ listener (es9_listen)");
-    for (const auto& l : config.es9) {
-      auto listener = listener_options(l, config.pki);
+    auto shared = shared_es2_listener(config);
+    if (!shared) return rsp::Unexpected{shared.error()};
+    auto operator_certificate = [this](const rsp::crypto::Certificate& c) { return !operator_of(c).empty(); };
+    auto es2_front = [this] { return es2_handler(*es2_, metrics_, [this](const rsp::crypto::Certificate& c) { return operator_of(c); }); };
+    for (size_t i = 0; i < config.es9.size(); ++i) {
+      auto listener = listener_options(config.es9[i], config.pki);
       if (!listener) return rsp::fail("es9_listen " + listener.error().message);
       listener->handler = es9_handler(*es9_, metrics_);
+      if (*shared == i) {
+        // Devices send no client certificate; operators send theirs, and only theirs get in.
+        listener->client_certificates = rsp::http::ClientCertificates::optional;
+        listener->accept_client_certificate = operator_certificate;
+        listener->handler = es9_and_es2_handler(std::move(listener->handler), es2_front());
+        es2_index_ = i;
+      }
       options.listeners.push_back(std::move(*listener));
     }
-    if (config.es2) {
+    if (config.es2 && !*shared) {
       auto listener = listener_options(*config.es2, config.pki);
       if (!listener) return rsp::fail("es2_listen " + listener.error().message);
       listener->client_certificates = rsp::http::ClientCertificates::required;
-      listener->accept_client_certificate = [this](const rsp::crypto::Certificate& c) { return !operator_of(c).empty(); };
-      listener->handler = es2_handler(*es2_, metrics_, [this](const rsp::crypto::Certificate& c) { return operator_of(c); });
+      listener->accept_client_certificate = operator_certificate;
+      listener->handler = es2_front();
       es2_index_ = options.listeners.size();
       options.listeners.push_back(std::move(*listener));
     }

@@ -24,7 +24,7 @@ struct Request {
   Headers headers;
   std::string body;
   std::string peer_address;                              // "127.0.0.1:41234"
-  std::optional<crypto::Certificate> client_certificate;  // accepted by the listener's callback
+  std::optional<crypto::Certificate> client_certificate;  // given and accepted by the listener's callback
 };
 
 struct Response {
@@ -38,6 +38,8 @@ using Handler = std::function<Response(const Request&)>;
 enum class ClientCertificates {
   off,       // not asked for
   required,  // asked for; none, or one the callback refuses, fails the TLS handshake
+  optional,  // asked for, not required: none still gets a TLS session (the handler sees no
+             // client_certificate); one the callback refuses fails the TLS handshake
 };
 
 struct ListenerOptions {
