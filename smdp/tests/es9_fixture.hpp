@@ -29,6 +29,29 @@ struct ProgressEvent {
   FunctionStatus status;
 };
 
+// A test profile (MILENAGE USIM) of operator-a, released for whichever eUICC comes with
+// `matching_id` until `expires` (unix seconds).
+inline ProfileRecord released_order(const std::string& iccid, const std::string& matching_id, int64_t expires) {
+  rsp::ProfileSpec spec;
+  spec.iccid = iccid;
+  spec.imsi = "001010123456789";
+  spec.ki = Bytes(16, 0x11);
+  spec.opc = Bytes(16, 0x22);
+  spec.service_provider_name = "Test SP";
+  spec.notification_address = kAddress;
+  ProfileRecord p;
+  p.iccid = iccid;
+  p.operator_id = "operator-a";
+  p.profile_type = "test";
+  p.state = ProfileState::released;
+  p.package = rsp::make_profile_package(spec).value();
+  p.metadata = rsp::make_store_metadata(spec).value();
+  p.matching_id = matching_id;
+  p.released = true;
+  p.order_expires = expires;
+  return p;
+}
+
 struct Es9Fixture {
   rsp::test::TempDir dir;
   std::filesystem::path pki = dir.path() / "pki";
@@ -67,24 +90,8 @@ struct Es9Fixture {
   // A released profile waiting for `matching_id` (optionally bound to an EID, with a confirmation code).
   ProfileRecord add_profile(const std::string& iccid, const std::string& matching_id, std::optional<std::string> eid = {},
                             std::optional<std::string> confirmation_code = {}) {
-    rsp::ProfileSpec spec;
-    spec.iccid = iccid;
-    spec.imsi = "001010123456789";
-    spec.ki = Bytes(16, 0x11);
-    spec.opc = Bytes(16, 0x22);
-    spec.service_provider_name = "Test SP";
-    spec.notification_address = kAddress;
-    ProfileRecord p;
-    p.iccid = iccid;
-    p.operator_id = "operator-a";
-    p.profile_type = "test";
-    p.state = ProfileState::released;
-    p.package = rsp::make_profile_package(spec).value();
-    p.metadata = rsp::make_store_metadata(spec).value();
+    ProfileRecord p = released_order(iccid, matching_id, clock + 86400);
     p.eid = std::move(eid);
-    p.matching_id = matching_id;
-    p.released = true;
-    p.order_expires = clock + 86400;
     if (confirmation_code) {
       p.confirmation_code_hash = rsp::sha256(rsp::to_bytes(*confirmation_code));
       p.confirmation_attempts_left = 3;

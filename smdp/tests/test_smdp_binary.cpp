@@ -2,45 +2,28 @@
 // ES2+ order from a pinned operator certificate and serves the download over HTTPS (JSON binding)
 // to an LPA played here with the software eUICC; metrics count it; SIGTERM stops it cleanly.
 #include <catch2/catch.hpp>
-#include <nlohmann/json.hpp>
 
-#include "euicc/euicc.hpp"
+#include "es9_http_lpa.hpp"
 #include "http/http_fixture.hpp"
-#include "rsp/bound_profile_package.hpp"
 #include "rsp/files.hpp"
 #include "rsp/pki/test_pki.hpp"
 #include "rsp/profile_maker.hpp"
-#include "rsp/tlv.hpp"
 #include "support/child_process.hpp"
 #include "support/command.hpp"
 
 namespace {
 
-using nlohmann::json;
 using rsp::Bytes;
 using rsp::tlv::encode;
+using smdp::test::json;
+using smdp::test::status_of;
 namespace fs = std::filesystem;
 
 constexpr const char* kIccid = "8949449999999990031";
 
 json post(const rsp::http::Client& client, const std::string& url, const json& body, int expected_status = 200) {
-  rsp::http::Headers headers{{"Content-Type", "application/json"}, {"X-Admin-Protocol", "gsma/rsp/v2.2.2"}};
-  auto r = client.post(url, body.dump(), headers);
-  INFO((r ? r->body : r.error().message));
-  REQUIRE(r);
-  REQUIRE(r->status == expected_status);
-  if (r->body.empty()) return json();
-  CHECK(r->headers.get("X-Admin-Protocol") == std::optional<std::string_view>("gsma/rsp/v2.5.0"));
-  return json::parse(r->body);
-}
-
-std::string status_of(const json& response) { return response["header"]["functionExecutionStatus"]["status"]; }
-
-Bytes b64(const json& v) { return rsp::from_base64(v.get<std::string>()).value(); }
-std::string b64(const Bytes& b) { return rsp::to_base64(b); }
-
-Bytes es10(euicc::Euicc& card, const Bytes& command) {
-  auto r = card.isdr().store_data(command);
+  auto r = smdp::test::post_json(client, url, body, expected_status);
+  INFO((r ? r->dump() : r.error().message));
   REQUIRE(r);
   return *r;
 }
@@ -99,32 +82,17 @@ TEST_CASE("smdp serve: an ES2+ order and its download over HTTPS, metrics, grace
     auto card = euicc::Euicc::open(card_options).value();
     auto device = rsp::test::client_trusting(ci);
 
-    Bytes info1 = es10(*card, rsp::test::hex("BF2000"));
-    Bytes challenge_response = es10(*card, rsp::test::hex("BF2E00"));
-    auto challenge = rsp::tlv::find(rsp::tlv::read(challenge_response)->value, 0x80).value();
-    auto initiated = post(device, es9 + "initiateAuthentication",
-                          {{"smdpAddress", "localhost"}, {"euiccChallenge", b64(Bytes(challenge.value.begin(), challenge.value.end()))},
-                           {"euiccInfo1", b64(info1)}});
-    REQUIRE(status_of(initiated) == "Executed-Success");
-    std::string transaction_id = initiated["transactionId"];
-    Bytes ctx = encode(0xA0, rsp::concat({encode(0x80, rsp::to_bytes(matching_id)),
-                                          encode(0xA1, rsp::concat({encode(0x80, Bytes{1, 2, 3, 4}), encode(0xA1, Bytes{})}))}));
-    Bytes server_response = es10(*card, encode(0xBF38, rsp::concat({b64(initiated["serverSigned1"]), b64(initiated["serverSignature1"]),
-                                                                      b64(initiated["euiccCiPKIdToBeUsed"]),
-                                                                      b64(initiated["serverCertificate"]), ctx})));
-    auto authenticated = post(device, es9 + "authenticateClient",
-                              {{"transactionId", transaction_id}, {"authenticateServerResponse", b64(server_response)}});
-    INFO(authenticated.dump() + " card: " + rsp::to_hex(server_response));
-    REQUIRE(status_of(authenticated) == "Executed-Success");
-    Bytes prepared = es10(*card, encode(0xBF21, rsp::concat({b64(authenticated["smdpSigned2"]), b64(authenticated["smdpSignature2"]),
-                                                              b64(authenticated["smdpCertificate"])})));
-    auto package = post(device, es9 + "getBoundProfilePackage",
-                        {{"transactionId", transaction_id}, {"prepareDownloadResponse", b64(prepared)}});
-    REQUIRE(status_of(package) == "Executed-Success");
-    Bytes result;
-    for (const auto& command : rsp::bpp::split_for_loading(b64(package["boundProfilePackage"])).value()) result = es10(*card, command);
+    smdp::test::Es9HttpLpa lpa(device, *card, "localhost");
+    auto initiated = lpa.initiate_authentication(es9);
+    REQUIRE(initiated);
+    REQUIRE(status_of(*initiated) == "Executed-Success");
+    std::string transaction_id = lpa.transaction_id();
+    auto downloaded = lpa.finish_download(es9, es9, matching_id);
+    INFO(downloaded.failure);
+    REQUIRE(downloaded.failure.empty());
+    const Bytes& result = downloaded.installation_result;
     REQUIRE(rsp::tlv::read(result)->tag == 0xBF37);
-    post(device, es9 + "handleNotification", {{"pendingNotification", b64(result)}}, 204);
+    REQUIRE(lpa.handle_notification(es9, result));
 
     auto scraped = device.get(metrics);
     REQUIRE(scraped);
