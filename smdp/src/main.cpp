@@ -27,7 +27,7 @@ int failure(const std::string& message) {
 
 struct Flags {
   std::string config, pki, address, es2_listen, metrics_listen, database;
-  std::vector<std::string> es9_listen, operators, callbacks;
+  std::vector<std::string> es9_listen, operators, callbacks, callback_cas;
   int64_t session_lifetime = 0, order_lifetime = 0;
   int attempts = 0;
   size_t threads = 0;
@@ -49,6 +49,8 @@ void add_config_flags(CLI::App& command, Flags& f) {
   command.add_option("--db", f.database, "sqlite:FILE or postgresql://...");
   command.add_option("--operator", f.operators, "ID=CLIENT_CERT.pem: an ES2+ operator (repeatable)");
   command.add_option("--operator-callback", f.callbacks, "ID=URL: where that operator's HandleDownloadProgressInfo goes");
+  command.add_option("--callback-trusted-ca", f.callback_cas,
+                     "CA certificate (PEM) that operators' callback servers chain to (repeatable; replaces callback_trusted_cas)");
   command.add_option("--session-lifetime", f.session_lifetime, "seconds an ES9+ session lives");
   command.add_option("--order-lifetime", f.order_lifetime, "seconds a download order lives");
   command.add_option("--confirmation-code-attempts", f.attempts, "wrong confirmation codes before an order fails");
@@ -84,6 +86,7 @@ rsp::Expected<SmdpConfig> configuration(const Flags& f) {
     if (eq == std::string::npos || it == c.operators.end()) return rsp::fail("--operator-callback wants ID=URL of a known operator");
     it->callback_url = cb.substr(eq + 1);
   }
+  if (!f.callback_cas.empty()) c.callback_trusted_cas.assign(f.callback_cas.begin(), f.callback_cas.end());
   if (f.session_lifetime) c.session_lifetime = f.session_lifetime;
   if (f.order_lifetime) c.order_lifetime = f.order_lifetime;
   if (f.attempts) c.confirmation_code_attempts = f.attempts;
