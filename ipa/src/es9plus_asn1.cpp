@@ -1,0 +1,209 @@
+// SGP.22 v2.5 §6.6 the ASN.1 binding of ES9+, client side: every function is one
+// RemoteProfileProvisioningRequest ('A2', an explicit tag around the CHOICE) POSTed to
+// /gsma/rsp2/asn1; the answer is the function's Ok alternative ('A0') or its error INTEGER ('81'),
+// mapped back to the subject/reason codes of §5.6 (the enumerations of asn1/modules/rsp-definitions.asn).
+#include <span>
+#include <string_view>
+
+#include "es9plus_wire.hpp"
+#include "rsp/tlv.hpp"
+
+namespace ipa {
+
+namespace {
+
+using rsp::tlv::encode;
+using rsp::tlv::Tag;
+
+constexpr const char* kPath = "/gsma/rsp2/asn1";
+constexpr const char* kContentType = "application/x-gsma-rsp-asn1";
+constexpr Tag kProvisioningTag = 0xA2;
+
+struct FunctionTag {
+  Es9Function function;
+  Tag tag;
+};
+constexpr FunctionTag kTags[] = {
+    {Es9Function::initiate_authentication, 0xBF39}, {Es9Function::authenticate_client, 0xBF3B},
+    {Es9Function::get_bound_profile_package, 0xBF3A}, {Es9Function::handle_notification, 0xBF3D},
+    {Es9Function::cancel_session, 0xBF41},
+};
+Tag tag_of(Es9Function function) {
+  for (const auto& t : kTags)
+    if (t.function == function) return t.tag;
+  return 0;
+}
+
+// One value of a function's error enumeration, and the §5.6 codes it stands for.
+struct ErrorName {
+  int value;
+  std::string_view name, subject, reason;
+};
+constexpr ErrorName kInitiateAuthenticationErrors[] = {
+    {1, "invalidDpAddress", "8.8.1", "3.8"},
+    {2, "euiccVersionNotSupportedByDp", "8.8.3", "3.1"},
+    {3, "ciPKNotSupported", "8.8.2", "3.1"},
+};
+constexpr ErrorName kAuthenticateClientErrors[] = {
+    {1, "eumCertificateInvalid", "8.1.2", "6.1"},  {2, "eumCertificateExpired", "8.1.2", "6.3"},
+    {3, "euiccCertificateInvalid", "8.1.3", "6.1"}, {4, "euiccCertificateExpired", "8.1.3", "6.3"},
+    {5, "euiccSignatureInvalid", "8.1", "6.1"},     {6, "matchingIdRefused", "8.2.6", "3.8"},
+    {7, "eidMismatch", "8.1.1", "3.8"},             {8, "noEligibleProfile", "8.2.5", "4.3"},
+    {9, "ciPKUnknown", "8.11.1", "3.9"},            {10, "invalidTransactionId", "8.10.1", "3.9"},
+    {11, "insufficientMemory", "8.1", "4.8"},
+};
+constexpr ErrorName kGetBoundProfilePackageErrors[] = {
+    {1, "euiccSignatureInvalid", "8.1", "6.1"},          {2, "confirmationCodeMissing", "8.2.7", "2.2"},
+    {3, "confirmationCodeRefused", "8.2.7", "3.8"},      {4, "confirmationCodeRetriesExceeded", "8.2.7", "6.4"},
+    {5, "bppRebindingRefused", "8.2", "3.7"},            {6, "downloadOrderExpired", "8.8.5", "4.10"},
+    {95, "invalidTransactionId", "8.10.1", "3.9"},
+};
+constexpr ErrorName kCancelSessionErrors[] = {
+    {1, "invalidTransactionId", "8.10.1", "3.9"},
+    {2, "euiccSignatureInvalid", "8.1", "6.1"},
+};
+
+std::span<const ErrorName> error_names(Es9Function function) {
+  switch (function) {
+    case Es9Function::initiate_authentication: return kInitiateAuthenticationErrors;
+    case Es9Function::authenticate_client: return kAuthenticateClientErrors;
+    case Es9Function::get_bound_profile_package: return kGetBoundProfilePackageErrors;
+    case Es9Function::cancel_session: return kCancelSessionErrors;
+    case Es9Function::handle_notification: break;
+  }
+  return {};
+}
+
+Es9WireRequest request(Es9Function function, ByteView members) {
+  Bytes body = encode(kProvisioningTag, encode(tag_of(function), members));
+  return {kPath, kContentType, std::string(body.begin(), body.end())};
+}
+
+Bytes transaction_id_tlv(ByteView transaction_id) { return encode(0x80, transaction_id); }
+
+// The members of an Ok alternative, taken in order: several share a tag ('30').
+class OkMembers {
+ public:
+  explicit OkMembers(std::vector<rsp::tlv::Tlv> members) : members_(std::move(members)) {}
+
+  Bytes whole(Tag tag) { return next(tag, true); }
+  Bytes value(Tag tag) { return next(tag, false); }
+  const std::optional<std::string>& problem() const { return problem_; }
+
+ private:
+  Bytes next(Tag tag, bool with_header) {
+    if (problem_) return {};
+    if (index_ >= members_.size() || members_[index_].tag != tag) {
+      problem_ = "member " + rsp::to_hex(rsp::tlv::encode_tag(tag)) + " missing or out of order";
+      return {};
+    }
+    ByteView part = with_header ? members_[index_].whole : members_[index_].value;
+    ++index_;
+    return Bytes(part.begin(), part.end());
+  }
+
+  std::vector<rsp::tlv::Tlv> members_;
+  size_t index_ = 0;
+  std::optional<std::string> problem_;
+};
+
+// The function's answer in `body`: its Ok members, or its refusal as an Es9Error.
+Es9Result<OkMembers> open_answer(Es9Function function, const std::string& body) {
+  ByteView bytes(reinterpret_cast<const uint8_t*>(body.data()), body.size());
+  auto outer = rsp::tlv::read(bytes);
+  if (!outer || outer->tag != kProvisioningTag || outer->whole.size() != bytes.size())
+    return es9_protocol_error(function, "the body is not one RemoteProfileProvisioningResponse ('A2')");
+  auto alternative = rsp::tlv::read(outer->value);
+  if (!alternative || alternative->tag != tag_of(function))
+    return es9_protocol_error(function, "the response is not the function's");
+  auto choice = rsp::tlv::read(alternative->value);
+  if (!choice) return es9_protocol_error(function, "the response names neither result nor error");
+  if (choice->tag == 0x81) {
+    int code = 0;
+    for (uint8_t b : choice->value) code = code * 256 + b;
+    for (const ErrorName& e : error_names(function))
+      if (e.value == code)
+        return es9_function_error(function, "Failed", std::string(e.subject), std::string(e.reason), std::string(e.name));
+    return es9_function_error(function, "Failed", "", "", "error " + std::to_string(code) + (code == 127 ? " (undefinedError)" : ""));
+  }
+  if (choice->tag != 0xA0) return es9_protocol_error(function, "the response names neither result nor error");
+  auto members = rsp::tlv::read_all(choice->value);
+  if (!members) return es9_protocol_error(function, "the result's members: " + members.error().message);
+  return OkMembers(std::move(*members));
+}
+
+// One member of an Ok alternative, in order: its tag, where it goes, whole TLV or contents only.
+template <class T>
+struct Member {
+  Tag tag;
+  Bytes T::*field;
+  bool whole = true;
+};
+
+template <class T>
+Es9Result<T> decode(Es9Function function, const std::string& body, std::initializer_list<Member<T>> members) {
+  auto ok = open_answer(function, body);
+  if (!ok) return rsp::Unexpected{ok.error()};
+  T out;
+  for (const auto& m : members) out.*m.field = m.whole ? ok->whole(m.tag) : ok->value(m.tag);
+  if (ok->problem()) return es9_protocol_error(function, *ok->problem());
+  return out;
+}
+
+class Asn1Wire final : public Es9Wire {
+ public:
+  // SGP.22 v2.5 §6.6.2.1
+  Es9WireRequest initiate_authentication(const InitiateAuthenticationRequest& r) const override {
+    return request(Es9Function::initiate_authentication,
+                   rsp::concat({encode(0x81, r.euicc_challenge), encode(0x83, rsp::to_bytes(r.smdp_address)), r.euicc_info1}));
+  }
+  // SGP.22 v2.5 §6.6.2.2
+  Es9WireRequest authenticate_client(ByteView transaction_id, ByteView authenticate_server_response) const override {
+    return request(Es9Function::authenticate_client, rsp::concat({transaction_id_tlv(transaction_id), authenticate_server_response}));
+  }
+  // SGP.22 v2.5 §6.6.2.3
+  Es9WireRequest get_bound_profile_package(ByteView transaction_id, ByteView prepare_download_response) const override {
+    return request(Es9Function::get_bound_profile_package,
+                   rsp::concat({transaction_id_tlv(transaction_id), prepare_download_response}));
+  }
+  // SGP.22 v2.5 §6.6.2.4: the PendingNotification CHOICE inside an explicit '[0]'.
+  Es9WireRequest handle_notification(ByteView pending_notification) const override {
+    return request(Es9Function::handle_notification, encode(0xA0, pending_notification));
+  }
+  // SGP.22 v2.5 §6.6.2.5: the eUICC's 'BF41' is a member without a tag of its own, so automatic
+  // tagging makes it '[1]' ('A1') around the same contents.
+  Es9WireRequest cancel_session(ByteView transaction_id, ByteView cancel_session_response) const override {
+    auto card_answer = rsp::tlv::read(cancel_session_response);
+    Bytes contents = card_answer ? Bytes(card_answer->value.begin(), card_answer->value.end()) : Bytes{};
+    return request(Es9Function::cancel_session, rsp::concat({transaction_id_tlv(transaction_id), encode(0xA1, contents)}));
+  }
+
+  Es9Result<InitiateAuthenticationResponse> initiate_authentication_answer(const std::string& body) const override {
+    using T = InitiateAuthenticationResponse;
+    return decode<T>(Es9Function::initiate_authentication, body,
+                     {{0x80, &T::transaction_id, false}, {0x30, &T::server_signed1}, {0x5F37, &T::server_signature1},
+                      {0x04, &T::euicc_ci_pkid_to_be_used}, {0x30, &T::server_certificate}});
+  }
+  Es9Result<AuthenticateClientResponse> authenticate_client_answer(const std::string& body) const override {
+    using T = AuthenticateClientResponse;
+    return decode<T>(Es9Function::authenticate_client, body,
+                     {{0x80, &T::transaction_id, false}, {0xBF25, &T::profile_metadata}, {0x30, &T::smdp_signed2},
+                      {0x5F37, &T::smdp_signature2}, {0x30, &T::smdp_certificate}});
+  }
+  Es9Result<GetBoundProfilePackageResponse> get_bound_profile_package_answer(const std::string& body) const override {
+    using T = GetBoundProfilePackageResponse;
+    return decode<T>(Es9Function::get_bound_profile_package, body,
+                     {{0x80, &T::transaction_id, false}, {0xBF36, &T::bound_profile_package}});
+  }
+  Es9Result<rsp::Ok> cancel_session_answer(const std::string& body) const override {
+    auto m = open_answer(Es9Function::cancel_session, body);
+    if (!m) return rsp::Unexpected{m.error()};
+    return rsp::Ok{};
+  }
+};
+
+}  // namespace
+
+std::shared_ptr<const Es9Wire> es9_asn1_wire() { return std::make_shared<Asn1Wire>(); }
+
+}  // namespace ipa
