@@ -16,7 +16,7 @@ using rsp::test::hex;
 namespace es10b = ipa::es10b;
 namespace es10c = ipa::es10c;
 
-TEST_CASE("ES10 channel: MANAGE CHANNEL refused, the ISD-R on the basic channel; refused without fallback") {
+TEST_CASE("ES10 channel: MANAGE CHANNEL refused, the ISD-R on the basic channel, and refused without fallback") {
   IpaFixture f;
   f.transport.refuse_manage_channel = true;
   auto eid = es10c::get_eid(f.channel);
@@ -64,7 +64,7 @@ TEST_CASE("ES10 channel: segment sizes outside 6..255 are refused") {
   }
 }
 
-TEST_CASE("ES10 channel: 6Cxx repeats the command with the right Le; 61xx is joined with GET RESPONSE") {
+TEST_CASE("ES10 channel: 6Cxx repeats the command with the right Le, and 61xx is joined with GET RESPONSE") {
   const std::string eid = "89049032123451234512345678901235";
   ScriptedTransport t({hex("029000"), hex("9000"), hex("6C15"), hex("BF3E125A10" + eid.substr(0, 8) + "610C"),
                        hex(eid.substr(8) + "9000")});

@@ -41,7 +41,7 @@ void check_card(ipa::Transport& transport, const std::string& eid, size_t segmen
 
 }  // namespace
 
-TEST_CASE("TCP transport: ES10 with euicc-sim --listen, again after a reconnect; errors when nothing listens") {
+TEST_CASE("TCP transport: ES10 with euicc-sim --listen, again after a reconnect, and errors when nothing listens") {
   rsp::test::TempDir dir;
   rsp::test::ChildProcess sim("euicc-sim", dir.path(), {"--state", (dir.path() / "card").string(), "--listen", "127.0.0.1:0"});
   std::string eid = sim.wait_for("EID ([0-9]{32})");
