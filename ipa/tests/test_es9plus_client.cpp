@@ -10,6 +10,7 @@
 
 #include "rsp/bound_profile_package.hpp"
 #include "rsp/tlv.hpp"
+#include "es9_proxy.hpp"
 #include "smdp_harness.hpp"
 
 namespace {
@@ -205,4 +206,39 @@ TEST_CASE("ES9+ client: a dead SM-DP+ is a transport error within the timeout", 
     CHECK(once.error().attempts == 1);
   }
   close(silent);
+}
+
+TEST_CASE("ES9+ client: getBoundProfilePackage is sent again after a 503, with the same transactionId; authenticateClient is not",
+          "[ipa][es9]") {
+  Setup s(Es9Binding::json, "8949449999999990105", "IPA-ES9-5");
+  int unavailable = 0;
+  ipa::test::Es9Proxy proxy(s.smdp, [&](rsp::http::Request& r) -> std::optional<rsp::http::Response> {
+    bool refuse = (r.target.ends_with("/getBoundProfilePackage") && unavailable == 0) ||
+                  (r.target.ends_with("/authenticateClient") && unavailable == 1);
+    if (!refuse) return std::nullopt;
+    ++unavailable;
+    return rsp::http::Response{503, {}, "busy"};
+  });
+  auto options = s.smdp.client_options();
+  options.port = proxy.port();
+  auto client = ipa::Es9PlusClient::create(s.smdp.address(), options).value();
+
+  auto initiated = client.initiate_authentication(initiation(*s.card, s.smdp.address())).value();
+  auto authenticated = client.authenticate_client(initiated.transaction_id, authenticate_server(*s.card, initiated, "IPA-ES9-5"));
+  REQUIRE(authenticated);
+  auto package = client.get_bound_profile_package(initiated.transaction_id, prepare_download(*s.card, *authenticated));
+  INFO((package ? "" : package.error().describe()));
+  REQUIRE(package);
+  auto seen = proxy.requests();
+  REQUIRE(seen.size() == 4);
+  CHECK(seen[2].first == seen[3].first);
+  CHECK(seen[2].second == seen[3].second);  // the same transactionId and prepareDownloadResponse
+
+  // A second session: authenticateClient meets the 503 and reports it without asking again.
+  auto second = client.initiate_authentication(initiation(*s.card, s.smdp.address())).value();
+  auto refused = client.authenticate_client(second.transaction_id, authenticate_server(*s.card, second, "IPA-ES9-5"));
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().kind == Es9Error::Kind::protocol);
+  CHECK(refused.error().http_status == 503);
+  CHECK(refused.error().attempts == 1);
 }
