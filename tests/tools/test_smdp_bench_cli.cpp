@@ -1,11 +1,15 @@
 // smdp-bench, run as a process: a small in-process run completes every download and reports each
-// figure in its JSON (the figures themselves depend on the machine and are not checked).
+// figure in its JSON (the figures themselves depend on the machine and are not checked); --url
+// runs the same downloads against `smdp serve`.
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
 #include <string>
 
+#include "rsp/pki/test_pki.hpp"
+#include "support/child_process.hpp"
 #include "support/command.hpp"
+#include "support/kit.hpp"
 
 TEST_CASE("smdp-bench --json: 5 downloads on 2 threads complete with no failure", "[smdp][bench][cli]") {
   auto run = rsp::test::run_command(std::string(RSP_BINARY_DIR) + "/smdp-bench --downloads 5 --threads 2 --json");
@@ -39,4 +43,23 @@ TEST_CASE("smdp-bench pads the profile package to --profile-size and still insta
   CHECK(report["profile_package_bytes"] == 20000);
   CHECK(report["bpp_bytes"].get<size_t>() > 20000);
   CHECK_FALSE(report.contains("crypto_floor"));
+}
+
+TEST_CASE("smdp-bench --url downloads over HTTPS from a running smdp serve", "[smdp][bench][cli]") {
+  rsp::test::TempDir dir;
+  auto pki = dir.path() / "pki";
+  REQUIRE(rsp::pki::make(pki, rsp::pki::MakeOptions{}));  // DP TLS for localhost
+  std::string db = "sqlite:" + (dir.path() / "smdp.db").string();
+  rsp::test::ChildProcess smdp("smdp", dir.path(), {"serve", "--pki", pki.string(), "--db", db, "--es9-listen", "127.0.0.1:0"});
+  std::string port = smdp.wait_for("ES9\\+ of localhost on https://127.0.0.1:(\\d+)");
+  auto run = rsp::test::run_command(std::string(RSP_BINARY_DIR) + "/smdp-bench --url https://localhost:" + port + " --pki " +
+                                    pki.string() + " --db " + db + " --downloads 3 --threads 2 --no-crypto-floor --json");
+  INFO(run.out);
+  REQUIRE(run.status == 0);
+  auto report = nlohmann::json::parse(run.out);
+  CHECK(report["mode"] == "https://localhost:" + port);
+  CHECK(report["completed"] == 3);
+  CHECK(report["failed"] == 0);
+  CHECK(report["smdp_cpu_ms_per_download"].is_null());  // the SM-DP+ is another process
+  CHECK(report["es9_functions"]["handleNotification"]["calls"] == 3);
 }

@@ -7,6 +7,6 @@ pkg_check_modules(QRENCODE REQUIRED IMPORTED_TARGET libqrencode)
 rsp_add_test(test_rsp_ac SOURCES tools/test_activation_code_qr.cpp tools/test_rsp_ac_cli.cpp
   LIBS rsp_qr PkgConfig::QRENCODE SANITIZE)
 add_dependencies(test_rsp_ac rsp-ac)
-# smdp-bench: a small run, its JSON checked for every figure (no timing asserted).
+# smdp-bench: small runs (in-process, and against smdp serve), the JSON checked for every figure (no timing asserted).
 rsp_add_test(test_smdp_bench_cli SOURCES tools/test_smdp_bench_cli.cpp)
-add_dependencies(test_smdp_bench_cli smdp-bench)
+add_dependencies(test_smdp_bench_cli smdp-bench smdp)
