@@ -17,6 +17,9 @@ namespace {
 
 // ES10 over an opened transport: the EID the program printed, and a fresh card's empty profile list.
 void check_card(ipa::Transport& transport, const std::string& eid, size_t segment_size) {
+  int traced = 0;
+  transport.set_trace([&](std::string_view line) { traced += line.starts_with("-> ") ? 1 : 0; });
+  transport.reset_stats();
   auto atr = transport.connect();
   REQUIRE(atr);
   CHECK(atr->size() >= 2);
@@ -37,6 +40,8 @@ void check_card(ipa::Transport& transport, const std::string& eid, size_t segmen
   CHECK(challenge->size() == 16);
   CHECK(transport.stats().command_apdus >= 6);
   CHECK(transport.stats().bytes_received > 16);
+  CHECK(static_cast<uint64_t>(traced) == transport.stats().command_apdus);
+  transport.set_trace(nullptr);
 }
 
 }  // namespace

@@ -29,7 +29,8 @@ class Es10Channel {
   static constexpr size_t kMinSegmentSize = 6;
   static constexpr size_t kMaxSegmentSize = 255;
 
-  // Keeps a reference: the transport must outlive the channel. Nothing is sent yet.
+  // Keeps a reference: the transport must outlive the channel, and be connected (Transport::connect)
+  // before the first call. Nothing is sent yet.
   explicit Es10Channel(Transport& transport, ChannelOptions options = {});
   ~Es10Channel();  // closes a logical channel it opened (best effort)
   Es10Channel(const Es10Channel&) = delete;
