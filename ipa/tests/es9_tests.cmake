@@ -2,3 +2,9 @@
 rsp_add_test(test_ipa_es9 SOURCES ${PROJECT_SOURCE_DIR}/ipa/tests/test_es9plus_client.cpp
   LIBS ipa_es9 smdp_server euicc_sim)
 target_include_directories(test_ipa_es9 PRIVATE ${PROJECT_SOURCE_DIR}/ipa/tests)
+
+# The download procedure (ipa_download) against the same SM-DP+ and a software eUICC behind the
+# IPA's Transport interface.
+rsp_add_test(test_ipa_download SOURCES ${PROJECT_SOURCE_DIR}/ipa/tests/test_download.cpp
+  LIBS ipa_download smdp_server euicc_sim)
+target_include_directories(test_ipa_download PRIVATE ${PROJECT_SOURCE_DIR}/ipa/tests)
