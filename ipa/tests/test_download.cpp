@@ -9,6 +9,7 @@
 #include "euicc/card.hpp"
 #include "ipa/download.hpp"
 #include "ipa/es10c.hpp"
+#include "rsp/tlv.hpp"
 #include "smdp_harness.hpp"
 
 namespace {
@@ -221,4 +222,37 @@ TEST_CASE("download: an SM-DP+ that signs another address than the one called is
   CHECK_FALSE(result.cancel_reason);
   CHECK(phases == std::vector<DownloadPhase>{DownloadPhase::get_euicc_info, DownloadPhase::initiate_authentication,
                                              DownloadPhase::finished});
+}
+
+TEST_CASE("download: the end user's no, and an installation result the SM-DP+ did not take", "[ipa][download]") {
+  Device d;
+  d.smdp.add_order("8949449999999990206", "IPA-DL-END");
+  ipa::DownloadOptions options;
+  options.es9 = d.smdp.client_options();
+  ipa::DownloadRequest request{rsp::ActivationCode::parse(d.code("IPA-DL-END")).value(), std::nullopt};
+
+  SECTION("refused on the profile's metadata: CancelSession endUserRejection ends the order") {
+    options.confirm = [](rsp::ByteView metadata) { return rsp::tlv::read(metadata)->tag != 0xBF25; };
+    auto result = ipa::download_profile(*d.channel, request, options);
+    INFO(result.line());
+    CHECK(result.failed_phase == DownloadPhase::authenticate_client);
+    CHECK(result.cancel_reason == ipa::es10b::CancelSessionReason::endUserRejection);
+    CHECK(result.session_cancelled);
+    CHECK(d.smdp.state_of("8949449999999990206") != smdp::ProfileState::released);
+  }
+  SECTION("handleNotification unanswered: installed, the result kept on the card for later") {
+    ipa::test::Es9Proxy proxy(d.smdp, [](rsp::http::Request& r) -> std::optional<rsp::http::Response> {
+      if (r.target.ends_with("/handleNotification")) return rsp::http::Response{503, {}, ""};
+      return std::nullopt;
+    });
+    options.es9.port = proxy.port();
+    auto result = ipa::download_profile(*d.channel, request, options);
+    INFO(result.line());
+    CHECK(result.success);
+    CHECK_FALSE(result.notification_sent);
+    CHECK(result.line().find("stays on the card") != std::string::npos);
+    auto pending = ipa::es10b::list_notification(*d.channel);
+    REQUIRE(pending);
+    CHECK(pending->size() == 1);
+  }
 }
