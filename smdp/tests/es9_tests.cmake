@@ -4,3 +4,5 @@ rsp_add_test(test_smdp_es9 SOURCES ${PROJECT_SOURCE_DIR}/smdp/tests/test_es9plus
 target_include_directories(test_smdp_es9 PRIVATE ${PROJECT_SOURCE_DIR}/smdp/tests)
 # The kit's recorded osmo-smdpp sessions through the SM-DP+'s own ES9+ code (skipped without the kit).
 target_sources(test_smdp_es9 PRIVATE ${PROJECT_SOURCE_DIR}/smdp/tests/test_es9plus_recorded.cpp)
+# Hostile input: mutated messages through every ES9+ function and both bindings.
+target_sources(test_smdp_es9 PRIVATE ${PROJECT_SOURCE_DIR}/smdp/tests/test_es9plus_hostile.cpp)

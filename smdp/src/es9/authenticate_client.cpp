@@ -4,8 +4,8 @@
 // with CERT.DPpb over smdpSigned2 || euiccSignature1.
 #include <AuthenticateServerResponse.h>
 
+#include "es9_message.hpp"
 #include "es9_status_codes.hpp"
-#include "rsp/asn1/codec.hpp"
 #include "rsp/crypto/certificate_chain.hpp"
 #include "rsp/crypto/ecdsa.hpp"
 #include "rsp/tlv.hpp"
@@ -48,21 +48,27 @@ Es9Result<AuthenticateClientResponse> Es9Plus::authenticate_client(const Authent
   if (session.state != SessionState::initiated)
     return rsp::Unexpected{es9_status::unknown_transaction("the session is past authentication")};
 
-  if (auto decoded = rsp::asn1::decode(asn_DEF_AuthenticateServerResponse, request.authenticate_server_response); !decoded)
-    return rsp::Unexpected{es9_status::malformed("8.1", "authenticateServerResponse: " + decoded.error().message())};
-  auto outer = rsp::tlv::read(request.authenticate_server_response).value();
+  if (auto malformed = es9_message::malformed(asn_DEF_AuthenticateServerResponse, request.authenticate_server_response,
+                                              "authenticateServerResponse"))
+    return rsp::Unexpected{*malformed};
+  auto outer = rsp::tlv::read(request.authenticate_server_response).value();  // DER-like: checked above
   auto choice = rsp::tlv::read(outer.value).value();
   if (choice.tag != 0xA0)
     return rsp::Unexpected{es9_status::euicc_signature_invalid("the eUICC refused AuthenticateServer")};
   auto parts = rsp::tlv::read_all(choice.value).value();  // shape checked by the decoder
+  if (parts.size() < 4 || parts[0].tag != 0x30)
+    return rsp::Unexpected{es9_status::malformed("8.1", "authenticateResponseOk is not DER")};
   const auto& euicc_signed1 = parts[0];
   ByteView euicc_signature1 = parts[1].value;
 
   // CI -> EUM -> eUICC, each position with its own status code.
   auto eum = Certificate::from_der(parts[3].whole);
   if (!eum) return rsp::Unexpected{es9_status::eum_certificate_invalid("eumCertificate: " + eum.error().message)};
+  if (!equal(eum->der(), parts[3].whole)) return rsp::Unexpected{es9_status::eum_certificate_invalid("eumCertificate is not DER")};
   auto euicc = Certificate::from_der(parts[2].whole);
   if (!euicc) return rsp::Unexpected{es9_status::euicc_certificate_invalid("euiccCertificate: " + euicc.error().message)};
+  if (!equal(euicc->der(), parts[2].whole))
+    return rsp::Unexpected{es9_status::euicc_certificate_invalid("euiccCertificate is not DER")};
   auto ci_ski = eum->authority_key_id();
   const Certificate* ci = ci_ski ? identity_.ci(*ci_ski) : nullptr;
   if (!ci) return rsp::Unexpected{es9_status::unknown_ci("the EUM certificate is not issued by a CI this SM-DP+ knows")};
@@ -78,11 +84,13 @@ Es9Result<AuthenticateClientResponse> Es9Plus::authenticate_client(const Authent
 
   // What the eUICC signed must be this session.
   Bytes transaction_id = rsp::from_hex(session.transaction_id).value();
-  if (!equal(find(euicc_signed1.value, 0x80)->value, transaction_id))
+  auto signed1 = es9_message::members(euicc_signed1.value, {0x80, 0x83, 0x84}, "euiccSigned1");
+  if (!signed1) return rsp::Unexpected{signed1.error()};
+  if (!equal((*signed1)[0].value, transaction_id))
     return rsp::Unexpected{es9_status::unknown_transaction("euiccSigned1 carries another transactionId")};
-  if (!equal(find(euicc_signed1.value, 0x84)->value, session.server_challenge))
+  if (!equal((*signed1)[2].value, session.server_challenge))
     return rsp::Unexpected{es9_status::euicc_signature_invalid("serverChallenge does not match")};
-  if (!equal(find(euicc_signed1.value, 0x83)->value, rsp::to_bytes(session.smdp_address)))
+  if (!equal((*signed1)[1].value, rsp::to_bytes(session.smdp_address)))
     return rsp::Unexpected{es9_status::invalid_smdp_address("euiccSigned1 names another SM-DP+ address")};
   std::string eid = euicc->subject_serial_number().value_or("");
 

@@ -3,8 +3,8 @@
 // back to this eUICC; the end user's rejection, PPR not allowed and metadata mismatch end it.
 #include <CancelSessionResponse.h>
 
+#include "es9_message.hpp"
 #include "es9_status_codes.hpp"
-#include "rsp/asn1/codec.hpp"
 #include "rsp/crypto/ecdsa.hpp"
 #include "rsp/tlv.hpp"
 #include "smdp/es9plus.hpp"
@@ -27,14 +27,19 @@ FunctionStatus Es9Plus::cancel_session(const CancelSessionRequest& request) {
   auto found = live_session(request.transaction_id);
   if (!found) return found.error();
   SessionRecord session = std::move(*found);
-  if (auto decoded = rsp::asn1::decode(asn_DEF_CancelSessionResponse, request.cancel_session_response); !decoded)
-    return es9_status::malformed("8.1", "cancelSessionResponse: " + decoded.error().message());
-  auto choice = rsp::tlv::read(rsp::tlv::read(request.cancel_session_response)->value).value();
+  if (auto malformed = es9_message::malformed(asn_DEF_CancelSessionResponse, request.cancel_session_response, "cancelSessionResponse"))
+    return *malformed;
+  auto choice = rsp::tlv::read(rsp::tlv::read(request.cancel_session_response)->value).value();  // DER-like: checked above
   if (choice.tag != 0xA0) return es9_status::euicc_signature_invalid("the eUICC refused CancelSession");
-  auto signed_part = find(choice.value, 0x30).value();
-  auto signature = find(choice.value, 0x5F37).value();
+  auto ok = es9_message::members(choice.value, {0x30, 0x5F37}, "cancelSessionResponseOk");
+  if (!ok) return ok.error();
+  const auto& signed_part = (*ok)[0];
+  const auto& signature = (*ok)[1];
+  auto fields = es9_message::members(signed_part.value, {0x80, 0x82}, "euiccCancelSessionSigned");
+  if (!fields) return fields.error();
+  const auto& tid = (*fields)[0];
+  const auto& reason_tlv = (*fields)[1];
   Bytes transaction_id = rsp::from_hex(session.transaction_id).value();
-  auto tid = find(signed_part.value, 0x80).value();
   if (!std::equal(tid.value.begin(), tid.value.end(), transaction_id.begin(), transaction_id.end()))
     return es9_status::unknown_transaction("euiccCancelSessionSigned carries another transactionId");
   if (auto oid = find(signed_part.value, 0x81); !oid || oid->value.empty())
@@ -45,8 +50,7 @@ FunctionStatus Es9Plus::cancel_session(const CancelSessionRequest& request) {
       return es9_status::invalid_smdp_oid("euiccCancelSessionSigned names another SM-DP+");
   }
   int reason = 0;
-  auto reason_tlv = find(signed_part.value, 0x82).value();
-  for (auto b : reason_tlv.value) reason = (reason << 8) | b;
+  for (auto b : reason_tlv.value.first(std::min<size_t>(reason_tlv.value.size(), 2))) reason = (reason << 8) | b;
 
   // Before authenticateClient the SM-DP+ has no eUICC certificate to verify with, and holds no order.
   if (!session.euicc_certificate.empty()) {

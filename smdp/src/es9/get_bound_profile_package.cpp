@@ -3,8 +3,8 @@
 // again (the device lost the answer) gets the same package; a new otPK gets a new binding.
 #include <PrepareDownloadResponse.h>
 
+#include "es9_message.hpp"
 #include "es9_status_codes.hpp"
-#include "rsp/asn1/codec.hpp"
 #include "rsp/bound_profile_package.hpp"
 #include "rsp/confirmation_code.hpp"
 #include "rsp/crypto/ecdsa.hpp"
@@ -29,23 +29,27 @@ Es9Result<GetBoundProfilePackageResponse> Es9Plus::get_bound_profile_package(con
   if (session.state != SessionState::authenticated && session.state != SessionState::bpp_sent)
     return rsp::Unexpected{es9_status::unknown_transaction("the session is not authenticated")};
 
-  if (auto decoded = rsp::asn1::decode(asn_DEF_PrepareDownloadResponse, request.prepare_download_response); !decoded)
-    return rsp::Unexpected{es9_status::malformed("8.1", "prepareDownloadResponse: " + decoded.error().message())};
-  auto outer = rsp::tlv::read(request.prepare_download_response).value();
+  if (auto malformed = es9_message::malformed(asn_DEF_PrepareDownloadResponse, request.prepare_download_response,
+                                              "prepareDownloadResponse"))
+    return rsp::Unexpected{*malformed};
+  auto outer = rsp::tlv::read(request.prepare_download_response).value();  // DER-like: checked above
   auto choice = rsp::tlv::read(outer.value).value();
   if (choice.tag != 0xA0) return rsp::Unexpected{es9_status::euicc_signature_invalid("the eUICC refused PrepareDownload")};
-  auto euicc_signed2 = find(choice.value, 0x30).value();
-  auto euicc_signature2 = find(choice.value, 0x5F37).value();
+  auto ok = es9_message::members(choice.value, {0x30, 0x5F37}, "downloadResponseOk");
+  if (!ok) return rsp::Unexpected{ok.error()};
+  const auto& euicc_signed2 = (*ok)[0];
+  const auto& euicc_signature2 = (*ok)[1];
+  auto signed2 = es9_message::members(euicc_signed2.value, {0x80, 0x5F49}, "euiccSigned2");
+  if (!signed2) return rsp::Unexpected{signed2.error()};
 
   auto certificate = rsp::crypto::Certificate::from_der(session.euicc_certificate);
   auto euicc_key = certificate ? certificate->public_key() : rsp::Expected<rsp::crypto::PublicKey>(rsp::fail("no certificate"));
   if (!euicc_key || !rsp::crypto::verify(*euicc_key, rsp::concat({euicc_signed2.whole, session.smdp_signature2}), euicc_signature2.value))
     return rsp::Unexpected{es9_status::euicc_signature_invalid("euiccSignature2 does not verify")};
   Bytes transaction_id = rsp::from_hex(session.transaction_id).value();
-  if (!equal(find(euicc_signed2.value, 0x80)->value, transaction_id))
+  if (!equal((*signed2)[0].value, transaction_id))
     return rsp::Unexpected{es9_status::unknown_transaction("euiccSigned2 carries another transactionId")};
-  auto otpk_tlv = find(euicc_signed2.value, 0x5F49).value();
-  Bytes otpk(otpk_tlv.value.begin(), otpk_tlv.value.end());
+  Bytes otpk((*signed2)[1].value.begin(), (*signed2)[1].value.end());
 
   auto lookup = store_.profile(session.iccid);
   if (!lookup) return rsp::Unexpected{es9_status::execution_error("profile store: " + lookup.error().message)};

@@ -4,8 +4,8 @@
 // only logged and counted.
 #include <PendingNotification.h>
 
+#include "es9_message.hpp"
 #include "es9_status_codes.hpp"
-#include "rsp/asn1/codec.hpp"
 #include "rsp/crypto/certificate_chain.hpp"
 #include "rsp/crypto/ecdsa.hpp"
 #include "rsp/iccid.hpp"
@@ -43,18 +43,24 @@ void read_metadata(ByteView metadata, NotificationRecord& record) {
 }  // namespace
 
 FunctionStatus Es9Plus::handle_notification(ByteView pending_notification) {
-  if (auto decoded = rsp::asn1::decode(asn_DEF_PendingNotification, pending_notification); !decoded)
-    return es9_status::malformed("8.1", "pendingNotification: " + decoded.error().message());
+  if (auto malformed = es9_message::malformed(asn_DEF_PendingNotification, pending_notification, "pendingNotification"))
+    return *malformed;
   return rsp::tlv::read(pending_notification)->tag == 0xBF37 ? handle_installation_result(pending_notification)
                                                               : handle_other_notification(pending_notification);
 }
 
 FunctionStatus Es9Plus::handle_installation_result(ByteView notification) {
-  auto result = rsp::tlv::read(notification).value();
-  auto data = find(result.value, 0xBF27).value();
-  auto signature = find(result.value, 0x5F37).value();
-  auto transaction_tlv = find(data.value, 0x80).value();
-  std::string transaction_id = rsp::to_hex(transaction_tlv.value);
+  auto result = rsp::tlv::read(notification).value();  // DER-like: checked by handle_notification
+  auto parts = es9_message::members(result.value, {0xBF27, 0x5F37}, "profileInstallationResult");
+  if (!parts) return parts.error();
+  const auto& data = (*parts)[0];
+  const auto& signature = (*parts)[1];
+  auto fields = es9_message::members(data.value, {0x80, 0xA2, 0xBF2F}, "profileInstallationResultData");
+  if (!fields) return fields.error();
+  auto outcome = rsp::tlv::read((*fields)[1].value);  // finalResult: its alternative
+  if (!outcome) return es9_status::malformed("8.1", "finalResult is empty");
+  const auto& metadata = (*fields)[2];
+  std::string transaction_id = rsp::to_hex((*fields)[0].value);
 
   auto found = store_.session(transaction_id);
   if (!found) return es9_status::execution_error("session store: " + found.error().message);
@@ -66,15 +72,14 @@ FunctionStatus Es9Plus::handle_installation_result(ByteView notification) {
   if (!key || !rsp::crypto::verify(*key, data.whole, signature.value))
     return es9_status::euicc_signature_invalid("the ProfileInstallationResult signature does not verify");
 
-  auto final_result = find(data.value, 0xA2).value();
-  bool success = rsp::tlv::read(final_result.value)->tag == 0xA0;
+  bool success = outcome->tag == 0xA0;
   NotificationRecord record;
   record.eid = session.eid;
   record.transaction_id = transaction_id;
   record.success = success;
   record.pending_notification.assign(notification.begin(), notification.end());
   record.received = now();
-  read_metadata(find(data.value, 0xBF2F)->value, record);
+  read_metadata(metadata.value, record);
   record.iccid = session.iccid;  // the session's profile, whatever the metadata says
   if (auto added = store_.add_notification(record); !added) return es9_status::execution_error("notification store: " + added.error().message);
 
@@ -103,10 +108,13 @@ FunctionStatus Es9Plus::handle_installation_result(ByteView notification) {
 // OtherSignedNotification: 30 { BF2F tbsOtherNotification, 5F37 euiccNotificationSignature,
 // euiccCertificate, eumCertificate } — verified against the chain it carries.
 FunctionStatus Es9Plus::handle_other_notification(ByteView notification) {
-  auto parts = rsp::tlv::read_all(rsp::tlv::read(notification)->value).value();
+  auto parts = rsp::tlv::read_all(rsp::tlv::read(notification)->value).value();  // DER-like: checked by handle_notification
+  if (parts.size() < 4) return es9_status::malformed("8.1", "otherSignedNotification is not DER");
   auto euicc = rsp::crypto::Certificate::from_der(parts[2].whole);
   auto eum = rsp::crypto::Certificate::from_der(parts[3].whole);
   if (!euicc || !eum) return es9_status::euicc_certificate_invalid("notification certificates do not parse");
+  if (euicc->der() != Bytes(parts[2].whole.begin(), parts[2].whole.end()) || eum->der() != Bytes(parts[3].whole.begin(), parts[3].whole.end()))
+    return es9_status::euicc_certificate_invalid("notification certificates are not DER");
   if (auto chain = rsp::crypto::verify_chain(*euicc, rsp::crypto::Role::euicc, {*eum}, identity_.cis, now()); !chain)
     return es9_status::euicc_certificate_invalid(chain.error().message);
   auto key = euicc->public_key();

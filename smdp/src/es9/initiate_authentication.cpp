@@ -2,8 +2,8 @@
 // by, picks a CI both sides share, opens a session and signs serverSigned1 with CERT.DPauth.
 #include <EUICCInfo1.h>
 
+#include "es9_message.hpp"
 #include "es9_status_codes.hpp"
-#include "rsp/asn1/codec.hpp"
 #include "rsp/crypto/ecdsa.hpp"
 #include "rsp/tlv.hpp"
 #include "smdp/es9plus.hpp"
@@ -34,9 +34,9 @@ Es9Result<InitiateAuthenticationResponse> Es9Plus::initiate_authentication(const
     return rsp::Unexpected{es9_status::invalid_smdp_address("this SM-DP+ is " + settings_.smdp_address)};
   if (request.euicc_challenge.size() != 16)
     return rsp::Unexpected{es9_status::malformed("8.1", "euiccChallenge must be 16 bytes")};
-  if (auto decoded = rsp::asn1::decode(asn_DEF_EUICCInfo1, request.euicc_info1); !decoded)
-    return rsp::Unexpected{es9_status::malformed("8.1", "euiccInfo1: " + decoded.error().message())};
-  ByteView info = rsp::tlv::read(request.euicc_info1)->value;
+  if (auto malformed = es9_message::malformed(asn_DEF_EUICCInfo1, request.euicc_info1, "euiccInfo1"))
+    return rsp::Unexpected{*malformed};
+  ByteView info = rsp::tlv::read(request.euicc_info1)->value;  // DER-like: checked above
 
   auto svn = rsp::tlv::find(info, 0x82);
   if (!svn || svn->value.size() != 3 || svn->value[0] != kSupportedSvnMajor)
