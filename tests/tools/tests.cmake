@@ -10,3 +10,6 @@ add_dependencies(test_rsp_ac rsp-ac)
 # smdp-bench: small runs (in-process, and against smdp serve), the JSON checked for every figure (no timing asserted).
 rsp_add_test(test_smdp_bench_cli SOURCES tools/test_smdp_bench_cli.cpp)
 add_dependencies(test_smdp_bench_cli smdp-bench smdp)
+# rsp-aka: TS 35.208 Test Set 1 as a vector (text and JSON), verify and resync, bad input.
+rsp_add_test(test_rsp_aka_cli SOURCES tools/test_rsp_aka_cli.cpp)
+add_dependencies(test_rsp_aka_cli rsp-aka)
