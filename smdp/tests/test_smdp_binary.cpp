@@ -48,7 +48,7 @@ TEST_CASE("smdp serve: an ES2+ order and its download over HTTPS, metrics, grace
   REQUIRE(rsp::files::write_atomic(profile, rsp::make_profile_package(spec).value()));
   std::string db = "sqlite:" + (dir.path() / "smdp.db").string();
   std::string common = " --pki " + pki.string() + " --db " + db + " --operator operator-a=" + operator_pem.string();
-  auto imported = rsp::test::run_command(std::string(RSP_BINARY_DIR) + "/smdp import" + common + " --profile-type test " +
+  auto imported = rsp::test::run_command(std::string(RSP_BINARY_DIR) + "/smdp import" + common + " --profile-type test --protect " +
                                          profile.string() + " 2>&1");
   INFO(imported.out);
   REQUIRE(imported.status == 0);
@@ -74,6 +74,11 @@ TEST_CASE("smdp serve: an ES2+ order and its download over HTTPS, metrics, grace
   REQUIRE(status_of(confirmed) == "Executed-Success");
   std::string matching_id = confirmed["matchingId"];
   CHECK(confirmed["smdpAddress"] == "localhost");
+  auto code = rsp::test::run_command(std::string(RSP_BINARY_DIR) + "/smdp activation-code" + common + " --iccid " + kIccid +
+                                     " --svg " + (dir.path() / "ac.svg").string());
+  CHECK(code.status == 0);
+  CHECK(code.out == "LPA:1$localhost$" + matching_id + "\n");
+  CHECK(rsp::test::read_text(dir.path() / "ac.svg").rfind("<svg", 0) == 0);
 
   SECTION("the download, as an LPA relays it") {
     euicc::Options card_options;
