@@ -1,0 +1,50 @@
+// ipa: the IoT Profile Assistant's command line (issue 5). One eUICC per run, named by --euicc;
+// every command prints readable text, or with --json one lpac-shaped JSON object per line.
+#include <iostream>
+
+#include "cli/cli.hpp"
+
+int main(int argc, char** argv) {
+  using namespace ipa::cli;
+  CLI::App app{"ipa: the IoT Profile Assistant (SGP.22 v2.5 / SGP.32 v1.2): profiles, downloads and "
+               "notifications of one eUICC"};
+  app.require_subcommand(1);
+  app.fallthrough();  // the global options may also follow the command
+
+  GlobalOptions options;
+  app.add_option("--euicc", options.euicc,
+                 "tcp:HOST:PORT | pcsc:READER (index or part of the name) | at:DEV; default $IPA_EUICC, else pcsc:0");
+  app.add_flag("--json", options.json, "one JSON object per line, shaped like lpac's");
+  app.add_option("--isdr-aid", options.isdr_aid, "the ISD-R's AID in hex, for vendor cards (default A0000005591010FFFFFFFF8900000100)");
+  app.add_option("--segment-size", options.segment_size, "bytes per STORE DATA block, 6..255 (default 255)")
+      ->check(CLI::Range(size_t{ipa::Es10Channel::kMinSegmentSize}, size_t{ipa::Es10Channel::kMaxSegmentSize}));
+  app.add_flag("--trace", options.trace, "print each APDU (-> command, <- response) on stderr");
+
+  Action action;
+  add_chip_commands(app, action);
+  add_profile_commands(app, action);
+  add_download_command(app, action);
+  add_notification_commands(app, action);
+  add_usim_commands(app, action);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help
+    std::cerr << "ipa: " << e.what() << "\n";
+    return kUsage;
+  }
+  if (!options.isdr_aid.empty()) {
+    auto aid = rsp::from_hex(options.isdr_aid);
+    if (!aid || aid->size() < 5 || aid->size() > 16) {
+      std::cerr << "ipa: --isdr-aid: 5 to 16 bytes in hex\n";
+      return kUsage;
+    }
+  }
+  if (!action) {
+    std::cerr << "ipa: say what to do; see ipa --help\n";
+    return kUsage;
+  }
+  Context context(options);
+  return action(context);
+}
