@@ -13,3 +13,8 @@ add_dependencies(test_smdp_bench_cli smdp-bench smdp)
 # rsp-aka: TS 35.208 Test Set 1 as a vector (text and JSON), verify and resync, bad input.
 rsp_add_test(test_rsp_aka_cli SOURCES tools/test_rsp_aka_cli.cpp)
 add_dependencies(test_rsp_aka_cli rsp-aka)
+# tools/demo --no-build: the whole chain with this build's programs as processes on loopback (smdp, euicc-sim,
+# ipa; ES2+ over curl; the AKA check with rsp-aka). Exit 77 (skipped) without curl or openssl.
+add_test(NAME tools_demo COMMAND ${PROJECT_SOURCE_DIR}/tools/demo --no-build WORKING_DIRECTORY ${CMAKE_BINARY_DIR})
+set_tests_properties(tools_demo PROPERTIES ENVIRONMENT "RSP_BUILD_DIR=${CMAKE_BINARY_DIR}" SKIP_RETURN_CODE 77
+  TIMEOUT 60 LABELS e2e)
