@@ -1,0 +1,6 @@
+# The ipa program (included from tests/CMakeLists.txt): end to end against smdp serve and
+# euicc-sim --listen on loopback, and the USIM AUTHENTICATE helper it uses.
+rsp_add_test(test_ipa_cli SOURCES ${PROJECT_SOURCE_DIR}/ipa/tests/test_ipa_cli.cpp LIBS smdp_store rsp_http)
+add_dependencies(test_ipa_cli ipa smdp euicc-sim)
+rsp_add_test(test_ipa_usim SOURCES ${PROJECT_SOURCE_DIR}/ipa/tests/test_usim_authenticate.cpp LIBS ipa_usim euicc_sim SANITIZE)
+target_include_directories(test_ipa_usim PRIVATE ${PROJECT_SOURCE_DIR}/ipa/tests)
