@@ -6,6 +6,7 @@
 #include "es9_http_lpa.hpp"
 #include "http/http_fixture.hpp"
 #include "rsp/files.hpp"
+#include "rsp/pki/certificate_issuer.hpp"
 #include "rsp/pki/test_pki.hpp"
 #include "rsp/profile_maker.hpp"
 #include "support/child_process.hpp"
@@ -38,6 +39,18 @@ TEST_CASE("smdp serve: an ES2+ order and its download over HTTPS, metrics, grace
   auto operator_identity = rsp::test::self_signed_client("operator-a");
   fs::path operator_pem = dir.path() / "operator-a.pem";
   REQUIRE(rsp::files::write_atomic(operator_pem, operator_identity.chain.front().pem()));
+  // A second operator whose pinned certificate has expired: configured, but never let in.
+  auto expired_key = rsp::crypto::PrivateKey::generate(rsp::crypto::Curve::nist_p256);
+  rsp::pki::CertificateRequest expired_request;
+  expired_request.role = rsp::crypto::Role::dp_tls;
+  expired_request.subject = {{"CN", "operator-old"}};
+  expired_request.not_before = time(nullptr) - 7200;
+  expired_request.not_after = time(nullptr) - 3600;
+  auto expired_certificate = rsp::pki::issue(expired_request, expired_key, nullptr, expired_key).value();
+  fs::path expired_pem = dir.path() / "operator-old.pem";
+  REQUIRE(rsp::files::write_atomic(expired_pem, expired_certificate.pem()));
+  std::vector<rsp::crypto::Certificate> expired_chain{expired_certificate};
+  auto expired_identity = rsp::http::TlsIdentity::make(std::move(expired_chain), std::move(expired_key)).value();
 
   rsp::ProfileSpec spec;
   spec.iccid = kIccid;
@@ -56,7 +69,7 @@ TEST_CASE("smdp serve: an ES2+ order and its download over HTTPS, metrics, grace
 
   rsp::test::ChildProcess smdp("smdp", dir.path(),
                                {"serve", "--pki", pki.string(), "--db", db, "--operator", "operator-a=" + operator_pem.string(),
-                                "--es9-listen", "127.0.0.1:0", "--es2-listen", "127.0.0.1:0", "--metrics-listen", "127.0.0.1:0"});
+                                "--operator", "operator-old=" + expired_pem.string(), "--es9-listen", "127.0.0.1:0", "--es2-listen", "127.0.0.1:0", "--metrics-listen", "127.0.0.1:0"});
   std::string es9 = "https://localhost:" + smdp.wait_for("ES9\\+ of localhost on https://127.0.0.1:(\\d+)") + "/gsma/rsp2/es9plus/";
   std::string es2 = "https://localhost:" + smdp.wait_for("ES2\\+ on port (\\d+)") + "/gsma/rsp2/es2plus/";
   std::string metrics = "http://127.0.0.1:" + smdp.wait_for("metrics on port (\\d+)") + "/metrics";
@@ -118,6 +131,8 @@ TEST_CASE("smdp serve: an ES2+ order and its download over HTTPS, metrics, grace
     rsp::http::ClientOptions stranger;
     stranger.trusted_cas.push_back(ci);
     stranger.client_identity = rsp::test::self_signed_client("operator-x");
+    CHECK_FALSE(rsp::http::Client::create(stranger)->post(es2 + "downloadOrder", "{}", no_protocol));
+    stranger.client_identity = expired_identity;  // pinned, but expired
     CHECK_FALSE(rsp::http::Client::create(stranger)->post(es2 + "downloadOrder", "{}", no_protocol));
     auto unknown = post(device, es9 + "authenticateClient",
                         {{"transactionId", "00112233445566778899AABBCCDDEEFF"}, {"authenticateServerResponse", "AA=="}});
