@@ -39,6 +39,15 @@ Es10Status Es10Channel::open() {
   if (options_.segment_size < kMinSegmentSize || options_.segment_size > kMaxSegmentSize)
     return rsp::Unexpected{Es10Error{Es10Error::Kind::malformed, 0, 0,
                                      "STORE DATA segment size " + std::to_string(options_.segment_size) + " is outside 6..255"}};
+  // A modem that opens the channel and selects the ISD-R itself: its channel carries the traffic.
+  auto by_transport = transport_.open_logical_channel(options_.isdr_aid);
+  if (!by_transport) return rsp::Unexpected{transport_error(by_transport.error())};
+  if (*by_transport) {
+    channel_ = 0;
+    logical_ = false;
+    by_transport_ = true;
+    return rsp::Ok{};
+  }
   // ETSI TS 102 221 §11.1.17 MANAGE CHANNEL open, on the basic channel: the card picks the number.
   auto opened = exchange(Command{0x00, kManageChannel, 0x00, 0x00, {}, 1u, false});
   if (!opened) return rsp::Unexpected{opened.error()};
@@ -63,8 +72,10 @@ Es10Status Es10Channel::open() {
 void Es10Channel::close() {
   if (!channel_) return;
   if (logical_) (void)exchange(Command{0x00, kManageChannel, 0x80, *channel_, {}, std::nullopt, false});
+  if (by_transport_) transport_.close_logical_channel();
   channel_.reset();
   logical_ = false;
+  by_transport_ = false;
 }
 
 Es10Expected<Bytes> Es10Channel::call(ByteView command) {

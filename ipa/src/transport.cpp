@@ -26,7 +26,7 @@ rsp::Expected<std::unique_ptr<Transport>> open_transport(std::string_view spec, 
   std::string_view rest = colon == std::string_view::npos ? std::string_view{} : spec.substr(colon + 1);
   if (kind == "tcp") return open_tcp_transport(rest, options);
   if (kind == "pcsc") return open_pcsc_transport(rest, options);
-  if (kind == "at") return rsp::fail("at:" + std::string(rest) + ": the AT command transport (TS 27.007 AT+CCHO/+CGLA) is not built yet");
+  if (kind == "at") return open_at_transport(rest, options);
   return rsp::fail("unknown eUICC transport '" + std::string(spec) + "' (tcp:HOST:PORT, pcsc:READER or at:DEVICE)");
 }
 

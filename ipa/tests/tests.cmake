@@ -8,3 +8,10 @@ target_include_directories(test_ipa_es10 PRIVATE ${ipa_tests} ${PROJECT_SOURCE_D
 rsp_add_test(test_ipa_transports SOURCES ${ipa_tests}/test_transports.cpp LIBS ipa_es10 euicc_sim euicc_pcsc_harness)
 target_include_directories(test_ipa_transports PRIVATE ${ipa_tests} ${PROJECT_SOURCE_DIR}/euicc-sim/src ${PROJECT_SOURCE_DIR}/euicc-sim/tests)
 add_dependencies(test_ipa_transports euicc-sim)
+
+# The AT command transport (TS 27.007) through a modem emulator on a pseudo-terminal with the
+# software eUICC behind it, ES10 and whole downloads, by the library and by the ipa program.
+rsp_add_test(test_ipa_at SOURCES ${ipa_tests}/test_at_transport.cpp ${ipa_tests}/modem_emulator.cpp
+  LIBS ipa_download smdp_server euicc_sim)
+target_include_directories(test_ipa_at PRIVATE ${ipa_tests} ${PROJECT_SOURCE_DIR}/euicc-sim/src ${PROJECT_SOURCE_DIR}/euicc-sim/tests)
+add_dependencies(test_ipa_at ipa)

@@ -4,7 +4,8 @@
 // AID, and each ES10 command sent as STORE DATA blocks (GlobalPlatform Card Specification v2.3
 // §11.11: P1 '11' for a block with more to come, '91' for the last, P2 counting from '00').
 // This is the one place that handles 61xx (GET RESPONSE, ETSI TS 102 221 §7.3.1.1.4) and 6Cxx
-// (the command again with Le = xx), for every transport.
+// (the command again with Le = xx), for every transport. A transport that opens logical channels
+// itself (AT+CCHO) gets the ISD-R's AID instead of our MANAGE CHANNEL and SELECT.
 #include <cstdint>
 #include <optional>
 
@@ -63,6 +64,7 @@ class Es10Channel {
   ChannelOptions options_;
   std::optional<uint8_t> channel_;
   bool logical_ = false;  // channel_ was opened with MANAGE CHANNEL
+  bool by_transport_ = false;  // the transport opened the channel (Transport::open_logical_channel)
 };
 
 }  // namespace ipa

@@ -39,6 +39,13 @@ class Transport {
   // "tcp:127.0.0.1:35963", "pcsc:Reader Name 00 00": for messages and logs.
   virtual std::string describe() const = 0;
 
+  // For drivers that open logical channels themselves (a modem's AT+CCHO, TS 27.007 §8.45): true
+  // when the application `aid` is now selected on a channel of the driver's and every APDU goes
+  // there until close_logical_channel(); the channel layer then sends no MANAGE CHANNEL or SELECT
+  // and leaves the CLA's channel bits at 0. false (the default): the caller opens its own channel.
+  virtual rsp::Expected<bool> open_logical_channel(ByteView /*aid*/) { return false; }
+  virtual void close_logical_channel() {}
+
   const TransportStats& stats() const { return stats_; }
   void reset_stats() { stats_ = {}; }
   // Called with "-> 80E29100..." / "<- ...9000" per APDU when set (debug output of the CLI).
@@ -63,12 +70,13 @@ struct TransportOptions {
 // A driver from its command-line form:
 //   tcp:HOST:PORT      an `euicc-sim --listen` process (vsmartcard vpcd framing); [v6]:PORT too
 //   pcsc:READER        a PC/SC reader by index (pcsc:0) or by a part of its name; pcsc alone: the first
-//   at:DEVICE          a modem's serial device (TS 27.007 AT+CCHO/+CGLA; not built yet: an error says so)
+//   at:DEVICE          a modem's serial device (TS 27.007 AT+CCHO/+CGLA/+CCHC, AT+CSIM when +CCHO is refused)
 // The transport is opened but not connected: connect() powers the card.
 rsp::Expected<std::unique_ptr<Transport>> open_transport(std::string_view spec, const TransportOptions& options = {});
 
 // The drivers, for callers that know which one they want.
 rsp::Expected<std::unique_ptr<Transport>> open_tcp_transport(std::string_view host_port, const TransportOptions& options = {});
 rsp::Expected<std::unique_ptr<Transport>> open_pcsc_transport(std::string_view reader, const TransportOptions& options = {});
+rsp::Expected<std::unique_ptr<Transport>> open_at_transport(std::string_view device, const TransportOptions& options = {});
 
 }  // namespace ipa
