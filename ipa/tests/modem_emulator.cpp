@@ -35,7 +35,7 @@ std::string with_length(std::string_view name, const rsp::Bytes& response) {
 }  // namespace
 
 ModemEmulator::ModemEmulator(euicc::Card& card, ModemOptions options) : card_(card), options_(std::move(options)) {
-  master_ = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+  master_ = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC | O_NONBLOCK);
   if (master_ < 0 || grantpt(master_) != 0 || unlockpt(master_) != 0 || !ptsname(master_))
     throw std::runtime_error("modem emulator: no pseudo-terminal");
   slave_path_ = ptsname(master_);
@@ -89,9 +89,14 @@ void ModemEmulator::serve() {
       if (options_.unsolicited_every > 0 && ++count % options_.unsolicited_every == 0) out += "\r\n+CREG: 1\r\n\r\nRING\r\n";
       if (line == "ATE0") echo = false;
       out += "\r\n" + answer(line) + "\r\n";
+      // An IPA gone without reading its answers: the answer is dropped after a second, not waited for.
       for (std::string_view left = out; !left.empty();) {
         ssize_t written = ::write(master_, left.data(), left.size());
         if (written < 0 && errno == EINTR) continue;
+        if (written < 0 && errno == EAGAIN) {
+          pollfd w{master_, POLLOUT, 0};
+          if (poll(&w, 1, 1000) > 0) continue;
+        }
         if (written <= 0) break;
         left.remove_prefix(static_cast<size_t>(written));
       }
