@@ -4,3 +4,7 @@ rsp_add_test(test_ipa_cli SOURCES ${PROJECT_SOURCE_DIR}/ipa/tests/test_ipa_cli.c
 add_dependencies(test_ipa_cli ipa smdp euicc-sim)
 rsp_add_test(test_ipa_usim SOURCES ${PROJECT_SOURCE_DIR}/ipa/tests/test_usim_authenticate.cpp LIBS ipa_usim euicc_sim SANITIZE)
 target_include_directories(test_ipa_usim PRIVATE ${PROJECT_SOURCE_DIR}/ipa/tests)
+# The ipa program when things go wrong (orders refused, SM-DP+ or eUICC killed mid-download and
+# restarted), the same download through pcscd, and the IPA's peak memory during one download.
+rsp_add_test(test_ipa_resilience SOURCES ${PROJECT_SOURCE_DIR}/ipa/tests/test_ipa_resilience.cpp LIBS smdp_store rsp_http euicc_pcsc_harness)
+add_dependencies(test_ipa_resilience ipa smdp euicc-sim)

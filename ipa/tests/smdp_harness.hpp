@@ -12,6 +12,7 @@
 #include "rsp/profile_maker.hpp"
 #include "smdp/smdp_server.hpp"
 #include "smdp/store.hpp"
+#include "released_order.hpp"
 #include "support/kit.hpp"
 
 namespace ipa::test {
@@ -68,23 +69,7 @@ struct SmdpHarness {
   // A released order for `matching_id` (optionally bound to an EID, with a confirmation code).
   smdp::ProfileRecord add_order(const std::string& iccid, const std::string& matching_id, std::optional<std::string> eid = {},
                                 std::optional<std::string> confirmation_code = {}) {
-    rsp::ProfileSpec spec;
-    spec.iccid = iccid;
-    spec.imsi = "001010000000" + iccid.substr(iccid.size() - 3);
-    spec.ki = rsp::Bytes(16, 0x5A);
-    spec.opc = rsp::Bytes(16, 0xA5);
-    spec.service_provider_name = "IPA test";
-    spec.notification_address = address();
-    smdp::ProfileRecord p;
-    p.iccid = iccid;
-    p.operator_id = "operator-a";
-    p.profile_type = "ipa-test";
-    p.state = smdp::ProfileState::released;
-    p.package = rsp::make_profile_package(spec).value();
-    p.metadata = rsp::make_store_metadata(spec).value();
-    p.matching_id = matching_id;
-    p.released = true;
-    p.order_expires = time(nullptr) + 3600;
+    smdp::ProfileRecord p = released_order(iccid, matching_id, address());
     p.eid = std::move(eid);
     // The store keeps SHA-256 of the code and the attempts left (SGP.22 v2.5 §3.1.3.3).
     p.confirmation_code_hash = confirmation_code ? rsp::sha256(rsp::to_bytes(*confirmation_code)) : rsp::Bytes{};
