@@ -14,16 +14,7 @@ namespace sw = rsp::apdu::sw;
 
 namespace {
 
-namespace ins {
-constexpr uint8_t kManageChannel = 0x70;
-constexpr uint8_t kSelect = 0xA4;
-constexpr uint8_t kGetResponse = 0xC0;
-constexpr uint8_t kStoreData = 0xE2;
-constexpr uint8_t kReadBinary = 0xB0;
-constexpr uint8_t kReadRecord = 0xB2;
-constexpr uint8_t kUpdateBinary = 0xD6;
-constexpr uint8_t kUpdateRecord = 0xDC;
-}  // namespace ins
+namespace ins = rsp::apdu::ins;
 
 Response status(uint16_t word) { return Response{{}, word}; }
 

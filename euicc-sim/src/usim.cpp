@@ -23,12 +23,7 @@ using rsp::tlv::encode;
 namespace sw = rsp::apdu::sw;
 namespace crypto = rsp::crypto;
 
-namespace ins {
-constexpr uint8_t kAuthenticate = 0x88;
-constexpr uint8_t kReadBinary = 0xB0;
-constexpr uint8_t kSelect = 0xA4;
-constexpr uint8_t kStatus = 0xF2;
-}  // namespace ins
+namespace ins = rsp::apdu::ins;
 
 constexpr uint16_t kSecurityContextNotSupported = 0x9864;  // TS 31.102 §7.3
 constexpr uint16_t kCurrentAdf = 0x7FFF;                   // ETSI TS 102 221 §8.3

@@ -46,6 +46,7 @@
 #include "rsp/asn1/codec.hpp"
 #include "rsp/asn1/primitives.hpp"
 #include "rsp/crypto/certificate_chain.hpp"
+#include "rsp/crypto/openssl.hpp"
 #include "rsp/crypto/ecdsa.hpp"
 #include "rsp/files.hpp"
 #include "rsp/iccid.hpp"
@@ -246,13 +247,12 @@ long coded(Fixture& f, const asn_TYPE_descriptor_t& type, const Bytes& request, 
 
 // An EC key on a curve RSP does not use (P-384), as SubjectPublicKeyInfo DER.
 Bytes p384_spki() {
-  EVP_PKEY* key = EVP_EC_gen("secp384r1");
+  rsp::crypto::PkeyPtr key(EVP_EC_gen("secp384r1"));
   REQUIRE(key);
-  int n = i2d_PUBKEY(key, nullptr);
+  int n = i2d_PUBKEY(key.get(), nullptr);
   Bytes der(static_cast<size_t>(n));
   unsigned char* p = der.data();
-  i2d_PUBKEY(key, &p);
-  EVP_PKEY_free(key);
+  i2d_PUBKEY(key.get(), &p);
   return der;
 }
 

@@ -8,10 +8,10 @@ namespace {
 using rsp::apdu::Command;
 using rsp::apdu::Response;
 
-constexpr uint8_t kManageChannel = 0x70;
-constexpr uint8_t kSelect = 0xA4;
-constexpr uint8_t kGetResponse = 0xC0;
-constexpr uint8_t kStoreData = 0xE2;
+using rsp::apdu::ins::kGetResponse;
+using rsp::apdu::ins::kManageChannel;
+using rsp::apdu::ins::kSelect;
+using rsp::apdu::ins::kStoreData;
 constexpr uint8_t kMoreBlocks = 0x11;  // BER-TLV data, more blocks follow
 constexpr uint8_t kLastBlock = 0x91;   // BER-TLV data, last block
 // A card that keeps saying 61xx: give up after this many GET RESPONSEs (~64 KiB at 256 each).

@@ -29,7 +29,7 @@ std::optional<Bytes> next_value(ByteView data, size_t& at) {
 
 rsp::apdu::Command select_adf(ByteView aid) {
   rsp::apdu::Command c;
-  c.ins = 0xA4;
+  c.ins = rsp::apdu::ins::kSelect;
   c.p1 = 0x04;
   c.p2 = 0x04;
   c.data.assign(aid.begin(), aid.end());
@@ -39,7 +39,7 @@ rsp::apdu::Command select_adf(ByteView aid) {
 
 rsp::apdu::Command authenticate_3g(ByteView rand, ByteView autn) {
   rsp::apdu::Command c;
-  c.ins = 0x88;
+  c.ins = rsp::apdu::ins::kAuthenticate;
   c.p1 = 0x00;
   c.p2 = 0x81;
   c.data.push_back(static_cast<uint8_t>(rand.size()));

@@ -380,6 +380,22 @@ TEST_CASE("ES9+ cancelSession: postponed keeps the order, end-user rejection end
     CHECK(f.es9->handle_notification(result).ok());
     CHECK(f.profile(kIccid).state == ProfileState::installed);
   }
+  SECTION("signed for another SM-DP+, or not by the eUICC") {
+    // euiccCancelSessionSigned with another smdpOid, signed with the card's own key.
+    auto key = rsp::pki::load_key(f.pki, rsp::crypto::Curve::nist_p256, rsp::crypto::Role::euicc).value();
+    auto sign = [&](const rsp::crypto::PrivateKey& with, const Bytes& oid) {
+      Bytes signed_part = encode(0x30, rsp::concat({encode(0x80, tid), encode(0x81, oid), encode(0x82, Bytes{1})}));
+      return encode(0xBF41, encode(0xA0, rsp::concat({signed_part, encode(0x5F37, rsp::crypto::sign(with, signed_part))})));
+    };
+    Bytes other_oid = rsp::test::hex("8837 01 02");  // 2.999.1.2
+    check_status(f.es9->cancel_session({d.initiated.transaction_id, sign(key, other_oid)}), "8.8", "3.10");
+    auto stranger = rsp::crypto::PrivateKey::generate(rsp::crypto::Curve::nist_p256);
+    auto ours = f.identity.credentials[0].dp_auth.registered_id_der().value();
+    check_status(f.es9->cancel_session({d.initiated.transaction_id, sign(stranger, ours)}), "8.1", "6.1");
+    CHECK(f.profile(kIccid).state == ProfileState::released);
+    CHECK(f.profile(kIccid).transaction_id == d.initiated.transaction_id);  // still held by the session
+    CHECK(cancel(1).ok());  // the genuine one still works
+  }
   SECTION("end user rejection") {
     CHECK(cancel(0).ok());
     CHECK(f.profile(kIccid).state == ProfileState::error);

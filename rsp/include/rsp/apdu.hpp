@@ -36,6 +36,21 @@ constexpr uint16_t kMoreData = 0x6100;              // 61xx: xx bytes wait for G
 constexpr uint16_t kWrongLe = 0x6C00;               // 6Cxx: repeat with Le = xx
 }  // namespace sw
 
+// Instruction bytes (ETSI TS 102 221 §10.1.2, GlobalPlatform Card Specification §11) the card and
+// the IPA use.
+namespace ins {
+constexpr uint8_t kManageChannel = 0x70;
+constexpr uint8_t kAuthenticate = 0x88;
+constexpr uint8_t kSelect = 0xA4;
+constexpr uint8_t kReadBinary = 0xB0;
+constexpr uint8_t kReadRecord = 0xB2;
+constexpr uint8_t kGetResponse = 0xC0;
+constexpr uint8_t kUpdateBinary = 0xD6;
+constexpr uint8_t kUpdateRecord = 0xDC;
+constexpr uint8_t kStoreData = 0xE2;
+constexpr uint8_t kStatus = 0xF2;
+}  // namespace ins
+
 // SGP.22 v2.5 §2.2.3: the ISD-R's AID, where the LPA/IPA sends every ES10 command.
 inline constexpr std::array<uint8_t, 16> kIsdrAid = {0xA0, 0x00, 0x00, 0x05, 0x59, 0x10, 0x10, 0xFF,
                                                      0xFF, 0xFF, 0xFF, 0x89, 0x00, 0x00, 0x01, 0x00};

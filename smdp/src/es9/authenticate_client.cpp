@@ -2,6 +2,8 @@
 // euiccSignature1, the session's challenge, then the order the matchingId names, which this
 // eUICC takes (a versioned update: two devices cannot both hold it). Answers smdpSigned2 signed
 // with CERT.DPpb over smdpSigned2 || euiccSignature1.
+#include <algorithm>
+
 #include <AuthenticateServerResponse.h>
 
 #include "es9_message.hpp"
@@ -20,7 +22,6 @@ using rsp::crypto::ChainError;
 using rsp::tlv::encode;
 using rsp::tlv::find;
 
-bool equal(ByteView a, ByteView b) { return std::equal(a.begin(), a.end(), b.begin(), b.end()); }
 bool expiry(ChainError e) { return e == ChainError::expired || e == ChainError::not_yet_valid; }
 
 // Why this order cannot go to this eUICC now, or nothing if it can.
@@ -64,10 +65,10 @@ Es9Result<AuthenticateClientResponse> Es9Plus::authenticate_client(const Authent
   // CI -> EUM -> eUICC, each position with its own status code.
   auto eum = Certificate::from_der(parts[3].whole);
   if (!eum) return rsp::Unexpected{es9_status::eum_certificate_invalid("eumCertificate: " + eum.error().message)};
-  if (!equal(eum->der(), parts[3].whole)) return rsp::Unexpected{es9_status::eum_certificate_invalid("eumCertificate is not DER")};
+  if (!std::ranges::equal(eum->der(), parts[3].whole)) return rsp::Unexpected{es9_status::eum_certificate_invalid("eumCertificate is not DER")};
   auto euicc = Certificate::from_der(parts[2].whole);
   if (!euicc) return rsp::Unexpected{es9_status::euicc_certificate_invalid("euiccCertificate: " + euicc.error().message)};
-  if (!equal(euicc->der(), parts[2].whole))
+  if (!std::ranges::equal(euicc->der(), parts[2].whole))
     return rsp::Unexpected{es9_status::euicc_certificate_invalid("euiccCertificate is not DER")};
   auto ci_ski = eum->authority_key_id();
   const Certificate* ci = ci_ski ? identity_.ci(*ci_ski) : nullptr;
@@ -86,11 +87,11 @@ Es9Result<AuthenticateClientResponse> Es9Plus::authenticate_client(const Authent
   Bytes transaction_id = rsp::from_hex(session.transaction_id).value();
   auto signed1 = es9_message::members(euicc_signed1.value, {0x80, 0x83, 0x84}, "euiccSigned1");
   if (!signed1) return rsp::Unexpected{signed1.error()};
-  if (!equal((*signed1)[0].value, transaction_id))
+  if (!std::ranges::equal((*signed1)[0].value, transaction_id))
     return rsp::Unexpected{es9_status::unknown_transaction("euiccSigned1 carries another transactionId")};
-  if (!equal((*signed1)[2].value, session.server_challenge))
+  if (!std::ranges::equal((*signed1)[2].value, session.server_challenge))
     return rsp::Unexpected{es9_status::euicc_signature_invalid("serverChallenge does not match")};
-  if (!equal((*signed1)[1].value, rsp::to_bytes(session.smdp_address)))
+  if (!std::ranges::equal((*signed1)[1].value, rsp::to_bytes(session.smdp_address)))
     return rsp::Unexpected{es9_status::invalid_smdp_address("euiccSigned1 names another SM-DP+ address")};
   std::string eid = euicc->subject_serial_number().value_or("");
 

@@ -1,6 +1,8 @@
 // SGP.22 v2.5 §5.6.5 ES9+.CancelSession: the eUICC's signed reason ends the session. Reasons a
 // device may retry after (postponed, timeout, loadBppExecutionError, undefined) give the order
 // back to this eUICC; the end user's rejection, PPR not allowed and metadata mismatch end it.
+#include <algorithm>
+
 #include <CancelSessionResponse.h>
 
 #include "es9_message.hpp"
@@ -40,25 +42,20 @@ FunctionStatus Es9Plus::cancel_session(const CancelSessionRequest& request) {
   const auto& tid = (*fields)[0];
   const auto& reason_tlv = (*fields)[1];
   Bytes transaction_id = rsp::from_hex(session.transaction_id).value();
-  if (!std::equal(tid.value.begin(), tid.value.end(), transaction_id.begin(), transaction_id.end()))
+  if (!std::ranges::equal(tid.value, transaction_id))
     return es9_status::unknown_transaction("euiccCancelSessionSigned carries another transactionId");
-  if (auto oid = find(signed_part.value, 0x81); !oid || oid->value.empty())
-    return es9_status::malformed("8.1", "euiccCancelSessionSigned has no smdpOid");
-  else if (auto* credentials = identity_.for_ci(session.ci_pkid); credentials) {
+  // Before authenticateClient the SM-DP+ has no eUICC certificate to verify with, and holds no order.
+  if (!session.euicc_certificate.empty() && !es9_message::signed_by_euicc(session, signed_part.whole, signature.value))
+    return es9_status::euicc_signature_invalid("euiccCancelSessionSignature does not verify");
+  auto oid = find(signed_part.value, 0x81);
+  if (!oid || oid->value.empty()) return es9_status::malformed("8.1", "euiccCancelSessionSigned has no smdpOid");
+  if (const auto* credentials = identity_.for_ci(session.ci_pkid)) {
     auto ours = credentials->dp_auth.registered_id_der();
-    if (ours && !std::equal(oid->value.begin(), oid->value.end(), ours->begin(), ours->end()))
+    if (ours && !std::ranges::equal(oid->value, *ours))
       return es9_status::invalid_smdp_oid("euiccCancelSessionSigned names another SM-DP+");
   }
   int reason = 0;
   for (auto b : reason_tlv.value.first(std::min<size_t>(reason_tlv.value.size(), 2))) reason = (reason << 8) | b;
-
-  // Before authenticateClient the SM-DP+ has no eUICC certificate to verify with, and holds no order.
-  if (!session.euicc_certificate.empty()) {
-    auto certificate = rsp::crypto::Certificate::from_der(session.euicc_certificate);
-    auto key = certificate ? certificate->public_key() : rsp::Expected<rsp::crypto::PublicKey>(rsp::fail("no certificate"));
-    if (!key || !rsp::crypto::verify(*key, signed_part.whole, signature.value))
-      return es9_status::euicc_signature_invalid("euiccCancelSessionSignature does not verify");
-  }
 
   for (int attempt = 0; attempt < 4 && !session.iccid.empty(); ++attempt) {
     auto lookup = store_.profile(session.iccid);

@@ -6,19 +6,15 @@
 
 namespace smdp {
 
-namespace {
-bool same(rsp::ByteView a, rsp::ByteView b) { return std::equal(a.begin(), a.end(), b.begin(), b.end()); }
-}  // namespace
-
 const DpCredentials* DpIdentity::for_ci(rsp::ByteView ci_ski) const {
   for (const auto& c : credentials)
-    if (same(c.ci_ski, ci_ski)) return &c;
+    if (std::ranges::equal(c.ci_ski, ci_ski)) return &c;
   return nullptr;
 }
 
 const rsp::crypto::Certificate* DpIdentity::ci(rsp::ByteView ci_ski) const {
   for (const auto& c : cis.all())
-    if (auto ski = c.subject_key_id(); ski && same(*ski, ci_ski)) return &c;
+    if (auto ski = c.subject_key_id(); ski && std::ranges::equal(*ski, ci_ski)) return &c;
   return nullptr;
 }
 

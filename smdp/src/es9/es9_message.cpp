@@ -1,6 +1,8 @@
 #include "es9_message.hpp"
 
 #include "es9_status_codes.hpp"
+#include "rsp/crypto/certificate.hpp"
+#include "rsp/crypto/ecdsa.hpp"
 
 namespace smdp::es9_message {
 
@@ -44,6 +46,13 @@ Es9Result<std::vector<rsp::tlv::Tlv>> members(ByteView contents, std::initialize
     out.push_back(*found);
   }
   return out;
+}
+
+bool signed_by_euicc(const SessionRecord& session, ByteView data, ByteView signature) {
+  auto certificate = rsp::crypto::Certificate::from_der(session.euicc_certificate);
+  if (!certificate) return false;
+  auto key = certificate->public_key();
+  return key && rsp::crypto::verify(*key, data, signature);
 }
 
 }  // namespace smdp::es9_message

@@ -26,4 +26,8 @@ std::optional<FunctionStatus> malformed(const rsp::asn1::Type& type, ByteView me
 // saying which one `name` lacks.
 Es9Result<std::vector<rsp::tlv::Tlv>> members(ByteView contents, std::initializer_list<rsp::tlv::Tag> tags, const std::string& name);
 
+// Whether `signature` (plain r||s) over `data` verifies with the key of the eUICC certificate the
+// session kept from authenticateClient; false when the session has none.
+bool signed_by_euicc(const SessionRecord& session, ByteView data, ByteView signature);
+
 }  // namespace smdp::es9_message

@@ -1,6 +1,8 @@
 // SGP.22 v2.5 §5.6.3 ES9+.GetBoundProfilePackage: euiccSignature2 (over euiccSigned2 ||
 // smdpSignature2), the confirmation code, then the profile bound to otPK.EUICC. The same otPK
 // again (the device lost the answer) gets the same package; a new otPK gets a new binding.
+#include <algorithm>
+
 #include <PrepareDownloadResponse.h>
 
 #include "es9_message.hpp"
@@ -18,7 +20,6 @@ namespace {
 using rsp::tlv::encode;
 using rsp::tlv::find;
 
-bool equal(ByteView a, ByteView b) { return std::equal(a.begin(), a.end(), b.begin(), b.end()); }
 
 }  // namespace
 
@@ -42,12 +43,10 @@ Es9Result<GetBoundProfilePackageResponse> Es9Plus::get_bound_profile_package(con
   auto signed2 = es9_message::members(euicc_signed2.value, {0x80, 0x5F49}, "euiccSigned2");
   if (!signed2) return rsp::Unexpected{signed2.error()};
 
-  auto certificate = rsp::crypto::Certificate::from_der(session.euicc_certificate);
-  auto euicc_key = certificate ? certificate->public_key() : rsp::Expected<rsp::crypto::PublicKey>(rsp::fail("no certificate"));
-  if (!euicc_key || !rsp::crypto::verify(*euicc_key, rsp::concat({euicc_signed2.whole, session.smdp_signature2}), euicc_signature2.value))
+  if (!es9_message::signed_by_euicc(session, rsp::concat({euicc_signed2.whole, session.smdp_signature2}), euicc_signature2.value))
     return rsp::Unexpected{es9_status::euicc_signature_invalid("euiccSignature2 does not verify")};
   Bytes transaction_id = rsp::from_hex(session.transaction_id).value();
-  if (!equal((*signed2)[0].value, transaction_id))
+  if (!std::ranges::equal((*signed2)[0].value, transaction_id))
     return rsp::Unexpected{es9_status::unknown_transaction("euiccSigned2 carries another transactionId")};
   Bytes otpk((*signed2)[1].value.begin(), (*signed2)[1].value.end());
 
@@ -61,7 +60,7 @@ Es9Result<GetBoundProfilePackageResponse> Es9Plus::get_bound_profile_package(con
     auto hash_cc = find(euicc_signed2.value, 0x04);
     if (!hash_cc) return rsp::Unexpected{es9_status::confirmation_code_missing("a confirmation code is required")};
     Bytes expected = rsp::sha256(rsp::concat({profile.confirmation_code_hash, transaction_id}));
-    if (!equal(hash_cc->value, expected)) {
+    if (!std::ranges::equal(hash_cc->value, expected)) {
       profile.confirmation_attempts_left -= 1;
       bool exhausted = profile.confirmation_attempts_left <= 0;
       if (exhausted) profile.state = ProfileState::error;  // the order ends (SGP.22 v2.5 §3.1.3.3)

@@ -1,5 +1,7 @@
 // SGP.22 v2.5 §5.6.1 ES9+.InitiateAuthentication: the SM-DP+ checks the address it was called
 // by, picks a CI both sides share, opens a session and signs serverSigned1 with CERT.DPauth.
+#include <algorithm>
+
 #include <EUICCInfo1.h>
 
 #include "es9_message.hpp"
@@ -47,7 +49,7 @@ Es9Result<InitiateAuthenticationResponse> Es9Plus::initiate_authentication(const
   auto signing = ci_list(info, 0xAA);
   auto shared = [&](ByteView ski) {
     for (auto s : signing)
-      if (std::equal(s.begin(), s.end(), ski.begin(), ski.end())) return true;
+      if (std::ranges::equal(s, ski)) return true;
     return false;
   };
   const DpCredentials* credentials = nullptr;
