@@ -143,7 +143,9 @@ json to_json(const CardConfig& c) {
           {"freeVolatileMemory", c.free_volatile_memory},
           {"maxProfiles", c.max_profiles},
           {"sasAccreditationNumber", c.sas_accreditation_number},
-          {"certificationDataPlatform", c.certification_data_platform}};
+          {"certificationDataPlatform", c.certification_data_platform},
+          {"defaultDpAddress", c.default_dp_address},
+          {"rootDsAddress", c.root_ds_address}};
 }
 
 CardConfig config_from_json(const json& j) {
@@ -162,6 +164,8 @@ CardConfig config_from_json(const json& j) {
   c.max_profiles = j.value("maxProfiles", c.max_profiles);
   c.sas_accreditation_number = j.value("sasAccreditationNumber", c.sas_accreditation_number);
   c.certification_data_platform = j.value("certificationDataPlatform", c.certification_data_platform);
+  c.default_dp_address = j.value("defaultDpAddress", c.default_dp_address);
+  c.root_ds_address = j.value("rootDsAddress", c.root_ds_address);
   return c;
 }
 

@@ -51,6 +51,21 @@ rsp::Status<> create_credentials(const CardStore& store, const Options& options)
   return rsp::Ok{};
 }
 
+// First start: config.json as the factory left it (or the defaults), the address flags over it,
+// and a fresh state that starts with the configured addresses.
+rsp::Status<> create_state(const CardStore& store, const Options& options) {
+  auto config = store.load_config();
+  if (!config) return rsp::Unexpected{config.error()};
+  if (options.default_dp_address) config->default_dp_address = *options.default_dp_address;
+  if (options.root_ds_address) config->root_ds_address = *options.root_ds_address;
+  if (config->root_ds_address.empty()) return rsp::fail("the root SM-DS address may not be empty (rootDsAddress)");
+  if (auto s = store.save_config(*config); !s) return s;
+  CardState state;
+  state.default_dp_address = config->default_dp_address;
+  state.root_ds_address = config->root_ds_address;
+  return store.save_state(state);
+}
+
 rsp::Status<> load_credentials(CardContext& card) {
   auto dir = card.store.pki_dir();
   for (Curve curve : rsp::pki::curves_present(dir)) {
@@ -121,8 +136,7 @@ rsp::Expected<std::unique_ptr<CardContext>> open_card_context(const Options& opt
     if (ec) return rsp::fail("cannot create " + options.state_dir.string() + ": " + ec.message());
     if (!fs::exists(context->store.pki_dir()))
       if (auto s = create_credentials(context->store, options); !s) return rsp::Unexpected{s.error()};
-    if (auto s = context->store.save_config(CardConfig{}); !s) return rsp::Unexpected{s.error()};
-    if (auto s = context->store.save_state(CardState{}); !s) return rsp::Unexpected{s.error()};
+    if (auto s = create_state(context->store, options); !s) return rsp::Unexpected{s.error()};
   }
   auto config = context->store.load_config();
   if (!config) return rsp::Unexpected{config.error()};

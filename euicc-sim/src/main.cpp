@@ -16,6 +16,10 @@ int main(int argc, char** argv) {
   app.add_option("--state", options.state_dir, "the card's state directory (created on first start)")->required();
   app.add_option("--pki", pki, "first start: take the card's credentials from this rsp-pki directory");
   app.add_option("--eid", options.eid, "first start without --pki: the EID of the generated eUICC certificate");
+  app.add_option("--default-smdp", options.default_dp_address,
+                 "first start: the default SM-DP+ address (over config.json's defaultDpAddress)");
+  app.add_option("--root-smds", options.root_ds_address,
+                 "first start: the root SM-DS address (over config.json's rootDsAddress; default lpa.ds.gsma.com)");
   auto* listen_opt = app.add_option("--listen", listen, "serve the card over TCP (vpcd framing) on HOST:PORT");
   auto* vpcd_opt = app.add_option("--vpcd", vpcd, "connect to pcscd's vpcd reader at HOST:PORT (port 35963 by default)");
   listen_opt->excludes(vpcd_opt);

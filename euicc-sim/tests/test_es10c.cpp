@@ -792,6 +792,74 @@ TEST_CASE("GetEuiccConfiguredAddresses and SetDefaultDpAddress", "[es10a]") {
   CHECK(card.status_word(hex("BF3C 02 80 00")) == 0x6A80);
 }
 
+// The factory's addresses: config.json's defaultDpAddress / rootDsAddress as found when the card is
+// created, the flags' values over them; afterwards only the state's copy changes.
+TEST_CASE("the configured addresses come from config.json and the creation options, once", "[es10a]") {
+  TempDir dir;
+  auto configured = [](CardContext& ctx) {
+    Isdr isdr{ctx};
+    Usim usim{ctx};
+    Card terminal{isdr, usim};
+    test::Es10Channel es10{terminal};
+    return es10.call(hex("BF3C 00"));
+  };
+  auto expected = [](const std::string& dp, const std::string& ds) {
+    return tlv(0xBF3C, {dp.empty() ? Bytes{} : tlv(0x80, rsp::to_bytes(dp)), tlv(0x81, rsp::to_bytes(ds))});
+  };
+  SECTION("a new card: no default SM-DP+, GSMA's root SM-DS, both written into config.json") {
+    auto ctx = open_card(dir.path());
+    CHECK(configured(*ctx) == expected("", "lpa.ds.gsma.com"));
+    auto config = CardStore(dir.path()).load_config();
+    REQUIRE(config);
+    CHECK(config->default_dp_address.empty());
+    CHECK(config->root_ds_address == "lpa.ds.gsma.com");
+  }
+  SECTION("config.json put there by the factory before the first start") {
+    CardConfig factory;
+    factory.default_dp_address = "smdp.factory.example";
+    factory.root_ds_address = "testrootsmds.example.com";
+    REQUIRE(CardStore(dir.path()).save_config(factory));
+    auto ctx = open_card(dir.path());
+    CHECK(configured(*ctx) == expected("smdp.factory.example", "testrootsmds.example.com"));
+    // ES10a.SetDefaultDpAddress changes the card's address, not the factory's record; a restart keeps it.
+    ctx->state.default_dp_address = "other.example.com";
+    REQUIRE(ctx->commit());
+    ctx.reset();
+    auto again = open_card(dir.path());
+    CHECK(configured(*again) == expected("other.example.com", "testrootsmds.example.com"));
+    CHECK(CardStore(dir.path()).load_config()->default_dp_address == "smdp.factory.example");
+  }
+  SECTION("the creation options win over config.json, and are ignored once the card exists") {
+    CardConfig factory;
+    factory.default_dp_address = "smdp.factory.example";
+    REQUIRE(CardStore(dir.path()).save_config(factory));
+    Options options;
+    options.state_dir = dir.path();
+    options.default_dp_address = "smdp.flag.example";
+    options.root_ds_address = "smds.flag.example";
+    {
+      auto ctx = open_card_context(options);
+      REQUIRE(ctx);
+      CHECK(configured(**ctx) == expected("smdp.flag.example", "smds.flag.example"));
+    }
+    auto config = CardStore(dir.path()).load_config();
+    CHECK(config->default_dp_address == "smdp.flag.example");
+    CHECK(config->root_ds_address == "smds.flag.example");
+    options.default_dp_address = "later.example.com";
+    auto reopened = open_card_context(options);
+    REQUIRE(reopened);
+    CHECK(configured(**reopened) == expected("smdp.flag.example", "smds.flag.example"));
+  }
+  SECTION("an empty root SM-DS address is refused at creation") {
+    Options options;
+    options.state_dir = dir.path();
+    options.root_ds_address = "";
+    auto ctx = open_card_context(options);
+    REQUIRE_FALSE(ctx);
+    CHECK(ctx.error().message.find("root SM-DS") != std::string::npos);
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // ListNotification, RetrieveNotificationsList, RemoveNotificationFromList
 

@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "download_fixture.hpp"
+#include "euicc/card_store.hpp"
 #include "pcscd_harness.hpp"
 #include "rsp/apdu.hpp"
 #include "rsp/eid.hpp"
@@ -115,6 +116,27 @@ TEST_CASE("euicc-sim --listen: a new card prints its EID, serves GetEID over TCP
   SimProcess again(dir.path(), {"--state", (dir.path() / "card").string(), "--listen", "127.0.0.1:0"});
   CHECK(again.wait_for("EID ([0-9]{32})") == eid);
   CHECK(again.output().find("new card") == std::string::npos);
+}
+
+TEST_CASE("euicc-sim --default-smdp and --root-smds set the factory's addresses when the card is created") {
+  rsp::test::TempDir dir;
+  auto card = dir.path() / "card";
+  {
+    SimProcess sim(dir.path(), {"--state", card.string(), "--listen", "127.0.0.1:0", "--default-smdp", "smdp.example.com",
+                                "--root-smds", "testrootsmds.example.com"});
+    sim.wait_for("EID ([0-9]{32}) \\(new card\\)");
+    CHECK(sim.stop() == 0);
+  }
+  euicc::CardStore store(card);
+  CHECK(store.load_config()->default_dp_address == "smdp.example.com");
+  CHECK(store.load_config()->root_ds_address == "testrootsmds.example.com");
+  CHECK(store.load_state()->default_dp_address == "smdp.example.com");
+  CHECK(store.load_state()->root_ds_address == "testrootsmds.example.com");
+  // An existing card keeps its addresses whatever the flags say.
+  SimProcess again(dir.path(), {"--state", card.string(), "--listen", "127.0.0.1:0", "--default-smdp", "other.example.com"});
+  again.wait_for("EID ([0-9]{32})");
+  CHECK(again.stop() == 0);
+  CHECK(store.load_state()->default_dp_address == "smdp.example.com");
 }
 
 TEST_CASE("euicc-sim refuses faults without --conformance-harness and a missing link") {

@@ -1,6 +1,8 @@
 #pragma once
 // What the card says about itself in EUICCInfo1/EUICCInfo2 (SGP.22 v2.5 §5.7.8) and the SGP.32
-// IoT fields; kept in DIR/config.json so testers can shape the card they need.
+// IoT fields; kept in DIR/config.json so testers can shape the card they need. The two addresses
+// are the factory's (SGP.22 v2.5 §5.7.3): the card takes them into its state when it is created,
+// and from then on ES10a.SetDefaultDpAddress and eUICCMemoryReset change the state's copy only.
 #include <cstdint>
 #include <string>
 
@@ -20,6 +22,8 @@ struct CardConfig {
   uint32_t max_profiles = 8;
   std::string sas_accreditation_number = "OPEN-RSP-TEST";
   std::string certification_data_platform = "software eUICC (test only)";
+  std::string default_dp_address;                    // empty: none configured
+  std::string root_ds_address = "lpa.ds.gsma.com";   // GSMA's root SM-DS
 };
 
 }  // namespace euicc

@@ -19,6 +19,10 @@ struct Options {
   // instead of generating a test PKI; ignored once the card exists.
   std::optional<std::filesystem::path> pki_dir;
   std::optional<std::string> eid;  // on first start with a generated PKI
+  // On first start: the factory's default SM-DP+ and root SM-DS addresses (SGP.22 v2.5 §5.7.3).
+  // They win over config.json's defaultDpAddress / rootDsAddress; ignored once the card exists.
+  std::optional<std::string> default_dp_address;
+  std::optional<std::string> root_ds_address;
   // Named misbehaviours for the conformance harness; refused unless allow_faults.
   std::set<std::string> faults;
   bool allow_faults = false;
