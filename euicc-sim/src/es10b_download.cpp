@@ -49,8 +49,10 @@ struct DownloadSession::State {
   Bytes euicc_challenge;
   Bytes transaction_id;
   std::string server_address;
-  const Credentials* credentials = nullptr;
-  std::optional<Certificate> dp_auth;
+  const Credentials* credentials = nullptr;  // the card's chain it signs with
+  const Certificate* server_ci = nullptr;     // the CI the server's certificates chain to
+  std::optional<Certificate> dp_auth;         // CERT.DPauth, or CERT.DSauth for ES11
+  bool event_retrieval = false;               // authenticated an SM-DS (ES11): no download follows
   Bytes euicc_signature1;  // the 5F37 TLV: smdpSignature2 is computed over it
   std::unique_ptr<BoundProfilePackageLoader> loader;
   std::optional<BindingContext> binding;
@@ -97,16 +99,26 @@ Es10Result DownloadSession::authenticate_server(const Tlv& request) {
   };
   if (state_->step != State::Step::challenged) return refuse(kNoSessionContext);
 
+  // Both readings of SGP.22 v2.5 §5.7.13 are accepted: the server certificate is verified under the
+  // CI its authorityKeyIdentifier names (one of euiccCiPKIdListForVerification), and the card signs
+  // under euiccCiPKIdToBeUsed when it has credentials there, else under the server certificate's CI.
+  // A euiccCiPKIdToBeUsed in neither list is unknown in both readings.
+  if (!card_.credentials_for(ci_ski) && !card_.trusted_ci(ci_ski)) return refuse(kCiPkUnknown);
+  auto server = Certificate::from_der(certificate);
+  if (!server) return refuse(kInvalidCertificate);
+  // CERT.DPauth for ES9+ (§3.1.3), CERT.DSauth for ES11 (§3.1.2, §5.8).
+  Role role = server->role() == Role::ds_auth ? Role::ds_auth : Role::dp_auth;
+  auto aki = server->authority_key_id();
+  const Certificate* ci = aki ? card_.trusted_ci(*aki) : nullptr;
+  if (!ci) return refuse(kInvalidCertificate);  // it verifies under no CI the card trusts
   const Credentials* credentials = card_.credentials_for(ci_ski);
-  const Certificate* ci = card_.trusted_ci(ci_ski);
-  if (!credentials || !ci) return refuse(kCiPkUnknown);
-  auto dp_auth = Certificate::from_der(certificate);
-  if (!dp_auth) return refuse(kInvalidCertificate);
+  if (!credentials) credentials = card_.credentials_for(*aki);
+  if (!credentials) return refuse(kCiPkUnknown);
   rsp::crypto::TrustedCis cis;
   cis.add(*ci);
-  if (auto chain = rsp::crypto::verify_chain(*dp_auth, Role::dp_auth, {}, cis, card_.now()); !chain)
+  if (auto chain = rsp::crypto::verify_chain(*server, role, {}, cis, card_.now()); !chain)
     return refuse(chain_error_code(chain.error()));
-  auto key = dp_auth->public_key();
+  auto key = server->public_key();
   if (!key || !rsp::crypto::verify(*key, server_signed1.whole, server_signature1)) return refuse(kInvalidSignature);
   if (!std::equal(state_->euicc_challenge.begin(), state_->euicc_challenge.end(), find(server_signed1.value, 0x81)->value.begin(),
                   find(server_signed1.value, 0x81)->value.end()))
@@ -120,7 +132,9 @@ Es10Result DownloadSession::authenticate_server(const Tlv& request) {
   state_->transaction_id = transaction_id;
   state_->server_address.assign(address.begin(), address.end());
   state_->credentials = credentials;
-  state_->dp_auth = std::move(*dp_auth);
+  state_->server_ci = ci;
+  state_->event_retrieval = role == Role::ds_auth;
+  state_->dp_auth = std::move(*server);
   state_->step = State::Step::authenticated;
   return tlv(0xBF38, tlv(0xA0, {euicc_signed1, state_->euicc_signature1, credentials->euicc.der(), credentials->eum.der()}));
 }
@@ -139,13 +153,14 @@ Es10Result DownloadSession::prepare_download(const Tlv& request) {
     abandon();
     return error_response(0xBF21, transaction_id, code);
   };
-  if (state_->step != State::Step::authenticated) return refuse(kNoSessionContext);
+  // An SM-DS session (ES11, SGP.22 v2.5 §5.8) retrieves events; it has no download to prepare.
+  if (state_->step != State::Step::authenticated || state_->event_retrieval) return refuse(kNoSessionContext);
   if (transaction_id != state_->transaction_id) return refuse(kInvalidTransactionId);
 
   auto dp_pb = Certificate::from_der(certificate);
   if (!dp_pb) return refuse(kInvalidCertificate);
   rsp::crypto::TrustedCis cis;
-  cis.add(state_->credentials->ci);
+  cis.add(*state_->server_ci);
   if (auto chain = rsp::crypto::verify_chain(*dp_pb, Role::dp_pb, {}, cis, card_.now()); !chain)
     return refuse(chain_error_code(chain.error()));
   auto key = dp_pb->public_key();

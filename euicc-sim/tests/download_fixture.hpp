@@ -52,12 +52,13 @@ class TestSmdp {
         pb(rsp::pki::load_certificate(pki, curve, crypto::Role::dp_pb).value()),
         ci_ski(*rsp::pki::load_certificate(pki, curve, crypto::Role::ci).value().subject_key_id()) {}
 
-  // AuthenticateServerRequest for the card's challenge.
-  Bytes authenticate_server(ByteView euicc_challenge, const std::string& matching_id = "MATCH") {
+  // AuthenticateServerRequest for the card's challenge; no matchingId: ctxParams1 without '80'
+  // (the default SM-DP+ case, and ES11).
+  Bytes authenticate_server(ByteView euicc_challenge, const std::optional<std::string>& matching_id = "MATCH") {
     server_challenge = Bytes(16, 0x5C);
     Bytes server_signed1 = encode(0x30, rsp::concat({encode(0x80, transaction_id), encode(0x81, euicc_challenge),
                                                      encode(0x83, rsp::to_bytes(address)), encode(0x84, server_challenge)}));
-    Bytes ctx = encode(0xA0, rsp::concat({encode(0x80, rsp::to_bytes(matching_id)),
+    Bytes ctx = encode(0xA0, rsp::concat({matching_id ? encode(0x80, rsp::to_bytes(*matching_id)) : Bytes{},
                                           encode(0xA1, rsp::concat({encode(0x80, Bytes{1, 2, 3, 4}), encode(0xA1, Bytes{})}))}));
     return encode(0xBF38, rsp::concat({server_signed1, encode(0x5F37, crypto::sign(auth_key, server_signed1)),
                                        encode(0x04, ci_ski), auth.der(), ctx}));
