@@ -3,6 +3,7 @@
 // end on both sides when a step fails after the eUICC authenticated the server.
 #include "ipa/download.hpp"
 
+#include "common_mutual_authentication.hpp"
 #include "rsp/confirmation_code.hpp"
 #include "rsp/tlv.hpp"
 
@@ -67,21 +68,15 @@ class Download {
     transaction_id_ = initiated->transaction_id;
     result_.transaction_id = rsp::to_hex(transaction_id_);
     // SGP.22 v2.5 §3.1.3.1: the serverAddress the SM-DP+ signed must be the address the IPA called.
-    auto signed_address = member(initiated->server_signed1, 0x83);
-    if (!signed_address || std::string(signed_address->begin(), signed_address->end()) != address)
+    if (signed_server_address(initiated->server_signed1) != address)
       return failed("the SM-DP+ signed another address than " + address + " (serverSigned1.serverAddress)");
 
     enter(DownloadPhase::authenticate_server);
-    es10b::AuthenticateServerInput server;
-    server.server_signed1 = initiated->server_signed1;
-    server.server_signature1 = initiated->server_signature1;
-    server.euicc_ci_pkid_to_be_used = initiated->euicc_ci_pkid_to_be_used;
-    server.server_certificate = initiated->server_certificate;
-    if (!request_.activation_code.matching_id.empty()) server.matching_id = request_.activation_code.matching_id;
-    server.tac = options_.device.tac;
-    server.device_capabilities = options_.device.device_capabilities;
-    server.imei = options_.device.imei;
-    auto card_authenticated = es10b::authenticate_server(channel_, server);
+    // An empty matchingId is none at all: the default SM-DP+ serves the order bound to the EID.
+    const std::string& matching_id = request_.activation_code.matching_id;
+    auto card_authenticated = es10b::authenticate_server(
+        channel_, authenticate_server_input(*initiated, options_.device,
+                                            matching_id.empty() ? std::nullopt : std::optional<std::string>(matching_id)));
     if (!card_authenticated) return card_failed(card_authenticated.error());
     if (!card_authenticated->ok()) {
       // The eUICC's refusal goes to the SM-DP+ as its authenticateClient (§3.1.3.2), which ends the session there.

@@ -5,7 +5,7 @@
 #include <span>
 #include <string_view>
 
-#include "es9plus_wire.hpp"
+#include "es9plus_asn1.hpp"
 #include "rsp/tlv.hpp"
 
 namespace ipa {
@@ -17,7 +17,6 @@ using rsp::tlv::Tag;
 
 constexpr const char* kPath = "/gsma/rsp2/asn1";
 constexpr const char* kContentType = "application/x-gsma-rsp-asn1";
-constexpr Tag kProvisioningTag = 0xA2;
 
 struct FunctionTag {
   Es9Function function;
@@ -34,11 +33,6 @@ Tag tag_of(Es9Function function) {
   return 0;
 }
 
-// One value of a function's error enumeration, and the §5.6 codes it stands for.
-struct ErrorName {
-  int value;
-  std::string_view name, subject, reason;
-};
 constexpr ErrorName kInitiateAuthenticationErrors[] = {
     {1, "invalidDpAddress", "8.8.1", "3.8"},
     {2, "euiccVersionNotSupportedByDp", "8.8.3", "3.1"},
@@ -74,62 +68,12 @@ std::span<const ErrorName> error_names(Es9Function function) {
   return {};
 }
 
-Es9WireRequest request(Es9Function function, ByteView members) {
-  Bytes body = encode(kProvisioningTag, encode(tag_of(function), members));
-  return {kPath, kContentType, std::string(body.begin(), body.end())};
-}
+Es9WireRequest request(Es9Function function, ByteView members) { return asn1_request(tag_of(function), members); }
 
 Bytes transaction_id_tlv(ByteView transaction_id) { return encode(0x80, transaction_id); }
 
-// The members of an Ok alternative, taken in order: several share a tag ('30').
-class OkMembers {
- public:
-  explicit OkMembers(std::vector<rsp::tlv::Tlv> members) : members_(std::move(members)) {}
-
-  Bytes whole(Tag tag) { return next(tag, true); }
-  Bytes value(Tag tag) { return next(tag, false); }
-  const std::optional<std::string>& problem() const { return problem_; }
-
- private:
-  Bytes next(Tag tag, bool with_header) {
-    if (problem_) return {};
-    if (index_ >= members_.size() || members_[index_].tag != tag) {
-      problem_ = "member " + rsp::to_hex(rsp::tlv::encode_tag(tag)) + " missing or out of order";
-      return {};
-    }
-    ByteView part = with_header ? members_[index_].whole : members_[index_].value;
-    ++index_;
-    return Bytes(part.begin(), part.end());
-  }
-
-  std::vector<rsp::tlv::Tlv> members_;
-  size_t index_ = 0;
-  std::optional<std::string> problem_;
-};
-
-// The function's answer in `body`: its Ok members, or its refusal as an Es9Error.
 Es9Result<OkMembers> open_answer(Es9Function function, const std::string& body) {
-  ByteView bytes(reinterpret_cast<const uint8_t*>(body.data()), body.size());
-  auto outer = rsp::tlv::read(bytes);
-  if (!outer || outer->tag != kProvisioningTag || outer->whole.size() != bytes.size())
-    return es9_protocol_error(function, "the body is not one RemoteProfileProvisioningResponse ('A2')");
-  auto alternative = rsp::tlv::read(outer->value);
-  if (!alternative || alternative->tag != tag_of(function))
-    return es9_protocol_error(function, "the response is not the function's");
-  auto choice = rsp::tlv::read(alternative->value);
-  if (!choice) return es9_protocol_error(function, "the response names neither result nor error");
-  if (choice->tag == 0x81) {
-    int code = 0;
-    for (uint8_t b : choice->value) code = code * 256 + b;
-    for (const ErrorName& e : error_names(function))
-      if (e.value == code)
-        return es9_function_error(function, "Failed", std::string(e.subject), std::string(e.reason), std::string(e.name));
-    return es9_function_error(function, "Failed", "", "", "error " + std::to_string(code) + (code == 127 ? " (undefinedError)" : ""));
-  }
-  if (choice->tag != 0xA0) return es9_protocol_error(function, "the response names neither result nor error");
-  auto members = rsp::tlv::read_all(choice->value);
-  if (!members) return es9_protocol_error(function, "the result's members: " + members.error().message);
-  return OkMembers(std::move(*members));
+  return open_asn1_answer(function, tag_of(function), error_names(function), body);
 }
 
 // One member of an Ok alternative, in order: its tag, where it goes, whole TLV or contents only.
@@ -179,10 +123,7 @@ class Asn1Wire final : public Es9Wire {
   }
 
   Es9Result<InitiateAuthenticationResponse> initiate_authentication_answer(const std::string& body) const override {
-    using T = InitiateAuthenticationResponse;
-    return decode<T>(Es9Function::initiate_authentication, body,
-                     {{0x80, &T::transaction_id, false}, {0x30, &T::server_signed1}, {0x5F37, &T::server_signature1},
-                      {0x04, &T::euicc_ci_pkid_to_be_used}, {0x30, &T::server_certificate}});
+    return asn1_initiate_authentication_answer(body, kInitiateAuthenticationErrors);
   }
   Es9Result<AuthenticateClientResponse> authenticate_client_answer(const std::string& body) const override {
     using T = AuthenticateClientResponse;
@@ -203,6 +144,65 @@ class Asn1Wire final : public Es9Wire {
 };
 
 }  // namespace
+
+Es9WireRequest asn1_request(Tag function_tag, ByteView members) {
+  Bytes body = encode(kProvisioningTag, encode(function_tag, members));
+  return {kPath, kContentType, std::string(body.begin(), body.end())};
+}
+
+Bytes OkMembers::next(Tag tag, bool with_header) {
+  if (problem_) return {};
+  if (index_ >= members_.size() || members_[index_].tag != tag) {
+    problem_ = "member " + rsp::to_hex(rsp::tlv::encode_tag(tag)) + " missing or out of order";
+    return {};
+  }
+  ByteView part = with_header ? members_[index_].whole : members_[index_].value;
+  ++index_;
+  return Bytes(part.begin(), part.end());
+}
+
+Es9Result<OkMembers> open_asn1_answer(Es9Function function, Tag alternative_tag, std::span<const ErrorName> errors,
+                                      const std::string& body) {
+  ByteView bytes(reinterpret_cast<const uint8_t*>(body.data()), body.size());
+  auto outer = rsp::tlv::read(bytes);
+  if (!outer || outer->tag != kProvisioningTag || outer->whole.size() != bytes.size())
+    return es9_protocol_error(function, "the body is not one RemoteProfileProvisioningResponse ('A2')");
+  auto alternative = rsp::tlv::read(outer->value);
+  if (!alternative || alternative->tag != alternative_tag) return es9_protocol_error(function, "the response is not the function's");
+  // Some encoders write the alternative's tag twice ('A2 BF40 BF40 ...', X.680 says once): taken either way.
+  if (auto inner = rsp::tlv::read(alternative->value);
+      inner && inner->tag == alternative_tag && inner->whole.size() == alternative->value.size())
+    alternative = inner;
+  auto choice = rsp::tlv::read(alternative->value);
+  if (!choice) return es9_protocol_error(function, "the response names neither result nor error");
+  if (choice->tag == 0x81) {
+    int code = 0;
+    for (uint8_t b : choice->value.first(std::min<size_t>(choice->value.size(), 4))) code = code * 256 + b;
+    for (const ErrorName& e : errors)
+      if (e.value == code)
+        return es9_function_error(function, "Failed", std::string(e.subject), std::string(e.reason), std::string(e.name));
+    return es9_function_error(function, "Failed", "", "", "error " + std::to_string(code) + (code == 127 ? " (undefinedError)" : ""));
+  }
+  if (choice->tag != 0xA0) return es9_protocol_error(function, "the response names neither result nor error");
+  auto members = rsp::tlv::read_all(choice->value);
+  if (!members) return es9_protocol_error(function, "the result's members: " + members.error().message);
+  return OkMembers(std::move(*members));
+}
+
+Es9Result<InitiateAuthenticationResponse> asn1_initiate_authentication_answer(const std::string& body,
+                                                                              std::span<const ErrorName> errors) {
+  using T = InitiateAuthenticationResponse;
+  auto ok = open_asn1_answer(Es9Function::initiate_authentication, 0xBF39, errors, body);
+  if (!ok) return rsp::Unexpected{ok.error()};
+  T out;
+  out.transaction_id = ok->value(0x80);
+  out.server_signed1 = ok->whole(0x30);
+  out.server_signature1 = ok->whole(0x5F37);
+  out.euicc_ci_pkid_to_be_used = ok->whole(0x04);
+  out.server_certificate = ok->whole(0x30);
+  if (ok->problem()) return es9_protocol_error(Es9Function::initiate_authentication, *ok->problem());
+  return out;
+}
 
 std::shared_ptr<const Es9Wire> es9_asn1_wire() { return std::make_shared<Asn1Wire>(); }
 

@@ -1,83 +1,14 @@
 // SGP.22 v2.5 §6.5 the JSON binding of ES9+, client side: one path per function, base64 for the
 // DER objects, hex for transactionId, and header.functionExecutionStatus in every 200 answer.
-#include <nlohmann/json.hpp>
-
-#include "es9plus_wire.hpp"
+#include "es9plus_json.hpp"
 
 namespace ipa {
 
 namespace {
 
-using nlohmann::json;
-
-constexpr const char* kContentType = "application/json";
-
-Es9WireRequest request(Es9Function function, const json& body) {
-  return {std::string("/gsma/rsp2/es9plus/") + es9_function_name(function), kContentType, body.dump()};
-}
+Es9WireRequest request(Es9Function function, const json& body) { return json_request(function, body); }
 
 std::string b64(ByteView bytes) { return rsp::to_base64(bytes); }
-
-// The answer's fields; the first one missing or malformed is remembered as the protocol error.
-class Answer {
- public:
-  Answer(Es9Function function, const std::string& body) : function_(function) {
-    body_ = json::parse(body, nullptr, false);
-    if (body_.is_discarded() || !body_.is_object()) problem_ = "the body is not a JSON object";
-  }
-
-  // Executed-Success or Executed-WithWarning; otherwise the SM-DP+'s status and codes.
-  std::optional<rsp::Unexpected<Es9Error>> failure() const {
-    if (problem_) return es9_protocol_error(function_, *problem_);
-    const json* status = at({"header", "functionExecutionStatus"});
-    if (!status || !status->is_object() || !status->contains("status") || !(*status)["status"].is_string())
-      return es9_protocol_error(function_, "no header.functionExecutionStatus.status");
-    std::string value = (*status)["status"];
-    if (value == "Executed-Success" || value == "Executed-WithWarning") return std::nullopt;
-    const json data = status->value("statusCodeData", json::object());
-    auto text = [&](const char* name) { return data.contains(name) && data[name].is_string() ? data[name].get<std::string>() : ""; };
-    auto e = es9_function_error(function_, value, text("subjectCode"), text("reasonCode"), text("message"));
-    e.error.subject_identifier = text("subjectIdentifier");
-    return e;
-  }
-
-  Bytes base64(const char* name) { return decoded(name, "base64", [](const std::string& s) { return rsp::from_base64(s); }); }
-  Bytes hex(const char* name) { return decoded(name, "hex", [](const std::string& s) { return rsp::from_hex(s); }); }
-
-  // The output, or the first field problem.
-  template <class T>
-  Es9Result<T> result(T value) const {
-    if (problem_) return es9_protocol_error(function_, *problem_);
-    return value;
-  }
-
- private:
-  const json* at(std::initializer_list<const char*> path) const {
-    const json* node = &body_;
-    for (const char* key : path) {
-      if (!node->is_object() || !node->contains(key)) return nullptr;
-      node = &(*node)[key];
-    }
-    return node;
-  }
-
-  template <class Decode>
-  Bytes decoded(const char* name, const char* form, Decode decode) {
-    if (problem_) return {};
-    const json* field = at({name});
-    std::optional<Bytes> bytes;
-    if (field && field->is_string()) bytes = decode(field->get<std::string>());
-    if (!bytes || bytes->empty()) {
-      problem_ = std::string("field ") + name + " missing or not " + form;
-      return {};
-    }
-    return std::move(*bytes);
-  }
-
-  Es9Function function_;
-  json body_;
-  std::optional<std::string> problem_;
-};
 
 // One field of a function's output: its JSON name, where it goes, hex (transactionId) or base64.
 template <class T>
@@ -89,7 +20,7 @@ struct Field {
 
 template <class T>
 Es9Result<T> decode(Es9Function function, const std::string& body, std::initializer_list<Field<T>> fields) {
-  Answer a(function, body);
+  JsonAnswer a(function, body);
   if (auto failed = a.failure()) return *failed;
   T out;
   for (const auto& f : fields) out.*f.member = f.hex ? a.hex(f.name) : a.base64(f.name);
@@ -139,13 +70,45 @@ class JsonWire final : public Es9Wire {
                      {{"transactionId", &T::transaction_id, true}, {"boundProfilePackage", &T::bound_profile_package}});
   }
   Es9Result<rsp::Ok> cancel_session_answer(const std::string& body) const override {
-    Answer a(Es9Function::cancel_session, body);
+    JsonAnswer a(Es9Function::cancel_session, body);
     if (auto failed = a.failure()) return *failed;
     return rsp::Ok{};
   }
 };
 
 }  // namespace
+
+Es9WireRequest json_request(Es9Function function, const json& body) {
+  return {std::string("/gsma/rsp2/es9plus/") + es9_function_name(function), "application/json", body.dump()};
+}
+
+JsonAnswer::JsonAnswer(Es9Function function, const std::string& body) : function_(function) {
+  body_ = json::parse(body, nullptr, false);
+  if (body_.is_discarded() || !body_.is_object()) problem_ = "the body is not a JSON object";
+}
+
+std::optional<rsp::Unexpected<Es9Error>> JsonAnswer::failure() const {
+  if (problem_) return es9_protocol_error(function_, *problem_);
+  const json* status = at({"header", "functionExecutionStatus"});
+  if (!status || !status->is_object() || !status->contains("status") || !(*status)["status"].is_string())
+    return es9_protocol_error(function_, "no header.functionExecutionStatus.status");
+  std::string value = (*status)["status"];
+  if (value == "Executed-Success" || value == "Executed-WithWarning") return std::nullopt;
+  const json data = status->value("statusCodeData", json::object());
+  auto text = [&](const char* name) { return data.contains(name) && data[name].is_string() ? data[name].get<std::string>() : ""; };
+  auto e = es9_function_error(function_, value, text("subjectCode"), text("reasonCode"), text("message"));
+  e.error.subject_identifier = text("subjectIdentifier");
+  return e;
+}
+
+const json* JsonAnswer::at(std::initializer_list<const char*> path) const {
+  const json* node = &body_;
+  for (const char* key : path) {
+    if (!node->is_object() || !node->contains(key)) return nullptr;
+    node = &(*node)[key];
+  }
+  return node;
+}
 
 std::shared_ptr<const Es9Wire> es9_json_wire() { return std::make_shared<JsonWire>(); }
 

@@ -16,8 +16,8 @@ const char* es9_function_name(Es9Function function) {
 std::string Es9Error::describe() const {
   std::string line = std::string(es9_function_name(function)) + ": ";
   switch (kind) {
-    case Kind::transport: line += "no answer from the SM-DP+"; break;
-    case Kind::protocol: line += "not an ES9+ answer"; break;
+    case Kind::transport: line += es11 ? "no answer from the SM-DS" : "no answer from the SM-DP+"; break;
+    case Kind::protocol: line += es11 ? "not an ES11 answer" : "not an ES9+ answer"; break;
     case Kind::function:
       line += status.empty() ? "Failed" : status;
       if (!subject_code.empty() || !reason_code.empty()) line += " " + subject_code + "/" + reason_code;

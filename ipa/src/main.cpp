@@ -24,6 +24,8 @@ int main(int argc, char** argv) {
   add_chip_commands(app, action);
   add_profile_commands(app, action);
   add_download_command(app, action);
+  add_discover_command(app, action);
+  add_address_commands(app, action);
   add_notification_commands(app, action);
   add_usim_commands(app, action);
 

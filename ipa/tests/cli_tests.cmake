@@ -8,3 +8,8 @@ target_include_directories(test_ipa_usim PRIVATE ${PROJECT_SOURCE_DIR}/ipa/tests
 # restarted), the same download through pcscd, and the IPA's peak memory during one download.
 rsp_add_test(test_ipa_resilience SOURCES ${PROJECT_SOURCE_DIR}/ipa/tests/test_ipa_resilience.cpp LIBS smdp_store rsp_http euicc_pcsc_harness)
 add_dependencies(test_ipa_resilience ipa smdp euicc-sim)
+# Zero-touch provisioning with the programs: the eUICC's factory addresses, download --default-smdp
+# (an order bound to the EID), discover and download --discover at an SM-DS, nothing for this EID.
+rsp_add_test(test_ipa_zero_touch SOURCES ${PROJECT_SOURCE_DIR}/ipa/tests/test_ipa_zero_touch.cpp LIBS rsp_http)
+target_include_directories(test_ipa_zero_touch PRIVATE ${PROJECT_SOURCE_DIR}/ipa/tests)
+add_dependencies(test_ipa_zero_touch ipa smdp euicc-sim)

@@ -8,3 +8,8 @@ target_include_directories(test_ipa_es9 PRIVATE ${PROJECT_SOURCE_DIR}/ipa/tests)
 rsp_add_test(test_ipa_download SOURCES ${PROJECT_SOURCE_DIR}/ipa/tests/test_download.cpp
   LIBS ipa_download smdp_server euicc_sim)
 target_include_directories(test_ipa_download PRIVATE ${PROJECT_SOURCE_DIR}/ipa/tests)
+
+# The ES11 client (event retrieval at an SM-DS): both bindings' wire format, the bounds on an
+# SM-DS's answer, and the client over HTTPS against a canned SM-DS.
+rsp_add_test(test_ipa_es11 SOURCES ${PROJECT_SOURCE_DIR}/ipa/tests/test_es11_client.cpp LIBS ipa_es9 rsp_http SANITIZE)
+target_include_directories(test_ipa_es11 PRIVATE ${PROJECT_SOURCE_DIR}/ipa/src ${PROJECT_SOURCE_DIR}/ipa/tests)

@@ -14,6 +14,7 @@
 #include "rsp/crypto/aka.hpp"
 #include "rsp/crypto/milenage.hpp"
 #include "http/http_fixture.hpp"
+#include "ipa_run.hpp"
 #include "rsp/files.hpp"
 #include "rsp/pki/test_pki.hpp"
 #include "rsp/profile_maker.hpp"
@@ -36,24 +37,7 @@ const std::string kIccidLab = "8949449999999990304";   // downloaded with --inse
 const Bytes kKi = hex("465B5CE8B199B49FAA5F0A2EE238A6BC");
 const Bytes kOpc = hex("CD63CB71954A9F4E48A5994E37A02BAF");
 
-struct Run {
-  int status = -1;
-  std::string out;  // stdout
-  std::string err;  // stderr
-  // The value of a "NAME: value" line of stdout.
-  std::string field(const std::string& name) const {
-    std::smatch m;
-    std::regex re("(^|\n)" + name + ": ([^\n]*)");
-    return std::regex_search(out, m, re) ? m[2].str() : std::string();
-  }
-  // stdout's JSON lines.
-  std::vector<json> lines() const {
-    std::vector<json> out_lines;
-    std::istringstream in(out);
-    for (std::string line; std::getline(in, line);) out_lines.push_back(json::parse(line));
-    return out_lines;
-  }
-};
+using Run = ipa::test::IpaRun;
 
 // An SM-DP+ and a software eUICC of one test PKI, as processes.
 struct Lab {

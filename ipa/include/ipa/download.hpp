@@ -80,6 +80,9 @@ struct DownloadOptions {
 };
 
 struct DownloadRequest {
+  // The SM-DP+ address and matchingId. An empty matchingId sends ctxParams1 without one
+  // (A0 { A1 deviceInfo }, as lpac does): the default SM-DP+ serves the order bound to the EID.
+  // After Event Retrieval (event_retrieval.hpp) the matchingId is the event's EventID.
   rsp::ActivationCode activation_code;
   std::optional<std::string> confirmation_code;  // needed when the SM-DP+ sets ccRequiredFlag
 };

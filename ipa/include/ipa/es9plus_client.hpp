@@ -69,6 +69,7 @@ class Es9PlusClient {
 
 
  private:
+  friend class Es11Client;  // ES11 goes over the same HTTP binding, retries and traffic count
   Es9PlusClient(std::string address, std::string base_url, rsp::http::Client http, Es9ClientOptions options);
   // One function over HTTP, with the retries `retryable` allows: the body of the expected answer
   // (200, or 204 for handleNotification).

@@ -35,6 +35,7 @@ struct Es9Error {
   std::string subject_identifier;
   int http_status = 0;  // 0 when no answer came
   int attempts = 1;     // HTTP exchanges tried
+  bool es11 = false;    // the call went to an SM-DS (ES11, SGP.22 v2.5 §5.8), not an SM-DP+
 
   bool is_transport() const { return kind == Kind::transport; }
   bool is_function() const { return kind == Kind::function; }

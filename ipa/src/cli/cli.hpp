@@ -83,6 +83,8 @@ using Action = std::function<int(Context&)>;
 void add_chip_commands(CLI::App& app, Action& action);          // eid, info, memory-reset
 void add_profile_commands(CLI::App& app, Action& action);       // profile list|enable|disable|delete|nickname
 void add_download_command(CLI::App& app, Action& action);       // download
+void add_discover_command(CLI::App& app, Action& action);       // discover
+void add_address_commands(CLI::App& app, Action& action);       // addresses, set-default-smdp
 void add_notification_commands(CLI::App& app, Action& action);  // notification list|process|remove
 void add_usim_commands(CLI::App& app, Action& action);          // usim authenticate
 

@@ -1,12 +1,17 @@
 // ipa download: SGP.22 v2.5 §3.1.3 the profile download from an activation code (or an SM-DP+
 // address and matchingId), with a progress line per phase and one result line with the spec's codes.
+// Zero-touch, with nothing but the eUICC: --default-smdp (its default SM-DP+, no matchingId: the
+// order bound to the EID) and --discover (§3.6.3 Event Retrieval at the SM-DS, then each event's
+// server with the EventID as matchingId; with no event, the default SM-DP+).
 #include <memory>
 #include <optional>
 #include <string>
 
 #include "cli.hpp"
+#include "discovery.hpp"
 #include "es9_flags.hpp"
 #include "ipa/download.hpp"
+#include "ipa/es10a.hpp"
 
 namespace ipa::cli {
 namespace {
@@ -19,6 +24,9 @@ struct DownloadArguments {
   Es9Flags es9;
   std::string tac;
   std::string imei;
+  bool default_smdp = false;
+  bool discover = false;
+  SmdsFlags smds;
 };
 
 // IMEI (TS 23.003) as DeviceInfo carries it: 15 or 16 digits, BCD with the nibbles swapped, F padded.
@@ -45,12 +53,7 @@ json result_data(const DownloadResult& r) {
                {"es9BytesReceived", r.es9.bytes_received}};
   if (r.success) return data;
   data["failedPhase"] = download_phase_name(r.failed_phase);
-  if (r.es9_error) {
-    data["function"] = es9_function_name(r.es9_error->function);
-    data["status"] = r.es9_error->status.empty() ? json() : json(r.es9_error->status);
-    data["subjectCode"] = r.es9_error->subject_code.empty() ? json() : json(r.es9_error->subject_code);
-    data["reasonCode"] = r.es9_error->reason_code.empty() ? json() : json(r.es9_error->reason_code);
-  }
+  if (r.es9_error) add_server_error(data, *r.es9_error);
   if (r.es10_error) {
     data["statusWord"] = r.es10_error->status_word ? json(rsp::to_hex(Bytes{static_cast<uint8_t>(r.es10_error->status_word >> 8),
                                                                             static_cast<uint8_t>(r.es10_error->status_word)}))
@@ -67,6 +70,71 @@ json result_data(const DownloadResult& r) {
   return data;
 }
 
+// "nothing for this EID": the SM-DP+ has no order for this eUICC (SGP.22 v2.5 §5.6.2, 8.1.1/3.8).
+bool no_order_for_eid(const DownloadResult& r) {
+  return r.es9_error && r.es9_error->is_function() && r.es9_error->subject_code == "8.1.1" && r.es9_error->reason_code == "3.8";
+}
+
+// One download, its progress and its end (success, or the failure line with its codes).
+int run_download(Context& context, const DownloadRequest& request, const DownloadOptions& options, json extra = json::object()) {
+  Output& out = context.out();
+  auto channel = context.channel();
+  if (!channel) return out.failure("download failed: " + channel.error().message);
+  DownloadResult result = download_profile(**channel, request, options);
+  json data = result_data(result);
+  data.update(extra);
+  if (!result.success) {
+    if (request.activation_code.matching_id.empty() && no_order_for_eid(result))
+      return out.failure("nothing for this EID at " + request.activation_code.smdp_address + ": " + result.es9_error->describe(), data);
+    return out.failure("download " + result.line(), data);
+  }
+  out.text(result.line());
+  return out.success(data);
+}
+
+// The default SM-DP+ address the factory left on the eUICC (none: nullopt).
+rsp::Expected<std::optional<std::string>> default_smdp(Es10Channel& channel) {
+  auto addresses = es10a::get_euicc_configured_addresses(channel);
+  if (!addresses) return rsp::fail("cannot read the default SM-DP+ address: " + addresses.error().message);
+  return addresses->default_dp_address;
+}
+
+// --discover: the SM-DS's events first, each at its server with the EventID as matchingId until one
+// installs; with none, the default SM-DP+.
+int download_discovered(Context& context, const DownloadArguments& args, DownloadOptions options) {
+  Output& out = context.out();
+  auto* channel = context.card();
+  if (!channel) return kFailed;
+  auto smds = smds_address(*channel, args.smds);
+  if (!smds) return out.failure("download failed: " + smds.error().message);
+  EventRetrievalResult events = retrieve_events_with_progress(*channel, *smds, es11_options(args.es9, args.smds), out);
+  if (!events.success) return out.failure("download: event retrieval " + events.line(), event_retrieval_data(events));
+  json discovered = {{"eventEntries", event_retrieval_data(events)["eventEntries"]}};
+  int status = kFailed;
+  for (const auto& event : events.events) {
+    out.text("event " + event.event_id + " at " + event.rsp_server_address);
+    DownloadRequest request;
+    request.activation_code.smdp_address = event.rsp_server_address;
+    request.activation_code.matching_id = event.event_id;
+    request.confirmation_code = args.confirmation_code;
+    json extra = discovered;
+    extra["eventId"] = event.event_id;
+    status = run_download(context, request, options, extra);
+    if (status == kSuccess) return status;
+  }
+  if (!events.events.empty()) return status;
+  auto address = default_smdp(*channel);
+  if (!address) return out.failure("download failed: " + address.error().message);
+  if (!*address)
+    return out.failure("nothing for this EID: no event at the SM-DS " + *smds + " and no default SM-DP+ address on the eUICC",
+                       event_retrieval_data(events));
+  out.text("no event at " + *smds + "; asking the default SM-DP+ " + **address);
+  DownloadRequest request;
+  request.activation_code.smdp_address = **address;
+  request.confirmation_code = args.confirmation_code;
+  return run_download(context, request, options, discovered);
+}
+
 int download(Context& context, const DownloadArguments& args) {
   Output& out = context.out();
   DownloadRequest request;
@@ -77,8 +145,8 @@ int download(Context& context, const DownloadArguments& args) {
   } else if (!args.smdp.empty()) {
     request.activation_code.smdp_address = args.smdp;
     request.activation_code.matching_id = args.matching_id;
-  } else {
-    return out.usage("download: give --activation-code CODE, or --smdp ADDR --matching-id ID");
+  } else if (!args.default_smdp && !args.discover) {
+    return out.usage("download: give --activation-code CODE, --smdp ADDR --matching-id ID, --default-smdp or --discover");
   }
   request.confirmation_code = args.confirmation_code;
 
@@ -97,12 +165,16 @@ int download(Context& context, const DownloadArguments& args) {
     if (e.phase != DownloadPhase::finished) out.progress(download_phase_name(e.phase));
   };
 
-  auto channel = context.channel();
-  if (!channel) return out.failure("download failed: " + channel.error().message);
-  DownloadResult result = download_profile(**channel, request, options);
-  if (!result.success) return out.failure("download " + result.line(), result_data(result));
-  out.text(result.line());
-  return out.success(result_data(result));
+  if (args.discover) return download_discovered(context, args, std::move(options));
+  if (args.default_smdp) {
+    auto* channel = context.card();
+    if (!channel) return kFailed;
+    auto address = default_smdp(*channel);
+    if (!address) return out.failure("download failed: " + address.error().message);
+    if (!*address) return out.failure("download: the eUICC has no default SM-DP+ address (set one with ipa set-default-smdp ADDR)");
+    request.activation_code.smdp_address = **address;  // no matchingId: the order bound to this EID
+  }
+  return run_download(context, request, options);
 }
 
 }  // namespace
@@ -113,9 +185,15 @@ void add_download_command(CLI::App& app, Action& action) {
   auto* code = command->add_option("--activation-code", args->activation_code, "LPA:1$SM-DP+ address$matchingId[...]");
   auto* smdp = command->add_option("--smdp", args->smdp, "the SM-DP+ address (instead of an activation code)");
   auto* matching_id = command->add_option("--matching-id", args->matching_id, "the matchingId, with --smdp");
-  code->excludes(smdp)->excludes(matching_id);
-  smdp->needs(matching_id);
+  auto* by_default = command->add_flag("--default-smdp", args->default_smdp,
+                                       "no activation code: the eUICC's default SM-DP+, no matchingId (the order bound to the EID)");
+  auto* discover = command->add_flag("--discover", args->discover,
+                                     "no activation code: the SM-DS's events for this eUICC, else its default SM-DP+");
+  code->excludes(smdp)->excludes(matching_id)->excludes(by_default)->excludes(discover);
+  smdp->needs(matching_id)->excludes(by_default)->excludes(discover);
   matching_id->needs(smdp);
+  by_default->excludes(discover);
+  add_smds_flags(*command, args->smds);
   command->add_option("--confirmation-code", args->confirmation_code, "the confirmation code, when the order has one");
   add_es9_flags(*command, args->es9);
   command->add_option("--tac", args->tac, "DeviceInfo TAC, 8 hex digits (default 35290611)");

@@ -1,7 +1,8 @@
 #pragma once
 // The ES9+ options shared by `download` and `notification process`: which CAs the SM-DP+'s TLS
 // certificate must chain to, the port to call, the binding, and the lab-only switch that turns
-// verification off (with a warning on every run).
+// verification off (with a warning on every run). `discover` and `download --discover` take the
+// same for the SM-DS (ES11), with its own address and port.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -19,8 +20,17 @@ struct Es9Flags {
   bool insecure_lab_only = false;
 };
 
-void add_es9_flags(CLI::App& command, Es9Flags& flags);
+struct SmdsFlags {
+  std::string address;  // empty: the eUICC's root SM-DS (ES10a.GetEuiccConfiguredAddresses)
+  std::optional<uint16_t> port;
+};
+
+// `with_smdp_port`: whether the command talks to an SM-DP+ (--smdp-port).
+void add_es9_flags(CLI::App& command, Es9Flags& flags, bool with_smdp_port = true);
+void add_smds_flags(CLI::App& command, SmdsFlags& flags);  // --smds, --smds-port
 // The client options; prints the lab-only warning when verification is off.
 Es9ClientOptions es9_options(const Es9Flags& flags, Output& out);
+// The same for the SM-DS (no second warning).
+Es9ClientOptions es11_options(const Es9Flags& flags, const SmdsFlags& smds);
 
 }  // namespace ipa::cli
