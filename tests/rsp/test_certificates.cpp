@@ -172,6 +172,14 @@ TEST_CASE("rsp-pki make: a fresh PKI on each curve validates, with keys 0600 and
     auto tls = pki::load_certificate(dir.path(), curve, Role::dp_tls).value();
     CHECK(tls.dns_names() == std::vector<std::string>{"smdp.example.org"});
     CHECK(verify_chain(tls, Role::dp_tls, {}, cis, time(nullptr)));
+    // The SM-DS's pair (SGP.26 profile): DSauth under policy .1.7, DS TLS for the SM-DS host.
+    auto ds_tls = pki::load_certificate(dir.path(), curve, Role::ds_tls).value();
+    CHECK(ds_tls.role() == Role::ds_tls);
+    CHECK(ds_tls.dns_names() == std::vector<std::string>{"localhost"});
+    CHECK(verify_chain(ds_tls, Role::ds_tls, {}, cis, time(nullptr)));
+    auto ds_auth = pki::load_certificate(dir.path(), curve, Role::ds_auth).value();
+    CHECK(ds_auth.policy_oids() == std::vector<std::string>{"2.23.146.1.2.1.7"});
+    CHECK(verify_chain(ds_auth, Role::ds_auth, {}, cis, time(nullptr)));
     // A second make into the same place is refused rather than overwriting keys.
     CHECK_FALSE(pki::make(dir.path(), options));
   }

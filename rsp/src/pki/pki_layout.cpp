@@ -69,6 +69,8 @@ Status<> write_readme(const std::filesystem::path& dir, std::string_view origin)
                      "| dp-auth.der / .pem | CERT.DPauth.ECDSA: the SM-DP+'s key for ES9+ authentication (serverSignature1) |\n"
                      "| dp-pb.der / .pem | CERT.DPpb.ECDSA: the SM-DP+'s key for profile binding (smdpSignature2, BF23) |\n"
                      "| dp-tls.der / .pem | CERT.DP.TLS: the SM-DP+'s HTTPS server certificate, SAN = its host name |\n"
+                     "| ds-auth.der / .pem | CERT.DSauth.ECDSA: the SM-DS's key for ES11 authentication (serverSignature1) |\n"
+                     "| ds-tls.der / .pem | CERT.DS.TLS: the SM-DS's HTTPS certificate (server and ES12 client), SAN = its host name |\n"
                      "| eim.der / .pem | the eIM's signing certificate for eUICC packages (SGP.32) |\n"
                      "| <role>.key.pem | the private key of that certificate (PKCS#8 PEM, mode 0600) |\n\n"
                      "Test material only: never use these keys for anything real.\n";

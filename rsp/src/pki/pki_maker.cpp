@@ -13,6 +13,16 @@ bool is_ip_address(const std::string& host) {
   return !host.empty() && host.find_first_not_of("0123456789.") == std::string::npos;
 }
 
+// The TLS certificate's SAN: an IP address, or a DNS name (with 127.0.0.1 for localhost).
+void add_host(CertificateRequest& r, const std::string& host) {
+  if (is_ip_address(host)) {
+    r.ip_addresses.push_back(host);
+  } else {
+    r.dns_names.push_back(host);
+    if (host == "localhost") r.ip_addresses.push_back("127.0.0.1");
+  }
+}
+
 CertificateRequest request(Role role, std::vector<std::pair<std::string, std::string>> subject, time_t not_before,
                            time_t not_after) {
   CertificateRequest r;
@@ -31,6 +41,7 @@ Status<> make(const std::filesystem::path& dir, const MakeOptions& options) {
   std::string eid_text = options.eid.empty() ? default_eid() : options.eid;
   if (!eid::valid(eid_text)) return fail("EID " + eid_text + " is not 32 digits with valid check digits");
   if (options.dp_host.empty()) return fail("the DP host name is empty");
+  if (options.ds_host.empty()) return fail("the DS host name is empty");
   if (std::filesystem::exists(curve_dir(dir, options.curve)))
     return fail(curve_dir(dir, options.curve).string() + " exists already; choose an empty directory");
   time_t now = options.now ? options.now : time(nullptr);
@@ -50,12 +61,14 @@ Status<> make(const std::filesystem::path& dir, const MakeOptions& options) {
   dp_pb.role = Role::dp_pb;
   auto dp_tls = request(Role::dp_tls, {{"O", "Open RSP Test SM-DP+"}, {"CN", options.dp_host}}, start, now + 2 * kYear);
   dp_tls.registered_id = "2.999.10";
-  if (is_ip_address(options.dp_host)) {
-    dp_tls.ip_addresses.push_back(options.dp_host);
-  } else {
-    dp_tls.dns_names.push_back(options.dp_host);
-    if (options.dp_host == "localhost") dp_tls.ip_addresses.push_back("127.0.0.1");
-  }
+  add_host(dp_tls, options.dp_host);
+  // SGP.26 profile of the SM-DS certificates (FACTS §7.7): DSauth policy .1.7 critical, DS TLS
+  // policy .1.6 with serverAuth and clientAuth (it is also the ES12 client identity towards a root SM-DS).
+  auto ds_auth = request(Role::ds_auth, {{"O", "Open RSP Test SM-DS"}, {"CN", "TEST SM-DS"}}, start, now + 10 * kYear);
+  ds_auth.registered_id = "2.999.15";
+  auto ds_tls = request(Role::ds_tls, {{"O", "Open RSP Test SM-DS"}, {"CN", options.ds_host}}, start, now + 2 * kYear);
+  ds_tls.registered_id = "2.999.15";
+  add_host(ds_tls, options.ds_host);
   auto eim = request(Role::eim, {{"O", "Open RSP Test eIM"}, {"CN", "Test eIM"}}, start, now + 10 * kYear);
 
   auto ci_key = crypto::PrivateKey::generate(options.curve);
@@ -73,13 +86,14 @@ Status<> make(const std::filesystem::path& dir, const MakeOptions& options) {
   if (!euicc_cert) return Unexpected{euicc_cert.error()};
   if (auto s = store(dir, options.curve, Role::euicc, *euicc_cert, &euicc_key); !s) return s;
 
-  for (const CertificateRequest* r : {&dp_auth, &dp_pb, &dp_tls, &eim}) {
+  for (const CertificateRequest* r : {&dp_auth, &dp_pb, &dp_tls, &ds_auth, &ds_tls, &eim}) {
     auto key = crypto::PrivateKey::generate(options.curve);
     auto cert = issue(*r, key, &*ci_cert, ci_key);
     if (!cert) return Unexpected{cert.error()};
     if (auto s = store(dir, options.curve, r->role, *cert, &key); !s) return s;
   }
-  return write_readme(dir, "Made by `rsp-pki make` for EID " + eid_text + " and SM-DP+ host " + options.dp_host + ".");
+  return write_readme(dir, "Made by `rsp-pki make` for EID " + eid_text + ", SM-DP+ host " + options.dp_host +
+                               " and SM-DS host " + options.ds_host + ".");
 }
 
 }  // namespace rsp::pki

@@ -16,6 +16,7 @@ struct MakeOptions {
   Curve curve = Curve::nist_p256;
   std::string eid;                   // empty: default_eid()
   std::string dp_host = "localhost"; // DP TLS subject and SAN
+  std::string ds_host = "localhost"; // DS TLS subject and SAN (the SM-DS's FQDN)
   time_t now = 0;                    // 0: the current time
 };
 
