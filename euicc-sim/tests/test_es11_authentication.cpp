@@ -1,11 +1,10 @@
 // The card's AuthenticateServer (SGP.22 v2.5 §5.7.13) on the ES11 path (§3.1.2, §5.8): an SM-DS
 // authenticates with CERT.DSauth like an SM-DP+ with CERT.DPauth, and its session has no download;
 // and the CI choice, with both readings of euiccCiPKIdToBeUsed accepted. The SM-DS side is built
-// from the crypto core (its DSauth certificate issued here with the PKI's CI).
+// from the crypto core with the test PKI's ds-auth credentials.
 #include "download_fixture.hpp"
 #include "rsp/crypto/certificate_chain.hpp"
 #include "rsp/files.hpp"
-#include "rsp/pki/certificate_issuer.hpp"
 
 using namespace euicc;
 using namespace euicc::test;
@@ -13,20 +12,11 @@ using rsp::tlv::find;
 
 namespace {
 
-// CERT.DSauth as SGP.26 shapes it (policy id-rspRole-ds-auth, SAN registeredID 2.999.15), or
-// another role's certificate under the same CI.
+// The SM-DS side: `rsp-pki make`'s CERT.DSauth (or another role's certificate) and key in place of
+// the SM-DP+'s, and the SM-DS's address.
 void use_server_certificate(TestSmdp& server, const std::filesystem::path& pki, crypto::Role role = crypto::Role::ds_auth) {
-  auto ci = rsp::pki::load_certificate(pki, crypto::Curve::nist_p256, crypto::Role::ci).value();
-  auto ci_key = rsp::pki::load_key(pki, crypto::Curve::nist_p256, crypto::Role::ci).value();
-  auto key = crypto::PrivateKey::generate(crypto::Curve::nist_p256);
-  rsp::pki::CertificateRequest request;
-  request.role = role;
-  request.subject = {{"O", "ACME"}, {"CN", "TEST SM-DS"}};
-  request.registered_id = "2.999.15";
-  request.not_before = time(nullptr) - 3600;
-  if (role == crypto::Role::ds_tls) request.dns_names = {"testrootsmds.example.com"};
-  server.auth = rsp::pki::issue(request, key, &ci, ci_key).value();
-  server.auth_key = std::move(key);
+  server.auth = rsp::pki::load_certificate(pki, crypto::Curve::nist_p256, role).value();
+  server.auth_key = rsp::pki::load_key(pki, crypto::Curve::nist_p256, role).value();
   server.address = "testrootsmds.example.com";
 }
 
