@@ -13,3 +13,8 @@ target_include_directories(test_ipa_download PRIVATE ${PROJECT_SOURCE_DIR}/ipa/t
 # SM-DS's answer, and the client over HTTPS against a canned SM-DS.
 rsp_add_test(test_ipa_es11 SOURCES ${PROJECT_SOURCE_DIR}/ipa/tests/test_es11_client.cpp LIBS ipa_es9 rsp_http SANITIZE)
 target_include_directories(test_ipa_es11 PRIVATE ${PROJECT_SOURCE_DIR}/ipa/src ${PROJECT_SOURCE_DIR}/ipa/tests)
+
+# Event Retrieval (ipa_download's retrieve_events) with the software eUICC and a scripted SM-DS.
+rsp_add_test(test_ipa_event_retrieval SOURCES ${PROJECT_SOURCE_DIR}/ipa/tests/test_event_retrieval.cpp
+  LIBS ipa_download euicc_sim rsp_http)
+target_include_directories(test_ipa_event_retrieval PRIVATE ${PROJECT_SOURCE_DIR}/ipa/tests)

@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
@@ -127,6 +128,7 @@ class ZeroTouchLab {
   // v2.5 §5.3.2) or with an SM-DS address (the event registered there): the ICCID ordered.
   std::string order_for(const std::string& eid, std::optional<std::string> smds_address = {}) {
     auto ordered = es2("downloadOrder", {{"eid", eid}, {"profileType", "zero-touch"}});
+    INFO(ordered.dump());
     REQUIRE(status_of(ordered) == "Executed-Success");
     std::string iccid = ordered["iccid"];
     json confirm = {{"iccid", iccid}, {"eid", eid}, {"releaseFlag", true}};
@@ -135,6 +137,7 @@ class ZeroTouchLab {
     else
       confirm["matchingId"] = "";
     auto confirmed = es2("confirmOrder", confirm);
+    INFO(confirmed.dump());
     REQUIRE(status_of(confirmed) == "Executed-Success");
     return iccid;
   }
@@ -147,7 +150,7 @@ class ZeroTouchLab {
   std::string db = "sqlite:" + (dir.path() / "smdp.db").string();
   std::unique_ptr<rsp::test::ChildProcess> smdp, smds;
   std::string es9_port, es2_url, smds_port;
-  std::vector<Device> devices;
+  std::deque<Device> devices;  // references to its members stay valid as devices are added
 
  private:
   // CI and EUM of the lab's PKI, and an eUICC certificate for EID number `n` under that EUM.
