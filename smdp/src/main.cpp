@@ -27,8 +27,8 @@ int failure(const std::string& message) {
 
 struct Flags {
   std::string config, pki, address, es2_listen, metrics_listen, database;
-  std::vector<std::string> es9_listen, operators, callbacks, callback_cas;
-  int64_t session_lifetime = 0, order_lifetime = 0;
+  std::vector<std::string> es9_listen, operators, callbacks, callback_cas, smds_cas;
+  int64_t session_lifetime = 0, order_lifetime = 0, retry_delay = 0;
   int attempts = 0;
   size_t threads = 0;
   bool es2_on_es9_listener = false;
@@ -51,6 +51,10 @@ void add_config_flags(CLI::App& command, Flags& f) {
   command.add_option("--operator-callback", f.callbacks, "ID=URL: where that operator's HandleDownloadProgressInfo goes");
   command.add_option("--callback-trusted-ca", f.callback_cas,
                      "CA certificate (PEM) that operators' callback servers chain to (repeatable; replaces callback_trusted_cas)");
+  command.add_option("--smds-trusted-ca", f.smds_cas,
+                     "CA certificate (PEM) SM-DSs' TLS certificates chain to, besides the PKI's CIs (repeatable)");
+  command.add_option("--callback-retry-delay", f.retry_delay,
+                     "seconds before an ES2+ callback or ES12 DeleteEvent is tried again (doubling up to an hour)");
   command.add_option("--session-lifetime", f.session_lifetime, "seconds an ES9+ session lives");
   command.add_option("--order-lifetime", f.order_lifetime, "seconds a download order lives");
   command.add_option("--confirmation-code-attempts", f.attempts, "wrong confirmation codes before an order fails");
@@ -87,6 +91,8 @@ rsp::Expected<SmdpConfig> configuration(const Flags& f) {
     it->callback_url = cb.substr(eq + 1);
   }
   if (!f.callback_cas.empty()) c.callback_trusted_cas.assign(f.callback_cas.begin(), f.callback_cas.end());
+  if (!f.smds_cas.empty()) c.smds_trusted_cas.assign(f.smds_cas.begin(), f.smds_cas.end());
+  if (f.retry_delay) c.callback_retry_delay = f.retry_delay;
   if (f.session_lifetime) c.session_lifetime = f.session_lifetime;
   if (f.order_lifetime) c.order_lifetime = f.order_lifetime;
   if (f.attempts) c.confirmation_code_attempts = f.attempts;

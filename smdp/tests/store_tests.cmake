@@ -4,10 +4,11 @@ set(smdp_tests ${PROJECT_SOURCE_DIR}/smdp/tests)
 find_package(SQLite3 REQUIRED)
 find_package(PostgreSQL REQUIRED)
 
-# PostgresServer: a library so that other SM-DP+ tests (two instances on one PostgreSQL) use it too.
-add_library(smdp_postgres_harness STATIC ${smdp_tests}/postgres_harness.cpp)
-target_include_directories(smdp_postgres_harness PUBLIC ${smdp_tests})
-target_link_libraries(smdp_postgres_harness PUBLIC PostgreSQL::PostgreSQL PRIVATE rsp_warnings)
+# PostgresServer (tests/support) with the SM-DP+ tests' helpers, for the store tests and the two
+# instances on one PostgreSQL.
+add_library(smdp_postgres_harness INTERFACE)
+target_include_directories(smdp_postgres_harness INTERFACE ${smdp_tests})
+target_link_libraries(smdp_postgres_harness INTERFACE rsp_postgres_harness)
 
 rsp_add_test(test_smdp_store
   SOURCES ${smdp_tests}/test_store.cpp ${smdp_tests}/test_store_races.cpp ${smdp_tests}/test_store_open.cpp

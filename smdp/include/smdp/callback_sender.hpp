@@ -1,7 +1,7 @@
 #pragma once
-// Delivers the ES2+ callbacks queued in the store's outbox (HandleDownloadProgressInfo) to the
-// operators, with retries and exponential backoff. The transport is a function, so the HTTPS
-// client, a test double or a message queue can carry it.
+// Delivers the calls queued in the store's outbox, with retries and exponential backoff: the ES2+
+// callbacks to operators (HandleDownloadProgressInfo) and the ES12 DeleteEvent calls to SM-DSs.
+// The transport is a function, so the HTTPS client, a test double or a message queue can carry it.
 #include <chrono>
 #include <cstdint>
 #include <functional>

@@ -8,16 +8,14 @@
 #include <vector>
 
 #include "rsp/expected.hpp"
+#include "rsp/server/listener.hpp"
 
 namespace smdp {
 
 // One HTTPS listener: address, and its own TLS identity if not the PKI's dp-tls certificate.
-struct ListenerConfig {
-  std::string listen;  // "HOST:PORT"; port 0 picks a free port (printed at start)
-  std::optional<std::filesystem::path> tls_certificate;  // PEM chain, leaf first
-  std::optional<std::filesystem::path> tls_key;          // PEM key
-  std::string curve;  // which PKI curve's dp-tls to present when no files are given; empty: the first
-};
+using rsp::server::ListenerConfig;
+// "HOST:PORT" (HOST may be [v6]); errors say what is wrong.
+using rsp::server::split_host_port;
 
 // An operator allowed on ES2+: identified by its pinned TLS client certificate.
 struct OperatorConfig {
@@ -46,6 +44,12 @@ struct SmdpConfig {
   std::vector<std::filesystem::path> callback_trusted_cas;
   std::optional<std::filesystem::path> callback_client_certificate;
   std::optional<std::filesystem::path> callback_client_key;
+  // ES12 to the SM-DSs orders name (smdsAddress): their TLS certificates chain to the PKI's CIs or
+  // to one of these; the SM-DP+ presents the PKI's dp-tls certificate as its client certificate.
+  std::vector<std::filesystem::path> smds_trusted_cas;
+  // Seconds before the first retry of an outbox call (ES2+ callback, ES12 DeleteEvent); doubles
+  // after each failure up to an hour.
+  int64_t callback_retry_delay = 30;
 };
 
 // Reads FILE (JSON; // and /* */ comments allowed). Unknown keys are errors: a typo must not
@@ -54,9 +58,6 @@ rsp::Expected<SmdpConfig> load_config(const std::filesystem::path& file);
 
 // smdp_address, or when empty the first DNS name of the PKI's dp-tls certificate.
 rsp::Expected<std::string> resolve_smdp_address(const SmdpConfig& config);
-
-// "HOST:PORT" (HOST may be [v6]); errors say what is wrong.
-rsp::Expected<std::pair<std::string, uint16_t>> split_host_port(const std::string& listen);
 
 // The index of the ES9+ listener that serves ES2+ too, or none when ES2+ has a listener of its own
 // (or none at all): es2_on_es9_listener picks the es9 listener es2 names, else the first; without

@@ -19,6 +19,7 @@
 #include "rsp/expected.hpp"
 #include "smdp/clock.hpp"
 #include "smdp/function_status.hpp"
+#include "smdp/smds_event.hpp"
 #include "smdp/store.hpp"
 
 namespace smdp {
@@ -30,6 +31,10 @@ struct Es2PlusSettings {
   // Makes a matchingId when the operator gives none; empty: random_matching_id(). Its values must
   // be activation-code safe (valid_matching_id); collisions are detected and another one is drawn.
   std::function<std::string()> generate_matching_id;
+  // ES12.RegisterEvent at the SM-DS a ConfirmOrder names (smdsAddress), before it answers; empty:
+  // such orders are refused with 8.9/5.1. The matching DeleteEvent is queued in the store's outbox
+  // when the order is cancelled.
+  RegisterEvent register_event;
   // One line per function call (function, operator, iccid, outcome); empty: no log.
   std::function<void(const std::string&)> log;
 };
@@ -75,6 +80,8 @@ class Es2Plus {
   nlohmann::json respond(std::string_view function, std::string_view operator_id, const nlohmann::json& request,
                          Outcome (Es2Plus::*run)(std::string_view, const nlohmann::json&));
   std::string new_matching_id();
+  // Queues ES12.DeleteEvent for an event this SM-DP+ registered (logged if the outbox refuses).
+  void forget_event(const SmdsEvent& event);
 
   Store& store_;
   Es2PlusSettings settings_;

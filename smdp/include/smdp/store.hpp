@@ -16,6 +16,7 @@
 
 #include "rsp/bytes.hpp"
 #include "rsp/expected.hpp"
+#include "rsp/sql/database.hpp"
 
 namespace smdp {
 
@@ -102,18 +103,12 @@ struct CallbackRecord {
   bool operator==(const CallbackRecord&) const = default;
 };
 
-enum class StoreErrorKind {
-  exists,       // add_*() of a key that is already there
-  conflict,     // a unique value (matchingId) is held by another record
-  unavailable,  // the database cannot be reached or opened
-  failed,       // anything else the database reported
-};
-struct StoreError {
-  StoreErrorKind kind = StoreErrorKind::failed;
-  std::string message;  // for logs; never contains record contents
-};
+// The SQL layer's errors (rsp/sql): exists (add_*() of a key that is already there), conflict (a
+// unique value such as a matchingId is held by another record), unavailable, failed.
+using StoreErrorKind = rsp::sql::ErrorKind;
+using StoreError = rsp::sql::Error;
 template <class T>
-using StoreResult = rsp::Expected<T, StoreError>;
+using StoreResult = rsp::sql::Result<T>;
 
 class Store {
  public:

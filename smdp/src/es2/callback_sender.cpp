@@ -1,5 +1,6 @@
 // Delivery of the ES2+ callback outbox (HandleDownloadProgressInfo) with retries and backoff.
 #include "smdp/callback_sender.hpp"
+#include "smdp/smds_event.hpp"
 
 #include <algorithm>
 #include <exception>
@@ -11,6 +12,16 @@ namespace smdp {
 CallbackSender::CallbackSender(Store& store, Send send, Clock clock, CallbackRetryPolicy policy,
                                std::function<void(const std::string&)> log)
     : store_(store), send_(std::move(send)), clock_(std::move(clock)), policy_(policy), log_(std::move(log)) {}
+
+namespace {
+
+// What an outbox entry is, for the log: an ES2+ callback to an operator, or an ES12 call to an SM-DS.
+std::string callback_name(const CallbackRecord& callback) {
+  if (is_es12_url(callback.url)) return "ES12 " + callback.url.substr(callback.url.rfind('/') + 1) + " to " + callback.operator_id;
+  return "ES2+ handleDownloadProgressInfo to operator " + callback.operator_id;
+}
+
+}  // namespace
 
 int64_t CallbackSender::backoff(int attempts) const {
   int64_t delay = policy_.first_delay;
@@ -38,8 +49,7 @@ StoreResult<int> CallbackSender::deliver_due() {
     }
     if (attempts >= policy_.max_attempts) {
       if (log_)
-        log_("ES2+ handleDownloadProgressInfo to operator " + callback.operator_id + " dropped after " +
-             std::to_string(attempts) + " attempts");
+        log_(callback_name(callback) + " dropped after " + std::to_string(attempts) + " attempts");
       if (auto done = store_.complete_callback(callback.id); !done) return rsp::Unexpected<StoreError>{done.error()};
       continue;
     }

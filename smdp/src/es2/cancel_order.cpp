@@ -37,11 +37,14 @@ Es2Plus::Outcome Es2Plus::run_cancel_order(std::string_view operator_id, const j
       return Outcome(refuse(subject::eid, reason::invalid_association, "a different EID is associated with this order"));
     if (order->matching_id && profile->matching_id != order->matching_id)
       return Outcome(refuse(subject::matching_id, reason::invalid_association, "the matchingId does not match the order"));
+    const std::optional<SmdsEvent> event = smds_event_of(*profile);
     clear_order(*profile);
     profile->state = final_state;
     auto written = store_.update_profile(*profile);
     if (!written) return Outcome(store_failure(written.error()));
     if (!*written) return std::nullopt;
+    // The order's Event Record goes too (SGP.22 v2.5 §5.9.2), from the outbox: the SM-DS may be down.
+    if (event) forget_event(*event);
     return Outcome(json::object());
   });
 }

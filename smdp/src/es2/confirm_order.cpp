@@ -2,6 +2,7 @@
 // matchingId, EID and confirmation code, and releases it at once (releaseFlag) or later.
 #include "es2plus_request.hpp"
 #include "rsp/confirmation_code.hpp"
+#include "rsp/server/server_address.hpp"
 #include "smdp/es2plus.hpp"
 
 namespace smdp {
@@ -24,9 +25,12 @@ Es2Plus::Outcome Es2Plus::run_confirm_order(std::string_view operator_id, const 
   if (!smds_address) return failure_of(smds_address);
   auto release = mandatory_bool(request, "releaseFlag", subject::function_requester);
   if (!release) return failure_of(release);
+  if (*smds_address && !rsp::server::valid_server_address(**smds_address))
+    return refuse(subject::smds, reason::inaccessible, "smdsAddress is invalid or not reachable");
   const int64_t now = clock_();
+  std::optional<SmdsEvent> registered;  // at the SM-DS, by an earlier round of the loop
 
-  return retry_lost_races<json>([&]() -> std::optional<Outcome> {
+  auto outcome = retry_lost_races<json>([&]() -> std::optional<Outcome> {
     auto profile = operator_profile(store_, operator_id, iccid);
     if (!profile) return Outcome(failure_of(profile));
     if (profile->state != ProfileState::allocated && profile->state != ProfileState::linked)
@@ -63,6 +67,20 @@ Es2Plus::Outcome Es2Plus::run_confirm_order(std::string_view operator_id, const 
     profile->state = *release ? ProfileState::released : ProfileState::confirmed;
     profile->order_expires = now + settings_.order_lifetime;
 
+    // SGP.22 v2.5 §5.3.2: the event is at the SM-DS before ConfirmOrder answers; when it cannot be
+    // registered the order stays as it was.
+    if (*smds_address) {
+      SmdsEvent event{**smds_address, *bound_eid, id};
+      if (registered != event) {
+        if (registered) forget_event(*registered);
+        FunctionStatus status = settings_.register_event
+                                    ? settings_.register_event(event)
+                                    : FunctionStatus::failure(subject::smds, reason::inaccessible, "no SM-DS client configured");
+        if (!status.ok()) return Outcome(rsp::Unexpected{status});
+        registered = event;
+      }
+    }
+
     auto written = store_.update_profile(*profile);
     if (!written) {
       if (written.error().kind != StoreErrorKind::conflict) return Outcome(store_failure(written.error()));
@@ -75,6 +93,14 @@ Es2Plus::Outcome Es2Plus::run_confirm_order(std::string_view operator_id, const 
     if (profile->eid) answer["eid"] = *profile->eid;
     return Outcome(std::move(answer));
   });
+  // An event registered for an order that was not confirmed after all is deleted again.
+  if (!outcome && registered) forget_event(*registered);
+  return outcome;
+}
+
+void Es2Plus::forget_event(const SmdsEvent& event) {
+  if (auto queued = queue_delete_event(store_, event, settings_.smdp_address, clock_()); !queued && settings_.log)
+    settings_.log("ES12 deleteEvent for " + event.event_id + " not queued: " + queued.error().message);
 }
 
 }  // namespace smdp

@@ -1,6 +1,5 @@
 #include "es2plus_request.hpp"
 
-#include "rsp/eid.hpp"
 #include "rsp/iccid.hpp"
 
 namespace smdp::es2 {
@@ -9,44 +8,6 @@ using nlohmann::json;
 
 rsp::Unexpected<FunctionStatus> store_failure(const StoreError&) {
   return refuse(subject::function_provider, reason::execution_error, "the SM-DP+ could not read or write its store");
-}
-
-// SGP.22 v2.5 §6.5.1.3: every request carries header {functionRequesterIdentifier, functionCallIdentifier}.
-Checked<rsp::Ok> check_request(const json& request) {
-  if (!request.is_object()) return refuse(subject::function_requester, reason::invalid, "the request is not a JSON object");
-  auto header = request.find("header");
-  if (header == request.end()) return refuse(subject::function_requester, reason::mandatory_missing, "header is missing");
-  if (!header->is_object()) return refuse(subject::function_requester, reason::invalid, "header is not an object");
-  for (const char* field : {"functionRequesterIdentifier", "functionCallIdentifier"}) {
-    auto value = header->find(field);
-    if (value == header->end())
-      return refuse(subject::function_requester, reason::mandatory_missing, std::string("header.") + field + " is missing");
-    if (!value->is_string())
-      return refuse(subject::function_requester, reason::invalid, std::string("header.") + field + " is not a string");
-  }
-  return rsp::Ok{};
-}
-
-Checked<std::optional<std::string>> optional_string(const json& request, const char* field, const char* subject_code) {
-  auto value = request.find(field);
-  if (value == request.end() || value->is_null()) return std::optional<std::string>{};
-  if (!value->is_string()) return refuse(subject_code, reason::invalid, std::string(field) + " is not a string");
-  return std::optional<std::string>(value->get<std::string>());
-}
-
-Checked<std::string> mandatory_string(const json& request, const char* field, const char* subject_code) {
-  auto value = optional_string(request, field, subject_code);
-  if (!value) return failure_of(value);
-  if (!*value) return refuse(subject_code, reason::mandatory_missing, std::string(field) + " is missing");
-  return std::move(**value);
-}
-
-Checked<bool> mandatory_bool(const json& request, const char* field, const char* subject_code) {
-  auto value = request.find(field);
-  if (value == request.end() || value->is_null())
-    return refuse(subject_code, reason::mandatory_missing, std::string(field) + " is missing");
-  if (!value->is_boolean()) return refuse(subject_code, reason::invalid, std::string(field) + " is not a boolean");
-  return value->get<bool>();
 }
 
 Checked<std::optional<std::string>> optional_iccid(const json& request) {
@@ -65,10 +26,7 @@ Checked<std::string> mandatory_iccid(const json& request) {
 }
 
 Checked<std::optional<std::string>> optional_eid(const json& request) {
-  auto eid = optional_string(request, "eid", subject::eid);
-  if (eid && *eid && !rsp::eid::valid(**eid))
-    return refuse(subject::eid, reason::invalid, "eid is not 32 digits with valid check digits");
-  return eid;
+  return rsp::server::optional_eid(request, subject::eid);
 }
 
 Checked<OrderFields> order_fields(const json& request, bool iccid_mandatory) {

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "rsp/expected.hpp"
+#include "rsp/server/json_request.hpp"
 #include "smdp/function_status.hpp"
 #include "smdp/store.hpp"
 
@@ -15,53 +16,30 @@ namespace smdp::es2 {
 
 // SGP.22 v2.5 §5.2.6 subject codes as ES2+ uses them (FACTS §2a.4).
 namespace subject {
-inline constexpr const char* function_requester = "1.1";  // the request itself (header, untyped fields)
-inline constexpr const char* function_provider = "1.2";   // the SM-DP+ could not execute
+inline constexpr const char* function_requester = rsp::server::subject::function_requester;
+inline constexpr const char* function_provider = rsp::server::subject::function_provider;
 inline constexpr const char* eid = "8.1.1";
 inline constexpr const char* iccid = "8.2.1";
 inline constexpr const char* profile_type = "8.2.5";
 inline constexpr const char* matching_id = "8.2.6";
 inline constexpr const char* confirmation_code = "8.2.7";
 inline constexpr const char* download_order = "8.8.5";
+inline constexpr const char* smds = "8.9";
 }  // namespace subject
 
-namespace reason {
-inline constexpr const char* unknown_requester = "1.1";
-inline constexpr const char* not_allowed = "1.2";
-inline constexpr const char* invalid = "2.1";
-inline constexpr const char* mandatory_missing = "2.2";
-inline constexpr const char* already_in_use = "3.3";
-inline constexpr const char* invalid_transition = "3.5";
-inline constexpr const char* unavailable = "3.7";
-inline constexpr const char* refused = "3.8";
-inline constexpr const char* unknown = "3.9";
-inline constexpr const char* invalid_association = "3.10";
-inline constexpr const char* execution_error = "4.2";
-inline constexpr const char* time_to_live_expired = "4.10";
-}  // namespace reason
+namespace reason = rsp::server::reason;
 
-template <class T>
-using Checked = rsp::Expected<T, FunctionStatus>;
+// The JSON request readers every JSON function shares (rsp/server/json_request.hpp).
+using rsp::server::Checked;
+using rsp::server::check_request;
+using rsp::server::failure_of;
+using rsp::server::mandatory_bool;
+using rsp::server::mandatory_string;
+using rsp::server::optional_string;
+using rsp::server::refuse;
 
-inline rsp::Unexpected<FunctionStatus> refuse(const char* subject_code, const char* reason_code, std::string message) {
-  return {FunctionStatus::failure(subject_code, reason_code, std::move(message))};
-}
-// The failure a checked step ended with, passed on.
-template <class T>
-rsp::Unexpected<FunctionStatus> failure_of(const Checked<T>& checked) {
-  return {checked.error()};
-}
 // A store failure: the SM-DP+'s own problem, reported without the database's words.
 rsp::Unexpected<FunctionStatus> store_failure(const StoreError& error);
-
-// The request is an object with header.functionRequesterIdentifier and functionCallIdentifier.
-Checked<rsp::Ok> check_request(const nlohmann::json& request);
-
-// A string field; absent and null read as nullopt, any other type is 2.1 under `subject_code`.
-Checked<std::optional<std::string>> optional_string(const nlohmann::json& request, const char* field,
-                                                    const char* subject_code);
-Checked<std::string> mandatory_string(const nlohmann::json& request, const char* field, const char* subject_code);
-Checked<bool> mandatory_bool(const nlohmann::json& request, const char* field, const char* subject_code);
 
 // iccid in any ES2+ form (19/20 digits, 'F' padding), normalised to the store's digits.
 Checked<std::optional<std::string>> optional_iccid(const nlohmann::json& request);

@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "log.hpp"
+#include "rsp/server/http_json.hpp"
 #include "smdp/es9plus_asn1.hpp"
 #include "smdp/es9plus_json.hpp"
 #include "smdp/function_status_json.hpp"
@@ -13,50 +14,17 @@ namespace {
 
 using rsp::http::Request;
 using rsp::http::Response;
+using rsp::server::admin_protocol_ok;
+using rsp::server::json_content;
+using rsp::server::json_response;
+using rsp::server::outcome;
+using rsp::server::refused_request;
+using rsp::server::seconds_since;
+
+Response plain(int status, std::string text) { return rsp::server::plain_response(status, std::move(text)); }
 
 constexpr std::string_view kEs9Prefix = "/gsma/rsp2/es9plus/";
 constexpr std::string_view kEs2Prefix = "/gsma/rsp2/es2plus/";
-
-Response json_response(int status, std::string body) {
-  Response r;
-  r.status = status;
-  r.headers.set("X-Admin-Protocol", kAdminProtocol);
-  if (!body.empty()) r.headers.set("Content-Type", "application/json;charset=UTF-8");
-  r.body = std::move(body);
-  return r;
-}
-
-Response plain(int status, std::string text) {
-  Response r;
-  r.status = status;
-  r.headers.set("Content-Type", "text/plain; charset=utf-8");
-  r.body = std::move(text) + "\n";
-  return r;
-}
-
-// SGP.22 v2.5 §6.5.1: "gsma/rsp/v<major>.<minor>.<rev>"; this SM-DP+ speaks v2.
-bool admin_protocol_ok(const Request& request) {
-  auto value = request.headers.get("X-Admin-Protocol");
-  return value && value->rfind("gsma/rsp/v2.", 0) == 0;
-}
-
-bool json_content(const Request& request) {
-  auto type = request.headers.get("Content-Type");
-  return type && type->substr(0, type->find(';')) == "application/json";
-}
-
-std::string outcome(const FunctionStatus& s) {
-  return s.ok() ? status_text(s.status) : s.subject_code + "/" + s.reason_code;
-}
-
-double seconds_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
-// The refusal of a request the function never saw: wrong protocol version or content type.
-Response refused_request(const char* reason_message) {
-  return json_response(200, response_json(FunctionStatus::failure("1.2.2", "2.1", reason_message)).dump());
-}
 
 // SGP.22 v2.5 §6.6: the ASN.1 binding, one path for every function.
 Response es9_asn1(Es9Plus& es9, Metrics& metrics, const Request& request, std::chrono::steady_clock::time_point start) {
@@ -143,16 +111,6 @@ rsp::http::Handler es2_handler(Es2Plus& es2, Metrics& metrics,
 rsp::http::Handler es9_and_es2_handler(rsp::http::Handler es9, rsp::http::Handler es2) {
   return [es9 = std::move(es9), es2 = std::move(es2)](const Request& request) -> Response {
     return std::string_view(request.target).rfind(kEs2Prefix, 0) == 0 ? es2(request) : es9(request);
-  };
-}
-
-rsp::http::Handler metrics_handler(Metrics& metrics) {
-  return [&metrics](const Request& request) -> Response {
-    if (request.method != "GET" || request.target != "/metrics") return plain(404, "only GET /metrics here");
-    Response r;
-    r.headers.set("Content-Type", "text/plain; version=0.0.4");
-    r.body = metrics.prometheus_text();
-    return r;
   };
 }
 

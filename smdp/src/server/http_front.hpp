@@ -7,13 +7,14 @@
 
 #include "metrics.hpp"
 #include "rsp/http/server.hpp"
+#include "rsp/server/http_json.hpp"
 #include "smdp/es2plus.hpp"
 #include "smdp/es9plus.hpp"
 
 namespace smdp {
 
 // The X-Admin-Protocol value this SM-DP+ answers with.
-inline constexpr const char* kAdminProtocol = "gsma/rsp/v2.5.0";
+using rsp::server::kAdminProtocol;
 
 rsp::http::Handler es9_handler(Es9Plus& es9, Metrics& metrics);
 // `operator_of` maps the verified client certificate to an operator id ("" when none matches).
@@ -22,6 +23,6 @@ rsp::http::Handler es2_handler(Es2Plus& es2, Metrics& metrics,
 // ES2+ and ES9+ on one listener: /gsma/rsp2/es2plus/... goes to `es2` (which answers 403 without
 // an operator's certificate), everything else to `es9`.
 rsp::http::Handler es9_and_es2_handler(rsp::http::Handler es9, rsp::http::Handler es2);
-rsp::http::Handler metrics_handler(Metrics& metrics);
+using rsp::server::metrics_handler;
 
 }  // namespace smdp

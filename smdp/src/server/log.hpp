@@ -1,13 +1,9 @@
 #pragma once
-// One line per protocol step on stderr, as key=value pairs (logfmt): time, interface, function,
-// transactionId, outcome, duration. Callers pass identifiers and codes only, never keys, profile
-// contents or confirmation codes.
-#include <initializer_list>
-#include <string>
-#include <utility>
+// logfmt lines: rsp/server's, shared with the SM-DS.
+#include "rsp/server/log.hpp"
 
 namespace smdp {
 
-void log_line(std::initializer_list<std::pair<const char*, std::string>> fields);
+using rsp::server::log_line;
 
 }  // namespace smdp

@@ -1,9 +1,6 @@
 #include "smdp/smdp_server.hpp"
 
-#include <condition_variable>
 #include <ctime>
-#include <mutex>
-#include <thread>
 
 #include "http_front.hpp"
 #include "log.hpp"
@@ -11,46 +8,22 @@
 #include "rsp/confirmation_code.hpp"
 #include "rsp/http/client.hpp"
 #include "rsp/pki/pki_layout.hpp"
+#include "rsp/server/listener.hpp"
+#include "rsp/server/periodic.hpp"
+#include "rsp/server/server_runtime.hpp"
+#include "rsp/server/pinned_clients.hpp"
 #include "smdp/callback_https.hpp"
 #include "smdp/callback_sender.hpp"
 #include "smdp/download_progress_info.hpp"
 #include "smdp/dp_credentials.hpp"
+#include "smdp/es12_https.hpp"
 
 namespace smdp {
 
 namespace {
 
-struct PinnedOperator {
-  std::string id;
-  rsp::Bytes fingerprint;  // SHA-256 of the certificate's DER
-};
-
-rsp::Expected<rsp::http::TlsIdentity> listener_identity(const ListenerConfig& l, const std::filesystem::path& pki) {
-  if (l.tls_certificate || l.tls_key) {
-    if (!l.tls_certificate || !l.tls_key) return rsp::fail(l.listen + ": give both tls_certificate and tls_key");
-    return rsp::http::TlsIdentity::from_pem_files(*l.tls_certificate, *l.tls_key);
-  }
-  auto curves = rsp::pki::curves_present(pki);
-  if (curves.empty()) return rsp::fail(pki.string() + ": no PKI curve folder for the TLS certificate");
-  rsp::crypto::Curve curve = curves.front();
-  if (!l.curve.empty()) {
-    auto named = rsp::crypto::curve_from_name(l.curve);
-    if (!named) return rsp::fail(l.listen + ": " + named.error().message);
-    curve = *named;
-  }
-  return rsp::http::TlsIdentity::from_pki(pki, curve, rsp::crypto::Role::dp_tls);
-}
-
 rsp::Expected<rsp::http::ListenerOptions> listener_options(const ListenerConfig& l, const std::filesystem::path& pki) {
-  auto address = split_host_port(l.listen);
-  if (!address) return rsp::Unexpected{address.error()};
-  auto identity = listener_identity(l, pki);
-  if (!identity) return rsp::Unexpected{identity.error()};
-  rsp::http::ListenerOptions options;
-  options.host = address->first;
-  options.port = address->second;
-  options.tls = std::move(*identity);
-  return options;
+  return rsp::server::listener_options(l, pki, rsp::crypto::Role::dp_tls);
 }
 
 class RunningSmdp final : public SmdpServer {
@@ -63,20 +36,10 @@ class RunningSmdp final : public SmdpServer {
   ~RunningSmdp() override { stop(); }
 
   const std::string& smdp_address() const override { return address_; }
-  uint16_t es9_port(size_t index) const override { return server_->port(index); }
-  std::optional<uint16_t> es2_port() const override {
-    return es2_index_ ? std::optional<uint16_t>(server_->port(*es2_index_)) : std::nullopt;
-  }
-  std::optional<uint16_t> metrics_port() const override {
-    return metrics_index_ ? std::optional<uint16_t>(server_->port(*metrics_index_)) : std::nullopt;
-  }
-  void stop() override {
-    if (server_) server_->stop();
-    if (background_.joinable()) {
-      background_.request_stop();
-      background_.join();
-    }
-  }
+  uint16_t es9_port(size_t index) const override { return runtime_.port(index); }
+  std::optional<uint16_t> es2_port() const override { return runtime_.port(es2_index_); }
+  std::optional<uint16_t> metrics_port() const override { return runtime_.port(metrics_index_); }
+  void stop() override { runtime_.stop(); }
 
  private:
   RunningSmdp() = default;
@@ -94,11 +57,7 @@ class RunningSmdp final : public SmdpServer {
 
     std::vector<Operator> operators;
     for (const auto& o : config.operators) {
-      auto certificates = rsp::http::read_certificates(o.client_certificate);
-      if (!certificates || certificates->empty())
-        return rsp::fail("operator " + o.id + ": " + (certificates ? "no certificate in " + o.client_certificate.string()
-                                                                   : certificates.error().message));
-      pinned_.push_back({o.id, rsp::sha256(certificates->front().der())});
+      if (auto pinned = pinned_.add(o.id, o.client_certificate); !pinned) return rsp::fail("operator " + pinned.error().message);
       operators.push_back({o.id, o.callback_url});
     }
     reporter_ = std::make_unique<DownloadProgressReporter>(*store_, operators, address_);
@@ -109,15 +68,25 @@ class RunningSmdp final : public SmdpServer {
     es9.progress = [this](const ProfileRecord& p, NotificationPoint point, const FunctionStatus& s, rsp::ByteView data) {
       if (auto queued = reporter_->report(p, static_cast<int>(point), s, data); !queued)
         log_line({{"event", "callback-not-queued"}, {"iccid", p.iccid}, {"error", queued.error().message}});
+      // Installed: the order's SM-DS Event Record has done its job (SGP.22 v2.5 §5.9.2).
+      if (point == NotificationPoint::bpp_installation && s.ok())
+        if (auto event = smds_event_of(p))
+          if (auto queued = queue_delete_event(*store_, *event, address_, system_clock_seconds()); !queued)
+            log_line({{"event", "delete-event-not-queued"}, {"iccid", p.iccid}, {"error", queued.error().message}});
     };
     es9_ = std::make_unique<Es9Plus>(*store_, identity_, std::move(es9));
+    auto smds_client = es12_client(config);
+    if (!smds_client) return rsp::Unexpected{smds_client.error()};
+    auto log = [](const std::string& line) { log_line({{"event", "es12"}, {"message", line}}); };
     Es2PlusSettings es2;
     es2.smdp_address = address_;
+    es2.register_event = https_register_event(*smds_client, address_, log);
     es2.order_lifetime = config.order_lifetime;
     es2.confirmation_code_attempts = config.confirmation_code_attempts;
     es2_ = std::make_unique<Es2Plus>(*store_, std::move(es2));
 
-    if (auto sender = callback_sender(config); !sender) return rsp::Unexpected{sender.error()};
+    if (auto sender = callback_sender(config, https_delete_event_transport(std::move(*smds_client), log)); !sender)
+      return rsp::Unexpected{sender.error()};
 
     rsp::http::ServerOptions options;
     options.handler_threads = config.handler_threads;
@@ -149,33 +118,43 @@ class RunningSmdp final : public SmdpServer {
       options.listeners.push_back(std::move(*listener));
     }
     if (!config.metrics_listen.empty()) {
-      auto metrics_address = split_host_port(config.metrics_listen);
-      if (!metrics_address) return rsp::fail("metrics_listen " + metrics_address.error().message);
-      rsp::http::ListenerOptions listener;
-      listener.host = metrics_address->first;
-      listener.port = metrics_address->second;
-      listener.handler = metrics_handler(metrics_);
+      auto listener = rsp::server::plain_listener_options(config.metrics_listen);
+      if (!listener) return rsp::fail("metrics_listen " + listener.error().message);
+      listener->handler = metrics_handler(metrics_);
       metrics_index_ = options.listeners.size();
-      options.listeners.push_back(std::move(listener));
+      options.listeners.push_back(std::move(*listener));
     }
     auto server = rsp::http::Server::start(std::move(options));
     if (!server) return rsp::Unexpected{server.error()};
-    server_ = std::move(*server);
-    background_ = std::jthread([this](std::stop_token stop) { background(stop); });
+    runtime_.start(std::move(*server), [this](std::stop_token stop) { background(stop); });
     return rsp::Ok{};
   }
 
   // The operator whose pinned certificate this is, if it is valid now; "" otherwise.
-  std::string operator_of(const rsp::crypto::Certificate& c) const {
-    time_t now = time(nullptr);
-    if (c.not_before() > now || c.not_after() < now) return {};
-    rsp::Bytes fingerprint = rsp::sha256(c.der());
-    for (const auto& p : pinned_)
-      if (p.fingerprint == fingerprint) return p.id;
-    return {};
+  std::string operator_of(const rsp::crypto::Certificate& c) const { return pinned_.name_of(c); }
+
+  // The client of ES12 calls to SM-DSs: our dp-tls identity, SM-DS certificates under the PKI's CIs.
+  rsp::Expected<rsp::http::Client> es12_client(const SmdpConfig& config) const {
+    rsp::http::ClientOptions client;
+    for (const auto& credentials : identity_.credentials) client.trusted_cas.push_back(credentials.ci);
+    client.trusted_ca_files = config.smds_trusted_cas;
+    // Without a dp-tls certificate (a PKI of other origin) the SM-DP+ still serves; SM-DSs then
+    // refuse it, and ConfirmOrder with an smdsAddress answers 8.9/5.1.
+    auto curves = rsp::pki::curves_present(config.pki);
+    auto identity = curves.empty() ? rsp::Expected<rsp::http::TlsIdentity>(rsp::fail("no curve folder"))
+                                   : rsp::http::TlsIdentity::from_pki(config.pki, curves.front(), rsp::crypto::Role::dp_tls);
+    if (identity)
+      client.client_identity = std::move(*identity);
+    else
+      log_line({{"event", "es12-client"}, {"message", "no dp-tls client certificate: " + identity.error().message}});
+    client.connect_timeout = std::chrono::seconds(5);
+    client.total_timeout = std::chrono::seconds(10);  // ConfirmOrder waits for RegisterEvent
+    auto created = rsp::http::Client::create(std::move(client));
+    if (!created) return rsp::fail("ES12 client: " + created.error().message);
+    return created;
   }
 
-  rsp::Status<> callback_sender(const SmdpConfig& config) {
+  rsp::Status<> callback_sender(const SmdpConfig& config, CallbackSender::Send es12_transport) {
     rsp::http::ClientOptions client;
     client.trusted_ca_files = config.callback_trusted_cas;
     if (config.callback_client_certificate || config.callback_client_key) {
@@ -188,36 +167,36 @@ class RunningSmdp final : public SmdpServer {
     auto created = rsp::http::Client::create(std::move(client));
     if (!created) return rsp::fail("callback client: " + created.error().message);
     auto log = [](const std::string& line) { log_line({{"event", "callback"}, {"message", line}}); };
-    sender_ = std::make_unique<CallbackSender>(*store_, https_callback_transport(std::move(*created), log), system_clock_seconds,
-                                               CallbackRetryPolicy{}, log);
+    CallbackRetryPolicy policy;
+    policy.first_delay = std::max<int64_t>(1, config.callback_retry_delay);
+    // One outbox: ES2+ callbacks to operators, ES12 DeleteEvent calls to SM-DSs.
+    sender_ = std::make_unique<CallbackSender>(
+        *store_, route_outbox(https_callback_transport(std::move(*created), log), std::move(es12_transport)),
+        system_clock_seconds, policy, log);
     return rsp::Ok{};
   }
 
-  // ES2+ callbacks and expired sessions, every few seconds, off the request threads.
+  // The outbox (ES2+ callbacks, ES12 DeleteEvent) and expired sessions, every few seconds, off the
+  // request threads.
   void background(std::stop_token stop) {
-    std::mutex mutex;
-    std::condition_variable_any wake;
-    while (!stop.stop_requested()) {
+    rsp::server::run_every(stop, std::chrono::seconds(2), [this] {
       sender_->deliver_due();
       if (auto removed = store_->remove_expired_sessions(system_clock_seconds()); removed && *removed > 0)
         log_line({{"event", "sessions-expired"}, {"count", std::to_string(*removed)}});
-      std::unique_lock lock(mutex);
-      wake.wait_for(lock, stop, std::chrono::seconds(2), [] { return false; });
-    }
+    });
   }
 
   DpIdentity identity_;
   std::string address_;
   std::unique_ptr<Store> store_;
-  std::vector<PinnedOperator> pinned_;
+  rsp::server::PinnedClients pinned_;
   std::unique_ptr<DownloadProgressReporter> reporter_;
   std::unique_ptr<Es9Plus> es9_;
   std::unique_ptr<Es2Plus> es2_;
   std::unique_ptr<CallbackSender> sender_;
-  Metrics metrics_;
-  std::unique_ptr<rsp::http::Server> server_;
+  Metrics metrics_{"smdp"};
   std::optional<size_t> es2_index_, metrics_index_;
-  std::jthread background_;
+  rsp::server::ServerRuntime runtime_;  // last: stopped first
 };
 
 }  // namespace

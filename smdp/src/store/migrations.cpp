@@ -1,21 +1,13 @@
-#include "store/migrations.hpp"
-
-#include <ctime>
-#include <utility>
+// The SM-DP+'s schema: versioned steps, applied by rsp/sql when a store is opened.
+#include "store/sql.hpp"
 
 namespace smdp::sql {
-
-// SQLite: BEGIN IMMEDIATE takes the write lock at once, so a second process waits (busy timeout)
-// and then sees the steps as done. PostgreSQL: the advisory lock is released by COMMIT/ROLLBACK.
-const Dialect sqlite_dialect{"sqlite", "BEGIN IMMEDIATE", "", "BLOB", "INTEGER PRIMARY KEY AUTOINCREMENT"};
-const Dialect postgres_dialect{"postgresql", "BEGIN", "SELECT pg_advisory_xact_lock(7369806425390219264)", "BYTEA",
-                               "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY"};
 
 namespace {
 
 // The steps, written once for both backends: BYTES and SERIAL_KEY stand for the dialect's types.
 // Flags are BIGINT 0/1 in both, so that one row reader serves both.
-const std::vector<std::pair<int64_t, std::vector<std::string_view>>> kSteps{
+const std::vector<rsp::sql::SchemaStep> kSteps{
     {1,
      {R"(CREATE TABLE profiles (
           iccid TEXT PRIMARY KEY, operator_id TEXT NOT NULL, profile_type TEXT NOT NULL, state TEXT NOT NULL,
@@ -43,56 +35,8 @@ const std::vector<std::pair<int64_t, std::vector<std::string_view>>> kSteps{
       "CREATE INDEX callbacks_by_due ON callbacks (next_attempt, id)"}},
 };
 
-void replace_all(std::string& text, std::string_view word, std::string_view by) {
-  for (size_t at = text.find(word); at != std::string::npos; at = text.find(word, at + by.size()))
-    text.replace(at, word.size(), by);
-}
-
-StoreResult<rsp::Ok> apply_missing(Database& db, const Dialect& dialect) {
-  if (!dialect.lock.empty())
-    if (auto locked = db.run(dialect.lock); !locked) return rsp::Unexpected{locked.error()};
-  auto created =
-      db.run("CREATE TABLE IF NOT EXISTS schema_version (version BIGINT PRIMARY KEY, applied BIGINT NOT NULL)");
-  if (!created) return rsp::Unexpected{created.error()};
-  auto current = db.run("SELECT COALESCE(MAX(version), 0) FROM schema_version");
-  if (!current) return rsp::Unexpected{current.error()};
-  const int64_t* have = current->rows.empty() ? nullptr : std::get_if<int64_t>(&current->rows[0][0]);
-  if (!have) return store_error(StoreErrorKind::failed, "schema_version: unreadable");
-  for (const Migration& step : migrations(dialect)) {
-    if (step.version <= *have) continue;
-    for (const std::string& statement : step.statements)
-      if (auto done = db.run(statement); !done)
-        return store_error(done.error().kind,
-                           "schema step " + std::to_string(step.version) + ": " + done.error().message);
-    const Value params[] = {step.version, static_cast<int64_t>(std::time(nullptr))};
-    if (auto noted = db.run("INSERT INTO schema_version (version, applied) VALUES ($1, $2)", params); !noted)
-      return rsp::Unexpected{noted.error()};
-  }
-  return rsp::Ok{};
-}
-
 }  // namespace
 
-std::vector<Migration> migrations(const Dialect& dialect) {
-  std::vector<Migration> out;
-  for (const auto& [version, statements] : kSteps) {
-    Migration& step = out.emplace_back(Migration{version, {}});
-    for (std::string_view statement : statements) {
-      std::string text(statement);
-      replace_all(text, "SERIAL_KEY", dialect.serial_key);
-      replace_all(text, "BYTES", dialect.bytes_type);
-      step.statements.push_back(std::move(text));
-    }
-  }
-  return out;
-}
-
-StoreResult<rsp::Ok> migrate(Database& db, const Dialect& dialect) {
-  if (auto begun = db.run(dialect.begin); !begun) return rsp::Unexpected{begun.error()};
-  auto applied = apply_missing(db, dialect);
-  // A failed step leaves the schema as it was: nothing of the transaction stays.
-  if (auto ended = db.run(applied ? "COMMIT" : "ROLLBACK"); !ended && applied) return rsp::Unexpected{ended.error()};
-  return applied;
-}
+const std::vector<rsp::sql::SchemaStep>& schema() { return kSteps; }
 
 }  // namespace smdp::sql

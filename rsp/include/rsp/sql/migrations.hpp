@@ -1,12 +1,13 @@
 #pragma once
-// The schema as a versioned list of steps, and the code that brings a database up to date.
+// Bringing a database up to a schema (rsp/sql/database.hpp): the steps the schema_version table
+// does not list yet, in one transaction.
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "store/sql.hpp"
+#include "rsp/sql/database.hpp"
 
-namespace smdp::sql {
+namespace rsp::sql {
 
 // Where the two backends' SQL differs.
 struct Dialect {
@@ -23,11 +24,11 @@ struct Migration {
   int64_t version;
   std::vector<std::string> statements;
 };
-// Every step in order; a released step never changes, a new one is appended.
-std::vector<Migration> migrations(const Dialect& dialect);
+// `schema`'s steps in `dialect`'s words.
+std::vector<Migration> migrations(const Dialect& dialect, const std::vector<SchemaStep>& schema);
 
-// Runs the steps the schema_version table does not list yet, in one transaction. `connection`
-// must be a single connection (the transaction spans several run() calls).
-StoreResult<rsp::Ok> migrate(Database& connection, const Dialect& dialect);
+// Runs the steps not applied yet. `connection` must be a single connection (the transaction spans
+// several run() calls).
+Result<Ok> migrate(Database& connection, const Dialect& dialect, const std::vector<SchemaStep>& schema);
 
-}  // namespace smdp::sql
+}  // namespace rsp::sql

@@ -1,4 +1,4 @@
-// The SQLite backend: one connection, WAL mode, guarded by a mutex. The SM-DP+'s statements are
+// The SQLite backend: one connection, WAL mode, guarded by a mutex. Our servers' statements are
 // short; serialising them keeps the driver simple, and WAL still lets other processes read.
 #include <fcntl.h>
 #include <sqlite3.h>
@@ -9,9 +9,10 @@
 #include <mutex>
 #include <unordered_map>
 
-#include "store/migrations.hpp"
+#include "drivers.hpp"
+#include "rsp/sql/migrations.hpp"
 
-namespace smdp::sql {
+namespace rsp::sql {
 namespace {
 
 struct CloseDatabase {
@@ -32,11 +33,11 @@ struct ResetAfterUse {
   }
 };
 
-StoreErrorKind kind_of(int code) {
+ErrorKind kind_of(int code) {
   switch (code & 0xFF) {
     case SQLITE_CONSTRAINT:
-      return code == SQLITE_CONSTRAINT_UNIQUE || code == SQLITE_CONSTRAINT_PRIMARYKEY ? StoreErrorKind::conflict
-                                                                                      : StoreErrorKind::failed;
+      return code == SQLITE_CONSTRAINT_UNIQUE || code == SQLITE_CONSTRAINT_PRIMARYKEY ? ErrorKind::conflict
+                                                                                      : ErrorKind::failed;
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
     case SQLITE_CANTOPEN:
@@ -45,9 +46,9 @@ StoreErrorKind kind_of(int code) {
     case SQLITE_IOERR:
     case SQLITE_FULL:
     case SQLITE_READONLY:
-      return StoreErrorKind::unavailable;
+      return ErrorKind::unavailable;
     default:
-      return StoreErrorKind::failed;
+      return ErrorKind::failed;
   }
 }
 
@@ -55,26 +56,26 @@ class SqliteDatabase final : public Database {
  public:
   SqliteDatabase(DatabaseHandle db, std::string path) : db_(std::move(db)), path_(std::move(path)) {}
 
-  StoreResult<Outcome> run(std::string_view sql, std::span<const Value> params) override {
+  Result<Outcome> run(std::string_view sql, std::span<const Value> params) override {
     std::lock_guard lock(mutex_);
     auto prepared = statement(sql);
     if (!prepared) return rsp::Unexpected{prepared.error()};
     sqlite3_stmt* s = *prepared;
     ResetAfterUse reset{s};
     for (size_t i = 0; i < params.size(); ++i)
-      if (int rc = bind(s, static_cast<int>(i + 1), params[i]); rc != SQLITE_OK) return error(rc);
+      if (int rc = bind(s, static_cast<int>(i + 1), params[i]); rc != SQLITE_OK) return error_of(rc);
     const sqlite3_int64 changes_before = sqlite3_total_changes64(db_.get());
     Outcome out;
     int rc;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) out.rows.push_back(row(s));
-    if (rc != SQLITE_DONE) return error(rc);
+    if (rc != SQLITE_DONE) return error_of(rc);
     out.changed = sqlite3_total_changes64(db_.get()) - changes_before;
     return out;
   }
 
  private:
   // Prepared once per statement text; the store uses a fixed set of them.
-  StoreResult<sqlite3_stmt*> statement(std::string_view sql) {
+  Result<sqlite3_stmt*> statement(std::string_view sql) {
     std::string text(sql);
     if (auto cached = cache_.find(text); cached != cache_.end()) return cached->second.get();
     std::string native = text;
@@ -83,7 +84,7 @@ class SqliteDatabase final : public Database {
     sqlite3_stmt* raw = nullptr;
     if (int rc = sqlite3_prepare_v2(db_.get(), native.c_str(), static_cast<int>(native.size()), &raw, nullptr);
         rc != SQLITE_OK)
-      return error(rc);
+      return error_of(rc);
     return cache_.emplace(std::move(text), StatementHandle(raw)).first->second.get();
   }
 
@@ -122,8 +123,8 @@ class SqliteDatabase final : public Database {
   }
 
   // `rc` is an extended code (extended_result_codes is on).
-  rsp::Unexpected<StoreError> error(int rc) const {
-    return store_error(kind_of(rc), "sqlite:" + path_ + ": " + sqlite3_errmsg(db_.get()));
+  Unexpected<Error> error_of(int rc) const {
+    return error(kind_of(rc), "sqlite:" + path_ + ": " + sqlite3_errmsg(db_.get()));
   }
 
   std::mutex mutex_;
@@ -132,39 +133,39 @@ class SqliteDatabase final : public Database {
   std::unordered_map<std::string, StatementHandle> cache_;
 };
 
-// The file holds profile keys: create it 0600 (SQLite would use 0644 less the umask). Its -wal
+// The file may hold secrets (the SM-DP+'s profile keys): create it 0600 (SQLite would use 0644 less the umask). Its -wal
 // and -shm files take the database file's mode.
-StoreResult<rsp::Ok> create_private(const std::string& path) {
+Result<Ok> create_private(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (fd < 0) return store_error(StoreErrorKind::unavailable, "sqlite:" + path + ": " + std::strerror(errno));
+  if (fd < 0) return error(ErrorKind::unavailable, "sqlite:" + path + ": " + std::strerror(errno));
   ::close(fd);
-  return rsp::Ok{};
+  return Ok{};
 }
 
 }  // namespace
 
-StoreResult<std::unique_ptr<Store>> open_sqlite_store(std::string_view path_text) {
+Result<std::unique_ptr<Database>> open_sqlite_database(std::string_view path_text, const std::vector<SchemaStep>& schema) {
   std::string path(path_text);
-  if (path.empty()) return store_error(StoreErrorKind::unavailable, "sqlite: no file name (sqlite:PATH)");
-  if (auto created = create_private(path); !created) return rsp::Unexpected{created.error()};
+  if (path.empty()) return error(ErrorKind::unavailable, "sqlite: no file name (sqlite:PATH)");
+  if (auto created = create_private(path); !created) return Unexpected{created.error()};
   sqlite3* raw = nullptr;
   int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);
   DatabaseHandle handle(raw);
   if (rc != SQLITE_OK)
-    return store_error(StoreErrorKind::unavailable,
+    return error(ErrorKind::unavailable,
                        "sqlite:" + path + ": " + (raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc)));
   sqlite3_extended_result_codes(raw, 1);
-  sqlite3_busy_timeout(raw, 5000);  // another process (another SM-DP+ on the same file) writing
+  sqlite3_busy_timeout(raw, 5000);  // another process (another instance on the same file) writing
 
   auto db = std::make_unique<SqliteDatabase>(std::move(handle), path);
   // The first statement reads the file: a file that is not a database fails here.
   auto journal = db->run("PRAGMA journal_mode = WAL", {});
-  if (!journal) return rsp::Unexpected{journal.error()};
+  if (!journal) return Unexpected{journal.error()};
   auto* mode = journal->rows.empty() ? nullptr : std::get_if<std::string>(&journal->rows[0][0]);
-  if (!mode || *mode != "wal") return store_error(StoreErrorKind::unavailable, "sqlite:" + path + ": WAL mode refused");
-  if (auto keys = db->run("PRAGMA foreign_keys = ON", {}); !keys) return rsp::Unexpected{keys.error()};
-  if (auto migrated = migrate(*db, sqlite_dialect); !migrated) return rsp::Unexpected{migrated.error()};
-  return make_sql_store(std::move(db));
+  if (!mode || *mode != "wal") return error(ErrorKind::unavailable, "sqlite:" + path + ": WAL mode refused");
+  if (auto keys = db->run("PRAGMA foreign_keys = ON", {}); !keys) return Unexpected{keys.error()};
+  if (auto migrated = migrate(*db, sqlite_dialect, schema); !migrated) return Unexpected{migrated.error()};
+  return std::unique_ptr<Database>(std::move(db));
 }
 
-}  // namespace smdp::sql
+}  // namespace rsp::sql

@@ -1,6 +1,6 @@
-#include "smdp/function_status_json.hpp"
+#include "rsp/server/function_status_json.hpp"
 
-namespace smdp {
+namespace rsp::server {
 
 nlohmann::json function_status_json(const FunctionStatus& status) {
   nlohmann::json out = {{"status", status_text(status.status)}};
@@ -18,4 +18,4 @@ nlohmann::json response_json(const FunctionStatus& status, nlohmann::json payloa
   return out;
 }
 
-}  // namespace smdp
+}  // namespace rsp::server

@@ -6,9 +6,10 @@
 #include <cstdlib>
 #include <mutex>
 
-#include "store/migrations.hpp"
+#include "drivers.hpp"
+#include "rsp/sql/migrations.hpp"
 
-namespace smdp::sql {
+namespace rsp::sql {
 namespace {
 
 struct Finish {
@@ -69,7 +70,7 @@ class PgConnection final : public Database {
     return !broken();
   }
 
-  StoreResult<Outcome> run(std::string_view sql, std::span<const Value> params) override {
+  Result<Outcome> run(std::string_view sql, std::span<const Value> params) override {
     std::vector<std::string> texts(params.size());
     std::vector<const char*> values(params.size(), nullptr);
     std::vector<int> lengths(params.size(), 0), formats(params.size(), 0);
@@ -89,7 +90,7 @@ class PgConnection final : public Database {
     ResultHandle result(PQexecParams(connection_.get(), statement.c_str(), static_cast<int>(params.size()), nullptr,
                                      values.data(), lengths.data(), formats.data(), 1));
     const ExecStatusType status = result ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
-    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) return error(result.get());
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) return error_of(result.get());
     Outcome out;
     for (int r = 0, rows = PQntuples(result.get()); r < rows; ++r) {
       Row& row = out.rows.emplace_back();
@@ -103,15 +104,15 @@ class PgConnection final : public Database {
 
  private:
   // Only the primary message and the SQLSTATE: DETAIL lines can quote the row.
-  rsp::Unexpected<StoreError> error(const PGresult* result) const {
+  Unexpected<Error> error_of(const PGresult* result) const {
     const char* sqlstate = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
     const char* primary = result ? PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY) : nullptr;
     const std::string_view code = sqlstate ? sqlstate : "";
     if (broken() || connection_lost(sqlstate))
-      return store_error(StoreErrorKind::unavailable, "postgresql: " + first_line(PQerrorMessage(connection_.get())));
+      return error(ErrorKind::unavailable, "postgresql: " + first_line(PQerrorMessage(connection_.get())));
     // Data exceptions (22) quote the value that did not fit.
     std::string message = code.starts_with("22") || !primary ? "statement failed" : primary;
-    return store_error(code == "23505" ? StoreErrorKind::conflict : StoreErrorKind::failed,
+    return error(code == "23505" ? ErrorKind::conflict : ErrorKind::failed,
                        "postgresql: " + message + " (SQLSTATE " + std::string(code) + ")");
   }
 
@@ -120,14 +121,14 @@ class PgConnection final : public Database {
 
 void ignore_notice(void*, const char*) {}  // e.g. "relation ... already exists, skipping"
 
-StoreResult<std::unique_ptr<PgConnection>> connect(const std::string& uri) {
+Result<std::unique_ptr<PgConnection>> connect(const std::string& uri, const std::string& application) {
   // Defaults first: the URI's own settings (expanded from dbname) override them.
   const char* keywords[] = {"connect_timeout", "fallback_application_name", "client_encoding", "dbname", nullptr};
-  const char* values[] = {"10", "smdp", "UTF8", uri.c_str(), nullptr};
+  const char* values[] = {"10", application.c_str(), "UTF8", uri.c_str(), nullptr};
   ConnectionHandle connection(PQconnectdbParams(keywords, values, 1));
-  if (!connection) return store_error(StoreErrorKind::unavailable, "postgresql: out of memory");
+  if (!connection) return error(ErrorKind::unavailable, "postgresql: out of memory");
   if (PQstatus(connection.get()) != CONNECTION_OK)
-    return store_error(StoreErrorKind::unavailable, "postgresql: " + first_line(PQerrorMessage(connection.get())));
+    return error(ErrorKind::unavailable, "postgresql: " + first_line(PQerrorMessage(connection.get())));
   PQsetNoticeProcessor(connection.get(), ignore_notice, nullptr);
   return std::make_unique<PgConnection>(std::move(connection));
 }
@@ -137,14 +138,15 @@ class PgPool final : public Database {
  public:
   static constexpr size_t kMaxConnections = 8;
 
-  PgPool(std::string uri, std::unique_ptr<PgConnection> first) : uri_(std::move(uri)) {
+  PgPool(std::string uri, std::string application, std::unique_ptr<PgConnection> first)
+      : uri_(std::move(uri)), application_(std::move(application)) {
     idle_.push_back(std::move(first));
     open_ = 1;
   }
 
-  StoreResult<Outcome> run(std::string_view sql, std::span<const Value> params) override {
+  Result<Outcome> run(std::string_view sql, std::span<const Value> params) override {
     auto taken = acquire();
-    if (!taken) return rsp::Unexpected{taken.error()};
+    if (!taken) return Unexpected{taken.error()};
     std::unique_ptr<PgConnection> connection = std::move(*taken);
     auto result = connection->run(sql, params);
     // Once: a server restart breaks every pooled connection, and the first use finds out. A write
@@ -156,7 +158,7 @@ class PgPool final : public Database {
   }
 
  private:
-  StoreResult<std::unique_ptr<PgConnection>> acquire() {
+  Result<std::unique_ptr<PgConnection>> acquire() {
     std::unique_lock lock(mutex_);
     freed_.wait(lock, [&] { return !idle_.empty() || open_ < kMaxConnections; });
     if (!idle_.empty()) {
@@ -166,7 +168,7 @@ class PgPool final : public Database {
     }
     ++open_;
     lock.unlock();
-    auto connection = connect(uri_);
+    auto connection = connect(uri_, application_);
     if (!connection) release(nullptr);
     return connection;
   }
@@ -182,6 +184,7 @@ class PgPool final : public Database {
   }
 
   std::string uri_;
+  std::string application_;
   std::mutex mutex_;
   std::condition_variable freed_;
   std::vector<std::unique_ptr<PgConnection>> idle_;
@@ -190,12 +193,13 @@ class PgPool final : public Database {
 
 }  // namespace
 
-StoreResult<std::unique_ptr<Store>> open_postgres_store(std::string_view uri_text) {
-  std::string uri(uri_text);
-  auto first = connect(uri);
-  if (!first) return rsp::Unexpected{first.error()};
-  if (auto migrated = migrate(**first, postgres_dialect); !migrated) return rsp::Unexpected{migrated.error()};
-  return make_sql_store(std::make_unique<PgPool>(std::move(uri), std::move(*first)));
+Result<std::unique_ptr<Database>> open_postgres_database(std::string_view uri_text, const std::vector<SchemaStep>& schema,
+                                                         std::string_view application_text) {
+  std::string uri(uri_text), application(application_text);
+  auto first = connect(uri, application);
+  if (!first) return Unexpected{first.error()};
+  if (auto migrated = migrate(**first, postgres_dialect, schema); !migrated) return Unexpected{migrated.error()};
+  return std::unique_ptr<Database>(std::make_unique<PgPool>(std::move(uri), std::move(application), std::move(*first)));
 }
 
-}  // namespace smdp::sql
+}  // namespace rsp::sql

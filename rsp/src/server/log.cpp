@@ -1,11 +1,11 @@
-#include "log.hpp"
+#include "rsp/server/log.hpp"
 
 #include <chrono>
 #include <cstdio>
 #include <ctime>
 #include <mutex>
 
-namespace smdp {
+namespace rsp::server {
 
 namespace {
 
@@ -40,4 +40,4 @@ void log_line(std::initializer_list<std::pair<const char*, std::string>> fields)
   std::fputs(line.c_str(), stderr);
 }
 
-}  // namespace smdp
+}  // namespace rsp::server

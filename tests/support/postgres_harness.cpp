@@ -11,7 +11,7 @@
 #include <memory>
 #include <stdexcept>
 
-namespace smdp::test {
+namespace rsp::test {
 
 namespace fs = std::filesystem;
 
@@ -43,7 +43,7 @@ PostgresServer::PostgresServer() {
     if (access((bin_ / tool).c_str(), X_OK) != 0)
       skip("PostgreSQL is not installed (" + (bin_ / tool).string() + "; Debian package postgresql)");
 
-  std::string pattern = (fs::temp_directory_path() / "smdp-pg-XXXXXX").string();
+  std::string pattern = (fs::temp_directory_path() / "rsp-pg-XXXXXX").string();
   if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
   dir_ = pattern;
   if (geteuid() == 0) {
@@ -137,4 +137,4 @@ PostgresServer& shared_postgres() {
   return server;
 }
 
-}  // namespace smdp::test
+}  // namespace rsp::test

@@ -1,0 +1,67 @@
+#include "rsp/server/metrics.hpp"
+
+#include <sstream>
+
+#include "rsp/server/http_json.hpp"
+
+namespace rsp::server {
+
+namespace {
+
+// Label values here are our own names and status codes, but escape anyway: the format demands it.
+std::string escaped(std::string_view v) {
+  std::string out;
+  for (char c : v) {
+    if (c == '\\' || c == '"') out += '\\';
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
+
+}  // namespace
+
+void Metrics::observe(std::string_view interface, std::string_view function, std::string_view outcome, double seconds) {
+  std::string labels = "interface=\"" + escaped(interface) + "\",function=\"" + escaped(function) + "\"";
+  std::lock_guard guard(mutex_);
+  requests_[labels + ",outcome=\"" + escaped(outcome) + "\""] += 1;
+  Histogram& h = durations_[labels];
+  for (size_t i = 0; i < kBuckets.size(); ++i)
+    if (seconds <= kBuckets[i]) h.buckets[i] += 1;
+  h.count += 1;
+  h.sum += seconds;
+}
+
+std::string Metrics::prometheus_text() const {
+  std::ostringstream out;
+  std::lock_guard guard(mutex_);
+  const std::string requests = name_ + "_requests_total", duration = name_ + "_request_duration_seconds";
+  out << "# HELP " << requests << " Requests by interface, function and outcome.\n"
+      << "# TYPE " << requests << " counter\n";
+  for (const auto& [labels, n] : requests_) out << requests << "{" << labels << "} " << n << "\n";
+  out << "# HELP " << duration << " Time to answer a request, by function.\n"
+      << "# TYPE " << duration << " histogram\n";
+  for (const auto& [labels, h] : durations_) {
+    for (size_t i = 0; i < kBuckets.size(); ++i)
+      out << duration << "_bucket{" << labels << ",le=\"" << kBuckets[i] << "\"} " << h.buckets[i] << "\n";
+    out << duration << "_bucket{" << labels << ",le=\"+Inf\"} " << h.count << "\n"
+        << duration << "_sum{" << labels << "} " << h.sum << "\n"
+        << duration << "_count{" << labels << "} " << h.count << "\n";
+  }
+  return out.str();
+}
+
+http::Handler metrics_handler(Metrics& metrics) {
+  return [&metrics](const http::Request& request) -> http::Response {
+    if (request.method != "GET" || request.target != "/metrics") return plain_response(404, "only GET /metrics here");
+    http::Response r;
+    r.headers.set("Content-Type", "text/plain; version=0.0.4");
+    r.body = metrics.prometheus_text();
+    return r;
+  };
+}
+
+}  // namespace rsp::server
