@@ -6,6 +6,30 @@ namespace rsp::tlv {
 
 bool Tlv::constructed() const { return !whole.empty() && (whole[0] & 0x20) != 0; }
 
+namespace {
+
+constexpr int kMaxDepth = 64;
+
+// `contents` as TLVs filling it exactly, each constructed one checked the same way.
+std::optional<std::string> check_all(ByteView contents, int depth) {
+  if (depth > kMaxDepth) return "nested more than " + std::to_string(kMaxDepth) + " deep";
+  auto all = read_all(contents);
+  if (!all) return all.error().message;
+  for (const auto& t : *all)
+    if (t.constructed())
+      if (auto why = check_all(t.value, depth + 1)) return why;
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<std::string> not_der_like(ByteView message) {
+  auto outer = read(message);
+  if (!outer) return outer.error().message;
+  if (outer->whole.size() != message.size()) return "bytes follow the object";
+  return outer->constructed() ? check_all(outer->value, 1) : std::nullopt;
+}
+
 Expected<Header> read_header(ByteView in) {
   size_t pos = 0;
   if (in.empty()) return fail("TLV truncated: no tag");

@@ -31,7 +31,7 @@ struct ProgressEvent {
 
 // A test profile (MILENAGE USIM) of operator-a, released for whichever eUICC comes with
 // `matching_id` until `expires` (unix seconds).
-inline ProfileRecord released_order(const std::string& iccid, const std::string& matching_id, int64_t expires) {
+inline rsp::ProfileSpec test_profile_spec(const std::string& iccid) {
   rsp::ProfileSpec spec;
   spec.iccid = iccid;
   spec.imsi = "001010123456789";
@@ -39,6 +39,10 @@ inline ProfileRecord released_order(const std::string& iccid, const std::string&
   spec.opc = Bytes(16, 0x22);
   spec.service_provider_name = "Test SP";
   spec.notification_address = kAddress;
+  return spec;
+}
+inline ProfileRecord released_order(const std::string& iccid, const std::string& matching_id, int64_t expires) {
+  rsp::ProfileSpec spec = test_profile_spec(iccid);
   ProfileRecord p;
   p.iccid = iccid;
   p.operator_id = "operator-a";
@@ -129,9 +133,10 @@ struct Download {
     return r;
   }
 
-  // ES10b.AuthenticateServer on the card, with ctxParams1 naming `matching_id`.
-  Bytes authenticate_server(const std::string& matching_id) {
-    Bytes ctx = encode(0xA0, rsp::concat({encode(0x80, rsp::to_bytes(matching_id)),
+  // ES10b.AuthenticateServer on the card, with ctxParams1 naming `matching_id` (none: no '80'
+  // element, as an LPA sends for the default SM-DP+ and for the SM-DS).
+  Bytes authenticate_server(const std::optional<std::string>& matching_id) {
+    Bytes ctx = encode(0xA0, rsp::concat({matching_id ? encode(0x80, rsp::to_bytes(*matching_id)) : Bytes{},
                                           encode(0xA1, rsp::concat({encode(0x80, Bytes{0x35, 0x29, 0x06, 0x11}), encode(0xA1, Bytes{})}))}));
     Bytes command = encode(0xBF38, rsp::concat({initiated.server_signed1, initiated.server_signature1,
                                                 initiated.euicc_ci_pkid_to_be_used, initiated.server_certificate, ctx}));
@@ -166,7 +171,7 @@ struct Download {
   }
 
   // The whole download up to the installation result the card signs.
-  Bytes run(const std::string& matching_id, std::optional<std::string> confirmation_code = {}) {
+  Bytes run(const std::optional<std::string>& matching_id, std::optional<std::string> confirmation_code = {}) {
     REQUIRE(initiate());
     auto authenticated_client = authenticate_client(authenticate_server(matching_id));
     if (!authenticated_client) FAIL(authenticated_client.error().subject_code + "/" + authenticated_client.error().reason_code + " " + authenticated_client.error().message);

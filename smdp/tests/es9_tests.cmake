@@ -1,6 +1,7 @@
 # ES9+ protocol tests: the SM-DP+'s functions against a software eUICC (included from tests/CMakeLists.txt).
 rsp_add_test(test_smdp_es9 SOURCES ${PROJECT_SOURCE_DIR}/smdp/tests/test_es9plus.cpp
-  ${PROJECT_SOURCE_DIR}/smdp/tests/test_es9plus_asn1.cpp LIBS smdp_es9 euicc_sim SANITIZE)
+  ${PROJECT_SOURCE_DIR}/smdp/tests/test_es9plus_asn1.cpp
+  ${PROJECT_SOURCE_DIR}/smdp/tests/test_es9plus_default_smdp.cpp LIBS smdp_es9 euicc_sim SANITIZE)
 target_include_directories(test_smdp_es9 PRIVATE ${PROJECT_SOURCE_DIR}/smdp/tests)
 # The kit's recorded osmo-smdpp sessions through the SM-DP+'s own ES9+ code (skipped without the kit).
 target_sources(test_smdp_es9 PRIVATE ${PROJECT_SOURCE_DIR}/smdp/tests/test_es9plus_recorded.cpp)

@@ -80,6 +80,7 @@ inline SessionRecord make_session(const std::string& transaction_id, int64_t exp
   s.euicc_challenge = Bytes(16, 0x11);
   s.server_challenge = Bytes(16, 0x22);
   s.ci_pkid = Bytes(20, 0x00);
+  s.euicc_ci_pkid = Bytes(20, 0x01);
   s.euicc_certificate = Bytes(500, 0x30);
   s.created = expires - 600;
   s.expires = expires;

@@ -137,6 +137,38 @@ TEST_CASE("DownloadOrder refusals", "[es2]") {
   CHECK(order({{"profileType", "Test"}}) == "8.2.5/3.7");
 }
 
+TEST_CASE("ConfirmOrder with an empty matchingId: the default SM-DP+ order, found by its EID", "[es2]") {
+  Es2Fixture f;
+  f.add_profile(kIccid, "op-a");
+  f.add_profile(kIccid2, "op-a");
+  REQUIRE(outcome(f.es2->download_order("op-a", es2_request({{"iccid", kIccid}}))) == "ok");
+  REQUIRE(outcome(f.es2->download_order("op-a", es2_request({{"iccid", kIccid2}}))) == "ok");
+  auto confirm = [&](json fields) { return f.es2->confirm_order("op-a", es2_request(std::move(fields))); };
+
+  // No EID anywhere: the default SM-DP+ case cannot be served (8.1.1/2.2), nothing changes.
+  CHECK(outcome(confirm({{"iccid", kIccid}, {"matchingId", ""}, {"releaseFlag", true}})) == "8.1.1/2.2");
+  CHECK(f.stored(kIccid).state == ProfileState::allocated);
+  CHECK_FALSE(f.stored(kIccid).matching_id);
+
+  // With the EID: released with no matchingId; the answer says so with an empty one.
+  json confirmed = confirm({{"iccid", kIccid}, {"eid", kEid}, {"matchingId", ""}, {"releaseFlag", true}});
+  REQUIRE(outcome(confirmed) == "ok");
+  CHECK(confirmed["matchingId"] == "");
+  CHECK(confirmed["eid"] == kEid);
+  CHECK(f.stored(kIccid).state == ProfileState::released);
+  CHECK_FALSE(f.stored(kIccid).matching_id);
+  CHECK(f.stored(kIccid).eid == kEid);
+  auto orders = f.store->orders_for_eid(kEid).value();
+  REQUIRE(orders.size() == 1);
+  CHECK(orders[0].iccid == kIccid);
+
+  // An absent matchingId still gets a made one.
+  json made = confirm({{"iccid", kIccid2}, {"eid", kOtherEid}, {"releaseFlag", true}});
+  REQUIRE(outcome(made) == "ok");
+  CHECK_FALSE(made["matchingId"].get<std::string>().empty());
+  CHECK(f.stored(kIccid2).matching_id == made["matchingId"].get<std::string>());
+}
+
 TEST_CASE("ConfirmOrder refusals", "[es2]") {
   Es2Fixture f;
   f.add_profile(kIccid, "op-a");

@@ -234,6 +234,23 @@ TEST_CASE("ES9+ authenticateClient checks the eUICC's certificate chain", "[es9]
     auto euicc = issue_euicc(f.card->eid(), 0, foreign_eum, eum_key);
     check_refused(d.authenticate_client(with_chain(response, euicc, foreign_eum, euicc_key)), "8.11.1", "3.9");
   }
+  SECTION("EUM certificate under a CI the SM-DP+ knows but the session did not choose") {
+    // Its authorityKeyIdentifier names a known CI: still an invalid EUM certificate for this session.
+    auto other_key = rsp::crypto::PrivateKey::generate(curve);
+    rsp::pki::CertificateRequest r;
+    r.role = Role::ci;
+    r.subject = {{"CN", "Second known CI"}};
+    auto other_ci = rsp::pki::issue(r, other_key, nullptr, other_key).value();
+    f.identity.cis.add(other_ci);
+    rsp::pki::CertificateRequest e;
+    e.role = Role::eum;
+    e.subject = {{"O", *eum.subject_organization()}, {"CN", "EUM"}};
+    e.eid_range = eum.permitted_eid_range();
+    auto other_eum = rsp::pki::issue(e, eum_key, &other_ci, other_key).value();
+    auto euicc = issue_euicc(f.card->eid(), 0, other_eum, eum_key);
+    check_refused(d.authenticate_client(with_chain(response, euicc, other_eum, euicc_key)), "8.1.2", "6.1");
+    CHECK(f.profile(kIccid).state == ProfileState::released);
+  }
 }
 
 TEST_CASE("ES9+ getBoundProfilePackage: signature, confirmation code, retries", "[es9]") {

@@ -81,6 +81,7 @@ struct RecordedServer {
     r.euicc_challenge = s.key_bytes("euiccChallenge");
     r.server_challenge = s.key_bytes("serverChallenge");
     r.ci_pkid = hex(s.manifest["ciSki"].get<std::string>());
+    r.euicc_ci_pkid = r.ci_pkid;
     r.created = now;
     r.expires = now + 3600;
     REQUIRE(store->add_session(r));

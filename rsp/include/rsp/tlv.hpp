@@ -3,6 +3,7 @@
 // that work below the ASN.1 codec: STORE DATA chunks, BPP segments, SAIP element streams.
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "rsp/bytes.hpp"
@@ -36,6 +37,12 @@ Expected<Tlv> read(ByteView in);
 Expected<std::vector<Tlv>> read_all(ByteView in);
 // The first child of a constructed value with the given tag, if any.
 std::optional<Tlv> find(ByteView contents, Tag tag);
+
+// Why `message` is not one DER-like TLV filling it exactly: definite lengths (at most four length
+// bytes), every constructed value made of such TLVs down to the leaves, nested at most 64 deep.
+// nullopt when it is. The ASN.1 codec accepts BER; a message that also passes this is safe to
+// read with find()/read_all() at every constructed level.
+std::optional<std::string> not_der_like(ByteView message);
 
 Bytes encode_tag(Tag tag);
 Bytes encode_length(size_t length);

@@ -100,6 +100,8 @@ class Es9Plus {
  private:
   int64_t now() const;
   Es9Result<SessionRecord> live_session(const std::string& transaction_id);
+  Es9Result<ProfileRecord> order_for_matching_id(const std::string& matching_id);
+  Es9Result<ProfileRecord> order_for_eid(const std::string& eid);
   void report(const ProfileRecord& profile, NotificationPoint point, const FunctionStatus& status, ByteView result = {}) const;
   FunctionStatus handle_installation_result(ByteView notification);
   FunctionStatus handle_other_notification(ByteView notification);

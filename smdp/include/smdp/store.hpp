@@ -64,7 +64,8 @@ struct SessionRecord {
   std::string smdp_address;
   Bytes euicc_challenge;       // 16 bytes
   Bytes server_challenge;      // 16 bytes
-  Bytes ci_pkid;               // the CI the session's credentials chain to (SKI)
+  Bytes ci_pkid;               // the CI the SM-DP+'s credentials chain to (SKI)
+  Bytes euicc_ci_pkid;         // the CI the eUICC's chain must end at (euiccCiPKIdToBeUsed)
   std::string eid;             // known from authenticateClient
   std::string iccid;           // the profile the session downloads
   bool cc_required = false;
@@ -119,6 +120,9 @@ class Store {
   virtual StoreResult<rsp::Ok> add_profile(ProfileRecord& record) = 0;
   virtual StoreResult<std::optional<ProfileRecord>> profile(std::string_view iccid) = 0;
   virtual StoreResult<std::optional<ProfileRecord>> profile_by_matching_id(std::string_view matching_id) = 0;
+  // The orders bound to `eid` that are not finished (allocated to downloaded), the first to expire
+  // first: the default SM-DP+ and SM-DS downloads name no matchingId (SGP.22 v2.5 §5.6.2).
+  virtual StoreResult<std::vector<ProfileRecord>> orders_for_eid(std::string_view eid) = 0;
   // An available profile of that operator and type (any one), for DownloadOrder by profileType.
   virtual StoreResult<std::optional<ProfileRecord>> available_profile(std::string_view operator_id,
                                                                       std::string_view profile_type) = 0;

@@ -15,8 +15,10 @@ Es2Plus::Outcome Es2Plus::run_confirm_order(std::string_view operator_id, const 
   if (!order) return failure_of(order);
   const std::string& iccid = *order->iccid;
   const std::optional<std::string>& eid = order->eid;
-  // Absent or empty: the SM-DP+ makes one (FACTS §2a.3).
+  // Absent: the SM-DP+ makes one. Empty: the default SM-DP+ order, found by its EID alone (SGP.22
+  // v2.5 §5.3.2); it still gets one when an SM-DS event must name it.
   const std::optional<std::string>& chosen = order->matching_id;
+  const bool default_smdp_order = request.contains("matchingId") && request["matchingId"] == "";
   if (chosen && !valid_matching_id(*chosen))
     return refuse(subject::matching_id, reason::invalid, "matchingId must be visible ASCII without '$', at most 255");
   auto confirmation_code = optional_string(request, "confirmationCode", subject::confirmation_code);
@@ -43,9 +45,13 @@ Es2Plus::Outcome Es2Plus::run_confirm_order(std::string_view operator_id, const 
     // An SM-DS event is registered for one EID.
     if (*smds_address && !bound_eid)
       return Outcome(refuse(subject::eid, reason::mandatory_missing, "eid is required with smdsAddress"));
+    if (default_smdp_order && !bound_eid)
+      return Outcome(refuse(subject::eid, reason::mandatory_missing, "eid is required with an empty matchingId"));
 
     std::string id;
-    if (chosen) {
+    if (default_smdp_order && !*smds_address) {
+      // No matchingId: the eUICC's EID names the order.
+    } else if (chosen) {
       id = *chosen;
       auto holder = store_.profile_by_matching_id(id);
       if (!holder) return Outcome(store_failure(holder.error()));
@@ -56,7 +62,7 @@ Es2Plus::Outcome Es2Plus::run_confirm_order(std::string_view operator_id, const 
     }
 
     profile->eid = bound_eid;
-    profile->matching_id = id;
+    profile->matching_id = id.empty() ? std::nullopt : std::optional(id);
     if (*confirmation_code && !(*confirmation_code)->empty()) {
       // Only its hash is kept: ES9+ checks SHA-256(SHA-256(CC) | transactionId) (SGP.22 v2.5 §3.1.3).
       profile->confirmation_code_hash = rsp::sha256(rsp::to_bytes(**confirmation_code));

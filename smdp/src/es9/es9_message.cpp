@@ -6,34 +6,10 @@
 
 namespace smdp::es9_message {
 
-namespace {
-
-constexpr int kMaxDepth = 64;
-
-// `contents` as TLVs filling it exactly, each constructed one checked the same way.
-std::optional<std::string> check_all(ByteView contents, int depth) {
-  if (depth > kMaxDepth) return "nested more than " + std::to_string(kMaxDepth) + " deep";
-  auto all = rsp::tlv::read_all(contents);
-  if (!all) return all.error().message;
-  for (const auto& t : *all)
-    if (t.constructed())
-      if (auto why = check_all(t.value, depth + 1)) return why;
-  return std::nullopt;
-}
-
-}  // namespace
-
-std::optional<std::string> not_der_like(ByteView message) {
-  auto outer = rsp::tlv::read(message);
-  if (!outer) return outer.error().message;
-  if (outer->whole.size() != message.size()) return "bytes follow the object";
-  return outer->constructed() ? check_all(outer->value, 1) : std::nullopt;
-}
-
 std::optional<FunctionStatus> malformed(const rsp::asn1::Type& type, ByteView message, const std::string& name) {
   if (auto decoded = rsp::asn1::decode(type, message); !decoded)
     return es9_status::malformed("8.1", name + ": " + decoded.error().message());
-  if (auto why = not_der_like(message)) return es9_status::malformed("8.1", name + " is not DER: " + *why);
+  if (auto why = rsp::tlv::not_der_like(message)) return es9_status::malformed("8.1", name + " is not DER: " + *why);
   return std::nullopt;
 }
 

@@ -14,12 +14,7 @@
 
 namespace smdp::es9_message {
 
-// Why `message` is not one DER-like TLV filling it exactly, with definite lengths (at most four
-// length bytes) and every constructed value made of such TLVs down to the leaves, nested at most
-// 64 deep; nullopt when it is. After this, rsp::tlv reads every constructed part of it.
-std::optional<std::string> not_der_like(ByteView message);
-
-// The codec's check as `type`, then not_der_like: a refusal (8.1/2.2, naming `name`) or nullopt.
+// The codec's check as `type`, then rsp::tlv::not_der_like: a refusal (8.1/2.2, naming `name`) or nullopt.
 std::optional<FunctionStatus> malformed(const rsp::asn1::Type& type, ByteView message, const std::string& name);
 
 // The first member of `contents` with each of `tags`, in that order, or the refusal (8.1/2.2)

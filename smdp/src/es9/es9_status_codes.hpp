@@ -21,6 +21,8 @@ inline FunctionStatus euicc_certificate_expired(std::string m) { return fail("8.
 // 8.2 Profile
 inline FunctionStatus profile_not_released(std::string m) { return fail("8.2", "1.2", std::move(m)); }
 inline FunctionStatus bpp_not_available(std::string m) { return fail("8.2", "3.7", std::move(m)); }
+// 8.2.5 Profile type: its policy rules are not allowed on this eUICC
+inline FunctionStatus policy_rules_not_allowed(std::string m) { return fail("8.2.5", "4.3", std::move(m)); }
 // 8.2.6 matchingId
 inline FunctionStatus matching_id_refused(std::string m) { return fail("8.2.6", "3.8", std::move(m)); }
 // 8.2.7 confirmation code

@@ -33,6 +33,9 @@ const std::vector<rsp::sql::SchemaStep> kSteps{
           id SERIAL_KEY, operator_id TEXT NOT NULL, url TEXT NOT NULL, body TEXT NOT NULL,
           attempts BIGINT NOT NULL, next_attempt BIGINT NOT NULL))",
       "CREATE INDEX callbacks_by_due ON callbacks (next_attempt, id)"}},
+    // Orders by EID (the default SM-DP+ and SM-DS downloads come without a matchingId), and the CI
+    // the eUICC signs under apart from the SM-DP+'s (NULL in sessions opened before: the same CI).
+    {2, {"CREATE INDEX profiles_by_eid ON profiles (eid, state)", "ALTER TABLE sessions ADD COLUMN euicc_ci_pkid BYTES"}},
 };
 
 }  // namespace

@@ -17,6 +17,11 @@ class Reader {
     return std::nullopt;
   }
   Bytes bytes() { return std::move(take<Bytes>()); }
+  std::optional<Bytes> optional_bytes() {
+    if (!std::holds_alternative<std::monostate>(row_.at(next_))) return bytes();
+    ++next_;
+    return std::nullopt;
+  }
   int64_t integer() { return take<int64_t>(); }
   bool flag() { return integer() != 0; }
   bool ok() const { return ok_; }
@@ -65,6 +70,7 @@ std::vector<Value> values_of(const SessionRecord& r) {
           r.euicc_challenge,
           r.server_challenge,
           r.ci_pkid,
+          r.euicc_ci_pkid,
           r.eid,
           r.iccid,
           flag(r.cc_required),
@@ -125,6 +131,7 @@ StoreResult<SessionRecord> session_of(Row& row) {
   r.euicc_challenge = in.bytes();
   r.server_challenge = in.bytes();
   r.ci_pkid = in.bytes();
+  r.euicc_ci_pkid = in.optional_bytes().value_or(r.ci_pkid);
   r.eid = in.text();
   r.iccid = in.text();
   r.cc_required = in.flag();

@@ -41,9 +41,9 @@ inline constexpr Table<17> kProfiles{
     {"iccid", "operator_id", "profile_type", "state", "package", "metadata", "ppk_enc", "ppk_mac", "ppk_initial_mcv",
      "eid", "matching_id", "confirmation_code_hash", "confirmation_attempts_left", "released", "order_expires",
      "smds_address", "transaction_id"}};
-inline constexpr Table<15> kSessions{"sessions",
+inline constexpr Table<16> kSessions{"sessions",
                                      {"transaction_id", "state", "smdp_address", "euicc_challenge", "server_challenge",
-                                      "ci_pkid", "eid", "iccid", "cc_required", "euicc_certificate", "smdp_signature2",
+                                      "ci_pkid", "euicc_ci_pkid", "eid", "iccid", "cc_required", "euicc_certificate", "smdp_signature2",
                                       "euicc_otpk", "bound_profile_package", "created", "expires"}};
 inline constexpr std::string_view kNotificationColumns =
     "eid, sequence_number, event, iccid, transaction_id, success, pending_notification, received";

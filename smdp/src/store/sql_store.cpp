@@ -41,6 +41,10 @@ class SqlStore final : public Store {
   StoreResult<std::optional<ProfileRecord>> profile_by_matching_id(std::string_view matching_id) override {
     return select_one(profiles_by_matching_id_, matching_id, profile_of);
   }
+  StoreResult<std::vector<ProfileRecord>> orders_for_eid(std::string_view eid) override {
+    const Value params[] = {std::string(eid)};
+    return all_rows(db_->run(orders_for_eid_, params), profile_of);
+  }
   StoreResult<std::optional<ProfileRecord>> available_profile(std::string_view operator_id,
                                                               std::string_view profile_type) override {
     const Value params[] = {std::string(operator_id), std::string(profile_type)};
@@ -147,6 +151,11 @@ class SqlStore final : public Store {
   std::unique_ptr<Database> db_;
   const std::string profiles_by_key_ = kProfiles.select() + "WHERE iccid = $1";
   const std::string profiles_by_matching_id_ = kProfiles.select() + "WHERE matching_id = $1";
+  // Bounded: an EID has a handful of orders at most; the oldest-expiring first.
+  const std::string orders_for_eid_ =
+      kProfiles.select() +
+      "WHERE eid = $1 AND state IN ('allocated', 'linked', 'confirmed', 'released', 'downloaded') "
+      "ORDER BY order_expires, iccid LIMIT 32";
   // The lowest ICCID first, so that racing orders meet on one row and the loser picks another.
   const std::string available_profile_ =
       kProfiles.select() +
