@@ -201,6 +201,36 @@ TEST_CASE("rsp-pki make: an eUICC from another EUM range is refused by the chain
   CHECK_FALSE(pki::make(a.path() / "other", pki::MakeOptions{Curve::nist_p256, "89049032000000000000000000000000"}));
 }
 
+TEST_CASE("rsp-pki euicc: another eUICC of the same EUM, as a factory issues one card after another") {
+  test::TempDir dir;
+  REQUIRE(pki::make(dir.path() / "pki", pki::MakeOptions{}));
+  const std::string second = eid::complete("890490320000000000000000000002").value();
+  REQUIRE(pki::issue_euicc(dir.path() / "pki", dir.path() / "second", second));
+  auto curve = Curve::nist_p256;
+  auto euicc = pki::load_certificate(dir.path() / "second", curve, Role::euicc).value();
+  CHECK(euicc.subject_serial_number() == second);
+  CHECK(euicc.public_key()->point() == pki::load_key(dir.path() / "second", curve, Role::euicc)->point());
+  CHECK(euicc.public_key()->point() != pki::load_certificate(dir.path() / "pki", curve, Role::euicc)->public_key()->point());
+  struct stat st {};
+  REQUIRE(::stat(pki::key_path(dir.path() / "second", curve, Role::euicc).c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0600);
+  // Under the first PKI's CI and EUM; no other key leaves the PKI.
+  TrustedCis cis;
+  cis.add(pki::load_certificate(dir.path() / "pki", curve, Role::ci).value());
+  CHECK(verify_chain(euicc, Role::euicc, {pki::load_certificate(dir.path() / "pki", curve, Role::eum).value()}, cis, time(nullptr)));
+  CHECK_FALSE(fs::exists(pki::key_path(dir.path() / "second", curve, Role::eum)));
+  CHECK_FALSE(fs::exists(pki::key_path(dir.path() / "second", curve, Role::ci)));
+  for (const auto& v : pki::check(dir.path() / "second", time(nullptr))) {
+    INFO(pki::format(v, dir.path()));
+    CHECK(v.ok());
+  }
+  // Outside the EUM's range, a bad EID, or over existing credentials: refused.
+  CHECK_FALSE(pki::issue_euicc(dir.path() / "pki", dir.path() / "third", eid::complete("890490330000000000000000000002").value()));
+  CHECK_FALSE(pki::issue_euicc(dir.path() / "pki", dir.path() / "third", "89049032000000000000000000000000"));
+  CHECK_FALSE(pki::issue_euicc(dir.path() / "pki", dir.path() / "second", second));
+  CHECK_FALSE(fs::exists(dir.path() / "third" / "nist"));
+}
+
 TEST_CASE("rsp-pki import-sgp26 lays the published set out like make, and it checks") {
   test::TempDir dir;
   auto report = pki::import_sgp26(sgp26(), dir.path());

@@ -22,6 +22,13 @@ int main(int argc, char** argv) {
   make->add_option("DIR", make_dir, "target directory")->required();
 
   std::string import_source, import_dir;
+  std::filesystem::path euicc_pki, euicc_out;
+  std::string euicc_eid;
+  auto* euicc = app.add_subcommand("euicc", "issue another eUICC certificate and key under PKI's EUM into DIR (for euicc-sim --pki)");
+  euicc->add_option("--eid", euicc_eid, "EID of the new eUICC (32 digits, valid check digits, in the EUM's range)")->required();
+  euicc->add_option("PKI", euicc_pki, "the PKI whose EUM issues it (rsp-pki make)")->required()->check(CLI::ExistingDirectory);
+  euicc->add_option("DIR", euicc_out, "target directory")->required();
+
   auto* import = app.add_subcommand("import-sgp26", "lay a published SGP.26 set out like `make` does");
   import->add_option("SRC", import_source, "the SGP.26 folder (CertificateIssuer/, EUM/, eUICC/, DPauth/, ...)")->required();
   import->add_option("DIR", import_dir, "target directory")->required();
@@ -45,6 +52,18 @@ int main(int argc, char** argv) {
     }
     std::cout << "wrote a " << curve << " test PKI into " << make_dir << "/" << curve << " (EID "
               << (make_options.eid.empty() ? rsp::pki::default_eid() : make_options.eid) << ")\n";
+    return 0;
+  }
+  if (*euicc) {
+    if (!rsp::eid::valid(euicc_eid)) {
+      std::cerr << "rsp-pki: --eid " << euicc_eid << " is not a valid EID (32 digits, check digits)\n";
+      return 2;
+    }
+    if (auto r = rsp::pki::issue_euicc(euicc_pki, euicc_out, euicc_eid); !r) {
+      std::cerr << "rsp-pki euicc: " << r.error().message << "\n";
+      return 1;
+    }
+    std::cout << "wrote the eUICC credentials of EID " << euicc_eid << " into " << euicc_out << "\n";
     return 0;
   }
   if (*import) {

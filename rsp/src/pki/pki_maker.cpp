@@ -96,4 +96,33 @@ Status<> make(const std::filesystem::path& dir, const MakeOptions& options) {
                                " and SM-DS host " + options.ds_host + ".");
 }
 
+Status<> issue_euicc(const std::filesystem::path& pki_dir, const std::filesystem::path& out_dir, const std::string& eid_text,
+                     time_t now) {
+  if (!eid::valid(eid_text)) return fail("EID " + eid_text + " is not 32 digits with valid check digits");
+  auto curves = curves_present(pki_dir);
+  if (curves.empty()) return fail(pki_dir.string() + ": no curve folder");
+  if (!now) now = time(nullptr);
+  for (Curve curve : curves) {
+    if (std::filesystem::exists(curve_dir(out_dir, curve)))
+      return fail(curve_dir(out_dir, curve).string() + " exists already; choose an empty directory");
+    auto ci = load_certificate(pki_dir, curve, Role::ci);
+    auto eum = load_certificate(pki_dir, curve, Role::eum);
+    auto eum_key = load_key(pki_dir, curve, Role::eum);
+    if (!ci || !eum || !eum_key) return fail(curve_dir(pki_dir, curve).string() + ": the CI and EUM certificates and the EUM key are needed");
+    auto range = eum->permitted_eid_range();
+    if (range && eid_text.rfind(range->eid_prefix, 0) != 0)
+      return fail("EID " + eid_text + " is outside the EUM's range " + range->eid_prefix + "...");
+    auto euicc = request(Role::euicc, {{"C", "ZZ"}, {"O", eum->subject_organization().value_or(kEumOrganization)},
+                                       {"serialNumber", eid_text}, {"CN", "Test eUICC"}},
+                         now - kDay, 0);
+    auto key = crypto::PrivateKey::generate(curve);
+    auto cert = issue(euicc, key, &*eum, *eum_key);
+    if (!cert) return Unexpected{cert.error()};
+    if (auto s = store(out_dir, curve, Role::ci, *ci, nullptr); !s) return s;
+    if (auto s = store(out_dir, curve, Role::eum, *eum, nullptr); !s) return s;
+    if (auto s = store(out_dir, curve, Role::euicc, *cert, &key); !s) return s;
+  }
+  return write_readme(out_dir, "Made by `rsp-pki euicc` for EID " + eid_text + " under the EUM of " + pki_dir.string() + ".");
+}
+
 }  // namespace rsp::pki

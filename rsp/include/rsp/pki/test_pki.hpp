@@ -24,6 +24,12 @@ struct MakeOptions {
 std::string default_eid();
 Status<> make(const std::filesystem::path& dir, const MakeOptions& options);
 
+// Another eUICC of `pki_dir`'s EUM, as a factory personalises one card after another: for each
+// curve folder of pki_dir, its ci and eum certificates and a new eUICC key and certificate naming
+// `eid` (within the EUM's EID range) go into out_dir, the layout `euicc-sim --pki` reads.
+Status<> issue_euicc(const std::filesystem::path& pki_dir, const std::filesystem::path& out_dir, const std::string& eid,
+                     time_t now = 0);
+
 // Copies CERT_*/SK_* files of an SGP.26 set (CertificateIssuer/, EUM/, eUICC/, DPauth/, DPpb/,
 // DPtls/) into the layout; returns what it copied, one line per file, and what was absent.
 Expected<std::vector<std::string>> import_sgp26(const std::filesystem::path& source, const std::filesystem::path& dir);
