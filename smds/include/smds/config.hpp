@@ -1,0 +1,43 @@
+#pragma once
+// The SM-DS's configuration: one JSON file (comments allowed) whose every key can also be given as
+// a command-line flag. smds/smds.example.json shows each key with its default.
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "rsp/expected.hpp"
+#include "rsp/server/listener.hpp"
+
+namespace smds {
+
+using rsp::server::ListenerConfig;
+
+// An SM-DP+ allowed on ES12, pinned by its TLS client certificate (its CERT.DP.TLS).
+struct PinnedSmdp {
+  std::string name;
+  std::filesystem::path client_certificate;  // PEM or DER; expired refused
+};
+
+struct SmdsConfig {
+  std::filesystem::path pki;          // rsp-pki layout: <curve>/{ci,ds-auth,ds-tls}
+  std::string smds_address;           // empty: the first DNS name of the ds-tls certificate
+  std::vector<ListenerConfig> listen; // ES11 (devices) and ES12 (SM-DP+s) over HTTPS
+  std::string metrics_listen;         // plain HTTP GET /metrics; empty: off
+  std::string database = "sqlite:smds.db";
+  std::vector<PinnedSmdp> smdps;
+  std::string root_smds;              // cascade target (not implemented: see Es12Settings)
+  int64_t event_lifetime = 90 * 24 * 3600;  // seconds an Event Record is kept if never deleted
+  int64_t session_lifetime = 600;           // seconds from ES11 initiateAuthentication
+  int64_t max_pending_sessions = 10000;     // ES11 sessions not yet authenticated
+  int64_t max_events_per_eid = 32;
+  size_t handler_threads = 8;
+};
+
+// Reads FILE (JSON; // and /* */ comments allowed). Unknown keys are errors.
+rsp::Expected<SmdsConfig> load_config(const std::filesystem::path& file);
+
+// smds_address, or when empty the first DNS name of the PKI's ds-tls certificate.
+rsp::Expected<std::string> resolve_smds_address(const SmdsConfig& config);
+
+}  // namespace smds

@@ -1,0 +1,109 @@
+// smds: the SM-DS. `serve` runs ES11 (devices discovering their events) and ES12 (SM-DP+s
+// registering and deleting events) over HTTPS until SIGINT or SIGTERM. Every configuration key
+// can be given as a flag, which wins over the file.
+#include <CLI/CLI.hpp>
+
+#include <csignal>
+#include <iostream>
+
+#include "smds/config.hpp"
+#include "smds/smds_server.hpp"
+
+namespace {
+
+using smds::SmdsConfig;
+
+// Exit codes: 1 refused configuration or failed start, 2 usage.
+int failure(const std::string& message) {
+  std::cerr << "smds: " << message << "\n";
+  return 1;
+}
+
+struct Flags {
+  std::string config, pki, address, metrics_listen, database, root_smds;
+  std::vector<std::string> listen, smdps;
+  int64_t event_lifetime = 0, session_lifetime = 0, max_pending_sessions = 0, max_events_per_eid = 0;
+  size_t threads = 0;
+};
+
+void add_config_flags(CLI::App& command, Flags& f) {
+  command.add_option("--config", f.config, "configuration file (JSON, comments allowed; see smds/smds.example.json)");
+  command.add_option("--pki", f.pki, "PKI directory (rsp-pki make): ds-auth and ds-tls per curve, the CIs");
+  command.add_option("--smds-address", f.address, "the SM-DS address (default: the ds-tls certificate's DNS name)");
+  command.add_option("--listen", f.listen, "HOST:PORT serving ES11 and ES12 over HTTPS (repeatable)");
+  command.add_option("--metrics-listen", f.metrics_listen, "HOST:PORT serving GET /metrics (plain HTTP)");
+  command.add_option("--db", f.database, "sqlite:FILE or postgresql://...");
+  command.add_option("--smdp", f.smdps, "NAME=CLIENT_CERT.pem: an SM-DP+ allowed on ES12, pinned by its TLS certificate (repeatable)");
+  command.add_option("--root-smds", f.root_smds, "the root SM-DS to cascade to (forwarding is not implemented: such registrations are refused)");
+  command.add_option("--event-lifetime", f.event_lifetime, "seconds an Event Record is kept when never deleted");
+  command.add_option("--session-lifetime", f.session_lifetime, "seconds an ES11 session lives");
+  command.add_option("--max-pending-sessions", f.max_pending_sessions, "ES11 sessions not yet authenticated, at most");
+  command.add_option("--max-events-per-eid", f.max_events_per_eid, "Event Records one EID may have");
+  command.add_option("--threads", f.threads, "request handler threads");
+}
+
+rsp::Expected<SmdsConfig> configuration(const Flags& f) {
+  SmdsConfig c;
+  if (!f.config.empty()) {
+    auto loaded = smds::load_config(f.config);
+    if (!loaded) return loaded;
+    c = std::move(*loaded);
+  }
+  if (!f.pki.empty()) c.pki = f.pki;
+  if (!f.address.empty()) c.smds_address = f.address;
+  if (!f.listen.empty()) {
+    c.listen.clear();
+    for (const auto& l : f.listen) c.listen.push_back({l, {}, {}, {}});
+  }
+  if (!f.metrics_listen.empty()) c.metrics_listen = f.metrics_listen;
+  if (!f.database.empty()) c.database = f.database;
+  for (const auto& s : f.smdps) {
+    auto eq = s.find('=');
+    if (eq == std::string::npos || eq == 0) return rsp::fail("--smdp wants NAME=CLIENT_CERT.pem, not " + s);
+    c.smdps.push_back({s.substr(0, eq), s.substr(eq + 1)});
+  }
+  if (!f.root_smds.empty()) c.root_smds = f.root_smds;
+  if (f.event_lifetime) c.event_lifetime = f.event_lifetime;
+  if (f.session_lifetime) c.session_lifetime = f.session_lifetime;
+  if (f.max_pending_sessions) c.max_pending_sessions = f.max_pending_sessions;
+  if (f.max_events_per_eid) c.max_events_per_eid = f.max_events_per_eid;
+  if (f.threads) c.handler_threads = f.threads;
+  if (c.pki.empty()) return rsp::fail("no PKI directory: give --pki or \"pki\" in the configuration");
+  return c;
+}
+
+int serve(const SmdsConfig& config) {
+  // Block the stop signals before any thread starts, so only sigwait() below receives them.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  auto server = smds::SmdsServer::start(config);
+  if (!server) return failure(server.error().message);
+  auto& s = **server;
+  for (size_t i = 0; i < config.listen.size(); ++i)
+    std::cout << "smds: ES11 and ES12 of " << s.smds_address() << " on https://"
+              << config.listen[i].listen.substr(0, config.listen[i].listen.rfind(':')) << ":" << s.port(i) << "/" << std::endl;
+  if (auto port = s.metrics_port()) std::cout << "smds: metrics on port " << *port << std::endl;
+  int signal = 0;
+  sigwait(&signals, &signal);
+  std::cout << "smds: stopping (" << (signal == SIGTERM ? "SIGTERM" : "SIGINT") << ")" << std::endl;
+  s.stop();
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"smds: the SM-DS (SGP.22 ES11 for devices, ES12 for SM-DP+s)"};
+  app.require_subcommand(1);
+  Flags flags;
+  auto* serve_command = app.add_subcommand("serve", "serve ES11 and ES12 until SIGINT/SIGTERM");
+  add_config_flags(*serve_command, flags);
+  CLI11_PARSE(app, argc, argv);
+  auto config = configuration(flags);
+  if (!config) return failure(config.error().message);
+  return serve(*config);
+}

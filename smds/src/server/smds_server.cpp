@@ -1,0 +1,124 @@
+#include "smds/smds_server.hpp"
+
+#include <ctime>
+
+#include "rsp/server/http_json.hpp"
+#include "rsp/server/listener.hpp"
+#include "rsp/server/log.hpp"
+#include "rsp/server/metrics.hpp"
+#include "rsp/server/periodic.hpp"
+#include "rsp/server/server_runtime.hpp"
+#include "rsp/server/pinned_clients.hpp"
+#include "server/http_front.hpp"
+#include "smds/ds_credentials.hpp"
+#include "smds/es11.hpp"
+#include "smds/es12.hpp"
+#include "smds/event_store.hpp"
+
+namespace smds {
+
+namespace {
+
+using rsp::server::log_line;
+
+int64_t now_seconds() { return static_cast<int64_t>(std::time(nullptr)); }
+
+class RunningSmds final : public SmdsServer {
+ public:
+  static rsp::Expected<std::unique_ptr<SmdsServer>> start(const SmdsConfig& config) {
+    auto self = std::unique_ptr<RunningSmds>(new RunningSmds());
+    if (auto started = self->open(config); !started) return rsp::Unexpected{started.error()};
+    return std::unique_ptr<SmdsServer>(std::move(self));
+  }
+  ~RunningSmds() override { stop(); }
+
+  const std::string& smds_address() const override { return address_; }
+  uint16_t port(size_t index) const override { return runtime_.port(index); }
+  std::optional<uint16_t> metrics_port() const override { return runtime_.port(metrics_index_); }
+  void stop() override { runtime_.stop(); }
+
+ private:
+  RunningSmds() = default;
+
+  rsp::Status<> open(const SmdsConfig& config) {
+    auto address = resolve_smds_address(config);
+    if (!address) return rsp::Unexpected{address.error()};
+    address_ = std::move(*address);
+    event_lifetime_ = config.event_lifetime;
+    auto identity = load_ds_identity(config.pki);
+    if (!identity) return rsp::Unexpected{identity.error()};
+    identity_ = std::move(*identity);
+    auto store = open_event_store(config.database);
+    if (!store) return rsp::fail("database: " + store.error().message);
+    store_ = std::move(*store);
+    for (const auto& s : config.smdps) {
+      if (s.name.empty() || s.name.size() > kMaxSmdpNameLength) return rsp::fail("SM-DP+ names are 1 to 64 characters");
+      if (auto pinned = pinned_.add(s.name, s.client_certificate); !pinned) return rsp::fail("SM-DP+ " + pinned.error().message);
+    }
+
+    Es12Settings es12;
+    es12.root_smds = config.root_smds;
+    es12.max_events_per_eid = config.max_events_per_eid;
+    es12_ = std::make_unique<Es12>(*store_, std::move(es12));
+    Es11Settings es11;
+    es11.smds_address = address_;
+    es11.session_lifetime = config.session_lifetime;
+    es11.max_pending_sessions = config.max_pending_sessions;
+    es11_ = std::make_unique<Es11>(*store_, identity_, std::move(es11));
+
+    rsp::http::ServerOptions options;
+    options.handler_threads = config.handler_threads;
+    // ES11 and ES12 messages are a few KiB (an AuthenticateServerResponse with two certificates).
+    options.body_limit = 64 * 1024;
+    if (config.listen.empty()) return rsp::fail("no listener (listen)");
+    for (const auto& l : config.listen) {
+      auto listener = rsp::server::listener_options(l, config.pki, rsp::crypto::Role::ds_tls);
+      if (!listener) return rsp::fail("listen " + listener.error().message);
+      // Devices send no client certificate; SM-DP+s send theirs, and only pinned ones get in.
+      listener->client_certificates = rsp::http::ClientCertificates::optional;
+      listener->accept_client_certificate = [this](const rsp::crypto::Certificate& c) { return !pinned_.name_of(c).empty(); };
+      listener->handler = es11_and_es12_handler(
+          es11_handler(*es11_, metrics_), es12_handler(*es12_, metrics_, [this](const rsp::crypto::Certificate& c) { return pinned_.name_of(c); }));
+      options.listeners.push_back(std::move(*listener));
+    }
+    if (!config.metrics_listen.empty()) {
+      auto listener = rsp::server::plain_listener_options(config.metrics_listen);
+      if (!listener) return rsp::fail("metrics_listen " + listener.error().message);
+      listener->handler = rsp::server::metrics_handler(metrics_);
+      metrics_index_ = options.listeners.size();
+      options.listeners.push_back(std::move(*listener));
+    }
+    auto server = rsp::http::Server::start(std::move(options));
+    if (!server) return rsp::Unexpected{server.error()};
+    runtime_.start(std::move(*server), [this](std::stop_token stop) { background(stop); });
+    return rsp::Ok{};
+  }
+
+  // Expired ES11 sessions and Event Records past their lifetime, every few seconds.
+  void background(std::stop_token stop) {
+    rsp::server::run_every(stop, std::chrono::seconds(2), [this] {
+      int64_t now = now_seconds();
+      if (auto removed = store_->remove_expired_sessions(now); removed && *removed > 0)
+        log_line({{"event", "sessions-expired"}, {"count", std::to_string(*removed)}});
+      if (auto removed = store_->remove_events_before(now - event_lifetime_); removed && *removed > 0)
+        log_line({{"event", "events-expired"}, {"count", std::to_string(*removed)}});
+    });
+  }
+
+  std::string address_;
+  int64_t event_lifetime_ = 0;
+  std::unique_ptr<EventStore> store_;
+  rsp::server::PinnedClients pinned_;
+  DsIdentity identity_;
+  std::unique_ptr<Es11> es11_;
+  std::unique_ptr<Es12> es12_;
+  rsp::server::Metrics metrics_{"smds"};
+  std::optional<size_t> metrics_index_;
+  rsp::server::ServerRuntime runtime_;  // last: stopped first
+};
+
+}  // namespace
+
+rsp::Expected<std::unique_ptr<SmdsServer>> SmdsServer::start(const SmdsConfig& config) { return RunningSmds::start(config); }
+
+}  // namespace smds

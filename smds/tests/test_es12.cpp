@@ -1,0 +1,119 @@
+// ES12 on the SM-DS in-process (SGP.22 v2.5 §5.9): RegisterEvent and DeleteEvent with each status
+// code they produce, on a real SQLite store.
+#include <catch2/catch.hpp>
+
+#include "rsp/eid.hpp"
+#include "smds/es12.hpp"
+#include "support/kit.hpp"
+
+using namespace smds;
+using nlohmann::json;
+
+namespace {
+
+const std::string kEid = *rsp::eid::complete("890490320000000000000000000001");
+
+struct Es12Fixture {
+  rsp::test::TempDir dir;
+  std::unique_ptr<EventStore> store = open_event_store("sqlite:" + (dir.path() / "smds.db").string()).value();
+  int64_t clock = 1'000'000;
+  Es12 es12{*store, Es12Settings{"", 3, [this] { return clock; }}};
+
+  static json header() { return {{"functionRequesterIdentifier", "smdp-a"}, {"functionCallIdentifier", "1"}}; }
+  static json register_request(const std::string& event_id, const std::string& eid = kEid) {
+    return {{"header", header()}, {"eid", eid}, {"rspServerAddress", "smdp-a.example.org"}, {"eventId", event_id},
+            {"forwardingIndicator", false}};
+  }
+  static json delete_request(const std::string& event_id, const std::string& eid = kEid) {
+    return {{"header", header()}, {"eid", eid}, {"eventId", event_id}};
+  }
+};
+
+std::string codes(const FunctionStatus& s) { return s.ok() ? "ok" : s.subject_code + "/" + s.reason_code; }
+
+}  // namespace
+
+TEST_CASE_METHOD(Es12Fixture, "ES12.RegisterEvent: stored once; the same event again is 8.9.5/3.3", "[smds][es12]") {
+  CHECK(codes(es12.register_event("smdp-a", register_request("MATCH-1"))) == "ok");
+  auto stored = store->event(kEid, "MATCH-1").value();
+  REQUIRE(stored);
+  CHECK(stored->rsp_server_address == "smdp-a.example.org");
+  CHECK(stored->smdp == "smdp-a");
+  CHECK(stored->registered == clock);
+  CHECK(codes(es12.register_event("smdp-a", register_request("MATCH-1"))) == "8.9.5/3.3");
+  CHECK(codes(es12.register_event("smdp-b", register_request("MATCH-1"))) == "8.9.5/3.3");
+  CHECK(store->event(kEid, "MATCH-1").value()->smdp == "smdp-a");
+}
+
+TEST_CASE_METHOD(Es12Fixture, "ES12.RegisterEvent: malformed requests refused with 1.1, 8.1.1, 8.8.1 and 8.9.5 codes",
+                 "[smds][es12]") {
+  auto without = [](json r, const char* field) {
+    r.erase(field);
+    return r;
+  };
+  auto with = [](json r, const char* field, json value) {
+    r[field] = std::move(value);
+    return r;
+  };
+  const json good = register_request("E1");
+  CHECK(codes(es12.register_event("smdp-a", without(good, "header"))) == "1.1/2.2");
+  CHECK(codes(es12.register_event("smdp-a", with(good, "header", json{{"functionRequesterIdentifier", "x"}}))) == "1.1/2.2");
+  CHECK(codes(es12.register_event("smdp-a", json::array())) == "1.1/2.1");
+  CHECK(codes(es12.register_event("smdp-a", without(good, "eid"))) == "8.1.1/2.2");
+  CHECK(codes(es12.register_event("smdp-a", with(good, "eid", "89049032000000000000000000000000"))) == "8.1.1/2.1");
+  CHECK(codes(es12.register_event("smdp-a", with(good, "eid", 12))) == "8.1.1/2.1");
+  CHECK(codes(es12.register_event("smdp-a", without(good, "eventId"))) == "8.9.5/2.2");
+  CHECK(codes(es12.register_event("smdp-a", with(good, "eventId", ""))) == "8.9.5/2.1");
+  CHECK(codes(es12.register_event("smdp-a", with(good, "eventId", std::string(256, 'A')))) == "8.9.5/2.1");
+  CHECK(codes(es12.register_event("smdp-a", with(good, "eventId", "with space"))) == "8.9.5/2.1");
+  CHECK(codes(es12.register_event("smdp-a", without(good, "rspServerAddress"))) == "8.8.1/2.2");
+  CHECK(codes(es12.register_event("smdp-a", with(good, "rspServerAddress", "bad/host"))) == "8.8.1/2.1");
+  CHECK(codes(es12.register_event("smdp-a", with(good, "rspServerAddress", std::string(256, 'a')))) == "8.8.1/2.1");
+  CHECK(codes(es12.register_event("smdp-a", without(good, "forwardingIndicator"))) == "8.9.5/2.2");
+  CHECK(codes(es12.register_event("smdp-a", with(good, "forwardingIndicator", "yes"))) == "8.9.5/2.1");
+  CHECK(codes(*es12.dispatch("registerEvent", "smdp-a", "{not json")) == "1.1/2.1");
+  CHECK_FALSE(es12.dispatch("listEvents", "smdp-a", "{}"));
+  CHECK(store->count_events_for_eid(kEid).value() == 0);
+  // A test set-up's address with a port is an address.
+  CHECK(codes(es12.register_event("smdp-a", with(good, "rspServerAddress", "localhost:8443"))) == "ok");
+}
+
+TEST_CASE_METHOD(Es12Fixture, "ES12.RegisterEvent: bounded per EID (8.9.5/4.8); forwarding without a root is local", "[smds][es12]") {
+  auto forwarded = register_request("F1");
+  forwarded["forwardingIndicator"] = true;
+  CHECK(codes(es12.register_event("smdp-a", forwarded)) == "ok");  // this SM-DS is the root: nothing to forward to
+  CHECK(codes(es12.register_event("smdp-a", register_request("F2"))) == "ok");
+  CHECK(codes(es12.register_event("smdp-a", register_request("F3"))) == "ok");
+  CHECK(codes(es12.register_event("smdp-a", register_request("F4"))) == "8.9.5/4.8");
+  CHECK(store->count_events_for_eid(kEid).value() == 3);
+}
+
+TEST_CASE("ES12.RegisterEvent: with a root SM-DS configured, a registration to forward is refused (8.9/4.2): no cascade",
+          "[smds][es12]") {
+  rsp::test::TempDir dir;
+  auto store = open_event_store("sqlite:" + (dir.path() / "smds.db").string()).value();
+  Es12 es12(*store, Es12Settings{"root.smds.example.org", 32, {}});
+  auto request = Es12Fixture::register_request("F1");
+  request["forwardingIndicator"] = true;
+  CHECK(codes(es12.register_event("smdp-a", request)) == "8.9/4.2");
+  CHECK_FALSE(store->event(kEid, "F1").value());
+  request["forwardingIndicator"] = false;
+  CHECK(codes(es12.register_event("smdp-a", request)) == "ok");
+}
+
+TEST_CASE_METHOD(Es12Fixture, "ES12.DeleteEvent: the registering SM-DP+ deletes; anyone else, or twice, gets 8.9.5/3.9",
+                 "[smds][es12]") {
+  REQUIRE(codes(es12.register_event("smdp-a", register_request("D1"))) == "ok");
+  CHECK(codes(es12.delete_event("smdp-b", delete_request("D1"))) == "8.9.5/3.9");
+  CHECK(store->event(kEid, "D1").value());
+  CHECK(codes(es12.delete_event("smdp-a", delete_request("D2"))) == "8.9.5/3.9");
+  CHECK(codes(es12.delete_event("smdp-a", delete_request("D1", *rsp::eid::complete("890490320000000000000000000002")))) ==
+        "8.9.5/3.9");
+  CHECK(codes(es12.delete_event("smdp-a", delete_request("D1"))) == "ok");
+  CHECK_FALSE(store->event(kEid, "D1").value());
+  CHECK(codes(es12.delete_event("smdp-a", delete_request("D1"))) == "8.9.5/3.9");
+  auto no_eid = delete_request("D1");
+  no_eid.erase("eid");
+  CHECK(codes(es12.delete_event("smdp-a", no_eid)) == "8.1.1/2.2");
+  CHECK(codes(*es12.dispatch("deleteEvent", "smdp-a", delete_request("D9").dump())) == "8.9.5/3.9");
+}
