@@ -2,12 +2,16 @@
 // the operator on ES2+. ConfirmOrder with an smdsAddress registers the event before it answers;
 // without an EID 8.1.1/2.2; the SM-DS down 8.9/5.1 with the order left as it was; a duplicate
 // event 8.9.5/3.3; an SM-DS refusal 8.9/4.2; CancelOrder deletes the event, from the outbox, again
-// after the SM-DS was down and came back.
+// after the SM-DS was down and came back; the profile installed by a card with the event id as
+// matchingId (the download an SM-DS discovery leads to) deletes it too.
 #include <catch2/catch.hpp>
 
 #include <chrono>
 #include <thread>
 
+#include "es9_http_lpa.hpp"
+#include "euicc/euicc.hpp"
+#include "http/http_fixture.hpp"
 #include "rsp/eid.hpp"
 #include "smdp_process_fixture.hpp"
 #include "smds/event_store.hpp"
@@ -19,7 +23,8 @@ using rsp::crypto::Role;
 
 namespace {
 
-const std::string kEid = *rsp::eid::complete("890490320000000000000000000001");
+// The EID of the PKI's eUICC certificate, so that the software card can download the order.
+const std::string kEid = rsp::pki::default_eid();
 
 struct Lab {
   smdp::test::SmdpProcessSetup setup{"8949449999999990049", "001010000000049"};
@@ -27,7 +32,7 @@ struct Lab {
   std::unique_ptr<rsp::test::ChildProcess> smds;
   std::string smds_port = "0";
   std::unique_ptr<rsp::test::ChildProcess> smdp;
-  std::string es2;
+  std::string es2, es9;
   rsp::http::Client operator_client = setup.operator_client();
   int calls = 0;
 
@@ -37,6 +42,7 @@ struct Lab {
         "smdp", setup.dir.path(),
         setup.serve_args({"--es9-listen", "127.0.0.1:0", "--es2-listen", "127.0.0.1:0", "--callback-retry-delay", "1"}));
     es2 = "https://localhost:" + smdp->wait_for("ES2\\+ on port (\\d+)") + "/gsma/rsp2/es2plus/";
+    es9 = "https://localhost:" + smdp->wait_for("ES9\\+ of localhost on https://127.0.0.1:(\\d+)") + "/gsma/rsp2/es9plus/";
   }
 
   // On the port it had before, if any: the SM-DP+'s orders name it.
@@ -154,4 +160,27 @@ TEST_CASE("smdp ConfirmOrder registers its event at smds serve and CancelOrder d
   CHECK(lab.events().size() == 2);
   // The order is still unconfirmed: without an SM-DS it confirms.
   CHECK(Lab::status_of(lab.confirm({{"eid", kEid}})) == "ok");
+}
+
+TEST_CASE("smdp: the profile of an SM-DS order installed with the event id as matchingId deletes the event", "[smds][es12][e2e]") {
+  Lab lab;
+  lab.order(kEid);
+  auto confirmed = lab.confirm({{"smdsAddress", lab.smds_address()}});
+  REQUIRE(Lab::status_of(confirmed) == "ok");
+  REQUIRE(lab.events().size() == 1);
+
+  // The card downloads as it would after discovery: the event id as matchingId.
+  euicc::Options card_options;
+  card_options.state_dir = lab.setup.dir.path() / "card";
+  card_options.pki_dir = lab.setup.pki;
+  auto card = euicc::Euicc::open(card_options).value();
+  REQUIRE(card->eid() == kEid);
+  auto device = rsp::test::client_trusting(lab.setup.ci());
+  smdp::test::Es9HttpLpa lpa(device, *card, "localhost");
+  REQUIRE(lpa.initiate_authentication(lab.es9));
+  auto downloaded = lpa.finish_download(lab.es9, lab.es9, lab.events()[0].event_id);
+  INFO(downloaded.failure);
+  REQUIRE(downloaded.failure.empty());
+  REQUIRE(lpa.handle_notification(lab.es9, downloaded.installation_result));
+  CHECK(lab.events_become_empty(std::chrono::seconds(15)));
 }

@@ -7,7 +7,7 @@ rsp_add_test(test_smds_server SOURCES ${smds_tests}/test_smds_server.cpp LIBS sm
 target_compile_definitions(test_smds_server PRIVATE RSP_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
 # `smds serve` and `smdp serve` as processes: ConfirmOrder -> RegisterEvent, CancelOrder -> DeleteEvent
 # (the SM-DP+'s outbox, across an SM-DS restart), each ConfirmOrder code of the SM-DS's answers.
-rsp_add_test(test_smdp_es12 SOURCES ${smds_tests}/test_smdp_es12.cpp LIBS smds_store rsp_http)
+rsp_add_test(test_smdp_es12 SOURCES ${smds_tests}/test_smdp_es12.cpp LIBS smds_store euicc_sim rsp_http)
 target_include_directories(test_smdp_es12 PRIVATE ${PROJECT_SOURCE_DIR}/smdp/tests)
 add_dependencies(test_smdp_es12 smdp smds)
 # ES11 in-process with the software eUICC (its library), both bindings.
