@@ -2,6 +2,8 @@
 // code they produce, on a real SQLite store.
 #include <catch2/catch.hpp>
 
+#include <random>
+
 #include "rsp/eid.hpp"
 #include "smds/es12.hpp"
 #include "support/kit.hpp"
@@ -116,4 +118,34 @@ TEST_CASE_METHOD(Es12Fixture, "ES12.DeleteEvent: the registering SM-DP+ deletes;
   no_eid.erase("eid");
   CHECK(codes(es12.delete_event("smdp-a", no_eid)) == "8.1.1/2.2");
   CHECK(codes(*es12.dispatch("deleteEvent", "smdp-a", delete_request("D9").dump())) == "8.9.5/3.9");
+}
+
+TEST_CASE_METHOD(Es12Fixture, "ES12: mutated and random bodies always get a status, never an exception", "[smds][es12]") {
+  std::mt19937 random(12);
+  const std::string good = register_request("MUT-1").dump();
+  int accepted = 0;
+  for (int round = 0; round < 400; ++round) {
+    std::string body = good;
+    switch (round % 4) {
+      case 0: body[random() % body.size()] = static_cast<char>(random()); break;
+      case 1: body.resize(random() % body.size()); break;
+      case 2: body.insert(random() % body.size(), 1, static_cast<char>(random())); break;
+      default:
+        body.assign(random() % 200, ' ');
+        for (char& c : body) c = static_cast<char>(random());
+    }
+    for (const char* function : {"registerEvent", "deleteEvent"}) {
+      std::optional<FunctionStatus> status;
+      REQUIRE_NOTHROW(status = es12.dispatch(function, "smdp-a", body));
+      REQUIRE(status);
+      if (status->ok()) ++accepted;
+      else CHECK_FALSE(status->subject_code.empty());
+    }
+  }
+  // Whatever got in is a well-formed record of this EID (a mutation may still be a valid request).
+  for (const auto& e : store->events_for_eid(kEid, 100).value()) {
+    CHECK_FALSE(e.event_id.empty());
+    CHECK(e.event_id.size() <= kMaxEventIdLength);
+  }
+  CHECK(accepted < 400);
 }
