@@ -18,3 +18,10 @@ add_dependencies(test_rsp_aka_cli rsp-aka)
 add_test(NAME tools_demo COMMAND ${PROJECT_SOURCE_DIR}/tools/demo --no-build WORKING_DIRECTORY ${CMAKE_BINARY_DIR})
 set_tests_properties(tools_demo PROPERTIES ENVIRONMENT "RSP_BUILD_DIR=${CMAKE_BINARY_DIR}" SKIP_RETURN_CODE 77
   TIMEOUT 60 LABELS e2e)
+# tools/demo --no-build --zero-touch: no activation code anywhere; the SM-DP+ registers the order's event at
+# smds (ES12), the IPA discovers it (ES11) and downloads, the event is gone after; a second device's order
+# at its default SM-DP+ (ipa download --default-smdp).
+add_test(NAME tools_demo_zero_touch COMMAND ${PROJECT_SOURCE_DIR}/tools/demo --no-build --zero-touch
+  WORKING_DIRECTORY ${CMAKE_BINARY_DIR})
+set_tests_properties(tools_demo_zero_touch PROPERTIES ENVIRONMENT "RSP_BUILD_DIR=${CMAKE_BINARY_DIR}"
+  SKIP_RETURN_CODE 77 TIMEOUT 90 LABELS e2e)
