@@ -13,3 +13,8 @@ add_dependencies(test_ipa_resilience ipa smdp euicc-sim)
 rsp_add_test(test_ipa_zero_touch SOURCES ${PROJECT_SOURCE_DIR}/ipa/tests/test_ipa_zero_touch.cpp LIBS rsp_http)
 target_include_directories(test_ipa_zero_touch PRIVATE ${PROJECT_SOURCE_DIR}/ipa/tests)
 add_dependencies(test_ipa_zero_touch ipa smdp euicc-sim)
+# Discovery with smds serve: an event registered by smdp serve at ConfirmOrder, found by ipa discover
+# and installed by ipa download --discover, gone afterwards.
+rsp_add_test(test_ipa_discovery SOURCES ${PROJECT_SOURCE_DIR}/ipa/tests/test_ipa_discovery.cpp LIBS rsp_http)
+target_include_directories(test_ipa_discovery PRIVATE ${PROJECT_SOURCE_DIR}/ipa/tests)
+add_dependencies(test_ipa_discovery ipa smdp smds euicc-sim)

@@ -36,13 +36,15 @@ struct Device {
 
   ipa::DownloadResult download(const std::string& activation_code, std::optional<std::string> confirmation_code = {},
                                ipa::Es9Binding binding = ipa::Es9Binding::json) {
+    return download(ipa::DownloadRequest{rsp::ActivationCode::parse(activation_code).value(), std::move(confirmation_code)}, binding);
+  }
+  ipa::DownloadResult download(const ipa::DownloadRequest& request, ipa::Es9Binding binding = ipa::Es9Binding::json) {
     ipa::DownloadOptions options;
     options.es9 = smdp.client_options(binding);
     options.progress = [this](const ipa::DownloadEvent& e) {
       phases.push_back(ipa::download_phase_name(e.phase));
       if (e.result) last_line = e.result->line();
     };
-    ipa::DownloadRequest request{rsp::ActivationCode::parse(activation_code).value(), std::move(confirmation_code)};
     auto result = ipa::download_profile(*channel, request, options);
     INFO(result.line());
     return result;
@@ -155,6 +157,31 @@ TEST_CASE("download: an order bound to another EID is refused with 8.1.1/3.8 and
   check_es9_codes(result, "authenticateClient", "8.1.1", "3.8");
   CHECK(result.session_cancelled);
   CHECK(d.profiles().empty());
+}
+
+TEST_CASE("download: no matchingId gets the order bound to the card's EID and then nothing for this EID (8.1.1/3.8)",
+          "[ipa][download]") {
+  Device d;
+  smdp::ProfileRecord order = ipa::test::released_order("8949449999999990208", "", d.smdp.address());
+  order.matching_id.reset();  // ConfirmOrder with an empty matchingId: the order is found by EID
+  order.eid = d.euicc->eid();
+  REQUIRE(d.smdp.store->add_profile(order));
+  ipa::DownloadRequest request;
+  request.activation_code.smdp_address = d.smdp.address();
+  for (auto binding : {ipa::Es9Binding::json, ipa::Es9Binding::asn1}) {
+    auto result = d.download(request, binding);
+    if (binding == ipa::Es9Binding::json) {
+      REQUIRE(result.success);
+      CHECK(result.iccid == "8949449999999990208");
+      continue;
+    }
+    // Installed: nothing is left for this EID, and the session ends on both sides.
+    CHECK_FALSE(result.success);
+    CHECK(result.failed_phase == DownloadPhase::authenticate_client);
+    check_es9_codes(result, "authenticateClient", "8.1.1", "3.8");
+    CHECK(result.session_cancelled);
+  }
+  CHECK(d.profiles().size() == 1);
 }
 
 TEST_CASE("download: a card whose signatures are wrong is refused with 8.1/6.1, and cancelSession is sent", "[ipa][download]") {

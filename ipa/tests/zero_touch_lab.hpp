@@ -17,7 +17,6 @@
 #include "ipa_run.hpp"
 #include "rsp/eid.hpp"
 #include "rsp/files.hpp"
-#include "rsp/pki/certificate_issuer.hpp"
 #include "rsp/pki/test_pki.hpp"
 #include "rsp/profile_maker.hpp"
 #include "support/child_process.hpp"
@@ -153,24 +152,11 @@ class ZeroTouchLab {
   std::deque<Device> devices;  // references to its members stay valid as devices are added
 
  private:
-  // CI and EUM of the lab's PKI, and an eUICC certificate for EID number `n` under that EUM.
+  // Another eUICC of the lab's EUM (rsp-pki euicc), EID number `n`.
   void issue_card_credentials(const fs::path& card_pki, size_t n) {
-    using rsp::crypto::Curve;
-    using rsp::crypto::Role;
-    auto ci = rsp::pki::load_certificate(pki, Curve::nist_p256, Role::ci).value();
-    auto eum = rsp::pki::load_certificate(pki, Curve::nist_p256, Role::eum).value();
-    auto eum_key = rsp::pki::load_key(pki, Curve::nist_p256, Role::eum).value();
     std::string serial = std::to_string(n);
     std::string eid = rsp::eid::complete(rsp::pki::default_eid().substr(0, 30 - serial.size()) + serial).value();
-    rsp::pki::CertificateRequest request;
-    request.role = Role::euicc;
-    request.subject = {{"C", "ZZ"}, {"O", eum.subject_organization().value()}, {"serialNumber", eid}, {"CN", "Test eUICC"}};
-    request.not_before = time(nullptr) - 3600;
-    auto key = rsp::crypto::PrivateKey::generate(Curve::nist_p256);
-    auto euicc = rsp::pki::issue(request, key, &eum, eum_key).value();
-    REQUIRE(rsp::pki::store(card_pki, Curve::nist_p256, Role::ci, ci, nullptr));
-    REQUIRE(rsp::pki::store(card_pki, Curve::nist_p256, Role::eum, eum, nullptr));
-    REQUIRE(rsp::pki::store(card_pki, Curve::nist_p256, Role::euicc, euicc, &key));
+    REQUIRE(rsp::pki::issue_euicc(pki, card_pki, eid));
   }
 
   int calls_ = 0;
