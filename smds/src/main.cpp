@@ -34,7 +34,8 @@ void add_config_flags(CLI::App& command, Flags& f) {
   command.add_option("--metrics-listen", f.metrics_listen, "HOST:PORT serving GET /metrics (plain HTTP)");
   command.add_option("--db", f.database, "sqlite:FILE or postgresql://...");
   command.add_option("--smdp", f.smdps, "NAME=CLIENT_CERT.pem: an SM-DP+ allowed on ES12, pinned by its TLS certificate (repeatable)");
-  command.add_option("--root-smds", f.root_smds, "the root SM-DS to cascade to (forwarding is not implemented: such registrations are refused)");
+  command.add_option("--root-smds", f.root_smds,
+                     "ADDR (host or host:port) of the root SM-DS registrations with forwardingIndicator true cascade to");
   command.add_option("--event-lifetime", f.event_lifetime, "seconds an Event Record is kept when never deleted");
   command.add_option("--session-lifetime", f.session_lifetime, "seconds an ES11 session lives");
   command.add_option("--max-pending-sessions", f.max_pending_sessions, "ES11 sessions not yet authenticated, at most");

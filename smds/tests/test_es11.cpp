@@ -60,7 +60,7 @@ struct Es11Fixture {
     return *r;
   }
   void add_event(const std::string& event_id, const std::string& server, const std::string& for_eid = "") {
-    EventRecord e{for_eid.empty() ? eid : for_eid, event_id, server, "smdp-a", clock, 0};
+    EventRecord e{for_eid.empty() ? eid : for_eid, event_id, server, "smdp-a", clock, std::nullopt, 0};
     REQUIRE(store->add_event(e).value());
   }
 

@@ -19,7 +19,7 @@ struct Es12Fixture {
   rsp::test::TempDir dir;
   std::unique_ptr<EventStore> store = open_event_store("sqlite:" + (dir.path() / "smds.db").string()).value();
   int64_t clock = 1'000'000;
-  Es12 es12{*store, Es12Settings{"", 3, [this] { return clock; }}};
+  Es12 es12{*store, Es12Settings{"", 3, [this] { return clock; }, {}, {}}};
 
   static json header() { return {{"functionRequesterIdentifier", "smdp-a"}, {"functionCallIdentifier", "1"}}; }
   static json register_request(const std::string& event_id, const std::string& eid = kEid) {
@@ -90,17 +90,54 @@ TEST_CASE_METHOD(Es12Fixture, "ES12.RegisterEvent: bounded per EID (8.9.5/4.8); 
   CHECK(store->count_events_for_eid(kEid).value() == 3);
 }
 
-TEST_CASE("ES12.RegisterEvent: with a root SM-DS configured, a registration to forward is refused (8.9/4.2): no cascade",
+TEST_CASE("ES12 cascade: forwardingIndicator true goes to the root SM-DS first; refused or unreachable there, not kept here",
           "[smds][es12]") {
   rsp::test::TempDir dir;
   auto store = open_event_store("sqlite:" + (dir.path() / "smds.db").string()).value();
-  Es12 es12(*store, Es12Settings{"root.smds.example.org", 32, {}});
-  auto request = Es12Fixture::register_request("F1");
-  request["forwardingIndicator"] = true;
-  CHECK(codes(es12.register_event("smdp-a", request)) == "8.9/4.2");
+  std::vector<rsp::server::Es12Event> registered, deleted;
+  FunctionStatus root_answer = FunctionStatus::success();
+  Es12Settings settings{"root.smds.example.org", 32, {}, {}, {}};
+  settings.forward_register = [&](const rsp::server::Es12Event& e) {
+    registered.push_back(e);
+    return root_answer;
+  };
+  settings.forward_delete = [&](const rsp::server::Es12Event& e) {
+    deleted.push_back(e);
+    return root_answer;
+  };
+  Es12 es12(*store, settings);
+  auto forwarded = [](const std::string& id) {
+    auto r = Es12Fixture::register_request(id);
+    r["forwardingIndicator"] = true;
+    return r;
+  };
+
+  CHECK(codes(es12.register_event("smdp-a", forwarded("F1"))) == "ok");
+  REQUIRE(registered == std::vector<rsp::server::Es12Event>{{"root.smds.example.org", kEid, "F1"}});
+  CHECK(store->event(kEid, "F1").value()->forwarded_to == "root.smds.example.org");
+  // Not asked to forward: kept here only.
+  CHECK(codes(es12.register_event("smdp-a", Es12Fixture::register_request("L1"))) == "ok");
+  CHECK(registered.size() == 1);
+  CHECK_FALSE(store->event(kEid, "L1").value()->forwarded_to);
+
+  // The root refuses (8.9/4.2) or cannot be reached (8.9/5.1): the event is not kept.
+  root_answer = FunctionStatus::failure("8.9.5", "3.3", "duplicate at the root");
+  CHECK(codes(es12.register_event("smdp-a", forwarded("F2"))) == "8.9/4.2");
+  root_answer = FunctionStatus::failure("8.9", "5.1", "down");
+  CHECK(codes(es12.register_event("smdp-a", forwarded("F3"))) == "8.9/5.1");
+  CHECK_FALSE(store->event(kEid, "F2").value());
+  CHECK_FALSE(store->event(kEid, "F3").value());
+
+  // DeleteEvent of a forwarded event: the root first; unreachable keeps it here for a retry.
+  CHECK(codes(es12.delete_event("smdp-a", Es12Fixture::delete_request("F1"))) == "8.9/5.1");
+  CHECK(store->event(kEid, "F1").value());
+  root_answer = FunctionStatus::failure("8.9.5", "3.9", "gone there already");
+  CHECK(codes(es12.delete_event("smdp-a", Es12Fixture::delete_request("F1"))) == "ok");
   CHECK_FALSE(store->event(kEid, "F1").value());
-  request["forwardingIndicator"] = false;
-  CHECK(codes(es12.register_event("smdp-a", request)) == "ok");
+  CHECK(deleted.size() == 2);
+  // A local event is deleted without the root; another SM-DP+'s forwarded one is not touched.
+  CHECK(codes(es12.delete_event("smdp-a", Es12Fixture::delete_request("L1"))) == "ok");
+  CHECK(deleted.size() == 2);
 }
 
 TEST_CASE_METHOD(Es12Fixture, "ES12.DeleteEvent: the registering SM-DP+ deletes; anyone else, or twice, gets 8.9.5/3.9",

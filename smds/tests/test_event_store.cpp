@@ -33,7 +33,7 @@ std::unique_ptr<EventStore> open_or_fail(const std::string& url) {
 }
 
 EventRecord event(const std::string& eid, const std::string& id, const std::string& smdp = "smdp-a", int64_t registered = 1000) {
-  return EventRecord{eid, id, "smdp-a.example.org", smdp, registered, 0};
+  return EventRecord{eid, id, "smdp-a.example.org", smdp, registered, std::nullopt, 0};
 }
 
 }  // namespace

@@ -98,3 +98,56 @@ TEST_CASE_METHOD(SmdsProcess, "smds serve: configuration errors are one line and
   CHECK(missing_certificate.status == 1);
   CHECK(missing_certificate.out.find("SM-DP+ smdp-a") != std::string::npos);
 }
+
+TEST_CASE_METHOD(SmdsProcess, "smds serve: an alternative SM-DS cascades forwarded registrations to the root SM-DS", "[smds][binary]") {
+  // Both from one PKI: the root pins the alternative by the ds-tls certificate it presents.
+  std::string ds_tls = rsp::pki::certificate_path(pki, Curve::nist_p256, Role::ds_tls).replace_extension(".pem").string();
+  std::string root_db = "sqlite:" + (dir.path() / "root.db").string(), alt_db = "sqlite:" + (dir.path() / "alt.db").string();
+  auto root = std::make_unique<rsp::test::ChildProcess>(
+      "smds", dir.path(),
+      std::vector<std::string>{"serve", "--pki", pki.string(), "--db", root_db, "--listen", "127.0.0.1:0", "--smdp", "alt=" + ds_tls});
+  std::string root_port = root->wait_for("ES11 and ES12 of localhost on https://127.0.0.1:(\\d+)/");
+  rsp::test::ChildProcess alt("smds", dir.path(),
+                              {"serve", "--pki", pki.string(), "--db", alt_db, "--listen", "127.0.0.1:0", "--smdp", "smdp-a=" + dp_tls,
+                               "--smds-address", "alt.example.org", "--root-smds", "localhost:" + root_port});
+  std::string alt_port = alt.wait_for("ES11 and ES12 of alt.example.org on https://127.0.0.1:(\\d+)/");
+  auto post = [&](const std::string& function, json body) {
+    rsp::http::ClientOptions options;
+    options.trusted_cas.push_back(rsp::pki::load_certificate(pki, Curve::nist_p256, Role::ci).value());
+    options.client_identity = *rsp::http::TlsIdentity::from_pki(pki, Curve::nist_p256, Role::dp_tls);
+    body["header"] = {{"functionRequesterIdentifier", "localhost"}, {"functionCallIdentifier", "1"}};
+    auto r = rsp::http::Client::create(options)->post("https://localhost:" + alt_port + "/gsma/rsp2/es12/" + function, body.dump(),
+                                                       {{"Content-Type", "application/json"}, {"X-Admin-Protocol", "gsma/rsp/v2.5.0"}});
+    REQUIRE(r);
+    INFO(r->body);
+    json answer = json::parse(r->body);
+    const json& s = answer["header"]["functionExecutionStatus"];
+    return s["status"] == "Executed-Success" ? std::string("ok")
+                                             : s["statusCodeData"]["subjectCode"].get<std::string>() + "/" +
+                                                   s["statusCodeData"]["reasonCode"].get<std::string>();
+  };
+  const std::string eid = rsp::pki::default_eid();
+  auto registration = [&](const std::string& id, bool forward) {
+    return json{{"eid", eid}, {"rspServerAddress", "localhost"}, {"eventId", id}, {"forwardingIndicator", forward}};
+  };
+  auto at = [&](const std::string& db) { return smds::open_event_store(db).value()->events_for_eid(eid, 10).value(); };
+
+  CHECK(post("registerEvent", registration("CASCADED", true)) == "ok");
+  CHECK(post("registerEvent", registration("LOCAL", false)) == "ok");
+  auto root_events = at(root_db);
+  REQUIRE(root_events.size() == 1);
+  CHECK(root_events[0].event_id == "CASCADED");
+  CHECK(root_events[0].rsp_server_address == "alt.example.org");  // the device asks the alternative SM-DS next
+  CHECK(root_events[0].smdp == "alt");
+  CHECK(at(alt_db).size() == 2);
+
+  CHECK(post("deleteEvent", {{"eid", eid}, {"eventId", "CASCADED"}}) == "ok");
+  CHECK(at(root_db).empty());
+  CHECK(at(alt_db).size() == 1);
+
+  // The root down: 8.9/5.1, nothing kept at the alternative.
+  root->stop();
+  CHECK(post("registerEvent", registration("ROOT-DOWN", true)) == "8.9/5.1");
+  CHECK(at(alt_db).size() == 1);
+  CHECK(alt.stop(SIGTERM) == 0);
+}

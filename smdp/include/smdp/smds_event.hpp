@@ -11,17 +11,16 @@
 #include <string>
 #include <string_view>
 
+#include "rsp/server/es12_messages.hpp"
 #include "smdp/function_status.hpp"
 #include "smdp/store.hpp"
 
 namespace smdp {
 
-struct SmdsEvent {
-  std::string smds_address;  // host or host:port
-  std::string eid;
-  std::string event_id;      // the order's matchingId
-  bool operator==(const SmdsEvent&) const = default;
-};
+// smds_address (host or host:port), eid, event_id (the order's matchingId).
+using SmdsEvent = rsp::server::Es12Event;
+using rsp::server::es12_url;
+using rsp::server::is_es12_url;
 
 // SGP.22 v2.5 §5.9.1 ES12.RegisterEvent as ConfirmOrder needs it: success, or the ConfirmOrder
 // failure to answer (8.9/5.1 SM-DS unreachable, 8.9/4.2 SM-DS refused, 8.9.5/3.3 duplicate event).
@@ -29,14 +28,6 @@ using RegisterEvent = std::function<FunctionStatus(const SmdsEvent& event)>;
 
 // The Event Record of an order, if it has one (smdsAddress, EID and matchingId all set).
 std::optional<SmdsEvent> smds_event_of(const ProfileRecord& profile);
-
-// https://<smds_address>/gsma/rsp2/es12/<function>
-std::string es12_url(std::string_view smds_address, std::string_view function);
-bool is_es12_url(std::string_view url);
-// The JSON requests (FACTS §7.5). forwardingIndicator is false: the SM-DP+ registers where the
-// operator said and asks for no cascade.
-std::string register_event_body(const SmdsEvent& event, std::string_view smdp_address, std::string_view call_id);
-std::string delete_event_body(const SmdsEvent& event, std::string_view smdp_address, std::string_view call_id);
 
 // SGP.22 v2.5 §5.9.2 ES12.DeleteEvent, queued in the store's outbox for the background sender.
 StoreResult<int64_t> queue_delete_event(Store& store, const SmdsEvent& event, std::string_view smdp_address, int64_t now);

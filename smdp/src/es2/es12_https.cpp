@@ -3,40 +3,12 @@
 
 #include <atomic>
 #include <ctime>
-#include <nlohmann/json.hpp>
 
-#include "rsp/server/http_json.hpp"
+#include "rsp/server/es12_client.hpp"
 
 namespace smdp {
 
 namespace {
-
-using nlohmann::json;
-
-rsp::http::Headers es12_headers() {
-  return {{"Content-Type", "application/json;charset=UTF-8"}, {"X-Admin-Protocol", rsp::server::kAdminProtocol}};
-}
-
-// The functionExecutionStatus of an ES12 answer: its status text, subject and reason ("" if absent);
-// nullopt when the answer is not an ES12 response at all.
-struct Es12Answer {
-  std::string status, subject, reason;
-};
-std::optional<Es12Answer> answer_of(const rsp::http::ClientResponse& response) {
-  if (response.status != 200) return std::nullopt;
-  json body = json::parse(response.body, nullptr, false);
-  if (!body.is_object() || !body.contains("header") || !body["header"].is_object()) return std::nullopt;
-  const json& status = body["header"].value("functionExecutionStatus", json::object());
-  if (!status.is_object() || !status.contains("status") || !status["status"].is_string()) return std::nullopt;
-  Es12Answer a{status["status"], "", ""};
-  if (auto data = status.find("statusCodeData"); data != status.end() && data->is_object()) {
-    a.subject = data->value("subjectCode", "");
-    a.reason = data->value("reasonCode", "");
-  }
-  return a;
-}
-
-bool executed(const Es12Answer& a) { return a.status == "Executed-Success" || a.status == "Executed-WithWarning"; }
 
 std::string call_id() {
   static std::atomic<uint64_t> count{0};
@@ -48,35 +20,25 @@ std::string call_id() {
 RegisterEvent https_register_event(rsp::http::Client client, std::string smdp_address, std::function<void(const std::string&)> log) {
   return [client = std::move(client), smdp_address = std::move(smdp_address), log = std::move(log)](const SmdsEvent& event) {
     const std::string url = es12_url(event.smds_address, "registerEvent");
-    auto response = client.post(url, register_event_body(event, smdp_address, call_id()), es12_headers());
-    if (!response) {
-      if (log) log("ES12 registerEvent to " + url + ": " + response.error().message);
-      return FunctionStatus::failure("8.9", "5.1", "the SM-DS " + event.smds_address + " cannot be reached");
-    }
-    auto answer = answer_of(*response);
+    // The SM-DP+ registers where the operator said and asks for no cascade (forwardingIndicator false).
+    auto answer = rsp::server::post_es12(client, url, rsp::server::register_event_body(event, smdp_address, smdp_address, false, call_id()));
     if (!answer) {
-      if (log) log("ES12 registerEvent to " + url + ": HTTP " + std::to_string(response->status));
-      return FunctionStatus::failure("8.9", "4.2", "the SM-DS answered HTTP " + std::to_string(response->status));
+      if (log) log("ES12 registerEvent to " + url + ": " + answer.error().message);
+      if (!answer.error().reached) return FunctionStatus::failure("8.9", "5.1", "the SM-DS " + event.smds_address + " cannot be reached");
+      return FunctionStatus::failure("8.9", "4.2", "the SM-DS answered " + answer.error().message);
     }
-    if (executed(*answer)) return FunctionStatus::success();
-    if (answer->subject == "8.9.5" && answer->reason == "3.3")
+    if (answer->ok()) return FunctionStatus::success();
+    if (answer->subject_code == "8.9.5" && answer->reason_code == "3.3")
       return FunctionStatus::failure("8.9.5", "3.3", "the SM-DS has an Event Record with this event id already");
-    return FunctionStatus::failure("8.9", "4.2", "the SM-DS refused the event (" + answer->subject + "/" + answer->reason + ")");
+    return FunctionStatus::failure("8.9", "4.2", "the SM-DS refused the event (" + answer->subject_code + "/" + answer->reason_code + ")");
   };
 }
 
 CallbackSender::Send https_delete_event_transport(rsp::http::Client client, std::function<void(const std::string&)> log) {
   return [client = std::move(client), log = std::move(log)](const std::string& url, const std::string& body) {
-    auto response = client.post(url, body, es12_headers());
-    if (!response) {
-      if (log) log("ES12 deleteEvent to " + url + ": " + response.error().message);
-      return false;
-    }
-    auto answer = answer_of(*response);
-    if (answer && (executed(*answer) || (answer->subject == "8.9.5" && answer->reason == "3.9"))) return true;
-    if (log)
-      log("ES12 deleteEvent to " + url + ": " +
-          (answer ? answer->status + " " + answer->subject + "/" + answer->reason : "HTTP " + std::to_string(response->status)));
+    auto answer = rsp::server::post_es12(client, url, body);
+    if (answer && (answer->ok() || (answer->subject_code == "8.9.5" && answer->reason_code == "3.9"))) return true;
+    if (log) log("ES12 deleteEvent to " + url + ": " + (answer ? answer->subject_code + "/" + answer->reason_code : answer.error().message));
     return false;
   };
 }

@@ -2,6 +2,12 @@
 // ES12 (SGP.22 v2.5 §5.9), SM-DP+ -> SM-DS: RegisterEvent and DeleteEvent, JSON only. The caller
 // is a pinned SM-DP+ (its TLS client certificate, checked by the HTTP layer); an SM-DP+ deletes
 // only the events it registered. Answers are header only (FACTS §7.5).
+//
+// The cascade (FACTS §7.5, inferred from SGP.21): an alternative SM-DS with a root SM-DS
+// configured forwards a registration with forwardingIndicator true to the root, as itself
+// (rspServerAddress = this SM-DS, so that the device asks here next), before it answers; the
+// root unreachable 8.9/5.1, refusing 8.9/4.2, and the event is not kept. DeleteEvent of a
+// forwarded event deletes it at the root first (gone there already counts as deleted).
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -10,6 +16,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "rsp/server/es12_messages.hpp"
 #include "rsp/server/function_status.hpp"
 #include "smds/event_store.hpp"
 
@@ -17,13 +24,17 @@ namespace smds {
 
 using rsp::server::FunctionStatus;
 
+// An ES12 call of this SM-DS to the root SM-DS: the root's answer, or 8.9/5.1 when it cannot be reached.
+using ForwardEvent = std::function<FunctionStatus(const rsp::server::Es12Event& at_root)>;
+
 struct Es12Settings {
-  // A root SM-DS to cascade registrations to when forwardingIndicator is true. The cascade is not
-  // implemented: with one configured, such a registration is refused (8.9/4.2) rather than
-  // accepted and silently not forwarded. Empty: this SM-DS is the root and forwards nothing.
+  // The root SM-DS registrations with forwardingIndicator true are cascaded to; empty: this
+  // SM-DS is the root and keeps them (nothing to forward to).
   std::string root_smds;
   int64_t max_events_per_eid = 32;  // more registrations for one EID: 8.9.5/4.8
   std::function<int64_t()> now;     // unix seconds; default: the system clock
+  ForwardEvent forward_register;    // the cascade's calls; needed when root_smds is set
+  ForwardEvent forward_delete;
 };
 
 class Es12 {

@@ -32,6 +32,7 @@ struct EventRecord {
   std::string rsp_server_address;  // the SM-DP+ (or alternative SM-DS) the device goes to
   std::string smdp;                // the pinned name of the SM-DP+ that registered it
   int64_t registered = 0;          // unix seconds
+  std::optional<std::string> forwarded_to;  // the root SM-DS it was cascaded to (forwardingIndicator)
   int64_t sequence = 0;            // set by the store: the FIFO order
   bool operator==(const EventRecord&) const = default;
 };

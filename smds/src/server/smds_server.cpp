@@ -9,7 +9,10 @@
 #include "rsp/server/periodic.hpp"
 #include "rsp/server/server_runtime.hpp"
 #include "rsp/server/pinned_clients.hpp"
+#include "rsp/pki/pki_layout.hpp"
+#include "rsp/server/server_address.hpp"
 #include "server/http_front.hpp"
+#include "server/root_smds_client.hpp"
 #include "smds/ds_credentials.hpp"
 #include "smds/es11.hpp"
 #include "smds/es12.hpp"
@@ -59,6 +62,12 @@ class RunningSmds final : public SmdsServer {
     Es12Settings es12;
     es12.root_smds = config.root_smds;
     es12.max_events_per_eid = config.max_events_per_eid;
+    if (!config.root_smds.empty()) {
+      auto client = root_client(config);
+      if (!client) return rsp::Unexpected{client.error()};
+      es12.forward_register = forward_register_to_root(*client, address_);
+      es12.forward_delete = forward_delete_to_root(std::move(*client), address_);
+    }
     es12_ = std::make_unique<Es12>(*store_, std::move(es12));
     Es11Settings es11;
     es11.smds_address = address_;
@@ -92,6 +101,21 @@ class RunningSmds final : public SmdsServer {
     if (!server) return rsp::Unexpected{server.error()};
     runtime_.start(std::move(*server), [this](std::stop_token stop) { background(stop); });
     return rsp::Ok{};
+  }
+
+  // The cascade's client: our ds-tls as client certificate, the root's TLS certificate under our CIs.
+  rsp::Expected<rsp::http::Client> root_client(const SmdsConfig& config) const {
+    if (!rsp::server::valid_server_address(config.root_smds)) return rsp::fail("root_smds " + config.root_smds + " is not an address");
+    rsp::http::ClientOptions options;
+    for (const auto& c : identity_.credentials) options.trusted_cas.push_back(c.ci);
+    auto curves = rsp::pki::curves_present(config.pki);
+    if (curves.empty()) return rsp::fail(config.pki.string() + ": no PKI curve folder for the ds-tls client certificate");
+    auto tls = rsp::http::TlsIdentity::from_pki(config.pki, curves.front(), rsp::crypto::Role::ds_tls);
+    if (!tls) return rsp::fail("root_smds client identity: " + tls.error().message);
+    options.client_identity = std::move(*tls);
+    options.connect_timeout = std::chrono::seconds(5);
+    options.total_timeout = std::chrono::seconds(10);  // the SM-DP+ waits for the cascade
+    return rsp::http::Client::create(std::move(options));
   }
 
   // Expired ES11 sessions and Event Records past their lifetime, every few seconds.

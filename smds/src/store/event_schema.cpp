@@ -15,6 +15,8 @@ const std::vector<rsp::sql::SchemaStep>& event_schema() {
             server_challenge BYTES NOT NULL, ci_pkid BYTES NOT NULL, euicc_ci_pkid BYTES NOT NULL,
             created BIGINT NOT NULL, expires BIGINT NOT NULL))",
         "CREATE INDEX es11_sessions_by_expiry ON es11_sessions (expires)"}},
+      // The root SM-DS an event was cascaded to (NULL: not forwarded).
+      {2, {"ALTER TABLE events ADD COLUMN forwarded_to TEXT"}},
   };
   return steps;
 }

@@ -9,7 +9,7 @@ using rsp::sql::Outcome;
 using rsp::sql::Row;
 using rsp::sql::Value;
 
-constexpr std::string_view kEventColumns = "sequence, eid, event_id, rsp_server_address, smdp, registered";
+constexpr std::string_view kEventColumns = "sequence, eid, event_id, rsp_server_address, smdp, registered, forwarded_to";
 constexpr std::string_view kSessionColumns =
     "transaction_id, smds_address, euicc_challenge, server_challenge, ci_pkid, euicc_ci_pkid, created, expires";
 
@@ -27,9 +27,10 @@ bool take(Value& v, T& out) {
 
 StoreResult<EventRecord> event_of(Row& row) {
   EventRecord r;
-  if (row.size() != 6 || !take(row[0], r.sequence) || !take(row[1], r.eid) || !take(row[2], r.event_id) ||
+  if (row.size() != 7 || !take(row[0], r.sequence) || !take(row[1], r.eid) || !take(row[2], r.event_id) ||
       !take(row[3], r.rsp_server_address) || !take(row[4], r.smdp) || !take(row[5], r.registered))
     return unreadable("events");
+  if (std::string forwarded; take(row[6], forwarded)) r.forwarded_to = std::move(forwarded);
   return r;
 }
 
@@ -54,9 +55,10 @@ class SqlEventStore final : public EventStore {
   explicit SqlEventStore(std::unique_ptr<rsp::sql::Database> db) : db_(std::move(db)) {}
 
   StoreResult<bool> add_event(EventRecord& r) override {
-    const Value params[] = {r.eid, r.event_id, r.rsp_server_address, r.smdp, r.registered};
+    const Value params[] = {r.eid, r.event_id, r.rsp_server_address, r.smdp, r.registered,
+                            r.forwarded_to ? Value(*r.forwarded_to) : Value(std::monostate{})};
     auto added = db_->run(
-        "INSERT INTO events (eid, event_id, rsp_server_address, smdp, registered) VALUES ($1, $2, $3, $4, $5) "
+        "INSERT INTO events (eid, event_id, rsp_server_address, smdp, registered, forwarded_to) VALUES ($1, $2, $3, $4, $5, $6) "
         "ON CONFLICT (eid, event_id) DO NOTHING RETURNING sequence",
         params);
     if (!added) return rsp::Unexpected{added.error()};
