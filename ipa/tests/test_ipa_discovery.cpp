@@ -2,8 +2,9 @@
 // SM-DS address (`smdp serve` registers the event at `smds serve` over ES12); the device, knowing
 // nothing but its eUICC's root SM-DS, finds the event (`ipa discover`, both bindings) and installs
 // the profile (`ipa download --discover`); the event is gone afterwards; another device finds an
-// empty list and nothing to download; a third, with no event but an order at its default SM-DP+,
-// gets that one through the same command.
+// empty list and nothing to download; one whose first event is unknown at its SM-DP+ installs
+// through the second; one with no event but an order at its default SM-DP+ gets that one through
+// the same command.
 #include <catch2/catch.hpp>
 
 #include <chrono>
@@ -18,12 +19,13 @@ using ipa::test::ZeroTouchLab;
 
 const std::string kIccid = "8949449999999990511";
 const std::string kIccidDefault = "8949449999999990512";
+const std::string kIccidSecond = "8949449999999990513";
 
 }  // namespace
 
 TEST_CASE("ipa discover and download --discover: an event registered at the SM-DS, found and installed, then gone",
           "[ipa][cli][process][zero-touch]") {
-  ZeroTouchLab lab({kIccid, kIccidDefault});
+  ZeroTouchLab lab({kIccid, kIccidDefault, kIccidSecond});
   lab.start_smds();
   lab.start_smdp();
   auto& device = lab.add_device("device", std::nullopt, "localhost");
@@ -71,6 +73,20 @@ TEST_CASE("ipa discover and download --discover: an event registered at the SM-D
     if (!gone) std::this_thread::sleep_for(std::chrono::milliseconds(200));
   }
   CHECK(gone);
+
+  // Two events, the first one unknown at its SM-DP+ (8.2.6/3.8): a warning, then the second installs;
+  // one end line.
+  auto& second = lab.add_device("second", std::nullopt, "localhost");
+  lab.register_event(second.eid, "NO-SUCH-ORDER", "localhost");
+  std::string second_iccid = lab.order_for(second.eid, "localhost:" + lab.smds_port);
+  auto past_one = lab.ipa(second, "--json download --discover" + lab.smds_flags() + " --smdp-port " + lab.es9_port);
+  REQUIRE(past_one.status == 0);
+  CHECK(past_one.err.find("event NO-SUCH-ORDER at localhost: download failed at es9p_authenticate_client: authenticateClient: "
+                          "Failed 8.2.6/3.8") != std::string::npos);
+  size_t ends = 0;
+  for (const auto& line : past_one.lines()) ends += line["type"] == "lpa";
+  CHECK(ends == 1);
+  CHECK(past_one.lpa()["data"]["iccid"] == second_iccid);
 
   // No event, an order at the default SM-DP+: download --discover falls back to it (no matchingId).
   auto& by_default = lab.add_device("by-default", "localhost", "localhost");

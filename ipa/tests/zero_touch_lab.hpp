@@ -79,6 +79,21 @@ class ZeroTouchLab {
   }
   std::string smds_flags() const { return ca() + " --smds-port " + smds_port; }
 
+  // ES12.RegisterEvent as the SM-DP+ sends it (its TLS identity): an Event Record of our choosing.
+  void register_event(const std::string& eid, const std::string& event_id, const std::string& server) {
+    rsp::http::ClientOptions options;
+    options.trusted_ca_files.push_back(ci_pem);
+    options.client_identity = rsp::http::TlsIdentity::from_pki(pki, rsp::crypto::Curve::nist_p256).value();
+    auto client = rsp::http::Client::create(options).value();
+    json body = {{"header", {{"functionRequesterIdentifier", "smdp-a"}, {"functionCallIdentifier", std::to_string(++calls_)}}},
+                 {"eid", eid}, {"rspServerAddress", server}, {"eventId", event_id}, {"forwardingIndicator", false}};
+    auto answer = client.post("https://localhost:" + smds_port + "/gsma/rsp2/es12/registerEvent", body.dump(),
+                              {{"Content-Type", "application/json"}, {"X-Admin-Protocol", "gsma/rsp/v2.5.0"}});
+    REQUIRE(answer);
+    INFO(answer->body);
+    REQUIRE(status_of(json::parse(answer->body)) == "Executed-Success");
+  }
+
   // A new card, its factory addresses given (or not) by euicc-sim's creation flags; each card has
   // an EID of its own under the lab's EUM.
   Device& add_device(const std::string& name, std::optional<std::string> default_smdp, std::optional<std::string> root_smds = {}) {

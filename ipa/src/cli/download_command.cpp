@@ -75,12 +75,8 @@ bool no_order_for_eid(const DownloadResult& r) {
   return r.es9_error && r.es9_error->is_function() && r.es9_error->subject_code == "8.1.1" && r.es9_error->reason_code == "3.8";
 }
 
-// One download, its progress and its end (success, or the failure line with its codes).
-int run_download(Context& context, const DownloadRequest& request, const DownloadOptions& options, json extra = json::object()) {
-  Output& out = context.out();
-  auto channel = context.channel();
-  if (!channel) return out.failure("download failed: " + channel.error().message);
-  DownloadResult result = download_profile(**channel, request, options);
+// The end of a download: its line and data (success), or the failure line with its codes.
+int finish(Output& out, const DownloadRequest& request, const DownloadResult& result, const json& extra = json::object()) {
   json data = result_data(result);
   data.update(extra);
   if (!result.success) {
@@ -90,6 +86,13 @@ int run_download(Context& context, const DownloadRequest& request, const Downloa
   }
   out.text(result.line());
   return out.success(data);
+}
+
+// One download with its progress; its end printed.
+int run_download(Context& context, const DownloadRequest& request, const DownloadOptions& options, const json& extra = json::object()) {
+  auto channel = context.channel();
+  if (!channel) return context.out().failure("download failed: " + channel.error().message);
+  return finish(context.out(), request, download_profile(**channel, request, options), extra);
 }
 
 // The default SM-DP+ address the factory left on the eUICC (none: nullopt).
@@ -110,19 +113,20 @@ int download_discovered(Context& context, const DownloadArguments& args, Downloa
   EventRetrievalResult events = retrieve_events_with_progress(*channel, *smds, es11_options(args.es9, args.smds), out);
   if (!events.success) return out.failure("download: event retrieval " + events.line(), event_retrieval_data(events));
   json discovered = {{"eventEntries", event_retrieval_data(events)["eventEntries"]}};
-  int status = kFailed;
-  for (const auto& event : events.events) {
+  for (size_t i = 0; i < events.events.size(); ++i) {
+    const EventEntry& event = events.events[i];
     out.text("event " + event.event_id + " at " + event.rsp_server_address);
     DownloadRequest request;
     request.activation_code.smdp_address = event.rsp_server_address;
     request.activation_code.matching_id = event.event_id;
     request.confirmation_code = args.confirmation_code;
+    DownloadResult result = download_profile(*channel, request, options);
     json extra = discovered;
     extra["eventId"] = event.event_id;
-    status = run_download(context, request, options, extra);
-    if (status == kSuccess) return status;
+    // One end line per command: an event that does not install is a warning while others remain.
+    if (result.success || i + 1 == events.events.size()) return finish(out, request, result, extra);
+    out.warning("event " + event.event_id + " at " + event.rsp_server_address + ": download " + result.line() + "; trying the next");
   }
-  if (!events.events.empty()) return status;
   auto address = default_smdp(*channel);
   if (!address) return out.failure("download failed: " + address.error().message);
   if (!*address)
