@@ -31,7 +31,7 @@ int error_code(const Bytes& response) {  // BF38 / BF21 { A1 { 80 tid, 02 code }
   return find(error.value, 0x02)->value[0];
 }
 
-// The parts of an AuthenticateServerResponse's ok alternative.
+// The parts of an AuthenticateServerResponse's ok alternative; the TLVs point into `response`, which must outlive them.
 struct Authenticated {
   rsp::tlv::Tlv euicc_signed1, signature;
   crypto::Certificate euicc;
@@ -109,14 +109,16 @@ TEST_CASE("AuthenticateServer: verified under the server certificate's CI, signe
   SECTION("a DPauth under the second CI, euiccCiPKIdToBeUsed the card's own CI: the card signs under its own") {
     TestSmdp smdp(second.path(), crypto::Curve::nist_p256);
     smdp.ci_ski = own_ski;
-    auto a = authenticated(f, f.call(smdp.authenticate_server(challenge(f))));
+    Bytes response = f.call(smdp.authenticate_server(challenge(f)));  // `a` points into it
+    auto a = authenticated(f, response);
     CHECK(a.euicc.authority_key_id() != std::nullopt);
     CHECK(rsp::to_hex(f.card->credentials.at(0).euicc.der()) == rsp::to_hex(a.euicc.der()));
   }
   SECTION("a DPauth under the card's CI, euiccCiPKIdToBeUsed the verification-only CI: signed under the DPauth's CI") {
     TestSmdp smdp(f.pki, crypto::Curve::nist_p256);
     smdp.ci_ski = second_ski;
-    auto a = authenticated(f, f.call(smdp.authenticate_server(challenge(f))));
+    Bytes response = f.call(smdp.authenticate_server(challenge(f)));  // `a` points into it
+    auto a = authenticated(f, response);
     CHECK(a.euicc.subject_serial_number() == f.card->eid);
     // The download goes on: the DPpb is verified under the DPauth's CI.
     Bytes prepared = f.call(smdp.prepare_download(a.signature.whole));
