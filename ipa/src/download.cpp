@@ -5,6 +5,7 @@
 
 #include "common_mutual_authentication.hpp"
 #include "rsp/confirmation_code.hpp"
+#include "rsp/crypto/certificate.hpp"
 #include "rsp/tlv.hpp"
 
 namespace ipa {
@@ -70,6 +71,11 @@ class Download {
     // SGP.22 v2.5 §3.1.3.1: the serverAddress the SM-DP+ signed must be the address the IPA called.
     if (signed_server_address(initiated->server_signed1) != address)
       return failed("the SM-DP+ signed another address than " + address + " (serverSigned1.serverAddress)");
+    if (auto server = rsp::crypto::Certificate::from_der(initiated->server_certificate);
+        server && server->role() == rsp::crypto::Role::ds_auth) {
+      result_.server_is_smds = true;
+      return failed(address + " is an SM-DS (its serverCertificate is a CERT.DSauth), not an SM-DP+");
+    }
 
     enter(DownloadPhase::authenticate_server);
     // An empty matchingId is none at all: the default SM-DP+ serves the order bound to the EID.

@@ -1,8 +1,9 @@
 // The IPA's Event Retrieval (SGP.22 v2.5 §3.6.3) in one process: the software eUICC behind the
 // IPA's Transport interface and a scripted SM-DS over HTTPS that signs serverSigned1 with the test
 // PKI's CERT.DSauth and answers Event Records. The card authenticates the SM-DS with no matchingId;
-// the events come back in both bindings; a wrong signed address, a refusal by the card (relayed to
-// the SM-DS) and the SM-DS's own codes end it with their values.
+// the events come back; a wrong signed address, a refusal by the card (relayed to the SM-DS) and the
+// SM-DS's own codes end it with their values; a download sent to an SM-DS (an alternative SM-DS named
+// by an Event Record) is recognised by its CERT.DSauth.
 #include <catch2/catch.hpp>
 
 #include <nlohmann/json.hpp>
@@ -185,4 +186,22 @@ TEST_CASE("Event Retrieval: a wrong signed address, the card's refusal and the S
     CHECK(r.es11_error->reason_code == "6.1");
     CHECK(r.line() == "failed at es11_authenticate_client: authenticateClient: Failed 8.1.3/6.1");
   }
+}
+
+TEST_CASE("a download at an address that answers as an SM-DS (CERT.DSauth) stops before the eUICC sees it: server_is_smds",
+          "[ipa][es11][event-retrieval]") {
+  Lab lab;
+  ipa::DownloadOptions options;
+  options.es9.http.trusted_ca_files.push_back(lab.pki / "nist" / "ci.pem");
+  options.es9.port = lab.smds->port();
+  options.es9.transport_attempts = 1;
+  ipa::DownloadRequest request;
+  request.activation_code.smdp_address = "localhost";
+  request.activation_code.matching_id = "EV-1";
+  auto result = ipa::download_profile(*lab.channel, request, options);
+  CHECK_FALSE(result.success);
+  CHECK(result.server_is_smds);
+  CHECK(result.failed_phase == ipa::DownloadPhase::initiate_authentication);
+  CHECK(lab.smds->authenticate_server_response.empty());
+  CHECK_FALSE(result.cancel_reason);
 }

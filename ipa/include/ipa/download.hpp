@@ -53,6 +53,10 @@ struct DownloadResult {
   bool session_cancelled = false;
   // The installation result reached the SM-DP+ and was removed from the card.
   bool notification_sent = false;
+  // The address answered initiateAuthentication as an SM-DS (CERT.DSauth): an alternative SM-DS
+  // named by an Event Record, whose own events are retrieved over ES11 (SGP.22 v2.5 §3.6.3). The
+  // download stopped before the eUICC saw anything.
+  bool server_is_smds = false;
   // Traffic of this download.
   uint64_t apdus = 0;
   uint64_t apdu_bytes = 0;  // command and response APDUs, status words included

@@ -102,6 +102,64 @@ rsp::Expected<std::optional<std::string>> default_smdp(Es10Channel& channel) {
   return addresses->default_dp_address;
 }
 
+// The downloads of --discover, one per Event Record: the last that did not install is kept for the
+// command's end line, the ones before it are warned about.
+class EventDownloads {
+ public:
+  EventDownloads(Context& context, const DownloadArguments& args, const DownloadOptions& options, json discovered)
+      : context_(context), args_(args), options_(options), discovered_(std::move(discovered)) {}
+
+  // Each event at its server with the EventID as matchingId, until one installs. An Event Record
+  // that names an alternative SM-DS (its server presents CERT.DSauth) is replaced by that SM-DS's
+  // own records (SGP.22 v2.5 §3.6.3, the cascade), one level deep. True once one installed.
+  bool install(const std::vector<EventEntry>& events, bool cascaded = false) {
+    Output& out = context_.out();
+    for (const EventEntry& event : events) {
+      out.text("event " + event.event_id + " at " + event.rsp_server_address);
+      DownloadRequest request;
+      request.activation_code.smdp_address = event.rsp_server_address;
+      request.activation_code.matching_id = event.event_id;
+      request.confirmation_code = args_.confirmation_code;
+      DownloadResult result = download_profile(*context_.card(), request, options_);
+      if (result.server_is_smds && !cascaded) {
+        out.text(event.rsp_server_address + " is an alternative SM-DS: retrieving its events");
+        SmdsFlags alternative{event.rsp_server_address, std::nullopt};
+        auto more = retrieve_events_with_progress(*context_.card(), event.rsp_server_address, es11_options(args_.es9, alternative), out);
+        if (more.success && install(more.events, true)) return true;
+        if (!more.success) result.message = "event retrieval at the alternative SM-DS " + more.line();
+      }
+      json extra = discovered_;
+      extra["eventId"] = event.event_id;
+      keep({std::move(request), std::move(result), std::move(extra)});
+      if (last_->result.success) return true;
+    }
+    return false;
+  }
+
+  bool tried() const { return last_.has_value(); }
+  // The command's end: the install, or the last failure.
+  int finish() { return ipa::cli::finish(context_.out(), last_->request, last_->result, last_->extra); }
+
+ private:
+  struct Attempt {
+    DownloadRequest request;
+    DownloadResult result;
+    json extra;
+  };
+  void keep(Attempt attempt) {
+    if (last_)
+      context_.out().warning("event " + last_->request.activation_code.matching_id + " at " + last_->request.activation_code.smdp_address +
+                             ": download " + last_->result.line() + "; trying the next");
+    last_ = std::move(attempt);
+  }
+
+  Context& context_;
+  const DownloadArguments& args_;
+  const DownloadOptions& options_;
+  json discovered_;
+  std::optional<Attempt> last_;
+};
+
 // --discover: the SM-DS's events first, each at its server with the EventID as matchingId until one
 // installs; with none, the default SM-DP+.
 int download_discovered(Context& context, const DownloadArguments& args, DownloadOptions options) {
@@ -113,20 +171,9 @@ int download_discovered(Context& context, const DownloadArguments& args, Downloa
   EventRetrievalResult events = retrieve_events_with_progress(*channel, *smds, es11_options(args.es9, args.smds), out);
   if (!events.success) return out.failure("download: event retrieval " + events.line(), event_retrieval_data(events));
   json discovered = {{"eventEntries", event_retrieval_data(events)["eventEntries"]}};
-  for (size_t i = 0; i < events.events.size(); ++i) {
-    const EventEntry& event = events.events[i];
-    out.text("event " + event.event_id + " at " + event.rsp_server_address);
-    DownloadRequest request;
-    request.activation_code.smdp_address = event.rsp_server_address;
-    request.activation_code.matching_id = event.event_id;
-    request.confirmation_code = args.confirmation_code;
-    DownloadResult result = download_profile(*channel, request, options);
-    json extra = discovered;
-    extra["eventId"] = event.event_id;
-    // One end line per command: an event that does not install is a warning while others remain.
-    if (result.success || i + 1 == events.events.size()) return finish(out, request, result, extra);
-    out.warning("event " + event.event_id + " at " + event.rsp_server_address + ": download " + result.line() + "; trying the next");
-  }
+  EventDownloads downloads(context, args, options, discovered);
+  downloads.install(events.events);
+  if (downloads.tried()) return downloads.finish();
   auto address = default_smdp(*channel);
   if (!address) return out.failure("download failed: " + address.error().message);
   if (!*address)
