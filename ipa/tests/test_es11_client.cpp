@@ -150,6 +150,10 @@ TEST_CASE("ES11 ASN.1 binding: A2 { BF39 } and A2 { BF3B } out, A2 { BF40 } back
     auto ci = wire->initiate_authentication_answer(body_of(encode(0xA2, hex("BF39 03 81 01 03"))));
     REQUIRE_FALSE(ci);
     check_codes(ci.error(), "8.9.2", "3.1");
+    // The alternative's tag written twice is read the same for every function (FACTS §7.2).
+    auto doubled = wire->initiate_authentication_answer(body_of(encode(0xA2, encode(0xBF39, hex("BF39 03 81 01 02")))));
+    REQUIRE_FALSE(doubled);
+    check_codes(doubled.error(), "8.9.3", "3.1");
   }
   SECTION("not ES11: ES9+'s BF3B, an entry without its address, a record that is not a SEQUENCE") {
     for (const char* h : {"BF3B 03 81 01 06", "BF40 0C A0 0A 80 01 01 A1 05 30 03 80 01 41",
