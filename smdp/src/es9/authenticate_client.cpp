@@ -1,12 +1,13 @@
 // SGP.22 v2.5 §5.6.2 ES9+.AuthenticateClient: the eUICC's chain (CI -> EUM -> eUICC) and
 // euiccSignature1, the session's challenge, then the order the matchingId names (or, without one,
-// the order bound to the eUICC's EID), which this eUICC takes (a versioned update: two devices cannot both hold it). Answers smdpSigned2 signed
-// with CERT.DPpb over smdpSigned2 || euiccSignature1.
+// the order bound to the eUICC's EID), which this eUICC takes (a versioned update: two devices
+// cannot both hold it). Answers smdpSigned2 signed with CERT.DPpb over smdpSigned2 || euiccSignature1.
 #include <algorithm>
 
 #include "es9_status_codes.hpp"
 #include "rsp/common_mutual_authentication.hpp"
 #include "rsp/crypto/ecdsa.hpp"
+#include "rsp/server/authentication_status.hpp"
 #include "rsp/tlv.hpp"
 #include "smdp/es9plus.hpp"
 
@@ -32,24 +33,6 @@ bool policy_rules_forbidden(ByteView metadata, ByteView euicc_info2) {
   return false;
 }
 
-// The ES9+ code of each way the eUICC's authentication can fail (SGP.22 v2.5 §5.6.2).
-FunctionStatus authentication_refusal(const rsp::authentication::EuiccAuthenticationError& e) {
-  using Failure = rsp::authentication::EuiccAuthenticationFailure;
-  switch (e.kind) {
-    case Failure::malformed: return es9_status::malformed("8.1", e.message);
-    case Failure::unknown_ci: return es9_status::unknown_ci(e.message);
-    case Failure::eum_certificate_invalid: return es9_status::eum_certificate_invalid(e.message);
-    case Failure::eum_certificate_expired: return es9_status::eum_certificate_expired(e.message);
-    case Failure::euicc_certificate_invalid: return es9_status::euicc_certificate_invalid(e.message);
-    case Failure::euicc_certificate_expired: return es9_status::euicc_certificate_expired(e.message);
-    case Failure::transaction_id_mismatch: return es9_status::unknown_transaction(e.message);
-    case Failure::server_address_mismatch: return es9_status::invalid_smdp_address(e.message);
-    case Failure::refused_by_euicc:
-    case Failure::euicc_signature_invalid:
-    case Failure::server_challenge_mismatch: break;
-  }
-  return es9_status::euicc_signature_invalid(e.message);
-}
 
 // Why this order cannot go to this eUICC now, or nothing if it can.
 std::optional<FunctionStatus> order_refusal(const ProfileRecord& p, const std::string& eid, int64_t now) {
@@ -99,7 +82,7 @@ Es9Result<AuthenticateClientResponse> Es9Plus::authenticate_client(const Authent
                                                    session.euicc_ci_pkid};
   auto authenticated = rsp::authentication::verify_authenticate_server_response(request.authenticate_server_response,
                                                                                expected, identity_.cis, now());
-  if (!authenticated) return rsp::Unexpected{authentication_refusal(authenticated.error())};
+  if (!authenticated) return rsp::Unexpected{rsp::server::authentication_refusal(authenticated.error(), "8.8.1")};
   const std::string& eid = authenticated->eid;
 
   // ctxParams1's matchingId names the order (an activation code or an SM-DS event); without one

@@ -13,11 +13,8 @@ inline FunctionStatus fail(const char* subject, const char* reason, std::string 
 inline FunctionStatus euicc_signature_invalid(std::string m) { return fail("8.1", "6.1", std::move(m)); }
 // 8.1.1 EID
 inline FunctionStatus eid_refused(std::string m) { return fail("8.1.1", "3.8", std::move(m)); }
-// 8.1.2 EUM certificate, 8.1.3 eUICC certificate
-inline FunctionStatus eum_certificate_invalid(std::string m) { return fail("8.1.2", "6.1", std::move(m)); }
-inline FunctionStatus eum_certificate_expired(std::string m) { return fail("8.1.2", "6.3", std::move(m)); }
+// 8.1.3 eUICC certificate (of notifications; authenticateClient's chain codes: rsp/server/authentication_status.hpp)
 inline FunctionStatus euicc_certificate_invalid(std::string m) { return fail("8.1.3", "6.1", std::move(m)); }
-inline FunctionStatus euicc_certificate_expired(std::string m) { return fail("8.1.3", "6.3", std::move(m)); }
 // 8.2 Profile
 inline FunctionStatus profile_not_released(std::string m) { return fail("8.2", "1.2", std::move(m)); }
 inline FunctionStatus bpp_not_available(std::string m) { return fail("8.2", "3.7", std::move(m)); }
@@ -39,8 +36,6 @@ inline FunctionStatus order_expired(std::string m) { return fail("8.8.5", "4.10"
 inline FunctionStatus order_retries_exceeded(std::string m) { return fail("8.8.5", "6.4", std::move(m)); }
 // 8.10.1 transactionId
 inline FunctionStatus unknown_transaction(std::string m) { return fail("8.10.1", "3.9", std::move(m)); }
-// 8.11.1 CI public key
-inline FunctionStatus unknown_ci(std::string m) { return fail("8.11.1", "3.9", std::move(m)); }
 // A request the binding could not turn into the function's input: mandatory element missing (2.2)
 // or malformed (here under subject 8.1, the eUICC's data).
 inline FunctionStatus malformed(std::string subject, std::string m) { return FunctionStatus::failure(std::move(subject), "2.2", std::move(m)); }

@@ -2,31 +2,10 @@
 // against the session (rsp/common_mutual_authentication.hpp), then the Event Records of its EID.
 #include "es11/es11_status_codes.hpp"
 #include "rsp/common_mutual_authentication.hpp"
+#include "rsp/server/authentication_status.hpp"
 #include "smds/es11.hpp"
 
 namespace smds {
-
-namespace {
-
-FunctionStatus authentication_refusal(const rsp::authentication::EuiccAuthenticationError& e) {
-  using Failure = rsp::authentication::EuiccAuthenticationFailure;
-  switch (e.kind) {
-    case Failure::malformed: return es11_status::malformed(e.message);
-    case Failure::unknown_ci: return es11_status::unknown_ci(e.message);
-    case Failure::eum_certificate_invalid: return es11_status::eum_certificate_invalid(e.message);
-    case Failure::eum_certificate_expired: return es11_status::eum_certificate_expired(e.message);
-    case Failure::euicc_certificate_invalid: return es11_status::euicc_certificate_invalid(e.message);
-    case Failure::euicc_certificate_expired: return es11_status::euicc_certificate_expired(e.message);
-    case Failure::transaction_id_mismatch: return es11_status::unknown_transaction(e.message);
-    case Failure::server_address_mismatch: return es11_status::invalid_smds_address(e.message);
-    case Failure::refused_by_euicc:
-    case Failure::euicc_signature_invalid:
-    case Failure::server_challenge_mismatch: break;
-  }
-  return es11_status::euicc_signature_invalid(e.message);
-}
-
-}  // namespace
 
 // SGP.22 v2.5 §5.8.2 ES11.AuthenticateClient
 Es11Result<Es11AuthenticateClientResponse> Es11::authenticate_client(const Es11AuthenticateClientRequest& request) {
@@ -44,7 +23,7 @@ Es11Result<Es11AuthenticateClientResponse> Es11::authenticate_client(const Es11A
                                                    session.euicc_ci_pkid};
   auto authenticated =
       rsp::authentication::verify_authenticate_server_response(request.authenticate_server_response, expected, identity_.cis, now);
-  if (!authenticated) return rsp::Unexpected{authentication_refusal(authenticated.error())};
+  if (!authenticated) return rsp::Unexpected{rsp::server::authentication_refusal(authenticated.error(), "8.9.1")};
 
   Es11AuthenticateClientResponse response;
   response.transaction_id = session.transaction_id;

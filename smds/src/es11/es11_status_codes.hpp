@@ -17,14 +17,8 @@ inline FunctionStatus no_supported_ci(std::string m) { return fail("8.9.2", "3.1
 inline FunctionStatus svn_not_supported(std::string m) { return fail("8.9.3", "3.1", std::move(m)); }
 inline FunctionStatus no_ds_auth_for_ci(std::string m) { return fail("8.9.4", "3.7", std::move(m)); }
 inline FunctionStatus unknown_event(std::string m) { return fail("8.9.5", "3.9", std::move(m)); }
-// The eUICC and its certificates
-inline FunctionStatus euicc_signature_invalid(std::string m) { return fail("8.1", "6.1", std::move(m)); }
-inline FunctionStatus eum_certificate_invalid(std::string m) { return fail("8.1.2", "6.1", std::move(m)); }
-inline FunctionStatus eum_certificate_expired(std::string m) { return fail("8.1.2", "6.3", std::move(m)); }
-inline FunctionStatus euicc_certificate_invalid(std::string m) { return fail("8.1.3", "6.1", std::move(m)); }
-inline FunctionStatus euicc_certificate_expired(std::string m) { return fail("8.1.3", "6.3", std::move(m)); }
+// The session (the eUICC's certificate and signature codes: rsp/server/authentication_status.hpp)
 inline FunctionStatus unknown_transaction(std::string m) { return fail("8.10.1", "3.9", std::move(m)); }
-inline FunctionStatus unknown_ci(std::string m) { return fail("8.11.1", "3.9", std::move(m)); }
 // A request the binding could not turn into the function's input (mandatory element missing or malformed).
 inline FunctionStatus malformed(std::string m) { return fail("8.1", "2.2", std::move(m)); }
 // The SM-DS could not complete the function (database, too many sessions).
