@@ -85,6 +85,14 @@ TEST_CASE("ipa download --default-smdp: the order bound to the EID, and nothing 
   CHECK(lab.ipa(empty, "--json profile list").out.find("\"data\":[]") != std::string::npos);
   CHECK(lab.ipa(empty, "--json notification list").out.find("\"data\":[]") != std::string::npos);
 
+  // --discover with an SM-DS that does not answer: one warning, then the default SM-DP+, which has
+  // nothing for this device either.
+  auto no_smds = lab.ipa(empty, "download --discover --smds localhost --smds-port 1" + lab.smdp_flags());
+  CHECK(no_smds.status == 1);
+  INFO(no_smds.err);
+  CHECK(no_smds.err.rfind("ipa: download: event retrieval failed at es11_initiate_authentication", 0) == 0);
+  CHECK(no_smds.err.find("; asking the default SM-DP+ localhost\nnothing for this EID at localhost") != std::string::npos);
+
   // The device with an order: the profile, with no activation code anywhere.
   auto installed = lab.ipa(ordered, "--json download --default-smdp" + lab.smdp_flags());
   REQUIRE(installed.status == 0);

@@ -161,7 +161,8 @@ class EventDownloads {
 };
 
 // --discover: the SM-DS's events first, each at its server with the EventID as matchingId until one
-// installs; with none, the default SM-DP+.
+// installs; with none, or with no answer from the SM-DS (a headless device still has its default
+// SM-DP+ to ask), the default SM-DP+.
 int download_discovered(Context& context, const DownloadArguments& args, DownloadOptions options) {
   Output& out = context.out();
   auto* channel = context.card();
@@ -169,17 +170,21 @@ int download_discovered(Context& context, const DownloadArguments& args, Downloa
   auto smds = smds_address(*channel, args.smds);
   if (!smds) return out.failure("download failed: " + smds.error().message);
   EventRetrievalResult events = retrieve_events_with_progress(*channel, *smds, es11_options(args.es9, args.smds), out);
-  if (!events.success) return out.failure("download: event retrieval " + events.line(), event_retrieval_data(events));
   json discovered = {{"eventEntries", event_retrieval_data(events)["eventEntries"]}};
   EventDownloads downloads(context, args, options, discovered);
-  downloads.install(events.events);
+  if (events.success) downloads.install(events.events);
   if (downloads.tried()) return downloads.finish();
   auto address = default_smdp(*channel);
   if (!address) return out.failure("download failed: " + address.error().message);
-  if (!*address)
+  if (!events.success) {
+    if (!*address) return out.failure("download: event retrieval " + events.line(), event_retrieval_data(events));
+    out.warning("download: event retrieval " + events.line() + "; asking the default SM-DP+ " + **address);
+  } else if (!*address) {
     return out.failure("nothing for this EID: no event at the SM-DS " + *smds + " and no default SM-DP+ address on the eUICC",
                        event_retrieval_data(events));
-  out.text("no event at " + *smds + "; asking the default SM-DP+ " + **address);
+  } else {
+    out.text("no event at " + *smds + "; asking the default SM-DP+ " + **address);
+  }
   DownloadRequest request;
   request.activation_code.smdp_address = **address;
   request.confirmation_code = args.confirmation_code;
