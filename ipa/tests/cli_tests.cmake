@@ -18,3 +18,8 @@ add_dependencies(test_ipa_zero_touch ipa smdp euicc-sim)
 rsp_add_test(test_ipa_discovery SOURCES ${PROJECT_SOURCE_DIR}/ipa/tests/test_ipa_discovery.cpp LIBS rsp_http)
 target_include_directories(test_ipa_discovery PRIVATE ${PROJECT_SOURCE_DIR}/ipa/tests)
 add_dependencies(test_ipa_discovery ipa smdp smds euicc-sim)
+# The eUICC's eIMs with the programs: ipa eim add-initial (the factory step) and eim list against
+# euicc-sim --listen, the card's refusals by name, usage errors.
+rsp_add_test(test_ipa_eim SOURCES ${PROJECT_SOURCE_DIR}/ipa/tests/test_ipa_eim.cpp LIBS rsp_http)
+target_include_directories(test_ipa_eim PRIVATE ${PROJECT_SOURCE_DIR}/ipa/tests)
+add_dependencies(test_ipa_eim ipa euicc-sim)

@@ -87,5 +87,6 @@ void add_discover_command(CLI::App& app, Action& action);       // discover
 void add_address_commands(CLI::App& app, Action& action);       // addresses, set-default-smdp
 void add_notification_commands(CLI::App& app, Action& action);  // notification list|process|remove
 void add_usim_commands(CLI::App& app, Action& action);          // usim authenticate
+void add_eim_commands(CLI::App& app, Action& action);           // eim add-initial|list
 
 }  // namespace ipa::cli
