@@ -5,6 +5,8 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
+#include <thread>
 #include <cstring>
 #include <mutex>
 #include <unordered_map>
@@ -160,6 +162,12 @@ Result<std::unique_ptr<Database>> open_sqlite_database(std::string_view path_tex
   auto db = std::make_unique<SqliteDatabase>(std::move(handle), path);
   // The first statement reads the file: a file that is not a database fails here.
   auto journal = db->run("PRAGMA journal_mode = WAL", {});
+  // Instances opening one new file at once: the switch to WAL needs the file to itself, and SQLite
+  // answers SQLITE_BUSY there at once instead of calling the busy handler. Try again, 5 s at most.
+  for (int waited_ms = 0; !journal && sqlite3_errcode(raw) == SQLITE_BUSY && waited_ms < 5000; waited_ms += 10) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    journal = db->run("PRAGMA journal_mode = WAL", {});
+  }
   if (!journal) return Unexpected{journal.error()};
   auto* mode = journal->rows.empty() ? nullptr : std::get_if<std::string>(&journal->rows[0][0]);
   if (!mode || *mode != "wal") return error(ErrorKind::unavailable, "sqlite:" + path + ": WAL mode refused");
