@@ -56,12 +56,14 @@ const Certificate* ci_with_ski(const crypto::TrustedCis& cis, ByteView ski) {
 
 }  // namespace
 
-Expected<CiChoice, CiChoiceFailure> choose_cis(ByteView euicc_info1, const std::function<bool(ByteView)>& has_credentials,
-                                              const std::function<bool(ByteView)>& knows_ci) {
-  if (malformed(asn_DEF_EUICCInfo1, euicc_info1)) return Unexpected{CiChoiceFailure::malformed};
+Expected<CiChoice, CiChoiceError> choose_cis(ByteView euicc_info1, const std::function<bool(ByteView)>& has_credentials,
+                                             const std::function<bool(ByteView)>& knows_ci) {
+  auto refuse = [](CiChoiceFailure kind, std::string message) { return Unexpected{CiChoiceError{kind, std::move(message)}}; };
+  if (auto why = malformed(asn_DEF_EUICCInfo1, euicc_info1)) return refuse(CiChoiceFailure::malformed, "euiccInfo1: " + *why);
   ByteView info = tlv::read(euicc_info1)->value;  // DER-like: checked above
   auto svn = tlv::find(info, 0x82);
-  if (!svn || svn->value.size() != 3 || svn->value[0] != kSupportedSvnMajor) return Unexpected{CiChoiceFailure::svn_not_supported};
+  if (!svn || svn->value.size() != 3 || svn->value[0] != kSupportedSvnMajor)
+    return refuse(CiChoiceFailure::svn_not_supported, "the eUICC's SGP.22 version is not 2.x");
 
   auto verification = ci_list(info, 0xA9);
   auto signing = ci_list(info, 0xAA);
@@ -73,10 +75,10 @@ Expected<CiChoice, CiChoiceFailure> choose_cis(ByteView euicc_info1, const std::
   auto server = std::ranges::find_if(verification, usable_for_server);
   auto euicc = std::ranges::find_if(signing, knows_ci);
   bool verification_known = std::ranges::any_of(verification, knows_ci);
-  if (euicc == signing.end() && !verification_known) return Unexpected{CiChoiceFailure::no_supported_ci};
-  if (server == verification.end())
-    return Unexpected{verification_known ? CiChoiceFailure::no_credentials_for_ci : CiChoiceFailure::no_supported_ci};
-  if (euicc == signing.end()) return Unexpected{CiChoiceFailure::no_supported_ci};
+  const char* none = "none of the eUICC's CI key identifiers is supported";
+  if (server == verification.end() && verification_known)
+    return refuse(CiChoiceFailure::no_credentials_for_ci, "no authentication certificate under a CI the eUICC verifies with");
+  if (server == verification.end() || euicc == signing.end()) return refuse(CiChoiceFailure::no_supported_ci, none);
   return CiChoice{Bytes(server->begin(), server->end()), Bytes(euicc->begin(), euicc->end())};
 }
 

@@ -31,9 +31,15 @@ enum class CiChoiceFailure {
   no_credentials_for_ci,  // a CI of the verification list is known, but the server has no certificate under it
 };
 
+struct CiChoiceError {
+  CiChoiceFailure kind;
+  std::string message;  // for logs: what is wrong with euiccInfo1
+};
+
+// `euicc_info1` is checked (the codec's type and DER-like TLV) before it is read.
 // `has_credentials(ski)`: the server holds an authentication certificate and key under that CI.
 // `knows_ci(ski)`: the server can verify chains under that CI.
-Expected<CiChoice, CiChoiceFailure> choose_cis(ByteView euicc_info1, const std::function<bool(ByteView)>& has_credentials,
+Expected<CiChoice, CiChoiceError> choose_cis(ByteView euicc_info1, const std::function<bool(ByteView)>& has_credentials,
                                               const std::function<bool(ByteView)>& knows_ci);
 
 // serverSigned1 (§5.6.1 / §5.8.1): SEQUENCE { [0] transactionId, [1] euiccChallenge,

@@ -2,9 +2,6 @@
 // by, picks the CIs of the session from the eUICC's lists, opens a session and signs serverSigned1 with CERT.DPauth.
 #include <algorithm>
 
-#include <EUICCInfo1.h>
-
-#include "es9_message.hpp"
 #include "es9_status_codes.hpp"
 #include "rsp/common_mutual_authentication.hpp"
 #include "rsp/crypto/ecdsa.hpp"
@@ -18,21 +15,19 @@ Es9Result<InitiateAuthenticationResponse> Es9Plus::initiate_authentication(const
     return rsp::Unexpected{es9_status::invalid_smdp_address("this SM-DP+ is " + settings_.smdp_address)};
   if (request.euicc_challenge.size() != 16)
     return rsp::Unexpected{es9_status::malformed("8.1", "euiccChallenge must be 16 bytes")};
-  if (auto malformed = es9_message::malformed(asn_DEF_EUICCInfo1, request.euicc_info1, "euiccInfo1"))
-    return rsp::Unexpected{*malformed};
-  // A CI for each direction, each from its own list (SGP.22 v2.5 §3.1.2).
+  // A CI for each direction, each from its own list (SGP.22 v2.5 §3.1.2); euiccInfo1 checked there.
   auto cis = rsp::authentication::choose_cis(
       request.euicc_info1, [&](ByteView ski) { return identity_.for_ci(ski) != nullptr; },
       [&](ByteView ski) { return identity_.ci(ski) != nullptr; });
-  if (!cis) switch (cis.error()) {
-      case rsp::authentication::CiChoiceFailure::malformed: return rsp::Unexpected{es9_status::malformed("8.1", "euiccInfo1 lacks a member")};
-      case rsp::authentication::CiChoiceFailure::svn_not_supported:
-        return rsp::Unexpected{es9_status::svn_not_supported("the eUICC's SGP.22 version is not 2.x")};
-      case rsp::authentication::CiChoiceFailure::no_supported_ci:
-        return rsp::Unexpected{es9_status::no_supported_ci("none of the eUICC's CI key identifiers is supported")};
-      case rsp::authentication::CiChoiceFailure::no_credentials_for_ci:
-        return rsp::Unexpected{es9_status::no_dp_auth_for_ci("no CERT.DPauth under a CI the eUICC supports")};
+  if (!cis) {
+    const std::string why = cis.error().message;
+    switch (cis.error().kind) {
+      case rsp::authentication::CiChoiceFailure::malformed: return rsp::Unexpected{es9_status::malformed("8.1", why)};
+      case rsp::authentication::CiChoiceFailure::svn_not_supported: return rsp::Unexpected{es9_status::svn_not_supported(why)};
+      case rsp::authentication::CiChoiceFailure::no_supported_ci: return rsp::Unexpected{es9_status::no_supported_ci(why)};
+      case rsp::authentication::CiChoiceFailure::no_credentials_for_ci: return rsp::Unexpected{es9_status::no_dp_auth_for_ci(why)};
     }
+  }
   const DpCredentials* credentials = identity_.for_ci(cis->server_ci);
 
   SessionRecord session;

@@ -18,15 +18,15 @@ Es11Result<Es11InitiateAuthenticationResponse> Es11::initiate_authentication(con
   auto cis = rsp::authentication::choose_cis(
       request.euicc_info1, [&](rsp::ByteView ski) { return identity_.for_ci(ski) != nullptr; },
       [&](rsp::ByteView ski) { return identity_.knows_ci(ski); });
-  if (!cis) switch (cis.error()) {
-      case CiChoiceFailure::malformed: return rsp::Unexpected{es11_status::malformed("euiccInfo1 is malformed or lacks a member")};
-      case CiChoiceFailure::svn_not_supported:
-        return rsp::Unexpected{es11_status::svn_not_supported("the eUICC's SGP.22 version is not 2.x")};
-      case CiChoiceFailure::no_supported_ci:
-        return rsp::Unexpected{es11_status::no_supported_ci("none of the eUICC's CI key identifiers is supported")};
-      case CiChoiceFailure::no_credentials_for_ci:
-        return rsp::Unexpected{es11_status::no_ds_auth_for_ci("no CERT.DSauth under a CI the eUICC supports")};
+  if (!cis) {
+    const std::string why = cis.error().message;
+    switch (cis.error().kind) {
+      case CiChoiceFailure::malformed: return rsp::Unexpected{es11_status::malformed(why)};
+      case CiChoiceFailure::svn_not_supported: return rsp::Unexpected{es11_status::svn_not_supported(why)};
+      case CiChoiceFailure::no_supported_ci: return rsp::Unexpected{es11_status::no_supported_ci(why)};
+      case CiChoiceFailure::no_credentials_for_ci: return rsp::Unexpected{es11_status::no_ds_auth_for_ci(why)};
     }
+  }
   const DsCredentials* credentials = identity_.for_ci(cis->server_ci);
   const int64_t now = settings_.now();
   auto pending = store_.count_sessions(now);
