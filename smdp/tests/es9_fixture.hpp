@@ -163,10 +163,13 @@ struct Download {
     return f.es9->get_bound_profile_package({initiated.transaction_id, response});
   }
 
-  // Every LoadBoundProfilePackage command; returns the card's ProfileInstallationResult.
+  // The LoadBoundProfilePackage commands up to the card's ProfileInstallationResult, which it returns.
   Bytes load(const Bytes& bpp) {
     Bytes last;
-    for (const auto& command : rsp::bpp::split_for_loading(bpp).value()) last = Es9Fixture::es10(card, command);
+    for (const auto& command : rsp::bpp::split_for_loading(bpp).value()) {
+      last = Es9Fixture::es10(card, command);
+      if (!last.empty()) break;  // the result: at the end, or early when the card refuses the profile
+    }
     return last;
   }
 

@@ -207,3 +207,41 @@ TEST_CASE("ES9+: DPauth under one CI, the eUICC under another: a whole download"
   CHECK(f.es9->handle_notification(result).ok());
   CHECK(f.profile(kIccid).state == ProfileState::installed);
 }
+
+TEST_CASE("ES9+ without a matchingId, an LPA that sends its results late (lpac's way)", "[es9]") {
+  Es9Fixture f;
+  const std::string eid = f.card->eid();
+  // An SM-DS order (its event id as matchingId) and, later, a default SM-DP+ order for one device.
+  f.add_profile(kIccid, "EVENT-1", eid);
+  Download first(f);
+  Bytes installed = first.run(std::nullopt);  // found by EID; installed on the card, result not sent
+  CHECK(f.profile(kIccid).state == ProfileState::downloaded);
+
+  SECTION("a released order is served before a downloaded one of the same EID") {
+    add_default_order(f, "8949449999999990049", eid);
+    Download second(f);
+    CHECK(f.es9->handle_notification(second.run(std::nullopt)).ok());
+    CHECK(f.profile("8949449999999990049").state == ProfileState::installed);
+    CHECK(f.es9->handle_notification(installed).ok());
+    CHECK(f.profile(kIccid).state == ProfileState::installed);
+  }
+  SECTION("the first session's success completes the order after a retry failed on the card") {
+    Download retry(f);
+    Bytes failed = retry.run(std::nullopt);  // the same order again: the card has that ICCID already
+    CHECK_FALSE(f.es9->handle_notification(failed).ok());
+    CHECK(f.profile(kIccid).state == ProfileState::downloaded);
+    CHECK(f.es9->handle_notification(installed).ok());
+    CHECK(f.profile(kIccid).state == ProfileState::installed);
+    CHECK(f.profile(kIccid).transaction_id == first.initiated.transaction_id);
+  }
+  SECTION("the late success first, then the retry's failure: installed stays") {
+    Download retry(f);
+    Bytes failed = retry.run(std::nullopt);
+    CHECK(f.es9->handle_notification(installed).ok());
+    CHECK(f.profile(kIccid).state == ProfileState::installed);
+    CHECK_FALSE(f.es9->handle_notification(failed).ok());
+    CHECK(f.profile(kIccid).state == ProfileState::installed);
+    CHECK(f.progress.back().point == NotificationPoint::bpp_installation);
+    CHECK(f.progress.back().status.ok());
+  }
+}

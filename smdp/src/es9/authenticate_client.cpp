@@ -59,14 +59,16 @@ Es9Result<ProfileRecord> Es9Plus::order_for_matching_id(const std::string& match
   return std::move(**lookup);
 }
 
-// The order bound to `eid`: the first that can be downloaded now, else the first pending one (its
-// refusal says why not yet), else none for this EID.
+// The order bound to `eid`: a released one first; else a downloaded one (this eUICC again: a retry
+// of a download whose result has not come, which may well be installed already); else the first
+// pending one (its refusal says why not yet); else none for this EID.
 Es9Result<ProfileRecord> Es9Plus::order_for_eid(const std::string& eid) {
   auto orders = store_.orders_for_eid(eid);
   if (!orders) return rsp::Unexpected{es9_status::execution_error("profile store: " + orders.error().message)};
   if (orders->empty()) return rsp::Unexpected{es9_status::eid_refused("no download order for this EID")};
-  for (auto& order : *orders)
-    if (!order_refusal(order, eid, now())) return std::move(order);
+  for (ProfileState wanted : {ProfileState::released, ProfileState::downloaded})
+    for (auto& order : *orders)
+      if (order.state == wanted && !order_refusal(order, eid, now())) return std::move(order);
   return std::move(orders->front());
 }
 

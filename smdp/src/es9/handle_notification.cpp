@@ -84,10 +84,19 @@ FunctionStatus Es9Plus::handle_installation_result(ByteView notification) {
   for (int attempt = 0; attempt < 4; ++attempt) {
     auto lookup = store_.profile(session.iccid);
     if (!lookup) return es9_status::execution_error("profile store: " + lookup.error().message);
-    if (!*lookup || (*lookup)->transaction_id != transaction_id) break;  // the order moved on
+    if (!*lookup) break;
     ProfileRecord profile = std::move(**lookup);
+    // The order's session; or an earlier session of the same eUICC whose result comes late (an LPA
+    // that sends notifications later, after the order was downloaded again): its verified success
+    // still completes the order, while a late failure does not undo what a newer session did.
+    bool current = profile.transaction_id == transaction_id;
+    bool late_success = success && profile.state == ProfileState::downloaded && profile.eid == session.eid;
+    if (!current && !late_success) break;  // the order moved on
     // A failed installation keeps the order with this eUICC, which may download again.
-    if (success) profile.state = ProfileState::installed;
+    if (success) {
+      profile.state = ProfileState::installed;
+      profile.transaction_id = transaction_id;
+    }
     auto updated = store_.update_profile(profile);
     if (!updated) return es9_status::execution_error("profile store: " + updated.error().message);
     if (!*updated) continue;
