@@ -8,7 +8,9 @@
 #include <random>
 
 #include "euicc/euicc.hpp"
+#include "rsp/crypto/ecdsa.hpp"
 #include "rsp/eid.hpp"
+#include "rsp/pki/certificate_issuer.hpp"
 #include "rsp/pki/test_pki.hpp"
 #include "rsp/tlv.hpp"
 #include "smds/es11.hpp"
@@ -176,6 +178,58 @@ TEST_CASE_METHOD(Es11Fixture, "ES11.AuthenticateClient: transactionId, signature
   // Not an AuthenticateServerResponse at all.
   initiated = es11->initiate_authentication(initiate_request(*card));
   CHECK(codes(es11->authenticate_client({initiated->transaction_id, rsp::test::hex("BF3803020100")})) == "8.1/2.2");
+}
+
+TEST_CASE_METHOD(Es11Fixture, "ES11.AuthenticateClient: the eUICC's certificate chain, each position with its code", "[smds][es11]") {
+  using rsp::crypto::Role;
+  auto initiated = es11->initiate_authentication(initiate_request(*card));
+  REQUIRE(initiated);
+  Bytes response = authenticate_server(*card, *initiated);
+  auto curve = rsp::crypto::Curve::nist_p256;
+  auto eum = rsp::pki::load_certificate(pki, curve, Role::eum).value();
+  auto eum_key = rsp::pki::load_key(pki, curve, Role::eum).value();
+  auto euicc_key = rsp::pki::load_key(pki, curve, Role::euicc).value();
+  // euiccSigned1 as the card signed it, re-signed with the same key under other certificates.
+  auto with_chain = [&](const rsp::crypto::Certificate& euicc, const rsp::crypto::Certificate& issuer) {
+    auto ok = rsp::tlv::find(rsp::tlv::read(response)->value, 0xA0).value();
+    auto signed1 = rsp::tlv::read(ok.value).value();
+    Bytes data(signed1.whole.begin(), signed1.whole.end());
+    return encode(0xBF38, encode(0xA0, rsp::concat({data, encode(0x5F37, rsp::crypto::sign(euicc_key, data)), euicc.der(), issuer.der()})));
+  };
+  auto issue_euicc = [&](time_t not_after, const rsp::crypto::Certificate& issuer) {
+    rsp::pki::CertificateRequest r;
+    r.role = Role::euicc;
+    r.subject = {{"O", *eum.subject_organization()}, {"serialNumber", eid}, {"CN", "Test eUICC"}};
+    r.not_before = time(nullptr) - 86400 * 2;
+    r.not_after = not_after;
+    return rsp::pki::issue(r, euicc_key, &issuer, eum_key).value();
+  };
+  auto other_ci = [&](const std::string& name) {
+    auto key = rsp::crypto::PrivateKey::generate(curve);
+    rsp::pki::CertificateRequest r;
+    r.role = Role::ci;
+    r.subject = {{"CN", name}};
+    auto ci = rsp::pki::issue(r, key, nullptr, key).value();
+    rsp::pki::CertificateRequest e;
+    e.role = Role::eum;
+    e.subject = {{"O", *eum.subject_organization()}, {"CN", "EUM"}};
+    e.eid_range = eum.permitted_eid_range();
+    return std::pair{ci, rsp::pki::issue(e, eum_key, &ci, key).value()};
+  };
+
+  SECTION("the card's own chain, re-signed: accepted") { CHECK(codes(es11->authenticate_client({initiated->transaction_id, with_chain(issue_euicc(0, eum), eum)})) == "ok"); }
+  SECTION("an expired eUICC certificate: 8.1.3/6.3") {
+    CHECK(codes(es11->authenticate_client({initiated->transaction_id, with_chain(issue_euicc(time(nullptr) - 86400, eum), eum)})) == "8.1.3/6.3");
+  }
+  SECTION("an EUM under a CI the SM-DS does not know: 8.11.1/3.9") {
+    auto [ci, foreign_eum] = other_ci("Unknown CI");
+    CHECK(codes(es11->authenticate_client({initiated->transaction_id, with_chain(issue_euicc(0, foreign_eum), foreign_eum)})) == "8.11.1/3.9");
+  }
+  SECTION("an EUM under a CI the SM-DS knows but the session did not choose: 8.1.2/6.1") {
+    auto [ci, foreign_eum] = other_ci("Second known CI");
+    identity.cis.add(ci);
+    CHECK(codes(es11->authenticate_client({initiated->transaction_id, with_chain(issue_euicc(0, foreign_eum), foreign_eum)})) == "8.1.2/6.1");
+  }
 }
 
 TEST_CASE_METHOD(Es11Fixture, "ES11 JSON binding: the ES9+ members in, eventEntries always an array out", "[smds][es11]") {
