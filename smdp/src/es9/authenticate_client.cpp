@@ -33,7 +33,6 @@ bool policy_rules_forbidden(ByteView metadata, ByteView euicc_info2) {
   return false;
 }
 
-
 // Why this order cannot go to this eUICC now, or nothing if it can.
 std::optional<FunctionStatus> order_refusal(const ProfileRecord& p, const std::string& eid, int64_t now) {
   if (p.eid && *p.eid != eid) return es9_status::eid_refused("the order is for another eUICC");
@@ -88,8 +87,8 @@ Es9Result<AuthenticateClientResponse> Es9Plus::authenticate_client(const Authent
   const std::string& eid = authenticated->eid;
 
   // ctxParams1's matchingId names the order (an activation code or an SM-DS event); without one
-  // (absent or empty) the order is the one bound to this EID (the default SM-DP+, §5.6.2).
-  // Take the order for this eUICC and session; a concurrent writer makes us re-read and re-decide.
+  // (absent or empty) the order is the one bound to this EID (the default SM-DP+, §5.6.2). This
+  // eUICC and session take it; a concurrent writer makes us re-read and re-decide.
   ProfileRecord profile;
   const std::string matching_id = authenticated->matching_id.value_or("");
   for (int attempt = 0;; ++attempt) {
