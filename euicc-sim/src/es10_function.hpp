@@ -5,6 +5,7 @@
 
 #include "card_context.hpp"
 #include "rsp/apdu.hpp"
+#include "rsp/der_integer.hpp"
 #include "rsp/tlv.hpp"
 
 namespace euicc {
@@ -18,17 +19,7 @@ inline Bytes bytes_of(ByteView v) { return Bytes(v.begin(), v.end()); }
 inline Bytes tlv(rsp::tlv::Tag tag, ByteView value) { return rsp::tlv::encode(tag, value); }
 inline Bytes tlv(rsp::tlv::Tag tag, std::initializer_list<ByteView> parts) { return rsp::tlv::encode(tag, rsp::concat(parts)); }
 // A DER INTEGER value in the fewest two's-complement bytes.
-inline Bytes tlv_integer(rsp::tlv::Tag tag, long value) {
-  Bytes v;  // least significant first, reversed at the end
-  for (;;) {
-    uint8_t low = static_cast<uint8_t>(value & 0xFF);
-    v.push_back(low);
-    value >>= 8;
-    if ((value == 0 && !(low & 0x80)) || (value == -1 && (low & 0x80))) break;
-  }
-  std::reverse(v.begin(), v.end());
-  return rsp::tlv::encode(tag, v);
-}
+inline Bytes tlv_integer(rsp::tlv::Tag tag, long value) { return rsp::der::integer(tag, value); }
 
 }  // namespace euicc
 

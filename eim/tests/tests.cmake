@@ -1,0 +1,4 @@
+# The eIM's eUICC Packages against the software eUICC in-process (included from tests/CMakeLists.txt).
+rsp_add_test(test_eim_packages SOURCES ${PROJECT_SOURCE_DIR}/eim/tests/test_euicc_package.cpp
+  LIBS eim_packages euicc_sim SANITIZE)
+target_include_directories(test_eim_packages PRIVATE ${PROJECT_SOURCE_DIR}/euicc-sim/src ${PROJECT_SOURCE_DIR}/euicc-sim/tests)
