@@ -2,3 +2,5 @@
 rsp_add_test(test_eim_packages SOURCES ${PROJECT_SOURCE_DIR}/eim/tests/test_euicc_package.cpp
   LIBS eim_packages euicc_sim SANITIZE)
 target_include_directories(test_eim_packages PRIVATE ${PROJECT_SOURCE_DIR}/euicc-sim/src ${PROJECT_SOURCE_DIR}/euicc-sim/tests)
+# The eIM's store on SQLite and a throwaway PostgreSQL (skipped where absent).
+rsp_add_test(test_eim_store SOURCES ${PROJECT_SOURCE_DIR}/eim/tests/test_eim_store.cpp LIBS eim_store rsp_postgres_harness SANITIZE)
