@@ -106,6 +106,7 @@ class Es9HttpLpa {
       auto answer = es10(command);
       if (!answer) return answer;
       last = std::move(*answer);
+      if (!last.empty()) break;  // the result: at the end, or early when the card refuses the profile
     }
     return last;
   }

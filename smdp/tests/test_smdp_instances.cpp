@@ -135,7 +135,8 @@ TEST_CASE("two smdp instances on one PostgreSQL: a download alternating between 
 
 TEST_CASE("two smdp instances on one PostgreSQL: two devices racing for one matchingId never both get the profile",
           "[smdp][process][postgres]") {
-  constexpr int kOrders = 10;
+  // At most a card's capacity (max_profiles, 8): under load one device may win every order.
+  constexpr int kOrders = 8;
   TwoInstances fleet;
   std::unique_ptr<euicc::Euicc> cards[2] = {fleet.card("card-1"),
                                             fleet.card("card-2", rsp::eid::complete("890490320000000000000000000000").value())};
@@ -182,6 +183,7 @@ TEST_CASE("two smdp instances on one PostgreSQL: two devices racing for one matc
     const bool got[2] = {!rounds[0][order].outcome.installation_result.empty(), !rounds[1][order].outcome.installation_result.empty()};
     REQUIRE(got[0] != got[1]);  // exactly one Bound Profile Package
     const int winner = got[0] ? 0 : 1, loser = 1 - winner;
+    INFO("the winner's installation result: " << rsp::to_hex(rounds[winner][order].outcome.installation_result));
     ++wins[winner];
     // The loser is told the order is another eUICC's: at authenticateClient (8.1.1/3.8), or at
     // getBoundProfilePackage if it had the order first and lost it (8.2/3.7).
