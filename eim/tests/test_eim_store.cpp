@@ -10,7 +10,7 @@
 
 #include "eim/store.hpp"
 #include "support/kit.hpp"
-#include "support/postgres_harness.hpp"
+#include "support/sql_backends.hpp"
 
 using namespace eim;
 
@@ -19,16 +19,8 @@ namespace {
 const std::string kEid = "89049032123451234512345678901235";
 const std::string kOtherEid = "89049032000000000000000000000018";
 
-struct SqliteBackend {
-  static std::string fresh_url() {
-    static rsp::test::TempDir dir;
-    static int count = 0;
-    return "sqlite:" + (dir.path() / ("eim" + std::to_string(++count) + ".db")).string();
-  }
-};
-struct PostgresBackend {
-  static std::string fresh_url() { return rsp::test::shared_postgres().create_schema(); }
-};
+using rsp::test::PostgresBackend;
+using rsp::test::SqliteBackend;
 
 std::unique_ptr<EimStore> open_or_fail(const std::string& url) {
   auto store = open_eim_store(url);

@@ -6,7 +6,7 @@
 
 #include "smds/event_store.hpp"
 #include "support/kit.hpp"
-#include "support/postgres_harness.hpp"
+#include "support/sql_backends.hpp"
 
 using namespace smds;
 
@@ -15,16 +15,8 @@ namespace {
 const std::string kEid = "89049032123451234512345678901235";
 const std::string kOtherEid = "89049032000000000000000000000018";
 
-struct SqliteBackend {
-  static std::string fresh_url() {
-    static rsp::test::TempDir dir;
-    static int count = 0;
-    return "sqlite:" + (dir.path() / ("smds" + std::to_string(++count) + ".db")).string();
-  }
-};
-struct PostgresBackend {
-  static std::string fresh_url() { return rsp::test::shared_postgres().create_schema(); }
-};
+using rsp::test::PostgresBackend;
+using rsp::test::SqliteBackend;
 
 std::unique_ptr<EventStore> open_or_fail(const std::string& url) {
   auto store = open_event_store(url);

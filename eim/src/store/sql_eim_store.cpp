@@ -6,6 +6,7 @@
 #include <array>
 
 #include "rsp/eid.hpp"
+#include "rsp/sql/rows.hpp"
 
 namespace eim {
 namespace {
@@ -114,15 +115,6 @@ StoreResult<rsp::Ok> check_package(const PackageRecord& r) {
   return rsp::Ok{};
 }
 
-template <class Record, class Parse>
-StoreResult<std::optional<Record>> first_row(StoreResult<Outcome> outcome, Parse parse) {
-  if (!outcome) return rsp::Unexpected{outcome.error()};
-  if (outcome->rows.empty()) return std::optional<Record>();
-  auto record = parse(outcome->rows.front());
-  if (!record) return rsp::Unexpected{record.error()};
-  return std::optional(std::move(*record));
-}
-
 StoreResult<bool> changed_one(StoreResult<Outcome> outcome) {
   if (!outcome) return rsp::Unexpected{outcome.error()};
   return outcome->changed > 0;
@@ -147,7 +139,7 @@ class SqlEimStore final : public EimStore {
 
   StoreResult<std::optional<DeviceRecord>> device(std::string_view eid) override {
     const Value params[] = {std::string(eid)};
-    return first_row<DeviceRecord>(db_->run("SELECT " + std::string(kDeviceColumns) + " FROM eim_devices WHERE eid = $1", params),
+    return rsp::sql::first_row(db_->run("SELECT " + std::string(kDeviceColumns) + " FROM eim_devices WHERE eid = $1", params),
                                    device_of);
   }
 
@@ -212,13 +204,13 @@ class SqlEimStore final : public EimStore {
 
   StoreResult<std::optional<PackageRecord>> package(int64_t id) override {
     const Value params[] = {id};
-    return first_row<PackageRecord>(db_->run("SELECT " + std::string(kPackageColumns) + " FROM eim_packages WHERE id = $1", params),
+    return rsp::sql::first_row(db_->run("SELECT " + std::string(kPackageColumns) + " FROM eim_packages WHERE id = $1", params),
                                     package_of);
   }
 
   StoreResult<std::optional<PackageRecord>> next_package_for(std::string_view eid, int64_t now) override {
     const Value params[] = {std::string(eid), std::string(name(PackageState::queued)), now};
-    return first_row<PackageRecord>(
+    return rsp::sql::first_row(
         db_->run("SELECT " + std::string(kPackageColumns) +
                      " FROM eim_packages WHERE eid = $1 AND state = $2 AND expires > $3 ORDER BY id LIMIT 1",
                  params),
@@ -258,16 +250,9 @@ class SqlEimStore final : public EimStore {
 
   StoreResult<std::vector<PackageRecord>> packages_for(std::string_view eid, int limit) override {
     const Value params[] = {std::string(eid), int64_t{limit}};
-    auto found =
-        db_->run("SELECT " + std::string(kPackageColumns) + " FROM eim_packages WHERE eid = $1 ORDER BY id LIMIT $2", params);
-    if (!found) return rsp::Unexpected{found.error()};
-    std::vector<PackageRecord> out;
-    for (Row& row : found->rows) {
-      auto record = package_of(row);
-      if (!record) return rsp::Unexpected{record.error()};
-      out.push_back(std::move(*record));
-    }
-    return out;
+    return rsp::sql::all_rows(
+        db_->run("SELECT " + std::string(kPackageColumns) + " FROM eim_packages WHERE eid = $1 ORDER BY id LIMIT $2", params),
+        package_of);
   }
 
  private:

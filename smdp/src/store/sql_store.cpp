@@ -1,34 +1,12 @@
 // The Store over any sql::Database: one set of statements for both backends.
+#include "rsp/sql/rows.hpp"
 #include "store/record_rows.hpp"
 
 namespace smdp::sql {
 namespace {
 
-template <class Record>
-using Converter = StoreResult<Record> (*)(Row&);
-
-// Every row of `outcome` through `convert`, or the first error.
-template <class Record>
-StoreResult<std::vector<Record>> all_rows(StoreResult<Outcome> outcome, Converter<Record> convert) {
-  if (!outcome) return rsp::Unexpected{outcome.error()};
-  std::vector<Record> out;
-  for (Row& row : outcome->rows) {
-    auto record = convert(row);
-    if (!record) return rsp::Unexpected{record.error()};
-    out.push_back(std::move(*record));
-  }
-  return out;
-}
-
-// The first row of `outcome` through `convert`, nullopt when there is none.
-template <class Record>
-StoreResult<std::optional<Record>> first_row(StoreResult<Outcome> outcome, Converter<Record> convert) {
-  if (!outcome) return rsp::Unexpected{outcome.error()};
-  if (outcome->rows.empty()) return std::optional<Record>();
-  auto record = convert(outcome->rows.front());
-  if (!record) return rsp::Unexpected{record.error()};
-  return std::optional(std::move(*record));
-}
+using rsp::sql::all_rows;
+using rsp::sql::first_row;
 
 class SqlStore final : public Store {
  public:
@@ -141,9 +119,8 @@ class SqlStore final : public Store {
     return true;
   }
 
-  template <class Record>
-  StoreResult<std::optional<Record>> select_one(const std::string& sql, std::string_view key,
-                                                Converter<Record> convert) {
+  template <class Parse>
+  StoreResult<std::optional<rsp::sql::ParsedRecord<Parse>>> select_one(const std::string& sql, std::string_view key, Parse convert) {
     const Value params[] = {std::string(key)};
     return first_row(db_->run(sql, params), convert);
   }

@@ -1,5 +1,6 @@
 // The EventStore over any rsp::sql::Database: one set of statements for SQLite and PostgreSQL.
 #include "smds/event_store.hpp"
+#include "rsp/sql/rows.hpp"
 #include "store/event_schema.hpp"
 
 namespace smds {
@@ -71,12 +72,8 @@ class SqlEventStore final : public EventStore {
 
   StoreResult<std::optional<EventRecord>> event(std::string_view eid, std::string_view event_id) override {
     const Value params[] = {std::string(eid), std::string(event_id)};
-    auto found = db_->run("SELECT " + std::string(kEventColumns) + " FROM events WHERE eid = $1 AND event_id = $2", params);
-    if (!found) return rsp::Unexpected{found.error()};
-    if (found->rows.empty()) return std::optional<EventRecord>();
-    auto record = event_of(found->rows.front());
-    if (!record) return rsp::Unexpected{record.error()};
-    return std::optional(std::move(*record));
+    return rsp::sql::first_row(
+        db_->run("SELECT " + std::string(kEventColumns) + " FROM events WHERE eid = $1 AND event_id = $2", params), event_of);
   }
 
   StoreResult<bool> remove_event(std::string_view eid, std::string_view event_id, std::string_view smdp) override {
@@ -88,15 +85,8 @@ class SqlEventStore final : public EventStore {
 
   StoreResult<std::vector<EventRecord>> events_for_eid(std::string_view eid, int limit) override {
     const Value params[] = {std::string(eid), int64_t{limit}};
-    auto found = db_->run("SELECT " + std::string(kEventColumns) + " FROM events WHERE eid = $1 ORDER BY sequence LIMIT $2", params);
-    if (!found) return rsp::Unexpected{found.error()};
-    std::vector<EventRecord> out;
-    for (Row& row : found->rows) {
-      auto record = event_of(row);
-      if (!record) return rsp::Unexpected{record.error()};
-      out.push_back(std::move(*record));
-    }
-    return out;
+    return rsp::sql::all_rows(
+        db_->run("SELECT " + std::string(kEventColumns) + " FROM events WHERE eid = $1 ORDER BY sequence LIMIT $2", params), event_of);
   }
 
   StoreResult<int64_t> count_events_for_eid(std::string_view eid) override {
