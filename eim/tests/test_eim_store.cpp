@@ -5,6 +5,7 @@
 #include <atomic>
 #include <set>
 #include <thread>
+#include <tuple>
 
 #include <catch2/catch.hpp>
 
@@ -321,4 +322,50 @@ TEMPLATE_TEST_CASE("eim store: input past the bounds is refused", "[eim][store]"
   auto wrong = open_eim_store("mysql://eim:secret@db/eim");
   REQUIRE_FALSE(wrong);
   CHECK(wrong.error().message.find("secret") == std::string::npos);
+}
+
+TEMPLATE_TEST_CASE("eim store: devices listed per owner and fleet, packages found by counter and transaction id",
+                   "[eim][store]", SqliteBackend, PostgresBackend) {
+  auto store = open_or_fail(TestType::fresh_url());
+  const std::string other = "89049032000000000000000000000066";
+  const std::string third = "89049032000000000000000000000745";
+  for (const auto& [eid, owner, fleet] : {std::tuple{kEid, "owner-a", "north"}, std::tuple{other, "owner-a", "south"},
+                                          std::tuple{third, "owner-b", "north"}}) {
+    auto d = device(eid);
+    d.owner = owner;
+    d.fleet = fleet;
+    REQUIRE(store->add_device(d).value());
+  }
+  auto all_a = store->devices("owner-a", std::nullopt, 100);
+  REQUIRE(all_a);
+  REQUIRE(all_a->size() == 2);
+  CHECK(all_a->at(0).eid == other);  // by EID
+  CHECK(all_a->at(1).fleet == "north");
+  auto north_a = store->devices("owner-a", std::string_view("north"), 100);
+  REQUIRE(north_a);
+  REQUIRE(north_a->size() == 1);
+  CHECK(north_a->at(0).eid == kEid);  // owner-b's device in "north" is not owner-a's
+  CHECK(store->devices("owner-a", std::nullopt, 1)->size() == 1);
+  CHECK(store->devices("owner-c", std::nullopt, 100)->empty());
+
+  auto moved = *store->device(kEid).value();
+  moved.fleet = "south";
+  REQUIRE(store->update_device(moved).value());
+  CHECK(store->devices("owner-a", std::string_view("south"), 100)->size() == 2);
+  moved.fleet = std::string(kMaxFleetLength + 1, 'f');
+  CHECK_FALSE(store->update_device(moved));
+
+  auto first = queued(*store, kEid);
+  auto second = queued(*store, kEid);
+  auto by_counter = store->package_by_counter(kEid, second.counter_value);
+  REQUIRE(by_counter);
+  REQUIRE(*by_counter);
+  CHECK((*by_counter)->id == second.id);
+  CHECK_FALSE(store->package_by_counter(other, second.counter_value).value());
+  auto by_tid = store->package_by_transaction_id(kEid, *first.eim_transaction_id);
+  REQUIRE(by_tid);
+  REQUIRE(*by_tid);
+  CHECK((*by_tid)->id == first.id);
+  CHECK_FALSE(store->package_by_transaction_id(other, *first.eim_transaction_id).value());
+  CHECK_FALSE(store->package_by_transaction_id(kEid, rsp::Bytes{0xEE}).value());
 }

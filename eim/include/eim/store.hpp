@@ -26,6 +26,7 @@ using StoreErrorKind = rsp::sql::ErrorKind;
 
 // Bounds on what a record may hold; longer input is refused (ErrorKind::failed) before the database.
 inline constexpr size_t kMaxOwnerLength = 64;
+inline constexpr size_t kMaxFleetLength = 64;
 inline constexpr size_t kMaxEimIdLength = 128;           // eimId UTF8String (SIZE(1..128))
 inline constexpr size_t kMaxTransactionIdLength = 16;    // TransactionId OCTET STRING (SIZE(1..16))
 inline constexpr size_t kMaxCertificateLength = 8192;    // CERT.EUICC, CERT.EUM (DER)
@@ -43,6 +44,7 @@ struct DeviceRecord {
   std::optional<Bytes> euicc_certificate;  // CERT.EUICC DER, once known
   std::optional<Bytes> eum_certificate;    // CERT.EUM DER, once known
   int64_t version = 0;   // set by the store; update_device compares and bumps it
+  std::string fleet;     // the owner's name for a group of its devices; may be empty
   bool operator==(const DeviceRecord&) const = default;
 };
 
@@ -74,7 +76,10 @@ class EimStore {
   // Adds a device (version set to 1); false, and nothing changed, when the EID is already there.
   virtual StoreResult<bool> add_device(DeviceRecord& record) = 0;
   virtual StoreResult<std::optional<DeviceRecord>> device(std::string_view eid) = 0;
-  // Owner, eimId, token and certificates, if the stored version is still record.version (then
+  // The owner's devices (of one fleet when given), by EID, at most `limit`.
+  virtual StoreResult<std::vector<DeviceRecord>> devices(std::string_view owner, std::optional<std::string_view> fleet,
+                                                         int limit) = 0;
+  // Owner, fleet, eimId, token and certificates, if the stored version is still record.version (then
   // bumped in `record`); false when another writer came first (read again and retry). Never
   // touches next_counter.
   virtual StoreResult<bool> update_device(DeviceRecord& record) = 0;
@@ -87,6 +92,11 @@ class EimStore {
   // ErrorKind::conflict.
   virtual StoreResult<rsp::Ok> enqueue(PackageRecord& record) = 0;
   virtual StoreResult<std::optional<PackageRecord>> package(int64_t id) = 0;
+  // The EID's package with that counterValue (an EuiccPackageResult names it), or the first with
+  // that eimTransactionId (IpaEuiccDataResponse, ProfileDownloadTriggerResult).
+  virtual StoreResult<std::optional<PackageRecord>> package_by_counter(std::string_view eid, int64_t counter_value) = 0;
+  virtual StoreResult<std::optional<PackageRecord>> package_by_transaction_id(std::string_view eid,
+                                                                              const Bytes& eim_transaction_id) = 0;
   // The EID's oldest queued package not expired at `now`.
   virtual StoreResult<std::optional<PackageRecord>> next_package_for(std::string_view eid, int64_t now) = 0;
   // queued -> delivered, once: false when it is not queued any more (another deliverer won) or

@@ -28,12 +28,17 @@ const std::vector<rsp::sql::SchemaStep>& eim_schema() {
             created BIGINT NOT NULL, delivered BIGINT, finished BIGINT, expires BIGINT NOT NULL,
             version BIGINT NOT NULL, UNIQUE (eid, counter_value)))",
         "CREATE INDEX eim_packages_by_state ON eim_packages (state, expires)"}},
+      // Fleets: a name the owner groups devices under; results are matched by counter or transaction id.
+      {2,
+       {"ALTER TABLE eim_devices ADD COLUMN fleet TEXT NOT NULL DEFAULT ''",
+        "CREATE INDEX eim_devices_by_fleet ON eim_devices (owner, fleet, eid)",
+        "CREATE INDEX eim_packages_by_transaction ON eim_packages (eid, eim_transaction_id)"}},
   };
   return steps;
 }
 
 constexpr std::string_view kDeviceColumns =
-    "eid, owner, eim_id, association_token, next_counter, euicc_certificate, eum_certificate, version";
+    "eid, owner, eim_id, association_token, next_counter, euicc_certificate, eum_certificate, version, fleet";
 constexpr std::string_view kPackageColumns =
     "id, eid, counter_value, eim_transaction_id, request, state, result, result_summary, created, delivered, "
     "finished, expires, version";
@@ -71,9 +76,10 @@ Value optional_value(const std::optional<T>& v) {
 
 StoreResult<DeviceRecord> device_of(Row& row) {
   DeviceRecord r;
-  if (row.size() != 8 || !take(row[0], r.eid) || !take(row[1], r.owner) || !take(row[2], r.eim_id) ||
+  if (row.size() != 9 || !take(row[0], r.eid) || !take(row[1], r.owner) || !take(row[2], r.eim_id) ||
       !take_optional(row[3], r.association_token) || !take(row[4], r.next_counter) ||
-      !take_optional(row[5], r.euicc_certificate) || !take_optional(row[6], r.eum_certificate) || !take(row[7], r.version))
+      !take_optional(row[5], r.euicc_certificate) || !take_optional(row[6], r.eum_certificate) || !take(row[7], r.version) ||
+      !take(row[8], r.fleet))
     return unreadable("eim_devices");
   return r;
 }
@@ -97,6 +103,7 @@ StoreResult<rsp::Ok> check_device(const DeviceRecord& r) {
   if (!rsp::eid::valid(r.eid)) return refused("device: not an EID");
   if (r.owner.empty() || r.owner.size() > kMaxOwnerLength) return refused("device: owner id empty or too long");
   if (r.eim_id.empty() || r.eim_id.size() > kMaxEimIdLength) return refused("device: eimId empty or too long");
+  if (r.fleet.size() > kMaxFleetLength) return refused("device: fleet name too long");
   if (r.next_counter < 0 || r.next_counter > kMaxCounterValue) return refused("device: counterValue out of range");
   if (r.euicc_certificate && (r.euicc_certificate->empty() || r.euicc_certificate->size() > kMaxCertificateLength))
     return refused("device: CERT.EUICC empty or too long");
@@ -127,9 +134,9 @@ class SqlEimStore final : public EimStore {
   StoreResult<bool> add_device(DeviceRecord& r) override {
     if (auto ok = check_device(r); !ok) return rsp::Unexpected{ok.error()};
     const Value params[] = {r.eid, r.owner, r.eim_id, optional_value(r.association_token), r.next_counter,
-                            optional_value(r.euicc_certificate), optional_value(r.eum_certificate)};
+                            optional_value(r.euicc_certificate), optional_value(r.eum_certificate), r.fleet};
     auto added = db_->run("INSERT INTO eim_devices (" + std::string(kDeviceColumns) +
-                              ") VALUES ($1, $2, $3, $4, $5, $6, $7, 1) ON CONFLICT (eid) DO NOTHING",
+                              ") VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8) ON CONFLICT (eid) DO NOTHING",
                           params);
     if (!added) return rsp::Unexpected{added.error()};
     if (added->changed == 0) return false;
@@ -143,13 +150,26 @@ class SqlEimStore final : public EimStore {
                                    device_of);
   }
 
+  StoreResult<std::vector<DeviceRecord>> devices(std::string_view owner, std::optional<std::string_view> fleet,
+                                                 int limit) override {
+    std::vector<Value> params{std::string(owner), int64_t{limit}};
+    std::string where = "owner = $1";
+    if (fleet) {
+      params.emplace_back(std::string(*fleet));
+      where += " AND fleet = $3";
+    }
+    return rsp::sql::all_rows(
+        db_->run("SELECT " + std::string(kDeviceColumns) + " FROM eim_devices WHERE " + where + " ORDER BY eid LIMIT $2", params),
+        device_of);
+  }
+
   StoreResult<bool> update_device(DeviceRecord& r) override {
     if (auto ok = check_device(r); !ok) return rsp::Unexpected{ok.error()};
     const Value params[] = {r.eid, r.owner, r.eim_id, optional_value(r.association_token),
-                            optional_value(r.euicc_certificate), optional_value(r.eum_certificate), r.version};
+                            optional_value(r.euicc_certificate), optional_value(r.eum_certificate), r.version, r.fleet};
     auto updated = db_->run(
         "UPDATE eim_devices SET owner = $2, eim_id = $3, association_token = $4, euicc_certificate = $5, "
-        "eum_certificate = $6, version = version + 1 WHERE eid = $1 AND version = $7",
+        "eum_certificate = $6, fleet = $8, version = version + 1 WHERE eid = $1 AND version = $7",
         params);
     if (!updated) return rsp::Unexpected{updated.error()};
     if (updated->changed == 0) return false;
@@ -206,6 +226,21 @@ class SqlEimStore final : public EimStore {
     const Value params[] = {id};
     return rsp::sql::first_row(db_->run("SELECT " + std::string(kPackageColumns) + " FROM eim_packages WHERE id = $1", params),
                                     package_of);
+  }
+
+  StoreResult<std::optional<PackageRecord>> package_by_counter(std::string_view eid, int64_t counter_value) override {
+    const Value params[] = {std::string(eid), counter_value};
+    return rsp::sql::first_row(
+        db_->run("SELECT " + std::string(kPackageColumns) + " FROM eim_packages WHERE eid = $1 AND counter_value = $2", params),
+        package_of);
+  }
+
+  StoreResult<std::optional<PackageRecord>> package_by_transaction_id(std::string_view eid, const Bytes& eim_transaction_id) override {
+    const Value params[] = {std::string(eid), eim_transaction_id};
+    return rsp::sql::first_row(db_->run("SELECT " + std::string(kPackageColumns) +
+                                            " FROM eim_packages WHERE eid = $1 AND eim_transaction_id = $2 ORDER BY id LIMIT 1",
+                                        params),
+                               package_of);
   }
 
   StoreResult<std::optional<PackageRecord>> next_package_for(std::string_view eid, int64_t now) override {
