@@ -4,3 +4,9 @@ rsp_add_test(test_eim_packages SOURCES ${PROJECT_SOURCE_DIR}/eim/tests/test_euic
 target_include_directories(test_eim_packages PRIVATE ${PROJECT_SOURCE_DIR}/euicc-sim/src ${PROJECT_SOURCE_DIR}/euicc-sim/tests)
 # The eIM's store on SQLite and a throwaway PostgreSQL (skipped where absent).
 rsp_add_test(test_eim_store SOURCES ${PROJECT_SOURCE_DIR}/eim/tests/test_eim_store.cpp LIBS eim_store rsp_postgres_harness SANITIZE)
+# --- eim_owner_api tests ---
+# The package queue: counters, transaction ids, BF51 run by the software eUICC, BF52/BF54 bytes.
+rsp_add_test(test_package_queue SOURCES ${PROJECT_SOURCE_DIR}/eim/tests/test_package_queue.cpp
+  LIBS eim_owner_api euicc_sim SANITIZE)
+target_include_directories(test_package_queue PRIVATE ${PROJECT_SOURCE_DIR}/euicc-sim/src ${PROJECT_SOURCE_DIR}/euicc-sim/tests)
+# --- end eim_owner_api tests ---
