@@ -10,3 +10,9 @@ rsp_add_test(test_package_queue SOURCES ${PROJECT_SOURCE_DIR}/eim/tests/test_pac
   LIBS eim_owner_api euicc_sim SANITIZE)
 target_include_directories(test_package_queue PRIVATE ${PROJECT_SOURCE_DIR}/euicc-sim/src ${PROJECT_SOURCE_DIR}/euicc-sim/tests)
 # --- end eim_owner_api tests ---
+# --- ESipa and server tests ---
+# ESipa in-process against the software eUICC, driven as an IPA drives it.
+rsp_add_test(test_eim_esipa SOURCES ${PROJECT_SOURCE_DIR}/eim/tests/test_esipa.cpp
+  LIBS eim_esipa euicc_sim rsp_postgres_harness SANITIZE)
+target_include_directories(test_eim_esipa PRIVATE ${PROJECT_SOURCE_DIR}/euicc-sim/src ${PROJECT_SOURCE_DIR}/euicc-sim/tests)
+# --- end of ESipa and server tests ---

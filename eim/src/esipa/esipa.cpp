@@ -1,0 +1,160 @@
+// The eIM's ESipa entry (SGP.32 v1.2 §6.3): one EsipaMessageFromIpaToEim, checked against the
+// schema, to its function; the answers of the functions this eIM does not offer.
+#include <EsipaMessageFromEimToIpa.h>
+#include <EsipaMessageFromIpaToEim.h>
+
+#include <ctime>
+
+#include "esipa/esipa_internal.hpp"
+#include "rsp/asn1/codec.hpp"
+#include "rsp/der_integer.hpp"
+#include "rsp/eid.hpp"
+
+namespace eim {
+
+namespace esipa {
+
+EsipaReply answer(EsipaReply reply, Bytes der) {
+  if (auto checked = rsp::asn1::decode(asn_DEF_EsipaMessageFromEimToIpa, der); !checked) {
+    reply.http_status = 500;
+    reply.outcome = "internal-error";
+    reply.message = "answer fails the schema: " + checked.error().message();
+    return reply;
+  }
+  reply.der_response = std::move(der);
+  return reply;
+}
+
+EsipaReply error_answer(EsipaReply reply, rsp::tlv::Tag response_tag, long code) {
+  switch (code) {
+    case 1: reply.outcome = "noEimPackageAvailable"; break;
+    case 2: reply.outcome = "eidNotFound"; break;
+    case 3: reply.outcome = "invalidEid"; break;
+    case 4: reply.outcome = "missingEid"; break;
+    default: reply.outcome = "undefinedError";
+  }
+  return answer(std::move(reply), rsp::tlv::encode(response_tag, rsp::der::integer(0x02, code)));
+}
+
+EsipaReply refusal(std::string function, std::string message) {
+  EsipaReply r;
+  r.function = std::move(function);
+  r.outcome = "malformed";
+  r.message = std::move(message);
+  r.http_status = 400;
+  return r;
+}
+
+EsipaReply store_failure(EsipaReply reply, const std::string& what) {
+  reply.der_response.clear();
+  reply.http_status = 500;
+  reply.outcome = "store-error";
+  reply.message = what;
+  return reply;
+}
+
+std::optional<int64_t> integer_value(ByteView v) {
+  if (v.empty() || v.size() > 8) return std::nullopt;
+  int64_t x = (v[0] & 0x80) ? -1 : 0;
+  for (uint8_t b : v) x = static_cast<int64_t>((static_cast<uint64_t>(x) << 8) | b);
+  return x;
+}
+
+EidOrError eid_of(const std::vector<rsp::tlv::Tlv>& members) {
+  constexpr long kInvalidEid = 3, kMissingEid = 4;
+  for (const auto& m : members) {
+    if (m.tag != 0x5A) continue;
+    if (m.value.size() != 16) return {"", kInvalidEid};
+    auto digits = rsp::eid::from_bytes(m.value);
+    if (!digits || !rsp::eid::valid(*digits)) return {"", kInvalidEid};
+    return {*digits, 0};
+  }
+  return {"", kMissingEid};
+}
+
+}  // namespace esipa
+
+namespace {
+
+using esipa::answer;
+using esipa::refusal;
+
+// The ESipa functions by the tag of their request.
+const char* function_of(rsp::tlv::Tag tag) {
+  switch (tag) {
+    case 0xBF39: return "InitiateAuthentication";
+    case 0xBF3B: return "AuthenticateClient";
+    case 0xBF3A: return "GetBoundProfilePackage";
+    case 0xBF41: return "CancelSession";
+    case 0xBF3D: return "HandleNotification";
+    case 0xBF4E: return "TransferEimPackage";
+    case 0xBF4F: return "GetEimPackage";
+    case 0xBF50: return "ProvideEimPackageResult";
+  }
+  return "unknown";
+}
+
+// The indirect profile download (the eIM relaying ES9+) is not offered: each function's error
+// alternative, undefinedError(127) (81 for InitiateAuthentication, GetBoundProfilePackage and
+// CancelSession, 82 for AuthenticateClient).
+EsipaReply indirect_download_refused(rsp::tlv::Tag tag, std::string function) {
+  EsipaReply r;
+  r.function = std::move(function);
+  r.outcome = "undefinedError";
+  r.message = "indirect profile download not supported";
+  rsp::tlv::Tag error_tag = tag == 0xBF3B ? 0x82 : 0x81;
+  return answer(std::move(r), rsp::tlv::encode(tag, rsp::der::integer(error_tag, 127)));
+}
+
+// SGP.32 v1.2 §6.3.2.5 ESipa.HandleNotification: a result (as ProvideEimPackageResult, no answer
+// body) or a profile notification for an SM-DP+.
+EsipaReply handle_notification(const esipa::Context& c, const rsp::tlv::Tlv& request) {
+  auto inner = rsp::tlv::read(request.value);
+  if (!inner) return refusal("HandleNotification", "unreadable HandleNotificationEsipa");
+  EsipaReply r;
+  if (inner->tag == 0xBF50) {
+    r = esipa::provide_eim_package_result(c, *inner);
+  } else {
+    // Relaying a PendingNotification to its SM-DP+ comes with the indirect profile download; until
+    // then it is only logged.
+    r.outcome = "logged";
+    r.message = "profile notification for an SM-DP+ not relayed (indirect profile download not supported)";
+  }
+  r.function = "HandleNotification";
+  r.der_response.clear();
+  if (r.http_status == 200) r.http_status = 204;
+  return r;
+}
+
+}  // namespace
+
+Esipa::Esipa(EimStore& store, EsipaSettings settings) : store_(store), settings_(std::move(settings)) {}
+
+int64_t Esipa::now() const { return settings_.clock ? settings_.clock() : static_cast<int64_t>(std::time(nullptr)); }
+
+EsipaReply Esipa::handle(ByteView der_request) {
+  auto outer = rsp::tlv::read(der_request);
+  if (!outer || outer->whole.size() != der_request.size()) return refusal("unknown", "not one DER value");
+  std::string function = function_of(outer->tag);
+  esipa::Context c{store_, settings_, now()};
+  auto decoded = rsp::asn1::decode(asn_DEF_EsipaMessageFromIpaToEim, der_request);
+  if (!decoded) {
+    // A GetEimPackageRequest without a (well-formed) EID fails the schema but has its own answers.
+    if (outer->tag == 0xBF4F)
+      if (auto r = esipa::get_eim_package(c, *outer, false)) return std::move(*r);
+    return refusal(function, decoded.error().message());
+  }
+  switch (outer->tag) {
+    case 0xBF4F: return *esipa::get_eim_package(c, *outer, true);
+    case 0xBF50: return esipa::provide_eim_package_result(c, *outer);
+    case 0xBF3D: return handle_notification(c, *outer);
+    case 0xBF39:
+    case 0xBF3B:
+    case 0xBF3A:
+    case 0xBF41: return indirect_download_refused(outer->tag, function);
+  }
+  // TransferEimPackageResponse answers a push, and this eIM does not push.
+  return refusal(function, "no TransferEimPackageRequest was sent (packages are fetched with GetEimPackage)");
+}
+
+}  // namespace eim
