@@ -14,11 +14,12 @@ int main(int argc, char** argv) {
   rsp::pki::MakeOptions make_options;
   std::string curve = "nist";
   std::string make_dir;
-  auto* make = app.add_subcommand("make", "write a complete test PKI (CI, EUM, eUICC, DPauth, DPpb, DP TLS, DSauth, DS TLS, eIM) into DIR");
+  auto* make = app.add_subcommand("make", "write a complete test PKI (CI, EUM, eUICC, DPauth, DPpb, DP TLS, DSauth, DS TLS, eIM, eIM TLS) into DIR");
   make->add_option("--curve", curve, "nist or brainpool")->check(CLI::IsMember({"nist", "brainpool"}));
   make->add_option("--eid", make_options.eid, "EID of the eUICC certificate (32 digits, valid check digits)");
   make->add_option("--dp-host", make_options.dp_host, "host name in the DP TLS certificate")->capture_default_str();
   make->add_option("--ds-host", make_options.ds_host, "host name in the DS TLS certificate (the SM-DS's FQDN)")->capture_default_str();
+  make->add_option("--eim-host", make_options.eim_host, "host name in the eIM TLS certificate (the eIM's FQDN)")->capture_default_str();
   make->add_option("DIR", make_dir, "target directory")->required();
 
   std::string import_source, import_dir;

@@ -10,9 +10,10 @@
 namespace rsp::crypto {
 namespace {
 
-constexpr std::array<std::pair<Role, std::string_view>, 9> kRoles{{
+constexpr std::array<std::pair<Role, std::string_view>, 10> kRoles{{
     {Role::ci, "ci"}, {Role::euicc, "euicc"}, {Role::eum, "eum"}, {Role::dp_tls, "dp-tls"}, {Role::dp_auth, "dp-auth"},
-    {Role::dp_pb, "dp-pb"}, {Role::ds_tls, "ds-tls"}, {Role::ds_auth, "ds-auth"}, {Role::eim, "eim"}}};
+    {Role::dp_pb, "dp-pb"}, {Role::ds_tls, "ds-tls"}, {Role::ds_auth, "ds-auth"}, {Role::eim, "eim"},
+    {Role::eim_tls, "eim-tls"}}};
 constexpr std::string_view kRolePolicyPrefix = "2.23.146.1.2.1.";
 
 std::string obj_text(const ASN1_OBJECT* obj) {
@@ -51,7 +52,7 @@ std::string_view role_name(Role role) {
 }
 
 std::optional<std::string> role_policy_oid(Role role) {
-  if (role == Role::eim || role == Role::unknown) return std::nullopt;
+  if (role == Role::eim || role == Role::eim_tls || role == Role::unknown) return std::nullopt;
   return std::string(kRolePolicyPrefix) + std::to_string(static_cast<int>(role));
 }
 

@@ -68,6 +68,7 @@ Status<> add_role_extensions(X509* cert, X509V3_CTX* ctx, const CertificateReque
       break;
     case Role::dp_tls:
     case Role::ds_tls:
+    case Role::eim_tls:
       exts.push_back({NID_key_usage, "critical,digitalSignature"});
       exts.push_back({NID_ext_key_usage, "critical,serverAuth,clientAuth"});
       break;

@@ -36,11 +36,12 @@ std::vector<Found> collect(const std::filesystem::path& dir) {
   return out;
 }
 
-// The role a certificate stands in: its id-rspRole policy; the eIM's has none, so the layout's
-// file name tells it.
+// The role a certificate stands in: its id-rspRole policy; the eIM's two have none, so the
+// layout's file name tells them.
 Role role_of(const Found& f) {
   Role r = f.cert.role();
   if (r == Role::unknown && f.file.stem() == "eim") return Role::eim;
+  if (r == Role::unknown && f.file.stem() == "eim-tls") return Role::eim_tls;
   return r;
 }
 

@@ -72,6 +72,7 @@ Status<> write_readme(const std::filesystem::path& dir, std::string_view origin)
                      "| ds-auth.der / .pem | CERT.DSauth.ECDSA: the SM-DS's key for ES11 authentication (serverSignature1) |\n"
                      "| ds-tls.der / .pem | CERT.DS.TLS: the SM-DS's HTTPS certificate (server and ES12 client), SAN = its host name |\n"
                      "| eim.der / .pem | the eIM's signing certificate for eUICC packages (SGP.32) |\n"
+                     "| eim-tls.der / .pem | the eIM's HTTPS server certificate (ESipa), SAN = its host name |\n"
                      "| <role>.key.pem | the private key of that certificate (PKCS#8 PEM, mode 0600) |\n\n"
                      "Test material only: never use these keys for anything real.\n";
   std::error_code ec;

@@ -42,6 +42,7 @@ Status<> make(const std::filesystem::path& dir, const MakeOptions& options) {
   if (!eid::valid(eid_text)) return fail("EID " + eid_text + " is not 32 digits with valid check digits");
   if (options.dp_host.empty()) return fail("the DP host name is empty");
   if (options.ds_host.empty()) return fail("the DS host name is empty");
+  if (options.eim_host.empty()) return fail("the eIM host name is empty");
   if (std::filesystem::exists(curve_dir(dir, options.curve)))
     return fail(curve_dir(dir, options.curve).string() + " exists already; choose an empty directory");
   time_t now = options.now ? options.now : time(nullptr);
@@ -70,6 +71,9 @@ Status<> make(const std::filesystem::path& dir, const MakeOptions& options) {
   ds_tls.registered_id = "2.999.15";
   add_host(ds_tls, options.ds_host);
   auto eim = request(Role::eim, {{"O", "Open RSP Test eIM"}, {"CN", "Test eIM"}}, start, now + 10 * kYear);
+  // The eIM's HTTPS certificate (ESipa), under the CI as the SM-DP+'s and SM-DS's are.
+  auto eim_tls = request(Role::eim_tls, {{"O", "Open RSP Test eIM"}, {"CN", options.eim_host}}, start, now + 2 * kYear);
+  add_host(eim_tls, options.eim_host);
 
   auto ci_key = crypto::PrivateKey::generate(options.curve);
   auto ci_cert = issue(ci, ci_key, nullptr, ci_key);
@@ -86,14 +90,14 @@ Status<> make(const std::filesystem::path& dir, const MakeOptions& options) {
   if (!euicc_cert) return Unexpected{euicc_cert.error()};
   if (auto s = store(dir, options.curve, Role::euicc, *euicc_cert, &euicc_key); !s) return s;
 
-  for (const CertificateRequest* r : {&dp_auth, &dp_pb, &dp_tls, &ds_auth, &ds_tls, &eim}) {
+  for (const CertificateRequest* r : {&dp_auth, &dp_pb, &dp_tls, &ds_auth, &ds_tls, &eim, &eim_tls}) {
     auto key = crypto::PrivateKey::generate(options.curve);
     auto cert = issue(*r, key, &*ci_cert, ci_key);
     if (!cert) return Unexpected{cert.error()};
     if (auto s = store(dir, options.curve, r->role, *cert, &key); !s) return s;
   }
   return write_readme(dir, "Made by `rsp-pki make` for EID " + eid_text + ", SM-DP+ host " + options.dp_host +
-                               " and SM-DS host " + options.ds_host + ".");
+                               ", SM-DS host " + options.ds_host + " and eIM host " + options.eim_host + ".");
 }
 
 Status<> issue_euicc(const std::filesystem::path& pki_dir, const std::filesystem::path& out_dir, const std::string& eid_text,

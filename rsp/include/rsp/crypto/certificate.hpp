@@ -13,8 +13,9 @@
 
 namespace rsp::crypto {
 
-// The id-rspRole-* certificate policies (2.23.146.1.2.1.n); eim has no policy OID in SGP.32 v1.2.
-enum class Role { ci, euicc, eum, dp_tls, dp_auth, dp_pb, ds_tls, ds_auth, eim, unknown };
+// The id-rspRole-* certificate policies (2.23.146.1.2.1.n); eim and eim_tls (the eIM's HTTPS
+// certificate) have no policy OID in SGP.32 v1.2.
+enum class Role { ci, euicc, eum, dp_tls, dp_auth, dp_pb, ds_tls, ds_auth, eim, eim_tls, unknown };
 std::string_view role_name(Role role);
 // "2.23.146.1.2.1.n" for the roles that have a policy OID.
 std::optional<std::string> role_policy_oid(Role role);

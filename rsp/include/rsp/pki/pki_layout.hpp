@@ -4,7 +4,7 @@
 //   DIR/<curve>/<role>.der   certificate, DER      (curve: nist | brainpool)
 //   DIR/<curve>/<role>.pem   certificate, PEM
 //   DIR/<curve>/<role>.key.pem  private key, PKCS#8 PEM, mode 0600
-// with role one of ci, eum, euicc, dp-auth, dp-pb, dp-tls, ds-auth, ds-tls, eim.
+// with role one of ci, eum, euicc, dp-auth, dp-pb, dp-tls, ds-auth, ds-tls, eim, eim-tls.
 #include <filesystem>
 #include <optional>
 #include <vector>
@@ -20,7 +20,7 @@ using crypto::Role;
 
 inline const std::vector<Role>& layout_roles() {
   static const std::vector<Role> roles{Role::ci, Role::eum, Role::euicc, Role::dp_auth, Role::dp_pb, Role::dp_tls,
-                                       Role::ds_auth, Role::ds_tls, Role::eim};
+                                       Role::ds_auth, Role::ds_tls, Role::eim, Role::eim_tls};
   return roles;
 }
 

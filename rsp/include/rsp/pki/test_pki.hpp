@@ -17,6 +17,7 @@ struct MakeOptions {
   std::string eid;                   // empty: default_eid()
   std::string dp_host = "localhost"; // DP TLS subject and SAN
   std::string ds_host = "localhost"; // DS TLS subject and SAN (the SM-DS's FQDN)
+  std::string eim_host = "localhost";  // eIM TLS subject and SAN (the eIM's FQDN, ESipa)
   time_t now = 0;                    // 0: the current time
 };
 
