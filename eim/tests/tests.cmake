@@ -9,6 +9,8 @@ rsp_add_test(test_eim_store SOURCES ${PROJECT_SOURCE_DIR}/eim/tests/test_eim_sto
 rsp_add_test(test_package_queue SOURCES ${PROJECT_SOURCE_DIR}/eim/tests/test_package_queue.cpp
   LIBS eim_owner_api euicc_sim SANITIZE)
 target_include_directories(test_package_queue PRIVATE ${PROJECT_SOURCE_DIR}/euicc-sim/src ${PROJECT_SOURCE_DIR}/euicc-sim/tests)
+# The owner API over real HTTPS in-process.
+rsp_add_test(test_owner_api SOURCES ${PROJECT_SOURCE_DIR}/eim/tests/test_owner_api.cpp LIBS eim_owner_api SANITIZE)
 # --- end eim_owner_api tests ---
 # --- ESipa and server tests ---
 # ESipa in-process against the software eUICC, driven as an IPA drives it.
