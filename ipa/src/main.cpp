@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
   add_notification_commands(app, action);
   add_usim_commands(app, action);
   add_eim_commands(app, action);
+  add_poll_commands(app, action);
 
   try {
     app.parse(argc, argv);

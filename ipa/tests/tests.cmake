@@ -15,3 +15,6 @@ rsp_add_test(test_ipa_at SOURCES ${ipa_tests}/test_at_transport.cpp ${ipa_tests}
   LIBS ipa_download smdp_server euicc_sim)
 target_include_directories(test_ipa_at PRIVATE ${ipa_tests} ${PROJECT_SOURCE_DIR}/euicc-sim/src ${PROJECT_SOURCE_DIR}/euicc-sim/tests)
 add_dependencies(test_ipa_at ipa)
+
+# The IPAd over ESipa (ipa poll / ipa run and their library).
+include(${CMAKE_CURRENT_LIST_DIR}/esipa_tests.cmake)

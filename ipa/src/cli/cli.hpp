@@ -88,5 +88,6 @@ void add_address_commands(CLI::App& app, Action& action);       // addresses, se
 void add_notification_commands(CLI::App& app, Action& action);  // notification list|process|remove
 void add_usim_commands(CLI::App& app, Action& action);          // usim authenticate
 void add_eim_commands(CLI::App& app, Action& action);           // eim add-initial|list
+void add_poll_commands(CLI::App& app, Action& action);          // poll, run (the IPAd, ESipa)
 
 }  // namespace ipa::cli

@@ -1,0 +1,60 @@
+#pragma once
+// The IPAd's poll round (SGP.32 v1.2 §3.1.1, §6.3): the IPA asks its eIM over ESipa for eIM
+// Packages, runs them on the eUICC and returns the results, with no user interface.
+//   1. the eIM's configuration from the card (ES10b.GetEimConfigurationData): where to poll (eimFqdn)
+//      and whom to trust (trustedPublicKeyDataTls when it holds a certificate, else the given CAs);
+//   2. results the card still keeps (a report lost when the IPA stopped after executing) go first,
+//      with ProvideEimPackageResult; each seqNumber the eIM acknowledges is removed from the card;
+//   3. GetEimPackage until noEimPackageAvailable (at most max_packages): an EuiccPackageRequest runs
+//      on the card (ES10b.LoadEuiccPackage), an IpaEuiccDataRequest is answered from ES10 calls, a
+//      ProfileDownloadTriggerRequest runs a direct ES9+ download; each result is provided to the eIM.
+// One logfmt line per step on stderr (event=esipa ...); identifiers and codes only.
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ipa/download.hpp"
+#include "ipa/es10_channel.hpp"
+#include "ipa/esipa_client.hpp"
+
+namespace ipa {
+
+struct IpadOptions {
+  std::optional<std::string> eim_id;       // the eIM to poll; absent: the card's first
+  std::optional<std::string> eim_address;  // host[:port] instead of the eimFqdn (lab set-ups)
+  // Timeouts, retries, binding, and the CAs used when the eIM's configuration has no certificate.
+  EsipaClientOptions esipa;
+  DownloadOptions download;  // ES9+ for ProfileDownloadTriggerRequests (the SM-DP+'s CAs)
+  std::optional<uint16_t> smds_port;  // where the SM-DS listens for contactSmds (lab set-ups)
+  int max_packages = 16;              // GetEimPackage calls per round
+  // Asked between steps: true ends the round after the current step (SIGTERM).
+  std::function<bool()> stop_requested;
+  bool log = true;  // the logfmt lines on stderr
+};
+
+struct PollSummary {
+  bool success = false;  // the round ended with noEimPackageAvailable (or stopped) and nothing failed
+  std::string eid;
+  std::string eim_id;
+  std::string eim_address;
+  int packages = 0;            // eIM Packages received and executed
+  int euicc_packages = 0;      // of which EuiccPackageRequests
+  int ipa_euicc_data = 0;      // IpaEuiccDataRequests
+  int download_triggers = 0;   // ProfileDownloadTriggerRequests
+  int results_reported = 0;    // ProvideEimPackageResult calls the eIM accepted
+  int results_removed = 0;     // acknowledged results removed from the card
+  std::optional<long> eim_package_error;  // the eIM's last eimPackageError (1: nothing to do)
+  EsipaBinding binding = EsipaBinding::asn1;
+  EsipaTraffic esipa;
+  Es9Traffic es9;  // the downloads' ES9+ (and ES11) traffic
+  std::vector<std::string> errors;
+
+  // "2 packages from eim.example.org (2 results reported; ESipa asn1 1234 bytes out / 2345 in)" or the first error.
+  std::string line() const;
+};
+
+// One poll round against one eIM. Never throws for protocol failures: they are in the summary.
+PollSummary poll_eim(Es10Channel& channel, const IpadOptions& options);
+
+}  // namespace ipa

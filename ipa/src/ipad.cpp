@@ -1,0 +1,237 @@
+// SGP.32 v1.2 §3.1.1 the IPAd's poll round: ESipa.GetEimPackage, the package run, and
+// ESipa.ProvideEimPackageResult, results kept on the card reported first (ipad.hpp).
+#include "ipa/ipad.hpp"
+
+#include "ipa/es10b.hpp"
+#include "ipa/es10c.hpp"
+#include "ipa/esipa_messages.hpp"
+#include "ipa/sgp32_es10b.hpp"
+#include "ipa/sgp32_notifications.hpp"
+#include "ipad_steps.hpp"
+#include "rsp/crypto/certificate.hpp"
+#include "rsp/eid.hpp"
+#include "rsp/server/log.hpp"
+#include "rsp/tlv.hpp"
+
+namespace ipa {
+namespace {
+
+using esipa::EimPackage;
+
+// trustedPublicKeyDataTls A6 { A1 certificate }: the eIM's TLS certificate or its CA.
+std::optional<rsp::crypto::Certificate> tls_trust(const sgp32::EimConfiguration& eim) {
+  auto data = rsp::tlv::read(eim.tlv);
+  if (!data) return std::nullopt;
+  auto trust = rsp::tlv::find(data->value, 0xA6);
+  if (!trust) return std::nullopt;
+  auto certificate = rsp::tlv::find(trust->value, 0xA1);
+  if (!certificate) return std::nullopt;
+  auto parsed = rsp::crypto::Certificate::from_der(rsp::tlv::encode(0x30, certificate->value));
+  if (!parsed) return std::nullopt;
+  return std::move(*parsed);
+}
+
+class Round {
+ public:
+  Round(Es10Channel& channel, const IpadOptions& options) : channel_(channel), options_(options) {
+    summary_.binding = options.esipa.binding;
+  }
+
+  PollSummary run() {
+    if (!start()) return finish();
+    report_kept_results();
+    for (int n = 0; n < options_.max_packages && summary_.errors.empty(); ++n) {
+      if (stopping()) break;
+      if (!next_package()) break;
+    }
+    return finish();
+  }
+
+ private:
+  using Field = std::pair<const char*, std::string>;
+  // One logfmt line (rsp/server/log.hpp): the round's identifiers, then at most six fields.
+  void log(std::vector<Field> fields) {
+    if (!options_.log) return;
+    fields.resize(6, Field{"", ""});
+    rsp::server::log_line({{"event", "esipa"}, {"eimId", summary_.eim_id}, {"eid", summary_.eid}, fields[0], fields[1], fields[2],
+                           fields[3], fields[4], fields[5]});
+  }
+  bool error(std::string message) {
+    summary_.errors.push_back(std::move(message));
+    return false;
+  }
+  bool stopping() const { return options_.stop_requested && options_.stop_requested(); }
+
+  bool start() {
+    auto eid = es10c::get_eid(channel_);
+    if (!eid) return error("cannot read the EID: " + eid.error().message);
+    summary_.eid = *eid;
+    eid_ = rsp::eid::to_bytes(*eid).value_or(Bytes{});
+    auto eims = sgp32::get_eim_configuration_data(channel_, options_.eim_id);
+    if (!eims) return error("cannot read the eIM configuration: " + eims.error().message);
+    if (eims->empty()) return error(options_.eim_id ? "the eUICC has no eIM " + *options_.eim_id : "the eUICC has no eIM");
+    eim_ = eims->front();
+    summary_.eim_id = eim_.eim_id;
+    summary_.eim_address = options_.eim_address.value_or(eim_.eim_fqdn);
+    if (summary_.eim_address.empty()) return error("the eIM " + eim_.eim_id + " has no eimFqdn; give its address");
+    EsipaClientOptions client_options = options_.esipa;
+    if (auto certificate = tls_trust(eim_)) {
+      client_options.http.trusted_cas = {std::move(*certificate)};
+      client_options.http.trusted_ca_files.clear();
+    }
+    auto client = EsipaClient::create(summary_.eim_address, std::move(client_options));
+    if (!client) return error("eIM " + summary_.eim_address + ": " + client.error().message);
+    client_.emplace(std::move(*client));
+    return true;
+  }
+
+  // One ESipa exchange: the answer, or the failure recorded and logged.
+  std::optional<Bytes> exchange(const char* function, const rsp::Expected<Bytes>& request) {
+    if (!request) {
+      error(request.error().message);
+      return std::nullopt;
+    }
+    auto answer = client_->call(*request);
+    if (!answer) {
+      log({{"function", function}, {"outcome", "failed"}, {"error", answer.error().message}});
+      error(std::string(function) + " at " + summary_.eim_address + ": " + answer.error().message);
+      return std::nullopt;
+    }
+    return std::move(*answer);
+  }
+
+  // ProvideEimPackageResult with one result; each acknowledged seqNumber removed from the card.
+  bool provide(ByteView result, const char* kind) {
+    auto answer = exchange("provideEimPackageResult", esipa::provide_eim_package_result(eid_, result));
+    if (!answer) return false;
+    auto read = esipa::read_provide_eim_package_result_response(*answer);
+    if (!read) {
+      log({{"function", "provideEimPackageResult"}, {"outcome", "malformed"}, {"error", read.error().message}});
+      return error(read.error().message);
+    }
+    if (read->error) {
+      std::string name = esipa::provide_eim_package_result_error_name(*read->error);
+      log({{"function", "provideEimPackageResult"}, {"result", kind}, {"outcome", name}});
+      return error("provideEimPackageResult: the eIM answered " + name);
+    }
+    ++summary_.results_reported;
+    std::string acknowledged;
+    for (long seq : read->acknowledged) {
+      acknowledged += (acknowledged.empty() ? "" : ",") + std::to_string(seq);
+      auto removed = es10b::remove_notification_from_list(channel_, seq);
+      if (removed) ++summary_.results_removed;
+      else if (removed.error().kind != Es10Error::Kind::result) return error("cannot remove seqNumber " + std::to_string(seq) + ": " + removed.error().message);
+    }
+    log({{"function", "provideEimPackageResult"}, {"result", kind}, {"outcome", "ok"}, {"acknowledged", acknowledged}});
+    return true;
+  }
+
+  // Results the card still keeps for this eIM: reported once more, each in its own call.
+  void report_kept_results() {
+    auto kept = sgp32::retrieve_euicc_package_results(channel_);
+    if (!kept) {
+      error("cannot read the eUICC Package Results kept on the card: " + kept.error().message);
+      return;
+    }
+    for (const auto& result : *kept) {
+      if (stopping()) return;
+      auto data = rsp::tlv::read(result.tlv);
+      auto signed_data = data ? rsp::tlv::find(data->value, 0xA0) : std::nullopt;
+      auto members = signed_data ? rsp::tlv::find(signed_data->value, 0x30) : std::nullopt;
+      auto eim_id = members ? rsp::tlv::find(members->value, 0x80) : std::nullopt;
+      if (!eim_id || std::string(eim_id->value.begin(), eim_id->value.end()) != eim_.eim_id) continue;  // another eIM's
+      log({{"step", "keptResult"}, {"seqNumber", result.seq_number ? std::to_string(*result.seq_number) : ""}});
+      if (!provide(result.tlv, "euiccPackageResult")) return;
+    }
+  }
+
+  // GetEimPackage and what it brings; false ends the round.
+  bool next_package() {
+    auto answer = exchange("getEimPackage", esipa::get_eim_package_request(eid_));
+    if (!answer) return false;
+    auto package = esipa::read_get_eim_package_response(*answer);
+    if (!package) {
+      log({{"function", "getEimPackage"}, {"outcome", "malformed"}, {"error", package.error().message}});
+      return error(package.error().message);
+    }
+    if (package->kind == EimPackage::Kind::eim_package_error) {
+      summary_.eim_package_error = package->eim_package_error;
+      std::string name = esipa::eim_package_error_name(package->eim_package_error);
+      log({{"function", "getEimPackage"}, {"outcome", name}});
+      if (package->eim_package_error == esipa::kNoEimPackageAvailable) return false;
+      return error("getEimPackage: the eIM answered " + name);
+    }
+    log({{"function", "getEimPackage"}, {"outcome", "ok"}, {"package", esipa::eim_package_kind_name(package->kind)}});
+    ++summary_.packages;
+    switch (package->kind) {
+      case EimPackage::Kind::euicc_package_request: return euicc_package(package->tlv);
+      case EimPackage::Kind::ipa_euicc_data_request: return ipa_euicc_data(package->tlv);
+      case EimPackage::Kind::profile_download_trigger_request: return download_trigger(package->tlv);
+      case EimPackage::Kind::eim_package_error: break;
+    }
+    return false;
+  }
+
+  // SGP.32 v1.2 ES10b.LoadEuiccPackage, the card's result passed on as it is.
+  bool euicc_package(const Bytes& request) {
+    ++summary_.euicc_packages;
+    auto about = esipa::read_euicc_package_request(request);
+    auto result = sgp32::load_euicc_package(channel_, request);
+    log({{"function", "loadEuiccPackage"},
+         {"counterValue", about ? std::to_string(about->counter_value) : ""},
+         {"eimTransactionId", about && about->eim_transaction_id ? rsp::to_hex(*about->eim_transaction_id) : ""},
+         {"outcome", result ? "ok" : "failed"},
+         {"error", result ? "" : result.error().message}});
+    if (!result) return error("LoadEuiccPackage: " + result.error().message);
+    return provide(*result, "euiccPackageResult");
+  }
+
+  bool ipa_euicc_data(const Bytes& request) {
+    ++summary_.ipa_euicc_data;
+    auto read = esipa::read_ipa_euicc_data_request(request);
+    if (!read) return error(read.error().message);
+    auto outcome = detail::answer_ipa_euicc_data_request(channel_, *read, eim_);
+    log({{"step", "ipaEuiccData"}, {"outcome", outcome.problem.empty() ? "ok" : "error"}, {"error", outcome.problem}});
+    return provide(outcome.response, "ipaEuiccDataResponse");
+  }
+
+  bool download_trigger(const Bytes& request) {
+    ++summary_.download_triggers;
+    auto read = esipa::read_profile_download_trigger_request(request);
+    if (!read) return error(read.error().message);
+    auto outcome = detail::run_profile_download_trigger(channel_, *read, options_);
+    detail::add_traffic(summary_.es9, outcome.es9);
+    log({{"step", "profileDownload"}, {"outcome", outcome.installed ? "installed" : "failed"}, {"detail", outcome.line}});
+    if (outcome.result.empty()) return error("profile download trigger: " + outcome.line);
+    return provide(outcome.result, "profileDownloadTriggerResult");
+  }
+
+  PollSummary finish() {
+    if (client_) summary_.esipa = client_->traffic();
+    summary_.success = summary_.errors.empty();
+    log({{"step", "round"}, {"outcome", summary_.success ? "ok" : "failed"}, {"packages", std::to_string(summary_.packages)},
+         {"bytesSent", std::to_string(summary_.esipa.bytes_sent)}, {"bytesReceived", std::to_string(summary_.esipa.bytes_received)}});
+    return std::move(summary_);
+  }
+
+  Es10Channel& channel_;
+  const IpadOptions& options_;
+  PollSummary summary_;
+  Bytes eid_;
+  sgp32::EimConfiguration eim_;
+  std::optional<EsipaClient> client_;
+};
+
+}  // namespace
+
+std::string PollSummary::line() const {
+  if (!success) return errors.empty() ? "failed" : errors.front();
+  return std::to_string(packages) + (packages == 1 ? " package" : " packages") + " from " + eim_address + " (" +
+         std::to_string(results_reported) + " results reported; ESipa " + esipa_binding_name(binding) + " " +
+         std::to_string(esipa.bytes_sent) + " bytes out / " + std::to_string(esipa.bytes_received) + " in)";
+}
+
+// SGP.32 v1.2 §3.1.1 the IPAd's poll of its eIM
+PollSummary poll_eim(Es10Channel& channel, const IpadOptions& options) { return Round(channel, options).run(); }
+
+}  // namespace ipa

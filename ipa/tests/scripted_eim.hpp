@@ -1,0 +1,120 @@
+#pragma once
+// An eIM as far as the IPA can tell, for ESipa tests: an in-process HTTPS server (a test PKI's
+// TLS identity) on the ASN.1 binding that answers GetEimPackage with queued eIM Packages (then
+// noEimPackageAvailable, or a chosen answer), acknowledges every provided EuiccPackageResult by its
+// seqNumber, can lose a report (HTTP 500) on purpose, and records what it received.
+#include <catch2/catch.hpp>
+
+#include <deque>
+#include <mutex>
+
+#include "rsp/http/server.hpp"
+#include "rsp/pki/test_pki.hpp"
+#include "rsp/tlv.hpp"
+
+namespace ipa::test {
+
+class ScriptedEim {
+ public:
+  explicit ScriptedEim(const std::filesystem::path& pki, rsp::crypto::Role tls_role = rsp::crypto::Role::ds_tls) {
+    rsp::http::ListenerOptions listener;
+    listener.tls = rsp::http::TlsIdentity::from_pki(pki, rsp::crypto::Curve::nist_p256, tls_role).value();
+    listener.handler = [this](const rsp::http::Request& r) { return answer(r); };
+    rsp::http::ServerOptions options;
+    options.listeners.push_back(std::move(listener));
+    options.handler_threads = 1;
+    server_ = rsp::http::Server::start(std::move(options)).value();
+  }
+
+  uint16_t port() const { return server_->port(0); }
+  std::string address() const { return "localhost:" + std::to_string(port()); }
+
+  // A GetEimPackageResponse carrying `package` (BF51 / BF52 / BF54), or a whole answer as it is.
+  void queue(const rsp::Bytes& package) { queue_answer(rsp::tlv::encode(0xBF4F, package)); }
+  void queue_answer(rsp::Bytes der) {
+    std::lock_guard lock(mutex_);
+    answers_.push_back(std::move(der));
+  }
+  // The next ProvideEimPackageResult gets HTTP 500: the eIM never saw the report.
+  void lose_next_report() {
+    std::lock_guard lock(mutex_);
+    lose_report_ = true;
+  }
+
+  struct Received {
+    std::string content_type, admin_protocol, user_agent;
+    rsp::Bytes body;
+    bool lost = false;
+  };
+  std::vector<Received> received() {
+    std::lock_guard lock(mutex_);
+    return received_;
+  }
+  // The EimPackageResults of the reports accepted (BF50's second member), in order.
+  std::vector<rsp::Bytes> results() {
+    std::vector<rsp::Bytes> out;
+    for (const auto& r : received())
+      if (!r.lost && !r.body.empty() && r.body[0] == 0xBF && r.body[1] == 0x50) {
+        auto outer = rsp::tlv::read(r.body).value();
+        auto members = rsp::tlv::read_all(outer.value).value();
+        out.emplace_back(members.back().whole.begin(), members.back().whole.end());
+      }
+    return out;
+  }
+
+ private:
+  static std::optional<long> seq_number(rsp::ByteView result) {
+    auto outer = rsp::tlv::read(result);
+    if (!outer || outer->tag != 0xBF51) return std::nullopt;
+    auto a0 = rsp::tlv::find(outer->value, 0xA0);
+    auto data = a0 ? rsp::tlv::find(a0->value, 0x30) : std::nullopt;
+    auto seq = data ? rsp::tlv::find(data->value, 0x83) : std::nullopt;
+    if (!seq) return std::nullopt;
+    long v = 0;
+    for (uint8_t b : seq->value) v = (v << 8) | b;
+    return v;
+  }
+
+  rsp::http::Response answer(const rsp::http::Request& r) {
+    std::lock_guard lock(mutex_);
+    Received got{std::string(r.headers.get("Content-Type").value_or("")), std::string(r.headers.get("X-Admin-Protocol").value_or("")),
+                 std::string(r.headers.get("User-Agent").value_or("")), rsp::Bytes(r.body.begin(), r.body.end())};
+    rsp::http::Response response;
+    response.headers.set("Content-Type", "application/x-gsma-rsp-asn1");
+    rsp::Bytes body;
+    if (r.target != "/gsma/rsp2/asn1" || got.body.size() < 2) {
+      response.status = 404;
+    } else if (got.body[1] == 0x4F) {  // GetEimPackageRequest
+      if (answers_.empty()) {
+        body = rsp::tlv::encode(0xBF4F, rsp::Bytes{0x02, 0x01, 0x01});  // noEimPackageAvailable
+      } else {
+        body = std::move(answers_.front());
+        answers_.pop_front();
+      }
+    } else if (got.body[1] == 0x50 && lose_report_) {  // ProvideEimPackageResult, lost
+      lose_report_ = false;
+      got.lost = true;
+      response.status = 500;
+    } else if (got.body[1] == 0x50) {
+      auto outer = rsp::tlv::read(got.body).value();
+      auto members = rsp::tlv::read_all(outer.value).value();
+      auto seq = seq_number(members.back().whole);
+      rsp::Bytes ack = seq ? rsp::tlv::encode(0xBF53, rsp::tlv::encode(0x80, rsp::Bytes{static_cast<uint8_t>(*seq)}))
+                           : rsp::tlv::encode(0x30, {});
+      body = rsp::tlv::encode(0xBF50, ack);
+    } else {
+      response.status = 400;
+    }
+    received_.push_back(std::move(got));
+    response.body.assign(body.begin(), body.end());
+    return response;
+  }
+
+  std::mutex mutex_;
+  std::deque<rsp::Bytes> answers_;
+  bool lose_report_ = false;
+  std::vector<Received> received_;
+  std::unique_ptr<rsp::http::Server> server_;
+};
+
+}  // namespace ipa::test
