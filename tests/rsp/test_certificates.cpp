@@ -231,6 +231,39 @@ TEST_CASE("rsp-pki euicc: another eUICC of the same EUM, as a factory issues one
   CHECK_FALSE(fs::exists(dir.path() / "third" / "nist"));
 }
 
+TEST_CASE("rsp-pki eim: another eIM under the same CI, with its own signing key and TLS identity") {
+  test::TempDir dir;
+  REQUIRE(pki::make(dir.path() / "pki", pki::MakeOptions{}));
+  REQUIRE(pki::issue_eim(dir.path() / "pki", dir.path() / "eim2", "eim2.example.org", "New Owner eIM"));
+  auto curve = Curve::nist_p256;
+  auto eim = pki::load_certificate(dir.path() / "eim2", curve, Role::eim).value();
+  auto tls = pki::load_certificate(dir.path() / "eim2", curve, Role::eim_tls).value();
+  CHECK(eim.public_key()->point() == pki::load_key(dir.path() / "eim2", curve, Role::eim)->point());
+  CHECK(eim.public_key()->point() != pki::load_certificate(dir.path() / "pki", curve, Role::eim)->public_key()->point());
+  CHECK(tls.public_key()->point() == pki::load_key(dir.path() / "eim2", curve, Role::eim_tls)->point());
+  CHECK(tls.dns_names() == std::vector<std::string>{"eim2.example.org"});
+  for (Role role : {Role::eim, Role::eim_tls}) {
+    struct stat st {};
+    REQUIRE(::stat(pki::key_path(dir.path() / "eim2", curve, role).c_str(), &st) == 0);
+    CHECK((st.st_mode & 0777) == 0600);
+  }
+  // Under the first PKI's CI, whose key stays there; every certificate checks.
+  CHECK(pki::load_certificate(dir.path() / "eim2", curve, Role::ci)->der() ==
+        pki::load_certificate(dir.path() / "pki", curve, Role::ci)->der());
+  CHECK_FALSE(fs::exists(pki::key_path(dir.path() / "eim2", curve, Role::ci)));
+  auto verdicts = pki::check(dir.path() / "eim2", time(nullptr));
+  CHECK(verdicts.size() == 3);
+  for (const auto& v : verdicts) {
+    INFO(pki::format(v, dir.path()));
+    CHECK(v.ok());
+  }
+  // Over existing credentials, without a host, or from a directory without the CI's key: refused.
+  CHECK_FALSE(pki::issue_eim(dir.path() / "pki", dir.path() / "eim2", "eim3.example.org", "Third"));
+  CHECK_FALSE(pki::issue_eim(dir.path() / "pki", dir.path() / "eim3", "", "Third"));
+  CHECK_FALSE(pki::issue_eim(dir.path() / "eim2", dir.path() / "eim3", "eim3.example.org", "Third"));
+  CHECK_FALSE(fs::exists(dir.path() / "eim3" / "nist" / "eim.der"));
+}
+
 TEST_CASE("rsp-pki import-sgp26 lays the published set out like make, and it checks") {
   test::TempDir dir;
   auto report = pki::import_sgp26(sgp26(), dir.path());

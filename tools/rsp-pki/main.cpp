@@ -30,6 +30,14 @@ int main(int argc, char** argv) {
   euicc->add_option("PKI", euicc_pki, "the PKI whose EUM issues it (rsp-pki make)")->required()->check(CLI::ExistingDirectory);
   euicc->add_option("DIR", euicc_out, "target directory")->required();
 
+  std::filesystem::path eim_pki, eim_out;
+  std::string eim_host = "localhost", eim_organization = "Open RSP Test eIM 2";
+  auto* eim = app.add_subcommand("eim", "issue another eIM (signing key and TLS identity) under PKI's CI into DIR (for eim serve --pki)");
+  eim->add_option("--eim-host", eim_host, "host name in the new eIM's TLS certificate")->capture_default_str();
+  eim->add_option("--organization", eim_organization, "the new eIM's organisation (certificate subject O)")->capture_default_str();
+  eim->add_option("PKI", eim_pki, "the PKI whose CI issues it (rsp-pki make)")->required()->check(CLI::ExistingDirectory);
+  eim->add_option("DIR", eim_out, "target directory")->required();
+
   auto* import = app.add_subcommand("import-sgp26", "lay a published SGP.26 set out like `make` does");
   import->add_option("SRC", import_source, "the SGP.26 folder (CertificateIssuer/, EUM/, eUICC/, DPauth/, ...)")->required();
   import->add_option("DIR", import_dir, "target directory")->required();
@@ -65,6 +73,14 @@ int main(int argc, char** argv) {
       return 1;
     }
     std::cout << "wrote the eUICC credentials of EID " << euicc_eid << " into " << euicc_out << "\n";
+    return 0;
+  }
+  if (*eim) {
+    if (auto r = rsp::pki::issue_eim(eim_pki, eim_out, eim_host, eim_organization); !r) {
+      std::cerr << "rsp-pki eim: " << r.error().message << "\n";
+      return 1;
+    }
+    std::cout << "wrote the eIM " << eim_organization << " (TLS host " << eim_host << ") into " << eim_out << "\n";
     return 0;
   }
   if (*import) {

@@ -33,6 +33,26 @@ CertificateRequest request(Role role, std::vector<std::pair<std::string, std::st
   return r;
 }
 
+// The eIM's signing certificate (eimPublicKeyData) and its HTTPS certificate (ESipa), both under
+// the CI as the SM-DP+'s and SM-DS's are.
+std::pair<CertificateRequest, CertificateRequest> eim_requests(const std::string& organization, const std::string& host,
+                                                               time_t start, time_t now) {
+  auto eim = request(Role::eim, {{"O", organization}, {"CN", "Test eIM"}}, start, now + 10 * kYear);
+  auto eim_tls = request(Role::eim_tls, {{"O", organization}, {"CN", host}}, start, now + 2 * kYear);
+  add_host(eim_tls, host);
+  return {std::move(eim), std::move(eim_tls)};
+}
+
+// The curves of `pki_dir` that issue into `out_dir`, none of which may be there yet.
+Expected<std::vector<Curve>> issuing_curves(const std::filesystem::path& pki_dir, const std::filesystem::path& out_dir) {
+  auto curves = curves_present(pki_dir);
+  if (curves.empty()) return fail(pki_dir.string() + ": no curve folder");
+  for (Curve curve : curves)
+    if (std::filesystem::exists(curve_dir(out_dir, curve)))
+      return fail(curve_dir(out_dir, curve).string() + " exists already; choose an empty directory");
+  return curves;
+}
+
 }  // namespace
 
 std::string default_eid() { return *eid::complete("890490320000000000000000000001"); }
@@ -70,10 +90,7 @@ Status<> make(const std::filesystem::path& dir, const MakeOptions& options) {
   auto ds_tls = request(Role::ds_tls, {{"O", "Open RSP Test SM-DS"}, {"CN", options.ds_host}}, start, now + 2 * kYear);
   ds_tls.registered_id = "2.999.15";
   add_host(ds_tls, options.ds_host);
-  auto eim = request(Role::eim, {{"O", "Open RSP Test eIM"}, {"CN", "Test eIM"}}, start, now + 10 * kYear);
-  // The eIM's HTTPS certificate (ESipa), under the CI as the SM-DP+'s and SM-DS's are.
-  auto eim_tls = request(Role::eim_tls, {{"O", "Open RSP Test eIM"}, {"CN", options.eim_host}}, start, now + 2 * kYear);
-  add_host(eim_tls, options.eim_host);
+  auto [eim, eim_tls] = eim_requests("Open RSP Test eIM", options.eim_host, start, now);
 
   auto ci_key = crypto::PrivateKey::generate(options.curve);
   auto ci_cert = issue(ci, ci_key, nullptr, ci_key);
@@ -103,12 +120,10 @@ Status<> make(const std::filesystem::path& dir, const MakeOptions& options) {
 Status<> issue_euicc(const std::filesystem::path& pki_dir, const std::filesystem::path& out_dir, const std::string& eid_text,
                      time_t now) {
   if (!eid::valid(eid_text)) return fail("EID " + eid_text + " is not 32 digits with valid check digits");
-  auto curves = curves_present(pki_dir);
-  if (curves.empty()) return fail(pki_dir.string() + ": no curve folder");
+  auto curves = issuing_curves(pki_dir, out_dir);
+  if (!curves) return Unexpected{curves.error()};
   if (!now) now = time(nullptr);
-  for (Curve curve : curves) {
-    if (std::filesystem::exists(curve_dir(out_dir, curve)))
-      return fail(curve_dir(out_dir, curve).string() + " exists already; choose an empty directory");
+  for (Curve curve : *curves) {
     auto ci = load_certificate(pki_dir, curve, Role::ci);
     auto eum = load_certificate(pki_dir, curve, Role::eum);
     auto eum_key = load_key(pki_dir, curve, Role::eum);
@@ -127,6 +142,30 @@ Status<> issue_euicc(const std::filesystem::path& pki_dir, const std::filesystem
     if (auto s = store(out_dir, curve, Role::euicc, *cert, &key); !s) return s;
   }
   return write_readme(out_dir, "Made by `rsp-pki euicc` for EID " + eid_text + " under the EUM of " + pki_dir.string() + ".");
+}
+
+Status<> issue_eim(const std::filesystem::path& pki_dir, const std::filesystem::path& out_dir, const std::string& host,
+                   const std::string& organization, time_t now) {
+  if (host.empty()) return fail("the eIM host name is empty");
+  if (organization.empty()) return fail("the eIM's organisation name is empty");
+  auto curves = issuing_curves(pki_dir, out_dir);
+  if (!curves) return Unexpected{curves.error()};
+  if (!now) now = time(nullptr);
+  for (Curve curve : *curves) {
+    auto ci = load_certificate(pki_dir, curve, Role::ci);
+    auto ci_key = load_key(pki_dir, curve, Role::ci);
+    if (!ci || !ci_key) return fail(curve_dir(pki_dir, curve).string() + ": the CI certificate and key are needed");
+    if (auto s = store(out_dir, curve, Role::ci, *ci, nullptr); !s) return s;
+    auto [eim, eim_tls] = eim_requests(organization, host, now - kDay, now);
+    for (const CertificateRequest* r : {&eim, &eim_tls}) {
+      auto key = crypto::PrivateKey::generate(curve);
+      auto cert = issue(*r, key, &*ci, *ci_key);
+      if (!cert) return Unexpected{cert.error()};
+      if (auto s = store(out_dir, curve, r->role, *cert, &key); !s) return s;
+    }
+  }
+  return write_readme(out_dir, "Made by `rsp-pki eim` for the eIM " + organization + " at " + host + " under the CI of " +
+                                   pki_dir.string() + ".");
 }
 
 }  // namespace rsp::pki

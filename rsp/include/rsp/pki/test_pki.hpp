@@ -31,6 +31,12 @@ Status<> make(const std::filesystem::path& dir, const MakeOptions& options);
 Status<> issue_euicc(const std::filesystem::path& pki_dir, const std::filesystem::path& out_dir, const std::string& eid,
                      time_t now = 0);
 
+// Another eIM under `pki_dir`'s CI (a new owner's eIM, with its own keys): for each curve folder,
+// the ci certificate and a new eim and eim-tls key and certificate (TLS for `host`) go into
+// out_dir, the layout `eim serve --pki` reads.
+Status<> issue_eim(const std::filesystem::path& pki_dir, const std::filesystem::path& out_dir, const std::string& host,
+                   const std::string& organization, time_t now = 0);
+
 // Copies CERT_*/SK_* files of an SGP.26 set (CertificateIssuer/, EUM/, eUICC/, DPauth/, DPpb/,
 // DPtls/) into the layout; returns what it copied, one line per file, and what was absent.
 Expected<std::vector<std::string>> import_sgp26(const std::filesystem::path& source, const std::filesystem::path& dir);
