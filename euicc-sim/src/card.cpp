@@ -4,6 +4,7 @@
 
 #include "atr.hpp"
 #include "class_byte.hpp"
+#include "rsp/tlv.hpp"
 #include "transparent_file.hpp"
 
 namespace euicc {
@@ -65,6 +66,7 @@ void Card::power_off() {
     if (channel.open && channel.selected == Selected::kUsim) usim_.channel_closed(number(channel));
     channel = Channel{};
   }
+  terminal_capability_.reset();
   // The ISD-R hears it once: its multi-command sequences are abandoned whichever channel held them.
   if (isdr_was_selected) isdr_.channel_closed();
   powered_ = false;
@@ -98,6 +100,9 @@ Response Card::process(ByteView command_apdu) {
   if (c.ins == ins::kGetResponse) return channel.response.get_response(c);
   channel.response.clear();
 
+  // A command to the UICC, not to an application: the same whatever the channel has selected.
+  if (c.ins == ins::kTerminalCapability)
+    return cla->proprietary ? terminal_capability(c) : status(sw::kClassNotSupported);
   if (c.ins == ins::kManageChannel)
     return cla->proprietary ? status(sw::kClassNotSupported) : manage_channel(c, cla->channel);
   if (c.ins == ins::kSelect) {
@@ -117,6 +122,28 @@ Response Card::process(ByteView command_apdu) {
       break;
   }
   return master_file_command(c, cla->proprietary, channel);
+}
+
+// ETSI TS 102 221 §11.1.19 TERMINAL CAPABILITY: one 'A9' template of capability TLVs ('80' power
+// supply, '81' extended logical channels, '82' additional interfaces, '83' eUICC-related, '84' the
+// IoT device's IPA, SGP.32), kept for the card session. Tags this card does not know are kept
+// unread; a refused command leaves what an earlier one announced.
+Response Card::terminal_capability(const Command& c) {
+  if (c.p1 != 0x00 || c.p2 != 0x00) return status(sw::kIncorrectP1P2);
+  if (c.data.empty()) return status(sw::kWrongLength);
+  auto header = rsp::tlv::read_header(c.data);
+  if (!header || header->tag != 0xA9) return status(sw::kIncorrectData);
+  // Lc says more or less than the template does.
+  if (header->header_size + header->length != c.data.size()) return status(sw::kWrongLength);
+  ByteView contents = ByteView(c.data).subspan(header->header_size);
+  auto items = rsp::tlv::read_all(contents);
+  if (!items) return status(sw::kIncorrectData);
+  for (auto it = items->begin(); it != items->end(); ++it) {
+    const bool repeated = std::any_of(items->begin(), it, [&](const rsp::tlv::Tlv& seen) { return seen.tag == it->tag; });
+    if (it->constructed() || repeated) return status(sw::kIncorrectData);
+  }
+  terminal_capability_ = Bytes(contents.begin(), contents.end());
+  return Response{};
 }
 
 // ETSI TS 102 221 §11.1.17 MANAGE CHANNEL

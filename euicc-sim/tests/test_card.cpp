@@ -179,6 +179,46 @@ TEST_CASE("MANAGE CHANNEL: closed channels, bad P1/P2, class and length") {
   CHECK(f.tx("01A4040010" + kIsdr) == "6881");
 }
 
+TEST_CASE("TERMINAL CAPABILITY: 9000 and kept for the card session, 6700 / 6A80 / 6A86 / 6E00 when malformed") {
+  Fixture f;
+  const std::string announced = "830107840101";  // eUICC-related (LUId, LPDd, LDSd), IoT: IPAd
+  CHECK_FALSE(f.card.terminal_capability());
+  CHECK(f.tx("80AA000008A906" + announced) == "9000");
+  REQUIRE(f.card.terminal_capability());
+  CHECK(to_hex(*f.card.terminal_capability()) == announced);
+
+  // Refused, each leaving what was announced before.
+  CHECK(f.tx("80AA0000") == "6700");                    // no data
+  CHECK(f.tx("80AA000000") == "6700");                  // Le only
+  CHECK(f.tx("80AA000005A905830107") == "6700");        // the template claims more than Lc
+  CHECK(f.tx("80AA000007A903830107FF") == "6700");      // a byte after the template
+  CHECK(f.tx("80AA000005A803830107") == "6A80");        // not an 'A9' template
+  CHECK(f.tx("80AA000004A9028302") == "6A80");          // a capability TLV cut short
+  CHECK(f.tx("80AA000008A906830107830101") == "6A80");  // '83' twice
+  CHECK(f.tx("80AA000007A905A3038301FF") == "6A80");    // a constructed capability
+  CHECK(f.tx("80AA010005A903830107") == "6A86");        // P1-P2 other than 00 00
+  CHECK(f.tx("00AA000005A903830107") == "6E00");        // the interindustry class
+  CHECK(f.tx("A0AA000005A903830107") == "6E00");        // the GSM class
+  CHECK(f.tx("81AA000005A903830107") == "6881");        // channel 1 is not open
+  CHECK(to_hex(*f.card.terminal_capability()) == announced);
+
+  // Whatever is selected, on any open channel; tags this card does not know are kept, a later
+  // announcement replaces an earlier one, and an empty template is an announcement of nothing.
+  CHECK(f.tx(kSelectIsdr) == "6114");
+  CHECK(f.tx("80AA000007A9058100830103") == "9000");  // extended logical channels, LPDd
+  CHECK(to_hex(*f.card.terminal_capability()) == "8100830103");
+  CHECK(f.tx("0070000001") == "019000");
+  CHECK(f.tx("81AA000006A904DF7F0101") == "9000");  // a two-byte tag, unknown here
+  CHECK(to_hex(*f.card.terminal_capability()) == "DF7F0101");
+  CHECK(f.tx("81E2910003BF2E0000") == "6985");  // channel 1 still has the MF selected
+  CHECK(f.tx("80AA000002A900") == "9000");
+  CHECK(f.card.terminal_capability()->empty());
+
+  // A new card session forgets it.
+  f.card.reset();
+  CHECK_FALSE(f.card.terminal_capability());
+}
+
 TEST_CASE("a new channel starts at the MF, or with the selection of the channel it was opened from") {
   Fixture f;
   CHECK(f.tx("0070000001") == "019000");

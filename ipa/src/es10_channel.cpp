@@ -12,8 +12,13 @@ using rsp::apdu::ins::kGetResponse;
 using rsp::apdu::ins::kManageChannel;
 using rsp::apdu::ins::kSelect;
 using rsp::apdu::ins::kStoreData;
+using rsp::apdu::ins::kTerminalCapability;
 constexpr uint8_t kMoreBlocks = 0x11;  // BER-TLV data, more blocks follow
 constexpr uint8_t kLastBlock = 0x91;   // BER-TLV data, last block
+// What the IPA announces with TERMINAL CAPABILITY (ETSI TS 102 221 §11.1.19.2): '83' the
+// eUICC-related terminal capabilities (SGP.22 v2.5 §3.4.2: b1 LUId, b2 LPDd, b3 LDSd: the CLI,
+// downloads, SM-DS discovery), '84' SGP.32's IoT device capability (b1: the device has an IPAd).
+const Bytes kTerminalCapabilities = {0xA9, 0x06, 0x83, 0x01, 0x07, 0x84, 0x01, 0x01};
 // A card that keeps saying 61xx: give up after this many GET RESPONSEs (~64 KiB at 256 each).
 constexpr int kMaxGetResponses = 256;
 
@@ -48,6 +53,9 @@ Es10Status Es10Channel::open() {
     by_transport_ = true;
     return rsp::Ok{};
   }
+  // Announced on the basic channel before anything else of ours. Older cards answer 6D00, a modem
+  // may refuse to pass it on: no reason to stop, and the trace shows the answer.
+  (void)exchange(Command{0x80, kTerminalCapability, 0x00, 0x00, kTerminalCapabilities, std::nullopt, false});
   // ETSI TS 102 221 §11.1.17 MANAGE CHANNEL open, on the basic channel: the card picks the number.
   auto opened = exchange(Command{0x00, kManageChannel, 0x00, 0x00, {}, 1u, false});
   if (!opened) return rsp::Unexpected{opened.error()};

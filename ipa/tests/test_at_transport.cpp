@@ -8,6 +8,8 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
+
 #include "download_fixture.hpp"
 #include "ipa/download.hpp"
 #include "ipa/es10b.hpp"
@@ -90,6 +92,7 @@ TEST_CASE("AT transport: ES10 over AT+CCHO/+CGLA, the session id a handle, unsol
   CHECK(count_starting(commands, "AT+CCHO=\"A0000005591010FFFFFFFF8900000100\"") == 1);
   CHECK(count_starting(commands, "AT+CGLA=1000,") >= 3);  // the emulator's first handle
   CHECK(count_starting(commands, "AT+CSIM") == 0);
+  for (const auto& c : commands) CHECK(c.find("\"80AA") == std::string::npos);  // the modem announced itself
   CHECK(count_starting(commands, "AT+CCHC=1000") == 1);  // the channel closed with its Es10Channel
   CHECK(modem.open_sessions() == 0);
   for (const auto& c : commands) CHECK(c.find("=?") == std::string::npos);  // no test commands
@@ -118,6 +121,13 @@ TEST_CASE("AT transport: AT+CSIM when the modem refuses AT+CCHO, the IPA opening
   CHECK(count_starting(commands, "AT+CCHO=") == 1);  // tried once, its ERROR remembered
   CHECK(count_starting(commands, "AT+CGLA") == 0);
   CHECK(count_starting(commands, "AT+CSIM=10,\"0070000001\"") == 1);  // MANAGE CHANNEL over CSIM
+  // TERMINAL CAPABILITY over CSIM too, once, before it.
+  const std::string announce = "AT+CSIM=26,\"80AA000008A906830107840101\"";
+  CHECK(count_starting(commands, announce) == 1);
+  auto at = [&](std::string_view prefix) {
+    return std::find_if(commands.begin(), commands.end(), [&](const std::string& c) { return c.starts_with(prefix); });
+  };
+  CHECK(at(announce) < at("AT+CSIM=10,\"0070000001\""));
   CHECK(count_starting(commands, "AT+CSIM=") >= 5);
   for (const auto& c : commands) CHECK(c.find("=?") == std::string::npos);
 }

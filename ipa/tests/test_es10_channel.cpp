@@ -1,7 +1,10 @@
-// The channel layer's corner cases: no logical channels (basic channel fallback), another ISD-R
-// AID, 6Cxx and 61xx from the card, segment sizes out of range, and card answers that are wrong
-// in every way a broken card manages: an error value each time, never a crash.
+// The channel layer's corner cases: TERMINAL CAPABILITY on each open (and cards that refuse it),
+// no logical channels (basic channel fallback), another ISD-R AID, 6Cxx and 61xx from the card,
+// segment sizes out of range, and card answers that are wrong in every way a broken card manages:
+// an error value each time, never a crash.
 #include <catch2/catch.hpp>
+
+#include <algorithm>
 
 #include "ipa/es10b.hpp"
 #include "ipa/es10c.hpp"
@@ -15,6 +18,11 @@ using ipa::test::ScriptedTransport;
 using rsp::test::hex;
 namespace es10b = ipa::es10b;
 namespace es10c = ipa::es10c;
+
+namespace {
+// ETSI TS 102 221 §11.1.19 TERMINAL CAPABILITY as the IPA sends it: '83' LUId, LPDd, LDSd; '84' IPAd.
+const std::string kTerminalCapability = "80AA000008A906830107840101";
+}  // namespace
 
 TEST_CASE("ES10 channel: MANAGE CHANNEL refused, the ISD-R on the basic channel, and refused without fallback") {
   IpaFixture f;
@@ -66,18 +74,83 @@ TEST_CASE("ES10 channel: segment sizes outside 6..255 are refused") {
 
 TEST_CASE("ES10 channel: 6Cxx repeats the command with the right Le, and 61xx is joined with GET RESPONSE") {
   const std::string eid = "89049032123451234512345678901235";
-  ScriptedTransport t({hex("029000"), hex("9000"), hex("6C15"), hex("BF3E125A10" + eid.substr(0, 8) + "610C"),
-                       hex(eid.substr(8) + "9000")});
+  ScriptedTransport t({hex("9000"), hex("029000"), hex("9000"), hex("6C15"),
+                       hex("BF3E125A10" + eid.substr(0, 8) + "610C"), hex(eid.substr(8) + "9000")});
   ipa::Es10Channel c(t);
   auto got = es10c::get_eid(c);
   REQUIRE(got);
   CHECK(*got == eid);
-  REQUIRE(t.commands.size() == 5);
-  CHECK(rsp::to_hex(t.commands[0]) == "0070000001");
-  CHECK(rsp::to_hex(t.commands[1]) == "02A4040010A0000005591010FFFFFFFF890000010000");
-  CHECK(rsp::to_hex(t.commands[2]) == "82E2910006BF3E035C015A00");
-  CHECK(rsp::to_hex(t.commands[3]) == "82E2910006BF3E035C015A15");
-  CHECK(rsp::to_hex(t.commands[4]) == "02C000000C");
+  REQUIRE(t.commands.size() == 6);
+  CHECK(rsp::to_hex(t.commands[0]) == kTerminalCapability);
+  CHECK(rsp::to_hex(t.commands[1]) == "0070000001");
+  CHECK(rsp::to_hex(t.commands[2]) == "02A4040010A0000005591010FFFFFFFF890000010000");
+  CHECK(rsp::to_hex(t.commands[3]) == "82E2910006BF3E035C015A00");
+  CHECK(rsp::to_hex(t.commands[4]) == "82E2910006BF3E035C015A15");
+  CHECK(rsp::to_hex(t.commands[5]) == "02C000000C");
+}
+
+TEST_CASE("ES10 channel: TERMINAL CAPABILITY first on each open, once, and the card keeps what the IPA announced") {
+  IpaFixture f;
+  std::vector<std::string> sent;
+  f.transport.intercept = [&](rsp::ByteView apdu) -> std::optional<Bytes> {
+    sent.push_back(rsp::to_hex(apdu));
+    return std::nullopt;
+  };
+  REQUIRE(es10c::get_eid(f.channel));
+  REQUIRE(es10c::get_profiles_info(f.channel));
+  REQUIRE(sent.size() >= 4);
+  CHECK(sent[0] == kTerminalCapability);
+  CHECK(sent[1] == "0070000001");
+  CHECK(std::count(sent.begin(), sent.end(), kTerminalCapability) == 1);
+  REQUIRE(f.card.terminal->terminal_capability());
+  CHECK(rsp::to_hex(*f.card.terminal->terminal_capability()) == "830107840101");
+
+  // Opened again: announced again, before the new MANAGE CHANNEL.
+  f.channel.close();
+  sent.clear();
+  REQUIRE(es10c::get_eid(f.channel));
+  REQUIRE(sent.size() >= 2);
+  CHECK(sent[0] == kTerminalCapability);
+  CHECK(sent[1] == "0070000001");
+  CHECK(std::count(sent.begin(), sent.end(), kTerminalCapability) == 1);
+
+  // No logical channels: still first, on the basic channel, where the ISD-R then goes.
+  f.channel.close();
+  f.transport.refuse_manage_channel = true;
+  sent.clear();
+  REQUIRE(es10c::get_eid(f.channel));
+  CHECK(f.channel.number() == 0);
+  REQUIRE(sent.size() >= 2);
+  CHECK(sent[0] == kTerminalCapability);
+  CHECK(sent[1].starts_with("00A40400"));  // the refused MANAGE CHANNEL never reached the card
+}
+
+TEST_CASE("ES10 channel: a card or reader refusing TERMINAL CAPABILITY does not stop the IPA; the trace shows it") {
+  // 6D00 from cards that predate it, 6E00 / 6A80 / 6700 from cards that dislike it, and a reader
+  // that garbles the answer (no status word: a transport error).
+  for (const std::string refusal : {"6D00", "6E00", "6A80", "6700", "90"}) {
+    INFO(refusal);
+    IpaFixture f;
+    int refused = 0;
+    f.transport.intercept = [&](rsp::ByteView apdu) -> std::optional<Bytes> {
+      if (apdu.size() < 2 || apdu[1] != 0xAA) return std::nullopt;
+      ++refused;
+      return hex(refusal);
+    };
+    std::vector<std::string> trace;
+    f.transport.set_trace([&](std::string_view line) { trace.emplace_back(line); });
+    auto eid = es10c::get_eid(f.channel);
+    REQUIRE(eid);
+    CHECK(*eid == rsp::pki::default_eid());
+    CHECK(refused == 1);
+    CHECK_FALSE(f.card.terminal->terminal_capability());  // the card never saw it
+    REQUIRE(trace.size() >= 2);
+    CHECK(trace[0] == "-> " + kTerminalCapability);
+    CHECK(trace[1].find(refusal) != std::string::npos);
+    // A whole download after it, and no second announcement on the same open channel.
+    REQUIRE(es10b::load_bound_profile_package(f.channel, f.bound_profile_package())->success);
+    CHECK(refused == 1);
+  }
 }
 
 TEST_CASE("ES10 channel: malformed card answers are errors, not crashes") {

@@ -153,6 +153,7 @@ TEST_CASE("ipa: EID, downloads, profile management, the USIM's AKA answer, notif
   CHECK(traced.status == 0);
   CHECK(traced.err.find("-> ") != std::string::npos);
   CHECK(traced.err.find("<- ") != std::string::npos);
+  CHECK(traced.err.find("-> 80AA000008A906830107840101\n<- 9000\n") == 0);  // TERMINAL CAPABILITY first
   auto info = lab.ipa("info");
   CHECK(info.status == 0);
   CHECK(info.field("EID") == lab.eid);

@@ -1,10 +1,11 @@
 #pragma once
 // The card as a terminal sees it: an ATR, then command APDUs in and response APDUs out. This layer
 // owns the logical channels, which application is selected on each, the MF with its EF.ICCID, STORE
-// DATA block chaining and GET RESPONSE; the ISD-R and the USIM (applications.hpp) only see complete
-// commands. ETSI TS 102 221 §10-§13, ISO/IEC 7816-4, GlobalPlatform Card Specification v2.3 §11.11.
+// DATA block chaining, GET RESPONSE and the terminal's TERMINAL CAPABILITY; the ISD-R and the USIM
+// (applications.hpp) only see complete commands. ETSI TS 102 221 §10-§13, ISO/IEC 7816-4, GlobalPlatform Card Specification v2.3 §11.11.
 #include <array>
 #include <cstdint>
+#include <optional>
 
 #include "euicc/applications.hpp"
 #include "euicc/pending_response.hpp"
@@ -45,6 +46,10 @@ class Card {
   void reset();  // warm reset: power_off() then power_on()
   bool powered() const { return powered_; }
 
+  // The capability TLVs the terminal announced with TERMINAL CAPABILITY in this card session (the
+  // contents of its 'A9' template), nullopt until it did; a power cycle forgets them.
+  const std::optional<Bytes>& terminal_capability() const { return terminal_capability_; }
+
   const CardStats& stats() const { return stats_; }
 
  private:
@@ -58,6 +63,7 @@ class Card {
   };
 
   rsp::apdu::Response process(ByteView command_apdu);
+  rsp::apdu::Response terminal_capability(const rsp::apdu::Command& command);
   rsp::apdu::Response manage_channel(const rsp::apdu::Command& command, uint8_t origin);
   rsp::apdu::Response select(const rsp::apdu::Command& command, Channel& channel);
   rsp::apdu::Response select_application(const rsp::apdu::Command& command, Channel& channel);
@@ -76,6 +82,7 @@ class Card {
   UsimApplication& usim_;
   std::array<Channel, kChannels> channels_;
   bool powered_ = false;
+  std::optional<Bytes> terminal_capability_;
   CardStats stats_;
 };
 

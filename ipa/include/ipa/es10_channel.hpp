@@ -1,11 +1,13 @@
 #pragma once
-// The ES10 channel (SGP.22 v2.5 §5.7, FACTS §1): a logical channel to the ISD-R (MANAGE CHANNEL,
-// falling back to the basic channel when the card or reader refuses it), the ISD-R selected by its
-// AID, and each ES10 command sent as STORE DATA blocks (GlobalPlatform Card Specification v2.3
-// §11.11: P1 '11' for a block with more to come, '91' for the last, P2 counting from '00').
+// The ES10 channel (SGP.22 v2.5 §5.7, FACTS §1): TERMINAL CAPABILITY announcing the IPA, a logical
+// channel to the ISD-R (MANAGE CHANNEL, falling back to the basic channel when the card or reader
+// refuses it), the ISD-R selected by its AID, and each ES10 command sent as STORE DATA blocks
+// (GlobalPlatform Card Specification v2.3 §11.11: P1 '11' for a block with more to come, '91' for
+// the last, P2 counting from '00').
 // This is the one place that handles 61xx (GET RESPONSE, ETSI TS 102 221 §7.3.1.1.4) and 6Cxx
 // (the command again with Le = xx), for every transport. A transport that opens logical channels
-// itself (AT+CCHO) gets the ISD-R's AID instead of our MANAGE CHANNEL and SELECT.
+// itself (AT+CCHO) gets the ISD-R's AID instead of our TERMINAL CAPABILITY, MANAGE CHANNEL and
+// SELECT: the modem is the terminal there, and has announced itself.
 #include <cstdint>
 #include <optional>
 
@@ -37,8 +39,8 @@ class Es10Channel {
   Es10Channel(const Es10Channel&) = delete;
   Es10Channel& operator=(const Es10Channel&) = delete;
 
-  // Opens the channel and selects the ISD-R; call() does it by itself when needed. Fails on a
-  // segment size outside 6..255.
+  // Sends TERMINAL CAPABILITY (its answer, whatever it is, is not a failure), opens the channel and
+  // selects the ISD-R; call() does it by itself when needed. Fails on a segment size outside 6..255.
   Es10Status open();
   // MANAGE CHANNEL close for a logical channel; the next call() opens a new one.
   void close();

@@ -42,6 +42,7 @@ namespace ins {
 constexpr uint8_t kManageChannel = 0x70;
 constexpr uint8_t kAuthenticate = 0x88;
 constexpr uint8_t kSelect = 0xA4;
+constexpr uint8_t kTerminalCapability = 0xAA;
 constexpr uint8_t kReadBinary = 0xB0;
 constexpr uint8_t kReadRecord = 0xB2;
 constexpr uint8_t kGetResponse = 0xC0;
