@@ -1,19 +1,18 @@
-// SGP.32 v1.2 §6.1 ESipa over HTTPS: addressing, headers, retries with backoff, traffic
-// (FACTS §5.1 for the ASN.1 binding).
+// SGP.32 v1.2 §6.1 ESipa over HTTPS: addressing, headers, retries with backoff, traffic. The ASN.1
+// binding carries the DER as it is (FACTS §5.1); the JSON binding is rsp_esipa's translation of
+// the same DER messages (FACTS §8).
 #include "ipa/esipa_client.hpp"
 
 #include <algorithm>
 #include <random>
 #include <thread>
 
+#include "rsp/esipa/esipa.hpp"
+#include "rsp/esipa/esipa_json.hpp"
+
 namespace ipa {
 
 namespace {
-
-constexpr const char* kAsn1Path = "/gsma/rsp2/asn1";
-constexpr const char* kAsn1ContentType = "application/x-gsma-rsp-asn1";
-constexpr const char* kAdminProtocol = "gsma/rsp/v2.1.0";
-constexpr const char* kUserAgent = "gsma-rsp-ipad";
 
 rsp::Unexpected<EsipaError> esipa_error(EsipaError::Kind kind, std::string message, int attempts, int http_status = 0) {
   return {EsipaError{kind, http_status, attempts, std::move(message)}};
@@ -36,8 +35,6 @@ rsp::Expected<EsipaClient> EsipaClient::create(std::string eim_address, EsipaCli
   if (eim_address.find_first_of("/?#@ ") != std::string::npos)
     return rsp::fail("an eIM address is a host name with an optional port, not a URL: " + eim_address);
   if (options.http.insecure_lab_only) return rsp::fail("the eIM's TLS certificate is always verified");
-  // The JSON binding is a translation of these DER messages (rsp_esipa); this build has none yet.
-  if (options.binding != EsipaBinding::asn1) return rsp::fail("the ESipa JSON binding is not available in this build");
   options.http.response_limit = std::min(options.http.response_limit, options.response_limit);
   auto http = rsp::http::Client::create(options.http);
   if (!http) return rsp::Unexpected{http.error()};
@@ -57,10 +54,22 @@ std::chrono::milliseconds EsipaClient::backoff(int attempt) const {
 }
 
 rsp::Expected<Bytes, EsipaError> EsipaClient::call(ByteView der_request) {
+  auto function = rsp::esipa::request_function(der_request);
+  if (!function) return esipa_error(EsipaError::Kind::protocol, "not an ESipa request", 0);
   rsp::http::ClientRequest request;
-  request.url = "https://" + address_ + kAsn1Path;
-  request.headers = {{"Content-Type", kAsn1ContentType}, {"X-Admin-Protocol", kAdminProtocol}, {"User-Agent", kUserAgent}};
-  request.body.assign(der_request.begin(), der_request.end());
+  request.headers = {{"X-Admin-Protocol", std::string(rsp::esipa::kAdminProtocol)},
+                     {"User-Agent", std::string(rsp::esipa::kUserAgent)}};
+  if (options_.binding == EsipaBinding::asn1) {
+    request.url = "https://" + address_ + std::string(rsp::esipa::kAsn1Path);
+    request.headers.set("Content-Type", std::string(rsp::esipa::kAsn1ContentType));
+    request.body.assign(der_request.begin(), der_request.end());
+  } else {
+    auto body = rsp::esipa::request_to_json(der_request);
+    if (!body) return esipa_error(EsipaError::Kind::protocol, body.error().message, 0);
+    request.url = "https://" + address_ + std::string(rsp::esipa::kJsonPathPrefix) + std::string(rsp::esipa::function_name(*function));
+    request.headers.set("Content-Type", std::string(rsp::esipa::kJsonContentType));
+    request.body = std::move(*body);
+  }
   const int attempts_allowed = std::max(1, options_.transport_attempts);
 
   for (int attempt = 1;; ++attempt) {
@@ -73,13 +82,20 @@ rsp::Expected<Bytes, EsipaError> EsipaClient::call(ByteView der_request) {
         return esipa_error(EsipaError::Kind::transport, answer.error().message, attempt);
     } else {
       traffic_.bytes_received += answer->body.size();
-      if (answer->status == 200 || answer->status == 204) return Bytes(answer->body.begin(), answer->body.end());
+      if (answer->status == 200 || answer->status == 204) return answer_der(*function, answer->body, attempt);
       if (last || !transient_status(answer->status))
         return esipa_error(EsipaError::Kind::protocol, "the eIM answered HTTP " + std::to_string(answer->status), attempt,
                            answer->status);
     }
     std::this_thread::sleep_for(backoff(attempt));
   }
+}
+
+rsp::Expected<Bytes, EsipaError> EsipaClient::answer_der(rsp::esipa::Function function, const std::string& body, int attempt) const {
+  if (options_.binding == EsipaBinding::asn1) return Bytes(body.begin(), body.end());
+  auto der = rsp::esipa::response_from_json(function, body);
+  if (!der) return esipa_error(EsipaError::Kind::protocol, "the eIM's JSON answer: " + der.error().message, attempt);
+  return std::move(*der);
 }
 
 }  // namespace ipa

@@ -2,9 +2,9 @@
 # real SM-DP+ (included from tests/CMakeLists.txt). eim_packages signs the eIM's packages and
 # verifies the card's results here; the IPA's own code never links it.
 rsp_add_test(test_ipa_esipa SOURCES ${PROJECT_SOURCE_DIR}/ipa/tests/test_ipa_esipa.cpp
-  LIBS ipa_ipad eim_packages smdp_server euicc_sim rsp_http SANITIZE)
+  LIBS ipa_ipad eim_packages smdp_server euicc_sim rsp_esipa rsp_http SANITIZE)
 target_include_directories(test_ipa_esipa PRIVATE ${PROJECT_SOURCE_DIR}/ipa/tests)
 # ipa poll / ipa run with the programs: euicc-sim --listen and the scripted eIM.
-rsp_add_test(test_ipa_esipa_cli SOURCES ${PROJECT_SOURCE_DIR}/ipa/tests/test_ipa_esipa_cli.cpp LIBS eim_packages rsp_http)
+rsp_add_test(test_ipa_esipa_cli SOURCES ${PROJECT_SOURCE_DIR}/ipa/tests/test_ipa_esipa_cli.cpp LIBS eim_packages rsp_esipa rsp_http)
 target_include_directories(test_ipa_esipa_cli PRIVATE ${PROJECT_SOURCE_DIR}/ipa/tests)
 add_dependencies(test_ipa_esipa_cli ipa euicc-sim)

@@ -1,6 +1,6 @@
 #pragma once
 // An eIM as far as the IPA can tell, for ESipa tests: an in-process HTTPS server (a test PKI's
-// TLS identity) on the ASN.1 binding that answers GetEimPackage with queued eIM Packages (then
+// TLS identity) on the ASN.1 binding, and the JSON binding through rsp_esipa's translation, that answers GetEimPackage with queued eIM Packages (then
 // noEimPackageAvailable, or a chosen answer), acknowledges every provided EuiccPackageResult by its
 // seqNumber, can lose a report (HTTP 500) on purpose, and records what it received.
 #include <catch2/catch.hpp>
@@ -8,6 +8,7 @@
 #include <deque>
 #include <mutex>
 
+#include "rsp/esipa/esipa_json.hpp"
 #include "rsp/http/server.hpp"
 #include "rsp/pki/test_pki.hpp"
 #include "rsp/tlv.hpp"
@@ -43,7 +44,7 @@ class ScriptedEim {
 
   struct Received {
     std::string content_type, admin_protocol, user_agent;
-    rsp::Bytes body;
+    rsp::Bytes body;  // the DER, also of a JSON request
     bool lost = false;
   };
   std::vector<Received> received() {
@@ -79,10 +80,20 @@ class ScriptedEim {
     std::lock_guard lock(mutex_);
     Received got{std::string(r.headers.get("Content-Type").value_or("")), std::string(r.headers.get("X-Admin-Protocol").value_or("")),
                  std::string(r.headers.get("User-Agent").value_or("")), rsp::Bytes(r.body.begin(), r.body.end())};
+    // The JSON binding: the request's DER, and the answer's JSON at the end.
+    std::optional<rsp::esipa::Function> json;
+    if (r.target.starts_with(rsp::esipa::kJsonPathPrefix)) {
+      json = rsp::esipa::function_named(r.target.substr(rsp::esipa::kJsonPathPrefix.size()));
+      rsp::Expected<rsp::Bytes> der = rsp::fail("unknown function");
+      if (json) der = rsp::esipa::request_from_json(*json, r.body);
+      got.body = der ? *der : rsp::Bytes{};
+    } else if (r.target != rsp::esipa::kAsn1Path) {
+      got.body.clear();
+    }
     rsp::http::Response response;
-    response.headers.set("Content-Type", "application/x-gsma-rsp-asn1");
+    response.headers.set("Content-Type", std::string(json ? rsp::esipa::kJsonContentType : rsp::esipa::kAsn1ContentType));
     rsp::Bytes body;
-    if (r.target != "/gsma/rsp2/asn1" || got.body.size() < 2) {
+    if (got.body.size() < 2) {
       response.status = 404;
     } else if (got.body[1] == 0x4F) {  // GetEimPackageRequest
       if (answers_.empty()) {
@@ -106,7 +117,8 @@ class ScriptedEim {
       response.status = 400;
     }
     received_.push_back(std::move(got));
-    response.body.assign(body.begin(), body.end());
+    if (json && response.status == 200) response.body = rsp::esipa::response_to_json(*json, body).value();
+    else response.body.assign(body.begin(), body.end());
     return response;
   }
 

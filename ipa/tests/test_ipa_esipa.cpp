@@ -73,8 +73,10 @@ struct Device {
     o.download.es9 = smdp.client_options();
     return o;
   }
-  ipa::PollSummary poll() {
-    auto s = ipa::poll_eim(*channel, options());
+  ipa::PollSummary poll(ipa::EsipaBinding binding = ipa::EsipaBinding::asn1) {
+    auto o = options();
+    o.esipa.binding = binding;
+    auto s = ipa::poll_eim(*channel, o);
     INFO(s.line());
     return s;
   }
@@ -349,5 +351,32 @@ TEST_CASE("ipad: an eIM whose TLS certificate the configuration does not trust i
     o.eim_address = d.eim.address();
     CHECK(!ipa::poll_eim(*d.channel, o).success);
     CHECK(d.eim.received().empty());
+  }
+}
+
+TEST_CASE("ipad: the JSON binding carries the same round through rsp_esipa's translation", "[ipa][esipa]") {
+  Device d;
+  auto list = d.queue({eim::psmo::list_profile_info()});
+  auto round = d.poll(ipa::EsipaBinding::json);
+  REQUIRE(round.success);
+  CHECK(round.binding == ipa::EsipaBinding::json);
+  CHECK(round.packages == 1);
+  CHECK(round.results_removed == 1);
+  CHECK(round.eim_package_error == 1);
+  CHECK(d.received_tags() == std::vector<std::string>{"BF4F", "BF50", "BF4F"});
+  for (const auto& r : d.eim.received()) CHECK(r.content_type == "application/json;charset=UTF-8");
+  auto results = d.eim.results();
+  REQUIRE(results.size() == 1);
+  CHECK(only(eim::verify_euicc_package_result(results[0], list, d.trust())).operation == "listProfileInfo");
+  CHECK(d.kept_results() == 0);
+  // The traffic counted is the JSON bodies': base64 makes them longer than the DER.
+  auto asn1 = d.poll(ipa::EsipaBinding::asn1);
+  CHECK(round.esipa.bytes_sent > 2 * asn1.esipa.bytes_sent);
+
+  SECTION("an eIM error in the JSON form ends the round as in the ASN.1 binding") {
+    d.eim.queue_answer(encode(0xBF4F, encode(0x02, Bytes{2})));
+    auto refused = d.poll(ipa::EsipaBinding::json);
+    CHECK(!refused.success);
+    CHECK(refused.eim_package_error == 2);
   }
 }

@@ -71,6 +71,13 @@ TEST_CASE("ipa poll: one round in text and JSON and an unreachable eIM fails wit
   CHECK(lpa["data"]["esipaBytesSent"].get<int>() > 0);
   CHECK(l.eim.results().size() == 2);
 
+  l.queue(eim::psmo::get_rat());
+  auto over_json = l.ipa("--json poll --binding json");
+  REQUIRE(over_json.status == 0);
+  CHECK(over_json.lpa()["data"]["binding"] == "json");
+  CHECK(over_json.lpa()["data"]["resultsReported"] == 1);
+  CHECK(l.eim.received().back().content_type == "application/json;charset=UTF-8");
+
   auto nothing = l.ipa("poll");
   CHECK(nothing.status == 0);
   CHECK(nothing.out.starts_with("0 packages from "));
@@ -80,6 +87,7 @@ TEST_CASE("ipa poll: one round in text and JSON and an unreachable eIM fails wit
   CHECK(unreachable.out.empty());
   CHECK(unreachable.err.find("getEimPackage at localhost:1: ") != std::string::npos);
   CHECK(l.ipa("poll --binding xml").status == 2);
+  CHECK(l.eim.results().size() == 3);
 }
 
 TEST_CASE("ipa run: rounds until --rounds and SIGTERM ends it with exit 0", "[ipa][cli][process][esipa]") {

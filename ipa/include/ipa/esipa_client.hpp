@@ -1,7 +1,8 @@
 #pragma once
 // SGP.32 v1.2 ESipa client (IPA -> eIM) over HTTPS (rsp_http, libcurl): the IPA hands it DER
 // messages (EsipaMessageFromIpaToEim) and gets the eIM's DER answers (EsipaMessageFromEimToIpa).
-// ASN.1 binding: POST /gsma/rsp2/asn1 with the DER as body (FACTS §5.1). The eIM's TLS certificate
+// ASN.1 binding: POST /gsma/rsp2/asn1 with the DER as body (FACTS §5.1); JSON binding: POST
+// /gsma/rsp2/esipa/<function> with rsp_esipa's translation (FACTS §8). The eIM's TLS certificate
 // is always verified, against the CAs in the options (from the eIM's trustedPublicKeyDataTls or
 // configuration).
 #include <chrono>
@@ -11,6 +12,7 @@
 
 #include "ipa/es9plus_client.hpp"
 #include "rsp/bytes.hpp"
+#include "rsp/esipa/esipa.hpp"
 #include "rsp/expected.hpp"
 #include "rsp/http/client.hpp"
 
@@ -52,7 +54,7 @@ using EsipaTraffic = Es9Traffic;
 class EsipaClient {
  public:
   // `eim_address`: the eimFqdn, optionally with ":port". Errors: an empty or URL-shaped address,
-  // unreadable CA files, verification turned off, a binding this build cannot speak.
+  // unreadable CA files, verification turned off.
   static rsp::Expected<EsipaClient> create(std::string eim_address, EsipaClientOptions options);
 
   // One ESipa function: the DER request out, the eIM's DER answer back (empty for
@@ -66,6 +68,8 @@ class EsipaClient {
  private:
   EsipaClient(std::string address, rsp::http::Client http, EsipaClientOptions options);
   std::chrono::milliseconds backoff(int attempt) const;
+  // The DER an answer's body carries: itself (ASN.1), or its translation (JSON).
+  rsp::Expected<Bytes, EsipaError> answer_der(rsp::esipa::Function function, const std::string& body, int attempt) const;
 
   std::string address_;
   rsp::http::Client http_;
