@@ -11,52 +11,19 @@
 #include <set>
 #include <thread>
 
-#include "download_fixture.hpp"
 #include "eim/esipa.hpp"
-#include "eim/euicc_package.hpp"
-#include "eim/store.hpp"
+#include "eim_card_fixture.hpp"
 #include "rsp/asn1/codec.hpp"
-#include "rsp/eid.hpp"
-#include "rsp/tlv.hpp"
 #include "support/sql_backends.hpp"
 
 namespace {
 
+using namespace eim::test;
 using eim::Esipa;
 using eim::EsipaReply;
 using eim::PackageState;
-using rsp::Bytes;
-using rsp::ByteView;
-using rsp::crypto::Curve;
-using rsp::crypto::Role;
-using rsp::test::hex;
-namespace crypto = rsp::crypto;
 namespace psmo = eim::psmo;
 namespace eco = eim::eco;
-
-const std::string kEimId = "eim.example.org";
-const std::string kIccid1 = "8949449999999990049";
-const std::string kIccid2 = "89000123456789012341";
-const std::string kOtherEid = *rsp::eid::complete("890490320000000000000000000002");
-
-Bytes tlv(rsp::tlv::Tag tag, std::initializer_list<ByteView> parts) { return rsp::tlv::encode(tag, rsp::concat(parts)); }
-Bytes tlv(rsp::tlv::Tag tag, ByteView value) { return rsp::tlv::encode(tag, value); }
-Bytes contents(ByteView der) {
-  auto t = rsp::tlv::read(der).value();
-  return Bytes(t.value.begin(), t.value.end());
-}
-int64_t integer_of(ByteView v) {
-  int64_t x = (v[0] & 0x80) ? -1 : 0;
-  for (uint8_t b : v) x = static_cast<int64_t>((static_cast<uint64_t>(x) << 8) | b);
-  return x;
-}
-
-// EimConfigurationData of the PKI's eIM (its certificate), asking for an association token.
-Bytes configuration(const crypto::Certificate& cert) {
-  return tlv(0x30, {tlv(0x80, rsp::to_bytes(kEimId)), tlv(0x81, rsp::to_bytes(kEimId)), tlv(0x82, Bytes{2}),
-                    tlv(0x83, Bytes{0}), tlv(0x84, Bytes{0}), tlv(0xA5, tlv(0xA1, contents(cert.der()))),
-                    tlv(0x87, Bytes{0x07, 0x80})});
-}
 
 // The GetEimPackageResponse's choice: the package as sent, or the eimPackageError value.
 struct Fetched {
@@ -99,30 +66,12 @@ std::optional<int64_t> result_error(const EsipaReply& reply) {
   return integer_of(choice->value);
 }
 
-struct Fixture : euicc::test::CardFixture {
-  crypto::PrivateKey eim_key = rsp::pki::load_key(pki, Curve::nist_p256, Role::eim).value();
-  std::string url = "sqlite:" + (dir.path() / "eim.db").string();
-  std::unique_ptr<eim::EimStore> store;
-  int64_t now = 1'800'000'000;
+struct Fixture : eim::test::EimCard {
   std::unique_ptr<Esipa> esipa;
-  std::string eid;
-  std::optional<int64_t> token;
-  int transactions = 0;
 
-  explicit Fixture(std::optional<std::string> database = std::nullopt) {
-    if (database) url = *database;
-    store = eim::open_eim_store(url).value();
+  explicit Fixture(std::optional<std::string> database = std::nullopt) : EimCard(database) {
+    now = 1'800'000'000;
     esipa = make_esipa(*store);
-    eid = rsp::eid::from_bytes(card->eid_bytes).value();
-    // Factory: AddInitialEim, BF57 { A0 { 84 associationToken } }.
-    auto eim_cert = rsp::pki::load_certificate(pki, Curve::nist_p256, Role::eim).value();
-    Bytes response = call(tlv(0xBF57, tlv(0xA0, configuration(eim_cert))));
-    auto ok = rsp::tlv::read(rsp::tlv::read(response)->value).value();
-    REQUIRE(ok.tag == 0xA0);
-    token = integer_of(rsp::tlv::read(ok.value)->value);
-    install(kIccid1, 0x10);
-    install(kIccid2, 0x11);
-    add_device(eid, true);
   }
 
   std::unique_ptr<Esipa> make_esipa(eim::EimStore& s) {
@@ -131,68 +80,6 @@ struct Fixture : euicc::test::CardFixture {
     settings.cis.add(rsp::pki::load_certificate(pki, Curve::nist_p256, Role::ci).value());
     settings.clock = [this] { return now; };
     return std::make_unique<Esipa>(s, std::move(settings));
-  }
-
-  // The device as the owner registered it; with the PKI's CERT.EUICC/CERT.EUM when `certificates`.
-  void add_device(const std::string& device_eid, bool certificates) {
-    eim::DeviceRecord d;
-    d.eid = device_eid;
-    d.owner = "owner-a";
-    d.eim_id = kEimId;
-    d.association_token = token;
-    if (certificates) {
-      d.euicc_certificate = rsp::pki::load_certificate(pki, Curve::nist_p256, Role::euicc)->der();
-      d.eum_certificate = rsp::pki::load_certificate(pki, Curve::nist_p256, Role::eum)->der();
-    }
-    REQUIRE(store->add_device(d).value());
-  }
-
-  void install(const std::string& iccid, uint8_t aid) {
-    euicc::Profile p;
-    p.iccid = iccid;
-    p.isdp_aid = hex("A0000005591010FFFFFFFF890000");
-    p.isdp_aid.push_back(aid);
-    p.isdp_aid.push_back(0x00);
-    p.state = euicc::ProfileState::disabled;
-    p.profile_class = euicc::ProfileClass::operational;
-    p.service_provider_name = "Operator";
-    p.profile_name = "Profile " + iccid;
-    p.ci_ski = card->credentials.front().ci_ski;
-    p.smdp_oid = hex("8737");
-    p.store_metadata = tlv(0xBF25, {tlv(0x5A, rsp::iccid::to_bytes(iccid).value()),
-                                    tlv(0x91, rsp::to_bytes(p.service_provider_name)), tlv(0x92, rsp::to_bytes(p.profile_name))});
-    card->state.profiles.push_back(p);
-    REQUIRE(card->store.write_profile_package(iccid, hex("A0 03 80 01 02")));
-    REQUIRE(card->commit());
-  }
-
-  Bytes next_transaction_id() { return Bytes{0x7E, static_cast<uint8_t>(++transactions)}; }
-
-  // What the owner side does: a counter, the signed package, queued for `lifetime` seconds.
-  eim::PackageRecord queue(std::vector<eim::Operation> operations, int64_t lifetime = 3600, bool tamper = false) {
-    int64_t counter = store->reserve_counter(eid).value().value();
-    eim::PackageRequest r;
-    r.eim_id = kEimId;
-    r.eid = card->eid_bytes;
-    r.counter_value = static_cast<uint64_t>(counter);
-    r.eim_transaction_id = next_transaction_id();
-    r.operations = std::move(operations);
-    r.association_token = token;
-    Bytes signed_request = eim::build_euicc_package_request(r, eim_key).value();
-    if (tamper) signed_request[signed_request.size() - 5] ^= 0x01;
-    return queue_request(eid, counter, *r.eim_transaction_id, signed_request, lifetime);
-  }
-  eim::PackageRecord queue_request(const std::string& device_eid, int64_t counter, const Bytes& transaction_id,
-                                   const Bytes& request, int64_t lifetime = 3600) {
-    eim::PackageRecord p;
-    p.eid = device_eid;
-    p.counter_value = counter;
-    p.eim_transaction_id = transaction_id;
-    p.request = request;
-    p.created = now;
-    p.expires = now + lifetime;
-    REQUIRE(store->enqueue(p));
-    return p;
   }
 
   Bytes get_request(const std::string& device_eid) { return tlv(0xBF4F, tlv(0x5A, rsp::eid::to_bytes(device_eid).value())); }
@@ -204,8 +91,6 @@ struct Fixture : euicc::test::CardFixture {
   }
   EsipaReply provide(ByteView result) { return provide(result, eid); }
 
-  eim::PackageRecord stored(int64_t id) { return store->package(id).value().value(); }
-  euicc::ProfileState state_of(const std::string& iccid) { return card->state.find_profile(iccid)->state; }
 };
 
 // The answer is a valid EsipaMessageFromEimToIpa.
@@ -303,7 +188,7 @@ TEST_CASE("esipa: a signed replayError is recorded failed, not acknowledged", "[
   CHECK(f.state_of(kIccid1) == euicc::ProfileState::disabled);
 }
 
-TEST_CASE("esipa: an unsigned error and a forged result never count; the package stays delivered", "[eim][esipa]") {
+TEST_CASE("esipa: an unsigned error and a forged result never count, the package stays delivered", "[eim][esipa]") {
   Fixture f;
   SECTION("EuiccPackageErrorUnsigned (the eimSignature was tampered with)") {
     auto p = f.queue({psmo::enable(kIccid1)}, 3600, true);
@@ -520,14 +405,4 @@ TEST_CASE("esipa: malformed input is refused with 400 and changes nothing", "[ei
   }
   CHECK(f.stored(p.id) == before);
   CHECK(f.provide(result).outcome == "executed");
-}
-
-TEST_CASE("esipa: the indirect profile download is answered undefinedError; profile notifications are logged", "[eim][esipa]") {
-  Fixture f;
-  auto reply = f.esipa->handle(tlv(0xBF39, tlv(0x81, Bytes(16, 0x11))));
-  INFO(reply.message);
-  CHECK(reply.function == "InitiateAuthentication");
-  CHECK(reply.der_response == hex("BF39 03 81 01 7F"));
-  CHECK(reply.message == "indirect profile download not supported");
-  check_schema(reply);
 }

@@ -1,0 +1,32 @@
+#pragma once
+// The eIM's configuration: one JSON file (comments allowed) whose every key can also be given as a
+// command-line flag. eim/eim.example.json shows each key with its default.
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "rsp/expected.hpp"
+#include "rsp/server/listener.hpp"
+
+namespace eim {
+
+using rsp::server::ListenerConfig;
+
+struct EimConfig {
+  std::filesystem::path pki;           // rsp-pki layout: <curve>/{ci, eim, eim-tls}
+  std::string eim_id;                  // empty: the first DNS name of the eim-tls certificate
+  std::vector<ListenerConfig> listen;  // ESipa (IPAs) over HTTPS
+  std::string metrics_listen;          // plain HTTP GET /metrics; empty: off
+  std::string database = "sqlite:eim.db";
+  int64_t package_lifetime = 7 * 24 * 3600;  // seconds a queued package waits for its device
+  size_t handler_threads = 8;
+};
+
+// Reads FILE (JSON; // and /* */ comments allowed). Unknown keys are errors.
+rsp::Expected<EimConfig> load_config(const std::filesystem::path& file);
+
+// eim_id, or when empty the first DNS name of the PKI's eim-tls certificate.
+rsp::Expected<std::string> resolve_eim_id(const EimConfig& config);
+
+}  // namespace eim

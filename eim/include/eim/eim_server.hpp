@@ -1,0 +1,26 @@
+#pragma once
+// The running eIM: its store, the ESipa service on its HTTPS listeners, the metrics listener and
+// the background expiry of packages, made from one EimConfig. `eim serve` is this plus signal
+// handling; tests start it in-process.
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "eim/config.hpp"
+#include "rsp/expected.hpp"
+
+namespace eim {
+
+class EimServer {
+ public:
+  static rsp::Expected<std::unique_ptr<EimServer>> start(const EimConfig& config);
+  virtual ~EimServer() = default;
+
+  virtual const std::string& eim_id() const = 0;
+  virtual uint16_t port(size_t index = 0) const = 0;
+  virtual std::optional<uint16_t> metrics_port() const = 0;
+  // Stops accepting, lets running requests finish, stops the background work.
+  virtual void stop() = 0;
+};
+
+}  // namespace eim

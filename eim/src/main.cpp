@@ -1,0 +1,94 @@
+// eim: the eIM (SGP.32 v1.2). `serve` runs ESipa for IPAs over HTTPS until SIGINT or SIGTERM.
+// Every configuration key can be given as a flag, which wins over the file.
+#include <CLI/CLI.hpp>
+
+#include <csignal>
+#include <iostream>
+
+#include "eim/config.hpp"
+#include "eim/eim_server.hpp"
+
+namespace {
+
+using eim::EimConfig;
+
+// Exit codes: 1 refused configuration or failed start, 2 usage.
+int failure(const std::string& message) {
+  std::cerr << "eim: " << message << "\n";
+  return 1;
+}
+
+struct Flags {
+  std::string config, pki, eim_id, metrics_listen, database;
+  std::vector<std::string> listen;
+  int64_t package_lifetime = 0;
+  size_t threads = 0;
+};
+
+void add_config_flags(CLI::App& command, Flags& f) {
+  command.add_option("--config", f.config, "configuration file (JSON, comments allowed; see eim/eim.example.json)");
+  command.add_option("--pki", f.pki, "PKI directory (rsp-pki make): the CIs, the eIM's eim and eim-tls per curve");
+  command.add_option("--eim-id", f.eim_id, "the eimId eUICCs know this eIM by (default: the eim-tls certificate's DNS name)");
+  command.add_option("--listen", f.listen, "HOST:PORT serving ESipa over HTTPS (repeatable)");
+  command.add_option("--metrics-listen", f.metrics_listen, "HOST:PORT serving GET /metrics (plain HTTP)");
+  command.add_option("--db", f.database, "sqlite:FILE or postgresql://...");
+  command.add_option("--package-lifetime", f.package_lifetime, "seconds a queued package waits before it expires");
+  command.add_option("--threads", f.threads, "request handler threads");
+}
+
+rsp::Expected<EimConfig> configuration(const Flags& f) {
+  EimConfig c;
+  if (!f.config.empty()) {
+    auto loaded = eim::load_config(f.config);
+    if (!loaded) return loaded;
+    c = std::move(*loaded);
+  }
+  if (!f.pki.empty()) c.pki = f.pki;
+  if (!f.eim_id.empty()) c.eim_id = f.eim_id;
+  if (!f.listen.empty()) {
+    c.listen.clear();
+    for (const auto& l : f.listen) c.listen.push_back({l, {}, {}, {}});
+  }
+  if (!f.metrics_listen.empty()) c.metrics_listen = f.metrics_listen;
+  if (!f.database.empty()) c.database = f.database;
+  if (f.package_lifetime) c.package_lifetime = f.package_lifetime;
+  if (f.threads) c.handler_threads = f.threads;
+  if (c.pki.empty()) return rsp::fail("no PKI directory: give --pki or \"pki\" in the configuration");
+  return c;
+}
+
+int serve(const EimConfig& config) {
+  // Block the stop signals before any thread starts, so only sigwait() below receives them.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  auto server = eim::EimServer::start(config);
+  if (!server) return failure(server.error().message);
+  auto& s = **server;
+  for (size_t i = 0; i < config.listen.size(); ++i)
+    std::cout << "eim: ESipa of " << s.eim_id() << " on https://"
+              << config.listen[i].listen.substr(0, config.listen[i].listen.rfind(':')) << ":" << s.port(i) << "/" << std::endl;
+  if (auto port = s.metrics_port()) std::cout << "eim: metrics on port " << *port << std::endl;
+  int signal = 0;
+  sigwait(&signals, &signal);
+  std::cout << "eim: stopping (" << (signal == SIGTERM ? "SIGTERM" : "SIGINT") << ")" << std::endl;
+  s.stop();
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"eim: the eIM (SGP.32 ESipa for IPAs)"};
+  app.require_subcommand(1);
+  Flags flags;
+  auto* serve_command = app.add_subcommand("serve", "serve ESipa until SIGINT/SIGTERM");
+  add_config_flags(*serve_command, flags);
+  CLI11_PARSE(app, argc, argv);
+  auto config = configuration(flags);
+  if (!config) return failure(config.error().message);
+  return serve(*config);
+}

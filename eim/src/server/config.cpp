@@ -1,0 +1,43 @@
+#include "eim/config.hpp"
+
+#include "rsp/server/config_json.hpp"
+
+namespace eim {
+
+using nlohmann::json;
+using rsp::server::read_key;
+
+rsp::Expected<std::string> resolve_eim_id(const EimConfig& config) {
+  if (!config.eim_id.empty()) return config.eim_id;
+  auto name = rsp::server::pki_dns_name(config.pki, rsp::crypto::Role::eim_tls);
+  if (!name) return rsp::fail("no eim_id given and " + name.error().message);
+  return name;
+}
+
+rsp::Expected<EimConfig> load_config(const std::filesystem::path& file) {
+  auto object = rsp::server::read_config_object(file);
+  if (!object) return rsp::Unexpected{object.error()};
+  const json& root = *object;
+  std::string error = rsp::server::unknown_keys(
+      root, {"pki", "eim_id", "listen", "metrics_listen", "database", "package_lifetime", "handler_threads"}, "");
+  EimConfig c;
+  std::string pki;
+  read_key(root, "pki", pki, error);
+  c.pki = pki;
+  read_key(root, "eim_id", c.eim_id, error);
+  if (auto it = root.find("listen"); it != root.end() && error.empty()) {
+    if (it->is_array())
+      for (const auto& l : *it) c.listen.push_back(rsp::server::read_listener(l, error));
+    else
+      c.listen.push_back(rsp::server::read_listener(*it, error));
+  }
+  read_key(root, "metrics_listen", c.metrics_listen, error);
+  read_key(root, "database", c.database, error);
+  read_key(root, "package_lifetime", c.package_lifetime, error);
+  read_key(root, "handler_threads", c.handler_threads, error);
+  if (error.empty() && c.package_lifetime <= 0) error = "\"package_lifetime\" must be positive";
+  if (!error.empty()) return rsp::fail(file.string() + ": " + error);
+  return c;
+}
+
+}  // namespace eim

@@ -1,0 +1,155 @@
+// The eIM server in-process over HTTPS (its eim-tls identity from the PKI): ESipa's ASN.1 binding
+// driven as an IPA drives it, with the software eUICC running the package; the HTTP face's
+// refusals (content type, protocol, path, method), /metrics with the result counters, the
+// background expiry, and the configuration file.
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "eim/config.hpp"
+#include "eim/eim_server.hpp"
+#include "eim_card_fixture.hpp"
+#include "rsp/http/client.hpp"
+
+namespace {
+
+using namespace eim::test;
+using nlohmann::json;
+
+struct ServerFixture : EimCard {
+  std::unique_ptr<eim::EimServer> server;
+
+  void start() {
+    eim::EimConfig config;
+    config.pki = pki;
+    config.listen.push_back({"127.0.0.1:0", {}, {}, {}});
+    config.metrics_listen = "127.0.0.1:0";
+    config.database = url;
+    auto started = eim::EimServer::start(config);
+    INFO((started ? "" : started.error().message));
+    REQUIRE(started);
+    server = std::move(*started);
+  }
+
+  rsp::http::Client client() const {
+    rsp::http::ClientOptions options;
+    options.trusted_cas.push_back(*rsp::pki::load_certificate(pki, Curve::nist_p256, Role::ci));
+    return *rsp::http::Client::create(std::move(options));
+  }
+  std::string url_of(const std::string& path) const { return "https://localhost:" + std::to_string(server->port()) + path; }
+  rsp::http::ClientResponse post(ByteView der, const std::string& type = "application/x-gsma-rsp-asn1",
+                                 const std::string& protocol = "gsma/rsp/v2.1.0", const std::string& path = "/gsma/rsp2/asn1") {
+    rsp::http::Headers h;
+    h.set("Content-Type", type);
+    h.set("X-Admin-Protocol", protocol);
+    h.set("User-Agent", "gsma-rsp-ipad");
+    auto r = client().post(url_of(path), std::string(der.begin(), der.end()), h);
+    REQUIRE(r);
+    return *r;
+  }
+  static Bytes body(const rsp::http::ClientResponse& r) { return Bytes(r.body.begin(), r.body.end()); }
+  std::string metrics() const {
+    auto r = rsp::http::Client::create({})->get("http://127.0.0.1:" + std::to_string(*server->metrics_port()) + "/metrics");
+    REQUIRE(r);
+    return r->body;
+  }
+};
+
+}  // namespace
+
+TEST_CASE_METHOD(ServerFixture, "eim server: GetEimPackage, the card runs it, ProvideEimPackageResult over HTTPS", "[eim][server]") {
+  auto p = queue({eim::psmo::enable(kIccid1)});
+  start();
+  CHECK(server->eim_id() == "localhost");  // the eim-tls certificate's DNS name
+  Bytes get = tlv(0xBF4F, tlv(0x5A, card->eid_bytes));
+  auto fetched = post(get);
+  REQUIRE(fetched.status == 200);
+  CHECK(fetched.headers.get("Content-Type") == "application/x-gsma-rsp-asn1");
+  CHECK(fetched.headers.get("X-Admin-Protocol") == "gsma/rsp/v2.1.0");
+  CHECK(body(fetched) == tlv(0xBF4F, p.request));
+
+  Bytes result = call(p.request);
+  auto provided = post(tlv(0xBF50, {tlv(0x5A, card->eid_bytes), result}));
+  CHECK(provided.status == 200);
+  auto ack = rsp::tlv::read(rsp::tlv::read(body(provided))->value);
+  REQUIRE(ack);
+  CHECK(ack->tag == 0xBF53);
+  CHECK(stored(p.id).state == eim::PackageState::executed);
+  CHECK(state_of(kIccid1) == euicc::ProfileState::enabled);
+  // The same result again, as HandleNotification: 204 without a body, recorded once.
+  auto notified = post(tlv(0xBF3D, tlv(0xBF50, {tlv(0x5A, card->eid_bytes), result})));
+  CHECK(notified.status == 204);
+  CHECK(notified.body.empty());
+  // Nothing left.
+  CHECK(body(post(get)) == hex("BF4F 03 020101"));
+
+  std::string text = metrics();
+  CHECK(text.find(R"(eim_requests_total{interface="esipa",function="GetEimPackage",outcome="delivered"} 1)") != std::string::npos);
+  CHECK(text.find(R"(eim_requests_total{interface="esipa",function="ProvideEimPackageResult",outcome="executed"} 1)") !=
+        std::string::npos);
+  CHECK(text.find(R"(eim_requests_total{interface="esipa",function="HandleNotification",outcome="repeated"} 1)") !=
+        std::string::npos);
+  CHECK(text.find(R"(eim_esipa_results_total{verdict="verified"} 2)") != std::string::npos);
+  CHECK(text.find(R"(eim_esipa_results_total{verdict="refused"} 0)") != std::string::npos);
+}
+
+TEST_CASE_METHOD(ServerFixture, "eim server: what never reaches ESipa is refused by the HTTP face", "[eim][server]") {
+  start();
+  Bytes get = tlv(0xBF4F, tlv(0x5A, card->eid_bytes));
+  CHECK(post(get, "application/json").status == 415);
+  CHECK(post(get, "text/plain").status == 415);
+  CHECK(post(get, "application/x-gsma-rsp-asn1", "gsma/rsp/v1.0.0").status == 400);
+  CHECK(post(get, "application/x-gsma-rsp-asn1", "gsma/rsp/v2.1.0", "/gsma/rsp2/es9plus/x").status == 404);
+  CHECK(client().get(url_of("/gsma/rsp2/asn1"))->status == 405);
+  auto malformed = post(hex("BF4F 02 5A"));
+  CHECK(malformed.status == 400);
+  CHECK(malformed.body.empty());
+  // A content type with parameters is the same type.
+  CHECK(post(get, "application/x-gsma-rsp-asn1; charset=binary").status == 200);
+  // A body past the limit (twice the largest stored result).
+  CHECK(post(Bytes(2 * eim::kMaxPackageResultLength + 1, 0x30)).status == 413);
+}
+
+TEST_CASE_METHOD(ServerFixture, "eim server: packages past their expiry end as expired in the background", "[eim][server]") {
+  auto p = queue({eim::psmo::enable(kIccid1)}, -1);  // expired a second ago
+  auto fresh = queue({eim::psmo::disable(kIccid1)});
+  start();
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (stored(p.id).state != eim::PackageState::expired && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  CHECK(stored(p.id).state == eim::PackageState::expired);
+  CHECK(stored(fresh.id).state == eim::PackageState::queued);
+  CHECK(body(post(tlv(0xBF4F, tlv(0x5A, card->eid_bytes)))) == tlv(0xBF4F, fresh.request));
+}
+
+TEST_CASE("eim configuration: every key from the file, unknown keys and bad values refused", "[eim][server]") {
+  rsp::test::TempDir dir;
+  auto write = [&](const std::string& text) {
+    std::ofstream(dir.path() / "eim.json") << text;
+    return eim::load_config(dir.path() / "eim.json");
+  };
+  auto c = write(R"(// comment
+    {"pki": "p", "eim_id": "eim.example.org", "listen": ["127.0.0.1:1", {"listen": "127.0.0.1:2", "curve": "brainpool"}],
+     "metrics_listen": "127.0.0.1:3", "database": "sqlite:x.db", "package_lifetime": 60, "handler_threads": 2})");
+  REQUIRE(c);
+  CHECK(c->pki == "p");
+  CHECK(c->eim_id == "eim.example.org");
+  REQUIRE(c->listen.size() == 2);
+  CHECK(c->listen[1].curve == "brainpool");
+  CHECK(c->metrics_listen == "127.0.0.1:3");
+  CHECK(c->database == "sqlite:x.db");
+  CHECK(c->package_lifetime == 60);
+  CHECK(c->handler_threads == 2);
+  CHECK(write("{}")->database == "sqlite:eim.db");
+  CHECK(write("{}")->package_lifetime == 7 * 24 * 3600);
+  auto typo = write(R"({"listen_on": "127.0.0.1:0"})");
+  REQUIRE_FALSE(typo);
+  CHECK(typo.error().message.find("unknown key \"listen_on\"") != std::string::npos);
+  CHECK_FALSE(write(R"({"package_lifetime": 0})"));
+  CHECK_FALSE(write(R"({"package_lifetime": "a week"})"));
+  // The shipped example is a valid configuration.
+  CHECK(eim::load_config(std::filesystem::path(RSP_SOURCE_DIR) / "eim/eim.example.json"));
+}
