@@ -11,6 +11,8 @@ rsp_add_test(test_package_queue SOURCES ${PROJECT_SOURCE_DIR}/eim/tests/test_pac
 target_include_directories(test_package_queue PRIVATE ${PROJECT_SOURCE_DIR}/euicc-sim/src ${PROJECT_SOURCE_DIR}/euicc-sim/tests)
 # The owner API over real HTTPS in-process.
 rsp_add_test(test_owner_api SOURCES ${PROJECT_SOURCE_DIR}/eim/tests/test_owner_api.cpp LIBS eim_owner_api SANITIZE)
+# The owner's client commands parsed as `eim` parses them, against the owner API in-process.
+rsp_add_test(test_owner_cli SOURCES ${PROJECT_SOURCE_DIR}/eim/tests/test_owner_cli.cpp LIBS eim_owner_api eim_owner_cli SANITIZE)
 # --- end eim_owner_api tests ---
 # --- ESipa and server tests ---
 # ESipa in-process against the software eUICC, driven as an IPA drives it.
