@@ -1,5 +1,5 @@
 // The eim program: serve from a configuration file with a flag over it, GetEimPackage over HTTPS in
-// the ASN.1 binding, one logfmt line per ESipa call, /metrics, 415 for another content type,
+// the ASN.1 and JSON bindings, one logfmt line per ESipa call, /metrics, 415 for another content type,
 // SIGTERM ends it with exit 0; PostgreSQL as its store (skipped where absent); configuration errors
 // are one line and exit 1.
 #include <catch2/catch.hpp>
@@ -10,6 +10,7 @@
 #include "eim/euicc_package.hpp"
 #include "eim/store.hpp"
 #include "rsp/eid.hpp"
+#include "rsp/esipa/esipa_json.hpp"
 #include "rsp/http/client.hpp"
 #include "rsp/pki/test_pki.hpp"
 #include "rsp/tlv.hpp"
@@ -95,6 +96,20 @@ TEST_CASE_METHOD(EimProcess, "eim serve: configuration file and flags, ESipa ove
   CHECK(body(delivered) == rsp::tlv::encode(0xBF4F, package));
   eim.wait_for("interface=esipa function=GetEimPackage eid=" + eid + " outcome=delivered");
   CHECK(get_eim_package(port, "application/json").status == 415);
+  // The JSON binding on its function's path: the same service (nothing queued any more).
+  {
+    rsp::http::ClientOptions options;
+    options.trusted_cas.push_back(rsp::pki::load_certificate(pki, Curve::nist_p256, Role::ci).value());
+    Bytes der = rsp::tlv::encode(0xBF4F, rsp::tlv::encode(0x5A, rsp::eid::to_bytes(eid).value()));
+    auto r = rsp::http::Client::create(options)->post("https://localhost:" + port + "/gsma/rsp2/esipa/getEimPackage",
+                                                      rsp::esipa::request_to_json(der).value(),
+                                                      {{"Content-Type", "application/json"}, {"X-Admin-Protocol", "gsma/rsp/v2.1.0"}});
+    REQUIRE(r);
+    CHECK(r->status == 200);
+    CHECK(rsp::esipa::response_from_json(rsp::esipa::Function::get_eim_package, r->body).value() ==
+          Bytes{0xBF, 0x4F, 0x03, 0x02, 0x01, 0x01});
+    eim.wait_for("interface=esipa-json function=GetEimPackage eid=" + eid + " outcome=noEimPackageAvailable");
+  }
 
   auto metrics = rsp::http::Client::create({})->get("http://127.0.0.1:" + metrics_port + "/metrics");
   REQUIRE(metrics);

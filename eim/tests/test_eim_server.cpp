@@ -1,5 +1,5 @@
-// The eIM server in-process over HTTPS (its eim-tls identity from the PKI): ESipa's ASN.1 binding
-// driven as an IPA drives it, with the software eUICC running the package; the HTTP face's
+// The eIM server in-process over HTTPS (its eim-tls identity from the PKI): ESipa's ASN.1 and JSON
+// bindings driven as an IPA drives them, with the software eUICC running the package; the HTTP face's
 // refusals (content type, protocol, path, method), /metrics with the result counters, the
 // background expiry, and the configuration file.
 #include <catch2/catch.hpp>
@@ -12,6 +12,7 @@
 #include "eim/config.hpp"
 #include "eim/eim_server.hpp"
 #include "eim_card_fixture.hpp"
+#include "rsp/esipa/esipa_json.hpp"
 #include "rsp/http/client.hpp"
 
 namespace {
@@ -94,6 +95,44 @@ TEST_CASE_METHOD(ServerFixture, "eim server: GetEimPackage, the card runs it, Pr
         std::string::npos);
   CHECK(text.find(R"(eim_esipa_results_total{verdict="verified"} 2)") != std::string::npos);
   CHECK(text.find(R"(eim_esipa_results_total{verdict="refused"} 0)") != std::string::npos);
+}
+
+TEST_CASE_METHOD(ServerFixture, "eim server: the JSON binding runs the same service, one path per function", "[eim][server]") {
+  using rsp::esipa::Function;
+  auto p = queue({eim::psmo::enable(kIccid1)});
+  start();
+  // The IPA's side of the translation: DER request -> JSON body, JSON answer -> DER.
+  auto json_call = [&](Function f, const Bytes& der) {
+    auto body = rsp::esipa::request_to_json(der);
+    REQUIRE(body);
+    auto r = post(rsp::to_bytes(*body), "application/json", "gsma/rsp/v2.1.0",
+                  "/gsma/rsp2/esipa/" + std::string(rsp::esipa::function_name(f)));
+    INFO(r.body);
+    REQUIRE((r.status == 200 || r.status == 204));
+    if (r.status == 200) CHECK(r.headers.get("Content-Type")->starts_with("application/json"));
+    CHECK(r.headers.get("X-Admin-Protocol") == "gsma/rsp/v2.1.0");
+    auto answer = rsp::esipa::response_from_json(f, r.body);
+    REQUIRE(answer);
+    return *answer;
+  };
+  Bytes get = tlv(0xBF4F, tlv(0x5A, card->eid_bytes));
+  CHECK(json_call(Function::get_eim_package, get) == tlv(0xBF4F, p.request));
+  Bytes result = call(p.request);
+  Bytes provided = json_call(Function::provide_eim_package_result, tlv(0xBF50, {tlv(0x5A, card->eid_bytes), result}));
+  CHECK(rsp::tlv::read(rsp::tlv::read(provided)->value)->tag == 0xBF53);
+  CHECK(stored(p.id).state == eim::PackageState::executed);
+  CHECK(json_call(Function::get_eim_package, get) == hex("BF4F 03 020101"));  // noEimPackageAvailable
+  // An unknown EID: Failed with the mapped status code, back to eidNotFound.
+  CHECK(json_call(Function::get_eim_package, tlv(0xBF4F, tlv(0x5A, rsp::eid::to_bytes(kOtherEid).value()))) ==
+        hex("BF4F 03 020102"));
+  // The same result again as handleNotification: 204, recorded once.
+  CHECK(json_call(Function::handle_notification, tlv(0xBF3D, tlv(0xBF50, {tlv(0x5A, card->eid_bytes), result}))).empty());
+  CHECK(post(rsp::to_bytes("{}"), "application/json", "gsma/rsp/v2.1.0", "/gsma/rsp2/esipa/noSuchFunction").status == 404);
+  CHECK(post(rsp::to_bytes("{\"eidValue\": 5}"), "application/json", "gsma/rsp/v2.1.0", "/gsma/rsp2/esipa/getEimPackage").status == 400);
+  CHECK(post(get, "application/x-gsma-rsp-asn1", "gsma/rsp/v2.1.0", "/gsma/rsp2/esipa/getEimPackage").status == 415);
+  std::string text = metrics();
+  CHECK(text.find(R"(eim_requests_total{interface="esipa-json",function="GetEimPackage",outcome="delivered"} 1)") !=
+        std::string::npos);
 }
 
 TEST_CASE_METHOD(ServerFixture, "eim server: what never reaches ESipa is refused by the HTTP face", "[eim][server]") {

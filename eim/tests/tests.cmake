@@ -20,10 +20,10 @@ rsp_add_test(test_eim_esipa SOURCES ${PROJECT_SOURCE_DIR}/eim/tests/test_esipa.c
   LIBS eim_esipa euicc_sim rsp_postgres_harness SANITIZE)
 target_include_directories(test_eim_esipa PRIVATE ${PROJECT_SOURCE_DIR}/euicc-sim/src ${PROJECT_SOURCE_DIR}/euicc-sim/tests)
 # The server in-process over HTTPS (the card runs what it hands out), and the eim program as a process.
-rsp_add_test(test_eim_server SOURCES ${PROJECT_SOURCE_DIR}/eim/tests/test_eim_server.cpp LIBS eim_server euicc_sim rsp_http)
+rsp_add_test(test_eim_server SOURCES ${PROJECT_SOURCE_DIR}/eim/tests/test_eim_server.cpp LIBS eim_server euicc_sim rsp_http rsp_esipa)
 target_include_directories(test_eim_server PRIVATE ${PROJECT_SOURCE_DIR}/euicc-sim/src ${PROJECT_SOURCE_DIR}/euicc-sim/tests)
 target_compile_definitions(test_eim_server PRIVATE RSP_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
 rsp_add_test(test_eim_binary SOURCES ${PROJECT_SOURCE_DIR}/eim/tests/test_eim_binary.cpp
-  LIBS eim_store eim_packages rsp_http rsp_postgres_harness)
+  LIBS eim_store eim_packages rsp_http rsp_esipa rsp_postgres_harness)
 add_dependencies(test_eim_binary eim)
 # --- end of ESipa and server tests ---

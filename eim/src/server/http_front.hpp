@@ -1,5 +1,6 @@
 #pragma once
-// The HTTP face of ESipa (SGP.32 v1.2 §6.1, FACTS §5.1): the ASN.1 binding's path, content type
+// The HTTP face of ESipa (SGP.32 v1.2 §6.1, FACTS §5.1, §8): the ASN.1 binding on one path, the
+// JSON binding on one path per function (translated to the same DER by rsp_esipa), content types
 // and X-Admin-Protocol; each call logged and counted, with the results verified and refused.
 #include <atomic>
 #include <cstdint>
@@ -16,7 +17,8 @@ struct ResultCounters {
   std::atomic<uint64_t> refused{0};
 };
 
-// POST /gsma/rsp2/asn1 (application/x-gsma-rsp-asn1) to `esipa`.
+// POST /gsma/rsp2/asn1 (application/x-gsma-rsp-asn1) and /gsma/rsp2/esipa/<function>
+// (application/json) to `esipa`.
 rsp::http::Handler esipa_handler(Esipa& esipa, rsp::server::Metrics& metrics, ResultCounters& results);
 // GET /metrics: `metrics` and the result counters, Prometheus text.
 rsp::http::Handler eim_metrics_handler(rsp::server::Metrics& metrics, const ResultCounters& results);
