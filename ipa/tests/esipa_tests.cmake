@@ -8,3 +8,7 @@ target_include_directories(test_ipa_esipa PRIVATE ${PROJECT_SOURCE_DIR}/ipa/test
 rsp_add_test(test_ipa_esipa_cli SOURCES ${PROJECT_SOURCE_DIR}/ipa/tests/test_ipa_esipa_cli.cpp LIBS eim_packages rsp_esipa rsp_http)
 target_include_directories(test_ipa_esipa_cli PRIVATE ${PROJECT_SOURCE_DIR}/ipa/tests)
 add_dependencies(test_ipa_esipa_cli ipa euicc-sim)
+# ipa poll against the real eIM (eim serve) and euicc-sim, the packages put in the eIM's store.
+rsp_add_test(test_ipa_esipa_eim SOURCES ${PROJECT_SOURCE_DIR}/ipa/tests/test_ipa_esipa_eim.cpp LIBS eim_owner_api eim_store eim_packages rsp_http)
+target_include_directories(test_ipa_esipa_eim PRIVATE ${PROJECT_SOURCE_DIR}/ipa/tests)
+add_dependencies(test_ipa_esipa_eim ipa euicc-sim eim)
