@@ -168,6 +168,39 @@ TEST_CASE("esipa: a result sent again is acknowledged again and not recorded twi
   CHECK(acknowledged(third) == acknowledged(first));
 }
 
+TEST_CASE("esipa: a result with profile notifications beside it (ePRAndNotifications) counts as the result alone", "[eim][esipa]") {
+  Fixture f;
+  auto p = f.queue({psmo::enable(kIccid1)});
+  Bytes result = f.run_on_card(f.fetch());
+  auto provided = f.provide(tlv(0x30, {result, tlv(0xA0, Bytes{})}));
+  INFO(provided.message);
+  CHECK(provided.outcome == "executed");
+  CHECK(provided.message.find("0 profile notifications") != std::string::npos);
+  REQUIRE(acknowledged(provided));
+  CHECK(acknowledged(provided)->size() == 1);
+  CHECK(f.stored(p.id).state == PackageState::executed);
+}
+
+TEST_CASE("esipa: the IPA's eimPackageResultResponseError ends its own packages, not an eUICC Package", "[eim][esipa]") {
+  Fixture f;
+  auto package = f.queue({psmo::enable(kIccid1)});
+  f.fetch();
+  auto ipa_error = [&](const Bytes& transaction_id) { return tlv(0xA0, {tlv(0x80, transaction_id), hex("020101")}); };
+  auto eid_package = f.provide(ipa_error(*package.eim_transaction_id));
+  INFO(eid_package.message);
+  CHECK(eid_package.outcome == "ipa-error");
+  CHECK(f.stored(package.id).state == PackageState::delivered);  // only the eUICC's signed answer ends it
+
+  Bytes id = f.next_transaction_id();
+  auto data = f.queue_request(f.eid, f.store->reserve_counter(f.eid).value().value(), id,
+                              tlv(0xBF52, {hex("5C 01 A5"), tlv(0x83, id)}));
+  f.fetch();
+  auto data_error = f.provide(ipa_error(id));
+  CHECK(data_error.outcome == "failed");
+  CHECK(f.stored(data.id).result_summary == R"({"eimPackageResultError":"invalidPackageFormat"})");
+  CHECK(f.provide(ipa_error(hex("0909"))).outcome == "ipa-error");  // no such transaction: logged only
+}
+
 TEST_CASE("esipa: a signed replayError is recorded failed, not acknowledged", "[eim][esipa]") {
   Fixture f;
   auto older = f.queue({psmo::enable(kIccid1)});

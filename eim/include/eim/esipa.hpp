@@ -1,5 +1,5 @@
 #pragma once
-// The eIM's side of ESipa (SGP.32 v1.2 §6.3), independent of the binding: one DER
+// The eIM's side of ESipa (SGP.32 v1.2), independent of the binding: one DER
 // EsipaMessageFromIpaToEim in, one DER EsipaMessageFromEimToIpa out (none for HandleNotification),
 // both checked against the schema. GetEimPackage hands out the device's queued packages (each
 // once), ProvideEimPackageResult / HandleNotification take the results back, which count only

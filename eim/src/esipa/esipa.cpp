@@ -1,4 +1,4 @@
-// The eIM's ESipa entry (SGP.32 v1.2 §6.3): one EsipaMessageFromIpaToEim, checked against the
+// The eIM's ESipa entry (SGP.32 v1.2): one EsipaMessageFromIpaToEim, checked against the
 // schema, to its function; the answers of the functions this eIM does not offer.
 #include <EsipaMessageFromEimToIpa.h>
 #include <EsipaMessageFromIpaToEim.h>
@@ -106,7 +106,7 @@ EsipaReply indirect_download_refused(rsp::tlv::Tag tag, std::string function) {
   return answer(std::move(r), rsp::tlv::encode(tag, rsp::der::integer(error_tag, 127)));
 }
 
-// SGP.32 v1.2 §6.3.2.5 ESipa.HandleNotification: a result (as ProvideEimPackageResult, no answer
+// SGP.32 v1.2 ESipa.HandleNotification: a result (as ProvideEimPackageResult, no answer
 // body) or a profile notification for an SM-DP+.
 EsipaReply handle_notification(const esipa::Context& c, const rsp::tlv::Tlv& request) {
   auto inner = rsp::tlv::read(request.value);

@@ -37,7 +37,7 @@ struct EidOrError {
 };
 EidOrError eid_of(const std::vector<rsp::tlv::Tlv>& members);
 
-// SGP.32 v1.2 §6.3.2.1 ESipa.GetEimPackage: `request` is the whole BF4F; `schema_ok` false when the
+// GetEimPackage: `request` is the whole BF4F; `schema_ok` false when the
 // schema refused it (only a missing or malformed EID is answered then).
 std::optional<EsipaReply> get_eim_package(const Context& c, const rsp::tlv::Tlv& request, bool schema_ok);
 // ESipa.ProvideEimPackageResult: `request` is the whole BF50 (also inside HandleNotification).

@@ -1,4 +1,4 @@
-// The IPA's own answers (SGP.32 v1.2 §6.3.2.2, FACTS §5.1): IpaEuiccDataResponse (BF52) and
+// The IPA's own answers inside ProvideEimPackageResult (FACTS §5.1): IpaEuiccDataResponse (BF52) and
 // ProfileDownloadTriggerResult (BF54), each found by its eimTransactionId and recorded with a
 // summary. The certificates an IpaEuiccData brings are kept only when they chain to one of the
 // PKI's CIs and CERT.EUICC names the device's EID: later results are verified with them.

@@ -1,4 +1,4 @@
-// SGP.32 v1.2 §6.3.2.2 ESipa.ProvideEimPackageResult: BF50 { 5A EID?, EimPackageResult }. The
+// SGP.32 v1.2 ESipa.ProvideEimPackageResult: BF50 { 5A EID?, EimPackageResult }. The
 // device is the one the EID names; the result goes to its kind's handler; the answer acknowledges
 // the seqNumber of every verified signed result, so the IPA deletes it from the eUICC.
 #include <nlohmann/json.hpp>

@@ -44,7 +44,7 @@ Response finish(const EsipaReply& reply, const char* interface, Metrics& metrics
   return r;
 }
 
-// SGP.32 v1.2 §6.5 the ASN.1 binding: every function on one path, the DER as it is.
+// The ASN.1 binding of ESipa: every function on one path, the DER as it is.
 Response asn1_call(Esipa& esipa, Metrics& metrics, ResultCounters& results, const Request& request,
                    std::chrono::steady_clock::time_point start) {
   if (!content_type_is(request, binding::kAsn1ContentType))
@@ -56,7 +56,7 @@ Response asn1_call(Esipa& esipa, Metrics& metrics, ResultCounters& results, cons
   return r;
 }
 
-// SGP.32 v1.2 §6.4 the JSON binding: one path per function, translated to and from the DER
+// The JSON binding of ESipa: one path per function, translated to and from the DER
 // messages by rsp_esipa, so both bindings run the same service.
 Response json_call(Esipa& esipa, Metrics& metrics, ResultCounters& results, const Request& request,
                    std::chrono::steady_clock::time_point start, binding::Function function) {

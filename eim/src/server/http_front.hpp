@@ -1,5 +1,5 @@
 #pragma once
-// The HTTP face of ESipa (SGP.32 v1.2 §6.1, FACTS §5.1, §8): the ASN.1 binding on one path, the
+// The HTTP face of ESipa (SGP.32 v1.2; FACTS §5.1, §8): the ASN.1 binding on one path, the
 // JSON binding on one path per function (translated to the same DER by rsp_esipa), content types
 // and X-Admin-Protocol; each call logged and counted, with the results verified and refused.
 #include <atomic>
