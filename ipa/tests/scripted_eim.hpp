@@ -41,6 +41,16 @@ class ScriptedEim {
     std::lock_guard lock(mutex_);
     lose_report_ = true;
   }
+  // The next `n` requests of any kind get HTTP `status` from a front end (e.g. 503), unseen by the eIM.
+  void refuse_next(int n, int status) {
+    std::lock_guard lock(mutex_);
+    refusals_ = n;
+    refusal_status_ = status;
+  }
+  int refused() {
+    std::lock_guard lock(mutex_);
+    return refused_;
+  }
 
   struct Received {
     std::string content_type, admin_protocol, user_agent;
@@ -78,6 +88,13 @@ class ScriptedEim {
 
   rsp::http::Response answer(const rsp::http::Request& r) {
     std::lock_guard lock(mutex_);
+    if (refusals_ > 0) {
+      --refusals_;
+      ++refused_;
+      rsp::http::Response refused;
+      refused.status = refusal_status_;
+      return refused;
+    }
     Received got{std::string(r.headers.get("Content-Type").value_or("")), std::string(r.headers.get("X-Admin-Protocol").value_or("")),
                  std::string(r.headers.get("User-Agent").value_or("")), rsp::Bytes(r.body.begin(), r.body.end())};
     // The JSON binding: the request's DER, and the answer's JSON at the end.
@@ -125,6 +142,7 @@ class ScriptedEim {
   std::mutex mutex_;
   std::deque<rsp::Bytes> answers_;
   bool lose_report_ = false;
+  int refusals_ = 0, refusal_status_ = 503, refused_ = 0;
   std::vector<Received> received_;
   std::unique_ptr<rsp::http::Server> server_;
 };

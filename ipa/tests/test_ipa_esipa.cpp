@@ -8,6 +8,7 @@
 #include "card_transport.hpp"
 #include "eim/euicc_package.hpp"
 #include "euicc/card.hpp"
+#include "ipa/es10a.hpp"
 #include "ipa/es10c.hpp"
 #include "ipa/esipa_messages.hpp"
 #include "ipa/ipad.hpp"
@@ -379,4 +380,56 @@ TEST_CASE("ipad: the JSON binding carries the same round through rsp_esipa's tra
     CHECK(!refused.success);
     CHECK(refused.eim_package_error == 2);
   }
+}
+
+TEST_CASE("ipad: a ProfileDownloadTrigger with contactDefaultSmdp downloads the order bound to the EID", "[ipa][esipa]") {
+  Device d;
+  smdp::ProfileRecord order = ipa::test::released_order(kIccid, "", d.smdp.address());
+  order.matching_id.reset();
+  order.eid = d.euicc->eid();
+  REQUIRE(d.smdp.store->add_profile(order));
+  d.eim.queue(encode(0xBF54, encode(0xA0, encode(0x81, {}))));
+
+  SECTION("the eUICC has no default SM-DP+: the error result, nothing downloaded") {
+    REQUIRE(ipa::es10a::set_default_dp_address(*d.channel, ""));
+    CHECK(d.poll().success);
+    auto results = d.eim.results();
+    REQUIRE(results.size() == 1);
+    CHECK(rsp::to_hex(results[0]) == "BF5405300380017F");
+    CHECK(!d.state_of(kIccid));
+  }
+  SECTION("the default SM-DP+ serves it") {
+    REQUIRE(ipa::es10a::set_default_dp_address(*d.channel, d.smdp.address()));
+    auto round = d.poll();
+    REQUIRE(round.success);
+    CHECK(d.state_of(kIccid) == ipa::es10c::ProfileState::disabled);
+    auto results = d.eim.results();
+    REQUIRE(results.size() == 1);
+    auto result = rsp::tlv::read(results[0]).value();
+    CHECK(rsp::tlv::find(result.value, 0xBF37));
+  }
+}
+
+TEST_CASE("ipad: a front end's 503 is retried with backoff and a 500 is not", "[ipa][esipa]") {
+  Device d;
+  auto list = d.queue({eim::psmo::list_profile_info()});
+  d.eim.refuse_next(2, 503);
+  auto retried = d.poll();
+  REQUIRE(retried.success);
+  CHECK(d.eim.refused() == 2);
+  CHECK(retried.packages == 1);
+  CHECK(retried.esipa.exchanges == 5);  // GetEimPackage three times, ProvideEimPackageResult, GetEimPackage
+
+  d.eim.refuse_next(1, 500);
+  auto refused = d.poll();
+  CHECK(!refused.success);
+  CHECK(d.eim.refused() == 3);
+  REQUIRE(refused.errors.size() == 1);
+  CHECK(refused.errors.front() == "getEimPackage at " + d.eim.address() + ": the eIM answered HTTP 500");
+
+  d.eim.refuse_next(5, 503);  // more than the attempts allowed
+  auto gave_up = d.poll();
+  CHECK(!gave_up.success);
+  CHECK(d.eim.refused() == 6);
+  CHECK(gave_up.esipa.exchanges == 3);
 }
