@@ -201,6 +201,21 @@ TEST_CASE("esipa: the IPA's eimPackageResultResponseError ends its own packages,
   CHECK(f.provide(ipa_error(hex("0909"))).outcome == "ipa-error");  // no such transaction: logged only
 }
 
+TEST_CASE("esipa: a verified result for a package that expired meanwhile is acknowledged, not recorded", "[eim][esipa]") {
+  Fixture f;
+  auto p = f.queue({psmo::enable(kIccid1)}, 60);
+  Bytes result = f.run_on_card(f.fetch());
+  f.now += 120;
+  REQUIRE(f.store->expire(f.now).value() == 1);
+  auto provided = f.provide(result);
+  INFO(provided.message);
+  CHECK(provided.outcome == "not-recorded");
+  CHECK(provided.results_verified == 1);
+  REQUIRE(acknowledged(provided));
+  CHECK(acknowledged(provided)->size() == 1);  // the card may delete it: the eIM has seen it
+  CHECK(f.stored(p.id).state == PackageState::expired);
+}
+
 TEST_CASE("esipa: a signed replayError is recorded failed, not acknowledged", "[eim][esipa]") {
   Fixture f;
   auto older = f.queue({psmo::enable(kIccid1)});
@@ -248,6 +263,19 @@ TEST_CASE("esipa: an unsigned error and a forged result never count, the package
     CHECK(acknowledged(provided) == std::vector<int64_t>{});
     CHECK(f.stored(p.id).state == PackageState::delivered);
     CHECK(f.provide(result).outcome == "executed");
+  }
+  SECTION("a genuine result for a counterValue no package of the device has") {
+    eim::PackageRequest r;
+    r.eim_id = kEimId;
+    r.eid = f.card->eid_bytes;
+    r.counter_value = 50;
+    r.operations = {psmo::get_rat()};
+    r.association_token = f.token;
+    auto provided = f.provide(f.call(eim::build_euicc_package_request(r, f.eim_key).value()));
+    INFO(provided.message);
+    CHECK(provided.outcome == "refused");
+    CHECK(provided.message.find("counterValue 50") != std::string::npos);
+    CHECK(acknowledged(provided) == std::vector<int64_t>{});
   }
   SECTION("a device whose certificates the eIM does not know yet") {
     f.store = eim::open_eim_store("sqlite:" + (f.dir.path() / "other.db").string()).value();
