@@ -7,6 +7,7 @@
 
 #include "eim/config.hpp"
 #include "eim/eim_server.hpp"
+#include "cli/owner_commands.hpp"
 
 namespace {
 
@@ -21,6 +22,7 @@ int failure(const std::string& message) {
 struct Flags {
   std::string config, pki, eim_id, metrics_listen, database;
   std::vector<std::string> listen;
+  std::vector<std::string> owner_listen, owners;  // the owner API
   int64_t package_lifetime = 0;
   size_t threads = 0;
 };
@@ -34,6 +36,8 @@ void add_config_flags(CLI::App& command, Flags& f) {
   command.add_option("--db", f.database, "sqlite:FILE or postgresql://...");
   command.add_option("--package-lifetime", f.package_lifetime, "seconds a queued package waits before it expires");
   command.add_option("--threads", f.threads, "request handler threads");
+  command.add_option("--owner-listen", f.owner_listen, "HOST:PORT serving the owner API over HTTPS (repeatable)");
+  command.add_option("--owner", f.owners, "NAME=CERT.pem: an owner allowed in by its client certificate (repeatable)");
 }
 
 rsp::Expected<EimConfig> configuration(const Flags& f) {
@@ -53,6 +57,13 @@ rsp::Expected<EimConfig> configuration(const Flags& f) {
   if (!f.database.empty()) c.database = f.database;
   if (f.package_lifetime) c.package_lifetime = f.package_lifetime;
   if (f.threads) c.handler_threads = f.threads;
+  if (!f.owner_listen.empty()) c.owner_listen.clear();
+  for (const auto& l : f.owner_listen) c.owner_listen.push_back({l, {}, {}, {}});
+  if (!f.owners.empty()) c.owners.clear();
+  for (const auto& o : f.owners) {
+    if (o.find('=') == std::string::npos) return rsp::fail("--owner " + o + ": NAME=CERT.pem");
+    c.owners.emplace_back(o.substr(0, o.find('=')), o.substr(o.find('=') + 1));
+  }
   if (c.pki.empty()) return rsp::fail("no PKI directory: give --pki or \"pki\" in the configuration");
   return c;
 }
@@ -72,6 +83,7 @@ int serve(const EimConfig& config) {
     std::cout << "eim: ESipa of " << s.eim_id() << " on https://"
               << config.listen[i].listen.substr(0, config.listen[i].listen.rfind(':')) << ":" << s.port(i) << "/" << std::endl;
   if (auto port = s.metrics_port()) std::cout << "eim: metrics on port " << *port << std::endl;
+  for (size_t i = 0; i < config.owner_listen.size(); ++i) std::cout << "eim: owner API on port " << *s.owner_port(i) << std::endl;
   int signal = 0;
   sigwait(&signals, &signal);
   std::cout << "eim: stopping (" << (signal == SIGTERM ? "SIGTERM" : "SIGINT") << ")" << std::endl;
@@ -87,6 +99,7 @@ int main(int argc, char** argv) {
   Flags flags;
   auto* serve_command = app.add_subcommand("serve", "serve ESipa until SIGINT/SIGTERM");
   add_config_flags(*serve_command, flags);
+  eim::cli::add_owner_commands(app);  // device, download, psmo, eco, data-request, status
   CLI11_PARSE(app, argc, argv);
   auto config = configuration(flags);
   if (!config) return failure(config.error().message);

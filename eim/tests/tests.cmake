@@ -13,6 +13,9 @@ target_include_directories(test_package_queue PRIVATE ${PROJECT_SOURCE_DIR}/euic
 rsp_add_test(test_owner_api SOURCES ${PROJECT_SOURCE_DIR}/eim/tests/test_owner_api.cpp LIBS eim_owner_api SANITIZE)
 # The owner's client commands parsed as `eim` parses them, against the owner API in-process.
 rsp_add_test(test_owner_cli SOURCES ${PROJECT_SOURCE_DIR}/eim/tests/test_owner_cli.cpp LIBS eim_owner_api eim_owner_cli SANITIZE)
+# `eim serve` with the owner API and the client commands of the same program against it (needs build/bin/eim).
+rsp_add_test(test_owner_binary SOURCES ${PROJECT_SOURCE_DIR}/eim/tests/test_owner_binary.cpp LIBS rsp_http)
+add_dependencies(test_owner_binary eim)
 # --- end eim_owner_api tests ---
 # --- ESipa and server tests ---
 # ESipa in-process against the software eUICC, driven as an IPA drives it.

@@ -21,6 +21,10 @@ struct EimConfig {
   std::string database = "sqlite:eim.db";
   int64_t package_lifetime = 7 * 24 * 3600;  // seconds a queued package waits for its device
   size_t handler_threads = 8;
+  // The fleet owners' API (owner_api.hpp) on its own HTTPS listeners, client certificates required;
+  // owners: [{name, client_certificate}], each pinned by its certificate (PEM or DER).
+  std::vector<ListenerConfig> owner_listen;
+  std::vector<std::pair<std::string, std::filesystem::path>> owners;
 };
 
 // Reads FILE (JSON; // and /* */ comments allowed). Unknown keys are errors.

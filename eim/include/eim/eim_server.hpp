@@ -19,6 +19,8 @@ class EimServer {
   virtual const std::string& eim_id() const = 0;
   virtual uint16_t port(size_t index = 0) const = 0;
   virtual std::optional<uint16_t> metrics_port() const = 0;
+  // The owner API's listener `index` (owner_listen), when configured.
+  virtual std::optional<uint16_t> owner_port(size_t index = 0) const = 0;
   // Stops accepting, lets running requests finish, stops the background work.
   virtual void stop() = 0;
 };

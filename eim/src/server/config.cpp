@@ -19,7 +19,7 @@ rsp::Expected<EimConfig> load_config(const std::filesystem::path& file) {
   if (!object) return rsp::Unexpected{object.error()};
   const json& root = *object;
   std::string error = rsp::server::unknown_keys(
-      root, {"pki", "eim_id", "listen", "metrics_listen", "database", "package_lifetime", "handler_threads"}, "");
+      root, {"pki", "eim_id", "listen", "metrics_listen", "database", "package_lifetime", "handler_threads", "owner_listen", "owners"}, "");
   EimConfig c;
   std::string pki;
   read_key(root, "pki", pki, error);
@@ -35,6 +35,20 @@ rsp::Expected<EimConfig> load_config(const std::filesystem::path& file) {
   read_key(root, "database", c.database, error);
   read_key(root, "package_lifetime", c.package_lifetime, error);
   read_key(root, "handler_threads", c.handler_threads, error);
+  // The owner API: listeners as "listen", owners [{name, client_certificate}].
+  if (auto it = root.find("owner_listen"); it != root.end() && error.empty())
+    for (const auto& l : it->is_array() ? *it : json::array({*it})) c.owner_listen.push_back(rsp::server::read_listener(l, error));
+  if (auto it = root.find("owners"); it != root.end() && error.empty()) {
+    for (const auto& o : it->is_array() ? *it : json()) {
+      std::string name, certificate;
+      if (o.is_object() && error.empty()) error = rsp::server::unknown_keys(o, {"name", "client_certificate"}, " in owners");
+      read_key(o.is_object() ? o : json::object(), "name", name, error);
+      read_key(o.is_object() ? o : json::object(), "client_certificate", certificate, error);
+      if (error.empty() && (name.empty() || certificate.empty())) error = "each of \"owners\" is {\"name\", \"client_certificate\"}";
+      c.owners.emplace_back(name, certificate);
+    }
+    if (!it->is_array() && error.empty()) error = "\"owners\" is an array";
+  }
   if (error.empty() && c.package_lifetime <= 0) error = "\"package_lifetime\" must be positive";
   if (!error.empty()) return rsp::fail(file.string() + ": " + error);
   return c;

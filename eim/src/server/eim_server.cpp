@@ -3,6 +3,7 @@
 #include <ctime>
 
 #include "eim/esipa.hpp"
+#include "eim/owner_service.hpp"
 #include "eim/store.hpp"
 #include "rsp/pki/pki_layout.hpp"
 #include "rsp/server/listener.hpp"
@@ -45,7 +46,13 @@ class RunningEim final : public EimServer {
   const std::string& eim_id() const override { return eim_id_; }
   uint16_t port(size_t index) const override { return runtime_.port(index); }
   std::optional<uint16_t> metrics_port() const override { return runtime_.port(metrics_index_); }
-  void stop() override { runtime_.stop(); }
+  std::optional<uint16_t> owner_port(size_t index) const override {
+    return owners_ ? std::optional<uint16_t>(owners_->port(index)) : std::nullopt;
+  }
+  void stop() override {
+    if (owners_) owners_->stop();
+    runtime_.stop();
+  }
 
  private:
   RunningEim() = default;
@@ -60,6 +67,13 @@ class RunningEim final : public EimServer {
     auto store = open_eim_store(config.database);
     if (!store) return rsp::fail("database: " + store.error().message);
     store_ = std::move(*store);
+    if (!config.owner_listen.empty()) {
+      // The owner API: its own HTTPS server with the owners' pinned certificates.
+      auto owners = OwnerService::start(*store_, {config.owner_listen, config.owners, config.pki, eim_id_,
+                                                  config.package_lifetime, *cis, config.handler_threads});
+      if (!owners) return rsp::Unexpected{owners.error()};
+      owners_ = std::move(*owners);
+    }
     EsipaSettings settings;
     settings.eim_id = eim_id_;
     settings.cis = std::move(*cis);
@@ -105,6 +119,7 @@ class RunningEim final : public EimServer {
   rsp::server::Metrics metrics_{"eim"};
   ResultCounters results_;
   std::optional<size_t> metrics_index_;
+  std::unique_ptr<OwnerService> owners_;  // the owner API, when owner_listen is configured
   rsp::server::ServerRuntime runtime_;  // last: stopped first
 };
 
