@@ -177,9 +177,9 @@ es2_call() {
 }
 header() { printf '{"functionRequesterIdentifier":"%s","functionCallIdentifier":"%s"}' "$operator_id" "$1"; }
 
-# aka_challenge NAME KI OPC: the network's vector for the subscriber; sets rand, autn.
+# aka_challenge NAME KI OPC [SQN]: the network's vector for the subscriber; sets rand, autn.
 aka_challenge() {
-  run "$1-vector" "$bin/rsp-aka" vector --ki "$2" --opc "$3" --json
+  run "$1-vector" "$bin/rsp-aka" vector --ki "$2" --opc "$3" ${4:+--sqn "$4"} --json
   rand="$(json_field rand "$tmp/$1-vector.log")"
   autn="$(json_field autn "$tmp/$1-vector.log")"
   [[ -n "$rand" && -n "$autn" ]] || fail "rsp-aka vector printed no RAND and AUTN" "$tmp/$1-vector.log"

@@ -7,6 +7,7 @@
 
 #include "eim/config.hpp"
 #include "eim/eim_server.hpp"
+#include "lab/lab_commands.hpp"
 #include "cli/owner_commands.hpp"
 
 namespace {
@@ -100,6 +101,7 @@ int main(int argc, char** argv) {
   auto* serve_command = app.add_subcommand("serve", "serve ESipa until SIGINT/SIGTERM");
   add_config_flags(*serve_command, flags);
   eim::cli::add_owner_commands(app);  // device, download, psmo, eco, data-request, status
+  eim::lab::add_lab_commands(app);  // lab only: eim lab forge
   CLI11_PARSE(app, argc, argv);
   auto config = configuration(flags);
   if (!config) return failure(config.error().message);

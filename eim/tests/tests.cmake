@@ -30,3 +30,8 @@ rsp_add_test(test_eim_binary SOURCES ${PROJECT_SOURCE_DIR}/eim/tests/test_eim_bi
   LIBS eim_store eim_packages rsp_http rsp_esipa rsp_postgres_harness)
 add_dependencies(test_eim_binary eim)
 # --- end of ESipa and server tests ---
+# --- eim lab tests ---
+# eim lab forge's packages run by the software eUICC: each refused with the spec's answer.
+rsp_add_test(test_lab_forge SOURCES ${PROJECT_SOURCE_DIR}/eim/tests/test_lab_forge.cpp LIBS eim_lab euicc_sim SANITIZE)
+target_include_directories(test_lab_forge PRIVATE ${PROJECT_SOURCE_DIR}/euicc-sim/src ${PROJECT_SOURCE_DIR}/euicc-sim/tests)
+# --- end eim lab tests ---
