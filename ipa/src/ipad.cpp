@@ -18,17 +18,23 @@ namespace {
 
 using esipa::EimPackage;
 
-// trustedPublicKeyDataTls A6 { A1 certificate }: the eIM's TLS certificate or its CA.
-std::optional<rsp::crypto::Certificate> tls_trust(const sgp32::EimConfiguration& eim) {
+// trustedPublicKeyDataTls: A6 { A1 certificate } is the eIM's TLS certificate or its CA; A6 { A0 key }
+// (a bare public key) cannot anchor the HTTPS client's verification, so the configured CAs stay.
+struct TlsTrust {
+  std::optional<rsp::crypto::Certificate> certificate;
+  bool public_key_only = false;
+};
+TlsTrust tls_trust(const sgp32::EimConfiguration& eim) {
+  TlsTrust t;
   auto data = rsp::tlv::read(eim.tlv);
-  if (!data) return std::nullopt;
-  auto trust = rsp::tlv::find(data->value, 0xA6);
-  if (!trust) return std::nullopt;
+  auto trust = data ? rsp::tlv::find(data->value, 0xA6) : std::nullopt;
+  if (!trust) return t;
   auto certificate = rsp::tlv::find(trust->value, 0xA1);
-  if (!certificate) return std::nullopt;
+  t.public_key_only = !certificate;
+  if (!certificate) return t;
   auto parsed = rsp::crypto::Certificate::from_der(rsp::tlv::encode(0x30, certificate->value));
-  if (!parsed) return std::nullopt;
-  return std::move(*parsed);
+  if (parsed) t.certificate = std::move(*parsed);
+  return t;
 }
 
 class Round {
@@ -75,9 +81,12 @@ class Round {
     summary_.eim_address = options_.eim_address.value_or(eim_.eim_fqdn);
     if (summary_.eim_address.empty()) return error("the eIM " + eim_.eim_id + " has no eimFqdn; give its address");
     EsipaClientOptions client_options = options_.esipa;
-    if (auto certificate = tls_trust(eim_)) {
-      client_options.http.trusted_cas = {std::move(*certificate)};
+    auto trust = tls_trust(eim_);
+    if (trust.certificate) {
+      client_options.http.trusted_cas = {std::move(*trust.certificate)};
       client_options.http.trusted_ca_files.clear();
+    } else if (trust.public_key_only) {
+      log({{"step", "tlsTrust"}, {"outcome", "ignored"}, {"detail", "trustedEimPkTls is a bare key; the configured CAs decide"}});
     }
     auto client = EsipaClient::create(summary_.eim_address, std::move(client_options));
     if (!client) return error("eIM " + summary_.eim_address + ": " + client.error().message);

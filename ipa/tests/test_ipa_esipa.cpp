@@ -49,8 +49,9 @@ struct Device {
   uint64_t counter = 0;
   Bytes eid;
 
-  // `tls_trust`: the certificate the eIM's configuration names for its TLS (default: the PKI's CI).
-  explicit Device(std::optional<crypto::Certificate> tls_trust = std::nullopt) {
+  // `tls_trust`: the certificate the eIM's configuration names for its TLS (default: the PKI's CI),
+  // or `trust_data`: trustedPublicKeyDataTls's contents as they are.
+  explicit Device(std::optional<crypto::Certificate> tls_trust = std::nullopt, std::optional<Bytes> trust_data = std::nullopt) {
     REQUIRE(transport.connect());
     channel = std::make_unique<ipa::Es10Channel>(transport);
     eid = rsp::eid::to_bytes(ipa::es10c::get_eid(*channel).value()).value();
@@ -58,7 +59,7 @@ struct Device {
     Bytes configuration = encode(0x30, rsp::concat({encode(0x80, rsp::to_bytes(kEimId)), encode(0x81, rsp::to_bytes(eim.address())),
                                                     encode(0x83, Bytes{0}), encode(0x84, Bytes{0}),
                                                     encode(0xA5, encode(0xA1, contents(eim_cert.der()))),
-                                                    encode(0xA6, encode(0xA1, contents(tls_trust.value_or(ci).der()))),
+                                                    encode(0xA6, trust_data.value_or(encode(0xA1, contents(tls_trust.value_or(ci).der())))),
                                                     encode(0x87, Bytes{0x07, 0x80})}));
     auto added = ipa::sgp32::add_initial_eim(*channel, {configuration});
     REQUIRE(added);
@@ -432,4 +433,20 @@ TEST_CASE("ipad: a front end's 503 is retried with backoff and a 500 is not", "[
   CHECK(!gave_up.success);
   CHECK(d.eim.refused() == 6);
   CHECK(gave_up.esipa.exchanges == 3);
+}
+
+TEST_CASE("ipad: a bare TLS key in the eIM's configuration leaves the trust to the given CAs", "[ipa][esipa]") {
+  // trustedEimPkTls A0 { SubjectPublicKeyInfo contents }: the HTTPS client cannot pin a bare key.
+  Bytes key = contents(crypto::PrivateKey::generate(Curve::nist_p256).public_key().spki_der());
+  Device d(std::nullopt, encode(0xA0, key));
+  d.queue({eim::psmo::get_rat()});
+  auto o = d.options();
+  auto untrusted = ipa::poll_eim(*d.channel, o);  // no CA given: the system's store, which does not know the test CI
+  CHECK(!untrusted.success);
+  REQUIRE(untrusted.errors.size() == 1);
+  CHECK(untrusted.errors.front().find("TLS certificate verification failed") != std::string::npos);
+  o.esipa.http.trusted_ca_files.push_back(d.smdp.ci_pem());
+  auto trusted = ipa::poll_eim(*d.channel, o);
+  CHECK(trusted.success);
+  CHECK(trusted.packages == 1);
 }
