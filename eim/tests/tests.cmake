@@ -16,6 +16,10 @@ rsp_add_test(test_owner_cli SOURCES ${PROJECT_SOURCE_DIR}/eim/tests/test_owner_c
 # `eim serve` with the owner API and the client commands of the same program against it (needs build/bin/eim).
 rsp_add_test(test_owner_binary SOURCES ${PROJECT_SOURCE_DIR}/eim/tests/test_owner_binary.cpp LIBS rsp_http)
 add_dependencies(test_owner_binary eim)
+# Queued through the owner API, run by the software eUICC through ESipa, results in status.
+rsp_add_test(test_owner_results SOURCES ${PROJECT_SOURCE_DIR}/eim/tests/test_owner_results.cpp
+  LIBS eim_owner_api eim_esipa euicc_sim SANITIZE)
+target_include_directories(test_owner_results PRIVATE ${PROJECT_SOURCE_DIR}/euicc-sim/src ${PROJECT_SOURCE_DIR}/euicc-sim/tests)
 # --- end eim_owner_api tests ---
 # --- ESipa and server tests ---
 # ESipa in-process against the software eUICC, driven as an IPA drives it.
