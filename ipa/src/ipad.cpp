@@ -18,6 +18,8 @@ namespace {
 
 using esipa::EimPackage;
 
+constexpr long kUndefinedError = 127;  // EimPackageResultErrorCode
+
 // trustedPublicKeyDataTls: A6 { A1 certificate } is the eIM's TLS certificate or its CA; A6 { A0 key }
 // (a bare public key) cannot anchor the HTTPS client's verification, so the configured CAs stay.
 struct TlsTrust {
@@ -191,7 +193,16 @@ class Round {
          {"eimTransactionId", about && about->eim_transaction_id ? rsp::to_hex(*about->eim_transaction_id) : ""},
          {"outcome", result ? "ok" : "failed"},
          {"error", result ? "" : result.error().message}});
-    if (!result) return error("LoadEuiccPackage: " + result.error().message);
+    if (!result) {
+      error("LoadEuiccPackage: " + result.error().message);
+      // The card refused the command or answered nonsense: the eIM hears undefinedError for this
+      // package. After a transport failure nobody knows whether it ran; a result it left on the
+      // card is reported by a later round.
+      if (result.error().kind != Es10Error::Kind::transport)
+        provide(esipa::eim_package_result_error(about ? about->eim_transaction_id : std::nullopt, kUndefinedError),
+                "eimPackageResultResponseError");
+      return false;
+    }
     return provide(*result, "euiccPackageResult");
   }
 

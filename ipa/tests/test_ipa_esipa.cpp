@@ -450,3 +450,22 @@ TEST_CASE("ipad: a bare TLS key in the eIM's configuration leaves the trust to t
   CHECK(trusted.success);
   CHECK(trusted.packages == 1);
 }
+
+TEST_CASE("ipad: a LoadEuiccPackage the card refuses with a status word is reported as undefinedError", "[ipa][esipa]") {
+  Device d;
+  auto rat = d.queue({eim::psmo::get_rat()});
+  // STORE DATA whose first block starts the EuiccPackageRequest: 6A80 (incorrect data) instead of the card.
+  d.transport.intercept = [](rsp::ByteView apdu) -> std::optional<Bytes> {
+    if (apdu.size() > 7 && apdu[1] == 0xE2 && apdu[5] == 0xBF && apdu[6] == 0x51) return Bytes{0x6A, 0x80};
+    return std::nullopt;
+  };
+  auto round = d.poll();
+  CHECK(!round.success);
+  REQUIRE(round.errors.size() == 1);
+  CHECK(round.errors.front().starts_with("LoadEuiccPackage: "));
+  CHECK(round.errors.front().find("6A80") != std::string::npos);
+  auto results = d.eim.results();
+  REQUIRE(results.size() == 1);
+  CHECK(results[0] == encode(0xA0, rsp::concat({encode(0x80, *rat.eim_transaction_id), encode(0x02, Bytes{0x7F})})));
+  CHECK(d.kept_results() == 0);
+}
