@@ -34,6 +34,12 @@ rsp_add_test(test_eim_binary SOURCES ${PROJECT_SOURCE_DIR}/eim/tests/test_eim_bi
   LIBS eim_store eim_packages rsp_http rsp_esipa rsp_postgres_harness)
 add_dependencies(test_eim_binary eim)
 # --- end of ESipa and server tests ---
+# --- indirect profile download tests ---
+# The IPA's download through the eIM's ESipa (both bindings, real HTTPS) to the real SM-DP+.
+rsp_add_test(test_indirect_download SOURCES ${PROJECT_SOURCE_DIR}/eim/tests/test_indirect_download.cpp
+  LIBS eim_esipa ipa_download smdp_server euicc_sim rsp_esipa)
+target_include_directories(test_indirect_download PRIVATE ${PROJECT_SOURCE_DIR}/ipa/tests)
+# --- end indirect profile download tests ---
 # --- eim lab tests ---
 # eim lab forge's packages run by the software eUICC: each refused with the spec's answer.
 rsp_add_test(test_lab_forge SOURCES ${PROJECT_SOURCE_DIR}/eim/tests/test_lab_forge.cpp LIBS eim_lab euicc_sim SANITIZE)

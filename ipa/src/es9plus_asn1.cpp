@@ -76,23 +76,7 @@ Es9Result<OkMembers> open_answer(Es9Function function, const std::string& body) 
   return open_asn1_answer(function, tag_of(function), error_names(function), body);
 }
 
-// One member of an Ok alternative, in order: its tag, where it goes, whole TLV or contents only.
-template <class T>
-struct Member {
-  Tag tag;
-  Bytes T::*field;
-  bool whole = true;
-};
 
-template <class T>
-Es9Result<T> decode(Es9Function function, const std::string& body, std::initializer_list<Member<T>> members) {
-  auto ok = open_answer(function, body);
-  if (!ok) return rsp::Unexpected{ok.error()};
-  T out;
-  for (const auto& m : members) out.*m.field = m.whole ? ok->whole(m.tag) : ok->value(m.tag);
-  if (ok->problem()) return es9_protocol_error(function, *ok->problem());
-  return out;
-}
 
 class Asn1Wire final : public Es9Wire {
  public:
@@ -126,15 +110,14 @@ class Asn1Wire final : public Es9Wire {
     return asn1_initiate_authentication_answer(body, kInitiateAuthenticationErrors);
   }
   Es9Result<AuthenticateClientResponse> authenticate_client_answer(const std::string& body) const override {
-    using T = AuthenticateClientResponse;
-    return decode<T>(Es9Function::authenticate_client, body,
-                     {{0x80, &T::transaction_id, false}, {0xBF25, &T::profile_metadata}, {0x30, &T::smdp_signed2},
-                      {0x5F37, &T::smdp_signature2}, {0x30, &T::smdp_certificate}});
+    auto ok = open_answer(Es9Function::authenticate_client, body);
+    if (!ok) return rsp::Unexpected{ok.error()};
+    return authenticate_client_members(*ok);
   }
   Es9Result<GetBoundProfilePackageResponse> get_bound_profile_package_answer(const std::string& body) const override {
-    using T = GetBoundProfilePackageResponse;
-    return decode<T>(Es9Function::get_bound_profile_package, body,
-                     {{0x80, &T::transaction_id, false}, {0xBF36, &T::bound_profile_package}});
+    auto ok = open_answer(Es9Function::get_bound_profile_package, body);
+    if (!ok) return rsp::Unexpected{ok.error()};
+    return get_bound_profile_package_members(*ok);
   }
   Es9Result<rsp::Ok> cancel_session_answer(const std::string& body) const override {
     auto m = open_answer(Es9Function::cancel_session, body);
@@ -191,17 +174,29 @@ Es9Result<OkMembers> open_asn1_answer(Es9Function function, Tag alternative_tag,
 
 Es9Result<InitiateAuthenticationResponse> asn1_initiate_authentication_answer(const std::string& body,
                                                                               std::span<const ErrorName> errors) {
-  using T = InitiateAuthenticationResponse;
   auto ok = open_asn1_answer(Es9Function::initiate_authentication, 0xBF39, errors, body);
   if (!ok) return rsp::Unexpected{ok.error()};
-  T out;
-  out.transaction_id = ok->value(0x80);
-  out.server_signed1 = ok->whole(0x30);
-  out.server_signature1 = ok->whole(0x5F37);
-  out.euicc_ci_pkid_to_be_used = ok->whole(0x04);
-  out.server_certificate = ok->whole(0x30);
-  if (ok->problem()) return es9_protocol_error(Es9Function::initiate_authentication, *ok->problem());
-  return out;
+  return initiate_authentication_members(*ok);
+}
+
+Es9Result<InitiateAuthenticationResponse> initiate_authentication_members(OkMembers& ok) {
+  using T = InitiateAuthenticationResponse;
+  return take_members<T>(Es9Function::initiate_authentication, ok,
+                         {{0x80, &T::transaction_id, false}, {0x30, &T::server_signed1}, {0x5F37, &T::server_signature1},
+                          {0x04, &T::euicc_ci_pkid_to_be_used}, {0x30, &T::server_certificate}});
+}
+
+Es9Result<AuthenticateClientResponse> authenticate_client_members(OkMembers& ok) {
+  using T = AuthenticateClientResponse;
+  return take_members<T>(Es9Function::authenticate_client, ok,
+                         {{0x80, &T::transaction_id, false}, {0xBF25, &T::profile_metadata}, {0x30, &T::smdp_signed2},
+                          {0x5F37, &T::smdp_signature2}, {0x30, &T::smdp_certificate}});
+}
+
+Es9Result<GetBoundProfilePackageResponse> get_bound_profile_package_members(OkMembers& ok) {
+  using T = GetBoundProfilePackageResponse;
+  return take_members<T>(Es9Function::get_bound_profile_package, ok,
+                         {{0x80, &T::transaction_id, false}, {0xBF36, &T::bound_profile_package}});
 }
 
 std::shared_ptr<const Es9Wire> es9_asn1_wire() { return std::make_shared<Asn1Wire>(); }

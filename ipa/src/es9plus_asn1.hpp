@@ -3,6 +3,7 @@
 // around a function's members, an answer opened into its Ok members or its error enumeration
 // mapped to the spec's subject/reason codes, and initiateAuthentication's answer (the same type
 // for an SM-DP+ and an SM-DS, with different codes).
+#include <initializer_list>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -35,6 +36,30 @@ class OkMembers {
   size_t index_ = 0;
   std::optional<std::string> problem_;
 };
+
+// One member of an Ok alternative, in order: its tag, where it goes, whole TLV or contents only.
+template <class T>
+struct OkMember {
+  rsp::tlv::Tag tag;
+  Bytes T::*field;
+  bool whole = true;
+};
+
+// The members into a T; one missing or out of order is a protocol error of `function`.
+template <class T>
+Es9Result<T> take_members(Es9Function function, OkMembers& ok, std::initializer_list<OkMember<T>> members) {
+  T out;
+  for (const auto& m : members) out.*m.field = m.whole ? ok.whole(m.tag) : ok.value(m.tag);
+  if (ok.problem()) return es9_protocol_error(function, *ok.problem());
+  return out;
+}
+
+// The Ok members of each response, the same in ES9+, ES11 and ESipa: InitiateAuthentication (80
+// transactionId, 30 serverSigned1, 5F37, 04, 30 serverCertificate), AuthenticateClient (80, BF25
+// profileMetadata, 30 smdpSigned2, 5F37, 30 smdpCertificate), GetBoundProfilePackage (80, BF36).
+Es9Result<InitiateAuthenticationResponse> initiate_authentication_members(OkMembers& ok);
+Es9Result<AuthenticateClientResponse> authenticate_client_members(OkMembers& ok);
+Es9Result<GetBoundProfilePackageResponse> get_bound_profile_package_members(OkMembers& ok);
 
 // A2 { <function_tag> { members } } POSTed to /gsma/rsp2/asn1.
 Es9WireRequest asn1_request(rsp::tlv::Tag function_tag, ByteView members);

@@ -39,6 +39,12 @@ rsp::Expected<Es9PlusClient> Es9PlusClient::create(std::string smdp_address, Es9
   if (!http) return rsp::Unexpected{http.error()};
   std::string base_url = "https://" + smdp_address;
   if (options.port) base_url += ":" + std::to_string(*options.port);
+  if (options.binding == Es9Binding::esipa_asn1 || options.binding == Es9Binding::esipa_json) {
+    if (options.relay.empty() || options.relay.find_first_of("/?#@ ") != std::string::npos)
+      return rsp::fail("the ESipa bindings need the eIM's address (host[:port]): '" + options.relay + "'");
+    base_url = "https://" + options.relay;
+    use_esipa_headers(options);
+  }
   return Es9PlusClient(std::move(smdp_address), std::move(base_url), std::move(*http), std::move(options));
 }
 
@@ -47,7 +53,10 @@ Es9PlusClient::Es9PlusClient(std::string address, std::string base_url, rsp::htt
       base_url_(std::move(base_url)),
       http_(std::move(http)),
       options_(std::move(options)),
-      wire_(options_.binding == Es9Binding::asn1 ? es9_asn1_wire() : es9_json_wire()) {}
+      wire_(options_.binding == Es9Binding::asn1         ? es9_asn1_wire()
+            : options_.binding == Es9Binding::esipa_asn1 ? es9_esipa_wire(false)
+            : options_.binding == Es9Binding::esipa_json ? es9_esipa_wire(true)
+                                                         : es9_json_wire()) {}
 
 Es9Result<std::string> Es9PlusClient::exchange(Es9Function function, const Es9WireRequest& request, bool retryable) {
   rsp::http::ClientRequest http_request;

@@ -9,6 +9,7 @@
 #include <functional>
 #include <string>
 
+#include "eim/indirect_download.hpp"
 #include "eim/store.hpp"
 #include "rsp/bytes.hpp"
 #include "rsp/crypto/certificate_chain.hpp"
@@ -21,6 +22,7 @@ struct EsipaSettings {
   std::string eim_id;                      // this eIM's eimId (for the log; devices carry the one they know)
   rsp::crypto::TrustedCis cis;             // the CIs CERT.EUM must chain to
   std::function<int64_t()> clock;          // unix seconds; empty: the system clock
+  IndirectDownloadSettings indirect_download;  // relaying ES9+ to SM-DP+s (TLS under `cis`)
 };
 
 struct EsipaReply {

@@ -1,11 +1,12 @@
 // The eIM's ESipa entry (SGP.32 v1.2): one EsipaMessageFromIpaToEim, checked against the
-// schema, to its function; the answers of the functions this eIM does not offer.
+// schema, to its function (the indirect profile download in indirect_download.cpp).
 #include <EsipaMessageFromEimToIpa.h>
 #include <EsipaMessageFromIpaToEim.h>
 
 #include <ctime>
 
 #include "esipa/esipa_internal.hpp"
+#include "esipa/indirect_download.hpp"
 #include "rsp/asn1/codec.hpp"
 #include "rsp/der_integer.hpp"
 #include "rsp/eid.hpp"
@@ -94,18 +95,6 @@ const char* function_of(rsp::tlv::Tag tag) {
   return "unknown";
 }
 
-// The indirect profile download (the eIM relaying ES9+) is not offered: each function's error
-// alternative, undefinedError(127) (81 for InitiateAuthentication, GetBoundProfilePackage and
-// CancelSession, 82 for AuthenticateClient).
-EsipaReply indirect_download_refused(rsp::tlv::Tag tag, std::string function) {
-  EsipaReply r;
-  r.function = std::move(function);
-  r.outcome = "undefinedError";
-  r.message = "indirect profile download not supported";
-  rsp::tlv::Tag error_tag = tag == 0xBF3B ? 0x82 : 0x81;
-  return answer(std::move(r), rsp::tlv::encode(tag, rsp::der::integer(error_tag, 127)));
-}
-
 // SGP.32 v1.2 ESipa.HandleNotification: a result (as ProvideEimPackageResult, no answer
 // body) or a profile notification for an SM-DP+.
 EsipaReply handle_notification(const esipa::Context& c, const rsp::tlv::Tlv& request) {
@@ -115,10 +104,7 @@ EsipaReply handle_notification(const esipa::Context& c, const rsp::tlv::Tlv& req
   if (inner->tag == 0xBF50) {
     r = esipa::provide_eim_package_result(c, *inner);
   } else {
-    // Relaying a PendingNotification to its SM-DP+ comes with the indirect profile download; until
-    // then it is only logged.
-    r.outcome = "logged";
-    r.message = "profile notification for an SM-DP+ not relayed (indirect profile download not supported)";
+    r = esipa::relay_profile_notification(c, *inner);
   }
   r.function = "HandleNotification";
   r.der_response.clear();
@@ -151,7 +137,7 @@ EsipaReply Esipa::handle(ByteView der_request) {
     case 0xBF39:
     case 0xBF3B:
     case 0xBF3A:
-    case 0xBF41: return indirect_download_refused(outer->tag, function);
+    case 0xBF41: return esipa::indirect_download(c, *outer, function);
   }
   // TransferEimPackageResponse answers a push, and this eIM does not push.
   return refusal(function, "no TransferEimPackageRequest was sent (packages are fetched with GetEimPackage)");

@@ -14,7 +14,9 @@
 
 namespace ipa {
 
-enum class Es9Binding { json, asn1 };
+// json / asn1: ES9+ straight to the SM-DP+. esipa_asn1 / esipa_json: the indirect profile download
+// (SGP.32 v1.2), the same steps as ESipa messages to the eIM named by Es9ClientOptions::relay.
+enum class Es9Binding { json, asn1, esipa_asn1, esipa_json };
 
 class Es9Wire;          // the binding's form of each function (src/es9plus_wire.hpp)
 struct Es9WireRequest;
@@ -28,6 +30,10 @@ struct Es9ClientOptions {
   // Where the SM-DP+ listens when not on 443 (lab set-ups). The address in the requests and the
   // one serverSigned1 must name stay the SM-DP+ address without it.
   std::optional<uint16_t> port;
+  // The ESipa bindings: the eIM's "fqdn[:port]" every request goes to (its TLS certificate checked
+  // against `http`'s CAs); the SM-DP+ address inside the messages stays the SM-DP+'s, and
+  // X-Admin-Protocol / User-Agent become ESipa's.
+  std::string relay;
   // Exchanges tried for the functions the spec lets the IPA repeat after a transport failure
   // (initiateAuthentication re-run, getBoundProfilePackage with the same transactionId); the
   // others are sent once. A refused server certificate is never retried.

@@ -11,17 +11,18 @@ namespace {
 struct Entry {
   Function function;
   std::string_view name;
-  tlv::Tag request_tag;  // its EsipaMessageFromIpaToEim alternative
+  tlv::Tag request_tag;  // its EsipaMessageFromIpaToEim alternative (and the response's)
+  tlv::Tag error_tag;    // the response's INTEGER error alternative
 };
 
 constexpr std::array<Entry, 7> kFunctions{{
-    {Function::initiate_authentication, "initiateAuthentication", 0xBF39},
-    {Function::authenticate_client, "authenticateClient", 0xBF3B},
-    {Function::get_bound_profile_package, "getBoundProfilePackage", 0xBF3A},
-    {Function::cancel_session, "cancelSession", 0xBF41},
-    {Function::handle_notification, "handleNotification", 0xBF3D},
-    {Function::get_eim_package, "getEimPackage", 0xBF4F},
-    {Function::provide_eim_package_result, "provideEimPackageResult", 0xBF50},
+    {Function::initiate_authentication, "initiateAuthentication", 0xBF39, 0x81},
+    {Function::authenticate_client, "authenticateClient", 0xBF3B, 0x82},
+    {Function::get_bound_profile_package, "getBoundProfilePackage", 0xBF3A, 0x81},
+    {Function::cancel_session, "cancelSession", 0xBF41, 0x81},
+    {Function::handle_notification, "handleNotification", 0xBF3D, 0},
+    {Function::get_eim_package, "getEimPackage", 0xBF4F, 0x02},
+    {Function::provide_eim_package_result, "provideEimPackageResult", 0xBF50, 0x02},
 }};
 
 }  // namespace
@@ -44,6 +45,18 @@ std::optional<Function> request_function(ByteView der) {
   for (const auto& e : kFunctions)
     if (e.request_tag == header->tag) return e.function;
   return std::nullopt;
+}
+
+tlv::Tag message_tag(Function f) {
+  for (const auto& e : kFunctions)
+    if (e.function == f) return e.request_tag;
+  return 0;
+}
+
+tlv::Tag error_tag(Function f) {
+  for (const auto& e : kFunctions)
+    if (e.function == f) return e.error_tag;
+  return 0;
 }
 
 bool ipa_user_agent(std::string_view value) {

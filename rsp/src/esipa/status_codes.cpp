@@ -4,7 +4,7 @@
 
 #include "rsp/server/json_request.hpp"
 
-namespace rsp::esipa::detail {
+namespace rsp::esipa {
 
 namespace {
 
@@ -97,4 +97,4 @@ std::string error_name(Function f, long value) {
   return "error " + std::to_string(value);
 }
 
-}  // namespace rsp::esipa::detail
+}  // namespace rsp::esipa

@@ -1,20 +1,12 @@
 #pragma once
-// SGP.32 v1.2 CR12011: the JSON status codes (subjectCode/reasonCode) of each ESipa function's
-// ASN.1 error values, both ways (FACTS §8.3).
-#include <string>
-
-#include "rsp/esipa/esipa.hpp"
-#include "rsp/server/function_status.hpp"
+// The mapping tables of rsp/esipa/status_codes.hpp, under the names the translation uses.
+#include "rsp/esipa/status_codes.hpp"
 
 namespace rsp::esipa::detail {
 
-inline constexpr int kUndefinedError = 127;
-
-// The Failed status an ASN.1 error value of `f` is sent as (unknown values as undefinedError).
-server::FunctionStatus failure_for(Function f, long value);
-// The ASN.1 error value of `f` a Failed status stands for; undefinedError for codes without one.
-int error_value(Function f, const std::string& subject_code, const std::string& reason_code);
-// The value's name in the schema ("eidNotFound"), or "error N".
-std::string error_name(Function f, long value);
+using esipa::error_name;
+using esipa::error_value;
+using esipa::failure_for;
+using esipa::kUndefinedError;
 
 }  // namespace rsp::esipa::detail

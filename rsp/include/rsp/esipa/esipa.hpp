@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "rsp/bytes.hpp"
+#include "rsp/tlv.hpp"
 
 namespace rsp::esipa {
 
@@ -25,6 +26,11 @@ std::optional<Function> function_named(std::string_view name);
 // Which function an EsipaMessageFromIpaToEim (DER) is, from its tag (BF39 ... BF50); nullopt for
 // anything else, TransferEimPackageResponse (BF4E, the answer to a push) included.
 std::optional<Function> request_function(rsp::ByteView der);
+// The tag of f's request and response messages (BF39 ... BF50), and of its response's INTEGER
+// error alternative (81; 82 for authenticateClient; 02 for getEimPackage and
+// provideEimPackageResult; 0 for handleNotification, which has no response).
+rsp::tlv::Tag message_tag(Function f);
+rsp::tlv::Tag error_tag(Function f);
 
 inline constexpr std::string_view kAsn1Path = "/gsma/rsp2/asn1";
 inline constexpr std::string_view kJsonPathPrefix = "/gsma/rsp2/esipa/";

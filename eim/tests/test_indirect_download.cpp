@@ -1,0 +1,321 @@
+// The indirect profile download end to end in one process (SGP.32 v1.2): the IPA's download_profile
+// with the ESipa wire, the eIM's Esipa service behind real HTTPS (the PKI's eim-tls identity) in
+// both bindings, the real SM-DP+ on loopback and the software eUICC behind the IPA's Transport.
+// The profile installs and its installation result reaches the SM-DP+ through the eIM; the SM-DP+'s
+// refusals arrive at the IPA with the mapped codes; unknown sessions, a dead SM-DP+ and the compact
+// forms are refused with the functions' error values.
+#include <catch2/catch.hpp>
+
+#include <mutex>
+
+#include "card_transport.hpp"
+#include "eim/esipa.hpp"
+#include "euicc/card.hpp"
+#include "ipa/download.hpp"
+#include "ipa/es10b.hpp"
+#include "ipa/es10c.hpp"
+#include "rsp/der_integer.hpp"
+#include "rsp/esipa/esipa_json.hpp"
+#include "rsp/http/server.hpp"
+#include "smdp_harness.hpp"
+
+namespace {
+
+using ipa::DownloadPhase;
+using ipa::Es9Binding;
+using rsp::Bytes;
+using rsp::tlv::encode;
+
+// The eIM: Esipa over its store, behind an HTTPS listener with both ESipa bindings (a test front;
+// the eIM server's own front is another component's).
+struct Eim {
+  std::unique_ptr<eim::EimStore> store;
+  std::unique_ptr<eim::Esipa> esipa;
+  std::unique_ptr<rsp::http::Server> server;
+  std::mutex mutex;
+  std::vector<eim::EsipaReply> replies;  // what Esipa answered, in order
+
+  Eim(const ipa::test::SmdpHarness& smdp, uint16_t smdp_port) {
+    store = eim::open_eim_store("sqlite:" + (smdp.dir.path() / "eim.db").string()).value();
+    eim::EsipaSettings settings;
+    settings.eim_id = "eim.test";
+    settings.cis.add(rsp::pki::load_certificate(smdp.pki, smdp.curve, rsp::crypto::Role::ci).value());
+    settings.indirect_download.smdp_port = smdp_port;
+    settings.indirect_download.connect_timeout = std::chrono::milliseconds(2000);
+    settings.indirect_download.total_timeout = std::chrono::milliseconds(10000);
+    esipa = std::make_unique<eim::Esipa>(*store, std::move(settings));
+
+    rsp::http::ListenerOptions listener;
+    listener.tls = rsp::http::TlsIdentity::from_pki(smdp.pki, smdp.curve, rsp::crypto::Role::eim_tls).value();
+    listener.handler = [this](const rsp::http::Request& r) { return serve(r); };
+    rsp::http::ServerOptions options;
+    options.listeners.push_back(std::move(listener));
+    options.handler_threads = 2;
+    auto started = rsp::http::Server::start(std::move(options));
+    REQUIRE(started);
+    server = std::move(*started);
+  }
+
+  rsp::http::Response serve(const rsp::http::Request& r) {
+    namespace wire = rsp::esipa;
+    std::optional<wire::Function> f;
+    Bytes der(r.body.begin(), r.body.end());
+    if (r.target != wire::kAsn1Path) {
+      if (!r.target.starts_with(wire::kJsonPathPrefix)) return {404, {}, "no such path"};
+      f = wire::function_named(std::string_view(r.target).substr(wire::kJsonPathPrefix.size()));
+      auto translated = f ? wire::request_from_json(*f, r.body) : rsp::Expected<Bytes>(rsp::fail("unknown function"));
+      if (!translated) return {400, {}, translated.error().message};
+      der = std::move(*translated);
+    }
+    eim::EsipaReply reply = esipa->handle(der);
+    {
+      std::lock_guard lock(mutex);
+      replies.push_back(reply);
+    }
+    if (reply.http_status != 200) return {reply.http_status, {}, reply.http_status == 204 ? "" : reply.message};
+    rsp::http::Response response;
+    response.headers = {{"X-Admin-Protocol", std::string(wire::kAdminProtocol)}};
+    if (!f) {
+      response.headers.add("Content-Type", std::string(wire::kAsn1ContentType));
+      response.body.assign(reply.der_response.begin(), reply.der_response.end());
+      return response;
+    }
+    auto body = wire::response_to_json(*f, reply.der_response);
+    if (!body) return {500, {}, body.error().message};
+    response.headers.add("Content-Type", std::string(wire::kJsonContentType));
+    response.body = std::move(*body);
+    return response;
+  }
+
+  std::string address() const { return "localhost:" + std::to_string(server->port(0)); }
+  std::vector<eim::EsipaReply> seen() {
+    std::lock_guard lock(mutex);
+    return replies;
+  }
+  std::optional<eim::EsipaReply> last(const std::string& function) {
+    auto all = seen();
+    for (auto it = all.rbegin(); it != all.rend(); ++it)
+      if (it->function == function) return *it;
+    return std::nullopt;
+  }
+};
+
+// An SM-DP+, the eIM relaying to it (or to a port where nothing listens), a card behind ES10 APDUs.
+struct Device {
+  ipa::test::SmdpHarness smdp;
+  Eim eim;
+  std::unique_ptr<euicc::Euicc> euicc;
+  std::unique_ptr<euicc::Card> terminal;
+  std::unique_ptr<ipa::test::CardTransport> transport;
+  std::unique_ptr<ipa::Es10Channel> channel;
+
+  explicit Device(std::optional<uint16_t> smdp_port = std::nullopt) : eim(smdp, smdp_port.value_or(smdp.server->es9_port())) {
+    euicc = smdp.open_card("card");
+    terminal = std::make_unique<euicc::Card>(euicc->isdr(), euicc->usim());
+    transport = std::make_unique<ipa::test::CardTransport>(*terminal);
+    REQUIRE(transport->connect());
+    channel = std::make_unique<ipa::Es10Channel>(*transport);
+  }
+
+  ipa::Es9ClientOptions options(Es9Binding binding) {
+    ipa::Es9ClientOptions o = smdp.client_options(binding);
+    o.port.reset();  // the SM-DP+ is reached by the eIM, not by the IPA
+    o.relay = eim.address();
+    return o;
+  }
+  ipa::DownloadResult download(const std::string& matching_id, Es9Binding binding) {
+    ipa::DownloadOptions o;
+    o.es9 = options(binding);
+    auto code = rsp::ActivationCode::parse("LPA:1$" + smdp.address() + "$" + matching_id).value();
+    auto result = ipa::download_profile(*channel, ipa::DownloadRequest{code, std::nullopt}, o);
+    for (const auto& r : eim.seen()) UNSCOPED_INFO("eIM: " << r.function << " " << r.outcome << ": " << r.message);
+    return result;
+  }
+  ipa::Es9PlusClient client(Es9Binding binding) {
+    auto c = ipa::Es9PlusClient::create(smdp.address(), options(binding));
+    REQUIRE(c);
+    return std::move(*c);
+  }
+  std::vector<ipa::es10c::ProfileInfo> profiles() { return ipa::es10c::get_profiles_info(*channel).value(); }
+};
+
+const char* name_of(Es9Binding b) { return b == Es9Binding::esipa_json ? "JSON" : "ASN.1"; }
+
+void check_codes(const ipa::Es9Error& e, const std::string& function, const std::string& subject, const std::string& reason) {
+  INFO(e.describe());
+  CHECK(e.is_function());
+  CHECK(ipa::es9_function_name(e.function) == function);
+  CHECK(e.subject_code == subject);
+  CHECK(e.reason_code == reason);
+}
+
+// A download that stopped in `phase` with the codes of `function`'s refusal.
+void check_failed(const ipa::DownloadResult& r, DownloadPhase phase, const std::string& function, const std::string& subject,
+                  const std::string& reason) {
+  INFO(r.line());
+  CHECK_FALSE(r.success);
+  CHECK(r.failed_phase == phase);
+  REQUIRE(r.es9_error);
+  check_codes(*r.es9_error, function, subject, reason);
+  CHECK(r.line().find(subject + "/" + reason) != std::string::npos);
+}
+
+// The error alternative's value in an ESipa answer (BFxx { 8x INTEGER }), or nullopt.
+std::optional<int64_t> error_value(const eim::EsipaReply& r, rsp::tlv::Tag error_tag) {
+  auto outer = rsp::tlv::read(r.der_response);
+  auto choice = outer ? rsp::tlv::read(outer->value) : rsp::Expected<rsp::tlv::Tlv>(rsp::fail(""));
+  if (!choice || choice->tag != error_tag) return std::nullopt;
+  int64_t v = 0;
+  for (uint8_t b : choice->value) v = v * 256 + b;
+  return v;
+}
+
+Bytes some_transaction_id() { return Bytes(16, 0x7E); }
+
+}  // namespace
+
+TEST_CASE("indirect download: the profile installs through the eIM and its result reaches the SM-DP+", "[eim][indirect]") {
+  Es9Binding binding = GENERATE(Es9Binding::esipa_asn1, Es9Binding::esipa_json);
+  Device d;
+  const std::string iccid = "8949449999999990301";
+  d.smdp.add_order(iccid, "EIM-DL-1");
+
+  auto result = d.download("EIM-DL-1", binding);
+  INFO(result.line());
+  REQUIRE(result.success);
+  CHECK(result.iccid == iccid);
+  CHECK(result.notification_sent);
+  CHECK(d.profiles().size() == 1);
+  // The eIM relayed the installation result: the order is installed at the SM-DP+.
+  CHECK(d.smdp.state_of(iccid) == smdp::ProfileState::installed);
+  CHECK(d.smdp.store->notifications(iccid).value().size() == 1);
+
+  std::vector<std::string> functions;
+  for (const auto& r : d.eim.seen()) functions.push_back(r.function + " " + r.outcome);
+  CHECK(functions == std::vector<std::string>{"InitiateAuthentication relayed", "AuthenticateClient relayed",
+                                              "GetBoundProfilePackage relayed", "HandleNotification relayed"});
+  auto notification = d.eim.last("HandleNotification");
+  REQUIRE(notification);
+  CHECK(notification->http_status == 204);
+  CHECK(notification->message.find("HTTP 204") != std::string::npos);
+  // The eIM learnt the EID from the eUICC's certificate.
+  CHECK(d.eim.last("GetBoundProfilePackage")->eid == d.euicc->eid());
+  CHECK(result.es9.exchanges == 4);
+  WARN("one indirect download (ESipa " << name_of(binding) << " binding): ESipa " << result.es9.bytes_sent << " bytes sent, "
+                                       << result.es9.bytes_received << " received; " << result.apdus << " APDUs");
+}
+
+TEST_CASE("indirect download: the SM-DP+'s refusal arrives at the IPA with its codes, the session cancelled", "[eim][indirect]") {
+  Es9Binding binding = GENERATE(Es9Binding::esipa_asn1, Es9Binding::esipa_json);
+  Device d;
+  d.smdp.add_order("8949449999999990302", "EIM-DL-2");
+
+  // An unknown matchingId: ES9+ 8.2.6/3.8, ESipa matchingIdRefused(6), at the IPA 8.2.6/3.8 again.
+  auto result = d.download("EIM-DL-NONE", binding);
+  check_failed(result, DownloadPhase::authenticate_client, "authenticateClient", "8.2.6", "3.8");
+  auto refused = d.eim.last("AuthenticateClient");
+  REQUIRE(refused);
+  CHECK(error_value(*refused, 0x82) == 6);
+  CHECK(refused->message.find("Failed 8.2.6/3.8") != std::string::npos);
+  // The eUICC's signed CancelSessionResponse went to the same SM-DP+ through the eIM.
+  CHECK(result.session_cancelled);
+  CHECK(d.eim.last("CancelSession")->outcome == "relayed");
+  CHECK(d.profiles().empty());
+  // The relay session ended with it: the same transactionId is unknown now.
+  auto again = d.client(binding).cancel_session(rsp::from_hex(result.transaction_id).value(),
+                                                encode(0xBF41, rsp::der::integer(0x81, 5)));
+  REQUIRE_FALSE(again);
+  check_codes(again.error(), "cancelSession", "8.10.1", "3.9");
+  // The order is untouched: the right matchingId installs it.
+  CHECK(d.download("EIM-DL-2", binding).success);
+}
+
+TEST_CASE("indirect download: unknown transactionIds get each function's invalidTransactionId", "[eim][indirect]") {
+  Es9Binding binding = GENERATE(Es9Binding::esipa_asn1, Es9Binding::esipa_json);
+  Device d;
+  auto client = d.client(binding);
+  Bytes id = some_transaction_id();
+  Bytes tid = encode(0x80, id);
+
+  // The eUICC's error forms are valid messages that need no session on the card.
+  auto authenticated = client.authenticate_client(id, encode(0xBF38, encode(0xA1, rsp::concat({tid, rsp::der::integer(0x02, 1)}))));
+  REQUIRE_FALSE(authenticated);
+  check_codes(authenticated.error(), "authenticateClient", "8.10.1", "3.9");
+  CHECK(error_value(*d.eim.last("AuthenticateClient"), 0x82) == 10);
+
+  auto bound = client.get_bound_profile_package(id, encode(0xBF21, encode(0xA1, rsp::concat({tid, rsp::der::integer(0x02, 1)}))));
+  REQUIRE_FALSE(bound);
+  check_codes(bound.error(), "getBoundProfilePackage", "8.10.1", "3.9");
+  CHECK(error_value(*d.eim.last("GetBoundProfilePackage"), 0x81) == 95);
+
+  auto cancelled = client.cancel_session(id, encode(0xBF41, rsp::der::integer(0x81, 5)));
+  REQUIRE_FALSE(cancelled);
+  check_codes(cancelled.error(), "cancelSession", "8.10.1", "3.9");
+  CHECK(error_value(*d.eim.last("CancelSession"), 0x81) == 1);
+}
+
+TEST_CASE("indirect download: a dead SM-DP+ is undefinedError, with the reason in the eIM's log", "[eim][indirect]") {
+  Es9Binding binding = GENERATE(Es9Binding::esipa_asn1, Es9Binding::esipa_json);
+  Device d(uint16_t{1});  // nothing listens on port 1
+  d.smdp.add_order("8949449999999990303", "EIM-DL-3");
+  auto result = d.download("EIM-DL-3", binding);
+  // undefinedError(127) has no ES9+ code of its own: "function provider: execution error".
+  check_failed(result, DownloadPhase::initiate_authentication, "initiateAuthentication", "1.2", "4.2");
+  CHECK(result.es9_error->message.find("undefinedError") != std::string::npos);
+  auto reply = d.eim.last("InitiateAuthentication");
+  REQUIRE(reply);
+  CHECK(error_value(*reply, 0x81) == 127);
+  CHECK(reply->message.find("not reached") != std::string::npos);
+  CHECK(d.smdp.state_of("8949449999999990303") == smdp::ProfileState::released);
+}
+
+TEST_CASE("indirect download: what the eIM cannot relay is refused, nothing sent to the SM-DP+", "[eim][indirect]") {
+  Device d;
+  auto handle = [&](const Bytes& der) { return d.eim.esipa->handle(der); };
+  Bytes challenge = encode(0x81, Bytes(16, 0x11));
+  Bytes address = encode(0x83, rsp::to_bytes(d.smdp.address()));
+  Bytes info1 = ipa::es10b::get_euicc_info1(*d.channel).value();  // the card's own EUICCInfo1
+
+  SECTION("InitiateAuthentication without smdpAddress: invalidDpAddress (no download data kept per device)") {
+    auto r = handle(encode(0xBF39, rsp::concat({challenge, info1})));
+    CHECK(error_value(r, 0x81) == 1);
+    CHECK(r.outcome == "invalidDpAddress");
+    CHECK(error_value(handle(encode(0xBF39, rsp::concat({challenge, encode(0x83, rsp::to_bytes("https://x/y")), info1}))), 0x81) == 1);
+  }
+  SECTION("InitiateAuthentication's compact form (no euiccInfo1): refused, undefinedError") {
+    auto r = handle(encode(0xBF39, rsp::concat({challenge, address})));
+    CHECK(error_value(r, 0x81) == 127);
+    CHECK(r.message.find("compact form") != std::string::npos);
+  }
+  SECTION("CompactAuthenticateResponseOk and CompactPrepareDownloadResponseOk: refused, undefinedError") {
+    Bytes tid = encode(0x80, some_transaction_id());
+    // A2 { A0 CompactEuiccSigned1 { 84 extCardResource }, 5F37 signature }
+    Bytes compact_authenticate = encode(0xBF38, encode(0xA2, rsp::concat({encode(0xA0, encode(0x84, Bytes{0x01})),
+                                                                          encode(0x5F37, Bytes(64, 0x22))})));
+    auto a = handle(encode(0xBF3B, rsp::concat({tid, compact_authenticate})));
+    CHECK(a.http_status == 200);
+    CHECK(error_value(a, 0x82) == 127);
+    CHECK(a.message.find("CompactAuthenticateResponseOk not supported") != std::string::npos);
+    // A2 { 30 CompactEuiccSigned2 {}, 5F37 signature }
+    Bytes compact_prepare = encode(0xBF21, encode(0xA2, rsp::concat({encode(0x30, Bytes{}), encode(0x5F37, Bytes(64, 0x22))})));
+    auto p = handle(encode(0xBF3A, rsp::concat({tid, compact_prepare})));
+    CHECK(p.http_status == 200);
+    CHECK(error_value(p, 0x81) == 127);
+    CHECK(p.message.find("CompactPrepareDownloadResponseOk not supported") != std::string::npos);
+  }
+  SECTION("a compact profile notification is logged, not relayed; the IPA still gets 204") {
+    // A1 CompactOtherSignedNotification { BF2F NotificationMetadata, 5F37 signature }
+    Bytes metadata = encode(0xBF2F, rsp::concat({encode(0x80, Bytes{0x01}), encode(0x81, Bytes{0x07, 0x80}),
+                                                 encode(0x0C, rsp::to_bytes(d.smdp.address()))}));
+    auto r = handle(encode(0xBF3D, encode(0xA0, encode(0xA1, rsp::concat({metadata, encode(0x5F37, Bytes(64, 0x22))})))));
+    CHECK(r.http_status == 204);
+    CHECK(r.outcome == "logged");
+  }
+  SECTION("the indirect download switched off: each function undefinedError") {
+    eim::EsipaSettings off;
+    off.indirect_download.enabled = false;
+    eim::Esipa esipa(*d.eim.store, off);
+    auto r = esipa.handle(encode(0xBF39, rsp::concat({challenge, address, info1})));
+    CHECK(error_value(r, 0x81) == 127);
+  }
+}
