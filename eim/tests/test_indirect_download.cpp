@@ -6,17 +6,13 @@
 // forms are refused with the functions' error values.
 #include <catch2/catch.hpp>
 
-#include <mutex>
-
 #include "card_transport.hpp"
-#include "eim/esipa.hpp"
+#include "esipa_https.hpp"
 #include "euicc/card.hpp"
 #include "ipa/download.hpp"
 #include "ipa/es10b.hpp"
 #include "ipa/es10c.hpp"
 #include "rsp/der_integer.hpp"
-#include "rsp/esipa/esipa_json.hpp"
-#include "rsp/http/server.hpp"
 #include "smdp_harness.hpp"
 
 namespace {
@@ -26,90 +22,16 @@ using ipa::Es9Binding;
 using rsp::Bytes;
 using rsp::tlv::encode;
 
-// The eIM: Esipa over its store, behind an HTTPS listener with both ESipa bindings (a test front;
-// the eIM server's own front is another component's).
-struct Eim {
-  std::unique_ptr<eim::EimStore> store;
-  std::unique_ptr<eim::Esipa> esipa;
-  std::unique_ptr<rsp::http::Server> server;
-  std::mutex mutex;
-  std::vector<eim::EsipaReply> replies;  // what Esipa answered, in order
-
-  Eim(const ipa::test::SmdpHarness& smdp, uint16_t smdp_port) {
-    store = eim::open_eim_store("sqlite:" + (smdp.dir.path() / "eim.db").string()).value();
-    eim::EsipaSettings settings;
-    settings.eim_id = "eim.test";
-    settings.cis.add(rsp::pki::load_certificate(smdp.pki, smdp.curve, rsp::crypto::Role::ci).value());
-    settings.indirect_download.smdp_port = smdp_port;
-    settings.indirect_download.connect_timeout = std::chrono::milliseconds(2000);
-    settings.indirect_download.total_timeout = std::chrono::milliseconds(10000);
-    esipa = std::make_unique<eim::Esipa>(*store, std::move(settings));
-
-    rsp::http::ListenerOptions listener;
-    listener.tls = rsp::http::TlsIdentity::from_pki(smdp.pki, smdp.curve, rsp::crypto::Role::eim_tls).value();
-    listener.handler = [this](const rsp::http::Request& r) { return serve(r); };
-    rsp::http::ServerOptions options;
-    options.listeners.push_back(std::move(listener));
-    options.handler_threads = 2;
-    auto started = rsp::http::Server::start(std::move(options));
-    REQUIRE(started);
-    server = std::move(*started);
-  }
-
-  rsp::http::Response serve(const rsp::http::Request& r) {
-    namespace wire = rsp::esipa;
-    std::optional<wire::Function> f;
-    Bytes der(r.body.begin(), r.body.end());
-    if (r.target != wire::kAsn1Path) {
-      if (!r.target.starts_with(wire::kJsonPathPrefix)) return {404, {}, "no such path"};
-      f = wire::function_named(std::string_view(r.target).substr(wire::kJsonPathPrefix.size()));
-      auto translated = f ? wire::request_from_json(*f, r.body) : rsp::Expected<Bytes>(rsp::fail("unknown function"));
-      if (!translated) return {400, {}, translated.error().message};
-      der = std::move(*translated);
-    }
-    eim::EsipaReply reply = esipa->handle(der);
-    {
-      std::lock_guard lock(mutex);
-      replies.push_back(reply);
-    }
-    if (reply.http_status != 200) return {reply.http_status, {}, reply.http_status == 204 ? "" : reply.message};
-    rsp::http::Response response;
-    response.headers = {{"X-Admin-Protocol", std::string(wire::kAdminProtocol)}};
-    if (!f) {
-      response.headers.add("Content-Type", std::string(wire::kAsn1ContentType));
-      response.body.assign(reply.der_response.begin(), reply.der_response.end());
-      return response;
-    }
-    auto body = wire::response_to_json(*f, reply.der_response);
-    if (!body) return {500, {}, body.error().message};
-    response.headers.add("Content-Type", std::string(wire::kJsonContentType));
-    response.body = std::move(*body);
-    return response;
-  }
-
-  std::string address() const { return "localhost:" + std::to_string(server->port(0)); }
-  std::vector<eim::EsipaReply> seen() {
-    std::lock_guard lock(mutex);
-    return replies;
-  }
-  std::optional<eim::EsipaReply> last(const std::string& function) {
-    auto all = seen();
-    for (auto it = all.rbegin(); it != all.rend(); ++it)
-      if (it->function == function) return *it;
-    return std::nullopt;
-  }
-};
-
 // An SM-DP+, the eIM relaying to it (or to a port where nothing listens), a card behind ES10 APDUs.
 struct Device {
   ipa::test::SmdpHarness smdp;
-  Eim eim;
+  eim::test::EsipaHttps eim;
   std::unique_ptr<euicc::Euicc> euicc;
   std::unique_ptr<euicc::Card> terminal;
   std::unique_ptr<ipa::test::CardTransport> transport;
   std::unique_ptr<ipa::Es10Channel> channel;
 
-  explicit Device(std::optional<uint16_t> smdp_port = std::nullopt) : eim(smdp, smdp_port.value_or(smdp.server->es9_port())) {
+  explicit Device(std::optional<uint16_t> smdp_port = std::nullopt) : eim(smdp.pki, smdp.curve, smdp_port.value_or(smdp.server->es9_port()), smdp.dir.path() / "eim.db") {
     euicc = smdp.open_card("card");
     terminal = std::make_unique<euicc::Card>(euicc->isdr(), euicc->usim());
     transport = std::make_unique<ipa::test::CardTransport>(*terminal);

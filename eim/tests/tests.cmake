@@ -39,6 +39,11 @@ add_dependencies(test_eim_binary eim)
 rsp_add_test(test_indirect_download SOURCES ${PROJECT_SOURCE_DIR}/eim/tests/test_indirect_download.cpp
   LIBS eim_esipa ipa_download smdp_server euicc_sim rsp_esipa)
 target_include_directories(test_indirect_download PRIVATE ${PROJECT_SOURCE_DIR}/ipa/tests)
+# ipa download --via-eim with smdp serve and euicc-sim --listen, the eIM's ESipa in-process.
+rsp_add_test(test_indirect_download_cli SOURCES ${PROJECT_SOURCE_DIR}/eim/tests/test_indirect_download_cli.cpp
+  LIBS eim_esipa rsp_esipa rsp_http)
+target_include_directories(test_indirect_download_cli PRIVATE ${PROJECT_SOURCE_DIR}/ipa/tests)
+add_dependencies(test_indirect_download_cli ipa smdp euicc-sim)
 # --- end indirect profile download tests ---
 # --- eim lab tests ---
 # eim lab forge's packages run by the software eUICC: each refused with the spec's answer.

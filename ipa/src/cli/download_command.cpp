@@ -252,6 +252,7 @@ void add_download_command(CLI::App& app, Action& action) {
   add_smds_flags(*command, args->smds);
   command->add_option("--confirmation-code", args->confirmation_code, "the confirmation code, when the order has one");
   add_es9_flags(*command, args->es9);
+  add_eim_relay_flags(*command, args->es9);
   command->add_option("--tac", args->tac, "DeviceInfo TAC, 8 hex digits (default 35290611)");
   command->add_option("--imei", args->imei, "DeviceInfo IMEI, 15 or 16 digits");
   command->callback([&action, args] { action = [args](Context& c) { return download(c, *args); }; });

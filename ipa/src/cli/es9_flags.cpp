@@ -18,6 +18,14 @@ void add_smds_flags(CLI::App& command, SmdsFlags& flags) {
   command.add_option("--smds-port", flags.port, "connect to the SM-DS on this port; its address stays the one given");
 }
 
+void add_eim_relay_flags(CLI::App& command, Es9Flags& flags) {
+  auto* via = command.add_option("--via-eim", flags.via_eim,
+                                 "run ES9+ through this eIM (host[:port], ESipa indirect profile download; --ca for its TLS)");
+  command.add_option("--eim-binding", flags.eim_binding, "ESipa binding with --via-eim: asn1 (default) or json")
+      ->check(CLI::IsMember({"asn1", "json"}))
+      ->needs(via);
+}
+
 namespace {
 
 Es9ClientOptions client_options(const Es9Flags& flags, std::optional<uint16_t> port) {
@@ -34,7 +42,12 @@ Es9ClientOptions client_options(const Es9Flags& flags, std::optional<uint16_t> p
 Es9ClientOptions es9_options(const Es9Flags& flags, Output& out) {
   if (flags.insecure_lab_only)
     out.warning("WARNING: --insecure-lab-only: the servers' TLS certificates are NOT verified; never use this outside a lab");
-  return client_options(flags, flags.port);
+  Es9ClientOptions options = client_options(flags, flags.port);
+  if (!flags.via_eim.empty()) {
+    options.binding = flags.eim_binding == "json" ? Es9Binding::esipa_json : Es9Binding::esipa_asn1;
+    options.relay = flags.via_eim;
+  }
+  return options;
 }
 
 Es9ClientOptions es11_options(const Es9Flags& flags, const SmdsFlags& smds) { return client_options(flags, smds.port); }
