@@ -106,13 +106,19 @@ TEST_CASE("download, psmo, eco, data-request queue packages; status shows them i
   // addEim with a configuration the schema accepts.
   rsp::Bytes config = rsp::tlv::encode(0x30, rsp::concat({rsp::tlv::encode(0x80, rsp::to_bytes("new.eim")),
                                                           rsp::tlv::encode(0x83, rsp::Bytes{0})}));
-  auto add_eim = f.a("/eim/v1/eco", {{"target", t}, {"operations", {{{"addEim", {{"eimConfigurationData", rsp::to_base64(config)}}}}}}});
+  auto add_eim = f.a("/eim/v1/eco", {{"target", t}, {"operations", {{{"addEim", {{"eimConfigurationData", rsp::to_base64(config)}}}},
+                                                                   {{"updateEim", {{"eimConfigurationData", rsp::to_base64(config)}}}}}}});
   INFO(add_eim.body.dump());
   REQUIRE(add_eim.status == 200);
 
   auto data = f.a("/eim/v1/data-request", {{"target", t}, {"tags", {"BF20", "84"}}});
   REQUIRE(data.status == 200);
   CHECK(data.body["results"][0]["queued"]["kind"] == "ipaEuiccDataRequest");
+
+  // The eCOs in the signed package: addEim A8 and updateEim AA around the configuration.
+  std::string last_eco = rsp::to_hex(f.store->packages_for(eid(1), 10)->at(6).request);
+  CHECK(last_eco.find("A8" + rsp::to_hex(rsp::tlv::encode_length(config.size() - 2)) + rsp::to_hex(config).substr(4)) != std::string::npos);
+  CHECK(last_eco.find("AA" + rsp::to_hex(rsp::tlv::encode_length(config.size() - 2)) + rsp::to_hex(config).substr(4)) != std::string::npos);
 
   auto status = f.a("/eim/v1/status", {{"target", t}});
   REQUIRE(status.status == 200);

@@ -126,6 +126,12 @@ TEST_CASE("eim download, psmo, eco, data-request and status for an EID and a fle
   auto eco = f.eim({"eco", "--eid", eid(1), "--list-eim", "--delete-eim", "old.eim"});
   REQUIRE(eco.code == 0);
   CHECK_THAT(eco.out, Catch::Contains(eid(1) + ": queued #") && Catch::Contains("euiccPackage"));
+  // An EimConfigurationData file (DER) for addEim; one that is not refused by the eIM (exit 1).
+  auto config = f.pki.dir.path() / "eim-config.der";
+  std::ofstream(config, std::ios::binary) << std::string("\x30\x0B\x80\x07new.eim\x83\x00", 13);
+  CHECK(f.eim({"eco", "--eid", eid(1), "--add-eim", config.string()}).code == 0);
+  std::ofstream(config, std::ios::binary) << "not DER";
+  CHECK(f.eim({"eco", "--eid", eid(1), "--add-eim", config.string()}).code == 1);
 
   auto data = f.eim({"data-request", "--fleet", "north", "--tag", "BF20,A5", "--json"});
   REQUIRE(data.code == 0);
@@ -137,7 +143,7 @@ TEST_CASE("eim download, psmo, eco, data-request and status for an EID and a fle
   json answer = status.last();
   for (const auto& p : answer["devices"][0]["packages"]) kinds.push_back(p["kind"]);
   CHECK(kinds == std::vector<std::string>{"ipaEuiccDataRequest", "profileDownloadTrigger", "euiccPackage", "euiccPackage",
-                                          "ipaEuiccDataRequest"});
+                                          "euiccPackage", "ipaEuiccDataRequest"});
   auto text = f.eim({"status", "--fleet", "north"});
   CHECK_THAT(text.out, Catch::Contains(eid(2) + "\n  #") && Catch::Contains("profileDownloadTrigger counter 2 queued"));
 
