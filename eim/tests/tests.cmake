@@ -37,7 +37,7 @@ add_dependencies(test_eim_binary eim)
 # --- indirect profile download tests ---
 # The IPA's download through the eIM's ESipa (both bindings, real HTTPS) to the real SM-DP+.
 rsp_add_test(test_indirect_download SOURCES ${PROJECT_SOURCE_DIR}/eim/tests/test_indirect_download.cpp
-  LIBS eim_esipa ipa_download smdp_server euicc_sim rsp_esipa)
+  LIBS eim_esipa ipa_download smdp_server euicc_sim rsp_esipa SANITIZE)
 target_include_directories(test_indirect_download PRIVATE ${PROJECT_SOURCE_DIR}/ipa/tests)
 # ipa download --via-eim with smdp serve and euicc-sim --listen, the eIM's ESipa in-process.
 rsp_add_test(test_indirect_download_cli SOURCES ${PROJECT_SOURCE_DIR}/eim/tests/test_indirect_download_cli.cpp
