@@ -4,6 +4,7 @@
 
 #include "eim_card_fixture.hpp"
 #include "lab/forge.hpp"
+#include "support/command.hpp"
 
 namespace {
 
@@ -123,6 +124,38 @@ TEST_CASE("eim lab forge refuses what it cannot forge, nothing queued") {
   CHECK(f.store->packages_for(f.eid, 10).value().empty());
   CHECK(eim::lab::forge_kind("old-counter") == ForgeKind::old_counter);
   CHECK_FALSE(eim::lab::forge_kind("replay"));
+}
+
+TEST_CASE("eim lab forge as a command: queues into the database and prints its line, refusals exit 1 or 2 with nothing queued") {
+  Forging f;
+  const std::string eim = std::string(RSP_BINARY_DIR) + "/eim lab forge --db " + f.url + " --disable " + kIccid1 + " ";
+  auto run = [&](const std::string& args) { return rsp::test::run_command(eim + args + " 2>&1"); };
+  size_t before = f.store->packages_for(f.eid, 100).value().size();
+
+  auto queued = run("--pki " + f.pki.string() + " --eid " + f.eid + " --kind other-eid --other-eid " + kOtherEid);
+  INFO(queued.out);
+  CHECK(queued.status == 0);
+  CHECK(queued.out.find("(other-eid)") != std::string::npos);
+  auto packages = f.store->packages_for(f.eid, 100).value();
+  REQUIRE(packages.size() == before + 1);
+  auto refused = answer_of(f.call(packages.back().request));
+  CHECK(refused.choice == 0xA1);
+  CHECK(refused.error_code == 3);
+
+  auto stranger = run("--eid " + f.eid + " --kind unknown-eim --eim-id stranger.example");
+  INFO(stranger.out);
+  CHECK(stranger.status == 0);
+  packages = f.store->packages_for(f.eid, 100).value();
+  REQUIRE(packages.size() == before + 2);
+  CHECK(answer_of(f.call(packages.back().request)).choice == 0xA2);
+
+  CHECK(run("--pki " + f.pki.string() + " --eid " + kOtherEid + " --kind bad-signature").status == 1);  // unknown EID
+  CHECK(run("--pki " + f.pki.string() + " --eid " + f.eid + " --kind replay").status == 2);
+  CHECK(run("--eid " + f.eid + " --kind bad-signature").status == 2);  // no PKI for the eIM's key
+  CHECK(run("--pki " + f.pki.string() + " --eid " + f.eid + " --kind other-eid").status == 2);
+  CHECK(run("--eid " + f.eid + " --kind unknown-eim").status == 2);
+  CHECK(f.store->packages_for(f.eid, 100).value().size() == before + 2);
+  CHECK(f.state_of(kIccid1) == euicc::ProfileState::enabled);
 }
 
 }  // namespace

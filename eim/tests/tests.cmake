@@ -49,4 +49,5 @@ add_dependencies(test_indirect_download_cli ipa smdp euicc-sim)
 # eim lab forge's packages run by the software eUICC: each refused with the spec's answer.
 rsp_add_test(test_lab_forge SOURCES ${PROJECT_SOURCE_DIR}/eim/tests/test_lab_forge.cpp LIBS eim_lab euicc_sim SANITIZE)
 target_include_directories(test_lab_forge PRIVATE ${PROJECT_SOURCE_DIR}/euicc-sim/src ${PROJECT_SOURCE_DIR}/euicc-sim/tests)
+add_dependencies(test_lab_forge eim)
 # --- end eim lab tests ---
