@@ -90,7 +90,7 @@ TEST_CASE("ipa poll: one round in text and JSON and an unreachable eIM fails wit
   CHECK(l.eim.results().size() == 3);
 }
 
-TEST_CASE("ipa run: rounds until --rounds and SIGTERM ends it with exit 0", "[ipa][cli][process][esipa]") {
+TEST_CASE("ipa run: rounds until --rounds (at once while packages wait) and SIGTERM ends it with exit 0", "[ipa][cli][process][esipa]") {
   Lab l;
   l.queue(eim::psmo::list_profile_info());
   auto ran = l.ipa("run --rounds 2 --interval 0");
@@ -99,6 +99,17 @@ TEST_CASE("ipa run: rounds until --rounds and SIGTERM ends it with exit 0", "[ip
   CHECK(ran.out.find("round 2: 0 packages from ") != std::string::npos);
   CHECK(ran.out.ends_with("2 rounds, 1 packages\n"));
   CHECK(l.eim.results().size() == 1);
+
+  // Rounds cut short by --max-packages follow each other without the interval.
+  l.queue(eim::psmo::get_rat());
+  l.queue(eim::psmo::list_profile_info());
+  auto started = std::chrono::steady_clock::now();
+  auto drained = l.ipa("run --rounds 2 --interval 600 --max-packages 1");
+  REQUIRE(drained.status == 0);
+  CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(30));
+  CHECK(drained.out.find("round 1: 1 package from ") != std::string::npos);
+  CHECK(drained.out.find("round 2: 1 package from ") != std::string::npos);
+  CHECK(l.eim.results().size() == 3);
 
   auto as_json = l.ipa("--json run --rounds 1 --interval 0");
   REQUIRE(as_json.status == 0);

@@ -121,6 +121,8 @@ int run(Context& c, const PollArguments& args) {
     failures = summary.success ? 0 : failures + 1;
     failed_rounds += summary.success ? 0 : 1;
     if (g_stop || (args.rounds && rounds >= *args.rounds)) break;
+    // A round that stopped at --max-packages leaves work at the eIM: the next one starts at once.
+    if (summary.success && summary.packages >= args.max_packages) continue;
     sleep_unless_stopped(next_wait(args, failures));
   }
   json data = {{"rounds", rounds}, {"packages", packages}, {"failedRounds", failed_rounds}, {"stopped", g_stop.load()}};
