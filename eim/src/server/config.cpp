@@ -8,10 +8,7 @@ using nlohmann::json;
 using rsp::server::read_key;
 
 rsp::Expected<std::string> resolve_eim_id(const EimConfig& config) {
-  if (!config.eim_id.empty()) return config.eim_id;
-  auto name = rsp::server::pki_dns_name(config.pki, rsp::crypto::Role::eim_tls);
-  if (!name) return rsp::fail("no eim_id given and " + name.error().message);
-  return name;
+  return rsp::server::configured_or_pki_name(config.eim_id, config.pki, rsp::crypto::Role::eim_tls, "eim_id");
 }
 
 rsp::Expected<EimConfig> load_config(const std::filesystem::path& file) {
@@ -25,19 +22,13 @@ rsp::Expected<EimConfig> load_config(const std::filesystem::path& file) {
   read_key(root, "pki", pki, error);
   c.pki = pki;
   read_key(root, "eim_id", c.eim_id, error);
-  if (auto it = root.find("listen"); it != root.end() && error.empty()) {
-    if (it->is_array())
-      for (const auto& l : *it) c.listen.push_back(rsp::server::read_listener(l, error));
-    else
-      c.listen.push_back(rsp::server::read_listener(*it, error));
-  }
+  rsp::server::read_listeners(root, "listen", c.listen, error);
   read_key(root, "metrics_listen", c.metrics_listen, error);
   read_key(root, "database", c.database, error);
   read_key(root, "package_lifetime", c.package_lifetime, error);
   read_key(root, "handler_threads", c.handler_threads, error);
   // The owner API: listeners as "listen", owners [{name, client_certificate}].
-  if (auto it = root.find("owner_listen"); it != root.end() && error.empty())
-    for (const auto& l : it->is_array() ? *it : json::array({*it})) c.owner_listen.push_back(rsp::server::read_listener(l, error));
+  rsp::server::read_listeners(root, "owner_listen", c.owner_listen, error);
   if (auto it = root.find("owners"); it != root.end() && error.empty()) {
     for (const auto& o : it->is_array() ? *it : json()) {
       std::string name, certificate;

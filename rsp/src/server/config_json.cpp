@@ -48,4 +48,18 @@ ListenerConfig read_listener(const json& value, std::string& error) {
   return l;
 }
 
+void read_listeners(const json& object, const char* key, std::vector<ListenerConfig>& out, std::string& error) {
+  auto it = object.find(key);
+  if (it == object.end() || !error.empty()) return;
+  for (const auto& l : it->is_array() ? *it : json::array({*it})) out.push_back(read_listener(l, error));
+}
+
+Expected<std::string> configured_or_pki_name(const std::string& configured, const std::filesystem::path& pki,
+                                             crypto::Role role, const std::string& key) {
+  if (!configured.empty()) return configured;
+  auto name = pki_dns_name(pki, role);
+  if (!name) return fail("no " + key + " given and " + name.error().message);
+  return name;
+}
+
 }  // namespace rsp::server

@@ -14,10 +14,7 @@ using rsp::server::unknown_keys;
 }  // namespace
 
 rsp::Expected<std::string> resolve_smdp_address(const SmdpConfig& config) {
-  if (!config.smdp_address.empty()) return config.smdp_address;
-  auto name = rsp::server::pki_dns_name(config.pki, rsp::crypto::Role::dp_tls);
-  if (!name) return rsp::fail("no smdp_address given and " + name.error().message);
-  return name;
+  return rsp::server::configured_or_pki_name(config.smdp_address, config.pki, rsp::crypto::Role::dp_tls, "smdp_address");
 }
 
 rsp::Expected<std::optional<size_t>> shared_es2_listener(const SmdpConfig& config) {
@@ -56,12 +53,7 @@ rsp::Expected<SmdpConfig> load_config(const std::filesystem::path& file) {
   read_key(root, "pki", pki, error);
   c.pki = pki;
   read_key(root, "smdp_address", c.smdp_address, error);
-  if (auto it = root.find("es9_listen"); it != root.end() && error.empty()) {
-    if (it->is_array())
-      for (const auto& l : *it) c.es9.push_back(rsp::server::read_listener(l, error));
-    else
-      c.es9.push_back(rsp::server::read_listener(*it, error));
-  }
+  rsp::server::read_listeners(root, "es9_listen", c.es9, error);
   if (auto it = root.find("es2_listen"); it != root.end() && error.empty()) c.es2 = rsp::server::read_listener(*it, error);
   read_key(root, "es2_on_es9_listener", c.es2_on_es9_listener, error);
   read_key(root, "metrics_listen", c.metrics_listen, error);

@@ -8,10 +8,7 @@ using nlohmann::json;
 using rsp::server::read_key;
 
 rsp::Expected<std::string> resolve_smds_address(const SmdsConfig& config) {
-  if (!config.smds_address.empty()) return config.smds_address;
-  auto name = rsp::server::pki_dns_name(config.pki, rsp::crypto::Role::ds_tls);
-  if (!name) return rsp::fail("no smds_address given and " + name.error().message);
-  return name;
+  return rsp::server::configured_or_pki_name(config.smds_address, config.pki, rsp::crypto::Role::ds_tls, "smds_address");
 }
 
 rsp::Expected<SmdsConfig> load_config(const std::filesystem::path& file) {
@@ -28,12 +25,7 @@ rsp::Expected<SmdsConfig> load_config(const std::filesystem::path& file) {
   read_key(root, "pki", pki, error);
   c.pki = pki;
   read_key(root, "smds_address", c.smds_address, error);
-  if (auto it = root.find("listen"); it != root.end() && error.empty()) {
-    if (it->is_array())
-      for (const auto& l : *it) c.listen.push_back(rsp::server::read_listener(l, error));
-    else
-      c.listen.push_back(rsp::server::read_listener(*it, error));
-  }
+  rsp::server::read_listeners(root, "listen", c.listen, error);
   read_key(root, "metrics_listen", c.metrics_listen, error);
   read_key(root, "database", c.database, error);
   read_key(root, "root_smds", c.root_smds, error);

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "rsp/expected.hpp"
 #include "rsp/server/listener.hpp"
@@ -36,5 +37,12 @@ std::string unknown_keys(const nlohmann::json& object, std::initializer_list<con
 
 // A listener: "HOST:PORT" or {"listen": ..., "tls_certificate": ..., "tls_key": ..., "curve": ...}.
 ListenerConfig read_listener(const nlohmann::json& value, std::string& error);
+// `key` of `object` if present: one listener or an array of them, appended to `out`.
+void read_listeners(const nlohmann::json& object, const char* key, std::vector<ListenerConfig>& out, std::string& error);
+
+// The name a server answers as: `configured`, else the first DNS name of the PKI's certificate for
+// `role` (its TLS certificate); the error names `key`, the configuration key that was not given.
+Expected<std::string> configured_or_pki_name(const std::string& configured, const std::filesystem::path& pki,
+                                             crypto::Role role, const std::string& key);
 
 }  // namespace rsp::server
