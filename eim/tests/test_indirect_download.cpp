@@ -123,6 +123,13 @@ TEST_CASE("indirect download: the profile installs through the eIM and its resul
   // The eIM learnt the EID from the eUICC's certificate.
   CHECK(d.eim.last("GetBoundProfilePackage")->eid == d.euicc->eid());
   CHECK(result.es9.exchanges == 4);
+  // The relayed installation result ended the relay session.
+  Bytes tid = rsp::from_hex(result.transaction_id).value();
+  auto after = d.client(binding).get_bound_profile_package(
+      tid, encode(0xBF21, encode(0xA1, rsp::concat({encode(0x80, tid), rsp::der::integer(0x02, 1)}))));
+  REQUIRE_FALSE(after);
+  check_codes(after.error(), "getBoundProfilePackage", "8.10.1", "3.9");
+  CHECK(d.eim.last("GetBoundProfilePackage")->message.find("no relay session") != std::string::npos);
   WARN("one indirect download (ESipa " << name_of(binding) << " binding): ESipa " << result.es9.bytes_sent << " bytes sent, "
                                        << result.es9.bytes_received << " received; " << result.apdus << " APDUs");
 }
@@ -174,6 +181,44 @@ TEST_CASE("indirect download: unknown transactionIds get each function's invalid
   REQUIRE_FALSE(cancelled);
   check_codes(cancelled.error(), "cancelSession", "8.10.1", "3.9");
   CHECK(error_value(*d.eim.last("CancelSession"), 0x81) == 1);
+}
+
+// An HTTPS server with a certificate the eIM trusts (the PKI's eim-tls, for localhost) that answers
+// every call with `status` and `body`: an SM-DP+ gone wrong.
+std::unique_ptr<rsp::http::Server> garbage_server(const ipa::test::SmdpHarness& smdp, int status, std::string body) {
+  rsp::http::ListenerOptions listener;
+  listener.tls = rsp::http::TlsIdentity::from_pki(smdp.pki, smdp.curve, rsp::crypto::Role::eim_tls).value();
+  listener.handler = [status, body](const rsp::http::Request&) { return rsp::http::Response{status, {}, body}; };
+  rsp::http::ServerOptions options;
+  options.listeners.push_back(std::move(listener));
+  return rsp::http::Server::start(std::move(options)).value();
+}
+
+TEST_CASE("indirect download: an SM-DP+ answering something else than ES9+ is undefinedError", "[eim][indirect]") {
+  auto [status, body, logged] = GENERATE(table<int, std::string, std::string>({
+      {200, "<html>not JSON</html>", "is not JSON"},
+      {200, R"({"transactionId":"00"})", "unusable answer"},
+      {500, "oops", "answered HTTP 500"},
+  }));
+  ipa::test::SmdpHarness probe;  // only its PKI: the garbage server's port must be known before the eIM starts
+  auto server = garbage_server(probe, status, body);
+  eim::test::EsipaHttps relay(probe.pki, probe.curve, server->port(0), probe.dir.path() / "eim.db");
+  auto card = probe.open_card("card");
+  euicc::Card terminal(card->isdr(), card->usim());
+  ipa::test::CardTransport transport(terminal);
+  REQUIRE(transport.connect());
+  ipa::Es10Channel channel(transport);
+  ipa::DownloadOptions o;
+  o.es9 = probe.client_options(Es9Binding::esipa_asn1);
+  o.es9.port.reset();
+  o.es9.relay = relay.address();
+  auto code = rsp::ActivationCode::parse("LPA:1$" + probe.address() + "$EIM-GARBAGE").value();
+  auto result = ipa::download_profile(channel, ipa::DownloadRequest{code, std::nullopt}, o);
+  check_failed(result, DownloadPhase::initiate_authentication, "initiateAuthentication", "1.2", "4.2");
+  auto reply = relay.last("InitiateAuthentication");
+  REQUIRE(reply);
+  CHECK(error_value(*reply, 0x81) == 127);
+  CHECK(reply->message.find(logged) != std::string::npos);
 }
 
 TEST_CASE("indirect download: a dead SM-DP+ is undefinedError, with the reason in the eIM's log", "[eim][indirect]") {

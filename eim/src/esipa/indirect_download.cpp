@@ -247,6 +247,10 @@ EsipaReply relay_profile_notification(const Context& c, const Tlv& wrapped) {
     r.message = "profile notification: SM-DP+ " + *address + " not reached: " + es9.error().message;
     return r;
   }
+  // The installation result ends the download: its relay session (if any) is not needed again.
+  if (pending_notification.tag == 0xBF37)
+    if (auto data = rsp::tlv::find(pending_notification.value, 0xBF27))
+      c.settings.indirect_download.sessions->close(transaction_id_of(data->value));
   r.outcome = es9->http_status == 204 ? "relayed" : "relayed, SM-DP+ refused";
   r.message = "profile notification relayed to " + *address + ": HTTP " + std::to_string(es9->http_status) +
               (es9->body.empty() ? "" : " " + es9->body.substr(0, 160));
