@@ -38,51 +38,32 @@ inline int64_t integer_of(ByteView v) {
   return x;
 }
 
-// EimConfigurationData of the PKI's eIM (its certificate), asking for an association token.
-inline Bytes configuration(const crypto::Certificate& cert) {
-  return tlv(0x30, {tlv(0x80, rsp::to_bytes(kEimId)), tlv(0x81, rsp::to_bytes(kEimId)), tlv(0x82, Bytes{2}),
-                    tlv(0x83, Bytes{0}), tlv(0x84, Bytes{0}), tlv(0xA5, tlv(0xA1, contents(cert.der()))),
-                    tlv(0x87, Bytes{0x07, 0x80})});
+// EimConfigurationData for an eIM known by its certificate (or bare key), asking for a token.
+inline Bytes configuration(const std::string& id, const crypto::PrivateKey& key, const std::optional<crypto::Certificate>& cert) {
+  Bytes key_data = cert ? tlv(0xA1, contents(cert->der())) : tlv(0xA0, contents(key.public_key().spki_der()));
+  return tlv(0x30, {tlv(0x80, rsp::to_bytes(id)), tlv(0x81, rsp::to_bytes(id)), tlv(0x82, Bytes{2}), tlv(0x83, Bytes{0}),
+                    tlv(0x84, Bytes{0}), tlv(0xA5, key_data), tlv(0x87, Bytes{0x07, 0x80})});
 }
 
-struct EimCard : euicc::test::CardFixture {
+// A software eUICC out of the factory with the PKI's eIM (AddInitialEim) and two disabled profiles.
+struct CardWithEim : euicc::test::CardFixture {
   crypto::PrivateKey eim_key = rsp::pki::load_key(pki, Curve::nist_p256, Role::eim).value();
-  std::string url = "sqlite:" + (dir.path() / "eim.db").string();
-  std::unique_ptr<eim::EimStore> store;
-  int64_t now = static_cast<int64_t>(time(nullptr));
-  std::string eid;
+  crypto::Certificate eim_cert = rsp::pki::load_certificate(pki, Curve::nist_p256, Role::eim).value();
   std::optional<int64_t> token;
-  int transactions = 0;
 
-  explicit EimCard(std::optional<std::string> database = std::nullopt) {
-    if (database) url = *database;
-    store = eim::open_eim_store(url).value();
-    eid = rsp::eid::from_bytes(card->eid_bytes).value();
+  CardWithEim() {
     // Factory: AddInitialEim, BF57 { A0 { 84 associationToken } }.
-    auto eim_cert = rsp::pki::load_certificate(pki, Curve::nist_p256, Role::eim).value();
-    Bytes response = call(tlv(0xBF57, tlv(0xA0, configuration(eim_cert))));
+    Bytes response = call(tlv(0xBF57, tlv(0xA0, configuration(kEimId, eim_key, eim_cert))));
     auto ok = rsp::tlv::read(rsp::tlv::read(response)->value).value();
     REQUIRE(ok.tag == 0xA0);
-    token = integer_of(rsp::tlv::read(ok.value)->value);
+    auto first = rsp::tlv::read(ok.value).value();
+    REQUIRE(first.tag == 0x84);
+    token = integer_of(first.value);
     install(kIccid1, 0x10);
     install(kIccid2, 0x11);
-    add_device(eid, true);
   }
 
-  // The device as the owner registered it; with the PKI's CERT.EUICC/CERT.EUM when `certificates`.
-  void add_device(const std::string& device_eid, bool certificates) {
-    eim::DeviceRecord d;
-    d.eid = device_eid;
-    d.owner = "owner-a";
-    d.eim_id = kEimId;
-    d.association_token = token;
-    if (certificates) {
-      d.euicc_certificate = rsp::pki::load_certificate(pki, Curve::nist_p256, Role::euicc)->der();
-      d.eum_certificate = rsp::pki::load_certificate(pki, Curve::nist_p256, Role::eum)->der();
-    }
-    REQUIRE(store->add_device(d).value());
-  }
-
+  // A profile as a download leaves it, disabled.
   void install(const std::string& iccid, uint8_t aid) {
     euicc::Profile p;
     p.iccid = iccid;
@@ -101,6 +82,39 @@ struct EimCard : euicc::test::CardFixture {
     REQUIRE(card->store.write_profile_package(iccid, hex("A0 03 80 01 02")));
     REQUIRE(card->commit());
   }
+
+};
+
+// The card and the eIM's store with it as a device; packages queued as the owner side queues
+// them (reserve_counter, build_euicc_package_request, enqueue).
+struct EimCard : CardWithEim {
+  std::string url = "sqlite:" + (dir.path() / "eim.db").string();
+  std::unique_ptr<eim::EimStore> store;
+  int64_t now = static_cast<int64_t>(time(nullptr));
+  std::string eid;
+  int transactions = 0;
+
+  explicit EimCard(std::optional<std::string> database = std::nullopt) {
+    if (database) url = *database;
+    store = eim::open_eim_store(url).value();
+    eid = rsp::eid::from_bytes(card->eid_bytes).value();
+    add_device(eid, true);
+  }
+
+  // The device as the owner registered it; with the PKI's CERT.EUICC/CERT.EUM when `certificates`.
+  void add_device(const std::string& device_eid, bool certificates) {
+    eim::DeviceRecord d;
+    d.eid = device_eid;
+    d.owner = "owner-a";
+    d.eim_id = kEimId;
+    d.association_token = token;
+    if (certificates) {
+      d.euicc_certificate = rsp::pki::load_certificate(pki, Curve::nist_p256, Role::euicc)->der();
+      d.eum_certificate = rsp::pki::load_certificate(pki, Curve::nist_p256, Role::eum)->der();
+    }
+    REQUIRE(store->add_device(d).value());
+  }
+
 
   Bytes next_transaction_id() { return Bytes{0x7E, static_cast<uint8_t>(++transactions)}; }
 

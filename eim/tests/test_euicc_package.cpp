@@ -4,7 +4,7 @@
 // the PKI's CI.
 #include <catch2/catch.hpp>
 
-#include "download_fixture.hpp"
+#include "eim_card_fixture.hpp"
 #include "eim/euicc_package.hpp"
 #include "rsp/crypto/ecdsa.hpp"
 #include "rsp/iccid.hpp"
@@ -16,75 +16,13 @@ using eim::Operation;
 using eim::PackageOutcome;
 using eim::PackageRequest;
 using eim::VerifyFailure;
-using rsp::Bytes;
-using rsp::ByteView;
-using rsp::crypto::Curve;
-using rsp::crypto::Role;
-using rsp::test::hex;
-namespace crypto = rsp::crypto;
 namespace psmo = eim::psmo;
 namespace eco = eim::eco;
 
-const std::string kEimId = "eim.example.org";
-const std::string kIccid1 = "8949449999999990049";
-const std::string kIccid2 = "89000123456789012341";
+using namespace eim::test;
 
-Bytes tlv(rsp::tlv::Tag tag, std::initializer_list<ByteView> parts) { return rsp::tlv::encode(tag, rsp::concat(parts)); }
-Bytes tlv(rsp::tlv::Tag tag, ByteView value) { return rsp::tlv::encode(tag, value); }
-Bytes contents(ByteView der) {
-  auto t = rsp::tlv::read(der).value();
-  return Bytes(t.value.begin(), t.value.end());
-}
-int64_t integer_of(ByteView v) {
-  int64_t x = (v[0] & 0x80) ? -1 : 0;
-  for (uint8_t b : v) x = static_cast<int64_t>((static_cast<uint64_t>(x) << 8) | b);
-  return x;
-}
-
-// EimConfigurationData for an eIM known by its certificate (or bare key); asks for a token.
-Bytes configuration(const std::string& id, const crypto::PrivateKey& key, const std::optional<crypto::Certificate>& cert) {
-  Bytes key_data = cert ? tlv(0xA1, contents(cert->der())) : tlv(0xA0, contents(key.public_key().spki_der()));
-  return tlv(0x30, {tlv(0x80, rsp::to_bytes(id)), tlv(0x81, rsp::to_bytes(id)), tlv(0x82, Bytes{2}), tlv(0x83, Bytes{0}),
-                    tlv(0x84, Bytes{0}), tlv(0xA5, key_data), tlv(0x87, Bytes{0x07, 0x80})});
-}
-
-struct Fixture : euicc::test::CardFixture {
-  crypto::PrivateKey eim_key = rsp::pki::load_key(pki, Curve::nist_p256, Role::eim).value();
-  crypto::Certificate eim_cert = rsp::pki::load_certificate(pki, Curve::nist_p256, Role::eim).value();
-  std::optional<int64_t> token;
+struct Fixture : CardWithEim {
   uint64_t counter = 0;
-
-  Fixture() {
-    // AddInitialEim: BF57 { A0 { 84 associationToken } }.
-    Bytes response = call(tlv(0xBF57, tlv(0xA0, configuration(kEimId, eim_key, eim_cert))));
-    auto ok = rsp::tlv::read(rsp::tlv::read(response)->value).value();
-    REQUIRE(ok.tag == 0xA0);
-    auto first = rsp::tlv::read(ok.value).value();
-    REQUIRE(first.tag == 0x84);
-    token = integer_of(first.value);
-    install(kIccid1, 0x10);
-    install(kIccid2, 0x11);
-  }
-
-  // A profile as a download leaves it, disabled.
-  void install(const std::string& iccid, uint8_t aid) {
-    euicc::Profile p;
-    p.iccid = iccid;
-    p.isdp_aid = hex("A0000005591010FFFFFFFF890000");
-    p.isdp_aid.push_back(aid);
-    p.isdp_aid.push_back(0x00);
-    p.state = euicc::ProfileState::disabled;
-    p.profile_class = euicc::ProfileClass::operational;
-    p.service_provider_name = "Operator";
-    p.profile_name = "Profile " + iccid;
-    p.ci_ski = card->credentials.front().ci_ski;
-    p.smdp_oid = hex("8737");
-    p.store_metadata = tlv(0xBF25, {tlv(0x5A, rsp::iccid::to_bytes(iccid).value()),
-                                    tlv(0x91, rsp::to_bytes(p.service_provider_name)), tlv(0x92, rsp::to_bytes(p.profile_name))});
-    card->state.profiles.push_back(p);
-    REQUIRE(card->store.write_profile_package(iccid, hex("A0 03 80 01 02")));
-    REQUIRE(card->commit());
-  }
 
   // The eUICC's certificates as the eIM gets them (GetCerts), and the PKI's CI.
   eim::EuiccTrust trust() {
