@@ -68,15 +68,20 @@ class Round {
     summary_.errors.push_back(std::move(message));
     return false;
   }
+  // An ES10 failure; a transport failure tells the caller to reconnect the card before the next round.
+  bool card_error(std::string message, const Es10Error& e) {
+    if (e.kind == Es10Error::Kind::transport) summary_.card_unreachable = true;
+    return error(std::move(message) + e.message);
+  }
   bool stopping() const { return options_.stop_requested && options_.stop_requested(); }
 
   bool start() {
     auto eid = es10c::get_eid(channel_);
-    if (!eid) return error("cannot read the EID: " + eid.error().message);
+    if (!eid) return card_error("cannot read the EID: ", eid.error());
     summary_.eid = *eid;
     eid_ = rsp::eid::to_bytes(*eid).value_or(Bytes{});
     auto eims = sgp32::get_eim_configuration_data(channel_, options_.eim_id);
-    if (!eims) return error("cannot read the eIM configuration: " + eims.error().message);
+    if (!eims) return card_error("cannot read the eIM configuration: ", eims.error());
     if (eims->empty()) return error(options_.eim_id ? "the eUICC has no eIM " + *options_.eim_id : "the eUICC has no eIM");
     eim_ = eims->front();
     summary_.eim_id = eim_.eim_id;
@@ -131,7 +136,8 @@ class Round {
       acknowledged += (acknowledged.empty() ? "" : ",") + std::to_string(seq);
       auto removed = es10b::remove_notification_from_list(channel_, seq);
       if (removed) ++summary_.results_removed;
-      else if (removed.error().kind != Es10Error::Kind::result) return error("cannot remove seqNumber " + std::to_string(seq) + ": " + removed.error().message);
+      else if (removed.error().kind != Es10Error::Kind::result)
+        return card_error("cannot remove seqNumber " + std::to_string(seq) + ": ", removed.error());
     }
     log({{"function", "provideEimPackageResult"}, {"result", kind}, {"outcome", "ok"}, {"acknowledged", acknowledged}});
     return true;
@@ -141,7 +147,7 @@ class Round {
   void report_kept_results() {
     auto kept = sgp32::retrieve_euicc_package_results(channel_);
     if (!kept) {
-      error("cannot read the eUICC Package Results kept on the card: " + kept.error().message);
+      card_error("cannot read the eUICC Package Results kept on the card: ", kept.error());
       return;
     }
     for (const auto& result : *kept) {
@@ -194,7 +200,7 @@ class Round {
          {"outcome", result ? "ok" : "failed"},
          {"error", result ? "" : result.error().message}});
     if (!result) {
-      error("LoadEuiccPackage: " + result.error().message);
+      card_error("LoadEuiccPackage: ", result.error());
       // The card refused the command or answered nonsense: the eIM hears undefinedError for this
       // package. After a transport failure nobody knows whether it ran; a result it left on the
       // card is reported by a later round.

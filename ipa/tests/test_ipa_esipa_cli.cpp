@@ -122,3 +122,22 @@ TEST_CASE("ipa run: rounds until --rounds (at once while packages wait) and SIGT
   CHECK(std::chrono::steady_clock::now() - stopped_at < std::chrono::seconds(5));
   CHECK(daemon.output().find("1 rounds, 0 packages") != std::string::npos);
 }
+
+TEST_CASE("ipa run: the eUICC restarted under a running IPAd is reconnected and the next package runs", "[ipa][cli][process][esipa]") {
+  Lab l;
+  rsp::test::ChildProcess daemon("ipa", l.lab.dir.path(),
+                                 {"--euicc", "tcp:127.0.0.1:" + l.card.port, "run", "--interval", "0.2", "--max-backoff", "0.4"});
+  daemon.wait_for("round 1: 0 packages");
+  l.card.process->stop();
+  daemon.wait_for("round \\d+: cannot read the EID: ");
+  // The same card (its state directory) back on the same port.
+  auto dir = l.lab.dir.path();
+  l.card.process = std::make_unique<rsp::test::ChildProcess>(
+      "euicc-sim", dir,
+      std::vector<std::string>{"--state", (dir / "card").string(), "--listen", "127.0.0.1:" + l.card.port, "--pki", (dir / "card-pki").string()});
+  l.card.process->wait_for("listening on 127\\.0\\.0\\.1:(\\d+)");
+  l.queue(eim::psmo::list_profile_info());
+  daemon.wait_for("round \\d+: 1 package from ");
+  CHECK(daemon.stop(SIGTERM) == 0);
+  CHECK(l.eim.results().size() == 1);
+}

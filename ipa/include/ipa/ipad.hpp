@@ -49,6 +49,7 @@ struct PollSummary {
   EsipaTraffic esipa;
   Es9Traffic es9;  // the downloads' ES9+ (and ES11) traffic
   std::vector<std::string> errors;
+  bool card_unreachable = false;  // an ES10 transport failure: reconnect the eUICC before the next round
 
   // "2 packages from eim.example.org (2 results reported; ESipa asn1 1234 bytes out / 2345 in)" or the first error.
   std::string line() const;

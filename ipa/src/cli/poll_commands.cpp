@@ -96,6 +96,16 @@ double next_wait(const PollArguments& args, int failures) {
   return wait + std::uniform_real_distribution<double>(0, wait / 4)(random);
 }
 
+// The eUICC went away (a modem reset, euicc-sim restarted): the transport connects afresh and the
+// channel reopens at its next call. A card still gone fails the next round the same way.
+void reconnect(Context& c, Es10Channel& card) {
+  card.close();
+  auto transport = c.transport();
+  if (!transport) return;
+  (*transport)->close();
+  if (auto atr = (*transport)->connect(); !atr) c.out().warning("the eUICC is still unreachable: " + atr.error().message);
+}
+
 int run(Context& c, const PollArguments& args) {
   Es10Channel* card = c.card();
   if (!card) return kFailed;
@@ -118,6 +128,7 @@ int run(Context& c, const PollArguments& args) {
     else if (summary.success) c.out().text(line);
     else c.out().warning(line);
     std::cout << std::flush;  // a daemon's output goes to a file or a pipe: one line per round as it happens
+    if (summary.card_unreachable) reconnect(c, *card);
     failures = summary.success ? 0 : failures + 1;
     failed_rounds += summary.success ? 0 : 1;
     if (g_stop || (args.rounds && rounds >= *args.rounds)) break;
