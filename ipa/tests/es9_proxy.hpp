@@ -1,70 +1,18 @@
 #pragma once
-// A man in the middle for ES9+ tests: an HTTPS server with the SM-DP+'s own TLS identity (so the
-// IPA trusts it) that forwards each request to the SM-DP+, and lets a test answer in its place or
-// change the request on the way.
+// A man in the middle for ES9+ tests: the HTTPS proxy with the SM-DP+'s own TLS identity in front
+// of the in-process SM-DP+.
 #include <catch2/catch.hpp>
 
-#include <mutex>
-
-#include "rsp/http/server.hpp"
+#include "https_proxy.hpp"
 #include "smdp_harness.hpp"
 
 namespace ipa::test {
 
-class Es9Proxy {
+class Es9Proxy : public HttpsProxy {
  public:
-  // Sees each request before it is forwarded; may change it, or return the answer to give instead.
-  using Intercept = std::function<std::optional<rsp::http::Response>(rsp::http::Request&)>;
-
   Es9Proxy(const SmdpHarness& smdp, Intercept intercept)
-      : intercept_(std::move(intercept)),
-        upstream_("https://localhost:" + std::to_string(smdp.server->es9_port())),
-        client_(rsp::http::Client::create(smdp.client_options().http).value()) {
-    rsp::http::ListenerOptions listener;
-    listener.tls = rsp::http::TlsIdentity::from_pki(smdp.pki, smdp.curve).value();
-    listener.handler = [this](const rsp::http::Request& r) { return forward(r); };
-    rsp::http::ServerOptions options;
-    options.listeners.push_back(std::move(listener));
-    options.handler_threads = 1;
-    server_ = rsp::http::Server::start(std::move(options)).value();
-  }
-
-  uint16_t port() const { return server_->port(0); }
-  // The targets and bodies seen, in order.
-  std::vector<std::pair<std::string, std::string>> requests() {
-    std::lock_guard lock(mutex_);
-    return requests_;
-  }
-
- private:
-  rsp::http::Response forward(rsp::http::Request request) {
-    {
-      std::lock_guard lock(mutex_);
-      requests_.emplace_back(request.target, request.body);
-    }
-    if (intercept_)
-      if (auto answer = intercept_(request)) return *answer;
-    rsp::http::Headers headers;
-    for (const char* name : {"Content-Type", "X-Admin-Protocol", "User-Agent"})
-      if (auto value = request.headers.get(name)) headers.set(name, std::string(*value));
-    auto upstream = client_.post(upstream_ + request.target, request.body, headers);
-    rsp::http::Response out;
-    if (!upstream) {
-      out.status = 502;
-      return out;
-    }
-    out.status = upstream->status;
-    out.body = upstream->body;
-    if (auto type = upstream->headers.get("Content-Type")) out.headers.set("Content-Type", std::string(*type));
-    return out;
-  }
-
-  Intercept intercept_;
-  std::string upstream_;
-  rsp::http::Client client_;
-  std::mutex mutex_;
-  std::vector<std::pair<std::string, std::string>> requests_;
-  std::unique_ptr<rsp::http::Server> server_;
+      : HttpsProxy(rsp::http::TlsIdentity::from_pki(smdp.pki, smdp.curve).value(),
+                   "https://localhost:" + std::to_string(smdp.server->es9_port()), smdp.client_options().http, std::move(intercept)) {}
 };
 
 }  // namespace ipa::test

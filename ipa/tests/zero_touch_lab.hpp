@@ -111,10 +111,11 @@ class ZeroTouchLab {
   }
 
   // `ipa --euicc tcp:127.0.0.1:PORT ARGS` (ARGS as a shell would split them).
-  IpaRun ipa(const Device& device, const std::string& args) {
+  IpaRun ipa(const Device& device, const std::string& args) { return ipa("tcp:127.0.0.1:" + device.port, args); }
+  // `ipa --euicc EUICC ARGS`, any transport (at:DEV, pcsc:N).
+  IpaRun ipa(const std::string& euicc, const std::string& args) {
     fs::path err = dir.path() / "ipa.err";
-    auto r = rsp::test::run_command(std::string(RSP_BINARY_DIR) + "/ipa --euicc tcp:127.0.0.1:" + device.port + " " + args + " 2>" +
-                                    err.string());
+    auto r = rsp::test::run_command(std::string(RSP_BINARY_DIR) + "/ipa --euicc " + euicc + " " + args + " 2>" + err.string());
     IpaRun run{r.status, r.out, rsp::test::read_text(err)};
     UNSCOPED_INFO("ipa " << args << " -> " << run.status << "\nstdout: " << run.out << "stderr: " << run.err);
     return run;
