@@ -12,3 +12,15 @@ add_dependencies(test_ipa_esipa_cli ipa euicc-sim)
 rsp_add_test(test_ipa_esipa_eim SOURCES ${PROJECT_SOURCE_DIR}/ipa/tests/test_ipa_esipa_eim.cpp LIBS eim_owner_api eim_store eim_packages rsp_http)
 target_include_directories(test_ipa_esipa_eim PRIVATE ${PROJECT_SOURCE_DIR}/ipa/tests)
 add_dependencies(test_ipa_esipa_eim ipa euicc-sim eim)
+# --- ipa and eim end-to-end resilience tests ---
+# The programs when things go wrong: ipa poll killed between running and reporting, eim serve
+# restarted mid-fleet, two eim serve on one PostgreSQL (skipped where absent).
+rsp_add_test(test_ipa_eim_fleet SOURCES ${PROJECT_SOURCE_DIR}/ipa/tests/test_ipa_eim_fleet.cpp LIBS rsp_http rsp_postgres_harness)
+target_include_directories(test_ipa_eim_fleet PRIVATE ${PROJECT_SOURCE_DIR}/ipa/tests)
+add_dependencies(test_ipa_eim_fleet ipa euicc-sim eim)
+# ipa poll against eim serve over the AT transport (modem emulator) and PC/SC (pcscd + vpcd, skipped where absent).
+rsp_add_test(test_ipa_poll_transports SOURCES ${PROJECT_SOURCE_DIR}/ipa/tests/test_ipa_poll_transports.cpp
+  ${PROJECT_SOURCE_DIR}/ipa/tests/modem_emulator.cpp LIBS euicc_sim euicc_pcsc_harness rsp_http)
+target_include_directories(test_ipa_poll_transports PRIVATE ${PROJECT_SOURCE_DIR}/ipa/tests ${PROJECT_SOURCE_DIR}/euicc-sim/src)
+add_dependencies(test_ipa_poll_transports ipa euicc-sim eim)
+# --- end ipa and eim end-to-end resilience tests ---
