@@ -7,6 +7,7 @@
 #include "ipa/es10a.hpp"
 #include "ipa/es10b.hpp"
 #include "ipa/sgp32_notifications.hpp"
+#include "es10_call.hpp"
 #include "ipad_steps.hpp"
 #include "rsp/der_integer.hpp"
 #include "rsp/tlv.hpp"
@@ -17,7 +18,7 @@ namespace {
 using rsp::tlv::encode;
 
 // The IpaEuiccData members served, in the schema's order.
-constexpr std::array<uint32_t, 10> kServed = {0xA0, 0x81, 0xA2, 0xBF20, 0xBF22, 0x83, 0x84, 0xA5, 0xA6, 0x87};
+constexpr std::array<uint32_t, 12> kServed = {0xA0, 0x81, 0xA2, 0xBF20, 0xBF22, 0x83, 0x84, 0xA5, 0xA6, 0x87, 0xA8, 0xA9};
 constexpr long kIncorrectTagList = 1;
 constexpr long kEuiccCiPKIdNotFound = 5;
 constexpr long kUndefinedError = 127;
@@ -28,10 +29,23 @@ Bytes retagged(uint32_t tag, const Bytes& certificate) {
   return t ? encode(tag, t->value) : Bytes{};
 }
 
+// IpaCapabilities: ipaFeatures directRspServerCommunication (this IPA downloads from the SM-DP+
+// itself), ipaSupportedProtocols ipaRetrieveHttps (it polls over HTTPS).
+Bytes ipa_capabilities() {
+  return encode(0xA8, rsp::concat({encode(0x80, detail::named_bits({true})), encode(0x81, detail::named_bits({true}))}));
+}
+
+// DeviceInfo as ctxParams1 carries it: tac, deviceCapabilities, imei.
+Bytes device_info(const DeviceInfo& device) {
+  return encode(0xA9, rsp::concat({encode(0x80, device.tac), encode(0xA1, device.device_capabilities),
+                                   device.imei ? encode(0x82, *device.imei) : Bytes{}}));
+}
+
 struct Collector {
   Es10Channel& channel;
   const esipa::IpaEuiccDataRequest& request;
   const sgp32::EimConfiguration& eim;
+  const DeviceInfo& device;
   std::optional<sgp32::Certs> certs;
   std::optional<es10a::EuiccConfiguredAddresses> addresses;
   long error_code = kUndefinedError;
@@ -91,6 +105,8 @@ struct Collector {
       case 0x84: return eim.association_token ? rsp::der::integer(0x84, *eim.association_token) : Bytes{};
       case 0xA5: case 0xA6: return certificate(tag);
       case 0x87: return request.eim_transaction_id ? encode(0x87, *request.eim_transaction_id) : Bytes{};
+      case 0xA8: return ipa_capabilities();
+      case 0xA9: return device_info(device);
     }
     return Bytes{};
   }
@@ -99,7 +115,7 @@ struct Collector {
 }  // namespace
 
 IpaEuiccDataOutcome answer_ipa_euicc_data_request(Es10Channel& channel, const esipa::IpaEuiccDataRequest& request,
-                                                  const sgp32::EimConfiguration& eim) {
+                                                  const sgp32::EimConfiguration& eim, const DeviceInfo& device) {
   for (uint32_t tag : request.tags)
     if (std::find(kServed.begin(), kServed.end(), tag) == kServed.end()) {
       char hex[16];
@@ -107,7 +123,7 @@ IpaEuiccDataOutcome answer_ipa_euicc_data_request(Es10Channel& channel, const es
       return {esipa::ipa_euicc_data_error(request.eim_transaction_id, kIncorrectTagList),
               std::string("incorrectTagList: tag ") + hex + " is not served"};
     }
-  Collector collector{channel, request, eim, {}, {}, kUndefinedError, {}};
+  Collector collector{channel, request, eim, device, {}, {}, kUndefinedError, {}};
   Bytes members;
   for (uint32_t tag : kServed) {
     bool wanted = std::find(request.tags.begin(), request.tags.end(), tag) != request.tags.end();

@@ -216,7 +216,7 @@ class Round {
     ++summary_.ipa_euicc_data;
     auto read = esipa::read_ipa_euicc_data_request(request);
     if (!read) return error(read.error().message);
-    auto outcome = detail::answer_ipa_euicc_data_request(channel_, *read, eim_);
+    auto outcome = detail::answer_ipa_euicc_data_request(channel_, *read, eim_, options_.download.device);
     log({{"step", "ipaEuiccData"}, {"outcome", outcome.problem.empty() ? "ok" : "error"}, {"error", outcome.problem}});
     return provide(outcome.response, "ipaEuiccDataResponse");
   }

@@ -23,9 +23,9 @@ struct IpaEuiccDataOutcome {
 };
 // SGP.32 v1.2 IpaEuiccDataRequest: the members of its tagList (notificationsList, defaultSmdpAddress,
 // euiccPackageResultList, euiccInfo1/2, rootSmdsAddress, associationToken, eum/euiccCertificate,
-// eimTransactionId), else incorrectTagList, euiccCiPKIdNotFound or undefinedError.
+// eimTransactionId, ipaCapabilities, deviceInfo), else incorrectTagList, euiccCiPKIdNotFound or undefinedError.
 IpaEuiccDataOutcome answer_ipa_euicc_data_request(Es10Channel& channel, const esipa::IpaEuiccDataRequest& request,
-                                                  const sgp32::EimConfiguration& eim);
+                                                  const sgp32::EimConfiguration& eim, const DeviceInfo& device);
 
 struct TriggerOutcome {
   Bytes result;         // ProfileDownloadTriggerResult (BF54) for the eIM

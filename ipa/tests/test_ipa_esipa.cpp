@@ -227,8 +227,9 @@ TEST_CASE("ipad: a result whose report was lost stays on the card and is reporte
 
 TEST_CASE("ipad: an IpaEuiccDataRequest is answered with the members its tagList names", "[ipa][esipa]") {
   Device d;
-  // tagList: euiccInfo1, euiccInfo2, associationToken, eumCertificate, euiccCertificate, rootSmdsAddress.
-  Bytes tag_list = {0xBF, 0x20, 0xBF, 0x22, 0x84, 0xA5, 0xA6, 0x83};
+  // tagList: euiccInfo1, euiccInfo2, associationToken, eumCertificate, euiccCertificate, rootSmdsAddress,
+  // deviceInfo, ipaCapabilities.
+  Bytes tag_list = {0xBF, 0x20, 0xBF, 0x22, 0x84, 0xA5, 0xA6, 0x83, 0xA9, 0xA8};
   d.eim.queue(encode(0xBF52, rsp::concat({encode(0x5C, tag_list), encode(0x83, Bytes{0xAB, 0xCD})})));
   auto round = d.poll();
   REQUIRE(round.success);
@@ -241,7 +242,12 @@ TEST_CASE("ipad: an IpaEuiccDataRequest is answered with the members its tagList
   REQUIRE(data.tag == 0xA0);
   std::vector<rsp::tlv::Tag> tags;
   for (const auto& m : rsp::tlv::read_all(data.value).value()) tags.push_back(m.tag);
-  CHECK(tags == std::vector<rsp::tlv::Tag>{0xBF20, 0xBF22, 0x83, 0x84, 0xA5, 0xA6, 0x87});
+  CHECK(tags == std::vector<rsp::tlv::Tag>{0xBF20, 0xBF22, 0x83, 0x84, 0xA5, 0xA6, 0x87, 0xA8, 0xA9});
+  // This IPA downloads directly and polls over HTTPS; its DeviceInfo is the downloads' (TAC 35290611).
+  CHECK(rsp::to_hex(Bytes(rsp::tlv::find(data.value, 0xA8)->whole.begin(), rsp::tlv::find(data.value, 0xA8)->whole.end())) ==
+        "A80880020780810207" "80");
+  CHECK(rsp::to_hex(Bytes(rsp::tlv::find(data.value, 0xA9)->whole.begin(), rsp::tlv::find(data.value, 0xA9)->whole.end())) ==
+        "A9088004352906" "11A100");
   CHECK(rsp::tlv::find(data.value, 0x87)->value.size() == 2);  // the eimTransactionId echoed
   auto token = rsp::tlv::find(data.value, 0x84).value();
   CHECK(static_cast<int64_t>(token.value.back()) == d.token.value());
@@ -253,7 +259,7 @@ TEST_CASE("ipad: an IpaEuiccDataRequest is answered with the members its tagList
   CHECK(crypto::verify_chain(euicc_cert, Role::euicc, {eum}, cis, time(nullptr)));
 
   SECTION("a tag the IPA cannot serve: incorrectTagList, nothing else") {
-    d.eim.queue(encode(0xBF52, encode(0x5C, Bytes{0xBF, 0x20, 0xA9})));
+    d.eim.queue(encode(0xBF52, encode(0x5C, Bytes{0xBF, 0x20, 0xBF, 0x2D})));
     auto refused = d.poll();
     CHECK(refused.success);  // the answer reached the eIM
     results = d.eim.results();
