@@ -184,8 +184,8 @@ TEST_CASE("indirect download: unknown transactionIds get each function's invalid
 }
 
 // An HTTPS server with a certificate the eIM trusts (the PKI's eim-tls, for localhost) that answers
-// every call with `status` and `body`: an SM-DP+ gone wrong.
-std::unique_ptr<rsp::http::Server> garbage_server(const ipa::test::SmdpHarness& smdp, int status, std::string body) {
+// every call with `status` and `body`: an SM-DP+ gone wrong, or one with a scripted refusal.
+std::unique_ptr<rsp::http::Server> scripted_smdp(const ipa::test::SmdpHarness& smdp, int status, std::string body) {
   rsp::http::ListenerOptions listener;
   listener.tls = rsp::http::TlsIdentity::from_pki(smdp.pki, smdp.curve, rsp::crypto::Role::eim_tls).value();
   listener.handler = [status, body](const rsp::http::Request&) { return rsp::http::Response{status, {}, body}; };
@@ -194,14 +194,24 @@ std::unique_ptr<rsp::http::Server> garbage_server(const ipa::test::SmdpHarness& 
   return rsp::http::Server::start(std::move(options)).value();
 }
 
-TEST_CASE("indirect download: an SM-DP+ answering something else than ES9+ is undefinedError", "[eim][indirect]") {
-  auto [status, body, logged] = GENERATE(table<int, std::string, std::string>({
-      {200, "<html>not JSON</html>", "is not JSON"},
-      {200, R"({"transactionId":"00"})", "unusable answer"},
-      {500, "oops", "answered HTTP 500"},
-  }));
-  ipa::test::SmdpHarness probe;  // only its PKI: the garbage server's port must be known before the eIM starts
-  auto server = garbage_server(probe, status, body);
+TEST_CASE("indirect download: an SM-DP+ answering something else than ES9+ is undefinedError; its own refusals are mapped",
+          "[eim][indirect]") {
+  // What the SM-DP+ answers initiateAuthentication, what the eIM logs, the ESipa error value, the IPA's codes.
+  auto [status, body, logged, value, subject, reason] =
+      GENERATE(table<int, std::string, std::string, int, std::string, std::string>({
+          {200, "<html>not JSON</html>", "is not JSON", 127, "1.2", "4.2"},
+          {200, R"({"transactionId":"00"})", "unusable answer", 127, "1.2", "4.2"},
+          {500, "oops", "answered HTTP 500", 127, "1.2", "4.2"},
+          {200, R"({"header":{"functionExecutionStatus":{"status":5}}})", "unusable answer", 127, "1.2", "4.2"},
+          {200, R"({"header":{"functionExecutionStatus":{"status":"Failed","statusCodeData":{"subjectCode":"8.8.1","reasonCode":"3.8","message":7}}}})",
+           "unusable answer", 127, "1.2", "4.2"},
+          {200, std::string(100000, '[') + std::string(100000, ']'), "is not JSON", 127, "1.2", "4.2"},
+          // A well-formed refusal: ciPKIdNotSupported (3) on ESipa, the same codes at the IPA.
+          {200, R"({"header":{"functionExecutionStatus":{"status":"Failed","statusCodeData":{"subjectCode":"8.8.2","reasonCode":"3.1"}}}})",
+           "Failed 8.8.2/3.1", 3, "8.8.2", "3.1"},
+      }));
+  ipa::test::SmdpHarness probe;  // only its PKI: the scripted server's port must be known before the eIM starts
+  auto server = scripted_smdp(probe, status, body);
   eim::test::EsipaHttps relay(probe.pki, probe.curve, server->port(0), probe.dir.path() / "eim.db");
   auto card = probe.open_card("card");
   euicc::Card terminal(card->isdr(), card->usim());
@@ -212,12 +222,13 @@ TEST_CASE("indirect download: an SM-DP+ answering something else than ES9+ is un
   o.es9 = probe.client_options(Es9Binding::esipa_asn1);
   o.es9.port.reset();
   o.es9.relay = relay.address();
-  auto code = rsp::ActivationCode::parse("LPA:1$" + probe.address() + "$EIM-GARBAGE").value();
+  auto code = rsp::ActivationCode::parse("LPA:1$" + probe.address() + "$EIM-SCRIPTED").value();
   auto result = ipa::download_profile(channel, ipa::DownloadRequest{code, std::nullopt}, o);
-  check_failed(result, DownloadPhase::initiate_authentication, "initiateAuthentication", "1.2", "4.2");
+  check_failed(result, DownloadPhase::initiate_authentication, "initiateAuthentication", subject, reason);
   auto reply = relay.last("InitiateAuthentication");
   REQUIRE(reply);
-  CHECK(error_value(*reply, 0x81) == 127);
+  CHECK(error_value(*reply, 0x81) == value);
+  INFO(reply->message);
   CHECK(reply->message.find(logged) != std::string::npos);
 }
 

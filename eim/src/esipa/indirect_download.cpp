@@ -49,17 +49,24 @@ EsipaReply error_reply(EsipaReply r, const Shape& s, long value, std::string mes
   return answer(std::move(r), rsp::tlv::encode(rsp::esipa::message_tag(f), rsp::der::integer(rsp::esipa::error_tag(f), value)));
 }
 
+// A string member of `j`, "" when absent or of another type (the SM-DP+'s JSON is not trusted).
+std::string string_member(const json& j, const char* name) {
+  auto it = j.find(name);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
 // "Failed 8.2.6/3.8 (message)" of an ES9+ answer, for the log; "" when it succeeded or has no status.
 std::string es9_failure(const json& body) {
-  const json* status = nullptr;
-  if (auto h = body.find("header"); h != body.end() && h->is_object())
-    if (auto f = h->find("functionExecutionStatus"); f != h->end() && f->is_object()) status = &*f;
-  if (!status || status->value("status", "") == "Executed-Success" || status->value("status", "") == "Executed-WithWarning")
-    return "";
-  json data = status->value("statusCodeData", json::object());
-  if (!data.is_object()) data = json::object();
-  std::string line = status->value("status", "?") + " " + data.value("subjectCode", "?") + "/" + data.value("reasonCode", "?");
-  std::string message = data.value("message", "");
+  static const json kNone = json::object();
+  const json& header = body.is_object() && body.contains("header") ? body["header"] : kNone;
+  const json& status = header.is_object() && header.contains("functionExecutionStatus") ? header["functionExecutionStatus"] : kNone;
+  if (!status.is_object()) return "";
+  std::string value = string_member(status, "status");
+  if (value.empty() || value == "Executed-Success" || value == "Executed-WithWarning") return "";
+  const json& data = status.contains("statusCodeData") ? status["statusCodeData"] : kNone;
+  if (!data.is_object()) return value;
+  std::string line = value + " " + string_member(data, "subjectCode") + "/" + string_member(data, "reasonCode");
+  std::string message = string_member(data, "message");
   return message.empty() ? line : line + " (" + message.substr(0, 120) + ")";
 }
 
@@ -72,7 +79,8 @@ EsipaReply relay(const Context& c, EsipaReply r, const Shape& s, const std::stri
   if (es9->http_status != 200)
     return error_reply(std::move(r), s, kUndefinedError,
                        "SM-DP+ " + smdp_address + " answered HTTP " + std::to_string(es9->http_status) + " to " + es9_name);
-  json body = json::parse(es9->body, nullptr, false);
+  // ES9+ answers nest 3 levels (header.functionExecutionStatus.statusCodeData); deeper ones are not built.
+  json body = json::parse(es9->body, [](int depth, json::parse_event_t, json&) { return depth <= 8; }, false);
   if (!body.is_object())
     return error_reply(std::move(r), s, kUndefinedError, "SM-DP+ " + smdp_address + ": the " + es9_name + " answer is not JSON");
   // ES9+ calls it euiccCiPKIdToBeUsed, ESipa euiccCiPKIdentifierToBeUsed (the same '04' TLV).
