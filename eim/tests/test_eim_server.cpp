@@ -148,8 +148,15 @@ TEST_CASE_METHOD(ServerFixture, "eim server: what never reaches ESipa is refused
   CHECK(malformed.body.empty());
   // A content type with parameters is the same type.
   CHECK(post(get, "application/x-gsma-rsp-asn1; charset=binary").status == 200);
-  // A body past the limit (twice the largest stored result).
-  CHECK(post(Bytes(2 * eim::kMaxPackageResultLength + 1, 0x30)).status == 413);
+  // A body past the limit (twice the largest stored result): 413, or the connection closed while
+  // the client was still sending (which of the two depends on timing).
+  Bytes large(2 * eim::kMaxPackageResultLength + 1, 0x30);
+  rsp::http::Headers h;
+  h.set("Content-Type", "application/x-gsma-rsp-asn1");
+  h.set("X-Admin-Protocol", "gsma/rsp/v2.1.0");
+  auto refused = client().post(url_of("/gsma/rsp2/asn1"), std::string(large.begin(), large.end()), h);
+  if (refused) CHECK(refused->status == 413);
+  CHECK(post(get).status == 200);  // and the server still serves
 }
 
 TEST_CASE_METHOD(ServerFixture, "eim server: packages past their expiry end as expired in the background", "[eim][server]") {
