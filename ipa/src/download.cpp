@@ -128,6 +128,7 @@ class Download {
     auto installed = es10b::load_bound_profile_package(channel_, package->bound_profile_package);
     if (!installed) return card_failed(installed.error(), CancelSessionReason::loadBppExecutionError);
     result_.iccid = installed->iccid;
+    result_.profile_installation_result = installed->tlv;
     result_.bpp_command_id = installed->bpp_command_id;
     result_.error_reason = installed->error_reason;
 

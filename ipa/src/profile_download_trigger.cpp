@@ -12,37 +12,6 @@ namespace {
 
 constexpr long kUndefinedError = 127;
 
-// The download reports the installation result's fields, not its signed bytes, and removes it
-// from the card once the SM-DP+ has it; this transport in front of the card's keeps the one
-// response that carries it (a ProfileInstallationResult 'BF37', possibly joined by GET RESPONSE).
-class InstallationResultTap final : public Transport {
- public:
-  explicit InstallationResultTap(Transport& card) : card_(card) {}
-  rsp::Expected<Bytes> connect() override { return Bytes{}; }  // the card is connected already
-  void close() override {}
-  std::string describe() const override { return card_.describe(); }
-  rsp::Expected<bool> open_logical_channel(ByteView aid) override { return card_.open_logical_channel(aid); }
-  void close_logical_channel() override { card_.close_logical_channel(); }
-  std::optional<Bytes> installation_result;
-
- protected:
-  rsp::Expected<Bytes> exchange(ByteView apdu) override {
-    auto response = card_.transmit(apdu);
-    if (!response || apdu.size() < 2) return response;
-    ByteView data(response->data(), response->size() - 2);
-    if (apdu[1] == 0xC0) pending_.insert(pending_.end(), data.begin(), data.end());  // GET RESPONSE
-    else pending_.assign(data.begin(), data.end());
-    const uint8_t sw1 = (*response)[response->size() - 2];
-    if (sw1 == 0x90 && pending_.size() > 2 && pending_[0] == 0xBF && pending_[1] == 0x37)
-      if (auto t = rsp::tlv::read(pending_); t && t->whole.size() == pending_.size()) installation_result = pending_;
-    return response;
-  }
-
- private:
-  Transport& card_;
-  Bytes pending_;
-};
-
 rsp::Expected<rsp::ActivationCode> default_smdp(Es10Channel& channel) {
   auto addresses = es10a::get_euicc_configured_addresses(channel);
   if (!addresses) return rsp::fail("cannot read the default SM-DP+ address: " + addresses.error().message);
@@ -100,19 +69,12 @@ TriggerOutcome run_profile_download_trigger(Es10Channel& channel, const esipa::P
   }
   if (!code) return refuse(code.error().message);
 
-  // The download on a channel of its own, through the tap; this round's channel reopens after it.
-  channel.close();
-  InstallationResultTap tap(channel.transport());
-  DownloadResult result;
-  {
-    Es10Channel download_channel(tap, channel.options());
-    result = download_profile(download_channel, DownloadRequest{*code, std::nullopt}, options.download);
-  }
+  DownloadResult result = download_profile(channel, DownloadRequest{*code, std::nullopt}, options.download);
   add_traffic(outcome.es9, result.es9);
   outcome.installed = result.success;
   outcome.line = result.line();
-  if (!tap.installation_result) return refuse(outcome.line);
-  auto reported = esipa::profile_download_trigger_result(trigger.eim_transaction_id, *tap.installation_result);
+  if (result.profile_installation_result.empty()) return refuse(outcome.line);
+  auto reported = esipa::profile_download_trigger_result(trigger.eim_transaction_id, result.profile_installation_result);
   if (!reported) return refuse(reported.error().message);
   outcome.result = std::move(*reported);
   return outcome;

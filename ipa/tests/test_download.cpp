@@ -85,6 +85,11 @@ TEST_CASE("download: from an activation code to a profile installed on the card 
   CHECK(result.notification_sent);
   CHECK_FALSE(result.cancel_reason);
   CHECK(result.transaction_id.size() == 32);
+  // The card's signed result as it came, the one the SM-DP+ got.
+  REQUIRE(result.profile_installation_result.size() > 2);
+  CHECK(result.profile_installation_result[0] == 0xBF);
+  CHECK(result.profile_installation_result[1] == 0x37);
+  CHECK(d.notifications_at_smdp(iccid).at(0).pending_notification == result.profile_installation_result);
   CHECK(d.smdp.state_of(iccid) == smdp::ProfileState::installed);
   CHECK(d.notifications_at_smdp(iccid).size() == 1);
   auto profiles = d.profiles();

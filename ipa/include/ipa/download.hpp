@@ -48,6 +48,9 @@ struct DownloadResult {
   std::optional<long> euicc_error_code;        // AuthenticateErrorCode / DownloadErrorCode the card answered
   std::optional<long> bpp_command_id;          // ProfileInstallationResult errorResult
   std::optional<long> error_reason;
+  // The eUICC's signed ProfileInstallationResult (BF37) as it answered, success or error, for
+  // whoever else must see it (the eIM, in a ProfileDownloadTriggerResult).
+  Bytes profile_installation_result;
   // The session's end after a failure: the reason the card signed, and whether the SM-DP+ took it.
   std::optional<es10b::CancelSessionReason> cancel_reason;
   bool session_cancelled = false;
