@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include <filesystem>
+#include <functional>
 #include <mutex>
 
 #include "eim/esipa.hpp"
@@ -22,7 +23,9 @@ struct EsipaHttps {
   std::vector<eim::EsipaReply> replies;  // what Esipa answered, in order
 
   // Under the PKI at `pki` (its CI for the SM-DP+s' TLS, its eim-tls to present); SM-DP+s on `smdp_port`.
-  EsipaHttps(const std::filesystem::path& pki, rsp::crypto::Curve curve, uint16_t smdp_port, const std::filesystem::path& database) {
+  // `adjust` changes the settings before the service starts (clock, relay sessions).
+  EsipaHttps(const std::filesystem::path& pki, rsp::crypto::Curve curve, uint16_t smdp_port, const std::filesystem::path& database,
+             const std::function<void(eim::EsipaSettings&)>& adjust = {}) {
     store = eim::open_eim_store("sqlite:" + database.string()).value();
     eim::EsipaSettings settings;
     settings.eim_id = "eim.test";
@@ -30,6 +33,7 @@ struct EsipaHttps {
     settings.indirect_download.smdp_port = smdp_port;
     settings.indirect_download.connect_timeout = std::chrono::milliseconds(2000);
     settings.indirect_download.total_timeout = std::chrono::milliseconds(10000);
+    if (adjust) adjust(settings);
     esipa = std::make_unique<eim::Esipa>(*store, std::move(settings));
 
     rsp::http::ListenerOptions listener;

@@ -31,7 +31,8 @@ struct Device {
   std::unique_ptr<ipa::test::CardTransport> transport;
   std::unique_ptr<ipa::Es10Channel> channel;
 
-  explicit Device(std::optional<uint16_t> smdp_port = std::nullopt) : eim(smdp.pki, smdp.curve, smdp_port.value_or(smdp.server->es9_port()), smdp.dir.path() / "eim.db") {
+  explicit Device(std::optional<uint16_t> smdp_port = std::nullopt, const std::function<void(eim::EsipaSettings&)>& adjust = {})
+      : eim(smdp.pki, smdp.curve, smdp_port.value_or(smdp.server->es9_port()), smdp.dir.path() / "eim.db", adjust) {
     euicc = smdp.open_card("card");
     terminal = std::make_unique<euicc::Card>(euicc->isdr(), euicc->usim());
     transport = std::make_unique<ipa::test::CardTransport>(*terminal);
@@ -296,4 +297,33 @@ TEST_CASE("indirect download: what the eIM cannot relay is refused, nothing sent
     auto r = esipa.handle(encode(0xBF39, rsp::concat({challenge, address, info1})));
     CHECK(error_value(r, 0x81) == 127);
   }
+}
+
+TEST_CASE("indirect download: relay sessions are bounded in number and lifetime", "[eim][indirect]") {
+  int64_t now = 1'800'000'000;
+  Device d(std::nullopt, [&now](eim::EsipaSettings& s) {
+    s.clock = [&now] { return now; };
+    s.indirect_download.sessions = eim::new_relay_sessions(1);
+    s.indirect_download.session_lifetime = std::chrono::seconds(600);
+  });
+  auto client = d.client(Es9Binding::esipa_asn1);
+  ipa::InitiateAuthenticationRequest request{Bytes(16, 0x42), ipa::es10b::get_euicc_info1(*d.channel).value(), d.smdp.address()};
+  auto initiate = [&] {
+    auto started = client.initiate_authentication(request);
+    REQUIRE(started);
+    return started->transaction_id;
+  };
+  // The eUICC's refusal (A1 { 80 transactionId, 02 code }) is a valid AuthenticateServerResponse for any session.
+  auto authenticate = [&](const Bytes& id) {
+    (void)client.authenticate_client(id, encode(0xBF38, encode(0xA1, rsp::concat({encode(0x80, id), rsp::der::integer(0x02, 1)}))));
+    return d.eim.last("AuthenticateClient")->message;
+  };
+
+  Bytes first = initiate();
+  Bytes second = initiate();  // one session at most: the first is dropped
+  CHECK(authenticate(first).find("no relay session") != std::string::npos);
+  CHECK(authenticate(second).find("relayed to localhost") != std::string::npos);
+  Bytes third = initiate();
+  now += 601;  // past the lifetime
+  CHECK(authenticate(third).find("no relay session") != std::string::npos);
 }
