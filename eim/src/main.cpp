@@ -26,6 +26,8 @@ struct Flags {
   std::vector<std::string> owner_listen, owners;  // the owner API
   int64_t package_lifetime = 0;
   size_t threads = 0;
+  bool no_indirect_download = false;
+  uint16_t smdp_port = 0;
 };
 
 void add_config_flags(CLI::App& command, Flags& f) {
@@ -39,6 +41,8 @@ void add_config_flags(CLI::App& command, Flags& f) {
   command.add_option("--threads", f.threads, "request handler threads");
   command.add_option("--owner-listen", f.owner_listen, "HOST:PORT serving the owner API over HTTPS (repeatable)");
   command.add_option("--owner", f.owners, "NAME=CERT.pem: an owner allowed in by its client certificate (repeatable)");
+  command.add_flag("--no-indirect-download", f.no_indirect_download, "do not relay ES9+ for IPAs (indirect profile download)");
+  command.add_option("--smdp-port", f.smdp_port, "lab set-ups: the port SM-DP+s listen on for relayed ES9+ (default 443)");
 }
 
 rsp::Expected<EimConfig> configuration(const Flags& f) {
@@ -58,6 +62,8 @@ rsp::Expected<EimConfig> configuration(const Flags& f) {
   if (!f.database.empty()) c.database = f.database;
   if (f.package_lifetime) c.package_lifetime = f.package_lifetime;
   if (f.threads) c.handler_threads = f.threads;
+  if (f.no_indirect_download) c.indirect_download = false;
+  if (f.smdp_port) c.smdp_port = f.smdp_port;
   if (!f.owner_listen.empty()) c.owner_listen.clear();
   for (const auto& l : f.owner_listen) c.owner_listen.push_back({l, {}, {}, {}});
   if (!f.owners.empty()) c.owners.clear();

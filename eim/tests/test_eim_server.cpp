@@ -191,6 +191,13 @@ TEST_CASE("eim configuration: every key from the file, unknown keys and bad valu
   CHECK(c->handler_threads == 2);
   CHECK(write("{}")->database == "sqlite:eim.db");
   CHECK(write("{}")->package_lifetime == 7 * 24 * 3600);
+  CHECK(write("{}")->indirect_download);
+  auto relay = write(R"({"indirect_download": false, "smdp_port": 8443})");
+  REQUIRE(relay);
+  CHECK_FALSE(relay->indirect_download);
+  CHECK(relay->smdp_port == 8443);
+  CHECK_FALSE(write(R"({"smdp_port": 70000})"));
+  CHECK_FALSE(write(R"({"indirect_download": "yes"})"));
   auto typo = write(R"({"listen_on": "127.0.0.1:0"})");
   REQUIRE_FALSE(typo);
   CHECK(typo.error().message.find("unknown key \"listen_on\"") != std::string::npos);

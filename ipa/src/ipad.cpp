@@ -95,6 +95,7 @@ class Round {
     } else if (trust.public_key_only) {
       log({{"step", "tlsTrust"}, {"outcome", "ignored"}, {"detail", "trustedEimPkTls is a bare key; the configured CAs decide"}});
     }
+    esipa_http_ = client_options.http;
     auto client = EsipaClient::create(summary_.eim_address, std::move(client_options));
     if (!client) return error("eIM " + summary_.eim_address + ": " + client.error().message);
     client_.emplace(std::move(*client));
@@ -225,9 +226,19 @@ class Round {
     ++summary_.download_triggers;
     auto read = esipa::read_profile_download_trigger_request(request);
     if (!read) return error(read.error().message);
-    auto outcome = detail::run_profile_download_trigger(channel_, *read, options_);
+    IpadOptions trigger_options = options_;
+    bool indirect = options_.indirect_download && eim_.indirect_profile_download;
+    if (indirect) {
+      auto& es9 = trigger_options.download.es9;
+      es9.binding = options_.esipa.binding == EsipaBinding::json ? Es9Binding::esipa_json : Es9Binding::esipa_asn1;
+      es9.relay = summary_.eim_address;
+      es9.http = esipa_http_;  // the eIM's TLS trust, as for the round's own ESipa calls
+      ++summary_.indirect_downloads;
+    }
+    auto outcome = detail::run_profile_download_trigger(channel_, *read, trigger_options);
     detail::add_traffic(summary_.es9, outcome.es9);
-    log({{"step", "profileDownload"}, {"outcome", outcome.installed ? "installed" : "failed"}, {"detail", outcome.line}});
+    log({{"step", "profileDownload"}, {"outcome", outcome.installed ? "installed" : "failed"},
+         {"path", indirect ? "indirect" : "direct"}, {"detail", outcome.line}});
     if (outcome.result.empty()) return error("profile download trigger: " + outcome.line);
     return provide(outcome.result, "profileDownloadTriggerResult");
   }
@@ -242,6 +253,7 @@ class Round {
 
   Es10Channel& channel_;
   const IpadOptions& options_;
+  rsp::http::ClientOptions esipa_http_;  // the eIM's TLS trust
   PollSummary summary_;
   Bytes eid_;
   sgp32::EimConfiguration eim_;

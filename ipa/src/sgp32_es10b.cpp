@@ -55,6 +55,7 @@ Es10Expected<std::vector<EimConfiguration>> get_eim_configuration_data(Es10Chann
     if (auto fqdn = rsp::tlv::find(item.value, 0x81)) c.eim_fqdn.assign(fqdn->value.begin(), fqdn->value.end());
     if (auto counter = rsp::tlv::find(item.value, 0x83)) c.counter_value = detail::integer(counter->value);
     if (auto token = rsp::tlv::find(item.value, 0x84)) c.association_token = detail::integer(token->value);
+    c.indirect_profile_download = rsp::tlv::find(item.value, 0x89).has_value();
     c.tlv.assign(item.whole.begin(), item.whole.end());
     out.push_back(std::move(c));
   }

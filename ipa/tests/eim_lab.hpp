@@ -23,27 +23,31 @@ struct EimServe {
 
 class EimLab : public ZeroTouchLab {
  public:
-  EimLab() : ZeroTouchLab({}) {
+  // `iccids`: profiles in the SM-DP+'s inventory (for start_smdp), as ZeroTouchLab makes them.
+  explicit EimLab(const std::vector<std::string>& iccids = {}) : ZeroTouchLab(iccids) {
     REQUIRE(rsp::files::write_atomic(owner_pem, owner_identity.chain.front().pem()));
     std::ofstream(owner_key) << owner_identity.key->to_pem();
   }
 
-  // eim serve on `database` for owner-a; "0" ports: any free one.
-  EimServe start_eim(const std::string& database, const std::string& esipa_port = "0", const std::string& owner_port = "0") {
+  // eim serve on `database` for owner-a; "0" ports: any free one; `extra` flags (e.g. --smdp-port).
+  EimServe start_eim(const std::string& database, const std::string& esipa_port = "0", const std::string& owner_port = "0",
+                     const std::vector<std::string>& extra = {}) {
     EimServe e;
-    e.process = std::make_unique<rsp::test::ChildProcess>(
-        "eim", dir.path(),
-        std::vector<std::string>{"serve", "--pki", pki.string(), "--db", database, "--listen", "127.0.0.1:" + esipa_port,
-                                 "--owner-listen", "127.0.0.1:" + owner_port, "--owner", "owner-a=" + owner_pem.string()});
+    std::vector<std::string> args{"serve", "--pki", pki.string(), "--db", database, "--listen", "127.0.0.1:" + esipa_port,
+                                  "--owner-listen", "127.0.0.1:" + owner_port, "--owner", "owner-a=" + owner_pem.string()};
+    args.insert(args.end(), extra.begin(), extra.end());
+    e.process = std::make_unique<rsp::test::ChildProcess>("eim", dir.path(), args);
     e.esipa_port = e.process->wait_for("ESipa of localhost on https://127\\.0\\.0\\.1:(\\d+)/");
     e.owner_port = e.process->wait_for("eim: owner API on port (\\d+)");
     return e;
   }
 
-  // AddInitialEim on the card behind `euicc`: eimId localhost at localhost:PORT, TLS trust the CI.
-  void add_initial(const std::string& euicc, const std::string& esipa_port) {
+  // AddInitialEim on the card behind `euicc`: eimId localhost at localhost:PORT, TLS trust the CI;
+  // `extra` flags (e.g. --indirect-profile-download).
+  void add_initial(const std::string& euicc, const std::string& esipa_port, const std::string& extra = "") {
     auto added = ipa(euicc, "eim add-initial --eim-id localhost --eim-fqdn localhost:" + esipa_port + " --association-token" +
-                                " --eim-certificate " + (pki / "nist" / "eim.der").string() + " --tls-certificate " + ci_pem.string());
+                                " --eim-certificate " + (pki / "nist" / "eim.der").string() + " --tls-certificate " + ci_pem.string() +
+                                " " + extra);
     REQUIRE(added.out == "eIM localhost added, association token 1\n");
   }
   static std::string euicc_of(const Device& d) { return "tcp:127.0.0.1:" + d.port; }

@@ -12,6 +12,10 @@ add_dependencies(test_ipa_esipa_cli ipa euicc-sim)
 rsp_add_test(test_ipa_esipa_eim SOURCES ${PROJECT_SOURCE_DIR}/ipa/tests/test_ipa_esipa_eim.cpp LIBS eim_owner_api eim_store eim_packages rsp_http)
 target_include_directories(test_ipa_esipa_eim PRIVATE ${PROJECT_SOURCE_DIR}/ipa/tests)
 add_dependencies(test_ipa_esipa_eim ipa euicc-sim eim)
+# ipa poll --indirect-download: a ProfileDownloadTrigger relayed by eim serve to smdp serve.
+rsp_add_test(test_ipa_poll_indirect SOURCES ${PROJECT_SOURCE_DIR}/ipa/tests/test_ipa_poll_indirect.cpp LIBS rsp_http)
+target_include_directories(test_ipa_poll_indirect PRIVATE ${PROJECT_SOURCE_DIR}/ipa/tests)
+add_dependencies(test_ipa_poll_indirect ipa euicc-sim eim smdp)
 # --- ipa and eim end-to-end resilience tests ---
 # The programs when things go wrong: ipa poll killed between running and reporting, eim serve
 # restarted mid-fleet, two eim serve on one PostgreSQL (skipped where absent).

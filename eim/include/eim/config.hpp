@@ -25,6 +25,9 @@ struct EimConfig {
   // owners: [{name, client_certificate}], each pinned by its certificate (PEM or DER).
   std::vector<ListenerConfig> owner_listen;
   std::vector<std::pair<std::string, std::filesystem::path>> owners;
+  // The indirect profile download (the eIM relaying ES9+ to SM-DP+s for IPAs that reach only it).
+  bool indirect_download = true;
+  uint16_t smdp_port = 0;  // lab set-ups: the port SM-DP+s listen on when not 443; 0: 443
 };
 
 // Reads FILE (JSON; // and /* */ comments allowed). Unknown keys are errors.

@@ -16,7 +16,8 @@ rsp::Expected<EimConfig> load_config(const std::filesystem::path& file) {
   if (!object) return rsp::Unexpected{object.error()};
   const json& root = *object;
   std::string error = rsp::server::unknown_keys(
-      root, {"pki", "eim_id", "listen", "metrics_listen", "database", "package_lifetime", "handler_threads", "owner_listen", "owners"}, "");
+      root, {"pki", "eim_id", "listen", "metrics_listen", "database", "package_lifetime", "handler_threads", "owner_listen", "owners",
+             "indirect_download", "smdp_port"}, "");
   EimConfig c;
   std::string pki;
   read_key(root, "pki", pki, error);
@@ -40,6 +41,11 @@ rsp::Expected<EimConfig> load_config(const std::filesystem::path& file) {
     }
     if (!it->is_array() && error.empty()) error = "\"owners\" is an array";
   }
+  read_key(root, "indirect_download", c.indirect_download, error);
+  int64_t smdp_port = 0;  // read wide: a JSON number does not wrap into uint16_t
+  read_key(root, "smdp_port", smdp_port, error);
+  if (error.empty() && (smdp_port < 0 || smdp_port > 65535)) error = "\"smdp_port\" must be 0 to 65535";
+  c.smdp_port = static_cast<uint16_t>(smdp_port);
   if (error.empty() && c.package_lifetime <= 0) error = "\"package_lifetime\" must be positive";
   if (!error.empty()) return rsp::fail(file.string() + ": " + error);
   return c;

@@ -77,6 +77,8 @@ class RunningEim final : public EimServer {
     EsipaSettings settings;
     settings.eim_id = eim_id_;
     settings.cis = std::move(*cis);
+    settings.indirect_download.enabled = config.indirect_download;
+    if (config.smdp_port) settings.indirect_download.smdp_port = config.smdp_port;
     esipa_ = std::make_unique<Esipa>(*store_, std::move(settings));
 
     rsp::http::ServerOptions options;

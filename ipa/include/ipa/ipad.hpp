@@ -7,7 +7,8 @@
 //      with ProvideEimPackageResult; each seqNumber the eIM acknowledges is removed from the card;
 //   3. GetEimPackage until noEimPackageAvailable (at most max_packages): an EuiccPackageRequest runs
 //      on the card (ES10b.LoadEuiccPackage), an IpaEuiccDataRequest is answered from ES10 calls, a
-//      ProfileDownloadTriggerRequest runs a direct ES9+ download; each result is provided to the eIM.
+//      ProfileDownloadTriggerRequest runs an ES9+ download (direct, or relayed by the eIM); each
+//      result is provided to the eIM.
 // One logfmt line per step on stderr (event=esipa ...); identifiers and codes only.
 #include <functional>
 #include <optional>
@@ -26,6 +27,10 @@ struct IpadOptions {
   // Timeouts, retries, binding, and the CAs used when the eIM's configuration has no certificate.
   EsipaClientOptions esipa;
   DownloadOptions download;  // ES9+ for ProfileDownloadTriggerRequests (the SM-DP+'s CAs)
+  // ProfileDownloadTriggerRequests through the eIM (the indirect profile download: the ES9+ steps
+  // as ESipa messages in this round's binding, TLS as for ESipa) when the eIM's configuration
+  // announces indirectProfileDownload; otherwise, and by default, ES9+ straight to the SM-DP+.
+  bool indirect_download = false;
   std::optional<uint16_t> smds_port;  // where the SM-DS listens for contactSmds (lab set-ups)
   int max_packages = 16;              // GetEimPackage calls per round
   // Asked between steps: true ends the round after the current step (SIGTERM).
@@ -42,6 +47,7 @@ struct PollSummary {
   int euicc_packages = 0;      // of which EuiccPackageRequests
   int ipa_euicc_data = 0;      // IpaEuiccDataRequests
   int download_triggers = 0;   // ProfileDownloadTriggerRequests
+  int indirect_downloads = 0;  // of which run through the eIM
   int results_reported = 0;    // ProvideEimPackageResult calls the eIM accepted
   int results_removed = 0;     // acknowledged results removed from the card
   std::optional<long> eim_package_error;  // the eIM's last eimPackageError (1: nothing to do)

@@ -23,6 +23,7 @@ struct EimConfiguration {
   std::string eim_fqdn;  // empty when absent
   std::optional<long> counter_value;
   std::optional<long> association_token;
+  bool indirect_profile_download = false;  // [9]: the eIM relays ES9+ for this eUICC's downloads
   Bytes tlv;  // the whole EimConfigurationData (30)
 };
 // SGP.32 v1.2 ES10b.GetEimConfigurationData, all of them or the one with `eim_id`.

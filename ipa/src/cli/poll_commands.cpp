@@ -28,6 +28,7 @@ struct PollArguments {
   Es9Flags es9;
   std::optional<uint16_t> smds_port;
   int max_packages = 16;
+  bool indirect_download = false;
   // run only
   double interval = 60;
   double max_backoff = 3600;
@@ -46,6 +47,7 @@ IpadOptions ipad_options(const PollArguments& args, Output& out) {
   o.download.es9 = es9_options(args.es9, out);
   o.smds_port = args.smds_port;
   o.max_packages = args.max_packages;
+  o.indirect_download = args.indirect_download;
   o.stop_requested = [] { return g_stop.load(); };
   return o;
 }
@@ -58,6 +60,7 @@ json summary_data(const PollSummary& s) {
                {"euiccPackages", s.euicc_packages},
                {"ipaEuiccData", s.ipa_euicc_data},
                {"downloadTriggers", s.download_triggers},
+               {"indirectDownloads", s.indirect_downloads},
                {"resultsReported", s.results_reported},
                {"resultsRemoved", s.results_removed},
                {"binding", esipa_binding_name(s.binding)},
@@ -156,6 +159,8 @@ void add_poll_flags(CLI::App& command, PollArguments& args) {
   command.add_option("--smds-port", args.smds_port, "download triggers: connect to the SM-DS on this port");
   command.add_option("--es9-binding", args.es9.binding, "ES9+ binding of download triggers: json (default) or asn1")
       ->check(CLI::IsMember({"json", "asn1"}));
+  command.add_flag("--indirect-download", args.indirect_download,
+                   "download triggers through the eIM (ES9+ relayed over ESipa) when its configuration offers it");
   command.add_option("--max-packages", args.max_packages, "eIM Packages per round at most (default 16)")->check(CLI::Range(1, 1000));
 }
 
