@@ -110,7 +110,10 @@ TEST_CASE("esipa: enable, disable, delete and listEim fetched, run, verified, re
   std::vector<Step> steps{{psmo::enable(kIccid1), R"({"code":"ok","operation":"enable"})"},
                           {psmo::disable(kIccid1), R"({"code":"ok","operation":"disable"})"},
                           {psmo::remove(kIccid2), R"({"code":"ok","operation":"delete"})"},
-                          {eco::list_eim(), R"({"operation":"listEim"})"}};
+                          {eco::list_eim(), R"({"operation":"listEim"})"},
+                          // A second eIM asking for a token: the token the card issued is in the summary.
+                          {eco::add_eim(configuration("eim2.example.org", crypto::PrivateKey::generate(Curve::nist_p256), std::nullopt)),
+                           R"({"associationToken":2,"code":"ok","operation":"addEim"})"}};
   std::set<int64_t> seqs;
   for (auto& step : steps) {
     auto p = f.queue({step.operation});

@@ -19,6 +19,8 @@ std::string summary_of(const PackageOutcome& o) {
   for (const auto& r : o.results) {
     nlohmann::json entry{{"operation", r.operation}};
     if (r.code) entry["code"] = r.code_name;
+    // addEim's token: the new eIM needs it to sign its packages (the owner reads it from status).
+    if (r.association_token) entry["associationToken"] = *r.association_token;
     results.push_back(std::move(entry));
   }
   return nlohmann::json{{"results", std::move(results)}}.dump();
