@@ -1,5 +1,6 @@
 // SGP.32 v1.2 §3.1.1 the IPAd's poll round: ESipa.GetEimPackage, the package run, and
-// ESipa.ProvideEimPackageResult, results kept on the card reported first (ipad.hpp).
+// ESipa.ProvideEimPackageResult, results kept on the card reported first, the card's profile
+// notifications sent last (ipad.hpp).
 #include "ipa/ipad.hpp"
 
 #include "ipa/es10b.hpp"
@@ -52,6 +53,8 @@ class Round {
       if (stopping()) break;
       if (!next_package()) break;
     }
+    // A card gone away (a REFRESH after a profile switch) keeps its notifications for the next round.
+    if (!summary_.card_unreachable && !stopping()) send_notifications();
     return finish();
   }
 
@@ -227,12 +230,9 @@ class Round {
     auto read = esipa::read_profile_download_trigger_request(request);
     if (!read) return error(read.error().message);
     IpadOptions trigger_options = options_;
-    bool indirect = options_.indirect_download && eim_.indirect_profile_download;
+    bool indirect = through_eim();
     if (indirect) {
-      auto& es9 = trigger_options.download.es9;
-      es9.binding = options_.esipa.binding == EsipaBinding::json ? Es9Binding::esipa_json : Es9Binding::esipa_asn1;
-      es9.relay = summary_.eim_address;
-      es9.http = esipa_http_;  // the eIM's TLS trust, as for the round's own ESipa calls
+      trigger_options.download.es9 = es9_options();
       ++summary_.indirect_downloads;
     }
     auto outcome = detail::run_profile_download_trigger(channel_, *read, trigger_options);
@@ -241,6 +241,47 @@ class Round {
          {"path", indirect ? "indirect" : "direct"}, {"detail", outcome.line}});
     if (outcome.result.empty()) return error("profile download trigger: " + outcome.line);
     return provide(outcome.result, "profileDownloadTriggerResult");
+  }
+
+  // ES9+ through the eIM (the indirect profile download) when the round asks for it and the eIM offers it.
+  bool through_eim() const { return options_.indirect_download && eim_.indirect_profile_download; }
+  // The ES9+ client's options: as given, or the same steps as ESipa messages to the eIM.
+  Es9ClientOptions es9_options() const {
+    Es9ClientOptions es9 = options_.download.es9;
+    if (!through_eim()) return es9;
+    es9.binding = options_.esipa.binding == EsipaBinding::json ? Es9Binding::esipa_json : Es9Binding::esipa_asn1;
+    es9.relay = summary_.eim_address;
+    es9.http = esipa_http_;  // the eIM's TLS trust, as for the round's own ESipa calls
+    return es9;
+  }
+
+  // The card's pending profile notifications (not the eUICC Package Results, reported above), at
+  // most max_notifications tried; each removed once delivered, a failed one kept for a later round.
+  // A receiver's failure does not fail the round: the notification waits on the card.
+  void send_notifications() {
+    auto pending = es10b::retrieve_notifications_list(channel_);
+    if (!pending) {
+      card_error("cannot read the pending notifications: ", pending.error());
+      return;
+    }
+    Es9ClientOptions es9 = es9_options();
+    int tried = 0;
+    for (const auto& n : *pending) {
+      if (tried >= options_.max_notifications || stopping() || summary_.card_unreachable) {
+        ++summary_.notifications_kept;
+        continue;
+      }
+      ++tried;
+      auto d = deliver_notification(channel_, n, es9);
+      detail::add_traffic(summary_.es9, d.es9);
+      log({{"step", "handleNotification"}, {"seqNumber", std::to_string(n.metadata.seq_number)},
+           {"operation", notification_operation_name(n.metadata.event)}, {"path", through_eim() ? "indirect" : "direct"},
+           {"outcome", d.removed ? "sent" : "kept"}, {"error", d.error}});
+      if (d.removed) ++summary_.notifications_sent;
+      else ++summary_.notifications_kept;
+      if (d.card_error && d.card_error->kind == Es10Error::Kind::transport)
+        card_error("notification " + std::to_string(n.metadata.seq_number) + ": ", *d.card_error);
+    }
   }
 
   PollSummary finish() {

@@ -2,7 +2,8 @@
 // An eIM as far as the IPA can tell, for ESipa tests: an in-process HTTPS server (a test PKI's
 // TLS identity) on the ASN.1 binding, and the JSON binding through rsp_esipa's translation, that answers GetEimPackage with queued eIM Packages (then
 // noEimPackageAvailable, or a chosen answer), acknowledges every provided EuiccPackageResult by its
-// seqNumber, can lose a report (HTTP 500) on purpose, and records what it received.
+// seqNumber, takes HandleNotification (HTTP 204), can lose a report (HTTP 500) on purpose, and
+// records what it received.
 #include <catch2/catch.hpp>
 
 #include <deque>
@@ -123,6 +124,8 @@ class ScriptedEim {
       lose_report_ = false;
       got.lost = true;
       response.status = 500;
+    } else if (got.body[1] == 0x3D) {  // HandleNotificationEsipa: taken, no response message
+      response.status = 204;
     } else if (got.body[1] == 0x50) {
       auto outer = rsp::tlv::read(got.body).value();
       auto members = rsp::tlv::read_all(outer.value).value();

@@ -51,7 +51,9 @@ struct Device {
 
   // `tls_trust`: the certificate the eIM's configuration names for its TLS (default: the PKI's CI),
   // or `trust_data`: trustedPublicKeyDataTls's contents as they are.
-  explicit Device(std::optional<crypto::Certificate> tls_trust = std::nullopt, std::optional<Bytes> trust_data = std::nullopt) {
+  // `indirect`: the configuration offers indirectProfileDownload.
+  explicit Device(std::optional<crypto::Certificate> tls_trust = std::nullopt, std::optional<Bytes> trust_data = std::nullopt,
+                  bool indirect = false) {
     REQUIRE(transport.connect());
     channel = std::make_unique<ipa::Es10Channel>(transport);
     eid = rsp::eid::to_bytes(ipa::es10c::get_eid(*channel).value()).value();
@@ -60,7 +62,7 @@ struct Device {
                                                     encode(0x83, Bytes{0}), encode(0x84, Bytes{0}),
                                                     encode(0xA5, encode(0xA1, contents(eim_cert.der()))),
                                                     encode(0xA6, trust_data.value_or(encode(0xA1, contents(tls_trust.value_or(ci).der())))),
-                                                    encode(0x87, Bytes{0x07, 0x80})}));
+                                                    encode(0x87, Bytes{0x07, 0x80}), indirect ? encode(0x89, {}) : Bytes{}}));
     auto added = ipa::sgp32::add_initial_eim(*channel, {configuration});
     REQUIRE(added);
     REQUIRE(added->size() == 1);
@@ -106,9 +108,19 @@ struct Device {
     t.cis.add(ci);
     return t;
   }
-  // A profile installed by a direct download, disabled.
-  void install(const std::string& iccid) {
-    smdp.add_order(iccid, "MATCH-" + iccid);
+  // A profile installed by a direct download, disabled; `every_event`: its notificationConfigurationInfo
+  // asks for enable and disable notifications as well (the test profiles ask for install and delete).
+  void install(const std::string& iccid, bool every_event = false) {
+    if (every_event) {
+      auto order = ipa::test::released_order(iccid, "MATCH-" + iccid, smdp.address());
+      const Bytes install_and_delete = {0x80, 0x02, 0x04, 0x90};
+      auto at = std::search(order.metadata.begin(), order.metadata.end(), install_and_delete.begin(), install_and_delete.end());
+      REQUIRE(at != order.metadata.end());
+      at[3] = 0xF0;  // NotificationEvent bits 0-3: install, enable, disable, delete
+      REQUIRE(smdp.store->add_profile(order));
+    } else {
+      smdp.add_order(iccid, "MATCH-" + iccid);
+    }
     auto code = rsp::ActivationCode::parse("1$" + smdp.address() + "$MATCH-" + iccid).value();
     ipa::DownloadOptions o;
     o.es9 = smdp.client_options();
@@ -120,6 +132,10 @@ struct Device {
     for (const auto& p : ipa::es10c::get_profiles_info(*channel).value())
       if (p.iccid == iccid) return p.state;
     return std::nullopt;
+  }
+  std::vector<ipa::es10b::PendingNotification> pending() { return ipa::es10b::retrieve_notifications_list(*channel).value(); }
+  std::vector<smdp::NotificationRecord> smdp_notifications(const std::string& iccid) {
+    return smdp.store->notifications(iccid).value();
   }
   size_t kept_results() { return ipa::sgp32::retrieve_euicc_package_results(*channel).value().size(); }
   // The first byte pairs of what the eIM received: "BF4F", "BF50", ...
@@ -474,4 +490,126 @@ TEST_CASE("ipad: a LoadEuiccPackage the card refuses with a status word is repor
   REQUIRE(results.size() == 1);
   CHECK(results[0] == encode(0xA0, rsp::concat({encode(0x80, *rat.eim_transaction_id), encode(0x02, Bytes{0x7F})})));
   CHECK(d.kept_results() == 0);
+}
+
+TEST_CASE("ipad: the notifications PSMOs leave go to the SM-DP+ at the round's end and leave the card; a failed one waits",
+          "[ipa][esipa][notifications]") {
+  Device d;
+  d.install(kIccid, true);
+  REQUIRE(d.pending().empty());  // the download sent its installation result itself
+  REQUIRE(d.smdp_notifications(kIccid).size() == 1);
+
+  d.queue({eim::psmo::enable(kIccid)});
+  auto round = d.poll();
+  REQUIRE(round.success);
+  CHECK(round.results_reported == 1);
+  CHECK(round.notifications_sent == 1);
+  CHECK(round.notifications_kept == 0);
+  CHECK(round.es9.exchanges == 1);
+  CHECK(d.pending().empty());
+  auto recorded = d.smdp_notifications(kIccid);
+  REQUIRE(recorded.size() == 2);
+  CHECK(recorded[1].event == "enable");
+  CHECK(recorded[1].eid == rsp::eid::from_bytes(d.eid).value());
+  CHECK(d.received_tags() == std::vector<std::string>{"BF4F", "BF50", "BF4F"});  // nothing of it to the eIM
+
+  // The SM-DP+ unreachable: the disable notification stays on the card and the round still succeeds.
+  d.queue({eim::psmo::disable(kIccid)});
+  auto o = d.options();
+  o.download.es9.port = 1;  // nothing listens there
+  auto failed = ipa::poll_eim(*d.channel, o);
+  REQUIRE(failed.success);
+  CHECK(failed.results_reported == 1);
+  CHECK(failed.notifications_sent == 0);
+  CHECK(failed.notifications_kept == 1);
+  auto left = d.pending();
+  REQUIRE(left.size() == 1);
+  CHECK(left[0].metadata.event == ipa::es10b::NotificationEvent::disable);
+  CHECK(d.smdp_notifications(kIccid).size() == 2);
+
+  // The next round sends it once; the one after has nothing to send.
+  auto next = d.poll();
+  REQUIRE(next.success);
+  CHECK(next.packages == 0);
+  CHECK(next.notifications_sent == 1);
+  CHECK(next.notifications_kept == 0);
+  CHECK(d.pending().empty());
+  recorded = d.smdp_notifications(kIccid);
+  REQUIRE(recorded.size() == 3);
+  CHECK(recorded[2].event == "disable");
+  CHECK(recorded[2].pending_notification == left[0].tlv);
+  auto quiet = d.poll();
+  CHECK(quiet.notifications_sent == 0);
+  CHECK(quiet.notifications_kept == 0);
+  CHECK(d.smdp_notifications(kIccid).size() == 3);
+}
+
+TEST_CASE("ipad: at most max_notifications are tried per round, the rest wait for the next", "[ipa][esipa][notifications]") {
+  Device d;
+  d.install(kIccid, true);
+  d.queue({eim::psmo::enable(kIccid)});
+  d.queue({eim::psmo::disable(kIccid)});
+  auto o = d.options();
+  o.max_notifications = 1;
+  auto first = ipa::poll_eim(*d.channel, o);
+  REQUIRE(first.success);
+  CHECK(first.packages == 2);
+  CHECK(first.notifications_sent == 1);
+  CHECK(first.notifications_kept == 1);
+  REQUIRE(d.pending().size() == 1);
+  CHECK(d.pending()[0].metadata.event == ipa::es10b::NotificationEvent::disable);  // the oldest went first
+  auto second = ipa::poll_eim(*d.channel, o);
+  CHECK(second.notifications_sent == 1);
+  CHECK(d.pending().empty());
+  CHECK(d.smdp_notifications(kIccid).size() == 3);
+}
+
+TEST_CASE("ipad: with the indirect download the notifications go to the eIM as HandleNotification", "[ipa][esipa][notifications]") {
+  auto binding = GENERATE(ipa::EsipaBinding::asn1, ipa::EsipaBinding::json);
+  Device d(std::nullopt, std::nullopt, true);
+  d.install(kIccid, true);
+  d.queue({eim::psmo::enable(kIccid)});
+  auto o = d.options();
+  o.esipa.binding = binding;
+  o.indirect_download = true;
+  o.download.es9.port = 1;  // the SM-DP+ itself is never called
+  auto round = ipa::poll_eim(*d.channel, o);
+  INFO(round.line());
+  REQUIRE(round.success);
+  CHECK(round.notifications_sent == 1);
+  CHECK(d.pending().empty());
+  CHECK(d.smdp_notifications(kIccid).size() == 1);  // the installation result only
+  CHECK(d.received_tags() == std::vector<std::string>{"BF4F", "BF50", "BF4F", "BF3D"});
+  // BF3D { A0 { the card's OtherSignedNotification } }
+  Bytes body = d.eim.received().back().body;
+  auto handle = rsp::tlv::read(body).value();
+  auto pending = rsp::tlv::read(handle.value).value();
+  CHECK(pending.tag == 0xA0);
+  auto notification = rsp::tlv::read(pending.value).value();
+  CHECK(notification.tag == 0x30);
+  CHECK(pending.value.size() == notification.whole.size());
+
+  // The eIM failing (its front end answers 500 to GetEimPackage and to HandleNotification): the
+  // disable notification a round with no room for notifications left stays on the card; the next
+  // round sends it through the eIM once.
+  d.queue({eim::psmo::disable(kIccid)});
+  o.max_notifications = 0;
+  auto no_room = ipa::poll_eim(*d.channel, o);
+  REQUIRE(no_room.success);
+  CHECK(no_room.notifications_kept == 1);
+  d.eim.refuse_next(2, 500);
+  o.max_notifications = 16;
+  auto refused = ipa::poll_eim(*d.channel, o);
+  CHECK(!refused.success);
+  CHECK(d.eim.refused() == 2);
+  CHECK(refused.notifications_sent == 0);
+  CHECK(refused.notifications_kept == 1);
+  REQUIRE(d.pending().size() == 1);
+  auto again = ipa::poll_eim(*d.channel, o);
+  REQUIRE(again.success);
+  CHECK(again.notifications_sent == 1);
+  CHECK(d.pending().empty());
+  auto tags = d.received_tags();
+  CHECK(std::count(tags.begin(), tags.end(), "BF3D") == 2);
+  CHECK(d.smdp_notifications(kIccid).size() == 1);
 }

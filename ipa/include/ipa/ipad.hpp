@@ -8,7 +8,14 @@
 //   3. GetEimPackage until noEimPackageAvailable (at most max_packages): an EuiccPackageRequest runs
 //      on the card (ES10b.LoadEuiccPackage), an IpaEuiccDataRequest is answered from ES10 calls, a
 //      ProfileDownloadTriggerRequest runs an ES9+ download (direct, or relayed by the eIM); each
-//      result is provided to the eIM.
+//      result is provided to the eIM;
+//   4. the card's pending profile notifications (ES10b.RetrieveNotificationsList: the enable,
+//      disable and delete notifications PSMOs leave, an install result a failed send left) go to
+//      their SM-DP+ with ES9+.HandleNotification, or through the eIM (ESipa HandleNotification)
+//      when the round downloads through it; each is removed from the card once delivered, a
+//      failed one stays for the next round.
+// A card that goes away (a REFRESH after an enable or disable PSMO) ends the round with
+// card_unreachable; the result it kept is reported by the round after the reconnect.
 // One logfmt line per step on stderr (event=esipa ...); identifiers and codes only.
 #include <functional>
 #include <optional>
@@ -33,6 +40,7 @@ struct IpadOptions {
   bool indirect_download = false;
   std::optional<uint16_t> smds_port;  // where the SM-DS listens for contactSmds (lab set-ups)
   int max_packages = 16;              // GetEimPackage calls per round
+  int max_notifications = 16;         // profile notifications tried per round; the rest wait
   // Asked between steps: true ends the round after the current step (SIGTERM).
   std::function<bool()> stop_requested;
   bool log = true;  // the logfmt lines on stderr
@@ -50,6 +58,8 @@ struct PollSummary {
   int indirect_downloads = 0;  // of which run through the eIM
   int results_reported = 0;    // ProvideEimPackageResult calls the eIM accepted
   int results_removed = 0;     // acknowledged results removed from the card
+  int notifications_sent = 0;  // profile notifications delivered and removed from the card
+  int notifications_kept = 0;  // left on the card for a later round (failed, or over the bound)
   std::optional<long> eim_package_error;  // the eIM's last eimPackageError (1: nothing to do)
   EsipaBinding binding = EsipaBinding::asn1;
   EsipaTraffic esipa;
@@ -63,5 +73,21 @@ struct PollSummary {
 
 // One poll round against one eIM. Never throws for protocol failures: they are in the summary.
 PollSummary poll_eim(Es10Channel& channel, const IpadOptions& options);
+
+// One pending notification delivered (ipad_notifications.cpp), shared by the round and
+// `ipa notification process`.
+struct NotificationDelivery {
+  bool sent = false;     // the receiver took it (HTTP 204)
+  bool removed = false;  // and the card dropped it
+  std::optional<Es10Error> card_error;  // the removal failed on the card
+  std::string error;                    // why it was not sent or not removed; empty when both were
+  Es9Traffic es9;
+};
+// SGP.22 v2.5 §5.6.4 ES9+.HandleNotification to the notification's notificationAddress (or through
+// the eIM when `es9` has an ESipa binding and its relay), then §5.7.11 ES10b.RemoveNotificationFromList.
+NotificationDelivery deliver_notification(Es10Channel& channel, const es10b::PendingNotification& notification,
+                                          const Es9ClientOptions& es9);
+// lpac's words for a notification's profileManagementOperation: install, enable, disable, delete.
+const char* notification_operation_name(const std::optional<es10b::NotificationEvent>& event);
 
 }  // namespace ipa

@@ -1,6 +1,6 @@
 // ipa notification list | process | remove: the eUICC's pending notifications (SGP.22 v2.5 §5.7.9
 // ES10b.ListNotification, §5.7.10 RetrieveNotificationsList, §5.7.11 RemoveNotificationFromList),
-// delivered to their SM-DP+ with §5.6.4 ES9+.HandleNotification.
+// delivered to their SM-DP+ with §5.6.4 ES9+.HandleNotification (deliver_notification, ipad.hpp).
 #include <memory>
 #include <string>
 #include <vector>
@@ -8,33 +8,22 @@
 #include "cli.hpp"
 #include "es9_flags.hpp"
 #include "ipa/es10b.hpp"
+#include "ipa/ipad.hpp"
 
 namespace ipa::cli {
 namespace {
 
-// lpac's words for the profileManagementOperation.
-const char* operation_name(const std::optional<es10b::NotificationEvent>& event) {
-  if (!event) return "unknown";
-  switch (*event) {
-    case es10b::NotificationEvent::install: return "install";
-    case es10b::NotificationEvent::enable: return "enable";
-    case es10b::NotificationEvent::disable: return "disable";
-    case es10b::NotificationEvent::remove: return "delete";
-  }
-  return "unknown";
-}
-
 json metadata_json(const es10b::NotificationMetadata& m) {
   return {{"seqNumber", m.seq_number},
-          {"profileManagementOperation", operation_name(m.event)},
+          {"profileManagementOperation", notification_operation_name(m.event)},
           {"notificationAddress", m.address},
           {"iccid", m.iccid.empty() ? json() : json(m.iccid)}};
 }
 
 // "7 install 8949... to localhost"
 std::string describe(const es10b::NotificationMetadata& m) {
-  return std::to_string(m.seq_number) + " " + operation_name(m.event) + (m.iccid.empty() ? "" : " " + m.iccid) + " to " +
-         m.address;
+  return std::to_string(m.seq_number) + " " + notification_operation_name(m.event) + (m.iccid.empty() ? "" : " " + m.iccid) +
+         " to " + m.address;
 }
 
 int list(Context& context) {
@@ -46,8 +35,8 @@ int list(Context& context) {
   json data = json::array();
   for (const auto& m : *pending) {
     data.push_back(metadata_json(m));
-    out.text(std::to_string(m.seq_number) + "\t" + operation_name(m.event) + "\t" + (m.iccid.empty() ? "-" : m.iccid) + "\t" +
-             m.address);
+    out.text(std::to_string(m.seq_number) + "\t" + notification_operation_name(m.event) + "\t" +
+             (m.iccid.empty() ? "-" : m.iccid) + "\t" + m.address);
   }
   if (pending->empty()) out.text("no notifications");
   return out.success(std::move(data));
@@ -81,27 +70,13 @@ int process(Context& context, const ProcessArguments& args) {
   json data = json::array();
   for (const auto& n : pending) {
     json entry = metadata_json(n.metadata);
-    entry["sent"] = false;
-    entry["removed"] = false;
-    std::string failure;
-    auto client = Es9PlusClient::create(n.metadata.address, es9);
-    if (!client) {
-      failure = client.error().message;
-    } else if (auto sent = client->handle_notification(n.tlv); !sent) {
-      failure = sent.error().describe();
-    } else {
-      entry["sent"] = true;
-      auto removed = es10b::remove_notification_from_list(*channel, n.metadata.seq_number);
-      if (removed) {
-        entry["removed"] = true;
-        out.text("notification " + describe(n.metadata) + ": sent and removed");
-      } else {
-        failure = "sent, but not removed from the eUICC: " + removed.error().message;
-      }
-    }
-    if (!failure.empty()) {
-      entry["error"] = failure;
-      failures.push_back("notification " + describe(n.metadata) + ": " + failure);
+    auto delivery = deliver_notification(*channel, n, es9);
+    entry["sent"] = delivery.sent;
+    entry["removed"] = delivery.removed;
+    if (delivery.removed) out.text("notification " + describe(n.metadata) + ": sent and removed");
+    if (!delivery.error.empty()) {
+      entry["error"] = delivery.error;
+      failures.push_back("notification " + describe(n.metadata) + ": " + delivery.error);
     }
     data.push_back(std::move(entry));
   }

@@ -1,7 +1,8 @@
 // ipa poll | run: the IPAd (SGP.32 v1.2 §3.1.1). poll is one round against the eUICC's eIM
 // (GetEimPackage until nothing is left, each package run and its result provided, results kept
-// on the card reported first); run repeats rounds every --interval seconds, backing off after
-// failed rounds, until SIGINT/SIGTERM (the current step finishes, then exit 0) or --rounds.
+// on the card reported first, the card's profile notifications sent last); run repeats rounds
+// every --interval seconds, backing off after failed rounds, until SIGINT/SIGTERM (the current
+// step finishes, then exit 0) or --rounds.
 #include <algorithm>
 #include <atomic>
 #include <csignal>
@@ -63,6 +64,8 @@ json summary_data(const PollSummary& s) {
                {"indirectDownloads", s.indirect_downloads},
                {"resultsReported", s.results_reported},
                {"resultsRemoved", s.results_removed},
+               {"notificationsSent", s.notifications_sent},
+               {"notificationsKept", s.notifications_kept},
                {"binding", esipa_binding_name(s.binding)},
                {"esipaBytesSent", s.esipa.bytes_sent},
                {"esipaBytesReceived", s.esipa.bytes_received},
