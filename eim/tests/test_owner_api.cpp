@@ -298,3 +298,37 @@ TEST_CASE("device add refuses certificates that do not chain or name another EID
   CHECK_FALSE(f.store->device(eid(3)).value());
   CHECK(add(card, euicc, eum).status == 200);
 }
+
+TEST_CASE("download with a trigger of its own per device, in one call", "[eim][owner]") {
+  OwnerApiFixture f;
+  REQUIRE(f.a("/eim/v1/devices/add", {{"devices", {{{"eid", eid(1)}}, {{"eid", eid(2)}}, {{"eid", eid(3)}}}}}).status == 200);
+  REQUIRE(f.b("/eim/v1/devices/add", {{"eid", eid(4)}}).status == 200);
+  json downloads = {{{"eid", eid(1)}, {"activationCode", "LPA:1$smdp.example.com$MATCH-1"}},
+                    {{"eid", eid(2)}, {"activationCode", "1$smdp.example.com$MATCH-2"}},
+                    {{"eid", eid(3)}, {"contactDefaultSmdp", true}},
+                    {{"eid", eid(4)}, {"contactDefaultSmdp", true}}};  // owner b's: as unknown
+  auto queued = f.a("/eim/v1/download", {{"downloads", downloads}});
+  INFO(queued.body.dump());
+  REQUIRE(queued.status == 200);
+  auto results = queued.body["results"];
+  REQUIRE(results.size() == 4);
+  for (int n : {0, 1, 2}) CHECK(results[n]["queued"]["kind"] == "profileDownloadTrigger");
+  CHECK(results[3]["error"] == "not_found");
+  CHECK(f.store->packages_for(eid(4), 10)->size() == 1);  // only its certificate request
+  // Each device got its own trigger: its activation code, or the default SM-DP+.
+  auto trigger_of = [&](int n) { return rsp::to_hex(f.store->packages_for(eid(n), 10)->back().request); };
+  CHECK(trigger_of(1).find(rsp::to_hex(rsp::to_bytes("1$smdp.example.com$MATCH-1"))) != std::string::npos);
+  CHECK(trigger_of(2).find(rsp::to_hex(rsp::to_bytes("1$smdp.example.com$MATCH-2"))) != std::string::npos);
+  CHECK(trigger_of(3).find("8100") != std::string::npos);
+
+  // One bad entry: 400 naming it, nothing queued for anyone.
+  size_t before = f.store->packages_for(eid(1), 10)->size();
+  json bad = {{{"eid", eid(1)}, {"contactDefaultSmdp", true}}, {{"eid", eid(2)}, {"activationCode", "2$x$y"}}};
+  auto refused = f.a("/eim/v1/download", {{"downloads", bad}});
+  CHECK(refused.status == 400);
+  CHECK(refused.body["message"].get<std::string>().find(eid(2)) != std::string::npos);
+  CHECK(f.store->packages_for(eid(1), 10)->size() == before);
+  CHECK(f.a("/eim/v1/download", {{"downloads", json::array()}}).status == 400);
+  CHECK(f.a("/eim/v1/download", {{"downloads", {{{"eid", eid(1)}}}}}).status == 400);  // no trigger
+  CHECK(f.a("/eim/v1/download", {{"downloads", downloads}, {"target", target_eid(eid(1))}}).status == 400);
+}

@@ -147,6 +147,21 @@ TEST_CASE("eim download, psmo, eco, data-request and status for an EID and a fle
   auto text = f.eim({"status", "--fleet", "north"});
   CHECK_THAT(text.out, Catch::Contains(eid(2) + "\n  #") && Catch::Contains("profileDownloadTrigger counter 2 queued"));
 
+  // One call, each device its own trigger, from a file.
+  auto list = f.pki.dir.path() / "downloads.txt";
+  std::ofstream(list) << "# EID and what to download\n" << eid(1) << " LPA:1$smdp.example.com$M2\n\n"
+                      << eid(2) << "   default-smdp\n";
+  auto each = f.eim({"download", "--file", list.string(), "--json"});
+  INFO(each.out);
+  REQUIRE(each.code == 0);
+  REQUIRE(each.last()["results"].size() == 2);
+  CHECK(each.last()["results"][1]["eid"] == eid(2));
+  CHECK(rsp::to_hex(f.store->packages_for(eid(1), 10)->back().request).find(rsp::to_hex(rsp::to_bytes("1$smdp.example.com$M2"))) !=
+        std::string::npos);
+  CHECK(f.eim({"download", "--file", list.string(), "--eid", eid(1)}).code == 2);  // the file names the EIDs
+  std::ofstream(list) << eid(1) << "\n";
+  CHECK(f.eim({"download", "--file", list.string()}).code == 2);  // a line without a trigger
+
   // The eIM's refusal of an operation: exit 1.
   auto bad = f.eim({"psmo", "--eid", eid(1), "--enable", "12", "--json"});
   CHECK(bad.code == 1);

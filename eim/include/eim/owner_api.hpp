@@ -24,6 +24,8 @@
 //   /eim/v1/devices/list    {fleet?, limit?} -> {"devices": [DEVICE_INFO]}
 //   /eim/v1/devices/show    {eid} -> DEVICE_INFO with "packages"
 //   /eim/v1/download        {target, activationCode | contactDefaultSmdp: true | smdsAddress | contactSmds: true}
+//                           or {downloads: [{eid, activationCode | contactDefaultSmdp | ...}, ...]}: a trigger
+//                           of its own per device in one call (every entry checked before any is queued)
 //   /eim/v1/psmo            {target, operations: [{enable: {iccid, rollback?}} | {disable: {iccid}} |
 //                            {delete: {iccid}} | {listProfileInfo: {}} | {getRAT: {}} |
 //                            {configureImmediateEnable: {immediateEnable?, smdpOid?, smdpAddress?}} |

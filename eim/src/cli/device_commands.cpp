@@ -1,5 +1,4 @@
 // eim device add | list | show: the owner's devices at the eIM.
-#include <fstream>
 #include <iostream>
 
 #include "owner_client.hpp"
@@ -25,18 +24,6 @@ rsp::Expected<std::string> certificate_base64(const std::string& file) {
   return rsp::to_base64(certificates->front().der());
 }
 
-// One EID per line; blank lines and lines starting with '#' skipped.
-rsp::Expected<std::vector<std::string>> read_eids(const std::string& file) {
-  std::ifstream in(file);
-  if (!in) return rsp::fail("cannot read " + file);
-  std::vector<std::string> eids;
-  for (std::string line; std::getline(in, line);) {
-    line.erase(0, line.find_first_not_of(" \t\r"));
-    line.erase(line.find_last_not_of(" \t\r") + 1);
-    if (!line.empty() && line[0] != '#') eids.push_back(line);
-  }
-  return eids;
-}
 
 int device_add(const DeviceAdd& a) {
   if (a.eid.empty() == a.eid_file.empty()) {
@@ -49,7 +36,7 @@ int device_add(const DeviceAdd& a) {
   }
   std::vector<std::string> eids{a.eid};
   if (!a.eid_file.empty()) {
-    auto read = read_eids(a.eid_file);
+    auto read = read_lines(a.eid_file);
     if (!read) {
       std::cerr << "eim: device add: " << read.error().message << "\n";
       return kUsage;

@@ -1,6 +1,7 @@
 // The owner commands' HTTPS client: the owner's identity, the eIM's trust, one POST per command.
 #include "owner_client.hpp"
 
+#include <fstream>
 #include <iostream>
 
 #include "rsp/http/client.hpp"
@@ -82,5 +83,17 @@ void print_results(const json& answer) {
 }
 
 void finish(int code) { throw CLI::RuntimeError(code); }
+
+rsp::Expected<std::vector<std::string>> read_lines(const std::string& file) {
+  std::ifstream in(file);
+  if (!in) return rsp::fail("cannot read " + file);
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(in, line);) {
+    line.erase(0, line.find_first_not_of(" \t\r"));
+    line.erase(line.find_last_not_of(" \t\r") + 1);
+    if (!line.empty() && line[0] != '#') lines.push_back(line);
+  }
+  return lines;
+}
 
 }  // namespace eim::cli

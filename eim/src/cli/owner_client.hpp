@@ -4,9 +4,12 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
+
+#include "rsp/expected.hpp"
 
 namespace eim::cli {
 
@@ -35,6 +38,10 @@ void add_target_flags(CLI::App& command, TargetFlags& t);
 // Posts `body` to <url>/eim/v1/<function>; prints the answer (--json: as it came, else `text` of it)
 // and gives the exit code. Refusals go to stderr as "eim: <function>: <error>: <message>".
 int call(const Connection& c, const std::string& function, const json& body, const std::function<void(const json&)>& text);
+
+// The lines of a file (one EID, or one EID and what for it, per line), trimmed; blank lines and
+// lines starting with '#' skipped.
+rsp::Expected<std::vector<std::string>> read_lines(const std::string& file);
 
 // Per-EID results of a queueing call, one line each.
 void print_results(const json& answer);

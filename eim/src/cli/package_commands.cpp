@@ -57,9 +57,24 @@ int queue_operations(const Queueing& q, const char* function, const std::string&
 
 json with(const char* name, json args) { return {{name, std::move(args)}}; }
 
+// One line of `download --file`: "EID TRIGGER", TRIGGER an activation code (LPA:1$... or 1$...),
+// default-smdp, root-smds or smds:ADDRESS, as the owner API's {eid, trigger} entry.
+rsp::Expected<json> download_entry(const std::string& line) {
+  auto space = line.find_first_of(" \t");
+  if (space == std::string::npos) return rsp::fail("'" + line + "': EID and what to download, e.g. EID default-smdp");
+  std::string eid = line.substr(0, space);
+  std::string what = line.substr(line.find_first_not_of(" \t", space));
+  json entry = {{"eid", eid}};
+  if (what == "default-smdp") entry["contactDefaultSmdp"] = true;
+  else if (what == "root-smds") entry["contactSmds"] = true;
+  else if (what.starts_with("smds:")) entry["smdsAddress"] = what.substr(5);
+  else entry["activationCode"] = what;
+  return entry;
+}
+
 void add_download(CLI::App& app) {
   struct Download : Queueing {
-    std::string activation_code, smds;
+    std::string activation_code, smds, file;
     bool default_smdp = false, root_smds = false;
   };
   auto d = std::make_shared<Download>();
@@ -68,14 +83,39 @@ void add_download(CLI::App& app) {
   command->add_flag("--default-smdp", d->default_smdp, "download from the eUICC's default SM-DP+");
   command->add_option("--smds", d->smds, "look for events at this SM-DS");
   command->add_flag("--root-smds", d->root_smds, "look for events at the eUICC's root SM-DS");
+  command->add_option("--file", d->file,
+                      "one call for many devices, each its own trigger: lines 'EID CODE|default-smdp|root-smds|smds:ADDR'")
+      ->check(CLI::ExistingFile);
   command->callback([d] {
-    if (!d->target.given()) finish(kUsage);
-    json body = {{"target", d->target.target()}};
-    int given = !d->activation_code.empty() + d->default_smdp + !d->smds.empty() + d->root_smds;
+    int given = !d->activation_code.empty() + d->default_smdp + !d->smds.empty() + d->root_smds + !d->file.empty();
     if (given != 1) {
-      std::cerr << "eim: download: one of --activation-code, --default-smdp, --smds, --root-smds\n";
+      std::cerr << "eim: download: one of --activation-code, --default-smdp, --smds, --root-smds, --file\n";
       finish(kUsage);
     }
+    if (!d->file.empty()) {
+      if (!d->target.eid.empty() || !d->target.fleet.empty()) {
+        std::cerr << "eim: download: --file names its EIDs; no --eid or --fleet with it\n";
+        finish(kUsage);
+      }
+      auto lines = read_lines(d->file);
+      json downloads = json::array();
+      if (lines)
+        for (const auto& line : *lines) {
+          auto entry = download_entry(line);
+          if (!entry) {
+            lines = rsp::fail(d->file + ": " + entry.error().message);
+            break;
+          }
+          downloads.push_back(std::move(*entry));
+        }
+      if (!lines) {
+        std::cerr << "eim: download: " << lines.error().message << "\n";
+        finish(kUsage);
+      }
+      finish(call(d->connection, "download", {{"downloads", std::move(downloads)}}, print_results));
+    }
+    if (!d->target.given()) finish(kUsage);
+    json body = {{"target", d->target.target()}};
     if (!d->activation_code.empty()) body["activationCode"] = d->activation_code;
     if (d->default_smdp) body["contactDefaultSmdp"] = true;
     if (!d->smds.empty()) body["smdsAddress"] = d->smds;

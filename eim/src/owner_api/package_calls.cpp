@@ -58,7 +58,45 @@ Answer<Bytes> read_tags(const json& body) {
 
 }  // namespace
 
+// {downloads: [{eid, <trigger>}, ...]}: each device its own trigger (activation codes differ per
+// device), in one call. Every entry is read before any is queued; per EID what was queued or why not.
+Answer<Reply> download_each(Context& c, const json& list) {
+  if (!list.is_array() || list.empty() || list.size() > c.settings.max_devices_per_call)
+    return bad_request("downloads: 1 to " + std::to_string(c.settings.max_devices_per_call) + " entries {eid, trigger}");
+  std::vector<std::pair<std::string, ProfileDownloadTrigger>> entries;
+  for (const json& entry : list) {
+    if (!entry.is_object()) return bad_request("downloads: each entry an object {eid, trigger}");
+    auto eid = eid_member(entry, "eid");
+    if (!eid) return rsp::Unexpected{eid.error()};
+    auto trigger = read_trigger(entry);
+    if (!trigger) return rsp::Unexpected{ApiError{400, trigger.error().error, "downloads[" + *eid + "]: " + trigger.error().message}};
+    entries.emplace_back(std::move(*eid), std::move(*trigger));
+  }
+  json results = json::array();
+  auto refused = [&](const std::string& eid, const ApiError& e) {
+    results.push_back({{"eid", eid}, {"error", e.error}, {"message", e.message}});
+  };
+  for (const auto& [eid, trigger] : entries) {
+    auto device = owned_device(c, eid);  // another owner's EID answers as an unknown one
+    if (!device) {
+      refused(eid, device.error());
+      continue;
+    }
+    auto queued = c.queue.queue_profile_download_trigger(eid, trigger);
+    if (!queued) {
+      refused(eid, queue_failure(queued.error()));
+      continue;
+    }
+    results.push_back({{"eid", eid}, {"queued", package_json(*queued)}});
+  }
+  return Reply{200, {{"results", std::move(results)}}, "devices:" + std::to_string(entries.size())};
+}
+
 Answer<Reply> download(Context& c, const json& body) {
+  if (auto each = body.find("downloads"); each != body.end()) {
+    if (body.contains("target")) return bad_request("one of target and downloads");
+    return download_each(c, *each);
+  }
   auto trigger = read_trigger(body);
   if (!trigger) return rsp::Unexpected{trigger.error()};
   return queue_for_target(c, body, [&](const std::string& eid) { return c.queue.queue_profile_download_trigger(eid, *trigger); });
