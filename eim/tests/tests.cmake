@@ -38,7 +38,8 @@ add_dependencies(test_eim_binary eim)
 # The IPA's download through the eIM's ESipa (both bindings, real HTTPS) to the real SM-DP+.
 rsp_add_test(test_indirect_download SOURCES ${PROJECT_SOURCE_DIR}/eim/tests/test_indirect_download.cpp
   LIBS eim_esipa ipa_download smdp_server euicc_sim rsp_esipa SANITIZE)
-target_include_directories(test_indirect_download PRIVATE ${PROJECT_SOURCE_DIR}/ipa/tests)
+target_include_directories(test_indirect_download PRIVATE ${PROJECT_SOURCE_DIR}/ipa/tests
+  ${PROJECT_SOURCE_DIR}/eim/src ${PROJECT_SOURCE_DIR}/ipa/src)
 # ipa download --via-eim with smdp serve and euicc-sim --listen, the eIM's ESipa in-process.
 rsp_add_test(test_indirect_download_cli SOURCES ${PROJECT_SOURCE_DIR}/eim/tests/test_indirect_download_cli.cpp
   LIBS eim_esipa rsp_esipa rsp_http)

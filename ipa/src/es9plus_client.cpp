@@ -54,8 +54,8 @@ Es9PlusClient::Es9PlusClient(std::string address, std::string base_url, rsp::htt
       http_(std::move(http)),
       options_(std::move(options)),
       wire_(options_.binding == Es9Binding::asn1         ? es9_asn1_wire()
-            : options_.binding == Es9Binding::esipa_asn1 ? es9_esipa_wire(false)
-            : options_.binding == Es9Binding::esipa_json ? es9_esipa_wire(true)
+            : options_.binding == Es9Binding::esipa_asn1 ? es9_esipa_wire(false, options_.minimize_esipa_bytes)
+            : options_.binding == Es9Binding::esipa_json ? es9_esipa_wire(true, options_.minimize_esipa_bytes)
                                                          : es9_json_wire()) {}
 
 Es9Result<std::string> Es9PlusClient::exchange(Es9Function function, const Es9WireRequest& request, bool retryable) {

@@ -3,8 +3,10 @@
 // POSTs the DER EsipaMessageFromIpaToEim to /gsma/rsp2/asn1; the JSON binding is rsp_esipa's
 // translation of the same DER, per function path. The smdpAddress inside stays the SM-DP+'s. The
 // eIM's error values come back as the subject/reason codes of the mapping (status_codes.hpp), so
-// a refusal reads as in a direct download.
+// a refusal reads as in a direct download. With minimizeEsipaBytes the eUICC's answers go in their
+// compact forms (esipa_compact.hpp); the eIM rebuilds the full ones.
 #include "es9plus_asn1.hpp"
+#include "esipa_compact.hpp"
 #include "rsp/esipa/esipa_json.hpp"
 #include "rsp/esipa/status_codes.hpp"
 
@@ -37,7 +39,7 @@ long integer_of(ByteView contents) {
 
 class EsipaWire final : public Es9Wire {
  public:
-  explicit EsipaWire(bool json) : json_(json) {}
+  EsipaWire(bool json, bool minimize) : json_(json), minimize_(minimize) {}
 
   // ESipa.InitiateAuthentication: euiccInfo1 always sent (no compact form).
   Es9WireRequest initiate_authentication(const InitiateAuthenticationRequest& r) const override {
@@ -45,25 +47,29 @@ class EsipaWire final : public Es9Wire {
                    encode(0xBF39, rsp::concat({encode(0x81, r.euicc_challenge), encode(0x83, rsp::to_bytes(r.smdp_address)),
                                                r.euicc_info1})));
   }
-  // ESipa.AuthenticateClient: the eUICC's BF38 unchanged.
+  // ESipa.AuthenticateClient: the eUICC's BF38 unchanged, or CompactAuthenticateResponseOk.
   Es9WireRequest authenticate_client(ByteView transaction_id, ByteView authenticate_server_response) const override {
-    return message(Function::authenticate_client,
-                   encode(0xBF3B, rsp::concat({transaction_id_tlv(transaction_id), authenticate_server_response})));
+    Bytes card = minimize_ ? esipa_compact::authenticate_server_response(authenticate_server_response)
+                           : Bytes(authenticate_server_response.begin(), authenticate_server_response.end());
+    return message(Function::authenticate_client, encode(0xBF3B, rsp::concat({transaction_id_tlv(transaction_id), card})));
   }
-  // ESipa.GetBoundProfilePackage: the eUICC's BF21 unchanged.
+  // ESipa.GetBoundProfilePackage: the eUICC's BF21 unchanged, or CompactPrepareDownloadResponseOk.
   Es9WireRequest get_bound_profile_package(ByteView transaction_id, ByteView prepare_download_response) const override {
-    return message(Function::get_bound_profile_package,
-                   encode(0xBF3A, rsp::concat({transaction_id_tlv(transaction_id), prepare_download_response})));
+    Bytes card = minimize_ ? esipa_compact::prepare_download_response(prepare_download_response)
+                           : Bytes(prepare_download_response.begin(), prepare_download_response.end());
+    return message(Function::get_bound_profile_package, encode(0xBF3A, rsp::concat({transaction_id_tlv(transaction_id), card})));
   }
   // ESipa.HandleNotification: the PendingNotification inside '[0]'.
   Es9WireRequest handle_notification(ByteView pending_notification) const override {
     return message(Function::handle_notification, encode(0xBF3D, encode(0xA0, pending_notification)));
   }
   // ESipa.CancelSession: the eUICC's BF41 is an untagged member, so automatic tagging makes it
-  // '[1]' (A1) around the same contents.
+  // '[1]' (A1) around the same contents; CompactCancelSessionResponseOk with minimizeEsipaBytes.
   Es9WireRequest cancel_session(ByteView transaction_id, ByteView cancel_session_response) const override {
     auto card_answer = rsp::tlv::read(cancel_session_response);
-    Bytes contents = card_answer ? Bytes(card_answer->value.begin(), card_answer->value.end()) : Bytes{};
+    Bytes contents = minimize_     ? esipa_compact::cancel_session_response_contents(cancel_session_response)
+                     : card_answer ? Bytes(card_answer->value.begin(), card_answer->value.end())
+                                   : Bytes{};
     return message(Function::cancel_session, encode(0xBF41, rsp::concat({transaction_id_tlv(transaction_id), encode(0xA1, contents)})));
   }
 
@@ -127,11 +133,12 @@ class EsipaWire final : public Es9Wire {
   }
 
   bool json_;
+  bool minimize_;
 };
 
 }  // namespace
 
-std::shared_ptr<const Es9Wire> es9_esipa_wire(bool json) { return std::make_shared<EsipaWire>(json); }
+std::shared_ptr<const Es9Wire> es9_esipa_wire(bool json, bool minimize) { return std::make_shared<EsipaWire>(json, minimize); }
 
 void use_esipa_headers(Es9ClientOptions& options) {
   options.admin_protocol = std::string(rsp::esipa::kAdminProtocol);

@@ -2,9 +2,13 @@
 // IPA sends its ES9+ steps as ESipa messages, the eIM calls ES9+ on the SM-DP+ (JSON binding) and
 // answers with the ESipa forms (FACTS §5.1 "Indirect profile download"), the SM-DP+'s status codes
 // mapped onto each function's error values by rsp/esipa/status_codes.hpp. The eUICC's TLVs go to
-// the SM-DP+ byte for byte. The compact forms (minimizeEsipaBytes) are refused: rebuilding the full
-// ES9+ messages needs download data per device this eIM does not keep yet.
+// the SM-DP+ byte for byte; the compact forms of an IPA with minimizeEsipaBytes are rebuilt into
+// them first (compact_forms.hpp) from the relay session and the device record. InitiateAuthentication
+// without euiccInfo1 and the compact notifications are still refused: the eIM keeps no euiccInfo1
+// and does not rebuild ProfileInstallationResultData.
 #include "esipa/indirect_download.hpp"
+
+#include "esipa/compact_forms.hpp"
 
 #include "rsp/crypto/certificate.hpp"
 #include "rsp/der_integer.hpp"
@@ -103,12 +107,33 @@ std::string transaction_id_of(ByteView members) {
   return t ? rsp::to_hex(t->value) : "";
 }
 
-// The Ok alternative's transactionId in an answer, or "".
-std::string answered_transaction_id(const EsipaReply& r) {
+// The Ok alternative ('A0') of an answer.
+std::optional<Tlv> answered_ok(const EsipaReply& r) {
   auto outer = rsp::tlv::read(r.der_response);
   auto ok = outer ? rsp::tlv::read(outer->value) : rsp::Expected<Tlv>(rsp::fail(""));
-  if (!ok || ok->tag != 0xA0) return "";
-  return transaction_id_of(ok->value);
+  if (!ok || ok->tag != 0xA0) return std::nullopt;
+  return *ok;
+}
+
+// The Ok alternative's transactionId in an answer, or "".
+std::string answered_transaction_id(const EsipaReply& r) {
+  auto ok = answered_ok(r);
+  return ok ? transaction_id_of(ok->value) : "";
+}
+
+// The smdpOid the eUICC signs into a CancelSessionResponse: the registeredID of CERT.DPauth, the
+// serverCertificate (the second '30') of InitiateAuthentication's Ok answer; empty when absent.
+Bytes smdp_oid_answered(const EsipaReply& r) {
+  auto ok = answered_ok(r);
+  auto members = ok ? rsp::tlv::read_all(ok->value) : rsp::Expected<std::vector<Tlv>>(rsp::fail(""));
+  if (!members) return {};
+  int sequences = 0;
+  for (const Tlv& m : *members)
+    if (m.tag == 0x30 && ++sequences == 2) {
+      auto certificate = rsp::crypto::Certificate::from_der(m.whole);
+      return certificate ? certificate->registered_id_der().value_or(Bytes{}) : Bytes{};
+    }
+  return {};
 }
 
 // SGP.32 v1.2 ESipa.InitiateAuthentication
@@ -126,7 +151,7 @@ EsipaReply initiate_authentication(const Context& c, const Tlv& request, EsipaRe
   json es9 = {{"euiccChallenge", b64(challenge->value)}, {"euiccInfo1", b64(info1->whole)}, {"smdpAddress", smdp}};
   r = relay(c, std::move(r), s, smdp, es9);
   if (std::string id = answered_transaction_id(r); !id.empty()) {
-    c.settings.indirect_download.sessions->open(id, {smdp, "", c.now});
+    c.settings.indirect_download.sessions->open(id, {smdp, "", smdp_oid_answered(r), c.now});
     r.message += " (transactionId " + id + ")";
   }
   return r;
@@ -138,15 +163,6 @@ std::optional<RelaySessions::Session> session_of(const Context& c, const std::st
   return s.sessions->find(transaction_id, c.now, s.session_lifetime.count());
 }
 
-// The eUICC's TLV at `tag` in a request; nullopt for the compact form ('A2' inside).
-std::optional<Tlv> full_form(const Tlv& request, Tag tag) {
-  auto member = rsp::tlv::find(request.value, tag);
-  if (!member) return std::nullopt;
-  auto inner = rsp::tlv::read(member->value);
-  if (!inner || inner->tag == 0xA2) return std::nullopt;
-  return member;
-}
-
 // The EID the eUICC's certificate in AuthenticateServerResponse ('BF38' { A0 { 30 30 ... } }) names,
 // for the log; the SM-DP+ verifies it.
 std::string eid_named(const Tlv& authenticate_server_response) {
@@ -154,42 +170,59 @@ std::string eid_named(const Tlv& authenticate_server_response) {
   if (!ok || ok->tag != 0xA0) return "";
   auto members = rsp::tlv::read_all(ok->value);
   if (!members || members->size() < 3) return "";
-  auto certificate = rsp::crypto::Certificate::from_der((*members)[2].whole);
-  return certificate ? certificate->subject_serial_number().value_or("") : "";
+  return eid_of_certificate((*members)[2].whole);
+}
+
+// The eUICC's answer in a request: `member` is its TLV, '[1]' around it for CancelSession.
+// The full form is passed as the eUICC's (BF38 / BF21 / BF41); the compact one ('A2') is rebuilt
+// from the session and, for CERT.EUM, the device record; an error when that cannot be done.
+rsp::Expected<Bytes> full_card_answer(const Context& c, const Shape& s, const Tlv& member, ByteView transaction_id,
+                                      const RelaySessions::Session& session) {
+  auto inner = rsp::tlv::read(member.value);
+  if (!inner) return rsp::fail("unreadable eUICC answer");
+  if (inner->tag != 0xA2) return s.function == Function::cancel_session ? rsp::tlv::encode(0xBF41, member.value) : Bytes(member.whole.begin(), member.whole.end());
+  if (s.function == Function::get_bound_profile_package) return full_prepare_download_response(*inner, transaction_id);
+  if (s.function == Function::cancel_session) return full_cancel_session_response(*inner, transaction_id, session.smdp_oid);
+  return full_authenticate_server_response(*inner, [&c](const std::string& eid) -> rsp::Expected<Bytes> {
+    auto device = c.store.device(eid);
+    if (!device) return rsp::fail("the device record of " + eid + " could not be read");
+    if (!*device || !(*device)->eum_certificate) return rsp::fail("no CERT.EUM on record for EID " + eid);
+    return *(*device)->eum_certificate;
+  });
 }
 
 // SGP.32 v1.2 ESipa.AuthenticateClient, ESipa.GetBoundProfilePackage, ESipa.CancelSession: the
-// eUICC's BF38 / BF21 / BF41 passed to the SM-DP+ of the session.
+// eUICC's BF38 / BF21 / BF41 (full, or rebuilt from the compact form) passed to the SM-DP+ of the session.
 EsipaReply session_step(const Context& c, const Tlv& request, EsipaReply r, const Shape& s) {
-  std::string id = transaction_id_of(request.value);
+  auto transaction_id = rsp::tlv::find(request.value, 0x80);
+  std::string id = transaction_id ? rsp::to_hex(transaction_id->value) : "";
+  auto session = session_of(c, id);
+  if (!session) return error_reply(std::move(r), s, s.invalid_transaction_id, "no relay session for transactionId " + id);
+  // The eUICC's BF41 travels as '[1]' (A1) with the same contents (automatic tagging).
+  const Tag tag = s.function == Function::cancel_session ? 0xA1 : s.function == Function::authenticate_client ? 0xBF38 : 0xBF21;
+  auto member = rsp::tlv::find(request.value, tag);
+  if (!member) return error_reply(std::move(r), s, kUndefinedError, "no eUICC answer in the request");
+  auto full = full_card_answer(c, s, *member, transaction_id->value, *session);
+  if (!full) return error_reply(std::move(r), s, kUndefinedError, "compact form not rebuilt: " + full.error().message);
+  const bool compact = rsp::tlv::read(member->value).value().tag == 0xA2;
   json es9 = {{"transactionId", id}};
   std::string eid;
   if (s.function == Function::cancel_session) {
-    // The eUICC's BF41 travels as '[1]' (A1) with the same contents (automatic tagging).
-    auto member = full_form(request, 0xA1);
-    if (!member) return error_reply(std::move(r), s, kUndefinedError, "compact CancelSessionResponse not supported");
-    es9["cancelSessionResponse"] = b64(rsp::tlv::encode(0xBF41, member->value));
+    es9["cancelSessionResponse"] = b64(*full);
   } else if (s.function == Function::authenticate_client) {
-    auto member = full_form(request, 0xBF38);
-    if (!member)
-      return error_reply(std::move(r), s, kUndefinedError,
-                         "CompactAuthenticateResponseOk not supported (the eIM keeps no euiccInfo2 / certificates to rebuild it)");
-    es9["authenticateServerResponse"] = b64(member->whole);
-    eid = eid_named(*member);
+    es9["authenticateServerResponse"] = b64(*full);
+    auto rebuilt = rsp::tlv::read(*full);
+    if (rebuilt) eid = eid_named(*rebuilt);
   } else {
-    auto member = full_form(request, 0xBF21);
-    if (!member)
-      return error_reply(std::move(r), s, kUndefinedError, "CompactPrepareDownloadResponseOk not supported (no state to rebuild it)");
-    es9["prepareDownloadResponse"] = b64(member->whole);
+    es9["prepareDownloadResponse"] = b64(*full);
   }
-  auto session = session_of(c, id);
-  if (!session) return error_reply(std::move(r), s, s.invalid_transaction_id, "no relay session for transactionId " + id);
   r.eid = session->eid;
   if (!eid.empty()) {
     c.settings.indirect_download.sessions->set_eid(id, eid);
     r.eid = eid;
   }
   r = relay(c, std::move(r), s, session->smdp_address, es9);
+  if (compact) r.message += " (rebuilt from the compact form)";
   if (s.function == Function::cancel_session && r.outcome == "relayed") c.settings.indirect_download.sessions->close(id);
   return r;
 }

@@ -19,6 +19,7 @@ class RelaySessions {
   struct Session {
     std::string smdp_address;  // as the IPA named it (and the SM-DP+ signed it)
     std::string eid;           // 32 digits once the eUICC's certificate named it, else ""
+    rsp::Bytes smdp_oid;       // CERT.DPauth's registeredID (OID contents): compact CancelSession
     int64_t created_at = 0;    // unix seconds
   };
   explicit RelaySessions(size_t max_sessions) : max_(max_sessions) {}

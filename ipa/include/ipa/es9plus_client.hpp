@@ -34,6 +34,10 @@ struct Es9ClientOptions {
   // against `http`'s CAs); the SM-DP+ address inside the messages stays the SM-DP+'s, and
   // X-Admin-Protocol / User-Agent become ESipa's.
   std::string relay;
+  // With `relay`: the eUICC's answers in the compact forms of SGP.32 v1.2 minimizeEsipaBytes
+  // (AuthenticateServerResponse without CERT.EUM, PrepareDownloadResponse and CancelSessionResponse
+  // without what the eIM's session knows); the eIM rebuilds the full ones for the SM-DP+.
+  bool minimize_esipa_bytes = false;
   // Exchanges tried for the functions the spec lets the IPA repeat after a transport failure
   // (initiateAuthentication re-run, getBoundProfilePackage with the same transactionId); the
   // others are sent once. A refused server certificate is never retried.

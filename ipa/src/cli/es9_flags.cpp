@@ -24,6 +24,9 @@ void add_eim_relay_flags(CLI::App& command, Es9Flags& flags) {
   command.add_option("--eim-binding", flags.eim_binding, "ESipa binding with --via-eim: asn1 (default) or json")
       ->check(CLI::IsMember({"asn1", "json"}))
       ->needs(via);
+  command.add_flag("--minimize-esipa-bytes", flags.minimize_esipa_bytes,
+                   "with --via-eim: send the eUICC's answers in SGP.32's compact forms (minimizeEsipaBytes); the eIM rebuilds them")
+      ->needs(via);
 }
 
 namespace {
@@ -46,6 +49,7 @@ Es9ClientOptions es9_options(const Es9Flags& flags, Output& out) {
   if (!flags.via_eim.empty()) {
     options.binding = flags.eim_binding == "json" ? Es9Binding::esipa_json : Es9Binding::esipa_asn1;
     options.relay = flags.via_eim;
+    options.minimize_esipa_bytes = flags.minimize_esipa_bytes;
   }
   return options;
 }

@@ -22,6 +22,7 @@ struct Es9Flags {
   // (host[:port], its TLS certificate checked against --ca), in ESipa's asn1 or json binding.
   std::string via_eim;
   std::string eim_binding = "asn1";
+  bool minimize_esipa_bytes = false;  // --minimize-esipa-bytes: the compact forms to the eIM
 };
 
 struct SmdsFlags {
@@ -32,7 +33,7 @@ struct SmdsFlags {
 // `with_smdp_port`: whether the command talks to an SM-DP+ (--smdp-port).
 void add_es9_flags(CLI::App& command, Es9Flags& flags, bool with_smdp_port = true);
 void add_smds_flags(CLI::App& command, SmdsFlags& flags);  // --smds, --smds-port
-void add_eim_relay_flags(CLI::App& command, Es9Flags& flags);  // --via-eim, --eim-binding
+void add_eim_relay_flags(CLI::App& command, Es9Flags& flags);  // --via-eim, --eim-binding, --minimize-esipa-bytes
 // The client options; prints the lab-only warning when verification is off.
 Es9ClientOptions es9_options(const Es9Flags& flags, Output& out);
 // The same for the SM-DS (no second warning).
