@@ -28,3 +28,8 @@ rsp_add_test(test_ipa_poll_transports SOURCES ${PROJECT_SOURCE_DIR}/ipa/tests/te
 target_include_directories(test_ipa_poll_transports PRIVATE ${PROJECT_SOURCE_DIR}/ipa/tests ${PROJECT_SOURCE_DIR}/euicc-sim/src)
 add_dependencies(test_ipa_poll_transports ipa euicc-sim eim)
 # --- end ipa and eim end-to-end resilience tests ---
+# --- ipa run across a card reset (REFRESH after an enable PSMO) ---
+rsp_add_test(test_ipa_refresh SOURCES ${PROJECT_SOURCE_DIR}/ipa/tests/test_ipa_refresh.cpp LIBS rsp_http)
+target_include_directories(test_ipa_refresh PRIVATE ${PROJECT_SOURCE_DIR}/ipa/tests)
+add_dependencies(test_ipa_refresh ipa euicc-sim eim smdp)
+# --- end ipa run across a card reset ---

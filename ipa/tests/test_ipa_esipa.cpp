@@ -62,7 +62,8 @@ struct Device {
                                                     encode(0x83, Bytes{0}), encode(0x84, Bytes{0}),
                                                     encode(0xA5, encode(0xA1, contents(eim_cert.der()))),
                                                     encode(0xA6, trust_data.value_or(encode(0xA1, contents(tls_trust.value_or(ci).der())))),
-                                                    encode(0x87, Bytes{0x07, 0x80}), indirect ? encode(0x89, {}) : Bytes{}}));
+                                                    encode(0x87, Bytes{0x07, 0x80}),
+                                                    indirect ? encode(0x89, {}) : Bytes{}}));
     auto added = ipa::sgp32::add_initial_eim(*channel, {configuration});
     REQUIRE(added);
     REQUIRE(added->size() == 1);
@@ -492,7 +493,7 @@ TEST_CASE("ipad: a LoadEuiccPackage the card refuses with a status word is repor
   CHECK(d.kept_results() == 0);
 }
 
-TEST_CASE("ipad: the notifications PSMOs leave go to the SM-DP+ at the round's end and leave the card; a failed one waits",
+TEST_CASE("ipad: the notifications PSMOs leave go to the SM-DP+ at the round's end and leave the card, a failed one waits",
           "[ipa][esipa][notifications]") {
   Device d;
   d.install(kIccid, true);
