@@ -20,6 +20,7 @@
 #include "ipa/es10b.hpp"
 #include "ipa/es10c.hpp"
 #include "rsp/der_integer.hpp"
+#include "rsp/iccid.hpp"
 #include "smdp_harness.hpp"
 
 namespace {
@@ -301,7 +302,15 @@ TEST_CASE("indirect download: what the eIM cannot relay is refused, nothing sent
     CHECK(error_value(c, 0x81) == 1);
     CHECK(c.message.find("no relay session") != std::string::npos);
   }
-  SECTION("a compact profile notification is logged, not relayed; the IPA still gets 204") {
+  SECTION("a CompactProfileInstallationResult without a relay session is not relayed; the IPA still gets 204") {
+    Bytes data = encode(0xA0, rsp::concat({encode(0x80, some_transaction_id()), rsp::der::integer(0x02, 3),
+                                           encode(0xA2, encode(0xA0, encode(0x4F, Bytes{0x10, 0x00})))}));
+    auto r = handle(encode(0xBF3D, encode(0xA0, encode(0xA0, rsp::concat({data, encode(0x5F37, Bytes(64, 0x22))})))));
+    CHECK(r.http_status == 204);
+    CHECK(r.outcome == "not relayed");
+    CHECK(r.message.find("no relay session") != std::string::npos);
+  }
+  SECTION("a CompactOtherSignedNotification is logged, not relayed; the IPA still gets 204") {
     // A1 CompactOtherSignedNotification { BF2F NotificationMetadata, 5F37 signature }
     Bytes metadata = encode(0xBF2F, rsp::concat({encode(0x80, Bytes{0x01}), encode(0x81, Bytes{0x07, 0x80}),
                                                  encode(0x0C, rsp::to_bytes(d.smdp.address()))}));
@@ -397,6 +406,7 @@ TEST_CASE("compact forms: the eIM rebuilds the eUICC's own full answers byte for
   REQUIRE(d.download("EIM-CF-1", Es9Binding::esipa_asn1).success);
   Bytes authenticate = received_by_smdp(d, "authenticateClient", "authenticateServerResponse");
   Bytes prepare = received_by_smdp(d, "getBoundProfilePackage", "prepareDownloadResponse");
+  Bytes installed = received_by_smdp(d, "handleNotification", "pendingNotification");
   auto declined = d.download("EIM-CF-2", Es9Binding::esipa_asn1, false, reject);
   REQUIRE(declined.session_cancelled);
   Bytes cancel = received_by_smdp(d, "cancelSession", "cancelSessionResponse");
@@ -417,6 +427,19 @@ TEST_CASE("compact forms: the eIM rebuilds the eUICC's own full answers byte for
   Bytes compact_prepare = ipa::esipa_compact::prepare_download_response(prepare);
   CHECK(compact_prepare.size() < prepare.size());
   CHECK(eim::esipa::full_prepare_download_response(compact_of(compact_prepare), signed_transaction_id(prepare)).value() == prepare);
+
+  Bytes compact_installed = ipa::esipa_compact::profile_installation_result(installed);
+  CHECK(compact_installed.size() + 40 < installed.size());
+  Bytes dp_pb_oid = rsp::pki::load_certificate(d.smdp.pki, d.smdp.curve, rsp::crypto::Role::dp_pb).value().registered_id_der().value();
+  auto result_data = rsp::tlv::read(rsp::tlv::read(installed).value().value).value();  // BF27
+  auto result_transaction_id = rsp::tlv::find(result_data.value, 0x80).value().value;
+  eim::esipa::DownloadData download{Bytes(result_transaction_id.begin(), result_transaction_id.end()), d.smdp.address(),
+                                    rsp::iccid::to_bytes("8949449999999990311").value(), dp_pb_oid};
+  auto installed_tlv = rsp::tlv::read(compact_installed).value();
+  CHECK(eim::esipa::full_profile_installation_result(installed_tlv, download).value() == installed);
+  // Without the ICCID the session relayed, an iccidPresent result is not rebuilt (nothing guessed).
+  download.iccid.clear();
+  CHECK_FALSE(eim::esipa::full_profile_installation_result(installed_tlv, download));
 
   Bytes compact_cancel = ipa::esipa_compact::cancel_session_response_contents(cancel);
   CHECK(compact_cancel.size() + 8 < cancel.size());
@@ -447,7 +470,7 @@ TEST_CASE("compact forms: the profile installs through the eIM, the SM-DP+ gets 
   CHECK(result.iccid == iccid);
   CHECK(d.smdp.state_of(iccid) == smdp::ProfileState::installed);
   CHECK(d.profiles().size() == 2);
-  for (const char* function : {"AuthenticateClient", "GetBoundProfilePackage"}) {
+  for (const char* function : {"AuthenticateClient", "GetBoundProfilePackage", "HandleNotification"}) {
     auto reply = d.eim.last(function);
     REQUIRE(reply);
     CHECK(reply->outcome == "relayed");

@@ -59,9 +59,12 @@ class EsipaWire final : public Es9Wire {
                            : Bytes(prepare_download_response.begin(), prepare_download_response.end());
     return message(Function::get_bound_profile_package, encode(0xBF3A, rsp::concat({transaction_id_tlv(transaction_id), card})));
   }
-  // ESipa.HandleNotification: the PendingNotification inside '[0]'.
+  // ESipa.HandleNotification: the PendingNotification inside '[0]'; a ProfileInstallationResult as
+  // CompactProfileInstallationResult with minimizeEsipaBytes.
   Es9WireRequest handle_notification(ByteView pending_notification) const override {
-    return message(Function::handle_notification, encode(0xBF3D, encode(0xA0, pending_notification)));
+    Bytes pending = minimize_ ? esipa_compact::profile_installation_result(pending_notification)
+                              : Bytes(pending_notification.begin(), pending_notification.end());
+    return message(Function::handle_notification, encode(0xBF3D, encode(0xA0, pending)));
   }
   // ESipa.CancelSession: the eUICC's BF41 is an untagged member, so automatic tagging makes it
   // '[1]' (A1) around the same contents; CompactCancelSessionResponseOk with minimizeEsipaBytes.

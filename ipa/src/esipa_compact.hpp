@@ -17,5 +17,10 @@ Bytes prepare_download_response(ByteView full);
 // The contents of BF41 { A0 { 30 { 80 transactionId, 81 smdpOid, 82 reason }, 5F37 } } ->
 // A2 { 30 { 80 reason }, 5F37 } (what goes inside CancelSession's '[1]').
 Bytes cancel_session_response_contents(ByteView full);
+// A ProfileInstallationResult BF37 { BF27 { 80, BF2F { 80 seqNumber, 81, 0C, 5A? }, 06, A2 finalResult }, 5F37 }
+// -> CompactProfileInstallationResult A0 { A0 { 80, 02 seqNumber, 01 00 (no ICCID)?, A2 { A0 { 4F last two
+// AID bytes, 04 simaResponse unless the clean-install one } | A1 ErrorResult } }, 5F37 }. Unchanged when
+// the eIM could not rebuild it: an ISD-P AID not of SGP.02's form, or anything but install metadata.
+Bytes profile_installation_result(ByteView full);
 
 }  // namespace ipa::esipa_compact

@@ -3,6 +3,7 @@
 // order, nothing after) so that what goes to the SM-DP+ is the eUICC's full form and nothing else.
 #include "esipa/compact_forms.hpp"
 
+#include <algorithm>
 #include <vector>
 
 #include "rsp/crypto/certificate.hpp"
@@ -98,6 +99,51 @@ rsp::Expected<Bytes> full_cancel_session_response(const Tlv& compact, ByteView t
   if (smdp_oid.empty()) return rsp::fail("the session has no smdpOid (no SM-DP+ certificate seen at InitiateAuthentication)");
   Bytes signed_full = encode(0x30, rsp::concat({encode(0x80, transaction_id), encode(0x81, smdp_oid), encode(0x82, reason->value)}));
   return encode(0xBF41, encode(0xA0, rsp::concat({signed_full, signature->whole})));
+}
+
+// SGP.32 v1.2 ESipa.HandleNotification (CompactProfileInstallationResult)
+rsp::Expected<Bytes> full_profile_installation_result(const Tlv& compact, const DownloadData& download) {
+  static const Bytes kIsdpAidPrefix{0xA0, 0x00, 0x00, 0x05, 0x59, 0x10, 0x10, 0xFF, 0xFF, 0xFF, 0xFF, 0x89, 0x00, 0x00};
+  static const Bytes kSimaResponseOk{0x30, 0x07, 0xA0, 0x05, 0x30, 0x03, 0x80, 0x01, 0x00};
+  static const Bytes kInstall{0x07, 0x80};  // NotificationEvent BIT STRING, notificationInstall(0) alone
+  auto outer = members_in_order(compact.value, {0xA0, 0x5F37}, "CompactProfileInstallationResult");
+  if (!outer) return rsp::Unexpected{outer.error()};
+  const Tlv* data = member(*outer, 0xA0);
+  const Tlv* signature = member(*outer, 0x5F37);
+  if (!data || !signature) return rsp::fail("CompactProfileInstallationResult without its data or signature");
+  auto m = members_in_order(data->value, {0x80, 0x02, 0x01, 0xA2}, "compactProfileInstallationResultData");
+  if (!m) return rsp::Unexpected{m.error()};
+  const Tlv* transaction_id = member(*m, 0x80);
+  const Tlv* seq_number = member(*m, 0x02);
+  const Tlv* final_result = member(*m, 0xA2);
+  if (!transaction_id || !seq_number || !final_result) return rsp::fail("compactProfileInstallationResultData incomplete");
+  if (!std::ranges::equal(transaction_id->value, download.transaction_id)) return rsp::fail("another session's transactionId");
+  const Tlv* iccid_present = member(*m, 0x01);
+  bool with_iccid = !iccid_present || (iccid_present->value.size() == 1 && iccid_present->value[0] != 0);
+  if (with_iccid && download.iccid.empty()) return rsp::fail("iccidPresent, but no ICCID was relayed in this session's profileMetaData");
+  if (download.smdp_oid.empty()) return rsp::fail("the session has no smdpOid (no CERT.DPpb relayed at AuthenticateClient)");
+
+  auto choice = rsp::tlv::read(final_result->value);
+  if (!choice || choice->whole.size() != final_result->value.size()) return rsp::fail("unreadable compactFinalResult");
+  Bytes full_final;
+  if (choice->tag == 0xA1) {
+    full_final.assign(final_result->whole.begin(), final_result->whole.end());  // ErrorResult travels as it is
+  } else if (choice->tag == 0xA0) {
+    auto success = members_in_order(choice->value, {0x4F, 0x04}, "compactSuccessResult");
+    if (!success) return rsp::Unexpected{success.error()};
+    const Tlv* aid = member(*success, 0x4F);
+    if (!aid || aid->value.size() != 2) return rsp::fail("compactAid is not two bytes");
+    const Tlv* sima = member(*success, 0x04);
+    Bytes sima_response = sima ? Bytes(sima->value.begin(), sima->value.end()) : kSimaResponseOk;
+    full_final = encode(0xA2, encode(0xA0, rsp::concat({encode(0x4F, rsp::concat({kIsdpAidPrefix, aid->value})), encode(0x04, sima_response)})));
+  } else {
+    return rsp::fail("compactFinalResult is neither a success nor an error result");
+  }
+  Bytes metadata = encode(0xBF2F, rsp::concat({encode(0x80, seq_number->value), encode(0x81, kInstall),
+                                                encode(0x0C, rsp::to_bytes(download.notification_address)),
+                                                with_iccid ? encode(0x5A, download.iccid) : Bytes{}}));
+  Bytes full_data = encode(0xBF27, rsp::concat({transaction_id->whole, metadata, encode(0x06, download.smdp_oid), full_final}));
+  return encode(0xBF37, rsp::concat({full_data, signature->whole}));
 }
 
 }  // namespace eim::esipa

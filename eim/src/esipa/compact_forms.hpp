@@ -33,6 +33,20 @@ rsp::Expected<Bytes> full_authenticate_server_response(const rsp::tlv::Tlv& comp
 // { 80 transactionId, 81 smdpOid, 82 reason }, 5F37 } }; `smdp_oid` the OID's contents from CERT.DPauth.
 rsp::Expected<Bytes> full_cancel_session_response(const rsp::tlv::Tlv& compact, ByteView transaction_id, ByteView smdp_oid);
 
+// What the eIM's relay session knows of a download, for its installation result.
+struct DownloadData {
+  Bytes transaction_id;
+  std::string notification_address;  // the SM-DP+ address of the session
+  Bytes iccid;                       // '5A' contents of the relayed profileMetaData; empty: none
+  Bytes smdp_oid;                    // CERT.DPpb's registeredID (OID contents)
+};
+// CompactProfileInstallationResult A0 { A0 { 80 transactionId, 02 seqNumber, 01 iccidPresent?,
+// A2 { A0 { 4F last two ISD-P AID bytes, 04 simaResponse? } | A1 ErrorResult } }, 5F37 } ->
+// BF37 { BF27 { 80, BF2F { 80 seqNumber, 81 install, 0C address, 5A iccid? }, 06 smdpOid, A2 finalResult }, 5F37 }.
+// The ISD-P AID is SGP.02's form (A0000005591010FFFFFFFF890000 + the two bytes); a left-out
+// simaResponse is the SAIP EUICCResponse of a clean install (one peStatus ok).
+rsp::Expected<Bytes> full_profile_installation_result(const rsp::tlv::Tlv& compact, const DownloadData& download);
+
 // The EID (32 digits) CERT.EUICC's subject names, "" when `certificate` is not one.
 std::string eid_of_certificate(ByteView certificate);
 

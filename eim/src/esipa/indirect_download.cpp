@@ -4,8 +4,8 @@
 // mapped onto each function's error values by rsp/esipa/status_codes.hpp. The eUICC's TLVs go to
 // the SM-DP+ byte for byte; the compact forms of an IPA with minimizeEsipaBytes are rebuilt into
 // them first (compact_forms.hpp) from the relay session and the device record. InitiateAuthentication
-// without euiccInfo1 and the compact notifications are still refused: the eIM keeps no euiccInfo1
-// and does not rebuild ProfileInstallationResultData.
+// without euiccInfo1 and CompactOtherSignedNotification are still refused: the eIM keeps no
+// euiccInfo1, and no state of the profile operations an IPA reports outside a download.
 #include "esipa/indirect_download.hpp"
 
 #include "esipa/compact_forms.hpp"
@@ -121,8 +121,9 @@ std::string answered_transaction_id(const EsipaReply& r) {
   return ok ? transaction_id_of(ok->value) : "";
 }
 
-// The smdpOid the eUICC signs into a CancelSessionResponse: the registeredID of CERT.DPauth, the
-// serverCertificate (the second '30') of InitiateAuthentication's Ok answer; empty when absent.
+// The registeredID of the SM-DP+'s certificate in an Ok answer, the second '30' in it: CERT.DPauth
+// after InitiateAuthentication (the smdpOid of a CancelSessionResponse), CERT.DPpb after
+// AuthenticateClient (that of the ProfileInstallationResult); empty when absent.
 Bytes smdp_oid_answered(const EsipaReply& r) {
   auto ok = answered_ok(r);
   auto members = ok ? rsp::tlv::read_all(ok->value) : rsp::Expected<std::vector<Tlv>>(rsp::fail(""));
@@ -151,7 +152,11 @@ EsipaReply initiate_authentication(const Context& c, const Tlv& request, EsipaRe
   json es9 = {{"euiccChallenge", b64(challenge->value)}, {"euiccInfo1", b64(info1->whole)}, {"smdpAddress", smdp}};
   r = relay(c, std::move(r), s, smdp, es9);
   if (std::string id = answered_transaction_id(r); !id.empty()) {
-    c.settings.indirect_download.sessions->open(id, {smdp, "", smdp_oid_answered(r), c.now});
+    RelaySessions::Session session;
+    session.smdp_address = smdp;
+    session.smdp_oid = smdp_oid_answered(r);
+    session.created_at = c.now;
+    c.settings.indirect_download.sessions->open(id, std::move(session));
     r.message += " (transactionId " + id + ")";
   }
   return r;
@@ -223,6 +228,13 @@ EsipaReply session_step(const Context& c, const Tlv& request, EsipaReply r, cons
   }
   r = relay(c, std::move(r), s, session->smdp_address, es9);
   if (compact) r.message += " (rebuilt from the compact form)";
+  if (s.function == Function::authenticate_client && r.outcome == "relayed") {
+    auto ok = answered_ok(r);
+    auto metadata = ok ? rsp::tlv::find(ok->value, 0xBF25) : std::nullopt;
+    auto iccid = metadata ? rsp::tlv::find(metadata->value, 0x5A) : std::nullopt;
+    c.settings.indirect_download.sessions->set_download_data(id, smdp_oid_answered(r),
+                                                             iccid ? Bytes(iccid->value.begin(), iccid->value.end()) : Bytes{});
+  }
   if (s.function == Function::cancel_session && r.outcome == "relayed") c.settings.indirect_download.sessions->close(id);
   return r;
 }
@@ -240,6 +252,17 @@ std::optional<std::string> notification_address(const Tlv& notification) {
   auto address = metadata ? rsp::tlv::find(metadata->value, 0x0C) : std::nullopt;
   if (!address) return std::nullopt;
   return text(address->value);
+}
+
+// The full ProfileInstallationResult of a CompactProfileInstallationResult ('A0'), from the relay
+// session its transactionId names.
+rsp::Expected<Bytes> full_installation_result(const Context& c, const Tlv& compact) {
+  auto data = rsp::tlv::find(compact.value, 0xA0);
+  std::string id = data ? transaction_id_of(data->value) : "";
+  auto session = session_of(c, id);
+  if (!session) return rsp::fail("no relay session for transactionId " + id);
+  DownloadData download{rsp::from_hex(id).value_or(Bytes{}), session->smdp_address, session->iccid, session->dp_pb_oid};
+  return full_profile_installation_result(compact, download);
 }
 
 }  // namespace
@@ -268,9 +291,20 @@ EsipaReply relay_profile_notification(const Context& c, const Tlv& wrapped) {
   r.outcome = "logged";
   auto pending = rsp::tlv::read(wrapped.value);
   if (!pending) return refusal("HandleNotification", "unreadable PendingNotification");
-  const Tlv& pending_notification = *pending;
+  Tlv pending_notification = *pending;
+  Bytes rebuilt;
+  if (pending_notification.tag == 0xA0) {
+    auto full = full_installation_result(c, pending_notification);
+    if (!full) {
+      r.outcome = "not relayed";
+      r.message = "CompactProfileInstallationResult not rebuilt: " + full.error().message;
+      return r;
+    }
+    rebuilt = std::move(*full);
+    pending_notification = rsp::tlv::read(rebuilt).value();
+  }
   if (pending_notification.tag != 0xBF37 && pending_notification.tag != 0x30) {
-    r.message = "compact profile notification not relayed (the eIM cannot rebuild the signed one)";
+    r.message = "CompactOtherSignedNotification not relayed (the eIM cannot rebuild the signed one)";
     return r;
   }
   auto address = notification_address(pending_notification);
@@ -294,7 +328,7 @@ EsipaReply relay_profile_notification(const Context& c, const Tlv& wrapped) {
       c.settings.indirect_download.sessions->close(transaction_id_of(data->value));
   r.outcome = es9->http_status == 204 ? "relayed" : "relayed, SM-DP+ refused";
   r.message = "profile notification relayed to " + *address + ": HTTP " + std::to_string(es9->http_status) +
-              (es9->body.empty() ? "" : " " + es9->body.substr(0, 160));
+              (es9->body.empty() ? "" : " " + es9->body.substr(0, 160)) + (rebuilt.empty() ? "" : " (rebuilt from the compact form)");
   return r;
 }
 

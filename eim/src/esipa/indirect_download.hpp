@@ -20,6 +20,10 @@ class RelaySessions {
     std::string smdp_address;  // as the IPA named it (and the SM-DP+ signed it)
     std::string eid;           // 32 digits once the eUICC's certificate named it, else ""
     rsp::Bytes smdp_oid;       // CERT.DPauth's registeredID (OID contents): compact CancelSession
+    // From AuthenticateClient's answer, for a CompactProfileInstallationResult: CERT.DPpb's
+    // registeredID and the profile's ICCID ('5A' contents of profileMetaData).
+    rsp::Bytes dp_pb_oid;
+    rsp::Bytes iccid;
     int64_t created_at = 0;    // unix seconds
   };
   explicit RelaySessions(size_t max_sessions) : max_(max_sessions) {}
@@ -29,6 +33,7 @@ class RelaySessions {
   // The live session, if any; an expired one is dropped.
   std::optional<Session> find(const std::string& transaction_id, int64_t now, int64_t lifetime);
   void set_eid(const std::string& transaction_id, const std::string& eid);
+  void set_download_data(const std::string& transaction_id, const rsp::Bytes& dp_pb_oid, const rsp::Bytes& iccid);
   void close(const std::string& transaction_id);
   size_t size();
 

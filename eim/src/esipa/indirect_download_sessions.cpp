@@ -37,6 +37,14 @@ void RelaySessions::set_eid(const std::string& transaction_id, const std::string
   if (auto it = sessions_.find(transaction_id); it != sessions_.end()) it->second.eid = eid;
 }
 
+void RelaySessions::set_download_data(const std::string& transaction_id, const rsp::Bytes& dp_pb_oid, const rsp::Bytes& iccid) {
+  std::lock_guard lock(mutex_);
+  if (auto it = sessions_.find(transaction_id); it != sessions_.end()) {
+    it->second.dp_pb_oid = dp_pb_oid;
+    it->second.iccid = iccid;
+  }
+}
+
 void RelaySessions::close(const std::string& transaction_id) {
   std::lock_guard lock(mutex_);
   sessions_.erase(transaction_id);
