@@ -2,7 +2,7 @@
 // bound to the EID, `euicc-sim --listen` as the device, and the eIM's ESipa service in-process
 // behind HTTPS. The profile installs through the eIM in both ESipa bindings, the SM-DP+'s refusal
 // prints as in a direct download, an eIM whose certificate is not trusted is refused, and the
-// flags' misuse is a usage error.
+// flags' misuse is a usage error. --minimize-esipa-bytes sends the compact forms the eIM rebuilds.
 #include <catch2/catch.hpp>
 
 #include "esipa_https.hpp"
@@ -71,4 +71,31 @@ TEST_CASE("ipa download --via-eim: an untrusted eIM and usage errors", "[ipa][cl
   CHECK(l.lab.ipa(card, "download --default-smdp --eim-binding json" + l.lab.ca()).status == 2);  // needs --via-eim
   CHECK(l.lab.ipa(card, "download --default-smdp --eim-binding xml" + l.via_eim() + l.lab.ca()).status == 2);
   CHECK(l.lab.ipa(card, "download --default-smdp --via-eim https://eim/x" + l.lab.ca()).status != 0);
+}
+
+TEST_CASE("ipa download --via-eim --minimize-esipa-bytes: the compact forms, rebuilt by the eIM", "[ipa][cli][process][eim][indirect]") {
+  Lab l;
+  auto& card = l.lab.add_device("card", "localhost");
+  std::string iccid = l.lab.order_for(card.eid);
+  // Without --via-eim the flag is a usage error.
+  CHECK(l.lab.ipa(card, "download --default-smdp --minimize-esipa-bytes" + l.lab.ca()).status == 2);
+
+  // The eIM's record of the device holds CERT.EUM, which the compact AuthenticateServerResponse leaves out.
+  eim::DeviceRecord record;
+  record.eid = card.eid;
+  record.owner = "owner-1";
+  record.eim_id = "eim-1";
+  record.eum_certificate = rsp::pki::load_certificate(l.lab.pki, rsp::crypto::Curve::nist_p256, rsp::crypto::Role::eum).value().der();
+  REQUIRE(l.eim->store->add_device(record).value());
+
+  auto installed = l.lab.ipa(card, "download --default-smdp --minimize-esipa-bytes" + l.via_eim() + " --eim-binding json" + l.lab.ca());
+  INFO(installed.out << installed.err);
+  REQUIRE(installed.status == 0);
+  CHECK(installed.out.find(iccid) != std::string::npos);
+  for (const char* function : {"AuthenticateClient", "GetBoundProfilePackage", "HandleNotification"}) {
+    auto reply = l.eim->last(function);
+    REQUIRE(reply);
+    CHECK(reply->outcome == "relayed");
+    CHECK(reply->message.find("rebuilt from the compact form") != std::string::npos);
+  }
 }
