@@ -252,6 +252,7 @@ class Round {
     es9.binding = options_.esipa.binding == EsipaBinding::json ? Es9Binding::esipa_json : Es9Binding::esipa_asn1;
     es9.relay = summary_.eim_address;
     es9.http = esipa_http_;  // the eIM's TLS trust, as for the round's own ESipa calls
+    es9.minimize_esipa_bytes = options_.minimize_esipa_bytes;
     return es9;
   }
 

@@ -16,12 +16,13 @@ using ipa::test::poll_data;
 
 const std::string kIccid1 = "8949449999999990308";
 const std::string kIccid2 = "8949449999999990316";
+const std::string kIccid3 = "8949449999999990324";
 
 }  // namespace
 
 TEST_CASE("ipa poll --indirect-download: the eIM relays the download of a ProfileDownloadTrigger", "[ipa][eim][process][indirect]") {
   std::string binding = GENERATE("asn1", "json");
-  EimLab lab({kIccid1, kIccid2});
+  EimLab lab({kIccid1, kIccid2, kIccid3});
   lab.start_smdp();
   EimServe eim = lab.start_eim(lab.eim_db, "0", "0", {"--smdp-port", lab.es9_port});
   auto& card = lab.add_device("card", "localhost");
@@ -47,6 +48,17 @@ TEST_CASE("ipa poll --indirect-download: the eIM relays the download of a Profil
   REQUIRE(packages.size() == 1);
   CHECK(packages[0]["state"] == "executed");
 
+  // The compact ESipa forms: the same download, fewer bytes to the eIM, the eIM rebuilding the full
+  // ES9+ messages (the SM-DP+ checks the eUICC's signatures over them).
+  std::string second = lab.order_for(card.eid);
+  lab.owner_ok(eim.owner_port, "download --eid " + card.eid + " --default-smdp");
+  auto compact = lab.ipa(card, "--json poll --indirect-download --minimize-esipa-bytes --binding " + binding);
+  REQUIRE(compact.status == 0);
+  CHECK(poll_data(compact)["indirectDownloads"] == 1);
+  CHECK(lab.ipa(card, "profile list").out.find(second) != std::string::npos);
+  CHECK(poll_data(compact)["es9BytesSent"] < data["es9BytesSent"]);
+  CHECK(lab.ipa(card, "poll --minimize-esipa-bytes").status == 2);  // only with --indirect-download
+
   // The same IPA without the flag goes to the SM-DP+ itself: here it cannot (no CA given), and the
   // trigger's result says so.
   lab.order_for(card.eid);
@@ -54,5 +66,5 @@ TEST_CASE("ipa poll --indirect-download: the eIM relays the download of a Profil
   auto direct = lab.ipa(card, "--json poll --binding " + binding);
   CHECK(poll_data(direct)["indirectDownloads"] == 0);
   CHECK(direct.err.find("path=direct") != std::string::npos);
-  CHECK(eim.lines_matching("function=InitiateAuthentication ") == 1);
+  CHECK(eim.lines_matching("function=InitiateAuthentication ") == 2);  // the two indirect downloads only
 }

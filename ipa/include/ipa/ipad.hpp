@@ -38,6 +38,9 @@ struct IpadOptions {
   // as ESipa messages in this round's binding, TLS as for ESipa) when the eIM's configuration
   // announces indirectProfileDownload; otherwise, and by default, ES9+ straight to the SM-DP+.
   bool indirect_download = false;
+  // With indirect_download: the compact ESipa forms (minimizeEsipaBytes), the eIM rebuilding the
+  // full ES9+ messages.
+  bool minimize_esipa_bytes = false;
   std::optional<uint16_t> smds_port;  // where the SM-DS listens for contactSmds (lab set-ups)
   int max_packages = 16;              // GetEimPackage calls per round
   int max_notifications = 16;         // profile notifications tried per round; the rest wait

@@ -30,6 +30,7 @@ struct PollArguments {
   std::optional<uint16_t> smds_port;
   int max_packages = 16;
   bool indirect_download = false;
+  bool minimize_esipa_bytes = false;
   // run only
   double interval = 60;
   double max_backoff = 3600;
@@ -49,6 +50,7 @@ IpadOptions ipad_options(const PollArguments& args, Output& out) {
   o.smds_port = args.smds_port;
   o.max_packages = args.max_packages;
   o.indirect_download = args.indirect_download;
+  o.minimize_esipa_bytes = args.minimize_esipa_bytes;
   o.stop_requested = [] { return g_stop.load(); };
   return o;
 }
@@ -164,6 +166,9 @@ void add_poll_flags(CLI::App& command, PollArguments& args) {
       ->check(CLI::IsMember({"json", "asn1"}));
   command.add_flag("--indirect-download", args.indirect_download,
                    "download triggers through the eIM (ES9+ relayed over ESipa) when its configuration offers it");
+  command.add_flag("--minimize-esipa-bytes", args.minimize_esipa_bytes,
+                   "with --indirect-download: the compact ESipa forms (minimizeEsipaBytes), rebuilt by the eIM")
+      ->needs(command.get_option("--indirect-download"));
   command.add_option("--max-packages", args.max_packages, "eIM Packages per round at most (default 16)")->check(CLI::Range(1, 1000));
 }
 
