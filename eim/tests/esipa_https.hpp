@@ -12,6 +12,7 @@
 #include "rsp/esipa/esipa_json.hpp"
 #include "rsp/http/server.hpp"
 #include "rsp/pki/pki_layout.hpp"
+#include "support/tls_server.hpp"
 
 namespace eim::test {
 
@@ -36,15 +37,8 @@ struct EsipaHttps {
     if (adjust) adjust(settings);
     esipa = std::make_unique<eim::Esipa>(*store, std::move(settings));
 
-    rsp::http::ListenerOptions listener;
-    listener.tls = rsp::http::TlsIdentity::from_pki(pki, curve, rsp::crypto::Role::eim_tls).value();
-    listener.handler = [this](const rsp::http::Request& r) { return serve(r); };
-    rsp::http::ServerOptions options;
-    options.listeners.push_back(std::move(listener));
-    options.handler_threads = 2;
-    auto started = rsp::http::Server::start(std::move(options));
-    REQUIRE(started);
-    server = std::move(*started);
+    server = rsp::test::start_tls_server(rsp::http::TlsIdentity::from_pki(pki, curve, rsp::crypto::Role::eim_tls).value(),
+                                         [this](const rsp::http::Request& r) { return serve(r); }, 2);
   }
 
   rsp::http::Response serve(const rsp::http::Request& r) {

@@ -22,6 +22,7 @@
 #include "rsp/der_integer.hpp"
 #include "rsp/iccid.hpp"
 #include "smdp_harness.hpp"
+#include "support/tls_server.hpp"
 
 namespace {
 
@@ -203,12 +204,8 @@ TEST_CASE("indirect download: unknown transactionIds get each function's invalid
 // An HTTPS server with a certificate the eIM trusts (the PKI's eim-tls, for localhost) that answers
 // every call with `status` and `body`: an SM-DP+ gone wrong, or one with a scripted refusal.
 std::unique_ptr<rsp::http::Server> scripted_smdp(const ipa::test::SmdpHarness& smdp, int status, std::string body) {
-  rsp::http::ListenerOptions listener;
-  listener.tls = rsp::http::TlsIdentity::from_pki(smdp.pki, smdp.curve, rsp::crypto::Role::eim_tls).value();
-  listener.handler = [status, body](const rsp::http::Request&) { return rsp::http::Response{status, {}, body}; };
-  rsp::http::ServerOptions options;
-  options.listeners.push_back(std::move(listener));
-  return rsp::http::Server::start(std::move(options)).value();
+  return rsp::test::start_tls_server(rsp::http::TlsIdentity::from_pki(smdp.pki, smdp.curve, rsp::crypto::Role::eim_tls).value(),
+                                     [status, body](const rsp::http::Request&) { return rsp::http::Response{status, {}, body}; });
 }
 
 TEST_CASE("indirect download: an SM-DP+ answering something else than ES9+ is undefinedError; its own refusals are mapped",

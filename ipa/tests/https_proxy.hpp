@@ -11,6 +11,7 @@
 
 #include "rsp/http/client.hpp"
 #include "rsp/http/server.hpp"
+#include "support/tls_server.hpp"
 
 namespace ipa::test {
 
@@ -22,13 +23,7 @@ class HttpsProxy {
   // `upstream`: https://HOST:PORT of the peer, reached with `client`.
   HttpsProxy(rsp::http::TlsIdentity identity, std::string upstream, const rsp::http::ClientOptions& client, Intercept intercept)
       : intercept_(std::move(intercept)), upstream_(std::move(upstream)), client_(rsp::http::Client::create(client).value()) {
-    rsp::http::ListenerOptions listener;
-    listener.tls = std::move(identity);
-    listener.handler = [this](const rsp::http::Request& r) { return forward(r); };
-    rsp::http::ServerOptions options;
-    options.listeners.push_back(std::move(listener));
-    options.handler_threads = 1;
-    server_ = rsp::http::Server::start(std::move(options)).value();
+    server_ = rsp::test::start_tls_server(std::move(identity), [this](const rsp::http::Request& r) { return forward(r); });
   }
 
   uint16_t port() const { return server_->port(0); }

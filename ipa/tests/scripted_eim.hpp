@@ -13,19 +13,15 @@
 #include "rsp/http/server.hpp"
 #include "rsp/pki/test_pki.hpp"
 #include "rsp/tlv.hpp"
+#include "support/tls_server.hpp"
 
 namespace ipa::test {
 
 class ScriptedEim {
  public:
   explicit ScriptedEim(const std::filesystem::path& pki, rsp::crypto::Role tls_role = rsp::crypto::Role::ds_tls) {
-    rsp::http::ListenerOptions listener;
-    listener.tls = rsp::http::TlsIdentity::from_pki(pki, rsp::crypto::Curve::nist_p256, tls_role).value();
-    listener.handler = [this](const rsp::http::Request& r) { return answer(r); };
-    rsp::http::ServerOptions options;
-    options.listeners.push_back(std::move(listener));
-    options.handler_threads = 1;
-    server_ = rsp::http::Server::start(std::move(options)).value();
+    server_ = rsp::test::start_tls_server(rsp::http::TlsIdentity::from_pki(pki, rsp::crypto::Curve::nist_p256, tls_role).value(),
+                                          [this](const rsp::http::Request& r) { return answer(r); });
   }
 
   uint16_t port() const { return server_->port(0); }

@@ -10,6 +10,7 @@
 #include "rsp/pki/test_pki.hpp"
 #include "rsp/tlv.hpp"
 #include "support/kit.hpp"
+#include "support/tls_server.hpp"
 
 namespace {
 
@@ -180,20 +181,15 @@ TEST_CASE("ES11 client over HTTPS: the es9plus paths, Event Records, and a 10 MB
   REQUIRE(rsp::pki::make(dir.path(), rsp::pki::MakeOptions{}));
   std::string answer;
   std::vector<std::string> targets;
-  rsp::http::ListenerOptions listener;
-  listener.tls = rsp::http::TlsIdentity::from_pki(dir.path(), rsp::crypto::Curve::nist_p256).value();
-  listener.handler = [&](const rsp::http::Request& r) {
-    targets.push_back(r.target);
-    rsp::http::Response out;
-    out.status = 200;
-    out.body = answer;
-    out.headers.set("Content-Type", "application/json");
-    return out;
-  };
-  rsp::http::ServerOptions options;
-  options.listeners.push_back(std::move(listener));
-  options.handler_threads = 1;
-  auto server = rsp::http::Server::start(std::move(options)).value();
+  auto server = rsp::test::start_tls_server(rsp::http::TlsIdentity::from_pki(dir.path(), rsp::crypto::Curve::nist_p256).value(),
+                                            [&](const rsp::http::Request& r) {
+                                              targets.push_back(r.target);
+                                              rsp::http::Response out;
+                                              out.status = 200;
+                                              out.body = answer;
+                                              out.headers.set("Content-Type", "application/json");
+                                              return out;
+                                            });
 
   ipa::Es9ClientOptions client_options;
   client_options.http.trusted_ca_files.push_back(dir.path() / "nist" / "ci.pem");

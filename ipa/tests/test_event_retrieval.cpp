@@ -19,6 +19,7 @@
 #include "rsp/pki/test_pki.hpp"
 #include "rsp/tlv.hpp"
 #include "support/kit.hpp"
+#include "support/tls_server.hpp"
 
 namespace {
 
@@ -36,13 +37,8 @@ class ScriptedSmds {
       : key_(rsp::pki::load_key(pki, Curve::nist_p256, Role::ds_auth).value()),
         certificate_(rsp::pki::load_certificate(pki, Curve::nist_p256, Role::ds_auth).value()),
         ci_ski_(*rsp::pki::load_certificate(pki, Curve::nist_p256, Role::ci).value().subject_key_id()) {
-    rsp::http::ListenerOptions listener;
-    listener.tls = rsp::http::TlsIdentity::from_pki(pki, Curve::nist_p256, Role::ds_tls).value();
-    listener.handler = [this](const rsp::http::Request& r) { return answer(r); };
-    rsp::http::ServerOptions options;
-    options.listeners.push_back(std::move(listener));
-    options.handler_threads = 1;
-    server_ = rsp::http::Server::start(std::move(options)).value();
+    server_ = rsp::test::start_tls_server(rsp::http::TlsIdentity::from_pki(pki, Curve::nist_p256, Role::ds_tls).value(),
+                                          [this](const rsp::http::Request& r) { return answer(r); });
   }
 
   uint16_t port() const { return server_->port(0); }

@@ -28,6 +28,7 @@
 #include "rsp/pki/test_pki.hpp"
 #include "smdp/store.hpp"
 #include "support/child_process.hpp"
+#include "support/tls_server.hpp"
 
 namespace {
 
@@ -201,13 +202,8 @@ class Es9Relay {
     client.connect_timeout = std::chrono::milliseconds(2000);
     client.total_timeout = std::chrono::milliseconds(10000);
     client_ = std::make_unique<rsp::http::Client>(rsp::http::Client::create(client).value());
-    rsp::http::ListenerOptions listener;
-    listener.tls = rsp::http::TlsIdentity::from_pki(lab.pki, rsp::crypto::Curve::nist_p256).value();
-    listener.handler = [this](const rsp::http::Request& r) { return handler_(r); };
-    rsp::http::ServerOptions options;
-    options.listeners.push_back(std::move(listener));
-    options.handler_threads = 1;
-    server_ = rsp::http::Server::start(std::move(options)).value();
+    server_ = rsp::test::start_tls_server(rsp::http::TlsIdentity::from_pki(lab.pki, rsp::crypto::Curve::nist_p256).value(),
+                                          [this](const rsp::http::Request& r) { return handler_(r); });
   }
   std::string port() const { return std::to_string(server_->port(0)); }
 
