@@ -1,0 +1,149 @@
+// rsp-conformance run as a process against euicc-sim --listen: every eUICC case passes (exit 0, JUnit
+// counts, --json lines); list shows IDs and sections; --case filters by glob; an unreachable card exits
+// 1 and usage errors 2. The proof that cases can fail: with the card's wrong-status-word fault every
+// case fails except ES10.StoreData.TruncatedTlv (the card refuses that one with 6A80 before the fault
+// applies); the wrong-signature and skip-mac-check faults touch nothing these cases check.
+#include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <string>
+
+#include "support/child_process.hpp"
+#include "support/command.hpp"
+#include "support/kit.hpp"
+
+namespace {
+
+using Run = rsp::test::CommandResult;
+
+const std::set<std::string> kEuiccCases = {
+    "ES10a.GetEuiccConfiguredAddresses.Nominal", "ES10b.GetEUICCInfo1.Nominal", "ES10b.GetEUICCInfo2.Nominal",
+    "ES10b.GetEUICCInfo.ConsistentCiLists", "ES10b.GetEUICCChallenge.Nominal", "ES10b.GetRAT.Nominal",
+    "ES10b.ListNotification.Nominal", "ES10c.GetEID.Nominal", "ES10c.GetEID.MatchesCertEuicc",
+    "ES10c.GetProfilesInfo.Nominal", "ES10c.GetProfilesInfo.MalformedSearchCriteria", "ES10.StoreData.SegmentSizes",
+    "ES10.StoreData.TruncatedTlv"};
+
+Run conformance(const std::string& args, bool with_stderr = true) {
+  return rsp::test::run_command("timeout 20 " + std::string(RSP_BINARY_DIR) + "/rsp-conformance " + args +
+                                (with_stderr ? " 2>&1" : " 2>/dev/null"));
+}
+
+struct Card {
+  rsp::test::TempDir dir;
+  std::unique_ptr<rsp::test::ChildProcess> process;
+  std::string euicc;
+  explicit Card(std::vector<std::string> faults = {}) {
+    std::vector<std::string> args{"--state", (dir.path() / "card").string(), "--listen", "127.0.0.1:0"};
+    if (!faults.empty()) args.push_back("--conformance-harness");
+    for (auto& f : faults) args.insert(args.end(), {"--fault", f});
+    process = std::make_unique<rsp::test::ChildProcess>("euicc-sim", dir.path(), args);
+    euicc = "tcp:127.0.0.1:" + process->wait_for("listening on 127\\.0\\.0\\.1:(\\d+)");
+  }
+};
+
+// case ID -> verdict, from --json lines.
+std::map<std::string, std::string> verdicts(const std::string& json_lines) {
+  std::map<std::string, std::string> v;
+  std::istringstream in(json_lines);
+  for (std::string line; std::getline(in, line);) {
+    auto j = nlohmann::json::parse(line);
+    CHECK(j.contains("section"));
+    v[j.at("case").get<std::string>()] = j.at("verdict").get<std::string>();
+  }
+  return v;
+}
+
+int count(const std::string& text, const std::string& what) {
+  int n = 0;
+  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("rsp-conformance run --role euicc passes every case against euicc-sim", "[conformance][cli]") {
+  Card card;
+  auto junit = card.dir.path() / "junit.xml";
+  Run r = conformance("run --role euicc --euicc " + card.euicc + " --junit " + junit.string());
+  INFO(r.out);
+  REQUIRE(r.status == 0);
+  for (const auto& id : kEuiccCases) CHECK(r.out.find("pass  " + id) != std::string::npos);
+  CHECK(r.out.find("13 cases, 13 passed, 0 failed, 0 not applicable") != std::string::npos);
+
+  std::string xml = rsp::test::read_text(junit);
+  INFO(xml);
+  CHECK(xml.rfind("<?xml version=\"1.0\"", 0) == 0);
+  CHECK(xml.find("<testsuite name=\"rsp-conformance.euicc\" tests=\"13\" failures=\"0\" errors=\"0\" skipped=\"0\"") !=
+        std::string::npos);
+  CHECK(count(xml, "<testcase ") == 13);
+  CHECK(count(xml, "</testcase>") == 13);
+  CHECK(xml.find("</testsuites>") != std::string::npos);
+
+  Run json = conformance("run --role euicc --euicc " + card.euicc + " --json", false);
+  REQUIRE(json.status == 0);
+  auto v = verdicts(json.out);
+  CHECK(v.size() == kEuiccCases.size());
+  for (const auto& [id, verdict] : v) {
+    CHECK(kEuiccCases.count(id) == 1);
+    CHECK(verdict == "pass");
+  }
+
+  Run filtered = conformance("run --role euicc --euicc " + card.euicc + " --json --case 'ES10c.GetEID.*'", false);
+  REQUIRE(filtered.status == 0);
+  auto only = verdicts(filtered.out);
+  CHECK(only.size() == 2);
+  CHECK(only.count("ES10c.GetEID.Nominal") == 1);
+  CHECK(only.count("ES10c.GetEID.MatchesCertEuicc") == 1);
+}
+
+TEST_CASE("rsp-conformance fails exactly the cases a card fault breaks", "[conformance][cli]") {
+  {
+    Card card({"wrong-status-word"});
+    Run r = conformance("run --role euicc --euicc " + card.euicc + " --json", false);
+    INFO(r.out);
+    CHECK(r.status == 1);
+    auto v = verdicts(r.out);
+    REQUIRE(v.size() == kEuiccCases.size());
+    for (const auto& [id, verdict] : v) CHECK(verdict == (id == "ES10.StoreData.TruncatedTlv" ? "pass" : "fail"));
+    auto junit = card.dir.path() / "junit.xml";
+    conformance("run --role euicc --euicc " + card.euicc + " --junit " + junit.string());
+    std::string xml = rsp::test::read_text(junit);
+    CHECK(xml.find("tests=\"13\" failures=\"12\"") != std::string::npos);
+    CHECK(count(xml, "<failure message=") == 12);
+  }
+  for (std::string fault : {"wrong-signature", "skip-mac-check"}) {
+    Card card({fault});
+    Run r = conformance("run --role euicc --euicc " + card.euicc);
+    INFO(fault << ": " << r.out);
+    CHECK(r.status == 0);
+  }
+}
+
+TEST_CASE("rsp-conformance list shows IDs and sections, usage errors exit 2, an unreachable card exits 1", "[conformance][cli]") {
+  Run list = conformance("list --role euicc");
+  INFO(list.out);
+  REQUIRE(list.status == 0);
+  for (const auto& id : kEuiccCases) CHECK(list.out.find(id + "  [euicc]  ") != std::string::npos);
+  CHECK(list.out.find("SGP.22 v2.5 §5.7.8") != std::string::npos);
+  CHECK(list.out.find("expects: ") != std::string::npos);
+  CHECK(conformance("list --role smdp").out.empty());
+
+  Run smdp = conformance("run --role smdp");
+  CHECK(smdp.status == 2);
+  CHECK(smdp.out.find("no cases for this role yet") != std::string::npos);
+  Run unknown = conformance("run --role toaster --euicc tcp:127.0.0.1:1");
+  CHECK(unknown.status == 2);
+  CHECK(unknown.out.find("unknown role toaster") != std::string::npos);
+  Run missing = conformance("run --role euicc");
+  CHECK(missing.status == 2);
+  CHECK(missing.out.find("needs --euicc") != std::string::npos);
+  CHECK(conformance("run --role euicc --euicc tcp:127.0.0.1:1 --case 'NoSuch.*'").status == 2);
+  CHECK(conformance("frobnicate").status == 2);
+
+  Run unreachable = conformance("run --role euicc --euicc tcp:127.0.0.1:1");
+  CHECK(unreachable.status == 1);
+  CHECK(std::regex_search(unreachable.out, std::regex("cannot reach the eUICC at tcp:127\\.0\\.0\\.1:1: .*refused")));
+}

@@ -1,0 +1,48 @@
+#pragma once
+// rsp-conformance's case registry: each case is one spec check with a stable ID
+// (<interface>.<function>.<family>), the role it tests, the section it cites, what it sends and
+// what the spec requires back, and a run function giving pass, fail or not applicable.
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "ipa/es10_channel.hpp"
+
+namespace conformance {
+
+enum class Verdict { pass, fail, not_applicable };
+
+struct Outcome {
+  Verdict verdict = Verdict::pass;
+  std::string detail;  // fail: expected vs. got; not applicable: the reason
+};
+inline Outcome pass(std::string detail = {}) { return {Verdict::pass, std::move(detail)}; }
+inline Outcome fail(std::string detail) { return {Verdict::fail, std::move(detail)}; }
+inline Outcome not_applicable(std::string reason) { return {Verdict::not_applicable, std::move(reason)}; }
+
+// What an eUICC-role case talks to: the ISD-R through the IPA's ES10 channel.
+struct EuiccTarget {
+  ipa::Es10Channel& channel;
+};
+
+struct Case {
+  std::string id;
+  std::string role;
+  std::string section;
+  std::string sends;
+  std::string expects;
+  std::function<Outcome(EuiccTarget&)> run;
+};
+
+// Every case, in run order.
+const std::vector<Case>& registry();
+// The eUICC role's ES10 cases (euicc_es10_cases.cpp).
+std::vector<Case> euicc_es10_cases();
+// The cases of `role` (all roles when empty) whose ID matches the glob `pattern` (all when empty).
+std::vector<const Case*> select(const std::string& role, const std::string& pattern);
+// The roles the harness knows of, with or without cases yet.
+const std::vector<std::string>& roles();
+
+const char* verdict_name(Verdict v);
+
+}  // namespace conformance

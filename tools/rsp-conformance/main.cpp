@@ -1,0 +1,141 @@
+// rsp-conformance: runs the conformance cases of one role against a target and reports them
+// (terminal progress and summary, JUnit XML, --json lines). Exit 0 when nothing failed, 1 when a
+// case failed or the target could not be reached, 2 for usage errors.
+#include <CLI/CLI.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "case.hpp"
+#include "ipa/transport.hpp"
+
+namespace {
+
+using namespace conformance;
+
+struct Result {
+  const Case* c;
+  Outcome outcome;
+  double seconds;
+};
+
+std::string xml(const std::string& s) {
+  std::string out;
+  for (char ch : s) {
+    switch (ch) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      default: out += ch;
+    }
+  }
+  return out;
+}
+
+void write_junit(const std::string& path, const std::string& role, const std::vector<Result>& results) {
+  size_t failures = 0, skipped = 0;
+  double total = 0;
+  for (const auto& r : results) {
+    failures += r.outcome.verdict == Verdict::fail;
+    skipped += r.outcome.verdict == Verdict::not_applicable;
+    total += r.seconds;
+  }
+  std::ofstream out(path);
+  out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n  <testsuite name=\"rsp-conformance." << role
+      << "\" tests=\"" << results.size() << "\" failures=\"" << failures << "\" errors=\"0\" skipped=\"" << skipped
+      << "\" time=\"" << total << "\">\n";
+  for (const auto& r : results) {
+    out << "    <testcase classname=\"" << xml(r.c->role + "." + r.c->id.substr(0, r.c->id.find('.'))) << "\" name=\""
+        << xml(r.c->id) << "\" time=\"" << r.seconds << "\">";
+    if (r.outcome.verdict == Verdict::fail) out << "<failure message=\"" << xml(r.outcome.detail) << "\"/>";
+    if (r.outcome.verdict == Verdict::not_applicable) out << "<skipped message=\"" << xml(r.outcome.detail) << "\"/>";
+    out << "</testcase>\n";
+  }
+  out << "  </testsuite>\n</testsuites>\n";
+}
+
+int list(const std::string& role) {
+  for (const Case* c : select(role, {}))
+    std::cout << c->id << "  [" << c->role << "]  " << c->section << "\n    sends: " << c->sends
+              << "\n    expects: " << c->expects << "\n";
+  return 0;
+}
+
+int run(const std::string& role, const std::string& euicc, const std::string& pattern, const std::string& junit, bool json) {
+  auto chosen = select(role, pattern);
+  if (role != "euicc" || select(role, {}).empty()) {
+    std::cerr << "rsp-conformance: no cases for this role yet (" << role << ")\n";
+    return 2;
+  }
+  if (euicc.empty()) {
+    std::cerr << "rsp-conformance: run --role euicc needs --euicc tcp:HOST:PORT|pcsc:READER\n";
+    return 2;
+  }
+  if (chosen.empty()) {
+    std::cerr << "rsp-conformance: no case matches " << pattern << "\n";
+    return 2;
+  }
+  auto transport = ipa::open_transport(euicc);
+  if (!transport) {
+    std::cerr << "rsp-conformance: cannot open the eUICC at " << euicc << ": " << transport.error().message << "\n";
+    return 1;
+  }
+  if (auto atr = (*transport)->connect(); !atr) {
+    std::cerr << "rsp-conformance: cannot reach the eUICC at " << euicc << ": " << atr.error().message << "\n";
+    return 1;
+  }
+  ipa::Es10Channel channel(**transport);
+  EuiccTarget target{channel};
+  std::vector<Result> results;
+  std::ostream& progress = json ? std::cerr : std::cout;
+  for (const Case* c : chosen) {
+    auto start = std::chrono::steady_clock::now();
+    Outcome outcome = c->run(target);
+    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    results.push_back({c, outcome, seconds});
+    progress << verdict_name(outcome.verdict) << "  " << c->id << (outcome.detail.empty() ? "" : ": " + outcome.detail) << "\n";
+    if (json)
+      std::cout << nlohmann::json{{"case", c->id}, {"role", c->role}, {"section", c->section}, {"verdict", verdict_name(outcome.verdict)},
+                                  {"detail", outcome.detail}, {"seconds", seconds}}.dump()
+                << std::endl;
+  }
+  size_t counts[3] = {0, 0, 0};
+  for (const auto& r : results) ++counts[static_cast<int>(r.outcome.verdict)];
+  progress << "\nrole " << role << ": " << results.size() << " cases, " << counts[0] << " passed, " << counts[1] << " failed, "
+           << counts[2] << " not applicable\n";
+  if (!junit.empty()) write_junit(junit, role, results);
+  return counts[1] == 0 ? 0 : 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"rsp-conformance: SGP.22 / SGP.32 conformance cases against an eUICC (more roles to come)"};
+  app.require_subcommand(1);
+  std::string role, euicc, pattern, junit;
+  bool json = false;
+  auto* list_command = app.add_subcommand("list", "the cases: ID, role, section, what each sends and expects");
+  list_command->add_option("--role", role, "only this role's cases");
+  auto* run_command = app.add_subcommand("run", "run a role's cases against a target");
+  run_command->add_option("--role", role, "euicc (smdp, smds, ipa, eim: no cases yet)")->required();
+  run_command->add_option("--euicc", euicc, "tcp:HOST:PORT | pcsc:READER, as for ipa --euicc");
+  run_command->add_option("--case", pattern, "only cases whose ID matches this glob");
+  run_command->add_option("--junit", junit, "write JUnit XML here");
+  run_command->add_flag("--json", json, "one JSON line per case on stdout (progress goes to stderr)");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? 0 : 2;
+  }
+  if (!role.empty() && std::find(roles().begin(), roles().end(), role) == roles().end()) {
+    std::cerr << "rsp-conformance: unknown role " << role << " (euicc, smdp, smds, ipa, eim)\n";
+    return 2;
+  }
+  if (*list_command) return list(role);
+  return run(role, euicc, pattern, junit, json);
+}

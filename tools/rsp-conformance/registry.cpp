@@ -1,0 +1,34 @@
+#include <fnmatch.h>
+
+#include "case.hpp"
+
+namespace conformance {
+
+const std::vector<Case>& registry() {
+  static const std::vector<Case> all = euicc_es10_cases();
+  return all;
+}
+
+std::vector<const Case*> select(const std::string& role, const std::string& pattern) {
+  std::vector<const Case*> chosen;
+  for (const auto& c : registry())
+    if ((role.empty() || c.role == role) && (pattern.empty() || fnmatch(pattern.c_str(), c.id.c_str(), 0) == 0))
+      chosen.push_back(&c);
+  return chosen;
+}
+
+const std::vector<std::string>& roles() {
+  static const std::vector<std::string> known = {"euicc", "smdp", "smds", "ipa", "eim"};
+  return known;
+}
+
+const char* verdict_name(Verdict v) {
+  switch (v) {
+    case Verdict::pass: return "pass";
+    case Verdict::fail: return "fail";
+    case Verdict::not_applicable: return "n/a";
+  }
+  return "?";
+}
+
+}  // namespace conformance
