@@ -34,3 +34,6 @@ set_tests_properties(tools_demo_iot PROPERTIES ENVIRONMENT "RSP_BUILD_DIR=${CMAK
 # break, list / --case / --junit / --json, usage errors and an unreachable card.
 rsp_add_test(test_rsp_conformance_cli SOURCES tools/test_rsp_conformance_cli.cpp SANITIZE)
 add_dependencies(test_rsp_conformance_cli rsp-conformance euicc-sim)
+# rsp-conformance --html: the escaper, ES10 decoding by tag, and a run's report against euicc-sim --listen.
+rsp_add_test(test_rsp_conformance_html SOURCES tools/test_rsp_conformance_html.cpp LIBS rsp_conformance SANITIZE)
+add_dependencies(test_rsp_conformance_html rsp-conformance euicc-sim)

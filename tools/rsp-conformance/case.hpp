@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "exchange.hpp"
 #include "ipa/es10_channel.hpp"
 
 namespace conformance {
@@ -23,6 +24,8 @@ inline Outcome not_applicable(std::string reason) { return {Verdict::not_applica
 // What an eUICC-role case talks to: the ISD-R through the IPA's ES10 channel.
 struct EuiccTarget {
   ipa::Es10Channel& channel;
+  // This case's exchange: the runner records the APDUs; a role may append HTTP bodies.
+  ExchangeLog exchanges;
 };
 
 struct Case {

@@ -5,36 +5,22 @@
 
 #include <algorithm>
 #include <chrono>
+#include <ctime>
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
 #include "case.hpp"
+#include "html_report.hpp"
+#include "recording_transport.hpp"
 #include "ipa/transport.hpp"
 
 namespace {
 
 using namespace conformance;
 
-struct Result {
-  const Case* c;
-  Outcome outcome;
-  double seconds;
-};
-
-std::string xml(const std::string& s) {
-  std::string out;
-  for (char ch : s) {
-    switch (ch) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += ch;
-    }
-  }
-  return out;
-}
+// XML attribute values take the same escapes as HTML.
+std::string xml(const std::string& s) { return html_escape(s); }
 
 void write_junit(const std::string& path, const std::string& role, const std::vector<Result>& results) {
   size_t failures = 0, skipped = 0;
@@ -58,6 +44,13 @@ void write_junit(const std::string& path, const std::string& role, const std::ve
   out << "  </testsuite>\n</testsuites>\n";
 }
 
+std::string utc_now() {
+  std::time_t now = std::time(nullptr);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
+  return text;
+}
+
 int list(const std::string& role) {
   for (const Case* c : select(role, {}))
     std::cout << c->id << "  [" << c->role << "]  " << c->section << "\n    sends: " << c->sends
@@ -65,7 +58,8 @@ int list(const std::string& role) {
   return 0;
 }
 
-int run(const std::string& role, const std::string& euicc, const std::string& pattern, const std::string& junit, bool json) {
+int run(const std::string& role, const std::string& euicc, const std::string& pattern, const std::string& junit, bool json,
+        const std::string& html) {
   auto chosen = select(role, pattern);
   if (role != "euicc" || select(role, {}).empty()) {
     std::cerr << "rsp-conformance: no cases for this role yet (" << role << ")\n";
@@ -88,19 +82,27 @@ int run(const std::string& role, const std::string& euicc, const std::string& pa
     std::cerr << "rsp-conformance: cannot reach the eUICC at " << euicc << ": " << atr.error().message << "\n";
     return 1;
   }
-  ipa::Es10Channel channel(**transport);
-  EuiccTarget target{channel};
+  ExchangeLog apdus;
+  RecordingTransport recording(**transport, apdus);
+  ipa::Es10Channel channel(recording);
+  EuiccTarget target{channel, {}};
   std::vector<Result> results;
   std::ostream& progress = json ? std::cerr : std::cout;
   for (const Case* c : chosen) {
     auto start = std::chrono::steady_clock::now();
+    apdus.clear();
+    target.exchanges.clear();
     Outcome outcome = c->run(target);
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    results.push_back({c, outcome, seconds});
+    ExchangeLog exchanges = apdus;
+    exchanges.insert(exchanges.end(), target.exchanges.begin(), target.exchanges.end());
+    size_t apdu_count = apdus.size();
+    results.push_back({c, outcome, seconds, std::move(exchanges)});
     progress << verdict_name(outcome.verdict) << "  " << c->id << (outcome.detail.empty() ? "" : ": " + outcome.detail) << "\n";
     if (json)
       std::cout << nlohmann::json{{"case", c->id}, {"role", c->role}, {"section", c->section}, {"verdict", verdict_name(outcome.verdict)},
-                                  {"detail", outcome.detail}, {"seconds", seconds}}.dump()
+                                  {"detail", outcome.detail}, {"seconds", seconds},
+                                  {"apdus", apdu_count}, {"apdu_bytes", apdu_bytes(results.back().exchanges)}}.dump()
                 << std::endl;
   }
   size_t counts[3] = {0, 0, 0};
@@ -108,6 +110,7 @@ int run(const std::string& role, const std::string& euicc, const std::string& pa
   progress << "\nrole " << role << ": " << results.size() << " cases, " << counts[0] << " passed, " << counts[1] << " failed, "
            << counts[2] << " not applicable\n";
   if (!junit.empty()) write_junit(junit, role, results);
+  if (!html.empty()) std::ofstream(html) << html_report({role, euicc, utc_now()}, results);
   return counts[1] == 0 ? 0 : 1;
 }
 
@@ -116,7 +119,7 @@ int run(const std::string& role, const std::string& euicc, const std::string& pa
 int main(int argc, char** argv) {
   CLI::App app{"rsp-conformance: SGP.22 / SGP.32 conformance cases against an eUICC (more roles to come)"};
   app.require_subcommand(1);
-  std::string role, euicc, pattern, junit;
+  std::string role, euicc, pattern, junit, html;
   bool json = false;
   auto* list_command = app.add_subcommand("list", "the cases: ID, role, section, what each sends and expects");
   list_command->add_option("--role", role, "only this role's cases");
@@ -125,6 +128,7 @@ int main(int argc, char** argv) {
   run_command->add_option("--euicc", euicc, "tcp:HOST:PORT | pcsc:READER, as for ipa --euicc");
   run_command->add_option("--case", pattern, "only cases whose ID matches this glob");
   run_command->add_option("--junit", junit, "write JUnit XML here");
+  run_command->add_option("--html", html, "write a self-contained HTML report with each case's decoded exchange here");
   run_command->add_flag("--json", json, "one JSON line per case on stdout (progress goes to stderr)");
   try {
     app.parse(argc, argv);
@@ -137,5 +141,5 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (*list_command) return list(role);
-  return run(role, euicc, pattern, junit, json);
+  return run(role, euicc, pattern, junit, json, html);
 }
