@@ -28,6 +28,8 @@ struct EuiccTarget {
   ExchangeLog exchanges;
 };
 
+struct SmdpTarget;  // smdp_target.hpp: the SM-DP+ under test and the harness's eUICC
+
 struct Case {
   std::string id;
   std::string role;
@@ -35,12 +37,15 @@ struct Case {
   std::string sends;
   std::string expects;
   std::function<Outcome(EuiccTarget&)> run;
+  std::function<Outcome(SmdpTarget&)> run_smdp = {};  // the smdp role's cases run this instead
 };
 
 // Every case, in run order.
 const std::vector<Case>& registry();
 // The eUICC role's ES10 cases (euicc_es10_cases.cpp).
 std::vector<Case> euicc_es10_cases();
+// The SM-DP+ role's ES9+ cases (smdp_es9_cases.cpp).
+std::vector<Case> smdp_es9_cases();
 // The cases of `role` (all roles when empty) whose ID matches the glob `pattern` (all when empty).
 std::vector<const Case*> select(const std::string& role, const std::string& pattern);
 // The roles the harness knows of, with or without cases yet.

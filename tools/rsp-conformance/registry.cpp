@@ -5,7 +5,11 @@
 namespace conformance {
 
 const std::vector<Case>& registry() {
-  static const std::vector<Case> all = euicc_es10_cases();
+  static const std::vector<Case> all = [] {
+    auto cases = euicc_es10_cases();
+    for (auto& c : smdp_es9_cases()) cases.push_back(std::move(c));
+    return cases;
+  }();
   return all;
 }
 

@@ -1,0 +1,210 @@
+// The SM-DP+ role's ES9+ cases (SGP.22 v2.5 §5.6): the harness is the IPA and, in-process, the eUICC.
+// Error codes are the subject/reason pairs of SGP.22 v2.5 §5.6 (FACTS.md §2, §2a.4).
+#include <algorithm>
+
+#include "case.hpp"
+#include "ipa/es10b.hpp"
+#include "rsp/tlv.hpp"
+#include "smdp_target.hpp"
+
+namespace conformance {
+namespace {
+
+using ipa::Bytes;
+using ipa::ByteView;
+namespace es10b = ipa::es10b;
+
+// The start of every case: a fresh eUICC, its EUICCInfo1 and challenge, and a client.
+struct Session {
+  std::unique_ptr<HarnessEuicc> euicc;
+  std::optional<ipa::Es9PlusClient> client;
+  ipa::InitiateAuthenticationRequest request;
+};
+
+rsp::Expected<Session> open_session(SmdpTarget& target) {
+  Session s;
+  auto euicc = target.new_euicc();
+  if (!euicc) return rsp::fail(euicc.error().message);
+  s.euicc = std::move(*euicc);
+  auto client = target.client();
+  if (!client) return rsp::fail(client.error().message);
+  s.client.emplace(std::move(*client));
+  auto info1 = es10b::get_euicc_info1(s.euicc->channel());
+  auto challenge = es10b::get_euicc_challenge(s.euicc->channel());
+  if (!info1 || !challenge) return rsp::fail("the harness eUICC did not answer GetEUICCInfo1 / GetEUICCChallenge");
+  s.request.euicc_challenge = *challenge;
+  s.request.euicc_info1 = *info1;
+  s.request.smdp_address = target.address;
+  return s;
+}
+
+// A case passes when the call failed with one of the (subject, reason) pairs the spec allows.
+template <class T>
+Outcome expect_codes(const ipa::Es9Result<T>& result, const std::vector<std::pair<std::string, std::string>>& allowed) {
+  std::string wanted;
+  for (const auto& [subject, reason] : allowed) wanted += (wanted.empty() ? "" : " or ") + subject + "/" + reason;
+  if (result) return fail("expected Failed " + wanted + ", got success");
+  const auto& e = result.error();
+  if (!e.is_function()) return fail("expected Failed " + wanted + ", got " + e.describe());
+  for (const auto& [subject, reason] : allowed)
+    if (e.status == "Failed" && e.subject_code == subject && e.reason_code == reason) return pass(e.subject_code + "/" + e.reason_code);
+  return fail("expected Failed " + wanted + ", got " + e.status + " " + e.subject_code + "/" + e.reason_code);
+}
+
+// The 20-byte SKIs ('04' TLVs, whole) of one of EUICCInfo1's lists ([9] verification, [10] signing).
+std::vector<Bytes> ci_list(ByteView info1, rsp::tlv::Tag list_tag) {
+  std::vector<Bytes> out;
+  auto outer = rsp::tlv::read(info1);
+  if (!outer) return out;
+  auto list = rsp::tlv::find(outer->value, list_tag);
+  if (!list) return out;
+  if (auto items = rsp::tlv::read_all(list->value))
+    for (const auto& item : *items) out.emplace_back(item.whole.begin(), item.whole.end());
+  return out;
+}
+
+// What the eUICC's AuthenticateServer takes from the SM-DP+'s initiateAuthentication answer.
+es10b::AuthenticateServerInput server_input(const ipa::InitiateAuthenticationResponse& answer, std::optional<std::string> matching_id) {
+  return {.server_signed1 = answer.server_signed1,
+          .server_signature1 = answer.server_signature1,
+          .euicc_ci_pkid_to_be_used = answer.euicc_ci_pkid_to_be_used,
+          .server_certificate = answer.server_certificate,
+          .matching_id = std::move(matching_id),
+          .tac = Bytes(4, 0),
+          .device_capabilities = {},
+          .imei = std::nullopt};
+}
+
+// SGP.22 v2.5 §5.6.1 ES9+.InitiateAuthentication
+Outcome initiate_nominal(SmdpTarget& target) {
+  auto s = open_session(target);
+  if (!s) return fail(s.error().message);
+  auto answer = s->client->initiate_authentication(s->request);
+  if (!answer) return fail("expected success, got " + answer.error().describe());
+  auto signed1 = rsp::tlv::read(answer->server_signed1);
+  auto address = signed1 ? rsp::tlv::find(signed1->value, 0x83) : std::nullopt;
+  std::string named = address ? std::string(address->value.begin(), address->value.end()) : "(none)";
+  if (named != target.address) return fail("serverSigned1.serverAddress: expected " + target.address + ", got " + named);
+  auto transaction = signed1 ? rsp::tlv::find(signed1->value, 0x80) : std::nullopt;
+  if (!transaction || !std::ranges::equal(transaction->value, answer->transaction_id))
+    return fail("serverSigned1.transactionId differs from the transactionId returned");
+  auto verification = ci_list(s->request.euicc_info1, 0xA9);
+  if (std::ranges::find(verification, answer->euicc_ci_pkid_to_be_used) == verification.end())
+    return fail("euiccCiPKIdToBeUsed is not in the eUICC's euiccCiPKIdListForVerification");
+  // The eUICC checks CERT.DPauth's chain to that CI, serverSignature1, the challenge and the CI choice.
+  auto checked = es10b::authenticate_server(s->euicc->channel(), server_input(*answer, std::nullopt));
+  if (!checked) return fail("the eUICC could not process the answer: " + checked.error().message);
+  if (!checked->ok())
+    return fail("the eUICC refused serverSigned1 / serverSignature1 / CERT.DPauth: AuthenticateErrorCode " +
+                std::to_string(*checked->error_code));
+  return pass();
+}
+
+// EUICCInfo1 naming only a CI no SM-DP+ has a certificate under.
+Bytes info1_with_unknown_ci() {
+  Bytes ski = rsp::tlv::encode(0x04, Bytes(20, 0x5A));
+  Bytes body = rsp::tlv::encode(0x82, Bytes{2, 5, 0});
+  for (rsp::tlv::Tag list : {0xA9u, 0xAAu}) {
+    Bytes l = rsp::tlv::encode(list, ski);
+    body.insert(body.end(), l.begin(), l.end());
+  }
+  return rsp::tlv::encode(0xBF20, body);
+}
+
+Outcome initiate_unsupported_ci(SmdpTarget& target) {
+  auto s = open_session(target);
+  if (!s) return fail(s.error().message);
+  s->request.euicc_info1 = info1_with_unknown_ci();
+  return expect_codes(s->client->initiate_authentication(s->request), {{"8.8.2", "3.1"}});
+}
+
+Outcome initiate_malformed_info1(SmdpTarget& target) {
+  auto s = open_session(target);
+  if (!s) return fail(s.error().message);
+  s->request.euicc_info1 = Bytes{0xBF, 0x20, 0x05, 0x82, 0x09, 0x02};  // the length overruns
+  auto answer = s->client->initiate_authentication(s->request);
+  // The spec names no code for an undecodable euiccInfo1: any Failed answer (or an HTTP 4xx in
+  // the JSON binding's reading of a bad request) conforms, success does not.
+  if (answer) return fail("expected a Failed functionExecutionStatus, got success");
+  const auto& e = answer.error();
+  if (e.is_function() && e.status == "Failed") return pass(e.subject_code.empty() ? e.describe() : e.subject_code + "/" + e.reason_code);
+  if (e.kind == ipa::Es9Error::Kind::protocol && e.http_status >= 400 && e.http_status < 500) return pass("HTTP " + std::to_string(e.http_status));
+  return fail("expected a Failed functionExecutionStatus, got " + e.describe());
+}
+
+// Initiates a session and has the eUICC answer it: AuthenticateServerResponse ('BF38').
+struct Authenticated {
+  Session session;
+  Bytes transaction_id;
+  Bytes response;
+};
+rsp::Expected<Authenticated> authenticate(SmdpTarget& target, std::optional<std::string> matching_id) {
+  auto s = open_session(target);
+  if (!s) return rsp::fail(s.error().message);
+  auto answer = s->client->initiate_authentication(s->request);
+  if (!answer) return rsp::fail("initiateAuthentication: " + answer.error().describe());
+  auto response = es10b::authenticate_server(s->euicc->channel(), server_input(*answer, std::move(matching_id)));
+  if (!response || !response->ok()) return rsp::fail("the harness eUICC refused the SM-DP+'s initiateAuthentication answer");
+  return Authenticated{std::move(*s), answer->transaction_id, response->tlv};
+}
+
+// SGP.22 v2.5 §5.6.3 ES9+.AuthenticateClient
+Outcome authenticate_unknown_transaction(SmdpTarget& target) {
+  auto a = authenticate(target, std::nullopt);
+  if (!a) return fail(a.error().message);
+  Bytes unknown = a->transaction_id;
+  for (auto& b : unknown) b ^= 0xA5;
+  return expect_codes(a->session.client->authenticate_client(unknown, a->response), {{"8.10.1", "3.9"}});
+}
+
+Outcome authenticate_altered_signature(SmdpTarget& target) {
+  auto a = authenticate(target, std::nullopt);
+  if (!a) return fail(a.error().message);
+  // euiccSignature1 ('5F37') follows euiccSigned1 in authenticateResponseOk; flip its last byte.
+  auto outer = rsp::tlv::read(a->response);
+  auto ok = outer ? rsp::tlv::find(outer->value, 0xA0) : std::nullopt;
+  auto signature = ok ? rsp::tlv::find(ok->value, 0x5F37) : std::nullopt;
+  if (!signature || signature->value.empty()) return fail("the harness eUICC's answer has no euiccSignature1");
+  Bytes altered = a->response;
+  altered[static_cast<size_t>(signature->value.data() - a->response.data()) + signature->value.size() - 1] ^= 0x01;
+  return expect_codes(a->session.client->authenticate_client(a->transaction_id, altered), {{"8.1", "6.1"}});
+}
+
+Outcome authenticate_unknown_matching_id(SmdpTarget& target) {
+  auto a = authenticate(target, std::string("CONFORMANCE-UNKNOWN-MATCHING-ID"));
+  if (!a) return fail(a.error().message);
+  return expect_codes(a->session.client->authenticate_client(a->transaction_id, a->response), {{"8.2.6", "3.8"}});
+}
+
+Case smdp_case(std::string id, std::string section, std::string sends, std::string expects, Outcome (*run)(SmdpTarget&)) {
+  Case c{std::move(id), "smdp", std::move(section), std::move(sends), std::move(expects), {}};
+  c.run_smdp = run;
+  return c;
+}
+
+}  // namespace
+
+std::vector<Case> smdp_es9_cases() {
+  return {
+      smdp_case("ES9p.InitiateAuthentication.Nominal", "SGP.22 v2.5 §5.6.1",
+                "initiateAuthentication with the harness eUICC's EUICCInfo1 and challenge",
+                "serverSigned1 names the address called and the transactionId returned; euiccCiPKIdToBeUsed is in the "
+                "verification list; the eUICC accepts CERT.DPauth (chained to the CI) and serverSignature1",
+                initiate_nominal),
+      smdp_case("ES9p.InitiateAuthentication.UnsupportedCiPKId", "SGP.22 v2.5 §5.6.1",
+                "initiateAuthentication with EUICCInfo1 naming only an unknown CI", "Failed 8.8.2/3.1", initiate_unsupported_ci),
+      smdp_case("ES9p.InitiateAuthentication.MalformedEuiccInfo1", "SGP.22 v2.5 §5.6.1",
+                "initiateAuthentication with a truncated EUICCInfo1", "Failed (any code) or an HTTP 4xx; never success",
+                initiate_malformed_info1),
+      smdp_case("ES9p.AuthenticateClient.UnknownTransactionId", "SGP.22 v2.5 §5.6.3",
+                "authenticateClient with a valid AuthenticateServerResponse under a transactionId never issued", "Failed 8.10.1/3.9",
+                authenticate_unknown_transaction),
+      smdp_case("ES9p.AuthenticateClient.AlteredEuiccSignature1", "SGP.22 v2.5 §5.6.3",
+                "authenticateClient with euiccSignature1's last byte flipped", "Failed 8.1/6.1", authenticate_altered_signature),
+      smdp_case("ES9p.AuthenticateClient.UnknownMatchingId", "SGP.22 v2.5 §5.6.3",
+                "authenticateClient whose ctxParams1 carries a matchingId no order has", "Failed 8.2.6/3.8",
+                authenticate_unknown_matching_id),
+  };
+}
+
+}  // namespace conformance

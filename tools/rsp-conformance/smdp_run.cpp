@@ -1,0 +1,81 @@
+#include "smdp_run.hpp"
+
+#include <chrono>
+#include <filesystem>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <regex>
+
+#include "rsp/pki/pki_layout.hpp"
+#include "smdp_target.hpp"
+
+namespace conformance {
+namespace fs = std::filesystem;
+
+int run_smdp(const SmdpRunOptions& options, const std::vector<const Case*>& chosen, bool json) {
+  std::smatch parts;
+  static const std::regex url_form("https://([^:/]+)(?::(\\d+))?/?");
+  if (!std::regex_match(options.url, parts, url_form)) {
+    std::cerr << "rsp-conformance: --smdp must be https://HOST[:PORT]\n";
+    return 2;
+  }
+  if (options.pki.empty() || rsp::pki::curves_present(options.pki).empty()) {
+    std::cerr << "rsp-conformance: run --role smdp needs --pki DIR (an rsp-pki directory with the eUICC's credentials)\n";
+    return 2;
+  }
+  if (options.binding != "json" && options.binding != "asn1") {
+    std::cerr << "rsp-conformance: --binding is json or asn1\n";
+    return 2;
+  }
+  SmdpTarget target;
+  target.address = parts[1];
+  target.pki = options.pki;
+  if (parts[2].matched) target.options.port = static_cast<uint16_t>(std::stoi(parts[2]));
+  target.options.binding = options.binding == "json" ? ipa::Es9Binding::json : ipa::Es9Binding::asn1;
+  target.options.transport_attempts = 1;
+  target.options.http.connect_timeout = std::chrono::seconds(5);
+  for (auto curve : rsp::pki::curves_present(options.pki))
+    target.options.http.trusted_ca_files.push_back(rsp::pki::curve_dir(options.pki, curve) / "ci.pem");
+  std::error_code ec;
+  target.work_dir = fs::temp_directory_path() / ("rsp-conformance-" + std::to_string(::getpid()));
+  fs::create_directories(target.work_dir, ec);
+  struct Cleanup {
+    fs::path dir;
+    ~Cleanup() {
+      std::error_code ignored;
+      fs::remove_all(dir, ignored);
+    }
+  } cleanup{target.work_dir};
+
+  // Reachability first, so an SM-DP+ that is not there is one error rather than a column of fails.
+  auto probe = target.client();
+  if (!probe) {
+    std::cerr << "rsp-conformance: " << probe.error().message << "\n";
+    return 2;
+  }
+  auto answer = probe->initiate_authentication({rsp::Bytes(16, 0), rsp::Bytes{0xBF, 0x20, 0x00}, target.address});
+  if (!answer && answer.error().is_transport()) {
+    std::cerr << "rsp-conformance: cannot reach the SM-DP+ at " << options.url << ": " << answer.error().message << "\n";
+    return 1;
+  }
+
+  std::ostream& progress = json ? std::cerr : std::cout;
+  size_t counts[3] = {0, 0, 0};
+  for (const Case* c : chosen) {
+    auto start = std::chrono::steady_clock::now();
+    Outcome outcome = c->run_smdp(target);
+    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    ++counts[static_cast<int>(outcome.verdict)];
+    progress << verdict_name(outcome.verdict) << "  " << c->id << (outcome.detail.empty() ? "" : ": " + outcome.detail) << "\n";
+    if (json)
+      std::cout << nlohmann::json{{"case", c->id}, {"role", c->role}, {"section", c->section}, {"verdict", verdict_name(outcome.verdict)},
+                                  {"detail", outcome.detail}, {"seconds", seconds}, {"binding", options.binding}}
+                       .dump()
+                << std::endl;
+  }
+  progress << "\nrole smdp (" << options.binding << "): " << chosen.size() << " cases, " << counts[0] << " passed, " << counts[1]
+           << " failed, " << counts[2] << " not applicable\n";
+  return counts[1] == 0 ? 0 : 1;
+}
+
+}  // namespace conformance
