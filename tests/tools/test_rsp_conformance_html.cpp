@@ -85,16 +85,17 @@ TEST_CASE("rsp-conformance --html reports every case with its decoded exchange",
     auto j = nlohmann::json::parse(line);
     std::string id = j.at("case");
     INFO(id);
-    CHECK(j.at("apdus").get<int>() >= 1);
-    CHECK(j.at("apdu_bytes").get<int>() > 4 * j.at("apdus").get<int>());
     auto section = html.find("<section id=\"" + id + "\">");
     REQUIRE(section != std::string::npos);
     auto end = html.find("</section>", section);
     std::string one = html.substr(section, end - section);
     CHECK(one.find("<th>APDUs</th><td>" + std::to_string(j.at("apdus").get<int>()) + " (" +
                    std::to_string(j.at("apdu_bytes").get<int>()) + " bytes)") != std::string::npos);
+    if (j.at("verdict") == "n/a") continue;  // the download cases without --pki send nothing
+    CHECK(j.at("apdus").get<int>() >= 1);
+    CHECK(j.at("apdu_bytes").get<int>() > 4 * j.at("apdus").get<int>());
     CHECK(one.find("-&gt; ") != std::string::npos);
   }
   CHECK(std::to_string(cases) == attribute(xml, "tests"));
-  CHECK(cases == 13);
+  CHECK(cases == 21);
 }

@@ -34,10 +34,10 @@ set_tests_properties(tools_demo_iot PROPERTIES ENVIRONMENT "RSP_BUILD_DIR=${CMAK
 # break, list / --case / --junit / --json, usage errors and an unreachable card.
 rsp_add_test(test_rsp_conformance_cli SOURCES tools/test_rsp_conformance_cli.cpp SANITIZE)
 add_dependencies(test_rsp_conformance_cli rsp-conformance euicc-sim)
+# rsp-conformance's download cases (--pki, --destructive) against euicc-sim made with the same PKI; the card's
+# skip-mac-check and wrong-signature faults fail exactly the cases they break.
+rsp_add_test(test_rsp_conformance_download SOURCES tools/test_rsp_conformance_download.cpp LIBS rsp SANITIZE)
+add_dependencies(test_rsp_conformance_download rsp-conformance euicc-sim)
 # rsp-conformance --html: the escaper, ES10 decoding by tag, and a run's report against euicc-sim --listen.
 rsp_add_test(test_rsp_conformance_html SOURCES tools/test_rsp_conformance_html.cpp LIBS rsp_conformance SANITIZE)
 add_dependencies(test_rsp_conformance_html rsp-conformance euicc-sim)
-# rsp-conformance --role smdp against smdp serve: every ES9+ case passes in both bindings, an
-# unreachable SM-DP+ exits 1, and a relay's wrong reason code fails exactly the case checking it.
-rsp_add_test(test_rsp_conformance_smdp SOURCES tools/test_rsp_conformance_smdp.cpp LIBS rsp_http SANITIZE)
-add_dependencies(test_rsp_conformance_smdp rsp-conformance smdp rsp-pki)

@@ -2,7 +2,9 @@
 // rsp-conformance's case registry: each case is one spec check with a stable ID
 // (<interface>.<function>.<family>), the role it tests, the section it cites, what it sends and
 // what the spec requires back, and a run function giving pass, fail or not applicable.
+#include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,9 +28,11 @@ struct EuiccTarget {
   ipa::Es10Channel& channel;
   // This case's exchange: the runner records the APDUs; a role may append HTTP bodies.
   ExchangeLog exchanges;
+  // --pki: the SM-DP+ credentials (dp-auth, dp-pb, CI) the card trusts; --destructive: cases may
+  // install a test profile (and delete it again).
+  std::optional<std::filesystem::path> pki = {};
+  bool destructive = false;
 };
-
-struct SmdpTarget;  // smdp_target.hpp: the SM-DP+ under test and the harness's eUICC
 
 struct Case {
   std::string id;
@@ -37,15 +41,14 @@ struct Case {
   std::string sends;
   std::string expects;
   std::function<Outcome(EuiccTarget&)> run;
-  std::function<Outcome(SmdpTarget&)> run_smdp = {};  // the smdp role's cases run this instead
 };
 
 // Every case, in run order.
 const std::vector<Case>& registry();
 // The eUICC role's ES10 cases (euicc_es10_cases.cpp).
 std::vector<Case> euicc_es10_cases();
-// The SM-DP+ role's ES9+ cases (smdp_es9_cases.cpp).
-std::vector<Case> smdp_es9_cases();
+// The eUICC role's download cases, the harness as the SM-DP+ (euicc_download_cases.cpp).
+std::vector<Case> euicc_download_cases();
 // The cases of `role` (all roles when empty) whose ID matches the glob `pattern` (all when empty).
 std::vector<const Case*> select(const std::string& role, const std::string& pattern);
 // The roles the harness knows of, with or without cases yet.

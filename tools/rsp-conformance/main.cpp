@@ -11,7 +11,6 @@
 #include <nlohmann/json.hpp>
 
 #include "case.hpp"
-#include "smdp_run.hpp"
 #include "html_report.hpp"
 #include "recording_transport.hpp"
 #include "ipa/transport.hpp"
@@ -60,7 +59,7 @@ int list(const std::string& role) {
 }
 
 int run(const std::string& role, const std::string& euicc, const std::string& pattern, const std::string& junit, bool json,
-        const std::string& html) {
+        const std::string& html, const std::string& pki, bool destructive) {
   auto chosen = select(role, pattern);
   if (role != "euicc" || select(role, {}).empty()) {
     std::cerr << "rsp-conformance: no cases for this role yet (" << role << ")\n";
@@ -87,6 +86,8 @@ int run(const std::string& role, const std::string& euicc, const std::string& pa
   RecordingTransport recording(**transport, apdus);
   ipa::Es10Channel channel(recording);
   EuiccTarget target{channel, {}};
+  if (!pki.empty()) target.pki = pki;
+  target.destructive = destructive;
   std::vector<Result> results;
   std::ostream& progress = json ? std::cerr : std::cout;
   for (const Case* c : chosen) {
@@ -120,20 +121,18 @@ int run(const std::string& role, const std::string& euicc, const std::string& pa
 int main(int argc, char** argv) {
   CLI::App app{"rsp-conformance: SGP.22 / SGP.32 conformance cases against an eUICC (more roles to come)"};
   app.require_subcommand(1);
-  std::string role, euicc, pattern, junit, html;
-  bool json = false;
-  SmdpRunOptions smdp{{}, {}, "json"};
+  std::string role, euicc, pattern, junit, html, pki;
+  bool json = false, destructive = false;
   auto* list_command = app.add_subcommand("list", "the cases: ID, role, section, what each sends and expects");
   list_command->add_option("--role", role, "only this role's cases");
   auto* run_command = app.add_subcommand("run", "run a role's cases against a target");
   run_command->add_option("--role", role, "euicc (smdp, smds, ipa, eim: no cases yet)")->required();
   run_command->add_option("--euicc", euicc, "tcp:HOST:PORT | pcsc:READER, as for ipa --euicc");
-  run_command->add_option("--smdp", smdp.url, "smdp role: the SM-DP+'s ES9+, https://HOST[:PORT]");
-  run_command->add_option("--pki", smdp.pki, "an rsp-pki directory: the credentials the harness plays with and the CIs it trusts");
-  run_command->add_option("--binding", smdp.binding, "smdp role: json (default) or asn1");
+  run_command->add_option("--pki", pki, "an rsp-pki directory: the credentials the harness plays with and the CIs it trusts");
   run_command->add_option("--case", pattern, "only cases whose ID matches this glob");
   run_command->add_option("--junit", junit, "write JUnit XML here");
   run_command->add_option("--html", html, "write a self-contained HTML report with each case's decoded exchange here");
+  run_command->add_flag("--destructive", destructive, "euicc role: cases may install a test profile, then delete it");
   run_command->add_flag("--json", json, "one JSON line per case on stdout (progress goes to stderr)");
   try {
     app.parse(argc, argv);
@@ -146,6 +145,5 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (*list_command) return list(role);
-  if (role == "smdp") return run_smdp(smdp, select(role, pattern), json);
-  return run(role, euicc, pattern, junit, json, html);
+  return run(role, euicc, pattern, junit, json, html, pki, destructive);
 }

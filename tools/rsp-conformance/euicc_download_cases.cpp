@@ -1,0 +1,401 @@
+// The eUICC role's download cases: the harness is the IPA and, in-process, the SM-DP+ the card
+// trusts (--pki), built from the shared protocol code (rsp/) and the IPA's ES10 calls. Error cases
+// tamper with one thing the card must check and expect the spec's error; each must leave no
+// profile behind. Cases that may install a profile run only with --destructive, and delete only
+// the profile they installed.
+#include <unistd.h>
+
+#include <algorithm>
+#include <ctime>
+#include <filesystem>
+
+#include "case.hpp"
+#include "ipa/es10b.hpp"
+#include "ipa/es10c.hpp"
+#include "rsp/bound_profile_package.hpp"
+#include "rsp/common_mutual_authentication.hpp"
+#include "rsp/crypto/ecdsa.hpp"
+#include "rsp/pki/pki_layout.hpp"
+#include "rsp/pki/test_pki.hpp"
+#include "rsp/profile_maker.hpp"
+#include "rsp/tlv.hpp"
+
+namespace conformance {
+namespace {
+
+using rsp::Bytes;
+using rsp::ByteView;
+using rsp::tlv::encode;
+namespace crypto = rsp::crypto;
+namespace es10b = ipa::es10b;
+namespace es10c = ipa::es10c;
+
+// The test profile's ICCID: a case runs only when the card holds no profile with it.
+constexpr const char* kTestIccid = "8999990000000000018";
+constexpr const char* kServerAddress = "conformance.smdp.example";
+
+// AuthenticateErrorCode, DownloadErrorCode, BppCommandId, ErrorReason (RSPDefinitions).
+constexpr long kInvalidCertificate = 1, kInvalidSignature = 2, kEuiccChallengeMismatch = 6, kCiPkUnknown = 7;
+constexpr long kInitialiseSecureChannel = 0, kLoadProfileElements = 5;
+constexpr long kReasonInvalidSignature = 2, kScp03tSecurityError = 8;
+
+std::string got(const ipa::Es10Error& e) { return "got: " + e.message; }
+
+// The SM-DP+ credentials of a PKI directory, for the curve whose CI the card verifies with.
+struct SmdpCredentials {
+  crypto::PrivateKey auth_key, pb_key;
+  crypto::Certificate auth, pb, ci;
+  Bytes ci_ski;
+};
+
+rsp::Expected<SmdpCredentials> load_credentials(const std::filesystem::path& pki, crypto::Curve curve) {
+  auto auth_key = rsp::pki::load_key(pki, curve, crypto::Role::dp_auth);
+  auto pb_key = rsp::pki::load_key(pki, curve, crypto::Role::dp_pb);
+  auto auth = rsp::pki::load_certificate(pki, curve, crypto::Role::dp_auth);
+  auto pb = rsp::pki::load_certificate(pki, curve, crypto::Role::dp_pb);
+  auto ci = rsp::pki::load_certificate(pki, curve, crypto::Role::ci);
+  if (!auth_key || !pb_key || !auth || !pb || !ci) return rsp::fail("the PKI lacks dp-auth, dp-pb (with keys) or ci");
+  auto ski = ci->subject_key_id();
+  if (!ski) return rsp::fail("the CI certificate has no subjectKeyIdentifier");
+  return SmdpCredentials{std::move(*auth_key), std::move(*pb_key), std::move(*auth), std::move(*pb), std::move(*ci), *ski};
+}
+
+bool contains(ByteView haystack, ByteView needle) {
+  return std::search(haystack.begin(), haystack.end(), needle.begin(), needle.end()) != haystack.end();
+}
+
+// The PKI's credentials under a CI the card lists for verification (EUICCInfo1).
+rsp::Expected<SmdpCredentials> trusted_credentials(EuiccTarget& t) {
+  auto info1 = es10b::get_euicc_info1(t.channel);
+  if (!info1) return rsp::fail(info1.error().message);
+  for (auto curve : rsp::pki::curves_present(*t.pki)) {
+    auto creds = load_credentials(*t.pki, curve);
+    if (creds && contains(*info1, encode(0x04, creds->ci_ski))) return creds;
+  }
+  return rsp::fail("no CI of --pki is in the card's euiccCiPKIdListForVerification");
+}
+
+// What the card answered to AuthenticateServer and PrepareDownload.
+struct Session {
+  Bytes transaction_id = Bytes{0xC0, 0x4F, 0x0A, 0x11, 0x00, 0x00, 0x00, 0x01};
+  Bytes server_challenge = Bytes(16, 0x5C);
+  Bytes euicc_signature1;  // 5F37 TLV
+  Bytes euicc_otpk;        // 04||X||Y
+  std::string eid;
+};
+
+std::optional<rsp::tlv::Tlv> child(ByteView tlv, std::initializer_list<rsp::tlv::Tag> path) {
+  auto node = rsp::tlv::read(tlv);
+  if (!node) return std::nullopt;
+  std::optional<rsp::tlv::Tlv> at = *node;
+  for (auto tag : path) {
+    at = rsp::tlv::find(at->value, tag);
+    if (!at) return std::nullopt;
+  }
+  return at;
+}
+
+// How a case alters the SM-DP+'s messages.
+struct Tamper {
+  bool server_signature1 = false;
+  bool euicc_challenge = false;
+  const SmdpCredentials* foreign_auth = nullptr;  // CERT.DPauth (and its CI) from another PKI
+  bool smdp_signature2 = false;
+};
+
+void flip_last(Bytes& tlv) { tlv.back() ^= 0x01; }
+
+// SGP.22 v2.5 §5.7.13 ES10b.AuthenticateServer with the SM-DP+'s serverSigned1 (§3.1.2).
+ipa::Es10Expected<es10b::RelayedResponse> authenticate(EuiccTarget& t, const SmdpCredentials& dp, Session& s, const Tamper& tamper) {
+  auto challenge = es10b::get_euicc_challenge(t.channel);
+  if (!challenge) return rsp::Unexpected{challenge.error()};
+  if (tamper.euicc_challenge) flip_last(*challenge);
+  const SmdpCredentials& signer = tamper.foreign_auth ? *tamper.foreign_auth : dp;
+  es10b::AuthenticateServerInput in;
+  in.server_signed1 = rsp::authentication::server_signed1(s.transaction_id, *challenge, kServerAddress, s.server_challenge);
+  in.server_signature1 = encode(0x5F37, crypto::sign(signer.auth_key, in.server_signed1));
+  if (tamper.server_signature1) flip_last(in.server_signature1);
+  in.euicc_ci_pkid_to_be_used = encode(0x04, signer.ci_ski);
+  in.server_certificate = signer.auth.der();
+  in.matching_id = "";
+  auto answer = es10b::authenticate_server(t.channel, in);
+  if (answer && answer->ok()) {
+    auto signature = child(answer->tlv, {0xA0, 0x5F37});
+    if (!signature) return rsp::Unexpected{ipa::Es10Error{ipa::Es10Error::Kind::malformed, 0, 0, "no euiccSignature1"}};
+    s.euicc_signature1 = encode(0x5F37, signature->value);
+  }
+  return answer;
+}
+
+// SGP.22 v2.5 §5.7.5 ES10b.PrepareDownload: smdpSignature2 covers smdpSigned2 and euiccSignature1.
+ipa::Es10Expected<es10b::RelayedResponse> prepare(EuiccTarget& t, const SmdpCredentials& dp, Session& s, const Tamper& tamper) {
+  es10b::PrepareDownloadInput in;
+  in.smdp_signed2 = encode(0x30, rsp::concat({encode(0x80, s.transaction_id), encode(0x01, Bytes{0x00})}));
+  in.smdp_signature2 = encode(0x5F37, crypto::sign(dp.pb_key, rsp::concat({in.smdp_signed2, s.euicc_signature1})));
+  if (tamper.smdp_signature2) flip_last(in.smdp_signature2);
+  in.smdp_certificate = dp.pb.der();
+  auto answer = es10b::prepare_download(t.channel, in);
+  if (answer && answer->ok()) {
+    auto otpk = child(answer->tlv, {0xA0, 0x30, 0x5F49});
+    if (!otpk) return rsp::Unexpected{ipa::Es10Error{ipa::Es10Error::Kind::malformed, 0, 0, "no otPK.EUICC.ECKA in euiccSigned2"}};
+    s.euicc_otpk.assign(otpk->value.begin(), otpk->value.end());
+  }
+  return answer;
+}
+
+rsp::Expected<Bytes> test_bpp(const SmdpCredentials& dp, const Session& s, ByteView otpk_point) {
+  rsp::ProfileSpec spec;
+  spec.iccid = kTestIccid;
+  spec.imsi = "999990000000018";
+  spec.ki = Bytes(16, 0x11);
+  spec.opc = Bytes(16, 0x22);
+  spec.service_provider_name = "rsp-conformance";
+  spec.profile_name = "conformance test profile";
+  auto upp = rsp::make_profile_package(spec);
+  auto metadata = rsp::make_store_metadata(spec);
+  if (!upp || !metadata) return rsp::fail("cannot make the test profile");
+  auto otpk = crypto::PublicKey::from_point(dp.pb_key.curve(), otpk_point);
+  auto eid = rsp::from_hex(s.eid);
+  if (!otpk || !eid) return rsp::fail("the card's otPK or EID is malformed");
+  rsp::bpp::BindingInput in;
+  in.transaction_id = s.transaction_id;
+  in.host_id = rsp::to_bytes("rsp-conformance");
+  in.eid = *eid;
+  in.dp_pb_key = &dp.pb_key;
+  in.euicc_otpk = &*otpk;
+  in.configure_isdp = encode(0xBF24, Bytes{});
+  in.store_metadata = *metadata;
+  in.profile_package = *upp;
+  in.protection = rsp::bpp::ProfileProtectionKeys{Bytes(16, 0x01), Bytes(16, 0x02), Bytes(16, 0x03)};
+  return rsp::bpp::build(in);
+}
+
+// How a case alters the BPP after binding it.
+enum class BppTamper { none, bad_mac, other_otpk, replayed_segment };
+
+// The BPP with its first 86 segment (in A3) changed: its MAC's last byte flipped, or sent twice.
+Bytes alter_first_segment(ByteView bpp, BppTamper how) {
+  auto top = rsp::tlv::read(bpp);
+  auto parts = rsp::tlv::read_all(top->value);
+  Bytes body;
+  for (auto& part : *parts) {
+    Bytes whole(part.whole.begin(), part.whole.end());
+    if (part.tag == 0xA3) {
+      auto segments = rsp::tlv::read_all(part.value);
+      Bytes first((*segments)[0].whole.begin(), (*segments)[0].whole.end());
+      Bytes inner = how == BppTamper::bad_mac ? (flip_last(first), first) : rsp::concat({first, first});
+      for (size_t i = 1; i < segments->size(); ++i) inner = rsp::concat({inner, (*segments)[i].whole});
+      whole = encode(0xA3, inner);
+    }
+    body = rsp::concat({body, whole});
+  }
+  return encode(0xBF36, body);
+}
+
+bool test_profile_present(EuiccTarget& t) {
+  auto profiles = es10c::get_profiles_info(t.channel);
+  return profiles && std::any_of(profiles->begin(), profiles->end(), [](const auto& p) { return p.iccid == kTestIccid; });
+}
+
+// The notifications this harness caused: installation results (to its SM-DP+ address, with or
+// without an ICCID) and those of the test profile.
+void remove_test_notifications(EuiccTarget& t) {
+  if (auto list = es10b::list_notification(t.channel))
+    for (const auto& n : *list)
+      if (n.iccid == kTestIccid || n.address == kServerAddress) (void)es10b::remove_notification_from_list(t.channel, n.seq_number);
+}
+
+// Deletes the test profile this case installed; a failure to delete fails the case.
+std::optional<std::string> delete_test_profile(EuiccTarget& t) {
+  if (!test_profile_present(t)) return std::nullopt;
+  auto deleted = es10c::delete_profile(t.channel, es10c::ProfileIdentifier::by_iccid(kTestIccid));
+  remove_test_notifications(t);
+  if (!deleted) return "cannot delete the test profile it installed: " + deleted.error().message;
+  if (test_profile_present(t)) return "the test profile is still there after DeleteProfile";
+  return std::nullopt;
+}
+
+std::optional<Outcome> preconditions(EuiccTarget& t, bool destructive) {
+  if (!t.pki) return not_applicable("needs --pki (the SM-DP+ credentials the card trusts)");
+  if (destructive && !t.destructive) return not_applicable("needs --destructive");
+  if (destructive && test_profile_present(t))
+    return not_applicable(std::string("the card already holds a profile with the test ICCID ") + kTestIccid);
+  return std::nullopt;
+}
+
+// The spec's reaction to an altered AuthenticateServerRequest: authenticateResponseError with one
+// of `codes`.
+Outcome authenticate_error(EuiccTarget& t, const Tamper& tamper, std::vector<long> codes, const std::string& expected) {
+  if (auto skip = preconditions(t, false)) return *skip;
+  auto dp = trusted_credentials(t);
+  if (!dp) return not_applicable(dp.error().message);
+  Session s;
+  auto answer = authenticate(t, *dp, s, tamper);
+  if (!answer) return fail("expected authenticateResponseError " + expected + ", " + got(answer.error()));
+  if (answer->ok()) {
+    (void)es10b::cancel_session(t.channel, s.transaction_id, es10b::CancelSessionReason::undefinedReason);
+    return fail("expected authenticateResponseError " + expected + ", got authenticateResponseOk");
+  }
+  if (std::find(codes.begin(), codes.end(), *answer->error_code) == codes.end())
+    return fail("expected authenticateResponseError " + expected + ", got code " + std::to_string(*answer->error_code));
+  return pass("authenticateResponseError " + std::to_string(*answer->error_code));
+}
+
+// A download up to the BPP, then its load. `how` tampers with the BPP; PrepareDownload errors
+// stop earlier. Returns the installation result, or the outcome that ends the case.
+struct Loaded {
+  std::optional<Outcome> ended;
+  es10b::ProfileInstallationResult result;
+  Session session;
+};
+
+Loaded download(EuiccTarget& t, const SmdpCredentials& dp, BppTamper how) {
+  Loaded out;
+  auto auth = authenticate(t, dp, out.session, {});
+  if (!auth || !auth->ok())
+    return {fail("AuthenticateServer: expected authenticateResponseOk, got " +
+                 (auth ? "error code " + std::to_string(*auth->error_code) : auth.error().message)), {}, {}};
+  // As the SM-DP+ does before going on (§3.1.2): the card's chain and euiccSignature1.
+  crypto::TrustedCis cis;
+  cis.add(dp.ci);
+  rsp::authentication::SessionExpectation expected{out.session.transaction_id, out.session.server_challenge, kServerAddress, dp.ci_ski};
+  auto euicc = rsp::authentication::verify_authenticate_server_response(auth->tlv, expected, cis, std::time(nullptr));
+  if (!euicc) return {fail("AuthenticateServerResponse: expected it to verify, got " + euicc.error().message), {}, {}};
+  out.session.eid = euicc->eid;
+  auto prep = prepare(t, dp, out.session, {});
+  if (!prep || !prep->ok())
+    return {fail("PrepareDownload: expected downloadResponseOk, got " +
+                 (prep ? "error code " + std::to_string(*prep->error_code) : prep.error().message)), {}, {}};
+  Bytes otpk = out.session.euicc_otpk;
+  if (how == BppTamper::other_otpk) otpk = crypto::PrivateKey::generate(dp.pb_key.curve()).point();
+  auto bpp = test_bpp(dp, out.session, otpk);
+  if (!bpp) return {fail(bpp.error().message), {}, {}};
+  Bytes sent = how == BppTamper::bad_mac || how == BppTamper::replayed_segment ? alter_first_segment(*bpp, how) : *bpp;
+  auto result = es10b::load_bound_profile_package(t.channel, sent);
+  if (!result) return {fail("LoadBoundProfilePackage: " + result.error().message), {}, {}};
+  out.result = *result;
+  return out;
+}
+
+// SGP.22 v2.5 §5.7.6 ES10b.LoadBoundProfilePackage with a tampered BPP: errorResult with the
+// given bppCommandId and errorReason, no profile left, and the session ended.
+Outcome load_error(EuiccTarget& t, BppTamper how, long command_id, long reason) {
+  if (auto skip = preconditions(t, true)) return *skip;
+  auto dp = trusted_credentials(t);
+  if (!dp) return not_applicable(dp.error().message);
+  auto loaded = download(t, *dp, how);
+  std::string expected = "errorResult bppCommandId " + std::to_string(command_id) + " errorReason " + std::to_string(reason);
+  std::optional<std::string> cleanup = delete_test_profile(t);  // only if this case's BPP installed it
+  remove_test_notifications(t);
+  if (loaded.ended) return *loaded.ended;
+  const auto& r = loaded.result;
+  if (r.success) return fail("expected " + expected + ", got successResult (the profile was installed" + (cleanup ? ": " + *cleanup : ", then deleted") + ")");
+  if (r.bpp_command_id != command_id || r.error_reason != reason)
+    return fail("expected " + expected + ", got bppCommandId " + std::to_string(r.bpp_command_id.value_or(-1)) + " errorReason " +
+                std::to_string(r.error_reason.value_or(-1)));
+  if (cleanup) return fail(*cleanup);
+  // The card ended the session with the errorResult: a CancelSession now names no session.
+  auto cancel = es10b::cancel_session(t.channel, loaded.session.transaction_id, es10b::CancelSessionReason::loadBppExecutionError);
+  if (cancel && cancel->ok()) return fail("expected the session to end with the errorResult, got a CancelSession accepted after it");
+  return pass(expected);
+}
+
+Outcome nominal_download(EuiccTarget& t) {
+  if (auto skip = preconditions(t, true)) return *skip;
+  auto dp = trusted_credentials(t);
+  if (!dp) return not_applicable(dp.error().message);
+  auto loaded = download(t, *dp, BppTamper::none);
+  bool present = test_profile_present(t);
+  std::optional<std::string> cleanup = delete_test_profile(t);
+  if (loaded.ended) return *loaded.ended;
+  if (!loaded.result.success)
+    return fail("expected successResult, got errorResult bppCommandId " + std::to_string(loaded.result.bpp_command_id.value_or(-1)) +
+                " errorReason " + std::to_string(loaded.result.error_reason.value_or(-1)));
+  if (!present) return fail("expected the test profile in GetProfilesInfo after successResult, got none");
+  if (cleanup) return fail(*cleanup);
+  return pass("installed " + std::string(kTestIccid) + ", then deleted");
+}
+
+Outcome prepare_download_bad_signature(EuiccTarget& t) {
+  if (auto skip = preconditions(t, false)) return *skip;
+  auto dp = trusted_credentials(t);
+  if (!dp) return not_applicable(dp.error().message);
+  Session s;
+  auto auth = authenticate(t, *dp, s, {});
+  if (!auth || !auth->ok()) return fail("AuthenticateServer: expected authenticateResponseOk first");
+  Tamper tamper;
+  tamper.smdp_signature2 = true;
+  auto answer = prepare(t, *dp, s, tamper);
+  (void)es10b::cancel_session(t.channel, s.transaction_id, es10b::CancelSessionReason::undefinedReason);
+  if (!answer) return fail("expected downloadResponseError invalidSignature (2), " + got(answer.error()));
+  if (answer->ok()) return fail("expected downloadResponseError invalidSignature (2), got downloadResponseOk");
+  if (*answer->error_code != kInvalidSignature)
+    return fail("expected downloadResponseError invalidSignature (2), got code " + std::to_string(*answer->error_code));
+  return pass("downloadResponseError invalidSignature (2)");
+}
+
+// CERT.DPauth under a CI of a PKI made here, unknown to the card.
+Outcome foreign_ci(EuiccTarget& t) {
+  if (auto skip = preconditions(t, false)) return *skip;
+  auto dp = trusted_credentials(t);
+  if (!dp) return not_applicable(dp.error().message);
+  std::string dir_template = (std::filesystem::temp_directory_path() / "rsp-conformance-ci-XXXXXX").string();
+  if (!mkdtemp(dir_template.data())) return fail("cannot make a directory for the foreign PKI");
+  std::filesystem::path dir = dir_template;
+  rsp::pki::MakeOptions make;
+  make.curve = dp->pb_key.curve();
+  auto made = rsp::pki::make(dir, make);
+  auto foreign = made ? load_credentials(dir, make.curve) : rsp::Expected<SmdpCredentials>(rsp::fail(made.error().message));
+  std::error_code ignored;
+  std::filesystem::remove_all(dir, ignored);
+  if (!foreign) return fail("cannot make the foreign PKI: " + foreign.error().message);
+  Tamper tamper;
+  tamper.foreign_auth = &*foreign;
+  return authenticate_error(t, tamper, {kCiPkUnknown, kInvalidCertificate}, "ciPKUnknown (7) or invalidCertificate (1)");
+}
+
+}  // namespace
+
+std::vector<Case> euicc_download_cases() {
+  const std::string role = "euicc";
+  return {
+      {"ES10b.Download.Nominal", role, "SGP.22 v2.5 §5.7.13, §5.7.5, §5.7.6",
+       "AuthenticateServer, PrepareDownload, LoadBoundProfilePackage of a test profile; then DeleteProfile (--destructive)",
+       "authenticateResponseOk, downloadResponseOk, successResult; the profile listed, then gone", nominal_download},
+      {"ES10b.AuthenticateServer.InvalidServerSignature", role, "SGP.22 v2.5 §5.7.13",
+       "serverSignature1 with its last byte altered", "authenticateResponseError invalidSignature (2)",
+       [](EuiccTarget& t) {
+         Tamper tamper;
+         tamper.server_signature1 = true;
+         return authenticate_error(t, tamper, {kInvalidSignature}, "invalidSignature (2)");
+       }},
+      {"ES10b.AuthenticateServer.EuiccChallengeMismatch", role, "SGP.22 v2.5 §5.7.13",
+       "serverSigned1 (validly signed) carrying another euiccChallenge than the card gave",
+       "authenticateResponseError euiccChallengeMismatch (6)",
+       [](EuiccTarget& t) {
+         Tamper tamper;
+         tamper.euicc_challenge = true;
+         return authenticate_error(t, tamper, {kEuiccChallengeMismatch}, "euiccChallengeMismatch (6)");
+       }},
+      {"ES10b.AuthenticateServer.UnknownCi", role, "SGP.22 v2.5 §5.7.13",
+       "CERT.DPauth and euiccCiPKIdToBeUsed of a CI the card does not know",
+       "authenticateResponseError ciPKUnknown (7) or invalidCertificate (1)", foreign_ci},
+      {"ES10b.PrepareDownload.InvalidSmdpSignature", role, "SGP.22 v2.5 §5.7.5",
+       "smdpSignature2 with its last byte altered (after a valid AuthenticateServer)",
+       "downloadResponseError invalidSignature (2)", prepare_download_bad_signature},
+      {"ES10b.LoadBoundProfilePackage.BadSegmentMac", role, "SGP.22 v2.5 §5.7.6",
+       "the first profile element segment (86) with its MAC altered (--destructive)",
+       "errorResult loadProfileElements (5) scp03tSecurityError (8); no profile; session ended",
+       [](EuiccTarget& t) { return load_error(t, BppTamper::bad_mac, kLoadProfileElements, kScp03tSecurityError); }},
+      {"ES10b.LoadBoundProfilePackage.OtherOtpk", role, "SGP.22 v2.5 §5.7.6",
+       "a BPP bound to another otPK.EUICC.ECKA than the card's (--destructive)",
+       "errorResult initialiseSecureChannel (0) invalidSignature (2); no profile; session ended",
+       [](EuiccTarget& t) { return load_error(t, BppTamper::other_otpk, kInitialiseSecureChannel, kReasonInvalidSignature); }},
+      {"ES10b.LoadBoundProfilePackage.ReplayedSegment", role, "SGP.22 v2.5 §5.7.6",
+       "the first profile element segment (86) sent twice (--destructive)",
+       "errorResult loadProfileElements (5) scp03tSecurityError (8); no profile; session ended",
+       [](EuiccTarget& t) { return load_error(t, BppTamper::replayed_segment, kLoadProfileElements, kScp03tSecurityError); }},
+  };
+}
+
+}  // namespace conformance
