@@ -129,11 +129,12 @@ TEST_CASE("rsp-conformance list shows IDs and sections, usage errors exit 2, an 
   for (const auto& id : kEuiccCases) CHECK(list.out.find(id + "  [euicc]  ") != std::string::npos);
   CHECK(list.out.find("SGP.22 v2.5 §5.7.8") != std::string::npos);
   CHECK(list.out.find("expects: ") != std::string::npos);
-  CHECK(conformance("list --role smdp").out.empty());
+  CHECK(conformance("list --role smdp").out.find("[euicc]") == std::string::npos);
 
-  Run smdp = conformance("run --role smdp");
-  CHECK(smdp.status == 2);
-  CHECK(smdp.out.find("no cases for this role yet") != std::string::npos);
+  Run smds = conformance("run --role smds");
+  CHECK(smds.status == 2);
+  CHECK(smds.out.find("no cases for this role yet") != std::string::npos);
+  CHECK(conformance("run --role smdp").status == 2);  // no --smdp
   Run unknown = conformance("run --role toaster --euicc tcp:127.0.0.1:1");
   CHECK(unknown.status == 2);
   CHECK(unknown.out.find("unknown role toaster") != std::string::npos);

@@ -34,6 +34,8 @@ struct EuiccTarget {
   bool destructive = false;
 };
 
+struct SmdpTarget;  // smdp_target.hpp: the SM-DP+ under test and the harness's eUICC
+
 struct Case {
   std::string id;
   std::string role;
@@ -41,6 +43,7 @@ struct Case {
   std::string sends;
   std::string expects;
   std::function<Outcome(EuiccTarget&)> run;
+  std::function<Outcome(SmdpTarget&)> run_smdp = {};  // the smdp role's cases run this instead
 };
 
 // Every case, in run order.
@@ -49,6 +52,8 @@ const std::vector<Case>& registry();
 std::vector<Case> euicc_es10_cases();
 // The eUICC role's download cases, the harness as the SM-DP+ (euicc_download_cases.cpp).
 std::vector<Case> euicc_download_cases();
+// The SM-DP+ role's ES9+ cases (smdp_es9_cases.cpp).
+std::vector<Case> smdp_es9_cases();
 // The cases of `role` (all roles when empty) whose ID matches the glob `pattern` (all when empty).
 std::vector<const Case*> select(const std::string& role, const std::string& pattern);
 // The roles the harness knows of, with or without cases yet.

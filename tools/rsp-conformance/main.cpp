@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "case.hpp"
+#include "smdp_run.hpp"
 #include "html_report.hpp"
 #include "recording_transport.hpp"
 #include "ipa/transport.hpp"
@@ -121,14 +122,17 @@ int run(const std::string& role, const std::string& euicc, const std::string& pa
 int main(int argc, char** argv) {
   CLI::App app{"rsp-conformance: SGP.22 / SGP.32 conformance cases against an eUICC (more roles to come)"};
   app.require_subcommand(1);
-  std::string role, euicc, pattern, junit, html, pki;
+  std::string role, euicc, pattern, junit, html;
   bool json = false, destructive = false;
+  SmdpRunOptions smdp{{}, {}, "json"};
   auto* list_command = app.add_subcommand("list", "the cases: ID, role, section, what each sends and expects");
   list_command->add_option("--role", role, "only this role's cases");
   auto* run_command = app.add_subcommand("run", "run a role's cases against a target");
   run_command->add_option("--role", role, "euicc (smdp, smds, ipa, eim: no cases yet)")->required();
   run_command->add_option("--euicc", euicc, "tcp:HOST:PORT | pcsc:READER, as for ipa --euicc");
-  run_command->add_option("--pki", pki, "an rsp-pki directory: the credentials the harness plays with and the CIs it trusts");
+  run_command->add_option("--smdp", smdp.url, "smdp role: the SM-DP+'s ES9+, https://HOST[:PORT]");
+  run_command->add_option("--pki", smdp.pki, "an rsp-pki directory: the credentials the harness plays with and the CIs it trusts");
+  run_command->add_option("--binding", smdp.binding, "smdp role: json (default) or asn1");
   run_command->add_option("--case", pattern, "only cases whose ID matches this glob");
   run_command->add_option("--junit", junit, "write JUnit XML here");
   run_command->add_option("--html", html, "write a self-contained HTML report with each case's decoded exchange here");
@@ -145,5 +149,6 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (*list_command) return list(role);
-  return run(role, euicc, pattern, junit, json, html, pki, destructive);
+  if (role == "smdp") return run_smdp(smdp, select(role, pattern), json);
+  return run(role, euicc, pattern, junit, json, html, smdp.pki, destructive);
 }
