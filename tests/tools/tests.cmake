@@ -44,4 +44,4 @@ add_dependencies(test_rsp_conformance_html rsp-conformance euicc-sim)
 # rsp-conformance --role smdp against smdp serve: every ES9+ case passes in both bindings, an
 # unreachable SM-DP+ exits 1, and a relay's wrong reason code fails exactly the case checking it.
 rsp_add_test(test_rsp_conformance_smdp SOURCES tools/test_rsp_conformance_smdp.cpp LIBS rsp_http SANITIZE)
-add_dependencies(test_rsp_conformance_smdp rsp-conformance smdp rsp-pki)
+add_dependencies(test_rsp_conformance_smdp rsp-conformance smdp rsp-pki rsp-profile)

@@ -11,9 +11,9 @@
 #include <nlohmann/json.hpp>
 
 #include "case.hpp"
-#include "smdp_run.hpp"
 #include "html_report.hpp"
 #include "recording_transport.hpp"
+#include "smdp_run.hpp"
 #include "ipa/transport.hpp"
 
 namespace {
@@ -124,7 +124,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   std::string role, euicc, pattern, junit, html;
   bool json = false, destructive = false;
-  SmdpRunOptions smdp{{}, {}, "json"};
+  SmdpRunOptions smdp;
   auto* list_command = app.add_subcommand("list", "the cases: ID, role, section, what each sends and expects");
   list_command->add_option("--role", role, "only this role's cases");
   auto* run_command = app.add_subcommand("run", "run a role's cases against a target");
@@ -133,6 +133,11 @@ int main(int argc, char** argv) {
   run_command->add_option("--smdp", smdp.url, "smdp role: the SM-DP+'s ES9+, https://HOST[:PORT]");
   run_command->add_option("--pki", smdp.pki, "an rsp-pki directory: the credentials the harness plays with and the CIs it trusts");
   run_command->add_option("--binding", smdp.binding, "smdp role: json (default) or asn1");
+  run_command->add_option("--operator-cert", smdp.operator_cert, "smdp role: the operator's ES2+ client certificate (PEM), to place orders");
+  run_command->add_option("--operator-key", smdp.operator_key, "smdp role: its private key (PEM)");
+  run_command->add_option("--operator-id", smdp.operator_id, "smdp role: the operator's functionRequesterIdentifier");
+  run_command->add_option("--es2", smdp.es2_url, "smdp role: the SM-DP+'s ES2+, https://HOST:PORT (default: the --smdp URL)");
+  run_command->add_option("--profile-type", smdp.profile_type, "smdp role: the profile type ordered (default demo)");
   run_command->add_option("--case", pattern, "only cases whose ID matches this glob");
   run_command->add_option("--junit", junit, "write JUnit XML here");
   run_command->add_option("--html", html, "write a self-contained HTML report with each case's decoded exchange here");

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "case.hpp"
+#include "ipa/download.hpp"
 #include "ipa/es10b.hpp"
 #include "rsp/tlv.hpp"
 #include "smdp_target.hpp"
@@ -176,6 +177,25 @@ Outcome authenticate_unknown_matching_id(SmdpTarget& target) {
   return expect_codes(a->session.client->authenticate_client(a->transaction_id, a->response), {{"8.2.6", "3.8"}});
 }
 
+// The whole download on an order of the case's own: SGP.22 v2.5 §5.6.1-§5.6.4, ES9+ from
+// initiateAuthentication to handleNotification, the eUICC installing the BPP.
+Outcome download_nominal(SmdpTarget& target) {
+  if (!target.operator_es2) return not_applicable("needs an order: give --operator-cert, --operator-key and --operator-id");
+  auto euicc = target.new_euicc();
+  if (!euicc) return fail(euicc.error().message);
+  auto matching_id = place_order(*target.operator_es2, (*euicc)->eid());
+  if (!matching_id) return fail("could not place the order: " + matching_id.error().message);
+  ipa::DownloadRequest request;
+  request.activation_code.smdp_address = target.address;
+  request.activation_code.matching_id = *matching_id;
+  ipa::DownloadOptions options;
+  options.es9 = target.options;
+  auto result = ipa::download_profile((*euicc)->channel(), request, options);
+  if (!result.success) return fail("expected the profile installed, got " + result.line());
+  if (!result.notification_sent) return fail("handleNotification: the installation result did not reach the SM-DP+");
+  return pass("installed " + result.iccid);
+}
+
 Case smdp_case(std::string id, std::string section, std::string sends, std::string expects, Outcome (*run)(SmdpTarget&)) {
   Case c{std::move(id), "smdp", std::move(section), std::move(sends), std::move(expects), {}};
   c.run_smdp = run;
@@ -204,6 +224,10 @@ std::vector<Case> smdp_es9_cases() {
       smdp_case("ES9p.AuthenticateClient.UnknownMatchingId", "SGP.22 v2.5 §5.6.3",
                 "authenticateClient whose ctxParams1 carries a matchingId no order has", "Failed 8.2.6/3.8",
                 authenticate_unknown_matching_id),
+      smdp_case("ES9p.ProfileDownload.Nominal", "SGP.22 v2.5 §5.6.1-§5.6.4",
+                "ES2+ downloadOrder/confirmOrder as the operator, then initiateAuthentication, authenticateClient, "
+                "getBoundProfilePackage (the eUICC installs the BPP) and handleNotification with its ProfileInstallationResult",
+                "every step succeeds and the profile is installed; n/a without operator credentials", download_nominal),
   };
 }
 

@@ -31,6 +31,7 @@ class InProcessEuicc final : public HarnessEuicc {
   explicit InProcessEuicc(std::unique_ptr<euicc::Euicc> euicc)
       : euicc_(std::move(euicc)), card_(euicc_->isdr(), euicc_->usim()), transport_(card_), channel_(transport_) {}
   ipa::Es10Channel& channel() override { return channel_; }
+  const std::string& eid() const override { return euicc_->eid(); }
 
  private:
   std::unique_ptr<euicc::Euicc> euicc_;

@@ -7,6 +7,7 @@
 
 #include "ipa/es10_channel.hpp"
 #include "ipa/es9plus_client.hpp"
+#include "smdp_es2_order.hpp"
 
 namespace conformance {
 
@@ -15,6 +16,7 @@ class HarnessEuicc {
  public:
   virtual ~HarnessEuicc() = default;
   virtual ipa::Es10Channel& channel() = 0;
+  virtual const std::string& eid() const = 0;
 };
 
 struct SmdpTarget {
@@ -22,6 +24,8 @@ struct SmdpTarget {
   ipa::Es9ClientOptions options;
   std::filesystem::path pki;
   std::filesystem::path work_dir;  // the harness eUICCs' state directories
+  // With operator credentials: cases that need an order place their own; without, they are n/a.
+  std::optional<Es2Operator> operator_es2;
   // An eUICC with the PKI's credentials, or the reason there is none.
   rsp::Expected<std::unique_ptr<HarnessEuicc>> new_euicc() const;
   rsp::Expected<ipa::Es9PlusClient> client() const { return ipa::Es9PlusClient::create(address, options); }
