@@ -120,7 +120,7 @@ int run(const std::string& role, const std::string& euicc, const std::string& pa
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"rsp-conformance: SGP.22 / SGP.32 conformance cases against an eUICC (more roles to come)"};
+  CLI::App app{"rsp-conformance: SGP.22 / SGP.32 conformance cases against an eUICC or an SM-DP+ (more roles to come)"};
   app.require_subcommand(1);
   std::string role, euicc, pattern, junit, html;
   bool json = false, destructive = false;
@@ -128,7 +128,7 @@ int main(int argc, char** argv) {
   auto* list_command = app.add_subcommand("list", "the cases: ID, role, section, what each sends and expects");
   list_command->add_option("--role", role, "only this role's cases");
   auto* run_command = app.add_subcommand("run", "run a role's cases against a target");
-  run_command->add_option("--role", role, "euicc (smdp, smds, ipa, eim: no cases yet)")->required();
+  run_command->add_option("--role", role, "euicc, smdp (smds, ipa, eim: no cases yet)")->required();
   run_command->add_option("--euicc", euicc, "tcp:HOST:PORT | pcsc:READER, as for ipa --euicc");
   run_command->add_option("--smdp", smdp.url, "smdp role: the SM-DP+'s ES9+, https://HOST[:PORT]");
   run_command->add_option("--pki", smdp.pki, "an rsp-pki directory: the credentials the harness plays with and the CIs it trusts");
