@@ -24,9 +24,10 @@ const std::set<std::string> kEuiccCases = {
     "ES10b.GetEUICCInfo.ConsistentCiLists", "ES10b.GetEUICCChallenge.Nominal", "ES10b.GetRAT.Nominal",
     "ES10b.ListNotification.Nominal", "ES10c.GetEID.Nominal", "ES10c.GetEID.MatchesCertEuicc",
     "ES10c.GetProfilesInfo.Nominal", "ES10c.GetProfilesInfo.MalformedSearchCriteria", "ES10.StoreData.SegmentSizes",
-    "ES10.StoreData.TruncatedTlv"};
-// The download cases (test_rsp_conformance_download): not applicable without --pki.
-constexpr size_t kDownloadCases = 8;
+    "ES10.StoreData.TruncatedTlv", "ES10b.GetEimConfigurationData.Nominal", "ES10b.GetCerts.Nominal", "ES10b.GetCerts.UnknownCi"};
+// The download cases (test_rsp_conformance_download) and the eUICC Package cases
+// (test_rsp_conformance_sgp32): not applicable without --pki.
+constexpr size_t kDownloadCases = 8 + 5;
 
 Run conformance(const std::string& args, bool with_stderr = true) {
   return rsp::test::run_command("timeout 20 " + std::string(RSP_BINARY_DIR) + "/rsp-conformance " + args +
@@ -73,15 +74,15 @@ TEST_CASE("rsp-conformance run --role euicc passes every case against euicc-sim"
   INFO(r.out);
   REQUIRE(r.status == 0);
   for (const auto& id : kEuiccCases) CHECK(r.out.find("pass  " + id) != std::string::npos);
-  CHECK(r.out.find("21 cases, 13 passed, 0 failed, 8 not applicable") != std::string::npos);
+  CHECK(r.out.find("29 cases, 16 passed, 0 failed, 13 not applicable") != std::string::npos);
 
   std::string xml = rsp::test::read_text(junit);
   INFO(xml);
   CHECK(xml.rfind("<?xml version=\"1.0\"", 0) == 0);
-  CHECK(xml.find("<testsuite name=\"rsp-conformance.euicc\" tests=\"21\" failures=\"0\" errors=\"0\" skipped=\"8\"") !=
+  CHECK(xml.find("<testsuite name=\"rsp-conformance.euicc\" tests=\"29\" failures=\"0\" errors=\"0\" skipped=\"13\"") !=
         std::string::npos);
-  CHECK(count(xml, "<testcase ") == 21);
-  CHECK(count(xml, "</testcase>") == 21);
+  CHECK(count(xml, "<testcase ") == 29);
+  CHECK(count(xml, "</testcase>") == 29);
   CHECK(xml.find("</testsuites>") != std::string::npos);
 
   Run json = conformance("run --role euicc --euicc " + card.euicc + " --json", false);
@@ -111,8 +112,8 @@ TEST_CASE("rsp-conformance fails exactly the cases a card fault breaks", "[confo
     auto junit = card.dir.path() / "junit.xml";
     conformance("run --role euicc --euicc " + card.euicc + " --junit " + junit.string());
     std::string xml = rsp::test::read_text(junit);
-    CHECK(xml.find("tests=\"21\" failures=\"12\"") != std::string::npos);
-    CHECK(count(xml, "<failure message=") == 12);
+    CHECK(xml.find("tests=\"29\" failures=\"15\"") != std::string::npos);
+    CHECK(count(xml, "<failure message=") == 15);
   }
   for (std::string fault : {"wrong-signature", "skip-mac-check"}) {
     Card card({fault});

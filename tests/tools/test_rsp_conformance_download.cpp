@@ -11,10 +11,7 @@
 #include <sstream>
 #include <string>
 
-#include "rsp/pki/test_pki.hpp"
-#include "support/child_process.hpp"
-#include "support/command.hpp"
-#include "support/kit.hpp"
+#include "tools/conformance_pki_card.hpp"
 
 namespace {
 
@@ -27,24 +24,7 @@ const std::set<std::string> kReadOnly = {"ES10b.AuthenticateServer.InvalidServer
                                          "ES10b.AuthenticateServer.EuiccChallengeMismatch", "ES10b.AuthenticateServer.UnknownCi",
                                          "ES10b.PrepareDownload.InvalidSmdpSignature"};
 
-struct Card {
-  rsp::test::TempDir dir;
-  std::filesystem::path pki = dir.path() / "pki";
-  std::unique_ptr<rsp::test::ChildProcess> process;
-  std::string euicc;
-  explicit Card(std::vector<std::string> faults = {}) {
-    REQUIRE(rsp::pki::make(pki, {}));
-    std::vector<std::string> args{"--state", (dir.path() / "card").string(), "--pki", pki.string(), "--listen", "127.0.0.1:0"};
-    if (!faults.empty()) args.push_back("--conformance-harness");
-    for (auto& f : faults) args.insert(args.end(), {"--fault", f});
-    process = std::make_unique<rsp::test::ChildProcess>("euicc-sim", dir.path(), args);
-    euicc = "tcp:127.0.0.1:" + process->wait_for("listening on 127\\.0\\.0\\.1:(\\d+)");
-  }
-  Run run(const std::string& flags) const {
-    return rsp::test::run_command("timeout 20 " + std::string(RSP_BINARY_DIR) + "/rsp-conformance run --role euicc --json --euicc " +
-                                  euicc + " " + flags + " 2>/dev/null");
-  }
-};
+using Card = rsp::test::ConformancePkiCard;
 
 // The download cases' verdicts (case ID -> verdict) from --json lines.
 std::map<std::string, std::string> download_verdicts(const std::string& json_lines) {

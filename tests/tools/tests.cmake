@@ -38,6 +38,10 @@ add_dependencies(test_rsp_conformance_cli rsp-conformance euicc-sim)
 # skip-mac-check and wrong-signature faults fail exactly the cases they break.
 rsp_add_test(test_rsp_conformance_download SOURCES tools/test_rsp_conformance_download.cpp LIBS rsp SANITIZE)
 add_dependencies(test_rsp_conformance_download rsp-conformance euicc-sim)
+# rsp-conformance's SGP.32 eUICC cases (ES10b', eUICC Packages as the eIM of --pki) against euicc-sim --listen;
+# the wrong-signature fault fails exactly the cases that verify the card's signature.
+rsp_add_test(test_rsp_conformance_sgp32 SOURCES tools/test_rsp_conformance_sgp32.cpp LIBS rsp SANITIZE)
+add_dependencies(test_rsp_conformance_sgp32 rsp-conformance euicc-sim)
 # rsp-conformance --html: the escaper, ES10 decoding by tag, and a run's report against euicc-sim --listen.
 rsp_add_test(test_rsp_conformance_html SOURCES tools/test_rsp_conformance_html.cpp LIBS rsp_conformance SANITIZE)
 add_dependencies(test_rsp_conformance_html rsp-conformance euicc-sim)

@@ -52,6 +52,8 @@ const std::vector<Case>& registry();
 std::vector<Case> euicc_es10_cases();
 // The eUICC role's download cases, the harness as the SM-DP+ (euicc_download_cases.cpp).
 std::vector<Case> euicc_download_cases();
+// The eUICC role's SGP.32 cases: ES10b' and eUICC Packages (euicc_sgp32_cases.cpp).
+std::vector<Case> euicc_sgp32_cases();
 // The SM-DP+ role's ES9+ cases (smdp_es9_cases.cpp).
 std::vector<Case> smdp_es9_cases();
 // The cases of `role` (all roles when empty) whose ID matches the glob `pattern` (all when empty).

@@ -8,6 +8,7 @@ const std::vector<Case>& registry() {
   static const std::vector<Case> all = [] {
     auto cases = euicc_es10_cases();
     for (auto& c : euicc_download_cases()) cases.push_back(std::move(c));
+    for (auto& c : euicc_sgp32_cases()) cases.push_back(std::move(c));
     for (auto& c : smdp_es9_cases()) cases.push_back(std::move(c));
     return cases;
   }();
