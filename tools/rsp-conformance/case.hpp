@@ -56,6 +56,10 @@ std::vector<Case> euicc_download_cases();
 std::vector<Case> euicc_sgp32_cases();
 // The SM-DP+ role's ES9+ cases (smdp_es9_cases.cpp).
 std::vector<Case> smdp_es9_cases();
+// The SM-DS role's ES11 cases, run on an SmdpTarget naming the SM-DS (smds_es11_cases.cpp).
+std::vector<Case> smds_es11_cases();
+// Its ES12 cases, the harness as the SM-DP+ (smds_es12_cases.cpp).
+std::vector<Case> smds_es12_cases();
 // The cases of `role` (all roles when empty) whose ID matches the glob `pattern` (all when empty).
 std::vector<const Case*> select(const std::string& role, const std::string& pattern);
 // The roles the harness knows of, with or without cases yet.

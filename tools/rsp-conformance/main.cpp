@@ -128,9 +128,11 @@ int main(int argc, char** argv) {
   auto* list_command = app.add_subcommand("list", "the cases: ID, role, section, what each sends and expects");
   list_command->add_option("--role", role, "only this role's cases");
   auto* run_command = app.add_subcommand("run", "run a role's cases against a target");
-  run_command->add_option("--role", role, "euicc, smdp (smds, ipa, eim: no cases yet)")->required();
+  run_command->add_option("--role", role, "euicc, smdp, smds (ipa, eim: no cases yet)")->required();
   run_command->add_option("--euicc", euicc, "tcp:HOST:PORT | pcsc:READER, as for ipa --euicc");
   run_command->add_option("--smdp", smdp.url, "smdp role: the SM-DP+'s ES9+, https://HOST[:PORT]");
+  std::string smds_url;
+  run_command->add_option("--smds", smds_url, "smds role: the SM-DS's ES11, https://HOST[:PORT]");
   run_command->add_option("--pki", smdp.pki, "an rsp-pki directory: the credentials the harness plays with and the CIs it trusts");
   run_command->add_option("--binding", smdp.binding, "smdp role: json (default) or asn1");
   run_command->add_option("--operator-cert", smdp.operator_cert, "smdp role: the operator's ES2+ client certificate (PEM), to place orders");
@@ -155,5 +157,13 @@ int main(int argc, char** argv) {
   }
   if (*list_command) return list(role);
   if (role == "smdp") return run_smdp(smdp, select(role, pattern), json);
+  if (role == "smds") {
+    if (smds_url.empty()) {
+      std::cerr << "rsp-conformance: run --role smds needs --smds https://HOST[:PORT]\n";
+      return 2;
+    }
+    smdp.url = smds_url;
+    return run_smdp(smdp, select(role, pattern), json);
+  }
   return run(role, euicc, pattern, junit, json, html, smdp.pki, destructive);
 }

@@ -10,6 +10,8 @@ const std::vector<Case>& registry() {
     for (auto& c : euicc_download_cases()) cases.push_back(std::move(c));
     for (auto& c : euicc_sgp32_cases()) cases.push_back(std::move(c));
     for (auto& c : smdp_es9_cases()) cases.push_back(std::move(c));
+    for (auto& c : smds_es11_cases()) cases.push_back(std::move(c));
+    for (auto& c : smds_es12_cases()) cases.push_back(std::move(c));
     return cases;
   }();
   return all;

@@ -2,6 +2,7 @@
 // Error codes are the subject/reason pairs of SGP.22 v2.5 §5.6 (FACTS.md §2, §2a.4).
 #include <algorithm>
 
+#include "auth_steps.hpp"
 #include "case.hpp"
 #include "ipa/download.hpp"
 #include "ipa/es10b.hpp"
@@ -23,33 +24,12 @@ struct Session {
 };
 
 rsp::Expected<Session> open_session(SmdpTarget& target) {
-  Session s;
-  auto euicc = target.new_euicc();
-  if (!euicc) return rsp::fail(euicc.error().message);
-  s.euicc = std::move(*euicc);
+  auto first = first_steps(target);
+  if (!first) return rsp::fail(first.error().message);
   auto client = target.client();
   if (!client) return rsp::fail(client.error().message);
-  s.client.emplace(std::move(*client));
-  auto info1 = es10b::get_euicc_info1(s.euicc->channel());
-  auto challenge = es10b::get_euicc_challenge(s.euicc->channel());
-  if (!info1 || !challenge) return rsp::fail("the harness eUICC did not answer GetEUICCInfo1 / GetEUICCChallenge");
-  s.request.euicc_challenge = *challenge;
-  s.request.euicc_info1 = *info1;
-  s.request.smdp_address = target.address;
+  Session s{std::move(first->euicc), std::move(*client), std::move(first->request)};
   return s;
-}
-
-// A case passes when the call failed with one of the (subject, reason) pairs the spec allows.
-template <class T>
-Outcome expect_codes(const ipa::Es9Result<T>& result, const std::vector<std::pair<std::string, std::string>>& allowed) {
-  std::string wanted;
-  for (const auto& [subject, reason] : allowed) wanted += (wanted.empty() ? "" : " or ") + subject + "/" + reason;
-  if (result) return fail("expected Failed " + wanted + ", got success");
-  const auto& e = result.error();
-  if (!e.is_function()) return fail("expected Failed " + wanted + ", got " + e.describe());
-  for (const auto& [subject, reason] : allowed)
-    if (e.status == "Failed" && e.subject_code == subject && e.reason_code == reason) return pass(e.subject_code + "/" + e.reason_code);
-  return fail("expected Failed " + wanted + ", got " + e.status + " " + e.subject_code + "/" + e.reason_code);
 }
 
 // The 20-byte SKIs ('04' TLVs, whole) of one of EUICCInfo1's lists ([9] verification, [10] signing).
@@ -62,18 +42,6 @@ std::vector<Bytes> ci_list(ByteView info1, rsp::tlv::Tag list_tag) {
   if (auto items = rsp::tlv::read_all(list->value))
     for (const auto& item : *items) out.emplace_back(item.whole.begin(), item.whole.end());
   return out;
-}
-
-// What the eUICC's AuthenticateServer takes from the SM-DP+'s initiateAuthentication answer.
-es10b::AuthenticateServerInput server_input(const ipa::InitiateAuthenticationResponse& answer, std::optional<std::string> matching_id) {
-  return {.server_signed1 = answer.server_signed1,
-          .server_signature1 = answer.server_signature1,
-          .euicc_ci_pkid_to_be_used = answer.euicc_ci_pkid_to_be_used,
-          .server_certificate = answer.server_certificate,
-          .matching_id = std::move(matching_id),
-          .tac = Bytes(4, 0),
-          .device_capabilities = {},
-          .imei = std::nullopt};
 }
 
 // SGP.22 v2.5 §5.6.1 ES9+.InitiateAuthentication
@@ -99,17 +67,6 @@ Outcome initiate_nominal(SmdpTarget& target) {
     return fail("the eUICC refused serverSigned1 / serverSignature1 / CERT.DPauth: AuthenticateErrorCode " +
                 std::to_string(*checked->error_code));
   return pass();
-}
-
-// EUICCInfo1 naming only a CI no SM-DP+ has a certificate under.
-Bytes info1_with_unknown_ci() {
-  Bytes ski = rsp::tlv::encode(0x04, Bytes(20, 0x5A));
-  Bytes body = rsp::tlv::encode(0x82, Bytes{2, 5, 0});
-  for (rsp::tlv::Tag list : {0xA9u, 0xAAu}) {
-    Bytes l = rsp::tlv::encode(list, ski);
-    body.insert(body.end(), l.begin(), l.end());
-  }
-  return rsp::tlv::encode(0xBF20, body);
 }
 
 Outcome initiate_unsupported_ci(SmdpTarget& target) {
@@ -161,13 +118,8 @@ Outcome authenticate_unknown_transaction(SmdpTarget& target) {
 Outcome authenticate_altered_signature(SmdpTarget& target) {
   auto a = authenticate(target, std::nullopt);
   if (!a) return fail(a.error().message);
-  // euiccSignature1 ('5F37') follows euiccSigned1 in authenticateResponseOk; flip its last byte.
-  auto outer = rsp::tlv::read(a->response);
-  auto ok = outer ? rsp::tlv::find(outer->value, 0xA0) : std::nullopt;
-  auto signature = ok ? rsp::tlv::find(ok->value, 0x5F37) : std::nullopt;
-  if (!signature || signature->value.empty()) return fail("the harness eUICC's answer has no euiccSignature1");
-  Bytes altered = a->response;
-  altered[static_cast<size_t>(signature->value.data() - a->response.data()) + signature->value.size() - 1] ^= 0x01;
+  Bytes altered = with_altered_euicc_signature1(a->response);
+  if (altered.empty()) return fail("the harness eUICC's answer has no euiccSignature1");
   return expect_codes(a->session.client->authenticate_client(a->transaction_id, altered), {{"8.1", "6.1"}});
 }
 

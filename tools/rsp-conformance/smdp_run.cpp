@@ -94,7 +94,7 @@ int run_smdp(const SmdpRunOptions& options, const std::vector<const Case*>& chos
                        .dump()
                 << std::endl;
   }
-  progress << "\nrole smdp (" << options.binding << "): " << chosen.size() << " cases, " << counts[0] << " passed, " << counts[1]
+  progress << "\nrole " << (chosen.empty() ? std::string("smdp") : chosen.front()->role) << " (" << options.binding << "): " << chosen.size() << " cases, " << counts[0] << " passed, " << counts[1]
            << " failed, " << counts[2] << " not applicable\n";
   return counts[1] == 0 ? 0 : 1;
 }

@@ -1,0 +1,106 @@
+// rsp-conformance run --role smds against `smds serve` (a fresh rsp-pki PKI, the PKI's dp-tls pinned
+// with --smdp): every ES11 and ES12 case passes in both bindings; an SM-DS that does not pin the
+// harness's dp-tls makes the 3 ES12 cases not applicable; an unreachable SM-DS exits 1. That a case
+// bites: behind a relay that rewrites the SM-DS's subject code 8.9.2 to 8.8.2, exactly
+// ES11.InitiateAuthentication.UnsupportedCiPKId fails.
+#include <catch2/catch.hpp>
+
+#include <regex>
+#include <string>
+
+#include "rsp/http/client.hpp"
+#include "support/child_process.hpp"
+#include "support/command.hpp"
+#include "support/kit.hpp"
+#include "support/tls_server.hpp"
+
+namespace {
+
+using Run = rsp::test::CommandResult;
+namespace fs = std::filesystem;
+
+const std::string kBin = RSP_BINARY_DIR;
+
+struct Smds {
+  rsp::test::TempDir dir;
+  fs::path pki = dir.path() / "pki";
+  std::unique_ptr<rsp::test::ChildProcess> process;
+  std::string port;
+  explicit Smds(bool pin_dp_tls = true) {
+    REQUIRE(rsp::test::run_command(kBin + "/rsp-pki make " + pki.string() + " 2>&1").status == 0);
+    std::vector<std::string> args{"serve", "--pki", pki.string(), "--db", "sqlite:" + (dir.path() / "smds.db").string(), "--listen",
+                                  "127.0.0.1:0"};
+    if (pin_dp_tls) args.insert(args.end(), {"--smdp", "smdp-a=" + (pki / "nist" / "dp-tls.pem").string()});
+    process = std::make_unique<rsp::test::ChildProcess>("smds", dir.path(), args);
+    port = process->wait_for("ES11 and ES12 of localhost on https://127\\.0\\.0\\.1:(\\d+)/");
+  }
+};
+
+Run conformance(const std::string& args) {
+  return rsp::test::run_command("timeout 20 " + kBin + "/rsp-conformance run --role smds " + args + " 2>&1");
+}
+
+size_t count(const std::string& text, const std::string& pattern) {
+  std::regex re(pattern);
+  return static_cast<size_t>(std::distance(std::sregex_iterator(text.begin(), text.end(), re), std::sregex_iterator()));
+}
+
+}  // namespace
+
+TEST_CASE("rsp-conformance --role smds: every ES11 and ES12 case passes against smds serve in both bindings") {
+  Smds smds;
+  for (std::string binding : {"json", "asn1"}) {
+    auto run = conformance("--smds https://localhost:" + smds.port + " --pki " + smds.pki.string() + " --binding " + binding);
+    INFO(run.out);
+    CHECK(run.status == 0);
+    CHECK(count(run.out, "(?:^|\\n)pass  ES11\\.") == 4);
+    CHECK(count(run.out, "(?:^|\\n)pass  ES12\\.") == 3);
+    CHECK(run.out.find("role smds (" + binding + "): 7 cases, 7 passed, 0 failed, 0 not applicable") != std::string::npos);
+    CHECK(run.out.find("pass  ES11.InitiateAuthentication.UnsupportedCiPKId: 8.9.2/3.1") != std::string::npos);
+    CHECK(run.out.find("pass  ES12.DeleteEvent.UnknownEventId: 8.9.5/3.9") != std::string::npos);
+    CHECK(std::regex_search(run.out, std::regex("pass  ES12\\.RegisterEvent\\.Nominal: CONFORMANCE-\\d+-\\d+ at smdp\\.conformance\\.example\\.org")));
+  }
+}
+
+TEST_CASE("rsp-conformance --role smds: ES12 is not applicable without the pin, an unreachable SM-DS exits 1") {
+  Smds smds(false);
+  auto run = conformance("--smds https://localhost:" + smds.port + " --pki " + smds.pki.string());
+  INFO(run.out);
+  CHECK(run.status == 0);
+  CHECK(count(run.out, "(?:^|\\n)n/a  ES12\\.[A-Za-z.]+: the SM-DS did not accept the harness's dp-tls") == 3);
+  CHECK(run.out.find("7 cases, 4 passed, 0 failed, 3 not applicable") != std::string::npos);
+  auto gone = conformance("--smds https://localhost:1 --pki " + smds.pki.string());
+  INFO(gone.out);
+  CHECK(gone.status == 1);
+  CHECK(gone.out.find("cannot reach") != std::string::npos);
+  CHECK(conformance("--smds https://localhost:" + smds.port).status == 2);  // no --pki
+}
+
+TEST_CASE("rsp-conformance --role smds: a wrong subject code fails exactly the case that checks it") {
+  Smds smds;
+  rsp::http::ClientOptions options;
+  options.trusted_ca_files.push_back(smds.pki / "nist" / "ci.pem");
+  // The relay forwards ES12 as the harness's SM-DP+ would, so those cases still reach the SM-DS.
+  options.client_identity = rsp::http::TlsIdentity::from_pki(smds.pki, rsp::crypto::Curve::nist_p256).value();
+  auto client = rsp::http::Client::create(options).value();
+  auto relay = rsp::test::start_tls_server(
+      rsp::http::TlsIdentity::from_pki(smds.pki, rsp::crypto::Curve::nist_p256).value(), [&](const rsp::http::Request& r) {
+        rsp::http::Headers headers;
+        for (const char* name : {"Content-Type", "X-Admin-Protocol", "User-Agent"})
+          if (auto value = r.headers.get(name)) headers.set(name, std::string(*value));
+        auto upstream = client.post("https://localhost:" + smds.port + r.target, r.body, headers);
+        rsp::http::Response out;
+        out.status = upstream ? upstream->status : 502;
+        if (!upstream) return out;
+        out.body = std::regex_replace(upstream->body, std::regex("\"subjectCode\":\"8\\.9\\.2\""), "\"subjectCode\":\"8.8.2\"");
+        if (auto type = upstream->headers.get("Content-Type")) out.headers.set("Content-Type", std::string(*type));
+        return out;
+      });
+  auto run = conformance("--smds https://localhost:" + std::to_string(relay->port(0)) + " --pki " + smds.pki.string());
+  INFO(run.out);
+  CHECK(run.status == 1);
+  CHECK(count(run.out, "(?:^|\\n)fail  ") == 1);
+  CHECK(run.out.find("fail  ES11.InitiateAuthentication.UnsupportedCiPKId: expected Failed 8.9.2/3.1, got Failed 8.8.2/3.1") !=
+        std::string::npos);
+  CHECK(count(run.out, "(?:^|\\n)pass  ") == 6);
+}
