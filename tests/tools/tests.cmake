@@ -53,3 +53,7 @@ add_dependencies(test_rsp_conformance_smdp rsp-conformance smdp rsp-pki rsp-prof
 # n/a without the dp-tls pin, unreachable exits 1, a relay's wrong subject code fails exactly one case.
 rsp_add_test(test_rsp_conformance_smds SOURCES tools/test_rsp_conformance_smds.cpp LIBS rsp_http SANITIZE)
 add_dependencies(test_rsp_conformance_smds rsp-conformance smds rsp-pki)
+# run --role eim against eim serve (both bindings): the GetEimPackage error cases, unreachable eIM exits 1,
+# a relay rewriting eidNotFound to noEimPackageAvailable fails exactly UnknownEid.
+rsp_add_test(test_rsp_conformance_eim SOURCES tools/test_rsp_conformance_eim.cpp LIBS rsp_http SANITIZE)
+add_dependencies(test_rsp_conformance_eim rsp-conformance eim rsp-pki)

@@ -35,6 +35,7 @@ struct EuiccTarget {
 };
 
 struct SmdpTarget;  // smdp_target.hpp: the SM-DP+ under test and the harness's eUICC
+struct EimTarget;   // eim_run.hpp: the eIM's ESipa in one binding
 
 struct Case {
   std::string id;
@@ -44,6 +45,7 @@ struct Case {
   std::string expects;
   std::function<Outcome(EuiccTarget&)> run;
   std::function<Outcome(SmdpTarget&)> run_smdp = {};  // the smdp role's cases run this instead
+  std::function<Outcome(EimTarget&)> run_eim = {};    // the eim role's cases run this instead
 };
 
 // Every case, in run order.

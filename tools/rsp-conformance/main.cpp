@@ -13,6 +13,7 @@
 #include "case.hpp"
 #include "html_report.hpp"
 #include "recording_transport.hpp"
+#include "eim_run.hpp"
 #include "smdp_run.hpp"
 #include "ipa/transport.hpp"
 
@@ -128,13 +129,15 @@ int main(int argc, char** argv) {
   auto* list_command = app.add_subcommand("list", "the cases: ID, role, section, what each sends and expects");
   list_command->add_option("--role", role, "only this role's cases");
   auto* run_command = app.add_subcommand("run", "run a role's cases against a target");
-  run_command->add_option("--role", role, "euicc, smdp, smds (ipa, eim: no cases yet)")->required();
+  run_command->add_option("--role", role, "euicc, smdp, smds, eim (ipa: no cases yet)")->required();
   run_command->add_option("--euicc", euicc, "tcp:HOST:PORT | pcsc:READER, as for ipa --euicc");
   run_command->add_option("--smdp", smdp.url, "smdp role: the SM-DP+'s ES9+, https://HOST[:PORT]");
   std::string smds_url;
   run_command->add_option("--smds", smds_url, "smds role: the SM-DS's ES11, https://HOST[:PORT]");
+  std::string eim_url;
+  run_command->add_option("--eim", eim_url, "eim role: the eIM's ESipa, https://HOST[:PORT]");
   run_command->add_option("--pki", smdp.pki, "an rsp-pki directory: the credentials the harness plays with and the CIs it trusts");
-  run_command->add_option("--binding", smdp.binding, "smdp role: json (default) or asn1");
+  run_command->add_option("--binding", smdp.binding, "smdp, eim roles: json (default) or asn1");
   run_command->add_option("--operator-cert", smdp.operator_cert, "smdp role: the operator's ES2+ client certificate (PEM), to place orders");
   run_command->add_option("--operator-key", smdp.operator_key, "smdp role: its private key (PEM)");
   run_command->add_option("--operator-id", smdp.operator_id, "smdp role: the operator's functionRequesterIdentifier");
@@ -157,6 +160,7 @@ int main(int argc, char** argv) {
   }
   if (*list_command) return list(role);
   if (role == "smdp") return run_smdp(smdp, select(role, pattern), json);
+  if (role == "eim") return run_eim({eim_url, smdp.pki, smdp.binding}, select(role, pattern), json);
   if (role == "smds") {
     if (smds_url.empty()) {
       std::cerr << "rsp-conformance: run --role smds needs --smds https://HOST[:PORT]\n";

@@ -1,6 +1,7 @@
 #include <fnmatch.h>
 
 #include "case.hpp"
+#include "eim_run.hpp"
 
 namespace conformance {
 
@@ -12,6 +13,7 @@ const std::vector<Case>& registry() {
     for (auto& c : smdp_es9_cases()) cases.push_back(std::move(c));
     for (auto& c : smds_es11_cases()) cases.push_back(std::move(c));
     for (auto& c : smds_es12_cases()) cases.push_back(std::move(c));
+    for (auto& c : eim_esipa_cases()) cases.push_back(std::move(c));
     return cases;
   }();
   return all;

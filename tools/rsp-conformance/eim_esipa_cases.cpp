@@ -1,0 +1,88 @@
+// The eIM role's ESipa cases: GetEimPackage requests the eIM cannot serve, each answered with its
+// eimPackageError (ASN.1 binding) or the Failed status FACTS §8 maps to it (JSON binding).
+#include <nlohmann/json.hpp>
+
+#include "eim_run.hpp"
+#include "ipa/esipa_messages.hpp"
+#include "rsp/eid.hpp"
+#include "rsp/esipa/esipa_json.hpp"
+#include "rsp/tlv.hpp"
+
+namespace conformance {
+namespace {
+
+using rsp::Bytes;
+
+// A well-formed EID (check digits right) that no eIM should know: the harness's own range.
+std::string unknown_eid() { return rsp::eid::complete("890490329999000000000000000042").value(); }
+
+// The unknown EID with its last check digit changed: 16 bytes, but not an EID.
+Bytes bad_check_digits_eid() {
+  std::string eid = unknown_eid();
+  eid.back() = eid.back() == '9' ? '0' : static_cast<char>(eid.back() + 1);
+  return rsp::eid::to_bytes(eid).value();
+}
+
+// One GetEimPackage case: the request's eidValue and the eimPackageError it must bring back.
+Outcome expect_error(const EimTarget& target, const std::optional<Bytes>& eid, long expected) {
+  auto answer = target.get_eim_package(eid);
+  if (!answer) return fail("expected eimPackageError " + ipa::esipa::eim_package_error_name(expected) + ", got " + answer.error().message);
+  auto package = ipa::esipa::read_get_eim_package_response(*answer);
+  if (!package) return fail("expected eimPackageError " + ipa::esipa::eim_package_error_name(expected) + ", got an answer that is not a GetEimPackageResponse: " + package.error().message);
+  if (package->kind != ipa::esipa::EimPackage::Kind::eim_package_error)
+    return fail("expected eimPackageError " + ipa::esipa::eim_package_error_name(expected) + ", got " +
+                ipa::esipa::eim_package_kind_name(package->kind));
+  if (package->eim_package_error != expected)
+    return fail("expected eimPackageError " + ipa::esipa::eim_package_error_name(expected) + ", got " +
+                ipa::esipa::eim_package_error_name(package->eim_package_error));
+  return pass(ipa::esipa::eim_package_error_name(expected));
+}
+
+Case eim_case(std::string id, std::string sends, std::string expects, std::function<Outcome(EimTarget&)> run) {
+  Case c{std::move(id), "eim", "SGP.32 v1.2 §6.3.2.1", std::move(sends), std::move(expects), nullptr};
+  c.run_eim = std::move(run);
+  return c;
+}
+
+}  // namespace
+
+rsp::Expected<Bytes> EimTarget::get_eim_package(const std::optional<Bytes>& eid) const {
+  static const rsp::http::Headers asn1_headers = {{"Content-Type", "application/x-gsma-rsp-asn1"}, {"X-Admin-Protocol", "gsma/rsp/v2.1.0"}};
+  static const rsp::http::Headers json_headers = {{"Content-Type", "application/json"}, {"X-Admin-Protocol", "gsma/rsp/v2.1.0"}};
+  rsp::Expected<rsp::http::ClientResponse> response = rsp::fail("not sent");
+  if (!json) {
+    Bytes der = rsp::tlv::encode(0xBF4F, eid ? rsp::tlv::encode(0x5A, *eid) : Bytes{});
+    response = http.post(base_url + "/gsma/rsp2/asn1", std::string(der.begin(), der.end()), asn1_headers);
+  } else {
+    // The JSON body of a well-formed request, then its eidValue replaced or removed.
+    auto body = rsp::esipa::request_to_json(rsp::tlv::encode(0xBF4F, rsp::tlv::encode(0x5A, rsp::eid::to_bytes(unknown_eid()).value())));
+    if (!body) return rsp::fail("cannot build the JSON request: " + body.error().message);
+    auto request = nlohmann::json::parse(*body);
+    if (eid)
+      request["eidValue"] = rsp::to_hex(*eid);
+    else
+      request.erase("eidValue");
+    response = http.post(base_url + "/gsma/rsp2/esipa/getEimPackage", request.dump(), json_headers);
+  }
+  if (!response) return rsp::fail("no answer: " + response.error().message);
+  if (response->status != 200) return rsp::fail("HTTP " + std::to_string(response->status));
+  if (json) return rsp::esipa::response_from_json(rsp::esipa::Function::get_eim_package, response->body);
+  return Bytes(response->body.begin(), response->body.end());
+}
+
+// SGP.32 v1.2 §6.3.2.1 ESipa.GetEimPackage
+std::vector<Case> eim_esipa_cases() {
+  return {
+      eim_case("ESipa.GetEimPackage.MissingEid", "GetEimPackageRequest without eidValue",
+               "eimPackageError missingEid 4 (JSON: Failed 8.1.1/2.2)",
+               [](EimTarget& t) { return expect_error(t, std::nullopt, 4); }),
+      eim_case("ESipa.GetEimPackage.InvalidEid", "GetEimPackageRequest whose eidValue has wrong check digits",
+               "eimPackageError invalidEid 3 (JSON: Failed 8.1.1/2.1)",
+               [](EimTarget& t) { return expect_error(t, bad_check_digits_eid(), 3); }),
+      eim_case("ESipa.GetEimPackage.UnknownEid", "GetEimPackageRequest for a well-formed EID the eIM does not manage",
+               "eimPackageError eidNotFound 2 (JSON: Failed 8.1.1/3.9)",
+               [](EimTarget& t) { return expect_error(t, rsp::eid::to_bytes(unknown_eid()).value(), 2); }),
+  };
+}
+
+}  // namespace conformance
