@@ -2,10 +2,13 @@
 // the GetEimPackage cases missingEid, invalidEid and eidNotFound pass in the ASN.1 binding; in the JSON
 // binding invalidEid and eidNotFound pass and missingEid fails (the eIM answers HTTP 400); an
 // unreachable eIM exits 1; a bad --eim, a missing --pki or an unknown binding is a usage error.
-// That a case bites: behind a relay that rewrites the eIM's ASN.1 eidNotFound (2) into
-// noEimPackageAvailable (1), exactly ESipa.GetEimPackage.UnknownEid fails.
+// With the owner API (the PKI's dp-tls as owner certificate) DeliveredOnce registers a fresh EID and
+// passes; without it that case is n/a. That cases bite: behind a relay that rewrites the eIM's ASN.1
+// eidNotFound (2) into noEimPackageAvailable (1), exactly UnknownEid fails; one that answers the last
+// package again instead of noEimPackageAvailable, exactly DeliveredOnce.
 #include <catch2/catch.hpp>
 
+#include <functional>
 #include <regex>
 #include <string>
 
@@ -26,14 +29,20 @@ struct Eim {
   rsp::test::TempDir dir;
   fs::path pki = dir.path() / "pki";
   std::unique_ptr<rsp::test::ChildProcess> process;
-  std::string port;
+  std::string port, owner_port;
   Eim() {
     REQUIRE(rsp::test::run_command(kBin + "/rsp-pki make " + pki.string() + " 2>&1").status == 0);
     process = std::make_unique<rsp::test::ChildProcess>(
         "eim", dir.path(),
         std::vector<std::string>{"serve", "--pki", pki.string(), "--db", "sqlite:" + (dir.path() / "eim.db").string(), "--listen",
-                                 "127.0.0.1:0"});
+                                 "127.0.0.1:0", "--owner-listen", "127.0.0.1:0", "--owner", "owner-a=" + (pki / "nist" / "dp-tls.pem").string()});
     port = process->wait_for("eim: ESipa of localhost on https://127\\.0\\.0\\.1:(\\d+)/");
+    owner_port = process->wait_for("eim: owner API on port (\\d+)");
+  }
+  // The owner: the PKI's dp-tls certificate serves as its client certificate (the eIM pins it).
+  std::string owner_args() const {
+    return " --owner-url https://localhost:" + owner_port + " --owner-cert " + (pki / "nist" / "dp-tls.pem").string() + " --owner-key " +
+           (pki / "nist" / "dp-tls.key.pem").string();
   }
 };
 
@@ -51,27 +60,33 @@ size_t count(const std::string& text, const std::string& pattern) {
 TEST_CASE("rsp-conformance --role eim: the GetEimPackage error cases against eim serve in both bindings") {
   Eim eim;
   for (std::string binding : {"asn1", "json"}) {
-    auto run = conformance("--eim https://localhost:" + eim.port + " --pki " + eim.pki.string() + " --binding " + binding);
+    auto run = conformance("--eim https://localhost:" + eim.port + " --pki " + eim.pki.string() + " --binding " + binding + eim.owner_args());
     INFO(run.out);
     CHECK(run.out.find("pass  ESipa.GetEimPackage.InvalidEid: invalidEid") != std::string::npos);
     CHECK(run.out.find("pass  ESipa.GetEimPackage.UnknownEid: eidNotFound") != std::string::npos);
+    CHECK(std::regex_search(run.out, std::regex("pass  ESipa\\.GetEimPackage\\.DeliveredOnce: [1-9] package\\(s\\) delivered once each, then noEimPackageAvailable")));
     if (binding == "asn1") {
       CHECK(run.status == 0);
       CHECK(run.out.find("pass  ESipa.GetEimPackage.MissingEid: missingEid") != std::string::npos);
-      CHECK(run.out.find("role eim (asn1): 3 cases, 3 passed, 0 failed, 0 not applicable") != std::string::npos);
+      CHECK(run.out.find("role eim (asn1): 4 cases, 4 passed, 0 failed, 0 not applicable") != std::string::npos);
     } else {
       // A finding of the harness: eim serve's JSON front refuses a body without eidValue with HTTP 400
       // before the service sees it, where FACTS §8 maps missingEid to Failed 8.1.1/2.2 (HTTP 200).
       // When the eIM answers that, this branch becomes the asn1 one.
       CHECK(run.status == 1);
       CHECK(run.out.find("fail  ESipa.GetEimPackage.MissingEid: expected eimPackageError missingEid, got HTTP 400") != std::string::npos);
-      CHECK(run.out.find("role eim (json): 3 cases, 2 passed, 1 failed, 0 not applicable") != std::string::npos);
+      CHECK(run.out.find("role eim (json): 4 cases, 3 passed, 1 failed, 0 not applicable") != std::string::npos);
     }
   }
   auto one = conformance("--eim https://localhost:" + eim.port + " --pki " + eim.pki.string() + " --case '*Unknown*' --json");
   CHECK(one.status == 0);
   CHECK(one.out.find(R"("case":"ESipa.GetEimPackage.UnknownEid")") != std::string::npos);
   CHECK(count(one.out, "\"case\":") == 1);
+  // Without the owner API the case that needs a device is not applicable, with the reason.
+  auto alone = conformance("--eim https://localhost:" + eim.port + " --pki " + eim.pki.string() + " --binding asn1");
+  CHECK(alone.status == 0);
+  CHECK(alone.out.find("n/a  ESipa.GetEimPackage.DeliveredOnce: needs --owner-url") != std::string::npos);
+  CHECK(conformance("--eim https://localhost:" + eim.port + " --pki " + eim.pki.string() + " --owner-url https://localhost:" + eim.owner_port).status == 2);
 
   CHECK(conformance("--eim http://localhost:" + eim.port + " --pki " + eim.pki.string()).status == 2);
   CHECK(conformance("--eim https://localhost:" + eim.port).status == 2);
@@ -82,13 +97,15 @@ TEST_CASE("rsp-conformance --role eim: the GetEimPackage error cases against eim
   CHECK(gone.out.find("cannot reach the eIM") != std::string::npos);
 }
 
-TEST_CASE("rsp-conformance --role eim: a wrong eimPackageError fails exactly the case that checks it") {
+TEST_CASE("rsp-conformance --role eim: a relay's wrong answer fails exactly the case that checks it") {
   Eim eim;
   rsp::http::ClientOptions options;
   options.trusted_ca_files.push_back(eim.pki / "nist" / "ci.pem");
   auto client = rsp::http::Client::create(options).value();
-  // Forwards to the eIM and answers noEimPackageAvailable where it said eidNotFound.
-  const std::string eid_not_found{"\xBF\x4F\x03\x02\x01\x02", 6};
+  const std::string eid_not_found{"\xBF\x4F\x03\x02\x01\x02", 6}, no_package{"\xBF\x4F\x03\x02\x01\x01", 6};
+  std::string last_package;  // the last package the eIM delivered through the relay
+  // Forwards to the eIM, the ASN.1 answer changed by `rewrite`.
+  std::function<std::string(const std::string&)> rewrite;
   auto relay = rsp::test::start_tls_server(
       rsp::http::TlsIdentity::from_pki(eim.pki, rsp::crypto::Curve::nist_p256, rsp::crypto::Role::eim_tls).value(), [&](const rsp::http::Request& r) {
         rsp::http::Headers headers;
@@ -98,15 +115,35 @@ TEST_CASE("rsp-conformance --role eim: a wrong eimPackageError fails exactly the
         rsp::http::Response out;
         out.status = upstream ? upstream->status : 502;
         if (!upstream) return out;
-        out.body = upstream->body == eid_not_found ? std::string{"\xBF\x4F\x03\x02\x01\x01", 6} : upstream->body;
+        out.body = rewrite(upstream->body);
         if (auto type = upstream->headers.get("Content-Type")) out.headers.set("Content-Type", std::string(*type));
         return out;
       });
-  auto run = conformance("--eim https://localhost:" + std::to_string(relay->port(0)) + " --pki " + eim.pki.string() + " --binding asn1");
-  INFO(run.out);
-  CHECK(run.status == 1);
-  CHECK(count(run.out, "(?:^|\\n)fail  ") == 1);
-  CHECK(run.out.find("fail  ESipa.GetEimPackage.UnknownEid: expected eimPackageError eidNotFound, got noEimPackageAvailable") !=
-        std::string::npos);
-  CHECK(count(run.out, "(?:^|\\n)pass  ESipa\\.") == 2);
+  auto run_through_relay = [&] {
+    return conformance("--eim https://localhost:" + std::to_string(relay->port(0)) + " --pki " + eim.pki.string() + " --binding asn1" +
+                       eim.owner_args());
+  };
+  SECTION("noEimPackageAvailable where the eIM said eidNotFound") {
+    rewrite = [&](const std::string& body) { return body == eid_not_found ? no_package : body; };
+    auto run = run_through_relay();
+    INFO(run.out);
+    CHECK(run.status == 1);
+    CHECK(count(run.out, "(?:^|\\n)fail  ") == 1);
+    CHECK(run.out.find("fail  ESipa.GetEimPackage.UnknownEid: expected eimPackageError eidNotFound, got noEimPackageAvailable") !=
+          std::string::npos);
+    CHECK(count(run.out, "(?:^|\\n)pass  ESipa\\.") == 3);
+  }
+  SECTION("the last package again where the eIM said noEimPackageAvailable") {
+    rewrite = [&](const std::string& body) {
+      if (body == no_package && !last_package.empty()) return last_package;
+      if (body.size() > 6) last_package = body;
+      return body;
+    };
+    auto run = run_through_relay();
+    INFO(run.out);
+    CHECK(run.status == 1);
+    CHECK(count(run.out, "(?:^|\\n)fail  ") == 1);
+    CHECK(run.out.find("fail  ESipa.GetEimPackage.DeliveredOnce: expected each package once, got ") != std::string::npos);
+    CHECK(count(run.out, "(?:^|\\n)pass  ESipa\\.") == 3);
+  }
 }

@@ -1,5 +1,6 @@
 // The eIM role's ESipa cases: GetEimPackage requests the eIM cannot serve, each answered with its
 // eimPackageError (ASN.1 binding) or the Failed status FACTS §8 maps to it (JSON binding).
+#include <chrono>
 #include <nlohmann/json.hpp>
 
 #include "eim_run.hpp"
@@ -38,6 +39,36 @@ Outcome expect_error(const EimTarget& target, const std::optional<Bytes>& eid, l
   return pass(ipa::esipa::eim_package_error_name(expected));
 }
 
+// SGP.32 v1.2 §6.3.2.1 ESipa.GetEimPackage, a device of the eIM's: a fresh EID registered through
+// the owner API (no certificates, so the eIM may first ask for them); each package it has is
+// delivered once, then noEimPackageAvailable.
+Outcome delivered_once(const EimTarget& target) {
+  if (!target.owner) return not_applicable("needs --owner-url, --owner-cert and --owner-key to register a device");
+  std::string eid = rsp::eid::complete("89049032999900" + std::to_string(1000000000000000ULL + static_cast<unsigned long long>(
+                                                                                  std::chrono::system_clock::now().time_since_epoch().count()) %
+                                                                                  9000000000000000ULL))
+                        .value();
+  auto added = target.owner_call("/eim/v1/devices/add", nlohmann::json{{"eid", eid}}.dump());
+  if (!added) return not_applicable("the owner API did not register " + eid + ": " + added.error().message);
+  std::vector<Bytes> delivered;
+  for (int round = 0; round < 5; ++round) {
+    auto answer = target.get_eim_package(rsp::eid::to_bytes(eid).value());
+    if (!answer) return fail("expected a package or noEimPackageAvailable for " + eid + ", got " + answer.error().message);
+    auto package = ipa::esipa::read_get_eim_package_response(*answer);
+    if (!package) return fail("expected a GetEimPackageResponse, got " + package.error().message);
+    if (package->kind == ipa::esipa::EimPackage::Kind::eim_package_error) {
+      if (package->eim_package_error != ipa::esipa::kNoEimPackageAvailable)
+        return fail("expected noEimPackageAvailable after " + std::to_string(delivered.size()) + " package(s), got " +
+                    ipa::esipa::eim_package_error_name(package->eim_package_error));
+      return pass(std::to_string(delivered.size()) + " package(s) delivered once each, then noEimPackageAvailable");
+    }
+    for (const auto& earlier : delivered)
+      if (earlier == package->tlv) return fail(std::string("expected each package once, got ") + ipa::esipa::eim_package_kind_name(package->kind) + " again");
+    delivered.push_back(package->tlv);
+  }
+  return fail("expected noEimPackageAvailable once the device's packages were delivered, got 5 packages");
+}
+
 Case eim_case(std::string id, std::string sends, std::string expects, std::function<Outcome(EimTarget&)> run) {
   Case c{std::move(id), "eim", "SGP.32 v1.2 §6.3.2.1", std::move(sends), std::move(expects), nullptr};
   c.run_eim = std::move(run);
@@ -70,6 +101,14 @@ rsp::Expected<Bytes> EimTarget::get_eim_package(const std::optional<Bytes>& eid)
   return Bytes(response->body.begin(), response->body.end());
 }
 
+rsp::Expected<std::string> EimTarget::owner_call(const std::string& path, const std::string& body) const {
+  if (!owner) return rsp::fail("no owner API given");
+  auto r = owner->post(owner_url + path, body, {{"Content-Type", "application/json"}});
+  if (!r) return rsp::fail("no answer: " + r.error().message);
+  if (r->status != 200) return rsp::fail("HTTP " + std::to_string(r->status) + " " + r->body.substr(0, 200));
+  return r->body;
+}
+
 // SGP.32 v1.2 §6.3.2.1 ESipa.GetEimPackage
 std::vector<Case> eim_esipa_cases() {
   return {
@@ -82,6 +121,8 @@ std::vector<Case> eim_esipa_cases() {
       eim_case("ESipa.GetEimPackage.UnknownEid", "GetEimPackageRequest for a well-formed EID the eIM does not manage",
                "eimPackageError eidNotFound 2 (JSON: Failed 8.1.1/3.9)",
                [](EimTarget& t) { return expect_error(t, rsp::eid::to_bytes(unknown_eid()).value(), 2); }),
+      eim_case("ESipa.GetEimPackage.DeliveredOnce", "owner API: register a fresh EID; GetEimPackage for it until an error",
+               "each queued package delivered once, then eimPackageError noEimPackageAvailable 1 (JSON: Failed 8.1.1/3.7)", delivered_once),
   };
 }
 

@@ -5,6 +5,7 @@
 #include <regex>
 
 #include "case_loop.hpp"
+#include "rsp/http/tls_identity.hpp"
 #include "rsp/pki/pki_layout.hpp"
 
 namespace conformance {
@@ -32,8 +33,31 @@ int run_eim(const EimRunOptions& options, const std::vector<const Case*>& chosen
     std::cerr << "rsp-conformance: " << client.error().message << "\n";
     return 2;
   }
+  bool has_owner = !options.owner_url.empty() || !options.owner_cert.empty() || !options.owner_key.empty();
+  std::optional<rsp::http::Client> owner;
+  if (has_owner) {
+    if (options.owner_url.empty() || options.owner_cert.empty() || options.owner_key.empty() || !std::regex_match(options.owner_url, url_form)) {
+      std::cerr << "rsp-conformance: --owner-url https://HOST[:PORT], --owner-cert and --owner-key go together\n";
+      return 2;
+    }
+    auto identity = rsp::http::TlsIdentity::from_pem_files(options.owner_cert, options.owner_key);
+    if (!identity) {
+      std::cerr << "rsp-conformance: the owner's credentials: " << identity.error().message << "\n";
+      return 2;
+    }
+    rsp::http::ClientOptions owner_http = http;
+    owner_http.client_identity = std::move(*identity);
+    auto made = rsp::http::Client::create(owner_http);
+    if (!made) {
+      std::cerr << "rsp-conformance: " << made.error().message << "\n";
+      return 2;
+    }
+    owner = std::move(*made);
+  }
   std::string base = options.url.back() == '/' ? options.url.substr(0, options.url.size() - 1) : options.url;
-  EimTarget target{base, options.binding == "json", std::move(*client)};
+  std::string owner_base = options.owner_url;
+  if (!owner_base.empty() && owner_base.back() == '/') owner_base.pop_back();
+  EimTarget target{base, options.binding == "json", std::move(*client), owner_base, std::move(owner)};
 
   // Reachability first, so an eIM that is not there is one error rather than a column of fails.
   auto probe = target.http.post(base + "/gsma/rsp2/asn1", "", {{"Content-Type", "application/x-gsma-rsp-asn1"}});

@@ -14,6 +14,9 @@ struct EimRunOptions {
   std::string url;               // https://HOST[:PORT] of the eIM's ESipa
   std::string pki;               // rsp-pki directory: the CIs the eIM's TLS certificate chains to
   std::string binding = "asn1";  // or json
+  // The eIM's owner API (eim/include/eim/owner_api.hpp) and an owner's client credentials (PEM), all
+  // three or none: cases that need a device registered or work queued use it, else are n/a.
+  std::string owner_url, owner_cert, owner_key;
 };
 
 // What an eIM-role case talks to: the eIM's ESipa over HTTPS in one binding.
@@ -21,9 +24,13 @@ struct EimTarget {
   std::string base_url;  // https://HOST[:PORT]
   bool json = false;
   rsp::http::Client http;
+  std::string owner_url;                    // empty: no owner API given
+  std::optional<rsp::http::Client> owner;  // with the owner's client certificate
   // GetEimPackage with eidValue `eid` (any bytes; none: left out) in the target's binding. The answer
   // as DER (a JSON Failed status mapped to its eimPackageError), or why there is none.
   rsp::Expected<rsp::Bytes> get_eim_package(const std::optional<rsp::Bytes>& eid) const;
+  // POST `body` (JSON) to the owner API's `path`: the answer's JSON text when it is 200, else why not.
+  rsp::Expected<std::string> owner_call(const std::string& path, const std::string& body) const;
 };
 
 // The eIM role's ESipa cases (eim_esipa_cases.cpp).

@@ -134,8 +134,11 @@ int main(int argc, char** argv) {
   run_command->add_option("--smdp", smdp.url, "smdp role: the SM-DP+'s ES9+, https://HOST[:PORT]");
   std::string smds_url;
   run_command->add_option("--smds", smds_url, "smds role: the SM-DS's ES11, https://HOST[:PORT]");
-  std::string eim_url;
+  std::string eim_url, owner_url, owner_cert, owner_key;
   run_command->add_option("--eim", eim_url, "eim role: the eIM's ESipa, https://HOST[:PORT]");
+  run_command->add_option("--owner-url", owner_url, "eim role: the eIM's owner API, https://HOST:PORT (to register the harness's devices)");
+  run_command->add_option("--owner-cert", owner_cert, "eim role: the owner's client certificate (PEM)");
+  run_command->add_option("--owner-key", owner_key, "eim role: its private key (PEM)");
   run_command->add_option("--pki", smdp.pki, "an rsp-pki directory: the credentials the harness plays with and the CIs it trusts");
   run_command->add_option("--binding", smdp.binding, "smdp, eim roles: json (default) or asn1");
   run_command->add_option("--operator-cert", smdp.operator_cert, "smdp role: the operator's ES2+ client certificate (PEM), to place orders");
@@ -160,7 +163,7 @@ int main(int argc, char** argv) {
   }
   if (*list_command) return list(role);
   if (role == "smdp") return run_smdp(smdp, select(role, pattern), json);
-  if (role == "eim") return run_eim({eim_url, smdp.pki, smdp.binding}, select(role, pattern), json);
+  if (role == "eim") return run_eim({eim_url, smdp.pki, smdp.binding, owner_url, owner_cert, owner_key}, select(role, pattern), json);
   if (role == "smds") {
     if (smds_url.empty()) {
       std::cerr << "rsp-conformance: run --role smds needs --smds https://HOST[:PORT]\n";
