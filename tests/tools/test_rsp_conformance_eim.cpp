@@ -3,7 +3,9 @@
 // binding invalidEid and eidNotFound pass and missingEid fails (the eIM answers HTTP 400); an
 // unreachable eIM exits 1; a bad --eim, a missing --pki or an unknown binding is a usage error.
 // With the owner API (the PKI's dp-tls as owner certificate) DeliveredOnce registers a fresh EID and
-// passes; without it that case is n/a. That cases bite: behind a relay that rewrites the eIM's ASN.1
+// passes, and the in-process eUICC (the eIM added as its eIM) runs a queued getRAT whose signed result
+// is acknowledged and recorded executed, forged is neither, re-sent is acknowledged and recorded once;
+// without the owner API those 4 cases are n/a. That cases bite: behind a relay that rewrites the eIM's ASN.1
 // eidNotFound (2) into noEimPackageAvailable (1), exactly UnknownEid fails; one that answers the last
 // package again instead of noEimPackageAvailable, exactly DeliveredOnce.
 #include <catch2/catch.hpp>
@@ -65,17 +67,20 @@ TEST_CASE("rsp-conformance --role eim: the GetEimPackage error cases against eim
     CHECK(run.out.find("pass  ESipa.GetEimPackage.InvalidEid: invalidEid") != std::string::npos);
     CHECK(run.out.find("pass  ESipa.GetEimPackage.UnknownEid: eidNotFound") != std::string::npos);
     CHECK(std::regex_search(run.out, std::regex("pass  ESipa\\.GetEimPackage\\.DeliveredOnce: [1-9] package\\(s\\) delivered once each, then noEimPackageAvailable")));
+    CHECK(run.out.find("pass  ESipa.ProvideEimPackageResult.Acknowledged: seqNumber ") != std::string::npos);
+    CHECK(run.out.find("pass  ESipa.ProvideEimPackageResult.ForgedSignature: not acknowledged, not recorded") != std::string::npos);
+    CHECK(run.out.find("pass  ESipa.ProvideEimPackageResult.Resent: re-sent seqNumber ") != std::string::npos);
     if (binding == "asn1") {
       CHECK(run.status == 0);
       CHECK(run.out.find("pass  ESipa.GetEimPackage.MissingEid: missingEid") != std::string::npos);
-      CHECK(run.out.find("role eim (asn1): 4 cases, 4 passed, 0 failed, 0 not applicable") != std::string::npos);
+      CHECK(run.out.find("role eim (asn1): 7 cases, 7 passed, 0 failed, 0 not applicable") != std::string::npos);
     } else {
       // A finding of the harness: eim serve's JSON front refuses a body without eidValue with HTTP 400
       // before the service sees it, where FACTS §8 maps missingEid to Failed 8.1.1/2.2 (HTTP 200).
       // When the eIM answers that, this branch becomes the asn1 one.
       CHECK(run.status == 1);
       CHECK(run.out.find("fail  ESipa.GetEimPackage.MissingEid: expected eimPackageError missingEid, got HTTP 400") != std::string::npos);
-      CHECK(run.out.find("role eim (json): 4 cases, 3 passed, 1 failed, 0 not applicable") != std::string::npos);
+      CHECK(run.out.find("role eim (json): 7 cases, 6 passed, 1 failed, 0 not applicable") != std::string::npos);
     }
   }
   auto one = conformance("--eim https://localhost:" + eim.port + " --pki " + eim.pki.string() + " --case '*Unknown*' --json");
@@ -86,6 +91,7 @@ TEST_CASE("rsp-conformance --role eim: the GetEimPackage error cases against eim
   auto alone = conformance("--eim https://localhost:" + eim.port + " --pki " + eim.pki.string() + " --binding asn1");
   CHECK(alone.status == 0);
   CHECK(alone.out.find("n/a  ESipa.GetEimPackage.DeliveredOnce: needs --owner-url") != std::string::npos);
+  CHECK(alone.out.find("role eim (asn1): 7 cases, 3 passed, 0 failed, 4 not applicable") != std::string::npos);
   CHECK(conformance("--eim https://localhost:" + eim.port + " --pki " + eim.pki.string() + " --owner-url https://localhost:" + eim.owner_port).status == 2);
 
   CHECK(conformance("--eim http://localhost:" + eim.port + " --pki " + eim.pki.string()).status == 2);
@@ -131,7 +137,7 @@ TEST_CASE("rsp-conformance --role eim: a relay's wrong answer fails exactly the 
     CHECK(count(run.out, "(?:^|\\n)fail  ") == 1);
     CHECK(run.out.find("fail  ESipa.GetEimPackage.UnknownEid: expected eimPackageError eidNotFound, got noEimPackageAvailable") !=
           std::string::npos);
-    CHECK(count(run.out, "(?:^|\\n)pass  ESipa\\.") == 3);
+    CHECK(count(run.out, "(?:^|\\n)pass  ESipa\\.") == 6);
   }
   SECTION("the last package again where the eIM said noEimPackageAvailable") {
     rewrite = [&](const std::string& body) {
@@ -144,6 +150,6 @@ TEST_CASE("rsp-conformance --role eim: a relay's wrong answer fails exactly the 
     CHECK(run.status == 1);
     CHECK(count(run.out, "(?:^|\\n)fail  ") == 1);
     CHECK(run.out.find("fail  ESipa.GetEimPackage.DeliveredOnce: expected each package once, got ") != std::string::npos);
-    CHECK(count(run.out, "(?:^|\\n)pass  ESipa\\.") == 3);
+    CHECK(count(run.out, "(?:^|\\n)pass  ESipa\\.") == 6);
   }
 }

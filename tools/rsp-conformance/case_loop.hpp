@@ -2,6 +2,7 @@
 // The run loop of the roles with a network target (one binding per run): each chosen case through
 // `run_one`, a verdict line each (and with --json a JSON line on stdout), then the role's summary.
 #include <chrono>
+#include <filesystem>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -10,6 +11,25 @@
 #include "case.hpp"
 
 namespace conformance {
+
+// A directory for one run's harness eUICCs, removed with everything in it at the end of the run.
+class ScratchDir {
+ public:
+  explicit ScratchDir(std::filesystem::path path) : path_(std::move(path)) {
+    std::error_code ignored;
+    std::filesystem::create_directories(path_, ignored);
+  }
+  ~ScratchDir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path_, ignored);
+  }
+  ScratchDir(const ScratchDir&) = delete;
+  ScratchDir& operator=(const ScratchDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
 
 // Exit status: 0 when no case failed, else 1.
 template <class RunOne>

@@ -101,6 +101,25 @@ rsp::Expected<Bytes> EimTarget::get_eim_package(const std::optional<Bytes>& eid)
   return Bytes(response->body.begin(), response->body.end());
 }
 
+rsp::Expected<Bytes> EimTarget::call(const Bytes& der) const {
+  auto function = rsp::esipa::request_function(der);
+  if (!function) return rsp::fail("not an ESipa request");
+  rsp::Expected<rsp::http::ClientResponse> response = rsp::fail("not sent");
+  if (!json) {
+    response = http.post(base_url + std::string(rsp::esipa::kAsn1Path), std::string(der.begin(), der.end()),
+                         {{"Content-Type", std::string(rsp::esipa::kAsn1ContentType)}, {"X-Admin-Protocol", "gsma/rsp/v2.1.0"}});
+  } else {
+    auto body = rsp::esipa::request_to_json(der);
+    if (!body) return rsp::fail("cannot build the JSON request: " + body.error().message);
+    response = http.post(base_url + std::string(rsp::esipa::kJsonPathPrefix) + std::string(rsp::esipa::function_name(*function)), *body,
+                         {{"Content-Type", "application/json"}, {"X-Admin-Protocol", "gsma/rsp/v2.1.0"}});
+  }
+  if (!response) return rsp::fail("no answer: " + response.error().message);
+  if (response->status != 200) return rsp::fail("HTTP " + std::to_string(response->status));
+  if (json) return rsp::esipa::response_from_json(*function, response->body);
+  return Bytes(response->body.begin(), response->body.end());
+}
+
 rsp::Expected<std::string> EimTarget::owner_call(const std::string& path, const std::string& body) const {
   if (!owner) return rsp::fail("no owner API given");
   auto r = owner->post(owner_url + path, body, {{"Content-Type", "application/json"}});

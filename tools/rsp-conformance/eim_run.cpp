@@ -3,12 +3,14 @@
 #include <chrono>
 #include <iostream>
 #include <regex>
+#include <unistd.h>
 
 #include "case_loop.hpp"
 #include "rsp/http/tls_identity.hpp"
 #include "rsp/pki/pki_layout.hpp"
 
 namespace conformance {
+namespace fs = std::filesystem;
 
 int run_eim(const EimRunOptions& options, const std::vector<const Case*>& chosen, bool json) {
   static const std::regex url_form("https://[^:/]+(?::\\d+)?/?");
@@ -57,7 +59,10 @@ int run_eim(const EimRunOptions& options, const std::vector<const Case*>& chosen
   std::string base = options.url.back() == '/' ? options.url.substr(0, options.url.size() - 1) : options.url;
   std::string owner_base = options.owner_url;
   if (!owner_base.empty() && owner_base.back() == '/') owner_base.pop_back();
-  EimTarget target{base, options.binding == "json", std::move(*client), owner_base, std::move(owner)};
+  std::smatch host;
+  std::regex_search(options.url, host, std::regex("https://([^:/]+)"));
+  ScratchDir scratch(fs::temp_directory_path() / ("rsp-conformance-eim-" + std::to_string(::getpid())));
+  EimTarget target{base, options.binding == "json", std::move(*client), owner_base, std::move(owner), options.pki, scratch.path(), host[1]};
 
   // Reachability first, so an eIM that is not there is one error rather than a column of fails.
   auto probe = target.http.post(base + "/gsma/rsp2/asn1", "", {{"Content-Type", "application/x-gsma-rsp-asn1"}});

@@ -1,6 +1,7 @@
 #pragma once
 // run --role eim: the harness as the IPA on the eIM's ESipa (both bindings), with the eIM's answers
 // to GetEimPackage requests it cannot serve (SGP.32 v1.2 ESipa.GetEimPackage; FACTS §5.1, §8).
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
@@ -26,15 +27,22 @@ struct EimTarget {
   rsp::http::Client http;
   std::string owner_url;                    // empty: no owner API given
   std::optional<rsp::http::Client> owner;  // with the owner's client certificate
+  std::filesystem::path pki;                // the harness eUICC's credentials and the eIM's certificate
+  std::filesystem::path work_dir;           // the harness eUICCs' state directories
+  std::string eim_id;                       // the eimId the harness eUICC knows the eIM by (its host)
   // GetEimPackage with eidValue `eid` (any bytes; none: left out) in the target's binding. The answer
   // as DER (a JSON Failed status mapped to its eimPackageError), or why there is none.
   rsp::Expected<rsp::Bytes> get_eim_package(const std::optional<rsp::Bytes>& eid) const;
   // POST `body` (JSON) to the owner API's `path`: the answer's JSON text when it is 200, else why not.
+  // Any ESipa request (DER) in the target's binding: the answer as DER, or why there is none.
+  rsp::Expected<rsp::Bytes> call(const rsp::Bytes& der) const;
   rsp::Expected<std::string> owner_call(const std::string& path, const std::string& body) const;
 };
 
 // The eIM role's ESipa cases (eim_esipa_cases.cpp).
 std::vector<Case> eim_esipa_cases();
+// The eIM role's ProvideEimPackageResult cases (eim_psmo_cases.cpp).
+std::vector<Case> eim_result_cases();
 
 // Exit status as the runner's: 0 nothing failed, 1 a case failed or the eIM is unreachable, 2 usage.
 int run_eim(const EimRunOptions& options, const std::vector<const Case*>& chosen, bool json);
