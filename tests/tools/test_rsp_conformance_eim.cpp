@@ -7,7 +7,8 @@
 // is acknowledged and recorded executed, forged is neither, re-sent is acknowledged and recorded once;
 // without the owner API those 4 cases are n/a. That cases bite: behind a relay that rewrites the eIM's ASN.1
 // eidNotFound (2) into noEimPackageAvailable (1), exactly UnknownEid fails; one that answers the last
-// package again instead of noEimPackageAvailable, exactly DeliveredOnce.
+// package again instead of noEimPackageAvailable, exactly DeliveredOnce; one that turns
+// acknowledgements into emptyResponse, exactly Acknowledged and Resent.
 #include <catch2/catch.hpp>
 
 #include <functional>
@@ -151,5 +152,17 @@ TEST_CASE("rsp-conformance --role eim: a relay's wrong answer fails exactly the 
     CHECK(count(run.out, "(?:^|\\n)fail  ") == 1);
     CHECK(run.out.find("fail  ESipa.GetEimPackage.DeliveredOnce: expected each package once, got ") != std::string::npos);
     CHECK(count(run.out, "(?:^|\\n)pass  ESipa\\.") == 6);
+  }
+  SECTION("emptyResponse where the eIM acknowledged a result") {
+    rewrite = [&](const std::string& body) {
+      return body.rfind("\xBF\x50", 0) == 0 && body.find("\xBF\x53") != std::string::npos ? std::string{"\xBF\x50\x02\x30\x00", 5} : body;
+    };
+    auto run = run_through_relay();
+    INFO(run.out);
+    CHECK(run.status == 1);
+    CHECK(count(run.out, "(?:^|\\n)fail  ") == 2);
+    CHECK(run.out.find("fail  ESipa.ProvideEimPackageResult.Acknowledged: expected seqNumber ") != std::string::npos);
+    CHECK(run.out.find("fail  ESipa.ProvideEimPackageResult.Resent: expected seqNumber ") != std::string::npos);
+    CHECK(count(run.out, "(?:^|\\n)pass  ESipa\\.") == 5);
   }
 }
