@@ -406,9 +406,10 @@ TEST_CASE("refusals say what is wrong") {
   refused(esipa::request_from_json(gep, "{" + eid + R"(,"stateChangeCause":"6"})"), "stateChangeCause is not an integer");
   refused(esipa::request_from_json(gep, "{" + eid + R"(,"stateChangeCause":-1})"), "stateChangeCause is out of range");
   refused(esipa::request_from_json(gep, "{" + eid + R"(,"rPlmn":"YvIQAA=="})"), "rPlmn is not 3 bytes");
-  refused(esipa::request_from_json(gep, R"({"notifyStateChange":true})"), "mandatory member eidValue is missing");
-  // An empty getEimPackage (no eidValue at all) is the eIM's missingEid to answer: the empty BF4F.
+  // A getEimPackage without eidValue, whatever else it carries, is the eIM's missingEid to answer:
+  // the empty BF4F.
   CHECK(esipa::request_from_json(gep, "{}").value() == Bytes{0xBF, 0x4F, 0x00});
+  CHECK(esipa::request_from_json(gep, R"({"notifyStateChange":true})").value() == Bytes{0xBF, 0x4F, 0x00});
   refused(esipa::request_from_json(Function::authenticate_client, R"({"transactionId":"0G"})"), "transactionId is not 2 to 32 hex digits");
   refused(esipa::request_from_json(Function::authenticate_client, R"({"transactionId":"012"})"), "transactionId");
   refused(esipa::request_from_json(Function::authenticate_client, R"({"transactionId":"01","authenticateServerResponse":"***"})"),

@@ -129,7 +129,7 @@ Expected<Bytes> request_from_json(Function f, std::string_view body) {
     if (!request) return Unexpected{request.error()};
     // A getEimPackage without eidValue is the eIM's to answer (missingEid, FACTS §8.3: Failed
     // 8.1.1/2.2), not a body to refuse: it becomes the empty BF4F an ASN.1 IPA would send the same way.
-    if (f == Function::get_eim_package && request->size() == 0) return tlv::encode(0xBF4F, Bytes{});
+    if (f == Function::get_eim_package && !request->contains("eidValue")) return tlv::encode(0xBF4F, Bytes{});
     Shape shape = shape_of(f);
     Expected<Bytes> der = fail("");
     if (auto whole = f == Function::provide_eim_package_result ? whole_provide_eim_package_result(*request) : std::nullopt)
