@@ -7,6 +7,7 @@
 
 #include "eim/config.hpp"
 #include "eim/eim_server.hpp"
+#include "rsp/server/conformance_faults.hpp"
 #include "lab/lab_commands.hpp"
 #include "cli/owner_commands.hpp"
 
@@ -28,6 +29,8 @@ struct Flags {
   size_t threads = 0;
   bool no_indirect_download = false;
   uint16_t smdp_port = 0;
+  std::vector<std::string> faults;  // conformance harness only
+  bool conformance_harness = false;
 };
 
 void add_config_flags(CLI::App& command, Flags& f) {
@@ -43,6 +46,10 @@ void add_config_flags(CLI::App& command, Flags& f) {
   command.add_option("--owner", f.owners, "NAME=CERT.pem: an owner allowed in by its client certificate (repeatable)");
   command.add_flag("--no-indirect-download", f.no_indirect_download, "do not relay ES9+ for IPAs (indirect profile download)");
   command.add_option("--smdp-port", f.smdp_port, "lab set-ups: the port SM-DP+s listen on for relayed ES9+ (default 443)");
+  command.add_option("--fault", f.faults,
+                     "conformance harness only: a named misbehaviour (reuse-counter, skip-result-signature-check, deliver-twice; "
+                     "repeatable)");
+  command.add_flag("--conformance-harness", f.conformance_harness, "allow --fault (never in normal runs)");
 }
 
 rsp::Expected<EimConfig> configuration(const Flags& f) {
@@ -72,6 +79,9 @@ rsp::Expected<EimConfig> configuration(const Flags& f) {
     c.owners.emplace_back(o.substr(0, o.find('=')), o.substr(o.find('=') + 1));
   }
   if (c.pki.empty()) return rsp::fail("no PKI directory: give --pki or \"pki\" in the configuration");
+  auto faults = rsp::server::conformance_faults(f.faults, f.conformance_harness, {"reuse-counter", "skip-result-signature-check", "deliver-twice"});
+  if (!faults) return rsp::Unexpected{faults.error()};
+  c.faults = std::move(*faults);
   return c;
 }
 
@@ -86,6 +96,7 @@ int serve(const EimConfig& config) {
   auto server = eim::EimServer::start(config);
   if (!server) return failure(server.error().message);
   auto& s = **server;
+  for (const auto& f : config.faults) std::cerr << "eim: WARNING: fault '" << f << "' is active: this eIM misbehaves\n";
   for (size_t i = 0; i < config.listen.size(); ++i)
     std::cout << "eim: ESipa of " << s.eim_id() << " on https://"
               << config.listen[i].listen.substr(0, config.listen[i].listen.rfind(':')) << ":" << s.port(i) << "/" << std::endl;

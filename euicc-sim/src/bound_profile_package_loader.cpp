@@ -1,5 +1,7 @@
 #include "bound_profile_package_loader.hpp"
 
+#include <algorithm>
+
 #include <ConfigureISDPRequest.h>
 #include <StoreMetadataRequest.h>
 
@@ -118,6 +120,9 @@ std::optional<LoadError> BoundProfilePackageLoader::step() {
       case Phase::group_header: {
         if (package_remaining_ == 0) {
           if (next_group_ < 4) return error(kLoadProfileElements, kIncorrectInputValues);  // no profile elements
+          // Conformance fault skip-segment-order-check: the groups' order went unchecked, not their presence.
+          if (configure_isdp_.empty()) return error(kConfigureIsdp, kIncorrectInputValues);
+          if (store_metadata_.empty()) return error(kStoreMetadata, kIncorrectInputValues);
           if (!buffer_.empty()) return error(kLoadProfileElements, kIncorrectInputValues);  // bytes beyond BF36
           phase_ = Phase::done;
           return std::nullopt;
@@ -129,10 +134,12 @@ std::optional<LoadError> BoundProfilePackageLoader::step() {
         static constexpr Tag order[] = {0xA0, 0xA1, 0xA2, 0xA3};
         Tag expected = next_group_ < 4 ? order[next_group_] : 0;
         bool ok = a == Available::ready && (header->tag == expected || (expected == 0xA2 && header->tag == 0xA3));
+        // Conformance fault: any group is taken wherever it comes.
+        if (a == Available::ready && card_.fault("skip-segment-order-check")) ok = header->tag >= 0xA0 && header->tag <= 0xA3;
         if (!ok || header->header_size + header->length > package_remaining_)
           return error(command_for(next_group_ < 4 ? order[next_group_] : 0xA3), kIncorrectInputValues);
         group_ = header->tag;
-        next_group_ = group_ == 0xA0 ? 1 : group_ == 0xA1 ? 2 : group_ == 0xA2 ? 3 : 4;
+        next_group_ = std::max(next_group_, group_ == 0xA0 ? 1 : group_ == 0xA1 ? 2 : group_ == 0xA2 ? 3 : 4);
         group_remaining_ = header->length;
         package_remaining_ -= header->header_size + header->length;
         buffer_.erase(buffer_.begin(), buffer_.begin() + static_cast<long>(header->header_size));

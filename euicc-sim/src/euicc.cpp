@@ -117,8 +117,15 @@ class SoftwareEuicc final : public Euicc {
 
 const std::set<std::string>& Euicc::known_faults() {
   // wrong-signature: every signature the card makes is corrupted; skip-mac-check: BPP segments
-  // with a bad MAC are accepted; wrong-status-word: ES10 commands are carried out but answered 6F00.
-  static const std::set<std::string> faults{"wrong-signature", "skip-mac-check", "wrong-status-word"};
+  // with a bad MAC are accepted; wrong-status-word: ES10 commands are carried out but answered 6F00;
+  // skip-signature-check: serverSignature1, smdpSignature2 and eimSignature are not verified;
+  // accept-any-challenge: serverSigned1's euiccChallenge is not compared with the card's;
+  // reuse-counter: an eUICC Package's counterValue may repeat or go back; skip-segment-order-check:
+  // the BPP's groups (ConfigureISDP, StoreMetadata, ReplaceSessionKeys, profile elements) may
+  // come in any order.
+  static const std::set<std::string> faults{"wrong-signature",      "skip-mac-check", "wrong-status-word",
+                                            "skip-signature-check", "accept-any-challenge", "reuse-counter",
+                                            "skip-segment-order-check"};
   return faults;
 }
 

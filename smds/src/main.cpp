@@ -8,6 +8,7 @@
 
 #include "smds/config.hpp"
 #include "smds/smds_server.hpp"
+#include "rsp/server/conformance_faults.hpp"
 
 namespace {
 
@@ -22,6 +23,8 @@ int failure(const std::string& message) {
 struct Flags {
   std::string config, pki, address, metrics_listen, database, root_smds;
   std::vector<std::string> listen, smdps;
+  std::vector<std::string> faults;  // conformance harness only
+  bool conformance_harness = false;
   int64_t event_lifetime = 0, session_lifetime = 0, max_pending_sessions = 0, max_events_per_eid = 0;
   size_t threads = 0;
 };
@@ -41,6 +44,10 @@ void add_config_flags(CLI::App& command, Flags& f) {
   command.add_option("--max-pending-sessions", f.max_pending_sessions, "ES11 sessions not yet authenticated, at most");
   command.add_option("--max-events-per-eid", f.max_events_per_eid, "Event Records one EID may have");
   command.add_option("--threads", f.threads, "request handler threads");
+  command.add_option("--fault", f.faults,
+                     "conformance harness only: a named misbehaviour (skip-signature-check, accept-any-challenge, "
+                     "return-other-eid-events; repeatable)");
+  command.add_flag("--conformance-harness", f.conformance_harness, "allow --fault (never in normal runs)");
 }
 
 rsp::Expected<SmdsConfig> configuration(const Flags& f) {
@@ -70,6 +77,9 @@ rsp::Expected<SmdsConfig> configuration(const Flags& f) {
   if (f.max_events_per_eid) c.max_events_per_eid = f.max_events_per_eid;
   if (f.threads) c.handler_threads = f.threads;
   if (c.pki.empty()) return rsp::fail("no PKI directory: give --pki or \"pki\" in the configuration");
+  auto faults = rsp::server::conformance_faults(f.faults, f.conformance_harness, {"skip-signature-check", "accept-any-challenge", "return-other-eid-events"});
+  if (!faults) return rsp::Unexpected{faults.error()};
+  c.faults = std::move(*faults);
   return c;
 }
 
@@ -84,6 +94,7 @@ int serve(const SmdsConfig& config) {
   auto server = smds::SmdsServer::start(config);
   if (!server) return failure(server.error().message);
   auto& s = **server;
+  for (const auto& f : config.faults) std::cerr << "smds: WARNING: fault '" << f << "' is active: this SM-DS misbehaves\n";
   for (size_t i = 0; i < config.listen.size(); ++i)
     std::cout << "smds: ES11 and ES12 of " << s.smds_address() << " on https://"
               << config.listen[i].listen.substr(0, config.listen[i].listen.rfind(':')) << ":" << s.port(i) << "/" << std::endl;

@@ -1,5 +1,5 @@
 #pragma once
-// A euicc-sim --listen made from a fresh rsp-pki (its credentials and CI in `pki`), optionally with
+// A euicc-sim --listen made from a fresh rsp-pki of one curve (its credentials and CI in `pki`), optionally with
 // --fault modes, for rsp-conformance's eUICC-role tests that pass --pki; run() gives the --json lines.
 #include <catch2/catch.hpp>
 
@@ -19,8 +19,10 @@ struct ConformancePkiCard {
   std::filesystem::path pki = dir.path() / "pki";
   std::unique_ptr<ChildProcess> process;
   std::string euicc;
-  explicit ConformancePkiCard(std::vector<std::string> faults = {}) {
-    REQUIRE(rsp::pki::make(pki, {}));
+  explicit ConformancePkiCard(std::vector<std::string> faults = {}, rsp::crypto::Curve curve = rsp::crypto::Curve::nist_p256) {
+    rsp::pki::MakeOptions options;
+    options.curve = curve;
+    REQUIRE(rsp::pki::make(pki, options));
     std::vector<std::string> args{"--state", (dir.path() / "card").string(), "--pki", pki.string(), "--listen", "127.0.0.1:0"};
     if (!faults.empty()) args.push_back("--conformance-harness");
     for (auto& f : faults) args.insert(args.end(), {"--fault", f});

@@ -2,7 +2,8 @@
 // counts, --json lines); list shows IDs and sections; --case filters by glob; an unreachable card exits
 // 1 and usage errors 2. The proof that cases can fail: with the card's wrong-status-word fault every
 // case fails except ES10.StoreData.TruncatedTlv (the card refuses that one with 6A80 before the fault
-// applies); the wrong-signature and skip-mac-check faults touch nothing these cases check.
+// applies) and ES10b.LoadBoundProfilePackage.NoSession (any status word is the refusal it expects);
+// the wrong-signature and skip-mac-check faults touch nothing these cases check.
 #include <catch2/catch.hpp>
 
 #include <nlohmann/json.hpp>
@@ -24,10 +25,19 @@ const std::set<std::string> kEuiccCases = {
     "ES10b.GetEUICCInfo.ConsistentCiLists", "ES10b.GetEUICCChallenge.Nominal", "ES10b.GetRAT.Nominal",
     "ES10b.ListNotification.Nominal", "ES10c.GetEID.Nominal", "ES10c.GetEID.MatchesCertEuicc",
     "ES10c.GetProfilesInfo.Nominal", "ES10c.GetProfilesInfo.MalformedSearchCriteria", "ES10.StoreData.SegmentSizes",
-    "ES10.StoreData.TruncatedTlv", "ES10b.GetEimConfigurationData.Nominal", "ES10b.GetCerts.Nominal", "ES10b.GetCerts.UnknownCi"};
-// The download cases (test_rsp_conformance_download) and the eUICC Package cases
-// (test_rsp_conformance_sgp32): not applicable without --pki.
-constexpr size_t kDownloadCases = 8 + 5;
+    "ES10.StoreData.TruncatedTlv", "ES10b.GetEimConfigurationData.Nominal", "ES10b.GetCerts.Nominal", "ES10b.GetCerts.UnknownCi",
+    // euicc_es10_error_cases.cpp and euicc_transport_cases.cpp, those that need neither --pki nor --destructive
+    "ES10c.EnableProfile.UnknownIccid", "ES10c.EnableProfile.UnknownAid", "ES10c.DisableProfile.UnknownIccid",
+    "ES10c.DeleteProfile.UnknownIccid", "ES10c.SetNickname.UnknownIccid", "ES10c.GetProfilesInfo.UnknownIccid",
+    "ES10b.RemoveNotificationFromList.UnknownSeqNumber", "ES10b.RetrieveNotificationsList.UnknownSeqNumber",
+    "ES10b.CancelSession.NoSession", "ES10b.LoadBoundProfilePackage.NoSession", "ES10b.GetEimConfigurationData.UnknownEimId",
+    "ES10.Transport.T0GetResponse", "ES10.Transport.LogicalChannel", "ES10.StoreData.EverySegmentSize"};
+// Not applicable without --pki (or --destructive): the download, eUICC Package, profile-state and
+// corrupted-BPP cases (test_rsp_conformance_download, _sgp32, _euicc_faults).
+constexpr size_t kPkiCases = 36;
+// Pass under wrong-status-word: the card refuses them before the fault applies (6A80), or any
+// status word is the refusal they expect.
+const std::set<std::string> kRefusals = {"ES10.StoreData.TruncatedTlv", "ES10b.LoadBoundProfilePackage.NoSession"};
 
 Run conformance(const std::string& args, bool with_stderr = true) {
   return rsp::test::run_command("timeout 20 " + std::string(RSP_BINARY_DIR) + "/rsp-conformance " + args +
@@ -74,21 +84,21 @@ TEST_CASE("rsp-conformance run --role euicc passes every case against euicc-sim"
   INFO(r.out);
   REQUIRE(r.status == 0);
   for (const auto& id : kEuiccCases) CHECK(r.out.find("pass  " + id) != std::string::npos);
-  CHECK(r.out.find("29 cases, 16 passed, 0 failed, 13 not applicable") != std::string::npos);
+  CHECK(r.out.find("66 cases, 30 passed, 0 failed, 36 not applicable") != std::string::npos);
 
   std::string xml = rsp::test::read_text(junit);
   INFO(xml);
   CHECK(xml.rfind("<?xml version=\"1.0\"", 0) == 0);
-  CHECK(xml.find("<testsuite name=\"rsp-conformance.euicc\" tests=\"29\" failures=\"0\" errors=\"0\" skipped=\"13\"") !=
+  CHECK(xml.find("<testsuite name=\"rsp-conformance.euicc\" tests=\"66\" failures=\"0\" errors=\"0\" skipped=\"36\"") !=
         std::string::npos);
-  CHECK(count(xml, "<testcase ") == 29);
-  CHECK(count(xml, "</testcase>") == 29);
+  CHECK(count(xml, "<testcase ") == 66);
+  CHECK(count(xml, "</testcase>") == 66);
   CHECK(xml.find("</testsuites>") != std::string::npos);
 
   Run json = conformance("run --role euicc --euicc " + card.euicc + " --json", false);
   REQUIRE(json.status == 0);
   auto v = verdicts(json.out);
-  CHECK(v.size() == kEuiccCases.size() + kDownloadCases);
+  CHECK(v.size() == kEuiccCases.size() + kPkiCases);
   for (const auto& [id, verdict] : v) CHECK(verdict == (kEuiccCases.count(id) == 1 ? "pass" : "n/a"));
 
   Run filtered = conformance("run --role euicc --euicc " + card.euicc + " --json --case 'ES10c.GetEID.*'", false);
@@ -106,14 +116,14 @@ TEST_CASE("rsp-conformance fails exactly the cases a card fault breaks", "[confo
     INFO(r.out);
     CHECK(r.status == 1);
     auto v = verdicts(r.out);
-    REQUIRE(v.size() == kEuiccCases.size() + kDownloadCases);
+    REQUIRE(v.size() == kEuiccCases.size() + kPkiCases);
     for (const auto& [id, verdict] : v)
-      CHECK(verdict == (kEuiccCases.count(id) == 0 ? "n/a" : id == "ES10.StoreData.TruncatedTlv" ? "pass" : "fail"));
+      CHECK(verdict == (kEuiccCases.count(id) == 0 ? "n/a" : kRefusals.count(id) ? "pass" : "fail"));
     auto junit = card.dir.path() / "junit.xml";
     conformance("run --role euicc --euicc " + card.euicc + " --junit " + junit.string());
     std::string xml = rsp::test::read_text(junit);
-    CHECK(xml.find("tests=\"29\" failures=\"15\"") != std::string::npos);
-    CHECK(count(xml, "<failure message=") == 15);
+    CHECK(xml.find("tests=\"66\" failures=\"28\"") != std::string::npos);
+    CHECK(count(xml, "<failure message=") == 28);
   }
   for (std::string fault : {"wrong-signature", "skip-mac-check"}) {
     Card card({fault});

@@ -5,10 +5,15 @@
 // With the owner API (the PKI's dp-tls as owner certificate) DeliveredOnce registers a fresh EID and
 // passes, and the in-process eUICC (the eIM added as its eIM) runs a queued getRAT whose signed result
 // is acknowledged and recorded executed, forged is neither, re-sent is acknowledged and recorded once;
-// without the owner API those 4 cases are n/a. That cases bite: behind a relay that rewrites the eIM's ASN.1
-// eidNotFound (2) into noEimPackageAvailable (1), exactly UnknownEid fails; one that answers the last
-// package again instead of noEimPackageAvailable, exactly DeliveredOnce; one that turns
-// acknowledgements into emptyResponse, exactly Acknowledged and Resent.
+// the package cases (counters counting up across packages queued together and later, eimSignature
+// under the PKI's eIM certificate, eidValue, results of a package never sent or under another EID
+// neither acknowledged nor recorded) pass; without the owner API those 9 cases are n/a. That cases
+// bite: behind a relay that rewrites the eIM's ASN.1 eidNotFound (2) into noEimPackageAvailable (1),
+// exactly UnknownEid fails; one that turns acknowledgements into emptyResponse, exactly Acknowledged
+// and Resent; with eim serve's --conformance-harness --fault modes: reuse-counter exactly
+// ReplayedCounter, skip-result-signature-check exactly ForgedSignature, deliver-twice (the last
+// unanswered package again where there is none queued) exactly DeliveredOnce and ReplayedCounter;
+// --fault without --conformance-harness is refused.
 #include <catch2/catch.hpp>
 
 #include <functional>
@@ -20,6 +25,7 @@
 #include "support/command.hpp"
 #include "support/kit.hpp"
 #include "support/tls_server.hpp"
+#include "tools/conformance_output.hpp"
 
 namespace {
 
@@ -35,10 +41,17 @@ struct Eim {
   std::string port, owner_port;
   Eim() {
     REQUIRE(rsp::test::run_command(kBin + "/rsp-pki make " + pki.string() + " 2>&1").status == 0);
-    process = std::make_unique<rsp::test::ChildProcess>(
-        "eim", dir.path(),
-        std::vector<std::string>{"serve", "--pki", pki.string(), "--db", "sqlite:" + (dir.path() / "eim.db").string(), "--listen",
-                                 "127.0.0.1:0", "--owner-listen", "127.0.0.1:0", "--owner", "owner-a=" + (pki / "nist" / "dp-tls.pem").string()});
+    start({});
+  }
+  // (Re)starts the eIM on a fresh database, with the conformance harness's `faults` when given.
+  void start(const std::vector<std::string>& faults) {
+    process.reset();
+    static int serial = 0;
+    std::vector<std::string> args{"serve", "--pki", pki.string(), "--db", "sqlite:" + (dir.path() / ("eim" + std::to_string(++serial) + ".db")).string(),
+                                  "--listen", "127.0.0.1:0", "--owner-listen", "127.0.0.1:0", "--owner", "owner-a=" + (pki / "nist" / "dp-tls.pem").string()};
+    if (!faults.empty()) args.push_back("--conformance-harness");
+    for (const auto& f : faults) args.insert(args.end(), {"--fault", f});
+    process = std::make_unique<rsp::test::ChildProcess>("eim", dir.path(), args);
     port = process->wait_for("eim: ESipa of localhost on https://127\\.0\\.0\\.1:(\\d+)/");
     owner_port = process->wait_for("eim: owner API on port (\\d+)");
   }
@@ -73,9 +86,14 @@ TEST_CASE("rsp-conformance --role eim: the GetEimPackage error cases against eim
     CHECK(run.out.find("pass  ESipa.ProvideEimPackageResult.Resent: re-sent seqNumber ") != std::string::npos);
     CHECK(run.status == 0);
     CHECK(run.out.find("pass  ESipa.GetEimPackage.MissingEid: missingEid") != std::string::npos);
-    CHECK(run.out.find("role eim (" + binding + "): 7 cases, 7 passed, 0 failed, 0 not applicable") != std::string::npos);
+    CHECK(std::regex_search(run.out, std::regex("pass  ESipa\\.GetEimPackage\\.ReplayedCounter: counterValues \\d+ < \\d+ < \\d+\\n")));
+    CHECK(run.out.find("pass  ESipa.GetEimPackage.EimSignature: verifies with the PKI's eIM certificate") != std::string::npos);
+    CHECK(std::regex_search(run.out, std::regex("pass  ESipa\\.GetEimPackage\\.EidMatches: \\d{32}")));
+    CHECK(run.out.find("pass  ESipa.ProvideEimPackageResult.UnknownPackage: not acknowledged, nothing recorded") != std::string::npos);
+    CHECK(run.out.find("pass  ESipa.ProvideEimPackageResult.OtherEid: ") != std::string::npos);
+    CHECK(run.out.find("role eim (" + binding + "): 12 cases, 12 passed, 0 failed, 0 not applicable") != std::string::npos);
   }
-  auto one = conformance("--eim https://localhost:" + eim.port + " --pki " + eim.pki.string() + " --case '*Unknown*' --json");
+  auto one = conformance("--eim https://localhost:" + eim.port + " --pki " + eim.pki.string() + " --case '*.UnknownEid' --json");
   CHECK(one.status == 0);
   CHECK(one.out.find(R"("case":"ESipa.GetEimPackage.UnknownEid")") != std::string::npos);
   CHECK(count(one.out, "\"case\":") == 1);
@@ -83,7 +101,7 @@ TEST_CASE("rsp-conformance --role eim: the GetEimPackage error cases against eim
   auto alone = conformance("--eim https://localhost:" + eim.port + " --pki " + eim.pki.string() + " --binding asn1");
   CHECK(alone.status == 0);
   CHECK(alone.out.find("n/a  ESipa.GetEimPackage.DeliveredOnce: needs --owner-url") != std::string::npos);
-  CHECK(alone.out.find("role eim (asn1): 7 cases, 3 passed, 0 failed, 4 not applicable") != std::string::npos);
+  CHECK(alone.out.find("role eim (asn1): 12 cases, 3 passed, 0 failed, 9 not applicable") != std::string::npos);
   CHECK(conformance("--eim https://localhost:" + eim.port + " --pki " + eim.pki.string() + " --owner-url https://localhost:" + eim.owner_port).status == 2);
 
   CHECK(conformance("--eim http://localhost:" + eim.port + " --pki " + eim.pki.string()).status == 2);
@@ -101,7 +119,6 @@ TEST_CASE("rsp-conformance --role eim: a relay's wrong answer fails exactly the 
   options.trusted_ca_files.push_back(eim.pki / "nist" / "ci.pem");
   auto client = rsp::http::Client::create(options).value();
   const std::string eid_not_found{"\xBF\x4F\x03\x02\x01\x02", 6}, no_package{"\xBF\x4F\x03\x02\x01\x01", 6};
-  std::string last_package;  // the last package the eIM delivered through the relay
   // Forwards to the eIM, the ASN.1 answer changed by `rewrite`.
   std::function<std::string(const std::string&)> rewrite;
   auto relay = rsp::test::start_tls_server(
@@ -129,20 +146,7 @@ TEST_CASE("rsp-conformance --role eim: a relay's wrong answer fails exactly the 
     CHECK(count(run.out, "(?:^|\\n)fail  ") == 1);
     CHECK(run.out.find("fail  ESipa.GetEimPackage.UnknownEid: expected eimPackageError eidNotFound, got noEimPackageAvailable") !=
           std::string::npos);
-    CHECK(count(run.out, "(?:^|\\n)pass  ESipa\\.") == 6);
-  }
-  SECTION("the last package again where the eIM said noEimPackageAvailable") {
-    rewrite = [&](const std::string& body) {
-      if (body == no_package && !last_package.empty()) return last_package;
-      if (body.size() > 6) last_package = body;
-      return body;
-    };
-    auto run = run_through_relay();
-    INFO(run.out);
-    CHECK(run.status == 1);
-    CHECK(count(run.out, "(?:^|\\n)fail  ") == 1);
-    CHECK(run.out.find("fail  ESipa.GetEimPackage.DeliveredOnce: expected each package once, got ") != std::string::npos);
-    CHECK(count(run.out, "(?:^|\\n)pass  ESipa\\.") == 6);
+    CHECK(count(run.out, "(?:^|\\n)pass  ESipa\\.") == 11);
   }
   SECTION("emptyResponse where the eIM acknowledged a result") {
     rewrite = [&](const std::string& body) {
@@ -154,6 +158,19 @@ TEST_CASE("rsp-conformance --role eim: a relay's wrong answer fails exactly the 
     CHECK(count(run.out, "(?:^|\\n)fail  ") == 2);
     CHECK(run.out.find("fail  ESipa.ProvideEimPackageResult.Acknowledged: expected seqNumber ") != std::string::npos);
     CHECK(run.out.find("fail  ESipa.ProvideEimPackageResult.Resent: expected seqNumber ") != std::string::npos);
-    CHECK(count(run.out, "(?:^|\\n)pass  ESipa\\.") == 5);
+    CHECK(count(run.out, "(?:^|\\n)pass  ESipa\\.") == 10);
   }
+}
+
+TEST_CASE("rsp-conformance --role eim: each eim serve fault fails exactly the cases that check it") {
+  Eim eim;
+  rsp::test::check_fault_runs({{"reuse-counter", {"ESipa.GetEimPackage.ReplayedCounter"}},
+                               {"skip-result-signature-check", {"ESipa.ProvideEimPackageResult.ForgedSignature"}},
+                               {"deliver-twice", {"ESipa.GetEimPackage.DeliveredOnce", "ESipa.GetEimPackage.ReplayedCounter"}}},
+                              12, [&](const std::string& fault) {
+                                eim.start({fault});
+                                return conformance("--eim https://localhost:" + eim.port + " --pki " + eim.pki.string() + " --binding asn1" +
+                                                   eim.owner_args());
+                              });
+  rsp::test::check_fault_refusals(kBin + "/eim serve --pki " + eim.pki.string() + " --listen 127.0.0.1:0", "deliver-twice");
 }

@@ -1,8 +1,12 @@
 // rsp-conformance run --role smds against `smds serve` (a fresh rsp-pki PKI, the PKI's dp-tls pinned
-// with --smdp): every ES11 and ES12 case passes in both bindings; an SM-DS that does not pin the
-// harness's dp-tls makes the 3 ES12 cases not applicable; an unreachable SM-DS exits 1. That a case
-// bites: behind a relay that rewrites the SM-DS's subject code 8.9.2 to 8.8.2, exactly
-// ES11.InitiateAuthentication.UnsupportedCiPKId fails.
+// with --smdp, and its nist eim-tls as a second SM-DP+): all 13 ES11 and ES12 cases pass in both
+// bindings; an SM-DS that does not pin the harness's dp-tls makes the 7 cases that register or delete
+// events not applicable; an unreachable SM-DS exits 1. That cases bite: behind a relay that rewrites
+// the SM-DS's subject code 8.9.2 to 8.8.2, exactly ES11.InitiateAuthentication.UnsupportedCiPKId
+// fails; with each of smds serve's --conformance-harness --fault modes exactly the cases that check
+// that behaviour fail (skip-signature-check: AlteredEuiccSignature1; accept-any-challenge: the two
+// replay cases; return-other-eid-events: OtherEidEvent), and --fault without --conformance-harness
+// is refused.
 #include <catch2/catch.hpp>
 
 #include <regex>
@@ -13,6 +17,7 @@
 #include "support/command.hpp"
 #include "support/kit.hpp"
 #include "support/tls_server.hpp"
+#include "tools/conformance_output.hpp"
 
 namespace {
 
@@ -28,9 +33,18 @@ struct Smds {
   std::string port;
   explicit Smds(bool pin_dp_tls = true) {
     REQUIRE(rsp::test::run_command(kBin + "/rsp-pki make " + pki.string() + " 2>&1").status == 0);
-    std::vector<std::string> args{"serve", "--pki", pki.string(), "--db", "sqlite:" + (dir.path() / "smds.db").string(), "--listen",
-                                  "127.0.0.1:0"};
-    if (pin_dp_tls) args.insert(args.end(), {"--smdp", "smdp-a=" + (pki / "nist" / "dp-tls.pem").string()});
+    start(pin_dp_tls, {});
+  }
+  // (Re)starts the SM-DS on a fresh database, with the conformance harness's `faults` when given.
+  void start(bool pin_dp_tls, const std::vector<std::string>& faults) {
+    process.reset();
+    static int serial = 0;
+    std::vector<std::string> args{"serve", "--pki", pki.string(), "--db", "sqlite:" + (dir.path() / ("smds" + std::to_string(++serial) + ".db")).string(),
+                                  "--listen", "127.0.0.1:0"};
+    if (pin_dp_tls)
+      args.insert(args.end(), {"--smdp", "smdp-a=" + (pki / "nist" / "dp-tls.pem").string(), "--smdp", "smdp-b=" + (pki / "nist" / "eim-tls.pem").string()});
+    if (!faults.empty()) args.push_back("--conformance-harness");
+    for (const auto& f : faults) args.insert(args.end(), {"--fault", f});
     process = std::make_unique<rsp::test::ChildProcess>("smds", dir.path(), args);
     port = process->wait_for("ES11 and ES12 of localhost on https://127\\.0\\.0\\.1:(\\d+)/");
   }
@@ -53,9 +67,14 @@ TEST_CASE("rsp-conformance --role smds: every ES11 and ES12 case passes against 
     auto run = conformance("--smds https://localhost:" + smds.port + " --pki " + smds.pki.string() + " --binding " + binding);
     INFO(run.out);
     CHECK(run.status == 0);
-    CHECK(count(run.out, "(?:^|\\n)pass  ES11\\.") == 4);
-    CHECK(count(run.out, "(?:^|\\n)pass  ES12\\.") == 3);
-    CHECK(run.out.find("role smds (" + binding + "): 7 cases, 7 passed, 0 failed, 0 not applicable") != std::string::npos);
+    CHECK(count(run.out, "(?:^|\\n)pass  ES11\\.") == 7);
+    CHECK(count(run.out, "(?:^|\\n)pass  ES12\\.") == 6);
+    CHECK(run.out.find("role smds (" + binding + "): 13 cases, 13 passed, 0 failed, 0 not applicable") != std::string::npos);
+    CHECK(run.out.find("pass  ES11.AuthenticateClient.ReplayedServerChallenge: 8.1/6.1") != std::string::npos);
+    CHECK(run.out.find("pass  ES11.AuthenticateClient.ReplayedEuiccSignature1: 8.10.1/3.9") != std::string::npos);
+    CHECK(run.out.find("pass  ES12.RegisterEvent.MalformedEid: 8.1.1/2.1") != std::string::npos);
+    CHECK(run.out.find("pass  ES12.RegisterEvent.DuplicateEventId: 8.9.5/3.3, listed once") != std::string::npos);
+    CHECK(run.out.find("pass  ES12.DeleteEvent.OtherSmdp: 8.9.5/3.9, the event kept") != std::string::npos);
     CHECK(run.out.find("pass  ES11.InitiateAuthentication.UnsupportedCiPKId: 8.9.2/3.1") != std::string::npos);
     CHECK(run.out.find("pass  ES12.DeleteEvent.UnknownEventId: 8.9.5/3.9") != std::string::npos);
     CHECK(std::regex_search(run.out, std::regex("pass  ES12\\.RegisterEvent\\.Nominal: CONFORMANCE-\\d+-\\d+ at smdp\\.conformance\\.example\\.org")));
@@ -67,8 +86,8 @@ TEST_CASE("rsp-conformance --role smds: ES12 is not applicable without the pin, 
   auto run = conformance("--smds https://localhost:" + smds.port + " --pki " + smds.pki.string());
   INFO(run.out);
   CHECK(run.status == 0);
-  CHECK(count(run.out, "(?:^|\\n)n/a  ES12\\.[A-Za-z.]+: the SM-DS did not accept the harness's dp-tls") == 3);
-  CHECK(run.out.find("7 cases, 4 passed, 0 failed, 3 not applicable") != std::string::npos);
+  CHECK(count(run.out, "(?:^|\\n)n/a  ES1[12]\\.[A-Za-z.0-9]+: the SM-DS did not accept the harness's dp-tls") == 7);
+  CHECK(run.out.find("13 cases, 6 passed, 0 failed, 7 not applicable") != std::string::npos);
   auto gone = conformance("--smds https://localhost:1 --pki " + smds.pki.string());
   INFO(gone.out);
   CHECK(gone.status == 1);
@@ -96,11 +115,25 @@ TEST_CASE("rsp-conformance --role smds: a wrong subject code fails exactly the c
         if (auto type = upstream->headers.get("Content-Type")) out.headers.set("Content-Type", std::string(*type));
         return out;
       });
-  auto run = conformance("--smds https://localhost:" + std::to_string(relay->port(0)) + " --pki " + smds.pki.string());
+  // The ES11 cases only: behind the relay every ES12 caller is the relay's dp-tls, so DeleteEvent.OtherSmdp cannot tell two SM-DP+s.
+  auto run = conformance("--smds https://localhost:" + std::to_string(relay->port(0)) + " --pki " + smds.pki.string() + " --case 'ES11.*'");
   INFO(run.out);
   CHECK(run.status == 1);
   CHECK(count(run.out, "(?:^|\\n)fail  ") == 1);
   CHECK(run.out.find("fail  ES11.InitiateAuthentication.UnsupportedCiPKId: expected Failed 8.9.2/3.1, got Failed 8.8.2/3.1") !=
         std::string::npos);
   CHECK(count(run.out, "(?:^|\\n)pass  ") == 6);
+}
+
+TEST_CASE("rsp-conformance --role smds: each smds serve fault fails exactly the cases that check it") {
+  Smds smds;
+  rsp::test::check_fault_runs({{"skip-signature-check", {"ES11.AuthenticateClient.AlteredEuiccSignature1"}},
+                               {"accept-any-challenge",
+                                {"ES11.AuthenticateClient.ReplayedEuiccSignature1", "ES11.AuthenticateClient.ReplayedServerChallenge"}},
+                               {"return-other-eid-events", {"ES11.EventRetrieval.OtherEidEvent"}}},
+                              13, [&](const std::string& fault) {
+                                smds.start(true, {fault});
+                                return conformance("--smds https://localhost:" + smds.port + " --pki " + smds.pki.string() + " --binding asn1");
+                              });
+  rsp::test::check_fault_refusals(kBin + "/smds serve --pki " + smds.pki.string() + " --listen 127.0.0.1:0", "accept-any-challenge");
 }

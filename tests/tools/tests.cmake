@@ -42,6 +42,10 @@ add_dependencies(test_rsp_conformance_download rsp-conformance euicc-sim)
 # the wrong-signature fault fails exactly the cases that verify the card's signature.
 rsp_add_test(test_rsp_conformance_sgp32 SOURCES tools/test_rsp_conformance_sgp32.cpp LIBS rsp SANITIZE)
 add_dependencies(test_rsp_conformance_sgp32 rsp-conformance euicc-sim)
+# Every eUICC case against euicc-sim with --pki --destructive on both curves (and on the SGP.26 set), and each
+# card fault failing exactly the cases that check that behaviour.
+rsp_add_test(test_rsp_conformance_euicc_faults SOURCES tools/test_rsp_conformance_euicc_faults.cpp LIBS rsp SANITIZE)
+add_dependencies(test_rsp_conformance_euicc_faults rsp-conformance euicc-sim)
 # rsp-conformance --html: the escaper, ES10 decoding by tag, and a run's report against euicc-sim --listen.
 rsp_add_test(test_rsp_conformance_html SOURCES tools/test_rsp_conformance_html.cpp LIBS rsp_conformance SANITIZE)
 add_dependencies(test_rsp_conformance_html rsp-conformance euicc-sim)

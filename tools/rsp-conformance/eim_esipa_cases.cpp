@@ -1,8 +1,8 @@
 // The eIM role's ESipa cases: GetEimPackage requests the eIM cannot serve, each answered with its
 // eimPackageError (ASN.1 binding) or the Failed status FACTS §8 maps to it (JSON binding).
-#include <chrono>
 #include <nlohmann/json.hpp>
 
+#include "eim_device.hpp"
 #include "eim_run.hpp"
 #include "ipa/esipa_messages.hpp"
 #include "rsp/eid.hpp"
@@ -44,10 +44,7 @@ Outcome expect_error(const EimTarget& target, const std::optional<Bytes>& eid, l
 // delivered once, then noEimPackageAvailable.
 Outcome delivered_once(const EimTarget& target) {
   if (!target.owner) return not_applicable("needs --owner-url, --owner-cert and --owner-key to register a device");
-  std::string eid = rsp::eid::complete("89049032999900" + std::to_string(1000000000000000ULL + static_cast<unsigned long long>(
-                                                                                  std::chrono::system_clock::now().time_since_epoch().count()) %
-                                                                                  9000000000000000ULL))
-                        .value();
+  std::string eid = fresh_eid();
   auto added = target.owner_call("/eim/v1/devices/add", nlohmann::json{{"eid", eid}}.dump());
   if (!added) return not_applicable("the owner API did not register " + eid + ": " + added.error().message);
   std::vector<Bytes> delivered;

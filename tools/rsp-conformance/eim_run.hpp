@@ -43,6 +43,8 @@ struct EimTarget {
 std::vector<Case> eim_esipa_cases();
 // The eIM role's ProvideEimPackageResult cases (eim_psmo_cases.cpp).
 std::vector<Case> eim_result_cases();
+// The eIM role's eUICC Package cases: counters, eimSignature, eidValue, results of packages not sent (eim_package_cases.cpp).
+std::vector<Case> eim_package_cases();
 
 // Exit status as the runner's: 0 nothing failed, 1 a case failed or the eIM is unreachable, 2 usage.
 int run_eim(const EimRunOptions& options, const std::vector<const Case*>& chosen, bool json);

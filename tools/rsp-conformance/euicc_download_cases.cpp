@@ -9,7 +9,7 @@
 #include <ctime>
 #include <filesystem>
 
-#include "case.hpp"
+#include "euicc_download.hpp"
 #include "ipa/es10b.hpp"
 #include "ipa/es10c.hpp"
 #include "rsp/bound_profile_package.hpp"
@@ -20,33 +20,14 @@
 #include "rsp/profile_maker.hpp"
 #include "rsp/tlv.hpp"
 
-namespace conformance {
-namespace {
+namespace conformance::download {
 
-using rsp::Bytes;
-using rsp::ByteView;
 using rsp::tlv::encode;
 namespace crypto = rsp::crypto;
 namespace es10b = ipa::es10b;
 namespace es10c = ipa::es10c;
 
-// The test profile's ICCID: a case runs only when the card holds no profile with it.
-constexpr const char* kTestIccid = "8999990000000000018";
-constexpr const char* kServerAddress = "conformance.smdp.example";
-
-// AuthenticateErrorCode, DownloadErrorCode, BppCommandId, ErrorReason (RSPDefinitions).
-constexpr long kInvalidCertificate = 1, kInvalidSignature = 2, kEuiccChallengeMismatch = 6, kCiPkUnknown = 7;
-constexpr long kInitialiseSecureChannel = 0, kLoadProfileElements = 5;
-constexpr long kReasonInvalidSignature = 2, kScp03tSecurityError = 8;
-
 std::string got(const ipa::Es10Error& e) { return "got: " + e.message; }
-
-// The SM-DP+ credentials of a PKI directory, for the curve whose CI the card verifies with.
-struct SmdpCredentials {
-  crypto::PrivateKey auth_key, pb_key;
-  crypto::Certificate auth, pb, ci;
-  Bytes ci_ski;
-};
 
 rsp::Expected<SmdpCredentials> load_credentials(const std::filesystem::path& pki, crypto::Curve curve) {
   auto auth_key = rsp::pki::load_key(pki, curve, crypto::Role::dp_auth);
@@ -57,14 +38,17 @@ rsp::Expected<SmdpCredentials> load_credentials(const std::filesystem::path& pki
   if (!auth_key || !pb_key || !auth || !pb || !ci) return rsp::fail("the PKI lacks dp-auth, dp-pb (with keys) or ci");
   auto ski = ci->subject_key_id();
   if (!ski) return rsp::fail("the CI certificate has no subjectKeyIdentifier");
-  return SmdpCredentials{std::move(*auth_key), std::move(*pb_key), std::move(*auth), std::move(*pb), std::move(*ci), *ski};
+  return SmdpCredentials{std::move(*auth_key), std::move(*pb_key), std::move(*auth), std::move(*pb), std::move(*ci), *ski, pki};
 }
+
+namespace {
 
 bool contains(ByteView haystack, ByteView needle) {
   return std::search(haystack.begin(), haystack.end(), needle.begin(), needle.end()) != haystack.end();
 }
 
-// The PKI's credentials under a CI the card lists for verification (EUICCInfo1).
+}  // namespace
+
 rsp::Expected<SmdpCredentials> trusted_credentials(EuiccTarget& t) {
   auto info1 = es10b::get_euicc_info1(t.channel);
   if (!info1) return rsp::fail(info1.error().message);
@@ -74,15 +58,6 @@ rsp::Expected<SmdpCredentials> trusted_credentials(EuiccTarget& t) {
   }
   return rsp::fail("no CI of --pki is in the card's euiccCiPKIdListForVerification");
 }
-
-// What the card answered to AuthenticateServer and PrepareDownload.
-struct Session {
-  Bytes transaction_id = Bytes{0xC0, 0x4F, 0x0A, 0x11, 0x00, 0x00, 0x00, 0x01};
-  Bytes server_challenge = Bytes(16, 0x5C);
-  Bytes euicc_signature1;  // 5F37 TLV
-  Bytes euicc_otpk;        // 04||X||Y
-  std::string eid;
-};
 
 std::optional<rsp::tlv::Tlv> child(ByteView tlv, std::initializer_list<rsp::tlv::Tag> path) {
   auto node = rsp::tlv::read(tlv);
@@ -94,14 +69,6 @@ std::optional<rsp::tlv::Tlv> child(ByteView tlv, std::initializer_list<rsp::tlv:
   }
   return at;
 }
-
-// How a case alters the SM-DP+'s messages.
-struct Tamper {
-  bool server_signature1 = false;
-  bool euicc_challenge = false;
-  const SmdpCredentials* foreign_auth = nullptr;  // CERT.DPauth (and its CI) from another PKI
-  bool smdp_signature2 = false;
-};
 
 void flip_last(Bytes& tlv) { tlv.back() ^= 0x01; }
 
@@ -116,9 +83,10 @@ ipa::Es10Expected<es10b::RelayedResponse> authenticate(EuiccTarget& t, const Smd
   in.server_signature1 = encode(0x5F37, crypto::sign(signer.auth_key, in.server_signed1));
   if (tamper.server_signature1) flip_last(in.server_signature1);
   in.euicc_ci_pkid_to_be_used = encode(0x04, signer.ci_ski);
-  in.server_certificate = signer.auth.der();
+  in.server_certificate = tamper.dp_auth_der.value_or(signer.auth.der());
   in.matching_id = "";
   auto answer = es10b::authenticate_server(t.channel, in);
+  if (tamper.replayed && answer && answer->ok()) answer = es10b::authenticate_server(t.channel, in);
   if (answer && answer->ok()) {
     auto signature = child(answer->tlv, {0xA0, 0x5F37});
     if (!signature) return rsp::Unexpected{ipa::Es10Error{ipa::Es10Error::Kind::malformed, 0, 0, "no euiccSignature1"}};
@@ -131,9 +99,10 @@ ipa::Es10Expected<es10b::RelayedResponse> authenticate(EuiccTarget& t, const Smd
 ipa::Es10Expected<es10b::RelayedResponse> prepare(EuiccTarget& t, const SmdpCredentials& dp, Session& s, const Tamper& tamper) {
   es10b::PrepareDownloadInput in;
   in.smdp_signed2 = encode(0x30, rsp::concat({encode(0x80, s.transaction_id), encode(0x01, Bytes{0x00})}));
-  in.smdp_signature2 = encode(0x5F37, crypto::sign(dp.pb_key, rsp::concat({in.smdp_signed2, s.euicc_signature1})));
+  const crypto::PrivateKey& signer = tamper.pb_signer ? *tamper.pb_signer : dp.pb_key;
+  in.smdp_signature2 = encode(0x5F37, crypto::sign(signer, rsp::concat({in.smdp_signed2, s.euicc_signature1})));
   if (tamper.smdp_signature2) flip_last(in.smdp_signature2);
-  in.smdp_certificate = dp.pb.der();
+  in.smdp_certificate = tamper.dp_pb_der.value_or(dp.pb.der());
   auto answer = es10b::prepare_download(t.channel, in);
   if (answer && answer->ok()) {
     auto otpk = child(answer->tlv, {0xA0, 0x30, 0x5F49});
@@ -143,7 +112,7 @@ ipa::Es10Expected<es10b::RelayedResponse> prepare(EuiccTarget& t, const SmdpCred
   return answer;
 }
 
-rsp::Expected<Bytes> test_bpp(const SmdpCredentials& dp, const Session& s, ByteView otpk_point) {
+rsp::Expected<TestProfile> test_profile() {
   rsp::ProfileSpec spec;
   spec.iccid = kTestIccid;
   spec.imsi = "999990000000018";
@@ -154,6 +123,14 @@ rsp::Expected<Bytes> test_bpp(const SmdpCredentials& dp, const Session& s, ByteV
   auto upp = rsp::make_profile_package(spec);
   auto metadata = rsp::make_store_metadata(spec);
   if (!upp || !metadata) return rsp::fail("cannot make the test profile");
+  return TestProfile{std::move(*upp), std::move(*metadata)};
+}
+
+namespace {
+
+rsp::Expected<Bytes> test_bpp(const SmdpCredentials& dp, const Session& s, ByteView otpk_point) {
+  auto profile = test_profile();
+  if (!profile) return rsp::Unexpected{profile.error()};
   auto otpk = crypto::PublicKey::from_point(dp.pb_key.curve(), otpk_point);
   auto eid = rsp::from_hex(s.eid);
   if (!otpk || !eid) return rsp::fail("the card's otPK or EID is malformed");
@@ -164,8 +141,8 @@ rsp::Expected<Bytes> test_bpp(const SmdpCredentials& dp, const Session& s, ByteV
   in.dp_pb_key = &dp.pb_key;
   in.euicc_otpk = &*otpk;
   in.configure_isdp = encode(0xBF24, Bytes{});
-  in.store_metadata = *metadata;
-  in.profile_package = *upp;
+  in.store_metadata = profile->store_metadata;
+  in.profile_package = profile->profile_package;
   in.protection = rsp::bpp::ProfileProtectionKeys{Bytes(16, 0x01), Bytes(16, 0x02), Bytes(16, 0x03)};
   return rsp::bpp::build(in);
 }
@@ -192,6 +169,18 @@ Bytes alter_first_segment(ByteView bpp, BppTamper how) {
   return encode(0xBF36, body);
 }
 
+// The test BPP as `how` alters it.
+BppMaker tampered_bpp(BppTamper how) {
+  return [how](const SmdpCredentials& dp, const Session& s) -> rsp::Expected<Bytes> {
+    Bytes otpk = how == BppTamper::other_otpk ? crypto::PrivateKey::generate(dp.pb_key.curve()).point() : s.euicc_otpk;
+    auto bpp = test_bpp(dp, s, otpk);
+    if (bpp && (how == BppTamper::bad_mac || how == BppTamper::replayed_segment)) return alter_first_segment(*bpp, how);
+    return bpp;
+  };
+}
+
+}  // namespace
+
 bool test_profile_present(EuiccTarget& t) {
   auto profiles = es10c::get_profiles_info(t.channel);
   return profiles && std::any_of(profiles->begin(), profiles->end(), [](const auto& p) { return p.iccid == kTestIccid; });
@@ -205,7 +194,6 @@ void remove_test_notifications(EuiccTarget& t) {
       if (n.iccid == kTestIccid || n.address == kServerAddress) (void)es10b::remove_notification_from_list(t.channel, n.seq_number);
 }
 
-// Deletes the test profile this case installed; a failure to delete fails the case.
 std::optional<std::string> delete_test_profile(EuiccTarget& t) {
   if (!test_profile_present(t)) return std::nullopt;
   auto deleted = es10c::delete_profile(t.channel, es10c::ProfileIdentifier::by_iccid(kTestIccid));
@@ -223,8 +211,6 @@ std::optional<Outcome> preconditions(EuiccTarget& t, bool destructive) {
   return std::nullopt;
 }
 
-// The spec's reaction to an altered AuthenticateServerRequest: authenticateResponseError with one
-// of `codes`.
 Outcome authenticate_error(EuiccTarget& t, const Tamper& tamper, std::vector<long> codes, const std::string& expected) {
   if (auto skip = preconditions(t, false)) return *skip;
   auto dp = trusted_credentials(t);
@@ -241,15 +227,24 @@ Outcome authenticate_error(EuiccTarget& t, const Tamper& tamper, std::vector<lon
   return pass("authenticateResponseError " + std::to_string(*answer->error_code));
 }
 
-// A download up to the BPP, then its load. `how` tampers with the BPP; PrepareDownload errors
-// stop earlier. Returns the installation result, or the outcome that ends the case.
-struct Loaded {
-  std::optional<Outcome> ended;
-  es10b::ProfileInstallationResult result;
-  Session session;
-};
+Outcome prepare_error(EuiccTarget& t, const Tamper& tamper, std::vector<long> codes, const std::string& expected) {
+  if (auto skip = preconditions(t, false)) return *skip;
+  auto dp = trusted_credentials(t);
+  if (!dp) return not_applicable(dp.error().message);
+  Session s;
+  auto auth = authenticate(t, *dp, s, {});
+  if (!auth || !auth->ok()) return fail("AuthenticateServer: expected authenticateResponseOk first");
+  auto answer = prepare(t, *dp, s, tamper);
+  (void)es10b::cancel_session(t.channel, s.transaction_id, es10b::CancelSessionReason::undefinedReason);
+  remove_test_notifications(t);
+  if (!answer) return fail("expected downloadResponseError " + expected + ", " + got(answer.error()));
+  if (answer->ok()) return fail("expected downloadResponseError " + expected + ", got downloadResponseOk");
+  if (std::find(codes.begin(), codes.end(), *answer->error_code) == codes.end())
+    return fail("expected downloadResponseError " + expected + ", got code " + std::to_string(*answer->error_code));
+  return pass("downloadResponseError " + std::to_string(*answer->error_code));
+}
 
-Loaded download(EuiccTarget& t, const SmdpCredentials& dp, BppTamper how) {
+Loaded download(EuiccTarget& t, const SmdpCredentials& dp, const BppMaker& make) {
   Loaded out;
   auto auth = authenticate(t, dp, out.session, {});
   if (!auth || !auth->ok())
@@ -266,45 +261,67 @@ Loaded download(EuiccTarget& t, const SmdpCredentials& dp, BppTamper how) {
   if (!prep || !prep->ok())
     return {fail("PrepareDownload: expected downloadResponseOk, got " +
                  (prep ? "error code " + std::to_string(*prep->error_code) : prep.error().message)), {}, {}};
-  Bytes otpk = out.session.euicc_otpk;
-  if (how == BppTamper::other_otpk) otpk = crypto::PrivateKey::generate(dp.pb_key.curve()).point();
-  auto bpp = test_bpp(dp, out.session, otpk);
+  auto bpp = make(dp, out.session);
   if (!bpp) return {fail(bpp.error().message), {}, {}};
-  Bytes sent = how == BppTamper::bad_mac || how == BppTamper::replayed_segment ? alter_first_segment(*bpp, how) : *bpp;
-  auto result = es10b::load_bound_profile_package(t.channel, sent);
+  auto result = es10b::load_bound_profile_package(t.channel, *bpp);
   if (!result) return {fail("LoadBoundProfilePackage: " + result.error().message), {}, {}};
   out.result = *result;
   return out;
 }
 
-// SGP.22 v2.5 §5.7.6 ES10b.LoadBoundProfilePackage with a tampered BPP: errorResult with the
-// given bppCommandId and errorReason, no profile left, and the session ended.
-Outcome load_error(EuiccTarget& t, BppTamper how, long command_id, long reason) {
+Outcome load_error(EuiccTarget& t, const BppMaker& make, const std::set<long>& commands, const std::set<long>& reasons,
+                   const std::string& expected) {
   if (auto skip = preconditions(t, true)) return *skip;
   auto dp = trusted_credentials(t);
   if (!dp) return not_applicable(dp.error().message);
-  auto loaded = download(t, *dp, how);
-  std::string expected = "errorResult bppCommandId " + std::to_string(command_id) + " errorReason " + std::to_string(reason);
+  auto loaded = download(t, *dp, make);
   std::optional<std::string> cleanup = delete_test_profile(t);  // only if this case's BPP installed it
   remove_test_notifications(t);
   if (loaded.ended) return *loaded.ended;
   const auto& r = loaded.result;
   if (r.success) return fail("expected " + expected + ", got successResult (the profile was installed" + (cleanup ? ": " + *cleanup : ", then deleted") + ")");
-  if (r.bpp_command_id != command_id || r.error_reason != reason)
+  if (!r.bpp_command_id || !r.error_reason || !commands.count(*r.bpp_command_id) || !reasons.count(*r.error_reason))
     return fail("expected " + expected + ", got bppCommandId " + std::to_string(r.bpp_command_id.value_or(-1)) + " errorReason " +
                 std::to_string(r.error_reason.value_or(-1)));
   if (cleanup) return fail(*cleanup);
   // The card ended the session with the errorResult: a CancelSession now names no session.
   auto cancel = es10b::cancel_session(t.channel, loaded.session.transaction_id, es10b::CancelSessionReason::loadBppExecutionError);
   if (cancel && cancel->ok()) return fail("expected the session to end with the errorResult, got a CancelSession accepted after it");
-  return pass(expected);
+  return pass("errorResult bppCommandId " + std::to_string(*r.bpp_command_id) + " errorReason " + std::to_string(*r.error_reason));
 }
+
+Outcome with_test_profile(EuiccTarget& t, const std::function<Outcome()>& body) {
+  if (auto skip = preconditions(t, true)) return *skip;
+  auto dp = trusted_credentials(t);
+  if (!dp) return not_applicable(dp.error().message);
+  auto before = es10c::get_profiles_info(t.channel);
+  auto notifications = es10b::list_notification(t.channel);
+  if (!before || !notifications) return fail("GetProfilesInfo/ListNotification before the download failed");
+  auto loaded = download(t, *dp, tampered_bpp(BppTamper::none));
+  std::optional<Outcome> outcome = loaded.ended;
+  if (!outcome && !loaded.result.success) outcome = fail("the test download: expected successResult, got an errorResult");
+  if (!outcome) outcome = body();
+  // Back as it was: the test profile disabled and deleted, the profiles enabled before enabled again,
+  // and no notification the case caused.
+  (void)es10c::disable_profile(t.channel, es10c::ProfileIdentifier::by_iccid(kTestIccid));
+  for (const auto& p : *before)
+    if (p.state == es10c::ProfileState::enabled) (void)es10c::enable_profile(t.channel, es10c::ProfileIdentifier::by_iccid(p.iccid));
+  std::optional<std::string> cleanup = delete_test_profile(t);
+  if (auto after = es10b::list_notification(t.channel))
+    for (const auto& n : *after)
+      if (std::none_of(notifications->begin(), notifications->end(), [&](const auto& m) { return m.seq_number == n.seq_number; }))
+        (void)es10b::remove_notification_from_list(t.channel, n.seq_number);
+  if (cleanup && outcome->verdict != Verdict::fail) return fail(*cleanup);
+  return *outcome;
+}
+
+namespace {
 
 Outcome nominal_download(EuiccTarget& t) {
   if (auto skip = preconditions(t, true)) return *skip;
   auto dp = trusted_credentials(t);
   if (!dp) return not_applicable(dp.error().message);
-  auto loaded = download(t, *dp, BppTamper::none);
+  auto loaded = download(t, *dp, tampered_bpp(BppTamper::none));
   bool present = test_profile_present(t);
   std::optional<std::string> cleanup = delete_test_profile(t);
   if (loaded.ended) return *loaded.ended;
@@ -317,21 +334,9 @@ Outcome nominal_download(EuiccTarget& t) {
 }
 
 Outcome prepare_download_bad_signature(EuiccTarget& t) {
-  if (auto skip = preconditions(t, false)) return *skip;
-  auto dp = trusted_credentials(t);
-  if (!dp) return not_applicable(dp.error().message);
-  Session s;
-  auto auth = authenticate(t, *dp, s, {});
-  if (!auth || !auth->ok()) return fail("AuthenticateServer: expected authenticateResponseOk first");
   Tamper tamper;
   tamper.smdp_signature2 = true;
-  auto answer = prepare(t, *dp, s, tamper);
-  (void)es10b::cancel_session(t.channel, s.transaction_id, es10b::CancelSessionReason::undefinedReason);
-  if (!answer) return fail("expected downloadResponseError invalidSignature (2), " + got(answer.error()));
-  if (answer->ok()) return fail("expected downloadResponseError invalidSignature (2), got downloadResponseOk");
-  if (*answer->error_code != kInvalidSignature)
-    return fail("expected downloadResponseError invalidSignature (2), got code " + std::to_string(*answer->error_code));
-  return pass("downloadResponseError invalidSignature (2)");
+  return prepare_error(t, tamper, {kInvalidSignature}, "invalidSignature (2)");
 }
 
 // CERT.DPauth under a CI of a PKI made here, unknown to the card.
@@ -356,7 +361,12 @@ Outcome foreign_ci(EuiccTarget& t) {
 
 }  // namespace
 
+}  // namespace conformance::download
+
+namespace conformance {
+
 std::vector<Case> euicc_download_cases() {
+  using namespace download;
   const std::string role = "euicc";
   return {
       {"ES10b.Download.Nominal", role, "SGP.22 v2.5 §5.7.13, §5.7.5, §5.7.6",
@@ -386,15 +396,15 @@ std::vector<Case> euicc_download_cases() {
       {"ES10b.LoadBoundProfilePackage.BadSegmentMac", role, "SGP.22 v2.5 §5.7.6",
        "the first profile element segment (86) with its MAC altered (--destructive)",
        "errorResult loadProfileElements (5) scp03tSecurityError (8); no profile; session ended",
-       [](EuiccTarget& t) { return load_error(t, BppTamper::bad_mac, kLoadProfileElements, kScp03tSecurityError); }},
+       [](EuiccTarget& t) { return load_error(t, tampered_bpp(BppTamper::bad_mac), {kLoadProfileElements}, {kScp03tSecurityError}, "errorResult loadProfileElements (5) scp03tSecurityError (8)"); }},
       {"ES10b.LoadBoundProfilePackage.OtherOtpk", role, "SGP.22 v2.5 §5.7.6",
        "a BPP bound to another otPK.EUICC.ECKA than the card's (--destructive)",
        "errorResult initialiseSecureChannel (0) invalidSignature (2); no profile; session ended",
-       [](EuiccTarget& t) { return load_error(t, BppTamper::other_otpk, kInitialiseSecureChannel, kReasonInvalidSignature); }},
+       [](EuiccTarget& t) { return load_error(t, tampered_bpp(BppTamper::other_otpk), {kInitialiseSecureChannel}, {kReasonInvalidSignature}, "errorResult initialiseSecureChannel (0) invalidSignature (2)"); }},
       {"ES10b.LoadBoundProfilePackage.ReplayedSegment", role, "SGP.22 v2.5 §5.7.6",
        "the first profile element segment (86) sent twice (--destructive)",
        "errorResult loadProfileElements (5) scp03tSecurityError (8); no profile; session ended",
-       [](EuiccTarget& t) { return load_error(t, BppTamper::replayed_segment, kLoadProfileElements, kScp03tSecurityError); }},
+       [](EuiccTarget& t) { return load_error(t, tampered_bpp(BppTamper::replayed_segment), {kLoadProfileElements}, {kScp03tSecurityError}, "errorResult loadProfileElements (5) scp03tSecurityError (8)"); }},
   };
 }
 

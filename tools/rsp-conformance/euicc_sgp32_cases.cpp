@@ -70,6 +70,7 @@ struct Eim {
   eim::EuiccTrust trust;
   Bytes eid;
   uint64_t counter = 0;  // the last counterValue the card accepted from this eIM
+  Bytes configuration;   // its EimConfigurationData, as AddInitialEim takes it
 };
 
 // The certificate's SEQUENCE contents (it goes in with the implicit tag [1]).
@@ -122,8 +123,9 @@ std::variant<Eim, Outcome> associate(EuiccTarget& t) {
     auto eum = crypto::Certificate::from_der(certs->eum_certificate);
     auto euicc = crypto::Certificate::from_der(certs->euicc_certificate);
     if (!eum || !euicc) return fail("GetCerts: expected X.509 certificates");
-    Eim out{std::move(*key), {std::move(*euicc), std::move(*eum), {}, 0}, *rsp::from_hex(*digits), *counter};
+    Eim out{std::move(*key), {std::move(*euicc), std::move(*eum), {}, 0}, *rsp::from_hex(*digits), *counter, {}};
     out.trust.cis.add(*ci);
+    out.configuration = configuration_data(*cert);
     return out;
   }
   return not_applicable("--pki has no <curve>/eim.der with its key and CI");
@@ -234,6 +236,19 @@ Outcome unknown_eim(EuiccTarget& t) {
   });
 }
 
+// SGP.32 v1.2 ES10b.AddInitialEim while the card has an eIM (the harness's): refused.
+Outcome add_initial_eim_again(EuiccTarget& t) {
+  return with_eim(t, [&](const Eim& e) {
+    auto added = ipa::sgp32::add_initial_eim(t.channel, {e.configuration});
+    if (added) return fail("expected associatedEimAlreadyExists (2), got the eIM added again");
+    if (added.error().kind != ipa::Es10Error::Kind::result || added.error().code != 2)
+      return fail("expected associatedEimAlreadyExists (2), got: " + added.error().message);
+    auto eims = ipa::sgp32::get_eim_configuration_data(t.channel);
+    if (!eims || eims->size() != 1) return fail("expected the card to keep its one eIM");
+    return pass("associatedEimAlreadyExists (2)");
+  });
+}
+
 Case euicc(std::string id, std::string section, std::string sends, std::string expects, std::function<Outcome(EuiccTarget&)> run) {
   return {std::move(id), "euicc", std::move(section), std::move(sends), std::move(expects), std::move(run)};
 }
@@ -257,6 +272,9 @@ std::vector<Case> euicc_sgp32_cases() {
       euicc("ES10b.LoadEuiccPackage.OtherEid", pkg, "BF51 for another EID", "EuiccPackageErrorSigned invalidEid (3)", other_eid),
       euicc("ES10b.LoadEuiccPackage.UnknownEim", pkg, "BF51 from an eimId the card does not know", "EuiccPackageErrorUnsigned",
             unknown_eim),
+      euicc("ES10b.AddInitialEim.AlreadyAssociated", "SGP.32 v1.2 ES10b.AddInitialEim",
+            "AddInitialEim of the harness's eIM while the card has it (--pki --destructive)",
+            "associatedEimAlreadyExists (2); still one eIM", add_initial_eim_again),
   };
 }
 

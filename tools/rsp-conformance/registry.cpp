@@ -2,6 +2,7 @@
 
 #include "case.hpp"
 #include "eim_run.hpp"
+#include "euicc_more_cases.hpp"
 
 namespace conformance {
 
@@ -10,6 +11,9 @@ const std::vector<Case>& registry() {
     auto cases = euicc_es10_cases();
     for (auto& c : euicc_download_cases()) cases.push_back(std::move(c));
     for (auto& c : euicc_sgp32_cases()) cases.push_back(std::move(c));
+    for (auto& c : euicc_es10_error_cases()) cases.push_back(std::move(c));
+    for (auto& c : euicc_bpp_corruption_cases()) cases.push_back(std::move(c));
+    for (auto& c : euicc_transport_cases()) cases.push_back(std::move(c));
     for (auto& c : smdp_es9_cases()) cases.push_back(std::move(c));
     for (auto& c : smds_es11_cases()) cases.push_back(std::move(c));
     for (auto& c : smds_es12_cases()) cases.push_back(std::move(c));

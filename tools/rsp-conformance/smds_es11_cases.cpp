@@ -6,6 +6,8 @@
 #include "case.hpp"
 #include "ipa/es10b.hpp"
 #include "ipa/es11_client.hpp"
+#include "rsp/crypto/ecdsa.hpp"
+#include "rsp/pki/pki_layout.hpp"
 #include "rsp/tlv.hpp"
 #include "smdp_target.hpp"
 
@@ -91,6 +93,69 @@ Outcome authenticate_altered_signature(SmdpTarget& target) {
   return expect_codes(a->session.client->authenticate_client(a->transaction_id, altered), {{"8.1", "6.1"}});
 }
 
+// serverSigned1's serverChallenge ('84') of an initiateAuthentication answer.
+Bytes server_challenge_of(const ipa::InitiateAuthenticationResponse& answer) {
+  auto signed1 = rsp::tlv::read(answer.server_signed1);
+  auto challenge = signed1 ? rsp::tlv::find(signed1->value, 0x84) : std::nullopt;
+  return challenge ? Bytes(challenge->value.begin(), challenge->value.end()) : Bytes{};
+}
+
+// The eUICC's AuthenticateServerResponse with euiccSigned1's serverChallenge replaced by `challenge`
+// and signed again with the PKI's eUICC key (the harness eUICC's), as a card replaying an older
+// session's challenge would; empty when the response or the key is not there.
+Bytes with_replayed_challenge(ipa::ByteView response, ipa::ByteView challenge, const std::filesystem::path& pki) {
+  auto outer = rsp::tlv::read(response);
+  auto ok = outer ? rsp::tlv::read(outer->value) : rsp::Expected<rsp::tlv::Tlv>(rsp::fail("empty"));
+  auto parts = ok ? rsp::tlv::read_all(ok->value) : rsp::Expected<std::vector<rsp::tlv::Tlv>>(rsp::fail("empty"));
+  auto members = parts && parts->size() == 4 ? rsp::tlv::read_all((*parts)[0].value) : rsp::Expected<std::vector<rsp::tlv::Tlv>>(rsp::fail("empty"));
+  if (!members) return {};
+  Bytes signed1_body;
+  for (const auto& m : *members) {
+    Bytes piece = m.tag == 0x84 ? rsp::tlv::encode(0x84, challenge) : Bytes(m.whole.begin(), m.whole.end());
+    signed1_body.insert(signed1_body.end(), piece.begin(), piece.end());
+  }
+  Bytes signed1 = rsp::tlv::encode(0x30, signed1_body);
+  auto certificate = rsp::crypto::Certificate::from_der((*parts)[2].whole);
+  if (!certificate) return {};
+  auto card_key = certificate->public_key();
+  for (auto curve : rsp::pki::curves_present(pki)) {
+    auto key = rsp::pki::load_key(pki, curve, rsp::crypto::Role::euicc);
+    if (!key || !card_key || key->point() != card_key->point()) continue;
+    Bytes ok_body = signed1;
+    for (const Bytes& piece : {rsp::tlv::encode(0x5F37, rsp::crypto::sign(*key, signed1)), Bytes((*parts)[2].whole.begin(), (*parts)[2].whole.end()),
+                               Bytes((*parts)[3].whole.begin(), (*parts)[3].whole.end())})
+      ok_body.insert(ok_body.end(), piece.begin(), piece.end());
+    return rsp::tlv::encode(outer->tag, rsp::tlv::encode(ok->tag, ok_body));
+  }
+  return {};
+}
+
+// An older session's serverChallenge in a newly signed euiccSigned1 of this session.
+Outcome authenticate_replayed_challenge(SmdpTarget& target) {
+  auto older = open_es11(target);
+  if (!older) return fail(older.error().message);
+  auto older_answer = older->client->initiate_authentication(older->request);
+  if (!older_answer) return fail("initiateAuthentication: expected success, got " + older_answer.error().describe());
+  auto a = authenticate_at_smds(target);
+  if (!a) return fail(a.error().message);
+  Bytes replayed = with_replayed_challenge(a->response, server_challenge_of(*older_answer), target.pki);
+  if (replayed.empty()) return not_applicable("--pki has no eUICC key matching the harness eUICC's certificate");
+  return expect_codes(a->session.client->authenticate_client(a->transaction_id, replayed), {{"8.1", "6.1"}});
+}
+
+// A finished session's AuthenticateServerResponse (its euiccSignature1 valid) sent again in a new session.
+Outcome authenticate_replayed_response(SmdpTarget& target) {
+  auto older = authenticate_at_smds(target);
+  if (!older) return fail(older.error().message);
+  auto events = older->session.client->authenticate_client(older->transaction_id, older->response);
+  if (!events) return fail("authenticateClient of the first session: expected success, got " + events.error().describe());
+  auto newer = open_es11(target);
+  if (!newer) return fail(newer.error().message);
+  auto answer = newer->client->initiate_authentication(newer->request);
+  if (!answer) return fail("initiateAuthentication: expected success, got " + answer.error().describe());
+  return expect_codes(newer->client->authenticate_client(answer->transaction_id, older->response), {{"8.10.1", "3.9"}, {"8.1", "6.1"}});
+}
+
 }  // namespace
 
 Case smds_case(std::string id, std::string section, std::string sends, std::string expects, Outcome (*run)(SmdpTarget&)) {
@@ -113,6 +178,12 @@ std::vector<Case> smds_es11_cases() {
                 authenticate_unknown_transaction),
       smds_case("ES11.AuthenticateClient.AlteredEuiccSignature1", "SGP.22 v2.5 §5.8.2",
                 "authenticateClient with euiccSignature1's last byte flipped", "Failed 8.1/6.1", authenticate_altered_signature),
+      smds_case("ES11.AuthenticateClient.ReplayedServerChallenge", "SGP.22 v2.5 §5.8.2",
+                "authenticateClient whose euiccSigned1 carries an older session's serverChallenge, signed with the eUICC's key (--pki)",
+                "Failed 8.1/6.1", authenticate_replayed_challenge),
+      smds_case("ES11.AuthenticateClient.ReplayedEuiccSignature1", "SGP.22 v2.5 §5.8.2",
+                "a finished session's AuthenticateServerResponse (euiccSigned1 and euiccSignature1) under a new session's transactionId",
+                "Failed 8.10.1/3.9 or 8.1/6.1", authenticate_replayed_response),
   };
 }
 

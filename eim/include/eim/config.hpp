@@ -3,6 +3,7 @@
 // command-line flag. eim/eim.example.json shows each key with its default.
 #include <cstdint>
 #include <filesystem>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,12 @@ struct EimConfig {
   // The indirect profile download (the eIM relaying ES9+ to SM-DP+s for IPAs that reach only it).
   bool indirect_download = true;
   uint16_t smdp_port = 0;  // lab set-ups: the port SM-DP+s listen on when not 443; 0: 443
+  // Conformance harness only (eim serve --conformance-harness --fault NAME), never in the file: named
+  // misbehaviours that show rsp-conformance's eIM cases fail when the eIM is wrong.
+  // reuse-counter: an eUICC Package queued while another waits for delivery gets that one's
+  // counterValue; skip-result-signature-check: results are recorded without checking euiccSignEPR;
+  // deliver-twice: with nothing queued, the device's last delivered, unanswered package goes out again.
+  std::set<std::string> faults;
 };
 
 // Reads FILE (JSON; // and /* */ comments allowed). Unknown keys are errors.

@@ -7,6 +7,7 @@
 // and the JSON binding through rsp_esipa) sits on top of handle().
 #include <cstdint>
 #include <functional>
+#include <set>
 #include <string>
 
 #include "eim/indirect_download.hpp"
@@ -23,6 +24,8 @@ struct EsipaSettings {
   rsp::crypto::TrustedCis cis;             // the CIs CERT.EUM must chain to
   std::function<int64_t()> clock;          // unix seconds; empty: the system clock
   IndirectDownloadSettings indirect_download;  // relaying ES9+ to SM-DP+s (TLS under `cis`)
+  std::set<std::string> faults;            // EimConfig::faults (conformance harness only)
+  bool fault(const std::string& name) const { return faults.count(name) != 0; }
 };
 
 struct EsipaReply {

@@ -71,6 +71,8 @@ struct EuiccTrust {
   rsp::crypto::Certificate eum_certificate;
   rsp::crypto::TrustedCis cis;
   time_t now = 0;  // 0: the current time
+  // false only for the conformance harness's skip-result-signature-check fault (eim serve --fault).
+  bool check_signature = true;
 };
 
 // One entry of euiccResult.

@@ -28,6 +28,9 @@ struct EimSigner {
 struct PackageQueueSettings {
   int64_t package_lifetime = 7 * 24 * 3600;  // seconds a package waits for delivery before it expires
   std::function<int64_t()> clock;            // unix seconds; empty: the system clock
+  // Conformance harness fault reuse-counter only: an eUICC Package queued while another still waits
+  // for delivery carries that one's counterValue (the stored record keeps its own, unique).
+  bool reuse_counter = false;
 };
 
 // ProfileDownloadData: what the IPA is told to download from (one of three).

@@ -10,6 +10,8 @@ namespace {
 constexpr long kNoEimPackageAvailable = 1, kEidNotFound = 2, kUndefinedError = 127;
 // Racing deliverers each take one package; after this many lost races give up for this poll.
 constexpr int kMaxDeliveryAttempts = 16;
+// The deliver-twice fault looks this far back for a delivered package.
+constexpr int kRedeliveryScan = 1000;
 
 EsipaReply package_error(EsipaReply r, long code) { return error_answer(std::move(r), 0xBF4F, code); }
 
@@ -60,6 +62,16 @@ std::optional<EsipaReply> get_eim_package(const Context& c, const rsp::tlv::Tlv&
   for (int attempt = 0; attempt < kMaxDeliveryAttempts; ++attempt) {
     auto next = c.store.next_package_for(eid.eid, c.now);
     if (!next) return store_failure(std::move(r), "next package: " + next.error().message);
+    if (!*next && c.settings.fault("deliver-twice")) {
+      // Conformance harness fault: the last package delivered and not answered goes out again.
+      auto sent = c.store.packages_for(eid.eid, kRedeliveryScan);
+      if (sent)
+        for (auto p = sent->rbegin(); p != sent->rend(); ++p)
+          if (p->state == PackageState::delivered) {
+            r.message = "deliver-twice fault: package " + std::to_string(p->id) + " again";
+            return answer(r, rsp::tlv::encode(0xBF4F, p->request));
+          }
+    }
     if (!*next) {
       r.message = "nothing queued" + notified;
       return package_error(std::move(r), kNoEimPackageAvailable);

@@ -5,10 +5,12 @@
 #include <ProfileDownloadTriggerRequest.h>
 
 #include <ctime>
+#include <optional>
 
 #include "der.hpp"
 #include "rsp/eid.hpp"
 #include "rsp/asn1/codec.hpp"
+#include "rsp/tlv.hpp"
 
 namespace eim {
 namespace {
@@ -25,6 +27,18 @@ rsp::Expected<Bytes> schema_checked(const rsp::asn1::Type& type, Bytes message) 
   auto encoded = rsp::asn1::encode(*decoded);
   if (!encoded || *encoded != message) return rsp::fail(std::string(type.name) + " is not DER");
   return message;
+}
+
+// The counterValue an EuiccPackageRequest carries (BF51 { 30 { 81 } }); none for other packages.
+std::optional<uint64_t> wire_counter(const Bytes& request) {
+  auto outer = rsp::tlv::read(request);
+  if (!outer || outer->tag != 0xBF51) return std::nullopt;
+  auto signed_part = rsp::tlv::read(outer->value);
+  auto counter = signed_part ? rsp::tlv::find(signed_part->value, 0x81) : std::nullopt;
+  if (!counter || counter->value.empty() || counter->value.size() > 8) return std::nullopt;
+  uint64_t value = 0;
+  for (uint8_t b : counter->value) value = value << 8 | b;
+  return value;
 }
 
 rsp::Unexpected<QueueError> queue_error(QueueError::Kind kind, std::string message) { return {QueueError{kind, std::move(message)}}; }
@@ -85,6 +99,9 @@ Queued<PackageRecord> PackageQueue::queue_euicc_package(std::string_view eid, co
     request.eim_id = d->eim_id.empty() ? signer_.eim_id : d->eim_id;
     request.eid = *eid_bytes;
     request.counter_value = static_cast<uint64_t>(counter);
+    if (settings_.reuse_counter)
+      if (auto waiting = store_.next_package_for(d->eid, now()); waiting && *waiting)
+        if (auto reused = wire_counter((*waiting)->request)) request.counter_value = *reused;
     request.eim_transaction_id = transaction_id;
     request.operations = operations;
     request.association_token = d->association_token;

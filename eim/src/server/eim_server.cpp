@@ -70,7 +70,7 @@ class RunningEim final : public EimServer {
     if (!config.owner_listen.empty()) {
       // The owner API: its own HTTPS server with the owners' pinned certificates.
       auto owners = OwnerService::start(*store_, {config.owner_listen, config.owners, config.pki, eim_id_,
-                                                  config.package_lifetime, *cis, config.handler_threads});
+                                                  config.package_lifetime, *cis, config.handler_threads, config.faults});
       if (!owners) return rsp::Unexpected{owners.error()};
       owners_ = std::move(*owners);
     }
@@ -78,6 +78,7 @@ class RunningEim final : public EimServer {
     settings.eim_id = eim_id_;
     settings.cis = std::move(*cis);
     settings.indirect_download.enabled = config.indirect_download;
+    settings.faults = config.faults;
     if (config.smdp_port) settings.indirect_download.smdp_port = config.smdp_port;
     esipa_ = std::make_unique<Esipa>(*store_, std::move(settings));
 

@@ -53,6 +53,9 @@ struct SessionExpectation {
   ByteView server_challenge;
   std::string_view server_address;
   ByteView euicc_ci;  // the CI the eUICC's chain must end at (CiChoice::euicc_ci)
+  // false only for a conformance-harness fault (smds serve --fault skip-signature-check): a server
+  // that does not check euiccSignature1, so that the harness can show its cases catch one.
+  bool check_euicc_signature1 = true;
 };
 
 enum class EuiccAuthenticationFailure {

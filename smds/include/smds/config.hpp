@@ -3,6 +3,7 @@
 // a command-line flag. smds/smds.example.json shows each key with its default.
 #include <cstdint>
 #include <filesystem>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,12 @@ struct SmdsConfig {
   int64_t max_pending_sessions = 10000;     // ES11 sessions not yet authenticated
   int64_t max_events_per_eid = 32;
   size_t handler_threads = 8;
+  // Conformance harness only (smds serve --conformance-harness --fault NAME), never in the file: named
+  // misbehaviours that show rsp-conformance's SM-DS cases fail when the SM-DS is wrong.
+  // skip-signature-check: ES11 takes euiccSignature1 unchecked; accept-any-challenge: ES11 takes the
+  // transactionId and serverChallenge euiccSigned1 carries instead of the session's;
+  // return-other-eid-events: ES11 hands out every EID's Event Records.
+  std::set<std::string> faults;
 };
 
 // Reads FILE (JSON; // and /* */ comments allowed). Unknown keys are errors.

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,8 @@ struct Es11Settings {
   int64_t max_pending_sessions = 10000;
   int max_event_entries = 32;        // Event Records in one answer
   std::function<int64_t()> now;      // unix seconds; default time()
+  std::set<std::string> faults;      // SmdsConfig::faults (conformance harness only)
+  bool fault(const std::string& name) const { return faults.count(name) != 0; }
 };
 
 struct Es11InitiateAuthenticationRequest {

@@ -63,6 +63,9 @@ class EventStore {
   // The EID's events, oldest first, at most `limit`.
   virtual StoreResult<std::vector<EventRecord>> events_for_eid(std::string_view eid, int limit) = 0;
   virtual StoreResult<int64_t> count_events_for_eid(std::string_view eid) = 0;
+  // Every EID's events, oldest first, at most `limit`: only the conformance harness's
+  // return-other-eid-events fault hands these out.
+  virtual StoreResult<std::vector<EventRecord>> events_of_every_eid(int limit) = 0;
   // Removes events registered before `registered_before`; returns how many.
   virtual StoreResult<int64_t> remove_events_before(int64_t registered_before) = 0;
 

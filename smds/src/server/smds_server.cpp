@@ -73,6 +73,7 @@ class RunningSmds final : public SmdsServer {
     es11.smds_address = address_;
     es11.session_lifetime = config.session_lifetime;
     es11.max_pending_sessions = config.max_pending_sessions;
+    es11.faults = config.faults;
     es11_ = std::make_unique<Es11>(*store_, identity_, std::move(es11));
 
     rsp::http::ServerOptions options;

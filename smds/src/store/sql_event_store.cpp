@@ -89,6 +89,11 @@ class SqlEventStore final : public EventStore {
         db_->run("SELECT " + std::string(kEventColumns) + " FROM events WHERE eid = $1 ORDER BY sequence LIMIT $2", params), event_of);
   }
 
+  StoreResult<std::vector<EventRecord>> events_of_every_eid(int limit) override {
+    const Value params[] = {int64_t{limit}};
+    return rsp::sql::all_rows(db_->run("SELECT " + std::string(kEventColumns) + " FROM events ORDER BY sequence LIMIT $1", params), event_of);
+  }
+
   StoreResult<int64_t> count_events_for_eid(std::string_view eid) override {
     const Value params[] = {std::string(eid)};
     return single_integer(db_->run("SELECT COUNT(*) FROM events WHERE eid = $1", params), "events");
