@@ -19,6 +19,7 @@ const std::vector<Case>& registry() {
     for (auto& c : smds_es12_cases()) cases.push_back(std::move(c));
     for (auto& c : eim_esipa_cases()) cases.push_back(std::move(c));
     for (auto& c : eim_result_cases()) cases.push_back(std::move(c));
+    for (auto& c : eim_package_cases()) cases.push_back(std::move(c));
     return cases;
   }();
   return all;
