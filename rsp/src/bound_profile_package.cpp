@@ -26,7 +26,9 @@ Expected<Bytes> build(const BindingInput& in, Bytes* smdp_otpk_out) {
   if (in.transaction_id.empty() || in.transaction_id.size() > 16) return fail("BPP: transactionId must be 1..16 bytes");
   if (in.host_id.empty() || in.host_id.size() > 16) return fail("BPP: hostId must be 1..16 bytes");
   if (in.eid.size() != 16) return fail("BPP: EID must be 16 bytes");
-  auto otsk = crypto::PrivateKey::generate(in.euicc_otpk->curve());
+  std::optional<crypto::PrivateKey> fresh;
+  if (!in.smdp_otsk) fresh.emplace(crypto::PrivateKey::generate(in.euicc_otpk->curve()));
+  const crypto::PrivateKey& otsk = in.smdp_otsk ? *in.smdp_otsk : *fresh;
   Bytes otpk = otsk.point();
   if (smdp_otpk_out) *smdp_otpk_out = otpk;
 

@@ -3,6 +3,7 @@
 // configuration key can be given as a flag, which wins over the file.
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <csignal>
 #include <iostream>
 
@@ -28,6 +29,8 @@ int failure(const std::string& message) {
 struct Flags {
   std::string config, pki, address, es2_listen, metrics_listen, database;
   std::vector<std::string> es9_listen, operators, callbacks, callback_cas, smds_cas;
+  std::vector<std::string> faults;  // conformance harness only
+  bool conformance_harness = false;
   int64_t session_lifetime = 0, order_lifetime = 0, retry_delay = 0;
   int attempts = 0;
   size_t threads = 0;
@@ -59,6 +62,10 @@ void add_config_flags(CLI::App& command, Flags& f) {
   command.add_option("--order-lifetime", f.order_lifetime, "seconds a download order lives");
   command.add_option("--confirmation-code-attempts", f.attempts, "wrong confirmation codes before an order fails");
   command.add_option("--threads", f.threads, "request handler threads");
+  std::string faults = "conformance harness only: a named misbehaviour (repeatable):";
+  for (const auto& [name, what] : smdp::known_faults()) faults += "\n  " + name + ": " + what;
+  command.add_option("--fault", f.faults, faults);
+  command.add_flag("--conformance-harness", f.conformance_harness, "allow --fault (never in normal runs)");
 }
 
 rsp::Expected<SmdpConfig> configuration(const Flags& f) {
@@ -98,6 +105,15 @@ rsp::Expected<SmdpConfig> configuration(const Flags& f) {
   if (f.attempts) c.confirmation_code_attempts = f.attempts;
   if (f.threads) c.handler_threads = f.threads;
   if (c.pki.empty()) return rsp::fail("no PKI directory: give --pki or \"pki\" in the configuration");
+  if (!f.faults.empty() && !f.conformance_harness) return rsp::fail("--fault is refused in normal runs (only with --conformance-harness)");
+  for (const auto& fault : f.faults) {
+    if (std::ranges::none_of(smdp::known_faults(), [&](const auto& known) { return known.first == fault; })) {
+      std::string names;
+      for (const auto& [name, what] : smdp::known_faults()) names += (names.empty() ? "" : ", ") + name;
+      return rsp::fail("--fault " + fault + ": no such fault (" + names + ")");
+    }
+    c.faults.insert(fault);
+  }
   return c;
 }
 
@@ -112,6 +128,7 @@ int serve(const SmdpConfig& config) {
   auto server = smdp::SmdpServer::start(config);
   if (!server) return failure(server.error().message);
   auto& s = **server;
+  for (const auto& f : config.faults) std::cerr << "smdp: WARNING: fault '" << f << "' is active: this SM-DP+ misbehaves\n";
   for (size_t i = 0; i < config.es9.size(); ++i)
     std::cout << "smdp: ES9+ of " << s.smdp_address() << " on https://" << config.es9[i].listen.substr(0, config.es9[i].listen.rfind(':'))
               << ":" << s.es9_port(i) << "/gsma/rsp2/es9plus/" << std::endl;

@@ -53,6 +53,9 @@ add_dependencies(test_rsp_conformance_html rsp-conformance euicc-sim)
 # unreachable SM-DP+ exits 1, and a relay's wrong reason code fails exactly the case checking it.
 rsp_add_test(test_rsp_conformance_smdp SOURCES tools/test_rsp_conformance_smdp.cpp LIBS rsp_http SANITIZE)
 add_dependencies(test_rsp_conformance_smdp rsp-conformance smdp rsp-pki rsp-profile)
+# The SM-DP+'s fault modes against the smdp role's cases (each fails exactly the cases checking it).
+rsp_add_test(test_rsp_conformance_smdp_faults SOURCES tools/test_rsp_conformance_smdp_faults.cpp SANITIZE)
+add_dependencies(test_rsp_conformance_smdp_faults rsp-conformance smdp rsp-pki rsp-profile)
 # rsp-conformance --role smds against smds serve: every ES11/ES12 case passes in both bindings, ES12
 # n/a without the dp-tls pin, unreachable exits 1, a relay's wrong subject code fails exactly one case.
 rsp_add_test(test_rsp_conformance_smds SOURCES tools/test_rsp_conformance_smds.cpp LIBS rsp_http SANITIZE)

@@ -58,6 +58,11 @@ std::vector<Case> euicc_download_cases();
 std::vector<Case> euicc_sgp32_cases();
 // The SM-DP+ role's ES9+ cases (smdp_es9_cases.cpp).
 std::vector<Case> smdp_es9_cases();
+// Its ES9+ error cases (made-to-order certificates, signatures) and retry / session-end cases
+// (smdp_es9_error_cases.cpp, smdp_es9_retry_cases.cpp), and its ES2+ cases (smdp_es2_cases.cpp).
+std::vector<Case> smdp_es9_error_cases();
+std::vector<Case> smdp_es9_retry_cases();
+std::vector<Case> smdp_es2_cases();
 // The SM-DS role's ES11 cases, run on an SmdpTarget naming the SM-DS (smds_es11_cases.cpp).
 std::vector<Case> smds_es11_cases();
 // Its ES12 cases, the harness as the SM-DP+ (smds_es12_cases.cpp).

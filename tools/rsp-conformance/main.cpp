@@ -144,6 +144,9 @@ int main(int argc, char** argv) {
   run_command->add_option("--operator-cert", smdp.operator_cert, "smdp role: the operator's ES2+ client certificate (PEM), to place orders");
   run_command->add_option("--operator-key", smdp.operator_key, "smdp role: its private key (PEM)");
   run_command->add_option("--operator-id", smdp.operator_id, "smdp role: the operator's functionRequesterIdentifier");
+  run_command->add_option("--operator2-cert", smdp.operator2_cert, "smdp role: a second operator's ES2+ client certificate (isolation cases)");
+  run_command->add_option("--operator2-key", smdp.operator2_key, "smdp role: its private key (PEM)");
+  run_command->add_option("--operator2-id", smdp.operator2_id, "smdp role: its functionRequesterIdentifier");
   run_command->add_option("--es2", smdp.es2_url, "smdp role: the SM-DP+'s ES2+, https://HOST:PORT (default: the --smdp URL)");
   run_command->add_option("--profile-type", smdp.profile_type, "smdp role: the profile type ordered (default demo)");
   run_command->add_option("--case", pattern, "only cases whose ID matches this glob");

@@ -15,6 +15,9 @@ const std::vector<Case>& registry() {
     for (auto& c : euicc_bpp_corruption_cases()) cases.push_back(std::move(c));
     for (auto& c : euicc_transport_cases()) cases.push_back(std::move(c));
     for (auto& c : smdp_es9_cases()) cases.push_back(std::move(c));
+    for (auto& c : smdp_es9_error_cases()) cases.push_back(std::move(c));
+    for (auto& c : smdp_es9_retry_cases()) cases.push_back(std::move(c));
+    for (auto& c : smdp_es2_cases()) cases.push_back(std::move(c));
     for (auto& c : smds_es11_cases()) cases.push_back(std::move(c));
     for (auto& c : smds_es12_cases()) cases.push_back(std::move(c));
     for (auto& c : eim_esipa_cases()) cases.push_back(std::move(c));

@@ -7,6 +7,7 @@
 #include "ipa/download.hpp"
 #include "ipa/es10b.hpp"
 #include "rsp/tlv.hpp"
+#include "smdp_session.hpp"
 #include "smdp_target.hpp"
 
 namespace conformance {
@@ -15,22 +16,6 @@ namespace {
 using ipa::Bytes;
 using ipa::ByteView;
 namespace es10b = ipa::es10b;
-
-// The start of every case: a fresh eUICC, its EUICCInfo1 and challenge, and a client.
-struct Session {
-  std::unique_ptr<HarnessEuicc> euicc;
-  std::optional<ipa::Es9PlusClient> client;
-  ipa::InitiateAuthenticationRequest request;
-};
-
-rsp::Expected<Session> open_session(SmdpTarget& target) {
-  auto first = first_steps(target);
-  if (!first) return rsp::fail(first.error().message);
-  auto client = target.client();
-  if (!client) return rsp::fail(client.error().message);
-  Session s{std::move(first->euicc), std::move(*client), std::move(first->request)};
-  return s;
-}
 
 // The 20-byte SKIs ('04' TLVs, whole) of one of EUICCInfo1's lists ([9] verification, [10] signing).
 std::vector<Bytes> ci_list(ByteView info1, rsp::tlv::Tag list_tag) {
@@ -90,22 +75,6 @@ Outcome initiate_malformed_info1(SmdpTarget& target) {
   return fail("expected a Failed functionExecutionStatus, got " + e.describe());
 }
 
-// Initiates a session and has the eUICC answer it: AuthenticateServerResponse ('BF38').
-struct Authenticated {
-  Session session;
-  Bytes transaction_id;
-  Bytes response;
-};
-rsp::Expected<Authenticated> authenticate(SmdpTarget& target, std::optional<std::string> matching_id) {
-  auto s = open_session(target);
-  if (!s) return rsp::fail(s.error().message);
-  auto answer = s->client->initiate_authentication(s->request);
-  if (!answer) return rsp::fail("initiateAuthentication: " + answer.error().describe());
-  auto response = es10b::authenticate_server(s->euicc->channel(), server_input(*answer, std::move(matching_id)));
-  if (!response || !response->ok()) return rsp::fail("the harness eUICC refused the SM-DP+'s initiateAuthentication answer");
-  return Authenticated{std::move(*s), answer->transaction_id, response->tlv};
-}
-
 // SGP.22 v2.5 §5.6.3 ES9+.AuthenticateClient
 Outcome authenticate_unknown_transaction(SmdpTarget& target) {
   auto a = authenticate(target, std::nullopt);
@@ -132,7 +101,7 @@ Outcome authenticate_unknown_matching_id(SmdpTarget& target) {
 // The whole download on an order of the case's own: SGP.22 v2.5 §5.6.1-§5.6.4, ES9+ from
 // initiateAuthentication to handleNotification, the eUICC installing the BPP.
 Outcome download_nominal(SmdpTarget& target) {
-  if (!target.operator_es2) return not_applicable("needs an order: give --operator-cert, --operator-key and --operator-id");
+  if (!target.operator_es2) return not_applicable(kNeedsOrder);
   auto euicc = target.new_euicc();
   if (!euicc) return fail(euicc.error().message);
   auto matching_id = place_order(*target.operator_es2, (*euicc)->eid());
@@ -146,12 +115,6 @@ Outcome download_nominal(SmdpTarget& target) {
   if (!result.success) return fail("expected the profile installed, got " + result.line());
   if (!result.notification_sent) return fail("handleNotification: the installation result did not reach the SM-DP+");
   return pass("installed " + result.iccid);
-}
-
-Case smdp_case(std::string id, std::string section, std::string sends, std::string expects, Outcome (*run)(SmdpTarget&)) {
-  Case c{std::move(id), "smdp", std::move(section), std::move(sends), std::move(expects), {}};
-  c.run_smdp = run;
-  return c;
 }
 
 }  // namespace

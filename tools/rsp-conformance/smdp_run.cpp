@@ -37,26 +37,19 @@ int run_smdp(const SmdpRunOptions& options, const std::vector<const Case*>& chos
   target.options.http.connect_timeout = std::chrono::seconds(5);
   for (auto curve : rsp::pki::curves_present(options.pki))
     target.options.http.trusted_ca_files.push_back(rsp::pki::curve_dir(options.pki, curve) / "ci.pem");
-  bool has_operator = !options.operator_cert.empty() || !options.operator_key.empty() || !options.operator_id.empty();
-  if (has_operator) {
-    if (options.operator_cert.empty() || options.operator_key.empty() || options.operator_id.empty()) {
-      std::cerr << "rsp-conformance: --operator-cert, --operator-key and --operator-id go together\n";
+  std::string es2_url = options.es2_url.empty() ? "https://" + std::string(parts[1]) + (parts[2].matched ? ":" + std::string(parts[2]) : "")
+                                               : options.es2_url;
+  auto first = es2_operator({options.operator_cert, options.operator_key, options.operator_id}, es2_url, options.profile_type,
+                            target.options.http, "--operator");
+  auto second = es2_operator({options.operator2_cert, options.operator2_key, options.operator2_id}, es2_url, options.profile_type,
+                             target.options.http, "--operator2");
+  for (const auto* made : {&first, &second})
+    if (!*made) {
+      std::cerr << "rsp-conformance: " << made->error().message << "\n";
       return 2;
     }
-    auto identity = rsp::http::TlsIdentity::from_pem_files(options.operator_cert, options.operator_key);
-    if (!identity) {
-      std::cerr << "rsp-conformance: the operator's credentials: " << identity.error().message << "\n";
-      return 2;
-    }
-    Es2Operator op;
-    op.es2_url = options.es2_url.empty() ? "https://" + std::string(parts[1]) + (parts[2].matched ? ":" + std::string(parts[2]) : "")
-                                         : options.es2_url;
-    op.operator_id = options.operator_id;
-    op.profile_type = options.profile_type;
-    op.http = target.options.http;
-    op.http.client_identity = std::move(*identity);
-    target.operator_es2 = std::move(op);
-  }
+  target.operator_es2 = std::move(*first);
+  target.operator2_es2 = std::move(*second);
   std::error_code ec;
   target.work_dir = fs::temp_directory_path() / ("rsp-conformance-" + std::to_string(::getpid()));
   fs::create_directories(target.work_dir, ec);

@@ -14,6 +14,8 @@ struct SmdpRunOptions {
   // The operator placing the orders (all three, or none), its ES2+ (default: the --smdp URL) and
   // the profile type it orders.
   std::string operator_cert, operator_key, operator_id, es2_url, profile_type = "demo";
+  // A second operator on the same ES2+ (all three, or none), for the operator isolation cases.
+  std::string operator2_cert, operator2_key, operator2_id;
 };
 
 // Exit status as the runner's: 0 nothing failed, 1 a case failed or the SM-DP+ is unreachable, 2 usage.

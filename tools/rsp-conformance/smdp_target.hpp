@@ -24,8 +24,12 @@ struct SmdpTarget {
   ipa::Es9ClientOptions options;
   std::filesystem::path pki;
   std::filesystem::path work_dir;  // the harness eUICCs' state directories
+  // The next eUICCs' credentials instead of pki's (a case's made-to-order certificates).
+  std::optional<std::filesystem::path> euicc_credentials;
   // With operator credentials: cases that need an order place their own; without, they are n/a.
   std::optional<Es2Operator> operator_es2;
+  // --operator2-*: a second operator on the same ES2+, for the operator isolation cases.
+  std::optional<Es2Operator> operator2_es2;
   // An eUICC with the PKI's credentials, or the reason there is none.
   rsp::Expected<std::unique_ptr<HarnessEuicc>> new_euicc() const;
   rsp::Expected<ipa::Es9PlusClient> client() const { return ipa::Es9PlusClient::create(address, options); }

@@ -27,6 +27,9 @@ struct BindingInput {
   Bytes store_metadata;                    // BF25 StoreMetadataRequest
   Bytes profile_package;                   // the unprotected profile package (ProfileElement stream)
   std::optional<ProfileProtectionKeys> protection;
+  // otSK.DP to bind with instead of a fresh one: only the SM-DP+'s conformance-harness fault
+  // reuse-otpk (a one-time key used twice); null in service.
+  const crypto::PrivateKey* smdp_otsk = nullptr;
 };
 
 // Largest plaintext per segment: a full 86 segment is then 1036 bytes, as deployed SM-DP+s send.

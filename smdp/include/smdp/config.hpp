@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -50,7 +51,14 @@ struct SmdpConfig {
   // Seconds before the first retry of an outbox call (ES2+ callback, ES12 DeleteEvent); doubles
   // after each failure up to an hour.
   int64_t callback_retry_delay = 30;
+  // Conformance harness only (smdp serve --conformance-harness --fault NAME), never in the file:
+  // named misbehaviours that show rsp-conformance's SM-DP+ cases fail when the SM-DP+ is wrong
+  // (known_faults() says what each does).
+  std::set<std::string> faults;
 };
+
+// The SM-DP+'s fault names for the conformance harness, each with what it switches off.
+const std::vector<std::pair<std::string, std::string>>& known_faults();
 
 // Reads FILE (JSON; // and /* */ comments allowed). Unknown keys are errors: a typo must not
 // silently leave a default in place.

@@ -37,6 +37,9 @@ struct Es2PlusSettings {
   RegisterEvent register_event;
   // One line per function call (function, operator, iccid, outcome); empty: no log.
   std::function<void(const std::string&)> log;
+  // Conformance harness fault skip-operator-check: a request naming an ICCID acts as that
+  // profile's operator, whoever sent it. Never in service.
+  bool skip_operator_check = false;
 };
 
 // 20 random characters 0-9/A-Z in groups of five ("04386-AGYFT-A74Y8-3F815" shape), ~103 bits.

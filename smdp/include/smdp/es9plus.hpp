@@ -5,7 +5,10 @@
 // reason codes.
 #include <cstdint>
 #include <functional>
+#include <map>
+#include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 
 #include "rsp/expected.hpp"
@@ -38,6 +41,8 @@ struct Es9Settings {
   Bytes host_id = rsp::to_bytes("open-rsp-smdp");  // InitialiseSecureChannel hostId (1..16 bytes)
   std::function<int64_t()> now;       // unix seconds; default time()
   DownloadProgress progress;          // optional
+  std::set<std::string> faults;       // SmdpConfig::faults (conformance harness only)
+  bool fault(const std::string& name) const { return faults.count(name) != 0; }
 };
 
 struct InitiateAuthenticationRequest {
@@ -109,6 +114,9 @@ class Es9Plus {
   Store& store_;
   const DpIdentity& identity_;
   Es9Settings settings_;
+  // Fault reuse-otpk: the one otSK.DP per curve every binding uses.
+  std::mutex reused_otsk_mutex_;
+  std::map<rsp::crypto::Curve, rsp::crypto::PrivateKey> reused_otsk_;
 };
 
 }  // namespace smdp

@@ -43,7 +43,8 @@ Es9Result<GetBoundProfilePackageResponse> Es9Plus::get_bound_profile_package(con
   auto signed2 = es9_message::members(euicc_signed2.value, {0x80, 0x5F49}, "euiccSigned2");
   if (!signed2) return rsp::Unexpected{signed2.error()};
 
-  if (!es9_message::signed_by_euicc(session, rsp::concat({euicc_signed2.whole, session.smdp_signature2}), euicc_signature2.value))
+  if (!settings_.fault("skip-signature-check") &&
+      !es9_message::signed_by_euicc(session, rsp::concat({euicc_signed2.whole, session.smdp_signature2}), euicc_signature2.value))
     return rsp::Unexpected{es9_status::euicc_signature_invalid("euiccSignature2 does not verify")};
   Bytes transaction_id = rsp::from_hex(session.transaction_id).value();
   if (!std::ranges::equal((*signed2)[0].value, transaction_id))
@@ -95,7 +96,14 @@ Es9Result<GetBoundProfilePackageResponse> Es9Plus::get_bound_profile_package(con
   input.profile_package = profile.package;
   if (!profile.ppk_enc.empty())
     input.protection = rsp::bpp::ProfileProtectionKeys{profile.ppk_enc, profile.ppk_mac, profile.ppk_initial_mcv};
+  std::unique_lock<std::mutex> reusing;
+  if (settings_.fault("reuse-otpk")) {
+    reusing = std::unique_lock(reused_otsk_mutex_);
+    auto curve = euicc_otpk->curve();
+    input.smdp_otsk = &reused_otsk_.try_emplace(curve, rsp::crypto::PrivateKey::generate(curve)).first->second;
+  }
   auto bpp = rsp::bpp::build(input);
+  if (reusing) reusing.unlock();
   if (input.protection) {
     rsp::wipe(input.protection->ppk_enc);
     rsp::wipe(input.protection->ppk_mac);

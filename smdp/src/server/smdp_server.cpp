@@ -65,6 +65,7 @@ class RunningSmdp final : public SmdpServer {
     Es9Settings es9;
     es9.smdp_address = address_;
     es9.session_lifetime = config.session_lifetime;
+    es9.faults = config.faults;
     es9.progress = [this](const ProfileRecord& p, NotificationPoint point, const FunctionStatus& s, rsp::ByteView data) {
       if (auto queued = reporter_->report(p, static_cast<int>(point), s, data); !queued)
         log_line({{"event", "callback-not-queued"}, {"iccid", p.iccid}, {"error", queued.error().message}});
@@ -83,6 +84,7 @@ class RunningSmdp final : public SmdpServer {
     es2.register_event = https_register_event(*smds_client, address_, log);
     es2.order_lifetime = config.order_lifetime;
     es2.confirmation_code_attempts = config.confirmation_code_attempts;
+    es2.skip_operator_check = config.faults.count("skip-operator-check") != 0;
     es2_ = std::make_unique<Es2Plus>(*store_, std::move(es2));
 
     if (auto sender = callback_sender(config, https_delete_event_transport(std::move(*smds_client), log)); !sender)
