@@ -136,6 +136,7 @@ void serve_connection(Card& card, int fd, const StopSignal& stop, const LinkOpti
     if (!read_exact(fd, message.data(), message.size(), stop)) break;
     auto answer = answer_vpcd_message(card, message);
     if (!answer) continue;
+    if (options.on_apdu && message.size() > 1) options.on_apdu(message, *answer);
     if (answer->size() > 0xFFFF) {
       log_line(options, "vpcd: response of " + std::to_string(answer->size()) + " bytes does not fit a message");
       break;

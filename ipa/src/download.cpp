@@ -87,7 +87,7 @@ class Download {
     if (!card_authenticated->ok()) {
       // The eUICC's refusal goes to the SM-DP+ as its authenticateClient (§3.1.3.2), which ends the session there.
       result_.euicc_error_code = card_authenticated->error_code;
-      auto relayed = client_->authenticate_client(transaction_id_, card_authenticated->tlv);
+      auto relayed = client_->authenticate_client(transaction_id_, relay(card_authenticated->tlv));
       if (!relayed) result_.es9_error = relayed.error();
       return failed("the eUICC refused the SM-DP+: AuthenticateErrorCode " + std::to_string(*card_authenticated->error_code));
     }
@@ -115,7 +115,7 @@ class Download {
     if (!prepared->ok()) {
       // As for AuthenticateServer: the refusal is relayed, and the eUICC has closed its session.
       result_.euicc_error_code = prepared->error_code;
-      auto relayed = client_->get_bound_profile_package(transaction_id_, prepared->tlv);
+      auto relayed = client_->get_bound_profile_package(transaction_id_, relay(prepared->tlv));
       if (!relayed) result_.es9_error = relayed.error();
       return failed("the eUICC refused the SM-DP+: DownloadErrorCode " + std::to_string(*prepared->error_code));
     }
@@ -144,9 +144,18 @@ class Download {
 
   // handleNotification, then NotificationSent (RemoveNotificationFromList) once the SM-DP+ has it.
   void send_installation_result(const Bytes& result) {
-    if (!client_->handle_notification(result)) return;  // kept on the card, sent by a later run
     auto seq = sequence_number(result);
+    if (fault("remove-notification-early") && seq) (void)es10b::remove_notification_from_list(channel_, *seq);
+    if (!client_->handle_notification(relay(result))) return;  // kept on the card, sent by a later run
     result_.notification_sent = seq && es10b::remove_notification_from_list(channel_, *seq);
+  }
+
+  bool fault(const char* name) const { return options_.faults.count(name) != 0; }
+  // What goes from the eUICC to the SM-DP+ where the download goes on whatever it says; under the
+  // harness's fault alter-relay, with one bit of its last byte flipped.
+  Bytes relay(Bytes from_card) const {
+    if (fault("alter-relay") && !from_card.empty()) from_card.back() ^= 0x01;
+    return from_card;
   }
 
   void enter(DownloadPhase phase) {
@@ -170,6 +179,7 @@ class Download {
 
   // SGP.22 v2.5 §3.1.3 (and §5.7.14, §5.6.5): ES10b.CancelSession, and its signed answer to the SM-DP+.
   void cancel(CancelSessionReason reason) {
+    if (fault("skip-cancel-session")) return;
     DownloadPhase stopped = phase_;
     enter(DownloadPhase::cancel_session);
     phase_ = stopped;

@@ -41,7 +41,7 @@ Es10Channel::~Es10Channel() { close(); }
 
 Es10Status Es10Channel::open() {
   if (channel_) return rsp::Ok{};
-  if (options_.segment_size < kMinSegmentSize || options_.segment_size > kMaxSegmentSize)
+  if (options_.segment_size < kMinSegmentSize || (options_.segment_size > kMaxSegmentSize && !options_.oversize_segment_fault))
     return rsp::Unexpected{Es10Error{Es10Error::Kind::malformed, 0, 0,
                                      "STORE DATA segment size " + std::to_string(options_.segment_size) + " is outside 6..255"}};
   // A modem that opens the channel and selects the ISD-R itself: its channel carries the traffic.

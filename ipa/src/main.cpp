@@ -19,6 +19,11 @@ int main(int argc, char** argv) {
   app.add_option("--segment-size", options.segment_size, "bytes per STORE DATA block, 6..255 (default 255)")
       ->check(CLI::Range(size_t{ipa::Es10Channel::kMinSegmentSize}, size_t{ipa::Es10Channel::kMaxSegmentSize}));
   app.add_flag("--trace", options.trace, "print each APDU (-> command, <- response) on stderr");
+  bool conformance_harness = false;
+  std::vector<std::string> faults;
+  app.add_flag("--conformance-harness", conformance_harness, "allow --fault (never in normal runs)");
+  app.add_option("--fault", faults, "conformance harness only: a named misbehaviour (repeatable): oversize-segment, "
+                                    "alter-relay, skip-cancel-session, remove-notification-early");
 
   Action action;
   add_chip_commands(app, action);
@@ -44,6 +49,18 @@ int main(int argc, char** argv) {
       std::cerr << "ipa: --isdr-aid: 5 to 16 bytes in hex\n";
       return kUsage;
     }
+  }
+  for (const auto& f : faults) {
+    if (!conformance_harness) {
+      std::cerr << "ipa: --fault needs --conformance-harness\n";
+      return kUsage;
+    }
+    if (!kIpaFaults.count(f)) {
+      std::cerr << "ipa: unknown fault " << f << "\n";
+      return kUsage;
+    }
+    std::cerr << "ipa: WARNING: fault '" << f << "' is active: this IPA misbehaves\n";
+    options.faults.insert(f);
   }
   if (!action) {
     std::cerr << "ipa: say what to do; see ipa --help\n";

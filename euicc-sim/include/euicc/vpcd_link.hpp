@@ -44,6 +44,8 @@ struct LinkOptions {
   std::function<void(std::string_view)> log;
   // serve_tcp: called with the bound port once listening (port 0 asks the system for a free one).
   std::function<void(uint16_t)> on_listening;
+  // serve_tcp: called with each command APDU and the card's response APDU (a harness's record).
+  std::function<void(ByteView command, ByteView response)> on_apdu;
   // connect_vpcd: the retry delay doubles from the first value up to the second.
   std::chrono::milliseconds first_backoff{50};
   std::chrono::milliseconds max_backoff{2000};

@@ -6,6 +6,7 @@
 // signed answer). Progress is reported per phase; the end is one result carrying the spec's codes.
 #include <functional>
 #include <optional>
+#include <set>
 #include <string>
 
 #include "ipa/es10b.hpp"
@@ -84,6 +85,13 @@ struct DownloadOptions {
   // Asked with the profile's metadata ('BF25') before PrepareDownload; false ends the download
   // with CancelSession endUserRejection. Absent: accepted.
   std::function<bool(ByteView profile_metadata)> confirm;
+  // The conformance harness's named misbehaviours (ipa --conformance-harness --fault), never set
+  // otherwise: "alter-relay" (one bit of what goes from the eUICC to the SM-DP+ flipped where the
+  // download still goes on: the eUICC's AuthenticateServer and PrepareDownload refusals and its
+  // installation result), "skip-cancel-session" (no ES10b/ES9+ CancelSession after a failure),
+  // "remove-notification-early" (the installation result removed from the card before the SM-DP+
+  // has it).
+  std::set<std::string> faults;
 };
 
 struct DownloadRequest {

@@ -25,6 +25,9 @@ struct ChannelOptions {
   size_t segment_size = 255;
   // Use the basic channel when MANAGE CHANNEL is refused (a reader or card without logical channels).
   bool basic_channel_fallback = true;
+  // The conformance harness's fault oversize-segment only (ipa --conformance-harness --fault):
+  // segment_size may exceed 255, sent in extended APDUs, which SGP.22 v2.5 §5.7.2 does not allow.
+  bool oversize_segment_fault = false;
 };
 
 class Es10Channel {

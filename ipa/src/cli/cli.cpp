@@ -82,6 +82,10 @@ rsp::Expected<Es10Channel*> Context::channel() {
   ChannelOptions channel_options;
   if (!options_.isdr_aid.empty()) channel_options.isdr_aid = rsp::from_hex(options_.isdr_aid).value_or(Bytes{});
   channel_options.segment_size = options_.segment_size;
+  if (options_.faults.count("oversize-segment")) {
+    channel_options.segment_size = 1000;  // extended APDUs; SGP.22 allows 255 at most
+    channel_options.oversize_segment_fault = true;
+  }
   channel_ = std::make_unique<Es10Channel>(**t, channel_options);
   return channel_.get();
 }

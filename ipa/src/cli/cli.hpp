@@ -8,6 +8,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <set>
 #include <string>
 #include <string_view>
 
@@ -28,7 +29,14 @@ struct GlobalOptions {
   std::string isdr_aid;  // hex; empty: SGP.22's
   size_t segment_size = Es10Channel::kMaxSegmentSize;
   bool trace = false;    // each APDU on stderr
+  // --conformance-harness --fault NAME: the misbehaviours rsp-conformance's IPA role proves its
+  // cases with (kIpaFaults); never in normal runs.
+  std::set<std::string> faults;
 };
+
+// oversize-segment (Es10Channel), alter-relay, skip-cancel-session, remove-notification-early
+// (DownloadOptions::faults).
+inline const std::set<std::string> kIpaFaults = {"oversize-segment", "alter-relay", "skip-cancel-session", "remove-notification-early"};
 
 class Output {
  public:

@@ -217,6 +217,7 @@ int download(Context& context, const DownloadArguments& args) {
     if (!options.device.imei) return out.usage("download: --imei: 15 or 16 digits");
   }
   options.es9 = es9_options(args.es9, out);
+  options.faults = context.options().faults;
   options.progress = [&out](const DownloadEvent& e) {
     if (e.phase != DownloadPhase::finished) out.progress(download_phase_name(e.phase));
   };
