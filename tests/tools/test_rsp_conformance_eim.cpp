@@ -1,17 +1,18 @@
 // rsp-conformance run --role eim against `eim serve` (a fresh rsp-pki PKI, an empty SQLite store):
-// the GetEimPackage cases missingEid, invalidEid and eidNotFound pass in the ASN.1 binding; in the JSON
-// binding invalidEid and eidNotFound pass and missingEid fails (the eIM answers HTTP 400); an
-// unreachable eIM exits 1; a bad --eim, a missing --pki or an unknown binding is a usage error.
+// every case passes in both bindings: the GetEimPackage cases missingEid, invalidEid and eidNotFound;
+// an unreachable eIM exits 1; a bad --eim, a missing --pki or an unknown binding is a usage error.
 // With the owner API (the PKI's dp-tls as owner certificate) DeliveredOnce registers a fresh EID and
 // passes, and the in-process eUICC (the eIM added as its eIM) runs a queued getRAT whose signed result
 // is acknowledged and recorded executed, forged is neither, re-sent is acknowledged and recorded once;
 // the package cases (counters counting up across packages queued together and later, eimSignature
 // under the PKI's eIM certificate, eidValue, results of a package never sent or under another EID
-// neither acknowledged nor recorded) pass; without the owner API those 9 cases are n/a. That cases
+// neither acknowledged nor recorded), the result in HandleNotification (recorded; forged: not) and an
+// indirect-download AuthenticateClient under an unknown transactionId (invalidTransactionId 10) pass;
+// without the owner API the 11 cases that need a device are n/a. That cases
 // bite: behind a relay that rewrites the eIM's ASN.1 eidNotFound (2) into noEimPackageAvailable (1),
 // exactly UnknownEid fails; one that turns acknowledgements into emptyResponse, exactly Acknowledged
 // and Resent; with eim serve's --conformance-harness --fault modes: reuse-counter exactly
-// ReplayedCounter, skip-result-signature-check exactly ForgedSignature, deliver-twice (the last
+// ReplayedCounter, skip-result-signature-check exactly the two ForgedSignature cases, deliver-twice (the last
 // unanswered package again where there is none queued) exactly DeliveredOnce and ReplayedCounter;
 // --fault without --conformance-harness is refused.
 #include <catch2/catch.hpp>
@@ -91,7 +92,10 @@ TEST_CASE("rsp-conformance --role eim: the GetEimPackage error cases against eim
     CHECK(std::regex_search(run.out, std::regex("pass  ESipa\\.GetEimPackage\\.EidMatches: \\d{32}")));
     CHECK(run.out.find("pass  ESipa.ProvideEimPackageResult.UnknownPackage: not acknowledged, nothing recorded") != std::string::npos);
     CHECK(run.out.find("pass  ESipa.ProvideEimPackageResult.OtherEid: ") != std::string::npos);
-    CHECK(run.out.find("role eim (" + binding + "): 12 cases, 12 passed, 0 failed, 0 not applicable") != std::string::npos);
+    CHECK(run.out.find("pass  ESipa.HandleNotification.EuiccPackageResult: recorded executed") != std::string::npos);
+    CHECK(run.out.find("pass  ESipa.HandleNotification.ForgedSignature: not recorded") != std::string::npos);
+    CHECK(run.out.find("pass  ESipa.AuthenticateClient.UnknownTransactionId: invalidTransactionId") != std::string::npos);
+    CHECK(run.out.find("role eim (" + binding + "): 15 cases, 15 passed, 0 failed, 0 not applicable") != std::string::npos);
   }
   auto one = conformance("--eim https://localhost:" + eim.port + " --pki " + eim.pki.string() + " --case '*.UnknownEid' --json");
   CHECK(one.status == 0);
@@ -101,7 +105,7 @@ TEST_CASE("rsp-conformance --role eim: the GetEimPackage error cases against eim
   auto alone = conformance("--eim https://localhost:" + eim.port + " --pki " + eim.pki.string() + " --binding asn1");
   CHECK(alone.status == 0);
   CHECK(alone.out.find("n/a  ESipa.GetEimPackage.DeliveredOnce: needs --owner-url") != std::string::npos);
-  CHECK(alone.out.find("role eim (asn1): 12 cases, 3 passed, 0 failed, 9 not applicable") != std::string::npos);
+  CHECK(alone.out.find("role eim (asn1): 15 cases, 4 passed, 0 failed, 11 not applicable") != std::string::npos);
   CHECK(conformance("--eim https://localhost:" + eim.port + " --pki " + eim.pki.string() + " --owner-url https://localhost:" + eim.owner_port).status == 2);
 
   CHECK(conformance("--eim http://localhost:" + eim.port + " --pki " + eim.pki.string()).status == 2);
@@ -146,7 +150,7 @@ TEST_CASE("rsp-conformance --role eim: a relay's wrong answer fails exactly the 
     CHECK(count(run.out, "(?:^|\\n)fail  ") == 1);
     CHECK(run.out.find("fail  ESipa.GetEimPackage.UnknownEid: expected eimPackageError eidNotFound, got noEimPackageAvailable") !=
           std::string::npos);
-    CHECK(count(run.out, "(?:^|\\n)pass  ESipa\\.") == 11);
+    CHECK(count(run.out, "(?:^|\\n)pass  ESipa\\.") == 14);
   }
   SECTION("emptyResponse where the eIM acknowledged a result") {
     rewrite = [&](const std::string& body) {
@@ -158,16 +162,16 @@ TEST_CASE("rsp-conformance --role eim: a relay's wrong answer fails exactly the 
     CHECK(count(run.out, "(?:^|\\n)fail  ") == 2);
     CHECK(run.out.find("fail  ESipa.ProvideEimPackageResult.Acknowledged: expected seqNumber ") != std::string::npos);
     CHECK(run.out.find("fail  ESipa.ProvideEimPackageResult.Resent: expected seqNumber ") != std::string::npos);
-    CHECK(count(run.out, "(?:^|\\n)pass  ESipa\\.") == 10);
+    CHECK(count(run.out, "(?:^|\\n)pass  ESipa\\.") == 13);
   }
 }
 
 TEST_CASE("rsp-conformance --role eim: each eim serve fault fails exactly the cases that check it") {
   Eim eim;
   rsp::test::check_fault_runs({{"reuse-counter", {"ESipa.GetEimPackage.ReplayedCounter"}},
-                               {"skip-result-signature-check", {"ESipa.ProvideEimPackageResult.ForgedSignature"}},
+                               {"skip-result-signature-check", {"ESipa.HandleNotification.ForgedSignature", "ESipa.ProvideEimPackageResult.ForgedSignature"}},
                                {"deliver-twice", {"ESipa.GetEimPackage.DeliveredOnce", "ESipa.GetEimPackage.ReplayedCounter"}}},
-                              12, [&](const std::string& fault) {
+                              15, [&](const std::string& fault) {
                                 eim.start({fault});
                                 return conformance("--eim https://localhost:" + eim.port + " --pki " + eim.pki.string() + " --binding asn1" +
                                                    eim.owner_args());

@@ -7,6 +7,7 @@
 #include "ipa/esipa_messages.hpp"
 #include "rsp/eid.hpp"
 #include "rsp/esipa/esipa_json.hpp"
+#include "rsp/esipa/status_codes.hpp"
 #include "rsp/tlv.hpp"
 
 namespace conformance {
@@ -66,6 +67,25 @@ Outcome delivered_once(const EimTarget& target) {
   return fail("expected noEimPackageAvailable once the device's packages were delivered, got 5 packages");
 }
 
+// SGP.32 v1.2 §6.3.2 ESipa.AuthenticateClient of the indirect profile download, for a transactionId
+// no InitiateAuthentication gave: the eIM has no SM-DP+ to relay it to.
+Outcome authenticate_unknown_transaction(const EimTarget& target) {
+  using rsp::esipa::Function;
+  Bytes transaction_id = rsp::random_bytes(16);
+  // The eUICC's answer in its error form (authenticateResponseError A1 { 80 transactionId, 02 undefinedError }).
+  Bytes response = rsp::tlv::encode(0xBF38, rsp::tlv::encode(0xA1, rsp::concat({rsp::tlv::encode(0x80, transaction_id), Bytes{0x02, 0x01, 0x7F}})));
+  auto answer = target.call(rsp::tlv::encode(0xBF3B, rsp::concat({rsp::tlv::encode(0x80, transaction_id), response})));
+  const std::string wanted = "authenticateClientErrorEsipa " + rsp::esipa::error_name(Function::authenticate_client, 10);
+  if (!answer) return fail("expected " + wanted + ", got " + answer.error().message);
+  auto outer = rsp::tlv::read(*answer);
+  auto error = outer && outer->tag == rsp::esipa::message_tag(Function::authenticate_client) ? rsp::tlv::read(outer->value)
+                                                                                              : rsp::Expected<rsp::tlv::Tlv>(rsp::fail("not BF3B"));
+  if (!error || error->tag != rsp::esipa::error_tag(Function::authenticate_client) || error->value.size() != 1)
+    return fail("expected " + wanted + ", got " + (answer->empty() ? std::string("an empty answer") : rsp::to_hex(*answer).substr(0, 40)));
+  if (error->value[0] != 10) return fail("expected " + wanted + ", got " + rsp::esipa::error_name(Function::authenticate_client, error->value[0]));
+  return pass(rsp::esipa::error_name(Function::authenticate_client, 10));
+}
+
 Case eim_case(std::string id, std::string sends, std::string expects, std::function<Outcome(EimTarget&)> run) {
   Case c{std::move(id), "eim", "SGP.32 v1.2 §6.3.2.1", std::move(sends), std::move(expects), nullptr};
   c.run_eim = std::move(run);
@@ -112,6 +132,7 @@ rsp::Expected<Bytes> EimTarget::call(const Bytes& der) const {
                          {{"Content-Type", "application/json"}, {"X-Admin-Protocol", "gsma/rsp/v2.1.0"}});
   }
   if (!response) return rsp::fail("no answer: " + response.error().message);
+  if (response->status == 204 && *function == rsp::esipa::Function::handle_notification) return Bytes{};  // no answer by design
   if (response->status != 200) return rsp::fail("HTTP " + std::to_string(response->status));
   if (json) return rsp::esipa::response_from_json(*function, response->body);
   return Bytes(response->body.begin(), response->body.end());
@@ -139,6 +160,14 @@ std::vector<Case> eim_esipa_cases() {
                [](EimTarget& t) { return expect_error(t, rsp::eid::to_bytes(unknown_eid()).value(), 2); }),
       eim_case("ESipa.GetEimPackage.DeliveredOnce", "owner API: register a fresh EID; GetEimPackage for it until an error",
                "each queued package delivered once, then eimPackageError noEimPackageAvailable 1 (JSON: Failed 8.1.1/3.7)", delivered_once),
+      [] {
+        Case c = eim_case("ESipa.AuthenticateClient.UnknownTransactionId",
+                          "indirect profile download: AuthenticateClientRequestEsipa under a transactionId no InitiateAuthentication gave",
+                          "authenticateClientErrorEsipa invalidTransactionId 10 (JSON: the Failed status mapped to it)",
+                          [](EimTarget& t) { return authenticate_unknown_transaction(t); });
+        c.section = "SGP.32 v1.2 §6.3.2 ESipa.AuthenticateClient";
+        return c;
+      }(),
   };
 }
 

@@ -6,6 +6,8 @@
 
 #include "eim_device.hpp"
 #include "ipa/sgp32_es10b.hpp"
+#include "rsp/eid.hpp"
+#include "rsp/tlv.hpp"
 
 namespace conformance {
 namespace {
@@ -14,7 +16,21 @@ using rsp::Bytes;
 
 bool has(const std::vector<long>& acks, long seq) { return std::find(acks.begin(), acks.end(), seq) != acks.end(); }
 
-Outcome run_result(EimTarget& t, bool forge, bool resend) {
+// The signed result in HandleNotification (BF3D { BF50 { 5A EID, BF51 } }): no answer (HTTP 204) to
+// acknowledge with, so only the owner API shows what the eIM made of it.
+Outcome notify_result(EimTarget& t, const RegisteredEuicc& r, const Bytes& sent, bool forge, int before) {
+  auto message = ipa::esipa::provide_eim_package_result(rsp::eid::to_bytes(r.eid).value(), sent);
+  if (!message) return fail("the harness could not build ProvideEimPackageResult: " + message.error().message);
+  auto answer = t.call(rsp::tlv::encode(0xBF3D, *message));
+  if (!answer) return fail("expected HandleNotification taken (HTTP 204), got " + answer.error().message);
+  auto after = executed_packages(t, r.eid);
+  if (!after) return fail("owner API status: " + after.error().message);
+  int recorded = *after - before;
+  if (forge) return recorded == 0 ? pass("not recorded") : fail("expected the forged result not recorded, got " + std::to_string(recorded) + " more executed");
+  return recorded == 1 ? pass("recorded executed") : fail("expected the package recorded executed once, got " + std::to_string(recorded));
+}
+
+Outcome run_result(EimTarget& t, bool forge, bool resend, bool notify = false) {
   auto made = register_harness_euicc(t);
   if (auto* o = std::get_if<Outcome>(&made)) return *o;
   auto& r = std::get<RegisteredEuicc>(made);
@@ -30,6 +46,7 @@ Outcome run_result(EimTarget& t, bool forge, bool resend) {
   if (!seq) return fail("the harness eUICC's result has no seqNumber");
   Bytes sent = *result;
   if (forge) sent.back() ^= 0x01;  // the last byte is inside euiccSignEPR
+  if (notify) return notify_result(t, r, sent, forge, *before);
   auto answer = provide_result(t, r.eid, sent);
   if (!answer) return fail("expected a ProvideEimPackageResultResponse, got " + answer.error().message);
   auto after = executed_packages(t, r.eid);
@@ -50,8 +67,9 @@ Outcome run_result(EimTarget& t, bool forge, bool resend) {
   return pass("re-sent seqNumber " + std::to_string(*seq) + " acknowledged again, recorded once");
 }
 
-Case result_case(std::string id, std::string sends, std::string expects, std::function<Outcome(EimTarget&)> run) {
-  Case c{std::move(id), "eim", "SGP.32 v1.2 §6.3.2.2", std::move(sends), std::move(expects), nullptr};
+Case result_case(std::string id, std::string sends, std::string expects, std::function<Outcome(EimTarget&)> run,
+                 std::string section = "SGP.32 v1.2 §6.3.2.2") {
+  Case c{std::move(id), "eim", std::move(section), std::move(sends), std::move(expects), nullptr};
   c.run_eim = std::move(run);
   return c;
 }
@@ -68,6 +86,12 @@ std::vector<Case> eim_result_cases() {
                   "seqNumber not acknowledged; the package not recorded executed", [](EimTarget& t) { return run_result(t, true, false); }),
       result_case("ESipa.ProvideEimPackageResult.Resent", "the signed result twice", "acknowledged both times; recorded executed once",
                   [](EimTarget& t) { return run_result(t, false, true); }),
+      result_case("ESipa.HandleNotification.EuiccPackageResult", "the eUICC's signed result of a queued getRAT PSMO in HandleNotification",
+                  "taken without an answer (HTTP 204); the owner API lists the package executed", [](EimTarget& t) { return run_result(t, false, false, true); },
+                  "SGP.32 v1.2 §6.3.2 ESipa.HandleNotification"),
+      result_case("ESipa.HandleNotification.ForgedSignature", "the signed result with one bit of euiccSignEPR flipped, in HandleNotification",
+                  "the package not recorded executed", [](EimTarget& t) { return run_result(t, true, false, true); },
+                  "SGP.32 v1.2 §6.3.2 ESipa.HandleNotification"),
   };
 }
 
