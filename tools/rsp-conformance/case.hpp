@@ -63,6 +63,7 @@ std::vector<Case> smdp_es9_cases();
 std::vector<Case> smdp_es9_error_cases();
 std::vector<Case> smdp_es9_retry_cases();
 std::vector<Case> smdp_es2_cases();
+std::vector<Case> smdp_es9_notification_cases();  // smdp_es9_notification_cases.cpp
 // The SM-DS role's ES11 cases, run on an SmdpTarget naming the SM-DS (smds_es11_cases.cpp).
 std::vector<Case> smds_es11_cases();
 // Its ES12 cases, the harness as the SM-DP+ (smds_es12_cases.cpp).

@@ -17,6 +17,7 @@ const std::vector<Case>& registry() {
     for (auto& c : smdp_es9_cases()) cases.push_back(std::move(c));
     for (auto& c : smdp_es9_error_cases()) cases.push_back(std::move(c));
     for (auto& c : smdp_es9_retry_cases()) cases.push_back(std::move(c));
+    for (auto& c : smdp_es9_notification_cases()) cases.push_back(std::move(c));
     for (auto& c : smdp_es2_cases()) cases.push_back(std::move(c));
     for (auto& c : smds_es11_cases()) cases.push_back(std::move(c));
     for (auto& c : smds_es12_cases()) cases.push_back(std::move(c));

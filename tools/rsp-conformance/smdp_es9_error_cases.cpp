@@ -3,12 +3,9 @@
 // --pki's EUM key (smdp_made_certs.hpp), a serverChallenge other than the session's signed by the
 // eUICC's own key, and an altered euiccSignature2. Where the spec lets the SM-DP+ choose between
 // codes, every one of them passes.
-#include <atomic>
-
 #include "auth_steps.hpp"
 #include "case.hpp"
 #include "rsp/crypto/ecdsa.hpp"
-#include "rsp/pki/pki_layout.hpp"
 #include "rsp/tlv.hpp"
 #include "smdp_made_certs.hpp"
 #include "smdp_session.hpp"
@@ -23,17 +20,11 @@ using Codes = std::vector<std::pair<std::string, std::string>>;
 // authenticateClient from a harness eUICC holding credentials made with `defect`; no matchingId,
 // so that an SM-DP+ that let the chain through answers for the order of this EID instead.
 Outcome made_certificate_case(SmdpTarget& target, CertDefect defect, const Codes& allowed) {
-  static std::atomic<int> serial{0};
-  auto dir = target.work_dir / ("made-" + std::to_string(++serial));
-  if (auto made = make_euicc_credentials(target.pki, dir, defect); !made) {
-    if (made.error().message.starts_with("needs ")) return not_applicable(made.error().message);
-    return fail("could not make the certificates: " + made.error().message);
+  MadeCredentials credentials(target, defect);
+  if (!credentials.made) {
+    if (credentials.made.error().message.starts_with("needs ")) return not_applicable(credentials.made.error().message);
+    return fail("could not make the certificates: " + credentials.made.error().message);
   }
-  struct Restore {
-    SmdpTarget& t;
-    ~Restore() { t.euicc_credentials.reset(); }
-  } restore{target};
-  target.euicc_credentials = dir;
   auto a = authenticate(target, std::nullopt);
   if (!a) return fail(a.error().message);
   return expect_codes(a->session.client->authenticate_client(a->transaction_id, a->response), allowed);
@@ -63,21 +54,16 @@ Bytes with_other_server_challenge(ByteView response, const std::filesystem::path
   auto challenge = rsp::tlv::find(signed1.value, 0x84);
   auto signature = rsp::tlv::find(ok->value, 0x5F37);
   if (!challenge || !signature) return {};
-  for (auto curve : rsp::pki::curves_present(pki)) {
-    auto cert = rsp::pki::load_certificate(pki, curve, rsp::crypto::Role::euicc);
-    if (!cert || !std::ranges::equal(cert->der(), (*parts)[2].whole)) continue;
-    auto key = rsp::pki::load_key(pki, curve, rsp::crypto::Role::euicc);
-    if (!key) return {};
-    Bytes altered(response.begin(), response.end());
-    auto offset = [&](ByteView inner) { return static_cast<size_t>(inner.data() - response.data()); };
-    for (size_t i = 0; i < challenge->value.size(); ++i) altered[offset(challenge->value) + i] ^= 0x5A;
-    ByteView new_signed1(altered.data() + offset(signed1.whole), signed1.whole.size());
-    Bytes new_signature = rsp::crypto::sign(*key, new_signed1);
-    if (new_signature.size() != signature->value.size()) return {};
-    std::ranges::copy(new_signature, altered.begin() + static_cast<ptrdiff_t>(offset(signature->value)));
-    return altered;
-  }
-  return {};
+  auto key = euicc_key_of(pki, (*parts)[2].whole);
+  if (!key) return {};
+  Bytes altered(response.begin(), response.end());
+  auto offset = [&](ByteView inner) { return static_cast<size_t>(inner.data() - response.data()); };
+  for (size_t i = 0; i < challenge->value.size(); ++i) altered[offset(challenge->value) + i] ^= 0x5A;
+  ByteView new_signed1(altered.data() + offset(signed1.whole), signed1.whole.size());
+  Bytes new_signature = rsp::crypto::sign(*key, new_signed1);
+  if (new_signature.size() != signature->value.size()) return {};
+  std::ranges::copy(new_signature, altered.begin() + static_cast<ptrdiff_t>(offset(signature->value)));
+  return altered;
 }
 
 Outcome other_server_challenge(SmdpTarget& target) {

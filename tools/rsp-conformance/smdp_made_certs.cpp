@@ -1,5 +1,6 @@
 #include "smdp_made_certs.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <ctime>
 
@@ -92,6 +93,29 @@ rsp::Status<> make_euicc_credentials(const std::filesystem::path& pki, const std
     if (auto s = rsp::pki::store(out_dir, curve, Role::euicc, *euicc, &euicc_key); !s) return s;
   }
   return rsp::Ok{};
+}
+
+namespace {
+
+rsp::Status<> use_made_credentials(SmdpTarget& target, CertDefect defect) {
+  static std::atomic<int> serial{0};
+  auto dir = target.work_dir / ("made-" + std::to_string(++serial));
+  auto made = make_euicc_credentials(target.pki, dir, defect);
+  if (made) target.euicc_credentials = dir;
+  return made;
+}
+
+}  // namespace
+
+MadeCredentials::MadeCredentials(SmdpTarget& target, CertDefect defect)
+    : made(use_made_credentials(target, defect)), target_(target) {}
+
+rsp::Expected<rsp::crypto::PrivateKey> euicc_key_of(const std::filesystem::path& pki, rsp::ByteView certificate) {
+  for (auto curve : rsp::pki::curves_present(pki)) {
+    auto cert = rsp::pki::load_certificate(pki, curve, Role::euicc);
+    if (cert && std::ranges::equal(cert->der(), certificate)) return rsp::pki::load_key(pki, curve, Role::euicc);
+  }
+  return rsp::fail("no eUICC certificate and key of this card in " + pki.string());
 }
 
 }  // namespace conformance

@@ -102,7 +102,8 @@ namespace smdp {
 
 const std::vector<std::pair<std::string, std::string>>& known_faults() {
   static const std::vector<std::pair<std::string, std::string>> known = {
-      {"skip-signature-check", "euiccSignature1 (authenticateClient) and euiccSignature2 (getBoundProfilePackage) not verified"},
+      {"skip-signature-check",
+       "euiccSignature1 (authenticateClient), euiccSignature2 (getBoundProfilePackage) and euiccSignPIR (handleNotification) not verified"},
       {"accept-any-challenge", "authenticateClient takes whatever serverChallenge euiccSigned1 carries"},
       {"skip-eid-range-check", "authenticateClient takes a CERT.EUICC whose EID is outside the EUM's permitted range"},
       {"reuse-otpk", "every BPP is bound with the same otSK.DP, a one-time key used again and again"},
