@@ -26,8 +26,8 @@ inline Outcome not_applicable(std::string reason) { return {Verdict::not_applica
 // What an eUICC-role case talks to: the ISD-R through the IPA's ES10 channel.
 struct EuiccTarget {
   ipa::Es10Channel& channel;
-  // This case's exchange: the runner records the APDUs; a role may append HTTP bodies.
-  ExchangeLog exchanges;
+  // This case's exchange: the runner's transport records the APDUs here; a case may add HTTP ones.
+  ExchangeLog& exchanges;
   // --pki: the SM-DP+ credentials (dp-auth, dp-pb, CI) the card trusts; --destructive: cases may
   // install a test profile (and delete it again).
   std::optional<std::filesystem::path> pki = {};

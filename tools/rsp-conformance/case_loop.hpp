@@ -1,14 +1,13 @@
 #pragma once
-// The run loop of the roles with a network target (one binding per run): each chosen case through
-// `run_one`, a verdict line each (and with --json a JSON line on stdout), then the role's summary.
+// The run loop every role shares, and the scratch directory of the roles whose harness plays an eUICC.
 #include <chrono>
 #include <filesystem>
 #include <iostream>
-#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 #include "case.hpp"
+#include "reports.hpp"
 
 namespace conformance {
 
@@ -31,26 +30,25 @@ class ScratchDir {
   std::filesystem::path path_;
 };
 
-// Exit status: 0 when no case failed, else 1.
+// Runs each chosen case through `run_one`, with `log` (where the role's transport and HTTP client
+// record) emptied before each and kept as the case's exchange; a verdict line each, then the
+// summary and the reports (reports.hpp). Exit status: 0 when no case failed, else 1.
 template <class RunOne>
-int run_cases(const std::string& role, const std::string& binding, const std::vector<const Case*>& chosen, bool json, RunOne run_one) {
-  std::ostream& progress = json ? std::cerr : std::cout;
-  size_t counts[3] = {0, 0, 0};
+int run_cases(const RunSettings& settings, const std::vector<const Case*>& chosen, ExchangeLog& log, RunOne run_one) {
+  std::ostream& progress = settings.json ? std::cerr : std::cout;
+  std::vector<Result> results;
   for (const Case* c : chosen) {
+    log.clear();
     auto start = std::chrono::steady_clock::now();
     Outcome outcome = run_one(*c);
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    ++counts[static_cast<int>(outcome.verdict)];
-    progress << verdict_name(outcome.verdict) << "  " << c->id << (outcome.detail.empty() ? "" : ": " + outcome.detail) << "\n";
-    if (json)
-      std::cout << nlohmann::json{{"case", c->id}, {"role", c->role}, {"section", c->section}, {"verdict", verdict_name(outcome.verdict)},
-                                  {"detail", outcome.detail}, {"seconds", seconds}, {"binding", binding}}
-                       .dump()
-                << std::endl;
+    results.push_back({c, std::move(outcome), seconds, log});
+    const Result& r = results.back();
+    progress << verdict_name(r.outcome.verdict) << "  " << c->id << (r.outcome.detail.empty() ? "" : ": " + r.outcome.detail) << "\n";
+    if (settings.json) std::cout << json_line(r, settings) << std::endl;
   }
-  progress << "\nrole " << role << " (" << binding << "): " << chosen.size() << " cases, " << counts[0] << " passed, " << counts[1]
-           << " failed, " << counts[2] << " not applicable\n";
-  return counts[1] == 0 ? 0 : 1;
+  log.clear();
+  return finish_run(settings, results);
 }
 
 }  // namespace conformance

@@ -6,13 +6,14 @@
 #include <unistd.h>
 
 #include "case_loop.hpp"
+#include "harness_http.hpp"
 #include "rsp/http/tls_identity.hpp"
 #include "rsp/pki/pki_layout.hpp"
 
 namespace conformance {
 namespace fs = std::filesystem;
 
-int run_eim(const EimRunOptions& options, const std::vector<const Case*>& chosen, bool json) {
+int run_eim(const EimRunOptions& options, const std::vector<const Case*>& chosen, RunSettings reports) {
   static const std::regex url_form("https://[^:/]+(?::\\d+)?/?");
   if (!std::regex_match(options.url, url_form)) {
     std::cerr << "rsp-conformance: --eim must be https://HOST[:PORT]\n";
@@ -26,10 +27,11 @@ int run_eim(const EimRunOptions& options, const std::vector<const Case*>& chosen
     std::cerr << "rsp-conformance: --binding is json or asn1\n";
     return 2;
   }
+  ExchangeLog log;
   rsp::http::ClientOptions http;
+  record_http_into(http, log);
   http.connect_timeout = std::chrono::seconds(5);
-  for (auto curve : rsp::pki::curves_present(options.pki))
-    http.trusted_ca_files.push_back(rsp::pki::curve_dir(options.pki, curve) / "ci.pem");
+  trust_pki_cis(http, options.pki);
   auto client = rsp::http::Client::create(http);
   if (!client) {
     std::cerr << "rsp-conformance: " << client.error().message << "\n";
@@ -71,7 +73,8 @@ int run_eim(const EimRunOptions& options, const std::vector<const Case*>& chosen
     return 1;
   }
 
-  return run_cases("eim", options.binding, chosen, json, [&](const Case& c) { return c.run_eim(target); });
+  reports.target = options.url;
+  return run_cases(reports, chosen, log, [&](const Case& c) { return c.run_eim(target); });
 }
 
 }  // namespace conformance

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "case.hpp"
+#include "reports.hpp"
 #include "rsp/http/client.hpp"
 
 namespace conformance {
@@ -47,6 +48,6 @@ std::vector<Case> eim_result_cases();
 std::vector<Case> eim_package_cases();
 
 // Exit status as the runner's: 0 nothing failed, 1 a case failed or the eIM is unreachable, 2 usage.
-int run_eim(const EimRunOptions& options, const std::vector<const Case*>& chosen, bool json);
+int run_eim(const EimRunOptions& options, const std::vector<const Case*>& chosen, RunSettings reports);
 
 }  // namespace conformance

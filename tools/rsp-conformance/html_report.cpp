@@ -1,7 +1,9 @@
 #include "html_report.hpp"
 
 #include <array>
+#include <functional>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "rsp/asn1/types.hpp"
@@ -38,6 +40,86 @@ const char* kStyle =
 
 const char* verdict_class(Verdict v) { return v == Verdict::pass ? "pass" : v == Verdict::fail ? "fail" : "na"; }
 
+// Any ASN.1 message of ours in `tlv`, request types first when `request`. Only by a tag of its own
+// (not universal): a bare SEQUENCE could be any of dozens of types.
+std::string decode_any(rsp::ByteView tlv, bool request) {
+  if (tlv.empty() || (tlv[0] & 0xC0) == 0) return {};
+  auto tree = decode_es10(tlv, request);
+  return tree.empty() ? decode_es10(tlv, !request) : tree;
+}
+
+// One HTTP body: JSON indented, with each base64 member that holds an ASN.1 message of ours decoded
+// under it; an ASN.1 body decoded; anything else as text.
+std::string http_body_html(const rsp::Bytes& body, bool request) {
+  if (body.empty()) return pre("(empty)", "hex");
+  auto json = nlohmann::json::parse(body.begin(), body.end(), nullptr, false);
+  if (json.is_discarded()) {
+    if (auto tree = decode_any(body, request); !tree.empty()) return pre(rsp::to_hex(body), "hex") + pre(tree, "tree");
+    return pre(std::string(body.begin(), body.end()), "hex");
+  }
+  std::string out = pre(json.dump(2), "tree");
+  std::function<void(const nlohmann::json&, const std::string&)> walk = [&](const nlohmann::json& j, const std::string& name) {
+    if (j.is_object())
+      for (const auto& [key, value] : j.items()) walk(value, key);
+    else if (j.is_array())
+      for (const auto& value : j) walk(value, name);
+    else if (j.is_string() && j.get_ref<const std::string&>().size() > 4)
+      if (auto der = rsp::from_base64(j.get_ref<const std::string&>()))
+        if (auto tree = decode_any(*der, request); !tree.empty()) out += "<p>" + html_escape(name) + ":</p>\n" + pre(tree, "tree");
+  };
+  walk(json, "body");
+  return out;
+}
+
+// The ES10 function a STORE DATA message starting with `data` carries: its request type's name
+// without "Request"; a Bound Profile Package's segments after the first belong to the BPP's load.
+std::string es10_function(rsp::ByteView data, const std::string& current) {
+  auto element = rsp::tlv::read_header(data);
+  if (!element) return "STORE DATA";
+  rsp::Bytes tag = rsp::tlv::encode_tag(element->tag);
+  if (tag.size() == 1 && (tag[0] & 0xC0) == 0x80) return current;  // A0..A3, 86..88: BPP segments
+  if (tag == rsp::Bytes{0xBF, 0x36}) return "LoadBoundProfilePackage";
+  tag[0] &= static_cast<uint8_t>(~0x20);
+  for (const auto* type : rsp::asn1::all_types()) {
+    if (type->tags_count == 0 || !type->name || identifier_octets(type->tags[0]) != tag || !ends_with(type->name, "Request")) continue;
+    std::string name = type->name;
+    return name.substr(0, name.size() - 7);
+  }
+  return "STORE DATA";
+}
+
+// APDUs and bytes per ES10 function (a download's phases), when a case used more than one.
+std::string phases_html(const ExchangeLog& log) {
+  std::vector<std::pair<std::string, std::array<size_t, 2>>> phases;
+  std::string current = "other";
+  bool message_start = true;
+  for (const auto& e : log) {
+    if (e.kind != "apdu" || e.sent.size() < 4) continue;
+    const auto& c = e.sent;
+    if (c[1] == 0xE2 && c.size() > 5) {
+      if (message_start) current = es10_function(rsp::ByteView(c).subspan(5), current);
+      message_start = (c[2] & 0x80) != 0;
+    } else if (c[1] != 0xC0) {
+      current = "other";  // SELECT, MANAGE CHANNEL, ...; GET RESPONSE stays with its command
+    }
+    if (phases.empty() || phases.back().first != current) phases.push_back({current, {0, 0}});
+    phases.back().second[0] += 1;
+    phases.back().second[1] += e.sent.size() + e.received.size();
+  }
+  if (phases.size() < 2) return {};
+  std::string out = "<tr><th>per function</th><td><table><tr><th>function</th><th>APDUs</th><th>bytes</th></tr>";
+  for (const auto& [name, n] : phases)
+    out += "<tr><td>" + html_escape(name) + "</td><td>" + std::to_string(n[0]) + "</td><td>" + std::to_string(n[1]) + "</td></tr>";
+  return out + "</table></td></tr>";
+}
+
+size_t http_bytes(const ExchangeLog& log) {
+  size_t n = 0;
+  for (const auto& e : log)
+    if (e.kind == "http") n += e.sent.size() + e.received.size();
+  return n;
+}
+
 // Each APDU in hex, and under the last STORE DATA segment (or the last GET RESPONSE) the whole
 // ES10 message it completes, decoded.
 std::string exchange_html(const ExchangeLog& log) {
@@ -45,8 +127,9 @@ std::string exchange_html(const ExchangeLog& log) {
   rsp::Bytes command_message, response_message;
   for (const auto& e : log) {
     if (e.kind != "apdu") {
-      out << "<h4>" << html_escape(e.label) << "</h4>\n"
-          << pre(std::string(e.sent.begin(), e.sent.end()), "hex") << pre(std::string(e.received.begin(), e.received.end()), "hex");
+      std::string answer = e.status ? "HTTP " + std::to_string(e.status) : "no answer: " + e.error;
+      out << "<h4>" << html_escape(e.label) << "</h4>\n" << http_body_html(e.sent, true) << "<h4>" << html_escape(answer) << "</h4>\n"
+          << http_body_html(e.received, false);
       continue;
     }
     const auto& c = e.sent;
@@ -130,8 +213,8 @@ std::string html_report(const RunInfo& run, const std::vector<Result>& results) 
     out << "<tr><td>" << html_escape(role) << "</td><td>" << n[0] << "</td><td>" << n[1] << "</td><td>" << n[2] << "</td></tr>";
   out << "</table>\n";
   for (const auto& r : results) {
-    size_t apdus = 0;
-    for (const auto& e : r.exchanges) apdus += e.kind == "apdu";
+    size_t apdus = 0, http = 0;
+    for (const auto& e : r.exchanges) (e.kind == "apdu" ? apdus : http) += 1;
     out << "<section id=\"" << html_escape(r.c->id) << "\"><h3>" << html_escape(r.c->id) << " <span class=\""
         << verdict_class(r.outcome.verdict) << "\">" << verdict_name(r.outcome.verdict) << "</span></h3>\n<table>"
         << "<tr><th>role</th><td>" << html_escape(r.c->role) << "</td></tr><tr><th>section</th><td>" << html_escape(r.c->section)
@@ -140,7 +223,9 @@ std::string html_report(const RunInfo& run, const std::vector<Result>& results) 
     if (!r.outcome.detail.empty())
       out << "<tr><th>" << (r.outcome.verdict == Verdict::fail ? "expected vs. got" : "note") << "</th><td>"
           << html_escape(r.outcome.detail) << "</td></tr>";
-    out << "<tr><th>APDUs</th><td>" << apdus << " (" << apdu_bytes(r.exchanges) << " bytes)</td></tr><tr><th>time</th><td>"
+    if (apdus || !http) out << "<tr><th>APDUs</th><td>" << apdus << " (" << apdu_bytes(r.exchanges) << " bytes)</td></tr>" << phases_html(r.exchanges);
+    if (http) out << "<tr><th>HTTP exchanges</th><td>" << http << " (" << http_bytes(r.exchanges) << " body bytes)</td></tr>";
+    out << "<tr><th>time</th><td>"
         << r.seconds << " s</td></tr></table>\n<details><summary>exchange</summary>\n" << exchange_html(r.exchanges)
         << "</details></section>\n";
   }

@@ -1,57 +1,23 @@
 // rsp-conformance: runs the conformance cases of one role against a target and reports them
-// (terminal progress and summary, JUnit XML, --json lines). Exit 0 when nothing failed, 1 when a
-// case failed or the target could not be reached, 2 for usage errors.
+// (terminal progress and summary, JUnit XML, --json lines, HTML, --record), and replays a recorded
+// run. Exit 0 when nothing failed, 1 when a case failed or the target could not be reached, 2 for
+// usage errors.
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
-#include <chrono>
-#include <ctime>
-#include <fstream>
 #include <iostream>
-#include <nlohmann/json.hpp>
 
 #include "case.hpp"
-#include "html_report.hpp"
-#include "recording_transport.hpp"
+#include "case_loop.hpp"
 #include "eim_run.hpp"
-#include "smdp_run.hpp"
 #include "ipa/transport.hpp"
+#include "recording_transport.hpp"
+#include "replay.hpp"
+#include "smdp_run.hpp"
 
 namespace {
 
 using namespace conformance;
-
-// XML attribute values take the same escapes as HTML.
-std::string xml(const std::string& s) { return html_escape(s); }
-
-void write_junit(const std::string& path, const std::string& role, const std::vector<Result>& results) {
-  size_t failures = 0, skipped = 0;
-  double total = 0;
-  for (const auto& r : results) {
-    failures += r.outcome.verdict == Verdict::fail;
-    skipped += r.outcome.verdict == Verdict::not_applicable;
-    total += r.seconds;
-  }
-  std::ofstream out(path);
-  out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n  <testsuite name=\"rsp-conformance." << role
-      << "\" tests=\"" << results.size() << "\" failures=\"" << failures << "\" errors=\"0\" skipped=\"" << skipped
-      << "\" time=\"" << total << "\">\n";
-  for (const auto& r : results) {
-    out << "    <testcase classname=\"" << xml(r.c->role + "." + r.c->id.substr(0, r.c->id.find('.'))) << "\" name=\""
-        << xml(r.c->id) << "\" time=\"" << r.seconds << "\">";
-    if (r.outcome.verdict == Verdict::fail) out << "<failure message=\"" << xml(r.outcome.detail) << "\"/>";
-    if (r.outcome.verdict == Verdict::not_applicable) out << "<skipped message=\"" << xml(r.outcome.detail) << "\"/>";
-    out << "</testcase>\n";
-  }
-  out << "  </testsuite>\n</testsuites>\n";
-}
-
-std::string utc_now() {
-  std::time_t now = std::time(nullptr);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
-  return text;
-}
 
 int list(const std::string& role) {
   for (const Case* c : select(role, {}))
@@ -60,13 +26,8 @@ int list(const std::string& role) {
   return 0;
 }
 
-int run(const std::string& role, const std::string& euicc, const std::string& pattern, const std::string& junit, bool json,
-        const std::string& html, const std::string& pki, bool destructive) {
-  auto chosen = select(role, pattern);
-  if (role != "euicc" || select(role, {}).empty()) {
-    std::cerr << "rsp-conformance: no cases for this role yet (" << role << ")\n";
-    return 2;
-  }
+int run(RunSettings settings, const std::string& euicc, const std::string& pattern, const std::string& pki, bool destructive) {
+  auto chosen = select(settings.role, pattern);
   if (euicc.empty()) {
     std::cerr << "rsp-conformance: run --role euicc needs --euicc tcp:HOST:PORT|pcsc:READER\n";
     return 2;
@@ -84,38 +45,14 @@ int run(const std::string& role, const std::string& euicc, const std::string& pa
     std::cerr << "rsp-conformance: cannot reach the eUICC at " << euicc << ": " << atr.error().message << "\n";
     return 1;
   }
-  ExchangeLog apdus;
-  RecordingTransport recording(**transport, apdus);
+  ExchangeLog log;
+  RecordingTransport recording(**transport, log);
   ipa::Es10Channel channel(recording);
-  EuiccTarget target{channel, {}};
+  EuiccTarget target{channel, log};
   if (!pki.empty()) target.pki = pki;
   target.destructive = destructive;
-  std::vector<Result> results;
-  std::ostream& progress = json ? std::cerr : std::cout;
-  for (const Case* c : chosen) {
-    auto start = std::chrono::steady_clock::now();
-    apdus.clear();
-    target.exchanges.clear();
-    Outcome outcome = c->run(target);
-    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    ExchangeLog exchanges = apdus;
-    exchanges.insert(exchanges.end(), target.exchanges.begin(), target.exchanges.end());
-    size_t apdu_count = apdus.size();
-    results.push_back({c, outcome, seconds, std::move(exchanges)});
-    progress << verdict_name(outcome.verdict) << "  " << c->id << (outcome.detail.empty() ? "" : ": " + outcome.detail) << "\n";
-    if (json)
-      std::cout << nlohmann::json{{"case", c->id}, {"role", c->role}, {"section", c->section}, {"verdict", verdict_name(outcome.verdict)},
-                                  {"detail", outcome.detail}, {"seconds", seconds},
-                                  {"apdus", apdu_count}, {"apdu_bytes", apdu_bytes(results.back().exchanges)}}.dump()
-                << std::endl;
-  }
-  size_t counts[3] = {0, 0, 0};
-  for (const auto& r : results) ++counts[static_cast<int>(r.outcome.verdict)];
-  progress << "\nrole " << role << ": " << results.size() << " cases, " << counts[0] << " passed, " << counts[1] << " failed, "
-           << counts[2] << " not applicable\n";
-  if (!junit.empty()) write_junit(junit, role, results);
-  if (!html.empty()) std::ofstream(html) << html_report({role, euicc, utc_now()}, results);
-  return counts[1] == 0 ? 0 : 1;
+  settings.target = euicc;
+  return run_cases(settings, chosen, log, [&](const Case& c) { return c.run(target); });
 }
 
 }  // namespace
@@ -123,8 +60,9 @@ int run(const std::string& role, const std::string& euicc, const std::string& pa
 int main(int argc, char** argv) {
   CLI::App app{"rsp-conformance: SGP.22 / SGP.32 conformance cases against an eUICC or an SM-DP+ (more roles to come)"};
   app.require_subcommand(1);
-  std::string role, euicc, pattern, junit, html;
-  bool json = false, destructive = false;
+  std::string role, euicc, pattern;
+  bool destructive = false;
+  RunSettings reports;
   SmdpRunOptions smdp;
   auto* list_command = app.add_subcommand("list", "the cases: ID, role, section, what each sends and expects");
   list_command->add_option("--role", role, "only this role's cases");
@@ -150,10 +88,19 @@ int main(int argc, char** argv) {
   run_command->add_option("--es2", smdp.es2_url, "smdp role: the SM-DP+'s ES2+, https://HOST:PORT (default: the --smdp URL)");
   run_command->add_option("--profile-type", smdp.profile_type, "smdp role: the profile type ordered (default demo)");
   run_command->add_option("--case", pattern, "only cases whose ID matches this glob");
-  run_command->add_option("--junit", junit, "write JUnit XML here");
-  run_command->add_option("--html", html, "write a self-contained HTML report with each case's decoded exchange here");
+  run_command->add_option("--junit", reports.junit, "write JUnit XML here");
+  run_command->add_option("--html", reports.html, "write a self-contained HTML report with each case's decoded exchange here");
+  run_command->add_option("--record", reports.record, "keep every exchange byte for byte in this directory (for replay)");
   run_command->add_flag("--destructive", destructive, "euicc role: cases may install a test profile, then delete it");
-  run_command->add_flag("--json", json, "one JSON line per case on stdout (progress goes to stderr)");
+  run_command->add_flag("--json", reports.json, "one JSON line per case on stdout (progress goes to stderr)");
+  ReplayOptions replay_options;
+  auto* replay_command = app.add_subcommand("replay", "play a --record'ed run back against a target, byte for byte");
+  replay_command->add_option("dir", replay_options.dir, "the --record directory")->required();
+  replay_command->add_option("--case", replay_options.pattern, "only recorded cases whose ID matches this glob");
+  replay_command->add_option("--euicc", replay_options.euicc, "the card for recorded APDUs: tcp:HOST:PORT | pcsc:READER");
+  replay_command->add_option("--url", replay_options.url, "the server for recorded HTTP requests (default: the recorded target)");
+  replay_command->add_option("--pki", replay_options.pki, "an rsp-pki directory whose CI the server's TLS certificate chains to");
+  replay_command->add_flag("--json", replay_options.json, "one JSON line per exchange on stdout");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -165,15 +112,22 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (*list_command) return list(role);
-  if (role == "smdp") return run_smdp(smdp, select(role, pattern), json);
-  if (role == "eim") return run_eim({eim_url, smdp.pki, smdp.binding, owner_url, owner_cert, owner_key}, select(role, pattern), json);
+  if (*replay_command) return replay(replay_options);
+  reports.role = role;
+  if (role == "smdp" || role == "eim" || role == "smds") reports.binding = smdp.binding;
+  if (role == "smdp") return run_smdp(smdp, select(role, pattern), reports);
+  if (role == "eim") return run_eim({eim_url, smdp.pki, smdp.binding, owner_url, owner_cert, owner_key}, select(role, pattern), reports);
   if (role == "smds") {
     if (smds_url.empty()) {
       std::cerr << "rsp-conformance: run --role smds needs --smds https://HOST[:PORT]\n";
       return 2;
     }
     smdp.url = smds_url;
-    return run_smdp(smdp, select(role, pattern), json);
+    return run_smdp(smdp, select(role, pattern), reports);
   }
-  return run(role, euicc, pattern, junit, json, html, smdp.pki, destructive);
+  if (role != "euicc") {
+    std::cerr << "rsp-conformance: no cases for this role yet (" << role << ")\n";
+    return 2;
+  }
+  return run(reports, euicc, pattern, smdp.pki, destructive);
 }

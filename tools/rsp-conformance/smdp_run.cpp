@@ -3,9 +3,10 @@
 #include <chrono>
 #include <filesystem>
 #include <iostream>
-#include <nlohmann/json.hpp>
 #include <regex>
 
+#include "case_loop.hpp"
+#include "harness_http.hpp"
 #include "rsp/http/tls_identity.hpp"
 #include "rsp/pki/pki_layout.hpp"
 #include "smdp_target.hpp"
@@ -13,7 +14,7 @@
 namespace conformance {
 namespace fs = std::filesystem;
 
-int run_smdp(const SmdpRunOptions& options, const std::vector<const Case*>& chosen, bool json) {
+int run_smdp(const SmdpRunOptions& options, const std::vector<const Case*>& chosen, RunSettings reports) {
   std::smatch parts;
   static const std::regex url_form("https://([^:/]+)(?::(\\d+))?/?");
   if (!std::regex_match(options.url, parts, url_form)) {
@@ -28,15 +29,16 @@ int run_smdp(const SmdpRunOptions& options, const std::vector<const Case*>& chos
     std::cerr << "rsp-conformance: --binding is json or asn1\n";
     return 2;
   }
+  ExchangeLog log;
   SmdpTarget target;
+  record_http_into(target.options.http, log);
   target.address = parts[1];
   target.pki = options.pki;
   if (parts[2].matched) target.options.port = static_cast<uint16_t>(std::stoi(parts[2]));
   target.options.binding = options.binding == "json" ? ipa::Es9Binding::json : ipa::Es9Binding::asn1;
   target.options.transport_attempts = 1;
   target.options.http.connect_timeout = std::chrono::seconds(5);
-  for (auto curve : rsp::pki::curves_present(options.pki))
-    target.options.http.trusted_ca_files.push_back(rsp::pki::curve_dir(options.pki, curve) / "ci.pem");
+  trust_pki_cis(target.options.http, options.pki);
   std::string es2_url = options.es2_url.empty() ? "https://" + std::string(parts[1]) + (parts[2].matched ? ":" + std::string(parts[2]) : "")
                                                : options.es2_url;
   auto first = es2_operator({options.operator_cert, options.operator_key, options.operator_id}, es2_url, options.profile_type,
@@ -73,23 +75,8 @@ int run_smdp(const SmdpRunOptions& options, const std::vector<const Case*>& chos
     return 1;
   }
 
-  std::ostream& progress = json ? std::cerr : std::cout;
-  size_t counts[3] = {0, 0, 0};
-  for (const Case* c : chosen) {
-    auto start = std::chrono::steady_clock::now();
-    Outcome outcome = c->run_smdp(target);
-    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    ++counts[static_cast<int>(outcome.verdict)];
-    progress << verdict_name(outcome.verdict) << "  " << c->id << (outcome.detail.empty() ? "" : ": " + outcome.detail) << "\n";
-    if (json)
-      std::cout << nlohmann::json{{"case", c->id}, {"role", c->role}, {"section", c->section}, {"verdict", verdict_name(outcome.verdict)},
-                                  {"detail", outcome.detail}, {"seconds", seconds}, {"binding", options.binding}}
-                       .dump()
-                << std::endl;
-  }
-  progress << "\nrole " << (chosen.empty() ? std::string("smdp") : chosen.front()->role) << " (" << options.binding << "): " << chosen.size() << " cases, " << counts[0] << " passed, " << counts[1]
-           << " failed, " << counts[2] << " not applicable\n";
-  return counts[1] == 0 ? 0 : 1;
+  reports.target = options.url;
+  return run_cases(reports, chosen, log, [&](const Case& c) { return c.run_smdp(target); });
 }
 
 }  // namespace conformance

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "case.hpp"
+#include "reports.hpp"
 
 namespace conformance {
 
@@ -19,6 +20,6 @@ struct SmdpRunOptions {
 };
 
 // Exit status as the runner's: 0 nothing failed, 1 a case failed or the SM-DP+ is unreachable, 2 usage.
-int run_smdp(const SmdpRunOptions& options, const std::vector<const Case*>& chosen, bool json);
+int run_smdp(const SmdpRunOptions& options, const std::vector<const Case*>& chosen, RunSettings reports);
 
 }  // namespace conformance

@@ -103,6 +103,12 @@ Expected<ClientResponse> Client::get(std::string url, Headers headers) const {
 }
 
 Expected<ClientResponse> Client::send(const ClientRequest& request) const {
+  auto response = perform(request);
+  if (settings_->options.on_exchange) settings_->options.on_exchange(request, response);
+  return response;
+}
+
+Expected<ClientResponse> Client::perform(const ClientRequest& request) const {
   const ClientOptions& o = settings_->options;
   CurlPtr curl(curl_easy_init(), curl_easy_cleanup);
   if (!curl) return fail("cannot create a curl handle");

@@ -5,6 +5,7 @@
 // insecure_lab_only flag. A Client is immutable after create() and safe to use from many threads.
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -17,6 +18,9 @@
 
 namespace rsp::http {
 
+struct ClientRequest;
+struct ClientResponse;
+
 struct ClientOptions {
   // The CAs server certificates must chain to. Both empty: the system's web-PKI store.
   std::vector<crypto::Certificate> trusted_cas;
@@ -28,6 +32,9 @@ struct ClientOptions {
   // Turns off certificate and host name verification. For lab set-ups only; the caller says so
   // loudly in its log.
   bool insecure_lab_only = false;
+  // Called after every exchange, with the response or why there is none (a conformance harness's
+  // report, tracing). Called on the sending thread; it must be as thread-safe as the client's use.
+  std::function<void(const ClientRequest&, const Expected<ClientResponse>&)> on_exchange;
 };
 
 struct ClientRequest {
@@ -57,6 +64,7 @@ class Client {
 
  private:
   struct Settings;
+  Expected<ClientResponse> perform(const ClientRequest& request) const;
   explicit Client(std::shared_ptr<const Settings> settings) : settings_(std::move(settings)) {}
   std::shared_ptr<const Settings> settings_;
 };
