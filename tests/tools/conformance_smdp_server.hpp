@@ -1,7 +1,8 @@
 #pragma once
-// `smdp serve` for the rsp-conformance SM-DP+ role tests: a fresh rsp-pki PKI, `profiles` "demo"
-// profiles of operator-a (the PKI's dp-tls certificate as its ES2+ client certificate) and
-// operator-b (the PKI's ds-tls certificate) pinned, ES2+ on the ES9+ port; restart() starts it
+// `smdp serve` for the rsp-conformance SM-DP+ role tests: a fresh rsp-pki PKI of one curve,
+// `profiles` "demo" profiles of operator-a (a NIST PKI's dp-tls certificate as its ES2+ client
+// certificate: the PKI's own, or for brainpool another one's, as TLS client certificates are P-256)
+// and operator-b (that PKI's ds-tls certificate) pinned, ES2+ on the ES9+ port; start() starts it
 // again on the same database with other flags (a fault mode).
 #include <catch2/catch.hpp>
 
@@ -19,12 +20,18 @@ namespace rsp::test {
 struct ConformanceSmdp {
   TempDir dir;
   std::filesystem::path pki = dir.path() / "pki";
+  std::filesystem::path operators;  // the NIST folder whose dp-tls and ds-tls are the operators' certificates
   std::unique_ptr<ChildProcess> process;
   std::string port;
 
-  explicit ConformanceSmdp(int profiles, std::vector<std::string> flags = {}) {
+  explicit ConformanceSmdp(int profiles, std::vector<std::string> flags = {}, const std::string& curve = "nist") {
     const std::string bin = RSP_BINARY_DIR;
-    REQUIRE(run_command(bin + "/rsp-pki make " + pki.string() + " 2>&1").status == 0);
+    REQUIRE(run_command(bin + "/rsp-pki make --curve " + curve + " " + pki.string() + " 2>&1").status == 0);
+    operators = pki / "nist";
+    if (curve != "nist") {
+      REQUIRE(run_command(bin + "/rsp-pki make " + (dir.path() / "operators").string() + " 2>&1").status == 0);
+      operators = dir.path() / "operators" / "nist";
+    }
     // One shell for all the profile packages: ICCIDs 8944500000000001001.., IMSIs 001010000001001..
     if (profiles > 0) import_profiles(profiles);
     start(std::move(flags));
@@ -51,19 +58,19 @@ struct ConformanceSmdp {
     port = process->wait_for("ES9\\+ of localhost on https://127\\.0\\.0\\.1:(\\d+)");
   }
   std::string db() const { return "sqlite:" + (dir.path() / "smdp.db").string(); }
-  std::string operator_flag() const { return "operator-a=" + (pki / "nist" / "dp-tls.pem").string(); }
-  std::string operator2_flag() const { return "operator-b=" + (pki / "nist" / "ds-tls.pem").string(); }
+  std::string operator_flag() const { return "operator-a=" + (operators / "dp-tls.pem").string(); }
+  std::string operator2_flag() const { return "operator-b=" + (operators / "ds-tls.pem").string(); }
   // rsp-conformance's flags for the SM-DP+, its PKI and the binding.
   std::string target(const std::string& binding = "json") const {
     return "--smdp https://localhost:" + port + " --pki " + pki.string() + " --binding " + binding;
   }
   std::string operator_args() const {
-    return " --operator-id operator-a --operator-cert " + (pki / "nist" / "dp-tls.pem").string() + " --operator-key " +
-           (pki / "nist" / "dp-tls.key.pem").string();
+    return " --operator-id operator-a --operator-cert " + (operators / "dp-tls.pem").string() + " --operator-key " +
+           (operators / "dp-tls.key.pem").string();
   }
   std::string operator2_args() const {
-    return " --operator2-id operator-b --operator2-cert " + (pki / "nist" / "ds-tls.pem").string() + " --operator2-key " +
-           (pki / "nist" / "ds-tls.key.pem").string();
+    return " --operator2-id operator-b --operator2-cert " + (operators / "ds-tls.pem").string() + " --operator2-key " +
+           (operators / "ds-tls.key.pem").string();
   }
 };
 

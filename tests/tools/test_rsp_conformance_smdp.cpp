@@ -5,7 +5,8 @@
 // functionRequesterIdentifier naming another operator (issue 13 item 8; asserted so that the test
 // flips when the SM-DP+ is fixed); without operator credentials the 17 cases needing an order are
 // not applicable, without the second operator the 3 isolation cases; an unreachable SM-DP+ exits 1;
-// a bad --smdp or a missing --pki is a usage error. That the cases bite: behind a relay that
+// a bad --smdp or a missing --pki is a usage error; on a brainpool PKI (the operators' TLS client
+// certificates P-256) the same 28 pass. That the cases bite: behind a relay that
 // rewrites the SM-DP+'s JSON reason code 3.9 to 3.8, exactly the two cases expecting a 3.9 fail.
 // (The SM-DP+'s fault modes: test_rsp_conformance_smdp_faults.cpp.)
 #include <catch2/catch.hpp>
@@ -62,6 +63,14 @@ TEST_CASE("rsp-conformance --role smdp: every case passes against smdp serve in 
   CHECK(filtered.status == 0);
   CHECK(count(filtered.out, "\\{[^\\n]*\"case\":\"ES9p\\.InitiateAuthentication\\.") == 3);
   CHECK(count(filtered.out, "\\{[^\\n]*\"binding\":\"json\"") == 3);
+}
+
+TEST_CASE("rsp-conformance --role smdp: every case passes on a brainpool PKI too") {
+  rsp::test::ConformanceSmdp smdp(12, {}, "brainpool");
+  auto run = run_smdp_conformance(smdp.target() + smdp.operator_args() + smdp.operator2_args());
+  INFO(run.out);
+  CHECK(cases_with(run.out, "fail") == kFinding);
+  CHECK(run.out.find("29 cases, 28 passed, 1 failed, 0 not applicable") != std::string::npos);
 }
 
 TEST_CASE("rsp-conformance --role smdp: unreachable SM-DP+ exits 1, usage errors exit 2") {
