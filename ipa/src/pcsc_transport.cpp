@@ -52,6 +52,10 @@ class PcscTransport final : public Transport {
   }
 
   std::string describe() const override { return "pcsc:" + (reader_.empty() ? wanted_ : reader_); }
+  std::optional<int> active_protocol() const override {
+    if (card_ == 0) return std::nullopt;
+    return protocol_ == SCARD_PROTOCOL_T1 ? std::optional<int>(1) : protocol_ == SCARD_PROTOCOL_T0 ? std::optional<int>(0) : std::nullopt;
+  }
 
  protected:
   rsp::Expected<Bytes> exchange(ByteView command_apdu) override {

@@ -31,10 +31,11 @@ const std::set<std::string> kEuiccCases = {
     "ES10c.DeleteProfile.UnknownIccid", "ES10c.SetNickname.UnknownIccid", "ES10c.GetProfilesInfo.UnknownIccid",
     "ES10b.RemoveNotificationFromList.UnknownSeqNumber", "ES10b.RetrieveNotificationsList.UnknownSeqNumber",
     "ES10b.CancelSession.NoSession", "ES10b.LoadBoundProfilePackage.NoSession", "ES10b.GetEimConfigurationData.UnknownEimId",
+    "ES10b.GetConnectivityParameters.Nominal",
     "ES10.Transport.T0GetResponse", "ES10.Transport.LogicalChannel", "ES10.StoreData.EverySegmentSize"};
 // Not applicable without --pki (or --destructive): the download, eUICC Package, profile-state and
 // corrupted-BPP cases (test_rsp_conformance_download, _sgp32, _euicc_faults).
-constexpr size_t kPkiCases = 36;
+constexpr size_t kPkiCases = 40;
 // Pass under wrong-status-word: the card refuses them before the fault applies (6A80), or any
 // status word is the refusal they expect.
 const std::set<std::string> kRefusals = {"ES10.StoreData.TruncatedTlv", "ES10b.LoadBoundProfilePackage.NoSession"};
@@ -84,15 +85,15 @@ TEST_CASE("rsp-conformance run --role euicc passes every case against euicc-sim"
   INFO(r.out);
   REQUIRE(r.status == 0);
   for (const auto& id : kEuiccCases) CHECK(r.out.find("pass  " + id) != std::string::npos);
-  CHECK(r.out.find("66 cases, 30 passed, 0 failed, 36 not applicable") != std::string::npos);
+  CHECK(r.out.find("71 cases, 31 passed, 0 failed, 40 not applicable") != std::string::npos);
 
   std::string xml = rsp::test::read_text(junit);
   INFO(xml);
   CHECK(xml.rfind("<?xml version=\"1.0\"", 0) == 0);
-  CHECK(xml.find("<testsuite name=\"rsp-conformance.euicc\" tests=\"66\" failures=\"0\" errors=\"0\" skipped=\"36\"") !=
+  CHECK(xml.find("<testsuite name=\"rsp-conformance.euicc\" tests=\"71\" failures=\"0\" errors=\"0\" skipped=\"40\"") !=
         std::string::npos);
-  CHECK(count(xml, "<testcase ") == 66);
-  CHECK(count(xml, "</testcase>") == 66);
+  CHECK(count(xml, "<testcase ") == 71);
+  CHECK(count(xml, "</testcase>") == 71);
   CHECK(xml.find("</testsuites>") != std::string::npos);
 
   Run json = conformance("run --role euicc --euicc " + card.euicc + " --json", false);
@@ -122,8 +123,8 @@ TEST_CASE("rsp-conformance fails exactly the cases a card fault breaks", "[confo
     auto junit = card.dir.path() / "junit.xml";
     conformance("run --role euicc --euicc " + card.euicc + " --junit " + junit.string());
     std::string xml = rsp::test::read_text(junit);
-    CHECK(xml.find("tests=\"66\" failures=\"28\"") != std::string::npos);
-    CHECK(count(xml, "<failure message=") == 28);
+    CHECK(xml.find("tests=\"71\" failures=\"29\"") != std::string::npos);
+    CHECK(count(xml, "<failure message=") == 29);
   }
   for (std::string fault : {"wrong-signature", "skip-mac-check"}) {
     Card card({fault});

@@ -8,6 +8,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "case.hpp"
@@ -70,9 +71,15 @@ struct Tamper {
 void flip_last(Bytes& tlv);
 std::optional<rsp::tlv::Tlv> child(ByteView tlv, std::initializer_list<rsp::tlv::Tag> path);
 
-// SGP.22 v2.5 §5.7.13 ES10b.AuthenticateServer with the SM-DP+'s serverSigned1 (§3.1.2).
+// SGP.22 v2.5 §5.7.13 ES10b.AuthenticateServer with the SM-DP+'s serverSigned1 (§3.1.2), after a
+// GetEUICCChallenge on the same channel.
+ipa::Es10Expected<ipa::es10b::RelayedResponse> authenticate(ipa::Es10Channel& channel, const SmdpCredentials& dp, Session& s,
+                                                            const Tamper& tamper);
 ipa::Es10Expected<ipa::es10b::RelayedResponse> authenticate(EuiccTarget& t, const SmdpCredentials& dp, Session& s,
                                                             const Tamper& tamper);
+// The card's AuthenticateServerResponse checked as the SM-DP+ checks it (§3.1.2): its chain under
+// the CI of `dp`, euiccSignature1 and the session's values; the EID on success.
+rsp::Expected<std::string> verify_euicc(const SmdpCredentials& dp, const Session& s, ByteView authenticate_server_response);
 // SGP.22 v2.5 §5.7.5 ES10b.PrepareDownload: smdpSignature2 covers smdpSigned2 and euiccSignature1.
 ipa::Es10Expected<ipa::es10b::RelayedResponse> prepare(EuiccTarget& t, const SmdpCredentials& dp, Session& s,
                                                        const Tamper& tamper);
@@ -92,6 +99,14 @@ std::optional<std::string> delete_test_profile(EuiccTarget& t);
 // Not applicable without --pki, or (for `destructive` cases) without --destructive or when the card
 // already holds the test ICCID.
 std::optional<Outcome> preconditions(EuiccTarget& t, bool destructive);
+
+// --pki's trusted credentials and the card's authenticateResponseOk to a valid AuthenticateServer
+// for `s`; or the outcome that ends the case (n/a without --pki or a CI the card trusts).
+struct Authenticated {
+  SmdpCredentials dp;
+  ipa::es10b::RelayedResponse answer;
+};
+std::variant<Authenticated, Outcome> authenticated(EuiccTarget& t, Session& s);
 
 // An altered AuthenticateServerRequest: authenticateResponseError with one of `codes`.
 Outcome authenticate_error(EuiccTarget& t, const Tamper& tamper, std::vector<long> codes, const std::string& expected);

@@ -73,8 +73,9 @@ std::optional<rsp::tlv::Tlv> child(ByteView tlv, std::initializer_list<rsp::tlv:
 void flip_last(Bytes& tlv) { tlv.back() ^= 0x01; }
 
 // SGP.22 v2.5 §5.7.13 ES10b.AuthenticateServer with the SM-DP+'s serverSigned1 (§3.1.2).
-ipa::Es10Expected<es10b::RelayedResponse> authenticate(EuiccTarget& t, const SmdpCredentials& dp, Session& s, const Tamper& tamper) {
-  auto challenge = es10b::get_euicc_challenge(t.channel);
+ipa::Es10Expected<es10b::RelayedResponse> authenticate(ipa::Es10Channel& channel, const SmdpCredentials& dp, Session& s,
+                                                       const Tamper& tamper) {
+  auto challenge = es10b::get_euicc_challenge(channel);
   if (!challenge) return rsp::Unexpected{challenge.error()};
   if (tamper.euicc_challenge) flip_last(*challenge);
   const SmdpCredentials& signer = tamper.foreign_auth ? *tamper.foreign_auth : dp;
@@ -85,14 +86,27 @@ ipa::Es10Expected<es10b::RelayedResponse> authenticate(EuiccTarget& t, const Smd
   in.euicc_ci_pkid_to_be_used = encode(0x04, signer.ci_ski);
   in.server_certificate = tamper.dp_auth_der.value_or(signer.auth.der());
   in.matching_id = "";
-  auto answer = es10b::authenticate_server(t.channel, in);
-  if (tamper.replayed && answer && answer->ok()) answer = es10b::authenticate_server(t.channel, in);
+  auto answer = es10b::authenticate_server(channel, in);
+  if (tamper.replayed && answer && answer->ok()) answer = es10b::authenticate_server(channel, in);
   if (answer && answer->ok()) {
     auto signature = child(answer->tlv, {0xA0, 0x5F37});
     if (!signature) return rsp::Unexpected{ipa::Es10Error{ipa::Es10Error::Kind::malformed, 0, 0, "no euiccSignature1"}};
     s.euicc_signature1 = encode(0x5F37, signature->value);
   }
   return answer;
+}
+
+ipa::Es10Expected<es10b::RelayedResponse> authenticate(EuiccTarget& t, const SmdpCredentials& dp, Session& s, const Tamper& tamper) {
+  return authenticate(t.channel, dp, s, tamper);
+}
+
+rsp::Expected<std::string> verify_euicc(const SmdpCredentials& dp, const Session& s, ByteView authenticate_server_response) {
+  crypto::TrustedCis cis;
+  cis.add(dp.ci);
+  rsp::authentication::SessionExpectation expected{s.transaction_id, s.server_challenge, kServerAddress, dp.ci_ski};
+  auto euicc = rsp::authentication::verify_authenticate_server_response(authenticate_server_response, expected, cis, std::time(nullptr));
+  if (!euicc) return rsp::fail(euicc.error().message);
+  return euicc->eid;
 }
 
 // SGP.22 v2.5 §5.7.5 ES10b.PrepareDownload: smdpSignature2 covers smdpSigned2 and euiccSignature1.
@@ -227,14 +241,20 @@ Outcome authenticate_error(EuiccTarget& t, const Tamper& tamper, std::vector<lon
   return pass("authenticateResponseError " + std::to_string(*answer->error_code));
 }
 
-Outcome prepare_error(EuiccTarget& t, const Tamper& tamper, std::vector<long> codes, const std::string& expected) {
+std::variant<Authenticated, Outcome> authenticated(EuiccTarget& t, Session& s) {
   if (auto skip = preconditions(t, false)) return *skip;
   auto dp = trusted_credentials(t);
   if (!dp) return not_applicable(dp.error().message);
-  Session s;
   auto auth = authenticate(t, *dp, s, {});
   if (!auth || !auth->ok()) return fail("AuthenticateServer: expected authenticateResponseOk first");
-  auto answer = prepare(t, *dp, s, tamper);
+  return Authenticated{std::move(*dp), std::move(*auth)};
+}
+
+Outcome prepare_error(EuiccTarget& t, const Tamper& tamper, std::vector<long> codes, const std::string& expected) {
+  Session s;
+  auto session = authenticated(t, s);
+  if (auto* o = std::get_if<Outcome>(&session)) return *o;
+  auto answer = prepare(t, std::get<Authenticated>(session).dp, s, tamper);
   (void)es10b::cancel_session(t.channel, s.transaction_id, es10b::CancelSessionReason::undefinedReason);
   remove_test_notifications(t);
   if (!answer) return fail("expected downloadResponseError " + expected + ", " + got(answer.error()));
@@ -251,12 +271,9 @@ Loaded download(EuiccTarget& t, const SmdpCredentials& dp, const BppMaker& make)
     return {fail("AuthenticateServer: expected authenticateResponseOk, got " +
                  (auth ? "error code " + std::to_string(*auth->error_code) : auth.error().message)), {}, {}};
   // As the SM-DP+ does before going on (§3.1.2): the card's chain and euiccSignature1.
-  crypto::TrustedCis cis;
-  cis.add(dp.ci);
-  rsp::authentication::SessionExpectation expected{out.session.transaction_id, out.session.server_challenge, kServerAddress, dp.ci_ski};
-  auto euicc = rsp::authentication::verify_authenticate_server_response(auth->tlv, expected, cis, std::time(nullptr));
-  if (!euicc) return {fail("AuthenticateServerResponse: expected it to verify, got " + euicc.error().message), {}, {}};
-  out.session.eid = euicc->eid;
+  auto eid = verify_euicc(dp, out.session, auth->tlv);
+  if (!eid) return {fail("AuthenticateServerResponse: expected it to verify, got " + eid.error().message), {}, {}};
+  out.session.eid = *eid;
   auto prep = prepare(t, dp, out.session, {});
   if (!prep || !prep->ok())
     return {fail("PrepareDownload: expected downloadResponseOk, got " +

@@ -5,6 +5,7 @@
 // state cases act only on the test profile the harness installs (--pki --destructive), and put back
 // the profiles enabled before; SetDefaultDpAddress restores the address it found.
 #include <algorithm>
+#include <set>
 
 #include "euicc_download.hpp"
 #include "ipa/es10a.hpp"
@@ -150,6 +151,40 @@ Outcome replayed_authenticate_server(EuiccTarget& t) {
   return o;
 }
 
+// SGP.22 v2.5 §5.7.14: a session's CancelSession answered with euiccCancelSessionSigned
+// (transactionId, smdpOid, reason) signed with the key of CERT.EUICC; the session is then over.
+Outcome cancel_session_nominal(EuiccTarget& t) {
+  using namespace download;
+  Session s;
+  auto session = authenticated(t, s);
+  if (auto* o = std::get_if<Outcome>(&session)) return *o;
+  const SmdpCredentials& dp = std::get<Authenticated>(session).dp;
+  auto a0 = rsp::tlv::read_all(child(std::get<Authenticated>(session).answer.tlv, {0xA0})->value);
+  std::optional<rsp::crypto::Certificate> euicc_certificate;
+  if (a0 && a0->size() >= 3) {
+    if (auto c = rsp::crypto::Certificate::from_der((*a0)[2].whole)) euicc_certificate = std::move(*c);
+  }
+  auto r = es10b::cancel_session(t.channel, s.transaction_id, es10b::CancelSessionReason::postponed);
+  auto again = es10b::cancel_session(t.channel, s.transaction_id, es10b::CancelSessionReason::postponed);
+  if (!euicc_certificate) return fail("AuthenticateServerResponse: expected CERT.EUICC after euiccSignature1");
+  if (!r || !r->ok()) return fail("expected cancelSessionResponseOk, got " + (r ? "error code " + std::to_string(*r->error_code) : r.error().message));
+  auto signed_part = child(r->tlv, {0xA0, 0x30});
+  auto signature = child(r->tlv, {0xA0, 0x5F37});
+  if (!signed_part || !signature) return fail("expected euiccCancelSessionSigned and its signature");
+  auto tid = rsp::tlv::find(signed_part->value, 0x80);
+  auto oid = rsp::tlv::find(signed_part->value, 0x81);
+  auto reason = rsp::tlv::find(signed_part->value, 0x82);
+  if (!tid || Bytes(tid->value.begin(), tid->value.end()) != s.transaction_id) return fail("expected the session's transactionId in euiccCancelSessionSigned");
+  if (!oid || Bytes(oid->value.begin(), oid->value.end()) != dp.auth.registered_id_der().value_or(Bytes{}))
+    return fail("expected smdpOid = CERT.DPauth's registeredID in euiccCancelSessionSigned");
+  if (!reason || Bytes(reason->value.begin(), reason->value.end()) != Bytes{0x01}) return fail("expected reason postponed (1) echoed");
+  auto key = euicc_certificate->public_key();
+  if (!key || !rsp::crypto::verify(*key, signed_part->whole, signature->value))
+    return fail("expected euiccCancelSessionSignature to verify with CERT.EUICC, it does not");
+  if (again && again->ok()) return fail("expected the session over after CancelSession, got a second CancelSession accepted");
+  return pass("signed by CERT.EUICC; a second CancelSession refused");
+}
+
 Outcome set_default_dp_address(EuiccTarget& t) {
   if (!t.destructive) return not_applicable("needs --destructive (changes the default SM-DP+ address, then restores it)");
   auto before = ipa::es10a::get_euicc_configured_addresses(t.channel);
@@ -220,6 +255,46 @@ Outcome eim_configuration_unknown_id(EuiccTarget& t) {
   return pass("empty list");
 }
 
+// An SGP.32 profile function with refreshFlag FALSE (BFxx { 80 01 00 }) and its result [0] INTEGER.
+rsp::Expected<long> sgp32_result(EuiccTarget& t, rsp::tlv::Tag tag, std::optional<ipa::Es10Error>& refused) {
+  auto r = t.channel.call(rsp::tlv::encode(tag, rsp::tlv::encode(0x80, Bytes{0x00})));
+  if (!r) {
+    refused = r.error();
+    return rsp::fail(r.error().message);
+  }
+  auto result = download::child(*r, {0x80});
+  auto top = rsp::tlv::read(*r);
+  if (!top || top->tag != tag || !result || result->value.size() != 1) return rsp::fail("an answer off the schema: " + rsp::to_hex(*r));
+  return static_cast<long>(result->value[0]);
+}
+
+// `function` (tag `tag`) must answer one of `codes`; --destructive, as a wrong answer may switch profiles.
+Outcome sgp32_refused(EuiccTarget& t, const std::string& function, rsp::tlv::Tag tag, std::set<long> codes, const std::string& want) {
+  if (!t.destructive) return not_applicable("needs --destructive (a card that wrongly carries it out changes the enabled profile)");
+  std::optional<ipa::Es10Error> refused;
+  auto code = sgp32_result(t, tag, refused);
+  if (refused && not_sgp32(*refused)) return not_applicable("no ES10b." + function + " (" + refused->message + "): not an SGP.32 eUICC");
+  if (!code) return fail("expected " + want + ", got " + code.error().message);
+  if (!codes.count(*code)) return fail("expected " + want + ", got " + std::to_string(*code));
+  return pass("result " + std::to_string(*code));
+}
+
+Outcome connectivity_parameters(EuiccTarget& t) {
+  auto r = t.channel.call(rsp::tlv::encode(0xBF5F, Bytes{}));
+  if (!r) {
+    if (not_sgp32(r.error())) return not_applicable("no ES10b.GetConnectivityParameters (" + r.error().message + "): not an SGP.32 eUICC");
+    return fail("expected GetConnectivityParametersResponse, " + got(r.error()));
+  }
+  auto top = rsp::tlv::read(*r);
+  auto items = top ? rsp::tlv::read_all(top->value) : rsp::Expected<std::vector<rsp::tlv::Tlv>>(rsp::fail("no TLV"));
+  if (!top || top->tag != 0xBF5F || !items || items->size() != 1) return fail("expected BF5F with one alternative, got " + rsp::to_hex(*r));
+  const auto& choice = items->front();
+  if (choice.tag == 0xA0) return pass("connectivityParameters");
+  if (choice.tag == 0x81 && choice.value.size() == 1 && (choice.value[0] == 1 || choice.value[0] == 127))
+    return pass("connectivityParametersError " + std::to_string(choice.value[0]));
+  return fail("expected connectivityParameters (A0) or connectivityParametersError (81), got " + rsp::to_hex(choice.whole));
+}
+
 Outcome rollback_not_allowed(EuiccTarget& t) {
   if (!t.destructive) return not_applicable("needs --destructive (a card that wrongly rolls back changes the enabled profile)");
   auto r = ipa::sgp32::profile_rollback(t.channel);
@@ -280,6 +355,17 @@ std::vector<Case> euicc_es10_error_cases() {
       euicc("ES10c.DeleteProfile.Enabled", "SGP.22 v2.5 §5.7.18", "EnableProfile, then DeleteProfile of " + state,
             "profileNotInDisabledState (2)", delete_enabled),
       euicc("ES10c.SetNickname.Nominal", "SGP.22 v2.5 §5.7.21", "SetNickname of " + state, "ok; GetProfilesInfo lists the nickname", nickname),
+      euicc("ES10b.CancelSession.Nominal", "SGP.22 v2.5 §5.7.14", "CancelSession (postponed) after a valid AuthenticateServer, then again (--pki)",
+            "cancelSessionResponseOk: transactionId, CERT.DPauth's smdpOid and the reason, signed with CERT.EUICC's key; the second refused",
+            cancel_session_nominal),
+      euicc("ES10b.GetConnectivityParameters.Nominal", "SGP.32 v1.2 ES10b.GetConnectivityParameters", "BF5F00",
+            "connectivityParameters, or connectivityParametersError parametersNotAvailable (1) / undefinedError (127)", connectivity_parameters),
+      euicc("ES10b.ReturnFromFallback.NotInFallback", "SGP.32 v1.2 ES10b.ReturnFromFallback", "ReturnFromFallback with no fallback executed (--destructive)",
+            "fallbackNotAvailable (6) or commandError (7)",
+            [](EuiccTarget& t) { return sgp32_refused(t, "ReturnFromFallback", 0xBF5E, {6, 7}, "fallbackNotAvailable (6) or commandError (7)"); }),
+      euicc("ES10b.DisableEmergencyProfile.NotEnabled", "SGP.32 v1.2 ES10b.DisableEmergencyProfile",
+            "DisableEmergencyProfile with no emergency profile enabled (--destructive)", "profileNotInEnabledState (2)",
+            [](EuiccTarget& t) { return sgp32_refused(t, "DisableEmergencyProfile", 0xBF5C, {2}, "profileNotInEnabledState (2)"); }),
       euicc("ES10b.GetEimConfigurationData.UnknownEimId", "SGP.32 v1.2 ES10b.GetEimConfigurationData", "BF55 searching an eimId the card does not know",
             "an empty EimConfigurationDataList", eim_configuration_unknown_id),
       euicc("ES10b.ProfileRollback.NotAllowed", "SGP.32 v1.2 ES10b.ProfileRollback", "ProfileRollback with no eIM enable before (--destructive)",

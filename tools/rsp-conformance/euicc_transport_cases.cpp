@@ -4,7 +4,7 @@
 // STORE DATA framing with every small segment size (GPCS v2.3 §11.11). Read-only: GetEID only.
 #include <optional>
 
-#include "case.hpp"
+#include "euicc_download.hpp"
 #include "rsp/apdu.hpp"
 #include "rsp/tlv.hpp"
 
@@ -55,8 +55,10 @@ rsp::Expected<Response> with_get_response(EuiccTarget& t, const Command& c) {
 Outcome t0_get_response(EuiccTarget& t) {
   auto atr = t.channel.transport().connect();  // the card is powered: its ATR again, nothing reset
   if (!atr) return fail("expected the card's ATR, got: " + atr.error().message);
-  auto protocol = first_protocol(*atr);
-  if (protocol != 0) return not_applicable("the ATR " + rsp::to_hex(*atr) + " does not offer T=0 first");
+  // The protocol the reader reports (PC/SC), else the one the ATR offers first (vpcd: T=0).
+  auto protocol = t.channel.transport().active_protocol();
+  if (protocol && *protocol != 0) return not_applicable("the reader speaks T=" + std::to_string(*protocol) + " with the card");
+  if (!protocol && first_protocol(*atr) != 0) return not_applicable("the ATR " + rsp::to_hex(*atr) + " does not offer T=0 first");
   auto reference = t.channel.call(kGetEid);
   if (!reference) return fail("expected GetEID through the channel, got: " + reference.error().message);
   // Case 4 on T=0: the command goes without Le; the card must keep its answer for GET RESPONSE.
@@ -138,6 +140,30 @@ Outcome every_segment_size(EuiccTarget& t) {
   return pass("every segment size 6.." + std::to_string(command.size() - 1) + " gives the one-segment answer");
 }
 
+// AuthenticateServer (some 1100 bytes, the longest command a card takes without installing anything)
+// in blocks of sizes around every power of two and the ends of 6..255: the card must get the same
+// request each time, as its signed answer shows.
+Outcome long_command_segment_sizes(EuiccTarget& t) {
+  if (auto skip = download::preconditions(t, false)) return *skip;
+  auto dp = download::trusted_credentials(t);
+  if (!dp) return not_applicable(dp.error().message);
+  size_t blocks = 0;
+  for (size_t size : {6, 7, 8, 15, 16, 17, 31, 32, 33, 63, 64, 65, 127, 128, 129, 200, 254, 255}) {
+    ipa::ChannelOptions options = t.channel.options();
+    options.segment_size = size;
+    ipa::Es10Channel segmented(t.channel.transport(), options);
+    download::Session s;
+    auto answer = download::authenticate(segmented, *dp, s, {});
+    (void)ipa::es10b::cancel_session(segmented, s.transaction_id, ipa::es10b::CancelSessionReason::undefinedReason);
+    std::string at = "AuthenticateServer in " + std::to_string(size) + "-byte blocks: ";
+    if (!answer || !answer->ok())
+      return fail(at + "expected authenticateResponseOk, got " + (answer ? "error code " + std::to_string(*answer->error_code) : answer.error().message));
+    if (auto eid = download::verify_euicc(*dp, s, answer->tlv); !eid) return fail(at + "expected the answer to verify, got " + eid.error().message);
+    blocks++;
+  }
+  return pass(std::to_string(blocks) + " block sizes from 6 to 255, each answered and verified");
+}
+
 Case euicc(std::string id, std::string section, std::string sends, std::string expects, std::function<Outcome(EuiccTarget&)> run) {
   return {std::move(id), "euicc", std::move(section), std::move(sends), std::move(expects), std::move(run)};
 }
@@ -155,6 +181,9 @@ std::vector<Case> euicc_transport_cases() {
             logical_channel),
       euicc("ES10.StoreData.EverySegmentSize", "GPCS v2.3 §11.11 STORE DATA (SGP.22 ES10 framing)",
             "GetProfilesInfo with a tag list (21 bytes) in blocks of every size from 6 to 20", "the same answer for every size", every_segment_size),
+      euicc("ES10.StoreData.LongCommandSegmentSizes", "GPCS v2.3 §11.11 STORE DATA; SGP.22 v2.5 §5.7.13",
+            "AuthenticateServer (~1100 bytes) in blocks of 6, 7, 8, 15-17, 31-33, 63-65, 127-129, 200, 254, 255 bytes, each session cancelled (--pki)",
+            "authenticateResponseOk verifying under CERT.EUICC for every block size", long_command_segment_sizes),
   };
 }
 

@@ -14,6 +14,7 @@ class RecordingTransport : public ipa::Transport {
   std::string describe() const override { return inner_.describe(); }
   rsp::Expected<bool> open_logical_channel(rsp::ByteView aid) override { return inner_.open_logical_channel(aid); }
   void close_logical_channel() override { inner_.close_logical_channel(); }
+  std::optional<int> active_protocol() const override { return inner_.active_protocol(); }
 
  protected:
   rsp::Expected<rsp::Bytes> exchange(rsp::ByteView command_apdu) override {

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -45,6 +46,9 @@ class Transport {
   // and leaves the CLA's channel bits at 0. false (the default): the caller opens its own channel.
   virtual rsp::Expected<bool> open_logical_channel(ByteView /*aid*/) { return false; }
   virtual void close_logical_channel() {}
+  // The transmission protocol in use with the card, 0 (T=0) or 1 (T=1), where the driver knows it
+  // (PC/SC); nullopt where it does not (TCP, AT).
+  virtual std::optional<int> active_protocol() const { return std::nullopt; }
 
   const TransportStats& stats() const { return stats_; }
   void reset_stats() { stats_ = {}; }
