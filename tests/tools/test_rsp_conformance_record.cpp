@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "conformance_smdp_server.hpp"
 #include "session_record.hpp"
 #include "support/child_process.hpp"
 #include "support/command.hpp"
@@ -97,5 +98,47 @@ TEST_CASE("rsp-conformance --record keeps each case's APDUs and replay plays the
     CHECK(harness("replay " + (dir.path() / "nothing").string() + " --euicc " + card.euicc).status == 2);
     CHECK(harness("replay " + record.string()).status == 2);  // APDUs recorded, no --euicc
     CHECK(harness("replay " + record.string() + " --case 'ES9p.*' --euicc " + card.euicc).status == 2);
+  }
+}
+
+TEST_CASE("rsp-conformance --role smdp reports and records its HTTP exchanges", "[conformance][record][cli]") {
+  rsp::test::ConformanceSmdp smdp(0);
+  rsp::test::TempDir dir;
+  auto html = dir.path() / "report.html", junit = dir.path() / "junit.xml", record = dir.path() / "record";
+  for (std::string binding : {"json", "asn1"}) {
+    INFO(binding);
+    fs::remove_all(record);
+    auto run = harness("run --role smdp --smdp https://localhost:" + smdp.port + " --pki " + smdp.pki.string() + " --binding " + binding +
+                       " --case 'ES9p.InitiateAuthentication.*' --html " + html.string() + " --junit " + junit.string() + " --record " +
+                       record.string());
+    INFO(run.out);
+    REQUIRE(run.status == 0);
+    std::string report = rsp::test::read_text(html);
+    std::string path = binding == "json" ? "POST /gsma/rsp2/es9plus/initiateAuthentication" : "POST /gsma/rsp2/asn1";
+    CHECK(report.find("<h4>" + path + "</h4>") != std::string::npos);
+    CHECK(report.find("<h4>HTTP 200</h4>") != std::string::npos);
+    // The eUICC's EUICCInfo1 decoded: a base64 member (json) or inside the DER request (asn1).
+    CHECK(report.find("EUICCInfo1 ::= {") != std::string::npos);
+    CHECK(report.find("<th>HTTP exchanges</th>") != std::string::npos);
+    CHECK(rsp::test::read_text(junit).find("name=\"ES9p.InitiateAuthentication.Nominal\"") != std::string::npos);
+
+    auto recording = conformance::read_record(record);
+    REQUIRE(recording);
+    CHECK(recording->info.binding == binding);
+    REQUIRE(!recording->cases.empty());
+    size_t http = 0;
+    for (const auto& c : recording->cases)
+      for (const auto& e : c.exchanges) {
+        CHECK(e.kind == "http");
+        http += e.label == path && e.status == 200 && !e.sent.empty() && !e.received.empty();
+      }
+    CHECK(http >= recording->cases.size());
+
+    // The SM-DP+ draws a fresh serverChallenge and transactionId: same status, other data.
+    auto replayed = harness("replay " + record.string() + " --case ES9p.InitiateAuthentication.Nominal --pki " + smdp.pki.string());
+    INFO(replayed.out);
+    CHECK(replayed.status == 0);
+    CHECK(replayed.out.find(": same status (HTTP 200)") != std::string::npos);
+    CHECK(harness("replay " + record.string()).status == 2);  // HTTP recorded, no --pki
   }
 }

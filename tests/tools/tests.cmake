@@ -50,7 +50,7 @@ add_dependencies(test_rsp_conformance_euicc_faults rsp-conformance euicc-sim)
 rsp_add_test(test_rsp_conformance_html SOURCES tools/test_rsp_conformance_html.cpp LIBS rsp_conformance SANITIZE)
 add_dependencies(test_rsp_conformance_html rsp-conformance euicc-sim)
 rsp_add_test(test_rsp_conformance_record SOURCES tools/test_rsp_conformance_record.cpp LIBS rsp_conformance SANITIZE)
-add_dependencies(test_rsp_conformance_record rsp-conformance euicc-sim)
+add_dependencies(test_rsp_conformance_record rsp-conformance euicc-sim smdp rsp-pki rsp-profile)
 # rsp-conformance --role smdp against smdp serve: every ES9+ case passes in both bindings, an
 # unreachable SM-DP+ exits 1, and a relay's wrong reason code fails exactly the case checking it.
 rsp_add_test(test_rsp_conformance_smdp SOURCES tools/test_rsp_conformance_smdp.cpp LIBS rsp_http SANITIZE)
