@@ -13,7 +13,9 @@
 // exactly UnknownEid fails; one that turns acknowledgements into emptyResponse, exactly Acknowledged
 // and Resent; with eim serve's --conformance-harness --fault modes: reuse-counter exactly
 // ReplayedCounter, skip-result-signature-check exactly the two ForgedSignature cases, deliver-twice (the last
-// unanswered package again where there is none queued) exactly DeliveredOnce and ReplayedCounter;
+// unanswered package again where there is none queued) exactly DeliveredOnce and ReplayedCounter,
+// acknowledge-unverified (seqNumbers of refused results acknowledged) exactly ProvideEimPackageResult's
+// ForgedSignature, UnknownPackage and OtherEid;
 // --fault without --conformance-harness is refused.
 #include <catch2/catch.hpp>
 
@@ -170,7 +172,10 @@ TEST_CASE("rsp-conformance --role eim: each eim serve fault fails exactly the ca
   Eim eim;
   rsp::test::check_fault_runs({{"reuse-counter", {"ESipa.GetEimPackage.ReplayedCounter"}},
                                {"skip-result-signature-check", {"ESipa.HandleNotification.ForgedSignature", "ESipa.ProvideEimPackageResult.ForgedSignature"}},
-                               {"deliver-twice", {"ESipa.GetEimPackage.DeliveredOnce", "ESipa.GetEimPackage.ReplayedCounter"}}},
+                               {"deliver-twice", {"ESipa.GetEimPackage.DeliveredOnce", "ESipa.GetEimPackage.ReplayedCounter"}},
+                               {"acknowledge-unverified",
+                                {"ESipa.ProvideEimPackageResult.ForgedSignature", "ESipa.ProvideEimPackageResult.OtherEid",
+                                 "ESipa.ProvideEimPackageResult.UnknownPackage"}}},
                               15, [&](const std::string& fault) {
                                 eim.start({fault});
                                 return conformance("--eim https://localhost:" + eim.port + " --pki " + eim.pki.string() + " --binding asn1" +

@@ -5,8 +5,8 @@
 // the SM-DS's subject code 8.9.2 to 8.8.2, exactly ES11.InitiateAuthentication.UnsupportedCiPKId
 // fails; with each of smds serve's --conformance-harness --fault modes exactly the cases that check
 // that behaviour fail (skip-signature-check: AlteredEuiccSignature1; accept-any-challenge: the two
-// replay cases; return-other-eid-events: OtherEidEvent), and --fault without --conformance-harness
-// is refused.
+// replay cases; return-other-eid-events: OtherEidEvent; accept-duplicate-event: DuplicateEventId;
+// delete-other-smdp-event: OtherSmdp), and --fault without --conformance-harness is refused.
 #include <catch2/catch.hpp>
 
 #include <regex>
@@ -130,7 +130,9 @@ TEST_CASE("rsp-conformance --role smds: each smds serve fault fails exactly the 
   rsp::test::check_fault_runs({{"skip-signature-check", {"ES11.AuthenticateClient.AlteredEuiccSignature1"}},
                                {"accept-any-challenge",
                                 {"ES11.AuthenticateClient.ReplayedEuiccSignature1", "ES11.AuthenticateClient.ReplayedServerChallenge"}},
-                               {"return-other-eid-events", {"ES11.EventRetrieval.OtherEidEvent"}}},
+                               {"return-other-eid-events", {"ES11.EventRetrieval.OtherEidEvent"}},
+                               {"accept-duplicate-event", {"ES12.RegisterEvent.DuplicateEventId"}},
+                               {"delete-other-smdp-event", {"ES12.DeleteEvent.OtherSmdp"}}},
                               13, [&](const std::string& fault) {
                                 smds.start(true, {fault});
                                 return conformance("--smds https://localhost:" + smds.port + " --pki " + smds.pki.string() + " --binding asn1");

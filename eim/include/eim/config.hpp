@@ -33,8 +33,10 @@ struct EimConfig {
   // misbehaviours that show rsp-conformance's eIM cases fail when the eIM is wrong.
   // reuse-counter: an eUICC Package queued while another waits for delivery gets that one's
   // counterValue; skip-result-signature-check: results are recorded without checking euiccSignEPR;
-  // deliver-twice: with nothing queued, the device's last delivered, unanswered package goes out again.
-  std::set<std::string> faults;
+  // deliver-twice: with nothing queued, the device's last delivered, unanswered package goes out again;
+  // acknowledge-unverified: ProvideEimPackageResult acknowledges a signed result's seqNumber even when
+  // the result is refused (unknown package, another EID, bad signature).
+  std::set<std::string> faults = {};
 };
 
 // Reads FILE (JSON; // and /* */ comments allowed). Unknown keys are errors.

@@ -24,7 +24,7 @@ struct EsipaSettings {
   rsp::crypto::TrustedCis cis;             // the CIs CERT.EUM must chain to
   std::function<int64_t()> clock;          // unix seconds; empty: the system clock
   IndirectDownloadSettings indirect_download;  // relaying ES9+ to SM-DP+s (TLS under `cis`)
-  std::set<std::string> faults;            // EimConfig::faults (conformance harness only)
+  std::set<std::string> faults = {};            // EimConfig::faults (conformance harness only)
   bool fault(const std::string& name) const { return faults.count(name) != 0; }
 };
 

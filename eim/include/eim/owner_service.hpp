@@ -23,7 +23,7 @@ struct OwnerServiceOptions {
   int64_t package_lifetime = 7 * 24 * 3600;
   rsp::crypto::TrustedCis cis;  // added devices' certificates must chain to one of them
   size_t handler_threads = 4;
-  std::set<std::string> faults;  // EimConfig::faults (conformance harness only)
+  std::set<std::string> faults = {};  // EimConfig::faults (conformance harness only)
 };
 
 class OwnerService {

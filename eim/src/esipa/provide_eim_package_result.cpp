@@ -13,6 +13,16 @@ namespace {
 // provideEimPackageResultError values.
 constexpr long kEidNotFound = 2;
 
+// The conformance harness's acknowledge-unverified fault: the seqNumber a signed result names
+// (BF51 { A0 { 30 { ... 83 seqNumber ... } } }), whether or not it verified.
+std::optional<int64_t> unverified_seq_number(const rsp::tlv::Tlv& result) {
+  auto package_result = result.tag == 0xBF51 ? rsp::Expected<rsp::tlv::Tlv>(result) : rsp::tlv::read(result.value);
+  auto choice = package_result ? rsp::tlv::read(package_result->value) : rsp::Expected<rsp::tlv::Tlv>(rsp::fail("empty"));
+  auto signed_data = choice && choice->tag == 0xA0 ? rsp::tlv::read(choice->value) : rsp::Expected<rsp::tlv::Tlv>(rsp::fail("unsigned"));
+  auto seq = signed_data ? rsp::tlv::find(signed_data->value, 0x83) : std::nullopt;
+  return seq ? integer_value(seq->value) : std::nullopt;
+}
+
 EsipaReply result_error(EsipaReply r, long code) { return error_answer(std::move(r), 0xBF50, code); }
 
 // EimPackageResultResponseError A0 { 80 eimTransactionId?, 02 code }: the IPA could not use a
@@ -109,6 +119,7 @@ EsipaReply provide_eim_package_result(const Context& c, const rsp::tlv::Tlv& req
   r.message = h.message + notifications;
   r.results_verified = h.verified;
   r.results_refused = h.refused;
+  if (!h.acknowledge && c.settings.fault("acknowledge-unverified")) h.acknowledge = unverified_seq_number(result);
   // EimAcknowledgements BF53 { 80 seqNumber }, or the empty SEQUENCE when there is nothing to acknowledge.
   Bytes body = h.acknowledge ? rsp::tlv::encode(0xBF53, rsp::der::integer(0x80, *h.acknowledge))
                              : rsp::tlv::encode(0x30, Bytes{});

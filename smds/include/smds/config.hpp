@@ -37,8 +37,10 @@ struct SmdsConfig {
   // misbehaviours that show rsp-conformance's SM-DS cases fail when the SM-DS is wrong.
   // skip-signature-check: ES11 takes euiccSignature1 unchecked; accept-any-challenge: ES11 takes the
   // transactionId and serverChallenge euiccSigned1 carries instead of the session's;
-  // return-other-eid-events: ES11 hands out every EID's Event Records.
-  std::set<std::string> faults;
+  // return-other-eid-events: ES11 hands out every EID's Event Records; accept-duplicate-event: ES12
+  // RegisterEvent of an EventID the EID has answers success; delete-other-smdp-event: ES12
+  // DeleteEvent removes an event another SM-DP+ registered.
+  std::set<std::string> faults = {};
 };
 
 // Reads FILE (JSON; // and /* */ comments allowed). Unknown keys are errors.

@@ -28,7 +28,7 @@ struct Es11Settings {
   int64_t max_pending_sessions = 10000;
   int max_event_entries = 32;        // Event Records in one answer
   std::function<int64_t()> now;      // unix seconds; default time()
-  std::set<std::string> faults;      // SmdsConfig::faults (conformance harness only)
+  std::set<std::string> faults = {};      // SmdsConfig::faults (conformance harness only)
   bool fault(const std::string& name) const { return faults.count(name) != 0; }
 };
 

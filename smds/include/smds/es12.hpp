@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 
@@ -35,6 +36,8 @@ struct Es12Settings {
   std::function<int64_t()> now;     // unix seconds; default: the system clock
   ForwardEvent forward_register;    // the cascade's calls; needed when root_smds is set
   ForwardEvent forward_delete;
+  std::set<std::string> faults = {};     // SmdsConfig::faults (conformance harness only)
+  bool fault(const std::string& name) const { return faults.count(name) != 0; }
 };
 
 class Es12 {

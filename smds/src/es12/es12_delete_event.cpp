@@ -25,6 +25,8 @@ FunctionStatus Es12::delete_event(std::string_view smdp, const nlohmann::json& r
           .error;
     }
   }
+  // The conformance harness's delete-other-smdp-event fault deletes the event whoever registered it.
+  if (*found && settings_.fault("delete-other-smdp-event")) smdp = (*found)->smdp;
   auto removed = store_.remove_event(key->eid, key->event_id, smdp);
   if (!removed) return store_failure().error;
   if (!*removed)

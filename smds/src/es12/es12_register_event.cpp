@@ -27,6 +27,7 @@ FunctionStatus Es12::register_event(std::string_view smdp, const nlohmann::json&
                      cascade ? std::optional(settings_.root_smds) : std::nullopt, 0};
   auto added = store_.add_event(record);
   if (!added) return store_failure().error;
+  if (!*added && settings_.fault("accept-duplicate-event")) return FunctionStatus::success();  // conformance harness fault
   if (!*added) return refuse(subject::event, reason::already_in_use, "Event Record already exists (EventID duplicated)").error;
   if (!cascade) return FunctionStatus::success();
   // Held here first, so that a concurrent duplicate is refused; dropped again if the root does not take it.

@@ -62,6 +62,7 @@ class RunningSmds final : public SmdsServer {
     Es12Settings es12;
     es12.root_smds = config.root_smds;
     es12.max_events_per_eid = config.max_events_per_eid;
+    es12.faults = config.faults;
     if (!config.root_smds.empty()) {
       auto client = root_client(config);
       if (!client) return rsp::Unexpected{client.error()};
