@@ -17,7 +17,7 @@ using Strings = std::vector<std::string>;
 }  // namespace
 
 TEST_CASE("smdp serve --conformance-harness --fault: each mode fails exactly the rsp-conformance cases that check it") {
-  rsp::test::ConformanceSmdp smdp(56);
+  rsp::test::ConformanceSmdp smdp(66);
   const std::map<std::string, Strings> expected = {
       {"skip-signature-check",
        {"ES9p.AuthenticateClient.AlteredEuiccSignature1", "ES9p.GetBoundProfilePackage.AlteredEuiccSignature2",
@@ -26,6 +26,7 @@ TEST_CASE("smdp serve --conformance-harness --fault: each mode fails exactly the
       {"skip-eid-range-check", {"ES9p.AuthenticateClient.EidOutsideEumRange"}},
       {"reuse-otpk", {"ES9p.GetBoundProfilePackage.RetryNewOtpk"}},
       {"skip-operator-check", {"ES2p.ConfirmOrder.OtherOperator", "ES2p.CancelOrder.OtherOperator", "ES2p.ReleaseProfile.OtherOperator"}},
+      {"skip-order-state-check", {"ES2p.ConfirmOrder.AlreadyConfirmed", "ES2p.ReleaseProfile.Nominal", "ES2p.CancelOrder.Nominal"}},
   };
   for (const auto& [fault, cases] : expected) {
     smdp.start({"--conformance-harness", "--fault", fault});

@@ -40,6 +40,9 @@ struct Es2PlusSettings {
   // Conformance harness fault skip-operator-check: a request naming an ICCID acts as that
   // profile's operator, whoever sent it. Never in service.
   bool skip_operator_check = false;
+  // Fault skip-order-state-check: ConfirmOrder, ReleaseProfile and CancelOrder act whatever state
+  // the order is in. Never in service.
+  bool skip_order_state_check = false;
 };
 
 // 20 random characters 0-9/A-Z in groups of five ("04386-AGYFT-A74Y8-3F815" shape), ~103 bits.

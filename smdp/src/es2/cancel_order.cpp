@@ -20,7 +20,7 @@ Es2Plus::Outcome Es2Plus::run_cancel_order(std::string_view operator_id, const j
   return retry_lost_races<json>([&]() -> std::optional<Outcome> {
     auto profile = operator_profile(store_, operator_id, *order->iccid);
     if (!profile) return Outcome(failure_of(profile));
-    switch (profile->state) {
+    switch (settings_.skip_order_state_check ? ProfileState::allocated : profile->state) {
       case ProfileState::available:
       case ProfileState::unavailable:
       case ProfileState::installed:

@@ -108,6 +108,7 @@ const std::vector<std::pair<std::string, std::string>>& known_faults() {
       {"skip-eid-range-check", "authenticateClient takes a CERT.EUICC whose EID is outside the EUM's permitted range"},
       {"reuse-otpk", "every BPP is bound with the same otSK.DP, a one-time key used again and again"},
       {"skip-operator-check", "ES2+ lets any operator confirm, cancel and release any operator's order"},
+      {"skip-order-state-check", "ES2+ ConfirmOrder, ReleaseProfile and CancelOrder act whatever state the order is in"},
   };
   return known;
 }

@@ -85,6 +85,7 @@ class RunningSmdp final : public SmdpServer {
     es2.order_lifetime = config.order_lifetime;
     es2.confirmation_code_attempts = config.confirmation_code_attempts;
     es2.skip_operator_check = config.faults.count("skip-operator-check") != 0;
+    es2.skip_order_state_check = config.faults.count("skip-order-state-check") != 0;
     es2_ = std::make_unique<Es2Plus>(*store_, std::move(es2));
 
     if (auto sender = callback_sender(config, https_delete_event_transport(std::move(*smds_client), log)); !sender)
