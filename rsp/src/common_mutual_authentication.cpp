@@ -139,7 +139,7 @@ Expected<AuthenticatedEuicc, EuiccAuthenticationError> verify_authenticate_serve
   auto challenge = tlv::find(euicc_signed1.value, 0x84);
   auto ctx = tlv::find(euicc_signed1.value, 0xA0);
   if (!transaction_id || !address || !challenge || !ctx) return refuse(Failure::malformed, "euiccSigned1 lacks a member in DER form");
-  if (!std::ranges::equal(transaction_id->value, expected.transaction_id))
+  if (expected.check_transaction_id && !std::ranges::equal(transaction_id->value, expected.transaction_id))
     return refuse(Failure::transaction_id_mismatch, "euiccSigned1 carries another transactionId");
   if (expected.check_server_challenge && !std::ranges::equal(challenge->value, expected.server_challenge))
     return refuse(Failure::server_challenge_mismatch, "serverChallenge does not match");

@@ -42,23 +42,24 @@ Outcome unknown_ci(SmdpTarget& t) {
 Outcome not_signed_by_eum(SmdpTarget& t) { return made_certificate_case(t, CertDefect::euicc_not_signed_by_eum, {{"8.1.3", "6.1"}}); }
 Outcome expired_eum(SmdpTarget& t) { return made_certificate_case(t, CertDefect::expired_eum, {{"8.1.2", "6.3"}}); }
 
-// AuthenticateServerResponse with euiccSigned1's serverChallenge ('84') replaced and signed again
-// with the key of the harness eUICC's certificate (--pki's eUICC key); empty when that fails.
-Bytes with_other_server_challenge(ByteView response, const std::filesystem::path& pki) {
+// AuthenticateServerResponse with one member of euiccSigned1 (`tag`: '80' transactionId, '84'
+// serverChallenge) altered and signed again with the key of the harness eUICC's certificate
+// (--pki's eUICC key); empty when that fails.
+Bytes with_signed1_member_altered(ByteView response, const std::filesystem::path& pki, rsp::tlv::Tag tag) {
   auto outer = rsp::tlv::read(response);
   auto ok = outer ? rsp::tlv::find(outer->value, 0xA0) : std::nullopt;
   if (!ok) return {};
   auto parts = rsp::tlv::read_all(ok->value);
   if (!parts || parts->size() < 3) return {};
   const auto& signed1 = (*parts)[0];
-  auto challenge = rsp::tlv::find(signed1.value, 0x84);
+  auto member = rsp::tlv::find(signed1.value, tag);
   auto signature = rsp::tlv::find(ok->value, 0x5F37);
-  if (!challenge || !signature) return {};
+  if (!member || !signature) return {};
   auto key = euicc_key_of(pki, (*parts)[2].whole);
   if (!key) return {};
   Bytes altered(response.begin(), response.end());
   auto offset = [&](ByteView inner) { return static_cast<size_t>(inner.data() - response.data()); };
-  for (size_t i = 0; i < challenge->value.size(); ++i) altered[offset(challenge->value) + i] ^= 0x5A;
+  for (size_t i = 0; i < member->value.size(); ++i) altered[offset(member->value) + i] ^= 0x5A;
   ByteView new_signed1(altered.data() + offset(signed1.whole), signed1.whole.size());
   Bytes new_signature = rsp::crypto::sign(*key, new_signed1);
   if (new_signature.size() != signature->value.size()) return {};
@@ -66,13 +67,18 @@ Bytes with_other_server_challenge(ByteView response, const std::filesystem::path
   return altered;
 }
 
-Outcome other_server_challenge(SmdpTarget& target) {
+// authenticateClient under the session's transactionId with euiccSigned1's `tag` altered, validly signed.
+Outcome signed1_altered(SmdpTarget& target, rsp::tlv::Tag tag, const Codes& allowed) {
   auto a = authenticate(target, std::nullopt);
   if (!a) return fail(a.error().message);
-  Bytes altered = with_other_server_challenge(a->response, target.pki);
+  Bytes altered = with_signed1_member_altered(a->response, target.pki, tag);
   if (altered.empty()) return not_applicable("needs --pki's eUICC key (the harness signs euiccSigned1 itself)");
-  return expect_codes(a->session.client->authenticate_client(a->transaction_id, altered), {{"8.1", "6.1"}});
+  return expect_codes(a->session.client->authenticate_client(a->transaction_id, altered), allowed);
 }
+Outcome other_server_challenge(SmdpTarget& t) { return signed1_altered(t, 0x84, {{"8.1", "6.1"}}); }
+// The session's transactionId is unknown to what the eUICC signed (8.10.1/3.9), or the eUICC's
+// signed data fails verification against the session (8.1/6.1).
+Outcome other_signed_transaction_id(SmdpTarget& t) { return signed1_altered(t, 0x80, {{"8.10.1", "3.9"}, {"8.1", "6.1"}}); }
 
 // SGP.22 v2.5 §5.6.2: euiccSignature2 ('5F37' in downloadResponseOk) with its last byte flipped.
 Outcome altered_euicc_signature2(SmdpTarget& target) {
@@ -112,6 +118,10 @@ std::vector<Case> smdp_es9_error_cases() {
       smdp_case("ES9p.AuthenticateClient.OtherServerChallenge", "SGP.22 v2.5 §5.6.3",
                 "authenticateClient whose euiccSigned1 carries another serverChallenge, validly signed with the eUICC's key",
                 "Failed 8.1/6.1", other_server_challenge),
+      smdp_case("ES9p.AuthenticateClient.OtherSignedTransactionId", "SGP.22 v2.5 §5.6.3",
+                "authenticateClient under the session's transactionId whose euiccSigned1 carries another transactionId, validly "
+                "signed with the eUICC's key (osmo-smdpp does not compare them, FACTS §2)",
+                "Failed 8.10.1/3.9 or 8.1/6.1", other_signed_transaction_id),
       smdp_case("ES9p.GetBoundProfilePackage.AlteredEuiccSignature2", "SGP.22 v2.5 §5.6.2",
                 "getBoundProfilePackage on an order of the case's own with euiccSignature2's last byte flipped",
                 "Failed 8.1/6.1; n/a without operator credentials", altered_euicc_signature2),

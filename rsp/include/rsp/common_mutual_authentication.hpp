@@ -57,6 +57,7 @@ struct SessionExpectation {
   // that does not check euiccSignature1, so that the harness can show its cases catch one.
   bool check_euicc_signature1 = true;
   // Likewise false only for the SM-DP+'s faults accept-any-challenge and skip-eid-range-check.
+  bool check_transaction_id = true;  // euiccSigned1's transactionId the session's
   bool check_server_challenge = true;
   bool check_eid_range = true;  // CERT.EUICC's EID within the EUM's permitted range
 };

@@ -82,7 +82,7 @@ Es9Result<AuthenticateClientResponse> Es9Plus::authenticate_client(const Authent
   rsp::authentication::SessionExpectation expected{transaction_id, session.server_challenge, session.smdp_address,
                                                    session.euicc_ci_pkid};
   expected.check_euicc_signature1 = !settings_.fault("skip-signature-check");
-  expected.check_server_challenge = !settings_.fault("accept-any-challenge");
+  expected.check_transaction_id = expected.check_server_challenge = !settings_.fault("accept-any-challenge");
   expected.check_eid_range = !settings_.fault("skip-eid-range-check");
   auto authenticated = rsp::authentication::verify_authenticate_server_response(request.authenticate_server_response,
                                                                                expected, identity_.cis, now());
