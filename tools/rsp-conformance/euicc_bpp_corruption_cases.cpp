@@ -15,7 +15,6 @@
 #include "rsp/crypto/bsp.hpp"
 #include "rsp/crypto/ecdsa.hpp"
 #include "rsp/files.hpp"
-#include "rsp/pki/certificate_issuer.hpp"
 #include "rsp/pki/pki_layout.hpp"
 
 namespace conformance {
@@ -144,6 +143,22 @@ Outcome other_transaction(EuiccTarget& t) {
                     "errorResult initialiseSecureChannel (0) invalidTransactionId (3)");
 }
 
+// A second download of the test profile while the first is installed (SGP.22 v2.5 §5.5.3).
+Outcome iccid_already_exists(EuiccTarget& t) {
+  return with_test_profile(t, [&]() -> Outcome {
+    auto dp = trusted_credentials(t);
+    if (!dp) return fail(dp.error().message);
+    auto again = download::download(t, *dp, planned(Plan{}));
+    if (again.ended) return *again.ended;
+    const auto& r = again.result;
+    if (r.success) return fail("expected errorResult storeMetadata (2) iccidAlreadyExists (9), got successResult");
+    if (r.bpp_command_id != kStoreMetadata || r.error_reason != 9)
+      return fail("expected errorResult storeMetadata (2) iccidAlreadyExists (9), got bppCommandId " +
+                  std::to_string(r.bpp_command_id.value_or(-1)) + " errorReason " + std::to_string(r.error_reason.value_or(-1)));
+    return pass("errorResult storeMetadata (2) iccidAlreadyExists (9)");
+  });
+}
+
 // A structure error, whichever of the groups involved the card names.
 Outcome structure_error(EuiccTarget& t, std::vector<rsp::tlv::Tag> order, std::set<long> commands, const std::string& names) {
   return load_error(t, planned(groups(std::move(order))), commands, {kIncorrectInputValues, kScp03tStructureError},
@@ -152,17 +167,11 @@ Outcome structure_error(EuiccTarget& t, std::vector<rsp::tlv::Tag> order, std::s
 
 // A certificate of `role` for `key`, issued by --pki's CI with the validity given; n/a without the
 // CI's private key.
-rsp::Expected<crypto::Certificate> issue(const SmdpCredentials& dp, crypto::Role role, const crypto::PrivateKey& key, time_t not_before,
-                                         time_t not_after) {
+rsp::Expected<crypto::Certificate> issue_by_ci(const SmdpCredentials& dp, crypto::Role role, const crypto::PrivateKey& key, time_t not_before,
+                                               time_t not_after) {
   auto ci_key = rsp::pki::load_key(dp.pki, dp.pb_key.curve(), crypto::Role::ci);
   if (!ci_key) return rsp::fail("--pki has no CI private key to issue an expired certificate with");
-  rsp::pki::CertificateRequest r;
-  r.role = role;
-  r.subject = {{"O", "Open RSP Test SM-DP+"}, {"CN", "EXPIRED TEST SM-DP+"}};
-  r.not_before = not_before;
-  r.not_after = not_after;
-  r.registered_id = dp.auth.registered_id();
-  return rsp::pki::issue(r, key, &dp.ci, *ci_key);
+  return download::issue(role, "expired SM-DP+", key, &dp.ci, *ci_key, not_before, not_after, dp.auth.registered_id());
 }
 
 constexpr time_t kDay = 24 * 3600;
@@ -173,7 +182,7 @@ Outcome expired(EuiccTarget& t, bool auth) {
   auto dp = trusted_credentials(t);
   if (!dp) return not_applicable(dp.error().message);
   time_t now = std::time(nullptr);
-  auto cert = issue(*dp, auth ? crypto::Role::dp_auth : crypto::Role::dp_pb, auth ? dp->auth_key : dp->pb_key, now - 400 * kDay, now - kDay);
+  auto cert = issue_by_ci(*dp, auth ? crypto::Role::dp_auth : crypto::Role::dp_pb, auth ? dp->auth_key : dp->pb_key, now - 400 * kDay, now - kDay);
   if (!cert) return not_applicable(cert.error().message);
   Tamper tamper;
   (auth ? tamper.dp_auth_der : tamper.dp_pb_der) = cert->der();
@@ -287,6 +296,9 @@ std::vector<Case> euicc_bpp_corruption_cases() {
       euicc("ES10b.LoadBoundProfilePackage.OtherTransaction", "SGP.22 v2.5 §5.7.6, §5.5.1",
             "InitialiseSecureChannel (validly signed) naming another transactionId (--destructive)",
             "errorResult initialiseSecureChannel (0) invalidTransactionId (3); no profile", other_transaction),
+      euicc("ES10b.LoadBoundProfilePackage.IccidAlreadyExists", "SGP.22 v2.5 §5.7.6, §5.5.3",
+            "the test profile downloaded again while it is installed (--pki --destructive)",
+            "errorResult storeMetadata (2) installFailedDueToIccidAlreadyExistsOnEuicc (9); the first copy kept", iccid_already_exists),
       euicc("ES10b.AuthenticateServer.ExpiredDpAuth", "SGP.22 v2.5 §5.7.13, §4.5.2",
             "CERT.DPauth issued by the CI for the same key, expired a day ago (needs the CI key in --pki)",
             "authenticateResponseError invalidCertificate (1)", [](EuiccTarget& t) { return expired(t, true); }),

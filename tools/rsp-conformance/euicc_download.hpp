@@ -3,6 +3,7 @@
 // download cases (euicc_download_cases.cpp), the BPP corruption cases and the profile-state cases.
 // Everything here leaves a card as it found it: the test profile (kTestIccid) only is installed and
 // deleted, and the notifications the harness's sessions cause are removed again.
+#include <ctime>
 #include <filesystem>
 #include <functional>
 #include <optional>
@@ -44,6 +45,11 @@ struct SmdpCredentials {
   std::filesystem::path pki;
 };
 rsp::Expected<SmdpCredentials> load_credentials(const std::filesystem::path& pki, rsp::crypto::Curve curve);
+// A certificate of `role` for `key`, subject O=rsp-conformance CN=`common_name`, valid from
+// `not_before` to `not_after`, issued by `issuer` (null: self-signed) with `issuer_key`.
+rsp::Expected<rsp::crypto::Certificate> issue(rsp::crypto::Role role, const std::string& common_name, const rsp::crypto::PrivateKey& key,
+                                              const rsp::crypto::Certificate* issuer, const rsp::crypto::PrivateKey& issuer_key,
+                                              time_t not_before, time_t not_after, std::optional<std::string> registered_id = {});
 // The PKI's credentials under a CI the card lists for verification (EUICCInfo1).
 rsp::Expected<SmdpCredentials> trusted_credentials(EuiccTarget& t);
 

@@ -3,7 +3,6 @@
 // tamper with one thing the card must check and expect the spec's error; each must leave no
 // profile behind. Cases that may install a profile run only with --destructive, and delete only
 // the profile they installed.
-#include <unistd.h>
 
 #include <algorithm>
 #include <ctime>
@@ -15,8 +14,8 @@
 #include "rsp/bound_profile_package.hpp"
 #include "rsp/common_mutual_authentication.hpp"
 #include "rsp/crypto/ecdsa.hpp"
+#include "rsp/pki/certificate_issuer.hpp"
 #include "rsp/pki/pki_layout.hpp"
-#include "rsp/pki/test_pki.hpp"
 #include "rsp/profile_maker.hpp"
 #include "rsp/tlv.hpp"
 
@@ -39,6 +38,18 @@ rsp::Expected<SmdpCredentials> load_credentials(const std::filesystem::path& pki
   auto ski = ci->subject_key_id();
   if (!ski) return rsp::fail("the CI certificate has no subjectKeyIdentifier");
   return SmdpCredentials{std::move(*auth_key), std::move(*pb_key), std::move(*auth), std::move(*pb), std::move(*ci), *ski, pki};
+}
+
+rsp::Expected<crypto::Certificate> issue(crypto::Role role, const std::string& common_name, const crypto::PrivateKey& key,
+                                         const crypto::Certificate* issuer, const crypto::PrivateKey& issuer_key, time_t not_before,
+                                         time_t not_after, std::optional<std::string> registered_id) {
+  rsp::pki::CertificateRequest r;
+  r.role = role;
+  r.subject = {{"O", "rsp-conformance"}, {"CN", common_name}};
+  r.not_before = not_before;
+  r.not_after = not_after;
+  r.registered_id = std::move(registered_id);
+  return rsp::pki::issue(r, key, issuer, issuer_key);
 }
 
 namespace {
@@ -361,18 +372,21 @@ Outcome foreign_ci(EuiccTarget& t) {
   if (auto skip = preconditions(t, false)) return *skip;
   auto dp = trusted_credentials(t);
   if (!dp) return not_applicable(dp.error().message);
-  std::string dir_template = (std::filesystem::temp_directory_path() / "rsp-conformance-ci-XXXXXX").string();
-  if (!mkdtemp(dir_template.data())) return fail("cannot make a directory for the foreign PKI");
-  std::filesystem::path dir = dir_template;
-  rsp::pki::MakeOptions make;
-  make.curve = dp->pb_key.curve();
-  auto made = rsp::pki::make(dir, make);
-  auto foreign = made ? load_credentials(dir, make.curve) : rsp::Expected<SmdpCredentials>(rsp::fail(made.error().message));
-  std::error_code ignored;
-  std::filesystem::remove_all(dir, ignored);
-  if (!foreign) return fail("cannot make the foreign PKI: " + foreign.error().message);
+  // A CI of the harness's own and a CERT.DPauth under it (only what AuthenticateServer sends).
+  auto curve = dp->pb_key.curve();
+  auto ci_key = crypto::PrivateKey::generate(curve);
+  auto auth_key = crypto::PrivateKey::generate(curve);
+  time_t now = std::time(nullptr);
+  auto ci = issue(crypto::Role::ci, "Unknown CI", ci_key, nullptr, ci_key, now - 86400, now + 86400);
+  auto auth = ci ? issue(crypto::Role::dp_auth, "SM-DP+ of an unknown CI", auth_key, &*ci, ci_key, now - 86400, now + 86400,
+                         dp->auth.registered_id())
+                 : rsp::Expected<crypto::Certificate>(rsp::fail("no CI"));
+  auto ski = ci ? ci->subject_key_id() : std::nullopt;
+  if (!ci || !auth || !ski) return fail("cannot make the unknown CI and its CERT.DPauth");
+  auto pb = crypto::Certificate::from_der(auth->der());
+  SmdpCredentials foreign{std::move(auth_key), crypto::PrivateKey::generate(curve), std::move(*auth), std::move(*pb), *ci, *ski, {}};
   Tamper tamper;
-  tamper.foreign_auth = &*foreign;
+  tamper.foreign_auth = &foreign;
   return authenticate_error(t, tamper, {kCiPkUnknown, kInvalidCertificate}, "ciPKUnknown (7) or invalidCertificate (1)");
 }
 

@@ -30,6 +30,12 @@ const Bytes kAbsentAid = {0xA0, 0x00, 0x00, 0x05, 0x59, 0x10, 0x10, 0xFF, 0xFF, 
 
 constexpr long kNotFound = 1, kWrongState = 2, kNothingToDelete = 1, kInvalidTransactionId = 5;
 
+// A card refuses a function of the other spec (SGP.32's on an SGP.22 card) with one of these.
+bool not_sgp32_or_22(const ipa::Es10Error& e) {
+  return e.kind == ipa::Es10Error::Kind::status_word && (e.status_word == 0x6D00 || e.status_word == 0x6A80 || e.status_word == 0x6A88);
+}
+bool not_sgp32(const ipa::Es10Error& e) { return not_sgp32_or_22(e); }
+
 // Not applicable when the card does hold the "absent" profile.
 std::optional<Outcome> absent_profile(EuiccTarget& t) {
   auto profiles = es10c::get_profiles_info(t.channel);
@@ -227,6 +233,49 @@ Outcome delete_enabled(EuiccTarget& t) {
   });
 }
 
+// SGP.22 v2.5 §5.7.10: the installation result is kept as the install notification, retrievable by
+// its seqNumber.
+Outcome install_notification(EuiccTarget& t) {
+  return download::with_test_profile(t, [&] {
+    auto list = es10b::list_notification(t.channel, es10b::NotificationEvent::install);
+    if (!list) return fail("ListNotification: " + list.error().message);
+    auto mine = std::find_if(list->begin(), list->end(), [](const auto& n) { return n.iccid == download::kTestIccid; });
+    if (mine == list->end()) return fail("expected an install notification of the test profile in ListNotification, got none");
+    es10b::NotificationFilter filter;
+    filter.seq_number = mine->seq_number;
+    auto r = es10b::retrieve_notifications_list(t.channel, filter);
+    if (!r || r->size() != 1) return fail("expected one notification for seqNumber " + std::to_string(mine->seq_number) + ", got " +
+                                          (r ? std::to_string(r->size()) : r.error().message));
+    const auto& n = r->front();
+    if (n.metadata.seq_number != mine->seq_number || n.metadata.iccid != download::kTestIccid)
+      return fail("expected the notification's metadata to name seqNumber " + std::to_string(mine->seq_number) + " and the test ICCID");
+    if (!download::child(n.tlv, {0xBF27, 0xA2, 0xA0})) return fail("expected a ProfileInstallationResult (BF37) with successResult, got " + rsp::to_hex(n.tlv));
+    return pass("ProfileInstallationResult with successResult, seqNumber " + std::to_string(mine->seq_number));
+  });
+}
+
+// eUICCMemoryReset with only resetDefaultSmdpAddress (`reset`), on an address the case sets first:
+// ok and the address gone, then nothingToDelete (1); the address found at first restored.
+Outcome reset_default_address(EuiccTarget& t, const std::string& function, const std::function<ipa::Es10Status()>& reset) {
+  if (!t.destructive) return not_applicable("needs --destructive (resets the default SM-DP+ address, then restores it)");
+  auto before = ipa::es10a::get_euicc_configured_addresses(t.channel);
+  if (!before) return fail("GetEuiccConfiguredAddresses: " + before.error().message);
+  std::string old = before->default_dp_address.value_or("");
+  if (auto set = ipa::es10a::set_default_dp_address(t.channel, download::kServerAddress); !set)
+    return fail("SetDefaultDpAddress: " + set.error().message);
+  auto first = reset();
+  auto read = ipa::es10a::get_euicc_configured_addresses(t.channel);
+  auto second = reset();
+  auto restored = ipa::es10a::set_default_dp_address(t.channel, old);
+  if (!first && not_sgp32_or_22(first.error())) return not_applicable("the card refuses " + function + " (" + first.error().message + ")");
+  if (!first) return fail("expected " + function + " ok, " + got(first.error()));
+  if (!read || read->default_dp_address.value_or("") != "")
+    return fail("expected no default SM-DP+ address after the reset, got " + (read ? read->default_dp_address.value_or("") : read.error().message));
+  if (Outcome o = expect_code(second, kNothingToDelete, "nothingToDelete"); o.verdict != Verdict::pass) return fail("the second reset: " + o.detail);
+  if (!restored) return fail("cannot restore the default SM-DP+ address '" + old + "': " + restored.error().message);
+  return pass("reset, then nothingToDelete (1); address restored");
+}
+
 Outcome nickname(EuiccTarget& t) {
   return download::with_test_profile(t, [&] {
     if (auto set = es10c::set_nickname(t.channel, download::kTestIccid, "conformance"); !set)
@@ -240,10 +289,6 @@ Outcome nickname(EuiccTarget& t) {
   });
 }
 
-// SGP.32 v1.2 ES10b' cases (n/a on an SGP.22 card).
-bool not_sgp32(const ipa::Es10Error& e) {
-  return e.kind == ipa::Es10Error::Kind::status_word && (e.status_word == 0x6D00 || e.status_word == 0x6A80 || e.status_word == 0x6A88);
-}
 
 Outcome eim_configuration_unknown_id(EuiccTarget& t) {
   auto r = ipa::sgp32::get_eim_configuration_data(t.channel, std::string("rsp-conformance-no-such-eim"));
@@ -366,6 +411,24 @@ std::vector<Case> euicc_es10_error_cases() {
       euicc("ES10b.DisableEmergencyProfile.NotEnabled", "SGP.32 v1.2 ES10b.DisableEmergencyProfile",
             "DisableEmergencyProfile with no emergency profile enabled (--destructive)", "profileNotInEnabledState (2)",
             [](EuiccTarget& t) { return sgp32_refused(t, "DisableEmergencyProfile", 0xBF5C, {2}, "profileNotInEnabledState (2)"); }),
+      euicc("ES10b.RetrieveNotificationsList.InstallResult", "SGP.22 v2.5 §5.7.10, §5.7.9", "ListNotification and RetrieveNotificationsList by seqNumber after installing " + state,
+            "the install notification: a ProfileInstallationResult with successResult, its metadata naming the seqNumber and ICCID", install_notification),
+      euicc("ES10c.eUICCMemoryReset.DefaultSmdpAddress", "SGP.22 v2.5 §5.7.19", "SetDefaultDpAddress, then eUICCMemoryReset (BF34) with resetDefaultSmdpAddress twice; the old address restored (--destructive)",
+            "ok and no default address, then nothingToDelete (1)", [](EuiccTarget& t) {
+              return reset_default_address(t, "eUICCMemoryReset (BF34)", [&] {
+                es10c::MemoryResetOptions o;
+                o.reset_default_smdp_address = true;
+                return es10c::euicc_memory_reset(t.channel, o);
+              });
+            }),
+      euicc("ES10b.eUICCMemoryReset.DefaultSmdpAddress", "SGP.32 v1.2 ES10b.eUICCMemoryReset", "SetDefaultDpAddress, then eUICCMemoryReset (BF64) with resetDefaultSmdpAddress twice; the old address restored (--destructive)",
+            "ok and no default address, then nothingToDelete (1)", [](EuiccTarget& t) {
+              return reset_default_address(t, "eUICCMemoryReset (BF64)", [&] {
+                ipa::sgp32::MemoryResetOptions o;
+                o.reset_default_smdp_address = true;
+                return ipa::sgp32::euicc_memory_reset(t.channel, o);
+              });
+            }),
       euicc("ES10b.GetEimConfigurationData.UnknownEimId", "SGP.32 v1.2 ES10b.GetEimConfigurationData", "BF55 searching an eimId the card does not know",
             "an empty EimConfigurationDataList", eim_configuration_unknown_id),
       euicc("ES10b.ProfileRollback.NotAllowed", "SGP.32 v1.2 ES10b.ProfileRollback", "ProfileRollback with no eIM enable before (--destructive)",
