@@ -8,7 +8,9 @@
 // under the PKI's eIM certificate, eidValue, results of a package never sent or under another EID
 // neither acknowledged nor recorded), the result in HandleNotification (recorded; forged: not) and an
 // indirect-download AuthenticateClient under an unknown transactionId (invalidTransactionId 10) pass;
-// without the owner API the 11 cases that need a device are n/a. That cases
+// through the eIM to an smdp serve of the same PKI (--relay-smdp; eim serve --smdp-port) the SM-DP+
+// role's initiateAuthentication nominal, altered euiccSignature1 and unknown matchingId cases pass;
+// without the owner API the 11 cases that need a device are n/a, without --relay-smdp those 3. That cases
 // bite: behind a relay that rewrites the eIM's ASN.1 eidNotFound (2) into noEimPackageAvailable (1),
 // exactly UnknownEid fails; one that turns acknowledgements into emptyResponse, exactly Acknowledged
 // and Resent; with eim serve's --conformance-harness --fault modes: reuse-counter exactly
@@ -40,10 +42,17 @@ const std::string kBin = RSP_BINARY_DIR;
 struct Eim {
   rsp::test::TempDir dir;
   fs::path pki = dir.path() / "pki";
-  std::unique_ptr<rsp::test::ChildProcess> process;
-  std::string port, owner_port;
-  Eim() {
+  std::unique_ptr<rsp::test::ChildProcess> smdp, process;
+  std::string smdp_port, port, owner_port;
+  // With `relay_smdp`, an `smdp serve` of the same PKI (as localhost) the eIM relays the indirect download to.
+  explicit Eim(bool relay_smdp = false) {
     REQUIRE(rsp::test::run_command(kBin + "/rsp-pki make " + pki.string() + " 2>&1").status == 0);
+    if (relay_smdp) {
+      smdp = std::make_unique<rsp::test::ChildProcess>(
+          "smdp", dir.path(),
+          std::vector<std::string>{"serve", "--pki", pki.string(), "--db", "sqlite:" + (dir.path() / "smdp.db").string(), "--es9-listen", "127.0.0.1:0"});
+      smdp_port = smdp->wait_for("ES9\\+ of localhost on https://127\\.0\\.0\\.1:(\\d+)");
+    }
     start({});
   }
   // (Re)starts the eIM on a fresh database, with the conformance harness's `faults` when given.
@@ -54,6 +63,7 @@ struct Eim {
                                   "--listen", "127.0.0.1:0", "--owner-listen", "127.0.0.1:0", "--owner", "owner-a=" + (pki / "nist" / "dp-tls.pem").string()};
     if (!faults.empty()) args.push_back("--conformance-harness");
     for (const auto& f : faults) args.insert(args.end(), {"--fault", f});
+    if (smdp) args.insert(args.end(), {"--smdp-port", smdp_port});
     process = std::make_unique<rsp::test::ChildProcess>("eim", dir.path(), args);
     port = process->wait_for("eim: ESipa of localhost on https://127\\.0\\.0\\.1:(\\d+)/");
     owner_port = process->wait_for("eim: owner API on port (\\d+)");
@@ -77,9 +87,10 @@ size_t count(const std::string& text, const std::string& pattern) {
 }  // namespace
 
 TEST_CASE("rsp-conformance --role eim: the GetEimPackage error cases against eim serve in both bindings") {
-  Eim eim;
+  Eim eim(true);
   for (std::string binding : {"asn1", "json"}) {
-    auto run = conformance("--eim https://localhost:" + eim.port + " --pki " + eim.pki.string() + " --binding " + binding + eim.owner_args());
+    auto run = conformance("--eim https://localhost:" + eim.port + " --pki " + eim.pki.string() + " --binding " + binding + eim.owner_args() +
+                           " --relay-smdp localhost");
     INFO(run.out);
     CHECK(run.out.find("pass  ESipa.GetEimPackage.InvalidEid: invalidEid") != std::string::npos);
     CHECK(run.out.find("pass  ESipa.GetEimPackage.UnknownEid: eidNotFound") != std::string::npos);
@@ -97,7 +108,10 @@ TEST_CASE("rsp-conformance --role eim: the GetEimPackage error cases against eim
     CHECK(run.out.find("pass  ESipa.HandleNotification.EuiccPackageResult: recorded executed") != std::string::npos);
     CHECK(run.out.find("pass  ESipa.HandleNotification.ForgedSignature: not recorded") != std::string::npos);
     CHECK(run.out.find("pass  ESipa.AuthenticateClient.UnknownTransactionId: invalidTransactionId") != std::string::npos);
-    CHECK(run.out.find("role eim (" + binding + "): 15 cases, 15 passed, 0 failed, 0 not applicable") != std::string::npos);
+    CHECK(run.out.find("pass  ESipa.InitiateAuthentication.Relayed") != std::string::npos);
+    CHECK(run.out.find("pass  ESipa.AuthenticateClient.RelayedAlteredEuiccSignature1: 8.1/6.1") != std::string::npos);
+    CHECK(run.out.find("pass  ESipa.AuthenticateClient.RelayedUnknownMatchingId: 8.2.6/3.8") != std::string::npos);
+    CHECK(run.out.find("role eim (" + binding + "): 18 cases, 18 passed, 0 failed, 0 not applicable") != std::string::npos);
   }
   auto one = conformance("--eim https://localhost:" + eim.port + " --pki " + eim.pki.string() + " --case '*.UnknownEid' --json");
   CHECK(one.status == 0);
@@ -107,7 +121,8 @@ TEST_CASE("rsp-conformance --role eim: the GetEimPackage error cases against eim
   auto alone = conformance("--eim https://localhost:" + eim.port + " --pki " + eim.pki.string() + " --binding asn1");
   CHECK(alone.status == 0);
   CHECK(alone.out.find("n/a  ESipa.GetEimPackage.DeliveredOnce: needs --owner-url") != std::string::npos);
-  CHECK(alone.out.find("role eim (asn1): 15 cases, 4 passed, 0 failed, 11 not applicable") != std::string::npos);
+  CHECK(alone.out.find("n/a  ESipa.InitiateAuthentication.Relayed: needs --relay-smdp") != std::string::npos);
+  CHECK(alone.out.find("role eim (asn1): 18 cases, 4 passed, 0 failed, 14 not applicable") != std::string::npos);
   CHECK(conformance("--eim https://localhost:" + eim.port + " --pki " + eim.pki.string() + " --owner-url https://localhost:" + eim.owner_port).status == 2);
 
   CHECK(conformance("--eim http://localhost:" + eim.port + " --pki " + eim.pki.string()).status == 2);

@@ -65,4 +65,4 @@ add_dependencies(test_rsp_conformance_smds rsp-conformance smds rsp-pki)
 # run --role eim against eim serve (both bindings): the GetEimPackage error cases, unreachable eIM exits 1,
 # with the owner API DeliveredOnce; relays rewriting one answer fail exactly UnknownEid / DeliveredOnce.
 rsp_add_test(test_rsp_conformance_eim SOURCES tools/test_rsp_conformance_eim.cpp LIBS rsp_http SANITIZE)
-add_dependencies(test_rsp_conformance_eim rsp-conformance eim rsp-pki)
+add_dependencies(test_rsp_conformance_eim rsp-conformance eim rsp-pki smdp)

@@ -37,4 +37,8 @@ rsp::Expected<ipa::esipa::ProvideEimPackageResultAnswer> provide_result(const Ei
 // How many of the device's packages the owner API lists as executed.
 rsp::Expected<int> executed_packages(const EimTarget& t, const std::string& eid);
 
+// The indirect profile download cases: the SM-DP+ role's ES9+ cases through the eIM (eim_indirect_cases.cpp),
+// listed with eim_package_cases().
+std::vector<Case> eim_indirect_cases();
+
 }  // namespace conformance

@@ -189,7 +189,7 @@ Case package_case(std::string id, std::string section, std::string sends, std::s
 
 std::vector<Case> eim_package_cases() {
   const std::string owner = "; n/a without the owner API";
-  return {
+  std::vector<Case> cases = {
       package_case("ESipa.GetEimPackage.ReplayedCounter", "SGP.32 v1.2 §2.11, §6.3.2.1",
                    "owner API: two getRAT PSMOs queued together, fetched, run by the harness eUICC and answered; a third queued after; "
                    "one more GetEimPackage",
@@ -206,6 +206,8 @@ std::vector<Case> eim_package_cases() {
                    "the eUICC's genuine result sent with the eidValue of another device of the eIM",
                    "seqNumber not acknowledged; nothing recorded executed for either device" + owner, other_eid_result),
   };
+  for (auto& c : eim_indirect_cases()) cases.push_back(std::move(c));
+  return cases;
 }
 
 }  // namespace conformance

@@ -65,6 +65,7 @@ int run_eim(const EimRunOptions& options, const std::vector<const Case*>& chosen
   std::regex_search(options.url, host, std::regex("https://([^:/]+)"));
   ScratchDir scratch(fs::temp_directory_path() / ("rsp-conformance-eim-" + std::to_string(::getpid())));
   EimTarget target{base, options.binding == "json", std::move(*client), owner_base, std::move(owner), options.pki, scratch.path(), host[1]};
+  target.relay_smdp = options.relay_smdp;
 
   // Reachability first, so an eIM that is not there is one error rather than a column of fails.
   auto probe = target.http.post(base + "/gsma/rsp2/asn1", "", {{"Content-Type", "application/x-gsma-rsp-asn1"}});

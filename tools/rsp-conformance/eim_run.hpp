@@ -19,6 +19,9 @@ struct EimRunOptions {
   // The eIM's owner API (eim/include/eim/owner_api.hpp) and an owner's client credentials (PEM), all
   // three or none: cases that need a device registered or work queued use it, else are n/a.
   std::string owner_url, owner_cert, owner_key;
+  // An SM-DP+ address (no port) the eIM relays the indirect profile download to (eim serve
+  // --smdp-port for a lab port): the indirect download cases use it, else are n/a.
+  std::string relay_smdp = {};
 };
 
 // What an eIM-role case talks to: the eIM's ESipa over HTTPS in one binding.
@@ -31,6 +34,7 @@ struct EimTarget {
   std::filesystem::path pki;                // the harness eUICC's credentials and the eIM's certificate
   std::filesystem::path work_dir;           // the harness eUICCs' state directories
   std::string eim_id;                       // the eimId the harness eUICC knows the eIM by (its host)
+  std::string relay_smdp = {};              // EimRunOptions::relay_smdp
   // GetEimPackage with eidValue `eid` (any bytes; none: left out) in the target's binding. The answer
   // as DER (a JSON Failed status mapped to its eimPackageError), or why there is none.
   rsp::Expected<rsp::Bytes> get_eim_package(const std::optional<rsp::Bytes>& eid) const;

@@ -77,6 +77,8 @@ int main(int argc, char** argv) {
   run_command->add_option("--owner-url", owner_url, "eim role: the eIM's owner API, https://HOST:PORT (to register the harness's devices)");
   run_command->add_option("--owner-cert", owner_cert, "eim role: the owner's client certificate (PEM)");
   run_command->add_option("--owner-key", owner_key, "eim role: its private key (PEM)");
+  std::string relay_smdp;
+  run_command->add_option("--relay-smdp", relay_smdp, "eim role: an SM-DP+ address the eIM relays the indirect profile download to");
   run_command->add_option("--pki", smdp.pki, "an rsp-pki directory: the credentials the harness plays with and the CIs it trusts");
   run_command->add_option("--binding", smdp.binding, "smdp, eim roles: json (default) or asn1");
   run_command->add_option("--operator-cert", smdp.operator_cert, "smdp role: the operator's ES2+ client certificate (PEM), to place orders");
@@ -116,7 +118,7 @@ int main(int argc, char** argv) {
   reports.role = role;
   if (role == "smdp" || role == "eim" || role == "smds") reports.binding = smdp.binding;
   if (role == "smdp") return run_smdp(smdp, select(role, pattern), reports);
-  if (role == "eim") return run_eim({eim_url, smdp.pki, smdp.binding, owner_url, owner_cert, owner_key}, select(role, pattern), reports);
+  if (role == "eim") return run_eim({eim_url, smdp.pki, smdp.binding, owner_url, owner_cert, owner_key, relay_smdp}, select(role, pattern), reports);
   if (role == "smds") {
     if (smds_url.empty()) {
       std::cerr << "rsp-conformance: run --role smds needs --smds https://HOST[:PORT]\n";
