@@ -122,7 +122,7 @@ class Round {
 
   // ProvideEimPackageResult with one result; each acknowledged seqNumber removed from the card.
   bool provide(ByteView result, const char* kind) {
-    auto answer = exchange("provideEimPackageResult", esipa::provide_eim_package_result(eid_, result));
+    auto answer = exchange("provideEimPackageResult", esipa::provide_eim_package_result(eid_, relay(result)));
     if (!answer) return false;
     auto read = esipa::read_provide_eim_package_result_response(*answer);
     if (!read) {
@@ -213,7 +213,19 @@ class Round {
                 "eimPackageResultResponseError");
       return false;
     }
+    if (fault("remove-notification-early"))
+      if (auto seq = esipa::euicc_package_result_seq_number(*result)) (void)es10b::remove_notification_from_list(channel_, *seq);
     return provide(*result, "euiccPackageResult");
+  }
+
+  // The conformance harness's faults (DownloadOptions::faults), here on the ESipa side: under
+  // alter-relay a result goes to the eIM with one bit of its last byte flipped; under
+  // remove-notification-early it is removed from the card before the eIM acknowledged it.
+  bool fault(const char* name) const { return options_.download.faults.count(name) != 0; }
+  Bytes relay(ByteView from_card) const {
+    Bytes out(from_card.begin(), from_card.end());
+    if (fault("alter-relay") && !out.empty()) out.back() ^= 0x01;
+    return out;
   }
 
   bool ipa_euicc_data(const Bytes& request) {

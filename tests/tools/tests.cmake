@@ -66,3 +66,8 @@ add_dependencies(test_rsp_conformance_smds rsp-conformance smds rsp-pki)
 # with the owner API DeliveredOnce; relays rewriting one answer fail exactly UnknownEid / DeliveredOnce.
 rsp_add_test(test_rsp_conformance_eim SOURCES tools/test_rsp_conformance_eim.cpp LIBS rsp_http SANITIZE)
 add_dependencies(test_rsp_conformance_eim rsp-conformance eim rsp-pki smdp)
+# rsp-conformance --role ipa against this build's ipa download / ipa poll (the harness as its eUICC, SM-DP+ and eIM):
+# every case passes in both ES9+ and ESipa bindings, each of ipa's --conformance-harness faults fails exactly the
+# cases checking that behaviour.
+rsp_add_test(test_rsp_conformance_ipa SOURCES tools/test_rsp_conformance_ipa.cpp LIBS rsp SANITIZE)
+add_dependencies(test_rsp_conformance_ipa rsp-conformance ipa)

@@ -36,6 +36,7 @@ struct EuiccTarget {
 
 struct SmdpTarget;  // smdp_target.hpp: the SM-DP+ under test and the harness's eUICC
 struct EimTarget;   // eim_run.hpp: the eIM's ESipa in one binding
+class IpaTarget;    // ipa_target.hpp: the IPA under test, started per download
 
 struct Case {
   std::string id;
@@ -46,6 +47,7 @@ struct Case {
   std::function<Outcome(EuiccTarget&)> run;
   std::function<Outcome(SmdpTarget&)> run_smdp = {};  // the smdp role's cases run this instead
   std::function<Outcome(EimTarget&)> run_eim = {};    // the eim role's cases run this instead
+  std::function<Outcome(IpaTarget&)> run_ipa = {};    // the ipa role's cases run this instead
 };
 
 // Every case, in run order.

@@ -10,6 +10,7 @@
 #include "case.hpp"
 #include "case_loop.hpp"
 #include "eim_run.hpp"
+#include "ipa_target.hpp"
 #include "ipa/transport.hpp"
 #include "recording_transport.hpp"
 #include "replay.hpp"
@@ -23,6 +24,8 @@ int list(const std::string& role) {
   for (const Case* c : select(role, {}))
     std::cout << c->id << "  [" << c->role << "]  " << c->section << "\n    sends: " << c->sends
               << "\n    expects: " << c->expects << "\n";
+  if (role.empty() || role == "ipa") std::cout << "\nrun --role ipa --ipa-command CMDLINE placeholders: " << kIpaPlaceholders
+                                                    << "\n--ipa-poll-command CMDLINE placeholders: " << kIpaPollPlaceholders << "\n";
   return 0;
 }
 
@@ -67,7 +70,14 @@ int main(int argc, char** argv) {
   auto* list_command = app.add_subcommand("list", "the cases: ID, role, section, what each sends and expects");
   list_command->add_option("--role", role, "only this role's cases");
   auto* run_command = app.add_subcommand("run", "run a role's cases against a target");
-  run_command->add_option("--role", role, "euicc, smdp, smds, eim (ipa: no cases yet)")->required();
+  run_command->add_option("--role", role, "euicc, smdp, smds, ipa, eim")->required();
+  std::string ipa_command;
+  run_command->add_option("--ipa-command", ipa_command, std::string("ipa role: the command line that starts the IPA under test, once per download; ") +
+                                                            kIpaPlaceholders);
+  std::string ipa_poll_command;
+  run_command->add_option("--ipa-poll-command", ipa_poll_command,
+                          std::string("ipa role: the command line that runs one ESipa poll round of the IPA under test (the ESipa cases are "
+                                      "n/a without it); ") + kIpaPollPlaceholders);
   run_command->add_option("--euicc", euicc, "tcp:HOST:PORT | pcsc:READER, as for ipa --euicc");
   run_command->add_option("--smdp", smdp.url, "smdp role: the SM-DP+'s ES9+, https://HOST[:PORT]");
   std::string smds_url;
@@ -118,6 +128,7 @@ int main(int argc, char** argv) {
   reports.role = role;
   if (role == "smdp" || role == "eim" || role == "smds") reports.binding = smdp.binding;
   if (role == "smdp") return run_smdp(smdp, select(role, pattern), reports);
+  if (role == "ipa") return run_ipa({ipa_command, ipa_poll_command, smdp.pki}, select(role, pattern), reports);
   if (role == "eim") return run_eim({eim_url, smdp.pki, smdp.binding, owner_url, owner_cert, owner_key, relay_smdp}, select(role, pattern), reports);
   if (role == "smds") {
     if (smds_url.empty()) {

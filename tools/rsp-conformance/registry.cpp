@@ -3,6 +3,7 @@
 #include "case.hpp"
 #include "eim_run.hpp"
 #include "euicc_more_cases.hpp"
+#include "ipa_target.hpp"
 
 namespace conformance {
 
@@ -23,6 +24,8 @@ const std::vector<Case>& registry() {
     for (auto& c : smds_es12_cases()) cases.push_back(std::move(c));
     for (auto& c : eim_esipa_cases()) cases.push_back(std::move(c));
     for (auto& c : eim_result_cases()) cases.push_back(std::move(c));
+    for (auto& c : ipa_download_cases()) cases.push_back(std::move(c));
+    for (auto& c : ipa_esipa_cases()) cases.push_back(std::move(c));
     for (auto& c : eim_package_cases()) cases.push_back(std::move(c));
     return cases;
   }();

@@ -90,7 +90,8 @@ struct DownloadOptions {
   // download still goes on: the eUICC's AuthenticateServer and PrepareDownload refusals and its
   // installation result), "skip-cancel-session" (no ES10b/ES9+ CancelSession after a failure),
   // "remove-notification-early" (the installation result removed from the card before the SM-DP+
-  // has it).
+  // has it). ipa poll/run (ipad.cpp) take the same set: alter-relay and remove-notification-early
+  // there apply to the EuiccPackageResults provided to the eIM.
   std::set<std::string> faults;
 };
 

@@ -40,8 +40,10 @@ struct PollArguments {
 std::atomic<bool> g_stop{false};
 extern "C" void request_stop(int) { g_stop = true; }
 
-IpadOptions ipad_options(const PollArguments& args, Output& out) {
+IpadOptions ipad_options(const PollArguments& args, Context& c) {
+  Output& out = c.out();
   IpadOptions o;
+  o.download.faults = c.options().faults;  // ipa --conformance-harness --fault
   if (!args.eim_id.empty()) o.eim_id = args.eim_id;
   if (!args.eim_address.empty()) o.eim_address = args.eim_address;
   o.esipa.binding = args.binding == "json" ? EsipaBinding::json : EsipaBinding::asn1;
@@ -81,7 +83,7 @@ json summary_data(const PollSummary& s) {
 int poll(Context& c, const PollArguments& args) {
   Es10Channel* card = c.card();
   if (!card) return kFailed;
-  PollSummary summary = poll_eim(*card, ipad_options(args, c.out()));
+  PollSummary summary = poll_eim(*card, ipad_options(args, c));
   if (!summary.success) return c.out().failure(summary.line(), summary_data(summary));
   c.out().text(summary.line());
   return c.out().success(summary_data(summary));
@@ -122,7 +124,7 @@ int run(Context& c, const PollArguments& args) {
   sigemptyset(&action.sa_mask);
   sigaction(SIGINT, &action, nullptr);
   sigaction(SIGTERM, &action, nullptr);
-  IpadOptions options = ipad_options(args, c.out());
+  IpadOptions options = ipad_options(args, c);
   long rounds = 0, packages = 0, failed_rounds = 0;
   int failures = 0;
   bool last_ok = true;
