@@ -143,7 +143,7 @@ Expected<AuthenticatedEuicc, EuiccAuthenticationError> verify_authenticate_serve
     return refuse(Failure::transaction_id_mismatch, "euiccSigned1 carries another transactionId");
   if (expected.check_server_challenge && !std::ranges::equal(challenge->value, expected.server_challenge))
     return refuse(Failure::server_challenge_mismatch, "serverChallenge does not match");
-  if (!std::ranges::equal(address->value, to_bytes(expected.server_address)))
+  if (expected.check_server_address && !std::ranges::equal(address->value, to_bytes(expected.server_address)))
     return refuse(Failure::server_address_mismatch, "euiccSigned1 names another server address");
 
   AuthenticatedEuicc out{euicc->subject_serial_number().value_or(""), std::move(*euicc), Bytes(euicc_signed1.whole.begin(), euicc_signed1.whole.end()),

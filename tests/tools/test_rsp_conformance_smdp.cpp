@@ -1,12 +1,12 @@
 // rsp-conformance run --role smdp against `smdp serve` (conformance_smdp_server.hpp: a fresh rsp-pki
 // PKI, demo profiles of operator-a, operator-b pinned too, ES2+ on the ES9+ port): with both
-// operators' credentials every one of the 30 cases passes in both bindings but
+// operators' credentials every one of the 32 cases passes in both bindings but
 // ES2p.DownloadOrder.OtherRequesterIdentifier, which fails because smdp serve ignores a
 // functionRequesterIdentifier naming another operator (issue 13 item 8; asserted so that the test
 // flips when the SM-DP+ is fixed); without operator credentials the 17 cases needing an order are
 // not applicable, without the second operator the 3 isolation cases; an unreachable SM-DP+ exits 1;
 // a bad --smdp or a missing --pki is a usage error; on a brainpool PKI (the operators' TLS client
-// certificates P-256) the same 29 pass. That the cases bite: behind a relay that
+// certificates P-256) the same 31 pass. That the cases bite: behind a relay that
 // rewrites the SM-DP+'s JSON reason code 3.9 to 3.8, exactly the three cases expecting a 3.9 fail.
 // (The SM-DP+'s fault modes: test_rsp_conformance_smdp_faults.cpp.)
 #include <catch2/catch.hpp>
@@ -39,7 +39,7 @@ TEST_CASE("rsp-conformance --role smdp: every case passes against smdp serve in 
     INFO(run.out);
     CHECK(run.status == 1);
     CHECK(cases_with(run.out, "fail") == kFinding);
-    CHECK(run.out.find("30 cases, 29 passed, 1 failed, 0 not applicable") != std::string::npos);
+    CHECK(run.out.find("32 cases, 31 passed, 1 failed, 0 not applicable") != std::string::npos);
     CHECK(std::regex_search(run.out, std::regex("pass  ES9p\\.ProfileDownload\\.Nominal: installed 89445000000000010\\d\\d")));
     CHECK(run.out.find("ES9p.AuthenticateClient.UnknownMatchingId: 8.2.6/3.8") != std::string::npos);
     CHECK(run.out.find("ES9p.AuthenticateClient.EumUnderUnknownCi: 8.11.1/3.9") != std::string::npos);
@@ -56,13 +56,13 @@ TEST_CASE("rsp-conformance --role smdp: every case passes against smdp serve in 
   INFO(no_order.out);
   CHECK(no_order.status == 0);
   CHECK(no_order.out.find("n/a  ES9p.ProfileDownload.Nominal: needs an order") != std::string::npos);
-  CHECK(no_order.out.find("30 cases, 13 passed, 0 failed, 17 not applicable") != std::string::npos);
+  CHECK(no_order.out.find("32 cases, 15 passed, 0 failed, 17 not applicable") != std::string::npos);
   // --case filters; --json gives one line per case.
   auto filtered = run_smdp_conformance(smdp.target() + " --case 'ES9p.InitiateAuthentication.*' --json");
   INFO(filtered.out);
   CHECK(filtered.status == 0);
-  CHECK(count(filtered.out, "\\{[^\\n]*\"case\":\"ES9p\\.InitiateAuthentication\\.") == 3);
-  CHECK(count(filtered.out, "\\{[^\\n]*\"binding\":\"json\"") == 3);
+  CHECK(count(filtered.out, "\\{[^\\n]*\"case\":\"ES9p\\.InitiateAuthentication\\.") == 4);
+  CHECK(count(filtered.out, "\\{[^\\n]*\"binding\":\"json\"") == 4);
 }
 
 TEST_CASE("rsp-conformance --role smdp: every case passes on a brainpool PKI too") {
@@ -70,7 +70,7 @@ TEST_CASE("rsp-conformance --role smdp: every case passes on a brainpool PKI too
   auto run = run_smdp_conformance(smdp.target() + smdp.operator_args() + smdp.operator2_args());
   INFO(run.out);
   CHECK(cases_with(run.out, "fail") == kFinding);
-  CHECK(run.out.find("30 cases, 29 passed, 1 failed, 0 not applicable") != std::string::npos);
+  CHECK(run.out.find("32 cases, 31 passed, 1 failed, 0 not applicable") != std::string::npos);
 }
 
 TEST_CASE("rsp-conformance --role smdp: unreachable SM-DP+ exits 1, usage errors exit 2") {
@@ -115,5 +115,5 @@ TEST_CASE("rsp-conformance --role smdp: a wrong reason code fails exactly the ca
                                                "ES9p.AuthenticateClient.OtherSignedTransactionId"});
   CHECK(run.out.find("fail  ES9p.AuthenticateClient.UnknownTransactionId: expected Failed 8.10.1/3.9, got Failed 8.10.1/3.8") !=
         std::string::npos);
-  CHECK(cases_with(run.out, "pass").size() == 10);
+  CHECK(cases_with(run.out, "pass").size() == 12);
 }

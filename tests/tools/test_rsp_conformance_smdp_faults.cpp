@@ -17,12 +17,13 @@ using Strings = std::vector<std::string>;
 }  // namespace
 
 TEST_CASE("smdp serve --conformance-harness --fault: each mode fails exactly the rsp-conformance cases that check it") {
-  rsp::test::ConformanceSmdp smdp(66);
+  rsp::test::ConformanceSmdp smdp(76);
   const std::map<std::string, Strings> expected = {
       {"skip-signature-check",
        {"ES9p.AuthenticateClient.AlteredEuiccSignature1", "ES9p.GetBoundProfilePackage.AlteredEuiccSignature2",
         "ES9p.HandleNotification.ForgedResult", "ES9p.HandleNotification.OtherSessionResult"}},
       {"accept-any-challenge", {"ES9p.AuthenticateClient.OtherServerChallenge", "ES9p.AuthenticateClient.OtherSignedTransactionId"}},
+      {"skip-address-check", {"ES9p.InitiateAuthentication.WrongSmdpAddress", "ES9p.AuthenticateClient.OtherSignedServerAddress"}},
       {"skip-eid-range-check", {"ES9p.AuthenticateClient.EidOutsideEumRange"}},
       {"reuse-otpk", {"ES9p.GetBoundProfilePackage.RetryNewOtpk"}},
       {"skip-operator-check", {"ES2p.ConfirmOrder.OtherOperator", "ES2p.CancelOrder.OtherOperator", "ES2p.ReleaseProfile.OtherOperator"}},
@@ -40,7 +41,7 @@ TEST_CASE("smdp serve --conformance-harness --fault: each mode fails exactly the
     std::ranges::sort(failing);
     std::ranges::sort(failed);
     CHECK(failed == failing);
-    CHECK(rsp::test::cases_with(run.out, "pass").size() == 30 - failing.size());
+    CHECK(rsp::test::cases_with(run.out, "pass").size() == 32 - failing.size());
   }
 }
 

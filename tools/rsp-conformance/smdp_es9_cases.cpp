@@ -61,6 +61,14 @@ Outcome initiate_unsupported_ci(SmdpTarget& target) {
   return expect_codes(s->client->initiate_authentication(s->request), {{"8.8.2", "3.1"}});
 }
 
+// Another SM-DP+'s address in smdpAddress.
+Outcome initiate_wrong_address(SmdpTarget& target) {
+  auto s = open_session(target);
+  if (!s) return fail(s.error().message);
+  s->request.smdp_address = "other-smdp.invalid";
+  return expect_codes(s->client->initiate_authentication(s->request), {{"8.8.1", "3.8"}});
+}
+
 Outcome initiate_malformed_info1(SmdpTarget& target) {
   auto s = open_session(target);
   if (!s) return fail(s.error().message);
@@ -128,6 +136,8 @@ std::vector<Case> smdp_es9_cases() {
                 initiate_nominal),
       smdp_case("ES9p.InitiateAuthentication.UnsupportedCiPKId", "SGP.22 v2.5 §5.6.1",
                 "initiateAuthentication with EUICCInfo1 naming only an unknown CI", "Failed 8.8.2/3.1", initiate_unsupported_ci),
+      smdp_case("ES9p.InitiateAuthentication.WrongSmdpAddress", "SGP.22 v2.5 §5.6.1",
+                "initiateAuthentication naming another SM-DP+ (smdpAddress other-smdp.invalid)", "Failed 8.8.1/3.8", initiate_wrong_address),
       smdp_case("ES9p.InitiateAuthentication.MalformedEuiccInfo1", "SGP.22 v2.5 §5.6.1",
                 "initiateAuthentication with a truncated EUICCInfo1", "Failed (any code) or an HTTP 4xx; never success",
                 initiate_malformed_info1),

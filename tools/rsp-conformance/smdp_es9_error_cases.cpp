@@ -68,14 +68,18 @@ Bytes with_signed1_member_altered(ByteView response, const std::filesystem::path
 }
 
 // authenticateClient under the session's transactionId with euiccSigned1's `tag` altered, validly signed.
-Outcome signed1_altered(SmdpTarget& target, rsp::tlv::Tag tag, const Codes& allowed) {
+// `asn1_has_code`: false when the ASN.1 binding's AuthenticateClientErrorCode has no value for the
+// refusal (§6.6), so that there any error answer passes.
+Outcome signed1_altered(SmdpTarget& target, rsp::tlv::Tag tag, const Codes& allowed, bool asn1_has_code = true) {
   auto a = authenticate(target, std::nullopt);
   if (!a) return fail(a.error().message);
   Bytes altered = with_signed1_member_altered(a->response, target.pki, tag);
   if (altered.empty()) return not_applicable("needs --pki's eUICC key (the harness signs euiccSigned1 itself)");
-  return expect_codes(a->session.client->authenticate_client(a->transaction_id, altered), allowed);
+  auto answer = a->session.client->authenticate_client(a->transaction_id, altered);
+  return asn1_has_code ? expect_codes(answer, allowed) : expect_codes_json(target, answer, allowed);
 }
 Outcome other_server_challenge(SmdpTarget& t) { return signed1_altered(t, 0x84, {{"8.1", "6.1"}}); }
+Outcome other_signed_address(SmdpTarget& t) { return signed1_altered(t, 0x83, {{"8.8.1", "3.8"}}, false); }
 // The session's transactionId is unknown to what the eUICC signed (8.10.1/3.9), or the eUICC's
 // signed data fails verification against the session (8.1/6.1).
 Outcome other_signed_transaction_id(SmdpTarget& t) { return signed1_altered(t, 0x80, {{"8.10.1", "3.9"}, {"8.1", "6.1"}}); }
@@ -118,6 +122,9 @@ std::vector<Case> smdp_es9_error_cases() {
       smdp_case("ES9p.AuthenticateClient.OtherServerChallenge", "SGP.22 v2.5 §5.6.3",
                 "authenticateClient whose euiccSigned1 carries another serverChallenge, validly signed with the eUICC's key",
                 "Failed 8.1/6.1", other_server_challenge),
+      smdp_case("ES9p.AuthenticateClient.OtherSignedServerAddress", "SGP.22 v2.5 §5.6.3",
+                "authenticateClient whose euiccSigned1 carries another serverAddress, validly signed with the eUICC's key",
+                "Failed 8.8.1/3.8 (ASN.1: any authenticateClientError, it has no code for it)", other_signed_address),
       smdp_case("ES9p.AuthenticateClient.OtherSignedTransactionId", "SGP.22 v2.5 §5.6.3",
                 "authenticateClient under the session's transactionId whose euiccSigned1 carries another transactionId, validly "
                 "signed with the eUICC's key (osmo-smdpp does not compare them, FACTS §2)",

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "auth_steps.hpp"
 #include "case.hpp"
 #include "ipa/es10b.hpp"
 #include "ipa/es9plus_client.hpp"
@@ -56,6 +57,18 @@ ipa::Bytes smdp_otpk_of(ipa::ByteView bpp);
 
 // An SM-DP+-role case.
 Case smdp_case(std::string id, std::string section, std::string sends, std::string expects, Outcome (*run)(SmdpTarget&));
+
+// A refusal whose code the ASN.1 binding's error enumeration of the function lacks (SGP.22 v2.5
+// §6.6; it answers undefinedError or another value): in JSON one of `allowed`, in ASN.1 any error.
+template <class T>
+Outcome expect_codes_json(const SmdpTarget& target, const ipa::Es9Result<T>& result,
+                          const std::vector<std::pair<std::string, std::string>>& allowed) {
+  if (target.options.binding == ipa::Es9Binding::json) return expect_codes(result, allowed);
+  if (result) return fail("expected an error answer, got success");
+  const auto& e = result.error();
+  if (!e.is_function()) return fail("expected an error answer, got " + e.describe());
+  return pass(e.subject_code.empty() ? e.message : e.subject_code + "/" + e.reason_code);
+}
 
 // The reason a case is not applicable without an order of its own.
 inline constexpr const char* kNeedsOrder = "needs an order: give --operator-cert, --operator-key and --operator-id";

@@ -59,6 +59,7 @@ struct SessionExpectation {
   // Likewise false only for the SM-DP+'s faults accept-any-challenge and skip-eid-range-check.
   bool check_transaction_id = true;  // euiccSigned1's transactionId the session's
   bool check_server_challenge = true;
+  bool check_server_address = true;  // euiccSigned1's serverAddress the session's (fault skip-address-check)
   bool check_eid_range = true;  // CERT.EUICC's EID within the EUM's permitted range
 };
 

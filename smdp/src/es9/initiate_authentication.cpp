@@ -11,7 +11,7 @@
 namespace smdp {
 
 Es9Result<InitiateAuthenticationResponse> Es9Plus::initiate_authentication(const InitiateAuthenticationRequest& request) {
-  if (request.smdp_address != settings_.smdp_address)
+  if (request.smdp_address != settings_.smdp_address && !settings_.fault("skip-address-check"))
     return rsp::Unexpected{es9_status::invalid_smdp_address("this SM-DP+ is " + settings_.smdp_address)};
   if (request.euicc_challenge.size() != 16)
     return rsp::Unexpected{es9_status::malformed("8.1", "euiccChallenge must be 16 bytes")};
