@@ -311,8 +311,12 @@ class HarnessIpaTarget final : public IpaTarget {
     euicc::Card apdu_layer(isdr, (*card)->usim());
     euicc::StopSignal stop;
     std::promise<uint16_t> listening;
+    bool announced = false;  // serve_tcp throws only before it listens; the promise is kept once either way
     euicc::LinkOptions link;
-    link.on_listening = [&listening](uint16_t port) { listening.set_value(port); };
+    link.on_listening = [&listening, &announced](uint16_t port) {
+      announced = true;
+      listening.set_value(port);
+    };
     link.on_apdu = [this](rsp::ByteView c, rsp::ByteView r) {
       timeline_.add({"apdu", {}, rsp::Bytes(c.begin(), c.end()), rsp::Bytes(r.begin(), r.end())});
     };
@@ -320,7 +324,7 @@ class HarnessIpaTarget final : public IpaTarget {
       try {
         euicc::serve_tcp(apdu_layer, "127.0.0.1", 0, stop, link);
       } catch (const std::exception&) {
-        listening.set_value(0);
+        if (!announced) listening.set_value(0);
       }
     });
     uint16_t port = listening.get_future().get();
