@@ -122,10 +122,11 @@ const std::set<std::string>& Euicc::known_faults() {
   // accept-any-challenge: serverSigned1's euiccChallenge is not compared with the card's;
   // reuse-counter: an eUICC Package's counterValue may repeat or go back; skip-segment-order-check:
   // the BPP's groups (ConfigureISDP, StoreMetadata, ReplaceSessionKeys, profile elements) may
-  // come in any order.
-  static const std::set<std::string> faults{"wrong-signature",      "skip-mac-check", "wrong-status-word",
+  // come in any order; skip-certificate-check: CERT.DPauth's and CERT.DPpb's chain (signature,
+  // validity, role) is not verified.
+  static const std::set<std::string> faults{"wrong-signature",      "skip-mac-check",       "wrong-status-word",
                                             "skip-signature-check", "accept-any-challenge", "reuse-counter",
-                                            "skip-segment-order-check"};
+                                            "skip-segment-order-check", "skip-certificate-check"};
   return faults;
 }
 

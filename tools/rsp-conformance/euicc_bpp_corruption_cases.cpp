@@ -214,6 +214,17 @@ Outcome dp_auth_as_dp_pb(EuiccTarget& t) {
   return prepare_error(t, tamper, {kInvalidCertificate}, "invalidCertificate (1)");
 }
 
+// CERT.DPpb sent as CERT.DPauth, serverSignature1 made with its key: a certificate of the wrong role.
+Outcome dp_pb_as_dp_auth(EuiccTarget& t) {
+  if (auto skip = preconditions(t, false)) return *skip;
+  auto dp = trusted_credentials(t);
+  if (!dp) return not_applicable(dp.error().message);
+  Tamper tamper;
+  tamper.dp_auth_der = dp->pb.der();
+  tamper.auth_signer = &dp->pb_key;
+  return authenticate_error(t, tamper, {kInvalidCertificate}, "invalidCertificate (1)");
+}
+
 // The folder of SGP.26's invalid certificates next to the set `rsp-pki import-sgp26` imported --pki
 // from (the source it names in --pki's README.md).
 std::optional<std::filesystem::path> sgp26_invalid_folder(const std::filesystem::path& pki) {
@@ -314,6 +325,16 @@ std::vector<Case> euicc_bpp_corruption_cases() {
       euicc("ES10b.PrepareDownload.DpAuthAsDpPb", "SGP.22 v2.5 §5.7.5, §4.5.2.1",
             "CERT.DPauth in place of CERT.DPpb, smdpSignature2 made with its key", "downloadResponseError invalidCertificate (1)",
             dp_auth_as_dp_pb),
+      euicc("ES10b.AuthenticateServer.DpPbAsDpAuth", "SGP.22 v2.5 §5.7.13, §4.5.2.1",
+            "CERT.DPpb in place of CERT.DPauth, serverSignature1 made with its key", "authenticateResponseError invalidCertificate (1)",
+            dp_pb_as_dp_auth),
+      euicc("ES10b.PrepareDownload.OtherTransactionId", "SGP.22 v2.5 §5.7.5",
+            "smdpSigned2 (validly signed) naming another transactionId than AuthenticateServer's", "downloadResponseError invalidTransactionId (5)",
+            [](EuiccTarget& t) {
+              Tamper tamper;
+              tamper.smdp_signed2_transaction_id = Bytes{0xC0, 0x4F, 0x0A, 0x11, 0xEE, 0xEE, 0xEE, 0xEE};
+              return prepare_error(t, tamper, {5}, "invalidTransactionId (5)");
+            }),
       euicc("ES10b.AuthenticateServer.Sgp26InvalidCertificates", "SGP.22 v2.5 §5.7.13, §5.7.5; SGP.26 invalid test certificates",
             "each SGP.26 invalid CERT.DPauth / CERT.DPpb of the card's curve (--pki from rsp-pki import-sgp26)",
             "invalidCertificate (1) (ciPKUnknown (7) for CERT.DPauth) for each", sgp26_invalid),

@@ -71,6 +71,8 @@ struct Tamper {
   std::optional<Bytes> dp_auth_der;                       // sent as CERT.DPauth instead of the PKI's
   std::optional<Bytes> dp_pb_der;                         // sent as CERT.DPpb instead of the PKI's
   const rsp::crypto::PrivateKey* pb_signer = nullptr;     // signs smdpSigned2 instead of the dp-pb key
+  const rsp::crypto::PrivateKey* auth_signer = nullptr;   // signs serverSigned1 instead of the dp-auth key
+  std::optional<Bytes> smdp_signed2_transaction_id;       // smdpSigned2 names this transactionId
   bool replayed = false;  // AuthenticateServerRequest sent twice: the second answer counts
 };
 

@@ -92,7 +92,7 @@ ipa::Es10Expected<es10b::RelayedResponse> authenticate(ipa::Es10Channel& channel
   const SmdpCredentials& signer = tamper.foreign_auth ? *tamper.foreign_auth : dp;
   es10b::AuthenticateServerInput in;
   in.server_signed1 = rsp::authentication::server_signed1(s.transaction_id, *challenge, kServerAddress, s.server_challenge);
-  in.server_signature1 = encode(0x5F37, crypto::sign(signer.auth_key, in.server_signed1));
+  in.server_signature1 = encode(0x5F37, crypto::sign(tamper.auth_signer ? *tamper.auth_signer : signer.auth_key, in.server_signed1));
   if (tamper.server_signature1) flip_last(in.server_signature1);
   in.euicc_ci_pkid_to_be_used = encode(0x04, signer.ci_ski);
   in.server_certificate = tamper.dp_auth_der.value_or(signer.auth.der());
@@ -123,7 +123,8 @@ rsp::Expected<std::string> verify_euicc(const SmdpCredentials& dp, const Session
 // SGP.22 v2.5 §5.7.5 ES10b.PrepareDownload: smdpSignature2 covers smdpSigned2 and euiccSignature1.
 ipa::Es10Expected<es10b::RelayedResponse> prepare(EuiccTarget& t, const SmdpCredentials& dp, Session& s, const Tamper& tamper) {
   es10b::PrepareDownloadInput in;
-  in.smdp_signed2 = encode(0x30, rsp::concat({encode(0x80, s.transaction_id), encode(0x01, Bytes{0x00})}));
+  in.smdp_signed2 = encode(0x30, rsp::concat({encode(0x80, tamper.smdp_signed2_transaction_id.value_or(s.transaction_id)),
+                                               encode(0x01, Bytes{0x00})}));
   const crypto::PrivateKey& signer = tamper.pb_signer ? *tamper.pb_signer : dp.pb_key;
   in.smdp_signature2 = encode(0x5F37, crypto::sign(signer, rsp::concat({in.smdp_signed2, s.euicc_signature1})));
   if (tamper.smdp_signature2) flip_last(in.smdp_signature2);
