@@ -3,3 +3,5 @@ rsp_add_test(test_http
   SOURCES http/test_https.cpp http/test_client_certificates.cpp http/test_server_limits.cpp
   LIBS rsp_http
   SANITIZE)
+# rsp_server's door checks for JSON functions: media types and X-Admin-Protocol.
+rsp_add_test(test_http_json SOURCES http/test_http_json.cpp LIBS rsp_server SANITIZE)

@@ -16,12 +16,6 @@ using rsp::http::Response;
 using namespace rsp::server;
 namespace binding = rsp::esipa;
 
-bool content_type_is(const Request& request, std::string_view type) {
-  auto value = request.headers.get("Content-Type");
-  auto media = [](std::string_view t) { return t.substr(0, t.find(';')); };
-  return value && media(*value) == media(type);
-}
-
 ByteView bytes_of(std::string_view s) { return {reinterpret_cast<const uint8_t*>(s.data()), s.size()}; }
 
 // Counted, logged, and the answer's common headers.

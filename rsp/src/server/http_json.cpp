@@ -1,5 +1,8 @@
 #include "rsp/server/http_json.hpp"
 
+#include <algorithm>
+#include <cctype>
+
 #include "rsp/server/function_status_json.hpp"
 
 namespace rsp::server {
@@ -26,9 +29,17 @@ bool admin_protocol_ok(const http::Request& request) {
   return value && value->rfind("gsma/rsp/v2.", 0) == 0;
 }
 
-bool json_content(const http::Request& request) {
-  auto type = request.headers.get("Content-Type");
-  return type && type->substr(0, type->find(';')) == "application/json";
+bool content_type_is(const http::Request& request, std::string_view media_type) {
+  auto value = request.headers.get("Content-Type");
+  if (!value) return false;
+  std::string_view type(*value);
+  type = type.substr(0, type.find(';'));
+  while (!type.empty() && (type.front() == ' ' || type.front() == '\t')) type.remove_prefix(1);
+  while (!type.empty() && (type.back() == ' ' || type.back() == '\t')) type.remove_suffix(1);
+  return type.size() == media_type.size() &&
+         std::equal(type.begin(), type.end(), media_type.begin(), [](char a, char b) {
+           return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+         });
 }
 
 http::Response refused_request(const char* reason_message) {

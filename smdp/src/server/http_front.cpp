@@ -15,6 +15,7 @@ namespace {
 using rsp::http::Request;
 using rsp::http::Response;
 using rsp::server::admin_protocol_ok;
+using rsp::server::content_type_is;
 using rsp::server::json_content;
 using rsp::server::json_response;
 using rsp::server::outcome;
@@ -30,8 +31,7 @@ constexpr std::string_view kEs2Prefix = "/gsma/rsp2/es2plus/";
 Response es9_asn1(Es9Plus& es9, Metrics& metrics, const Request& request, std::chrono::steady_clock::time_point start) {
   if (request.method != "POST") return plain(405, "ES9+ functions are POST");
   if (!admin_protocol_ok(request)) return plain(400, "X-Admin-Protocol must be gsma/rsp/v2.x.y");
-  auto type = request.headers.get("Content-Type");
-  if (!type || type->substr(0, type->find(';')) != kEs9Asn1ContentType) return plain(415, "Content-Type must be application/x-gsma-rsp-asn1");
+  if (!content_type_is(request, kEs9Asn1ContentType)) return plain(415, "Content-Type must be application/x-gsma-rsp-asn1");
   auto body = reinterpret_cast<const uint8_t*>(request.body.data());
   auto reply = es9plus_asn1(es9, rsp::ByteView(body, request.body.size()));
   double took = seconds_since(start);

@@ -31,8 +31,7 @@ void log_es11(std::string_view interface, const Es11Reply& reply, double took, c
 Response es11_asn1_response(Es11& es11, Metrics& metrics, const Request& request, std::chrono::steady_clock::time_point start) {
   if (request.method != "POST") return plain_response(405, "ES11 functions are POST");
   if (!admin_protocol_ok(request)) return plain_response(400, "X-Admin-Protocol must be gsma/rsp/v2.x.y");
-  auto type = request.headers.get("Content-Type");
-  if (!type || type->substr(0, type->find(';')) != kAsn1ContentType) return plain_response(415, "Content-Type must be application/x-gsma-rsp-asn1");
+  if (!content_type_is(request, kAsn1ContentType)) return plain_response(415, "Content-Type must be application/x-gsma-rsp-asn1");
   auto reply = es11_asn1(es11, rsp::ByteView(reinterpret_cast<const uint8_t*>(request.body.data()), request.body.size()));
   double took = seconds_since(start);
   metrics.observe("es11-asn1", reply.function.empty() ? "unknown" : reply.function, outcome(reply.status), took);
