@@ -47,8 +47,8 @@ void add_config_flags(CLI::App& command, Flags& f) {
   command.add_flag("--no-indirect-download", f.no_indirect_download, "do not relay ES9+ for IPAs (indirect profile download)");
   command.add_option("--smdp-port", f.smdp_port, "lab set-ups: the port SM-DP+s listen on for relayed ES9+ (default 443)");
   command.add_option("--fault", f.faults,
-                     "conformance harness only: a named misbehaviour (reuse-counter, skip-result-signature-check, deliver-twice, acknowledge-unverified; "
-                     "repeatable)");
+                     "conformance harness only: a named misbehaviour (reuse-counter, skip-result-signature-check, deliver-twice, "
+                     "acknowledge-unverified, other-eid-in-package, wrong-package-signature; repeatable)");
   command.add_flag("--conformance-harness", f.conformance_harness, "allow --fault (never in normal runs)");
 }
 
@@ -80,7 +80,7 @@ rsp::Expected<EimConfig> configuration(const Flags& f) {
   }
   if (c.pki.empty()) return rsp::fail("no PKI directory: give --pki or \"pki\" in the configuration");
   auto faults = rsp::server::conformance_faults(f.faults, f.conformance_harness, {"reuse-counter", "skip-result-signature-check", "deliver-twice",
-                                                                                      "acknowledge-unverified"});
+                                                                                      "acknowledge-unverified", "other-eid-in-package", "wrong-package-signature"});
   if (!faults) return rsp::Unexpected{faults.error()};
   c.faults = std::move(*faults);
   return c;

@@ -17,10 +17,12 @@
 // ReplayedCounter, skip-result-signature-check exactly the two ForgedSignature cases, deliver-twice (the last
 // unanswered package again where there is none queued) exactly DeliveredOnce and ReplayedCounter,
 // acknowledge-unverified (seqNumbers of refused results acknowledged) exactly ProvideEimPackageResult's
-// ForgedSignature, UnknownPackage and OtherEid;
+// ForgedSignature, UnknownPackage and OtherEid; other-eid-in-package exactly EidMatches and
+// wrong-package-signature exactly EimSignature, each with the 7 cases whose eUICC must run the package;
 // --fault without --conformance-harness is refused.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <functional>
 #include <regex>
 #include <string>
@@ -183,6 +185,16 @@ TEST_CASE("rsp-conformance --role eim: a relay's wrong answer fails exactly the 
   }
 }
 
+// The cases in which the harness eUICC runs a package of the eIM's, and `checking`, sorted.
+std::vector<std::string> with_packages_run(const std::string& checking) {
+  std::vector<std::string> cases{"ESipa.GetEimPackage.ReplayedCounter", "ESipa.HandleNotification.EuiccPackageResult",
+                                 "ESipa.HandleNotification.ForgedSignature", "ESipa.ProvideEimPackageResult.Acknowledged",
+                                 "ESipa.ProvideEimPackageResult.ForgedSignature", "ESipa.ProvideEimPackageResult.OtherEid",
+                                 "ESipa.ProvideEimPackageResult.Resent", checking};
+  std::sort(cases.begin(), cases.end());
+  return cases;
+}
+
 TEST_CASE("rsp-conformance --role eim: each eim serve fault fails exactly the cases that check it") {
   Eim eim;
   rsp::test::check_fault_runs({{"reuse-counter", {"ESipa.GetEimPackage.ReplayedCounter"}},
@@ -190,7 +202,10 @@ TEST_CASE("rsp-conformance --role eim: each eim serve fault fails exactly the ca
                                {"deliver-twice", {"ESipa.GetEimPackage.DeliveredOnce", "ESipa.GetEimPackage.ReplayedCounter"}},
                                {"acknowledge-unverified",
                                 {"ESipa.ProvideEimPackageResult.ForgedSignature", "ESipa.ProvideEimPackageResult.OtherEid",
-                                 "ESipa.ProvideEimPackageResult.UnknownPackage"}}},
+                                 "ESipa.ProvideEimPackageResult.UnknownPackage"}},
+                               // A package the eUICC refuses also fails the 7 cases that need the eUICC to run one.
+                               {"other-eid-in-package", with_packages_run("ESipa.GetEimPackage.EidMatches")},
+                               {"wrong-package-signature", with_packages_run("ESipa.GetEimPackage.EimSignature")}},
                               15, [&](const std::string& fault) {
                                 eim.start({fault});
                                 return conformance("--eim https://localhost:" + eim.port + " --pki " + eim.pki.string() + " --binding asn1" +

@@ -35,7 +35,8 @@ struct EimConfig {
   // counterValue; skip-result-signature-check: results are recorded without checking euiccSignEPR;
   // deliver-twice: with nothing queued, the device's last delivered, unanswered package goes out again;
   // acknowledge-unverified: ProvideEimPackageResult acknowledges a signed result's seqNumber even when
-  // the result is refused (unknown package, another EID, bad signature).
+  // the result is refused (unknown package, another EID, bad signature); other-eid-in-package and
+  // wrong-package-signature: eUICC Packages for another EID, or with a bit of eimSignature flipped.
   std::set<std::string> faults = {};
 };
 

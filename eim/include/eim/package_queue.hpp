@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,9 +29,12 @@ struct EimSigner {
 struct PackageQueueSettings {
   int64_t package_lifetime = 7 * 24 * 3600;  // seconds a package waits for delivery before it expires
   std::function<int64_t()> clock;            // unix seconds; empty: the system clock
-  // Conformance harness fault reuse-counter only: an eUICC Package queued while another still waits
-  // for delivery carries that one's counterValue (the stored record keeps its own, unique).
-  bool reuse_counter = false;
+  // Conformance harness faults (EimConfig::faults) only. reuse-counter: an eUICC Package queued while
+  // another still waits for delivery carries that one's counterValue (the stored record keeps its
+  // own, unique); other-eid-in-package: eUICC Packages name another EID (signed as such);
+  // wrong-package-signature: one bit of eimSignature flipped.
+  std::set<std::string> faults = {};
+  bool fault(const std::string& name) const { return faults.count(name) != 0; }
 };
 
 // ProfileDownloadData: what the IPA is told to download from (one of three).

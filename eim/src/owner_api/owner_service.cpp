@@ -22,7 +22,7 @@ rsp::Expected<std::unique_ptr<OwnerService>> OwnerService::start(EimStore& store
   if (!key) return rsp::fail("the eIM's signing key: " + key.error().message);
   PackageQueueSettings queue_settings;
   queue_settings.package_lifetime = options.package_lifetime;
-  queue_settings.reuse_counter = options.faults.count("reuse-counter") != 0;
+  queue_settings.faults = options.faults;
   self->queue_ = std::make_unique<PackageQueue>(store, EimSigner{options.eim_id, std::move(*key)}, std::move(queue_settings));
   OwnerApiSettings api_settings;
   api_settings.cis = std::move(options.cis);

@@ -41,6 +41,14 @@ std::optional<uint64_t> wire_counter(const Bytes& request) {
   return value;
 }
 
+// The conformance harness's other-eid-in-package fault: the EID with its last digit before the check
+// digits changed, check digits recomputed.
+std::string other_eid(const std::string& eid) {
+  std::string first30 = eid.substr(0, 30);
+  first30.back() = first30.back() == '9' ? '0' : static_cast<char>(first30.back() + 1);
+  return rsp::eid::complete(first30).value_or(eid);
+}
+
 rsp::Unexpected<QueueError> queue_error(QueueError::Kind kind, std::string message) { return {QueueError{kind, std::move(message)}}; }
 
 }  // namespace
@@ -99,13 +107,16 @@ Queued<PackageRecord> PackageQueue::queue_euicc_package(std::string_view eid, co
     request.eim_id = d->eim_id.empty() ? signer_.eim_id : d->eim_id;
     request.eid = *eid_bytes;
     request.counter_value = static_cast<uint64_t>(counter);
-    if (settings_.reuse_counter)
+    if (settings_.fault("reuse-counter"))
       if (auto waiting = store_.next_package_for(d->eid, now()); waiting && *waiting)
         if (auto reused = wire_counter((*waiting)->request)) request.counter_value = *reused;
+    if (settings_.fault("other-eid-in-package")) request.eid = rsp::eid::to_bytes(other_eid(d->eid)).value_or(request.eid);
     request.eim_transaction_id = transaction_id;
     request.operations = operations;
     request.association_token = d->association_token;
-    return build_euicc_package_request(request, signer_.key);
+    auto built = build_euicc_package_request(request, signer_.key);
+    if (built && settings_.fault("wrong-package-signature")) built->back() ^= 0x01;  // the last byte is eimSignature's
+    return built;
   });
 }
 
