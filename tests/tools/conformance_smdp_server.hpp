@@ -7,7 +7,6 @@
 #include <catch2/catch.hpp>
 
 #include <memory>
-#include <regex>
 #include <string>
 #include <vector>
 
@@ -76,14 +75,6 @@ struct ConformanceSmdp {
 
 inline CommandResult run_smdp_conformance(const std::string& args) {
   return run_command("timeout 60 " + std::string(RSP_BINARY_DIR) + "/rsp-conformance run --role smdp " + args + " 2>&1");
-}
-
-// The IDs of the cases a run printed with `verdict` ("pass", "fail", "n/a").
-inline std::vector<std::string> cases_with(const std::string& out, const std::string& verdict) {
-  std::vector<std::string> ids;
-  std::regex line("(?:^|\\n)" + std::regex_replace(verdict, std::regex("/"), "\\/") + "  ([A-Za-z0-9.]+)");
-  for (auto it = std::sregex_iterator(out.begin(), out.end(), line); it != std::sregex_iterator(); ++it) ids.push_back((*it)[1]);
-  return ids;
 }
 
 }  // namespace rsp::test
