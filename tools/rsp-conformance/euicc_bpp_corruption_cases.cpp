@@ -176,53 +176,53 @@ rsp::Expected<crypto::Certificate> issue_by_ci(const SmdpCredentials& dp, crypto
 
 constexpr time_t kDay = 24 * 3600;
 
-// CERT.DPauth (auth) or CERT.DPpb (!auth) issued by the CI, for the same key, expired a day ago.
+// CERT.DPauth (auth: in AuthenticateServer) or CERT.DPpb (!auth: in PrepareDownload) as `alter`
+// makes it from --pki's credentials: refused with invalidCertificate (1). `alter` may end the case
+// (not applicable).
+using CertificateAlteration = std::function<std::optional<Outcome>(const SmdpCredentials&, Tamper&)>;
+Outcome refused_certificate(EuiccTarget& t, bool auth, const CertificateAlteration& alter) {
+  if (auto skip = preconditions(t, false)) return *skip;
+  auto dp = trusted_credentials(t);
+  if (!dp) return not_applicable(dp.error().message);
+  Tamper tamper;
+  if (auto ended = alter(*dp, tamper)) return *ended;
+  return auth ? authenticate_error(t, tamper, {kInvalidCertificate}, "invalidCertificate (1)")
+              : prepare_error(t, tamper, {kInvalidCertificate}, "invalidCertificate (1)");
+}
+
+// Issued by the CI for the same key, expired a day ago.
 Outcome expired(EuiccTarget& t, bool auth) {
-  if (auto skip = preconditions(t, false)) return *skip;
-  auto dp = trusted_credentials(t);
-  if (!dp) return not_applicable(dp.error().message);
-  time_t now = std::time(nullptr);
-  auto cert = issue_by_ci(*dp, auth ? crypto::Role::dp_auth : crypto::Role::dp_pb, auth ? dp->auth_key : dp->pb_key, now - 400 * kDay, now - kDay);
-  if (!cert) return not_applicable(cert.error().message);
-  Tamper tamper;
-  (auth ? tamper.dp_auth_der : tamper.dp_pb_der) = cert->der();
-  return auth ? authenticate_error(t, tamper, {kInvalidCertificate}, "invalidCertificate (1)")
-              : prepare_error(t, tamper, {kInvalidCertificate}, "invalidCertificate (1)");
+  return refused_certificate(t, auth, [auth](const SmdpCredentials& dp, Tamper& tamper) -> std::optional<Outcome> {
+    time_t now = std::time(nullptr);
+    auto cert = issue_by_ci(dp, auth ? crypto::Role::dp_auth : crypto::Role::dp_pb, auth ? dp.auth_key : dp.pb_key, now - 400 * kDay, now - kDay);
+    if (!cert) return not_applicable(cert.error().message);
+    (auth ? tamper.dp_auth_der : tamper.dp_pb_der) = cert->der();
+    return std::nullopt;
+  });
 }
 
-// The PKI's CERT.DPauth / CERT.DPpb with the last byte of its signature changed.
+// The PKI's certificate with the last byte of its signature changed.
 Outcome broken_signature(EuiccTarget& t, bool auth) {
-  if (auto skip = preconditions(t, false)) return *skip;
-  auto dp = trusted_credentials(t);
-  if (!dp) return not_applicable(dp.error().message);
-  Bytes der = (auth ? dp->auth : dp->pb).der();
-  der.back() ^= 0x01;  // the last byte of the ECDSA signature's s
-  Tamper tamper;
-  (auth ? tamper.dp_auth_der : tamper.dp_pb_der) = der;
-  return auth ? authenticate_error(t, tamper, {kInvalidCertificate}, "invalidCertificate (1)")
-              : prepare_error(t, tamper, {kInvalidCertificate}, "invalidCertificate (1)");
+  return refused_certificate(t, auth, [auth](const SmdpCredentials& dp, Tamper& tamper) -> std::optional<Outcome> {
+    Bytes der = (auth ? dp.auth : dp.pb).der();
+    der.back() ^= 0x01;  // the last byte of the ECDSA signature's s
+    (auth ? tamper.dp_auth_der : tamper.dp_pb_der) = der;
+    return std::nullopt;
+  });
 }
 
-// CERT.DPauth sent as CERT.DPpb, smdpSignature2 made with its key: a certificate of the wrong role.
-Outcome dp_auth_as_dp_pb(EuiccTarget& t) {
-  if (auto skip = preconditions(t, false)) return *skip;
-  auto dp = trusted_credentials(t);
-  if (!dp) return not_applicable(dp.error().message);
-  Tamper tamper;
-  tamper.dp_pb_der = dp->auth.der();
-  tamper.pb_signer = &dp->auth_key;
-  return prepare_error(t, tamper, {kInvalidCertificate}, "invalidCertificate (1)");
-}
-
-// CERT.DPpb sent as CERT.DPauth, serverSignature1 made with its key: a certificate of the wrong role.
-Outcome dp_pb_as_dp_auth(EuiccTarget& t) {
-  if (auto skip = preconditions(t, false)) return *skip;
-  auto dp = trusted_credentials(t);
-  if (!dp) return not_applicable(dp.error().message);
-  Tamper tamper;
-  tamper.dp_auth_der = dp->pb.der();
-  tamper.auth_signer = &dp->pb_key;
-  return authenticate_error(t, tamper, {kInvalidCertificate}, "invalidCertificate (1)");
+// The other role's certificate, the message signed with its key.
+Outcome wrong_role(EuiccTarget& t, bool auth) {
+  return refused_certificate(t, auth, [auth](const SmdpCredentials& dp, Tamper& tamper) -> std::optional<Outcome> {
+    if (auth) {
+      tamper.dp_auth_der = dp.pb.der();
+      tamper.auth_signer = &dp.pb_key;
+    } else {
+      tamper.dp_pb_der = dp.auth.der();
+      tamper.pb_signer = &dp.auth_key;
+    }
+    return std::nullopt;
+  });
 }
 
 // The folder of SGP.26's invalid certificates next to the set `rsp-pki import-sgp26` imported --pki
@@ -324,10 +324,10 @@ std::vector<Case> euicc_bpp_corruption_cases() {
             [](EuiccTarget& t) { return broken_signature(t, false); }),
       euicc("ES10b.PrepareDownload.DpAuthAsDpPb", "SGP.22 v2.5 §5.7.5, §4.5.2.1",
             "CERT.DPauth in place of CERT.DPpb, smdpSignature2 made with its key", "downloadResponseError invalidCertificate (1)",
-            dp_auth_as_dp_pb),
+            [](EuiccTarget& t) { return wrong_role(t, false); }),
       euicc("ES10b.AuthenticateServer.DpPbAsDpAuth", "SGP.22 v2.5 §5.7.13, §4.5.2.1",
             "CERT.DPpb in place of CERT.DPauth, serverSignature1 made with its key", "authenticateResponseError invalidCertificate (1)",
-            dp_pb_as_dp_auth),
+            [](EuiccTarget& t) { return wrong_role(t, true); }),
       euicc("ES10b.PrepareDownload.OtherTransactionId", "SGP.22 v2.5 §5.7.5",
             "smdpSigned2 (validly signed) naming another transactionId than AuthenticateServer's", "downloadResponseError invalidTransactionId (5)",
             [](EuiccTarget& t) {
