@@ -35,7 +35,7 @@ const std::set<std::string> kEuiccCases = {
     "ES10.Transport.T0GetResponse", "ES10.Transport.LogicalChannel", "ES10.StoreData.EverySegmentSize"};
 // Not applicable without --pki (or --destructive): the download, eUICC Package, profile-state and
 // corrupted-BPP cases (test_rsp_conformance_download, _sgp32, _euicc_faults).
-constexpr size_t kPkiCases = 46;
+constexpr size_t kPkiCases = 48;
 // Pass under wrong-status-word: the card refuses them before the fault applies (6A80), or any
 // status word is the refusal they expect.
 const std::set<std::string> kRefusals = {"ES10.StoreData.TruncatedTlv", "ES10b.LoadBoundProfilePackage.NoSession"};
@@ -85,15 +85,15 @@ TEST_CASE("rsp-conformance run --role euicc passes every case against euicc-sim"
   INFO(r.out);
   REQUIRE(r.status == 0);
   for (const auto& id : kEuiccCases) CHECK(r.out.find("pass  " + id) != std::string::npos);
-  CHECK(r.out.find("77 cases, 31 passed, 0 failed, 46 not applicable") != std::string::npos);
+  CHECK(r.out.find("79 cases, 31 passed, 0 failed, 48 not applicable") != std::string::npos);
 
   std::string xml = rsp::test::read_text(junit);
   INFO(xml);
   CHECK(xml.rfind("<?xml version=\"1.0\"", 0) == 0);
-  CHECK(xml.find("<testsuite name=\"rsp-conformance.euicc\" tests=\"77\" failures=\"0\" errors=\"0\" skipped=\"46\"") !=
+  CHECK(xml.find("<testsuite name=\"rsp-conformance.euicc\" tests=\"79\" failures=\"0\" errors=\"0\" skipped=\"48\"") !=
         std::string::npos);
-  CHECK(count(xml, "<testcase ") == 77);
-  CHECK(count(xml, "</testcase>") == 77);
+  CHECK(count(xml, "<testcase ") == 79);
+  CHECK(count(xml, "</testcase>") == 79);
   CHECK(xml.find("</testsuites>") != std::string::npos);
 
   Run json = conformance("run --role euicc --euicc " + card.euicc + " --json", false);
@@ -123,7 +123,7 @@ TEST_CASE("rsp-conformance fails exactly the cases a card fault breaks", "[confo
     auto junit = card.dir.path() / "junit.xml";
     conformance("run --role euicc --euicc " + card.euicc + " --junit " + junit.string());
     std::string xml = rsp::test::read_text(junit);
-    CHECK(xml.find("tests=\"77\" failures=\"29\"") != std::string::npos);
+    CHECK(xml.find("tests=\"79\" failures=\"29\"") != std::string::npos);
     CHECK(count(xml, "<failure message=") == 29);
   }
   for (std::string fault : {"wrong-signature", "skip-mac-check"}) {

@@ -191,15 +191,31 @@ Outcome cancel_session_nominal(EuiccTarget& t) {
   return pass("signed by CERT.EUICC; a second CancelSession refused");
 }
 
-Outcome set_default_dp_address(EuiccTarget& t) {
+using AddressSetter = std::function<ipa::Es10Status(EuiccTarget&, const std::string&)>;
+
+// SGP.32 v1.2 ES10b.SetDefaultDpAddress (BF65 { 80 address } -> BF65 { 80 result }).
+ipa::Es10Status sgp32_set_default_dp_address(EuiccTarget& t, const std::string& address) {
+  auto r = t.channel.call(rsp::tlv::encode(0xBF65, rsp::tlv::encode(0x80, rsp::to_bytes(address))));
+  if (!r) return rsp::Unexpected{r.error()};
+  auto result = download::child(*r, {0x80});
+  if (!result || result->value.size() != 1) return rsp::Unexpected{ipa::Es10Error{ipa::Es10Error::Kind::malformed, 0, 0, "BF65: " + rsp::to_hex(*r)}};
+  if (result->value[0] != 0)
+    return rsp::Unexpected{ipa::Es10Error{ipa::Es10Error::Kind::result, 0, result->value[0], "setDefaultDpAddressResult " + std::to_string(result->value[0])}};
+  return rsp::Ok{};
+}
+
+// SetDefaultDpAddress through `set` (SGP.22's BF3F or SGP.32's BF65), read back with
+// GetEuiccConfiguredAddresses, and the address found at first restored.
+Outcome set_default_dp_address(EuiccTarget& t, const AddressSetter& set_address) {
   if (!t.destructive) return not_applicable("needs --destructive (changes the default SM-DP+ address, then restores it)");
   auto before = ipa::es10a::get_euicc_configured_addresses(t.channel);
   if (!before) return fail("GetEuiccConfiguredAddresses: " + before.error().message);
   const std::string address = download::kServerAddress;
-  auto set = ipa::es10a::set_default_dp_address(t.channel, address);
+  auto set = set_address(t, address);
   auto read = ipa::es10a::get_euicc_configured_addresses(t.channel);
   std::string old = before->default_dp_address.value_or("");
-  auto restored = ipa::es10a::set_default_dp_address(t.channel, old);
+  auto restored = set_address(t, old);
+  if (!set && not_sgp32_or_22(set.error())) return not_applicable("the card refuses this SetDefaultDpAddress (" + set.error().message + ")");
   if (!set) return fail("expected SetDefaultDpAddress ok, " + got(set.error()));
   if (!read || read->default_dp_address != address)
     return fail("expected the default SM-DP+ address " + address + " read back, got " +
@@ -392,7 +408,11 @@ std::vector<Case> euicc_es10_error_cases() {
       euicc("ES10b.AuthenticateServer.Replayed", "SGP.22 v2.5 §5.7.13", "the same valid AuthenticateServerRequest twice (--pki)",
             "the second: authenticateResponseError noSessionContext (4) or euiccChallengeMismatch (6)", replayed_authenticate_server),
       euicc("ES10a.SetDefaultDpAddress.Nominal", "SGP.22 v2.5 §5.7.4", "SetDefaultDpAddress, GetEuiccConfiguredAddresses, then the old address again (--destructive)",
-            "ok; the new address read back; the old one restored", set_default_dp_address),
+            "ok; the new address read back; the old one restored", [](EuiccTarget& t) {
+              return set_default_dp_address(t, [](EuiccTarget& c, const std::string& a) { return ipa::es10a::set_default_dp_address(c.channel, a); });
+            }),
+      euicc("ES10b.SetDefaultDpAddress.Nominal", "SGP.32 v1.2 ES10b.SetDefaultDpAddress", "SetDefaultDpAddress (BF65), GetEuiccConfiguredAddresses, then the old address again (--destructive)",
+            "ok; the new address read back; the old one restored", [](EuiccTarget& t) { return set_default_dp_address(t, sgp32_set_default_dp_address); }),
       euicc("ES10c.DisableProfile.NotEnabled", "SGP.22 v2.5 §5.7.17", "DisableProfile of " + state + ", disabled",
             "profileNotInEnabledState (2)", disable_disabled),
       euicc("ES10c.EnableProfile.AlreadyEnabled", "SGP.22 v2.5 §5.7.16", "EnableProfile twice of " + state + "; the profiles enabled before enabled again after",

@@ -249,6 +249,17 @@ Outcome add_initial_eim_again(EuiccTarget& t) {
   });
 }
 
+// SGP.32 v1.2 ES10b.ConfigureImmediateProfileEnabling while an eIM is associated: refused.
+Outcome immediate_enabling_with_eim(EuiccTarget& t) {
+  return with_eim(t, [&](const Eim&) {
+    auto r = ipa::sgp32::configure_immediate_profile_enabling(t.channel, {});
+    if (r) return fail("expected associatedEimAlreadyExists (2), got ok");
+    if (r.error().kind != ipa::Es10Error::Kind::result || r.error().code != 2)
+      return fail("expected associatedEimAlreadyExists (2), got: " + r.error().message);
+    return pass("associatedEimAlreadyExists (2)");
+  });
+}
+
 Case euicc(std::string id, std::string section, std::string sends, std::string expects, std::function<Outcome(EuiccTarget&)> run) {
   return {std::move(id), "euicc", std::move(section), std::move(sends), std::move(expects), std::move(run)};
 }
@@ -275,6 +286,9 @@ std::vector<Case> euicc_sgp32_cases() {
       euicc("ES10b.AddInitialEim.AlreadyAssociated", "SGP.32 v1.2 ES10b.AddInitialEim",
             "AddInitialEim of the harness's eIM while the card has it (--pki --destructive)",
             "associatedEimAlreadyExists (2); still one eIM", add_initial_eim_again),
+      euicc("ES10b.ConfigureImmediateProfileEnabling.EimAssociated", "SGP.32 v1.2 ES10b.ConfigureImmediateProfileEnabling",
+            "ConfigureImmediateProfileEnabling (immediate enable off) while the harness's eIM is associated (--pki --destructive)",
+            "associatedEimAlreadyExists (2)", immediate_enabling_with_eim),
   };
 }
 
