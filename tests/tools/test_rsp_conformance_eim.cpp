@@ -10,7 +10,8 @@
 // indirect-download AuthenticateClient under an unknown transactionId (invalidTransactionId 10) pass;
 // through the eIM to an smdp serve of the same PKI (--relay-smdp; eim serve --smdp-port) the SM-DP+
 // role's initiateAuthentication nominal, altered euiccSignature1 and unknown matchingId cases pass;
-// without the owner API the 11 cases that need a device are n/a, without --relay-smdp those 3. That cases
+// without the owner API the 11 cases that need a device are n/a, without --relay-smdp those 3.
+// On a brainpool-only PKI (the owner's certificate from a NIST one) the 15 cases that need no SM-DP+ pass. That cases
 // bite: behind a relay that rewrites the eIM's ASN.1 eidNotFound (2) into noEimPackageAvailable (1),
 // exactly UnknownEid fails; one that turns acknowledgements into emptyResponse, exactly Acknowledged
 // and Resent; with eim serve's --conformance-harness --fault modes: reuse-counter exactly
@@ -44,11 +45,18 @@ const std::string kBin = RSP_BINARY_DIR;
 struct Eim {
   rsp::test::TempDir dir;
   fs::path pki = dir.path() / "pki";
+  fs::path owner = pki / "nist";  // the folder whose dp-tls is the owner's client certificate
   std::unique_ptr<rsp::test::ChildProcess> smdp, process;
   std::string smdp_port, port, owner_port;
   // With `relay_smdp`, an `smdp serve` of the same PKI (as localhost) the eIM relays the indirect download to.
-  explicit Eim(bool relay_smdp = false) {
-    REQUIRE(rsp::test::run_command(kBin + "/rsp-pki make " + pki.string() + " 2>&1").status == 0);
+  // With `only_curve`, a PKI of that curve alone; the owner's certificate then comes from a NIST PKI
+  // of its own (TLS client certificates are P-256).
+  explicit Eim(bool relay_smdp = false, const std::string& only_curve = "") {
+    REQUIRE(rsp::test::run_command(kBin + "/rsp-pki make " + (only_curve.empty() ? "" : "--curve " + only_curve + " ") + pki.string() + " 2>&1").status == 0);
+    if (!only_curve.empty() && only_curve != "nist") {
+      REQUIRE(rsp::test::run_command(kBin + "/rsp-pki make --curve nist " + (dir.path() / "owner").string() + " 2>&1").status == 0);
+      owner = dir.path() / "owner" / "nist";
+    }
     if (relay_smdp) {
       smdp = std::make_unique<rsp::test::ChildProcess>(
           "smdp", dir.path(),
@@ -62,7 +70,7 @@ struct Eim {
     process.reset();
     static int serial = 0;
     std::vector<std::string> args{"serve", "--pki", pki.string(), "--db", "sqlite:" + (dir.path() / ("eim" + std::to_string(++serial) + ".db")).string(),
-                                  "--listen", "127.0.0.1:0", "--owner-listen", "127.0.0.1:0", "--owner", "owner-a=" + (pki / "nist" / "dp-tls.pem").string()};
+                                  "--listen", "127.0.0.1:0", "--owner-listen", "127.0.0.1:0", "--owner", "owner-a=" + (owner / "dp-tls.pem").string()};
     if (!faults.empty()) args.push_back("--conformance-harness");
     for (const auto& f : faults) args.insert(args.end(), {"--fault", f});
     if (smdp) args.insert(args.end(), {"--smdp-port", smdp_port});
@@ -72,8 +80,8 @@ struct Eim {
   }
   // The owner: the PKI's dp-tls certificate serves as its client certificate (the eIM pins it).
   std::string owner_args() const {
-    return " --owner-url https://localhost:" + owner_port + " --owner-cert " + (pki / "nist" / "dp-tls.pem").string() + " --owner-key " +
-           (pki / "nist" / "dp-tls.key.pem").string();
+    return " --owner-url https://localhost:" + owner_port + " --owner-cert " + (owner / "dp-tls.pem").string() + " --owner-key " +
+           (owner / "dp-tls.key.pem").string();
   }
 };
 
@@ -134,6 +142,17 @@ TEST_CASE("rsp-conformance --role eim: the GetEimPackage error cases against eim
   auto gone = conformance("--eim https://localhost:" + eim.port + " --pki " + eim.pki.string());
   CHECK(gone.status == 1);
   CHECK(gone.out.find("cannot reach the eIM") != std::string::npos);
+}
+
+TEST_CASE("rsp-conformance --role eim: every case that needs no SM-DP+ passes on a brainpool PKI") {
+  // eim serve signs with the brainpool eIM key and presents a brainpool eim-tls; the harness eUICC and
+  // its results are brainpool too (the owner's client certificate is a NIST one of its own PKI).
+  Eim eim(false, "brainpool");
+  auto run = conformance("--eim https://localhost:" + eim.port + " --pki " + eim.pki.string() + " --binding asn1" + eim.owner_args());
+  INFO(run.out);
+  CHECK(run.status == 0);
+  CHECK(run.out.find("pass  ESipa.GetEimPackage.EimSignature: verifies with the PKI's eIM certificate") != std::string::npos);
+  CHECK(run.out.find("role eim (asn1): 18 cases, 15 passed, 0 failed, 3 not applicable") != std::string::npos);
 }
 
 TEST_CASE("rsp-conformance --role eim: a relay's wrong answer fails exactly the case that checks it") {

@@ -20,6 +20,14 @@ std::string fresh_eid() {
   return rsp::eid::complete("89049032999900" + std::to_string(1000000000000000ULL + (now + ++serial) % 9000000000000000ULL)).value();
 }
 
+rsp::Expected<rsp::crypto::Certificate> eim_certificate(const EimTarget& t) {
+  auto curves = rsp::pki::curves_present(t.pki);
+  if (curves.empty()) return rsp::fail("--pki has no curve");
+  auto cert = rsp::pki::load_certificate(t.pki, curves.front(), rsp::crypto::Role::eim);
+  if (!cert) return rsp::fail("--pki has no eim certificate (the eIM under test's): " + cert.error().message);
+  return cert;
+}
+
 std::variant<RegisteredEuicc, Outcome> register_harness_euicc(const EimTarget& t, const rsp::crypto::PrivateKey* eim_key) {
   if (!t.owner) return not_applicable("needs --owner-url, --owner-cert and --owner-key to register the harness's eUICC and queue a PSMO");
   SmdpTarget maker;
@@ -36,8 +44,8 @@ std::variant<RegisteredEuicc, Outcome> register_harness_euicc(const EimTarget& t
     auto sequence = rsp::tlv::read(spki);
     key_data = rsp::tlv::encode(0xA0, Bytes(sequence->value.begin(), sequence->value.end()));
   } else {
-    auto cert = rsp::pki::load_certificate(t.pki, rsp::crypto::Curve::nist_p256, rsp::crypto::Role::eim);
-    if (!cert) return not_applicable("--pki has no nist eim certificate (the eIM under test's)");
+    auto cert = eim_certificate(t);
+    if (!cert) return not_applicable(cert.error().message);
     Bytes der = cert->der();
     auto sequence = rsp::tlv::read(der);
     key_data = rsp::tlv::encode(0xA1, Bytes(sequence->value.begin(), sequence->value.end()));

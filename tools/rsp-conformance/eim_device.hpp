@@ -21,6 +21,9 @@ struct RegisteredEuicc {
   std::optional<long> association_token;  // as the eUICC issued it at AddInitialEim
 };
 
+// The eIM under test's certificate: --pki's eim of its first curve (the one eim serve signs with).
+rsp::Expected<rsp::crypto::Certificate> eim_certificate(const EimTarget& t);
+
 // A well-formed EID in the harness's own range that no eIM has seen before (time-based).
 std::string fresh_eid();
 

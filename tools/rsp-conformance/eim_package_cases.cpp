@@ -94,9 +94,10 @@ Outcome eim_signature(EimTarget& t) {
   auto made = queue_and_fetch(t);
   if (auto* o = std::get_if<Outcome>(&made)) return *o;
   auto& f = std::get<Fetched>(made);
-  auto cert = rsp::pki::load_certificate(t.pki, rsp::crypto::Curve::nist_p256, rsp::crypto::Role::eim);
-  auto key = cert ? cert->public_key() : rsp::Expected<rsp::crypto::PublicKey>(rsp::fail("no certificate"));
-  if (!key) return not_applicable("--pki has no nist eim certificate (the eIM under test's)");
+  auto cert = eim_certificate(t);
+  if (!cert) return not_applicable(cert.error().message);
+  auto key = cert->public_key();
+  if (!key) return not_applicable("the eIM's certificate has no usable key: " + key.error().message);
   auto outer = rsp::tlv::read(f.request);
   auto parts = outer ? rsp::tlv::read_all(outer->value) : rsp::Expected<std::vector<rsp::tlv::Tlv>>(rsp::fail("empty"));
   if (!parts || parts->size() != 2 || (*parts)[0].tag != 0x30 || (*parts)[1].tag != 0x5F37)
@@ -129,7 +130,10 @@ bool acknowledges(const rsp::Expected<ipa::esipa::ProvideEimPackageResultAnswer>
 Outcome unknown_package(EimTarget& t) {
   // The harness eUICC knows the eIM's eimId with a key of the harness's, so the harness can make a
   // package the eUICC runs and signs a genuine result for, with a counterValue the eIM never used.
-  auto harness_key = rsp::crypto::PrivateKey::generate(rsp::crypto::Curve::nist_p256);
+  // On the eIM's curve, as the eUICC may take eIM keys of its curves only.
+  auto eim_cert = eim_certificate(t);
+  auto eim_key = eim_cert ? eim_cert->public_key() : rsp::Expected<rsp::crypto::PublicKey>(rsp::fail("no certificate"));
+  auto harness_key = rsp::crypto::PrivateKey::generate(eim_key ? eim_key->curve() : rsp::crypto::Curve::nist_p256);
   auto made = register_harness_euicc(t, &harness_key);
   if (auto* o = std::get_if<Outcome>(&made)) return *o;
   auto& device = std::get<RegisteredEuicc>(made);
@@ -195,7 +199,7 @@ std::vector<Case> eim_package_cases() {
                    "one more GetEimPackage",
                    "every EuiccPackageRequest's counterValue above all before it for this eUICC (the eUICC runs each)" + owner, replayed_counter),
       package_case("ESipa.GetEimPackage.EimSignature", "SGP.32 v1.2 §2.11, §6.3.2.1", "GetEimPackage for a queued getRAT PSMO",
-                   "eimSignature verifies with the eIM's certificate (--pki nist eim) over euiccPackageSigned and 84 associationToken" + owner,
+                   "eimSignature verifies with the eIM's certificate (--pki's eim of its first curve) over euiccPackageSigned and 84 associationToken" + owner,
                    eim_signature),
       package_case("ESipa.GetEimPackage.EidMatches", "SGP.32 v1.2 §2.11, §6.3.2.1", "GetEimPackage for a queued getRAT PSMO",
                    "euiccPackageSigned's eidValue is the EID that asked" + owner, eid_matches),
