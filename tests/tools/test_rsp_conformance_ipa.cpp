@@ -11,6 +11,7 @@
 #include <sstream>
 #include <string>
 
+#include "pcscd_harness.hpp"
 #include "rsp/pki/test_pki.hpp"
 #include "support/command.hpp"
 #include "support/kit.hpp"
@@ -55,11 +56,12 @@ struct Harness {
   }
   // The role's --json verdicts (case ID -> verdict) with this build's ipa: `global` before the
   // command, `download` / `poll` after it.
-  std::map<std::string, std::string> verdicts(const std::string& global, const std::string& download, const std::string& poll, Run& r) const {
+  std::map<std::string, std::string> verdicts(const std::string& global, const std::string& download, const std::string& poll, Run& r,
+                                              const std::string& extra = "") const {
     std::string ipa = std::string(RSP_BINARY_DIR) + "/ipa --euicc {euicc} " + global;
     std::string flags = "--json --pki " + pki.string() + " --ipa-command '" + ipa + " download --activation-code {activation_code} --ca {ca} " +
                         download + "'";
-    flags += " --ipa-poll-command '" + ipa + " poll --eim-ca {ca} " + poll + "'";
+    flags += " --ipa-poll-command '" + ipa + " poll --eim-ca {ca} " + poll + "' " + extra;
     r = conformance(flags);
     std::map<std::string, std::string> v;
     std::istringstream in(r.out);
@@ -139,4 +141,19 @@ TEST_CASE("rsp-conformance --role ipa: usage, list, and ipa's fault switch", "[c
   const std::string ipa = std::string(RSP_BINARY_DIR) + "/ipa --euicc tcp:127.0.0.1:1 ";
   CHECK(rsp::test::run_command(ipa + "--fault alter-relay eid 2>&1").status == 2);
   CHECK(rsp::test::run_command(ipa + "--conformance-harness --fault no-such-fault eid 2>&1").status == 2);
+}
+
+TEST_CASE("rsp-conformance --role ipa --ipa-vpcd: the IPA reaches the harness's cards through pcscd", "[conformance][cli][pcsc]") {
+  euicc::test::PrivatePcscd pcscd;  // exits 77 (skipped) when pcscd or vpcd is absent; sets PCSCLITE_CSOCK_NAME for the children
+  Harness h;
+  Run r;
+  // The relay cases: the nominal download and poll round, one card each, both through PC/SC.
+  auto v = h.verdicts("", "", "", r,
+                      "--ipa-vpcd 127.0.0.1:" + std::to_string(pcscd.vpcd_port()) + " --ipa-reader '" + pcscd.reader_name() +
+                          "' --case '*.RelayedUnchanged'");
+  INFO(r.out);
+  CHECK(r.status == 0);
+  CHECK(v.size() == 7);
+  for (const auto& [id, verdict] : v) CHECK(verdict == "pass");
+  CHECK(h.conformance("--pki " + h.pki.string() + " --ipa-command true --ipa-vpcd nowhere").status == 2);
 }

@@ -68,6 +68,6 @@ rsp_add_test(test_rsp_conformance_eim SOURCES tools/test_rsp_conformance_eim.cpp
 add_dependencies(test_rsp_conformance_eim rsp-conformance eim rsp-pki smdp)
 # rsp-conformance --role ipa against this build's ipa download / ipa poll (the harness as its eUICC, SM-DP+ and eIM):
 # every case passes in both ES9+ and ESipa bindings, each of ipa's --conformance-harness faults fails exactly the
-# cases checking that behaviour.
-rsp_add_test(test_rsp_conformance_ipa SOURCES tools/test_rsp_conformance_ipa.cpp LIBS rsp SANITIZE)
+# cases checking that behaviour; with --ipa-vpcd the cards go into a private pcscd's vpcd reader (skipped without pcscd).
+rsp_add_test(test_rsp_conformance_ipa SOURCES tools/test_rsp_conformance_ipa.cpp LIBS rsp euicc_pcsc_harness SANITIZE)
 add_dependencies(test_rsp_conformance_ipa rsp-conformance ipa)

@@ -16,6 +16,7 @@
 #include "euicc/euicc.hpp"
 #include "euicc/vpcd_link.hpp"
 #include "ipa/esipa_messages.hpp"
+#include "ipa/transport.hpp"
 #include "ipa_target.hpp"
 #include "eim/euicc_package.hpp"
 #include "rsp/esipa/esipa.hpp"
@@ -33,7 +34,7 @@ namespace conformance {
 namespace fs = std::filesystem;
 
 const char* const kIpaPlaceholders =
-    "{euicc}: tcp:127.0.0.1:PORT, the harness's eUICC (vpcd framing, as euicc-sim --listen); "
+    "{euicc}: tcp:127.0.0.1:PORT, the harness's eUICC (vpcd framing, as euicc-sim --listen), or pcsc:READER with --ipa-vpcd; "
     "{smdp}: the harness SM-DP+'s address, localhost:PORT; {activation_code}: LPA:1${smdp}$MATCHINGID; "
     "{matching_id}: that matchingId; {ca}: the PEM file of the CI the SM-DP+'s TLS certificate chains to. "
     "Each value is filled in single-quoted for sh";
@@ -145,7 +146,10 @@ void run_command(const std::string& command, IpaRun& run) {
 class HarnessIpaTarget final : public IpaTarget {
  public:
   HarnessIpaTarget(const IpaRunOptions& options, fs::path work_dir, ExchangeLog& log)
-      : command_(options.command), poll_command_(options.poll_command), pki_(options.pki), work_dir_(std::move(work_dir)), log_(log) {}
+      : command_(options.command), poll_command_(options.poll_command), pki_(options.pki), work_dir_(std::move(work_dir)), log_(log) {
+    if (!options.vpcd.empty()) vpcd_ = euicc::parse_endpoint(options.vpcd);
+    reader_ = options.reader;
+  }
   ~HarnessIpaTarget() override {
     if (front_) front_->stop();
     if (smdp_) smdp_->stop();
@@ -322,26 +326,55 @@ class HarnessIpaTarget final : public IpaTarget {
     };
     std::thread server([&] {
       try {
-        euicc::serve_tcp(apdu_layer, "127.0.0.1", 0, stop, link);
+        if (vpcd_) {
+          announced = true;
+          listening.set_value(1);  // connect_vpcd retries until the reader is there
+          euicc::connect_vpcd(apdu_layer, vpcd_->host, vpcd_->port, stop, link);
+        } else {
+          euicc::serve_tcp(apdu_layer, "127.0.0.1", 0, stop, link);
+        }
       } catch (const std::exception&) {
         if (!announced) listening.set_value(0);
       }
     });
     uint16_t port = listening.get_future().get();
-    if (port != 0) {
+    std::string euicc = vpcd_ ? "pcsc:" + reader_ : "tcp:127.0.0.1:" + std::to_string(port);
+    if (port == 0) {
+      run.output = "the harness eUICC cannot listen on 127.0.0.1";
+    } else if (vpcd_ && !reader_has_card(true)) {
+      run.output = "the harness eUICC did not appear in the PC/SC reader " + reader_ + " (vpcd at " + vpcd_->host + ":" +
+                   std::to_string(vpcd_->port) + ")";
+    } else {
       scenario_.store(&scenario);
-      fill(command, "{euicc}", "tcp:127.0.0.1:" + std::to_string(port));
+      fill(command, "{euicc}", euicc);
       fill(command, "{ca}", ca_.string());
       for (const auto& [placeholder, value] : fills) fill(command, placeholder, value);
       run_command(command, run);
       scenario_.store(nullptr);
-    } else {
-      run.output = "the harness eUICC cannot listen on 127.0.0.1";
     }
     stop.request();
     server.join();
+    if (vpcd_ && !reader_has_card(false)) run.output += "\n(pcscd still shows a card in " + reader_ + " after the harness took it out)";
     run.timeline = timeline_.take();
     return run;
+  }
+
+  // Whether pcscd sees a card in --ipa-reader (`present`) or none, within ten seconds: it notices a
+  // card vpcd got or lost only after a moment, and an IPA that came in between would talk to the
+  // card before. Probed with a PC/SC connect, released again.
+  bool reader_has_card(bool present) const {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (std::chrono::steady_clock::now() < deadline) {
+      bool connected = false;
+      if (auto transport = ipa::open_transport("pcsc:" + reader_))
+        if ((*transport)->connect()) {
+          (*transport)->close();
+          connected = true;
+        }
+      if (connected == present) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return false;
   }
 
   // A released order for a fresh test profile, written into the SM-DP+'s store as ES2+ ConfirmOrder leaves it.
@@ -447,6 +480,8 @@ class HarnessIpaTarget final : public IpaTarget {
   }
 
   std::string command_, poll_command_;
+  std::optional<euicc::Endpoint> vpcd_;  // --ipa-vpcd; none: the card is served on TCP
+  std::string reader_;
   fs::path pki_, work_dir_, ca_;
   rsp::crypto::Curve curve_ = rsp::crypto::Curve::nist_p256;
   ExchangeLog& log_;
@@ -477,6 +512,10 @@ int run_ipa(const IpaRunOptions& options, const std::vector<const Case*>& chosen
   }
   if (options.pki.empty() || rsp::pki::curves_present(options.pki).empty()) {
     std::cerr << "rsp-conformance: run --role ipa needs --pki DIR (an rsp-pki directory: the eUICC's and the SM-DP+'s credentials)\n";
+    return 2;
+  }
+  if (!options.vpcd.empty() && !euicc::parse_endpoint(options.vpcd)) {
+    std::cerr << "rsp-conformance: --ipa-vpcd must be HOST:PORT\n";
     return 2;
   }
   ScratchDir scratch(fs::temp_directory_path() / ("rsp-conformance-ipa-" + std::to_string(::getpid())));

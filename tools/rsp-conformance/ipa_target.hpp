@@ -76,6 +76,10 @@ std::vector<Case> ipa_esipa_cases();
 struct IpaRunOptions {
   std::string command;       // --ipa-command, with the placeholders of kIpaPlaceholders
   std::string poll_command;  // --ipa-poll-command, with those of kIpaPollPlaceholders
+  // --ipa-vpcd HOST:PORT: each card goes into pcscd's vpcd reader there (the IPA reaches it through
+  // PC/SC as it would a real card, {euicc} = pcsc:READER) instead of being served on TCP.
+  std::string vpcd;
+  std::string reader = "Virtual PCD 00 00";  // --ipa-reader: that reader's PC/SC name
   std::string pki;      // --pki
 };
 

@@ -74,6 +74,11 @@ int main(int argc, char** argv) {
   std::string ipa_command;
   run_command->add_option("--ipa-command", ipa_command, std::string("ipa role: the command line that starts the IPA under test, once per download; ") +
                                                             kIpaPlaceholders);
+  IpaRunOptions ipa_options;
+  run_command->add_option("--ipa-vpcd", ipa_options.vpcd,
+                          "ipa role: put each harness card into pcscd's vpcd reader at HOST:PORT (the IPA reaches it through PC/SC, "
+                          "{euicc} = pcsc:READER) instead of serving it on TCP");
+  run_command->add_option("--ipa-reader", ipa_options.reader, "ipa role, with --ipa-vpcd: that reader's PC/SC name (default Virtual PCD 00 00)");
   std::string ipa_poll_command;
   run_command->add_option("--ipa-poll-command", ipa_poll_command,
                           std::string("ipa role: the command line that runs one ESipa poll round of the IPA under test (the ESipa cases are "
@@ -128,7 +133,12 @@ int main(int argc, char** argv) {
   reports.role = role;
   if (role == "smdp" || role == "eim" || role == "smds") reports.binding = smdp.binding;
   if (role == "smdp") return run_smdp(smdp, select(role, pattern), reports);
-  if (role == "ipa") return run_ipa({ipa_command, ipa_poll_command, smdp.pki}, select(role, pattern), reports);
+  if (role == "ipa") {
+    ipa_options.command = ipa_command;
+    ipa_options.poll_command = ipa_poll_command;
+    ipa_options.pki = smdp.pki;
+    return run_ipa(ipa_options, select(role, pattern), reports);
+  }
   if (role == "eim") return run_eim({eim_url, smdp.pki, smdp.binding, owner_url, owner_cert, owner_key, relay_smdp}, select(role, pattern), reports);
   if (role == "smds") {
     if (smds_url.empty()) {
