@@ -11,11 +11,11 @@
 #include "conformance_smdp_server.hpp"
 
 TEST_CASE("smdp serve --conformance-harness --fault: each mode fails exactly the rsp-conformance cases that check it") {
-  rsp::test::ConformanceSmdp smdp(76);
+  rsp::test::ConformanceSmdp smdp(84);
   rsp::test::FaultExpectations expected = {
       {"skip-signature-check",
        {"ES9p.AuthenticateClient.AlteredEuiccSignature1", "ES9p.GetBoundProfilePackage.AlteredEuiccSignature2",
-        "ES9p.HandleNotification.ForgedResult", "ES9p.HandleNotification.OtherSessionResult"}},
+        "ES9p.HandleNotification.ForgedResult", "ES9p.HandleNotification.OtherSessionResult", "ES9p.CancelSession.AlteredSignature"}},
       {"accept-any-challenge", {"ES9p.AuthenticateClient.OtherServerChallenge", "ES9p.AuthenticateClient.OtherSignedTransactionId"}},
       {"skip-address-check", {"ES9p.InitiateAuthentication.WrongSmdpAddress", "ES9p.AuthenticateClient.OtherSignedServerAddress"}},
       {"skip-eid-range-check", {"ES9p.AuthenticateClient.EidOutsideEumRange"}},
@@ -27,7 +27,7 @@ TEST_CASE("smdp serve --conformance-harness --fault: each mode fails exactly the
     cases.push_back("ES2p.DownloadOrder.OtherRequesterIdentifier");  // fails without a fault too
     std::ranges::sort(cases);
   }
-  rsp::test::check_fault_runs(expected, 32, [&](const std::string& fault) {
+  rsp::test::check_fault_runs(expected, 33, [&](const std::string& fault) {
     smdp.start({"--conformance-harness", "--fault", fault});
     CHECK(smdp.process->output().find("WARNING: fault '" + fault + "' is active") != std::string::npos);
     return rsp::test::run_smdp_conformance(smdp.target() + smdp.operator_args() + smdp.operator2_args());

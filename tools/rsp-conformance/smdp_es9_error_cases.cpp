@@ -89,12 +89,9 @@ Outcome altered_euicc_signature2(SmdpTarget& target) {
   if (!target.operator_es2) return not_applicable(kNeedsOrder);
   auto p = prepare_ordered(target);
   if (!p) return fail(p.error().message);
-  Bytes altered = p->prepare_download_response;
-  auto outer = rsp::tlv::read(altered);
-  auto ok = outer ? rsp::tlv::find(outer->value, 0xA0) : std::nullopt;
-  auto signature = ok ? rsp::tlv::find(ok->value, 0x5F37) : std::nullopt;
-  if (!signature || signature->value.empty()) return fail("the harness eUICC's PrepareDownloadResponse has no euiccSignature2");
-  altered[static_cast<size_t>(signature->value.data() - altered.data()) + signature->value.size() - 1] ^= 0x01;
+  // BF21 { A0 { 30 euiccSigned2, 5F37 } }: the shape of AuthenticateServerResponse's.
+  Bytes altered = with_altered_euicc_signature1(p->prepare_download_response);
+  if (altered.empty()) return fail("the harness eUICC's PrepareDownloadResponse has no euiccSignature2");
   p->prepare_download_response = std::move(altered);
   return expect_codes(get_package(*p), {{"8.1", "6.1"}});
 }

@@ -138,6 +138,27 @@ Outcome cancel_rejected(SmdpTarget& target) {
   return fail("expected the order ended after endUserRejection, got authenticateClient success (profile metadata offered again)");
 }
 
+// euiccCancelSessionSignature with its last byte flipped: refused (8.1/6.1), and the session goes
+// on (getBoundProfilePackage gives the package, which the eUICC installs).
+Outcome cancel_forged(SmdpTarget& target) {
+  if (!target.operator_es2) return not_applicable(kNeedsOrder);
+  auto p = prepare_ordered(target);
+  if (!p) return fail(p.error().message);
+  auto& a = p->authenticated;
+  auto signed_reason = ipa::es10b::cancel_session(a.session.euicc->channel(), a.transaction_id, ipa::es10b::CancelSessionReason::postponed);
+  if (!signed_reason || !signed_reason->ok()) return fail("the harness eUICC refused CancelSession");
+  // BF41 { A0 { 30 euiccCancelSessionSigned, 5F37 } }: the shape of AuthenticateServerResponse's.
+  Bytes forged = with_altered_euicc_signature1(signed_reason->tlv);
+  if (forged.empty()) return fail("the harness eUICC's CancelSessionResponse has no euiccCancelSessionSignature");
+  auto refused = expect_codes(a.session.client->cancel_session(a.transaction_id, forged), {{"8.1", "6.1"}});
+  if (refused.verdict != Verdict::pass) return refused;
+  // The eUICC ended its side with CancelSession: a new PrepareDownload is not possible, so the
+  // session's own PrepareDownloadResponse asks for the package.
+  auto bpp = get_package(*p);
+  if (!bpp) return fail("after the refused cancelSession expected the session to go on, getBoundProfilePackage: " + bpp.error().describe());
+  return pass(refused.detail + "; the session went on");
+}
+
 }  // namespace
 
 std::vector<Case> smdp_es9_retry_cases() {
@@ -161,6 +182,9 @@ std::vector<Case> smdp_es9_retry_cases() {
                 "cancelSession (endUserRejection) after PrepareDownload, getBoundProfilePackage, then a new session for the order",
                 "cancelSession succeeds, getBoundProfilePackage Failed 8.10.1/3.9, the new session's authenticateClient Failed" + n_a,
                 cancel_rejected),
+      smdp_case("ES9p.CancelSession.AlteredSignature", "SGP.22 v2.5 §5.6.5",
+                "cancelSession after PrepareDownload with euiccCancelSessionSignature's last byte flipped, then getBoundProfilePackage",
+                "Failed 8.1/6.1; the session goes on (a BPP)" + n_a, cancel_forged),
   };
 }
 

@@ -103,7 +103,8 @@ namespace smdp {
 const std::vector<std::pair<std::string, std::string>>& known_faults() {
   static const std::vector<std::pair<std::string, std::string>> known = {
       {"skip-signature-check",
-       "euiccSignature1 (authenticateClient), euiccSignature2 (getBoundProfilePackage) and euiccSignPIR (handleNotification) not verified"},
+       "euiccSignature1 (authenticateClient), euiccSignature2 (getBoundProfilePackage), euiccSignPIR (handleNotification) and "
+       "euiccCancelSessionSignature (cancelSession) not verified"},
       {"accept-any-challenge", "authenticateClient takes whatever transactionId and serverChallenge euiccSigned1 carries"},
       {"skip-address-check", "initiateAuthentication takes any smdpAddress, authenticateClient any serverAddress in euiccSigned1"},
       {"skip-eid-range-check", "authenticateClient takes a CERT.EUICC whose EID is outside the EUM's permitted range"},
