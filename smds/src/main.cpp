@@ -46,7 +46,7 @@ void add_config_flags(CLI::App& command, Flags& f) {
   command.add_option("--threads", f.threads, "request handler threads");
   command.add_option("--fault", f.faults,
                      "conformance harness only: a named misbehaviour (skip-signature-check, accept-any-challenge, "
-                     "return-other-eid-events, accept-duplicate-event, delete-other-smdp-event; repeatable)");
+                     "return-other-eid-events, accept-duplicate-event, delete-other-smdp-event, accept-any-address; repeatable)");
   command.add_flag("--conformance-harness", f.conformance_harness, "allow --fault (never in normal runs)");
 }
 
@@ -78,7 +78,7 @@ rsp::Expected<SmdsConfig> configuration(const Flags& f) {
   if (f.threads) c.handler_threads = f.threads;
   if (c.pki.empty()) return rsp::fail("no PKI directory: give --pki or \"pki\" in the configuration");
   auto faults = rsp::server::conformance_faults(f.faults, f.conformance_harness, {"skip-signature-check", "accept-any-challenge", "return-other-eid-events",
-                                                                                      "accept-duplicate-event", "delete-other-smdp-event"});
+                                                                                      "accept-duplicate-event", "delete-other-smdp-event", "accept-any-address"});
   if (!faults) return rsp::Unexpected{faults.error()};
   c.faults = std::move(*faults);
   return c;

@@ -1,12 +1,13 @@
 // rsp-conformance run --role smds against `smds serve` (a fresh rsp-pki PKI, the PKI's dp-tls pinned
-// with --smdp, and its nist eim-tls as a second SM-DP+): all 13 ES11 and ES12 cases pass in both
+// with --smdp, and its nist eim-tls as a second SM-DP+): all 15 ES11 and ES12 cases pass in both
 // bindings; an SM-DS that does not pin the harness's dp-tls makes the 7 cases that register or delete
 // events not applicable; an unreachable SM-DS exits 1. That cases bite: behind a relay that rewrites
 // the SM-DS's subject code 8.9.2 to 8.8.2, exactly ES11.InitiateAuthentication.UnsupportedCiPKId
 // fails; with each of smds serve's --conformance-harness --fault modes exactly the cases that check
 // that behaviour fail (skip-signature-check: AlteredEuiccSignature1; accept-any-challenge: the two
 // replay cases; return-other-eid-events: OtherEidEvent; accept-duplicate-event: DuplicateEventId;
-// delete-other-smdp-event: OtherSmdp), and --fault without --conformance-harness is refused.
+// delete-other-smdp-event: OtherSmdp; accept-any-address: WrongSmdsAddress), and --fault without
+// --conformance-harness is refused. On a brainpool-only PKI the 8 ES11 cases pass (ES12 n/a: see below).
 #include <catch2/catch.hpp>
 
 #include <regex>
@@ -70,9 +71,11 @@ TEST_CASE("rsp-conformance --role smds: every ES11 and ES12 case passes against 
     auto run = conformance("--smds https://localhost:" + smds.port + " --pki " + smds.pki.string() + " --binding " + binding);
     INFO(run.out);
     CHECK(run.status == 0);
-    CHECK(count(run.out, "(?:^|\\n)pass  ES11\\.") == 7);
+    CHECK(count(run.out, "(?:^|\\n)pass  ES11\\.") == 9);
     CHECK(count(run.out, "(?:^|\\n)pass  ES12\\.") == 6);
-    CHECK(run.out.find("role smds (" + binding + "): 13 cases, 13 passed, 0 failed, 0 not applicable") != std::string::npos);
+    CHECK(run.out.find("role smds (" + binding + "): 15 cases, 15 passed, 0 failed, 0 not applicable") != std::string::npos);
+    CHECK(run.out.find("pass  ES11.InitiateAuthentication.WrongSmdsAddress: 8.9.1/3.8") != std::string::npos);
+    CHECK(run.out.find("pass  ES11.InitiateAuthentication.UnsupportedSvn: 8.9.3/3.1") != std::string::npos);
     CHECK(run.out.find("pass  ES11.AuthenticateClient.ReplayedServerChallenge: 8.1/6.1") != std::string::npos);
     CHECK(run.out.find("pass  ES11.AuthenticateClient.ReplayedEuiccSignature1: 8.10.1/3.9") != std::string::npos);
     CHECK(run.out.find("pass  ES12.RegisterEvent.MalformedEid: 8.1.1/2.1") != std::string::npos);
@@ -90,8 +93,8 @@ TEST_CASE("rsp-conformance --role smds: the ES11 cases pass on a brainpool PKI")
   auto run = conformance("--smds https://localhost:" + smds.port + " --pki " + smds.pki.string() + " --binding asn1");
   INFO(run.out);
   CHECK(run.status == 0);
-  CHECK(count(run.out, "(?:^|\\n)pass  ES11\\.") == 6);
-  CHECK(run.out.find("13 cases, 6 passed, 0 failed, 7 not applicable") != std::string::npos);
+  CHECK(count(run.out, "(?:^|\\n)pass  ES11\\.") == 8);
+  CHECK(run.out.find("15 cases, 8 passed, 0 failed, 7 not applicable") != std::string::npos);
 }
 
 TEST_CASE("rsp-conformance --role smds: ES12 is not applicable without the pin, an unreachable SM-DS exits 1") {
@@ -100,7 +103,7 @@ TEST_CASE("rsp-conformance --role smds: ES12 is not applicable without the pin, 
   INFO(run.out);
   CHECK(run.status == 0);
   CHECK(count(run.out, "(?:^|\\n)n/a  ES1[12]\\.[A-Za-z.0-9]+: the SM-DS did not accept the harness's dp-tls") == 7);
-  CHECK(run.out.find("13 cases, 6 passed, 0 failed, 7 not applicable") != std::string::npos);
+  CHECK(run.out.find("15 cases, 8 passed, 0 failed, 7 not applicable") != std::string::npos);
   auto gone = conformance("--smds https://localhost:1 --pki " + smds.pki.string());
   INFO(gone.out);
   CHECK(gone.status == 1);
@@ -135,7 +138,7 @@ TEST_CASE("rsp-conformance --role smds: a wrong subject code fails exactly the c
   CHECK(count(run.out, "(?:^|\\n)fail  ") == 1);
   CHECK(run.out.find("fail  ES11.InitiateAuthentication.UnsupportedCiPKId: expected Failed 8.9.2/3.1, got Failed 8.8.2/3.1") !=
         std::string::npos);
-  CHECK(count(run.out, "(?:^|\\n)pass  ") == 6);
+  CHECK(count(run.out, "(?:^|\\n)pass  ") == 8);
 }
 
 TEST_CASE("rsp-conformance --role smds: each smds serve fault fails exactly the cases that check it") {
@@ -145,8 +148,9 @@ TEST_CASE("rsp-conformance --role smds: each smds serve fault fails exactly the 
                                 {"ES11.AuthenticateClient.ReplayedEuiccSignature1", "ES11.AuthenticateClient.ReplayedServerChallenge"}},
                                {"return-other-eid-events", {"ES11.EventRetrieval.OtherEidEvent"}},
                                {"accept-duplicate-event", {"ES12.RegisterEvent.DuplicateEventId"}},
-                               {"delete-other-smdp-event", {"ES12.DeleteEvent.OtherSmdp"}}},
-                              13, [&](const std::string& fault) {
+                               {"delete-other-smdp-event", {"ES12.DeleteEvent.OtherSmdp"}},
+                               {"accept-any-address", {"ES11.InitiateAuthentication.WrongSmdsAddress"}}},
+                              15, [&](const std::string& fault) {
                                 smds.start(true, {fault});
                                 return conformance("--smds https://localhost:" + smds.port + " --pki " + smds.pki.string() + " --binding asn1");
                               });

@@ -77,6 +77,29 @@ Outcome initiate_unsupported_ci(SmdpTarget& target) {
   return expect_codes(s->client->initiate_authentication(s->request), {{"8.9.2", "3.1"}});
 }
 
+Outcome initiate_wrong_address(SmdpTarget& target) {
+  auto s = open_es11(target);
+  if (!s) return fail(s.error().message);
+  s->request.smdp_address = "other-smds.conformance.example.org";
+  return expect_codes(s->client->initiate_authentication(s->request), {{"8.9.1", "3.8"}});
+}
+
+// The harness eUICC's EUICCInfo1 claiming SGP.22 v1.0.0 (lowestSvn '82' 01 00 00).
+Outcome initiate_unsupported_svn(SmdpTarget& target) {
+  auto s = open_es11(target);
+  if (!s) return fail(s.error().message);
+  auto info1 = rsp::tlv::read(s->request.euicc_info1);
+  auto members = info1 ? rsp::tlv::read_all(info1->value) : rsp::Expected<std::vector<rsp::tlv::Tlv>>(rsp::fail("empty"));
+  if (!members) return fail("the harness eUICC's EUICCInfo1 is not readable");
+  Bytes body;
+  for (const auto& m : *members) {
+    Bytes piece = m.tag == 0x82 ? rsp::tlv::encode(0x82, Bytes{1, 0, 0}) : Bytes(m.whole.begin(), m.whole.end());
+    body.insert(body.end(), piece.begin(), piece.end());
+  }
+  s->request.euicc_info1 = rsp::tlv::encode(0xBF20, body);
+  return expect_codes(s->client->initiate_authentication(s->request), {{"8.9.3", "3.1"}});
+}
+
 Outcome authenticate_unknown_transaction(SmdpTarget& target) {
   auto a = authenticate_at_smds(target);
   if (!a) return fail(a.error().message);
@@ -173,6 +196,11 @@ std::vector<Case> smds_es11_cases() {
                 nominal_no_event),
       smds_case("ES11.InitiateAuthentication.UnsupportedCiPKId", "SGP.22 v2.5 §5.8.1",
                 "initiateAuthentication with EUICCInfo1 naming only an unknown CI", "Failed 8.9.2/3.1", initiate_unsupported_ci),
+      smds_case("ES11.InitiateAuthentication.WrongSmdsAddress", "SGP.22 v2.5 §5.8.1",
+                "initiateAuthentication naming another SM-DS address (other-smds.conformance.example.org)", "Failed 8.9.1/3.8",
+                initiate_wrong_address),
+      smds_case("ES11.InitiateAuthentication.UnsupportedSvn", "SGP.22 v2.5 §5.8.1",
+                "initiateAuthentication with EUICCInfo1 whose lowestSvn is 1.0.0", "Failed 8.9.3/3.1", initiate_unsupported_svn),
       smds_case("ES11.AuthenticateClient.UnknownTransactionId", "SGP.22 v2.5 §5.8.2",
                 "authenticateClient with a valid AuthenticateServerResponse under a transactionId never issued", "Failed 8.10.1/3.9",
                 authenticate_unknown_transaction),

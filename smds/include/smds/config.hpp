@@ -39,7 +39,8 @@ struct SmdsConfig {
   // transactionId and serverChallenge euiccSigned1 carries instead of the session's;
   // return-other-eid-events: ES11 hands out every EID's Event Records; accept-duplicate-event: ES12
   // RegisterEvent of an EventID the EID has answers success; delete-other-smdp-event: ES12
-  // DeleteEvent removes an event another SM-DP+ registered.
+  // DeleteEvent removes an event another SM-DP+ registered; accept-any-address: ES11
+  // initiateAuthentication takes any SM-DS address.
   std::set<std::string> faults = {};
 };
 

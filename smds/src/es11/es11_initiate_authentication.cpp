@@ -11,7 +11,7 @@ namespace smds {
 
 // SGP.22 v2.5 §5.8.1 ES11.InitiateAuthentication
 Es11Result<Es11InitiateAuthenticationResponse> Es11::initiate_authentication(const Es11InitiateAuthenticationRequest& request) {
-  if (request.smds_address != settings_.smds_address)
+  if (request.smds_address != settings_.smds_address && !settings_.fault("accept-any-address"))
     return rsp::Unexpected{es11_status::invalid_smds_address("this SM-DS is " + settings_.smds_address)};
   if (request.euicc_challenge.size() != 16) return rsp::Unexpected{es11_status::malformed("euiccChallenge must be 16 bytes")};
   using rsp::authentication::CiChoiceFailure;
