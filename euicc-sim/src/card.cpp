@@ -81,7 +81,18 @@ Bytes Card::transmit(ByteView command_apdu) {
   if (!powered_) power_on();
   ++stats_.command_apdus;
   stats_.bytes_in += command_apdu.size();
-  Bytes out = process(command_apdu).encode();
+  Response response = process(command_apdu);
+  // Conformance fault: the data a command without Le left for GET RESPONSE goes out at once.
+  auto parsed = Command::parse(command_apdu);
+  if (faults_.count("answer-without-get-response") && parsed && !parsed->le && parsed->ins != ins::kGetResponse) {
+    auto cla = decode_class(parsed->cla);
+    while (cla && (response.sw & 0xFF00) == sw::kMoreData) {
+      Response more = channels_[cla->channel].response.get_response(Command{0x00, ins::kGetResponse, 0, 0, {}, 256u, false});
+      response.data.insert(response.data.end(), more.data.begin(), more.data.end());
+      response.sw = more.sw;
+    }
+  }
+  Bytes out = response.encode();
   stats_.bytes_out += out.size();
   return out;
 }
@@ -168,6 +179,7 @@ Response Card::manage_channel(const Command& c, uint8_t origin) {
     if (c.p2 == 0x00 || c.p2 >= kChannels) return status(sw::kIncorrectP1P2);
     Channel& target = channels_[c.p2];
     if (!target.open) return status(sw::kLogicalChannelNotSupported);
+    if (faults_.count("ignore-channel-close")) return Response{};  // conformance fault: stays open
     close(target);
     return Response{};
   }

@@ -123,10 +123,12 @@ const std::set<std::string>& Euicc::known_faults() {
   // reuse-counter: an eUICC Package's counterValue may repeat or go back; skip-segment-order-check:
   // the BPP's groups (ConfigureISDP, StoreMetadata, ReplaceSessionKeys, profile elements) may
   // come in any order; skip-certificate-check: CERT.DPauth's and CERT.DPpb's chain (signature,
-  // validity, role) is not verified.
-  static const std::set<std::string> faults{"wrong-signature",      "skip-mac-check",       "wrong-status-word",
-                                            "skip-signature-check", "accept-any-challenge", "reuse-counter",
-                                            "skip-segment-order-check", "skip-certificate-check"};
+  // validity, role) is not verified; answer-without-get-response and ignore-channel-close: the APDU
+  // layer's (euicc::Card::set_conformance_faults).
+  static const std::set<std::string> faults{"wrong-signature",          "skip-mac-check",         "wrong-status-word",
+                                            "skip-signature-check",     "accept-any-challenge",   "reuse-counter",
+                                            "skip-segment-order-check", "skip-certificate-check", "answer-without-get-response",
+                                            "ignore-channel-close"};
   return faults;
 }
 

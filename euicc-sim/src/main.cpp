@@ -48,5 +48,6 @@ int main(int argc, char** argv) {
   for (const auto& f : options.faults) std::cerr << "euicc-sim: WARNING: fault '" << f << "' is active: this card misbehaves\n";
   std::cout << "euicc-sim: EID " << (*card)->eid() << ((*card)->created() ? " (new card)" : "") << std::endl;
   euicc::Card apdu_layer((*card)->isdr(), (*card)->usim());
+  apdu_layer.set_conformance_faults(options.faults);
   return euicc::run_link(apdu_layer, listen.empty() ? euicc::LinkMode::kVpcd : euicc::LinkMode::kListen, *endpoint);
 }

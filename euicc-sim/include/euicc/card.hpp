@@ -6,6 +6,8 @@
 #include <array>
 #include <cstdint>
 #include <optional>
+#include <set>
+#include <string>
 
 #include "euicc/applications.hpp"
 #include "euicc/pending_response.hpp"
@@ -52,6 +54,11 @@ class Card {
 
   const CardStats& stats() const { return stats_; }
 
+  // Conformance faults of the APDU layer (euicc-sim --conformance-harness --fault), validated by
+  // Euicc::known_faults: answer-without-get-response (a command without Le gets its data at once,
+  // not 61xx), ignore-channel-close (MANAGE CHANNEL close answers 9000 and leaves the channel open).
+  void set_conformance_faults(const std::set<std::string>& faults) { faults_ = faults; }
+
  private:
   enum class Selected { kMasterFile, kIsdr, kUsim };
   struct Channel {
@@ -84,6 +91,7 @@ class Card {
   bool powered_ = false;
   std::optional<Bytes> terminal_capability_;
   CardStats stats_;
+  std::set<std::string> faults_;
 };
 
 }  // namespace euicc
