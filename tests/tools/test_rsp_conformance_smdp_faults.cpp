@@ -11,7 +11,7 @@
 #include "conformance_smdp_server.hpp"
 
 TEST_CASE("smdp serve --conformance-harness --fault: each mode fails exactly the rsp-conformance cases that check it") {
-  rsp::test::ConformanceSmdp smdp(84);
+  rsp::test::ConformanceSmdp smdp(96);
   rsp::test::FaultExpectations expected = {
       {"skip-signature-check",
        {"ES9p.AuthenticateClient.AlteredEuiccSignature1", "ES9p.GetBoundProfilePackage.AlteredEuiccSignature2",
@@ -19,6 +19,10 @@ TEST_CASE("smdp serve --conformance-harness --fault: each mode fails exactly the
       {"accept-any-challenge", {"ES9p.AuthenticateClient.OtherServerChallenge", "ES9p.AuthenticateClient.OtherSignedTransactionId"}},
       {"skip-address-check", {"ES9p.InitiateAuthentication.WrongSmdpAddress", "ES9p.AuthenticateClient.OtherSignedServerAddress"}},
       {"skip-eid-range-check", {"ES9p.AuthenticateClient.EidOutsideEumRange"}},
+      {"skip-certificate-check",
+       {"ES9p.AuthenticateClient.ExpiredEuiccCertificate", "ES9p.AuthenticateClient.EidOutsideEumRange",
+        "ES9p.AuthenticateClient.EumUnderUnknownCi", "ES9p.AuthenticateClient.EuiccCertificateNotSignedByEum",
+        "ES9p.AuthenticateClient.ExpiredEumCertificate"}},
       {"reuse-otpk", {"ES9p.GetBoundProfilePackage.RetryNewOtpk"}},
       {"skip-operator-check", {"ES2p.ConfirmOrder.OtherOperator", "ES2p.CancelOrder.OtherOperator", "ES2p.ReleaseProfile.OtherOperator"}},
       {"skip-order-state-check", {"ES2p.ConfirmOrder.AlreadyConfirmed", "ES2p.ReleaseProfile.Nominal", "ES2p.CancelOrder.Nominal"}},

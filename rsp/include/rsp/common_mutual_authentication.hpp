@@ -61,6 +61,7 @@ struct SessionExpectation {
   bool check_server_challenge = true;
   bool check_server_address = true;  // euiccSigned1's serverAddress the session's (fault skip-address-check)
   bool check_eid_range = true;  // CERT.EUICC's EID within the EUM's permitted range
+  bool check_certificates = true;  // CERT.EUM and CERT.EUICC verified at all (fault skip-certificate-check)
 };
 
 enum class EuiccAuthenticationFailure {

@@ -85,6 +85,7 @@ Es9Result<AuthenticateClientResponse> Es9Plus::authenticate_client(const Authent
   expected.check_transaction_id = expected.check_server_challenge = !settings_.fault("accept-any-challenge");
   expected.check_eid_range = !settings_.fault("skip-eid-range-check");
   expected.check_server_address = !settings_.fault("skip-address-check");
+  expected.check_certificates = !settings_.fault("skip-certificate-check");
   auto authenticated = rsp::authentication::verify_authenticate_server_response(request.authenticate_server_response,
                                                                                expected, identity_.cis, now());
   if (!authenticated) return rsp::Unexpected{rsp::server::authentication_refusal(authenticated.error(), "8.8.1")};

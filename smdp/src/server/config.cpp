@@ -107,6 +107,7 @@ const std::vector<std::pair<std::string, std::string>>& known_faults() {
        "euiccCancelSessionSignature (cancelSession) not verified"},
       {"accept-any-challenge", "authenticateClient takes whatever transactionId and serverChallenge euiccSigned1 carries"},
       {"skip-address-check", "initiateAuthentication takes any smdpAddress, authenticateClient any serverAddress in euiccSigned1"},
+      {"skip-certificate-check", "authenticateClient takes CERT.EUM and CERT.EUICC unverified (issuer, signature, validity, EID range)"},
       {"skip-eid-range-check", "authenticateClient takes a CERT.EUICC whose EID is outside the EUM's permitted range"},
       {"reuse-otpk", "every BPP is bound with the same otSK.DP, a one-time key used again and again"},
       {"skip-operator-check", "ES2+ lets any operator confirm, cancel and release any operator's order"},
