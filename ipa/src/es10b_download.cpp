@@ -106,6 +106,13 @@ Es10Expected<ProfileInstallationResult> load_bound_profile_package(Es10Channel& 
   constexpr std::string_view kFunction = "LoadBoundProfilePackage";
   auto commands = rsp::bpp::split_for_loading(bpp);
   if (!commands) return rsp::Unexpected{detail::malformed(kFunction, "the BPP cannot be cut: " + commands.error().message)};
+  // The conformance harness's fault oversize-segment: after the first, two parts per command,
+  // which SGP.22 v2.5 §2.5.5 does not allow (a card that reads the stream still installs it).
+  if (channel.options().oversize_segment_fault)
+    for (size_t i = 1; i + 1 < commands->size(); ++i) {
+      (*commands)[i].insert((*commands)[i].end(), (*commands)[i + 1].begin(), (*commands)[i + 1].end());
+      commands->erase(commands->begin() + static_cast<long>(i) + 1);
+    }
   for (size_t i = 0; i < commands->size(); ++i) {
     auto answer = channel.call((*commands)[i]);
     if (!answer) {

@@ -26,7 +26,8 @@ struct ChannelOptions {
   // Use the basic channel when MANAGE CHANNEL is refused (a reader or card without logical channels).
   bool basic_channel_fallback = true;
   // The conformance harness's fault oversize-segment only (ipa --conformance-harness --fault):
-  // segment_size may exceed 255, sent in extended APDUs, which SGP.22 v2.5 §5.7.2 does not allow.
+  // segment_size may exceed 255, sent in extended APDUs, which SGP.22 v2.5 §5.7.2 does not allow;
+  // and es10b::load_bound_profile_package joins two BPP parts per ES10 command (§2.5.5).
   bool oversize_segment_fault = false;
 };
 
