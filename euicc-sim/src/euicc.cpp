@@ -124,11 +124,12 @@ const std::set<std::string>& Euicc::known_faults() {
   // the BPP's groups (ConfigureISDP, StoreMetadata, ReplaceSessionKeys, profile elements) may
   // come in any order; skip-certificate-check: CERT.DPauth's and CERT.DPpb's chain (signature,
   // validity, role) is not verified; answer-without-get-response and ignore-channel-close: the APDU
-  // layer's (euicc::Card::set_conformance_faults).
+  // layer's (euicc::Card::set_conformance_faults); undefined-error-codes: ES10c's error results
+  // become undefinedError (127).
   static const std::set<std::string> faults{"wrong-signature",          "skip-mac-check",         "wrong-status-word",
                                             "skip-signature-check",     "accept-any-challenge",   "reuse-counter",
                                             "skip-segment-order-check", "skip-certificate-check", "answer-without-get-response",
-                                            "ignore-channel-close"};
+                                            "ignore-channel-close",     "undefined-error-codes"};
   return faults;
 }
 

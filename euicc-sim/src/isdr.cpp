@@ -2,6 +2,7 @@
 
 #include <functional>
 #include <map>
+#include <set>
 
 #include "es10b_info.hpp"
 #include "es10b_notifications.hpp"
@@ -72,8 +73,23 @@ const std::map<rsp::tlv::Tag, Function>& functions() {
 
 }  // namespace
 
+namespace {
+
+// Conformance fault undefined-error-codes: an ES10c / notification function's error result
+// (EnableProfile, DisableProfile, DeleteProfile, eUICCMemoryReset, SetNickname,
+// RemoveNotificationFromList: `tag { 80 01 code }`) becomes undefinedError (127).
+void undefined_error_code(Bytes& response) {
+  static const std::set<rsp::tlv::Tag> kResults{0xBF31, 0xBF32, 0xBF33, 0xBF34, 0xBF29, 0xBF30};
+  auto top = rsp::tlv::read(response);
+  if (!top || !kResults.count(top->tag) || top->value.size() != 3 || top->value[0] != 0x80 || top->value[1] != 0x01) return;
+  if (top->value[2] != 0) response.back() = 0x7F;
+}
+
+}  // namespace
+
 rsp::Expected<Bytes, uint16_t> Isdr::store_data(ByteView command) {
   auto response = process(command);
+  if (response && context_.fault("undefined-error-codes")) undefined_error_code(*response);
   // Conformance fault: the command is carried out, but the card answers with a status word that
   // says it failed, as a misbehaving card would.
   if (response && context_.fault("wrong-status-word")) return rsp::Unexpected{rsp::apdu::sw::kNoPreciseDiagnosis};
