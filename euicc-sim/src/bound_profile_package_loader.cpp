@@ -184,7 +184,8 @@ std::optional<LoadError> BoundProfilePackageLoader::initialise_secure_channel(co
   if (!remote_op || !transaction_id || !crt || !otpk || !sign) return error(kInitialiseSecureChannel, kIncorrectInputValues);
   if (remote_op->value.size() != 1 || remote_op->value[0] != 1) return error(kInitialiseSecureChannel, kUnsupportedRemoteOperationType);
   if (!std::equal(transaction_id->value.begin(), transaction_id->value.end(), binding_.transaction_id.begin(),
-                  binding_.transaction_id.end()))
+                  binding_.transaction_id.end()) &&
+      !card_.fault("skip-session-checks"))
     return error(kInitialiseSecureChannel, kInvalidTransactionId);
   auto key_type = rsp::tlv::find(crt->value, 0x80);
   auto key_length = rsp::tlv::find(crt->value, 0x81);

@@ -125,11 +125,12 @@ const std::set<std::string>& Euicc::known_faults() {
   // come in any order; skip-certificate-check: CERT.DPauth's and CERT.DPpb's chain (signature,
   // validity, role) is not verified; answer-without-get-response and ignore-channel-close: the APDU
   // layer's (euicc::Card::set_conformance_faults); undefined-error-codes: ES10c's error results
-  // become undefinedError (127).
+  // become undefinedError (127); skip-session-checks: a replayed AuthenticateServer goes on, and
+  // PrepareDownload's and InitialiseSecureChannel's transactionId are not compared with the session's.
   static const std::set<std::string> faults{"wrong-signature",          "skip-mac-check",         "wrong-status-word",
                                             "skip-signature-check",     "accept-any-challenge",   "reuse-counter",
                                             "skip-segment-order-check", "skip-certificate-check", "answer-without-get-response",
-                                            "ignore-channel-close",     "undefined-error-codes"};
+                                            "ignore-channel-close",     "undefined-error-codes",  "skip-session-checks"};
   return faults;
 }
 

@@ -90,6 +90,8 @@ TEST_CASE("each card fault fails exactly the eUICC cases that check that behavio
       {"skip-segment-order-check", {"ES10b.LoadBoundProfilePackage.ReorderedGroups"}},
       {"answer-without-get-response", {"ES10.Transport.T0GetResponse"}},
       {"ignore-channel-close", {"ES10.Transport.LogicalChannel"}},
+      {"skip-session-checks",
+       {"ES10b.AuthenticateServer.Replayed", "ES10b.PrepareDownload.OtherTransactionId", "ES10b.LoadBoundProfilePackage.OtherTransaction"}},
       {"undefined-error-codes",
        {"ES10c.EnableProfile.UnknownIccid", "ES10c.EnableProfile.UnknownAid", "ES10c.DisableProfile.UnknownIccid",
         "ES10c.DeleteProfile.UnknownIccid", "ES10c.SetNickname.UnknownIccid", "ES10b.RemoveNotificationFromList.UnknownSeqNumber",
