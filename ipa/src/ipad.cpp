@@ -168,7 +168,7 @@ class Round {
 
   // GetEimPackage and what it brings; false ends the round.
   bool next_package() {
-    auto answer = exchange("getEimPackage", esipa::get_eim_package_request(eid_));
+    auto answer = exchange("getEimPackage", esipa::get_eim_package_request(fault("wrong-eid") ? relay_altered(eid_) : eid_));
     if (!answer) return false;
     auto package = esipa::read_get_eim_package_response(*answer);
     if (!package) {
@@ -220,11 +220,14 @@ class Round {
 
   // The conformance harness's faults (DownloadOptions::faults), here on the ESipa side: under
   // alter-relay a result goes to the eIM with one bit of its last byte flipped; under
-  // remove-notification-early it is removed from the card before the eIM acknowledged it.
+  // remove-notification-early it is removed from the card before the eIM acknowledged it; under
+  // wrong-eid GetEimPackage names another EID than the card's.
   bool fault(const char* name) const { return options_.download.faults.count(name) != 0; }
-  Bytes relay(ByteView from_card) const {
-    Bytes out(from_card.begin(), from_card.end());
-    if (fault("alter-relay") && !out.empty()) out.back() ^= 0x01;
+  Bytes relay(ByteView from_card) const { return fault("alter-relay") ? relay_altered(from_card) : Bytes(from_card.begin(), from_card.end()); }
+  // `bytes` with one bit of the last byte flipped (wrong-eid: the EID GetEimPackage names).
+  static Bytes relay_altered(ByteView bytes) {
+    Bytes out(bytes.begin(), bytes.end());
+    if (!out.empty()) out.back() ^= 0x01;
     return out;
   }
 

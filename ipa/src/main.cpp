@@ -23,7 +23,7 @@ int main(int argc, char** argv) {
   std::vector<std::string> faults;
   app.add_flag("--conformance-harness", conformance_harness, "allow --fault (never in normal runs)");
   app.add_option("--fault", faults, "conformance harness only: a named misbehaviour (repeatable): oversize-segment, "
-                                    "alter-relay, skip-cancel-session, remove-notification-early");
+                                    "alter-relay, skip-cancel-session, remove-notification-early, wrong-eid");
 
   Action action;
   add_chip_commands(app, action);

@@ -91,7 +91,8 @@ struct DownloadOptions {
   // installation result), "skip-cancel-session" (no ES10b/ES9+ CancelSession after a failure),
   // "remove-notification-early" (the installation result removed from the card before the SM-DP+
   // has it). ipa poll/run (ipad.cpp) take the same set: alter-relay and remove-notification-early
-  // there apply to the EuiccPackageResults provided to the eIM.
+  // there apply to the EuiccPackageResults provided to the eIM, and "wrong-eid" makes GetEimPackage
+  // name another EID than the card's.
   std::set<std::string> faults;
 };
 

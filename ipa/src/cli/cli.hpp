@@ -35,8 +35,9 @@ struct GlobalOptions {
 };
 
 // oversize-segment (Es10Channel), alter-relay, skip-cancel-session, remove-notification-early
-// (DownloadOptions::faults).
-inline const std::set<std::string> kIpaFaults = {"oversize-segment", "alter-relay", "skip-cancel-session", "remove-notification-early"};
+// (DownloadOptions::faults), wrong-eid (ipa poll/run).
+inline const std::set<std::string> kIpaFaults = {"oversize-segment", "alter-relay", "skip-cancel-session", "remove-notification-early",
+                                                 "wrong-eid"};
 
 class Output {
  public:
