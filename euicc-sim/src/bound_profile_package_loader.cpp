@@ -119,10 +119,13 @@ std::optional<LoadError> BoundProfilePackageLoader::step() {
       }
       case Phase::group_header: {
         if (package_remaining_ == 0) {
-          if (next_group_ < 4) return error(kLoadProfileElements, kIncorrectInputValues);  // no profile elements
-          // Conformance fault skip-segment-order-check: the groups' order went unchecked, not their presence.
-          if (configure_isdp_.empty()) return error(kConfigureIsdp, kIncorrectInputValues);
-          if (store_metadata_.empty()) return error(kStoreMetadata, kIncorrectInputValues);
+          // Conformance fault skip-bpp-structure-check: the groups' presence goes unchecked (an order
+          // check skipped by skip-segment-order-check leaves it to these).
+          if (!card_.fault("skip-bpp-structure-check")) {
+            if (next_group_ < 4) return error(kLoadProfileElements, kIncorrectInputValues);  // no profile elements
+            if (configure_isdp_.empty()) return error(kConfigureIsdp, kIncorrectInputValues);
+            if (store_metadata_.empty()) return error(kStoreMetadata, kIncorrectInputValues);
+          }
           if (!buffer_.empty()) return error(kLoadProfileElements, kIncorrectInputValues);  // bytes beyond BF36
           phase_ = Phase::done;
           return std::nullopt;
@@ -135,7 +138,8 @@ std::optional<LoadError> BoundProfilePackageLoader::step() {
         Tag expected = next_group_ < 4 ? order[next_group_] : 0;
         bool ok = a == Available::ready && (header->tag == expected || (expected == 0xA2 && header->tag == 0xA3));
         // Conformance fault: any group is taken wherever it comes.
-        if (a == Available::ready && card_.fault("skip-segment-order-check")) ok = header->tag >= 0xA0 && header->tag <= 0xA3;
+        if (a == Available::ready && (card_.fault("skip-segment-order-check") || card_.fault("skip-bpp-structure-check")))
+          ok = header->tag >= 0xA0 && header->tag <= 0xA3;
         if (!ok || header->header_size + header->length > package_remaining_)
           return error(command_for(next_group_ < 4 ? order[next_group_] : 0xA3), kIncorrectInputValues);
         group_ = header->tag;
@@ -273,6 +277,7 @@ std::optional<LoadError> BoundProfilePackageLoader::install() {
   // refused here rather than missing when the terminal selects it; a profile without a USIM is fine.
   auto contents = rsp::read_profile_contents(profile_package_);
   if (!contents) return error(kLoadProfileElements, kPeProcessingError);
+  if (store_metadata_.empty()) return error(kStoreMetadata, kIncorrectInputValues);  // only under skip-bpp-structure-check
   auto metadata = rsp::tlv::read(store_metadata_).value();
   auto metadata_iccid = rsp::iccid::from_bytes(rsp::tlv::find(metadata.value, 0x5A)->value).value();
   if (contents->iccid != metadata_iccid) return error(kLoadProfileElements, kDataMismatch);

@@ -126,11 +126,13 @@ const std::set<std::string>& Euicc::known_faults() {
   // validity, role) is not verified; answer-without-get-response and ignore-channel-close: the APDU
   // layer's (euicc::Card::set_conformance_faults); undefined-error-codes: ES10c's error results
   // become undefinedError (127); skip-session-checks: a replayed AuthenticateServer goes on, and
-  // PrepareDownload's and InitialiseSecureChannel's transactionId are not compared with the session's.
+  // PrepareDownload's and InitialiseSecureChannel's transactionId are not compared with the session's;
+  // skip-bpp-structure-check: the BPP's groups may come in any order, and be missing.
   static const std::set<std::string> faults{"wrong-signature",          "skip-mac-check",         "wrong-status-word",
                                             "skip-signature-check",     "accept-any-challenge",   "reuse-counter",
                                             "skip-segment-order-check", "skip-certificate-check", "answer-without-get-response",
-                                            "ignore-channel-close",     "undefined-error-codes",  "skip-session-checks"};
+                                            "ignore-channel-close",     "undefined-error-codes",  "skip-session-checks",
+                                            "skip-bpp-structure-check"};
   return faults;
 }
 
