@@ -119,3 +119,32 @@ TEST_CASE("concurrent DownloadOrders by profileType from many threads get distin
   CHECK(distinct.size() == orders.size());
   CHECK(refusals == std::vector<std::string>(kThreads, "8.2.5/3.7"));
 }
+
+TEST_CASE("a functionRequesterIdentifier naming another operator is refused; free-form ones are taken", "[es2][isolation]") {
+  Es2PlusSettings settings;
+  settings.operator_ids = {"op-a", "op-b"};
+  Es2Fixture f(settings);
+  const std::string iccid = iccid_number(7);
+  f.add_profile(iccid, "op-a");
+  auto as = [&](const std::string& requester) {
+    json request = es2_request({{"iccid", iccid}});
+    request["header"]["functionRequesterIdentifier"] = requester;
+    return outcome(f.es2->download_order("op-a", request));
+  };
+  const auto before = f.stored(iccid).version;
+  CHECK(as("op-b") == "1.1/1.2");  // op-a's TLS identity, op-b's name: refused, nothing ordered
+  CHECK(f.stored(iccid).version == before);
+  CHECK(as("op-a") == "ok");  // its own name
+  f.es2->cancel_order("op-a", es2_request({{"iccid", iccid}, {"finalProfileStatusIndicator", "Available"}}));
+  CHECK(as("TTCN3-0A1B2C3D") == "ok");  // a free-form identifier naming no operator, as test tools send
+
+  SECTION("the skip-operator-check fault lets it through") {
+    Es2PlusSettings faulty = settings;
+    faulty.skip_operator_check = true;
+    Es2Fixture g(faulty);
+    g.add_profile(iccid, "op-a");
+    json request = es2_request({{"iccid", iccid}});
+    request["header"]["functionRequesterIdentifier"] = "op-b";
+    CHECK(outcome(g.es2->download_order("op-a", request)) == "ok");
+  }
+}

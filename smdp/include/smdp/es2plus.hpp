@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -37,7 +38,11 @@ struct Es2PlusSettings {
   RegisterEvent register_event;
   // One line per function call (function, operator, iccid, outcome); empty: no log.
   std::function<void(const std::string&)> log;
-  // Conformance harness fault skip-operator-check: a request naming an ICCID acts as that
+  // Every configured operator's ID: a request whose functionRequesterIdentifier names another of
+  // them than the TLS identity's is refused (1.1/1.2). Free-form identifiers that name no operator
+  // are taken, as the spec leaves their values open (FACTS §2a.2).
+  std::vector<std::string> operator_ids = {};
+  // Conformance harness fault skip-operator-check (also skips the check above): a request naming an ICCID acts as that
   // profile's operator, whoever sent it. Never in service.
   bool skip_operator_check = false;
   // Fault skip-order-state-check: ConfirmOrder, ReleaseProfile and CancelOrder act whatever state

@@ -1,6 +1,7 @@
 // ES2+ entry points: request checks, the response envelope, the dispatcher for the HTTP layer.
 #include "smdp/es2plus.hpp"
 
+#include <algorithm>
 #include <utility>
 
 #include "es2plus_request.hpp"
@@ -22,6 +23,12 @@ json Es2Plus::respond(std::string_view function, std::string_view operator_id, c
     if (operator_id.empty())
       return es2::refuse(es2::subject::function_requester, es2::reason::unknown_requester, "no operator identity");
     if (auto checked = es2::check_request(request); !checked) return es2::failure_of(checked);
+    if (!settings_.skip_operator_check) {
+      const auto& requester = request["header"]["functionRequesterIdentifier"].get_ref<const std::string&>();
+      if (requester != operator_id && std::find(settings_.operator_ids.begin(), settings_.operator_ids.end(), requester) != settings_.operator_ids.end())
+        return es2::refuse(es2::subject::function_requester, es2::reason::not_allowed,
+                           "functionRequesterIdentifier names another operator than the client certificate's");
+    }
     if (settings_.skip_operator_check && request.contains("iccid") && request["iccid"].is_string())
       if (auto digits = rsp::iccid::normalise(request["iccid"].get<std::string>()))
         if (auto found = store_.profile(*digits); found && *found) return (this->*run)((*found)->operator_id, request);

@@ -84,6 +84,7 @@ class RunningSmdp final : public SmdpServer {
     es2.register_event = https_register_event(*smds_client, address_, log);
     es2.order_lifetime = config.order_lifetime;
     es2.confirmation_code_attempts = config.confirmation_code_attempts;
+    for (const auto& o : config.operators) es2.operator_ids.push_back(o.id);
     es2.skip_operator_check = config.faults.count("skip-operator-check") != 0;
     es2.skip_order_state_check = config.faults.count("skip-order-state-check") != 0;
     es2_ = std::make_unique<Es2Plus>(*store_, std::move(es2));
