@@ -62,4 +62,7 @@ TEST_CASE("smdp-bench --url downloads over HTTPS from a running smdp serve", "[s
   CHECK(report["failed"] == 0);
   CHECK(report["smdp_cpu_ms_per_download"].is_null());  // the SM-DP+ is another process
   CHECK(report["es9_functions"]["handleNotification"]["calls"] == 3);
+  // Kept-alive connections: one per thread at most for all 12 calls, not one per call.
+  CHECK(report["connections_opened"].get<int>() >= 1);
+  CHECK(report["connections_opened"].get<int>() <= 2);
 }

@@ -33,12 +33,15 @@ Bytes field(const json& answer, const char* name) {
 
 std::string b64(rsp::ByteView bytes) { return rsp::to_base64(bytes); }
 
+}  // namespace
+
 // One ES9+ function: the answer's JSON, or why there is none.
-rsp::Expected<json, FunctionStatus> call(const rsp::http::Client& client, const std::string& url, const json& body,
-                                                int expected_http_status = 200) {
+rsp::Expected<json, FunctionStatus> HttpsEs9::call(const std::string& function, const json& body, int expected_http_status) {
   rsp::http::Headers headers{{"Content-Type", "application/json"}, {"X-Admin-Protocol", "gsma/rsp/v2.2.2"}};
-  auto response = client.post(url, body.dump(), headers);
+  std::string url = base_url_ + function;
+  auto response = client_.post(url, body.dump(), headers);
   if (!response) return rsp::Unexpected{transport_failure(response.error().message)};
+  if (response->new_connection) ++*connections_opened_;
   if (response->status != expected_http_status)
     return rsp::Unexpected{transport_failure("HTTP " + std::to_string(response->status) + " from " + url)};
   if (expected_http_status == 204) return json::object();
@@ -47,8 +50,6 @@ rsp::Expected<json, FunctionStatus> call(const rsp::http::Client& client, const 
   if (auto status = status_of(answer); !status.ok()) return rsp::Unexpected{status};
   return answer;
 }
-
-}  // namespace
 
 rsp::Expected<HttpsEs9> HttpsEs9::create(const std::string& base_url, const rsp::crypto::Certificate& ci) {
   rsp::http::ClientOptions options;
@@ -60,7 +61,7 @@ rsp::Expected<HttpsEs9> HttpsEs9::create(const std::string& base_url, const rsp:
 
 smdp::Es9Result<smdp::InitiateAuthenticationResponse> HttpsEs9::initiate_authentication(
     const smdp::InitiateAuthenticationRequest& request) {
-  auto answer = call(client_, base_url_ + "initiateAuthentication",
+  auto answer = call("initiateAuthentication",
                      {{"smdpAddress", request.smdp_address}, {"euiccChallenge", b64(request.euicc_challenge)},
                       {"euiccInfo1", b64(request.euicc_info1)}});
   if (!answer) return rsp::Unexpected{answer.error()};
@@ -70,7 +71,7 @@ smdp::Es9Result<smdp::InitiateAuthenticationResponse> HttpsEs9::initiate_authent
 }
 
 smdp::Es9Result<smdp::AuthenticateClientResponse> HttpsEs9::authenticate_client(const smdp::AuthenticateClientRequest& request) {
-  auto answer = call(client_, base_url_ + "authenticateClient",
+  auto answer = call("authenticateClient",
                      {{"transactionId", request.transaction_id},
                       {"authenticateServerResponse", b64(request.authenticate_server_response)}});
   if (!answer) return rsp::Unexpected{answer.error()};
@@ -81,7 +82,7 @@ smdp::Es9Result<smdp::AuthenticateClientResponse> HttpsEs9::authenticate_client(
 
 smdp::Es9Result<smdp::GetBoundProfilePackageResponse> HttpsEs9::get_bound_profile_package(
     const smdp::GetBoundProfilePackageRequest& request) {
-  auto answer = call(client_, base_url_ + "getBoundProfilePackage",
+  auto answer = call("getBoundProfilePackage",
                      {{"transactionId", request.transaction_id},
                       {"prepareDownloadResponse", b64(request.prepare_download_response)}});
   if (!answer) return rsp::Unexpected{answer.error()};
@@ -90,7 +91,7 @@ smdp::Es9Result<smdp::GetBoundProfilePackageResponse> HttpsEs9::get_bound_profil
 
 // The device gets 204 whatever the SM-DP+ made of the notification; only the transport can fail.
 FunctionStatus HttpsEs9::handle_notification(rsp::ByteView pending_notification) {
-  auto answer = call(client_, base_url_ + "handleNotification", {{"pendingNotification", b64(pending_notification)}}, 204);
+  auto answer = call("handleNotification", {{"pendingNotification", b64(pending_notification)}}, 204);
   return answer ? FunctionStatus::success() : answer.error();
 }
 

@@ -124,6 +124,7 @@ int main(int argc, char** argv) {
   facts.cards = (*fleet)->card_count();
   facts.profile_package_bytes = (*fleet)->profile_package_bytes();
   std::unique_ptr<Es9Endpoint> smdp;
+  const HttpsEs9* https_smdp = nullptr;
   if (url.empty()) {
     smdp = std::make_unique<InProcessEs9>((*fleet)->es9());
   } else {
@@ -133,10 +134,13 @@ int main(int argc, char** argv) {
       std::cerr << "smdp-bench: " << https.error().message << "\n";
       return 1;
     }
-    smdp = std::make_unique<HttpsEs9>(std::move(*https));
+    auto endpoint = std::make_unique<HttpsEs9>(std::move(*https));
+    https_smdp = endpoint.get();
+    smdp = std::move(endpoint);
     facts.smdp_cpu_measured = false;
   }
   Tally tally = run_downloads(**fleet, *smdp, facts);
+  if (https_smdp) facts.connections_opened = https_smdp->connections_opened();
 
   std::optional<CryptoFloor> floor;
   if (!no_floor) floor = measure_crypto_floor(options.curve);

@@ -79,6 +79,10 @@ nlohmann::ordered_json to_json(const RunFacts& facts, const Tally& tally, const 
   };
   // Over HTTPS the thread's CPU is the client's; the SM-DP+'s is not seen from here.
   report["smdp_cpu_ms_per_download"] = facts.smdp_cpu_measured ? json(round3(smdp_cpu * per)) : json(nullptr);
+  if (facts.connections_opened) {
+    report["connections_opened"] = *facts.connections_opened;
+    report["tls_handshakes_per_download"] = round3(static_cast<double>(*facts.connections_opened) * per);
+  }
   if (!tally.first_error.empty()) report["first_error"] = tally.first_error;
   if (floor)
     report["crypto_floor"] = {{"sign_ms", round3(floor->sign_ms)},
@@ -105,6 +109,9 @@ std::string to_text(const json& r) {
     out += "SM-DP+ CPU:       not seen from here (another process)\n";
   else
     out += format("SM-DP+ CPU:       %.2f ms per download (ES9+ calls, thread CPU)\n", r["smdp_cpu_ms_per_download"]);
+  if (r.contains("connections_opened"))
+    out += format("connections:      %.0f opened (each a TCP and TLS handshake), %.2f per download\n", r["connections_opened"],
+                  r["tls_handshakes_per_download"]);
   out += format("card CPU:         %.2f ms per download (ES10 commands)\n", r["card_cpu_ms_per_download"]);
   out += format("process CPU:      %.2f ms per download (user + system)\n", r["process_cpu_ms_per_download"]);
   out += "profile package:  " + std::to_string(r["profile_package_bytes"].get<size_t>()) + " bytes, BPP " +

@@ -22,6 +22,7 @@ struct RunFacts {
   double process_cpu_seconds = 0;  // user + system of the whole process over the timed run
   double load_average = 0;         // one-minute load when the run began
   bool smdp_cpu_measured = true;   // false over HTTPS: the SM-DP+ runs in another process
+  std::optional<size_t> connections_opened;  // over HTTPS: TCP connections, each a TLS handshake
 };
 
 nlohmann::ordered_json to_json(const RunFacts& facts, const Tally& tally, const std::optional<CryptoFloor>& floor);

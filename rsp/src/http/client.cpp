@@ -3,13 +3,81 @@
 #include <curl/curl.h>
 #include <openssl/crypto.h>
 
+#include <algorithm>
+#include <charconv>
 #include <mutex>
+#include <optional>
+#include <vector>
 
 namespace rsp::http {
 namespace {
 
 using CurlPtr = std::unique_ptr<CURL, decltype(&curl_easy_cleanup)>;
 using HeaderListPtr = std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)>;
+using Clock = std::chrono::steady_clock;
+
+// Easy handles kept between exchanges: curl keeps each handle's open connections with it, so a
+// handle given back holds its kept-alive connection for the next exchange. An exchange takes one
+// (or makes one when none is idle) and gives it back, so exchanges on many threads at once each
+// have their own. Destroying a handle closes its connections.
+class HandlePool {
+ public:
+  CurlPtr take() {
+    std::vector<CurlPtr> expired;  // closed after the lock is let go
+    CurlPtr handle(nullptr, curl_easy_cleanup);
+    {
+      std::lock_guard lock(mutex_);
+      auto now = Clock::now();
+      std::erase_if(idle_, [&](Idle& i) {
+        if (now < i.reusable_until) return false;
+        expired.push_back(std::move(i.handle));
+        return true;
+      });
+      if (!idle_.empty()) {
+        handle = std::move(idle_.back().handle);  // the most recently used
+        idle_.pop_back();
+      }
+    }
+    if (!handle) handle.reset(curl_easy_init());
+    return handle;
+  }
+
+  // `reusable_until`: when its connections are no longer to be counted on.
+  void give_back(CurlPtr handle, Clock::time_point reusable_until) {
+    if (reusable_until <= Clock::now()) return;
+    curl_easy_reset(handle.get());  // options only: connections and TLS sessions stay
+    CurlPtr surplus(nullptr, curl_easy_cleanup);
+    std::lock_guard lock(mutex_);
+    idle_.push_back({std::move(handle), reusable_until});
+    if (idle_.size() > kMostIdle) {
+      surplus = std::move(idle_.front().handle);
+      idle_.erase(idle_.begin());
+    }
+  }
+
+ private:
+  static constexpr size_t kMostIdle = 8;
+  struct Idle {
+    CurlPtr handle;
+    Clock::time_point reusable_until;
+  };
+  std::mutex mutex_;
+  std::vector<Idle> idle_;  // oldest first
+};
+
+// Keep-Alive: timeout=N (seconds), how long the server keeps an idle connection; none when not said.
+std::optional<std::chrono::seconds> keep_alive_timeout(const Headers& headers) {
+  auto value = headers.get("Keep-Alive");
+  if (!value) return std::nullopt;
+  std::string_view v = *value;
+  auto at = v.find("timeout=");
+  if (at == std::string_view::npos) return std::nullopt;
+  v.remove_prefix(at + 8);
+  long seconds = 0;
+  auto [end, error] = std::from_chars(v.data(), v.data() + v.size(), seconds);
+  if (error != std::errc() || seconds < 0) return std::nullopt;
+  return std::chrono::seconds(seconds);
+}
 
 void global_init() {
   static std::once_flag once;
@@ -72,6 +140,7 @@ struct Client::Settings {
   std::string ca_pem;           // all trusted CAs; empty: the system store
   std::string identity_pem;     // client certificate chain
   std::string identity_key_pem;
+  mutable HandlePool handles;  // with their kept-alive connections
   ~Settings() { OPENSSL_cleanse(identity_key_pem.data(), identity_key_pem.size()); }
 };
 
@@ -110,7 +179,8 @@ Expected<ClientResponse> Client::send(const ClientRequest& request) const {
 
 Expected<ClientResponse> Client::perform(const ClientRequest& request) const {
   const ClientOptions& o = settings_->options;
-  CurlPtr curl(curl_easy_init(), curl_easy_cleanup);
+  auto started = Clock::now();  // the server's idle clock starts later, after its response
+  CurlPtr curl = settings_->handles.take();
   if (!curl) return fail("cannot create a curl handle");
   CURL* c = curl.get();
   char error[CURL_ERROR_SIZE] = {};
@@ -177,9 +247,16 @@ Expected<ClientResponse> Client::perform(const ClientRequest& request) const {
     return fail("HTTP exchange failed: the response is larger than " + std::to_string(o.response_limit) + " bytes (" +
                 request.url + ")");
   if (code != CURLE_OK) return fail(error_text(code, error, request.url));
-  long status = 0;
+  long status = 0, connects = 0;
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+  curl_easy_getinfo(c, CURLINFO_NUM_CONNECTS, &connects);
   received.response.status = static_cast<int>(status);
+  received.response.new_connection = connects > 0;
+  // curl itself closes a connection the server said it closes (Connection: close), and checks a
+  // kept one is still open before reusing it; a server that closes it meanwhile costs a new one.
+  auto idle = std::chrono::duration_cast<Clock::duration>(o.keep_alive_idle);
+  if (auto announced = keep_alive_timeout(received.response.headers)) idle = std::min<Clock::duration>(idle, *announced);
+  settings_->handles.give_back(std::move(curl), started + idle);
   return std::move(received.response);
 }
 

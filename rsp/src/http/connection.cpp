@@ -25,7 +25,7 @@ Request to_request(http::request<http::string_body>&& message, std::string peer,
   return request;
 }
 
-http::response<http::string_body> to_message(Response&& response, bool keep_alive) {
+http::response<http::string_body> to_message(Response&& response, bool keep_alive, std::chrono::milliseconds idle_timeout) {
   http::response<http::string_body> message;
   message.version(11);
   bool valid_status = response.status >= 100 && response.status <= 599;
@@ -33,12 +33,16 @@ http::response<http::string_body> to_message(Response&& response, bool keep_aliv
   for (auto& [name, value] : response.headers.fields()) {
     // Framing is the server's: a handler's own length or connection fields would contradict it.
     if (same_header_name(name, "Content-Length") || same_header_name(name, "Transfer-Encoding") ||
-        same_header_name(name, "Connection"))
+        same_header_name(name, "Connection") || same_header_name(name, "Keep-Alive"))
       continue;
     message.insert(name, value);
   }
   message.body() = std::move(response.body);
   message.keep_alive(keep_alive);
+  // Whole seconds, rounded down: under a second, 0 tells the client not to count on the connection.
+  if (keep_alive)
+    message.set(http::field::keep_alive,
+                "timeout=" + std::to_string(std::chrono::duration_cast<std::chrono::seconds>(idle_timeout).count()));
   message.prepare_payload();
   return message;
 }

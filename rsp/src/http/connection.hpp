@@ -44,8 +44,10 @@ struct Shared {
 Response call_handler(const Handler& handler, const Request& request);
 Request to_request(beast::http::request<beast::http::string_body>&& message, std::string peer,
                    std::optional<crypto::Certificate> client_certificate);
-// The response as it goes on the wire; `keep_alive` false adds Connection: close.
-beast::http::response<beast::http::string_body> to_message(Response&& response, bool keep_alive);
+// The response as it goes on the wire; `keep_alive` false adds Connection: close, true tells the
+// client how long the connection may stay idle (Keep-Alive: timeout=whole seconds of idle_timeout).
+beast::http::response<beast::http::string_body> to_message(Response&& response, bool keep_alive,
+                                                           std::chrono::milliseconds idle_timeout);
 Response error_response(int status);
 
 template <class Stream>
@@ -165,7 +167,7 @@ class Connection : public ConnectionBase {
     if (phase_ == Phase::closed) return;  // closed by force meanwhile
     phase_ = Phase::writing;
     keep_alive = keep_alive && !stopping_;
-    message_ = to_message(std::move(response), keep_alive);
+    message_ = to_message(std::move(response), keep_alive, shared_.limits.idle_timeout);
     expire(shared_.limits.read_timeout);
     beast::http::async_write(stream_, message_, [self = self(), keep_alive](beast::error_code ec, size_t) {
       if (ec) return self->close();

@@ -85,6 +85,9 @@ struct Server::Impl {
           if (!e) accept(a);
         });
       }
+      // Without it a response's last segment waits for the peer's delayed ACK (Nagle): ~40 ms a call.
+      boost::system::error_code ignored;
+      socket.set_option(tcp::no_delay(true), ignored);
       if (a.listener->tls)
         std::make_shared<Connection<beast::ssl_stream<beast::tcp_stream>>>(std::move(socket), a.listener, shared)->start();
       else

@@ -3,6 +3,8 @@
 // libcurl. Server certificates are verified against the CAs given (SGP.22 servers chain to the
 // GSMA CI, not to the web PKI), host names always; both can be turned off only by the explicit
 // insecure_lab_only flag. A Client is immutable after create() and safe to use from many threads.
+// Its exchanges reuse kept-alive connections (HTTP/1.1 keep-alive: no TCP and TLS handshake per
+// call), each used by one exchange at a time, and only as long as the server says it keeps them.
 #include <chrono>
 #include <filesystem>
 #include <functional>
@@ -29,6 +31,9 @@ struct ClientOptions {
   std::chrono::milliseconds connect_timeout{10'000};
   std::chrono::milliseconds total_timeout{60'000};      // the whole exchange
   size_t response_limit = 16 * 1024 * 1024;             // a larger body is an error, not a memory hog
+  // A connection idle longer is closed, not reused; shorter still when the server's Keep-Alive:
+  // timeout=N says so. 0: a new connection for every exchange.
+  std::chrono::milliseconds keep_alive_idle{30'000};
   // Turns off certificate and host name verification. For lab set-ups only; the caller says so
   // loudly in its log.
   bool insecure_lab_only = false;
@@ -49,6 +54,7 @@ struct ClientResponse {
   int status = 0;
   Headers headers;
   std::string body;
+  bool new_connection = false;  // a TCP (and TLS) connection was opened for it; false: one was reused
 };
 
 class Client {
