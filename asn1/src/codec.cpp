@@ -1,5 +1,8 @@
 #include "rsp/asn1/codec.hpp"
 
+#include "rsp/asn1/runtime.hpp"
+#include "rsp/asn1/types.hpp"
+
 #include <asn_application.h>
 #include <ber_decoder.h>
 #include <constraints.h>
@@ -8,8 +11,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <mutex>
 #include <new>
+#include <stdexcept>
 
 namespace rsp::asn1 {
 namespace {
@@ -21,17 +24,49 @@ constexpr size_t kMaxDecoderStack = 256 * 1024;
 
 std::string type_name(const Type& type) { return type.name ? type.name : "?"; }
 
-// asn1c 0.9.28's generated code for derived types (X ::= OCTET STRING (SIZE(..)) and the like)
-// copies the base type's functions into the shared descriptor on every decode, encode, print
-// and free. The values written are always the same, but concurrent writes are a data race, and
-// servers (the SM-DP+) decode on several threads: every call into asn1c goes through this lock.
-// Decoding an RSP message takes microseconds; signatures dominate a request by far.
-std::recursive_mutex& runtime_lock() {
-  static std::recursive_mutex lock;
-  return lock;
+// asn1c 0.9.28's generated code for a derived type (Octet16 ::= OCTET STRING (SIZE(16)), the
+// ENUMERATED-like INTEGER aliases, SubjectKeyIdentifier ::= KeyIdentifier ...) fills that type's
+// shared descriptor on first use: its free, print, BER decoder, DER encoder and XER functions call
+// <T>_inherit_TYPE_descriptor(), which copies the base type's functions, elements and specifics
+// into it, and the constraint checker of an alias without constraints of its own replaces itself
+// with the base's. Once done, the descriptor points at the base's functions and nothing writes it
+// again; no other runtime code (skeletons included) writes shared state outside ASN_DEBUG builds.
+// settle_descriptors() makes all those writes once, before main and before the first call, so
+// threads decode and encode without a lock.
+//
+// Runs settle_descriptors() exactly once; every entry point calls it, so a call that a static
+// initializer of another translation unit makes before ours has run is covered too.
+void settle_once() {
+  static const bool settled = (settle_descriptors(), true);
+  (void)settled;
 }
+[[maybe_unused]] const bool settled_before_main = (settle_once(), true);
 
 }  // namespace
+
+DescriptorState descriptor_state(const Type& type) {
+  return {type.free_struct, type.print_struct, type.check_constraints, type.ber_decoder, type.der_encoder,
+          type.xer_decoder, type.xer_encoder, type.uper_decoder, type.uper_encoder, type.elements,
+          type.elements_count, type.specifics, type.per_constraints};
+}
+
+void settle_descriptors() {
+  // One pass per link of a chain of aliases (SubjectKeyIdentifier -> KeyIdentifier -> OCTET STRING):
+  // a descriptor may first take its base's own inheriting functions. A null structure makes each
+  // function return at once after the inheriting step.
+  for (int pass = 0; pass < 8; ++pass) {
+    bool changed = false;
+    for (const Type* t : all_types()) {  // every derived type is a named one, so in the collection
+      Type& type = *const_cast<Type*>(t);
+      const DescriptorState before = descriptor_state(type);
+      type.free_struct(&type, nullptr, 0);
+      type.check_constraints(&type, nullptr, nullptr, nullptr);  // fails: no value
+      changed |= !(descriptor_state(type) == before);
+    }
+    if (!changed) return;
+  }
+  throw std::logic_error("asn1c type descriptors do not settle");
+}
 
 std::string DecodeError::message() const {
   std::string m = type + ": " + reason;
@@ -41,7 +76,7 @@ std::string DecodeError::message() const {
 
 Value& Value::operator=(Value&& other) noexcept {
   if (this != &other) {
-    std::lock_guard guard(runtime_lock());
+    settle_once();
     if (ptr_) type_->free_struct(const_cast<Type*>(type_), ptr_, 0);
     type_ = other.type_;
     ptr_ = other.ptr_;
@@ -52,12 +87,12 @@ Value& Value::operator=(Value&& other) noexcept {
 
 Value::~Value() {
   if (!ptr_) return;
-  std::lock_guard guard(runtime_lock());
-  if (ptr_) type_->free_struct(const_cast<Type*>(type_), ptr_, 0);
+  settle_once();
+  type_->free_struct(const_cast<Type*>(type_), ptr_, 0);
 }
 
 Expected<Prefix, DecodeError> decode_prefix(const Type& type, ByteView ber) {
-  std::lock_guard guard(runtime_lock());
+  settle_once();
   asn_codec_ctx_t ctx{};
   ctx.max_stack_size = kMaxDecoderStack;
   void* structure = nullptr;
@@ -85,7 +120,7 @@ Expected<Value, DecodeError> decode(const Type& type, ByteView ber) {
 }
 
 Expected<Bytes> encode(const Type& type, const void* structure) {
-  std::lock_guard guard(runtime_lock());
+  settle_once();
   char errbuf[256];
   size_t errlen = sizeof(errbuf);
   if (asn_check_constraints(const_cast<Type*>(&type), structure, errbuf, &errlen) != 0)
@@ -105,7 +140,7 @@ Expected<Bytes> encode(const Type& type, const void* structure) {
 }
 
 std::string dump(const Type& type, const void* structure) {
-  std::lock_guard guard(runtime_lock());
+  settle_once();
   char* buffer = nullptr;
   size_t size = 0;
   FILE* stream = open_memstream(&buffer, &size);

@@ -1,0 +1,31 @@
+#pragma once
+// asn1c 0.9.28's run-time writes into type descriptors, made once at start-up (asn1/src/codec.cpp)
+// so that decoding and encoding need no lock. Exposed for the tests that prove it.
+#include "rsp/asn1/codec.hpp"
+
+namespace rsp::asn1 {
+
+// The fields of a descriptor that the generated code of a derived type (<T>_inherit_TYPE_descriptor,
+// <T>_constraint) rewrites on its first use: its functions and what they read.
+struct DescriptorState {
+  asn_struct_free_f* free_struct;
+  asn_struct_print_f* print_struct;
+  asn_constr_check_f* check_constraints;
+  ber_type_decoder_f* ber_decoder;
+  der_type_encoder_f* der_encoder;
+  xer_type_decoder_f* xer_decoder;
+  xer_type_encoder_f* xer_encoder;
+  per_type_decoder_f* uper_decoder;
+  per_type_encoder_f* uper_encoder;
+  const void* elements;
+  int elements_count;
+  const void* specifics;
+  const void* per_constraints;
+  bool operator==(const DescriptorState&) const = default;
+};
+DescriptorState descriptor_state(const Type& type);
+
+// Makes every such write (idempotent; runs before main and before the first codec call).
+void settle_descriptors();
+
+}  // namespace rsp::asn1
