@@ -12,7 +12,9 @@
 #include <cstdlib>
 #include <cstring>
 #include <new>
+#include <set>
 #include <stdexcept>
+#include <vector>
 
 namespace rsp::asn1 {
 namespace {
@@ -29,10 +31,12 @@ std::string type_name(const Type& type) { return type.name ? type.name : "?"; }
 // shared descriptor on first use: its free, print, BER decoder, DER encoder and XER functions call
 // <T>_inherit_TYPE_descriptor(), which copies the base type's functions, elements and specifics
 // into it, and the constraint checker of an alias without constraints of its own replaces itself
-// with the base's. Once done, the descriptor points at the base's functions and nothing writes it
-// again; no other runtime code (skeletons included) writes shared state outside ASN_DEBUG builds.
+// with the base's; and SEQUENCE, CHOICE and SET OF's constraint checks fill a member's empty
+// memb_constraints with the member type's checker. Once done, nothing writes them again.
 // settle_descriptors() makes all those writes once, before main and before the first call, so
-// threads decode and encode without a lock.
+// threads decode and encode without a lock. (The one other shared write, ber_tlv_tag_string()'s
+// static buffer, is made per thread by asn1/CMakeLists.txt; tests/asn1/test_asn1_concurrency.cpp
+// runs clean under ThreadSanitizer.)
 //
 // Runs settle_descriptors() exactly once; every entry point calls it, so a call that a static
 // initializer of another translation unit makes before ours has run is covered too.
@@ -45,25 +49,50 @@ void settle_once() {
 }  // namespace
 
 DescriptorState descriptor_state(const Type& type) {
-  return {type.free_struct, type.print_struct, type.check_constraints, type.ber_decoder, type.der_encoder,
-          type.xer_decoder, type.xer_encoder, type.uper_decoder, type.uper_encoder, type.elements,
-          type.elements_count, type.specifics, type.per_constraints};
+  DescriptorState state{type.free_struct, type.print_struct, type.check_constraints, type.ber_decoder,
+                        type.der_encoder, type.xer_decoder, type.xer_encoder, type.uper_decoder,
+                        type.uper_encoder, type.elements, type.elements_count, type.specifics,
+                        type.per_constraints, {}};
+  for (int i = 0; i < type.elements_count && type.elements; ++i)
+    state.member_constraints.push_back(reinterpret_cast<const void*>(type.elements[i].memb_constraints));
+  return state;
+}
+
+std::vector<Type*> reachable_types() {
+  std::set<Type*> seen;
+  std::vector<Type*> todo;
+  for (const Type* t : all_types()) todo.push_back(const_cast<Type*>(t));
+  while (!todo.empty()) {
+    Type* t = todo.back();
+    todo.pop_back();
+    if (!t || !seen.insert(t).second) continue;
+    for (int i = 0; i < t->elements_count && t->elements; ++i) todo.push_back(t->elements[i].type);
+  }
+  return {seen.begin(), seen.end()};
 }
 
 void settle_descriptors() {
   // One pass per link of a chain of aliases (SubjectKeyIdentifier -> KeyIdentifier -> OCTET STRING):
   // a descriptor may first take its base's own inheriting functions. A null structure makes each
   // function return at once after the inheriting step.
+  const std::vector<Type*> types = reachable_types();
   for (int pass = 0; pass < 8; ++pass) {
     bool changed = false;
-    for (const Type* t : all_types()) {  // every derived type is a named one, so in the collection
-      Type& type = *const_cast<Type*>(t);
-      const DescriptorState before = descriptor_state(type);
-      type.free_struct(&type, nullptr, 0);
-      type.check_constraints(&type, nullptr, nullptr, nullptr);  // fails: no value
-      changed |= !(descriptor_state(type) == before);
+    for (Type* type : types) {
+      const DescriptorState before = descriptor_state(*type);
+      type->free_struct(type, nullptr, 0);
+      type->check_constraints(type, nullptr, nullptr, nullptr);  // fails: no value
+      changed |= !(descriptor_state(*type) == before);
     }
-    if (!changed) return;
+    if (!changed) {
+      // Then what SEQUENCE_constraint, CHOICE_constraint and SET_OF_constraint would store into an
+      // empty member checker: the member type's settled check_constraints.
+      for (Type* type : types)
+        for (int i = 0; i < type->elements_count && type->elements; ++i)
+          if (!type->elements[i].memb_constraints)
+            type->elements[i].memb_constraints = type->elements[i].type->check_constraints;
+      return;
+    }
   }
   throw std::logic_error("asn1c type descriptors do not settle");
 }

@@ -76,20 +76,6 @@ std::string run(const Job& job) {
   return "ok: " + (der ? to_hex(*der) : "encode error: " + der.error().message) + "\n" + asn1::dump(*value);
 }
 
-// Every descriptor reachable from the collection (members, elements of SEQUENCE OF ...).
-std::vector<asn1::Type*> reachable_types() {
-  std::set<asn1::Type*> seen;
-  std::vector<asn1::Type*> todo;
-  for (const asn1::Type* t : asn1::all_types()) todo.push_back(const_cast<asn1::Type*>(t));
-  while (!todo.empty()) {
-    asn1::Type* t = todo.back();
-    todo.pop_back();
-    if (!t || !seen.insert(t).second) continue;
-    for (int i = 0; i < t->elements_count && t->elements; ++i) todo.push_back(t->elements[i].type);
-  }
-  return {seen.begin(), seen.end()};
-}
-
 std::map<const asn1::Type*, asn1::DescriptorState> snapshot(const std::vector<asn1::Type*>& types) {
   std::map<const asn1::Type*, asn1::DescriptorState> out;
   for (const asn1::Type* t : types) out.emplace(t, asn1::descriptor_state(*t));
@@ -105,7 +91,7 @@ std::vector<std::string> names_of_changed(const std::map<const asn1::Type*, asn1
 }
 
 TEST_CASE("every descriptor is settled before main: using each type writes none of them") {
-  const auto types = reachable_types();
+  const auto types = asn1::reachable_types();
   CHECK(types.size() > asn1::all_types().size());  // members' own descriptors are in too
   const auto before = snapshot(types);
   // The calls that run a derived type's inheriting step: free, constraint check, print and BER
@@ -127,7 +113,7 @@ TEST_CASE("every descriptor is settled before main: using each type writes none 
 }
 
 TEST_CASE("several threads decode and encode many message types at once, as one thread does") {
-  const auto types = reachable_types();
+  const auto types = asn1::reachable_types();
   const auto before = snapshot(types);
   const std::vector<Input> all_inputs = inputs();
   const std::vector<Job> all_jobs = jobs(all_inputs);

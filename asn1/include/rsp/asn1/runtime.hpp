@@ -1,6 +1,8 @@
 #pragma once
 // asn1c 0.9.28's run-time writes into type descriptors, made once at start-up (asn1/src/codec.cpp)
 // so that decoding and encoding need no lock. Exposed for the tests that prove it.
+#include <vector>
+
 #include "rsp/asn1/codec.hpp"
 
 namespace rsp::asn1 {
@@ -21,9 +23,16 @@ struct DescriptorState {
   int elements_count;
   const void* specifics;
   const void* per_constraints;
+  // Each member's checker: SEQUENCE, CHOICE and SET OF's constraint checks fill an empty one with the
+  // member type's check_constraints on first use (as addresses: the type's printf attribute would
+  // be dropped in a template argument).
+  std::vector<const void*> member_constraints;
   bool operator==(const DescriptorState&) const = default;
 };
 DescriptorState descriptor_state(const Type& type);
+
+// Every descriptor reachable from the PDU collection: the types and their members' own types.
+std::vector<Type*> reachable_types();
 
 // Makes every such write (idempotent; runs before main and before the first codec call).
 void settle_descriptors();
