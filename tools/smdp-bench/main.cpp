@@ -18,6 +18,7 @@
 #include "fleet.hpp"
 #include "https_es9.hpp"
 #include "rsp/pki/pki_layout.hpp"
+#include "rsp/sql/group_commit.hpp"
 #include "report.hpp"
 
 namespace {
@@ -139,7 +140,9 @@ int main(int argc, char** argv) {
     smdp = std::move(endpoint);
     facts.smdp_cpu_measured = false;
   }
+  const uint64_t syncs_before = rsp::sql::sqlite_sync_count();
   Tally tally = run_downloads(**fleet, *smdp, facts);
+  if (url.empty() && facts.store == "sqlite") facts.store_syncs = rsp::sql::sqlite_sync_count() - syncs_before;
   if (https_smdp) facts.connections_opened = https_smdp->connections_opened();
 
   std::optional<CryptoFloor> floor;

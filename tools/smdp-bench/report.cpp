@@ -83,6 +83,7 @@ nlohmann::ordered_json to_json(const RunFacts& facts, const Tally& tally, const 
     report["connections_opened"] = *facts.connections_opened;
     report["tls_handshakes_per_download"] = round3(static_cast<double>(*facts.connections_opened) * per);
   }
+  if (facts.store_syncs) report["store_syncs_per_download"] = round3(static_cast<double>(*facts.store_syncs) * per);
   if (!tally.first_error.empty()) report["first_error"] = tally.first_error;
   if (floor)
     report["crypto_floor"] = {{"sign_ms", round3(floor->sign_ms)},
@@ -112,6 +113,8 @@ std::string to_text(const json& r) {
   if (r.contains("connections_opened"))
     out += format("connections:      %.0f opened (each a TCP and TLS handshake), %.2f per download\n", r["connections_opened"],
                   r["tls_handshakes_per_download"]);
+  if (r.contains("store_syncs_per_download"))
+    out += format("store syncs:      %.2f per download (SQLite fsync/fdatasync)\n", r["store_syncs_per_download"]);
   out += format("card CPU:         %.2f ms per download (ES10 commands)\n", r["card_cpu_ms_per_download"]);
   out += format("process CPU:      %.2f ms per download (user + system)\n", r["process_cpu_ms_per_download"]);
   out += "profile package:  " + std::to_string(r["profile_package_bytes"].get<size_t>()) + " bytes, BPP " +

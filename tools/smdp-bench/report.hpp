@@ -23,6 +23,7 @@ struct RunFacts {
   double load_average = 0;         // one-minute load when the run began
   bool smdp_cpu_measured = true;   // false over HTTPS: the SM-DP+ runs in another process
   std::optional<size_t> connections_opened;  // over HTTPS: TCP connections, each a TLS handshake
+  std::optional<uint64_t> store_syncs;       // in process on SQLite: fsync/fdatasync over the timed run
 };
 
 nlohmann::ordered_json to_json(const RunFacts& facts, const Tally& tally, const std::optional<CryptoFloor>& floor);

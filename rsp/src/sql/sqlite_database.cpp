@@ -12,6 +12,7 @@
 #include <unordered_map>
 
 #include "drivers.hpp"
+#include "sqlite_group_commit.hpp"
 #include "rsp/sql/migrations.hpp"
 
 namespace rsp::sql {
@@ -58,8 +59,23 @@ class SqliteDatabase final : public Database {
  public:
   SqliteDatabase(DatabaseHandle db, std::string path) : db_(std::move(db)), path_(std::move(path)) {}
 
+  // The statement runs (and commits) under the connection's mutex; its sync, and that of any other
+  // thread's commit it may have read, is awaited after the mutex is let go (group commit).
   Result<Outcome> run(std::string_view sql, std::span<const Value> params) override {
-    std::lock_guard lock(mutex_);
+    std::shared_ptr<WalSync> wal;
+    uint64_t seen = 0;
+    auto outcome = [&] {
+      std::lock_guard lock(mutex_);
+      auto ran = run_locked(sql, params);
+      if ((wal = wal_sync_of(db_.get()))) seen = wal->commits();
+      return ran;
+    }();
+    await_durable(wal, seen);
+    return outcome;
+  }
+
+ private:
+  Result<Outcome> run_locked(std::string_view sql, std::span<const Value> params) {
     auto prepared = statement(sql);
     if (!prepared) return rsp::Unexpected{prepared.error()};
     sqlite3_stmt* s = *prepared;
@@ -75,7 +91,6 @@ class SqliteDatabase final : public Database {
     return out;
   }
 
- private:
   // Prepared once per statement text; the store uses a fixed set of them.
   Result<sqlite3_stmt*> statement(std::string_view sql) {
     std::string text(sql);
@@ -151,7 +166,7 @@ Result<std::unique_ptr<Database>> open_sqlite_database(std::string_view path_tex
   if (path.empty()) return error(ErrorKind::unavailable, "sqlite: no file name (sqlite:PATH)");
   if (auto created = create_private(path); !created) return Unexpected{created.error()};
   sqlite3* raw = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);
+  int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, group_commit_vfs());
   DatabaseHandle handle(raw);
   if (rc != SQLITE_OK)
     return error(ErrorKind::unavailable,
@@ -172,6 +187,10 @@ Result<std::unique_ptr<Database>> open_sqlite_database(std::string_view path_tex
   auto* mode = journal->rows.empty() ? nullptr : std::get_if<std::string>(&journal->rows[0][0]);
   if (!mode || *mode != "wal") return error(ErrorKind::unavailable, "sqlite:" + path + ": WAL mode refused");
   if (auto keys = db->run("PRAGMA foreign_keys = ON", {}); !keys) return Unexpected{keys.error()};
+  // Every commit synced before it is answered (FULL), the syncs where write order matters told
+  // apart from commits' (checkpoint_fullfsync): see sqlite_group_commit.hpp.
+  for (const char* pragma : {"PRAGMA synchronous = FULL", "PRAGMA checkpoint_fullfsync = ON"})
+    if (auto set = db->run(pragma, {}); !set) return Unexpected{set.error()};
   if (auto migrated = migrate(*db, sqlite_dialect, schema); !migrated) return Unexpected{migrated.error()};
   return std::unique_ptr<Database>(std::move(db));
 }

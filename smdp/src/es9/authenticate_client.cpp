@@ -8,6 +8,7 @@
 #include "rsp/common_mutual_authentication.hpp"
 #include "rsp/crypto/ecdsa.hpp"
 #include "rsp/server/authentication_status.hpp"
+#include "rsp/sql/group_commit.hpp"
 #include "rsp/tlv.hpp"
 #include "smdp/es9plus.hpp"
 
@@ -72,6 +73,7 @@ Es9Result<ProfileRecord> Es9Plus::order_for_eid(const std::string& eid) {
 }
 
 Es9Result<AuthenticateClientResponse> Es9Plus::authenticate_client(const AuthenticateClientRequest& request) {
+  const rsp::sql::DeferredSync one_sync;  // this call's commits share one sync, awaited before it answers
   auto found = live_session(request.transaction_id);
   if (!found) return rsp::Unexpected{found.error()};
   SessionRecord session = std::move(*found);

@@ -8,6 +8,7 @@
 #include "es9_message.hpp"
 #include "es9_status_codes.hpp"
 #include "rsp/crypto/ecdsa.hpp"
+#include "rsp/sql/group_commit.hpp"
 #include "rsp/tlv.hpp"
 #include "smdp/es9plus.hpp"
 
@@ -26,6 +27,7 @@ bool ends_order(int reason) { return reason == end_user_rejection || reason == p
 }  // namespace
 
 FunctionStatus Es9Plus::cancel_session(const CancelSessionRequest& request) {
+  const rsp::sql::DeferredSync one_sync;  // this call's commits share one sync, awaited before it answers
   auto found = live_session(request.transaction_id);
   if (!found) return found.error();
   SessionRecord session = std::move(*found);

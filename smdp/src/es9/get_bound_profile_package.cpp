@@ -10,6 +10,7 @@
 #include "rsp/bound_profile_package.hpp"
 #include "rsp/confirmation_code.hpp"
 #include "rsp/crypto/ecdsa.hpp"
+#include "rsp/sql/group_commit.hpp"
 #include "rsp/tlv.hpp"
 #include "smdp/es9plus.hpp"
 
@@ -24,6 +25,7 @@ using rsp::tlv::find;
 }  // namespace
 
 Es9Result<GetBoundProfilePackageResponse> Es9Plus::get_bound_profile_package(const GetBoundProfilePackageRequest& request) {
+  const rsp::sql::DeferredSync one_sync;  // this call's commits share one sync, awaited before it answers
   auto found = live_session(request.transaction_id);
   if (!found) return rsp::Unexpected{found.error()};
   SessionRecord session = std::move(*found);

@@ -9,6 +9,7 @@
 #include "rsp/crypto/certificate_chain.hpp"
 #include "rsp/crypto/ecdsa.hpp"
 #include "rsp/iccid.hpp"
+#include "rsp/sql/group_commit.hpp"
 #include "rsp/tlv.hpp"
 #include "smdp/es9plus.hpp"
 
@@ -43,6 +44,7 @@ void read_metadata(ByteView metadata, NotificationRecord& record) {
 }  // namespace
 
 FunctionStatus Es9Plus::handle_notification(ByteView pending_notification) {
+  const rsp::sql::DeferredSync one_sync;  // this call's commits share one sync, awaited before it answers
   if (auto malformed = es9_message::malformed(asn_DEF_PendingNotification, pending_notification, "pendingNotification"))
     return *malformed;
   return rsp::tlv::read(pending_notification)->tag == 0xBF37 ? handle_installation_result(pending_notification)

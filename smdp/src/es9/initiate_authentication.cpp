@@ -5,12 +5,14 @@
 #include "es9_status_codes.hpp"
 #include "rsp/common_mutual_authentication.hpp"
 #include "rsp/crypto/ecdsa.hpp"
+#include "rsp/sql/group_commit.hpp"
 #include "rsp/tlv.hpp"
 #include "smdp/es9plus.hpp"
 
 namespace smdp {
 
 Es9Result<InitiateAuthenticationResponse> Es9Plus::initiate_authentication(const InitiateAuthenticationRequest& request) {
+  const rsp::sql::DeferredSync one_sync;  // this call's commits share one sync, awaited before it answers
   if (request.smdp_address != settings_.smdp_address && !settings_.fault("skip-address-check"))
     return rsp::Unexpected{es9_status::invalid_smdp_address("this SM-DP+ is " + settings_.smdp_address)};
   if (request.euicc_challenge.size() != 16)
