@@ -109,4 +109,32 @@ Expected<Bytes> make_store_metadata(const ProfileSpec& s) {
   return tlv::encode(0xBF25, fields);
 }
 
+Expected<Bytes> pad_profile_package(const Bytes& package, size_t size) {
+  if (size <= package.size()) return package;
+  auto elements = tlv::read_all(package);
+  if (!elements || elements->empty()) return fail("the profile package is not a stream of profile elements");
+  size_t end_offset = package.size() - elements->back().whole.size();
+  // PE-NonStandard: nonStandard-header PEHeader { mandated NULL, identification }, issuerID
+  // (OID 2.999, the example arc), content.
+  auto element = [](size_t content_size) {
+    Bytes header = tlv::encode(0xA0, concat({tlv::encode(0x80, Bytes{}), tlv::encode(0x81, Bytes{0x63})}));
+    return tlv::encode(0xA9, concat({header, tlv::encode(0x81, Bytes{0x88, 0x37}), tlv::encode(0x82, Bytes(content_size, 0x5A))}));
+  };
+  size_t want = size - package.size();
+  size_t content = want;
+  Bytes padding = element(0);
+  if (padding.size() < want) {
+    // The TLV lengths grow with the content: shrink the content until the element fits.
+    for (int i = 0; i < 4; ++i) {
+      padding = element(content);
+      if (padding.size() == want) break;
+      content = padding.size() > want ? content - std::min(content, padding.size() - want) : content + (want - padding.size());
+    }
+  }
+  Bytes padded(package.begin(), package.begin() + static_cast<std::ptrdiff_t>(end_offset));
+  padded.insert(padded.end(), padding.begin(), padding.end());
+  padded.insert(padded.end(), package.begin() + static_cast<std::ptrdiff_t>(end_offset), package.end());
+  return padded;
+}
+
 }  // namespace rsp

@@ -55,6 +55,20 @@ TEST_CASE("a made profile package parses into header, mf, usim, akaParameter, en
   CHECK(contains(elements[3].raw, rsp::concat({hex("8210"), s.ki, hex("8310"), s.opc})));
 }
 
+TEST_CASE("a padded package has the size asked for, a PE-NonStandard before PE-End", "[profile-maker]") {
+  auto package = make_profile_package(good()).value();
+  for (size_t size : {size_t{12257}, package.size() + 20, package.size() + 200, package.size() + 70000}) {
+    INFO(size);
+    auto padded = pad_profile_package(package, size).value();
+    CHECK(padded.size() == size);
+    auto elements = asn1::parse_profile_package(padded).value();
+    REQUIRE(elements.size() == 6);
+    CHECK(elements[4].tag == 0xA9);  // nonStandard
+    CHECK(elements[5].tag == 0xAA);  // end
+  }
+  CHECK(pad_profile_package(package, package.size() - 1).value() == package);
+}
+
 TEST_CASE("OP gives the package OPc = compute_opc(Ki, OP)", "[profile-maker]") {
   auto s = good();
   s.opc.clear();

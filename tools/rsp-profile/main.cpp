@@ -44,6 +44,9 @@ int main(int argc, char** argv) {
   make->add_option("--name", spec.profile_name, "profileName of the StoreMetadata (default: the ICCID)");
   make->add_option("--provider", spec.service_provider_name, "serviceProviderName of the StoreMetadata");
   make->add_option("--metadata", metadata_out, "also write the StoreMetadataRequest (BF25) to this file");
+  size_t size = 0;
+  make->add_option("--size", size, "grow the package to BYTES with a PE-NonStandard element the card keeps and runs nothing of "
+                                   "(for benchmarks; default: as made)");
   make->add_option("OUT", out, "profile package file (DER)")->required();
 
   std::string show_file;
@@ -61,7 +64,9 @@ int main(int argc, char** argv) {
     if (!opx) return usage(op.empty() ? "--opc is not hex" : "--op is not hex");
     if (op.empty()) spec.opc = std::move(*opx);
     else spec.op = std::move(*opx);
-    auto package = rsp::make_profile_package(spec);
+    auto made = rsp::make_profile_package(spec);
+    auto package = made ? rsp::pad_profile_package(*made, size) : made;
+    if (made) rsp::wipe(*made);
     if (!package) {
       std::cerr << "rsp-profile make: " << package.error().message << "\n";
       return 1;

@@ -13,14 +13,12 @@
 #include "rsp/pki/pki_layout.hpp"
 #include "rsp/pki/test_pki.hpp"
 #include "rsp/profile_maker.hpp"
-#include "rsp/tlv.hpp"
 
 namespace smdp_bench {
 
 namespace fs = std::filesystem;
 using rsp::Bytes;
 using rsp::crypto::Role;
-using rsp::tlv::encode;
 
 namespace {
 
@@ -69,34 +67,6 @@ rsp::Expected<std::unique_ptr<euicc::Euicc>> make_card(const fs::path& pki, rsp:
 }
 
 }  // namespace
-
-rsp::Expected<Bytes> pad_profile_package(const Bytes& package, size_t size) {
-  if (size <= package.size()) return package;
-  auto elements = rsp::tlv::read_all(package);
-  if (!elements || elements->empty()) return rsp::fail("the profile package is not a stream of profile elements");
-  size_t end_offset = package.size() - elements->back().whole.size();
-  // PE-NonStandard: nonStandard-header PEHeader { mandated NULL, identification }, issuerID
-  // (OID 2.999, the example arc), content.
-  auto element = [](size_t content_size) {
-    Bytes header = encode(0xA0, rsp::concat({encode(0x80, Bytes{}), encode(0x81, Bytes{0x63})}));
-    return encode(0xA9, rsp::concat({header, encode(0x81, Bytes{0x88, 0x37}), encode(0x82, Bytes(content_size, 0x5A))}));
-  };
-  size_t want = size - package.size();
-  size_t content = want;
-  Bytes padding = element(0);
-  if (padding.size() < want) {
-    // The TLV lengths grow with the content: shrink the content until the element fits.
-    for (int i = 0; i < 4; ++i) {
-      padding = element(content);
-      if (padding.size() == want) break;
-      content = padding.size() > want ? content - std::min(content, padding.size() - want) : content + (want - padding.size());
-    }
-  }
-  Bytes padded(package.begin(), package.begin() + static_cast<std::ptrdiff_t>(end_offset));
-  padded.insert(padded.end(), padding.begin(), padding.end());
-  padded.insert(padded.end(), package.begin() + static_cast<std::ptrdiff_t>(end_offset), package.end());
-  return padded;
-}
 
 rsp::Expected<std::unique_ptr<Fleet>> Fleet::create(const FleetOptions& options) {
   std::unique_ptr<Fleet> fleet(new Fleet(options));
@@ -150,7 +120,7 @@ rsp::Status<> Fleet::make_orders() {
     spec.notification_address = options_.smdp_address;
     auto package = rsp::make_profile_package(spec);
     if (!package) return rsp::fail("profile package: " + package.error().message);
-    auto padded = pad_profile_package(*package, options_.profile_size);
+    auto padded = rsp::pad_profile_package(*package, options_.profile_size);
     if (!padded) return rsp::Unexpected{padded.error()};
     auto metadata = rsp::make_store_metadata(spec);
     if (!metadata) return rsp::fail("profile metadata: " + metadata.error().message);

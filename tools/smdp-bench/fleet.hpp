@@ -70,9 +70,4 @@ class Fleet {
   size_t profile_package_bytes_ = 0;
 };
 
-// `package` (a ProfileElement stream ending in PE-End) grown to about `size` bytes by a
-// PE-NonStandard element before PE-End: a card keeps it
-// and runs nothing of it. Smaller sizes leave the package as it is.
-rsp::Expected<rsp::Bytes> pad_profile_package(const rsp::Bytes& package, size_t size);
-
 }  // namespace smdp_bench

@@ -53,4 +53,9 @@ Expected<Bytes> make_profile_package(const ProfileSpec& spec);
 // for install and delete, and profilePolicyRules when any is set.
 Expected<Bytes> make_store_metadata(const ProfileSpec& spec);
 
+// `package` (a ProfileElement stream ending in PE-End) grown to `size` bytes by a PE-NonStandard
+// element before PE-End (issuerID 2.999, the example arc): a card keeps it and runs nothing of it.
+// For benchmarks of a profile of a given size; smaller sizes leave the package as it is.
+Expected<Bytes> pad_profile_package(const Bytes& package, size_t size);
+
 }  // namespace rsp
