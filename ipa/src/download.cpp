@@ -4,6 +4,7 @@
 #include "ipa/download.hpp"
 
 #include "common_mutual_authentication.hpp"
+#include "rsp/bound_profile_package.hpp"
 #include "rsp/confirmation_code.hpp"
 #include "rsp/crypto/certificate.hpp"
 #include "rsp/tlv.hpp"
@@ -125,7 +126,11 @@ class Download {
     if (!package) return server_failed(package.error());
 
     enter(DownloadPhase::load_bound_profile_package);
+    const uint64_t store_data_before = channel_.transport().stats().store_data_apdus;
     auto installed = es10b::load_bound_profile_package(channel_, package->bound_profile_package);
+    result_.store_data_apdus = channel_.transport().stats().store_data_apdus - store_data_before;
+    result_.store_data_minimum =
+        rsp::bpp::minimum_store_data_apdus(package->bound_profile_package, channel_.options().segment_size).value_or(0);
     if (!installed) return card_failed(installed.error(), CancelSessionReason::loadBppExecutionError);
     result_.iccid = installed->iccid;
     result_.profile_installation_result = installed->tlv;

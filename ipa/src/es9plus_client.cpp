@@ -77,6 +77,10 @@ Es9Result<std::string> Es9PlusClient::exchange(Es9Function function, const Es9Wi
       if (last || !worth_retrying(answer.error().message)) return transport_error(function, answer.error().message, attempt);
     } else {
       traffic_.bytes_received += answer->body.size();
+      traffic_.header_bytes_sent += answer->wire.header_bytes_sent;
+      traffic_.header_bytes_received += answer->wire.header_bytes_received;
+      traffic_.tls_bytes_sent += answer->wire.tls_bytes_sent;
+      traffic_.tls_bytes_received += answer->wire.tls_bytes_received;
       if (answer->status == expected_status) return std::move(answer->body);
       if (last || !transient_status(answer->status)) {
         Es9Error e;

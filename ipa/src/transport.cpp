@@ -3,12 +3,15 @@
 
 #include <cctype>
 
+#include "rsp/apdu.hpp"
+
 namespace ipa {
 
 rsp::Expected<Bytes> Transport::transmit(ByteView command_apdu) {
   if (trace_) trace_("-> " + rsp::to_hex(command_apdu));
   auto response = exchange(command_apdu);
   ++stats_.command_apdus;
+  if (command_apdu.size() > 1 && command_apdu[1] == rsp::apdu::ins::kStoreData) ++stats_.store_data_apdus;
   stats_.bytes_sent += command_apdu.size();
   if (!response) {
     if (trace_) trace_("<- (" + response.error().message + ")");

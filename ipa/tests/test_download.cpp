@@ -110,6 +110,14 @@ TEST_CASE("download: from an activation code to a profile installed on the card 
   CHECK(result.apdus > 10);
   CHECK(result.es9.exchanges == 4);
   CHECK(result.es9.bytes_received > result.es9.bytes_sent);
+  // SGP.22 v2.5 §2.5.5: the BPP went in as few 255-byte STORE DATA blocks as its parts allow.
+  CHECK(result.store_data_apdus > 4);
+  CHECK(result.store_data_apdus == result.store_data_minimum);
+  // HTTP headers and the TLS records (one handshake: the connection is kept for the four calls).
+  CHECK(result.es9.header_bytes_sent > 4 * 100);
+  CHECK(result.es9.header_bytes_received > 4 * 30);
+  CHECK(result.es9.tls_bytes_sent > result.es9.bytes_sent + result.es9.header_bytes_sent);
+  CHECK(result.es9.tls_bytes_received > result.es9.bytes_received + result.es9.header_bytes_received + 500);
   WARN("one download (" << (binding == ipa::Es9Binding::json ? "JSON" : "ASN.1") << " binding): " << result.apdus
                         << " APDUs (" << result.apdu_bytes << " bytes), ES9+ " << result.es9.bytes_sent << " bytes sent, "
                         << result.es9.bytes_received << " received");

@@ -83,4 +83,27 @@ Expected<std::vector<Bytes>> split_for_loading(ByteView bpp) {
   return commands;
 }
 
+Expected<size_t> minimum_store_data_apdus(ByteView bpp, size_t block_size) {
+  if (block_size == 0) return fail("STORE DATA block size 0");
+  auto package = tlv::read(bpp);
+  if (!package || package->tag != 0xBF36 || package->whole.size() != bpp.size()) return fail("not a BoundProfilePackage (BF36)");
+  auto blocks = [&](size_t bytes) { return (bytes + block_size - 1) / block_size; };
+  const size_t bf36_header = bpp.size() - package->value.size();
+  auto groups = tlv::read_all(package->value);
+  if (!groups || groups->empty()) return fail("BoundProfilePackage: " + (groups ? std::string("empty") : groups.error().message));
+  size_t total = blocks(bf36_header + (*groups)[0].whole.size());  // BF36 header and BF23 in one command
+  for (size_t i = 1; i < groups->size(); ++i) {
+    const auto& group = (*groups)[i];
+    if (group.tag != 0xA1 && group.tag != 0xA3) {  // A0, A2: sent whole
+      total += blocks(group.whole.size());
+      continue;
+    }
+    total += blocks(group.whole.size() - group.value.size());  // the header alone, then each segment
+    auto segments = tlv::read_all(group.value);
+    if (!segments) return fail("BoundProfilePackage segment list: " + segments.error().message);
+    for (const auto& s : *segments) total += blocks(s.whole.size());
+  }
+  return total;
+}
+
 }  // namespace rsp::bpp

@@ -1,6 +1,6 @@
 # rsp_http: the HTTPS server and client, over loopback with test PKIs made on the fly.
 rsp_add_test(test_http
-  SOURCES http/test_https.cpp http/test_client_certificates.cpp http/test_server_limits.cpp http/test_keep_alive.cpp
+  SOURCES http/test_https.cpp http/test_client_certificates.cpp http/test_server_limits.cpp http/test_keep_alive.cpp http/test_wire_bytes.cpp
   LIBS rsp_http
   SANITIZE)
 # rsp_server's door checks for JSON functions: media types and X-Admin-Protocol.

@@ -64,6 +64,10 @@ struct DownloadResult {
   // Traffic of this download.
   uint64_t apdus = 0;
   uint64_t apdu_bytes = 0;  // command and response APDUs, status words included
+  // LoadBoundProfilePackage's STORE DATA APDUs, and the fewest the BPP's TLV structure allows at the
+  // channel's block size (rsp::bpp::minimum_store_data_apdus); both 0 when no BPP was loaded.
+  uint64_t store_data_apdus = 0;
+  uint64_t store_data_minimum = 0;
   Es9Traffic es9;
   std::string message;  // the one line for people
 

@@ -45,11 +45,17 @@ struct Es9ClientOptions {
   std::chrono::milliseconds retry_delay{500};
 };
 
-// ES9+ traffic of a client: HTTP bodies only (headers and TLS records not counted).
+// ES9+ traffic of a client: HTTP bodies (bytes_*), HTTP headers (request and status lines
+// included), and apart from both the TLS records that carried them on the wire, handshakes included
+// (rsp::http::ClientResponse's counts).
 struct Es9Traffic {
   uint64_t exchanges = 0;
   uint64_t bytes_sent = 0;
   uint64_t bytes_received = 0;
+  uint64_t header_bytes_sent = 0;
+  uint64_t header_bytes_received = 0;
+  uint64_t tls_bytes_sent = 0;
+  uint64_t tls_bytes_received = 0;
 };
 
 // Not thread-safe (it counts its traffic); one download drives one client.

@@ -24,6 +24,7 @@ struct TransportStats {
   uint64_t command_apdus = 0;
   uint64_t bytes_sent = 0;      // command APDU bytes
   uint64_t bytes_received = 0;  // response APDU bytes, status words included
+  uint64_t store_data_apdus = 0;  // of command_apdus: STORE DATA (INS E2), the ES10 commands' blocks
 };
 
 class Transport {

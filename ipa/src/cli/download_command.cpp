@@ -50,7 +50,13 @@ json result_data(const DownloadResult& r) {
                {"apdus", r.apdus},
                {"apduBytes", r.apdu_bytes},
                {"es9BytesSent", r.es9.bytes_sent},
-               {"es9BytesReceived", r.es9.bytes_received}};
+               {"es9BytesReceived", r.es9.bytes_received},
+               {"es9HeaderBytesSent", r.es9.header_bytes_sent},
+               {"es9HeaderBytesReceived", r.es9.header_bytes_received},
+               {"es9TlsBytesSent", r.es9.tls_bytes_sent},
+               {"es9TlsBytesReceived", r.es9.tls_bytes_received},
+               {"storeDataApdus", r.store_data_apdus},
+               {"storeDataMinimum", r.store_data_minimum}};
   if (r.success) return data;
   data["failedPhase"] = download_phase_name(r.failed_phase);
   if (r.es9_error) add_server_error(data, *r.es9_error);

@@ -43,4 +43,10 @@ Expected<Bytes> build(const BindingInput& input, Bytes* smdp_otpk_out = nullptr)
 // A1 header, each 88, A2 whole, A3 header, each 86 (SGP.22 v2.5 §2.5.5; as lpac sends them).
 Expected<std::vector<Bytes>> split_for_loading(ByteView bpp);
 
+// The fewest STORE DATA APDUs that can carry `bpp` with at most `block_size` bytes each (255 at
+// most in short APDUs): each part SGP.22 v2.5 §2.5.5 has sent as an ES10 command of its own (the
+// BF36 header with BF23, A0, the A1 header, each 88, A2, the A3 header, each 86) takes
+// ceil(size / block_size) blocks, and no block carries two parts. Read from the TLV sizes alone.
+Expected<size_t> minimum_store_data_apdus(ByteView bpp, size_t block_size);
+
 }  // namespace rsp::bpp

@@ -1,12 +1,17 @@
 #include "rsp/http/client.hpp"
 
 #include <curl/curl.h>
+#include <linux/tcp.h>  // struct tcp_info with tcpi_bytes_acked and tcpi_bytes_received
+#include <netinet/in.h>
 #include <openssl/crypto.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <charconv>
 #include <mutex>
 #include <optional>
+#include <unordered_map>
 #include <vector>
 
 namespace rsp::http {
@@ -84,11 +89,75 @@ void global_init() {
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
 }
 
+// TCP payload bytes of a connection so far, sent (and acknowledged) and received; for TLS, the records.
+struct TcpCounts {
+  uint64_t sent = 0;
+  uint64_t received = 0;
+};
+
+std::optional<TcpCounts> tcp_counts(curl_socket_t socket) {
+  tcp_info info{};
+  socklen_t size = sizeof info;
+  if (socket == CURL_SOCKET_BAD || getsockopt(socket, IPPROTO_TCP, TCP_INFO, &info, &size) != 0) return std::nullopt;
+  return TcpCounts{info.tcpi_bytes_acked, info.tcpi_bytes_received};
+}
+
+// Each connection's counts at the end of its last exchange, so an exchange is charged only its own.
+class WireCounter {
+ public:
+  void opened(curl_socket_t socket) {
+    std::lock_guard lock(mutex_);
+    seen_[socket] = {1, 0};  // tcpi_bytes_acked counts the SYN once the server acknowledges it
+  }
+  // What the connection on `socket` carried since its last exchange (or since it opened).
+  void charge(curl_socket_t socket, WireBytes& wire) {
+    auto now = tcp_counts(socket);
+    if (!now) return;
+    std::lock_guard lock(mutex_);
+    TcpCounts& last = seen_[socket];
+    wire.tls_bytes_sent += now->sent - std::min(now->sent, last.sent);
+    wire.tls_bytes_received += now->received - std::min(now->received, last.received);
+    last = *now;
+  }
+  void closed(curl_socket_t socket) {
+    std::lock_guard lock(mutex_);
+    seen_.erase(socket);
+  }
+
+ private:
+  std::mutex mutex_;
+  std::unordered_map<curl_socket_t, TcpCounts> seen_;
+};
+
 struct Received {
   ClientResponse response;
   size_t limit = 0;
   bool too_large = false;
 };
+
+// The exchange curl_easy_perform() runs on this thread now, if any.
+thread_local Received* performing = nullptr;
+
+int on_socket_open(void* counter, curl_socket_t socket, curlsocktype) {
+  static_cast<WireCounter*>(counter)->opened(socket);
+  return CURL_SOCKOPT_OK;
+}
+
+// A connection closed during an exchange (the server's Connection: close) is charged to it before it
+// goes; one closed later (an idle handle let go) has nothing more to charge.
+int on_socket_close(void* counter, curl_socket_t socket) {
+  auto* wire = static_cast<WireCounter*>(counter);
+  if (performing) wire->charge(socket, performing->response.wire);
+  wire->closed(socket);
+  return close(socket);
+}
+
+int on_debug(CURL*, curl_infotype type, char*, size_t size, void* user) {
+  auto* r = static_cast<Received*>(user);
+  if (type == CURLINFO_HEADER_OUT) r->response.wire.header_bytes_sent += size;
+  if (type == CURLINFO_HEADER_IN) r->response.wire.header_bytes_received += size;
+  return 0;
+}
 
 size_t on_body(char* data, size_t size, size_t count, void* user) {
   auto* r = static_cast<Received*>(user);
@@ -140,6 +209,7 @@ struct Client::Settings {
   std::string ca_pem;           // all trusted CAs; empty: the system store
   std::string identity_pem;     // client certificate chain
   std::string identity_key_pem;
+  mutable WireCounter wire;    // before the handles: their connections' close callbacks use it
   mutable HandlePool handles;  // with their kept-alive connections
   ~Settings() { OPENSSL_cleanse(identity_key_pem.data(), identity_key_pem.size()); }
 };
@@ -241,8 +311,19 @@ Expected<ClientResponse> Client::perform(const ClientRequest& request) const {
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &received);
   curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
   curl_easy_setopt(c, CURLOPT_HEADERDATA, &received);
+  curl_easy_setopt(c, CURLOPT_DEBUGFUNCTION, on_debug);  // header bytes; nothing is printed
+  curl_easy_setopt(c, CURLOPT_DEBUGDATA, &received);
+  curl_easy_setopt(c, CURLOPT_VERBOSE, 1L);
+  curl_easy_setopt(c, CURLOPT_SOCKOPTFUNCTION, on_socket_open);
+  curl_easy_setopt(c, CURLOPT_SOCKOPTDATA, &settings_->wire);
+  curl_easy_setopt(c, CURLOPT_CLOSESOCKETFUNCTION, on_socket_close);
+  curl_easy_setopt(c, CURLOPT_CLOSESOCKETDATA, &settings_->wire);
 
+  performing = &received;
   CURLcode code = curl_easy_perform(c);
+  performing = nullptr;
+  curl_socket_t socket = CURL_SOCKET_BAD;
+  if (curl_easy_getinfo(c, CURLINFO_ACTIVESOCKET, &socket) == CURLE_OK) settings_->wire.charge(socket, received.response.wire);
   if (received.too_large)
     return fail("HTTP exchange failed: the response is larger than " + std::to_string(o.response_limit) + " bytes (" +
                 request.url + ")");

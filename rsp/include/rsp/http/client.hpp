@@ -50,11 +50,22 @@ struct ClientRequest {
   std::optional<std::chrono::milliseconds> total_timeout;  // overrides the client's for this call
 };
 
+// Bytes of one exchange on the wire, for footprint figures (issue 12).
+struct WireBytes {
+  uint64_t header_bytes_sent = 0;      // the request line and headers
+  uint64_t header_bytes_received = 0;  // the status lines and headers (a 100 Continue's too)
+  // TCP payload during the exchange (the kernel's tcpi_bytes_acked and tcpi_bytes_received): the
+  // TLS records, with the handshake on a new connection; for http:// the HTTP bytes themselves.
+  uint64_t tls_bytes_sent = 0;
+  uint64_t tls_bytes_received = 0;
+};
+
 struct ClientResponse {
   int status = 0;
   Headers headers;
   std::string body;
   bool new_connection = false;  // a TCP (and TLS) connection was opened for it; false: one was reused
+  WireBytes wire;
 };
 
 class Client {
