@@ -8,6 +8,7 @@
 #include <EUICCInfo1.h>
 
 #include "rsp/asn1/codec.hpp"
+#include "rsp/crypto/certificate_cache.hpp"
 #include "rsp/crypto/ecdsa.hpp"
 #include "rsp/tlv.hpp"
 
@@ -107,28 +108,31 @@ Expected<AuthenticatedEuicc, EuiccAuthenticationError> verify_authenticate_serve
   const auto& euicc_signed1 = parts[0];
 
   // CI -> EUM -> eUICC, each position with its own failure.
-  auto eum = Certificate::from_der(parts[3].whole);
+  auto eum = crypto::certificate_from_der(parts[3].whole);
   if (!eum) return refuse(Failure::eum_certificate_invalid, "eumCertificate: " + eum.error().message);
-  if (!std::ranges::equal(eum->der(), parts[3].whole)) return refuse(Failure::eum_certificate_invalid, "eumCertificate is not DER");
-  auto euicc = Certificate::from_der(parts[2].whole);
+  auto euicc = crypto::certificate_from_der(parts[2].whole);
   if (!euicc) return refuse(Failure::euicc_certificate_invalid, "euiccCertificate: " + euicc.error().message);
-  if (!std::ranges::equal(euicc->der(), parts[2].whole))
-    return refuse(Failure::euicc_certificate_invalid, "euiccCertificate is not DER");
   // The EUM must chain to the session's CI, whatever its authorityKeyIdentifier says; a CI the
   // server does not know at all is a failure of its own.
   const Certificate* ci = ci_with_ski(cis, expected.euicc_ci);
   if (!ci) return refuse(Failure::unknown_ci, "the session's CI is not known");
-  if (auto link = crypto::verify_link(*eum, crypto::Role::eum, *ci, now); !link && expected.check_certificates) {
+  auto eum_link = crypto::verify_link(*eum, crypto::Role::eum, *ci, now);
+  if (!eum_link && expected.check_certificates) {
     auto named = eum->authority_key_id();
-    if (link.error().error == ChainError::bad_signature && (!named || !ci_with_ski(cis, *named)))
+    if (eum_link.error().error == ChainError::bad_signature && (!named || !ci_with_ski(cis, *named)))
       return refuse(Failure::unknown_ci, "the EUM certificate is not issued by a CI this server knows");
-    return refuse(expiry(link.error().error) ? Failure::eum_certificate_expired : Failure::eum_certificate_invalid,
-                  link.error().message);
+    return refuse(expiry(eum_link.error().error) ? Failure::eum_certificate_expired : Failure::eum_certificate_invalid,
+                  eum_link.error().message);
   }
-  if (auto link = crypto::verify_link(*euicc, crypto::Role::euicc, *eum, now);
-      !link && expected.check_certificates && (expected.check_eid_range || link.error().error != ChainError::eid_outside_range))
-    return refuse(expiry(link.error().error) ? Failure::euicc_certificate_expired : Failure::euicc_certificate_invalid,
-                  link.error().message);
+  auto euicc_link = crypto::verify_link(*euicc, crypto::Role::euicc, *eum, now);
+  if (!euicc_link && expected.check_certificates &&
+      (expected.check_eid_range || euicc_link.error().error != ChainError::eid_outside_range))
+    return refuse(expiry(euicc_link.error().error) ? Failure::euicc_certificate_expired : Failure::euicc_certificate_invalid,
+                  euicc_link.error().message);
+  if (eum_link && euicc_link) {  // the session's later calls read these again
+    crypto::remember_certificate(parts[3].whole, *eum);
+    crypto::remember_certificate(parts[2].whole, *euicc);
+  }
   auto euicc_key = euicc->public_key();
   if (!euicc_key || (expected.check_euicc_signature1 && !crypto::verify(*euicc_key, euicc_signed1.whole, parts[1].value)))
     return refuse(Failure::euicc_signature_invalid, "euiccSignature1 does not verify");

@@ -49,7 +49,9 @@ Expected<Bytes> ecka(const PrivateKey& own_secret, const PublicKey& peer_public)
   if (own_secret.curve() != peer_public.curve()) return fail("ECKA: keys are on different curves");
   PkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, own_secret.get(), nullptr));
   size_t len = 0;
-  if (!ctx || EVP_PKEY_derive_init(ctx.get()) <= 0 || EVP_PKEY_derive_set_peer(ctx.get(), peer_public.get()) <= 0 ||
+  // Not validated again: every PublicKey was checked on its curve when it was made (from_point,
+  // or the certificate decoder's point check) and the curves have cofactor 1.
+  if (!ctx || EVP_PKEY_derive_init(ctx.get()) <= 0 || EVP_PKEY_derive_set_peer_ex(ctx.get(), peer_public.get(), 0) <= 0 ||
       EVP_PKEY_derive(ctx.get(), nullptr, &len) <= 0)
     return fail("ECKA failed: " + openssl_error());
   Bytes z(len);

@@ -57,7 +57,9 @@ std::optional<std::string> role_policy_oid(Role role) {
 }
 
 Certificate::Certificate(X509Ptr cert) : cert_(std::move(cert)) {}
-Certificate::Certificate(const Certificate& other) : cert_(X509_dup(other.cert_.get())) {}
+// Copies share the parsed certificate (nothing here changes one once parsed; OpenSSL locks its
+// lazily cached extensions), instead of X509_dup's encode and decode.
+Certificate::Certificate(const Certificate& other) : cert_(other.cert_.get()) { X509_up_ref(cert_.get()); }
 
 Expected<Certificate> Certificate::from_der(ByteView der) {
   const unsigned char* p = der.data();
@@ -197,13 +199,14 @@ time_t Certificate::not_before() const { return to_time_t(X509_get0_notBefore(ce
 time_t Certificate::not_after() const { return to_time_t(X509_get0_notAfter(cert_.get())); }
 
 Expected<PublicKey> Certificate::public_key() const {
+  // The certificate's own parsed key, shared (not encoded and decoded again: OpenSSL 3's encoders
+  // and decoders cost more than a signature).
   EVP_PKEY* key = X509_get0_pubkey(cert_.get());
   if (!key) return fail("certificate has no usable public key");
-  int n = i2d_PUBKEY(key, nullptr);
-  Bytes der(static_cast<size_t>(n));
-  unsigned char* p = der.data();
-  i2d_PUBKEY(key, &p);
-  return PublicKey::from_spki_der(der);
+  auto curve = curve_of(key);
+  if (!curve) return Unexpected{curve.error()};
+  EVP_PKEY_up_ref(key);
+  return PublicKey(PkeyPtr(key), *curve);
 }
 
 bool Certificate::signed_by(const PublicKey& issuer_key) const {

@@ -1,5 +1,7 @@
 #include "rsp/crypto/certificate_chain.hpp"
 
+#include "rsp/crypto/certificate_cache.hpp"
+
 #include "rsp/eid.hpp"
 
 namespace rsp::crypto {
@@ -85,7 +87,7 @@ std::string_view chain_error_name(ChainError e) {
 Status<ChainFailure> verify_ci(const Certificate& ci, time_t now) {
   auto key = ci.public_key();
   if (!key) return failure(ChainError::malformed, Role::ci, ci, key.error().message);
-  if (!ci.self_issued() || !ci.signed_by(*key))
+  if (!ci.self_issued() || !signature_verifies(ci, *key))
     return failure(ChainError::bad_signature, Role::ci, ci, "CI certificate is not validly self-signed");
   if (auto r = check_role(ci, Role::ci); !r) return r;
   if (auto r = check_key_usage(ci, Role::ci); !r) return r;
@@ -99,7 +101,7 @@ Status<ChainFailure> verify_link(const Certificate& cert, Role role, const Certi
   if (!own_key) return failure(ChainError::malformed, role, cert, own_key.error().message);
   if (own_key->curve() != issuer_key->curve())
     return failure(ChainError::curve_mismatch, role, cert, "key curve differs from its issuer's");
-  if (!cert.signed_by(*issuer_key))
+  if (!signature_verifies(cert, *issuer_key))
     return failure(ChainError::bad_signature, role, cert, "signature does not verify with the key of " + issuer.subject());
   if (auto r = check_validity(cert, role, now); !r) return r;
   if (auto r = check_role(cert, role); !r) return r;

@@ -30,8 +30,6 @@ Expected<Curve> curve_from_name(std::string_view name) {
   return fail("unsupported curve '" + std::string(name) + "' (RSP uses nist or brainpool)");
 }
 
-namespace {
-
 Expected<Curve> curve_of(EVP_PKEY* key) {
   if (EVP_PKEY_get_base_id(key) != EVP_PKEY_EC) return fail("not an elliptic-curve key");
   char name[64] = {};
@@ -41,39 +39,65 @@ Expected<Curve> curve_of(EVP_PKEY* key) {
   return curve_from_name(std::string_view(name, len));
 }
 
-Curve checked_curve(EVP_PKEY* key) {
-  auto c = curve_of(key);
-  if (!c) throw std::logic_error(c.error().message);  // keys are only constructed after a curve check
-  return *c;
-}
+namespace {
+
 
 template <class T>
 Expected<T> require_rsp_curve(PkeyPtr key) {
   if (!key) return fail("cannot parse key: " + openssl_error());
   auto c = curve_of(key.get());
   if (!c) return Unexpected{c.error()};
-  return T(std::move(key));
+  return T(std::move(key), *c);
+}
+
+// The uncompressed point of an EC key, public or private.
+Bytes encoded_point(EVP_PKEY* key) {
+  unsigned char* out = nullptr;
+  size_t n = EVP_PKEY_get1_encoded_public_key(key, &out);
+  Bytes point(out, out + n);
+  OPENSSL_free(out);
+  return point;
+}
+
+// A parameters-only key per curve, made once and shared: keys made or loaded from a point copy its
+// group, where naming the curve again builds the group and its precomputation every time.
+EVP_PKEY* curve_parameters(Curve curve) {
+  auto make = [](Curve c) {
+    std::string group(group_name(c));
+    PkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_name(nullptr, "EC", nullptr));
+    EVP_PKEY* raw = nullptr;
+    if (!ctx || EVP_PKEY_paramgen_init(ctx.get()) <= 0 || EVP_PKEY_CTX_set_group_name(ctx.get(), group.c_str()) <= 0 ||
+        EVP_PKEY_paramgen(ctx.get(), &raw) <= 0)
+      throw std::runtime_error("EC parameters for " + group + ": " + openssl_error());
+    return PkeyPtr(raw);
+  };
+  static const PkeyPtr nist = make(Curve::nist_p256);
+  static const PkeyPtr brainpool = make(Curve::brainpool_p256r1);
+  return curve == Curve::nist_p256 ? nist.get() : brainpool.get();
+}
+
+// A public key from a point on `curve`, checked on the curve unless it is our own key's. Both RSP
+// curves have cofactor 1, so a point on the curve other than infinity is in the group: the quick
+// check is the whole check (the full one adds a scalar multiplication by the order).
+Expected<PkeyPtr> key_from_point(Curve curve, ByteView point, bool check) {
+  PkeyPtr key(EVP_PKEY_new());
+  if (!key || EVP_PKEY_copy_parameters(key.get(), curve_parameters(curve)) <= 0 ||
+      EVP_PKEY_set1_encoded_public_key(key.get(), point.data(), point.size()) <= 0)
+    return fail("public key point is not on " + std::string(group_name(curve)) + ": " + openssl_error());
+  if (!check) return key;
+  PkeyCtxPtr checker(EVP_PKEY_CTX_new_from_pkey(nullptr, key.get(), nullptr));
+  if (!checker || EVP_PKEY_public_check_quick(checker.get()) <= 0)
+    return fail("public key point is not on " + std::string(group_name(curve)));
+  return key;
 }
 
 }  // namespace
 
 Expected<PublicKey> PublicKey::from_point(Curve curve, ByteView point) {
   if (point.size() != 65 || point[0] != 0x04) return fail("public key is not an uncompressed 65-byte point");
-  std::string group(group_name(curve));
-  OSSL_PARAM params[] = {
-      OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME, group.data(), 0),
-      OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY, const_cast<uint8_t*>(point.data()), point.size()),
-      OSSL_PARAM_construct_end()};
-  PkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_name(nullptr, "EC", nullptr));
-  EVP_PKEY* raw = nullptr;
-  if (!ctx || EVP_PKEY_fromdata_init(ctx.get()) <= 0 ||
-      EVP_PKEY_fromdata(ctx.get(), &raw, EVP_PKEY_PUBLIC_KEY, params) <= 0)
-    return fail("public key point is not on " + group + ": " + openssl_error());
-  PkeyPtr key(raw);
-  PkeyCtxPtr check(EVP_PKEY_CTX_new_from_pkey(nullptr, key.get(), nullptr));
-  if (!check || EVP_PKEY_public_check(check.get()) <= 0)
-    return fail("public key point is not on " + group);
-  return PublicKey(std::move(key));
+  auto key = key_from_point(curve, point, true);
+  if (!key) return Unexpected{key.error()};
+  return PublicKey(std::move(*key), curve);
 }
 
 Expected<PublicKey> PublicKey::from_spki_der(ByteView der) {
@@ -88,15 +112,7 @@ Expected<PublicKey> PublicKey::from_pem(std::string_view pem) {
   return require_rsp_curve<PublicKey>(std::move(key));
 }
 
-Curve PublicKey::curve() const { return checked_curve(key_.get()); }
-
-Bytes PublicKey::point() const {
-  unsigned char* out = nullptr;
-  size_t n = EVP_PKEY_get1_encoded_public_key(key_.get(), &out);
-  Bytes point(out, out + n);
-  OPENSSL_free(out);
-  return point;
-}
+Bytes PublicKey::point() const { return encoded_point(key_.get()); }
 
 Bytes PublicKey::spki_der() const {
   int n = i2d_PUBKEY(key_.get(), nullptr);
@@ -107,10 +123,11 @@ Bytes PublicKey::spki_der() const {
 }
 
 PrivateKey PrivateKey::generate(Curve curve) {
-  std::string group(group_name(curve));
-  PkeyPtr key(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", group.c_str()));
-  if (!key) throw std::runtime_error("EC key generation failed: " + openssl_error());
-  return PrivateKey(std::move(key));
+  PkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, curve_parameters(curve), nullptr));
+  EVP_PKEY* raw = nullptr;
+  if (!ctx || EVP_PKEY_keygen_init(ctx.get()) <= 0 || EVP_PKEY_keygen(ctx.get(), &raw) <= 0)
+    throw std::runtime_error("EC key generation failed: " + openssl_error());
+  return PrivateKey(PkeyPtr(raw), curve);
 }
 
 Expected<PrivateKey> PrivateKey::from_pem(std::string_view pem) {
@@ -125,15 +142,12 @@ Expected<PrivateKey> PrivateKey::from_der(ByteView der) {
   return require_rsp_curve<PrivateKey>(std::move(key));
 }
 
-Curve PrivateKey::curve() const { return checked_curve(key_.get()); }
+Bytes PrivateKey::point() const { return encoded_point(key_.get()); }
 
+// From the point rather than through SPKI DER: OpenSSL 3's encoders and decoders cost more than
+// a signature. The point is this key's own, so it is not checked on the curve again.
 PublicKey PrivateKey::public_key() const {
-  Bytes der;
-  int n = i2d_PUBKEY(key_.get(), nullptr);
-  der.resize(static_cast<size_t>(n));
-  unsigned char* p = der.data();
-  i2d_PUBKEY(key_.get(), &p);
-  return std::move(PublicKey::from_spki_der(der).value());
+  return PublicKey(std::move(key_from_point(curve_, point(), false).value()), curve_);
 }
 
 std::string PrivateKey::to_pem() const {

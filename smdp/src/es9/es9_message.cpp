@@ -1,7 +1,7 @@
 #include "es9_message.hpp"
 
 #include "es9_status_codes.hpp"
-#include "rsp/crypto/certificate.hpp"
+#include "rsp/crypto/certificate_cache.hpp"
 #include "rsp/crypto/ecdsa.hpp"
 
 namespace smdp::es9_message {
@@ -25,7 +25,7 @@ Es9Result<std::vector<rsp::tlv::Tlv>> members(ByteView contents, std::initialize
 }
 
 bool signed_by_euicc(const SessionRecord& session, ByteView data, ByteView signature) {
-  auto certificate = rsp::crypto::Certificate::from_der(session.euicc_certificate);
+  auto certificate = rsp::crypto::certificate_from_der(session.euicc_certificate);
   if (!certificate) return false;
   auto key = certificate->public_key();
   return key && rsp::crypto::verify(*key, data, signature);

@@ -6,6 +6,7 @@
 
 #include "es9_message.hpp"
 #include "es9_status_codes.hpp"
+#include "rsp/crypto/certificate_cache.hpp"
 #include "rsp/crypto/certificate_chain.hpp"
 #include "rsp/crypto/ecdsa.hpp"
 #include "rsp/iccid.hpp"
@@ -119,11 +120,9 @@ FunctionStatus Es9Plus::handle_installation_result(ByteView notification) {
 FunctionStatus Es9Plus::handle_other_notification(ByteView notification) {
   auto parts = rsp::tlv::read_all(rsp::tlv::read(notification)->value).value();  // DER-like: checked by handle_notification
   if (parts.size() < 4) return es9_status::malformed("8.1", "otherSignedNotification is not DER");
-  auto euicc = rsp::crypto::Certificate::from_der(parts[2].whole);
-  auto eum = rsp::crypto::Certificate::from_der(parts[3].whole);
-  if (!euicc || !eum) return es9_status::euicc_certificate_invalid("notification certificates do not parse");
-  if (euicc->der() != Bytes(parts[2].whole.begin(), parts[2].whole.end()) || eum->der() != Bytes(parts[3].whole.begin(), parts[3].whole.end()))
-    return es9_status::euicc_certificate_invalid("notification certificates are not DER");
+  auto euicc = rsp::crypto::certificate_from_der(parts[2].whole);
+  auto eum = rsp::crypto::certificate_from_der(parts[3].whole);
+  if (!euicc || !eum) return es9_status::euicc_certificate_invalid("notification certificates do not parse as DER");
   if (auto chain = rsp::crypto::verify_chain(*euicc, rsp::crypto::Role::euicc, {*eum}, identity_.cis, now()); !chain)
     return es9_status::euicc_certificate_invalid(chain.error().message);
   auto key = euicc->public_key();
