@@ -117,6 +117,9 @@ TEST_CASE("smdp serve: an ES2+ order and its download over HTTPS, metrics, grace
     CHECK(scraped->body.find("smdp_requests_total{interface=\"es9\",function=\"getBoundProfilePackage\",outcome=\"Executed-Success\"} 1") !=
           std::string::npos);
     CHECK(scraped->body.find("smdp_request_duration_seconds_count{interface=\"es2\",function=\"confirmOrder\"} 1") != std::string::npos);
+    auto cpu = scraped->body.find("\nprocess_cpu_seconds_total ");  // the server's own, for load tests
+    REQUIRE(cpu != std::string::npos);
+    CHECK(std::stod(scraped->body.substr(cpu + 27)) > 0);
     // The log names the transaction on every step, and holds no key material.
     smdp.wait_for("function=handleNotification transactionId=" + transaction_id + " outcome=Executed-Success");
     CHECK(smdp.output().find("PRIVATE KEY") == std::string::npos);

@@ -30,6 +30,15 @@ TEST_CASE("smdp-bench --json: 5 downloads on 2 threads complete with no failure"
   }
   for (const char* field : {"sign_ms", "verify_ms", "keygen_and_ecka_ms", "ms_per_download", "downloads_per_second_per_core"})
     CHECK(report["crypto_floor"][field].is_number());
+  CHECK(report["download_p50_ms"].get<double>() > 0);
+  // Issue 12's targets this mode shows: the SM-DP+'s CPU against 1.5x the floor, and the syncs.
+  const auto& targets = report["targets"];
+  REQUIRE(targets.size() == 2);
+  const auto& cpu = targets[0];
+  CHECK(cpu["figure"] == report["smdp_cpu_ms_per_download"]);
+  CHECK(cpu["limit"].get<double>() == Approx(1.5 * report["crypto_floor"]["ms_per_download"].get<double>()).margin(0.001));
+  CHECK(cpu["met"] == (cpu["figure"].get<double>() <= cpu["limit"].get<double>()));
+  CHECK(targets[1]["figure"] == report["store_syncs_per_download"]);
 }
 
 TEST_CASE("smdp-bench pads the profile package to --profile-size and still installs it", "[smdp][bench][cli]") {
@@ -50,10 +59,13 @@ TEST_CASE("smdp-bench --url downloads over HTTPS from a running smdp serve", "[s
   auto pki = dir.path() / "pki";
   REQUIRE(rsp::pki::make(pki, rsp::pki::MakeOptions{}));  // DP TLS for localhost
   std::string db = "sqlite:" + (dir.path() / "smdp.db").string();
-  rsp::test::ChildProcess smdp("smdp", dir.path(), {"serve", "--pki", pki.string(), "--db", db, "--es9-listen", "127.0.0.1:0"});
+  rsp::test::ChildProcess smdp("smdp", dir.path(),
+                               {"serve", "--pki", pki.string(), "--db", db, "--es9-listen", "127.0.0.1:0", "--metrics-listen", "127.0.0.1:0"});
   std::string port = smdp.wait_for("ES9\\+ of localhost on https://127.0.0.1:(\\d+)");
+  std::string metrics = smdp.wait_for("metrics on port (\\d+)");
   auto run = rsp::test::run_command(std::string(RSP_BINARY_DIR) + "/smdp-bench --url https://localhost:" + port + " --pki " +
-                                    pki.string() + " --db " + db + " --downloads 3 --threads 2 --no-crypto-floor --json");
+                                    pki.string() + " --db " + db + " --metrics http://127.0.0.1:" + metrics +
+                                    "/metrics --downloads 3 --threads 2 --json");
   INFO(run.out);
   REQUIRE(run.status == 0);
   auto report = nlohmann::json::parse(run.out);
@@ -65,4 +77,13 @@ TEST_CASE("smdp-bench --url downloads over HTTPS from a running smdp serve", "[s
   // Kept-alive connections: one per thread at most for all 12 calls, not one per call.
   CHECK(report["connections_opened"].get<int>() >= 1);
   CHECK(report["connections_opened"].get<int>() <= 2);
+  // The server's own account, read from its metrics: CPU and its time for each function's 3 calls.
+  CHECK(report["server"]["cpu_ms_per_download"].get<double>() > 0);
+  for (const char* function : {"initiateAuthentication", "authenticateClient", "getBoundProfilePackage", "handleNotification"})
+    CHECK(report["server"]["es9_mean_ms"][function].get<double>() > 0);
+  std::vector<std::string> shown;
+  for (const auto& t : report["targets"]) shown.push_back(t["target"]);
+  REQUIRE(shown.size() == 4);
+  CHECK(shown[0].find("server CPU per download over HTTPS") == 0);
+  CHECK(shown[3].find("complete downloads per second") == 0);
 }

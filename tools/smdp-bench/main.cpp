@@ -20,6 +20,8 @@
 #include "rsp/pki/pki_layout.hpp"
 #include "rsp/sql/group_commit.hpp"
 #include "report.hpp"
+#include "server_metrics.hpp"
+#include "targets.hpp"
 
 namespace {
 
@@ -41,9 +43,11 @@ double load_average() {
 void run_share(Es9Endpoint& smdp, const std::string& address, WorkerShare& share, size_t profiles_per_card, Tally& tally) {
   for (size_t i = 0; i < share.matching_ids.size(); ++i) {
     auto& card = *share.cards[i / profiles_per_card];
-    if (auto done = relay_download(smdp, card, address, share.matching_ids[i], tally); done)
+    Stopwatch watch;
+    if (auto done = relay_download(smdp, card, address, share.matching_ids[i], tally); done) {
       ++tally.completed;
-    else
+      tally.download.add(watch);
+    } else
       tally.fail(done.error().message);
   }
 }
@@ -89,6 +93,9 @@ int main(int argc, char** argv) {
   app.add_option("--pki", pki, "with --url: the SM-DP+'s rsp-pki directory (its CI is trusted; its EUM issues the cards)")
       ->needs(url_option)->check(CLI::ExistingDirectory);
   app.add_option("--smdp-address", smdp_address, "with --url: the SM-DP+ address it answers as (default: the URL's host)")
+      ->needs(url_option);
+  std::string metrics_url;
+  app.add_option("--metrics", metrics_url, "with --url: http://HOST:PORT/metrics of that `smdp serve` (--metrics-listen), for its own CPU and time per call")
       ->needs(url_option);
   app.add_flag("--json", as_json, "print one JSON object instead of lines");
   app.add_flag("--no-crypto-floor", no_floor, "skip the crypto micro-benchmark");
@@ -141,13 +148,36 @@ int main(int argc, char** argv) {
     facts.smdp_cpu_measured = false;
   }
   const uint64_t syncs_before = rsp::sql::sqlite_sync_count();
+  auto metrics_client = rsp::http::Client::create({});
+  auto server_sample = [&]() -> rsp::Expected<ServerSample> {
+    if (!metrics_client) return rsp::Unexpected{metrics_client.error()};
+    return scrape(*metrics_client, metrics_url);
+  };
+  std::optional<ServerSample> server_before;
+  if (!metrics_url.empty()) {
+    auto sample = server_sample();
+    if (!sample) {
+      std::cerr << "smdp-bench: " << sample.error().message << "\n";
+      return 1;
+    }
+    server_before = *sample;
+  }
   Tally tally = run_downloads(**fleet, *smdp, facts);
+  if (server_before) {
+    auto after = server_sample();
+    if (!after) {
+      std::cerr << "smdp-bench: " << after.error().message << "\n";
+      return 1;
+    }
+    facts.server = after->since(*server_before);
+  }
   if (url.empty() && facts.store == "sqlite") facts.store_syncs = rsp::sql::sqlite_sync_count() - syncs_before;
   if (https_smdp) facts.connections_opened = https_smdp->connections_opened();
 
   std::optional<CryptoFloor> floor;
   if (!no_floor) floor = measure_crypto_floor(options.curve);
   auto report = to_json(facts, tally, floor);
+  report["targets"] = evaluate_targets(report);
   std::cout << (as_json ? report.dump(2) + "\n" : to_text(report));
   return tally.failed == 0 ? 0 : 1;
 }

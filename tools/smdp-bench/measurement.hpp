@@ -53,6 +53,7 @@ struct CallTally {
 struct Tally {
   std::array<CallTally, kEs9Functions.size()> es9;
   CallTally card;  // every STORE DATA the card answered
+  CallTally download;  // each completed download, first ES10 command to the notification's answer
   int completed = 0;
   int failed = 0;
   std::string first_error;
@@ -67,6 +68,7 @@ struct Tally {
   void merge(const Tally& other) {
     for (size_t i = 0; i < es9.size(); ++i) es9[i].merge(other.es9[i]);
     card.merge(other.card);
+    download.merge(other.download);
     completed += other.completed;
     failed += other.failed;
     if (first_error.empty()) first_error = other.first_error;

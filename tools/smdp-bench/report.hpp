@@ -7,6 +7,7 @@
 
 #include "crypto_floor.hpp"
 #include "measurement.hpp"
+#include "server_metrics.hpp"
 
 namespace smdp_bench {
 
@@ -24,6 +25,7 @@ struct RunFacts {
   bool smdp_cpu_measured = true;   // false over HTTPS: the SM-DP+ runs in another process
   std::optional<size_t> connections_opened;  // over HTTPS: TCP connections, each a TLS handshake
   std::optional<uint64_t> store_syncs;       // in process on SQLite: fsync/fdatasync over the timed run
+  std::optional<ServerSample> server;         // over HTTPS with --metrics: the server's own account of the run
 };
 
 nlohmann::ordered_json to_json(const RunFacts& facts, const Tally& tally, const std::optional<CryptoFloor>& floor);

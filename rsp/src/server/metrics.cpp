@@ -1,5 +1,8 @@
 #include "rsp/server/metrics.hpp"
 
+#include <sys/resource.h>
+
+#include <cstdio>
 #include <sstream>
 
 #include "rsp/server/http_json.hpp"
@@ -51,6 +54,15 @@ std::string Metrics::prometheus_text() const {
         << duration << "_sum{" << labels << "} " << h.sum << "\n"
         << duration << "_count{" << labels << "} " << h.count << "\n";
   }
+  // The standard process metric, so that a load test reads the server's CPU per request.
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  auto seconds = [](const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6; };
+  char cpu[64];
+  std::snprintf(cpu, sizeof cpu, "%.6f", seconds(usage.ru_utime) + seconds(usage.ru_stime));
+  out << "# HELP process_cpu_seconds_total Total user and system CPU time spent in seconds.\n"
+      << "# TYPE process_cpu_seconds_total counter\n"
+      << "process_cpu_seconds_total " << cpu << "\n";
   return out.str();
 }
 
