@@ -73,6 +73,8 @@ rsp::Expected<std::unique_ptr<Fleet>> Fleet::create(const FleetOptions& options)
   std::string pattern = (fs::temp_directory_path() / "smdp-bench-XXXXXX").string();
   if (!mkdtemp(pattern.data())) return rsp::fail("cannot create a directory under " + fs::temp_directory_path().string());
   fleet->dir_ = pattern;
+  std::string cards = "/dev/shm/smdp-bench-cards-XXXXXX";
+  fleet->cards_dir_ = mkdtemp(cards.data()) ? fs::path(cards) : fleet->dir_ / "cards";
   fleet->pki_ = options.pki.empty() ? fleet->dir_ / "pki" : options.pki;
 
   if (options.pki.empty()) {
@@ -101,6 +103,7 @@ Fleet::~Fleet() {
   es9_.reset();
   store_.reset();
   std::error_code ec;
+  if (!cards_dir_.empty()) fs::remove_all(cards_dir_, ec);
   if (!dir_.empty()) fs::remove_all(dir_, ec);
 }
 
@@ -151,7 +154,7 @@ rsp::Status<> Fleet::make_cards() {
     for (size_t c = 0; c < needed; ++c, ++serial) {
       auto eid = rsp::eid::complete("890490329" + digits(serial, 21));
       if (!eid) return rsp::fail("EID: " + eid.error().message);
-      auto card = make_card(pki_, options_.curve, *eid, dir_ / "cards" / std::to_string(serial), options_.profile_size);
+      auto card = make_card(pki_, options_.curve, *eid, cards_dir_ / std::to_string(serial), options_.profile_size);
       if (!card) return rsp::fail("card " + *eid + ": " + card.error().message);
       share.cards.push_back(std::move(*card));
     }

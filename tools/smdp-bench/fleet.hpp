@@ -48,6 +48,7 @@ class Fleet {
 
   const FleetOptions& options() const { return options_; }
   const std::filesystem::path& directory() const { return dir_; }
+  bool cards_in_memory() const { return cards_dir_.parent_path() == "/dev/shm"; }
   const std::filesystem::path& pki() const { return pki_; }
   smdp::Es9Plus& es9() { return *es9_; }
   std::vector<WorkerShare>& shares() { return shares_; }
@@ -62,6 +63,9 @@ class Fleet {
 
   FleetOptions options_;
   std::filesystem::path dir_, pki_;
+  // The cards' state: in memory (/dev/shm) where there is one. The cards are the load, not what
+  // is measured: their files on the server's disk would compete with the store's syncs.
+  std::filesystem::path cards_dir_;
   std::unique_ptr<smdp::Store> store_;
   smdp::DpIdentity identity_;
   std::unique_ptr<smdp::Es9Plus> es9_;

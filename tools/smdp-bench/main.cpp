@@ -130,6 +130,7 @@ int main(int argc, char** argv) {
   facts.downloads = downloads;
   facts.threads = options.workers;
   facts.cards = (*fleet)->card_count();
+  facts.cards_in_memory = (*fleet)->cards_in_memory();
   facts.profile_package_bytes = (*fleet)->profile_package_bytes();
   std::unique_ptr<Es9Endpoint> smdp;
   const HttpsEs9* https_smdp = nullptr;

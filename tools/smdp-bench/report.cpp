@@ -64,6 +64,7 @@ nlohmann::ordered_json to_json(const RunFacts& facts, const Tally& tally, const 
       {"store", facts.store},
       {"threads", facts.threads},
       {"cards", facts.cards},
+      {"card_state", facts.cards_in_memory ? "memory" : "disk"},
       {"downloads", facts.downloads},
       {"completed", tally.completed},
       {"failed", tally.failed},
@@ -113,7 +114,7 @@ std::string to_text(const json& r) {
   std::string out;
   out += "smdp-bench: " + r["mode"].get<std::string>() + ", curve " + r["curve"].get<std::string>() + ", store " +
          r["store"].get<std::string>() + ", " + std::to_string(r["threads"].get<int>()) + " thread(s), " +
-         std::to_string(r["cards"].get<size_t>()) + " card(s)\n";
+         std::to_string(r["cards"].get<size_t>()) + " card(s), their state on " + r["card_state"].get<std::string>() + "\n";
   out += "downloads:        " + std::to_string(r["completed"].get<int>()) + " of " + std::to_string(r["downloads"].get<int>()) +
          " completed, " + std::to_string(r["failed"].get<int>()) + " failed\n";
   if (r.contains("first_error")) out += "first error:      " + r["first_error"].get<std::string>() + "\n";

@@ -18,6 +18,7 @@ struct RunFacts {
   int downloads = 0;
   int threads = 0;
   size_t cards = 0;
+  bool cards_in_memory = false;  // the cards' state files on tmpfs, not on the store's disk
   size_t profile_package_bytes = 0;
   double wall_seconds = 0;
   double process_cpu_seconds = 0;  // user + system of the whole process over the timed run
