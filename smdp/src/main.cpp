@@ -168,7 +168,27 @@ int import_profiles(const SmdpConfig& config, const ImportFlags& f) {
   }
   auto store = smdp::open_store(config.database);
   if (!store) return failure("database: " + store.error().message);
-  int imported = 0;
+  int imported = 0, already = 0;
+  // Added a batch at a time (Store::add_profiles: one multi-row INSERT and one commit per 500).
+  std::vector<smdp::ProfileRecord> batch;
+  auto add_batch = [&]() -> bool {
+    auto added = (*store)->add_profiles(batch);
+    if (!added) {
+      std::cerr << "smdp: database: " << added.error().message << " (" << imported << " imported before)\n";
+      return false;
+    }
+    for (const auto& record : batch) {
+      if (record.version == 0) {
+        std::cerr << "smdp: " << record.iccid << ": already in the inventory, left as it is\n";
+        ++already;
+        continue;
+      }
+      std::cout << "smdp: imported " << record.iccid << " (" << f.profile_type << ", operator " << owner << ")\n";
+      ++imported;
+    }
+    batch.clear();
+    return true;
+  };
   for (const auto& file : f.files) {
     auto package = rsp::files::read(file);
     if (!package) return failure(file + ": " + package.error().message);
@@ -198,12 +218,12 @@ int import_profiles(const SmdpConfig& config, const ImportFlags& f) {
       record.ppk_mac = rsp::random_bytes(16);
       record.ppk_initial_mcv = rsp::random_bytes(16);
     }
-    if (auto added = (*store)->add_profile(record); !added) return failure(file + " (ICCID " + contents->iccid + "): " + added.error().message);
-    std::cout << "smdp: imported " << contents->iccid << " (" << f.profile_type << ", operator " << owner << ")" << std::endl;
-    ++imported;
+    batch.push_back(std::move(record));
+    if (batch.size() == 500 && !add_batch()) return 1;
   }
+  if (!add_batch()) return 1;
   std::cout << "smdp: " << imported << " profile" << (imported == 1 ? "" : "s") << " imported" << std::endl;
-  return 0;
+  return already == 0 ? 0 : 1;
 }
 
 // The activation code of an order (SGP.22 v2.5 §4.1), as text and, with --svg, as a QR image.

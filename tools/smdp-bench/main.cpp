@@ -17,6 +17,7 @@
 #include "download_relay.hpp"
 #include "fleet.hpp"
 #include "https_es9.hpp"
+#include "inventory.hpp"
 #include "rsp/pki/pki_layout.hpp"
 #include "rsp/sql/group_commit.hpp"
 #include "report.hpp"
@@ -84,6 +85,7 @@ int main(int argc, char** argv) {
   std::string curve_name = "nist", db_url, url, pki, smdp_address;
   size_t profile_size = 0;
   bool as_json = false, no_floor = false;
+  size_t inventory = 0, inventory_orders = 200;
   app.add_option("--downloads", downloads, "full downloads to run (one order each)")->check(CLI::Range(1, 1000000));
   app.add_option("--threads", threads, "worker threads relaying downloads (default: hardware threads)")->check(CLI::Range(1, 1024));
   app.add_option("--curve", curve_name, "the PKI's curve")->check(CLI::IsMember({"nist", "brainpool"}));
@@ -94,6 +96,9 @@ int main(int argc, char** argv) {
       ->needs(url_option)->check(CLI::ExistingDirectory);
   app.add_option("--smdp-address", smdp_address, "with --url: the SM-DP+ address it answers as (default: the URL's host)")
       ->needs(url_option);
+  app.add_option("--inventory", inventory,
+                 "first import N more available profiles into the store (bulk import, timed) and time ES2+ order creation on them");
+  app.add_option("--inventory-orders", inventory_orders, "with --inventory: DownloadOrder+ConfirmOrder pairs to time (default 200)");
   std::string metrics_url;
   app.add_option("--metrics", metrics_url, "with --url: http://HOST:PORT/metrics of that `smdp serve` (--metrics-listen), for its own CPU and time per call")
       ->needs(url_option);
@@ -148,6 +153,16 @@ int main(int argc, char** argv) {
     smdp = std::move(endpoint);
     facts.smdp_cpu_measured = false;
   }
+  std::optional<InventoryFigures> stock;
+  if (inventory > 0) {
+    const std::string store_url = db_url.empty() ? "sqlite:" + ((*fleet)->directory() / "smdp.db").string() : db_url;
+    auto filled = fill_inventory_and_order(store_url, inventory, inventory_orders, options.smdp_address, profile_size);
+    if (!filled) {
+      std::cerr << "smdp-bench: " << filled.error().message << "\n";
+      return 1;
+    }
+    stock = *filled;
+  }
   const uint64_t syncs_before = rsp::sql::sqlite_sync_count();
   auto metrics_client = rsp::http::Client::create({});
   auto server_sample = [&]() -> rsp::Expected<ServerSample> {
@@ -179,6 +194,7 @@ int main(int argc, char** argv) {
   if (!no_floor) floor = measure_crypto_floor(options.curve);
   auto report = to_json(facts, tally, floor);
   report["targets"] = evaluate_targets(report);
-  std::cout << (as_json ? report.dump(2) + "\n" : to_text(report));
+  if (stock) report["inventory"] = to_json(*stock);
+  std::cout << (as_json ? report.dump(2) + "\n" : to_text(report) + (stock ? to_text(*stock) : ""));
   return tally.failed == 0 ? 0 : 1;
 }

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -118,6 +119,11 @@ class Store {
   // Profiles. update_profile() writes `record` if the stored version equals record.version and
   // returns true (record.version is then the new one); false if another writer came first.
   virtual StoreResult<rsp::Ok> add_profile(ProfileRecord& record) = 0;
+  // An inventory import: many profiles in few statements (a multi-row INSERT per batch of 500, each
+  // one commit). Returns how many were added; an added record's version is set to 1, a record whose
+  // ICCID is there already is left alone and its version set to 0. A matchingId held by another
+  // profile fails its batch (conflict); the batches before it stay added.
+  virtual StoreResult<int64_t> add_profiles(std::span<ProfileRecord> records) = 0;
   virtual StoreResult<std::optional<ProfileRecord>> profile(std::string_view iccid) = 0;
   virtual StoreResult<std::optional<ProfileRecord>> profile_by_matching_id(std::string_view matching_id) = 0;
   // The orders bound to `eid` that are not finished (allocated to downloaded), the first to expire

@@ -27,6 +27,17 @@ struct Table {
     return "INSERT INTO " + std::string(name) + " (" + column_list() + ", version) VALUES (" + values +
            "1) ON CONFLICT (" + std::string(columns[0]) + ") DO NOTHING";
   }
+  // The same for `rows` rows at once: row r's columns from $(r*N+1).
+  std::string insert_rows(size_t rows) const {
+    std::string values;
+    for (size_t r = 0; r < rows; ++r) {
+      values += r == 0 ? "(" : ", (";
+      for (size_t i = 1; i <= N; ++i) values += "$" + std::to_string(r * N + i) + ", ";
+      values += "1)";
+    }
+    return "INSERT INTO " + std::string(name) + " (" + column_list() + ", version) VALUES " + values + " ON CONFLICT (" +
+           std::string(columns[0]) + ") DO NOTHING";
+  }
   // Writes $2..$N where the key is $1 and the version still $N+1.
   std::string versioned_update() const {
     std::string sets;

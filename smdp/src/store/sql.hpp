@@ -18,7 +18,8 @@ using rsp::sql::Value;
 const std::vector<rsp::sql::SchemaStep>& schema();
 
 // Store over a database that serialises or pools its connections (safe from several threads).
-std::unique_ptr<Store> make_sql_store(std::unique_ptr<Database> database);
+// `postgresql`: the database is PostgreSQL, whose planner needs statistics after a bulk import.
+std::unique_ptr<Store> make_sql_store(std::unique_ptr<Database> database, bool postgresql = false);
 
 inline rsp::Unexpected<StoreError> store_error(StoreErrorKind kind, std::string message) {
   return rsp::sql::error(kind, std::move(message));

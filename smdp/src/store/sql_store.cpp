@@ -1,4 +1,9 @@
 // The Store over any sql::Database: one set of statements for both backends.
+#include <algorithm>
+#include <cstdlib>
+#include <iterator>
+#include <set>
+
 #include "rsp/sql/rows.hpp"
 #include "store/record_rows.hpp"
 
@@ -10,9 +15,28 @@ using rsp::sql::first_row;
 
 class SqlStore final : public Store {
  public:
-  explicit SqlStore(std::unique_ptr<Database> db) : db_(std::move(db)) {}
+  SqlStore(std::unique_ptr<Database> db, bool postgresql) : db_(std::move(db)), postgresql_(postgresql) {}
 
   StoreResult<rsp::Ok> add_profile(ProfileRecord& record) override { return add(kProfiles, values_of(record), record); }
+  StoreResult<int64_t> add_profiles(std::span<ProfileRecord> records) override {
+    int64_t added = 0;
+    std::vector<Value> values;
+    for (size_t start = 0; start < records.size(); start += kBatch) {
+      const auto batch = records.subspan(start, std::min(kBatch, records.size() - start));
+      values.clear();
+      for (const ProfileRecord& record : batch) std::ranges::move(values_of(record), std::back_inserter(values));
+      auto inserted = db_->run(batch.size() == kBatch ? full_batch_insert_ : kProfiles.insert_rows(batch.size()) + " RETURNING iccid",
+                               values);
+      if (!inserted) return rsp::Unexpected{inserted.error()};
+      std::set<std::string, std::less<>> new_iccids;
+      for (Row& row : inserted->rows)
+        if (auto* iccid = std::get_if<std::string>(&row.at(0))) new_iccids.insert(std::move(*iccid));
+      for (ProfileRecord& record : batch) record.version = new_iccids.contains(record.iccid) ? 1 : 0;
+      added += static_cast<int64_t>(new_iccids.size());
+    }
+    if (auto analysed = refresh_statistics(added); !analysed) return rsp::Unexpected{analysed.error()};
+    return added;
+  }
   StoreResult<std::optional<ProfileRecord>> profile(std::string_view iccid) override {
     return select_one(profiles_by_key_, iccid, profile_of);
   }
@@ -99,6 +123,22 @@ class SqlStore final : public Store {
     return rsp::Ok{};
   }
 
+  // PostgreSQL plans from statistics that autovacuum refreshes only once 10% of a table changed,
+  // up to a minute later. Without them, right after an import into an empty table, the planner
+  // guessed one available profile behind profiles_by_type and sorted all of them for each
+  // DownloadOrder (80 ms a pick at 100k). So an import that adds a tenth of the table or more, or
+  // into a table never analysed (reltuples -1), analyses it. SQLite picks profiles_available
+  // without statistics.
+  StoreResult<rsp::Ok> refresh_statistics(int64_t added) {
+    if (!postgresql_ || added == 0) return rsp::Ok{};
+    auto estimate = db_->run("SELECT reltuples::text FROM pg_class WHERE oid = 'profiles'::regclass");
+    if (!estimate) return rsp::Unexpected{estimate.error()};
+    const std::string* text = estimate->rows.empty() ? nullptr : std::get_if<std::string>(&estimate->rows[0].at(0));
+    const double rows = text ? std::strtod(text->c_str(), nullptr) : -1;
+    if (rows >= 0 && static_cast<double>(added) * 10 < rows) return rsp::Ok{};
+    return done(db_->run("ANALYZE profiles"));
+  }
+
   template <size_t N, class Record>
   StoreResult<rsp::Ok> add(const Table<N>& table, const std::vector<Value>& values, Record& record) {
     auto added = db_->run(table.insert(), values);
@@ -126,6 +166,7 @@ class SqlStore final : public Store {
   }
 
   std::unique_ptr<Database> db_;
+  const bool postgresql_;
   const std::string profiles_by_key_ = kProfiles.select() + "WHERE iccid = $1";
   const std::string profiles_by_matching_id_ = kProfiles.select() + "WHERE matching_id = $1";
   // Bounded: an EID has a handful of orders at most; the oldest-expiring first.
@@ -134,18 +175,24 @@ class SqlStore final : public Store {
       "WHERE eid = $1 AND state IN ('allocated', 'linked', 'confirmed', 'released', 'downloaded') "
       "ORDER BY order_expires, iccid LIMIT 32";
   // The lowest ICCID first, so that racing orders meet on one row and the loser picks another.
+  // Ordered by `iccid || ''` (the same order), which only the partial index profiles_available
+  // provides: ordered by iccid, PostgreSQL's planner may walk the primary key instead and filter
+  // past every profile taken so far, all of them at the low end (schema step 3).
   const std::string available_profile_ =
       kProfiles.select() +
-      "WHERE operator_id = $1 AND profile_type = $2 AND state = 'available' ORDER BY iccid LIMIT 1";
+      "WHERE operator_id = $1 AND profile_type = $2 AND state = 'available' ORDER BY iccid || '' LIMIT 1";
   const std::string profiles_update_ = kProfiles.versioned_update();
+  // 500 rows of 17 values: under both backends' limits on parameters (SQLite 32766, PostgreSQL 65535).
+  static constexpr size_t kBatch = 500;
+  const std::string full_batch_insert_ = kProfiles.insert_rows(kBatch) + " RETURNING iccid";
   const std::string sessions_by_key_ = kSessions.select() + "WHERE transaction_id = $1";
   const std::string sessions_update_ = kSessions.versioned_update();
 };
 
 }  // namespace
 
-std::unique_ptr<Store> make_sql_store(std::unique_ptr<Database> database) {
-  return std::make_unique<SqlStore>(std::move(database));
+std::unique_ptr<Store> make_sql_store(std::unique_ptr<Database> database, bool postgresql) {
+  return std::make_unique<SqlStore>(std::move(database), postgresql);
 }
 
 }  // namespace smdp::sql
