@@ -117,7 +117,8 @@ class Store {
   virtual ~Store() = default;
 
   // Profiles. update_profile() writes `record` if the stored version equals record.version and
-  // returns true (record.version is then the new one); false if another writer came first.
+  // returns true (record.version is then the new one); false if another writer came first. The
+  // package and metadata are written by add_profile() alone: they come with the order.
   virtual StoreResult<rsp::Ok> add_profile(ProfileRecord& record) = 0;
   // An inventory import: many profiles in few statements (a multi-row INSERT per batch of 500, each
   // one commit). Returns how many were added; an added record's version is set to 1, a record whose

@@ -1,7 +1,9 @@
 #pragma once
 // Records as rows: each table's columns in one order, a record's values in that order for
 // statements, and a row read back into a record.
+#include <algorithm>
 #include <array>
+#include <span>
 #include <string>
 
 #include "store/sql.hpp"
@@ -38,12 +40,23 @@ struct Table {
     return "INSERT INTO " + std::string(name) + " (" + column_list() + ", version) VALUES " + values + " ON CONFLICT (" +
            std::string(columns[0]) + ") DO NOTHING";
   }
-  // Writes $2..$N where the key is $1 and the version still $N+1.
-  std::string versioned_update() const {
+  // Writes the columns but the key and `written_once` (set by the insert, never changed), from $2 in
+  // column order, where the key is $1 and the version still the last parameter.
+  std::string versioned_update(std::span<const std::string_view> written_once = {}) const {
     std::string sets;
-    for (size_t i = 1; i < N; ++i) sets += std::string(columns[i]) + " = $" + std::to_string(i + 1) + ", ";
+    size_t n = 1;
+    for (size_t i = 1; i < N; ++i)
+      if (std::ranges::find(written_once, columns[i]) == written_once.end())
+        sets += std::string(columns[i]) + " = $" + std::to_string(++n) + ", ";
     return "UPDATE " + std::string(name) + " SET " + sets + "version = version + 1 WHERE " + std::string(columns[0]) +
-           " = $1 AND version = $" + std::to_string(N + 1);
+           " = $1 AND version = $" + std::to_string(n + 1);
+  }
+  // A record's values (one per column) as versioned_update(written_once) numbers them.
+  std::vector<Value> update_values(std::vector<Value> values, std::span<const std::string_view> written_once) const {
+    std::vector<Value> out;
+    for (size_t i = 0; i < N && i < values.size(); ++i)
+      if (i == 0 || std::ranges::find(written_once, columns[i]) == written_once.end()) out.push_back(std::move(values[i]));
+    return out;
   }
 };
 

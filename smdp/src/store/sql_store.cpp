@@ -59,7 +59,7 @@ class SqlStore final : public Store {
     return !found->rows.empty();
   }
   StoreResult<bool> update_profile(ProfileRecord& record) override {
-    return update(profiles_update_, values_of(record), record);
+    return update(profiles_update_, kProfiles.update_values(values_of(record), kProfileWrittenOnce), record);
   }
 
   StoreResult<rsp::Ok> add_session(SessionRecord& record) override { return add(kSessions, values_of(record), record); }
@@ -181,7 +181,11 @@ class SqlStore final : public Store {
   const std::string available_profile_ =
       kProfiles.select() +
       "WHERE operator_id = $1 AND profile_type = $2 AND state = 'available' ORDER BY iccid || '' LIMIT 1";
-  const std::string profiles_update_ = kProfiles.versioned_update();
+  // The profile package and its metadata come with the order and never change: an update rewriting
+  // them wrote the whole package (12 KB and more, overflow pages in SQLite) into the log three
+  // times per download.
+  static constexpr std::array<std::string_view, 2> kProfileWrittenOnce{"package", "metadata"};
+  const std::string profiles_update_ = kProfiles.versioned_update(kProfileWrittenOnce);
   // 500 rows of 17 values: under both backends' limits on parameters (SQLite 32766, PostgreSQL 65535).
   static constexpr size_t kBatch = 500;
   const std::string full_batch_insert_ = kProfiles.insert_rows(kBatch) + " RETURNING iccid";
