@@ -8,6 +8,7 @@
 #include "bound_profile_package_loader.hpp"
 #include "es10b_info.hpp"
 #include "rsp/asn1/codec.hpp"
+#include "rsp/crypto/certificate_cache.hpp"
 #include "rsp/crypto/certificate_chain.hpp"
 #include "rsp/crypto/ecdsa.hpp"
 
@@ -31,6 +32,12 @@ enum ErrorCode : int {
   kUndefinedError = 127,
 };
 
+// A server certificate whose chain verified before is not parsed again (OpenSSL 3 parses a
+// certificate's key through its provider decoders, dearer than a signature check).
+rsp::Expected<Certificate> server_certificate(ByteView der) {
+  if (auto known = rsp::crypto::remembered_certificate(der)) return std::move(*known);
+  return Certificate::from_der(der);
+}
 
 // BF38 / BF21 error: { A1 { 80 transactionId, 02 code } }.
 Bytes error_response(rsp::tlv::Tag tag, ByteView transaction_id, int code) {
@@ -106,7 +113,7 @@ Es10Result DownloadSession::authenticate_server(const Tlv& request) {
   // under euiccCiPKIdToBeUsed when it has credentials there, else under the server certificate's CI.
   // A euiccCiPKIdToBeUsed in neither list is unknown in both readings.
   if (!card_.credentials_for(ci_ski) && !card_.trusted_ci(ci_ski)) return refuse(kCiPkUnknown);
-  auto server = Certificate::from_der(certificate);
+  auto server = server_certificate(certificate);
   if (!server) return refuse(kInvalidCertificate);
   // CERT.DPauth for ES9+ (§3.1.3), CERT.DSauth for ES11 (§3.1.2, §5.8).
   Role role = server->role() == Role::ds_auth ? Role::ds_auth : Role::dp_auth;
@@ -120,8 +127,9 @@ Es10Result DownloadSession::authenticate_server(const Tlv& request) {
   cis.add(*ci);
   // Conformance fault skip-certificate-check: the server certificate's chain (signature, validity,
   // role) goes unchecked; the CI it names must still be one the card trusts.
-  if (auto chain = rsp::crypto::verify_chain(*server, role, {}, cis, card_.now()); !chain && !card_.fault("skip-certificate-check"))
-    return refuse(chain_error_code(chain.error()));
+  auto server_chain = rsp::crypto::verify_chain(*server, role, {}, cis, card_.now());
+  if (!server_chain && !card_.fault("skip-certificate-check")) return refuse(chain_error_code(server_chain.error()));
+  if (server_chain) rsp::crypto::remember_certificate(certificate, *server);
   auto key = server->public_key();
   bool check_signature = !card_.fault("skip-signature-check");
   if (!key || (check_signature && !rsp::crypto::verify(*key, server_signed1.whole, server_signature1))) return refuse(kInvalidSignature);
@@ -162,12 +170,13 @@ Es10Result DownloadSession::prepare_download(const Tlv& request) {
   if (state_->step != State::Step::authenticated || state_->event_retrieval) return refuse(kNoSessionContext);
   if (transaction_id != state_->transaction_id && !card_.fault("skip-session-checks")) return refuse(kInvalidTransactionId);
 
-  auto dp_pb = Certificate::from_der(certificate);
+  auto dp_pb = server_certificate(certificate);
   if (!dp_pb) return refuse(kInvalidCertificate);
   rsp::crypto::TrustedCis cis;
   cis.add(*state_->server_ci);
-  if (auto chain = rsp::crypto::verify_chain(*dp_pb, Role::dp_pb, {}, cis, card_.now()); !chain && !card_.fault("skip-certificate-check"))
-    return refuse(chain_error_code(chain.error()));
+  auto dp_pb_chain = rsp::crypto::verify_chain(*dp_pb, Role::dp_pb, {}, cis, card_.now());
+  if (!dp_pb_chain && !card_.fault("skip-certificate-check")) return refuse(chain_error_code(dp_pb_chain.error()));
+  if (dp_pb_chain) rsp::crypto::remember_certificate(certificate, *dp_pb);
   auto key = dp_pb->public_key();
   if (!key || (!card_.fault("skip-signature-check") &&
                !rsp::crypto::verify(*key, rsp::concat({smdp_signed2.whole, state_->euicc_signature1}), smdp_signature2.value)))

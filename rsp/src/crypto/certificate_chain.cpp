@@ -132,7 +132,7 @@ IssuerSearch find_issuer(const Certificate& cert, const std::vector<const Certif
     if (aki && c->subject_key_id() != aki) continue;
     if (!found.issuer) found.issuer = c;
     auto key = c->public_key();
-    if (key && cert.signed_by(*key)) return {c, found.had_key_id};  // prefer the one that really signed
+    if (key && signature_verifies(cert, *key)) return {c, found.had_key_id};  // prefer the one that really signed
   }
   if (!aki) found.issuer = nullptr;  // without a key identifier only a verifying signature identifies the issuer
   return found;
