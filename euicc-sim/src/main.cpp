@@ -2,6 +2,7 @@
 // vpcd framing (--listen) or as a virtual card in pcscd through the vpcd reader (--vpcd).
 #include <CLI/CLI.hpp>
 
+#include <chrono>
 #include <iostream>
 
 #include "euicc/card.hpp"
@@ -23,6 +24,11 @@ int main(int argc, char** argv) {
   auto* listen_opt = app.add_option("--listen", listen, "serve the card over TCP (vpcd framing) on HOST:PORT");
   auto* vpcd_opt = app.add_option("--vpcd", vpcd, "connect to pcscd's vpcd reader at HOST:PORT (port 35963 by default)");
   listen_opt->excludes(vpcd_opt);
+  double idle_timeout = std::chrono::duration<double>(euicc::kDefaultIdleTimeout).count();
+  app.add_option("--idle-timeout", idle_timeout,
+                 "--listen: SECONDS a client may stay idle while another waits for the card (0: no limit)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
   app.add_option("--fault", faults, "conformance harness only: a named misbehaviour (repeatable)");
   app.add_flag("--conformance-harness", options.allow_faults, "allow --fault (never in normal runs)");
   CLI11_PARSE(app, argc, argv);
@@ -49,5 +55,6 @@ int main(int argc, char** argv) {
   std::cout << "euicc-sim: EID " << (*card)->eid() << ((*card)->created() ? " (new card)" : "") << std::endl;
   euicc::Card apdu_layer((*card)->isdr(), (*card)->usim());
   apdu_layer.set_conformance_faults(options.faults);
-  return euicc::run_link(apdu_layer, listen.empty() ? euicc::LinkMode::kVpcd : euicc::LinkMode::kListen, *endpoint);
+  return euicc::run_link(apdu_layer, listen.empty() ? euicc::LinkMode::kVpcd : euicc::LinkMode::kListen, *endpoint,
+                         std::chrono::milliseconds(static_cast<long long>(idle_timeout * 1000)));
 }

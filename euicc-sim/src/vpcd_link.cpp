@@ -7,10 +7,12 @@
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <cstring>
@@ -102,9 +104,56 @@ void acknowledge_at_once(int fd) {
   setsockopt(fd, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof one);
 }
 
-bool read_exact(int fd, uint8_t* out, size_t size, const StopSignal& stop) {
+// How long a served client may hold the card (serve_tcp; connect_vpcd's reader has no limit).
+struct Turn {
+  int listener = -1;                    // where the next clients wait
+  std::chrono::milliseconds idle_timeout{0};  // zero: no limit
+  bool limited() const { return listener >= 0 && idle_timeout.count() > 0; }
+};
+
+using Clock = std::chrono::steady_clock;
+
+int ms_until(Clock::time_point deadline) {
+  auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now()).count();
+  return static_cast<int>(std::clamp<decltype(left)>(left, 0, 1 << 30));
+}
+
+bool readable_now(int fd) {
+  pollfd p{fd, POLLIN, 0};
+  return poll(&p, 1, 0) > 0 && (p.revents & POLLIN);
+}
+
+// Waits for the first byte of the client's next message (true). false on stop, or when the
+// client has been idle for the turn's timeout while another waits on the listener (`over` says so).
+bool wait_for_message(int fd, const StopSignal& stop, const Turn& turn, std::string& over) {
+  if (!turn.limited()) return wait_for(fd, POLLIN, stop);
+  const auto idle_until = Clock::now() + turn.idle_timeout;
+  for (;;) {
+    if (stop.requested()) return false;
+    const bool someone_waits = readable_now(turn.listener);
+    if (someone_waits && ms_until(idle_until) == 0 && !readable_now(fd)) {
+      over = "idle for " + std::to_string(turn.idle_timeout.count()) + " ms while another client waits";
+      return false;
+    }
+    // Until someone waits, the listener wakes us; then the idle time left does.
+    pollfd fds[3] = {{stop.fd(), POLLIN, 0}, {fd, POLLIN, 0}, {someone_waits ? -1 : turn.listener, POLLIN, 0}};
+    int n = poll(fds, 3, someone_waits ? ms_until(idle_until) : -1);
+    if (n < 0 && errno != EINTR) return false;
+    if (fds[0].revents) return false;
+    if (fds[1].revents) return true;
+  }
+}
+
+// The rest of a message: within the turn's timeout from its first byte when limited (`over` says
+// so when it does not come), whoever waits.
+bool read_exact(int fd, uint8_t* out, size_t size, const StopSignal& stop, const Turn& turn,
+                Clock::time_point deadline, std::string& over) {
   while (size > 0) {
-    if (!wait_for(fd, POLLIN, stop)) return false;
+    if (!wait_for(fd, POLLIN, stop, turn.limited() ? ms_until(deadline) : -1)) {
+      if (turn.limited() && !stop.requested() && ms_until(deadline) == 0)
+        over = "a message not complete " + std::to_string(turn.idle_timeout.count()) + " ms after its first byte";
+      return false;
+    }
     acknowledge_at_once(fd);
     ssize_t n = recv(fd, out, size, 0);
     if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
@@ -125,15 +174,24 @@ bool write_all(int fd, ByteView bytes) {
   return true;
 }
 
-// Answers messages until the peer leaves or stop; then the card leaves the reader.
-void serve_connection(Card& card, int fd, const StopSignal& stop, const LinkOptions& options) {
+// Answers messages until the peer leaves, its turn is over, or stop; then the card leaves the reader.
+void serve_connection(Card& card, int fd, const StopSignal& stop, const LinkOptions& options, const Turn& turn = {}) {
   set_no_delay(fd);
+  if (turn.limited()) {
+    // A client that does not read its answers is idle too: a send blocked that long fails.
+    timeval tv{static_cast<time_t>(turn.idle_timeout.count() / 1000),
+               static_cast<suseconds_t>(turn.idle_timeout.count() % 1000 * 1000)};
+    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+  }
   Bytes message;
+  std::string over;  // why the turn ended while the client stayed
   for (;;) {
+    if (!wait_for_message(fd, stop, turn, over)) break;
+    const auto deadline = Clock::now() + turn.idle_timeout;
     uint8_t header[2];
-    if (!read_exact(fd, header, 2, stop)) break;
+    if (!read_exact(fd, header, 2, stop, turn, deadline, over)) break;
     message.resize(static_cast<size_t>(header[0] << 8 | header[1]));
-    if (!read_exact(fd, message.data(), message.size(), stop)) break;
+    if (!read_exact(fd, message.data(), message.size(), stop, turn, deadline, over)) break;
     auto answer = answer_vpcd_message(card, message);
     if (!answer) continue;
     if (options.on_apdu && message.size() > 1) options.on_apdu(message, *answer);
@@ -141,10 +199,13 @@ void serve_connection(Card& card, int fd, const StopSignal& stop, const LinkOpti
       log_line(options, "vpcd: response of " + std::to_string(answer->size()) + " bytes does not fit a message");
       break;
     }
-    Bytes frame{static_cast<uint8_t>(answer->size() >> 8), static_cast<uint8_t>(answer->size())};
-    frame.insert(frame.end(), answer->begin(), answer->end());
+    Bytes frame(answer->size() + 2);  // one send, one segment
+    frame[0] = static_cast<uint8_t>(answer->size() >> 8);
+    frame[1] = static_cast<uint8_t>(answer->size());
+    std::copy(answer->begin(), answer->end(), frame.begin() + 2);
     if (!write_all(fd, frame)) break;
   }
+  if (!over.empty()) log_line(options, "vpcd: client " + over + ": its turn is over");
   card.power_off();
 }
 
@@ -157,7 +218,7 @@ Socket listen_on(const std::string& host, uint16_t port) {
     if (!s) continue;
     int one = 1;
     setsockopt(s.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    if (bind(s.get(), a->ai_addr, a->ai_addrlen) == 0 && listen(s.get(), 1) == 0) return s;
+    if (bind(s.get(), a->ai_addr, a->ai_addrlen) == 0 && listen(s.get(), SOMAXCONN) == 0) return s;  // clients wait their turn
     error = std::strerror(errno);
   }
   throw std::runtime_error("cannot listen on " + describe(host, port) + ": " + error);
@@ -247,7 +308,7 @@ void serve_tcp(Card& card, const std::string& host, uint16_t port, StopSignal& s
       continue;
     }
     log_line(options, "vpcd: client connected");
-    serve_connection(card, client.get(), stop, options);
+    serve_connection(card, client.get(), stop, options, Turn{listener.get(), options.idle_timeout});
     log_line(options, "vpcd: client disconnected");
   }
 }
@@ -297,7 +358,7 @@ extern "C" void on_stop_signal(int) {
 }
 }  // namespace
 
-int run_link(Card& card, LinkMode mode, const Endpoint& endpoint) {
+int run_link(Card& card, LinkMode mode, const Endpoint& endpoint, std::chrono::milliseconds idle_timeout) {
   StopSignal stop;
   signal_target = &stop;
   struct sigaction action{};
@@ -308,6 +369,7 @@ int run_link(Card& card, LinkMode mode, const Endpoint& endpoint) {
   sigaction(SIGTERM, &action, &old_term);
 
   LinkOptions options;
+  options.idle_timeout = idle_timeout;
   options.log = [](std::string_view line) {
     std::fprintf(stderr, "%.*s\n", static_cast<int>(line.size()), line.data());
   };

@@ -1,5 +1,5 @@
 // The vpcd framing over TCP on 127.0.0.1, with the client (or the reader) written here: controls,
-// APDUs, one client after another, reconnection to a reader that goes away, stop and SIGTERM.
+// APDUs, one client after another, an idle client's turn ending, reconnection to a reader that goes away, stop and SIGTERM.
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -11,6 +11,7 @@
 #include <csignal>
 #include <functional>
 #include <future>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -63,6 +64,10 @@ class Peer {
     Bytes frame{static_cast<uint8_t>(message.size() >> 8), static_cast<uint8_t>(message.size())};
     frame.insert(frame.end(), message.begin(), message.end());
     REQUIRE(send(fd_, frame.data(), frame.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(frame.size()));
+  }
+  // Bytes as they are, no framing (half a message).
+  void send_partial(const Bytes& bytes) {
+    REQUIRE(send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(bytes.size()));
   }
   // As Debian 12's vpcd writes: the length, then the bytes, in two send() calls (Nagle left on).
   void send_message_in_two_writes(const Bytes& message) {
@@ -156,6 +161,17 @@ class LinkThread {
   std::thread thread_;
 };
 
+// serve_tcp in `link` on a free port of 127.0.0.1 with `options` (which must outlive it): the port,
+// once it listens.
+uint16_t serve_in_thread(std::optional<LinkThread>& link, Card& card, LinkOptions& options) {
+  auto bound = std::make_shared<std::promise<uint16_t>>();
+  options.on_listening = [bound](uint16_t port) { bound->set_value(port); };
+  auto future = bound->get_future();
+  link.emplace([&card, &options](StopSignal& stop) { serve_tcp(card, "127.0.0.1", 0, stop, options); });
+  REQUIRE(future.wait_for(5s) == std::future_status::ready);
+  return future.get();
+}
+
 // Log lines of a link, readable from the test thread.
 struct LogLines {
   std::mutex mutex;
@@ -198,15 +214,11 @@ TEST_CASE("serve_tcp: one client after another over the vpcd framing, stopped on
   FakeIsdr isdr;
   FakeUsim usim;
   Card card(isdr, usim);
-  std::promise<uint16_t> bound;
   LogLines log;
   LinkOptions options;
-  options.on_listening = [&](uint16_t port) { bound.set_value(port); };
   options.log = log.sink();
-  LinkThread link([&](StopSignal& stop) { serve_tcp(card, "127.0.0.1", 0, stop, options); });
-  auto future = bound.get_future();
-  REQUIRE(future.wait_for(5s) == std::future_status::ready);
-  uint16_t port = future.get();
+  std::optional<LinkThread> link;
+  uint16_t port = serve_in_thread(link, card, options);
   REQUIRE(port != 0);
 
   {
@@ -232,24 +244,56 @@ TEST_CASE("serve_tcp: one client after another over the vpcd framing, stopped on
   CHECK(second->exchange("0070000001") == "019000");
 
   auto start = std::chrono::steady_clock::now();
-  link.stop();  // while a client is connected and idle
+  link->stop();  // while a client is connected and idle
   CHECK(std::chrono::steady_clock::now() - start < 2s);
   CHECK(second->closed_by_peer());
   CHECK(log.count("client connected") == 2);
   CHECK(card.stats().command_apdus == 6);  // the controls are not APDUs
 }
 
+TEST_CASE("serve_tcp: an idle client keeps the card alone, gives it up to a waiting one after the idle timeout") {
+  FakeIsdr isdr;
+  FakeUsim usim;
+  Card card(isdr, usim);
+  LogLines log;
+  LinkOptions options;
+  options.idle_timeout = 400ms;
+  options.log = log.sink();
+  std::optional<LinkThread> link;
+  uint16_t port = serve_in_thread(link, card, options);
+
+  auto first = Peer::connect_to(port);
+  REQUIRE(first);
+  CHECK(first->exchange("0070000001") == "019000");
+  std::this_thread::sleep_for(500ms);  // idle past the timeout, but nobody waits
+  CHECK(first->exchange("0070000001") == "029000");  // the same card session
+
+  // The second connects and sends at once; it is answered once the first has been idle 400 ms.
+  auto second = Peer::connect_to(port);
+  REQUIRE(second);
+  auto start = std::chrono::steady_clock::now();
+  CHECK(second->exchange("0070000001") == "019000");  // a fresh card: the first's channels closed
+  auto waited = std::chrono::steady_clock::now() - start;
+  CHECK(waited >= 300ms);
+  CHECK(waited < 1500ms);
+  CHECK(first->closed_by_peer());
+  CHECK(log.count("idle for 400 ms while another client waits: its turn is over") == 1);
+
+  // A message begun and not finished is cut off after the timeout, even with nobody waiting.
+  second->send_partial(hex("0005"));
+  start = std::chrono::steady_clock::now();
+  CHECK(second->closed_by_peer());
+  CHECK(std::chrono::steady_clock::now() - start < 1500ms);
+  CHECK(log.count("a message not complete 400 ms after its first byte") == 1);
+}
+
 TEST_CASE("a peer that writes length and bytes separately gets no delayed-ACK stall") {
   FakeIsdr isdr;
   FakeUsim usim;
   Card card(isdr, usim);
-  std::promise<uint16_t> bound;
   LinkOptions options;
-  options.on_listening = [&](uint16_t port) { bound.set_value(port); };
-  LinkThread link([&](StopSignal& stop) { serve_tcp(card, "127.0.0.1", 0, stop, options); });
-  auto future = bound.get_future();
-  REQUIRE(future.wait_for(5s) == std::future_status::ready);
-  auto client = Peer::connect_to(future.get());
+  std::optional<LinkThread> link;
+  auto client = Peer::connect_to(serve_in_thread(link, card, options));
   REQUIRE(client);
   // Each exchange would wait ~40 ms for the card's ACK of the length; 20 of them take 800 ms.
   auto start = std::chrono::steady_clock::now();
