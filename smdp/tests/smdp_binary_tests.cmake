@@ -8,3 +8,6 @@ add_dependencies(test_smdp_shared_port smdp)
 # ES2+ callbacks from `smdp serve` to an operator's HTTPS server during a download.
 rsp_add_test(test_smdp_callbacks SOURCES ${PROJECT_SOURCE_DIR}/smdp/tests/test_smdp_callbacks.cpp LIBS euicc_sim rsp_http)
 add_dependencies(test_smdp_callbacks smdp)
+# Hostile values in every logged field of ES9+ and ES2+ requests to `smdp serve` (issue 13).
+rsp_add_test(test_smdp_log_injection SOURCES ${PROJECT_SOURCE_DIR}/smdp/tests/test_smdp_log_injection.cpp LIBS smdp_server euicc_sim rsp_http)
+add_dependencies(test_smdp_log_injection smdp)
