@@ -12,8 +12,10 @@
 #include <cstdlib>
 #include <cstring>
 #include <new>
+#include <optional>
 #include <set>
 #include <stdexcept>
+#include <string_view>
 #include <vector>
 
 namespace rsp::asn1 {
@@ -45,6 +47,24 @@ void settle_once() {
   (void)settled;
 }
 [[maybe_unused]] const bool settled_before_main = (settle_once(), true);
+
+// What asn_check_constraints() says of the first constraint `structure` breaks, or nothing when it
+// keeps them all. asn1c's generated checkers and skeletons end each text with "(%s:%d)" of
+// __FILE__ and __LINE__, the build machine's path of a source file; what stays is the type and
+// what failed ("TransactionId: constraint failed").
+std::optional<std::string> constraint_failure(const Type& type, const void* structure) {
+  char errbuf[256];
+  size_t errlen = sizeof(errbuf);
+  if (asn_check_constraints(const_cast<Type*>(&type), structure, errbuf, &errlen) == 0) return std::nullopt;
+  std::string text(errbuf, strnlen(errbuf, errlen));
+  // The location may be cut short by errbuf's size: drop from the last " (" on if what follows
+  // is one word naming a file.
+  if (auto at = text.rfind(" ("); at != std::string::npos) {
+    std::string_view location = std::string_view(text).substr(at + 2);
+    if (location.find(' ') == std::string_view::npos && location.find_first_of("/.:") != std::string_view::npos) text.erase(at);
+  }
+  return text;
+}
 
 }  // namespace
 
@@ -131,11 +151,8 @@ Expected<Prefix, DecodeError> decode_prefix(const Type& type, ByteView ber) {
     return Unexpected{DecodeError{type_name(type), rv.consumed, "input ends before the value is complete"}};
   if (rv.code != RC_OK || structure == nullptr)
     return Unexpected{DecodeError{type_name(type), rv.consumed, "malformed or unexpected encoding"}};
-  char errbuf[256];
-  size_t errlen = sizeof(errbuf);
-  if (asn_check_constraints(const_cast<Type*>(&type), structure, errbuf, &errlen) != 0)
-    return Unexpected{DecodeError{type_name(type), std::nullopt,
-                                  "constraint violated: " + std::string(errbuf, strnlen(errbuf, errlen))}};
+  if (auto failure = constraint_failure(type, structure))
+    return Unexpected{DecodeError{type_name(type), std::nullopt, "constraint violated: " + *failure}};
   return Prefix{std::move(value), rv.consumed};
 }
 
@@ -150,10 +167,7 @@ Expected<Value, DecodeError> decode(const Type& type, ByteView ber) {
 
 Expected<Bytes> encode(const Type& type, const void* structure) {
   settle_once();
-  char errbuf[256];
-  size_t errlen = sizeof(errbuf);
-  if (asn_check_constraints(const_cast<Type*>(&type), structure, errbuf, &errlen) != 0)
-    return fail(type_name(type) + ": constraint violated: " + std::string(errbuf, strnlen(errbuf, errlen)));
+  if (auto failure = constraint_failure(type, structure)) return fail(type_name(type) + ": constraint violated: " + *failure);
   Bytes out;
   auto append = [](const void* buffer, size_t size, void* key) -> int {
     auto* o = static_cast<Bytes*>(key);

@@ -180,6 +180,13 @@ TEST_CASE("ES10 channel: malformed card answers are errors, not crashes") {
     CHECK(r.error().kind == c.kind);
     CHECK_FALSE(r.error().message.empty());
   }
+  // A broken constraint is named by its type and what failed, without asn1c's __FILE__:__LINE__,
+  // a path of the machine that built the IPA (issue 13, finding 9).
+  answer = hex("BF3E115A0F" + std::string(30, '8') + "9000");  // an EID of 15 bytes
+  auto short_eid = es10c::get_eid(f.channel);
+  REQUIRE_FALSE(short_eid);
+  CHECK_THAT(short_eid.error().message, Catch::EndsWith("GetEuiccDataResponse: constraint violated: Octet16: constraint failed"));
+  CHECK(short_eid.error().message.find('/') == std::string::npos);
   // Every decoded call, each handed garbage that is valid BER of the wrong shape.
   answer = hex("BF2D0581030000009000");
   CHECK_FALSE(es10c::get_profiles_info(f.channel));

@@ -268,3 +268,23 @@ TEST_CASE("random corruption never crashes the decoder", "[asn1][malformed]") {
     }
   }
 }
+
+// asn1c's checkers end their text with "(%s:%d)" of __FILE__ and __LINE__: the build machine's
+// paths, which an IPA printed for a malformed card answer (issue 13, finding 9).
+TEST_CASE("constraint errors name the type and what failed, not a source file", "[asn1][malformed]") {
+  auto no_location = [](const std::string& text, const char* what) {
+    INFO(text);
+    CHECK(text.find(what) != std::string::npos);
+    CHECK(text.find('/') == std::string::npos);
+    CHECK(text.find(".c:") == std::string::npos);
+    CHECK(text.find(RSP_BINARY_DIR) == std::string::npos);
+  };
+  no_location(require_error("ServerSigned1", server_signed1(17)).message(), "TransactionId: constraint failed");
+  no_location(require_error("GetEuiccDataResponse", get_euicc_data_response(15)).message(), "Octet16: constraint failed");
+  auto v = asn1::decode(type("ServerSigned1"), server_signed1());
+  REQUIRE(v.has_value());
+  asn1::set_octets(v->as<ServerSigned1_t>().euiccChallenge, Bytes(15, 0x11));
+  auto der = asn1::encode(*v);
+  REQUIRE_FALSE(der.has_value());
+  no_location(der.error().message, "Octet16: constraint failed");
+}
