@@ -88,6 +88,11 @@ void Es10Channel::close() {
 
 Es10Expected<Bytes> Es10Channel::call(ByteView command) {
   if (command.empty()) return rsp::Unexpected{Es10Error{Es10Error::Kind::malformed, 0, 0, "an empty ES10 command"}};
+  deadline_ = std::chrono::steady_clock::now() + options_.command_timeout;
+  struct EndOfCall {
+    std::optional<std::chrono::steady_clock::time_point>& deadline;
+    ~EndOfCall() { deadline.reset(); }
+  } end_of_call{deadline_};
   if (auto opened = open(); !opened) return rsp::Unexpected{opened.error()};
   const size_t segment = options_.segment_size;
   const size_t blocks = (command.size() + segment - 1) / segment;
@@ -113,9 +118,14 @@ Es10Expected<Response> Es10Channel::transmit(Command command) {
 }
 
 Es10Expected<Response> Es10Channel::exchange(const Command& first) {
+  const auto deadline = deadline_.value_or(std::chrono::steady_clock::now() + options_.command_timeout);
   // One APDU; 6Cxx means "wrong Le, xx is right": the same command once more with that Le.
   auto send = [&](Command c) -> Es10Expected<Response> {
     for (int attempt = 0;; ++attempt) {
+      if (std::chrono::steady_clock::now() >= deadline)
+        return rsp::Unexpected{Es10Error{Es10Error::Kind::transport, 0, 0,
+                                         transport_.describe() + ": the card did not complete the command within " +
+                                             seconds_text(options_.command_timeout)}};
       auto raw = transport_.transmit(c.encode());
       if (!raw) return rsp::Unexpected{transport_error(raw.error())};
       auto response = Response::parse(*raw);

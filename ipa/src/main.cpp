@@ -1,5 +1,6 @@
 // ipa: the IoT Profile Assistant's command line (issue 5). One eUICC per run, named by --euicc;
 // every command prints readable text, or with --json one lpac-shaped JSON object per line.
+#include <chrono>
 #include <iostream>
 
 #include "cli/cli.hpp"
@@ -19,6 +20,15 @@ int main(int argc, char** argv) {
   app.add_option("--segment-size", options.segment_size, "bytes per STORE DATA block, 6..255 (default 255)")
       ->check(CLI::Range(size_t{ipa::Es10Channel::kMinSegmentSize}, size_t{ipa::Es10Channel::kMaxSegmentSize}));
   app.add_flag("--trace", options.trace, "print each APDU (-> command, <- response) on stderr");
+  double card_timeout = std::chrono::duration<double>(options.card_timeout).count();
+  double command_timeout = std::chrono::duration<double>(options.command_timeout).count();
+  app.add_option("--card-timeout", card_timeout, "SECONDS for one APDU exchange with the card, its whole answer (tcp, at)")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  app.add_option("--command-timeout", command_timeout,
+                 "SECONDS for one ES10 command with all its APDUs (STORE DATA blocks, GET RESPONSEs)")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
   bool conformance_harness = false;
   std::vector<std::string> faults;
   app.add_flag("--conformance-harness", conformance_harness, "allow --fault (never in normal runs)");
@@ -43,6 +53,8 @@ int main(int argc, char** argv) {
     std::cerr << "ipa: " << e.what() << "\n";
     return kUsage;
   }
+  options.card_timeout = std::chrono::milliseconds(static_cast<long long>(card_timeout * 1000));
+  options.command_timeout = std::chrono::milliseconds(static_cast<long long>(command_timeout * 1000));
   if (!options.isdr_aid.empty()) {
     auto aid = rsp::from_hex(options.isdr_aid);
     if (!aid || aid->size() < 5 || aid->size() > 16) {

@@ -8,7 +8,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 
 #include "ipa/transport.hpp"
@@ -20,10 +22,12 @@ constexpr uint8_t kPowerOff = 0;
 constexpr uint8_t kPowerOn = 1;
 constexpr uint8_t kGetAtr = 4;
 
+using Clock = std::chrono::steady_clock;
+
 class TcpTransport final : public Transport {
  public:
   TcpTransport(std::string host, std::string port, const TransportOptions& options)
-      : host_(std::move(host)), port_(std::move(port)), timeout_ms_(static_cast<int>(options.timeout.count())) {}
+      : host_(std::move(host)), port_(std::move(port)), timeout_(options.timeout) {}
   ~TcpTransport() override { close(); }
 
   rsp::Expected<Bytes> connect() override {
@@ -88,12 +92,16 @@ class TcpTransport final : public Transport {
     return rsp::Ok{};
   }
 
-  rsp::Status<> receive(uint8_t* out, size_t size) {
+  // Bytes until `deadline`, however the card spreads them: the deadline is the exchange's, not
+  // restarted by each byte that comes.
+  rsp::Status<> receive(uint8_t* out, size_t size, Clock::time_point deadline) {
     while (size > 0) {
+      auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now()).count();
+      if (left <= 0) return fail_and_drop("the card did not answer within " + seconds_text(timeout_));
       pollfd p{fd_, POLLIN, 0};
-      int ready = poll(&p, 1, timeout_ms_);
+      int ready = poll(&p, 1, static_cast<int>(std::min<decltype(left)>(left, 1 << 30)));
       if (ready < 0 && errno == EINTR) continue;
-      if (ready == 0) return fail_and_drop("no answer within " + std::to_string(timeout_ms_) + " ms");
+      if (ready == 0) continue;  // the deadline, checked above
       ssize_t n = recv(fd_, out, size, 0);
       if (n < 0 && errno == EINTR) continue;
       if (n <= 0) return fail_and_drop("connection closed by the card's side");
@@ -103,12 +111,14 @@ class TcpTransport final : public Transport {
     return rsp::Ok{};
   }
 
+  // One message out, the answer back, all of it within the timeout from the send.
   rsp::Expected<Bytes> exchange_message(ByteView message) {
+    const auto deadline = Clock::now() + timeout_;
     if (auto sent = send_message(message); !sent) return rsp::Unexpected{sent.error()};
     uint8_t length[2];
-    if (auto got = receive(length, 2); !got) return rsp::Unexpected{got.error()};
+    if (auto got = receive(length, 2, deadline); !got) return rsp::Unexpected{got.error()};
     Bytes answer(static_cast<size_t>(length[0] << 8 | length[1]));
-    if (auto got = receive(answer.data(), answer.size()); !got) return rsp::Unexpected{got.error()};
+    if (auto got = receive(answer.data(), answer.size(), deadline); !got) return rsp::Unexpected{got.error()};
     return answer;
   }
 
@@ -120,7 +130,7 @@ class TcpTransport final : public Transport {
   }
 
   std::string host_, port_;
-  int timeout_ms_;
+  std::chrono::milliseconds timeout_;
   int fd_ = -1;
 };
 

@@ -2,6 +2,7 @@
 #include "ipa/transport.hpp"
 
 #include <cctype>
+#include <cstdio>
 
 #include "rsp/apdu.hpp"
 
@@ -21,6 +22,12 @@ rsp::Expected<Bytes> Transport::transmit(ByteView command_apdu) {
   if (trace_) trace_("<- " + rsp::to_hex(*response));
   if (response->size() < 2) return rsp::fail(describe() + ": a response of " + std::to_string(response->size()) + " bytes has no status word");
   return response;
+}
+
+std::string seconds_text(std::chrono::milliseconds duration) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%g s", static_cast<double>(duration.count()) / 1000);
+  return text;
 }
 
 rsp::Expected<std::unique_ptr<Transport>> open_transport(std::string_view spec, const TransportOptions& options) {

@@ -5,6 +5,8 @@ set(ipa_tests ${PROJECT_SOURCE_DIR}/ipa/tests)
 rsp_add_test(test_ipa_es10 SOURCES ${ipa_tests}/test_es10_client.cpp ${ipa_tests}/test_es10_channel.cpp
   ${ipa_tests}/test_sgp32_es10b.cpp LIBS ipa_es10 euicc_sim SANITIZE)
 target_include_directories(test_ipa_es10 PRIVATE ${ipa_tests} ${PROJECT_SOURCE_DIR}/euicc-sim/src ${PROJECT_SOURCE_DIR}/euicc-sim/tests)
+# Cards that never finish answering: the deadlines per APDU exchange (TCP) and per ES10 command.
+target_sources(test_ipa_es10 PRIVATE ${ipa_tests}/test_card_deadlines.cpp)
 rsp_add_test(test_ipa_transports SOURCES ${ipa_tests}/test_transports.cpp LIBS ipa_es10 euicc_sim euicc_pcsc_harness)
 target_include_directories(test_ipa_transports PRIVATE ${ipa_tests} ${PROJECT_SOURCE_DIR}/euicc-sim/src ${PROJECT_SOURCE_DIR}/euicc-sim/tests)
 add_dependencies(test_ipa_transports euicc-sim)

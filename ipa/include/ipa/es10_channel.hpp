@@ -8,6 +8,7 @@
 // (the command again with Le = xx), for every transport. A transport that opens logical channels
 // itself (AT+CCHO) gets the ISD-R's AID instead of our TERMINAL CAPABILITY, MANAGE CHANNEL and
 // SELECT: the modem is the terminal there, and has announced itself.
+#include <chrono>
 #include <cstdint>
 #include <optional>
 
@@ -29,6 +30,10 @@ struct ChannelOptions {
   // segment_size may exceed 255, sent in extended APDUs, which SGP.22 v2.5 §5.7.2 does not allow;
   // and es10b::load_bound_profile_package joins two BPP parts per ES10 command (§2.5.5).
   bool oversize_segment_fault = false;
+  // Longest time for one ES10 command (call(): its channel opening, STORE DATA blocks, GET
+  // RESPONSEs and 6Cxx repeats) or one transmit(), whatever the card does: checked before each
+  // APDU, so the APDU under way when it passes still has the transport's own timeout.
+  std::chrono::milliseconds command_timeout{120000};
 };
 
 class Es10Channel {
@@ -69,6 +74,7 @@ class Es10Channel {
   Transport& transport_;
   ChannelOptions options_;
   std::optional<uint8_t> channel_;
+  std::optional<std::chrono::steady_clock::time_point> deadline_;  // call()'s, while it runs
   bool logical_ = false;  // channel_ was opened with MANAGE CHANNEL
   bool by_transport_ = false;  // the transport opened the channel (Transport::open_logical_channel)
 };

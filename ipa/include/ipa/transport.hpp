@@ -66,11 +66,15 @@ class Transport {
 };
 
 struct TransportOptions {
-  // Longest wait for one response (TCP, AT); a card busy with a key generation takes seconds.
+  // Longest wait for one response (TCP, AT), counted from the command's send to the response's last
+  // byte however the card spreads them; a card busy with a key generation takes seconds.
   std::chrono::milliseconds timeout{30000};
   // PC/SC: SCARD_SHARE_EXCLUSIVE instead of shared access.
   bool exclusive = false;
 };
+
+// A duration for messages: "30 s", "1.5 s", "0.3 s".
+std::string seconds_text(std::chrono::milliseconds duration);
 
 // A driver from its command-line form:
 //   tcp:HOST:PORT      an `euicc-sim --listen` process (vsmartcard vpcd framing); [v6]:PORT too

@@ -66,7 +66,9 @@ Context::~Context() {
 
 rsp::Expected<Transport*> Context::transport() {
   if (transport_) return transport_.get();
-  auto opened = open_transport(options_.euicc);
+  TransportOptions transport_options;
+  transport_options.timeout = options_.card_timeout;
+  auto opened = open_transport(options_.euicc, transport_options);
   if (!opened) return rsp::fail("cannot reach the eUICC at " + options_.euicc + ": " + opened.error().message);
   if (options_.trace) (*opened)->set_trace([](std::string_view line) { std::cerr << line << "\n"; });
   auto atr = (*opened)->connect();
@@ -82,6 +84,7 @@ rsp::Expected<Es10Channel*> Context::channel() {
   ChannelOptions channel_options;
   if (!options_.isdr_aid.empty()) channel_options.isdr_aid = rsp::from_hex(options_.isdr_aid).value_or(Bytes{});
   channel_options.segment_size = options_.segment_size;
+  channel_options.command_timeout = options_.command_timeout;
   if (options_.faults.count("oversize-segment")) {
     channel_options.segment_size = 1000;  // extended APDUs; SGP.22 allows 255 at most
     channel_options.oversize_segment_fault = true;

@@ -29,6 +29,9 @@ struct GlobalOptions {
   std::string isdr_aid;  // hex; empty: SGP.22's
   size_t segment_size = Es10Channel::kMaxSegmentSize;
   bool trace = false;    // each APDU on stderr
+  // --card-timeout, --command-timeout: the longest APDU exchange (TCP, AT) and ES10 command.
+  std::chrono::milliseconds card_timeout = TransportOptions{}.timeout;
+  std::chrono::milliseconds command_timeout = ChannelOptions{}.command_timeout;
   // --conformance-harness --fault NAME: the misbehaviours rsp-conformance's IPA role proves its
   // cases with (kIpaFaults); never in normal runs.
   std::set<std::string> faults;
