@@ -5,3 +5,5 @@ rsp_add_test(test_http
   SANITIZE)
 # rsp_server's door checks for JSON functions: media types and X-Admin-Protocol.
 rsp_add_test(test_http_json SOURCES http/test_http_json.cpp LIBS rsp_server SANITIZE)
+# The TLS versions, suites, groups and signature algorithms servers and the client accept (SGP.22 §2.6.6).
+rsp_add_test(test_tls_policy SOURCES http/test_tls_policy.cpp LIBS rsp_http OpenSSL::SSL SANITIZE)

@@ -4,6 +4,7 @@
 #include <linux/tcp.h>  // struct tcp_info with tcpi_bytes_acked and tcpi_bytes_received
 #include <netinet/in.h>
 #include <openssl/crypto.h>
+#include <openssl/err.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -13,6 +14,8 @@
 #include <optional>
 #include <unordered_map>
 #include <vector>
+
+#include "tls_policy.hpp"
 
 namespace rsp::http {
 namespace {
@@ -152,6 +155,14 @@ int on_socket_close(void* counter, curl_socket_t socket) {
   return close(socket);
 }
 
+// Every HTTPS connection gets SGP.22's TLS versions, suites, groups and signature algorithms (tls_policy.hpp),
+// set after libcurl's own choices so that they replace them.
+CURLcode on_ssl_context(CURL*, void* ssl_ctx, void*) {
+  if (detail::apply_tls_policy(static_cast<SSL_CTX*>(ssl_ctx))) return CURLE_OK;
+  ERR_clear_error();
+  return CURLE_SSL_CIPHER;
+}
+
 int on_debug(CURL*, curl_infotype type, char*, size_t size, void* user) {
   auto* r = static_cast<Received*>(user);
   if (type == CURLINFO_HEADER_OUT) r->response.wire.header_bytes_sent += size;
@@ -280,8 +291,8 @@ Expected<ClientResponse> Client::perform(const ClientRequest& request) const {
   if (!request.headers.contains("Expect")) add_header("Expect:");  // no 1 s wait on large bodies
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, header_list.get());
 
-  // OpenSSL's default groups leave out brainpoolP256r1, which an RSP server's TLS certificate may use.
-  curl_easy_setopt(c, CURLOPT_SSL_EC_CURVES, "X25519:P-256:P-384:P-521:brainpoolP256r1");
+  if (curl_easy_setopt(c, CURLOPT_SSL_CTX_FUNCTION, on_ssl_context) != CURLE_OK)
+    return fail("this libcurl cannot be held to SGP.22's TLS suites: it is not built with OpenSSL");
   if (o.insecure_lab_only) {
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);

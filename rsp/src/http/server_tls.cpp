@@ -2,6 +2,8 @@
 
 #include <openssl/ssl.h>
 
+#include "tls_policy.hpp"
+
 namespace rsp::http::detail {
 namespace {
 
@@ -31,7 +33,7 @@ Expected<std::unique_ptr<boost::asio::ssl::context>> make_server_context(const T
   if (identity.chain.empty() || !identity.key) return fail("the TLS identity has no certificate or no key");
   auto context = std::make_unique<ssl::context>(ssl::context::tls_server);
   SSL_CTX* ctx = context->native_handle();
-  SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+  if (!apply_tls_policy(ctx)) return fail("OpenSSL refuses the TLS versions and suites: " + crypto::openssl_error());
   // OpenSSL 3.0 has no TLS 1.3 signature scheme for brainpool keys (RFC 8734 came in 3.2).
   if (identity.key->curve() == crypto::Curve::brainpool_p256r1) SSL_CTX_set_max_proto_version(ctx, TLS1_2_VERSION);
   SSL_CTX_set_options(ctx, SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE);
