@@ -114,9 +114,9 @@ class EndlessMoreData final : public ipa::Transport {
 }  // namespace
 
 TEST_CASE("TCP transport: a card trickling its answer a byte at a time is given up at the exchange's deadline") {
-  TricklingCard card(300ms, 20);
+  TricklingCard card(150ms, 20);
   ipa::TransportOptions options;
-  options.timeout = 1000ms;
+  options.timeout = 500ms;
   auto transport = ipa::open_tcp_transport("127.0.0.1:" + std::to_string(card.port()), options);
   REQUIRE(transport);
   REQUIRE((*transport)->connect());
@@ -124,9 +124,9 @@ TEST_CASE("TCP transport: a card trickling its answer a byte at a time is given 
   auto answer = (*transport)->transmit(hex("80E2910003BF2E00"));
   auto took = Clock::now() - start;
   REQUIRE_FALSE(answer);
-  CHECK(answer.error().message.find("the card did not answer within 1 s") != std::string::npos);
-  CHECK(took >= 900ms);
-  CHECK(took < 1500ms);  // each byte restarting the wait: 20 bytes, 6 s
+  CHECK(answer.error().message.find("the card did not answer within 0.5 s") != std::string::npos);
+  CHECK(took >= 450ms);
+  CHECK(took < 1000ms);  // each byte restarting the wait: 20 bytes, 3 s
   CHECK(card.bytes_sent() <= 4);
   // The stream cannot be trusted after that: the transport dropped it and says so.
   CHECK_FALSE((*transport)->transmit(hex("80E2910003BF2E00")));
