@@ -257,7 +257,7 @@ TEST_CASE("serve_tcp: an idle client keeps the card alone, gives it up to a wait
   Card card(isdr, usim);
   LogLines log;
   LinkOptions options;
-  options.idle_timeout = 400ms;
+  options.idle_timeout = 200ms;
   options.log = log.sink();
   std::optional<LinkThread> link;
   uint16_t port = serve_in_thread(link, card, options);
@@ -265,26 +265,26 @@ TEST_CASE("serve_tcp: an idle client keeps the card alone, gives it up to a wait
   auto first = Peer::connect_to(port);
   REQUIRE(first);
   CHECK(first->exchange("0070000001") == "019000");
-  std::this_thread::sleep_for(500ms);  // idle past the timeout, but nobody waits
+  std::this_thread::sleep_for(300ms);  // idle past the timeout, but nobody waits
   CHECK(first->exchange("0070000001") == "029000");  // the same card session
 
-  // The second connects and sends at once; it is answered once the first has been idle 400 ms.
+  // The second connects and sends at once; it is answered once the first has been idle 200 ms.
   auto second = Peer::connect_to(port);
   REQUIRE(second);
   auto start = std::chrono::steady_clock::now();
   CHECK(second->exchange("0070000001") == "019000");  // a fresh card: the first's channels closed
   auto waited = std::chrono::steady_clock::now() - start;
-  CHECK(waited >= 300ms);
-  CHECK(waited < 1500ms);
+  CHECK(waited >= 150ms);
+  CHECK(waited < 1200ms);
   CHECK(first->closed_by_peer());
-  CHECK(log.count("idle for 400 ms while another client waits: its turn is over") == 1);
+  CHECK(log.count("idle for 200 ms while another client waits: its turn is over") == 1);
 
   // A message begun and not finished is cut off after the timeout, even with nobody waiting.
   second->send_partial(hex("0005"));
   start = std::chrono::steady_clock::now();
   CHECK(second->closed_by_peer());
-  CHECK(std::chrono::steady_clock::now() - start < 1500ms);
-  CHECK(log.count("a message not complete 400 ms after its first byte") == 1);
+  CHECK(std::chrono::steady_clock::now() - start < 1200ms);
+  CHECK(log.count("a message not complete 200 ms after its first byte") == 1);
 }
 
 TEST_CASE("a peer that writes length and bytes separately gets no delayed-ACK stall") {
