@@ -1,6 +1,7 @@
 // What TLS an RSP server and client accept (issue 13, finding 7): SGP.22 v2.5 §2.6.6's TLS 1.2 suites
 // TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 and TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256 over P-256 or
-// brainpoolP256r1 with ECDSA-SHA256, and TLS 1.3 with TLS_AES_128_GCM_SHA256; nothing else. Each offer is a
+// brainpoolP256r1 with ECDSA-SHA256, and TLS 1.3 with TLS_AES_128_GCM_SHA256; with a peer under a web CA
+// (RSA) TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 too; nothing else. Each offer is a
 // handshake of its own from a bare OpenSSL peer that offers that one thing (security level 0, so that
 // OpenSSL itself would offer TLS 1.0 and SHA-1).
 #include <openssl/err.h>
@@ -79,12 +80,32 @@ std::string server_agrees(uint16_t port, const Offer& offer) {
   return handshake(ctx.get(), fd, false);
 }
 
+// A self-signed RSA-2048 certificate for localhost, as a web server under a web CA has.
+struct RsaIdentity {
+  crypto::PkeyPtr key{EVP_RSA_gen(2048)};
+  crypto::X509Ptr cert{X509_new()};
+  RsaIdentity() {
+    REQUIRE(key);
+    ASN1_INTEGER_set(X509_get_serialNumber(cert.get()), 1);
+    X509_gmtime_adj(X509_getm_notBefore(cert.get()), -60);
+    X509_gmtime_adj(X509_getm_notAfter(cert.get()), 3600);
+    X509_NAME_add_entry_by_txt(X509_get_subject_name(cert.get()), "CN", MBSTRING_ASC,
+                               reinterpret_cast<const unsigned char*>("localhost"), -1, -1, 0);
+    X509_set_issuer_name(cert.get(), X509_get_subject_name(cert.get()));
+    X509_set_pubkey(cert.get(), key.get());
+    crypto::X509ExtPtr san(X509V3_EXT_conf_nid(nullptr, nullptr, NID_subject_alt_name, "DNS:localhost"));
+    X509_add_ext(cert.get(), san.get(), -1);
+    REQUIRE(X509_sign(cert.get(), key.get(), EVP_sha256()) > 0);
+  }
+};
+
 // The suite rsp::http::Client agrees to with a server that accepts only `offer`; empty when it refuses.
-std::string client_agrees(const TestPki& pki, const Offer& offer) {
+// The server has the PKI's DP TLS identity, or `rsa`'s when given (then the client trusts that one).
+std::string client_agrees(const TestPki& pki, const Offer& offer, const RsaIdentity* rsa = nullptr) {
   auto ctx = context_for(offer, true);
   auto identity = pki.dp_tls();
-  REQUIRE(SSL_CTX_use_certificate(ctx.get(), identity.chain.front().get()) == 1);
-  REQUIRE(SSL_CTX_use_PrivateKey(ctx.get(), identity.key->get()) == 1);
+  REQUIRE(SSL_CTX_use_certificate(ctx.get(), rsa ? rsa->cert.get() : identity.chain.front().get()) == 1);
+  REQUIRE(SSL_CTX_use_PrivateKey(ctx.get(), rsa ? rsa->key.get() : identity.key->get()) == 1);
   auto listener = listen_on_loopback(0, 1);
   REQUIRE(listener.fd >= 0);
   auto agreed = std::async(std::launch::async, [&] {
@@ -97,7 +118,12 @@ std::string client_agrees(const TestPki& pki, const Offer& offer) {
     return handshake(ctx.get(), fd, true);
   });
   http::ClientOptions options;
-  options.trusted_cas.push_back(pki.ci());
+  if (rsa) {
+    X509_up_ref(rsa->cert.get());
+    options.trusted_cas.emplace_back(crypto::X509Ptr(rsa->cert.get()));
+  } else {
+    options.trusted_cas.push_back(pki.ci());
+  }
   options.total_timeout = std::chrono::seconds(5);
   auto client = http::Client::create(std::move(options));
   REQUIRE(client);
@@ -123,6 +149,8 @@ TEST_CASE("An RSP server accepts SGP.22's TLS 1.2 suites and TLS 1.3, and refuse
       refused("TLS 1.2 ECDHE-ECDSA-CHACHA20-POLY1305", TLS1_2_VERSION, "ECDHE-ECDSA-CHACHA20-POLY1305"),
       refused("TLS 1.2 ECDHE-ECDSA-AES128-CCM", TLS1_2_VERSION, "ECDHE-ECDSA-AES128-CCM"),
       refused("TLS 1.2 without ECDHE: AES128-GCM-SHA256", TLS1_2_VERSION, "AES128-GCM-SHA256"),
+      refused("TLS 1.2 ECDHE-RSA-AES128-GCM-SHA256: an RSP server's certificate is ECDSA", TLS1_2_VERSION,
+              "ECDHE-RSA-AES128-GCM-SHA256"),
       refused("TLS 1.3 TLS_AES_256_GCM_SHA384", TLS1_3_VERSION, "TLS_AES_256_GCM_SHA384"),
       refused("TLS 1.3 TLS_CHACHA20_POLY1305_SHA256", TLS1_3_VERSION, "TLS_CHACHA20_POLY1305_SHA256"),
       refused("TLS 1.1", TLS1_1_VERSION, "ECDHE-ECDSA-AES128-SHA"),
@@ -168,5 +196,23 @@ TEST_CASE("The client agrees only to SGP.22's TLS 1.2 suites and TLS 1.3") {
   for (const auto& offer : offers) {
     INFO(offer.name);
     CHECK(client_agrees(pki, offer) == offer.expected);
+  }
+}
+
+TEST_CASE("With a peer under a web CA (an operator's ES2+ endpoint) the client agrees to ECDHE-RSA AES-128-GCM only") {
+  TestPki pki;
+  RsaIdentity rsa;
+  const std::string rsa_gcm = "ECDHE-RSA-AES128-GCM-SHA256";
+  const std::vector<Offer> offers = {
+      agreed("TLS 1.2 " + rsa_gcm, TLS1_2_VERSION, rsa_gcm, "P-256"),
+      agreed("TLS 1.3 " + kTls13 + " with an RSA certificate", TLS1_3_VERSION, kTls13, "P-256"),
+      refused("TLS 1.2 ECDHE-RSA-AES128-SHA", TLS1_2_VERSION, "ECDHE-RSA-AES128-SHA"),
+      refused("TLS 1.2 ECDHE-RSA-AES256-GCM-SHA384", TLS1_2_VERSION, "ECDHE-RSA-AES256-GCM-SHA384"),
+      refused("TLS 1.2 without ECDHE: AES128-GCM-SHA256", TLS1_2_VERSION, "AES128-GCM-SHA256"),
+      refused("TLS 1.2 signed with RSA-SHA1", TLS1_2_VERSION, rsa_gcm, "P-256", "RSA+SHA1"),
+  };
+  for (const auto& offer : offers) {
+    INFO(offer.name);
+    CHECK(client_agrees(pki, offer, &rsa) == offer.expected);
   }
 }
