@@ -8,6 +8,8 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include <sys/resource.h>
+
 #include <random>
 
 #include "es9_fixture.hpp"
@@ -325,4 +327,31 @@ TEST_CASE("ES9+ JSON binding: random and mutated bodies always get a JSON answer
     }
   INFO(readable(problems));
   CHECK(problems.empty());
+}
+
+TEST_CASE("ES9+ JSON binding: 4 MB of nested arrays or a million values are refused before anything is built",
+          "[es9][hostile]") {
+  // Issue 13 finding 1: eight such bodies once took the SM-DP+ from 17 MB to 1.23 GB.
+  Es9Fixture f;
+  auto peak_kib = [] {
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    return usage.ru_maxrss;
+  };
+  const std::string nested = std::string(4 * 1024 * 1024, '[');
+  std::string flat_text = "[0";
+  for (int i = 0; i < 1'000'000; ++i) flat_text += ",0";
+  flat_text += "]";
+  const std::string& flat = flat_text;
+  long before = peak_kib();
+  for (int i = 0; i < 8; ++i)
+    for (const std::string* body : {&nested, &flat}) {
+      auto reply = es9plus_json(*f.es9, "initiateAuthentication", *body);
+      REQUIRE(reply);
+      INFO(reply->body);
+      auto answer = json::parse(reply->body);
+      CHECK(answer["header"]["functionExecutionStatus"]["status"] == "Failed");
+      CHECK(answer["header"]["functionExecutionStatus"]["statusCodeData"]["subjectCode"] == "8.1");
+    }
+  CHECK(peak_kib() - before < 32 * 1024);  // the bodies themselves are 6 MB
 }

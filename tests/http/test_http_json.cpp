@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include "rsp/server/http_json.hpp"
+#include "rsp/untrusted_json.hpp"
 
 namespace {
 
@@ -38,4 +39,18 @@ TEST_CASE("admin_protocol_ok takes gsma/rsp/v2.x.y only", "[http][json]") {
   CHECK(rsp::server::admin_protocol_ok(with("X-Admin-Protocol", "gsma/rsp/v2.1.0")));
   CHECK_FALSE(rsp::server::admin_protocol_ok(with("X-Admin-Protocol", "gsma/rsp/v3.0.0")));
   CHECK_FALSE(rsp::server::admin_protocol_ok(rsp::http::Request{}));
+}
+
+TEST_CASE("json_out_of_bounds: depth and values counted in the text, strings skipped", "[http][json]") {
+  using rsp::json_out_of_bounds;
+  CHECK_FALSE(json_out_of_bounds(std::string(16, '[') + std::string(16, ']')));
+  CHECK(json_out_of_bounds(std::string(17, '[')));
+  CHECK(json_out_of_bounds(std::string(17, '{')));
+  CHECK_FALSE(json_out_of_bounds(R"({"a":"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\"[[[[[[[[[[[[[[[[[[[["})"));  // in a string, an escaped quote too
+  CHECK(json_out_of_bounds(R"({"a":"\\"}[[[[[[[[[[[[[[[[[[[[)"));  // an escaped backslash ends no string early
+  CHECK_FALSE(json_out_of_bounds("[1,2,3]", 16, 4));
+  CHECK(json_out_of_bounds("[1,2,3,4]", 16, 4));
+  CHECK(rsp::parse_untrusted_json(R"({"transactionId":"AB"})").value()["transactionId"] == "AB");
+  CHECK_FALSE(rsp::parse_untrusted_json("{\"a\":"));
+  CHECK(rsp::parse_untrusted_json(std::string(40, '[')).error().message.find("deeper than 16") != std::string::npos);
 }

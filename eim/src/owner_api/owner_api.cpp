@@ -6,6 +6,7 @@
 
 #include "owner_call.hpp"
 #include "rsp/server/log.hpp"
+#include "rsp/untrusted_json.hpp"
 
 namespace eim {
 namespace {
@@ -89,8 +90,10 @@ rsp::http::Response OwnerApi::call(const std::string& owner, const std::string& 
   if (!route) return refuse({404, "not_found", "no such call; see /eim/v1/ in owner_api.hpp"});
   if (body.size() > settings_.body_limit)
     return refuse({413, "payload_too_large", "the body is larger than " + std::to_string(settings_.body_limit) + " bytes"});
-  json parsed = json::parse(body, nullptr, false);
-  if (parsed.is_discarded() || !parsed.is_object()) return refuse(owner::bad_request("the body is not a JSON object").error);
+  auto untrusted = rsp::parse_untrusted_json(body);
+  if (!untrusted || !untrusted->is_object())
+    return refuse(owner::bad_request("the body is not a JSON object" + (untrusted ? std::string() : ": " + untrusted.error().message)).error);
+  const json& parsed = *untrusted;
 
   owner::Context context{store_, queue_, settings_, owner};
   auto reply = route->call(context, parsed);

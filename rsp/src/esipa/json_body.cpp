@@ -1,6 +1,7 @@
 #include "json_body.hpp"
 
 #include "rsp/esipa/esipa_json.hpp"
+#include "rsp/untrusted_json.hpp"
 
 namespace rsp::esipa::detail {
 
@@ -11,19 +12,9 @@ Expected<json> parse_object(std::string_view body, std::string_view what) {
   if (body.size() > kMaxBodySize)
     return fail(name + ": the body has " + std::to_string(body.size()) + " bytes, more than the " +
                 std::to_string(kMaxBodySize) + " accepted");
-  // The parser keeps its own stack (no recursion); the callback stops deep containers from being
-  // built at all, and the flag turns them into a refusal.
-  bool too_deep = false;
-  auto limit_depth = [&too_deep](int depth, json::parse_event_t event, json&) {
-    if ((event == json::parse_event_t::object_start || event == json::parse_event_t::array_start) &&
-        depth > kMaxJsonDepth) {
-      too_deep = true;
-      return false;
-    }
-    return true;
-  };
-  json parsed = json::parse(body.begin(), body.end(), limit_depth, /*allow_exceptions=*/false);
-  if (too_deep) return fail(name + ": JSON nested deeper than " + std::to_string(kMaxJsonDepth) + " levels");
+  // Depth and size bounded in constant memory before anything is built (rsp/untrusted_json.hpp).
+  if (auto why = json_out_of_bounds(body, kMaxJsonDepth)) return fail(name + ": " + *why);
+  json parsed = json::parse(body.begin(), body.end(), nullptr, /*allow_exceptions=*/false);
   if (parsed.is_discarded()) return fail(name + ": not JSON");
   if (!parsed.is_object()) return fail(name + ": not a JSON object");
   return parsed;

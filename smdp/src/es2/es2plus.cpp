@@ -7,6 +7,7 @@
 #include "es2plus_request.hpp"
 #include "rsp/iccid.hpp"
 #include "smdp/function_status_json.hpp"
+#include "rsp/untrusted_json.hpp"
 
 namespace smdp {
 
@@ -86,11 +87,12 @@ std::optional<json> Es2Plus::dispatch(std::string_view function, std::string_vie
 std::optional<json> Es2Plus::dispatch(std::string_view function, std::string_view operator_id, std::string_view body) {
   Entry entry = entry_for(function);
   if (!entry) return std::nullopt;
-  json request = json::parse(body, nullptr, /*allow_exceptions=*/false);
-  if (request.is_discarded())
+  auto request = rsp::parse_untrusted_json(body);
+  if (!request)
     return response_json(FunctionStatus::failure(es2::subject::function_requester, es2::reason::invalid,
-                                                 "the request body is not valid JSON"));
-  return (this->*entry)(operator_id, request);
+                                                 request.error().message == "not JSON" ? "the request body is not valid JSON"
+                                                                                        : "the request body is " + request.error().message));
+  return (this->*entry)(operator_id, *request);
 }
 
 rsp::Expected<rsp::ActivationCode> Es2Plus::activation_code(std::string_view operator_id, std::string_view iccid) {

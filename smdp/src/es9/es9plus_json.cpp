@@ -5,6 +5,7 @@
 #include "es9_status_codes.hpp"
 #include "rsp/tlv.hpp"
 #include "smdp/function_status_json.hpp"
+#include "rsp/untrusted_json.hpp"
 
 namespace smdp {
 
@@ -63,9 +64,11 @@ std::optional<Es9JsonReply> es9plus_json(Es9Plus& es9, std::string_view function
   if (function != "initiateAuthentication" && function != "authenticateClient" && function != "getBoundProfilePackage" &&
       function != "handleNotification" && function != "cancelSession")
     return std::nullopt;
-  json request = json::parse(body, nullptr, false);
-  if (request.is_discarded() || !request.is_object())
-    return reply(es9_status::malformed("8.1", "the request body is not a JSON object"), json::object(), "");
+  auto parsed = rsp::parse_untrusted_json(body);
+  if (!parsed || !parsed->is_object())
+    return reply(es9_status::malformed("8.1", "the request body is not a JSON object" + (parsed ? std::string() : ": " + parsed.error().message)),
+                 json::object(), "");
+  const json& request = *parsed;
   Fields f{request, std::nullopt};
 
   if (function == "initiateAuthentication") {

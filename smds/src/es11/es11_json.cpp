@@ -6,6 +6,7 @@
 #include "rsp/server/function_status_json.hpp"
 #include "rsp/server/request_members.hpp"
 #include "smds/es11_bindings.hpp"
+#include "rsp/untrusted_json.hpp"
 
 namespace smds {
 
@@ -29,9 +30,11 @@ Es11Reply reply(std::string function, const FunctionStatus& status, json payload
 std::optional<Es11Reply> es11_json(Es11& es11, std::string_view function_name, std::string_view body) {
   if (function_name != "initiateAuthentication" && function_name != "authenticateClient") return std::nullopt;
   const std::string function(function_name);
-  json request = json::parse(body, nullptr, false);
-  if (request.is_discarded() || !request.is_object())
-    return reply(function, es11_status::malformed("the request body is not a JSON object"), json::object(), "");
+  auto parsed = rsp::parse_untrusted_json(body);
+  if (!parsed || !parsed->is_object())
+    return reply(function, es11_status::malformed("the request body is not a JSON object" + (parsed ? std::string() : ": " + parsed.error().message)),
+                 json::object(), "");
+  const json& request = *parsed;
   rsp::server::JsonMembers f{request, es11_status::malformed, std::nullopt};
 
   if (function == "initiateAuthentication") {

@@ -4,6 +4,7 @@
 #include <ctime>
 
 #include "rsp/server/json_request.hpp"
+#include "rsp/untrusted_json.hpp"
 
 namespace smds {
 
@@ -13,10 +14,11 @@ Es12::Es12(EventStore& store, Es12Settings settings) : store_(store), settings_(
 
 std::optional<FunctionStatus> Es12::dispatch(std::string_view function, std::string_view smdp, std::string_view body) {
   if (function != "registerEvent" && function != "deleteEvent") return std::nullopt;
-  nlohmann::json request = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
-  if (request.is_discarded())
-    return rsp::server::refuse(rsp::server::subject::function_requester, rsp::server::reason::invalid, "the body is not JSON").error;
-  return function == "registerEvent" ? register_event(smdp, request) : delete_event(smdp, request);
+  auto request = rsp::parse_untrusted_json(body);
+  if (!request)
+    return rsp::server::refuse(rsp::server::subject::function_requester, rsp::server::reason::invalid,
+                               "the body is not JSON: " + request.error().message).error;
+  return function == "registerEvent" ? register_event(smdp, *request) : delete_event(smdp, *request);
 }
 
 }  // namespace smds
