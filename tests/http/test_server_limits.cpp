@@ -200,3 +200,28 @@ TEST_CASE("Expect: 100-continue is answered before the body is read") {
   peer.send_text("body");
   CHECK_THAT(peer.receive_some(), Catch::StartsWith("HTTP/1.1 200") && Catch::EndsWith("POST /x\n-\nbody"));
 }
+
+TEST_CASE("Beyond max_connections a connection is closed at once, and served again when one ends") {
+  // Issue 13, finding 4: with no cap, a flood of idle connections used up the descriptors and
+  // legitimate requests hung until idle ones expired.
+  http::ServerOptions options;
+  options.idle_timeout = 60s;
+  options.read_timeout = 60s;
+  options.max_connections = 3;
+  options.listeners.push_back(plain_listener());
+  auto server = start_server(std::move(options));
+  auto idle = std::make_unique<std::vector<std::unique_ptr<RawPeer>>>();
+  for (int i = 0; i < 3; ++i) idle->push_back(std::make_unique<RawPeer>(server->port(0)));
+  std::this_thread::sleep_for(100ms);  // all three accepted
+  RawPeer over(server->port(0));
+  auto start = Clock::now();
+  CHECK(over.closed_by_server());
+  CHECK(Clock::now() - start < 2s);
+  CHECK(server->refused_connections() == 1);
+  idle->pop_back();  // one leaves
+  std::this_thread::sleep_for(100ms);
+  RawPeer next(server->port(0));
+  next.send_text("GET /x HTTP/1.1\r\nHost: localhost\r\n\r\n");
+  CHECK(next.receive_some().rfind("HTTP/1.1 200", 0) == 0);
+  CHECK(server->refused_connections() == 1);
+}

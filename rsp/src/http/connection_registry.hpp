@@ -40,6 +40,10 @@ class Registry {
     std::lock_guard lock(mutex_);
     return stopping_;
   }
+  size_t size() {
+    std::lock_guard lock(mutex_);
+    return live_.size();
+  }
   void force_close_all() {
     for (auto& c : snapshot()) c->force_close();
   }

@@ -1,5 +1,7 @@
 #include "rsp/http/server.hpp"
 
+#include <sys/resource.h>
+
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -49,6 +51,14 @@ Expected<std::shared_ptr<const Listener>> make_listener(ListenerOptions& options
   return std::shared_ptr<const Listener>(std::move(listener));
 }
 
+// `wanted`, but no more than the descriptor limit leaves room for.
+size_t connection_cap(size_t wanted) {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY)
+    wanted = std::min<size_t>(wanted, limit.rlim_cur > 128 ? limit.rlim_cur - 64 : limit.rlim_cur / 2);
+  return std::max<size_t>(wanted, 1);
+}
+
 }  // namespace
 
 struct Server::Impl {
@@ -56,7 +66,8 @@ struct Server::Impl {
       : pool(std::max<size_t>(options.handler_threads, 1)),
         shared{{options.body_limit, options.read_timeout, options.idle_timeout}, pool.get_executor(),
                std::make_shared<Registry>()},
-        stop_timeout(options.stop_timeout) {}
+        stop_timeout(options.stop_timeout),
+        max_connections(connection_cap(options.max_connections)) {}
 
   Status<> listen(ListenerOptions& options, size_t index) {
     auto where = "listener " + std::to_string(index) + " (" + options.host + ":" + std::to_string(options.port) + "): ";
@@ -85,8 +96,13 @@ struct Server::Impl {
           if (!e) accept(a);
         });
       }
-      // Without it a response's last segment waits for the peer's delayed ACK (Nagle): ~40 ms a call.
       boost::system::error_code ignored;
+      if (shared.registry->size() >= max_connections) {  // full: closed at once, not left to hang
+        refused.fetch_add(1, std::memory_order_relaxed);
+        socket.close(ignored);
+        return accept(a);
+      }
+      // Without it a response's last segment waits for the peer's delayed ACK (Nagle): ~40 ms a call.
       socket.set_option(tcp::no_delay(true), ignored);
       if (a.listener->tls)
         std::make_shared<Connection<beast::ssl_stream<beast::tcp_stream>>>(std::move(socket), a.listener, shared)->start();
@@ -129,6 +145,8 @@ struct Server::Impl {
   asio::thread_pool pool;
   Shared shared;
   std::chrono::milliseconds stop_timeout;
+  size_t max_connections;
+  std::atomic<uint64_t> refused{0};
   std::thread io_thread;
   std::atomic<bool> stopped{false};
 };
@@ -146,6 +164,8 @@ Expected<std::unique_ptr<Server>> Server::start(ServerOptions options) {
 }
 
 uint16_t Server::port(size_t index) const { return impl_->acceptors.at(index)->port; }
+
+uint64_t Server::refused_connections() const { return impl_->refused.load(std::memory_order_relaxed); }
 
 void Server::stop() { impl_->stop(); }
 

@@ -63,6 +63,11 @@ struct ServerOptions {
   std::chrono::milliseconds read_timeout{30'000};
   std::chrono::milliseconds idle_timeout{60'000};
   std::chrono::milliseconds stop_timeout{10'000};  // how long stop() lets running requests finish
+  // Connections open at once over all listeners; one more is closed as soon as it is accepted (and
+  // counted in refused_connections()), so that the descriptors never run out under a flood and the
+  // server answers again as soon as connections end. Never more than the process's descriptor
+  // limit leaves room for (64 kept for files, databases and the listeners).
+  size_t max_connections = 4096;
 };
 
 class Server {
@@ -75,6 +80,8 @@ class Server {
 
   // The bound port of listener `index` (in the order given), e.g. after asking for port 0.
   uint16_t port(size_t index) const;
+  // Connections closed at once because max_connections were open.
+  uint64_t refused_connections() const;
   // Stops accepting, closes idle connections, lets requests being read or handled finish (their
   // responses close the connection) for at most stop_timeout, then closes what is left.
   // A handler that never returns still holds its thread: handlers must bound their own work.
