@@ -27,7 +27,7 @@ template <class Json = nlohmann::json>
 Expected<Json> parse_untrusted_json(std::string_view text) {
   if (auto why = json_out_of_bounds(text)) return fail(*why);
   Json parsed = Json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
-  if (parsed.is_discarded()) return fail("not JSON");
+  if (parsed.is_discarded()) return fail("not valid JSON");
   return parsed;
 }
 

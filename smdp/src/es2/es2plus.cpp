@@ -90,8 +90,7 @@ std::optional<json> Es2Plus::dispatch(std::string_view function, std::string_vie
   auto request = rsp::parse_untrusted_json(body);
   if (!request)
     return response_json(FunctionStatus::failure(es2::subject::function_requester, es2::reason::invalid,
-                                                 request.error().message == "not JSON" ? "the request body is not valid JSON"
-                                                                                        : "the request body is " + request.error().message));
+                                                 "the request body is " + request.error().message));
   return (this->*entry)(operator_id, *request);
 }
 
