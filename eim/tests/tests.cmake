@@ -3,7 +3,7 @@ rsp_add_test(test_eim_packages SOURCES ${PROJECT_SOURCE_DIR}/eim/tests/test_euic
   LIBS eim_packages euicc_sim SANITIZE)
 target_include_directories(test_eim_packages PRIVATE ${PROJECT_SOURCE_DIR}/euicc-sim/src ${PROJECT_SOURCE_DIR}/euicc-sim/tests)
 # The eIM's store on SQLite and a throwaway PostgreSQL (skipped where absent).
-rsp_add_test(test_eim_store SOURCES ${PROJECT_SOURCE_DIR}/eim/tests/test_eim_store.cpp LIBS eim_store rsp_postgres_harness SANITIZE)
+rsp_add_test(test_eim_store SOURCES ${PROJECT_SOURCE_DIR}/eim/tests/test_eim_store.cpp LIBS eim_store rsp_postgres_harness SANITIZE TSAN)
 # --- eim_owner_api tests ---
 # The package queue: counters, transaction ids, BF51 run by the software eUICC, BF52/BF54 bytes.
 rsp_add_test(test_package_queue SOURCES ${PROJECT_SOURCE_DIR}/eim/tests/test_package_queue.cpp
@@ -24,7 +24,7 @@ target_include_directories(test_owner_results PRIVATE ${PROJECT_SOURCE_DIR}/euic
 # --- ESipa and server tests ---
 # ESipa in-process against the software eUICC, driven as an IPA drives it.
 rsp_add_test(test_eim_esipa SOURCES ${PROJECT_SOURCE_DIR}/eim/tests/test_esipa.cpp
-  LIBS eim_esipa euicc_sim rsp_postgres_harness SANITIZE)
+  LIBS eim_esipa euicc_sim rsp_postgres_harness SANITIZE TSAN)
 target_include_directories(test_eim_esipa PRIVATE ${PROJECT_SOURCE_DIR}/euicc-sim/src ${PROJECT_SOURCE_DIR}/euicc-sim/tests)
 # The server in-process over HTTPS (the card runs what it hands out), and the eim program as a process.
 rsp_add_test(test_eim_server SOURCES ${PROJECT_SOURCE_DIR}/eim/tests/test_eim_server.cpp LIBS eim_server euicc_sim rsp_http rsp_esipa)

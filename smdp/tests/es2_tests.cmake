@@ -3,7 +3,7 @@
 set(smdp_es2_tests ${PROJECT_SOURCE_DIR}/smdp/tests)
 rsp_add_test(test_smdp_es2
   SOURCES ${smdp_es2_tests}/test_es2plus.cpp ${smdp_es2_tests}/test_es2_isolation.cpp ${smdp_es2_tests}/test_es2_callbacks.cpp
-  LIBS smdp_es2 SANITIZE)
+  LIBS smdp_es2 SANITIZE TSAN)
 target_include_directories(test_smdp_es2 PRIVATE ${smdp_es2_tests})
 # The callbacks over HTTPS on loopback, with rsp_http's test PKIs.
 rsp_add_test(test_smdp_es2_https SOURCES ${smdp_es2_tests}/test_es2_callback_https.cpp LIBS smdp_callback_https)

@@ -7,4 +7,4 @@ rsp_add_test(test_asn1_malformed
 rsp_add_test(test_rsp_asn1_cli SOURCES asn1/test_rsp_asn1_cli.cpp SANITIZE)
 add_dependencies(test_rsp_asn1_cli rsp-asn1)
 # The codec without a lock: many message types decoded and encoded by several threads at once.
-rsp_add_test(test_asn1_concurrency SOURCES asn1/test_asn1_concurrency.cpp SANITIZE)
+rsp_add_test(test_asn1_concurrency SOURCES asn1/test_asn1_concurrency.cpp SANITIZE TSAN)

@@ -2,8 +2,8 @@
 rsp_add_test(test_http
   SOURCES http/test_https.cpp http/test_client_certificates.cpp http/test_server_limits.cpp http/test_keep_alive.cpp http/test_wire_bytes.cpp
   LIBS rsp_http
-  SANITIZE)
+  SANITIZE TSAN)
 # rsp_server's door checks for JSON functions: media types and X-Admin-Protocol.
-rsp_add_test(test_http_json SOURCES http/test_http_json.cpp LIBS rsp_server SANITIZE)
+rsp_add_test(test_http_json SOURCES http/test_http_json.cpp LIBS rsp_server SANITIZE TSAN)
 # The TLS versions, suites, groups and signature algorithms servers and the client accept (SGP.22 §2.6.6).
 rsp_add_test(test_tls_policy SOURCES http/test_tls_policy.cpp LIBS rsp_http OpenSSL::SSL SANITIZE)
