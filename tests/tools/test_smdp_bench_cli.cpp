@@ -54,6 +54,31 @@ TEST_CASE("smdp-bench pads the profile package to --profile-size and still insta
   CHECK_FALSE(report.contains("crypto_floor"));
 }
 
+TEST_CASE("smdp-bench --duration runs downloads until the time is up, a new card per full one", "[smdp][bench][cli]") {
+  // 3000 orders: more than 2 threads complete in 1.5 s on this kind of machine, so the clock ends the run.
+  auto run = rsp::test::run_command(std::string(RSP_BINARY_DIR) +
+                                    "/smdp-bench --duration 1.5 --downloads 3000 --threads 2 --no-crypto-floor --json 2>&1");
+  INFO(run.out);
+  REQUIRE(run.status == 0);
+  auto report = nlohmann::json::parse(run.out.substr(run.out.find('{')));
+  const int completed = report["completed"];
+  CHECK(report["failed"] == 0);
+  CHECK(completed > 16);
+  CHECK(completed < 3000);
+  CHECK(report["wall_seconds"].get<double>() >= 1.5);
+  CHECK(report["wall_seconds"].get<double>() < 3.5);
+  // Each worker's card takes 8 profiles, then the next: at least completed / 8 cards in all.
+  CHECK(report["cards"].get<int>() >= completed / 8);
+  CHECK(report["cards"].get<int>() <= completed / 8 + 4);
+  CHECK(run.out.find("smdp-bench: downloads running for 1.5 s") != std::string::npos);
+
+  auto short_pool = rsp::test::run_command(std::string(RSP_BINARY_DIR) +
+                                           "/smdp-bench --duration 5 --downloads 10 --threads 1 --no-crypto-floor --json 2>&1");
+  INFO(short_pool.out);
+  CHECK(short_pool.status == 1);
+  CHECK(short_pool.out.find("the 10 orders ran out after") != std::string::npos);
+}
+
 TEST_CASE("smdp-bench --url downloads over HTTPS from a running smdp serve", "[smdp][bench][cli]") {
   rsp::test::TempDir dir;
   auto pki = dir.path() / "pki";

@@ -22,6 +22,8 @@ using rsp::crypto::Role;
 
 namespace {
 
+constexpr size_t kOrderChunk = 5000;
+
 std::string digits(uint64_t n, int width) {
   char text[32];
   std::snprintf(text, sizeof text, "%0*llu", width, static_cast<unsigned long long>(n));
@@ -107,12 +109,21 @@ Fleet::~Fleet() {
   if (!dir_.empty()) fs::remove_all(dir_, ec);
 }
 
-// One released order per download, shared out among the workers in turn. The ICCIDs and
+// One released order per download, shared out among the workers in turn, added to the store
+// kOrderChunk at a time (a run for a given time makes hundreds of thousands). The ICCIDs and
 // matchingIds carry a run number, so runs against one PostgreSQL database do not collide.
 rsp::Status<> Fleet::make_orders() {
   shares_.resize(static_cast<size_t>(options_.workers));
   uint64_t run = std::random_device{}() % 100000;
   int64_t now = time(nullptr);
+  std::vector<smdp::ProfileRecord> chunk;
+  auto add_chunk = [&]() -> rsp::Status<> {
+    auto added = store_->add_profiles(chunk);
+    if (!added) return rsp::fail("adding profiles: " + added.error().message);
+    if (static_cast<size_t>(*added) != chunk.size()) return rsp::fail("adding profiles: some were in the store already");
+    chunk.clear();
+    return rsp::Ok{};
+  };
   for (int i = 0; i < options_.downloads; ++i) {
     rsp::ProfileSpec spec;
     spec.iccid = "8999" + digits(run, 5) + digits(static_cast<uint64_t>(i), 10);
@@ -129,7 +140,7 @@ rsp::Status<> Fleet::make_orders() {
     if (!metadata) return rsp::fail("profile metadata: " + metadata.error().message);
     profile_package_bytes_ = padded->size();
 
-    smdp::ProfileRecord p;
+    smdp::ProfileRecord& p = chunk.emplace_back();
     p.iccid = spec.iccid;
     p.operator_id = "bench-operator";
     p.profile_type = "bench";
@@ -139,33 +150,45 @@ rsp::Status<> Fleet::make_orders() {
     p.matching_id = "BENCH-" + digits(run, 5) + "-" + std::to_string(i);
     p.released = true;
     p.order_expires = now + 86400;
-    if (auto added = store_->add_profile(p); !added) return rsp::fail("adding a profile: " + added.error().message);
     shares_[static_cast<size_t>(i % options_.workers)].matching_ids.push_back(*p.matching_id);
+    if (chunk.size() == kOrderChunk)
+      if (auto s = add_chunk(); !s) return s;
   }
-  return rsp::Ok{};
+  return chunk.empty() ? rsp::Ok{} : add_chunk();
 }
 
 rsp::Status<> Fleet::make_cards() {
   profiles_per_card_ = euicc::CardConfig{}.max_profiles;
-  uint64_t serial = 0;
-  for (size_t w = 0; w < shares_.size(); ++w) {
-    auto& share = shares_[w];
-    size_t needed = (share.matching_ids.size() + profiles_per_card_ - 1) / profiles_per_card_;
-    for (size_t c = 0; c < needed; ++c, ++serial) {
-      auto eid = rsp::eid::complete("890490329" + digits(serial, 21));
-      if (!eid) return rsp::fail("EID: " + eid.error().message);
-      auto card = make_card(pki_, options_.curve, *eid, cards_dir_ / std::to_string(serial), options_.profile_size);
-      if (!card) return rsp::fail("card " + *eid + ": " + card.error().message);
-      share.cards.push_back(std::move(*card));
-    }
+  for (auto& share : shares_) {
+    size_t needed = options_.cards_on_demand ? 1 : (share.matching_ids.size() + profiles_per_card_ - 1) / profiles_per_card_;
+    for (size_t c = 0; c < needed; ++c)
+      if (auto s = add_card(share); !s) return s;
   }
   return rsp::Ok{};
 }
 
-size_t Fleet::card_count() const {
-  size_t n = 0;
-  for (const auto& share : shares_) n += share.cards.size();
-  return n;
+rsp::Status<> Fleet::add_card(WorkerShare& share) {
+  const uint64_t serial = next_serial_++;
+  auto eid = rsp::eid::complete("890490329" + digits(serial, 21));
+  if (!eid) return rsp::fail("EID: " + eid.error().message);
+  auto card = make_card(pki_, options_.curve, *eid, cards_dir_ / std::to_string(serial), options_.profile_size);
+  if (!card) return rsp::fail("card " + *eid + ": " + card.error().message);
+  share.cards.push_back(std::move(*card));
+  share.card_dirs.push_back(cards_dir_ / std::to_string(serial));
+  ++cards_made_;
+  return rsp::Ok{};
 }
+
+rsp::Status<> Fleet::next_card(WorkerShare& share) {
+  if (auto s = add_card(share); !s) return s;
+  // The full card goes, with its state: a run for a given time would otherwise keep them all.
+  share.cards.erase(share.cards.begin());
+  std::error_code ec;
+  fs::remove_all(share.card_dirs.front(), ec);
+  share.card_dirs.erase(share.card_dirs.begin());
+  return rsp::Ok{};
+}
+
+size_t Fleet::card_count() const { return cards_made_; }
 
 }  // namespace smdp_bench

@@ -3,6 +3,7 @@
 // one released order (a profile with its matchingId) per download, and enough software eUICCs,
 // each with an EID of its own, that no card runs out of profile slots. Card creation issues
 // certificates and writes state: none of it is measured.
+#include <atomic>
 #include <cstddef>
 #include <filesystem>
 #include <memory>
@@ -28,6 +29,9 @@ struct FleetOptions {
   // An existing rsp-pki directory (an SM-DP+'s, with the EUM key for the cards); empty: a new one.
   std::filesystem::path pki;
   std::string smdp_address = "smdp.bench.example";
+  // Cards made as the run goes (a run for a given time, whose downloads are not known before):
+  // one per worker at first, each replaced by a new one by next_card() when it is full.
+  bool cards_on_demand = false;
 };
 
 // A worker's share: the matchingIds it downloads, in order, and its cards (each takes
@@ -35,6 +39,7 @@ struct FleetOptions {
 struct WorkerShare {
   std::vector<std::string> matching_ids;
   std::vector<std::unique_ptr<euicc::Euicc>> cards;
+  std::vector<std::filesystem::path> card_dirs;  // each card's state, in the same order
 };
 
 class Fleet {
@@ -55,11 +60,15 @@ class Fleet {
   size_t profiles_per_card() const { return profiles_per_card_; }
   size_t profile_package_bytes() const { return profile_package_bytes_; }
   size_t card_count() const;
+  // cards_on_demand: replaces the share's card by a new one (its own EID), the old card's state
+  // removed. Called by the share's worker only.
+  rsp::Status<> next_card(WorkerShare& share);
 
  private:
   explicit Fleet(FleetOptions options) : options_(std::move(options)) {}
   rsp::Status<> make_orders();
   rsp::Status<> make_cards();
+  rsp::Status<> add_card(WorkerShare& share);
 
   FleetOptions options_;
   std::filesystem::path dir_, pki_;
@@ -71,6 +80,8 @@ class Fleet {
   std::unique_ptr<smdp::Es9Plus> es9_;
   std::vector<WorkerShare> shares_;
   size_t profiles_per_card_ = 0;
+  std::atomic<uint64_t> next_serial_{0};
+  std::atomic<size_t> cards_made_{0};
   size_t profile_package_bytes_ = 0;
 };
 

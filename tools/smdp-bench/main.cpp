@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <iostream>
+#include <optional>
 #include <thread>
 
 #include "crypto_floor.hpp"
@@ -40,36 +41,53 @@ double load_average() {
   return getloadavg(load, 1) == 1 ? load[0] : 0;
 }
 
-// One worker: its downloads in order, each card taking profiles_per_card of them.
-void run_share(Es9Endpoint& smdp, const std::string& address, WorkerShare& share, size_t profiles_per_card, Tally& tally) {
+using Clock = std::chrono::steady_clock;
+
+// One worker: its downloads in order, each card taking profiles_per_card of them; with a deadline
+// (a run for a given time) until it passes, each full card replaced by a new one.
+void run_share(Fleet& fleet, Es9Endpoint& smdp, WorkerShare& share, std::optional<Clock::time_point> deadline, Tally& tally) {
+  const size_t per_card = fleet.profiles_per_card();
   for (size_t i = 0; i < share.matching_ids.size(); ++i) {
-    auto& card = *share.cards[i / profiles_per_card];
+    if (deadline && Clock::now() >= *deadline) return;
+    if (fleet.options().cards_on_demand && i > 0 && i % per_card == 0)
+      if (auto renewed = fleet.next_card(share); !renewed) {
+        tally.fail(renewed.error().message);
+        return;
+      }
+    auto& card = fleet.options().cards_on_demand ? *share.cards.back() : *share.cards[i / per_card];
     Stopwatch watch;
-    if (auto done = relay_download(smdp, card, address, share.matching_ids[i], tally); done) {
+    if (auto done = relay_download(smdp, card, fleet.options().smdp_address, share.matching_ids[i], tally); done) {
       ++tally.completed;
       tally.download.add(watch);
     } else
       tally.fail(done.error().message);
   }
+  if (deadline && Clock::now() < *deadline) tally.ran_out = true;
 }
 
 // Every worker's downloads at once, the clock running from the common start to the last join.
-Tally run_downloads(Fleet& fleet, Es9Endpoint& smdp, RunFacts& facts) {
+Tally run_downloads(Fleet& fleet, Es9Endpoint& smdp, double duration_seconds, RunFacts& facts) {
   auto& shares = fleet.shares();
   std::vector<Tally> tallies(shares.size());
   std::barrier start(static_cast<std::ptrdiff_t>(shares.size() + 1));
+  std::optional<Clock::time_point> deadline;
   std::vector<std::thread> workers;
   for (size_t w = 0; w < shares.size(); ++w)
     workers.emplace_back([&, w] {
       start.arrive_and_wait();
-      run_share(smdp, fleet.options().smdp_address, shares[w], fleet.profiles_per_card(), tallies[w]);
+      run_share(fleet, smdp, shares[w], deadline, tallies[w]);
     });
   facts.load_average = load_average();
   double cpu_before = process_cpu_seconds();
+  auto began = Clock::now();
+  if (duration_seconds > 0) {
+    deadline = began + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(duration_seconds));
+    // The line a soak waits for: the set-up is over, the load begins.
+    std::cerr << "smdp-bench: downloads running for " << duration_seconds << " s" << std::endl;
+  }
   start.arrive_and_wait();
-  auto began = std::chrono::steady_clock::now();
   for (auto& worker : workers) worker.join();
-  facts.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
+  facts.wall_seconds = std::chrono::duration<double>(Clock::now() - began).count();
   facts.process_cpu_seconds = process_cpu_seconds() - cpu_before;
   Tally total;
   for (const auto& t : tallies) total.merge(t);
@@ -86,7 +104,14 @@ int main(int argc, char** argv) {
   size_t profile_size = 0;
   bool as_json = false, no_floor = false;
   size_t inventory = 0, inventory_orders = 200;
-  app.add_option("--downloads", downloads, "full downloads to run (one order each)")->check(CLI::Range(1, 1000000));
+  double duration = 0;
+  auto* downloads_option =
+      app.add_option("--downloads", downloads, "full downloads to run (one order each); with --duration the orders made beforehand")
+          ->check(CLI::Range(1, 2000000));
+  app.add_option("--duration", duration,
+                 "run downloads for SECONDS (a soak), cards made as they fill; fails if the --downloads orders (default 700 a "
+                 "second) run out first")
+      ->check(CLI::Range(1.0, 86400.0));
   app.add_option("--threads", threads, "worker threads relaying downloads (default: hardware threads)")->check(CLI::Range(1, 1024));
   app.add_option("--curve", curve_name, "the PKI's curve")->check(CLI::IsMember({"nist", "brainpool"}));
   app.add_option("--profile-size", profile_size, "pad each profile package to BYTES (default: the profile maker's size)");
@@ -110,8 +135,11 @@ int main(int argc, char** argv) {
     return 2;
   }
 
+  if (duration > 0 && downloads_option->count() == 0) downloads = static_cast<int>(std::min(2000000.0, duration * 700));
+
   FleetOptions options;
   options.downloads = downloads;
+  options.cards_on_demand = duration > 0;
   options.workers = std::min(threads, downloads);
   options.curve = rsp::crypto::curve_from_name(curve_name).value();
   options.profile_size = profile_size;
@@ -134,7 +162,6 @@ int main(int argc, char** argv) {
   facts.store = db_url.rfind("postgres", 0) == 0 ? "postgresql" : "sqlite";
   facts.downloads = downloads;
   facts.threads = options.workers;
-  facts.cards = (*fleet)->card_count();
   facts.cards_in_memory = (*fleet)->cards_in_memory();
   facts.profile_package_bytes = (*fleet)->profile_package_bytes();
   std::unique_ptr<Es9Endpoint> smdp;
@@ -178,7 +205,7 @@ int main(int argc, char** argv) {
     }
     server_before = *sample;
   }
-  Tally tally = run_downloads(**fleet, *smdp, facts);
+  Tally tally = run_downloads(**fleet, *smdp, duration, facts);
   if (server_before) {
     auto after = server_sample();
     if (!after) {
@@ -189,6 +216,7 @@ int main(int argc, char** argv) {
   }
   if (url.empty() && facts.store == "sqlite") facts.store_syncs = rsp::sql::sqlite_sync_count() - syncs_before;
   if (https_smdp) facts.connections_opened = https_smdp->connections_opened();
+  facts.cards = (*fleet)->card_count();
 
   std::optional<CryptoFloor> floor;
   if (!no_floor) floor = measure_crypto_floor(options.curve);
@@ -196,5 +224,8 @@ int main(int argc, char** argv) {
   report["targets"] = evaluate_targets(report);
   if (stock) report["inventory"] = to_json(*stock);
   std::cout << (as_json ? report.dump(2) + "\n" : to_text(report) + (stock ? to_text(*stock) : ""));
-  return tally.failed == 0 ? 0 : 1;
+  if (tally.ran_out)
+    std::cerr << "smdp-bench: the " << downloads << " orders ran out after " << facts.wall_seconds << " s of " << duration
+              << " s: give --downloads more\n";
+  return tally.failed == 0 && !tally.ran_out ? 0 : 1;
 }

@@ -58,6 +58,7 @@ struct Tally {
   int failed = 0;
   std::string first_error;
   size_t bpp_bytes = 0;  // of the last package
+  bool ran_out = false;  // a run for a given time used up its orders before the time was up
 
   CallTally& operator[](Es9Function f) { return es9[static_cast<size_t>(f)]; }
   const CallTally& operator[](Es9Function f) const { return es9[static_cast<size_t>(f)]; }
@@ -73,6 +74,7 @@ struct Tally {
     failed += other.failed;
     if (first_error.empty()) first_error = other.first_error;
     if (other.bpp_bytes) bpp_bytes = other.bpp_bytes;
+    ran_out = ran_out || other.ran_out;
   }
 };
 
