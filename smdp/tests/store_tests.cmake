@@ -12,5 +12,5 @@ target_link_libraries(smdp_postgres_harness INTERFACE rsp_postgres_harness)
 
 rsp_add_test(test_smdp_store
   SOURCES ${smdp_tests}/test_store.cpp ${smdp_tests}/test_store_races.cpp ${smdp_tests}/test_store_open.cpp
-    ${smdp_tests}/test_store_group_commit.cpp ${smdp_tests}/test_store_bulk.cpp
+    ${smdp_tests}/test_store_group_commit.cpp ${smdp_tests}/test_store_bulk.cpp ${smdp_tests}/test_store_sealing.cpp
   LIBS smdp_store smdp_postgres_harness SQLite::SQLite3 SANITIZE TSAN)

@@ -102,6 +102,14 @@ class PgConnection final : public Database {
     return out;
   }
 
+  Result<Ok> transaction(const std::function<Result<Ok>(Database&)>& work) override {
+    if (auto begun = run("BEGIN", {}); !begun) return Unexpected{begun.error()};
+    auto done = work(*this);
+    auto ended = run(done ? "COMMIT" : "ROLLBACK", {});
+    if (done && !ended) return Unexpected{ended.error()};
+    return done;
+  }
+
  private:
   // Only the primary message and the SQLSTATE: DETAIL lines can quote the row.
   Unexpected<Error> error_of(const PGresult* result) const {
@@ -153,6 +161,16 @@ class PgPool final : public Database {
     // whose reply was lost comes back as "changed nothing" (its own version bump is in the way): a
     // refusal the caller re-reads after, never a second write.
     if (!result && connection->broken() && connection->reconnect()) result = connection->run(sql, params);
+    release(std::move(connection));
+    return result;
+  }
+
+  // A connection of its own for the transaction; back to the pool only once it is idle again.
+  Result<Ok> transaction(const std::function<Result<Ok>(Database&)>& work) override {
+    auto taken = acquire();
+    if (!taken) return Unexpected{taken.error()};
+    std::unique_ptr<PgConnection> connection = std::move(*taken);
+    auto result = connection->transaction(work);
     release(std::move(connection));
     return result;
   }

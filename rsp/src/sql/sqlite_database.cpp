@@ -74,7 +74,40 @@ class SqliteDatabase final : public Database {
     return outcome;
   }
 
+  Result<Ok> transaction(const std::function<Result<Ok>(Database&)>& work) override {
+    std::shared_ptr<WalSync> wal;
+    uint64_t seen = 0;
+    auto result = [&]() -> Result<Ok> {
+      std::lock_guard lock(mutex_);
+      if (auto begun = run_locked("BEGIN IMMEDIATE", {}); !begun) return Unexpected{begun.error()};
+      Locked connection(*this);
+      auto done = work(connection);
+      auto ended = run_locked(done ? "COMMIT" : "ROLLBACK", {});
+      if (done && !ended) {
+        run_locked("ROLLBACK", {});
+        return Unexpected{ended.error()};
+      }
+      if ((wal = wal_sync_of(db_.get()))) seen = wal->commits();
+      return done;
+    }();
+    await_durable(wal, seen);
+    return result;
+  }
+
  private:
+  // The connection inside a transaction, whose mutex the transaction holds.
+  class Locked final : public Database {
+   public:
+    explicit Locked(SqliteDatabase& owner) : owner_(owner) {}
+    Result<Outcome> run(std::string_view sql, std::span<const Value> params) override { return owner_.run_locked(sql, params); }
+    Result<Ok> transaction(const std::function<Result<Ok>(Database&)>&) override {
+      return error(ErrorKind::failed, "sqlite: a transaction inside a transaction");
+    }
+
+   private:
+    SqliteDatabase& owner_;
+  };
+
   Result<Outcome> run_locked(std::string_view sql, std::span<const Value> params) {
     auto prepared = statement(sql);
     if (!prepared) return rsp::Unexpected{prepared.error()};

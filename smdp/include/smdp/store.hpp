@@ -19,6 +19,10 @@
 #include "rsp/expected.hpp"
 #include "rsp/sql/database.hpp"
 
+namespace rsp::crypto {
+class SealingKey;
+}
+
 namespace smdp {
 
 using rsp::Bytes;
@@ -156,6 +160,17 @@ class Store {
 
 // "sqlite:PATH" (created with the schema if absent, WAL mode) or "postgresql://..." (libpq
 // connection URI). Either runs the schema migrations it has not run yet.
-StoreResult<std::unique_ptr<Store>> open_store(std::string_view url);
+// With `profile_key` (issue 13, finding 10) each profile's package and protection keys are sealed
+// in the database (AES-256-GCM, bound to column and ICCID) and opened when read: a database never
+// sealed has its rows sealed now, in one transaction, and the key's id recorded; one sealed with
+// another key is refused, unchanged. Without it values pass as stored (tools that only read
+// orders, states and notifications; a server always gives its key, smdp/profile_key.hpp).
+StoreResult<std::unique_ptr<Store>> open_store(std::string_view url, const rsp::crypto::SealingKey* profile_key = nullptr);
+// The id of the key the database's profiles are sealed with; nullopt when they never were.
+StoreResult<std::optional<Bytes>> profile_key_id(std::string_view url);
+// Every profile opened with `current` and sealed with `next`, and `next` recorded, in one
+// transaction (nothing changes unless the database is sealed with `current`). Returns how many.
+StoreResult<int64_t> rotate_profile_key(std::string_view url, const rsp::crypto::SealingKey& current,
+                                        const rsp::crypto::SealingKey& next);
 
 }  // namespace smdp

@@ -42,6 +42,10 @@ const std::vector<rsp::sql::SchemaStep> kSteps{
     // (they are the lowest ICCIDs) or sorted every available one: 240-820 ms a pick with 500k of a
     // million taken, against 0.04 ms here (docs/performance.md, PostgreSQL at scale).
     {3, {"CREATE INDEX profiles_available ON profiles (operator_id, profile_type, (iccid || '')) WHERE state = 'available'"}},
+    // Profiles sealed at rest (store/profile_sealing.cpp): the id of the key the rows are sealed with,
+    // never the key. No row: the database was never sealed (its profiles are sealed at the next open
+    // with a key).
+    {4, {"CREATE TABLE profile_sealing (name TEXT PRIMARY KEY, key_id BYTES NOT NULL)"}},
 };
 
 }  // namespace

@@ -19,7 +19,9 @@ const std::vector<rsp::sql::SchemaStep>& schema();
 
 // Store over a database that serialises or pools its connections (safe from several threads).
 // `postgresql`: the database is PostgreSQL, whose planner needs statistics after a bulk import.
-std::unique_ptr<Store> make_sql_store(std::unique_ptr<Database> database, bool postgresql = false);
+// `profile_key`: profiles' secrets sealed on the way in and opened on the way out (copied).
+std::unique_ptr<Store> make_sql_store(std::unique_ptr<Database> database, bool postgresql = false,
+                                      const rsp::crypto::SealingKey* profile_key = nullptr);
 
 inline rsp::Unexpected<StoreError> store_error(StoreErrorKind kind, std::string message) {
   return rsp::sql::error(kind, std::move(message));

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "rsp/sql/rows.hpp"
+#include "store/profile_sealing.hpp"
 #include "store/record_rows.hpp"
 
 namespace smdp::sql {
@@ -15,16 +16,17 @@ using rsp::sql::first_row;
 
 class SqlStore final : public Store {
  public:
-  SqlStore(std::unique_ptr<Database> db, bool postgresql) : db_(std::move(db)), postgresql_(postgresql) {}
+  SqlStore(std::unique_ptr<Database> db, bool postgresql, const SealingKey* profile_key)
+      : db_(std::move(db)), postgresql_(postgresql), profile_key_(profile_key ? std::optional(*profile_key) : std::nullopt) {}
 
-  StoreResult<rsp::Ok> add_profile(ProfileRecord& record) override { return add(kProfiles, values_of(record), record); }
+  StoreResult<rsp::Ok> add_profile(ProfileRecord& record) override { return add(kProfiles, profile_values(record), record); }
   StoreResult<int64_t> add_profiles(std::span<ProfileRecord> records) override {
     int64_t added = 0;
     std::vector<Value> values;
     for (size_t start = 0; start < records.size(); start += kBatch) {
       const auto batch = records.subspan(start, std::min(kBatch, records.size() - start));
       values.clear();
-      for (const ProfileRecord& record : batch) std::ranges::move(values_of(record), std::back_inserter(values));
+      for (const ProfileRecord& record : batch) std::ranges::move(profile_values(record), std::back_inserter(values));
       auto inserted = db_->run(batch.size() == kBatch ? full_batch_insert_ : kProfiles.insert_rows(batch.size()) + " RETURNING iccid",
                                values);
       if (!inserted) return rsp::Unexpected{inserted.error()};
@@ -38,19 +40,19 @@ class SqlStore final : public Store {
     return added;
   }
   StoreResult<std::optional<ProfileRecord>> profile(std::string_view iccid) override {
-    return select_one(profiles_by_key_, iccid, profile_of);
+    return select_one(profiles_by_key_, iccid, read_profile());
   }
   StoreResult<std::optional<ProfileRecord>> profile_by_matching_id(std::string_view matching_id) override {
-    return select_one(profiles_by_matching_id_, matching_id, profile_of);
+    return select_one(profiles_by_matching_id_, matching_id, read_profile());
   }
   StoreResult<std::vector<ProfileRecord>> orders_for_eid(std::string_view eid) override {
     const Value params[] = {std::string(eid)};
-    return all_rows(db_->run(orders_for_eid_, params), profile_of);
+    return all_rows(db_->run(orders_for_eid_, params), read_profile());
   }
   StoreResult<std::optional<ProfileRecord>> available_profile(std::string_view operator_id,
                                                               std::string_view profile_type) override {
     const Value params[] = {std::string(operator_id), std::string(profile_type)};
-    return first_row(db_->run(available_profile_, params), profile_of);
+    return first_row(db_->run(available_profile_, params), read_profile());
   }
   StoreResult<bool> profile_type_exists(std::string_view operator_id, std::string_view profile_type) override {
     const Value params[] = {std::string(operator_id), std::string(profile_type)};
@@ -59,7 +61,7 @@ class SqlStore final : public Store {
     return !found->rows.empty();
   }
   StoreResult<bool> update_profile(ProfileRecord& record) override {
-    return update(profiles_update_, kProfiles.update_values(values_of(record), kProfileWrittenOnce), record);
+    return update(profiles_update_, kProfiles.update_values(profile_values(record), kProfileWrittenOnce), record);
   }
 
   StoreResult<rsp::Ok> add_session(SessionRecord& record) override { return add(kSessions, values_of(record), record); }
@@ -118,6 +120,21 @@ class SqlStore final : public Store {
   }
 
  private:
+  // A profile's values for an insert, its secrets sealed when the store has the profile key.
+  std::vector<Value> profile_values(const ProfileRecord& record) const {
+    auto values = values_of(record);
+    if (profile_key_) seal_profile_values(*profile_key_, values);
+    return values;
+  }
+  // A profile row read back, its secrets opened.
+  std::function<StoreResult<ProfileRecord>(Row&)> read_profile() const {
+    return [this](Row& row) -> StoreResult<ProfileRecord> {
+      if (profile_key_)
+        if (auto opened = open_profile_row(*profile_key_, row); !opened) return rsp::Unexpected{opened.error()};
+      return profile_of(row);
+    };
+  }
+
   static StoreResult<rsp::Ok> done(StoreResult<Outcome> outcome) {
     if (!outcome) return rsp::Unexpected{outcome.error()};
     return rsp::Ok{};
@@ -167,6 +184,7 @@ class SqlStore final : public Store {
 
   std::unique_ptr<Database> db_;
   const bool postgresql_;
+  const std::optional<SealingKey> profile_key_;  // none: values pass as stored
   const std::string profiles_by_key_ = kProfiles.select() + "WHERE iccid = $1";
   const std::string profiles_by_matching_id_ = kProfiles.select() + "WHERE matching_id = $1";
   // Bounded: an EID has a handful of orders at most; the oldest-expiring first.
@@ -195,8 +213,8 @@ class SqlStore final : public Store {
 
 }  // namespace
 
-std::unique_ptr<Store> make_sql_store(std::unique_ptr<Database> database, bool postgresql) {
-  return std::make_unique<SqlStore>(std::move(database), postgresql);
+std::unique_ptr<Store> make_sql_store(std::unique_ptr<Database> database, bool postgresql, const SealingKey* profile_key) {
+  return std::make_unique<SqlStore>(std::move(database), postgresql, profile_key);
 }
 
 }  // namespace smdp::sql

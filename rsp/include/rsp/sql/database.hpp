@@ -5,6 +5,7 @@
 // a versioned list of steps that open_database() brings the database up to, in one transaction
 // that keeps a second instance out until it is done. Shared by the SM-DP+ and the SM-DS.
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -47,6 +48,11 @@ class Database {
  public:
   virtual ~Database() = default;
   virtual Result<Outcome> run(std::string_view sql, std::span<const Value> params = {}) = 0;
+  // Runs `work` in one transaction on one connection (the Database it is given): committed when
+  // it returns a value, rolled back when it returns an error, which comes back. SQLite takes the
+  // write lock at once (BEGIN IMMEDIATE) and keeps this process's other statements waiting until
+  // the end; PostgreSQL takes a pooled connection of its own. Not for nesting.
+  virtual Result<Ok> transaction(const std::function<Result<Ok>(Database& connection)>& work) = 0;
 };
 
 // One step of a schema. In its statements BYTES and SERIAL_KEY stand for the backend's byte type
