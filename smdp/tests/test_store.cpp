@@ -111,6 +111,15 @@ TEMPLATE_TEST_CASE("store behaviour", "[store]", SqliteBackend, PostgresBackend)
     CHECK(store->session("0C0D").value());
   }
 
+  SECTION("a shared secret: the first one stored, whoever asks after") {
+    const Bytes first(32, 0xA1), second(32, 0xB2);
+    CHECK(store->shared_secret("es9-transaction-id", first).value() == first);
+    CHECK(store->shared_secret("es9-transaction-id", second).value() == first);
+    auto other_instance = open_or_fail(url);  // another SM-DP+ on the same database
+    CHECK(other_instance->shared_secret("es9-transaction-id", second).value() == first);
+    CHECK(store->shared_secret("another", second).value() == second);
+  }
+
   SECTION("notifications: a known (eid, sequence number) is not stored again") {
     NotificationRecord n{std::string(32, '1'), 7,   "install", "8900000000000000001", "0A0B", true,
                          {0xBF, 0x37, 0x00},   1000};

@@ -147,6 +147,11 @@ class Store {
   // Removes sessions that expired before `now`; returns how many.
   virtual StoreResult<int64_t> remove_expired_sessions(int64_t now) = 0;
 
+  // A secret every instance on this store must share (the key of ES9+'s stateless transactionIds):
+  // the one stored under `name`, or `candidate`, stored, when there is none yet. Concurrent first
+  // callers all get the one that was stored first.
+  virtual StoreResult<Bytes> shared_secret(std::string_view name, ByteView candidate) = 0;
+
   // Notifications: add returns false (and stores nothing) if (eid, sequence_number) is known.
   virtual StoreResult<bool> add_notification(const NotificationRecord& record) = 0;
   virtual StoreResult<std::vector<NotificationRecord>> notifications(std::string_view iccid) = 0;

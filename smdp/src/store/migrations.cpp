@@ -46,6 +46,9 @@ const std::vector<rsp::sql::SchemaStep> kSteps{
     // never the key. No row: the database was never sealed (its profiles are sealed at the next open
     // with a key).
     {4, {"CREATE TABLE profile_sealing (name TEXT PRIMARY KEY, key_id BYTES NOT NULL)"}},
+    // Secrets the instances on one database share: the key of ES9+'s stateless transactionIds
+    // (initiateAuthentication stores no session; any instance recognises the ones another issued).
+    {5, {"CREATE TABLE secrets (name TEXT PRIMARY KEY, value BYTES NOT NULL)"}},
 };
 
 }  // namespace

@@ -78,6 +78,17 @@ class SqlStore final : public Store {
     return removed->changed;
   }
 
+  StoreResult<Bytes> shared_secret(std::string_view name, ByteView candidate) override {
+    const Value params[] = {std::string(name), Bytes(candidate.begin(), candidate.end())};
+    if (auto stored = db_->run("INSERT INTO secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING", params); !stored)
+      return rsp::Unexpected{stored.error()};
+    auto found = db_->run("SELECT value FROM secrets WHERE name = $1", std::span(params, 1));
+    if (!found) return rsp::Unexpected{found.error()};
+    const Bytes* value = found->rows.empty() ? nullptr : std::get_if<Bytes>(&found->rows[0].at(0));
+    if (!value) return rsp::Unexpected{unreadable("secrets")};
+    return *value;
+  }
+
   StoreResult<bool> add_notification(const NotificationRecord& r) override {
     auto added = db_->run("INSERT INTO notifications (" + std::string(kNotificationColumns) +
                               ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (eid, sequence_number) DO NOTHING",
