@@ -179,8 +179,13 @@ TEST_CASE("eim configuration: every key from the file, unknown keys and bad valu
   };
   auto c = write(R"(// comment
     {"pki": "p", "eim_id": "eim.example.org", "listen": ["127.0.0.1:1", {"listen": "127.0.0.1:2", "curve": "brainpool"}],
-     "metrics_listen": "127.0.0.1:3", "database": "sqlite:x.db", "package_lifetime": 60, "handler_threads": 2})");
+     "metrics_listen": "127.0.0.1:3", "database": "sqlite:x.db", "package_lifetime": 60, "handler_threads": 2,
+     "limits": {"json_depth": 8, "body_bytes": 1000}, "owner_limits": {"body_bytes": 2000}})");
   REQUIRE(c);
+  CHECK(c->limits.json_depth == 8u);
+  CHECK(c->limits.body_bytes == 1000u);
+  CHECK(c->owner_limits.body_bytes == 2000u);
+  CHECK_FALSE(write(R"({"owner_limits": {"json_depth": 8}})"));  // the process's JSON bounds are "limits"'s
   CHECK(c->pki == "p");
   CHECK(c->eim_id == "eim.example.org");
   REQUIRE(c->listen.size() == 2);

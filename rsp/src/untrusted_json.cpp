@@ -1,6 +1,20 @@
 #include "rsp/untrusted_json.hpp"
 
+#include <atomic>
+
 namespace rsp {
+
+namespace {
+std::atomic<int> configured_depth{kMaxJsonDepth};
+std::atomic<size_t> configured_values{kMaxJsonElements};
+}  // namespace
+
+void set_json_bounds(JsonBounds bounds) {
+  configured_depth = bounds.depth;
+  configured_values = bounds.values;
+}
+
+JsonBounds json_bounds() { return {configured_depth.load(), configured_values.load()}; }
 
 std::optional<std::string> json_out_of_bounds(std::string_view text, int max_depth, size_t max_elements) {
   int depth = 0;

@@ -124,8 +124,12 @@ TEST_CASE("smds configuration: every key read, unknown keys and bad types refuse
     "pki": "pki", "smds_address": "smds.example.org", "listen": ["0.0.0.0:8443", {"listen": "0.0.0.0:8444", "curve": "brainpool"}],
     "metrics_listen": "127.0.0.1:9465", "database": "sqlite:x.db", "smdps": [{"name": "a", "client_certificate": "a.pem"}],
     "root_smds": "root.example.org", "event_lifetime": 60, "session_lifetime": 30, "max_pending_sessions": 5,
-    "max_events_per_eid": 4, "handler_threads": 2 })");
+    "max_events_per_eid": 4, "handler_threads": 2, "limits": {"connections_per_peer": 8, "idle_seconds": 5} })");
   REQUIRE(config);
+  CHECK(config->limits.connections_per_peer == 8u);
+  CHECK(config->limits.idle_seconds == 5.0);
+  CHECK_FALSE(config->limits.body_bytes);
+  CHECK_FALSE(write(R"({"limits": {"connections_per_peer": 0}})"));
   CHECK(config->listen.size() == 2);
   CHECK(config->listen[1].curve == "brainpool");
   CHECK(config->smdps.at(0).name == "a");

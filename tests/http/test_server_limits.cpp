@@ -1,14 +1,10 @@
 // The server under load and at its limits: a pool of handler threads, graceful stop, the body
 // limit, and peers that go silent.
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <future>
 #include <thread>
 
 #include "http/http_fixture.hpp"
+#include "http/raw_peer.hpp"
 
 using namespace rsp;
 using namespace rsp::test;
@@ -16,39 +12,6 @@ using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 
 namespace {
-
-// A raw TCP connection to 127.0.0.1, for peers that misbehave.
-class RawPeer {
- public:
-  explicit RawPeer(uint16_t port) : fd_(socket(AF_INET, SOCK_STREAM, 0)) {
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(port);
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    REQUIRE(connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-    timeval limit{10, 0};
-    setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
-  }
-  ~RawPeer() { close(fd_); }
-  void send_text(const std::string& text) { REQUIRE(::send(fd_, text.data(), text.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(text.size())); }
-  std::string receive_some() {
-    char buffer[4096];
-    ssize_t n = recv(fd_, buffer, sizeof buffer, 0);
-    return n > 0 ? std::string(buffer, static_cast<size_t>(n)) : std::string();
-  }
-  // True once the server has closed its side (read returns 0 or an error other than timeout).
-  bool closed_by_server() {
-    char buffer[256];
-    for (;;) {
-      ssize_t n = recv(fd_, buffer, sizeof buffer, 0);
-      if (n > 0) continue;
-      return n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK);
-    }
-  }
-
- private:
-  int fd_;
-};
 
 http::ListenerOptions plain_listener(http::Handler handler = echo) {
   http::ListenerOptions l;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "rsp/expected.hpp"
+#include "rsp/server/limits_config.hpp"
 #include "rsp/server/listener.hpp"
 
 namespace eim {
@@ -22,6 +23,12 @@ struct EimConfig {
   std::string database = "sqlite:eim.db";
   int64_t package_lifetime = 7 * 24 * 3600;  // seconds a queued package waits for its device
   size_t handler_threads = 8;
+  // "limits": connections, header and body sizes, JSON bounds and times of every listener
+  // (rsp/server/limits_config.hpp names the keys); absent keys keep the server's defaults.
+  rsp::server::ListenerLimits limits;
+  // "owner_limits": the same for the owner API's listeners but the JSON bounds, which "limits" sets
+  // for the whole process.
+  rsp::server::ListenerLimits owner_limits;
   // The fleet owners' API (owner_api.hpp) on its own HTTPS listeners, client certificates required;
   // owners: [{name, client_certificate}], each pinned by its certificate (PEM or DER).
   std::vector<ListenerConfig> owner_listen;

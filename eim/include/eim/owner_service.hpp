@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "eim/owner_api.hpp"
+#include "rsp/server/limits_config.hpp"
 #include "rsp/server/listener.hpp"
 
 namespace eim {
@@ -24,6 +25,7 @@ struct OwnerServiceOptions {
   rsp::crypto::TrustedCis cis;  // added devices' certificates must chain to one of them
   size_t handler_threads = 4;
   std::set<std::string> faults = {};  // EimConfig::faults (conformance harness only)
+  rsp::server::ListenerLimits limits = {};  // EimConfig::owner_limits
 };
 
 class OwnerService {

@@ -26,6 +26,7 @@ rsp::Expected<std::unique_ptr<OwnerService>> OwnerService::start(EimStore& store
   self->queue_ = std::make_unique<PackageQueue>(store, EimSigner{options.eim_id, std::move(*key)}, std::move(queue_settings));
   OwnerApiSettings api_settings;
   api_settings.cis = std::move(options.cis);
+  if (options.limits.body_bytes) api_settings.body_limit = *options.limits.body_bytes;
   self->api_ = std::make_unique<OwnerApi>(store, *self->queue_, self->owners_, std::move(api_settings));
 
   rsp::http::ServerOptions server;
@@ -40,6 +41,7 @@ rsp::Expected<std::unique_ptr<OwnerService>> OwnerService::start(EimStore& store
     listener->handler = owner_api_handler(*self->api_);
     server.listeners.push_back(std::move(*listener));
   }
+  rsp::server::apply_limits(options.limits, server);
   auto started = rsp::http::Server::start(std::move(server));
   if (!started) return rsp::fail("owner API: " + started.error().message);
   self->server_ = std::move(*started);

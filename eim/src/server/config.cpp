@@ -17,7 +17,7 @@ rsp::Expected<EimConfig> load_config(const std::filesystem::path& file) {
   const json& root = *object;
   std::string error = rsp::server::unknown_keys(
       root, {"pki", "eim_id", "listen", "metrics_listen", "database", "package_lifetime", "handler_threads", "owner_listen", "owners",
-             "indirect_download", "smdp_port"}, "");
+             "indirect_download", "smdp_port", "limits", "owner_limits"}, "");
   EimConfig c;
   std::string pki;
   read_key(root, "pki", pki, error);
@@ -28,6 +28,8 @@ rsp::Expected<EimConfig> load_config(const std::filesystem::path& file) {
   read_key(root, "database", c.database, error);
   read_key(root, "package_lifetime", c.package_lifetime, error);
   read_key(root, "handler_threads", c.handler_threads, error);
+  rsp::server::read_limits(root, "limits", c.limits, error);
+  rsp::server::read_limits(root, "owner_limits", c.owner_limits, error, /*json_keys=*/false);
   // The owner API: listeners as "listen", owners [{name, client_certificate}].
   rsp::server::read_listeners(root, "owner_listen", c.owner_listen, error);
   if (auto it = root.find("owners"); it != root.end() && error.empty()) {

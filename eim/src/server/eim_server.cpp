@@ -6,6 +6,7 @@
 #include "eim/owner_service.hpp"
 #include "eim/store.hpp"
 #include "rsp/pki/pki_layout.hpp"
+#include "rsp/server/limits_config.hpp"
 #include "rsp/server/listener.hpp"
 #include "rsp/server/log.hpp"
 #include "rsp/server/metrics.hpp"
@@ -62,6 +63,7 @@ class RunningEim final : public EimServer {
     if (!eim_id) return rsp::Unexpected{eim_id.error()};
     eim_id_ = std::move(*eim_id);
     if (config.package_lifetime <= 0) return rsp::fail("package_lifetime must be positive");
+    rsp::server::apply_json_limits(config.limits);  // for the owner API and ESipa alike
     auto cis = pki_cis(config.pki);
     if (!cis) return rsp::Unexpected{cis.error()};
     auto store = open_eim_store(config.database);
@@ -70,7 +72,8 @@ class RunningEim final : public EimServer {
     if (!config.owner_listen.empty()) {
       // The owner API: its own HTTPS server with the owners' pinned certificates.
       auto owners = OwnerService::start(*store_, {config.owner_listen, config.owners, config.pki, eim_id_,
-                                                  config.package_lifetime, *cis, config.handler_threads, config.faults});
+                                                  config.package_lifetime, *cis, config.handler_threads, config.faults,
+                                                  config.owner_limits});
       if (!owners) return rsp::Unexpected{owners.error()};
       owners_ = std::move(*owners);
     }
@@ -101,6 +104,7 @@ class RunningEim final : public EimServer {
       metrics_index_ = options.listeners.size();
       options.listeners.push_back(std::move(*listener));
     }
+    rsp::server::apply_limits(config.limits, options);
     auto server = rsp::http::Server::start(std::move(options));
     if (!server) return rsp::Unexpected{server.error()};
     runtime_.start(std::move(*server), [this](std::stop_token stop) { background(stop); });

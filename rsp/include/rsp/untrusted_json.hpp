@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "rsp/expected.hpp"
+#include "rsp/refusals.hpp"
 
 namespace rsp {
 
@@ -22,10 +23,24 @@ inline constexpr size_t kMaxJsonElements = 100'000;
 std::optional<std::string> json_out_of_bounds(std::string_view text, int max_depth = kMaxJsonDepth,
                                               size_t max_elements = kMaxJsonElements);
 
-// `text` parsed, or why not: beyond the bounds, or not JSON.
+// The bounds parse_untrusted_json() holds request bodies to, for the whole process: a server sets
+// them from its configuration's "limits" (json_depth, json_values) before it serves.
+struct JsonBounds {
+  int depth = kMaxJsonDepth;
+  size_t values = kMaxJsonElements;
+};
+void set_json_bounds(JsonBounds bounds);
+JsonBounds json_bounds();
+
+// `text` (a request body) parsed, or why not: beyond json_bounds() (counted and logged as a
+// Refusal::json), or not JSON.
 template <class Json = nlohmann::json>
 Expected<Json> parse_untrusted_json(std::string_view text) {
-  if (auto why = json_out_of_bounds(text)) return fail(*why);
+  auto bounds = json_bounds();
+  if (auto why = json_out_of_bounds(text, bounds.depth, bounds.values)) {
+    count_refusal(Refusal::json, {}, *why);
+    return fail(*why);
+  }
   Json parsed = Json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
   if (parsed.is_discarded()) return fail("not valid JSON");
   return parsed;

@@ -1,7 +1,9 @@
 #pragma once
 // One accepted connection of the server: TLS handshake, then requests read one after another
 // (HTTP/1.1 keep-alive), each handed to the handler pool, its response written back. All IO runs
-// on the connection's strand; only the handler runs elsewhere.
+// on the connection's strand; only the handler runs elsewhere. Before each request (and the TLS
+// handshake) one byte is awaited alone, so that the time to first byte or idle time and the time
+// the request itself takes are limited apart.
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/thread_pool.hpp>
@@ -31,6 +33,8 @@ struct Listener {
 
 struct Limits {
   size_t body_limit;
+  size_t header_limit;
+  std::chrono::milliseconds first_byte_timeout;
   std::chrono::milliseconds read_timeout;
   std::chrono::milliseconds idle_timeout;
 };
@@ -56,27 +60,26 @@ class Connection : public ConnectionBase {
   enum class Phase { handshake, waiting, reading, handling, writing, closing, closed };
 
  public:
-  Connection(tcp::socket&& socket, std::shared_ptr<const Listener> listener, Shared shared)
-      : stream_(make_stream(std::move(socket), *listener)), listener_(std::move(listener)), shared_(std::move(shared)) {
+  // `address` holds a place admitted in the registry, released when the connection ends.
+  Connection(tcp::socket&& socket, std::shared_ptr<const Listener> listener, Shared shared, std::string address)
+      : stream_(make_stream(std::move(socket), *listener)),
+        listener_(std::move(listener)),
+        shared_(std::move(shared)),
+        address_(std::move(address)) {
     boost::system::error_code ec;
     auto peer = beast::get_lowest_layer(stream_).socket().remote_endpoint(ec);
-    if (!ec) peer_ = (peer.address().is_v6() ? "[" + peer.address().to_string() + "]" : peer.address().to_string()) +
-                     ":" + std::to_string(peer.port());
+    if (!ec) peer_ = (peer.address().is_v6() ? "[" + address_ + "]" : address_) + ":" + std::to_string(peer.port());
   }
-  ~Connection() override { shared_.registry->remove(this); }
+  ~Connection() override {
+    shared_.registry->remove(this);
+    shared_.registry->release(address_);
+  }
 
   void start() {
     shared_.registry->add(shared_from_this());
     asio::dispatch(stream_.get_executor(), [self = self()] {
       if (self->shared_.registry->stopping()) return self->close();  // accepted as the server stopped
-      if constexpr (kTls) {
-        self->phase_ = Phase::handshake;
-        self->expire(self->shared_.limits.read_timeout);
-        self->stream_.async_handshake(asio::ssl::stream_base::server,
-                                      [self](beast::error_code ec) { self->on_handshake(ec); });
-      } else {
-        self->read_header();
-      }
+      self->await_request();
     });
   }
 
@@ -99,26 +102,66 @@ class Connection : public ConnectionBase {
   std::shared_ptr<Connection> self() { return std::static_pointer_cast<Connection>(shared_from_this()); }
   void expire(std::chrono::milliseconds timeout) { beast::get_lowest_layer(stream_).expires_after(timeout); }
 
+  // The first byte of the next request (of the TLS handshake on a new TLS connection): within
+  // first_byte_timeout on a new connection, idle_timeout on a kept-alive one.
+  void await_request() {
+    if (stopping_ || shared_.registry->stopping()) return close();
+    phase_ = Phase::waiting;
+    parser_.reset();  // the last request's: stop() asks whether a new one has begun
+    if (buffer_.size() > 0) return begin_request();  // pipelined: already here
+    expire(first_request_ ? shared_.limits.first_byte_timeout : shared_.limits.idle_timeout);
+    auto on_byte = [self = self()](beast::error_code ec, size_t n) {
+      if (ec) return self->on_wait_error(ec);
+      self->buffer_.commit(n);
+      self->begin_request();
+    };
+    if (kTls && !handshaken_) beast::get_lowest_layer(stream_).async_read_some(buffer_.prepare(1), std::move(on_byte));
+    else stream_.async_read_some(buffer_.prepare(1), std::move(on_byte));
+  }
+
+  void on_wait_error(beast::error_code ec) {
+    if (ec == beast::error::timeout) count(first_request_ ? Refusal::first_byte : Refusal::idle);
+    close();  // timed out, or the peer left
+  }
+
+  // From the first byte the whole request, TLS handshake included, has read_timeout.
+  void begin_request() {
+    phase_ = Phase::reading;
+    expire(shared_.limits.read_timeout);
+    if constexpr (kTls) {
+      if (!handshaken_) {
+        phase_ = Phase::handshake;
+        return stream_.async_handshake(asio::ssl::stream_base::server, buffer_.data(),
+                                       [self = self()](beast::error_code ec, size_t used) {
+                                         self->buffer_.consume(used);
+                                         self->on_handshake(ec);
+                                       });
+      }
+    }
+    read_header();
+  }
+
   void on_handshake(beast::error_code ec) {
+    if (ec == beast::error::timeout) count(Refusal::request_time);
     if (ec) return close();  // includes a refused or missing client certificate
+    handshaken_ = true;
     if constexpr (kTls) client_certificate_ = peer_certificate(stream_.native_handle());
+    // The request's first byte may still be to come.
+    if (buffer_.size() == 0) return await_request();
     read_header();
   }
 
   void read_header() {
-    if (stopping_ || shared_.registry->stopping()) return close();
-    phase_ = Phase::waiting;
+    phase_ = Phase::reading;
     parser_.emplace();
+    parser_->header_limit(static_cast<uint32_t>(std::min<size_t>(shared_.limits.header_limit, UINT32_MAX)));
     parser_->body_limit(shared_.limits.body_limit);
-    expire(first_request_ ? shared_.limits.read_timeout : shared_.limits.idle_timeout);
     beast::http::async_read_header(stream_, buffer_, *parser_,
                                    [self = self()](beast::error_code ec, size_t) { self->on_header(ec); });
   }
 
   void on_header(beast::error_code ec) {
     if (ec) return on_read_error(ec);
-    phase_ = Phase::reading;
-    expire(shared_.limits.read_timeout);
     const auto& header = parser_->get();
     auto expect = header[beast::http::field::expect];
     if (beast::iequals(expect, "100-continue") && !parser_->is_done()) {
@@ -142,8 +185,15 @@ class Connection : public ConnectionBase {
   void on_read_error(beast::error_code ec) {
     using e = beast::http::error;
     if (ec == e::end_of_stream) return shutdown();
-    if (ec == e::body_limit) return write(error_response(413), false);
-    if (ec == e::header_limit) return write(error_response(431), false);
+    if (ec == e::body_limit) {
+      count(Refusal::body);
+      return write(error_response(413), false);
+    }
+    if (ec == e::header_limit) {
+      count(Refusal::header);
+      return write(error_response(431), false);
+    }
+    if (ec == beast::error::timeout) count(Refusal::request_time);
     bool malformed = ec.category() == beast::http::make_error_code(e::bad_target).category() && ec != e::partial_message;
     if (malformed) return write(error_response(400), false);
     close();  // timeout, reset, cancelled, or the peer left mid-request
@@ -172,7 +222,7 @@ class Connection : public ConnectionBase {
     beast::http::async_write(stream_, message_, [self = self(), keep_alive](beast::error_code ec, size_t) {
       if (ec) return self->close();
       if (!keep_alive) return self->shutdown();
-      self->read_header();
+      self->await_request();
     });
   }
 
@@ -194,10 +244,13 @@ class Connection : public ConnectionBase {
     beast::get_lowest_layer(stream_).close();
   }
 
+  void count(Refusal reason) { count_refusal(reason, address_); }
+
   Stream stream_;
   std::shared_ptr<const Listener> listener_;
   Shared shared_;
-  std::string peer_;
+  std::string address_;  // the peer's address, as the registry counts it
+  std::string peer_;     // address and port, as handlers see it
   std::optional<crypto::Certificate> client_certificate_;
   beast::flat_buffer buffer_;
   std::optional<beast::http::request_parser<beast::http::string_body>> parser_;
@@ -205,6 +258,7 @@ class Connection : public ConnectionBase {
   beast::http::response<beast::http::string_body> message_;
   Phase phase_ = Phase::waiting;
   bool first_request_ = true;
+  bool handshaken_ = !kTls;
   bool stopping_ = false;
 };
 

@@ -5,7 +5,11 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <string>
 #include <vector>
+
+#include "rsp/refusals.hpp"
 
 namespace rsp::http::detail {
 
@@ -19,6 +23,31 @@ class ConnectionBase : public std::enable_shared_from_this<ConnectionBase> {
 
 class Registry {
  public:
+  // A connection from `peer` (its address) may open, or which cap it would go over. An admitted
+  // one holds its place until release(peer), which the connection calls when it ends.
+  std::optional<Refusal> admit(const std::string& peer, size_t max_total, size_t max_per_peer) {
+    std::lock_guard lock(mutex_);
+    if (open_ >= max_total) return Refusal::connections;
+    auto& from_peer = peers_[peer];
+    if (from_peer >= max_per_peer) {
+      if (from_peer == 0) peers_.erase(peer);
+      return Refusal::peer_connections;
+    }
+    ++from_peer;
+    ++open_;
+    return std::nullopt;
+  }
+  void release(const std::string& peer) {
+    std::lock_guard lock(mutex_);
+    --open_;
+    if (auto it = peers_.find(peer); it != peers_.end() && --it->second == 0) peers_.erase(it);
+  }
+  // Peer addresses with a connection open (each entry goes with its last connection).
+  size_t peers() {
+    std::lock_guard lock(mutex_);
+    return peers_.size();
+  }
+
   void add(const std::shared_ptr<ConnectionBase>& c) {
     std::lock_guard lock(mutex_);
     live_.emplace(c.get(), c);
@@ -66,6 +95,8 @@ class Registry {
   }
 
   std::map<ConnectionBase*, std::weak_ptr<ConnectionBase>> live_;
+  std::map<std::string, size_t> peers_;  // peer address -> connections admitted and not released
+  size_t open_ = 0;
   bool stopping_ = false;
 };
 

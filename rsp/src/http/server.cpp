@@ -64,10 +64,12 @@ size_t connection_cap(size_t wanted) {
 struct Server::Impl {
   explicit Impl(const ServerOptions& options)
       : pool(std::max<size_t>(options.handler_threads, 1)),
-        shared{{options.body_limit, options.read_timeout, options.idle_timeout}, pool.get_executor(),
-               std::make_shared<Registry>()},
+        shared{{options.body_limit, options.header_limit, options.first_byte_timeout, options.read_timeout,
+                options.idle_timeout},
+               pool.get_executor(), std::make_shared<Registry>()},
         stop_timeout(options.stop_timeout),
-        max_connections(connection_cap(options.max_connections)) {}
+        max_connections(connection_cap(options.max_connections)),
+        max_connections_per_peer(std::max<size_t>(options.max_connections_per_peer, 1)) {}
 
   Status<> listen(ListenerOptions& options, size_t index) {
     auto where = "listener " + std::to_string(index) + " (" + options.host + ":" + std::to_string(options.port) + "): ";
@@ -97,17 +99,21 @@ struct Server::Impl {
         });
       }
       boost::system::error_code ignored;
-      if (shared.registry->size() >= max_connections) {  // full: closed at once, not left to hang
+      auto peer = socket.remote_endpoint(ignored);
+      std::string address = ignored ? std::string("?") : peer.address().to_string();
+      // Full, in all or for this peer: closed at once, not left to hang.
+      if (auto refusal = shared.registry->admit(address, max_connections, max_connections_per_peer)) {
         refused.fetch_add(1, std::memory_order_relaxed);
+        count_refusal(*refusal, address);
         socket.close(ignored);
         return accept(a);
       }
       // Without it a response's last segment waits for the peer's delayed ACK (Nagle): ~40 ms a call.
       socket.set_option(tcp::no_delay(true), ignored);
       if (a.listener->tls)
-        std::make_shared<Connection<beast::ssl_stream<beast::tcp_stream>>>(std::move(socket), a.listener, shared)->start();
+        std::make_shared<Connection<beast::ssl_stream<beast::tcp_stream>>>(std::move(socket), a.listener, shared, address)->start();
       else
-        std::make_shared<Connection<beast::tcp_stream>>(std::move(socket), a.listener, shared)->start();
+        std::make_shared<Connection<beast::tcp_stream>>(std::move(socket), a.listener, shared, address)->start();
       accept(a);
     });
   }
@@ -146,6 +152,7 @@ struct Server::Impl {
   Shared shared;
   std::chrono::milliseconds stop_timeout;
   size_t max_connections;
+  size_t max_connections_per_peer;
   std::atomic<uint64_t> refused{0};
   std::thread io_thread;
   std::atomic<bool> stopped{false};

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <sstream>
 
+#include "rsp/refusals.hpp"
 #include "rsp/server/http_json.hpp"
 
 namespace rsp::server {
@@ -54,6 +55,11 @@ std::string Metrics::prometheus_text() const {
         << duration << "_sum{" << labels << "} " << h.sum << "\n"
         << duration << "_count{" << labels << "} " << h.count << "\n";
   }
+  // What the process's listeners refused beyond their limits, every reason even at zero.
+  out << "# HELP rsp_http_refused_total Connections and requests refused beyond a listener's limits, by reason.\n"
+      << "# TYPE rsp_http_refused_total counter\n";
+  for (auto reason : kRefusals)
+    out << "rsp_http_refused_total{reason=\"" << refusal_name(reason) << "\"} " << refusal_count(reason) << "\n";
   // The standard process metric, so that a load test reads the server's CPU per request.
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "rsp/expected.hpp"
+#include "rsp/server/limits_config.hpp"
 #include "rsp/server/listener.hpp"
 
 namespace smdp {
@@ -41,6 +42,9 @@ struct SmdpConfig {
   int64_t order_lifetime = 30 * 24 * 3600;      // seconds
   int confirmation_code_attempts = 5;
   size_t handler_threads = 8;
+  // "limits": connections, header and body sizes, JSON bounds and times of every listener
+  // (rsp/server/limits_config.hpp names the keys); absent keys keep the server's defaults.
+  rsp::server::ListenerLimits limits;
   // ES2+ callbacks to operators: the CAs their servers chain to, and our client identity.
   std::vector<std::filesystem::path> callback_trusted_cas;
   std::optional<std::filesystem::path> callback_client_certificate;

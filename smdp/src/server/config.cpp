@@ -46,7 +46,7 @@ rsp::Expected<SmdpConfig> load_config(const std::filesystem::path& file) {
                                    {"pki", "smdp_address", "es9_listen", "es2_listen", "es2_on_es9_listener", "metrics_listen",
                                     "database", "operators", "session_lifetime", "order_lifetime", "confirmation_code_attempts",
                                     "handler_threads", "callback_trusted_cas", "callback_client_certificate", "callback_client_key",
-                                    "smds_trusted_cas", "callback_retry_delay"},
+                                    "smds_trusted_cas", "callback_retry_delay", "limits"},
                                    "");
   SmdpConfig c;
   std::string pki;
@@ -62,6 +62,7 @@ rsp::Expected<SmdpConfig> load_config(const std::filesystem::path& file) {
   read_key(root, "order_lifetime", c.order_lifetime, error);
   read_key(root, "confirmation_code_attempts", c.confirmation_code_attempts, error);
   read_key(root, "handler_threads", c.handler_threads, error);
+  rsp::server::read_limits(root, "limits", c.limits, error);
   std::vector<std::string> cas;
   read_key(root, "callback_trusted_cas", cas, error);
   for (auto& ca : cas) c.callback_trusted_cas.emplace_back(ca);

@@ -8,6 +8,7 @@
 #include "rsp/confirmation_code.hpp"
 #include "rsp/http/client.hpp"
 #include "rsp/pki/pki_layout.hpp"
+#include "rsp/server/limits_config.hpp"
 #include "rsp/server/listener.hpp"
 #include "rsp/server/periodic.hpp"
 #include "rsp/server/server_runtime.hpp"
@@ -128,6 +129,8 @@ class RunningSmdp final : public SmdpServer {
       metrics_index_ = options.listeners.size();
       options.listeners.push_back(std::move(*listener));
     }
+    rsp::server::apply_limits(config.limits, options);
+    rsp::server::apply_json_limits(config.limits);
     auto server = rsp::http::Server::start(std::move(options));
     if (!server) return rsp::Unexpected{server.error()};
     runtime_.start(std::move(*server), [this](std::stop_token stop) { background(stop); });

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "rsp/expected.hpp"
+#include "rsp/server/limits_config.hpp"
 #include "rsp/server/listener.hpp"
 
 namespace smds {
@@ -33,6 +34,9 @@ struct SmdsConfig {
   int64_t max_pending_sessions = 10000;     // ES11 sessions not yet authenticated
   int64_t max_events_per_eid = 32;
   size_t handler_threads = 8;
+  // "limits": connections, header and body sizes, JSON bounds and times of every listener
+  // (rsp/server/limits_config.hpp names the keys); absent keys keep the server's defaults.
+  rsp::server::ListenerLimits limits;
   // Conformance harness only (smds serve --conformance-harness --fault NAME), never in the file: named
   // misbehaviours that show rsp-conformance's SM-DS cases fail when the SM-DS is wrong.
   // skip-signature-check: ES11 takes euiccSignature1 unchecked; accept-any-challenge: ES11 takes the

@@ -18,7 +18,7 @@ rsp::Expected<SmdsConfig> load_config(const std::filesystem::path& file) {
   std::string error = rsp::server::unknown_keys(
       root,
       {"pki", "smds_address", "listen", "metrics_listen", "database", "smdps", "root_smds", "event_lifetime",
-       "session_lifetime", "max_pending_sessions", "max_events_per_eid", "handler_threads"},
+       "session_lifetime", "max_pending_sessions", "max_events_per_eid", "handler_threads", "limits"},
       "");
   SmdsConfig c;
   std::string pki;
@@ -34,6 +34,7 @@ rsp::Expected<SmdsConfig> load_config(const std::filesystem::path& file) {
   read_key(root, "max_pending_sessions", c.max_pending_sessions, error);
   read_key(root, "max_events_per_eid", c.max_events_per_eid, error);
   read_key(root, "handler_threads", c.handler_threads, error);
+  rsp::server::read_limits(root, "limits", c.limits, error);
   if (auto it = root.find("smdps"); it != root.end() && error.empty()) {
     if (!it->is_array()) error = "\"smdps\" must be a list";
     for (const auto& s : *it) {

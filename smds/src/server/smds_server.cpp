@@ -3,6 +3,7 @@
 #include <ctime>
 
 #include "rsp/server/http_json.hpp"
+#include "rsp/server/limits_config.hpp"
 #include "rsp/server/listener.hpp"
 #include "rsp/server/log.hpp"
 #include "rsp/server/metrics.hpp"
@@ -99,6 +100,8 @@ class RunningSmds final : public SmdsServer {
       metrics_index_ = options.listeners.size();
       options.listeners.push_back(std::move(*listener));
     }
+    rsp::server::apply_limits(config.limits, options);
+    rsp::server::apply_json_limits(config.limits);
     auto server = rsp::http::Server::start(std::move(options));
     if (!server) return rsp::Unexpected{server.error()};
     runtime_.start(std::move(*server), [this](std::stop_token stop) { background(stop); });

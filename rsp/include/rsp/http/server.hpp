@@ -53,13 +53,19 @@ struct ListenerOptions {
   Handler handler;
 };
 
+// Each limit, when reached, gets its answer (413, 431 or a closed connection), a count in
+// rsp::refusal_count() and a log line (rsp/refusals.hpp). A server's configuration sets them from
+// its "limits" object (rsp/server/limits_config.hpp).
 struct ServerOptions {
   std::vector<ListenerOptions> listeners;
   size_t handler_threads = 4;
   size_t body_limit = 4 * 1024 * 1024;  // a Bound Profile Package is ~100 KB in base64; larger gets 413
-  // From accepting (or the end of the previous response) until a whole request is read: TLS
-  // handshake and first request use read_timeout; a kept-alive connection waits idle_timeout for
-  // the next request's header, then read_timeout for its body. Writing a response: read_timeout.
+  size_t header_limit = 8 * 1024;       // request line and header fields; larger gets 431
+  // A new connection waits first_byte_timeout for its first byte (the TLS ClientHello, or the
+  // request); a kept-alive one idle_timeout for the next request's. From that first byte the whole
+  // request (TLS handshake included) must be read within read_timeout. Writing a response:
+  // read_timeout too. Past any of them the connection is closed.
+  std::chrono::milliseconds first_byte_timeout{10'000};
   std::chrono::milliseconds read_timeout{30'000};
   std::chrono::milliseconds idle_timeout{60'000};
   std::chrono::milliseconds stop_timeout{10'000};  // how long stop() lets running requests finish
@@ -68,6 +74,9 @@ struct ServerOptions {
   // server answers again as soon as connections end. Never more than the process's descriptor
   // limit leaves room for (64 kept for files, databases and the listeners).
   size_t max_connections = 4096;
+  // Connections open at once from one peer address (IPv4, or IPv6 as a whole address): one more
+  // from it is closed at once, so that one peer cannot take every connection from the others.
+  size_t max_connections_per_peer = 64;
 };
 
 class Server {
@@ -80,7 +89,8 @@ class Server {
 
   // The bound port of listener `index` (in the order given), e.g. after asking for port 0.
   uint16_t port(size_t index) const;
-  // Connections closed at once because max_connections were open.
+  // Connections closed at once because max_connections, or max_connections_per_peer from their
+  // address, were open.
   uint64_t refused_connections() const;
   // Stops accepting, closes idle connections, lets requests being read or handled finish (their
   // responses close the connection) for at most stop_timeout, then closes what is left.
