@@ -96,6 +96,7 @@ json to_json(const CardState& s) {
   if (s.rollback_iccid) j["rollbackIccid"] = *s.rollback_iccid;
   if (!s.rollback_package_result.empty()) j["rollbackPackageResult"] = hex(s.rollback_package_result);
   if (s.fallback_return_iccid) j["fallbackReturnIccid"] = *s.fallback_return_iccid;
+  if (!s.profile_key_id.empty()) j["profileKeyId"] = s.profile_key_id;
   return j;
 }
 
@@ -129,6 +130,7 @@ CardState state_from_json(const json& j) {
   if (j.contains("rollbackIccid")) s.rollback_iccid = j["rollbackIccid"].get<std::string>();
   if (j.contains("rollbackPackageResult")) s.rollback_package_result = unhex(j["rollbackPackageResult"]);
   if (j.contains("fallbackReturnIccid")) s.fallback_return_iccid = j["fallbackReturnIccid"].get<std::string>();
+  s.profile_key_id = j.value("profileKeyId", "");  // absent: written before sealing
   return s;
 }
 
@@ -168,6 +170,9 @@ CardConfig config_from_json(const json& j) {
   c.root_ds_address = j.value("rootDsAddress", c.root_ds_address);
   return c;
 }
+
+// A sealed package opens only as the package of its own profile.
+Bytes package_place(const std::string& iccid) { return rsp::to_bytes("euicc-sim profile package " + iccid); }
 
 template <class T, class Parse>
 rsp::Expected<T> load_json(const fs::path& path, Parse parse) {
@@ -217,11 +222,19 @@ rsp::Status<> CardStore::write_profile_package(const std::string& iccid, rsp::By
   std::error_code ec;
   fs::create_directories(dir_ / "profiles", ec);
   if (ec) return rsp::fail("cannot create " + (dir_ / "profiles").string() + ": " + ec.message());
-  return rsp::files::write_atomic(dir_ / "profiles" / (iccid + ".upp"), package, rsp::files::Access::secret);
+  if (!profile_key_)
+    return rsp::files::write_atomic(dir_ / "profiles" / (iccid + ".upp"), package, rsp::files::Access::secret);
+  return rsp::files::write_atomic(dir_ / "profiles" / (iccid + ".upp"), profile_key_->seal(package, package_place(iccid)),
+                                  rsp::files::Access::secret);
 }
 
 rsp::Expected<Bytes> CardStore::read_profile_package(const std::string& iccid) const {
-  return rsp::files::read(dir_ / "profiles" / (iccid + ".upp"));
+  auto stored = rsp::files::read(dir_ / "profiles" / (iccid + ".upp"));
+  if (!stored || !rsp::crypto::is_sealed(*stored)) return stored;
+  if (!profile_key_) return rsp::fail("the profile package of " + iccid + " is sealed, and the card has no profile key");
+  auto opened = profile_key_->open(*stored, package_place(iccid));
+  if (!opened) return rsp::fail("the profile package of " + iccid + " cannot be opened: " + opened.error().message);
+  return opened;
 }
 
 void CardStore::remove_profile_package(const std::string& iccid) const {

@@ -5,6 +5,7 @@
 #include "card_context.hpp"
 #include "isdr.hpp"
 #include "rsp/crypto/ecdsa.hpp"
+#include "rsp/crypto/sealing.hpp"
 #include "rsp/eid.hpp"
 #include "rsp/files.hpp"
 #include "rsp/pki/test_pki.hpp"
@@ -64,6 +65,38 @@ rsp::Status<> create_state(const CardStore& store, const Options& options) {
   state.default_dp_address = config->default_dp_address;
   state.root_ds_address = config->root_ds_address;
   return store.save_state(state);
+}
+
+// Profile packages sealed at rest (issue 13, finding 10): the key from $EUICC_SIM_PROFILE_KEY, the
+// named file or DIR/profile-key (made at first start, unless the state says its packages are
+// sealed already); packages written in clear before are sealed now, then the key's id recorded.
+// Another key, or a missing one, is refused before anything is written.
+rsp::Status<> open_profile_key(CardContext& card, const Options& options) {
+  const fs::path file = options.profile_key.value_or(card.store.dir() / "profile-key");
+  auto resolved = rsp::crypto::resolve_sealing_key("EUICC_SIM_PROFILE_KEY", file, options.profile_key.has_value());
+  if (!resolved) return rsp::Unexpected{resolved.error()};
+  const std::string& sealed_with = card.state.profile_key_id;
+  if (!*resolved) {
+    if (!sealed_with.empty())
+      return rsp::fail("the profile key file " + file.string() + " is missing, and the card's profile packages are sealed with key id " +
+                       sealed_with);
+    auto made = rsp::crypto::create_sealing_key_file(file);
+    if (!made) return rsp::Unexpected{made.error()};
+    resolved->emplace(rsp::crypto::ResolvedSealingKey{std::move(*made), file.string(), true});
+  }
+  const rsp::crypto::SealingKey& key = (*resolved)->key;
+  if (!sealed_with.empty() && sealed_with != key.id_hex())
+    return rsp::fail("the card's profile packages are sealed with key id " + sealed_with + ", not with the profile key from " +
+                     (*resolved)->origin + " (key id " + key.id_hex() + ")");
+  card.store.use_profile_key(key);
+  if (!sealed_with.empty()) return rsp::Ok{};
+  for (const auto& profile : card.state.profiles) {
+    auto package = card.store.read_profile_package(profile.iccid);
+    if (!package) continue;  // no package (a profile without one keeps none)
+    if (auto sealed = card.store.write_profile_package(profile.iccid, *package); !sealed) return sealed;
+  }
+  card.state.profile_key_id = key.id_hex();
+  return card.store.save_state(card.state);
 }
 
 rsp::Status<> load_credentials(CardContext& card) {
@@ -159,6 +192,7 @@ rsp::Expected<std::unique_ptr<CardContext>> open_card_context(const Options& opt
   if (!state) return rsp::Unexpected{state.error()};
   context->state = std::move(*state);
   context->store.remove_orphans(context->state);
+  if (auto s = open_profile_key(*context, options); !s) return rsp::Unexpected{s.error()};
   if (auto s = load_credentials(*context); !s) return rsp::Unexpected{s.error()};
   context->created = created;
   return context;

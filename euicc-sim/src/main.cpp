@@ -29,6 +29,10 @@ int main(int argc, char** argv) {
                  "--listen: SECONDS a client may stay idle while another waits for the card (0: no limit)")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
+  std::string profile_key;
+  app.add_option("--profile-key", profile_key,
+                 "key file sealing the installed profile packages (default: DIR/profile-key, made at first start; "
+                 "$EUICC_SIM_PROFILE_KEY may hold the key as 64 hex digits instead)");
   app.add_option("--fault", faults, "conformance harness only: a named misbehaviour (repeatable)");
   app.add_flag("--conformance-harness", options.allow_faults, "allow --fault (never in normal runs)");
   CLI11_PARSE(app, argc, argv);
@@ -38,6 +42,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (!pki.empty()) options.pki_dir = pki;
+  if (!profile_key.empty()) options.profile_key = profile_key;
   options.faults.insert(faults.begin(), faults.end());
   auto endpoint = euicc::parse_endpoint(listen.empty() ? vpcd : listen);
   if (!endpoint && !vpcd.empty() && vpcd.find(':') == std::string::npos) endpoint = euicc::Endpoint{vpcd, euicc::kVpcdPort};

@@ -2,10 +2,16 @@
 // from the crypto core.
 #include <ProfileInstallationResult.h>
 
+#include <algorithm>
+#include <map>
+
 #include "download_fixture.hpp"
 #include "profile_package_builder.hpp"
 #include "rsp/asn1/codec.hpp"
 #include "rsp/crypto/certificate_chain.hpp"
+#include "rsp/crypto/sealing.hpp"
+#include "rsp/files.hpp"
+#include "rsp/profile_maker.hpp"
 
 using namespace euicc;
 using namespace euicc::test;
@@ -351,4 +357,86 @@ TEST_CASE("conformance faults: a bad MAC accepted, a wrong status word, and none
   CHECK(open_card_context(options));
   options.faults = {"no-such-fault"};
   CHECK_FALSE(open_card_context(options));
+}
+
+// Profiles at rest (issue 13, finding 10): the installed package is sealed with the card's profile
+// key, so no file of the state directory holds the Ki or OPc.
+TEST_CASE("profile packages at rest: sealed in the state directory, clear ones sealed at the next start, another key refused") {
+  const Bytes ki = {0x4B, 0x69, 0x5A, 0x13, 0x37, 0xC0, 0xDE, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09};
+  const Bytes opc = {0x0F, 0x0C, 0x5A, 0x13, 0x37, 0xC0, 0xDE, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18, 0x19};
+  CardFixture f;
+  const std::filesystem::path state_dir = f.dir.path() / "card";
+  rsp::ProfileSpec spec;
+  spec.iccid = kIccid;
+  spec.imsi = "001010000000011";
+  spec.ki = ki;
+  spec.opc = opc;
+  const Bytes upp = rsp::make_profile_package(spec).value();
+  REQUIRE(failure_of(download(f, upp)).first == -1);
+
+  // Every file under the state directory, byte for byte, as a copy or a backup would hold it.
+  auto state_shows = [&](const Bytes& secret) {
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(state_dir)) {
+      if (!entry.is_regular_file()) continue;
+      const Bytes contents = rsp::files::read(entry.path()).value();
+      if (std::search(contents.begin(), contents.end(), secret.begin(), secret.end()) != contents.end()) return true;
+    }
+    return false;
+  };
+  auto state_files = [&] {
+    std::map<std::string, Bytes> files;
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(state_dir))
+      if (entry.is_regular_file()) files[entry.path().string()] = rsp::files::read(entry.path()).value();
+    return files;
+  };
+  CHECK_FALSE(state_shows(ki));
+  CHECK_FALSE(state_shows(opc));
+  CHECK(rsp::crypto::is_sealed(rsp::files::read(state_dir / "profiles" / (kIccid + ".upp")).value()));
+  CHECK(f.card->store.read_profile_package(kIccid).value() == upp);
+  CHECK((std::filesystem::status(state_dir / "profile-key").permissions() & std::filesystem::perms::all) ==
+        (std::filesystem::perms::owner_read | std::filesystem::perms::owner_write));
+  const std::string key_id = f.card->state.profile_key_id;
+  CHECK(key_id.size() == 8);
+  f.reopen();
+  CHECK(f.card->store.read_profile_package(kIccid).value() == upp);
+
+  SECTION("a state written in clear (before sealing) is sealed at the next start") {
+    REQUIRE(CardStore(state_dir).write_profile_package(kIccid, upp));
+    CardState clear = f.card->state;
+    clear.profile_key_id.clear();
+    REQUIRE(CardStore(state_dir).save_state(clear));
+    REQUIRE(state_shows(ki));
+    f.reopen();
+    CHECK_FALSE(state_shows(ki));
+    CHECK_FALSE(state_shows(opc));
+    CHECK(f.card->state.profile_key_id == key_id);
+    CHECK(f.card->store.read_profile_package(kIccid).value() == upp);
+  }
+  SECTION("another key, or none, is refused and nothing changes") {
+    f.card.reset();
+    const auto before = state_files();
+    Options options;
+    options.state_dir = state_dir;
+    const std::string other = rsp::crypto::SealingKey::generate().to_key_file_text();
+    ::setenv("EUICC_SIM_PROFILE_KEY", other.c_str(), 1);
+    auto from_variable = open_card_context(options);
+    ::unsetenv("EUICC_SIM_PROFILE_KEY");
+    REQUIRE_FALSE(from_variable);
+    CHECK_THAT(from_variable.error().message, Catch::Contains("sealed with key id " + key_id) && Catch::Contains("$EUICC_SIM_PROFILE_KEY"));
+    CHECK_THAT(from_variable.error().message, !Catch::Contains(other.substr(0, 64)));
+
+    std::filesystem::rename(state_dir / "profile-key", f.dir.path() / "kept-key");
+    auto missing = open_card_context(options);
+    REQUIRE_FALSE(missing);
+    CHECK_THAT(missing.error().message, Catch::Contains("is missing") && Catch::Contains(key_id));
+    CHECK_FALSE(std::filesystem::exists(state_dir / "profile-key"));  // no new key made over the sealed packages
+    auto before_without_key = before;
+    before_without_key.erase((state_dir / "profile-key").string());
+    CHECK(state_files() == before_without_key);
+
+    options.profile_key = f.dir.path() / "kept-key";  // the key named where it was moved: opens
+    auto named = open_card_context(options);
+    REQUIRE(named);
+    CHECK((*named)->store.read_profile_package(kIccid).value() == upp);
+  }
 }

@@ -88,6 +88,9 @@ struct CardState {
   Bytes rollback_package_result;    // EuiccPackageResultDataSigned (30 ...) of that enable's package
   std::optional<std::string> fallback_return_iccid;  // set while the fallback mechanism is active:
                                                       // the profile to return to ("" = none)
+  // The id (hex) of the profile key the profile packages are sealed with (issue 13, finding 10);
+  // empty: a state written before sealing, whose packages are sealed at the next start.
+  std::string profile_key_id;
 
   Profile* find_profile(const std::string& iccid);
   Profile* enabled_profile();

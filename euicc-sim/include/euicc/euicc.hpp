@@ -23,6 +23,10 @@ struct Options {
   // They win over config.json's defaultDpAddress / rootDsAddress; ignored once the card exists.
   std::optional<std::string> default_dp_address;
   std::optional<std::string> root_ds_address;
+  // The key file sealing the installed profile packages (issue 13, finding 10); it must exist. None:
+  // $EUICC_SIM_PROFILE_KEY (64 hex digits) when set, else DIR/profile-key, made 0600 at first
+  // start. A key other than the one the card's packages are sealed with is refused.
+  std::optional<std::filesystem::path> profile_key;
   // Named misbehaviours for the conformance harness; refused unless allow_faults.
   std::set<std::string> faults;
   bool allow_faults = false;
