@@ -66,11 +66,13 @@ struct Es9Fixture {
   std::unique_ptr<Es9Plus> es9;
   std::unique_ptr<euicc::Euicc> card;
 
-  explicit Es9Fixture(rsp::crypto::Curve curve = rsp::crypto::Curve::nist_p256) {
+  // `store_url`: the store (default: SQLite in the temporary directory).
+  explicit Es9Fixture(rsp::crypto::Curve curve = rsp::crypto::Curve::nist_p256, std::string store_url = {}) {
     rsp::pki::MakeOptions make;
     make.curve = curve;
     REQUIRE(rsp::pki::make(pki, make));
-    store = open_store("sqlite:" + (dir.path() / "smdp.db").string()).value();
+    if (store_url.empty()) store_url = "sqlite:" + (dir.path() / "smdp.db").string();
+    store = open_store(store_url).value();
     identity = load_dp_identity(pki).value();
     Es9Settings settings;
     settings.smdp_address = kAddress;

@@ -7,3 +7,7 @@ target_include_directories(test_smdp_es9 PRIVATE ${PROJECT_SOURCE_DIR}/smdp/test
 target_sources(test_smdp_es9 PRIVATE ${PROJECT_SOURCE_DIR}/smdp/tests/test_es9plus_recorded.cpp)
 # Hostile input: mutated messages through every ES9+ function and both bindings.
 target_sources(test_smdp_es9 PRIVATE ${PROJECT_SOURCE_DIR}/smdp/tests/test_es9plus_hostile.cpp)
+# Sessions without unauthenticated state (issue 13, finding 3): initiateAuthentication floods against
+# both store backends (PostgreSQL skipped where absent), forged and replayed transactionIds.
+target_sources(test_smdp_es9 PRIVATE ${PROJECT_SOURCE_DIR}/smdp/tests/test_es9plus_sessions.cpp)
+target_link_libraries(test_smdp_es9 PRIVATE smdp_postgres_harness SQLite::SQLite3)

@@ -98,7 +98,11 @@ TEST_CASE("ES9+ default SM-DP+: no matchingId, the order bound to the EID", "[es
     p.released = true;
     p.order_expires = f.clock - 1;
     REQUIRE(f.store->update_profile(p).value());
-    check_refused(d.authenticate_client(response), "8.8.5", "4.10");
+    // A new session: the refused one's transactionId is spent (authenticateClient stored it).
+    check_refused(d.authenticate_client(response), "8.10.1", "3.9");
+    Download again(f);
+    REQUIRE(again.initiate());
+    check_refused(again.authenticate_client(again.authenticate_server(std::nullopt)), "8.8.5", "4.10");
   }
   SECTION("of two orders the downloadable one is served") {
     auto waiting = add_default_order(f, "8949449999999990049", eid);

@@ -6,10 +6,12 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <set>
 #include <string>
+#include <utility>
 
 #include "rsp/expected.hpp"
 #include "smdp/dp_credentials.hpp"
@@ -84,9 +86,12 @@ struct CancelSessionRequest {
   Bytes cancel_session_response;  // BF41
 };
 
+class TransactionIds;
+
 class Es9Plus {
  public:
   Es9Plus(Store& store, const DpIdentity& identity, Es9Settings settings);
+  ~Es9Plus();
 
   // SGP.22 v2.5 §5.6.1
   Es9Result<InitiateAuthenticationResponse> initiate_authentication(const InitiateAuthenticationRequest& request);
@@ -105,6 +110,15 @@ class Es9Plus {
  private:
   int64_t now() const;
   Es9Result<SessionRecord> live_session(const std::string& transaction_id);
+  // initiateAuthentication stores no session (transaction_id.hpp): its transactionId and serverChallenge.
+  Es9Result<std::pair<Bytes, Bytes>> issue_transaction(ByteView server_ci, ByteView euicc_ci);
+  // The session a transactionId this SM-DP+ issued stands for, not stored (version 0); nothing for
+  // other identifiers; refused when it expired or names a CI no longer configured.
+  Es9Result<std::optional<SessionRecord>> issued_session(const std::string& transaction_id);
+  // The session authenticateClient goes on with: an issued one, or one stored in state initiated
+  // (opened by a version that stored sessions at initiateAuthentication).
+  Es9Result<SessionRecord> session_to_authenticate(const std::string& transaction_id);
+  Es9Result<const TransactionIds*> transaction_ids();
   Es9Result<ProfileRecord> order_for_matching_id(const std::string& matching_id);
   Es9Result<ProfileRecord> order_for_eid(const std::string& eid);
   void report(const ProfileRecord& profile, NotificationPoint point, const FunctionStatus& status, ByteView result = {}) const;
@@ -114,6 +128,8 @@ class Es9Plus {
   Store& store_;
   const DpIdentity& identity_;
   Es9Settings settings_;
+  std::mutex transaction_ids_mutex_;
+  std::unique_ptr<TransactionIds> transaction_ids_;  // made with the store's secret at first use
   // Fault reuse-otpk: the one otSK.DP per curve every binding uses.
   std::mutex reused_otsk_mutex_;
   std::map<rsp::crypto::Curve, rsp::crypto::PrivateKey> reused_otsk_;

@@ -67,7 +67,7 @@ struct SessionRecord {
   std::string transaction_id;  // upper-case hex, the primary key
   SessionState state = SessionState::initiated;
   std::string smdp_address;
-  Bytes euicc_challenge;       // 16 bytes
+  Bytes euicc_challenge;       // 16 bytes; empty since initiateAuthentication stores no session
   Bytes server_challenge;      // 16 bytes
   Bytes ci_pkid;               // the CI the SM-DP+'s credentials chain to (SKI)
   Bytes euicc_ci_pkid;         // the CI the eUICC's chain must end at (euiccCiPKIdToBeUsed)

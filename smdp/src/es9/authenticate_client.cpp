@@ -1,5 +1,6 @@
 // SGP.22 v2.5 §5.6.2 ES9+.AuthenticateClient: the eUICC's chain (CI -> EUM -> eUICC) and
-// euiccSignature1, the session's challenge, then the order the matchingId names (or, without one,
+// euiccSignature1, the session's challenge (from its transactionId: initiateAuthentication stored
+// nothing), the session stored, then the order the matchingId names (or, without one,
 // the order bound to the eUICC's EID), which this eUICC takes (a versioned update: two devices
 // cannot both hold it). Answers smdpSigned2 signed with CERT.DPpb over smdpSigned2 || euiccSignature1.
 #include <algorithm>
@@ -74,11 +75,9 @@ Es9Result<ProfileRecord> Es9Plus::order_for_eid(const std::string& eid) {
 
 Es9Result<AuthenticateClientResponse> Es9Plus::authenticate_client(const AuthenticateClientRequest& request) {
   const rsp::sql::DeferredSync one_sync;  // this call's commits share one sync, awaited before it answers
-  auto found = live_session(request.transaction_id);
+  auto found = session_to_authenticate(request.transaction_id);
   if (!found) return rsp::Unexpected{found.error()};
   SessionRecord session = std::move(*found);
-  if (session.state != SessionState::initiated)
-    return rsp::Unexpected{es9_status::unknown_transaction("the session is past authentication")};
 
   Bytes transaction_id = rsp::from_hex(session.transaction_id).value();
   rsp::authentication::SessionExpectation expected{transaction_id, session.server_challenge, session.smdp_address,
@@ -92,6 +91,22 @@ Es9Result<AuthenticateClientResponse> Es9Plus::authenticate_client(const Authent
                                                                                expected, identity_.cis, now());
   if (!authenticated) return rsp::Unexpected{rsp::server::authentication_refusal(authenticated.error(), "8.8.1")};
   const std::string& eid = authenticated->eid;
+
+  // Only now, with the eUICC's signature verified under a CI we trust, does the session get a row.
+  // The row's key is what refuses this transactionId to anyone after (a replayed response); it is
+  // claimed before the order is looked at, so a replay is refused without reaching the operator.
+  session.eid = eid;
+  session.euicc_certificate = authenticated->euicc_certificate.der();
+  if (session.version == 0) {
+    if (auto added = store_.add_session(session); !added) {
+      if (added.error().kind == StoreErrorKind::exists)
+        return rsp::Unexpected{es9_status::unknown_transaction("transactionId already used")};
+      return rsp::Unexpected{es9_status::execution_error("session store: " + added.error().message)};
+    }
+  } else if (auto claimed = store_.update_session(session); !claimed || !*claimed) {
+    return rsp::Unexpected{claimed ? es9_status::unknown_transaction("the session changed concurrently")
+                                   : es9_status::execution_error("session store: " + claimed.error().message)};
+  }
 
   // ctxParams1's matchingId names the order (an activation code or an SM-DS event); without one
   // (absent or empty) the order is the one bound to this EID (the default SM-DP+, §5.6.2). This
@@ -129,10 +144,8 @@ Es9Result<AuthenticateClientResponse> Es9Plus::authenticate_client(const Authent
   response.smdp_certificate = credentials->dp_pb.der();
 
   session.state = SessionState::authenticated;
-  session.eid = eid;
   session.iccid = profile.iccid;
   session.cc_required = cc_required;
-  session.euicc_certificate = authenticated->euicc_certificate.der();
   session.smdp_signature2 = response.smdp_signature2;
   auto saved = store_.update_session(session);
   if (!saved) return rsp::Unexpected{es9_status::execution_error("session store: " + saved.error().message)};

@@ -1,18 +1,18 @@
 // SGP.22 v2.5 §5.6.1 ES9+.InitiateAuthentication: the SM-DP+ checks the address it was called
-// by, picks the CIs of the session from the eUICC's lists, opens a session and signs serverSigned1 with CERT.DPauth.
+// by, picks the CIs of the session from the eUICC's lists, issues a transactionId and signs
+// serverSigned1 with CERT.DPauth. It stores nothing: the call is unauthenticated, so a flood of
+// them must cost no memory or disk (issue 13, finding 3); authenticateClient stores the session.
 #include <algorithm>
 
 #include "es9_status_codes.hpp"
 #include "rsp/common_mutual_authentication.hpp"
 #include "rsp/crypto/ecdsa.hpp"
-#include "rsp/sql/group_commit.hpp"
 #include "rsp/tlv.hpp"
 #include "smdp/es9plus.hpp"
 
 namespace smdp {
 
 Es9Result<InitiateAuthenticationResponse> Es9Plus::initiate_authentication(const InitiateAuthenticationRequest& request) {
-  const rsp::sql::DeferredSync one_sync;  // this call's commits share one sync, awaited before it answers
   if (request.smdp_address != settings_.smdp_address && !settings_.fault("skip-address-check"))
     return rsp::Unexpected{es9_status::invalid_smdp_address("this SM-DP+ is " + settings_.smdp_address)};
   if (request.euicc_challenge.size() != 16)
@@ -32,25 +32,16 @@ Es9Result<InitiateAuthenticationResponse> Es9Plus::initiate_authentication(const
   }
   const DpCredentials* credentials = identity_.for_ci(cis->server_ci);
 
-  SessionRecord session;
-  session.transaction_id = rsp::to_hex(rsp::random_bytes(16));
-  session.smdp_address = settings_.smdp_address;
-  session.euicc_challenge = request.euicc_challenge;
-  session.server_challenge = rsp::random_bytes(16);
-  session.ci_pkid = credentials->ci_ski;
-  session.euicc_ci_pkid = cis->euicc_ci;
-  session.created = now();
-  session.expires = session.created + settings_.session_lifetime;
-  if (auto added = store_.add_session(session); !added)
-    return rsp::Unexpected{es9_status::execution_error("session store: " + added.error().message)};
-
-  Bytes transaction_id = rsp::from_hex(session.transaction_id).value();
+  // Nothing is stored: the transactionId carries what authenticateClient needs (transaction_id.hpp).
+  auto issued = issue_transaction(credentials->ci_ski, cis->euicc_ci);
+  if (!issued) return rsp::Unexpected{issued.error()};
+  const auto& [transaction_id, server_challenge] = *issued;
   InitiateAuthenticationResponse response;
-  response.transaction_id = session.transaction_id;
+  response.transaction_id = rsp::to_hex(transaction_id);
   response.server_signed1 =
-      rsp::authentication::server_signed1(transaction_id, request.euicc_challenge, settings_.smdp_address, session.server_challenge);
+      rsp::authentication::server_signed1(transaction_id, request.euicc_challenge, settings_.smdp_address, server_challenge);
   response.server_signature1 = rsp::tlv::encode(0x5F37, rsp::crypto::sign(credentials->dp_auth_key, response.server_signed1));
-  response.euicc_ci_pkid_to_be_used = rsp::tlv::encode(0x04, session.euicc_ci_pkid);
+  response.euicc_ci_pkid_to_be_used = rsp::tlv::encode(0x04, cis->euicc_ci);
   response.server_certificate = credentials->dp_auth.der();
   return response;
 }
