@@ -11,3 +11,6 @@ add_dependencies(test_smdp_callbacks smdp)
 # Hostile values in every logged field of ES9+ and ES2+ requests to `smdp serve` (issue 13).
 rsp_add_test(test_smdp_log_injection SOURCES ${PROJECT_SOURCE_DIR}/smdp/tests/test_smdp_log_injection.cpp LIBS smdp_server euicc_sim rsp_http)
 add_dependencies(test_smdp_log_injection smdp)
+# A configuration file's "limits" on `smdp serve`: header, JSON depth, connections per peer (issue 13).
+rsp_add_test(test_smdp_limits SOURCES ${PROJECT_SOURCE_DIR}/smdp/tests/test_smdp_limits.cpp LIBS euicc_sim rsp_http)
+add_dependencies(test_smdp_limits smdp)
