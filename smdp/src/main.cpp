@@ -1,6 +1,7 @@
 // smdp: the SM-DP+. `serve` runs ES9+ (devices) and ES2+ (operators) over HTTPS until SIGINT or
-// SIGTERM; `import` puts SAIP profile packages into the inventory outside ES2+. Every
-// configuration key can be given as a flag, which wins over the file.
+// SIGTERM; `import` puts SAIP profile packages into the inventory outside ES2+;
+// `rotate-profile-key` seals every profile under a new profile key. Every configuration key can be
+// given as a flag, which wins over the file.
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
@@ -13,6 +14,7 @@
 #include "rsp/profile_maker.hpp"
 #include "smdp/config.hpp"
 #include "smdp/es2plus.hpp"
+#include "smdp/profile_key.hpp"
 #include "smdp/smdp_server.hpp"
 #include "smdp/store.hpp"
 
@@ -27,7 +29,7 @@ int failure(const std::string& message) {
 }
 
 struct Flags {
-  std::string config, pki, address, es2_listen, metrics_listen, database;
+  std::string config, pki, address, es2_listen, metrics_listen, database, profile_key;
   std::vector<std::string> es9_listen, operators, callbacks, callback_cas, smds_cas;
   std::vector<std::string> faults;  // conformance harness only
   bool conformance_harness = false;
@@ -50,6 +52,9 @@ void add_config_flags(CLI::App& command, Flags& f) {
                    "certificates asked for but not required, /gsma/rsp2/es2plus/ only for operators (403 otherwise)");
   command.add_option("--metrics-listen", f.metrics_listen, "HOST:PORT serving GET /metrics (plain HTTP)");
   command.add_option("--db", f.database, "sqlite:FILE or postgresql://...");
+  command.add_option("--profile-key", f.profile_key,
+                     "key file sealing the profiles in the database (default: profile-key beside the SQLite file, made at "
+                     "first start; $SMDP_PROFILE_KEY may hold the key as 64 hex digits instead)");
   command.add_option("--operator", f.operators, "ID=CLIENT_CERT.pem: an ES2+ operator (repeatable)");
   command.add_option("--operator-callback", f.callbacks, "ID=URL: where that operator's HandleDownloadProgressInfo goes");
   command.add_option("--callback-trusted-ca", f.callback_cas,
@@ -68,7 +73,7 @@ void add_config_flags(CLI::App& command, Flags& f) {
   command.add_flag("--conformance-harness", f.conformance_harness, "allow --fault (never in normal runs)");
 }
 
-rsp::Expected<SmdpConfig> configuration(const Flags& f) {
+rsp::Expected<SmdpConfig> configuration(const Flags& f, bool needs_pki = true) {
   SmdpConfig c;
   if (!f.config.empty()) {
     auto loaded = smdp::load_config(f.config);
@@ -85,6 +90,7 @@ rsp::Expected<SmdpConfig> configuration(const Flags& f) {
   if (f.es2_on_es9_listener) c.es2_on_es9_listener = true;
   if (!f.metrics_listen.empty()) c.metrics_listen = f.metrics_listen;
   if (!f.database.empty()) c.database = f.database;
+  if (!f.profile_key.empty()) c.profile_key = f.profile_key;
   for (const auto& o : f.operators) {
     auto eq = o.find('=');
     if (eq == std::string::npos || eq == 0) return rsp::fail("--operator wants ID=CLIENT_CERT.pem, not " + o);
@@ -104,7 +110,7 @@ rsp::Expected<SmdpConfig> configuration(const Flags& f) {
   if (f.order_lifetime) c.order_lifetime = f.order_lifetime;
   if (f.attempts) c.confirmation_code_attempts = f.attempts;
   if (f.threads) c.handler_threads = f.threads;
-  if (c.pki.empty()) return rsp::fail("no PKI directory: give --pki or \"pki\" in the configuration");
+  if (c.pki.empty() && needs_pki) return rsp::fail("no PKI directory: give --pki or \"pki\" in the configuration");
   if (!f.faults.empty() && !f.conformance_harness) return rsp::fail("--fault is refused in normal runs (only with --conformance-harness)");
   for (const auto& fault : f.faults) {
     if (std::ranges::none_of(smdp::known_faults(), [&](const auto& known) { return known.first == fault; })) {
@@ -143,6 +149,24 @@ int serve(const SmdpConfig& config) {
   return 0;
 }
 
+// A key file made now is worth a line: it must be kept, and apart from the database's backups.
+void announce_key(const rsp::crypto::ResolvedSealingKey& key) {
+  if (key.created)
+    std::cerr << "smdp: made the profile key " << key.origin << " (key id " << key.key.id_hex()
+              << ", mode 0600): the database's profiles open only with it; keep it, apart from the database's backups\n";
+}
+
+// Every profile sealed again under a new key, in one transaction.
+int rotate_profile_key(const SmdpConfig& config, const std::string& new_key_file) {
+  auto rotated = smdp::rotate_profile_key_file(config, new_key_file.empty() ? std::nullopt : std::optional<std::filesystem::path>(new_key_file));
+  if (!rotated) return failure(rotated.error().message);
+  std::cout << "smdp: " << rotated->profiles << " profile" << (rotated->profiles == 1 ? "" : "s") << " sealed again: key id "
+            << rotated->old_id << " -> " << rotated->new_id << ", the key in " << rotated->key_file.string() << std::endl;
+  if (!new_key_file.empty())
+    std::cout << "smdp: from now on give --profile-key " << new_key_file << " (or \"profile_key\" in the configuration)" << std::endl;
+  return 0;
+}
+
 struct ImportFlags {
   std::string operator_id, profile_type = "default", provider, name, profile_class = "operational", icon;
   bool ppr1 = false, ppr2 = false, protect = false;
@@ -166,8 +190,10 @@ int import_profiles(const SmdpConfig& config, const ImportFlags& f) {
     if (!read) return failure(f.icon + ": " + read.error().message);
     icon = std::move(*read);
   }
-  auto store = smdp::open_store(config.database);
-  if (!store) return failure("database: " + store.error().message);
+  auto sealed = smdp::open_sealed_store(config);
+  if (!sealed) return failure(sealed.error().message);
+  announce_key(sealed->key);
+  auto* store = &sealed->store;
   int imported = 0, already = 0;
   // Added a batch at a time (Store::add_profiles: one multi-row INSERT and one commit per 500).
   std::vector<smdp::ProfileRecord> batch;
@@ -230,8 +256,10 @@ int import_profiles(const SmdpConfig& config, const ImportFlags& f) {
 int activation_code(const SmdpConfig& config, const std::string& operator_id, const std::string& iccid, const std::string& svg) {
   auto acting = acting_operator(config, operator_id);
   if (!acting) return failure(acting.error().message);
-  auto store = smdp::open_store(config.database);
-  if (!store) return failure("database: " + store.error().message);
+  auto sealed = smdp::open_sealed_store(config);
+  if (!sealed) return failure(sealed.error().message);
+  announce_key(sealed->key);
+  auto* store = &sealed->store;
   smdp::Es2PlusSettings settings;
   settings.smdp_address = config.smdp_address;
   smdp::Es2Plus es2(**store, settings);
@@ -277,12 +305,25 @@ int main(int argc, char** argv) {
   code_command->add_option("--operator-id", code_operator, "the order's operator (default: the only configured operator)");
   code_command->add_option("--iccid", code_iccid, "the ordered profile")->required();
   code_command->add_option("--svg", code_svg, "also write the QR code as an SVG image");
+  Flags rotate_flags;
+  std::string new_key_file;
+  auto* rotate_command = app.add_subcommand(
+      "rotate-profile-key",
+      "seal every profile in the database under a new profile key, in one transaction (stop the SM-DP+s first)");
+  add_config_flags(*rotate_command, rotate_flags);
+  rotate_command->add_option("--new-key-file", new_key_file,
+                             "the new key's file (made 0600 when absent); default: a new key replaces the current key file");
   CLI11_PARSE(app, argc, argv);
 
   if (*serve_command) {
     auto config = configuration(serve_flags);
     if (!config) return failure(config.error().message);
     return serve(*config);
+  }
+  if (*rotate_command) {
+    auto config = configuration(rotate_flags, false);
+    if (!config) return failure(config.error().message);
+    return rotate_profile_key(*config, new_key_file);
   }
   auto config = configuration(*code_command ? code_flags : import_flags);
   if (!config) return failure(config.error().message);

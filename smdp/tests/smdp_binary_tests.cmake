@@ -14,3 +14,7 @@ add_dependencies(test_smdp_log_injection smdp)
 # A configuration file's "limits" on `smdp serve`: header, JSON depth, connections per peer (issue 13).
 rsp_add_test(test_smdp_limits SOURCES ${PROJECT_SOURCE_DIR}/smdp/tests/test_smdp_limits.cpp LIBS euicc_sim rsp_http)
 add_dependencies(test_smdp_limits smdp)
+# Profiles sealed at rest by `smdp`: import, order, download, a wrong or missing key, rotation, a
+# database written in clear migrated (issue 13, finding 10).
+rsp_add_test(test_smdp_profile_key SOURCES ${PROJECT_SOURCE_DIR}/smdp/tests/test_smdp_profile_key.cpp LIBS smdp_store euicc_sim rsp_http)
+add_dependencies(test_smdp_profile_key smdp)

@@ -37,6 +37,9 @@ struct SmdpConfig {
   bool es2_on_es9_listener = false;
   std::string metrics_listen;         // plain HTTP GET /metrics; empty: off
   std::string database = "sqlite:smdp.db";
+  // The key file that seals profiles in the database (smdp/profile_key.hpp); none: profile-key
+  // beside the SQLite file (made at first start), unless $SMDP_PROFILE_KEY holds the key.
+  std::optional<std::filesystem::path> profile_key;
   std::vector<OperatorConfig> operators;
   int64_t session_lifetime = 3600;              // seconds
   int64_t order_lifetime = 30 * 24 * 3600;      // seconds

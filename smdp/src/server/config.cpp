@@ -46,7 +46,7 @@ rsp::Expected<SmdpConfig> load_config(const std::filesystem::path& file) {
                                    {"pki", "smdp_address", "es9_listen", "es2_listen", "es2_on_es9_listener", "metrics_listen",
                                     "database", "operators", "session_lifetime", "order_lifetime", "confirmation_code_attempts",
                                     "handler_threads", "callback_trusted_cas", "callback_client_certificate", "callback_client_key",
-                                    "smds_trusted_cas", "callback_retry_delay", "limits"},
+                                    "smds_trusted_cas", "callback_retry_delay", "profile_key", "limits"},
                                    "");
   SmdpConfig c;
   std::string pki;
@@ -58,6 +58,7 @@ rsp::Expected<SmdpConfig> load_config(const std::filesystem::path& file) {
   read_key(root, "es2_on_es9_listener", c.es2_on_es9_listener, error);
   read_key(root, "metrics_listen", c.metrics_listen, error);
   read_key(root, "database", c.database, error);
+  read_path(root, "profile_key", c.profile_key, error);
   read_key(root, "session_lifetime", c.session_lifetime, error);
   read_key(root, "order_lifetime", c.order_lifetime, error);
   read_key(root, "confirmation_code_attempts", c.confirmation_code_attempts, error);

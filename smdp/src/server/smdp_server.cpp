@@ -18,6 +18,7 @@
 #include "smdp/download_progress_info.hpp"
 #include "smdp/dp_credentials.hpp"
 #include "smdp/es12_https.hpp"
+#include "smdp/profile_key.hpp"
 
 namespace smdp {
 
@@ -52,9 +53,13 @@ class RunningSmdp final : public SmdpServer {
     auto address = resolve_smdp_address(config);
     if (!address) return rsp::Unexpected{address.error()};
     address_ = std::move(*address);
-    auto store = open_store(config.database);
-    if (!store) return rsp::fail("database: " + store.error().message);
-    store_ = std::move(*store);
+    // Profiles sealed at rest under the profile key (issue 13, finding 10); the line names where the
+    // key came from and its id, never the key.
+    auto sealed = open_sealed_store(config);
+    if (!sealed) return rsp::Unexpected{sealed.error()};
+    store_ = std::move(sealed->store);
+    log_line({{"event", "profile-key"}, {"origin", sealed->key.origin}, {"key_id", sealed->key.key.id_hex()},
+              {"created", sealed->key.created ? "true" : "false"}});
 
     std::vector<Operator> operators;
     for (const auto& o : config.operators) {
