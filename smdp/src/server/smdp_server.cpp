@@ -189,11 +189,14 @@ class RunningSmdp final : public SmdpServer {
   }
 
   // The outbox (ES2+ callbacks, ES12 DeleteEvent) and expired sessions, every few seconds, off the
-  // request threads.
+  // request threads. A session's row goes a minute after it expired: the row is what refuses its
+  // transactionId a second time, and another instance whose clock lags ours still takes it until
+  // its own clock says it expired.
   void background(std::stop_token stop) {
     rsp::server::run_every(stop, std::chrono::seconds(2), [this] {
       sender_->deliver_due();
-      if (auto removed = store_->remove_expired_sessions(system_clock_seconds()); removed && *removed > 0)
+      constexpr int64_t kSessionRowGrace = 60;  // seconds
+      if (auto removed = store_->remove_expired_sessions(system_clock_seconds() - kSessionRowGrace); removed && *removed > 0)
         log_line({{"event", "sessions-expired"}, {"count", std::to_string(*removed)}});
     });
   }
