@@ -88,7 +88,7 @@ rsp::Expected<std::unique_ptr<Fleet>> Fleet::create(const FleetOptions& options)
   if (!identity) return rsp::fail("SM-DP+ credentials: " + identity.error().message);
   fleet->identity_ = std::move(*identity);
   std::string url = options.db_url.empty() ? "sqlite:" + (fleet->dir_ / "smdp.db").string() : options.db_url;
-  auto store = smdp::open_store(url);
+  auto store = smdp::open_store(url, options.profile_key ? &*options.profile_key : nullptr);
   if (!store) return rsp::fail("store: " + store.error().message);
   fleet->store_ = std::move(*store);
   smdp::Es9Settings settings;

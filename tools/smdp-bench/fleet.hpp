@@ -13,6 +13,7 @@
 
 #include "euicc/euicc.hpp"
 #include "rsp/crypto/keys.hpp"
+#include "rsp/crypto/sealing.hpp"
 #include "rsp/expected.hpp"
 #include "smdp/dp_credentials.hpp"
 #include "smdp/es9plus.hpp"
@@ -32,6 +33,8 @@ struct FleetOptions {
   // Cards made as the run goes (a run for a given time, whose downloads are not known before):
   // one per worker at first, each replaced by a new one by next_card() when it is full.
   bool cards_on_demand = false;
+  // Profiles sealed at rest under this key, as `smdp serve` keeps them; none: in clear.
+  std::optional<rsp::crypto::SealingKey> profile_key;
 };
 
 // A worker's share: the matchingIds it downloads, in order, and its cards (each takes

@@ -39,9 +39,10 @@ nlohmann::json es2_request(nlohmann::json fields) {
 
 }  // namespace
 
-rsp::Expected<InventoryFigures> fill_inventory_and_order(const std::string& store_url, size_t profiles, size_t orders,
+rsp::Expected<InventoryFigures> fill_inventory_and_order(const std::string& store_url, const rsp::crypto::SealingKey* profile_key,
+                                                         size_t profiles, size_t orders,
                                                          const std::string& smdp_address, size_t profile_size) {
-  auto store = smdp::open_store(store_url);
+  auto store = smdp::open_store(store_url, profile_key);
   if (!store) return rsp::fail("inventory store: " + store.error().message);
   InventoryFigures figures;
 

@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "rsp/crypto/sealing.hpp"
 #include "rsp/expected.hpp"
 
 namespace smdp_bench {
@@ -23,7 +24,9 @@ struct InventoryFigures {
 // Imports `profiles` available profiles (the profile maker's package padded to `profile_size`, 0: as
 // made; ICCIDs of a run of their own) into the store at `store_url`, then times `orders` order
 // creations on them, one after another.
-rsp::Expected<InventoryFigures> fill_inventory_and_order(const std::string& store_url, size_t profiles, size_t orders,
+// `profile_key`: the profiles sealed at rest under it (none: in clear).
+rsp::Expected<InventoryFigures> fill_inventory_and_order(const std::string& store_url, const rsp::crypto::SealingKey* profile_key,
+                                                         size_t profiles, size_t orders,
                                                          const std::string& smdp_address, size_t profile_size);
 
 nlohmann::json to_json(const InventoryFigures& figures);

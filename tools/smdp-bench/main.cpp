@@ -127,6 +127,10 @@ int main(int argc, char** argv) {
   std::string metrics_url;
   app.add_option("--metrics", metrics_url, "with --url: http://HOST:PORT/metrics of that `smdp serve` (--metrics-listen), for its own CPU and time per call")
       ->needs(url_option);
+  bool seal = false;
+  app.add_flag("--seal", seal,
+               "profiles sealed at rest as `smdp serve` keeps them: under $SMDP_PROFILE_KEY when set (as the server's), else a "
+               "random key for this run (default: in clear, as before issue 13 finding 10)");
   app.add_flag("--json", as_json, "print one JSON object instead of lines");
   app.add_flag("--no-crypto-floor", no_floor, "skip the crypto micro-benchmark");
   CLI11_PARSE(app, argc, argv);
@@ -145,6 +149,15 @@ int main(int argc, char** argv) {
   options.profile_size = profile_size;
   options.db_url = db_url;
   options.pki = pki;
+  if (seal) {
+    const char* variable = std::getenv("SMDP_PROFILE_KEY");
+    auto key = variable && *variable ? rsp::crypto::SealingKey::from_hex(variable) : rsp::crypto::SealingKey::generate();
+    if (!key) {
+      std::cerr << "smdp-bench: $SMDP_PROFILE_KEY holds no key (" << key.error().message << ")\n";
+      return 2;
+    }
+    options.profile_key = std::move(*key);
+  }
   if (!url.empty()) {
     // https://HOST:PORT -> HOST
     std::string host = url.substr(url.find("://") == std::string::npos ? 0 : url.find("://") + 3);
@@ -183,7 +196,7 @@ int main(int argc, char** argv) {
   std::optional<InventoryFigures> stock;
   if (inventory > 0) {
     const std::string store_url = db_url.empty() ? "sqlite:" + ((*fleet)->directory() / "smdp.db").string() : db_url;
-    auto filled = fill_inventory_and_order(store_url, inventory, inventory_orders, options.smdp_address, profile_size);
+    auto filled = fill_inventory_and_order(store_url, options.profile_key ? &*options.profile_key : nullptr, inventory, inventory_orders, options.smdp_address, profile_size);
     if (!filled) {
       std::cerr << "smdp-bench: " << filled.error().message << "\n";
       return 1;
