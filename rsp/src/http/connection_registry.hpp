@@ -1,5 +1,8 @@
 #pragma once
 // The server's live connections, so that stop() can reach each of them and wait for them to end.
+#include <malloc.h>
+
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <map>
@@ -34,13 +37,25 @@ class Registry {
       return Refusal::peer_connections;
     }
     ++from_peer;
-    ++open_;
+    peak_ = std::max(peak_, ++open_);
     return std::nullopt;
   }
   void release(const std::string& peer) {
-    std::lock_guard lock(mutex_);
-    --open_;
-    if (auto it = peers_.find(peer); it != peers_.end() && --it->second == 0) peers_.erase(it);
+    bool trim = false;
+    {
+      std::lock_guard lock(mutex_);
+      --open_;
+      if (auto it = peers_.find(peer); it != peers_.end() && --it->second == 0) peers_.erase(it);
+      // Many connections gone (a flood's end): hand what they held back to the system. glibc keeps
+      // freed memory for reuse, so a flood's peak would otherwise stay the process's size.
+      if (peak_ >= kTrimAfter && open_ <= peak_ / 4) {
+        trim = true;
+        peak_ = open_;
+      }
+    }
+#ifdef __GLIBC__
+    if (trim) malloc_trim(0);
+#endif
   }
   // Peer addresses with a connection open (each entry goes with its last connection).
   size_t peers() {
@@ -97,6 +112,8 @@ class Registry {
   std::map<ConnectionBase*, std::weak_ptr<ConnectionBase>> live_;
   std::map<std::string, size_t> peers_;  // peer address -> connections admitted and not released
   size_t open_ = 0;
+  size_t peak_ = 0;  // most open at once since memory was last trimmed
+  static constexpr size_t kTrimAfter = 256;
   bool stopping_ = false;
 };
 
