@@ -62,12 +62,13 @@ class Connection : public ConnectionBase {
  public:
   // `address` holds a place admitted in the registry, released when the connection ends.
   Connection(tcp::socket&& socket, std::shared_ptr<const Listener> listener, Shared shared, std::string address)
-      : stream_(make_stream(std::move(socket), *listener)),
+      : tcp_(std::move(socket)),
+        executor_(tcp_.get_executor()),
         listener_(std::move(listener)),
         shared_(std::move(shared)),
         address_(std::move(address)) {
     boost::system::error_code ec;
-    auto peer = beast::get_lowest_layer(stream_).socket().remote_endpoint(ec);
+    auto peer = tcp_.socket().remote_endpoint(ec);
     if (!ec) peer_ = (peer.address().is_v6() ? "[" + address_ + "]" : address_) + ":" + std::to_string(peer.port());
   }
   ~Connection() override {
@@ -77,30 +78,37 @@ class Connection : public ConnectionBase {
 
   void start() {
     shared_.registry->add(shared_from_this());
-    asio::dispatch(stream_.get_executor(), [self = self()] {
+    asio::dispatch(executor_, [self = self()] {
       if (self->shared_.registry->stopping()) return self->close();  // accepted as the server stopped
       self->await_request();
     });
   }
 
   void stop() override {
-    asio::post(stream_.get_executor(), [self = self()] {
+    asio::post(executor_, [self = self()] {
       self->stopping_ = true;
       bool part_received = self->buffer_.size() > 0 || (self->parser_ && self->parser_->got_some());
       if (self->phase_ == Phase::handshake || (self->phase_ == Phase::waiting && !part_received)) self->close();
     });
   }
   void force_close() override {
-    asio::post(stream_.get_executor(), [self = self()] { self->close(); });
+    asio::post(executor_, [self = self()] { self->close(); });
   }
 
  private:
-  static Stream make_stream(tcp::socket&& socket, const Listener& listener) {
-    if constexpr (kTls) return Stream(std::move(socket), *listener.tls);
-    else return Stream(std::move(socket));
+  // The stream requests are read from: the TLS one once made (at the first byte), else the TCP one.
+  Stream& stream() {
+    if constexpr (kTls) return *tls_;
+    else return tcp_;
+  }
+  beast::tcp_stream& lowest() {
+    if constexpr (kTls) {
+      if (tls_) return beast::get_lowest_layer(*tls_);
+    }
+    return tcp_;
   }
   std::shared_ptr<Connection> self() { return std::static_pointer_cast<Connection>(shared_from_this()); }
-  void expire(std::chrono::milliseconds timeout) { beast::get_lowest_layer(stream_).expires_after(timeout); }
+  void expire(std::chrono::milliseconds timeout) { lowest().expires_after(timeout); }
 
   // The first byte of the next request (of the TLS handshake on a new TLS connection): within
   // first_byte_timeout on a new connection, idle_timeout on a kept-alive one.
@@ -115,8 +123,8 @@ class Connection : public ConnectionBase {
       self->buffer_.commit(n);
       self->begin_request();
     };
-    if (kTls && !handshaken_) beast::get_lowest_layer(stream_).async_read_some(buffer_.prepare(1), std::move(on_byte));
-    else stream_.async_read_some(buffer_.prepare(1), std::move(on_byte));
+    if (kTls && !tls_) tcp_.async_read_some(buffer_.prepare(1), std::move(on_byte));
+    else stream().async_read_some(buffer_.prepare(1), std::move(on_byte));
   }
 
   void on_wait_error(beast::error_code ec) {
@@ -124,28 +132,31 @@ class Connection : public ConnectionBase {
     close();  // timed out, or the peer left
   }
 
-  // From the first byte the whole request, TLS handshake included, has read_timeout.
+  // From the first byte the whole request, TLS handshake included, has read_timeout. The TLS state
+  // (some 50 KB with its record buffers) is made only now: a connection that never sends costs
+  // little more than its socket.
   void begin_request() {
     phase_ = Phase::reading;
-    expire(shared_.limits.read_timeout);
     if constexpr (kTls) {
-      if (!handshaken_) {
+      if (!tls_) {
         phase_ = Phase::handshake;
-        return stream_.async_handshake(asio::ssl::stream_base::server, buffer_.data(),
+        tls_.emplace(std::move(tcp_), *listener_->tls);
+        expire(shared_.limits.read_timeout);
+        return tls_->async_handshake(asio::ssl::stream_base::server, buffer_.data(),
                                        [self = self()](beast::error_code ec, size_t used) {
                                          self->buffer_.consume(used);
                                          self->on_handshake(ec);
                                        });
       }
     }
+    expire(shared_.limits.read_timeout);
     read_header();
   }
 
   void on_handshake(beast::error_code ec) {
     if (ec == beast::error::timeout) count(Refusal::request_time);
     if (ec) return close();  // includes a refused or missing client certificate
-    handshaken_ = true;
-    if constexpr (kTls) client_certificate_ = peer_certificate(stream_.native_handle());
+    if constexpr (kTls) client_certificate_ = peer_certificate(tls_->native_handle());
     // The request's first byte may still be to come.
     if (buffer_.size() == 0) return await_request();
     read_header();
@@ -156,7 +167,7 @@ class Connection : public ConnectionBase {
     parser_.emplace();
     parser_->header_limit(static_cast<uint32_t>(std::min<size_t>(shared_.limits.header_limit, UINT32_MAX)));
     parser_->body_limit(shared_.limits.body_limit);
-    beast::http::async_read_header(stream_, buffer_, *parser_,
+    beast::http::async_read_header(stream(), buffer_, *parser_,
                                    [self = self()](beast::error_code ec, size_t) { self->on_header(ec); });
   }
 
@@ -167,7 +178,7 @@ class Connection : public ConnectionBase {
     if (beast::iequals(expect, "100-continue") && !parser_->is_done()) {
       // curl and others wait for this before sending a large body.
       continue_.emplace(beast::http::status::continue_, header.version());
-      return beast::http::async_write(stream_, *continue_, [self = self()](beast::error_code e, size_t) {
+      return beast::http::async_write(stream(), *continue_, [self = self()](beast::error_code e, size_t) {
         if (e) return self->close();
         self->read_body();
       });
@@ -176,7 +187,7 @@ class Connection : public ConnectionBase {
   }
 
   void read_body() {
-    beast::http::async_read(stream_, buffer_, *parser_, [self = self()](beast::error_code ec, size_t) {
+    beast::http::async_read(stream(), buffer_, *parser_, [self = self()](beast::error_code ec, size_t) {
       if (ec) return self->on_read_error(ec);
       self->dispatch_request();
     });
@@ -204,10 +215,10 @@ class Connection : public ConnectionBase {
     first_request_ = false;
     bool keep_alive = parser_->get().keep_alive();
     auto request = std::make_shared<Request>(to_request(parser_->release(), peer_, client_certificate_));
-    beast::get_lowest_layer(stream_).expires_never();  // the handler may take its time
+    lowest().expires_never();  // the handler may take its time
     asio::post(shared_.handlers, [self = self(), request, keep_alive] {
       Response response = call_handler(self->listener_->handler, *request);
-      asio::post(self->stream_.get_executor(), [self, response = std::move(response), keep_alive]() mutable {
+      asio::post(self->executor_, [self, response = std::move(response), keep_alive]() mutable {
         self->write(std::move(response), keep_alive);
       });
     });
@@ -219,7 +230,7 @@ class Connection : public ConnectionBase {
     keep_alive = keep_alive && !stopping_;
     message_ = to_message(std::move(response), keep_alive, shared_.limits.idle_timeout);
     expire(shared_.limits.read_timeout);
-    beast::http::async_write(stream_, message_, [self = self(), keep_alive](beast::error_code ec, size_t) {
+    beast::http::async_write(stream(), message_, [self = self(), keep_alive](beast::error_code ec, size_t) {
       if (ec) return self->close();
       if (!keep_alive) return self->shutdown();
       self->await_request();
@@ -231,22 +242,25 @@ class Connection : public ConnectionBase {
     phase_ = Phase::closing;
     if constexpr (kTls) {
       expire(std::min<std::chrono::milliseconds>(shared_.limits.read_timeout, std::chrono::seconds(2)));
-      stream_.async_shutdown([self = self()](beast::error_code) { self->close(); });
+      if (!tls_) return close();
+      tls_->async_shutdown([self = self()](beast::error_code) { self->close(); });
     } else {
       beast::error_code ignored;
-      stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+      tcp_.socket().shutdown(tcp::socket::shutdown_send, ignored);
       close();
     }
   }
 
   void close() {
     phase_ = Phase::closed;
-    beast::get_lowest_layer(stream_).close();
+    lowest().close();
   }
 
   void count(Refusal reason) { count_refusal(reason, address_); }
 
-  Stream stream_;
+  beast::tcp_stream tcp_;      // the connection; moved into tls_ when that is made
+  std::optional<Stream> tls_;  // TLS listeners only: made at the first byte
+  tcp::socket::executor_type executor_;  // the connection's strand
   std::shared_ptr<const Listener> listener_;
   Shared shared_;
   std::string address_;  // the peer's address, as the registry counts it
@@ -258,7 +272,6 @@ class Connection : public ConnectionBase {
   beast::http::response<beast::http::string_body> message_;
   Phase phase_ = Phase::waiting;
   bool first_request_ = true;
-  bool handshaken_ = !kTls;
   bool stopping_ = false;
 };
 
