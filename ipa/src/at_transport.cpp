@@ -14,37 +14,11 @@
 #include <optional>
 #include <vector>
 
+#include "at_reply.hpp"
 #include "ipa/transport.hpp"
 
 namespace ipa {
 namespace {
-
-// What the modem said to one command: the lines before its final result code, and that code.
-struct AtReply {
-  std::vector<std::string> lines;  // information text and unsolicited lines, the echo left out
-  std::string final;               // "OK", "ERROR", "+CME ERROR: 10", ...
-  bool ok() const { return final == "OK"; }
-};
-
-bool is_final(std::string_view line) {
-  return line == "OK" || line == "ERROR" || line.starts_with("+CME ERROR") || line.starts_with("+CMS ERROR") ||
-         line == "NO CARRIER";
-}
-
-// The value of the information line that starts with `prefix` ("+CGLA:"), blanks after it skipped.
-std::optional<std::string_view> answer_line(const AtReply& reply, std::string_view prefix) {
-  for (const auto& line : reply.lines) {
-    if (!line.starts_with(prefix)) continue;
-    std::string_view rest = std::string_view(line).substr(prefix.size());
-    while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
-    return rest;
-  }
-  return std::nullopt;
-}
-
-bool all_digits(std::string_view text) {
-  return !text.empty() && text.size() <= 10 && text.find_first_not_of("0123456789") == std::string_view::npos;
-}
 
 class AtTransport final : public Transport {
  public:
@@ -107,12 +81,8 @@ class AtTransport final : public Transport {
       ccho_refused_ = true;
       return false;
     }
-    // "+CCHO: 7" from most modems, a bare "7" as the standard writes it.
-    std::optional<std::string_view> id = answer_line(*reply, "+CCHO:");
-    for (const auto& line : reply->lines)
-      if (!id && all_digits(line)) id = line;
-    if (!id || !all_digits(*id)) return rsp::fail(describe() + ": AT+CCHO answered OK without a session id");
-    session_ = std::string(*id);
+    session_ = at::session_id(*reply);
+    if (!session_) return rsp::fail(describe() + ": AT+CCHO answered OK without a session id");
     return true;
   }
 
@@ -134,30 +104,17 @@ class AtTransport final : public Transport {
     auto reply = command(at);
     if (!reply) return rsp::Unexpected{reply.error()};
     if (!reply->ok()) return rsp::fail(describe() + ": AT" + name + " answered " + reply->final);
-    auto value = answer_line(*reply, name + ":");
+    auto value = at::answer_line(*reply, name + ":");
     if (!value) return rsp::fail(describe() + ": AT" + name + " answered OK without a " + name + " line");
-    return parse_response(name, *value);
+    auto response = at::response_apdu(*value);
+    if (!response) return rsp::fail(describe() + ": a malformed " + name + " answer: " + std::string(*value));
+    return response;
   }
 
  private:
-  // `<length>,"<hex>"`: the length in hex characters (some modems give bytes; both are accepted).
-  rsp::Expected<Bytes> parse_response(const std::string& name, std::string_view value) {
-    auto malformed = [&] { return rsp::fail(describe() + ": a malformed " + name + " answer: " + std::string(value)); };
-    size_t comma = value.find(',');
-    if (comma == std::string_view::npos || !all_digits(value.substr(0, comma))) return malformed();
-    size_t length = std::stoul(std::string(value.substr(0, comma)));
-    std::string_view hex = value.substr(comma + 1);
-    if (hex.size() >= 2 && hex.front() == '"' && hex.back() == '"') hex = hex.substr(1, hex.size() - 2);
-    if (length != hex.size() && length * 2 != hex.size()) return malformed();
-    auto bytes = rsp::from_hex(hex);
-    if (!bytes) return malformed();
-    return std::move(*bytes);
-  }
-
   // One command line out, the lines up to its final result code back, within the timeout.
-  rsp::Expected<AtReply> command(const std::string& line) {
+  rsp::Expected<at::Reply> command(const std::string& line) {
     tcflush(fd_, TCIFLUSH);  // leftovers of an earlier command that timed out, unsolicited lines
-    pending_.clear();
     const std::string out = line + "\r";
     const auto deadline = std::chrono::steady_clock::now() + timeout_;
     for (std::string_view left = out; !left.empty();) {
@@ -169,26 +126,14 @@ class AtTransport final : public Transport {
       if (n <= 0) return rsp::fail(describe() + ": cannot write " + line + ": " + std::strerror(errno));
       left.remove_prefix(static_cast<size_t>(n));
     }
-    AtReply reply;
+    at::ReplyReader reader(line);
     for (;;) {
-      size_t end = pending_.find_first_of("\r\n");
-      if (end == std::string::npos) {
-        if (auto ready = wait(POLLIN, deadline, line); !ready) return rsp::Unexpected{ready.error()};
-        char buffer[512];
-        ssize_t n = ::read(fd_, buffer, sizeof buffer);
-        if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
-        if (n <= 0) return rsp::fail(describe() + ": the device went away during " + line);
-        pending_.append(buffer, static_cast<size_t>(n));
-        continue;
-      }
-      std::string got = pending_.substr(0, end);
-      pending_.erase(0, end + 1);
-      if (got.empty() || got == line) continue;  // line ends, the echo before ATE0 took effect
-      if (is_final(got)) {
-        reply.final = std::move(got);
-        return reply;
-      }
-      reply.lines.push_back(std::move(got));
+      if (auto ready = wait(POLLIN, deadline, line); !ready) return rsp::Unexpected{ready.error()};
+      char buffer[512];
+      ssize_t n = ::read(fd_, buffer, sizeof buffer);
+      if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+      if (n <= 0) return rsp::fail(describe() + ": the device went away during " + line);
+      if (auto reply = reader.add(std::string_view(buffer, static_cast<size_t>(n)))) return std::move(*reply);
     }
   }
 
@@ -212,7 +157,6 @@ class AtTransport final : public Transport {
   std::string device_;
   std::chrono::milliseconds timeout_;
   int fd_ = -1;
-  std::string pending_;                 // received bytes not yet split into lines
   std::optional<std::string> session_;  // the +CCHO session id, as the modem wrote it
   bool ccho_refused_ = false;
 };
