@@ -182,8 +182,9 @@ struct Hostile {
   void run(const std::string& function, const Bytes& valid, Direct direct, JsonBody json_body, Asn1Body asn1_body, State state) {
     auto before = state();
     for (int i = 0; i < kCasesPerFunction; ++i) {
-      auto [bad, how] = mutate(valid);
-      std::string what = function + " case " + std::to_string(i) + " (" + how + ")";
+      auto mutated = mutate(valid);  // not a structured binding: clang 14 cannot capture one in the lambdas below
+      const Bytes& bad = mutated.first;
+      std::string what = function + " case " + std::to_string(i) + " (" + mutated.second + ")";
       expect_refusal(what + " direct", [&] { return direct(bad); });
       expect_refusal(what + " JSON", [&] { return refused_json(es9plus_json(*f.es9, function, json_body(bad).dump())); });
       Bytes request = asn1_body(bad);

@@ -46,7 +46,7 @@ Bytes sign(const PrivateKey& key, ByteView message) {
   if (EVP_DigestSign(ctx.get(), der.data(), &len, message.data(), message.size()) <= 0)
     throw std::runtime_error("ECDSA sign failed: " + openssl_error());
   der.resize(len);
-  return std::move(der_to_plain(der).value());
+  return der_to_plain(der).value();
 }
 
 bool verify(const PublicKey& key, ByteView message, ByteView plain_signature) {

@@ -147,7 +147,7 @@ Bytes PrivateKey::point() const { return encoded_point(key_.get()); }
 // From the point rather than through SPKI DER: OpenSSL 3's encoders and decoders cost more than
 // a signature. The point is this key's own, so it is not checked on the curve again.
 PublicKey PrivateKey::public_key() const {
-  return PublicKey(std::move(key_from_point(curve_, point(), false).value()), curve_);
+  return PublicKey(key_from_point(curve_, point(), false).value(), curve_);
 }
 
 std::string PrivateKey::to_pem() const {
