@@ -6,6 +6,8 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <thread>
+#include <vector>
 
 #include "rsp/crypto/sealing.hpp"
 #include "rsp/files.hpp"
@@ -165,4 +167,22 @@ TEST_CASE("Sealing keys resolved: the variable, a named file, a default file abs
     CHECK_THAT(bad.error().message, Catch::Contains("$RSP_TEST_SEALING_KEY holds no key"));
     CHECK_THAT(bad.error().message, !Catch::Contains("0011"));
   }
+}
+
+TEST_CASE("Sealing key files: made by several at once, one key wins whole and the others are told", "[sealing]") {
+  test::TempDir dir;
+  const auto file = dir.path() / "profile-key";
+  std::vector<std::optional<Bytes>> made(8);
+  std::vector<std::thread> threads;
+  for (size_t i = 0; i < made.size(); ++i)
+    threads.emplace_back([&, i] {
+      if (auto key = create_sealing_key_file(file)) made[i] = key->id();
+    });
+  for (auto& t : threads) t.join();
+  const auto winners = std::count_if(made.begin(), made.end(), [](const auto& id) { return id.has_value(); });
+  CHECK(winners == 1);
+  auto read = read_sealing_key_file(file);
+  REQUIRE(read);
+  CHECK(std::find(made.begin(), made.end(), std::optional(read->id())) != made.end());
+  CHECK(std::distance(std::filesystem::directory_iterator(dir.path()), std::filesystem::directory_iterator()) == 1);  // no temporary left
 }

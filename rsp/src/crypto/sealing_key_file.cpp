@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -40,20 +41,24 @@ Expected<SealingKey> read_sealing_key_file(const std::filesystem::path& file) {
   return key;
 }
 
+// Written whole to a temporary file first and linked into place, so that another process never
+// reads a key file half written, and two that make one at once do not overwrite each other.
 Expected<SealingKey> create_sealing_key_file(const std::filesystem::path& file) {
   SealingKey key = SealingKey::generate();
   std::string text = key.to_key_file_text();
-  int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  std::filesystem::path temporary = file;
+  temporary += ".tmp-" + std::to_string(::getpid());
+  int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0) return fail("cannot create the profile key file " + file.string() + ": " + std::strerror(errno));
   ::fchmod(fd, 0600);  // whatever the umask
   const bool written = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
-  const std::string reason = std::strerror(errno);
+  std::string reason = std::strerror(errno);
   ::close(fd);
   std::fill(text.begin(), text.end(), '\0');
-  if (!written) {
-    ::unlink(file.c_str());
-    return fail("cannot write the profile key file " + file.string() + ": " + reason);
-  }
+  const bool linked = written && ::link(temporary.c_str(), file.c_str()) == 0;
+  if (written && !linked) reason = std::strerror(errno);
+  ::unlink(temporary.c_str());
+  if (!linked) return fail("cannot create the profile key file " + file.string() + ": " + reason);
   const auto dir = file.parent_path();
   if (int d = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); d >= 0) {
     ::fsync(d);

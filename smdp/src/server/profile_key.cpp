@@ -36,6 +36,12 @@ rsp::Expected<ResolvedSealingKey> configured_key(const SmdpConfig& config) {
                      rsp::to_hex(**sealed_with) + " (give that key: profile_key, --profile-key or $" +
                      std::string(kProfileKeyVariable) + ")");
   auto made = rsp::crypto::create_sealing_key_file(file);
+  std::error_code ec;
+  if (!made && fs::exists(file, ec)) {  // another instance made it just now: take that one
+    auto read = rsp::crypto::read_sealing_key_file(file);
+    if (!read) return rsp::Unexpected{read.error()};
+    return ResolvedSealingKey{std::move(*read), file.string(), false};
+  }
   if (!made) return rsp::Unexpected{made.error()};
   return ResolvedSealingKey{std::move(*made), file.string(), true};
 }
