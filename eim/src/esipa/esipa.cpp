@@ -131,7 +131,11 @@ EsipaReply Esipa::handle(ByteView der_request) {
     return refusal(function, decoded.error().message());
   }
   switch (outer->tag) {
-    case 0xBF4F: return *esipa::get_eim_package(c, *outer, true);
+    case 0xBF4F:
+      // The schema's decoder takes BER; members that are not DER TLVs (an indefinite length) get
+      // no answer from get_eim_package.
+      if (auto r = esipa::get_eim_package(c, *outer, true)) return std::move(*r);
+      return refusal(function, "GetEimPackageRequest members are not DER");
     case 0xBF50: return esipa::provide_eim_package_result(c, *outer);
     case 0xBF3D: return handle_notification(c, *outer);
     case 0xBF39:
