@@ -308,6 +308,16 @@ TEST_CASE("Beyond max_connections a connection from any address is closed, count
         std::string::npos);
 }
 
+TEST_CASE("A peer is an IPv4 address, or an IPv6 /64") {
+  CHECK(http::peer_key("127.0.0.2") == "127.0.0.2");
+  CHECK(http::peer_key("::ffff:127.0.0.2") == "127.0.0.2");  // IPv4 on a dual-stack listener
+  CHECK(http::peer_key("2001:db8:1:2:aaaa::1") == "2001:db8:1:2::/64");
+  CHECK(http::peer_key("2001:db8:1:2:ffff:ffff:ffff:ffff") == "2001:db8:1:2::/64");  // one subscriber's many addresses
+  CHECK(http::peer_key("2001:db8:1:3::1") == "2001:db8:1:3::/64");
+  CHECK(http::peer_key("::1") == "::/64");
+  CHECK(http::peer_key("?") == "?");
+}
+
 TEST_CASE("Limits from a configuration file's \"limits\" object change the server's limits") {
   TempDir dir;
   auto read = [&](const std::string& text, const char* key = "limits", bool json_keys = true) {

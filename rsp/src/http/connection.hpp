@@ -60,7 +60,7 @@ class Connection : public ConnectionBase {
   enum class Phase { handshake, waiting, reading, handling, writing, closing, closed };
 
  public:
-  // `address` holds a place admitted in the registry, released when the connection ends.
+  // `address` (the peer's key) holds a place admitted in the registry, released when the connection ends.
   Connection(tcp::socket&& socket, std::shared_ptr<const Listener> listener, Shared shared, std::string address)
       : tcp_(std::move(socket)),
         executor_(tcp_.get_executor()),
@@ -69,7 +69,8 @@ class Connection : public ConnectionBase {
         address_(std::move(address)) {
     boost::system::error_code ec;
     auto peer = tcp_.socket().remote_endpoint(ec);
-    if (!ec) peer_ = (peer.address().is_v6() ? "[" + address_ + "]" : address_) + ":" + std::to_string(peer.port());
+    if (!ec) peer_ = (peer.address().is_v6() ? "[" + peer.address().to_string() + "]" : peer.address().to_string()) + ":" +
+                     std::to_string(peer.port());
   }
   ~Connection() override {
     shared_.registry->remove(this);
@@ -263,7 +264,7 @@ class Connection : public ConnectionBase {
   tcp::socket::executor_type executor_;  // the connection's strand
   std::shared_ptr<const Listener> listener_;
   Shared shared_;
-  std::string address_;  // the peer's address, as the registry counts it
+  std::string address_;  // the peer's key (peer_key()), as the registry counts it and the log names it
   std::string peer_;     // address and port, as handlers see it
   std::optional<crypto::Certificate> client_certificate_;
   beast::flat_buffer buffer_;

@@ -51,6 +51,22 @@ Expected<std::shared_ptr<const Listener>> make_listener(ListenerOptions& options
   return std::shared_ptr<const Listener>(std::move(listener));
 }
 
+}  // namespace
+
+std::string peer_key(const std::string& address) {
+  boost::system::error_code ec;
+  auto parsed = asio::ip::make_address(address, ec);
+  if (ec) return address;
+  if (parsed.is_v4()) return parsed.to_string();
+  auto v6 = parsed.to_v6();
+  if (v6.is_v4_mapped()) return asio::ip::make_address_v4(asio::ip::v4_mapped, v6).to_string();
+  auto bytes = v6.to_bytes();
+  std::fill(bytes.begin() + 8, bytes.end(), 0);
+  return asio::ip::address_v6(bytes).to_string() + "/64";
+}
+
+namespace {
+
 // `wanted`, but no more than the descriptor limit leaves room for.
 size_t connection_cap(size_t wanted) {
   rlimit limit{};
@@ -100,7 +116,7 @@ struct Server::Impl {
       }
       boost::system::error_code ignored;
       auto peer = socket.remote_endpoint(ignored);
-      std::string address = ignored ? std::string("?") : peer.address().to_string();
+      std::string address = ignored ? std::string("?") : peer_key(peer.address().to_string());
       // Full, in all or for this peer: closed at once, not left to hang.
       if (auto refusal = shared.registry->admit(address, max_connections, max_connections_per_peer)) {
         refused.fetch_add(1, std::memory_order_relaxed);

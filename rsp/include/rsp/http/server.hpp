@@ -74,10 +74,16 @@ struct ServerOptions {
   // server answers again as soon as connections end. Never more than the process's descriptor
   // limit leaves room for (64 kept for files, databases and the listeners).
   size_t max_connections = 4096;
-  // Connections open at once from one peer address (IPv4, or IPv6 as a whole address): one more
-  // from it is closed at once, so that one peer cannot take every connection from the others.
+  // Connections open at once from one peer (peer_key()): one more from it is closed at once, so
+  // that one peer cannot take every connection from the others.
   size_t max_connections_per_peer = 64;
 };
+
+// The peer a connection from `address` counts against in max_connections_per_peer: an IPv4 address
+// as it is (an IPv4-mapped IPv6 one too, as a dual-stack listener sees IPv4 peers), an IPv6 one by
+// its /64, the least a single site or subscriber is given ("2001:db8::/64"). Text that is no
+// address is its own key.
+std::string peer_key(const std::string& address);
 
 class Server {
  public:
