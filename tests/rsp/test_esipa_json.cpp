@@ -10,6 +10,7 @@
 #include "rsp/asn1/codec.hpp"
 #include "rsp/esipa/esipa.hpp"
 #include "rsp/esipa/esipa_json.hpp"
+#include "rsp/refusals.hpp"
 #include "rsp/pki/certificate_issuer.hpp"
 #include "rsp/tlv.hpp"
 #include "support/kit.hpp"
@@ -454,11 +455,14 @@ TEST_CASE("refusals say what is wrong") {
   refused(esipa::request_from_json(gep, big), "more than the 1048576 accepted");
   refused(esipa::response_from_json(gep, big), "more than the 1048576 accepted");
   std::string deep = "{\"eidValue\":" + std::string(100, '[') + std::string(100, ']') + "}";
+  uint64_t counted = refusal_count(Refusal::json);
   refused(esipa::request_from_json(gep, deep), "nested deeper than");
+  CHECK(refusal_count(Refusal::json) == counted + 1);  // a request the eIM received: in its /metrics
   std::string deep_objects;
   for (int i = 0; i < 100; ++i) deep_objects += "{\"a\":";
   deep_objects += "1" + std::string(100, '}');
   refused(esipa::response_from_json(gep, deep_objects), "nested deeper than");
+  CHECK(refusal_count(Refusal::json) == counted + 1);  // an answer the IPA read: no listener's refusal
 }
 
 TEST_CASE("DER that is not a valid message of the function is refused") {

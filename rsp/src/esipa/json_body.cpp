@@ -7,13 +7,16 @@ namespace rsp::esipa::detail {
 
 using nlohmann::json;
 
-Expected<json> parse_object(std::string_view body, std::string_view what) {
+Expected<json> parse_object(std::string_view body, std::string_view what, bool from_peer) {
   std::string name(what);
   if (body.size() > kMaxBodySize)
     return fail(name + ": the body has " + std::to_string(body.size()) + " bytes, more than the " +
                 std::to_string(kMaxBodySize) + " accepted");
   // Depth and size bounded in constant memory before anything is built (rsp/untrusted_json.hpp).
-  if (auto why = json_out_of_bounds(body, kMaxJsonDepth)) return fail(name + ": " + *why);
+  if (auto why = json_out_of_bounds(body, kMaxJsonDepth)) {
+    if (from_peer) count_refusal(Refusal::json, {}, name + ": " + *why);
+    return fail(name + ": " + *why);
+  }
   json parsed = json::parse(body.begin(), body.end(), nullptr, /*allow_exceptions=*/false);
   if (parsed.is_discarded()) return fail(name + ": not JSON");
   if (!parsed.is_object()) return fail(name + ": not a JSON object");

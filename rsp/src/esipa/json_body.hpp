@@ -13,8 +13,9 @@
 namespace rsp::esipa::detail {
 
 // `body` as a JSON object: refused over kMaxBodySize bytes or with containers nested deeper than
-// kMaxJsonDepth, before anything of it is kept. `what` names the body in errors.
-Expected<nlohmann::json> parse_object(std::string_view body, std::string_view what);
+// kMaxJsonDepth, before anything of it is kept. `what` names the body in errors. A request the eIM
+// received (`from_peer`) refused for its nesting is counted and logged as Refusal::json too.
+Expected<nlohmann::json> parse_object(std::string_view body, std::string_view what, bool from_peer = false);
 
 // The text of `j`; an error (not an exception) when a string in it is not UTF-8.
 Expected<std::string> dump(const nlohmann::json& j);

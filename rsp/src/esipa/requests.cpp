@@ -125,7 +125,7 @@ Expected<std::string> request_to_json(ByteView der) {
 Expected<Bytes> request_from_json(Function f, std::string_view body) {
   std::string what = std::string(function_name(f)) + " request";
   return detail::guarded(what, [&]() -> Expected<Bytes> {
-    auto request = detail::parse_object(body, what);
+    auto request = detail::parse_object(body, what, /*from_peer=*/true);  // the eIM's side
     if (!request) return Unexpected{request.error()};
     // A getEimPackage without eidValue is the eIM's to answer (missingEid, FACTS §8.3: Failed
     // 8.1.1/2.2), not a body to refuse: it becomes the empty BF4F an ASN.1 IPA would send the same way.
