@@ -33,7 +33,7 @@ struct Flags {
   std::vector<std::string> es9_listen, operators, callbacks, callback_cas, smds_cas;
   std::vector<std::string> faults;  // conformance harness only
   bool conformance_harness = false;
-  int64_t session_lifetime = 0, order_lifetime = 0, retry_delay = 0;
+  int64_t session_lifetime = 0, order_lifetime = 0, notification_retention = 0, retry_delay = 0;
   int attempts = 0;
   size_t threads = 0;
   bool es2_on_es9_listener = false;
@@ -65,6 +65,7 @@ void add_config_flags(CLI::App& command, Flags& f) {
                      "seconds before an ES2+ callback or ES12 DeleteEvent is tried again (doubling up to an hour)");
   command.add_option("--session-lifetime", f.session_lifetime, "seconds an ES9+ session lives");
   command.add_option("--order-lifetime", f.order_lifetime, "seconds a download order lives");
+  command.add_option("--notification-retention", f.notification_retention, "seconds a handled notification is kept");
   command.add_option("--confirmation-code-attempts", f.attempts, "wrong confirmation codes before an order fails");
   command.add_option("--threads", f.threads, "request handler threads");
   std::string faults = "conformance harness only: a named misbehaviour (repeatable):";
@@ -108,6 +109,7 @@ rsp::Expected<SmdpConfig> configuration(const Flags& f, bool needs_pki = true) {
   if (f.retry_delay) c.callback_retry_delay = f.retry_delay;
   if (f.session_lifetime) c.session_lifetime = f.session_lifetime;
   if (f.order_lifetime) c.order_lifetime = f.order_lifetime;
+  if (f.notification_retention) c.notification_retention = f.notification_retention;
   if (f.attempts) c.confirmation_code_attempts = f.attempts;
   if (f.threads) c.handler_threads = f.threads;
   if (c.pki.empty() && needs_pki) return rsp::fail("no PKI directory: give --pki or \"pki\" in the configuration");

@@ -142,6 +142,16 @@ TEMPLATE_TEST_CASE("store behaviour", "[store]", SqliteBackend, PostgresBackend)
     CHECK(stored[0] == n);
     CHECK(stored[1] == next);
     CHECK(store->notifications("8900000000000000009").value().empty());
+
+    // Retention: those received before the bound go (n and other_card at 1000), later ones stay,
+    // and a removed (eid, sequence number) is taken again.
+    CHECK(store->remove_notifications_received_before(1000).value() == 0);
+    CHECK(store->remove_notifications_received_before(1001).value() == 2);
+    stored = store->notifications("8900000000000000001").value();
+    REQUIRE(stored.size() == 1);
+    CHECK(stored[0] == next);
+    CHECK(store->notifications("8900000000000000002").value().empty());
+    CHECK(store->add_notification(n).value());
   }
 
   SECTION("callbacks: due in order of time, rescheduled, completed") {

@@ -43,6 +43,9 @@ struct SmdpConfig {
   std::vector<OperatorConfig> operators;
   int64_t session_lifetime = 3600;              // seconds
   int64_t order_lifetime = 30 * 24 * 3600;      // seconds
+  // Seconds a handled notification is kept (it refuses the same notification a second time):
+  // without an end the notifications table grew by every download for ever.
+  int64_t notification_retention = 30 * 24 * 3600;
   int confirmation_code_attempts = 5;
   size_t handler_threads = 8;
   // "limits": connections, header and body sizes, JSON bounds and times of every listener

@@ -155,6 +155,9 @@ class Store {
   // Notifications: add returns false (and stores nothing) if (eid, sequence_number) is known.
   virtual StoreResult<bool> add_notification(const NotificationRecord& record) = 0;
   virtual StoreResult<std::vector<NotificationRecord>> notifications(std::string_view iccid) = 0;
+  // Removes notifications received before `before` (unix seconds); returns how many. Past the
+  // retention the same (eid, sequence_number) would be taken again.
+  virtual StoreResult<int64_t> remove_notifications_received_before(int64_t before) = 0;
 
   // ES2+ callback outbox.
   virtual StoreResult<int64_t> enqueue_callback(const CallbackRecord& record) = 0;

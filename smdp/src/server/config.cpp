@@ -44,7 +44,7 @@ rsp::Expected<SmdpConfig> load_config(const std::filesystem::path& file) {
 
   std::string error = unknown_keys(root,
                                    {"pki", "smdp_address", "es9_listen", "es2_listen", "es2_on_es9_listener", "metrics_listen",
-                                    "database", "operators", "session_lifetime", "order_lifetime", "confirmation_code_attempts",
+                                    "database", "operators", "session_lifetime", "order_lifetime", "notification_retention", "confirmation_code_attempts",
                                     "handler_threads", "callback_trusted_cas", "callback_client_certificate", "callback_client_key",
                                     "smds_trusted_cas", "callback_retry_delay", "profile_key", "limits"},
                                    "");
@@ -61,6 +61,7 @@ rsp::Expected<SmdpConfig> load_config(const std::filesystem::path& file) {
   read_path(root, "profile_key", c.profile_key, error);
   read_key(root, "session_lifetime", c.session_lifetime, error);
   read_key(root, "order_lifetime", c.order_lifetime, error);
+  read_key(root, "notification_retention", c.notification_retention, error);
   read_key(root, "confirmation_code_attempts", c.confirmation_code_attempts, error);
   read_key(root, "handler_threads", c.handler_threads, error);
   rsp::server::read_limits(root, "limits", c.limits, error);

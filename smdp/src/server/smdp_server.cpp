@@ -68,6 +68,7 @@ class RunningSmdp final : public SmdpServer {
     }
     reporter_ = std::make_unique<DownloadProgressReporter>(*store_, operators, address_);
 
+    notification_retention_ = config.notification_retention;
     Es9Settings es9;
     es9.smdp_address = address_;
     es9.session_lifetime = config.session_lifetime;
@@ -188,8 +189,8 @@ class RunningSmdp final : public SmdpServer {
     return rsp::Ok{};
   }
 
-  // The outbox (ES2+ callbacks, ES12 DeleteEvent) and expired sessions, every few seconds, off the
-  // request threads. A session's row goes a minute after it expired: the row is what refuses its
+  // The outbox (ES2+ callbacks, ES12 DeleteEvent), expired sessions and notifications past their
+  // retention, every few seconds, off the request threads. A session's row goes a minute after it expired: the row is what refuses its
   // transactionId a second time, and another instance whose clock lags ours still takes it until
   // its own clock says it expired.
   void background(std::stop_token stop) {
@@ -198,6 +199,9 @@ class RunningSmdp final : public SmdpServer {
       constexpr int64_t kSessionRowGrace = 60;  // seconds
       if (auto removed = store_->remove_expired_sessions(system_clock_seconds() - kSessionRowGrace); removed && *removed > 0)
         log_line({{"event", "sessions-expired"}, {"count", std::to_string(*removed)}});
+      if (auto removed = store_->remove_notifications_received_before(system_clock_seconds() - notification_retention_);
+          removed && *removed > 0)
+        log_line({{"event", "notifications-expired"}, {"count", std::to_string(*removed)}});
     });
   }
 
@@ -211,6 +215,7 @@ class RunningSmdp final : public SmdpServer {
   std::unique_ptr<CallbackSender> sender_;
   Metrics metrics_{"smdp"};
   std::optional<size_t> es2_index_, metrics_index_;
+  int64_t notification_retention_ = 0;  // seconds
   rsp::server::ServerRuntime runtime_;  // last: stopped first
 };
 

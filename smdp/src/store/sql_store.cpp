@@ -104,6 +104,13 @@ class SqlStore final : public Store {
                     notification_of);
   }
 
+  StoreResult<int64_t> remove_notifications_received_before(int64_t before) override {
+    const Value params[] = {before};
+    auto removed = db_->run("DELETE FROM notifications WHERE received < $1", params);
+    if (!removed) return rsp::Unexpected{removed.error()};
+    return removed->changed;
+  }
+
   StoreResult<int64_t> enqueue_callback(const CallbackRecord& r) override {
     auto added = db_->run(
         "INSERT INTO callbacks (operator_id, url, body, attempts, next_attempt) VALUES ($1, $2, $3, $4, $5) "
