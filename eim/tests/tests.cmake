@@ -27,7 +27,7 @@ rsp_add_test(test_eim_esipa SOURCES ${PROJECT_SOURCE_DIR}/eim/tests/test_esipa.c
   LIBS eim_esipa euicc_sim rsp_postgres_harness SANITIZE TSAN)
 target_include_directories(test_eim_esipa PRIVATE ${PROJECT_SOURCE_DIR}/euicc-sim/src ${PROJECT_SOURCE_DIR}/euicc-sim/tests)
 # The server in-process over HTTPS (the card runs what it hands out), and the eim program as a process.
-rsp_add_test(test_eim_server SOURCES ${PROJECT_SOURCE_DIR}/eim/tests/test_eim_server.cpp LIBS eim_server euicc_sim rsp_http rsp_esipa)
+rsp_add_test(test_eim_server SOURCES ${PROJECT_SOURCE_DIR}/eim/tests/test_eim_server.cpp LIBS eim_server euicc_sim rsp_http rsp_esipa SANITIZE)
 target_include_directories(test_eim_server PRIVATE ${PROJECT_SOURCE_DIR}/euicc-sim/src ${PROJECT_SOURCE_DIR}/euicc-sim/tests)
 target_compile_definitions(test_eim_server PRIVATE RSP_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
 rsp_add_test(test_eim_binary SOURCES ${PROJECT_SOURCE_DIR}/eim/tests/test_eim_binary.cpp
@@ -42,7 +42,7 @@ target_include_directories(test_indirect_download PRIVATE ${PROJECT_SOURCE_DIR}/
   ${PROJECT_SOURCE_DIR}/eim/src ${PROJECT_SOURCE_DIR}/ipa/src)
 # ipa download --via-eim with smdp serve and euicc-sim --listen, the eIM's ESipa in-process.
 rsp_add_test(test_indirect_download_cli SOURCES ${PROJECT_SOURCE_DIR}/eim/tests/test_indirect_download_cli.cpp
-  LIBS eim_esipa rsp_esipa rsp_http)
+  LIBS eim_esipa rsp_esipa rsp_http SANITIZE)
 target_include_directories(test_indirect_download_cli PRIVATE ${PROJECT_SOURCE_DIR}/ipa/tests)
 add_dependencies(test_indirect_download_cli ipa smdp euicc-sim)
 # --- end indirect profile download tests ---

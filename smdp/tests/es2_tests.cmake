@@ -6,7 +6,7 @@ rsp_add_test(test_smdp_es2
   LIBS smdp_es2 SANITIZE TSAN)
 target_include_directories(test_smdp_es2 PRIVATE ${smdp_es2_tests})
 # The callbacks over HTTPS on loopback, with rsp_http's test PKIs.
-rsp_add_test(test_smdp_es2_https SOURCES ${smdp_es2_tests}/test_es2_callback_https.cpp LIBS smdp_callback_https)
+rsp_add_test(test_smdp_es2_https SOURCES ${smdp_es2_tests}/test_es2_callback_https.cpp LIBS smdp_callback_https SANITIZE)
 target_include_directories(test_smdp_es2_https PRIVATE ${smdp_es2_tests})
 # ConfirmOrder/CancelOrder with an SM-DS: the RegisterEvent hook and DeleteEvent in the outbox.
 target_sources(test_smdp_es2 PRIVATE ${smdp_es2_tests}/test_es2_smds_events.cpp)

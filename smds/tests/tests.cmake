@@ -3,7 +3,7 @@
 set(smds_tests ${PROJECT_SOURCE_DIR}/smds/tests)
 rsp_add_test(test_smds_store SOURCES ${smds_tests}/test_event_store.cpp LIBS smds_store rsp_postgres_harness SANITIZE)
 rsp_add_test(test_smds_es12 SOURCES ${smds_tests}/test_es12.cpp LIBS smds_es12 SANITIZE)
-rsp_add_test(test_smds_server SOURCES ${smds_tests}/test_smds_server.cpp LIBS smds_server rsp_http)
+rsp_add_test(test_smds_server SOURCES ${smds_tests}/test_smds_server.cpp LIBS smds_server rsp_http SANITIZE)
 target_compile_definitions(test_smds_server PRIVATE RSP_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
 # `smds serve` and `smdp serve` as processes: ConfirmOrder -> RegisterEvent, CancelOrder -> DeleteEvent
 # (the SM-DP+'s outbox, across an SM-DS restart), each ConfirmOrder code of the SM-DS's answers.

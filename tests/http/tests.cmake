@@ -7,6 +7,6 @@ rsp_add_test(test_http
 rsp_add_test(test_http_json SOURCES http/test_http_json.cpp LIBS rsp_server SANITIZE TSAN)
 # Every listener limit reached through the real server: the answer, the /metrics counter, the log
 # line, serving again; the per-peer cap; limits from a configuration file (issue 13).
-rsp_add_test(test_listener_limits SOURCES http/test_listener_limits.cpp LIBS rsp_server SANITIZE)
+rsp_add_test(test_listener_limits SOURCES http/test_listener_limits.cpp LIBS rsp_server SANITIZE TSAN)
 # The TLS versions, suites, groups and signature algorithms servers and the client accept (SGP.22 §2.6.6).
 rsp_add_test(test_tls_policy SOURCES http/test_tls_policy.cpp LIBS rsp_http OpenSSL::SSL SANITIZE)
