@@ -76,3 +76,8 @@ add_dependencies(test_rsp_conformance_eim rsp-conformance eim rsp-pki smdp)
 # cases checking that behaviour; with --ipa-vpcd the cards go into a private pcscd's vpcd reader (skipped without pcscd).
 rsp_add_test(test_rsp_conformance_ipa SOURCES tools/test_rsp_conformance_ipa.cpp LIBS rsp euicc_pcsc_harness SANITIZE)
 add_dependencies(test_rsp_conformance_ipa rsp-conformance ipa)
+# tools/grafana/rsp-stack.json: every metric its queries and variables name is in the /metrics of a fresh smdp,
+# smds or eim serve; the same check shown to fail on a panel and a variable naming metrics nobody exports.
+rsp_add_test(test_grafana_dashboard SOURCES tools/test_grafana_dashboard.cpp LIBS rsp_http)
+target_compile_definitions(test_grafana_dashboard PRIVATE RSP_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+add_dependencies(test_grafana_dashboard smdp smds eim)
