@@ -10,6 +10,7 @@
 #include "rsp/server/conformance_faults.hpp"
 #include "lab/lab_commands.hpp"
 #include "cli/owner_commands.hpp"
+#include "rsp/server/server_signals.hpp"
 
 namespace {
 
@@ -86,13 +87,9 @@ rsp::Expected<EimConfig> configuration(const Flags& f) {
   return c;
 }
 
-int serve(const EimConfig& config) {
-  // Block the stop signals before any thread starts, so only sigwait() below receives them.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+// Until SIGINT or SIGTERM; SIGHUP reads the configuration file and flags again and reloads.
+int serve(const Flags& flags, const EimConfig& config) {
+  rsp::server::ServerSignals signals;  // before any thread starts
 
   auto server = eim::EimServer::start(config);
   if (!server) return failure(server.error().message);
@@ -103,8 +100,11 @@ int serve(const EimConfig& config) {
               << config.listen[i].listen.substr(0, config.listen[i].listen.rfind(':')) << ":" << s.port(i) << "/" << std::endl;
   if (auto port = s.metrics_port()) std::cout << "eim: metrics on port " << *port << std::endl;
   for (size_t i = 0; i < config.owner_listen.size(); ++i) std::cout << "eim: owner API on port " << *s.owner_port(i) << std::endl;
-  int signal = 0;
-  sigwait(&signals, &signal);
+  int signal = signals.wait([&]() -> rsp::Status<> {
+    auto reread = configuration(flags);
+    if (!reread) return rsp::Unexpected{reread.error()};
+    return s.reload(*reread);
+  });
   std::cout << "eim: stopping (" << (signal == SIGTERM ? "SIGTERM" : "SIGINT") << ")" << std::endl;
   s.stop();
   return 0;
@@ -116,12 +116,12 @@ int main(int argc, char** argv) {
   CLI::App app{"eim: the eIM (SGP.32 ESipa for IPAs)"};
   app.require_subcommand(1);
   Flags flags;
-  auto* serve_command = app.add_subcommand("serve", "serve ESipa until SIGINT/SIGTERM");
+  auto* serve_command = app.add_subcommand("serve", "serve ESipa until SIGINT/SIGTERM; SIGHUP reloads TLS certificates and pins");
   add_config_flags(*serve_command, flags);
   eim::cli::add_owner_commands(app);  // device, download, psmo, eco, data-request, status
   eim::lab::add_lab_commands(app);  // lab only: eim lab forge
   CLI11_PARSE(app, argc, argv);
   auto config = configuration(flags);
   if (!config) return failure(config.error().message);
-  return serve(*config);
+  return serve(flags, *config);
 }

@@ -17,6 +17,7 @@
 #include "smdp/profile_key.hpp"
 #include "smdp/smdp_server.hpp"
 #include "smdp/store.hpp"
+#include "rsp/server/server_signals.hpp"
 
 namespace {
 
@@ -125,13 +126,9 @@ rsp::Expected<SmdpConfig> configuration(const Flags& f, bool needs_pki = true) {
   return c;
 }
 
-int serve(const SmdpConfig& config) {
-  // Block the stop signals before any thread starts, so only sigwait() below receives them.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+// Until SIGINT or SIGTERM; SIGHUP reads the configuration file and flags again and reloads.
+int serve(const Flags& flags, const SmdpConfig& config) {
+  rsp::server::ServerSignals signals;  // before any thread starts
 
   auto server = smdp::SmdpServer::start(config);
   if (!server) return failure(server.error().message);
@@ -144,8 +141,11 @@ int serve(const SmdpConfig& config) {
     std::cout << "smdp: ES2+ on port " << *port << (smdp::shared_es2_listener(config).value_or(std::nullopt) ? " (shared with ES9+)" : "")
               << std::endl;
   if (auto port = s.metrics_port()) std::cout << "smdp: metrics on port " << *port << std::endl;
-  int signal = 0;
-  sigwait(&signals, &signal);
+  int signal = signals.wait([&]() -> rsp::Status<> {
+    auto reread = configuration(flags);
+    if (!reread) return rsp::Unexpected{reread.error()};
+    return s.reload(*reread);
+  });
   std::cout << "smdp: stopping (" << (signal == SIGTERM ? "SIGTERM" : "SIGINT") << ")" << std::endl;
   s.stop();
   return 0;
@@ -283,7 +283,7 @@ int main(int argc, char** argv) {
   CLI::App app{"smdp: the SM-DP+ (SGP.22 ES9+ for devices, ES2+ for operators)"};
   app.require_subcommand(1);
   Flags serve_flags, import_flags;
-  auto* serve_command = app.add_subcommand("serve", "serve ES9+ and ES2+ until SIGINT/SIGTERM");
+  auto* serve_command = app.add_subcommand("serve", "serve ES9+ and ES2+ until SIGINT/SIGTERM; SIGHUP reloads TLS certificates and pins");
   add_config_flags(*serve_command, serve_flags);
   ImportFlags import;
   auto* import_command = app.add_subcommand("import", "add SAIP profile packages (DER) to the inventory, as available");
@@ -320,7 +320,7 @@ int main(int argc, char** argv) {
   if (*serve_command) {
     auto config = configuration(serve_flags);
     if (!config) return failure(config.error().message);
-    return serve(*config);
+    return serve(serve_flags, *config);
   }
   if (*rotate_command) {
     auto config = configuration(rotate_flags, false);

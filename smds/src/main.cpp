@@ -9,6 +9,7 @@
 #include "smds/config.hpp"
 #include "smds/smds_server.hpp"
 #include "rsp/server/conformance_faults.hpp"
+#include "rsp/server/server_signals.hpp"
 
 namespace {
 
@@ -84,13 +85,9 @@ rsp::Expected<SmdsConfig> configuration(const Flags& f) {
   return c;
 }
 
-int serve(const SmdsConfig& config) {
-  // Block the stop signals before any thread starts, so only sigwait() below receives them.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+// Until SIGINT or SIGTERM; SIGHUP reads the configuration file and flags again and reloads.
+int serve(const Flags& flags, const SmdsConfig& config) {
+  rsp::server::ServerSignals signals;  // before any thread starts
 
   auto server = smds::SmdsServer::start(config);
   if (!server) return failure(server.error().message);
@@ -100,8 +97,11 @@ int serve(const SmdsConfig& config) {
     std::cout << "smds: ES11 and ES12 of " << s.smds_address() << " on https://"
               << config.listen[i].listen.substr(0, config.listen[i].listen.rfind(':')) << ":" << s.port(i) << "/" << std::endl;
   if (auto port = s.metrics_port()) std::cout << "smds: metrics on port " << *port << std::endl;
-  int signal = 0;
-  sigwait(&signals, &signal);
+  int signal = signals.wait([&]() -> rsp::Status<> {
+    auto reread = configuration(flags);
+    if (!reread) return rsp::Unexpected{reread.error()};
+    return s.reload(*reread);
+  });
   std::cout << "smds: stopping (" << (signal == SIGTERM ? "SIGTERM" : "SIGINT") << ")" << std::endl;
   s.stop();
   return 0;
@@ -113,10 +113,10 @@ int main(int argc, char** argv) {
   CLI::App app{"smds: the SM-DS (SGP.22 ES11 for devices, ES12 for SM-DP+s)"};
   app.require_subcommand(1);
   Flags flags;
-  auto* serve_command = app.add_subcommand("serve", "serve ES11 and ES12 until SIGINT/SIGTERM");
+  auto* serve_command = app.add_subcommand("serve", "serve ES11 and ES12 until SIGINT/SIGTERM; SIGHUP reloads TLS certificates and pins");
   add_config_flags(*serve_command, flags);
   CLI11_PARSE(app, argc, argv);
   auto config = configuration(flags);
   if (!config) return failure(config.error().message);
-  return serve(*config);
+  return serve(flags, *config);
 }

@@ -49,6 +49,10 @@ class ChildProcess {
     exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     return exit_code_;
   }
+  // Sends `signal` and leaves the child running (SIGHUP: a reload).
+  void send(int signal) const {
+    if (pid_ > 0) kill(pid_, signal);
+  }
   bool running() {
     if (pid_ <= 0) return false;
     int status = 0;

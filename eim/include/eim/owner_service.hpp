@@ -13,6 +13,7 @@
 #include "eim/owner_api.hpp"
 #include "rsp/server/limits_config.hpp"
 #include "rsp/server/listener.hpp"
+#include "rsp/server/reload.hpp"
 
 namespace eim {
 
@@ -34,12 +35,17 @@ class OwnerService {
   static rsp::Expected<std::unique_ptr<OwnerService>> start(EimStore& store, OwnerServiceOptions options);
   ~OwnerService();
 
+  // Its part of a configuration reload: the listeners' TLS identities and the owners' pins (owners
+  // may be added and removed, not all of them); the same number of listeners as at the start.
+  rsp::Status<> prepare_reload(rsp::server::Reload& reload, const std::vector<rsp::server::ListenerConfig>& listen,
+                               const rsp::server::PinFiles& owners, const std::filesystem::path& pki);
   uint16_t port(size_t index = 0) const { return server_->port(index); }
   void stop() { server_->stop(); }
 
  private:
   OwnerService() = default;
   rsp::server::PinnedClients owners_;
+  size_t listeners_ = 0;
   std::unique_ptr<PackageQueue> queue_;
   std::unique_ptr<OwnerApi> api_;
   std::unique_ptr<rsp::http::Server> server_;  // last: stopped before the API goes

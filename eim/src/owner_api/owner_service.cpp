@@ -9,13 +9,31 @@ OwnerService::~OwnerService() {
   if (server_) server_->stop();
 }
 
+namespace {
+
+rsp::Status<> check_owner_names(const rsp::server::PinFiles& owners) {
+  if (owners.empty()) return rsp::fail("owner_listen without owners: nobody could call the owner API");
+  for (const auto& owner : owners)
+    if (owner.first.empty() || owner.first.size() > kMaxOwnerLength) return rsp::fail("owner name: 1 to 64 characters");
+  return rsp::Ok{};
+}
+
+}  // namespace
+
+rsp::Status<> OwnerService::prepare_reload(rsp::server::Reload& reload, const std::vector<rsp::server::ListenerConfig>& listen,
+                                           const rsp::server::PinFiles& owners, const std::filesystem::path& pki) {
+  if (listen.size() != listeners_) return rsp::fail("owner listeners added or removed take effect at a restart");
+  if (auto named = check_owner_names(owners); !named) return named;
+  for (size_t i = 0; i < listen.size(); ++i) reload.listener(*server_, i, listen[i], pki, rsp::crypto::Role::eim_tls);
+  reload.pins(owners_, owners, "owner");
+  return rsp::Ok{};
+}
+
 rsp::Expected<std::unique_ptr<OwnerService>> OwnerService::start(EimStore& store, OwnerServiceOptions options) {
   auto self = std::unique_ptr<OwnerService>(new OwnerService());
-  if (options.owners.empty()) return rsp::fail("owner_listen without owners: nobody could call the owner API");
-  for (const auto& [name, file] : options.owners) {
-    if (name.empty() || name.size() > kMaxOwnerLength) return rsp::fail("owner name: 1 to 64 characters");
+  if (auto named = check_owner_names(options.owners); !named) return rsp::Unexpected{named.error()};
+  for (const auto& [name, file] : options.owners)
     if (auto pinned = self->owners_.add(name, file); !pinned) return rsp::fail("owner " + name + ": " + pinned.error().message);
-  }
   auto curves = rsp::pki::curves_present(options.pki);
   if (curves.empty()) return rsp::fail(options.pki.string() + ": no PKI curve folder");
   auto key = rsp::pki::load_key(options.pki, curves.front(), rsp::crypto::Role::eim);
@@ -32,6 +50,7 @@ rsp::Expected<std::unique_ptr<OwnerService>> OwnerService::start(EimStore& store
   rsp::http::ServerOptions server;
   server.handler_threads = options.handler_threads;
   server.body_limit = OwnerApiSettings{}.body_limit;
+  self->listeners_ = options.listen.size();
   for (const auto& l : options.listen) {
     auto listener = rsp::server::listener_options(l, options.pki, rsp::crypto::Role::eim_tls);
     if (!listener) return rsp::fail("owner_listen " + listener.error().message);

@@ -11,6 +11,7 @@
 #include "rsp/server/log.hpp"
 #include "rsp/server/metrics.hpp"
 #include "rsp/server/periodic.hpp"
+#include "rsp/server/reload.hpp"
 #include "rsp/server/server_runtime.hpp"
 #include "server/http_front.hpp"
 
@@ -55,6 +56,17 @@ class RunningEim final : public EimServer {
     runtime_.stop();
   }
 
+  rsp::Status<> reload(const EimConfig& config) override {
+    if (config.listen.size() != tls_listeners_ || config.owner_listen.empty() != !owners_)
+      return rsp::fail("listeners added or removed take effect at a restart");
+    rsp::server::Reload pending;
+    for (size_t i = 0; i < config.listen.size(); ++i)
+      pending.listener(runtime_.server(), i, config.listen[i], config.pki, rsp::crypto::Role::eim_tls);
+    if (owners_)
+      if (auto prepared = owners_->prepare_reload(pending, config.owner_listen, config.owners, config.pki); !prepared) return prepared;
+    return pending.apply();
+  }
+
  private:
   RunningEim() = default;
 
@@ -91,6 +103,7 @@ class RunningEim final : public EimServer {
     // beside it, is the largest: twice the largest result the store keeps (64 KiB) leaves room.
     options.body_limit = 2 * kMaxPackageResultLength;
     if (config.listen.empty()) return rsp::fail("no listener (listen)");
+    tls_listeners_ = config.listen.size();
     for (const auto& l : config.listen) {
       auto listener = rsp::server::listener_options(l, config.pki, rsp::crypto::Role::eim_tls);
       if (!listener) return rsp::fail("listen " + listener.error().message);
@@ -126,6 +139,7 @@ class RunningEim final : public EimServer {
   rsp::server::Metrics metrics_{"eim"};
   ResultCounters results_;
   std::optional<size_t> metrics_index_;
+  size_t tls_listeners_ = 0;  // listeners 0..n-1 serve ESipa (config.listen); the metrics listener follows
   std::unique_ptr<OwnerService> owners_;  // the owner API, when owner_listen is configured
   rsp::server::ServerRuntime runtime_;  // last: stopped first
 };

@@ -7,6 +7,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 
+#include <mutex>
 #include <thread>
 
 #include "connection.hpp"
@@ -19,12 +20,29 @@ namespace {
 
 constexpr auto kAcceptRetry = std::chrono::milliseconds(100);
 
-// One listening socket and its accept loop.
+// One listening socket and its accept loop. The listener may be replaced while connections are
+// accepted (a new TLS identity): each accepted connection takes the one current then and keeps it.
 struct Acceptor {
+  Acceptor(asio::io_context& io, std::shared_ptr<const Listener> l, ClientCertificates policy)
+      : socket(io), retry(io), client_certificates(policy), listener_(std::move(l)) {}
+
+  std::shared_ptr<const Listener> listener() const {
+    std::lock_guard lock(mutex_);
+    return listener_;
+  }
+  void replace(std::shared_ptr<const Listener> l) {
+    std::lock_guard lock(mutex_);
+    listener_ = std::move(l);
+  }
+
   tcp::acceptor socket;
   asio::steady_timer retry;
-  std::shared_ptr<const Listener> listener;
+  ClientCertificates client_certificates;
   uint16_t port = 0;
+
+ private:
+  mutable std::mutex mutex_;
+  std::shared_ptr<const Listener> listener_;
 };
 
 Expected<tcp::endpoint> resolve(asio::io_context& io, const ListenerOptions& options) {
@@ -93,7 +111,7 @@ struct Server::Impl {
     if (!listener) return fail(where + listener.error().message);
     auto endpoint = resolve(io, options);
     if (!endpoint) return fail(where + endpoint.error().message);
-    auto acceptor = std::make_unique<Acceptor>(Acceptor{tcp::acceptor(io), asio::steady_timer(io), *listener, 0});
+    auto acceptor = std::make_unique<Acceptor>(io, *listener, options.client_certificates);
     boost::system::error_code ec;
     acceptor->socket.open(endpoint->protocol(), ec);
     if (!ec) acceptor->socket.set_option(tcp::acceptor::reuse_address(true), ec);
@@ -126,10 +144,11 @@ struct Server::Impl {
       }
       // Without it a response's last segment waits for the peer's delayed ACK (Nagle): ~40 ms a call.
       socket.set_option(tcp::no_delay(true), ignored);
-      if (a.listener->tls)
-        std::make_shared<Connection<beast::ssl_stream<beast::tcp_stream>>>(std::move(socket), a.listener, shared, address)->start();
+      auto listener = a.listener();
+      if (listener->tls)
+        std::make_shared<Connection<beast::ssl_stream<beast::tcp_stream>>>(std::move(socket), std::move(listener), shared, address)->start();
       else
-        std::make_shared<Connection<beast::tcp_stream>>(std::move(socket), a.listener, shared, address)->start();
+        std::make_shared<Connection<beast::tcp_stream>>(std::move(socket), std::move(listener), shared, address)->start();
       accept(a);
     });
   }
@@ -189,6 +208,21 @@ Expected<std::unique_ptr<Server>> Server::start(ServerOptions options) {
 uint16_t Server::port(size_t index) const { return impl_->acceptors.at(index)->port; }
 
 uint64_t Server::refused_connections() const { return impl_->refused.load(std::memory_order_relaxed); }
+
+Expected<std::function<void()>> Server::prepare_tls_identity(size_t index, const TlsIdentity& identity) {
+  auto where = "listener " + std::to_string(index) + ": ";
+  if (index >= impl_->acceptors.size()) return fail(where + "no such listener");
+  Acceptor* acceptor = impl_->acceptors[index].get();
+  auto current = acceptor->listener();
+  if (!current->tls) return fail(where + "plain HTTP, no TLS identity to replace");
+  auto next = std::make_shared<Listener>();
+  next->handler = current->handler;
+  next->accept_client_certificate = current->accept_client_certificate;
+  auto tls = make_server_context(identity, acceptor->client_certificates, &next->accept_client_certificate);
+  if (!tls) return fail(where + tls.error().message);
+  next->tls = std::move(*tls);
+  return std::function<void()>([acceptor, ready = std::shared_ptr<const Listener>(std::move(next))] { acceptor->replace(ready); });
+}
 
 void Server::stop() { impl_->stop(); }
 

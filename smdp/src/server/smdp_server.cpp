@@ -1,6 +1,7 @@
 #include "smdp/smdp_server.hpp"
 
 #include <ctime>
+#include <set>
 
 #include "http_front.hpp"
 #include "log.hpp"
@@ -11,6 +12,7 @@
 #include "rsp/server/limits_config.hpp"
 #include "rsp/server/listener.hpp"
 #include "rsp/server/periodic.hpp"
+#include "rsp/server/reload.hpp"
 #include "rsp/server/server_runtime.hpp"
 #include "rsp/server/pinned_clients.hpp"
 #include "smdp/callback_https.hpp"
@@ -43,6 +45,25 @@ class RunningSmdp final : public SmdpServer {
   std::optional<uint16_t> metrics_port() const override { return runtime_.port(metrics_index_); }
   void stop() override { runtime_.stop(); }
 
+  rsp::Status<> reload(const SmdpConfig& config) override {
+    auto shared = shared_es2_listener(config);
+    if (!shared) return rsp::Unexpected{shared.error()};
+    bool separate_es2 = config.es2 && !*shared;
+    if (config.es9.size() != es9_listeners_ || separate_es2 != (es2_index_ && *es2_index_ >= es9_listeners_))
+      return rsp::fail("listeners added or removed take effect at a restart");
+    rsp::server::Reload pending;
+    for (size_t i = 0; i < config.es9.size(); ++i)
+      pending.listener(runtime_.server(), i, config.es9[i], config.pki, rsp::crypto::Role::dp_tls);
+    if (separate_es2) pending.listener(runtime_.server(), *es2_index_, *config.es2, config.pki, rsp::crypto::Role::dp_tls);
+    rsp::server::PinFiles operators;
+    for (const auto& o : config.operators) {
+      if (!operator_ids_.contains(o.id)) return rsp::fail("operator " + o.id + " is new: operators are added at a restart");
+      operators.emplace_back(o.id, o.client_certificate);
+    }
+    pending.pins(pinned_, operators, "operator");
+    return pending.apply();
+  }
+
  private:
   RunningSmdp() = default;
 
@@ -65,6 +86,7 @@ class RunningSmdp final : public SmdpServer {
     for (const auto& o : config.operators) {
       if (auto pinned = pinned_.add(o.id, o.client_certificate); !pinned) return rsp::fail("operator " + pinned.error().message);
       operators.push_back({o.id, o.callback_url});
+      operator_ids_.insert(o.id);
     }
     reporter_ = std::make_unique<DownloadProgressReporter>(*store_, operators, address_);
 
@@ -102,6 +124,7 @@ class RunningSmdp final : public SmdpServer {
     rsp::http::ServerOptions options;
     options.handler_threads = config.handler_threads;
     if (config.es9.empty()) return rsp::fail("no ES9+ listener (es9_listen)");
+    es9_listeners_ = config.es9.size();
     auto shared = shared_es2_listener(config);
     if (!shared) return rsp::Unexpected{shared.error()};
     auto operator_certificate = [this](const rsp::crypto::Certificate& c) { return !operator_of(c).empty(); };
@@ -209,6 +232,8 @@ class RunningSmdp final : public SmdpServer {
   std::string address_;
   std::unique_ptr<Store> store_;
   rsp::server::PinnedClients pinned_;
+  std::set<std::string> operator_ids_;  // as started: callbacks and ES2+'s requester check know these
+  size_t es9_listeners_ = 0;
   std::unique_ptr<DownloadProgressReporter> reporter_;
   std::unique_ptr<Es9Plus> es9_;
   std::unique_ptr<Es2Plus> es2_;

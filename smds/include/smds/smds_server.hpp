@@ -19,6 +19,10 @@ class SmdsServer {
   virtual const std::string& smds_address() const = 0;
   virtual uint16_t port(size_t index = 0) const = 0;
   virtual std::optional<uint16_t> metrics_port() const = 0;
+  // SIGHUP (rsp/server/reload.hpp): the listeners' TLS identities and the SM-DP+s' pinned
+  // certificates read again from `config` (SM-DP+s may be added and removed); nothing changes when
+  // any of it fails. Listeners added or removed, and every other setting, take effect at a restart.
+  virtual rsp::Status<> reload(const SmdsConfig& config) = 0;
   // Stops accepting, lets running requests finish, stops the background work.
   virtual void stop() = 0;
 };

@@ -8,6 +8,7 @@
 #include "rsp/server/log.hpp"
 #include "rsp/server/metrics.hpp"
 #include "rsp/server/periodic.hpp"
+#include "rsp/server/reload.hpp"
 #include "rsp/server/server_runtime.hpp"
 #include "rsp/server/pinned_clients.hpp"
 #include "rsp/pki/pki_layout.hpp"
@@ -41,8 +42,26 @@ class RunningSmds final : public SmdsServer {
   std::optional<uint16_t> metrics_port() const override { return runtime_.port(metrics_index_); }
   void stop() override { runtime_.stop(); }
 
+  rsp::Status<> reload(const SmdsConfig& config) override {
+    if (config.listen.size() != tls_listeners_) return rsp::fail("listeners added or removed take effect at a restart");
+    if (auto named = check_smdp_names(config); !named) return named;
+    rsp::server::Reload pending;
+    for (size_t i = 0; i < config.listen.size(); ++i)
+      pending.listener(runtime_.server(), i, config.listen[i], config.pki, rsp::crypto::Role::ds_tls);
+    rsp::server::PinFiles smdps;
+    for (const auto& s : config.smdps) smdps.emplace_back(s.name, s.client_certificate);
+    pending.pins(pinned_, smdps, "SM-DP+");
+    return pending.apply();
+  }
+
  private:
   RunningSmds() = default;
+
+  static rsp::Status<> check_smdp_names(const SmdsConfig& config) {
+    for (const auto& s : config.smdps)
+      if (s.name.empty() || s.name.size() > kMaxSmdpNameLength) return rsp::fail("SM-DP+ names are 1 to 64 characters");
+    return rsp::Ok{};
+  }
 
   rsp::Status<> open(const SmdsConfig& config) {
     auto address = resolve_smds_address(config);
@@ -55,10 +74,9 @@ class RunningSmds final : public SmdsServer {
     auto store = open_event_store(config.database);
     if (!store) return rsp::fail("database: " + store.error().message);
     store_ = std::move(*store);
-    for (const auto& s : config.smdps) {
-      if (s.name.empty() || s.name.size() > kMaxSmdpNameLength) return rsp::fail("SM-DP+ names are 1 to 64 characters");
+    if (auto named = check_smdp_names(config); !named) return named;
+    for (const auto& s : config.smdps)
       if (auto pinned = pinned_.add(s.name, s.client_certificate); !pinned) return rsp::fail("SM-DP+ " + pinned.error().message);
-    }
 
     Es12Settings es12;
     es12.root_smds = config.root_smds;
@@ -83,6 +101,7 @@ class RunningSmds final : public SmdsServer {
     // ES11 and ES12 messages are a few KiB (an AuthenticateServerResponse with two certificates).
     options.body_limit = 64 * 1024;
     if (config.listen.empty()) return rsp::fail("no listener (listen)");
+    tls_listeners_ = config.listen.size();
     for (const auto& l : config.listen) {
       auto listener = rsp::server::listener_options(l, config.pki, rsp::crypto::Role::ds_tls);
       if (!listener) return rsp::fail("listen " + listener.error().message);
@@ -138,6 +157,7 @@ class RunningSmds final : public SmdsServer {
   int64_t event_lifetime_ = 0;
   std::unique_ptr<EventStore> store_;
   rsp::server::PinnedClients pinned_;
+  size_t tls_listeners_ = 0;  // listeners 0..n-1 serve TLS (config.listen); the metrics listener follows
   DsIdentity identity_;
   std::unique_ptr<Es11> es11_;
   std::unique_ptr<Es12> es12_;

@@ -98,6 +98,12 @@ class Server {
   // Connections closed at once because max_connections, or max_connections_per_peer from their
   // address, were open.
   uint64_t refused_connections() const;
+  // Readies a new TLS identity for listener `index` (a TLS listener) and returns what puts it in
+  // place: connections accepted after that present `identity`, with the listener's client-certificate
+  // policy, callback and handler unchanged; connections already open keep the identity they have.
+  // Everything that can fail happens here, so that several can be readied and then put in place
+  // together (a configuration reload, rsp/server/reload.hpp) or not at all.
+  Expected<std::function<void()>> prepare_tls_identity(size_t index, const TlsIdentity& identity);
   // Stops accepting, closes idle connections, lets requests being read or handled finish (their
   // responses close the connection) for at most stop_timeout, then closes what is left.
   // A handler that never returns still holds its thread: handlers must bound their own work.

@@ -22,6 +22,7 @@ class ServerRuntime {
     server_ = std::move(server);
     background_ = std::jthread(std::move(background));
   }
+  http::Server& server() { return *server_; }
   uint16_t port(size_t index) const { return server_->port(index); }
   std::optional<uint16_t> port(std::optional<size_t> index) const {
     return index ? std::optional<uint16_t>(server_->port(*index)) : std::nullopt;
