@@ -7,3 +7,11 @@ rsp_add_test(test_reload SOURCES ${service_tests}/test_reload.cpp LIBS rsp_serve
 rsp_add_test(test_sighup_reload SOURCES ${service_tests}/test_sighup_reload.cpp LIBS rsp_http)
 add_dependencies(test_sighup_reload smds)
 # The units within their systemd-analyze security bound and verified, the sysusers.d files, and
+# `cmake --install` into a temporary DESTDIR (every program is built first for it).
+rsp_add_test(test_service_files SOURCES ${service_tests}/test_service_files.cpp LIBS smdp_server smds_server eim_server)
+add_dependencies(test_service_files smdp smds eim ipa euicc-sim rsp-ac rsp-profile rsp-aka rsp-conformance rsp-pki rsp-asn1 smdp-bench)
+cmake_path(ABSOLUTE_PATH RSP_SYSTEMD_UNIT_DIR BASE_DIRECTORY ${CMAKE_INSTALL_PREFIX} OUTPUT_VARIABLE unit_dir)
+cmake_path(ABSOLUTE_PATH RSP_SYSUSERS_DIR BASE_DIRECTORY ${CMAKE_INSTALL_PREFIX} OUTPUT_VARIABLE sysusers_dir)
+target_compile_definitions(test_service_files PRIVATE RSP_SOURCE_DIR="${PROJECT_SOURCE_DIR}" RSP_BUILD_DIR="${CMAKE_BINARY_DIR}"
+  RSP_CMAKE_COMMAND="${CMAKE_COMMAND}" RSP_INSTALL_BINDIR="${CMAKE_INSTALL_FULL_BINDIR}" RSP_INSTALL_CONFIGDIR="${RSP_CONFIGDIR}"
+  RSP_INSTALL_UNITDIR="${unit_dir}" RSP_INSTALL_SYSUSERSDIR="${sysusers_dir}" RSP_INSTALL_DOCDIR="${CMAKE_INSTALL_FULL_DOCDIR}")
