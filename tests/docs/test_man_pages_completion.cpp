@@ -1,8 +1,8 @@
 // The bash completions (completions/) of ipa, smdp and eim stay true to the programs: run under
 // bash as bash runs them (COMP_WORDS, COMP_CWORD, then COMPREPLY read back), each offers every
 // subcommand its --help lists at the first word and at every nested level, every long option of
-// a command after it, and file or directory names after an option or at an argument that takes
-// one (CLI11's TEXT:FILE and TEXT:DIR).
+// a command after it, and nothing the program does not have there; and file or directory names
+// after an option or at an argument that takes one (CLI11's TEXT:FILE and TEXT:DIR).
 #include <catch2/catch.hpp>
 
 #include <filesystem>
@@ -70,12 +70,17 @@ std::vector<std::set<std::string>> complete_all(const std::string& program, cons
 struct Expectation {
   Request request;
   std::vector<std::string> words;  // each must be offered
+  std::set<std::string> allowed;   // nothing else may be (empty: a file name, anything)
 };
 
-// What a completion must offer for every command of the program.
+// What a completion must offer for every command of the program, and may: the command's
+// subcommands and options, and the program's own options (ipa takes them after a command too).
 std::vector<Expectation> expectations(const std::string& program, const std::vector<CliCommand>& commands) {
   std::vector<Expectation> out;
   for (const auto& command : commands) {
+    std::set<std::string> allowed(commands.front().options.begin(), commands.front().options.end());
+    allowed.insert(command.options.begin(), command.options.end());
+    allowed.insert(command.subcommands.begin(), command.subcommands.end());
     Request at{program};
     at.insert(at.end(), command.path.begin(), command.path.end());
     auto with = [&](std::vector<std::string> last) {
@@ -83,12 +88,12 @@ std::vector<Expectation> expectations(const std::string& program, const std::vec
       r.insert(r.end(), last.begin(), last.end());
       return r;
     };
-    if (!command.subcommands.empty()) out.push_back({with({""}), command.subcommands});
-    out.push_back({with({"--"}), command.options});
+    if (!command.subcommands.empty()) out.push_back({with({""}), command.subcommands, allowed});
+    out.push_back({with({"--"}), command.options, allowed});
     for (const auto& value : command.paths) {
       const std::string probe = value.directory ? "probe-directory" : "probe-file.pem";
-      if (value.option.empty()) out.push_back({with({""}), {probe}});
-      else out.push_back({with({value.option, ""}), {probe}});
+      if (value.option.empty()) out.push_back({with({""}), {probe}, {}});
+      else out.push_back({with({value.option, ""}), {probe}, {}});
     }
   }
   return out;
@@ -96,7 +101,7 @@ std::vector<Expectation> expectations(const std::string& program, const std::vec
 
 }  // namespace
 
-TEST_CASE("The bash completions of ipa, smdp and eim offer every command, option and path", "[man]") {
+TEST_CASE("The bash completions of ipa, smdp and eim offer every command, option and path, and no other", "[man]") {
   const fs::path dir = fs::temp_directory_path() / ("rsp-completion-" + std::to_string(::getpid()));
   fs::create_directories(dir / "probe-directory");
   std::ofstream(dir / "probe-file.pem") << "probe\n";
@@ -110,11 +115,16 @@ TEST_CASE("The bash completions of ipa, smdp and eim offer every command, option
     for (const auto& e : wanted) requests.push_back(e.request);
     const auto offered = complete_all(program, dir, requests);
     for (size_t i = 0; i < wanted.size(); ++i) {
-      std::string absent;
+      std::string absent, unknown;
       for (const auto& word : wanted[i].words)
         if (!offered[i].count(word)) absent += " " + word;
-      INFO("completing `" << request_text(wanted[i].request) << "` does not offer:" << absent);
+      if (!wanted[i].allowed.empty())
+        for (const auto& word : offered[i])
+          if (!wanted[i].allowed.count(word)) unknown += " " + word;
+      INFO("completing `" << request_text(wanted[i].request) << "` does not offer:" << absent << "; offers what "
+                          << program << " does not have:" << unknown);
       CHECK(absent.empty());
+      CHECK(unknown.empty());
     }
   }
   fs::remove_all(dir);
