@@ -3,9 +3,12 @@
 set(service_tests ${CMAKE_CURRENT_LIST_DIR})
 # A running HTTPS server given new TLS identities and pins, and reloads that fail whole.
 rsp_add_test(test_reload SOURCES ${service_tests}/test_reload.cpp LIBS rsp_server SANITIZE TSAN)
-# SIGHUP to `smds serve`: the shared signal loop, the reload and its log lines.
-rsp_add_test(test_sighup_reload SOURCES ${service_tests}/test_sighup_reload.cpp LIBS rsp_http)
-add_dependencies(test_sighup_reload smds)
+# SIGHUP to `smds serve`, `smdp serve` and `eim serve`: the shared signal loop, each server's
+# reload and its log lines.
+rsp_add_test(test_sighup_reload SOURCES ${service_tests}/test_sighup_reload.cpp ${service_tests}/test_smdp_reload.cpp
+  ${service_tests}/test_eim_reload.cpp LIBS rsp_http)
+target_include_directories(test_sighup_reload PRIVATE ${PROJECT_SOURCE_DIR}/smdp/tests)
+add_dependencies(test_sighup_reload smds smdp eim)
 # The units within their systemd-analyze security bound and verified, the sysusers.d files, and
 # `cmake --install` into a temporary DESTDIR (every program is built first for it).
 rsp_add_test(test_service_files SOURCES ${service_tests}/test_service_files.cpp LIBS smdp_server smds_server eim_server)
