@@ -2,7 +2,7 @@
 // §6.8.1.2 conversion functions c2 and c3.
 #include "rsp/crypto/aka.hpp"
 
-#include <openssl/crypto.h>
+#include "rsp/crypto/hmac.hpp"
 
 #include <stdexcept>
 #include <string>
@@ -17,10 +17,6 @@ Bytes xor_bytes(ByteView a, ByteView b) {
   Bytes out(a.size());
   for (size_t i = 0; i < a.size(); ++i) out[i] = static_cast<uint8_t>(a[i] ^ b[i]);
   return out;
-}
-
-bool equal_secret(ByteView a, ByteView b) {
-  return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
 void require_length(ByteView v, size_t length, const char* what) {
@@ -141,7 +137,7 @@ Expected<Bytes> resynchronise(const AkaFunctions& algorithm, ByteView rand, Byte
   if (auts.size() != kAutsLength) return fail("resynchronisation: AUTS must be 14 bytes");
   Bytes sqn_ms = xor_bytes(auts.first(kSqnLength), algorithm.f5star(rand));
   Bytes xmac_s = algorithm.f1star(rand, sqn_ms, kResynchronisationAmf);
-  if (!equal_secret(xmac_s, auts.subspan(kSqnLength))) return fail("resynchronisation: MAC-S mismatch");
+  if (!equal_in_constant_time(xmac_s, auts.subspan(kSqnLength))) return fail("resynchronisation: MAC-S mismatch");
   return sqn_ms;
 }
 
@@ -164,7 +160,7 @@ AuthenticateResult authenticate(const AkaFunctions& algorithm, ByteView rand, By
 
   AkaOutputs keys = algorithm.f2345(rand);
   Bytes sqn = xor_bytes(concealed_sqn, keys.ak);
-  if (!equal_secret(algorithm.f1(rand, sqn, amf), mac)) {
+  if (!equal_in_constant_time(algorithm.f1(rand, sqn, amf), mac)) {
     result.outcome = AuthenticateOutcome::mac_failure;
     return result;
   }

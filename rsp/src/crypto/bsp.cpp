@@ -1,7 +1,8 @@
 #include "rsp/crypto/bsp.hpp"
 
+#include "rsp/crypto/hmac.hpp"
+
 #include <openssl/core_names.h>
-#include <openssl/crypto.h>
 
 #include <stdexcept>
 
@@ -151,7 +152,7 @@ Expected<Bytes> Scp03t::unprotect(ByteView segment, MacCheck check) {
   ByteView payload = t->value.first(t->value.size() - kMacSize);
   ByteView received = t->value.last(kMacSize);
   Bytes full_mac = mac(t->tag, payload, t->value.size());
-  if (check == MacCheck::verify && CRYPTO_memcmp(full_mac.data(), received.data(), kMacSize) != 0)
+  if (check == MacCheck::verify && !equal_in_constant_time(ByteView(full_mac).first(kMacSize), received))
     return fail("SCP03t segment: MAC mismatch");
   Bytes plain;
   if (t->tag == 0x88) {
