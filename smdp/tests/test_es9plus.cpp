@@ -41,6 +41,9 @@ TEST_CASE("ES9+: a full download installs the profile and completes the order", 
   CHECK(p.state == ProfileState::installed);
   CHECK(p.eid == f.card->eid());
   CHECK(installed_on_card(f, kIccid));
+  // The package (Ki, OPc) is on the card: the SM-DP+ keeps no copy; the metadata stays.
+  CHECK(p.package.empty());
+  CHECK_FALSE(p.metadata.empty());
   auto notes = f.store->notifications(kIccid).value();
   REQUIRE(notes.size() == 1);
   CHECK(notes[0].event == "install");
@@ -57,12 +60,12 @@ TEST_CASE("ES9+: a full download installs the profile and completes the order", 
 
 TEST_CASE("ES9+: a profile with its own protection keys travels under them (ReplaceSessionKeys)", "[es9]") {
   Es9Fixture f;
-  f.add_profile(kIccid, "MATCH-PPK");
-  auto p = f.profile(kIccid);
+  // The keys come with the order (update_profile never writes them).
+  ProfileRecord p = released_order(kIccid, "MATCH-PPK", f.clock + 86400);
   p.ppk_enc = Bytes(16, 0x0E);
   p.ppk_mac = Bytes(16, 0x0A);
   p.ppk_initial_mcv = Bytes(16, 0x0C);
-  REQUIRE(f.store->update_profile(p).value());
+  REQUIRE(f.store->add_profile(p));
   Download d(f);
   REQUIRE(d.initiate());
   REQUIRE(d.authenticate_client(d.authenticate_server("MATCH-PPK")));
@@ -71,8 +74,13 @@ TEST_CASE("ES9+: a profile with its own protection keys travels under them (Repl
   auto package = rsp::tlv::read(bpp->bound_profile_package).value();
   CHECK(rsp::tlv::find(package.value, 0xA2));  // ReplaceSessionKeys is there
   CHECK(f.es9->handle_notification(d.load(bpp->bound_profile_package)).ok());
-  CHECK(f.profile(kIccid).state == ProfileState::installed);
+  auto installed = f.profile(kIccid);
+  CHECK(installed.state == ProfileState::installed);
   CHECK(installed_on_card(f, kIccid));
+  CHECK(installed.package.empty());
+  CHECK(installed.ppk_enc.empty());
+  CHECK(installed.ppk_mac.empty());
+  CHECK(installed.ppk_initial_mcv.empty());
 }
 
 TEST_CASE("ES9+: brainpool credentials serve a brainpool eUICC", "[es9]") {

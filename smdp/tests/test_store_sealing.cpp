@@ -202,3 +202,56 @@ TEMPLATE_TEST_CASE("Profiles at rest: another key is refused and changes nothing
   CHECK_FALSE(Raw::shows(copy, kKi));
   CHECK_FALSE(Raw::shows(copy, kPpk));
 }
+
+TEMPLATE_TEST_CASE("Profiles at rest: an installed profile's package and protection keys are erased, no other's",
+                   "[store][sealing]", SqliteBackend, PostgresBackend) {
+  const auto url = TestType::fresh_url();
+  const SealingKey key = SealingKey::generate();
+  auto store = open_store(url, &key);
+  REQUIRE(store);
+  ProfileRecord p = secret_profile("8949449999999990021");
+  REQUIRE((*store)->add_profile(p));
+  ProfileRecord other = secret_profile("8949449999999990022");
+  REQUIRE((*store)->add_profile(other));
+
+  // Not installed (released, then downloaded): nothing erased.
+  CHECK_FALSE((*store)->erase_installed_profile_secrets(p.iccid).value());
+  auto read = (*store)->profile(p.iccid).value().value();
+  read.state = ProfileState::downloaded;
+  REQUIRE((*store)->update_profile(read).value());
+  CHECK_FALSE((*store)->erase_installed_profile_secrets(p.iccid).value());
+  CHECK((*store)->profile(p.iccid).value().value().package == p.package);
+
+  read.state = ProfileState::installed;
+  REQUIRE((*store)->update_profile(read).value());
+  const ProfileRecord before_erase = read;  // a record read before the erase, as another writer holds it
+  CHECK((*store)->erase_installed_profile_secrets(p.iccid).value());
+  auto erased = (*store)->profile(p.iccid).value().value();
+  CHECK(erased.package.empty());
+  CHECK(erased.ppk_enc.empty());
+  CHECK(erased.ppk_mac.empty());
+  CHECK(erased.ppk_initial_mcv.empty());
+  CHECK(erased.metadata == p.metadata);
+  CHECK(erased.state == ProfileState::installed);
+  CHECK(erased.version == before_erase.version);
+
+  // That writer's update goes through without bringing the secrets back.
+  ProfileRecord late = before_erase;
+  late.smds_address = "smds.example.org";
+  REQUIRE((*store)->update_profile(late).value());
+  auto after = (*store)->profile(p.iccid).value().value();
+  CHECK(after.smds_address == "smds.example.org");
+  CHECK(after.package.empty());
+  CHECK(after.ppk_enc.empty());
+
+  // The other profile keeps its own; rotation passes over the erased one.
+  CHECK((*store)->profile("8949449999999990022").value().value().package == p.package);
+  CHECK_FALSE((*store)->erase_installed_profile_secrets("8949449999999990099").value());
+  store->reset();
+  const SealingKey next = SealingKey::generate();
+  REQUIRE(rotate_profile_key(url, key, next).value() == 2);
+  auto rotated = open_store(url, &next);
+  REQUIRE(rotated);
+  CHECK((*rotated)->profile(p.iccid).value().value().package.empty());
+  CHECK((*rotated)->profile("8949449999999990022").value().value().package == p.package);
+}

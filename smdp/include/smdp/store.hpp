@@ -139,6 +139,11 @@ class Store {
                                                                       std::string_view profile_type) = 0;
   virtual StoreResult<bool> profile_type_exists(std::string_view operator_id, std::string_view profile_type) = 0;
   virtual StoreResult<bool> update_profile(ProfileRecord& record) = 0;
+  // Empties the package and the protection keys of a profile in state installed (its Ki and OPc
+  // are on the eUICC now: the SM-DP+ needs them no more, and a copy of the store should not hold
+  // them); returns false for a profile in any other state or none. The row's version is unchanged:
+  // update_profile() never writes those columns.
+  virtual StoreResult<bool> erase_installed_profile_secrets(std::string_view iccid) = 0;
 
   // ES9+ sessions, same versioning.
   virtual StoreResult<rsp::Ok> add_session(SessionRecord& record) = 0;

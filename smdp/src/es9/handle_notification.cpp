@@ -103,6 +103,11 @@ FunctionStatus Es9Plus::handle_installation_result(ByteView notification) {
     auto updated = store_.update_profile(profile);
     if (!updated) return es9_status::execution_error("profile store: " + updated.error().message);
     if (!*updated) continue;
+    // Installed: the package (Ki, OPc) and its protection keys are on the eUICC and are not kept
+    // here. Should this fail, the profile stays installed with them, as before.
+    if (success)
+      if (auto erased = store_.erase_installed_profile_secrets(profile.iccid); !erased)
+        return es9_status::execution_error("profile store: " + erased.error().message);
     FunctionStatus status = success ? FunctionStatus::success()
                                     : FunctionStatus::failure("8.2", "4.2", "the eUICC reports the installation failed");
     report(profile, NotificationPoint::bpp_installation, status, notification);

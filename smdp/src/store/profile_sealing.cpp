@@ -95,7 +95,9 @@ StoreResult<rsp::Ok> record_key(Database& db, const SealingKey& key) {
 void seal_profile_values(const SealingKey& key, std::vector<Value>& values) {
   const auto* iccid = std::get_if<std::string>(&values.at(0));
   for (size_t column : kSealed)
-    if (auto* plain = std::get_if<Bytes>(&values.at(column)); plain && iccid) *plain = key.seal(*plain, place(column, *iccid));
+    // Empty stays empty: no protection keys, or a secret erased once installed.
+    if (auto* plain = std::get_if<Bytes>(&values.at(column)); plain && iccid && !plain->empty())
+      *plain = key.seal(*plain, place(column, *iccid));
 }
 
 StoreResult<rsp::Ok> open_profile_row(const SealingKey& key, Row& row) {
@@ -134,7 +136,7 @@ StoreResult<rsp::Ok> seal_profiles(Database& db, const SealingKey& key, bool pos
       bool changed = false;
       for (size_t column : kSealed) {
         auto* value = std::get_if<Bytes>(&row[column]);
-        if (!value || rsp::crypto::is_sealed(*value)) continue;
+        if (!value || value->empty() || rsp::crypto::is_sealed(*value)) continue;
         *value = key.seal(*value, place(column, iccid));
         changed = true;
       }

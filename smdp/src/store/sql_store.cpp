@@ -61,7 +61,17 @@ class SqlStore final : public Store {
     return !found->rows.empty();
   }
   StoreResult<bool> update_profile(ProfileRecord& record) override {
-    return update(profiles_update_, kProfiles.update_values(profile_values(record), kProfileWrittenOnce), record);
+    // The sealed columns are all written once: nothing to seal here.
+    return update(profiles_update_, kProfiles.update_values(values_of(record), kProfileWrittenOnce), record);
+  }
+
+  StoreResult<bool> erase_installed_profile_secrets(std::string_view iccid) override {
+    const Value params[] = {std::string(iccid), std::string(to_string(ProfileState::installed)), Bytes{}};
+    auto erased = db_->run("UPDATE profiles SET package = $3, ppk_enc = $3, ppk_mac = $3, ppk_initial_mcv = $3 "
+                           "WHERE iccid = $1 AND state = $2",
+                           params);
+    if (!erased) return rsp::Unexpected{erased.error()};
+    return erased->changed == 1;
   }
 
   StoreResult<rsp::Ok> add_session(SessionRecord& record) override { return add(kSessions, values_of(record), record); }
@@ -217,10 +227,12 @@ class SqlStore final : public Store {
   const std::string available_profile_ =
       kProfiles.select() +
       "WHERE operator_id = $1 AND profile_type = $2 AND state = 'available' ORDER BY iccid || '' LIMIT 1";
-  // The profile package and its metadata come with the order and never change: an update rewriting
-  // them wrote the whole package (12 KB and more, overflow pages in SQLite) into the log three
-  // times per download.
-  static constexpr std::array<std::string_view, 2> kProfileWrittenOnce{"package", "metadata"};
+  // The profile package, its metadata and protection keys come with the order and never change
+  // (erase_installed_profile_secrets() alone empties them): an update rewriting the package wrote it
+  // whole (12 KB and more, overflow pages in SQLite) into the log three times per download, and
+  // one writing a record read before the erase would bring the keys back.
+  static constexpr std::array<std::string_view, 5> kProfileWrittenOnce{"package", "metadata", "ppk_enc", "ppk_mac",
+                                                                       "ppk_initial_mcv"};
   const std::string profiles_update_ = kProfiles.versioned_update(kProfileWrittenOnce);
   // 500 rows of 17 values: under both backends' limits on parameters (SQLite 32766, PostgreSQL 65535).
   static constexpr size_t kBatch = 500;
