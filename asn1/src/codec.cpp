@@ -61,7 +61,8 @@ std::optional<std::string> constraint_failure(const Type& type, const void* stru
   // is one word naming a file.
   if (auto at = text.rfind(" ("); at != std::string::npos) {
     std::string_view location = std::string_view(text).substr(at + 2);
-    if (location.find(' ') == std::string_view::npos && location.find_first_of("/.:") != std::string_view::npos) text.erase(at);
+    if (location.find(' ') == std::string_view::npos && location.find_first_of("/.:") != std::string_view::npos)
+      text.erase(at);
   }
   return text;
 }
@@ -69,10 +70,13 @@ std::optional<std::string> constraint_failure(const Type& type, const void* stru
 }  // namespace
 
 DescriptorState descriptor_state(const Type& type) {
-  DescriptorState state{type.free_struct, type.print_struct, type.check_constraints, type.ber_decoder,
-                        type.der_encoder, type.xer_decoder, type.xer_encoder, type.uper_decoder,
-                        type.uper_encoder, type.elements, type.elements_count, type.specifics,
-                        type.per_constraints, {}};
+  DescriptorState state{type.free_struct,       type.print_struct,
+                        type.check_constraints, type.ber_decoder,
+                        type.der_encoder,       type.xer_decoder,
+                        type.xer_encoder,       type.uper_decoder,
+                        type.uper_encoder,      type.elements,
+                        type.elements_count,    type.specifics,
+                        type.per_constraints,   {}};
   for (int i = 0; i < type.elements_count && type.elements; ++i)
     state.member_constraints.push_back(reinterpret_cast<const void*>(type.elements[i].memb_constraints));
   return state;
@@ -167,7 +171,8 @@ Expected<Value, DecodeError> decode(const Type& type, ByteView ber) {
 
 Expected<Bytes> encode(const Type& type, const void* structure) {
   settle_once();
-  if (auto failure = constraint_failure(type, structure)) return fail(type_name(type) + ": constraint violated: " + *failure);
+  if (auto failure = constraint_failure(type, structure))
+    return fail(type_name(type) + ": constraint violated: " + *failure);
   Bytes out;
   auto append = [](const void* buffer, size_t size, void* key) -> int {
     auto* o = static_cast<Bytes*>(key);

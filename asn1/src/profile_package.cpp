@@ -11,18 +11,46 @@ namespace {
 
 // The alternatives of the full TCA ProfileElement CHOICE in order: with AUTOMATIC TAGS the
 // alternative number is the context tag number on the wire.
-constexpr std::array<std::string_view, 34> kTcaElementNames = {
-    "header", "genericFileManagement", "pinCodes", "pukCodes", "akaParameter", "cdmaParameter",
-    "securityDomain", "rfm", "application", "nonStandard", "end", "rfu1", "rfu2", "rfu3", "rfu4",
-    "rfu5", "mf", "cd", "telecom", "usim", "opt-usim", "isim", "opt-isim", "phonebook",
-    "gsm-access", "csim", "opt-csim", "eap", "df-5gs", "df-saip", "df-snpn", "df-5gprose", "iot",
-    "opt-iot"};
+constexpr std::array<std::string_view, 34> kTcaElementNames = {"header",
+                                                               "genericFileManagement",
+                                                               "pinCodes",
+                                                               "pukCodes",
+                                                               "akaParameter",
+                                                               "cdmaParameter",
+                                                               "securityDomain",
+                                                               "rfm",
+                                                               "application",
+                                                               "nonStandard",
+                                                               "end",
+                                                               "rfu1",
+                                                               "rfu2",
+                                                               "rfu3",
+                                                               "rfu4",
+                                                               "rfu5",
+                                                               "mf",
+                                                               "cd",
+                                                               "telecom",
+                                                               "usim",
+                                                               "opt-usim",
+                                                               "isim",
+                                                               "opt-isim",
+                                                               "phonebook",
+                                                               "gsm-access",
+                                                               "csim",
+                                                               "opt-csim",
+                                                               "eap",
+                                                               "df-5gs",
+                                                               "df-saip",
+                                                               "df-snpn",
+                                                               "df-5gprose",
+                                                               "iot",
+                                                               "opt-iot"};
 
 // The context-specific tag number of a constructed context tag (A0..BE, BF 1F.., BF 81 00..),
 // or nullopt for any other class or a primitive tag.
 std::optional<unsigned> context_number(tlv::Tag tag) {
   Bytes encoded = tlv::encode_tag(tag);
-  if ((encoded[0] & 0xE0) != 0xA0) return std::nullopt;  // class context, constructed
+  if ((encoded[0] & 0xE0) != 0xA0) return std::nullopt;        // class context, constructed
   if ((encoded[0] & 0x1F) != 0x1F) return encoded[0] & 0x1Fu;  // low tag number form
   unsigned number = 0;
   for (size_t i = 1; i < encoded.size(); ++i) number = number << 7 | (encoded[i] & 0x7F);
@@ -62,13 +90,12 @@ Expected<std::vector<ProfileElementEntry>, DecodeError> parse_profile_package(By
   while (offset < stream.size()) {
     ByteView rest = stream.subspan(offset);
     auto element = tlv::read(rest);
-    if (!element)
-      return Unexpected{DecodeError{"ProfileElement", offset, element.error().message}};
+    if (!element) return Unexpected{DecodeError{"ProfileElement", offset, element.error().message}};
     // Every ProfileElement alternative is a constructed, context-tagged SEQUENCE (or SEQUENCE OF);
     // anything else is not part of a profile package.
     if (!context_number(element->tag))
-      return Unexpected{DecodeError{"ProfileElement", offset,
-                                    "tag " + hex_tag(element->tag) + " is not a profile element"}};
+      return Unexpected{
+          DecodeError{"ProfileElement", offset, "tag " + hex_tag(element->tag) + " is not a profile element"}};
     ProfileElementEntry entry;
     entry.tag = element->tag;
     entry.raw.assign(element->whole.begin(), element->whole.end());
@@ -82,8 +109,8 @@ Expected<std::vector<ProfileElementEntry>, DecodeError> parse_profile_package(By
         return Unexpected{e};
       }
       if (value->as<ProfileElement_t>().present == ProfileElement_PR_NOTHING)
-        return Unexpected{DecodeError{"ProfileElement", offset,
-                                      "element " + hex_tag(element->tag) + " decoded to no alternative"}};
+        return Unexpected{
+            DecodeError{"ProfileElement", offset, "element " + hex_tag(element->tag) + " decoded to no alternative"}};
       entry.decoded = std::move(*value);
     }
     offset += element->whole.size();

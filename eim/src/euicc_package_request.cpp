@@ -72,7 +72,8 @@ Operation list_eim() { return {tlv(0xAB, Bytes{}), true}; }
 Bytes association_token_tlv(std::optional<int64_t> token) { return integer(0x84, token.value_or(0)); }
 
 // SGP.32 v1.2 §2.11 EuiccPackageRequest: eimSignature over DER(euiccPackageSigned) || associationToken
-rsp::Expected<Bytes> build_euicc_package_request(const PackageRequest& request, const rsp::crypto::PrivateKey& eim_key) {
+rsp::Expected<Bytes> build_euicc_package_request(const PackageRequest& request,
+                                                 const rsp::crypto::PrivateKey& eim_key) {
   if (request.eid.size() != 16) return rsp::fail("EID must be 16 bytes");
   if (request.operations.empty()) return rsp::fail("a package needs at least one operation");
   bool eco = request.operations.front().eco;
@@ -82,12 +83,12 @@ rsp::Expected<Bytes> build_euicc_package_request(const PackageRequest& request, 
     list.insert(list.end(), op.der.begin(), op.der.end());
   }
   if (request.counter_value > static_cast<uint64_t>(INT64_MAX)) return rsp::fail("counterValue out of range");
-  Bytes package_signed =
-      tlv(0x30, {tlv(0x80, rsp::to_bytes(request.eim_id)), tlv(0x5A, request.eid),
-                 integer(0x81, static_cast<int64_t>(request.counter_value)),
-                 request.eim_transaction_id ? tlv(0x82, *request.eim_transaction_id) : Bytes{},
-                 tlv(eco ? 0xA1 : 0xA0, list)});
-  Bytes signature = rsp::crypto::sign(eim_key, rsp::concat({package_signed, association_token_tlv(request.association_token)}));
+  Bytes package_signed = tlv(0x30, {tlv(0x80, rsp::to_bytes(request.eim_id)), tlv(0x5A, request.eid),
+                                    integer(0x81, static_cast<int64_t>(request.counter_value)),
+                                    request.eim_transaction_id ? tlv(0x82, *request.eim_transaction_id) : Bytes{},
+                                    tlv(eco ? 0xA1 : 0xA0, list)});
+  Bytes signature =
+      rsp::crypto::sign(eim_key, rsp::concat({package_signed, association_token_tlv(request.association_token)}));
   Bytes out = tlv(0xBF51, {package_signed, tlv(0x5F37, signature)});
   // What goes out must be an EuiccPackageRequest by the schema and already DER.
   auto decoded = rsp::asn1::decode(asn_DEF_EuiccPackageRequest, out);

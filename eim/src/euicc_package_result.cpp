@@ -27,33 +27,81 @@ struct ResultKind {
 
 // EuiccResultData's alternatives, tagged by operation, with their result codes' names.
 const ResultKind kResultKinds[] = {
-    {0x83, "enable", {{0, "ok"}, {1, "iccidOrAidNotFound"}, {2, "profileNotInDisabledState"}, {3, "disallowedByPolicy"},
-                      {5, "catBusy"}, {20, "rollbackNotAvailable"}, {127, "undefinedError"}}},
-    {0x84, "disable", {{0, "ok"}, {1, "iccidOrAidNotFound"}, {2, "profileNotInEnabledState"}, {3, "disallowedByPolicy"},
-                       {5, "catBusy"}, {127, "undefinedError"}}},
-    {0x85, "delete", {{0, "ok"}, {1, "iccidOrAidNotFound"}, {2, "profileNotInDisabledState"}, {3, "disallowedByPolicy"},
-                      {20, "rollbackNotAvailable"}, {21, "returnFallbackProfile"}, {127, "undefinedError"}}},
+    {0x83,
+     "enable",
+     {{0, "ok"},
+      {1, "iccidOrAidNotFound"},
+      {2, "profileNotInDisabledState"},
+      {3, "disallowedByPolicy"},
+      {5, "catBusy"},
+      {20, "rollbackNotAvailable"},
+      {127, "undefinedError"}}},
+    {0x84,
+     "disable",
+     {{0, "ok"},
+      {1, "iccidOrAidNotFound"},
+      {2, "profileNotInEnabledState"},
+      {3, "disallowedByPolicy"},
+      {5, "catBusy"},
+      {127, "undefinedError"}}},
+    {0x85,
+     "delete",
+     {{0, "ok"},
+      {1, "iccidOrAidNotFound"},
+      {2, "profileNotInDisabledState"},
+      {3, "disallowedByPolicy"},
+      {20, "rollbackNotAvailable"},
+      {21, "returnFallbackProfile"},
+      {127, "undefinedError"}}},
     {0xBF2D, "listProfileInfo", {}},
     {0xA6, "getRAT", {}},
-    {0x87, "configureImmediateEnable", {{0, "ok"}, {1, "insufficientMemory"}, {7, "commandError"}, {127, "undefinedError"}}},
-    {0xA8, "addEim", {{0, "ok"}, {1, "insufficientMemory"}, {2, "associatedEimAlreadyExists"}, {3, "ciPKUnknown"},
-                      {5, "invalidAssociationToken"}, {6, "counterValueOutOfRange"}, {7, "commandError"},
-                      {127, "undefinedError"}}},
-    {0x89, "deleteEim", {{0, "ok"}, {1, "eimNotFound"}, {2, "lastEimDeleted"}, {7, "commandError"}, {127, "undefinedError"}}},
-    {0x8A, "updateEim", {{0, "ok"}, {1, "eimNotFound"}, {3, "ciPKUnknown"}, {6, "counterValueOutOfRange"},
-                         {7, "commandError"}, {127, "undefinedError"}}},
+    {0x87,
+     "configureImmediateEnable",
+     {{0, "ok"}, {1, "insufficientMemory"}, {7, "commandError"}, {127, "undefinedError"}}},
+    {0xA8,
+     "addEim",
+     {{0, "ok"},
+      {1, "insufficientMemory"},
+      {2, "associatedEimAlreadyExists"},
+      {3, "ciPKUnknown"},
+      {5, "invalidAssociationToken"},
+      {6, "counterValueOutOfRange"},
+      {7, "commandError"},
+      {127, "undefinedError"}}},
+    {0x89,
+     "deleteEim",
+     {{0, "ok"}, {1, "eimNotFound"}, {2, "lastEimDeleted"}, {7, "commandError"}, {127, "undefinedError"}}},
+    {0x8A,
+     "updateEim",
+     {{0, "ok"},
+      {1, "eimNotFound"},
+      {3, "ciPKUnknown"},
+      {6, "counterValueOutOfRange"},
+      {7, "commandError"},
+      {127, "undefinedError"}}},
     {0xAB, "listEim", {}},
     {0x8C, "rollback", {{0, "ok"}, {127, "undefinedError"}}},
-    {0x8D, "setFallbackAttribute", {{0, "ok"}, {1, "iccidOrAidNotFound"}, {2, "fallbackNotAllowed"},
-                                    {3, "fallbackProfileEnabled"}, {127, "undefinedError"}}},
-    {0x8E, "unsetFallbackAttribute", {{0, "ok"}, {2, "noFallbackAttribute"}, {3, "fallbackProfileEnabled"},
-                                      {7, "commandError"}, {127, "undefinedError"}}},
-    {0x02, "processingTerminated", {{1, "resultSizeOverflow"}, {2, "unknownOrDamagedCommand"}, {3, "interruption"},
-                                    {127, "undefinedError"}}},
+    {0x8D,
+     "setFallbackAttribute",
+     {{0, "ok"},
+      {1, "iccidOrAidNotFound"},
+      {2, "fallbackNotAllowed"},
+      {3, "fallbackProfileEnabled"},
+      {127, "undefinedError"}}},
+    {0x8E,
+     "unsetFallbackAttribute",
+     {{0, "ok"},
+      {2, "noFallbackAttribute"},
+      {3, "fallbackProfileEnabled"},
+      {7, "commandError"},
+      {127, "undefinedError"}}},
+    {0x02,
+     "processingTerminated",
+     {{1, "resultSizeOverflow"}, {2, "unknownOrDamagedCommand"}, {3, "interruption"}, {127, "undefinedError"}}},
     {0xBF65, "setDefaultDpAddress", {{0, "ok"}, {127, "undefinedError"}}},
 };
 
-const Names kPackageErrors = {{3, "invalidEid"}, {4, "replayError"}, {6, "counterValueOutOfRange"},
+const Names kPackageErrors = {{3, "invalidEid"},    {4, "replayError"},   {6, "counterValueOutOfRange"},
                               {15, "sizeOverflow"}, {104, "ecallActive"}, {127, "undefinedError"}};
 
 // SGP.32 v1.2 §2.11 result codes by their names in the schema
@@ -156,9 +204,10 @@ PackageOutcome verify_euicc_package_result(ByteView response, const PackageReque
   auto key = trust.euicc_certificate.public_key();
   if (!key) return failed(VerifyFailure::certificate_chain, "CERT.EUICC has no usable key");
   ByteView signature = (*parts)[1].value;
-  if (trust.check_signature && (signature.size() != rsp::crypto::kPlainSignatureSize ||
-      !rsp::crypto::verify(*key, rsp::concat({(*parts)[0].whole, association_token_tlv(request.association_token)}),
-                           signature)))
+  if (trust.check_signature &&
+      (signature.size() != rsp::crypto::kPlainSignatureSize ||
+       !rsp::crypto::verify(*key, rsp::concat({(*parts)[0].whole, association_token_tlv(request.association_token)}),
+                            signature)))
     return failed(VerifyFailure::bad_signature, "euiccSignEPR/EPE does not verify with CERT.EUICC");
 
   // Signed by this eUICC: it must be the request's, unless it says just that (invalidEid).
@@ -176,8 +225,9 @@ PackageOutcome verify_euicc_package_result(ByteView response, const PackageReque
     auto c = rsp::asn1::to_long(counter);
     if (!c || *c < 0 || static_cast<uint64_t>(*c) != request.counter_value)
       return failed(VerifyFailure::counter_mismatch, "result for another counterValue");
-    bool same = transaction_id ? request.eim_transaction_id && rsp::asn1::octets(*transaction_id) == *request.eim_transaction_id
-                               : !request.eim_transaction_id;
+    bool same = transaction_id
+                    ? request.eim_transaction_id && rsp::asn1::octets(*transaction_id) == *request.eim_transaction_id
+                    : !request.eim_transaction_id;
     if (!same) return failed(VerifyFailure::transaction_id_mismatch, "result for another eimTransactionId");
     return std::nullopt;
   };

@@ -5,11 +5,11 @@
 #include <csignal>
 #include <iostream>
 
+#include "cli/owner_commands.hpp"
 #include "eim/config.hpp"
 #include "eim/eim_server.hpp"
-#include "rsp/server/conformance_faults.hpp"
 #include "lab/lab_commands.hpp"
-#include "cli/owner_commands.hpp"
+#include "rsp/server/conformance_faults.hpp"
 #include "rsp/server/server_signals.hpp"
 
 namespace {
@@ -37,7 +37,8 @@ struct Flags {
 void add_config_flags(CLI::App& command, Flags& f) {
   command.add_option("--config", f.config, "configuration file (JSON, comments allowed; see eim/eim.example.json)");
   command.add_option("--pki", f.pki, "PKI directory (rsp-pki make): the CIs, the eIM's eim and eim-tls per curve");
-  command.add_option("--eim-id", f.eim_id, "the eimId eUICCs know this eIM by (default: the eim-tls certificate's DNS name)");
+  command.add_option("--eim-id", f.eim_id,
+                     "the eimId eUICCs know this eIM by (default: the eim-tls certificate's DNS name)");
   command.add_option("--listen", f.listen, "HOST:PORT serving ESipa over HTTPS (repeatable)");
   command.add_option("--metrics-listen", f.metrics_listen, "HOST:PORT serving GET /metrics (plain HTTP)");
   command.add_option("--db", f.database, "sqlite:FILE or postgresql://...");
@@ -45,11 +46,14 @@ void add_config_flags(CLI::App& command, Flags& f) {
   command.add_option("--threads", f.threads, "request handler threads");
   command.add_option("--owner-listen", f.owner_listen, "HOST:PORT serving the owner API over HTTPS (repeatable)");
   command.add_option("--owner", f.owners, "NAME=CERT.pem: an owner allowed in by its client certificate (repeatable)");
-  command.add_flag("--no-indirect-download", f.no_indirect_download, "do not relay ES9+ for IPAs (indirect profile download)");
-  command.add_option("--smdp-port", f.smdp_port, "lab set-ups: the port SM-DP+s listen on for relayed ES9+ (default 443)");
-  command.add_option("--fault", f.faults,
-                     "conformance harness only: a named misbehaviour (reuse-counter, skip-result-signature-check, deliver-twice, "
-                     "acknowledge-unverified, other-eid-in-package, wrong-package-signature; repeatable)");
+  command.add_flag("--no-indirect-download", f.no_indirect_download,
+                   "do not relay ES9+ for IPAs (indirect profile download)");
+  command.add_option("--smdp-port", f.smdp_port,
+                     "lab set-ups: the port SM-DP+s listen on for relayed ES9+ (default 443)");
+  command.add_option(
+      "--fault", f.faults,
+      "conformance harness only: a named misbehaviour (reuse-counter, skip-result-signature-check, deliver-twice, "
+      "acknowledge-unverified, other-eid-in-package, wrong-package-signature; repeatable)");
   command.add_flag("--conformance-harness", f.conformance_harness, "allow --fault (never in normal runs)");
 }
 
@@ -80,8 +84,10 @@ rsp::Expected<EimConfig> configuration(const Flags& f) {
     c.owners.emplace_back(o.substr(0, o.find('=')), o.substr(o.find('=') + 1));
   }
   if (c.pki.empty()) return rsp::fail("no PKI directory: give --pki or \"pki\" in the configuration");
-  auto faults = rsp::server::conformance_faults(f.faults, f.conformance_harness, {"reuse-counter", "skip-result-signature-check", "deliver-twice",
-                                                                                      "acknowledge-unverified", "other-eid-in-package", "wrong-package-signature"});
+  auto faults =
+      rsp::server::conformance_faults(f.faults, f.conformance_harness,
+                                      {"reuse-counter", "skip-result-signature-check", "deliver-twice",
+                                       "acknowledge-unverified", "other-eid-in-package", "wrong-package-signature"});
   if (!faults) return rsp::Unexpected{faults.error()};
   c.faults = std::move(*faults);
   return c;
@@ -97,9 +103,11 @@ int serve(const Flags& flags, const EimConfig& config) {
   for (const auto& f : config.faults) std::cerr << "eim: WARNING: fault '" << f << "' is active: this eIM misbehaves\n";
   for (size_t i = 0; i < config.listen.size(); ++i)
     std::cout << "eim: ESipa of " << s.eim_id() << " on https://"
-              << config.listen[i].listen.substr(0, config.listen[i].listen.rfind(':')) << ":" << s.port(i) << "/" << std::endl;
+              << config.listen[i].listen.substr(0, config.listen[i].listen.rfind(':')) << ":" << s.port(i) << "/"
+              << std::endl;
   if (auto port = s.metrics_port()) std::cout << "eim: metrics on port " << *port << std::endl;
-  for (size_t i = 0; i < config.owner_listen.size(); ++i) std::cout << "eim: owner API on port " << *s.owner_port(i) << std::endl;
+  for (size_t i = 0; i < config.owner_listen.size(); ++i)
+    std::cout << "eim: owner API on port " << *s.owner_port(i) << std::endl;
   int signal = signals.wait([&]() -> rsp::Status<> {
     auto reread = configuration(flags);
     if (!reread) return rsp::Unexpected{reread.error()};
@@ -116,10 +124,11 @@ int main(int argc, char** argv) {
   CLI::App app{"eim: the eIM (SGP.32 ESipa for IPAs)"};
   app.require_subcommand(1);
   Flags flags;
-  auto* serve_command = app.add_subcommand("serve", "serve ESipa until SIGINT/SIGTERM; SIGHUP reloads TLS certificates and pins");
+  auto* serve_command =
+      app.add_subcommand("serve", "serve ESipa until SIGINT/SIGTERM; SIGHUP reloads TLS certificates and pins");
   add_config_flags(*serve_command, flags);
   eim::cli::add_owner_commands(app);  // device, download, psmo, eco, data-request, status
-  eim::lab::add_lab_commands(app);  // lab only: eim lab forge
+  eim::lab::add_lab_commands(app);    // lab only: eim lab forge
   CLI11_PARSE(app, argc, argv);
   auto config = configuration(flags);
   if (!config) return failure(config.error().message);

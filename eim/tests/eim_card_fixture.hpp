@@ -26,7 +26,9 @@ inline const std::string kIccid1 = "8949449999999990049";
 inline const std::string kIccid2 = "89000123456789012341";
 inline const std::string kOtherEid = *rsp::eid::complete("890490320000000000000000000002");
 
-inline Bytes tlv(rsp::tlv::Tag tag, std::initializer_list<ByteView> parts) { return rsp::tlv::encode(tag, rsp::concat(parts)); }
+inline Bytes tlv(rsp::tlv::Tag tag, std::initializer_list<ByteView> parts) {
+  return rsp::tlv::encode(tag, rsp::concat(parts));
+}
 inline Bytes tlv(rsp::tlv::Tag tag, ByteView value) { return rsp::tlv::encode(tag, value); }
 inline Bytes contents(ByteView der) {
   auto t = rsp::tlv::read(der).value();
@@ -39,10 +41,11 @@ inline int64_t integer_of(ByteView v) {
 }
 
 // EimConfigurationData for an eIM known by its certificate (or bare key), asking for a token.
-inline Bytes configuration(const std::string& id, const crypto::PrivateKey& key, const std::optional<crypto::Certificate>& cert) {
+inline Bytes configuration(const std::string& id, const crypto::PrivateKey& key,
+                           const std::optional<crypto::Certificate>& cert) {
   Bytes key_data = cert ? tlv(0xA1, contents(cert->der())) : tlv(0xA0, contents(key.public_key().spki_der()));
-  return tlv(0x30, {tlv(0x80, rsp::to_bytes(id)), tlv(0x81, rsp::to_bytes(id)), tlv(0x82, Bytes{2}), tlv(0x83, Bytes{0}),
-                    tlv(0x84, Bytes{0}), tlv(0xA5, key_data), tlv(0x87, Bytes{0x07, 0x80})});
+  return tlv(0x30, {tlv(0x80, rsp::to_bytes(id)), tlv(0x81, rsp::to_bytes(id)), tlv(0x82, Bytes{2}),
+                    tlv(0x83, Bytes{0}), tlv(0x84, Bytes{0}), tlv(0xA5, key_data), tlv(0x87, Bytes{0x07, 0x80})});
 }
 
 // A software eUICC out of the factory with the PKI's eIM (AddInitialEim) and two disabled profiles.
@@ -76,13 +79,13 @@ struct CardWithEim : euicc::test::CardFixture {
     p.profile_name = "Profile " + iccid;
     p.ci_ski = card->credentials.front().ci_ski;
     p.smdp_oid = hex("8737");
-    p.store_metadata = tlv(0xBF25, {tlv(0x5A, rsp::iccid::to_bytes(iccid).value()),
-                                    tlv(0x91, rsp::to_bytes(p.service_provider_name)), tlv(0x92, rsp::to_bytes(p.profile_name))});
+    p.store_metadata =
+        tlv(0xBF25, {tlv(0x5A, rsp::iccid::to_bytes(iccid).value()), tlv(0x91, rsp::to_bytes(p.service_provider_name)),
+                     tlv(0x92, rsp::to_bytes(p.profile_name))});
     card->state.profiles.push_back(p);
     REQUIRE(card->store.write_profile_package(iccid, hex("A0 03 80 01 02")));
     REQUIRE(card->commit());
   }
-
 };
 
 // The card and the eIM's store with it as a device; packages queued as the owner side queues
@@ -114,7 +117,6 @@ struct EimCard : CardWithEim {
     }
     REQUIRE(store->add_device(d).value());
   }
-
 
   Bytes next_transaction_id() { return Bytes{0x7E, static_cast<uint8_t>(++transactions)}; }
 

@@ -25,8 +25,8 @@ struct EsipaHttps {
 
   // Under the PKI at `pki` (its CI for the SM-DP+s' TLS, its eim-tls to present); SM-DP+s on `smdp_port`.
   // `adjust` changes the settings before the service starts (clock, relay sessions).
-  EsipaHttps(const std::filesystem::path& pki, rsp::crypto::Curve curve, uint16_t smdp_port, const std::filesystem::path& database,
-             const std::function<void(eim::EsipaSettings&)>& adjust = {}) {
+  EsipaHttps(const std::filesystem::path& pki, rsp::crypto::Curve curve, uint16_t smdp_port,
+             const std::filesystem::path& database, const std::function<void(eim::EsipaSettings&)>& adjust = {}) {
     store = eim::open_eim_store("sqlite:" + database.string()).value();
     eim::EsipaSettings settings;
     settings.eim_id = "eim.test";
@@ -37,8 +37,9 @@ struct EsipaHttps {
     if (adjust) adjust(settings);
     esipa = std::make_unique<eim::Esipa>(*store, std::move(settings));
 
-    server = rsp::test::start_tls_server(rsp::http::TlsIdentity::from_pki(pki, curve, rsp::crypto::Role::eim_tls).value(),
-                                         [this](const rsp::http::Request& r) { return serve(r); }, 2);
+    server = rsp::test::start_tls_server(
+        rsp::http::TlsIdentity::from_pki(pki, curve, rsp::crypto::Role::eim_tls).value(),
+        [this](const rsp::http::Request& r) { return serve(r); }, 2);
   }
 
   rsp::http::Response serve(const rsp::http::Request& r) {
@@ -48,7 +49,8 @@ struct EsipaHttps {
     if (r.target != wire::kAsn1Path) {
       if (!r.target.starts_with(wire::kJsonPathPrefix)) return {404, {}, "no such path"};
       f = wire::function_named(std::string_view(r.target).substr(wire::kJsonPathPrefix.size()));
-      auto translated = f ? wire::request_from_json(*f, r.body) : rsp::Expected<rsp::Bytes>(rsp::fail("unknown function"));
+      auto translated =
+          f ? wire::request_from_json(*f, r.body) : rsp::Expected<rsp::Bytes>(rsp::fail("unknown function"));
       if (!translated) return {400, {}, translated.error().message};
       der = std::move(*translated);
     }

@@ -40,7 +40,8 @@ struct OwnerApiFixture {
     owners.add("owner-a", owner_a.chain.front());
     owners.add("owner-b", owner_b.chain.front());
     queue = std::make_unique<PackageQueue>(
-        *store, EimSigner{"eim.test.example", rsp::pki::load_key(pki.dir.path(), pki.curve, rsp::crypto::Role::eim).value()});
+        *store,
+        EimSigner{"eim.test.example", rsp::pki::load_key(pki.dir.path(), pki.curve, rsp::crypto::Role::eim).value()});
     settings.cis.add(pki.ci());
     api = std::make_unique<OwnerApi>(*store, *queue, owners, std::move(settings));
     auto listener = rsp::test::tls_listener(pki, owner_api_handler(*api));
@@ -54,7 +55,8 @@ struct OwnerApiFixture {
     return rsp::pki::load_certificate(pki.dir.path(), pki.curve, role).value();
   }
 
-  Answer post_raw(const std::optional<rsp::http::TlsIdentity>& identity, const std::string& path, const std::string& body) {
+  Answer post_raw(const std::optional<rsp::http::TlsIdentity>& identity, const std::string& path,
+                  const std::string& body) {
     rsp::http::ClientOptions options;
     options.trusted_cas.push_back(pki.ci());
     options.client_identity = identity;

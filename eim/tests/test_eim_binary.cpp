@@ -50,7 +50,8 @@ struct EimProcess {
     p.eid = eid;
     p.counter_value = static_cast<int64_t>(r.counter_value);
     p.eim_transaction_id = r.eim_transaction_id;
-    p.request = eim::build_euicc_package_request(r, rsp::pki::load_key(pki, Curve::nist_p256, Role::eim).value()).value();
+    p.request =
+        eim::build_euicc_package_request(r, rsp::pki::load_key(pki, Curve::nist_p256, Role::eim).value()).value();
     p.created = time(nullptr);
     p.expires = p.created + 3600;
     REQUIRE(store->enqueue(p));
@@ -58,12 +59,14 @@ struct EimProcess {
   }
 
   // GetEimPackage for the PKI's EID over HTTPS, checking the eim-tls certificate under the CI.
-  rsp::http::ClientResponse get_eim_package(const std::string& port, const std::string& type = "application/x-gsma-rsp-asn1") {
+  rsp::http::ClientResponse get_eim_package(const std::string& port,
+                                            const std::string& type = "application/x-gsma-rsp-asn1") {
     rsp::http::ClientOptions options;
     options.trusted_cas.push_back(rsp::pki::load_certificate(pki, Curve::nist_p256, Role::ci).value());
     Bytes der = rsp::tlv::encode(0xBF4F, rsp::tlv::encode(0x5A, rsp::eid::to_bytes(eid).value()));
-    auto r = rsp::http::Client::create(options)->post("https://localhost:" + port + "/gsma/rsp2/asn1", std::string(der.begin(), der.end()),
-                                                      {{"Content-Type", type}, {"X-Admin-Protocol", "gsma/rsp/v2.1.0"}});
+    auto r = rsp::http::Client::create(options)->post(
+        "https://localhost:" + port + "/gsma/rsp2/asn1", std::string(der.begin(), der.end()),
+        {{"Content-Type", type}, {"X-Admin-Protocol", "gsma/rsp/v2.1.0"}});
     REQUIRE(r);
     return *r;
   }
@@ -72,15 +75,15 @@ struct EimProcess {
 
 }  // namespace
 
-TEST_CASE_METHOD(EimProcess, "eim serve: configuration file and flags, ESipa over HTTPS, logfmt, /metrics, SIGTERM", "[eim][binary]") {
+TEST_CASE_METHOD(EimProcess, "eim serve: configuration file and flags, ESipa over HTTPS, logfmt, /metrics, SIGTERM",
+                 "[eim][binary]") {
   std::string db = "sqlite:" + (dir.path() / "eim.db").string();
-  std::ofstream(dir.path() / "eim.json") << json{{"pki", pki.string()},
-                                                 {"listen", "127.0.0.1:0"},
-                                                 {"database", "sqlite:/nonexistent-dir/eim.db"}}
-                                                .dump();
+  std::ofstream(dir.path() / "eim.json")
+      << json{{"pki", pki.string()}, {"listen", "127.0.0.1:0"}, {"database", "sqlite:/nonexistent-dir/eim.db"}}.dump();
   // --db wins over the file's database.
-  rsp::test::ChildProcess eim("eim", dir.path(),
-                              {"serve", "--config", (dir.path() / "eim.json").string(), "--db", db, "--metrics-listen", "127.0.0.1:0"});
+  rsp::test::ChildProcess eim(
+      "eim", dir.path(),
+      {"serve", "--config", (dir.path() / "eim.json").string(), "--db", db, "--metrics-listen", "127.0.0.1:0"});
   std::string port = eim.wait_for("eim: ESipa of localhost on https://127.0.0.1:(\\d+)/");
   std::string metrics_port = eim.wait_for("metrics on port (\\d+)");
 
@@ -101,9 +104,9 @@ TEST_CASE_METHOD(EimProcess, "eim serve: configuration file and flags, ESipa ove
     rsp::http::ClientOptions options;
     options.trusted_cas.push_back(rsp::pki::load_certificate(pki, Curve::nist_p256, Role::ci).value());
     Bytes der = rsp::tlv::encode(0xBF4F, rsp::tlv::encode(0x5A, rsp::eid::to_bytes(eid).value()));
-    auto r = rsp::http::Client::create(options)->post("https://localhost:" + port + "/gsma/rsp2/esipa/getEimPackage",
-                                                      rsp::esipa::request_to_json(der).value(),
-                                                      {{"Content-Type", "application/json"}, {"X-Admin-Protocol", "gsma/rsp/v2.1.0"}});
+    auto r = rsp::http::Client::create(options)->post(
+        "https://localhost:" + port + "/gsma/rsp2/esipa/getEimPackage", rsp::esipa::request_to_json(der).value(),
+        {{"Content-Type", "application/json"}, {"X-Admin-Protocol", "gsma/rsp/v2.1.0"}});
     REQUIRE(r);
     CHECK(r->status == 200);
     CHECK(rsp::esipa::response_from_json(rsp::esipa::Function::get_eim_package, r->body).value() ==
@@ -125,7 +128,8 @@ TEST_CASE_METHOD(EimProcess, "eim serve: configuration file and flags, ESipa ove
 TEST_CASE_METHOD(EimProcess, "eim serve: PostgreSQL as the store", "[eim][binary]") {
   std::string url = rsp::test::shared_postgres().create_schema();
   Bytes package = queue_package(url);
-  rsp::test::ChildProcess eim("eim", dir.path(), {"serve", "--pki", pki.string(), "--db", url, "--listen", "127.0.0.1:0"});
+  rsp::test::ChildProcess eim("eim", dir.path(),
+                              {"serve", "--pki", pki.string(), "--db", url, "--listen", "127.0.0.1:0"});
   std::string port = eim.wait_for("eim: ESipa of localhost on https://127.0.0.1:(\\d+)/");
   CHECK(body(get_eim_package(port)) == rsp::tlv::encode(0xBF4F, package));
   CHECK(body(get_eim_package(port)) == Bytes{0xBF, 0x4F, 0x03, 0x02, 0x01, 0x01});  // noEimPackageAvailable
@@ -136,7 +140,9 @@ TEST_CASE_METHOD(EimProcess, "eim serve: PostgreSQL as the store", "[eim][binary
 }
 
 TEST_CASE_METHOD(EimProcess, "eim serve: configuration errors are one line and exit 1", "[eim][binary]") {
-  auto run = [&](const std::string& args) { return rsp::test::run_command(std::string(RSP_BINARY_DIR) + "/eim serve " + args + " 2>&1"); };
+  auto run = [&](const std::string& args) {
+    return rsp::test::run_command(std::string(RSP_BINARY_DIR) + "/eim serve " + args + " 2>&1");
+  };
   auto no_pki = run("--listen 127.0.0.1:0");
   CHECK(no_pki.status == 1);
   CHECK(no_pki.out == "eim: no PKI directory: give --pki or \"pki\" in the configuration\n");

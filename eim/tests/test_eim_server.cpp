@@ -40,9 +40,12 @@ struct ServerFixture : EimCard {
     options.trusted_cas.push_back(*rsp::pki::load_certificate(pki, Curve::nist_p256, Role::ci));
     return *rsp::http::Client::create(std::move(options));
   }
-  std::string url_of(const std::string& path) const { return "https://localhost:" + std::to_string(server->port()) + path; }
+  std::string url_of(const std::string& path) const {
+    return "https://localhost:" + std::to_string(server->port()) + path;
+  }
   rsp::http::ClientResponse post(ByteView der, const std::string& type = "application/x-gsma-rsp-asn1",
-                                 const std::string& protocol = "gsma/rsp/v2.1.0", const std::string& path = "/gsma/rsp2/asn1") {
+                                 const std::string& protocol = "gsma/rsp/v2.1.0",
+                                 const std::string& path = "/gsma/rsp2/asn1") {
     rsp::http::Headers h;
     h.set("Content-Type", type);
     h.set("X-Admin-Protocol", protocol);
@@ -53,7 +56,8 @@ struct ServerFixture : EimCard {
   }
   static Bytes body(const rsp::http::ClientResponse& r) { return Bytes(r.body.begin(), r.body.end()); }
   std::string metrics() const {
-    auto r = rsp::http::Client::create({})->get("http://127.0.0.1:" + std::to_string(*server->metrics_port()) + "/metrics");
+    auto r =
+        rsp::http::Client::create({})->get("http://127.0.0.1:" + std::to_string(*server->metrics_port()) + "/metrics");
     REQUIRE(r);
     return r->body;
   }
@@ -61,7 +65,8 @@ struct ServerFixture : EimCard {
 
 }  // namespace
 
-TEST_CASE_METHOD(ServerFixture, "eim server: GetEimPackage, the card runs it, ProvideEimPackageResult over HTTPS", "[eim][server]") {
+TEST_CASE_METHOD(ServerFixture, "eim server: GetEimPackage, the card runs it, ProvideEimPackageResult over HTTPS",
+                 "[eim][server]") {
   auto p = queue({eim::psmo::enable(kIccid1)});
   start();
   CHECK(server->eim_id() == "localhost");  // the eim-tls certificate's DNS name
@@ -88,7 +93,8 @@ TEST_CASE_METHOD(ServerFixture, "eim server: GetEimPackage, the card runs it, Pr
   CHECK(body(post(get)) == hex("BF4F 03 020101"));
 
   std::string text = metrics();
-  CHECK(text.find(R"(eim_requests_total{interface="esipa",function="GetEimPackage",outcome="delivered"} 1)") != std::string::npos);
+  CHECK(text.find(R"(eim_requests_total{interface="esipa",function="GetEimPackage",outcome="delivered"} 1)") !=
+        std::string::npos);
   CHECK(text.find(R"(eim_requests_total{interface="esipa",function="ProvideEimPackageResult",outcome="executed"} 1)") !=
         std::string::npos);
   CHECK(text.find(R"(eim_requests_total{interface="esipa",function="HandleNotification",outcome="repeated"} 1)") !=
@@ -97,7 +103,8 @@ TEST_CASE_METHOD(ServerFixture, "eim server: GetEimPackage, the card runs it, Pr
   CHECK(text.find(R"(eim_esipa_results_total{verdict="refused"} 0)") != std::string::npos);
 }
 
-TEST_CASE_METHOD(ServerFixture, "eim server: the JSON binding runs the same service, one path per function", "[eim][server]") {
+TEST_CASE_METHOD(ServerFixture, "eim server: the JSON binding runs the same service, one path per function",
+                 "[eim][server]") {
   using rsp::esipa::Function;
   auto p = queue({eim::psmo::enable(kIccid1)});
   start();
@@ -126,9 +133,13 @@ TEST_CASE_METHOD(ServerFixture, "eim server: the JSON binding runs the same serv
   CHECK(json_call(Function::get_eim_package, tlv(0xBF4F, tlv(0x5A, rsp::eid::to_bytes(kOtherEid).value()))) ==
         hex("BF4F 03 020102"));
   // The same result again as handleNotification: 204, recorded once.
-  CHECK(json_call(Function::handle_notification, tlv(0xBF3D, tlv(0xBF50, {tlv(0x5A, card->eid_bytes), result}))).empty());
-  CHECK(post(rsp::to_bytes("{}"), "application/json", "gsma/rsp/v2.1.0", "/gsma/rsp2/esipa/noSuchFunction").status == 404);
-  CHECK(post(rsp::to_bytes("{\"eidValue\": 5}"), "application/json", "gsma/rsp/v2.1.0", "/gsma/rsp2/esipa/getEimPackage").status == 400);
+  CHECK(
+      json_call(Function::handle_notification, tlv(0xBF3D, tlv(0xBF50, {tlv(0x5A, card->eid_bytes), result}))).empty());
+  CHECK(post(rsp::to_bytes("{}"), "application/json", "gsma/rsp/v2.1.0", "/gsma/rsp2/esipa/noSuchFunction").status ==
+        404);
+  CHECK(
+      post(rsp::to_bytes("{\"eidValue\": 5}"), "application/json", "gsma/rsp/v2.1.0", "/gsma/rsp2/esipa/getEimPackage")
+          .status == 400);
   CHECK(post(get, "application/x-gsma-rsp-asn1", "gsma/rsp/v2.1.0", "/gsma/rsp2/esipa/getEimPackage").status == 415);
   std::string text = metrics();
   CHECK(text.find(R"(eim_requests_total{interface="esipa-json",function="GetEimPackage",outcome="delivered"} 1)") !=
@@ -159,7 +170,8 @@ TEST_CASE_METHOD(ServerFixture, "eim server: what never reaches ESipa is refused
   CHECK(post(get).status == 200);  // and the server still serves
 }
 
-TEST_CASE_METHOD(ServerFixture, "eim server: packages past their expiry end as expired in the background", "[eim][server]") {
+TEST_CASE_METHOD(ServerFixture, "eim server: packages past their expiry end as expired in the background",
+                 "[eim][server]") {
   auto p = queue({eim::psmo::enable(kIccid1)}, -1);  // expired a second ago
   auto fresh = queue({eim::psmo::disable(kIccid1)});
   start();

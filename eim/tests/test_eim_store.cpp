@@ -62,8 +62,8 @@ PackageRecord queued(EimStore& store, const std::string& eid, int64_t created = 
 
 }  // namespace
 
-TEMPLATE_TEST_CASE("eim store: devices added once, updated by version, packages through their life cycle", "[eim][store]",
-                   SqliteBackend, PostgresBackend) {
+TEMPLATE_TEST_CASE("eim store: devices added once, updated by version, packages through their life cycle",
+                   "[eim][store]", SqliteBackend, PostgresBackend) {
   auto store = open_or_fail(TestType::fresh_url());
   auto d = device(kEid, 5);
   REQUIRE(store->add_device(d).value());
@@ -138,8 +138,9 @@ TEMPLATE_TEST_CASE("eim store: devices added once, updated by version, packages 
 
   // A failed one.
   REQUIRE(store->mark_delivered(p6.id, 1700).value());
-  REQUIRE(store->record_result(p6.id, PackageState::failed, rsp::Bytes{0xBF, 0x51, 0x00}, R"({"error":"invalidEid"})", 1710)
-              .value());
+  REQUIRE(
+      store->record_result(p6.id, PackageState::failed, rsp::Bytes{0xBF, 0x51, 0x00}, R"({"error":"invalidEid"})", 1710)
+          .value());
   CHECK(store->package(p6.id).value()->state == PackageState::failed);
   CHECK_FALSE(store->next_package_for(kEid, 1800).value());
 
@@ -170,8 +171,8 @@ TEMPLATE_TEST_CASE("eim store: devices added once, updated by version, packages 
   CHECK(store->packages_for(kOtherEid, 10).value().empty());
 }
 
-TEMPLATE_TEST_CASE("eim store: counters from 8 threads and two store instances never repeat", "[eim][store]", SqliteBackend,
-                   PostgresBackend) {
+TEMPLATE_TEST_CASE("eim store: counters from 8 threads and two store instances never repeat", "[eim][store]",
+                   SqliteBackend, PostgresBackend) {
   const std::string url = TestType::fresh_url();
   auto one = open_or_fail(url);
   auto two = open_or_fail(url);
@@ -206,8 +207,8 @@ TEMPLATE_TEST_CASE("eim store: counters from 8 threads and two store instances n
   CHECK(two->device(kEid).value()->next_counter == kThreads * kEach + 1);
 }
 
-TEMPLATE_TEST_CASE("eim store: a package delivered by racing callers on two instances is delivered once", "[eim][store]",
-                   SqliteBackend, PostgresBackend) {
+TEMPLATE_TEST_CASE("eim store: a package delivered by racing callers on two instances is delivered once",
+                   "[eim][store]", SqliteBackend, PostgresBackend) {
   const std::string url = TestType::fresh_url();
   auto one = open_or_fail(url);
   auto two = open_or_fail(url);
@@ -224,8 +225,10 @@ TEMPLATE_TEST_CASE("eim store: a package delivered by racing callers on two inst
         auto next = store.next_package_for(kEid, 1500);
         if (!next || !*next) return;  // already taken: nothing queued
         auto delivered = store.mark_delivered((*next)->id, 1500);
-        if (!delivered) ++failures;
-        else if (*delivered) ++wins;
+        if (!delivered)
+          ++failures;
+        else if (*delivered)
+          ++wins;
       });
     for (auto& thread : threads) thread.join();
     CHECK(failures == 0);
@@ -313,10 +316,12 @@ TEMPLATE_TEST_CASE("eim store: input past the bounds is refused", "[eim][store]"
   REQUIRE(store->enqueue(p));
   REQUIRE(store->mark_delivered(p.id, 1500).value());
   CHECK_FALSE(store->record_result(p.id, PackageState::executed, rsp::Bytes(kMaxPackageResultLength + 1, 1), "", 1600));
-  CHECK_FALSE(store->record_result(p.id, PackageState::executed, rsp::Bytes{1}, std::string(kMaxResultSummaryLength + 1, 's'), 1600));
+  CHECK_FALSE(store->record_result(p.id, PackageState::executed, rsp::Bytes{1},
+                                   std::string(kMaxResultSummaryLength + 1, 's'), 1600));
   CHECK(store->package(p.id).value()->state == PackageState::delivered);
-  CHECK(store->record_result(p.id, PackageState::executed, rsp::Bytes(kMaxPackageResultLength, 1),
-                             std::string(kMaxResultSummaryLength, 's'), 1600)
+  CHECK(store
+            ->record_result(p.id, PackageState::executed, rsp::Bytes(kMaxPackageResultLength, 1),
+                            std::string(kMaxResultSummaryLength, 's'), 1600)
             .value());
 
   auto wrong = open_eim_store("mysql://eim:secret@db/eim");

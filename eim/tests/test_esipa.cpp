@@ -82,7 +82,9 @@ struct Fixture : eim::test::EimCard {
     return std::make_unique<Esipa>(s, std::move(settings));
   }
 
-  Bytes get_request(const std::string& device_eid) { return tlv(0xBF4F, tlv(0x5A, rsp::eid::to_bytes(device_eid).value())); }
+  Bytes get_request(const std::string& device_eid) {
+    return tlv(0xBF4F, tlv(0x5A, rsp::eid::to_bytes(device_eid).value()));
+  }
   Fetched fetch(Esipa* e = nullptr) { return {(e ? e : esipa.get())->handle(get_request(eid))}; }
   // The IPA: the package to the eUICC (ES10b LoadEuiccPackage), its answer as is.
   Bytes run_on_card(const Fetched& f) { return call(f.package()); }
@@ -90,7 +92,6 @@ struct Fixture : eim::test::EimCard {
     return esipa->handle(tlv(0xBF50, {tlv(0x5A, rsp::eid::to_bytes(device_eid).value()), result}));
   }
   EsipaReply provide(ByteView result) { return provide(result, eid); }
-
 };
 
 // The answer is a valid EsipaMessageFromEimToIpa.
@@ -101,19 +102,21 @@ void check_schema(const EsipaReply& r) {
 
 }  // namespace
 
-TEST_CASE("esipa: enable, disable, delete and listEim fetched, run, verified, recorded and acknowledged", "[eim][esipa]") {
+TEST_CASE("esipa: enable, disable, delete and listEim fetched, run, verified, recorded and acknowledged",
+          "[eim][esipa]") {
   Fixture f;
   struct Step {
     eim::Operation operation;
     std::string summary_part;
   };
-  std::vector<Step> steps{{psmo::enable(kIccid1), R"({"code":"ok","operation":"enable"})"},
-                          {psmo::disable(kIccid1), R"({"code":"ok","operation":"disable"})"},
-                          {psmo::remove(kIccid2), R"({"code":"ok","operation":"delete"})"},
-                          {eco::list_eim(), R"({"operation":"listEim"})"},
-                          // A second eIM asking for a token: the token the card issued is in the summary.
-                          {eco::add_eim(configuration("eim2.example.org", crypto::PrivateKey::generate(Curve::nist_p256), std::nullopt)),
-                           R"({"associationToken":2,"code":"ok","operation":"addEim"})"}};
+  std::vector<Step> steps{
+      {psmo::enable(kIccid1), R"({"code":"ok","operation":"enable"})"},
+      {psmo::disable(kIccid1), R"({"code":"ok","operation":"disable"})"},
+      {psmo::remove(kIccid2), R"({"code":"ok","operation":"delete"})"},
+      {eco::list_eim(), R"({"operation":"listEim"})"},
+      // A second eIM asking for a token: the token the card issued is in the summary.
+      {eco::add_eim(configuration("eim2.example.org", crypto::PrivateKey::generate(Curve::nist_p256), std::nullopt)),
+       R"({"associationToken":2,"code":"ok","operation":"addEim"})"}};
   std::set<int64_t> seqs;
   for (auto& step : steps) {
     auto p = f.queue({step.operation});
@@ -171,7 +174,8 @@ TEST_CASE("esipa: a result sent again is acknowledged again and not recorded twi
   CHECK(acknowledged(third) == acknowledged(first));
 }
 
-TEST_CASE("esipa: a result with profile notifications beside it (ePRAndNotifications) counts as the result alone", "[eim][esipa]") {
+TEST_CASE("esipa: a result with profile notifications beside it (ePRAndNotifications) counts as the result alone",
+          "[eim][esipa]") {
   Fixture f;
   auto p = f.queue({psmo::enable(kIccid1)});
   Bytes result = f.run_on_card(f.fetch());
@@ -184,7 +188,8 @@ TEST_CASE("esipa: a result with profile notifications beside it (ePRAndNotificat
   CHECK(f.stored(p.id).state == PackageState::executed);
 }
 
-TEST_CASE("esipa: the IPA's eimPackageResultResponseError ends its own packages, not an eUICC Package", "[eim][esipa]") {
+TEST_CASE("esipa: the IPA's eimPackageResultResponseError ends its own packages, not an eUICC Package",
+          "[eim][esipa]") {
   Fixture f;
   auto package = f.queue({psmo::enable(kIccid1)});
   f.fetch();
@@ -204,7 +209,8 @@ TEST_CASE("esipa: the IPA's eimPackageResultResponseError ends its own packages,
   CHECK(f.provide(ipa_error(hex("0909"))).outcome == "ipa-error");  // no such transaction: logged only
 }
 
-TEST_CASE("esipa: a verified result for a package that expired meanwhile is acknowledged, not recorded", "[eim][esipa]") {
+TEST_CASE("esipa: a verified result for a package that expired meanwhile is acknowledged, not recorded",
+          "[eim][esipa]") {
   Fixture f;
   auto p = f.queue({psmo::enable(kIccid1)}, 60);
   Bytes result = f.run_on_card(f.fetch());
@@ -294,18 +300,18 @@ TEST_CASE("esipa: an unsigned error and a forged result never count, the package
 TEST_CASE("esipa: eimPackageError and provideEimPackageResultError for each EID problem", "[eim][esipa]") {
   Fixture f;
   auto fetch = [&](const Bytes& request) { return Fetched{f.esipa->handle(request)}; };
-  CHECK(fetch(hex("BF4F 00")).error() == 4);                                    // missingEid
-  CHECK(fetch(hex("BF4F 04 80008100")).error() == 4);                           // notifyStateChange, no EID
-  CHECK(fetch(tlv(0xBF4F, tlv(0x5A, Bytes(8, 0x89)))).error() == 3);           // invalidEid: 8 bytes
+  CHECK(fetch(hex("BF4F 00")).error() == 4);                          // missingEid
+  CHECK(fetch(hex("BF4F 04 80008100")).error() == 4);                 // notifyStateChange, no EID
+  CHECK(fetch(tlv(0xBF4F, tlv(0x5A, Bytes(8, 0x89)))).error() == 3);  // invalidEid: 8 bytes
   Bytes bad_check = rsp::eid::to_bytes(f.eid).value();
   bad_check.back() ^= 0x01;
-  CHECK(fetch(tlv(0xBF4F, tlv(0x5A, bad_check))).error() == 3);                // invalidEid: check digits
+  CHECK(fetch(tlv(0xBF4F, tlv(0x5A, bad_check))).error() == 3);  // invalidEid: check digits
   auto unknown = fetch(f.get_request(kOtherEid));
-  CHECK(unknown.error() == 2);                                                  // eidNotFound
+  CHECK(unknown.error() == 2);  // eidNotFound
   CHECK(unknown.reply.outcome == "eidNotFound");
   check_schema(unknown.reply);
   auto none = f.fetch();
-  CHECK(none.error() == 1);                                                     // noEimPackageAvailable
+  CHECK(none.error() == 1);  // noEimPackageAvailable
   CHECK(none.reply.outcome == "noEimPackageAvailable");
   // notifyStateChange with its cause is noted in the log.
   auto notified = fetch(tlv(0xBF4F, {tlv(0x5A, f.card->eid_bytes), hex("8000"), hex("810103")}));
@@ -341,8 +347,10 @@ TEMPLATE_TEST_CASE("esipa: each package is delivered once to racing IPAs on two 
       for (int i = 0; i < kPackages; ++i) {
         auto fetched = f.fetch(t % 2 ? second.get() : f.esipa.get());
         std::lock_guard lock(mutex);
-        if (fetched.reply.outcome == "delivered") delivered.push_back(fetched.package());
-        else if (fetched.error() == 1) ++empty;
+        if (fetched.reply.outcome == "delivered")
+          delivered.push_back(fetched.package());
+        else if (fetched.error() == 1)
+          ++empty;
       }
     });
   for (auto& t : threads) t.join();
@@ -364,7 +372,8 @@ TEST_CASE("esipa: an expired package is not delivered", "[eim][esipa]") {
   CHECK(f.fetch().error() == 1);
 }
 
-TEST_CASE("esipa: IpaEuiccData certificates are kept only when they chain to a CI and name the device", "[eim][esipa]") {
+TEST_CASE("esipa: IpaEuiccData certificates are kept only when they chain to a CI and name the device",
+          "[eim][esipa]") {
   Fixture f;
   // The eUICC's certificates as the IPA collects them (GetCerts: A0 { A5 eum, A6 euicc }).
   Bytes certs = f.call(hex("BF56 00"));
@@ -439,8 +448,9 @@ TEST_CASE("esipa: a ProfileDownloadTriggerResult is recorded by its eimTransacti
   Fixture f;
   Bytes id = f.next_transaction_id();
   int64_t counter = f.store->reserve_counter(f.eid).value().value();
-  auto p = f.queue_request(f.eid, counter, id,
-                           tlv(0xBF54, {tlv(0xA0, tlv(0x80, rsp::to_bytes("1$smdp.example.com$MATCH"))), tlv(0x82, id)}));
+  auto p =
+      f.queue_request(f.eid, counter, id,
+                      tlv(0xBF54, {tlv(0xA0, tlv(0x80, rsp::to_bytes("1$smdp.example.com$MATCH"))), tlv(0x82, id)}));
   auto fetched = f.fetch();
   CHECK(fetched.package() == p.request);
   CHECK(fetched.reply.message.find("profileDownloadTriggerRequest") != std::string::npos);
@@ -458,10 +468,11 @@ TEST_CASE("esipa: malformed input is refused with 400 and changes nothing", "[ei
   Bytes truncated(result.begin(), result.end() - 1);
   // An EuiccPackageResult alternative the schema does not have.
   Bytes wrong_choice = tlv(0xBF51, tlv(0xA3, rsp::tlv::read(contents(result))->value));
-  for (const Bytes& bad : {hex("00"), hex("BF4F"), hex("BF50 03 5A 01 00"), tlv(0xBF50, {tlv(0x5A, f.card->eid_bytes), truncated}),
-                           tlv(0xBF50, {tlv(0x5A, f.card->eid_bytes), wrong_choice}),
-                           hex("BF50 00"), rsp::concat({tlv(0xBF4F, tlv(0x5A, f.card->eid_bytes)), Bytes{0x00}}),
-                           tlv(0xBF3D, hex("0500")), hex("30 00"), tlv(0xBF4E, hex("0500"))}) {
+  for (const Bytes& bad :
+       {hex("00"), hex("BF4F"), hex("BF50 03 5A 01 00"), tlv(0xBF50, {tlv(0x5A, f.card->eid_bytes), truncated}),
+        tlv(0xBF50, {tlv(0x5A, f.card->eid_bytes), wrong_choice}), hex("BF50 00"),
+        rsp::concat({tlv(0xBF4F, tlv(0x5A, f.card->eid_bytes)), Bytes{0x00}}), tlv(0xBF3D, hex("0500")), hex("30 00"),
+        tlv(0xBF4E, hex("0500"))}) {
     auto reply = f.esipa->handle(bad);
     INFO(rsp::to_hex(bad) << " -> " << reply.message);
     CHECK(reply.http_status == 400);

@@ -4,8 +4,8 @@
 // the PKI's CI.
 #include <catch2/catch.hpp>
 
-#include "eim_card_fixture.hpp"
 #include "eim/euicc_package.hpp"
+#include "eim_card_fixture.hpp"
 #include "rsp/crypto/ecdsa.hpp"
 #include "rsp/iccid.hpp"
 #include "rsp/tlv.hpp"
@@ -31,7 +31,9 @@ struct Fixture : CardWithEim {
     auto parts = rsp::tlv::read_all(a0.value).value();
     REQUIRE(parts.size() == 2);
     eim::EuiccTrust t{crypto::Certificate::from_der(tlv(0x30, parts[1].value)).value(),
-                      crypto::Certificate::from_der(tlv(0x30, parts[0].value)).value(), {}, 0};
+                      crypto::Certificate::from_der(tlv(0x30, parts[0].value)).value(),
+                      {},
+                      0};
     t.cis.add(rsp::pki::load_certificate(pki, Curve::nist_p256, Role::ci).value());
     return t;
   }
@@ -120,9 +122,10 @@ TEST_CASE("enable, disable and delete round trips, each result verified with the
 
 TEST_CASE("the other PSMOs build valid packages the card runs", "[eim]") {
   Fixture f;
-  auto outcome = f.run(f.request({psmo::get_rat(), psmo::configure_immediate_enable(true, std::nullopt, "smdp.example.com"),
-                                  psmo::set_default_dp_address("smdp.example.com"), psmo::set_fallback_attribute(kIccid1),
-                                  psmo::unset_fallback_attribute()}));
+  auto outcome =
+      f.run(f.request({psmo::get_rat(), psmo::configure_immediate_enable(true, std::nullopt, "smdp.example.com"),
+                       psmo::set_default_dp_address("smdp.example.com"), psmo::set_fallback_attribute(kIccid1),
+                       psmo::unset_fallback_attribute()}));
   INFO(outcome.message);
   REQUIRE(outcome.kind == PackageOutcome::Kind::results);
   REQUIRE(outcome.results.size() == 5);
@@ -138,10 +141,10 @@ TEST_CASE("the other PSMOs build valid packages the card runs", "[eim]") {
 
 TEST_CASE("the builder refuses what the schema or the package rules refuse", "[eim]") {
   Fixture f;
-  CHECK_FALSE(eim::build_euicc_package_request(f.request({psmo::enable("12")}), f.eim_key));   // no ICCID
-  CHECK_FALSE(eim::build_euicc_package_request(f.request({}), f.eim_key));                     // empty
+  CHECK_FALSE(eim::build_euicc_package_request(f.request({psmo::enable("12")}), f.eim_key));                // no ICCID
+  CHECK_FALSE(eim::build_euicc_package_request(f.request({}), f.eim_key));                                  // empty
   CHECK_FALSE(eim::build_euicc_package_request(f.request({psmo::get_rat(), eco::list_eim()}), f.eim_key));  // mixed
-  CHECK_FALSE(eim::build_euicc_package_request(f.request({eco::add_eim(hex("3000"))}), f.eim_key));  // no eimId
+  CHECK_FALSE(eim::build_euicc_package_request(f.request({eco::add_eim(hex("3000"))}), f.eim_key));         // no eimId
   auto r = f.request({psmo::get_rat()});
   r.eid.pop_back();
   CHECK_FALSE(eim::build_euicc_package_request(r, f.eim_key));
@@ -207,13 +210,15 @@ TEST_CASE("a tampered eimSignature gets an unsigned error, which never counts as
   CHECK_FALSE(outcome.all_ok());
   CHECK(f.state_of(kIccid1) == euicc::ProfileState::disabled);
   // Signed by another key: the same.
-  auto stranger = eim::verify_euicc_package_result(f.send(r, crypto::PrivateKey::generate(Curve::nist_p256)), r, f.trust());
+  auto stranger =
+      eim::verify_euicc_package_result(f.send(r, crypto::PrivateKey::generate(Curve::nist_p256)), r, f.trust());
   CHECK(stranger.failure == VerifyFailure::unsigned_error);
   // Not even an EuiccPackageResult.
   CHECK(eim::verify_euicc_package_result(hex("BF51 03 02 01 00"), r, f.trust()).failure == VerifyFailure::malformed);
 }
 
-TEST_CASE("a result re-signed by another key, for another counter, eIM or transaction, or under another CI fails", "[eim]") {
+TEST_CASE("a result re-signed by another key, for another counter, eIM or transaction, or under another CI fails",
+          "[eim]") {
   Fixture f;
   auto r = f.request({psmo::enable(kIccid1)});
   Bytes response = f.send(r, f.eim_key);
@@ -230,7 +235,8 @@ TEST_CASE("a result re-signed by another key, for another counter, eIM or transa
   CHECK(outcome_of(resign(response, 0x81, hex("8101FF"), euicc_key, f.token)) == VerifyFailure::counter_mismatch);
   CHECK(outcome_of(resign(response, 0x80, tlv(0x80, rsp::to_bytes("x.example")), euicc_key, f.token)) ==
         VerifyFailure::eim_id_mismatch);
-  CHECK(outcome_of(resign(response, 0x82, hex("820101"), euicc_key, f.token)) == VerifyFailure::transaction_id_mismatch);
+  CHECK(outcome_of(resign(response, 0x82, hex("820101"), euicc_key, f.token)) ==
+        VerifyFailure::transaction_id_mismatch);
   // Untouched, re-signed by the eUICC: still fine (the check is the signature, not the bytes).
   CHECK(eim::verify_euicc_package_result(resign(response, 0x00, {}, euicc_key, f.token), r, trust).all_ok());
   // A CI the eIM does not trust; a CERT.EUICC that is not the request's EID.

@@ -42,11 +42,13 @@ struct Device {
   std::unique_ptr<ipa::test::CardTransport> transport;
   std::unique_ptr<ipa::Es10Channel> channel;
 
-  explicit Device(std::optional<uint16_t> smdp_port = std::nullopt, const std::function<void(eim::EsipaSettings&)>& adjust = {},
-                  bool record_smdp = false)
-      : proxy(record_smdp ? std::make_unique<ipa::test::Es9Proxy>(smdp, [](rsp::http::Request&) { return std::nullopt; }) : nullptr),
-        eim(smdp.pki, smdp.curve, proxy ? proxy->port() : smdp_port.value_or(smdp.server->es9_port()), smdp.dir.path() / "eim.db",
-            adjust) {
+  explicit Device(std::optional<uint16_t> smdp_port = std::nullopt,
+                  const std::function<void(eim::EsipaSettings&)>& adjust = {}, bool record_smdp = false)
+      : proxy(record_smdp
+                  ? std::make_unique<ipa::test::Es9Proxy>(smdp, [](rsp::http::Request&) { return std::nullopt; })
+                  : nullptr),
+        eim(smdp.pki, smdp.curve, proxy ? proxy->port() : smdp_port.value_or(smdp.server->es9_port()),
+            smdp.dir.path() / "eim.db", adjust) {
     euicc = smdp.open_card("card");
     terminal = std::make_unique<euicc::Card>(euicc->isdr(), euicc->usim());
     transport = std::make_unique<ipa::test::CardTransport>(*terminal);
@@ -81,7 +83,8 @@ struct Device {
 
 const char* name_of(Es9Binding b) { return b == Es9Binding::esipa_json ? "JSON" : "ASN.1"; }
 
-void check_codes(const ipa::Es9Error& e, const std::string& function, const std::string& subject, const std::string& reason) {
+void check_codes(const ipa::Es9Error& e, const std::string& function, const std::string& subject,
+                 const std::string& reason) {
   INFO(e.describe());
   CHECK(e.is_function());
   CHECK(ipa::es9_function_name(e.function) == function);
@@ -90,8 +93,8 @@ void check_codes(const ipa::Es9Error& e, const std::string& function, const std:
 }
 
 // A download that stopped in `phase` with the codes of `function`'s refusal.
-void check_failed(const ipa::DownloadResult& r, DownloadPhase phase, const std::string& function, const std::string& subject,
-                  const std::string& reason) {
+void check_failed(const ipa::DownloadResult& r, DownloadPhase phase, const std::string& function,
+                  const std::string& subject, const std::string& reason) {
   INFO(r.line());
   CHECK_FALSE(r.success);
   CHECK(r.failed_phase == phase);
@@ -114,7 +117,8 @@ Bytes some_transaction_id() { return Bytes(16, 0x7E); }
 
 }  // namespace
 
-TEST_CASE("indirect download: the profile installs through the eIM and its result reaches the SM-DP+", "[eim][indirect]") {
+TEST_CASE("indirect download: the profile installs through the eIM and its result reaches the SM-DP+",
+          "[eim][indirect]") {
   Es9Binding binding = GENERATE(Es9Binding::esipa_asn1, Es9Binding::esipa_json);
   Device d;
   const std::string iccid = "8949449999999990301";
@@ -148,11 +152,13 @@ TEST_CASE("indirect download: the profile installs through the eIM and its resul
   REQUIRE_FALSE(after);
   check_codes(after.error(), "getBoundProfilePackage", "8.10.1", "3.9");
   CHECK(d.eim.last("GetBoundProfilePackage")->message.find("no relay session") != std::string::npos);
-  WARN("one indirect download (ESipa " << name_of(binding) << " binding): ESipa " << result.es9.bytes_sent << " bytes sent, "
-                                       << result.es9.bytes_received << " received; " << result.apdus << " APDUs");
+  WARN("one indirect download (ESipa " << name_of(binding) << " binding): ESipa " << result.es9.bytes_sent
+                                       << " bytes sent, " << result.es9.bytes_received << " received; " << result.apdus
+                                       << " APDUs");
 }
 
-TEST_CASE("indirect download: the SM-DP+'s refusal arrives at the IPA with its codes, the session cancelled", "[eim][indirect]") {
+TEST_CASE("indirect download: the SM-DP+'s refusal arrives at the IPA with its codes, the session cancelled",
+          "[eim][indirect]") {
   Es9Binding binding = GENERATE(Es9Binding::esipa_asn1, Es9Binding::esipa_json);
   Device d;
   d.smdp.add_order("8949449999999990302", "EIM-DL-2");
@@ -185,12 +191,14 @@ TEST_CASE("indirect download: unknown transactionIds get each function's invalid
   Bytes tid = encode(0x80, id);
 
   // The eUICC's error forms are valid messages that need no session on the card.
-  auto authenticated = client.authenticate_client(id, encode(0xBF38, encode(0xA1, rsp::concat({tid, rsp::der::integer(0x02, 1)}))));
+  auto authenticated =
+      client.authenticate_client(id, encode(0xBF38, encode(0xA1, rsp::concat({tid, rsp::der::integer(0x02, 1)}))));
   REQUIRE_FALSE(authenticated);
   check_codes(authenticated.error(), "authenticateClient", "8.10.1", "3.9");
   CHECK(error_value(*d.eim.last("AuthenticateClient"), 0x82) == 10);
 
-  auto bound = client.get_bound_profile_package(id, encode(0xBF21, encode(0xA1, rsp::concat({tid, rsp::der::integer(0x02, 1)}))));
+  auto bound = client.get_bound_profile_package(
+      id, encode(0xBF21, encode(0xA1, rsp::concat({tid, rsp::der::integer(0x02, 1)}))));
   REQUIRE_FALSE(bound);
   check_codes(bound.error(), "getBoundProfilePackage", "8.10.1", "3.9");
   CHECK(error_value(*d.eim.last("GetBoundProfilePackage"), 0x81) == 95);
@@ -204,26 +212,32 @@ TEST_CASE("indirect download: unknown transactionIds get each function's invalid
 // An HTTPS server with a certificate the eIM trusts (the PKI's eim-tls, for localhost) that answers
 // every call with `status` and `body`: an SM-DP+ gone wrong, or one with a scripted refusal.
 std::unique_ptr<rsp::http::Server> scripted_smdp(const ipa::test::SmdpHarness& smdp, int status, std::string body) {
-  return rsp::test::start_tls_server(rsp::http::TlsIdentity::from_pki(smdp.pki, smdp.curve, rsp::crypto::Role::eim_tls).value(),
-                                     [status, body](const rsp::http::Request&) { return rsp::http::Response{status, {}, body}; });
+  return rsp::test::start_tls_server(
+      rsp::http::TlsIdentity::from_pki(smdp.pki, smdp.curve, rsp::crypto::Role::eim_tls).value(),
+      [status, body](const rsp::http::Request&) {
+        return rsp::http::Response{status, {}, body};
+      });
 }
 
-TEST_CASE("indirect download: an SM-DP+ answering something else than ES9+ is undefinedError; its own refusals are mapped",
-          "[eim][indirect]") {
+TEST_CASE(
+    "indirect download: an SM-DP+ answering something else than ES9+ is undefinedError; its own refusals are mapped",
+    "[eim][indirect]") {
   // What the SM-DP+ answers initiateAuthentication, what the eIM logs, the ESipa error value, the IPA's codes.
-  auto [status, body, logged, value, subject, reason] =
-      GENERATE(table<int, std::string, std::string, int, std::string, std::string>({
-          {200, "<html>not JSON</html>", "is not JSON", 127, "1.2", "4.2"},
-          {200, R"({"transactionId":"00"})", "unusable answer", 127, "1.2", "4.2"},
-          {500, "oops", "answered HTTP 500", 127, "1.2", "4.2"},
-          {200, R"({"header":{"functionExecutionStatus":{"status":5}}})", "unusable answer", 127, "1.2", "4.2"},
-          {200, R"({"header":{"functionExecutionStatus":{"status":"Failed","statusCodeData":{"subjectCode":"8.8.1","reasonCode":"3.8","message":7}}}})",
-           "unusable answer", 127, "1.2", "4.2"},
-          {200, std::string(100000, '[') + std::string(100000, ']'), "is not JSON", 127, "1.2", "4.2"},
-          // A well-formed refusal: ciPKIdNotSupported (3) on ESipa, the same codes at the IPA.
-          {200, R"({"header":{"functionExecutionStatus":{"status":"Failed","statusCodeData":{"subjectCode":"8.8.2","reasonCode":"3.1"}}}})",
-           "Failed 8.8.2/3.1", 3, "8.8.2", "3.1"},
-      }));
+  auto [status, body, logged, value, subject,
+        reason] = GENERATE(table<int, std::string, std::string, int, std::string, std::string>({
+      {200, "<html>not JSON</html>", "is not JSON", 127, "1.2", "4.2"},
+      {200, R"({"transactionId":"00"})", "unusable answer", 127, "1.2", "4.2"},
+      {500, "oops", "answered HTTP 500", 127, "1.2", "4.2"},
+      {200, R"({"header":{"functionExecutionStatus":{"status":5}}})", "unusable answer", 127, "1.2", "4.2"},
+      {200,
+       R"({"header":{"functionExecutionStatus":{"status":"Failed","statusCodeData":{"subjectCode":"8.8.1","reasonCode":"3.8","message":7}}}})",
+       "unusable answer", 127, "1.2", "4.2"},
+      {200, std::string(100000, '[') + std::string(100000, ']'), "is not JSON", 127, "1.2", "4.2"},
+      // A well-formed refusal: ciPKIdNotSupported (3) on ESipa, the same codes at the IPA.
+      {200,
+       R"({"header":{"functionExecutionStatus":{"status":"Failed","statusCodeData":{"subjectCode":"8.8.2","reasonCode":"3.1"}}}})",
+       "Failed 8.8.2/3.1", 3, "8.8.2", "3.1"},
+  }));
   ipa::test::SmdpHarness probe;  // only its PKI: the scripted server's port must be known before the eIM starts
   auto server = scripted_smdp(probe, status, body);
   eim::test::EsipaHttps relay(probe.pki, probe.curve, server->port(0), probe.dir.path() / "eim.db");
@@ -272,7 +286,9 @@ TEST_CASE("indirect download: what the eIM cannot relay is refused, nothing sent
     auto r = handle(encode(0xBF39, rsp::concat({challenge, info1})));
     CHECK(error_value(r, 0x81) == 1);
     CHECK(r.outcome == "invalidDpAddress");
-    CHECK(error_value(handle(encode(0xBF39, rsp::concat({challenge, encode(0x83, rsp::to_bytes("https://x/y")), info1}))), 0x81) == 1);
+    CHECK(
+        error_value(handle(encode(0xBF39, rsp::concat({challenge, encode(0x83, rsp::to_bytes("https://x/y")), info1}))),
+                    0x81) == 1);
   }
   SECTION("InitiateAuthentication's compact form (no euiccInfo1): refused, undefinedError") {
     auto r = handle(encode(0xBF39, rsp::concat({challenge, address})));
@@ -283,18 +299,21 @@ TEST_CASE("indirect download: what the eIM cannot relay is refused, nothing sent
     Bytes tid = encode(0x80, some_transaction_id());
     Bytes signature = encode(0x5F37, Bytes(64, 0x22));
     // A2 { A0 CompactEuiccSigned1 { 84 extCardResource }, 5F37 signature }
-    Bytes compact_authenticate = encode(0xBF38, encode(0xA2, rsp::concat({encode(0xA0, encode(0x84, Bytes{0x01})), signature})));
+    Bytes compact_authenticate =
+        encode(0xBF38, encode(0xA2, rsp::concat({encode(0xA0, encode(0x84, Bytes{0x01})), signature})));
     auto a = handle(encode(0xBF3B, rsp::concat({tid, compact_authenticate})));
     CHECK(a.http_status == 200);
     CHECK(error_value(a, 0x82) == 10);
     CHECK(a.message.find("no relay session") != std::string::npos);
     // A2 { 30 CompactEuiccSigned2 { 5F49 euiccOtpk }, 5F37 signature }
-    Bytes compact_prepare = encode(0xBF21, encode(0xA2, rsp::concat({encode(0x30, encode(0x5F49, Bytes(65, 0x04))), signature})));
+    Bytes compact_prepare =
+        encode(0xBF21, encode(0xA2, rsp::concat({encode(0x30, encode(0x5F49, Bytes(65, 0x04))), signature})));
     auto p = handle(encode(0xBF3A, rsp::concat({tid, compact_prepare})));
     CHECK(error_value(p, 0x81) == 95);
     CHECK(p.message.find("no relay session") != std::string::npos);
     // A1 { A2 { 30 { 80 reason }, 5F37 signature } }
-    Bytes compact_cancel = encode(0xA1, encode(0xA2, rsp::concat({encode(0x30, encode(0x80, Bytes{0x01})), signature})));
+    Bytes compact_cancel =
+        encode(0xA1, encode(0xA2, rsp::concat({encode(0x30, encode(0x80, Bytes{0x01})), signature})));
     auto c = handle(encode(0xBF41, rsp::concat({tid, compact_cancel})));
     CHECK(error_value(c, 0x81) == 1);
     CHECK(c.message.find("no relay session") != std::string::npos);
@@ -311,7 +330,8 @@ TEST_CASE("indirect download: what the eIM cannot relay is refused, nothing sent
     // A1 CompactOtherSignedNotification { BF2F NotificationMetadata, 5F37 signature }
     Bytes metadata = encode(0xBF2F, rsp::concat({encode(0x80, Bytes{0x01}), encode(0x81, Bytes{0x07, 0x80}),
                                                  encode(0x0C, rsp::to_bytes(d.smdp.address()))}));
-    auto r = handle(encode(0xBF3D, encode(0xA0, encode(0xA1, rsp::concat({metadata, encode(0x5F37, Bytes(64, 0x22))})))));
+    auto r =
+        handle(encode(0xBF3D, encode(0xA0, encode(0xA1, rsp::concat({metadata, encode(0x5F37, Bytes(64, 0x22))})))));
     CHECK(r.http_status == 204);
     CHECK(r.outcome == "logged");
   }
@@ -332,7 +352,8 @@ TEST_CASE("indirect download: relay sessions are bounded in number and lifetime"
     s.indirect_download.session_lifetime = std::chrono::seconds(600);
   });
   auto client = d.client(Es9Binding::esipa_asn1);
-  ipa::InitiateAuthenticationRequest request{Bytes(16, 0x42), ipa::es10b::get_euicc_info1(*d.channel).value(), d.smdp.address()};
+  ipa::InitiateAuthenticationRequest request{Bytes(16, 0x42), ipa::es10b::get_euicc_info1(*d.channel).value(),
+                                             d.smdp.address()};
   auto initiate = [&] {
     auto started = client.initiate_authentication(request);
     REQUIRE(started);
@@ -340,7 +361,8 @@ TEST_CASE("indirect download: relay sessions are bounded in number and lifetime"
   };
   // The eUICC's refusal (A1 { 80 transactionId, 02 code }) is a valid AuthenticateServerResponse for any session.
   auto authenticate = [&](const Bytes& id) {
-    (void)client.authenticate_client(id, encode(0xBF38, encode(0xA1, rsp::concat({encode(0x80, id), rsp::der::integer(0x02, 1)}))));
+    (void)client.authenticate_client(
+        id, encode(0xBF38, encode(0xA1, rsp::concat({encode(0x80, id), rsp::der::integer(0x02, 1)}))));
     return d.eim.last("AuthenticateClient")->message;
   };
 
@@ -387,7 +409,8 @@ Bytes signed_transaction_id(const Bytes& full) {
   auto outer = rsp::tlv::read(full).value();
   auto ok = rsp::tlv::read(outer.value).value();
   auto signed_part = rsp::tlv::read(ok.value).value();
-  return Bytes(rsp::tlv::find(signed_part.value, 0x80)->value.begin(), rsp::tlv::find(signed_part.value, 0x80)->value.end());
+  return Bytes(rsp::tlv::find(signed_part.value, 0x80)->value.begin(),
+               rsp::tlv::find(signed_part.value, 0x80)->value.end());
 }
 
 bool reject(rsp::ByteView) { return false; }
@@ -409,7 +432,10 @@ TEST_CASE("compact forms: the eIM rebuilds the eUICC's own full answers byte for
   Bytes cancel = received_by_smdp(d, "cancelSession", "cancelSessionResponse");
 
   Bytes eum = rsp::pki::load_certificate(d.smdp.pki, d.smdp.curve, rsp::crypto::Role::eum).value().der();
-  Bytes smdp_oid = rsp::pki::load_certificate(d.smdp.pki, d.smdp.curve, rsp::crypto::Role::dp_auth).value().registered_id_der().value();
+  Bytes smdp_oid = rsp::pki::load_certificate(d.smdp.pki, d.smdp.curve, rsp::crypto::Role::dp_auth)
+                       .value()
+                       .registered_id_der()
+                       .value();
   auto eum_of = [&](const std::string& eid) -> rsp::Expected<Bytes> {
     CHECK(eid == d.euicc->eid());
     return eum;
@@ -419,15 +445,21 @@ TEST_CASE("compact forms: the eIM rebuilds the eUICC's own full answers byte for
 
   Bytes compact_authenticate = ipa::esipa_compact::authenticate_server_response(authenticate);
   CHECK(compact_authenticate.size() + eum.size() < authenticate.size() + 8);
-  CHECK(eim::esipa::full_authenticate_server_response(compact_of(compact_authenticate), eum_of).value() == authenticate);
+  CHECK(eim::esipa::full_authenticate_server_response(compact_of(compact_authenticate), eum_of).value() ==
+        authenticate);
 
   Bytes compact_prepare = ipa::esipa_compact::prepare_download_response(prepare);
   CHECK(compact_prepare.size() < prepare.size());
-  CHECK(eim::esipa::full_prepare_download_response(compact_of(compact_prepare), signed_transaction_id(prepare)).value() == prepare);
+  CHECK(
+      eim::esipa::full_prepare_download_response(compact_of(compact_prepare), signed_transaction_id(prepare)).value() ==
+      prepare);
 
   Bytes compact_installed = ipa::esipa_compact::profile_installation_result(installed);
   CHECK(compact_installed.size() + 40 < installed.size());
-  Bytes dp_pb_oid = rsp::pki::load_certificate(d.smdp.pki, d.smdp.curve, rsp::crypto::Role::dp_pb).value().registered_id_der().value();
+  Bytes dp_pb_oid = rsp::pki::load_certificate(d.smdp.pki, d.smdp.curve, rsp::crypto::Role::dp_pb)
+                        .value()
+                        .registered_id_der()
+                        .value();
   auto result_data = rsp::tlv::read(rsp::tlv::read(installed).value().value).value();  // BF27
   auto result_transaction_id = rsp::tlv::find(result_data.value, 0x80).value().value;
   eim::esipa::DownloadData download{Bytes(result_transaction_id.begin(), result_transaction_id.end()), d.smdp.address(),
@@ -441,15 +473,18 @@ TEST_CASE("compact forms: the eIM rebuilds the eUICC's own full answers byte for
   Bytes compact_cancel = ipa::esipa_compact::cancel_session_response_contents(cancel);
   CHECK(compact_cancel.size() + 8 < cancel.size());
   auto cancel_tlv = rsp::tlv::read(compact_cancel).value();
-  CHECK(eim::esipa::full_cancel_session_response(cancel_tlv, signed_transaction_id(cancel), smdp_oid).value() == cancel);
+  CHECK(eim::esipa::full_cancel_session_response(cancel_tlv, signed_transaction_id(cancel), smdp_oid).value() ==
+        cancel);
   // Another transactionId or smdpOid gives other bytes (which the eUICC's signature would not cover).
   CHECK(eim::esipa::full_cancel_session_response(cancel_tlv, some_transaction_id(), smdp_oid).value() != cancel);
   // The eUICC's error forms are not compacted.
-  Bytes refusal = encode(0xBF21, encode(0xA1, rsp::concat({encode(0x80, some_transaction_id()), rsp::der::integer(0x02, 1)})));
+  Bytes refusal =
+      encode(0xBF21, encode(0xA1, rsp::concat({encode(0x80, some_transaction_id()), rsp::der::integer(0x02, 1)})));
   CHECK(ipa::esipa_compact::prepare_download_response(refusal) == refusal);
 }
 
-TEST_CASE("compact forms: the profile installs through the eIM, the SM-DP+ gets the full messages", "[eim][indirect][compact]") {
+TEST_CASE("compact forms: the profile installs through the eIM, the SM-DP+ gets the full messages",
+          "[eim][indirect][compact]") {
   Es9Binding binding = GENERATE(Es9Binding::esipa_asn1, Es9Binding::esipa_json);
   Device d(std::nullopt, {}, true);
   add_device_record(d);
@@ -482,14 +517,17 @@ TEST_CASE("compact forms: the profile installs through the eIM, the SM-DP+ gets 
     REQUIRE(m.size() == 4);
     return rsp::concat({m[2].whole, m[3].whole});
   };
-  CHECK(certificates(received_by_smdp(d, "authenticateClient", "authenticateServerResponse")) == certificates(full_authenticate));
+  CHECK(certificates(received_by_smdp(d, "authenticateClient", "authenticateServerResponse")) ==
+        certificates(full_authenticate));
   CHECK(result.es9.bytes_sent < full.es9.bytes_sent);
-  WARN("ESipa " << name_of(binding) << " binding, bytes sent by the IPA per download: " << full.es9.bytes_sent << " full, "
-                << result.es9.bytes_sent << " with minimizeEsipaBytes (" << full.es9.bytes_sent - result.es9.bytes_sent
-                << " saved); received " << full.es9.bytes_received << " / " << result.es9.bytes_received);
+  WARN("ESipa " << name_of(binding) << " binding, bytes sent by the IPA per download: " << full.es9.bytes_sent
+                << " full, " << result.es9.bytes_sent << " with minimizeEsipaBytes ("
+                << full.es9.bytes_sent - result.es9.bytes_sent << " saved); received " << full.es9.bytes_received
+                << " / " << result.es9.bytes_received);
 }
 
-TEST_CASE("compact forms: a declined download's compact CancelSessionResponse verifies at the SM-DP+", "[eim][indirect][compact]") {
+TEST_CASE("compact forms: a declined download's compact CancelSessionResponse verifies at the SM-DP+",
+          "[eim][indirect][compact]") {
   Es9Binding binding = GENERATE(Es9Binding::esipa_asn1, Es9Binding::esipa_json);
   Device d(std::nullopt, {}, true);
   add_device_record(d);
@@ -508,7 +546,8 @@ TEST_CASE("compact forms: a declined download's compact CancelSessionResponse ve
   CHECK(d.profiles().empty());
 }
 
-TEST_CASE("compact forms the eIM cannot rebuild get the function's error, nothing goes to the SM-DP+", "[eim][indirect][compact]") {
+TEST_CASE("compact forms the eIM cannot rebuild get the function's error, nothing goes to the SM-DP+",
+          "[eim][indirect][compact]") {
   Device d(std::nullopt, {}, true);
   // The eUICC's real members (schema-valid), from a full download; sent under a new session.
   d.smdp.add_order("8949449999999990351", "EIM-CF-5");
@@ -524,7 +563,8 @@ TEST_CASE("compact forms the eIM cannot rebuild get the function's error, nothin
 
   auto client = d.client(Es9Binding::esipa_asn1);
   auto handle = [&](const Bytes& der) { return d.eim.esipa->handle(der); };
-  ipa::InitiateAuthenticationRequest request{Bytes(16, 0x42), ipa::es10b::get_euicc_info1(*d.channel).value(), d.smdp.address()};
+  ipa::InitiateAuthenticationRequest request{Bytes(16, 0x42), ipa::es10b::get_euicc_info1(*d.channel).value(),
+                                             d.smdp.address()};
   auto started = client.initiate_authentication(request);
   REQUIRE(started);
   relayed_before += 1;
@@ -532,13 +572,15 @@ TEST_CASE("compact forms the eIM cannot rebuild get the function's error, nothin
 
   {
     INFO("CompactAuthenticateResponseOk without euiccCertificate: nothing names the device");
-    auto r = handle(encode(0xBF3B, rsp::concat({tid, encode(0xBF38, encode(0xA2, rsp::concat({signed1, signature})))})));
+    auto r =
+        handle(encode(0xBF3B, rsp::concat({tid, encode(0xBF38, encode(0xA2, rsp::concat({signed1, signature})))})));
     CHECK(error_value(r, 0x82) == 127);
     CHECK(r.message.find("cannot tell which device") != std::string::npos);
   }
   {
     INFO("compactEuiccSigned1: the eIM keeps no euiccInfo2");
-    Bytes compact = encode(0xA2, rsp::concat({encode(0xA0, encode(0x84, Bytes{0x01})), signature, encode(0xA1, euicc_certificate_contents)}));
+    Bytes compact = encode(0xA2, rsp::concat({encode(0xA0, encode(0x84, Bytes{0x01})), signature,
+                                              encode(0xA1, euicc_certificate_contents)}));
     auto r = handle(encode(0xBF3B, rsp::concat({tid, encode(0xBF38, compact)})));
     CHECK(error_value(r, 0x82) == 127);
     CHECK(r.message.find("compactEuiccSigned1 not supported") != std::string::npos);
@@ -552,20 +594,23 @@ TEST_CASE("compact forms the eIM cannot rebuild get the function's error, nothin
   }
   {
     INFO("CompactPrepareDownloadResponseOk without euiccOtpk");
-    auto r = handle(encode(0xBF3A, rsp::concat({tid, encode(0xBF21, encode(0xA2, rsp::concat({encode(0x30, Bytes{}), signature})))})));
+    auto r = handle(encode(
+        0xBF3A, rsp::concat({tid, encode(0xBF21, encode(0xA2, rsp::concat({encode(0x30, Bytes{}), signature})))})));
     CHECK(error_value(r, 0x81) == 127);
     CHECK(r.message.find("without euiccOtpk") != std::string::npos);
   }
   {
     INFO("CompactCancelSessionResponseOk without reason");
-    auto r = handle(encode(0xBF41, rsp::concat({tid, encode(0xA1, encode(0xA2, rsp::concat({encode(0x30, Bytes{}), signature})))})));
+    auto r = handle(encode(
+        0xBF41, rsp::concat({tid, encode(0xA1, encode(0xA2, rsp::concat({encode(0x30, Bytes{}), signature})))})));
     CHECK(error_value(r, 0x81) == 127);
     CHECK(r.message.find("without reason") != std::string::npos);
   }
   CHECK(d.proxy->requests().size() == relayed_before);
 }
 
-TEST_CASE("compact forms: a device the eIM has no CERT.EUM for is refused at AuthenticateClient", "[eim][indirect][compact]") {
+TEST_CASE("compact forms: a device the eIM has no CERT.EUM for is refused at AuthenticateClient",
+          "[eim][indirect][compact]") {
   Device d(std::nullopt, {}, true);  // no device record
   d.smdp.add_order("8949449999999990341", "EIM-CF-4");
   auto result = d.download("EIM-CF-4", Es9Binding::esipa_asn1, true);

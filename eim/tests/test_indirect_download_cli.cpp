@@ -19,7 +19,8 @@ struct Lab {
   Lab() {
     lab.start_smdp();
     eim = std::make_unique<eim::test::EsipaHttps>(lab.pki, rsp::crypto::Curve::nist_p256,
-                                                  static_cast<uint16_t>(std::stoi(lab.es9_port)), lab.dir.path() / "eim.db");
+                                                  static_cast<uint16_t>(std::stoi(lab.es9_port)),
+                                                  lab.dir.path() / "eim.db");
   }
   std::string via_eim() const { return " --via-eim " + eim->address(); }
 };
@@ -73,7 +74,8 @@ TEST_CASE("ipa download --via-eim: an untrusted eIM and usage errors", "[ipa][cl
   CHECK(l.lab.ipa(card, "download --default-smdp --via-eim https://eim/x" + l.lab.ca()).status != 0);
 }
 
-TEST_CASE("ipa download --via-eim --minimize-esipa-bytes: the compact forms, rebuilt by the eIM", "[ipa][cli][process][eim][indirect]") {
+TEST_CASE("ipa download --via-eim --minimize-esipa-bytes: the compact forms, rebuilt by the eIM",
+          "[ipa][cli][process][eim][indirect]") {
   Lab l;
   auto& card = l.lab.add_device("card", "localhost");
   std::string iccid = l.lab.order_for(card.eid);
@@ -85,10 +87,12 @@ TEST_CASE("ipa download --via-eim --minimize-esipa-bytes: the compact forms, reb
   record.eid = card.eid;
   record.owner = "owner-1";
   record.eim_id = "eim-1";
-  record.eum_certificate = rsp::pki::load_certificate(l.lab.pki, rsp::crypto::Curve::nist_p256, rsp::crypto::Role::eum).value().der();
+  record.eum_certificate =
+      rsp::pki::load_certificate(l.lab.pki, rsp::crypto::Curve::nist_p256, rsp::crypto::Role::eum).value().der();
   REQUIRE(l.eim->store->add_device(record).value());
 
-  auto installed = l.lab.ipa(card, "download --default-smdp --minimize-esipa-bytes" + l.via_eim() + " --eim-binding json" + l.lab.ca());
+  auto installed = l.lab.ipa(
+      card, "download --default-smdp --minimize-esipa-bytes" + l.via_eim() + " --eim-binding json" + l.lab.ca());
   INFO(installed.out << installed.err);
   REQUIRE(installed.status == 0);
   CHECK(installed.out.find(iccid) != std::string::npos);

@@ -126,7 +126,8 @@ TEST_CASE("eim lab forge refuses what it cannot forge, nothing queued") {
   CHECK_FALSE(eim::lab::forge_kind("replay"));
 }
 
-TEST_CASE("eim lab forge as a command: queues into the database and prints its line, refusals exit 1 or 2 with nothing queued") {
+TEST_CASE(
+    "eim lab forge as a command: queues into the database and prints its line, refusals exit 1 or 2 with nothing queued") {
   Forging f;
   const std::string eim = std::string(RSP_BINARY_DIR) + "/eim lab forge --db " + f.url + " --disable " + kIccid1 + " ";
   auto run = [&](const std::string& args) { return rsp::test::run_command(eim + args + " 2>&1"); };

@@ -30,9 +30,13 @@ TEST_CASE("devices: add with verified certificates or with a request for them, l
   OwnerApiFixture f;
   auto euicc = f.certificate(rsp::crypto::Role::euicc);
   std::string card = *euicc.subject_serial_number();
-  auto added = f.a("/eim/v1/devices/add", {{"eid", card}, {"fleet", "north"}, {"associationToken", 7}, {"counterValue", 5},
-                                          {"euiccCertificate", rsp::to_base64(euicc.der())},
-                                          {"eumCertificate", rsp::to_base64(f.certificate(rsp::crypto::Role::eum).der())}});
+  auto added =
+      f.a("/eim/v1/devices/add", {{"eid", card},
+                                  {"fleet", "north"},
+                                  {"associationToken", 7},
+                                  {"counterValue", 5},
+                                  {"euiccCertificate", rsp::to_base64(euicc.der())},
+                                  {"eumCertificate", rsp::to_base64(f.certificate(rsp::crypto::Role::eum).der())}});
   INFO(added.body.dump());
   REQUIRE(added.status == 200);
   CHECK(added.body["results"][0]["added"] == true);
@@ -82,32 +86,38 @@ TEST_CASE("download, psmo, eco, data-request queue packages; status shows them i
   REQUIRE(f.a("/eim/v1/download", {{"target", t}, {"contactDefaultSmdp", true}}).status == 200);
   REQUIRE(f.a("/eim/v1/download", {{"target", t}, {"smdsAddress", "lpa.ds.example.com"}}).status == 200);
 
-  auto psmo = f.a("/eim/v1/psmo", {{"target", t},
-                                   {"operations",
-                                    {{{"enable", {{"iccid", kIccid}, {"rollback", true}}}},
-                                     {{"disable", {{"iccid", kIccid}}}},
-                                     {{"delete", {{"iccid", kIccid}}}},
-                                     {{"listProfileInfo", json::object()}},
-                                     {{"getRAT", json::object()}},
-                                     {{"configureImmediateEnable",
-                                       {{"immediateEnable", true}, {"smdpOid", "1.3.6.1.4.1.31746"}, {"smdpAddress", "smdp.example.com"}}}},
-                                     {{"setFallbackAttribute", {{"iccid", kIccid}}}},
-                                     {{"unsetFallbackAttribute", json::object()}},
-                                     {{"setDefaultDpAddress", {{"address", "smdp.example.com"}}}}}}});
+  auto psmo =
+      f.a("/eim/v1/psmo",
+          {{"target", t},
+           {"operations",
+            {{{"enable", {{"iccid", kIccid}, {"rollback", true}}}},
+             {{"disable", {{"iccid", kIccid}}}},
+             {{"delete", {{"iccid", kIccid}}}},
+             {{"listProfileInfo", json::object()}},
+             {{"getRAT", json::object()}},
+             {{"configureImmediateEnable",
+               {{"immediateEnable", true}, {"smdpOid", "1.3.6.1.4.1.31746"}, {"smdpAddress", "smdp.example.com"}}}},
+             {{"setFallbackAttribute", {{"iccid", kIccid}}}},
+             {{"unsetFallbackAttribute", json::object()}},
+             {{"setDefaultDpAddress", {{"address", "smdp.example.com"}}}}}}});
   INFO(psmo.body.dump());
   REQUIRE(psmo.status == 200);
   CHECK(psmo.body["results"][0]["queued"]["kind"] == "euiccPackage");
   CHECK(psmo.body["results"][0]["queued"]["state"] == "queued");
   CHECK(psmo.body["results"][0]["queued"]["eimTransactionId"].get<std::string>().size() == 32);
 
-  auto eco = f.a("/eim/v1/eco", {{"target", t}, {"operations", {{{"listEim", json::object()}}, {{"deleteEim", {{"eimId", "old.eim"}}}}}}});
+  auto eco =
+      f.a("/eim/v1/eco",
+          {{"target", t}, {"operations", {{{"listEim", json::object()}}, {{"deleteEim", {{"eimId", "old.eim"}}}}}}});
   INFO(eco.body.dump());
   REQUIRE(eco.status == 200);
   // addEim with a configuration the schema accepts.
-  rsp::Bytes config = rsp::tlv::encode(0x30, rsp::concat({rsp::tlv::encode(0x80, rsp::to_bytes("new.eim")),
-                                                          rsp::tlv::encode(0x83, rsp::Bytes{0})}));
-  auto add_eim = f.a("/eim/v1/eco", {{"target", t}, {"operations", {{{"addEim", {{"eimConfigurationData", rsp::to_base64(config)}}}},
-                                                                   {{"updateEim", {{"eimConfigurationData", rsp::to_base64(config)}}}}}}});
+  rsp::Bytes config = rsp::tlv::encode(
+      0x30, rsp::concat({rsp::tlv::encode(0x80, rsp::to_bytes("new.eim")), rsp::tlv::encode(0x83, rsp::Bytes{0})}));
+  auto add_eim = f.a("/eim/v1/eco", {{"target", t},
+                                     {"operations",
+                                      {{{"addEim", {{"eimConfigurationData", rsp::to_base64(config)}}}},
+                                       {{"updateEim", {{"eimConfigurationData", rsp::to_base64(config)}}}}}}});
   INFO(add_eim.body.dump());
   REQUIRE(add_eim.status == 200);
 
@@ -117,32 +127,39 @@ TEST_CASE("download, psmo, eco, data-request queue packages; status shows them i
 
   // The eCOs in the signed package: addEim A8 and updateEim AA around the configuration.
   std::string last_eco = rsp::to_hex(f.store->packages_for(eid(1), 10)->at(6).request);
-  CHECK(last_eco.find("A8" + rsp::to_hex(rsp::tlv::encode_length(config.size() - 2)) + rsp::to_hex(config).substr(4)) != std::string::npos);
-  CHECK(last_eco.find("AA" + rsp::to_hex(rsp::tlv::encode_length(config.size() - 2)) + rsp::to_hex(config).substr(4)) != std::string::npos);
+  CHECK(last_eco.find("A8" + rsp::to_hex(rsp::tlv::encode_length(config.size() - 2)) + rsp::to_hex(config).substr(4)) !=
+        std::string::npos);
+  CHECK(last_eco.find("AA" + rsp::to_hex(rsp::tlv::encode_length(config.size() - 2)) + rsp::to_hex(config).substr(4)) !=
+        std::string::npos);
 
   auto status = f.a("/eim/v1/status", {{"target", t}});
   REQUIRE(status.status == 200);
-  CHECK(kinds(status.body) == std::vector<std::string>{"ipaEuiccDataRequest", "profileDownloadTrigger", "profileDownloadTrigger",
-                                                   "profileDownloadTrigger", "euiccPackage", "euiccPackage", "euiccPackage",
-                                                   "ipaEuiccDataRequest"});
+  CHECK(kinds(status.body) == std::vector<std::string>{"ipaEuiccDataRequest", "profileDownloadTrigger",
+                                                       "profileDownloadTrigger", "profileDownloadTrigger",
+                                                       "euiccPackage", "euiccPackage", "euiccPackage",
+                                                       "ipaEuiccDataRequest"});
   const json& packages = status.body["devices"][0]["packages"];
   for (size_t i = 1; i < packages.size(); ++i) CHECK(packages[i]["counterValue"] > packages[i - 1]["counterValue"]);
   CHECK(packages[1]["state"] == "queued");
   CHECK(packages[1]["expires"] > packages[1]["created"]);
   // The trigger carries the activation code without "LPA:".
   auto stored = f.store->packages_for(eid(1), 10).value();
-  CHECK(rsp::to_hex(stored[1].request).find(rsp::to_hex(rsp::to_bytes("1$smdp.example.com$MATCH-1"))) != std::string::npos);
+  CHECK(rsp::to_hex(stored[1].request).find(rsp::to_hex(rsp::to_bytes("1$smdp.example.com$MATCH-1"))) !=
+        std::string::npos);
 }
 
 TEST_CASE("a fleet target queues one package per device of that owner's fleet", "[eim][owner]") {
   OwnerApiFixture f;
-  REQUIRE(f.a("/eim/v1/devices/add", {{"devices", {{{"eid", eid(1)}, {"fleet", "north"}},
-                                                   {{"eid", eid(2)}, {"fleet", "north"}},
-                                                   {{"eid", eid(3)}, {"fleet", "north"}},
-                                                   {{"eid", eid(4)}, {"fleet", "south"}}}}}).status == 200);
+  REQUIRE(f.a("/eim/v1/devices/add", {{"devices",
+                                       {{{"eid", eid(1)}, {"fleet", "north"}},
+                                        {{"eid", eid(2)}, {"fleet", "north"}},
+                                        {{"eid", eid(3)}, {"fleet", "north"}},
+                                        {{"eid", eid(4)}, {"fleet", "south"}}}}})
+              .status == 200);
   REQUIRE(f.b("/eim/v1/devices/add", {{"devices", {{{"eid", eid(5)}, {"fleet", "north"}}}}}).status == 200);
 
-  auto queued = f.a("/eim/v1/psmo", {{"target", target_fleet("north")}, {"operations", {{{"getRAT", json::object()}}}}});
+  auto queued =
+      f.a("/eim/v1/psmo", {{"target", target_fleet("north")}, {"operations", {{{"getRAT", json::object()}}}}});
   INFO(queued.body.dump());
   REQUIRE(queued.status == 200);
   REQUIRE(queued.body["results"].size() == 3);
@@ -176,11 +193,15 @@ TEST_CASE("owner b cannot see, queue for or add over owner a's devices; answers 
   };
   same("/eim/v1/devices/show", [](const std::string& e) { return json{{"eid", e}}; });
   same("/eim/v1/status", [](const std::string& e) { return json{{"target", target_eid(e)}}; });
-  same("/eim/v1/download", [](const std::string& e) { return json{{"target", target_eid(e)}, {"contactDefaultSmdp", true}}; });
+  same("/eim/v1/download", [](const std::string& e) {
+    return json{{"target", target_eid(e)}, {"contactDefaultSmdp", true}};
+  });
   same("/eim/v1/psmo", [](const std::string& e) {
     return json{{"target", target_eid(e)}, {"operations", {{{"disable", {{"iccid", kIccid}}}}}}};
   });
-  same("/eim/v1/eco", [](const std::string& e) { return json{{"target", target_eid(e)}, {"operations", {{{"listEim", json::object()}}}}}; });
+  same("/eim/v1/eco", [](const std::string& e) {
+    return json{{"target", target_eid(e)}, {"operations", {{{"listEim", json::object()}}}}};
+  });
   same("/eim/v1/data-request", [](const std::string& e) { return json{{"target", target_eid(e)}, {"tags", {"A5"}}}; });
   // Owner a's fleet is no fleet of owner b's.
   auto fleet = f.b("/eim/v1/status", {{"target", target_fleet("south")}});
@@ -220,11 +241,16 @@ TEST_CASE("bad input is 400 with a message; unknown paths 404, bodies over the l
   settings.max_devices_per_call = 3;
   settings.body_limit = 4096;
   OwnerApiFixture f(settings);
-  REQUIRE(f.a("/eim/v1/devices/add", {{"devices", {{{"eid", eid(1)}, {"fleet", "big"}}, {{"eid", eid(2)}, {"fleet", "big"}},
-                                                   {{"eid", eid(3)}, {"fleet", "big"}}}}}).status == 200);
+  REQUIRE(f.a("/eim/v1/devices/add", {{"devices",
+                                       {{{"eid", eid(1)}, {"fleet", "big"}},
+                                        {{"eid", eid(2)}, {"fleet", "big"}},
+                                        {{"eid", eid(3)}, {"fleet", "big"}}}}})
+              .status == 200);
   REQUIRE(f.a("/eim/v1/devices/add", {{"eid", eid(4)}, {"fleet", "big"}}).status == 200);
   auto t = target_eid(eid(1));
-  auto disable = [&](const std::string& iccid) { return json{{"target", t}, {"operations", {{{"disable", {{"iccid", iccid}}}}}}}; };
+  auto disable = [&](const std::string& iccid) {
+    return json{{"target", t}, {"operations", {{{"disable", {{"iccid", iccid}}}}}}};
+  };
   auto ops = [&](json list) { return json{{"target", t}, {"operations", std::move(list)}}; };
 
   struct Case {
@@ -244,12 +270,14 @@ TEST_CASE("bad input is 400 with a message; unknown paths 404, bodies over the l
       {"ICCID letters", "/eim/v1/psmo", disable("89494499999999900AB").dump()},
       {"unknown operation", "/eim/v1/psmo", ops({{{"format", json::object()}}}).dump()},
       {"eCO in a PSMO list", "/eim/v1/psmo", ops({{{"listEim", json::object()}}}).dump()},
-      {"two names in one operation", "/eim/v1/psmo", ops({{{"getRAT", json::object()}, {"listProfileInfo", json::object()}}}).dump()},
+      {"two names in one operation", "/eim/v1/psmo",
+       ops({{{"getRAT", json::object()}, {"listProfileInfo", json::object()}}}).dump()},
       {"no operations", "/eim/v1/psmo", ops(json::array()).dump()},
       {"too many operations", "/eim/v1/psmo", ops(json(std::vector<json>(33, {{"getRAT", json::object()}}))).dump()},
       {"bad OID", "/eim/v1/psmo", ops({{{"configureImmediateEnable", {{"smdpOid", "1..2"}}}}}).dump()},
       {"addEim not a configuration", "/eim/v1/eco", ops({{{"addEim", {{"eimConfigurationData", "MAA="}}}}}).dump()},
-      {"two download kinds", "/eim/v1/download", json{{"target", t}, {"contactDefaultSmdp", true}, {"smdsAddress", "x"}}.dump()},
+      {"two download kinds", "/eim/v1/download",
+       json{{"target", t}, {"contactDefaultSmdp", true}, {"smdsAddress", "x"}}.dump()},
       {"bad activation code", "/eim/v1/download", json{{"target", t}, {"activationCode", "2$x$y"}}.dump()},
       {"bad tag", "/eim/v1/data-request", json{{"target", t}, {"tags", {"BF"}}}.dump()},
       {"too many EIDs", "/eim/v1/devices/add",
@@ -282,8 +310,9 @@ TEST_CASE("device add refuses certificates that do not chain or name another EID
   auto eum = f.certificate(rsp::crypto::Role::eum);
   std::string card = *euicc.subject_serial_number();
   auto add = [&](const std::string& e, const rsp::crypto::Certificate& c, const rsp::crypto::Certificate& m) {
-    return f.a("/eim/v1/devices/add",
-               {{"eid", e}, {"euiccCertificate", rsp::to_base64(c.der())}, {"eumCertificate", rsp::to_base64(m.der())}});
+    return f.a(
+        "/eim/v1/devices/add",
+        {{"eid", e}, {"euiccCertificate", rsp::to_base64(c.der())}, {"eumCertificate", rsp::to_base64(m.der())}});
   };
   auto unchained = add(card, foreign_euicc, foreign_eum);
   INFO(unchained.body.dump());
@@ -301,7 +330,8 @@ TEST_CASE("device add refuses certificates that do not chain or name another EID
 
 TEST_CASE("download with a trigger of its own per device, in one call", "[eim][owner]") {
   OwnerApiFixture f;
-  REQUIRE(f.a("/eim/v1/devices/add", {{"devices", {{{"eid", eid(1)}}, {{"eid", eid(2)}}, {{"eid", eid(3)}}}}}).status == 200);
+  REQUIRE(f.a("/eim/v1/devices/add", {{"devices", {{{"eid", eid(1)}}, {{"eid", eid(2)}}, {{"eid", eid(3)}}}}}).status ==
+          200);
   REQUIRE(f.b("/eim/v1/devices/add", {{"eid", eid(4)}}).status == 200);
   json downloads = {{{"eid", eid(1)}, {"activationCode", "LPA:1$smdp.example.com$MATCH-1"}},
                     {{"eid", eid(2)}, {"activationCode", "1$smdp.example.com$MATCH-2"}},

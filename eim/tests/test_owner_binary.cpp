@@ -39,11 +39,13 @@ struct Lab {
 
   // `eim ARGS` as the owner, with --json; exit code and the last output line as JSON.
   std::pair<int, json> eim(const std::string& port, const Owner& o, const std::string& args) {
-    auto r = rsp::test::run_command(std::string(RSP_BINARY_DIR) + "/eim " + args + " --eim-url https://localhost:" + port +
-                                    " --cert " + o.cert.string() + " --key " + o.key.string() + " --ca " + ca() + " --json 2>/dev/null");
+    auto r = rsp::test::run_command(std::string(RSP_BINARY_DIR) + "/eim " + args +
+                                    " --eim-url https://localhost:" + port + " --cert " + o.cert.string() + " --key " +
+                                    o.key.string() + " --ca " + ca() + " --json 2>/dev/null");
     std::string out = r.out.substr(0, r.out.find_last_not_of('\n') + 1);
     INFO(r.out);
-    return {r.status, json::parse(out.substr(out.rfind('\n') == std::string::npos ? 0 : out.rfind('\n') + 1), nullptr, false)};
+    return {r.status,
+            json::parse(out.substr(out.rfind('\n') == std::string::npos ? 0 : out.rfind('\n') + 1), nullptr, false)};
   }
 };
 
@@ -53,9 +55,10 @@ TEST_CASE("eim serve with the owner API; eim device add, psmo and status against
   Lab lab;
   REQUIRE(std::filesystem::exists(lab.ca()));
   Owner a = lab.owner("owner-a"), b = lab.owner("owner-b");
-  rsp::test::ChildProcess eim("eim", lab.dir.path(),
-                              {"serve", "--pki", lab.pki.string(), "--db", "sqlite:" + (lab.dir.path() / "eim.db").string(),
-                               "--listen", "127.0.0.1:0", "--owner-listen", "127.0.0.1:0", "--owner", "owner-a=" + a.cert.string()});
+  rsp::test::ChildProcess eim(
+      "eim", lab.dir.path(),
+      {"serve", "--pki", lab.pki.string(), "--db", "sqlite:" + (lab.dir.path() / "eim.db").string(), "--listen",
+       "127.0.0.1:0", "--owner-listen", "127.0.0.1:0", "--owner", "owner-a=" + a.cert.string()});
   std::string port = eim.wait_for("eim: owner API on port (\\d+)");
 
   auto [added, add_answer] = lab.eim(port, a, "device add --eid " + lab.card + " --fleet north");
@@ -76,14 +79,17 @@ TEST_CASE("eim serve with the owner API; eim device add, psmo and status against
   CHECK(eim.stop() == 0);
 }
 
-TEST_CASE("eim serve reads owner_listen and owners from its configuration; refuses them half given", "[eim][owner][binary]") {
+TEST_CASE("eim serve reads owner_listen and owners from its configuration; refuses them half given",
+          "[eim][owner][binary]") {
   Lab lab;
   Owner a = lab.owner("owner-a");
   auto config = lab.dir.path() / "eim.json";
-  std::ofstream(config) << json{{"pki", lab.pki.string()}, {"database", "sqlite:" + (lab.dir.path() / "eim.db").string()},
-                                {"listen", {"127.0.0.1:0"}}, {"owner_listen", {"127.0.0.1:0"}},
+  std::ofstream(config) << json{{"pki", lab.pki.string()},
+                                {"database", "sqlite:" + (lab.dir.path() / "eim.db").string()},
+                                {"listen", {"127.0.0.1:0"}},
+                                {"owner_listen", {"127.0.0.1:0"}},
                                 {"owners", {{{"name", "owner-a"}, {"client_certificate", a.cert.string()}}}}}
-                                   .dump();
+                               .dump();
   {
     rsp::test::ChildProcess eim("eim", lab.dir.path(), {"serve", "--config", config.string()});
     std::string port = eim.wait_for("eim: owner API on port (\\d+)");
@@ -92,8 +98,9 @@ TEST_CASE("eim serve reads owner_listen and owners from its configuration; refus
     CHECK(devices["devices"].empty());
     CHECK(eim.stop() == 0);
   }
-  std::string serve = std::string(RSP_BINARY_DIR) + "/eim serve --pki " + lab.pki.string() + " --listen 127.0.0.1:0 --db sqlite:" +
-                      (lab.dir.path() / "x.db").string() + " --owner-listen 127.0.0.1:0";
+  std::string serve = std::string(RSP_BINARY_DIR) + "/eim serve --pki " + lab.pki.string() +
+                      " --listen 127.0.0.1:0 --db sqlite:" + (lab.dir.path() / "x.db").string() +
+                      " --owner-listen 127.0.0.1:0";
   auto no_owners = rsp::test::run_command(serve + " 2>&1");
   CHECK(no_owners.status == 1);
   CHECK_THAT(no_owners.out, Catch::Contains("without owners"));

@@ -35,7 +35,8 @@ struct CliFixture : eim::test::OwnerApiFixture {
   // `eim ARGS --eim-url ... --cert ... --key ... --ca ...`, its exit code and stdout.
   Run eim(std::vector<std::string> args, bool connection = true) {
     if (connection)
-      args.insert(args.end(), {"--eim-url", base_url(), "--cert", cert.string(), "--key", key.string(), "--ca", pki.ci_pem().string()});
+      args.insert(args.end(), {"--eim-url", base_url(), "--cert", cert.string(), "--key", key.string(), "--ca",
+                               pki.ci_pem().string()});
     CLI::App app{"eim"};
     app.require_subcommand(1);
     eim::cli::add_owner_commands(app);
@@ -75,8 +76,9 @@ TEST_CASE("eim device add, list, show with --json and as text", "[eim][owner][cl
   auto euicc_file = f.pki.dir.path() / "euicc.pem", eum_file = f.pki.dir.path() / "eum.pem";
   std::ofstream(euicc_file) << euicc.pem();
   std::ofstream(eum_file) << f.certificate(rsp::crypto::Role::eum).pem();
-  auto with_certificates = f.eim({"device", "add", "--eid", *euicc.subject_serial_number(), "--association-token", "3",
-                                  "--euicc-certificate", euicc_file.string(), "--eum-certificate", eum_file.string(), "--json"});
+  auto with_certificates =
+      f.eim({"device", "add", "--eid", *euicc.subject_serial_number(), "--association-token", "3",
+             "--euicc-certificate", euicc_file.string(), "--eum-certificate", eum_file.string(), "--json"});
   REQUIRE(with_certificates.code == 0);
   CHECK_FALSE(with_certificates.last()["results"][0].contains("queued"));
 
@@ -84,7 +86,8 @@ TEST_CASE("eim device add, list, show with --json and as text", "[eim][owner][cl
   REQUIRE(listed.code == 0);
   CHECK(listed.last()["devices"].size() == 3);
   auto text = f.eim({"device", "list"});
-  CHECK_THAT(text.out, Catch::Contains(*euicc.subject_serial_number() + " fleet= eimId=eim.test.example nextCounterValue=1 certificates=yes"));
+  CHECK_THAT(text.out, Catch::Contains(*euicc.subject_serial_number() +
+                                       " fleet= eimId=eim.test.example nextCounterValue=1 certificates=yes"));
 
   auto shown = f.eim({"device", "show", "--eid", eid(1)});
   REQUIRE(shown.code == 0);
@@ -109,15 +112,17 @@ TEST_CASE("eim download, psmo, eco, data-request and status for an EID and a fle
   CHECK(code.last()["results"][0]["queued"]["kind"] == "profileDownloadTrigger");
 
   // Operations in the order given, the raw JSON ones at their place.
-  auto psmo = f.eim({"psmo", "--fleet", "north", "--disable", "8949449999999990049", "--enable", "89000123456789012341",
-                     "--operations", R"([{"configureImmediateEnable": {"immediateEnable": true}}])", "--get-rat", "--json"});
+  auto psmo =
+      f.eim({"psmo", "--fleet", "north", "--disable", "8949449999999990049", "--enable", "89000123456789012341",
+             "--operations", R"([{"configureImmediateEnable": {"immediateEnable": true}}])", "--get-rat", "--json"});
   INFO(psmo.out);
   REQUIRE(psmo.code == 0);
   CHECK(psmo.last()["results"].size() == 2);
   auto stored = f.store->packages_for(eid(2), 10).value();
   REQUIRE(stored.size() == 2);
   std::string der = rsp::to_hex(stored[1].request);
-  size_t disable = der.find("A40C5A0A"), enable = der.find("A30C5A0A"), immediate = der.find("A7028000"), rat = der.find("A600");
+  size_t disable = der.find("A40C5A0A"), enable = der.find("A30C5A0A"), immediate = der.find("A7028000"),
+         rat = der.find("A600");
   CHECK(disable < enable);
   CHECK(enable < immediate);
   CHECK(immediate < rat);
@@ -142,22 +147,23 @@ TEST_CASE("eim download, psmo, eco, data-request and status for an EID and a fle
   std::vector<std::string> kinds;
   json answer = status.last();
   for (const auto& p : answer["devices"][0]["packages"]) kinds.push_back(p["kind"]);
-  CHECK(kinds == std::vector<std::string>{"ipaEuiccDataRequest", "profileDownloadTrigger", "euiccPackage", "euiccPackage",
-                                          "euiccPackage", "ipaEuiccDataRequest"});
+  CHECK(kinds == std::vector<std::string>{"ipaEuiccDataRequest", "profileDownloadTrigger", "euiccPackage",
+                                          "euiccPackage", "euiccPackage", "ipaEuiccDataRequest"});
   auto text = f.eim({"status", "--fleet", "north"});
   CHECK_THAT(text.out, Catch::Contains(eid(2) + "\n  #") && Catch::Contains("profileDownloadTrigger counter 2 queued"));
 
   // One call, each device its own trigger, from a file.
   auto list = f.pki.dir.path() / "downloads.txt";
-  std::ofstream(list) << "# EID and what to download\n" << eid(1) << " LPA:1$smdp.example.com$M2\n\n"
+  std::ofstream(list) << "# EID and what to download\n"
+                      << eid(1) << " LPA:1$smdp.example.com$M2\n\n"
                       << eid(2) << "   default-smdp\n";
   auto each = f.eim({"download", "--file", list.string(), "--json"});
   INFO(each.out);
   REQUIRE(each.code == 0);
   REQUIRE(each.last()["results"].size() == 2);
   CHECK(each.last()["results"][1]["eid"] == eid(2));
-  CHECK(rsp::to_hex(f.store->packages_for(eid(1), 10)->back().request).find(rsp::to_hex(rsp::to_bytes("1$smdp.example.com$M2"))) !=
-        std::string::npos);
+  CHECK(rsp::to_hex(f.store->packages_for(eid(1), 10)->back().request)
+            .find(rsp::to_hex(rsp::to_bytes("1$smdp.example.com$M2"))) != std::string::npos);
   CHECK(f.eim({"download", "--file", list.string(), "--eid", eid(1)}).code == 2);  // the file names the EIDs
   std::ofstream(list) << eid(1) << "\n";
   CHECK(f.eim({"download", "--file", list.string()}).code == 2);  // a line without a trigger
@@ -168,14 +174,15 @@ TEST_CASE("eim download, psmo, eco, data-request and status for an EID and a fle
   CHECK(bad.last()["error"] == "bad_request");
 }
 
-TEST_CASE("eim owner commands: usage errors exit 2, an unreachable eIM or an unpinned identity 1", "[eim][owner][cli]") {
+TEST_CASE("eim owner commands: usage errors exit 2, an unreachable eIM or an unpinned identity 1",
+          "[eim][owner][cli]") {
   CliFixture f;
-  CHECK(f.eim({"psmo", "--get-rat"}).code == 2);                                     // no target
-  CHECK(f.eim({"psmo", "--eid", eid(1), "--fleet", "x", "--get-rat"}).code == 2);   // both
-  CHECK(f.eim({"psmo", "--eid", eid(1)}).code == 2);                                 // no operation
-  CHECK(f.eim({"download", "--eid", eid(1)}).code == 2);                             // no download kind
+  CHECK(f.eim({"psmo", "--get-rat"}).code == 2);                                   // no target
+  CHECK(f.eim({"psmo", "--eid", eid(1), "--fleet", "x", "--get-rat"}).code == 2);  // both
+  CHECK(f.eim({"psmo", "--eid", eid(1)}).code == 2);                               // no operation
+  CHECK(f.eim({"download", "--eid", eid(1)}).code == 2);                           // no download kind
   CHECK(f.eim({"device", "add"}).code == 2);
-  CHECK(f.eim({"status", "--eid", eid(1)}, false).code == 2);                        // no --eim-url, --cert, --key
+  CHECK(f.eim({"status", "--eid", eid(1)}, false).code == 2);  // no --eim-url, --cert, --key
   auto stranger = rsp::test::self_signed_client("stranger");
   std::ofstream(f.cert) << stranger.chain.front().pem();
   std::ofstream(f.key) << stranger.key->to_pem();
@@ -183,6 +190,8 @@ TEST_CASE("eim owner commands: usage errors exit 2, an unreachable eIM or an unp
   CHECK(forbidden.code == 1);
   CHECK(forbidden.last()["error"] == "forbidden");
   // Nothing listens on port 1.
-  CHECK(f.eim({"status", "--eid", eid(1), "--eim-url", "https://127.0.0.1:1", "--cert", f.cert.string(), "--key", f.key.string()},
-              false).code == 1);
+  CHECK(f.eim({"status", "--eid", eid(1), "--eim-url", "https://127.0.0.1:1", "--cert", f.cert.string(), "--key",
+               f.key.string()},
+              false)
+            .code == 1);
 }

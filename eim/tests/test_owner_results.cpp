@@ -20,7 +20,8 @@ using rsp::crypto::Role;
 struct OwnerAndDevice : eim::test::EimCard {
   using Bytes = rsp::Bytes;
   rsp::server::PinnedClients owners;  // call() takes the owner as authenticated
-  eim::PackageQueue queue{*store, {eim::test::kEimId, rsp::pki::load_key(pki, Curve::nist_p256, Role::eim).value()}, {}};
+  eim::PackageQueue queue{
+      *store, {eim::test::kEimId, rsp::pki::load_key(pki, Curve::nist_p256, Role::eim).value()}, {}};
   std::unique_ptr<eim::OwnerApi> api;
   std::unique_ptr<eim::Esipa> esipa;
 

@@ -30,7 +30,8 @@ Bytes encode(tlv::Tag tag, std::initializer_list<rsp::ByteView> parts) { return 
 struct QueueFixture : euicc::test::CardFixture {
   std::unique_ptr<eim::EimStore> store = eim::open_eim_store("sqlite:" + (dir.path() / "eim.db").string()).value();
   int64_t now = 1'800'000'000;
-  PackageQueue queue{*store, {kEimId, rsp::pki::load_key(pki, Curve::nist_p256, Role::eim).value()}, {3600, [this] { return now; }}};
+  PackageQueue queue{
+      *store, {kEimId, rsp::pki::load_key(pki, Curve::nist_p256, Role::eim).value()}, {3600, [this] { return now; }}};
   std::string eid = rsp::eid::from_bytes(card->eid_bytes).value();
   eim::DeviceRecord device;
 
@@ -58,15 +59,21 @@ struct QueueFixture : euicc::test::CardFixture {
     Bytes response = call(hex("BF56 00"));
     auto parts = tlv::read_all(tlv::read(tlv::read(response)->value)->value).value();
     eim::EuiccTrust t{crypto::Certificate::from_der(tlv::encode(0x30, parts[1].value)).value(),
-                      crypto::Certificate::from_der(tlv::encode(0x30, parts[0].value)).value(), {}, 0};
+                      crypto::Certificate::from_der(tlv::encode(0x30, parts[0].value)).value(),
+                      {},
+                      0};
     t.cis.add(rsp::pki::load_certificate(pki, Curve::nist_p256, Role::ci).value());
     return t;
   }
 
   // Runs a queued BF51 on the card and verifies the result against what the eIM meant to send.
   eim::PackageOutcome run(const PackageRecord& package, std::vector<eim::Operation> operations) {
-    eim::PackageRequest meant{kEimId, card->eid_bytes, static_cast<uint64_t>(package.counter_value),
-                              package.eim_transaction_id, std::move(operations), device.association_token};
+    eim::PackageRequest meant{kEimId,
+                              card->eid_bytes,
+                              static_cast<uint64_t>(package.counter_value),
+                              package.eim_transaction_id,
+                              std::move(operations),
+                              device.association_token};
     return eim::verify_euicc_package_result(call(package.request), meant, trust());
   }
 };
@@ -92,7 +99,8 @@ TEST_CASE("a queued BF51 runs on the eUICC that has the eIM, counters rise acros
   CHECK(enable->created == f.now);
   CHECK(enable->expires == f.now + 3600);
   CHECK(eim::package_kind(*enable) == "euiccPackage");
-  auto trigger = f.queue.queue_profile_download_trigger(f.eid, {eim::ProfileDownloadTrigger::Kind::contact_default_smdp, "", {}});
+  auto trigger =
+      f.queue.queue_profile_download_trigger(f.eid, {eim::ProfileDownloadTrigger::Kind::contact_default_smdp, "", {}});
   REQUIRE(trigger);
   auto data = f.queue.queue_ipa_euicc_data_request(f.eid, hex("A5A6"));
   REQUIRE(data);
@@ -141,7 +149,8 @@ TEST_CASE("trigger and data request are the bytes of FACTS §5.1", "[eim][queue]
 
   auto code = f.queue.queue_profile_download_trigger(f.eid, {Kind::activation_code, "1$smdp.example$ABC", {}});
   REQUIRE(code);
-  CHECK(code->request == rsp::concat({hex("BF54 28 A0 14 80 12"), rsp::to_bytes("1$smdp.example$ABC"), hex("82 10"), txid(*code)}));
+  CHECK(code->request ==
+        rsp::concat({hex("BF54 28 A0 14 80 12"), rsp::to_bytes("1$smdp.example$ABC"), hex("82 10"), txid(*code)}));
   CHECK(eim::package_kind(*code) == "profileDownloadTrigger");
 
   auto smdp = f.queue.queue_profile_download_trigger(f.eid, {Kind::contact_default_smdp, "", {}});
@@ -154,7 +163,8 @@ TEST_CASE("trigger and data request are the bytes of FACTS §5.1", "[eim][queue]
 
   auto smds = f.queue.queue_profile_download_trigger(f.eid, {Kind::contact_smds, "", "ds.example"});
   REQUIRE(smds);
-  CHECK(smds->request == rsp::concat({hex("BF54 22 A0 0E A2 0C 80 0A"), rsp::to_bytes("ds.example"), hex("82 10"), txid(*smds)}));
+  CHECK(smds->request ==
+        rsp::concat({hex("BF54 22 A0 0E A2 0C 80 0A"), rsp::to_bytes("ds.example"), hex("82 10"), txid(*smds)}));
 
   auto data = f.queue.queue_ipa_euicc_data_request(f.eid, hex("A5 A6"));
   REQUIRE(data);

@@ -15,8 +15,7 @@ rsp::Bytes uicc_atr() {
       0x1F,                     // TD3: TA4 follows; T=15 (global)
       0xC7,                     // TA4: clock stop, no preference; classes A, B and C
       // Historical bytes (ISO/IEC 7816-4 §8.1.1): category '80', then COMPACT-TLV objects.
-      0x80,
-      0x31, 0xC0,              // card service data: application selection by full and by partial DF name
+      0x80, 0x31, 0xC0,        // card service data: application selection by full and by partial DF name
       0x73, 0xD0, 0x21, 0x17,  // card capabilities: selection by DF name (full, partial) and by FID;
                                // data coding '21'; logical channels assigned by the card, 8 or more
   };

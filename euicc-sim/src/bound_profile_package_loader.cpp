@@ -7,11 +7,11 @@
 
 #include "es10b_notifications.hpp"
 #include "notification_event.hpp"
-#include "rsp/profile_contents.hpp"
 #include "rsp/asn1/codec.hpp"
 #include "rsp/asn1/profile_package.hpp"
 #include "rsp/crypto/ecdsa.hpp"
 #include "rsp/iccid.hpp"
+#include "rsp/profile_contents.hpp"
 
 namespace euicc {
 namespace {
@@ -19,8 +19,13 @@ namespace {
 using rsp::tlv::Tag;
 
 // BppCommandId and ErrorReason (RSPDefinitions).
-enum Command : int { kInitialiseSecureChannel = 0, kConfigureIsdp = 1, kStoreMetadata = 2, kReplaceSessionKeys = 4,
-                     kLoadProfileElements = 5 };
+enum Command : int {
+  kInitialiseSecureChannel = 0,
+  kConfigureIsdp = 1,
+  kStoreMetadata = 2,
+  kReplaceSessionKeys = 4,
+  kLoadProfileElements = 5
+};
 enum Reason : int {
   kIncorrectInputValues = 1,
   kInvalidSignature = 2,
@@ -99,7 +104,8 @@ std::optional<LoadError> BoundProfilePackageLoader::step() {
         auto a = available(pending, false);
         if (a == Available::more) return std::nullopt;
         auto header = rsp::tlv::read_header(pending);
-        if (a == Available::malformed || header->tag != 0xBF36) return error(kInitialiseSecureChannel, kIncorrectInputValues);
+        if (a == Available::malformed || header->tag != 0xBF36)
+          return error(kInitialiseSecureChannel, kIncorrectInputValues);
         package_remaining_ = header->length;
         buffer_.erase(buffer_.begin(), buffer_.begin() + static_cast<long>(header->header_size));
         phase_ = Phase::initialise_secure_channel;
@@ -138,7 +144,8 @@ std::optional<LoadError> BoundProfilePackageLoader::step() {
         Tag expected = next_group_ < 4 ? order[next_group_] : 0;
         bool ok = a == Available::ready && (header->tag == expected || (expected == 0xA2 && header->tag == 0xA3));
         // Conformance fault: any group is taken wherever it comes.
-        if (a == Available::ready && (card_.fault("skip-segment-order-check") || card_.fault("skip-bpp-structure-check")))
+        if (a == Available::ready &&
+            (card_.fault("skip-segment-order-check") || card_.fault("skip-bpp-structure-check")))
           ok = header->tag >= 0xA0 && header->tag <= 0xA3;
         if (!ok || header->header_size + header->length > package_remaining_)
           return error(command_for(next_group_ < 4 ? order[next_group_] : 0xA3), kIncorrectInputValues);
@@ -158,7 +165,8 @@ std::optional<LoadError> BoundProfilePackageLoader::step() {
         auto a = available(pending, true);
         if (a == Available::more) return std::nullopt;
         auto seg = rsp::tlv::read(pending);
-        if (a == Available::malformed || !seg || seg->tag != segment_tag_for(group_) || seg->whole.size() > group_remaining_)
+        if (a == Available::malformed || !seg || seg->tag != segment_tag_for(group_) ||
+            seg->whole.size() > group_remaining_)
           return error(command_for(group_), kScp03tStructureError);
         if (auto e = segment(*seg)) return e;
         group_remaining_ -= seg->whole.size();
@@ -169,8 +177,7 @@ std::optional<LoadError> BoundProfilePackageLoader::step() {
         }
         break;
       }
-      case Phase::done:
-        return std::nullopt;
+      case Phase::done: return std::nullopt;
     }
   }
 }
@@ -185,8 +192,10 @@ std::optional<LoadError> BoundProfilePackageLoader::initialise_secure_channel(co
   auto crt = rsp::tlv::find(bf23.value, 0xA6);
   auto otpk = rsp::tlv::find(bf23.value, 0x5F49);
   auto sign = rsp::tlv::find(bf23.value, 0x5F37);
-  if (!remote_op || !transaction_id || !crt || !otpk || !sign) return error(kInitialiseSecureChannel, kIncorrectInputValues);
-  if (remote_op->value.size() != 1 || remote_op->value[0] != 1) return error(kInitialiseSecureChannel, kUnsupportedRemoteOperationType);
+  if (!remote_op || !transaction_id || !crt || !otpk || !sign)
+    return error(kInitialiseSecureChannel, kIncorrectInputValues);
+  if (remote_op->value.size() != 1 || remote_op->value[0] != 1)
+    return error(kInitialiseSecureChannel, kUnsupportedRemoteOperationType);
   if (!std::equal(transaction_id->value.begin(), transaction_id->value.end(), binding_.transaction_id.begin(),
                   binding_.transaction_id.end()) &&
       !card_.fault("skip-session-checks"))
@@ -218,9 +227,12 @@ std::optional<LoadError> BoundProfilePackageLoader::initialise_secure_channel(co
 
 std::optional<LoadError> BoundProfilePackageLoader::segment(const rsp::tlv::Tlv& seg) {
   auto plain = channel_->unprotect(seg.whole, card_.fault("skip-mac-check") ? rsp::crypto::Scp03t::MacCheck::skip
-                                                                             : rsp::crypto::Scp03t::MacCheck::verify);
+                                                                            : rsp::crypto::Scp03t::MacCheck::verify);
   if (!plain) return error(command_for(group_), kScp03tSecurityError);
-  Bytes* target = group_ == 0xA0 ? &configure_isdp_ : group_ == 0xA1 ? &store_metadata_ : group_ == 0xA3 ? &profile_package_ : nullptr;
+  Bytes* target = group_ == 0xA0   ? &configure_isdp_
+                  : group_ == 0xA1 ? &store_metadata_
+                  : group_ == 0xA3 ? &profile_package_
+                                   : nullptr;
   if (group_ == 0xA2) {
     // ES8+.ReplaceSessionKeys (§5.5.4): BF26 { 80 initialMacChainingValue, 81 ppkEnc, 82 ppkCmac }.
     auto rsk = rsp::tlv::read(*plain);
@@ -244,10 +256,12 @@ std::optional<LoadError> BoundProfilePackageLoader::segment(const rsp::tlv::Tlv&
 std::optional<LoadError> BoundProfilePackageLoader::group_complete() {
   switch (group_) {
     case 0xA0:  // §5.5.2 ES8+.ConfigureISDP
-      if (!rsp::asn1::decode(asn_DEF_ConfigureISDPRequest, configure_isdp_)) return error(kConfigureIsdp, kIncorrectInputValues);
+      if (!rsp::asn1::decode(asn_DEF_ConfigureISDPRequest, configure_isdp_))
+        return error(kConfigureIsdp, kIncorrectInputValues);
       return std::nullopt;
     case 0xA1: {  // §5.5.3 ES8+.StoreMetadata
-      if (!rsp::asn1::decode(asn_DEF_StoreMetadataRequest, store_metadata_)) return error(kStoreMetadata, kIncorrectInputValues);
+      if (!rsp::asn1::decode(asn_DEF_StoreMetadataRequest, store_metadata_))
+        return error(kStoreMetadata, kIncorrectInputValues);
       auto metadata = rsp::tlv::read(store_metadata_).value();
       auto iccid = rsp::iccid::from_bytes(rsp::tlv::find(metadata.value, 0x5A)->value);
       if (!iccid) return error(kStoreMetadata, kIncorrectInputValues);
@@ -260,8 +274,7 @@ std::optional<LoadError> BoundProfilePackageLoader::group_complete() {
       if (card_.state.profiles.size() >= card_.config.max_profiles) return error(kStoreMetadata, kInsufficientMemory);
       return std::nullopt;
     }
-    default:
-      return std::nullopt;
+    default: return std::nullopt;
   }
 }
 
@@ -277,7 +290,8 @@ std::optional<LoadError> BoundProfilePackageLoader::install() {
   // refused here rather than missing when the terminal selects it; a profile without a USIM is fine.
   auto contents = rsp::read_profile_contents(profile_package_);
   if (!contents) return error(kLoadProfileElements, kPeProcessingError);
-  if (store_metadata_.empty()) return error(kStoreMetadata, kIncorrectInputValues);  // only under skip-bpp-structure-check
+  if (store_metadata_.empty())
+    return error(kStoreMetadata, kIncorrectInputValues);  // only under skip-bpp-structure-check
   auto metadata = rsp::tlv::read(store_metadata_).value();
   auto metadata_iccid = rsp::iccid::from_bytes(rsp::tlv::find(metadata.value, 0x5A)->value).value();
   if (contents->iccid != metadata_iccid) return error(kLoadProfileElements, kDataMismatch);
@@ -296,7 +310,8 @@ std::optional<LoadError> BoundProfilePackageLoader::install() {
   if (auto t = rsp::tlv::find(metadata.value, 0x94)) profile.icon.assign(t->value.begin(), t->value.end());
   if (auto t = rsp::tlv::find(metadata.value, 0x95); t && t->value.size() == 1)
     profile.profile_class = static_cast<ProfileClass>(t->value[0]);
-  if (auto t = rsp::tlv::find(metadata.value, 0x99)) profile.profile_policy_rules.assign(t->value.begin(), t->value.end());
+  if (auto t = rsp::tlv::find(metadata.value, 0x99))
+    profile.profile_policy_rules.assign(t->value.begin(), t->value.end());
   if (auto b6 = rsp::tlv::find(metadata.value, 0xB6)) {
     for (const auto& info : rsp::tlv::read_all(b6->value).value_or(std::vector<rsp::tlv::Tlv>{})) {
       auto events = rsp::tlv::find(info.value, 0x80);
@@ -331,9 +346,10 @@ Bytes BoundProfilePackageLoader::result(const std::optional<LoadError>& failure)
   }
   uint32_t seq = 0;
   Bytes metadata = notification_metadata(card_, NotificationEvent::install, binding_.smdp_address, iccid, &seq);
-  Bytes final_result = failure ? tlv(0xA2, tlv(0xA1, {tlv_integer(0x80, failure->bpp_command_id),
-                                                       tlv_integer(0x81, failure->error_reason)}))
-                               : tlv(0xA2, tlv(0xA0, {tlv(0x4F, installed_->isdp_aid), tlv(0x04, kSimaResponseOk)}));
+  Bytes final_result =
+      failure
+          ? tlv(0xA2, tlv(0xA1, {tlv_integer(0x80, failure->bpp_command_id), tlv_integer(0x81, failure->error_reason)}))
+          : tlv(0xA2, tlv(0xA0, {tlv(0x4F, installed_->isdp_aid), tlv(0x04, kSimaResponseOk)}));
   Bytes data = tlv(0xBF27, {tlv(0x80, binding_.transaction_id), metadata,
                             tlv(0x06, binding_.dp_pb.registered_id_der().value_or(Bytes{})), final_result});
   Bytes pir = tlv(0xBF37, {data, tlv(0x5F37, card_.sign(*binding_.credentials, data))});

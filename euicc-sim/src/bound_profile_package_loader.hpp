@@ -14,9 +14,9 @@ namespace euicc {
 // What the download session hands over once PrepareDownload has succeeded.
 struct BindingContext {
   Bytes transaction_id;
-  std::string smdp_address;              // serverAddress of the authenticated session
+  std::string smdp_address;  // serverAddress of the authenticated session
   const Credentials* credentials = nullptr;
-  rsp::crypto::Certificate dp_pb;        // verifies smdpSign in InitialiseSecureChannel
+  rsp::crypto::Certificate dp_pb;                     // verifies smdpSign in InitialiseSecureChannel
   std::optional<rsp::crypto::PrivateKey> euicc_otsk;  // one-time key of PrepareDownload
 };
 
@@ -51,13 +51,13 @@ class BoundProfilePackageLoader {
   CardContext& card_;
   BindingContext binding_;
   Phase phase_ = Phase::package_header;
-  Bytes buffer_;                 // received bytes not yet processed
-  size_t package_remaining_ = 0; // BF36 contents still to come
-  rsp::tlv::Tag group_ = 0;      // A0..A3 being read
+  Bytes buffer_;                  // received bytes not yet processed
+  size_t package_remaining_ = 0;  // BF36 contents still to come
+  rsp::tlv::Tag group_ = 0;       // A0..A3 being read
   size_t group_remaining_ = 0;
   std::optional<rsp::crypto::Scp03t> channel_;
   Bytes configure_isdp_, store_metadata_, profile_package_;
-  int next_group_ = 0;           // groups arrive in order A0, A1, [A2], A3
+  int next_group_ = 0;  // groups arrive in order A0, A1, [A2], A3
   bool finished_ = false;
   std::optional<Profile> installed_;  // set once the package verified and its file is written
 };

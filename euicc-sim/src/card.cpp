@@ -38,8 +38,7 @@ const rsp::Bytes kArrRecord = {0x2F, 0x06, 0x01};
 // A partial DF name selects the application whose AID it begins (ISO/IEC 7816-4 §7.1.1); at least
 // the 5-byte RID, so "A0" alone does not pick an application by accident.
 bool names(rsp::ByteView df_name, rsp::ByteView aid) {
-  return df_name.size() >= 5 && df_name.size() <= aid.size() &&
-         std::equal(df_name.begin(), df_name.end(), aid.begin());
+  return df_name.size() >= 5 && df_name.size() <= aid.size() && std::equal(df_name.begin(), df_name.end(), aid.begin());
 }
 
 bool selects_master_file(const Command& c) {
@@ -87,7 +86,8 @@ Bytes Card::transmit(ByteView command_apdu) {
   if (faults_.count("answer-without-get-response") && parsed && !parsed->le && parsed->ins != ins::kGetResponse) {
     auto cla = decode_class(parsed->cla);
     while (cla && (response.sw & 0xFF00) == sw::kMoreData) {
-      Response more = channels_[cla->channel].response.get_response(Command{0x00, ins::kGetResponse, 0, 0, {}, 256u, false});
+      Response more =
+          channels_[cla->channel].response.get_response(Command{0x00, ins::kGetResponse, 0, 0, {}, 256u, false});
       response.data.insert(response.data.end(), more.data.begin(), more.data.end());
       response.sw = more.sw;
     }
@@ -119,18 +119,15 @@ Response Card::process(ByteView command_apdu) {
   if (c.ins == ins::kSelect) {
     if (cla->proprietary) return status(sw::kClassNotSupported);
     // Inside the USIM's ADF, selecting its files is the USIM's business.
-    if (channel.selected != Selected::kUsim || c.p1 == 0x04 || selects_master_file(c))
-      return select(c, channel);
+    if (channel.selected != Selected::kUsim || c.p1 == 0x04 || selects_master_file(c)) return select(c, channel);
   }
   switch (channel.selected) {
-    case Selected::kUsim:
-      return to_usim(c, channel);
+    case Selected::kUsim: return to_usim(c, channel);
     case Selected::kIsdr:
       // The ISD-R takes ES10 functions only, each carried in STORE DATA (FACTS.md §1).
       if (c.ins != ins::kStoreData) return status(sw::kInsNotSupported);
       return cla->proprietary ? store_data(c, channel) : status(sw::kClassNotSupported);
-    case Selected::kMasterFile:
-      break;
+    case Selected::kMasterFile: break;
   }
   return master_file_command(c, cla->proprietary, channel);
 }
@@ -150,7 +147,8 @@ Response Card::terminal_capability(const Command& c) {
   auto items = rsp::tlv::read_all(contents);
   if (!items) return status(sw::kIncorrectData);
   for (auto it = items->begin(); it != items->end(); ++it) {
-    const bool repeated = std::any_of(items->begin(), it, [&](const rsp::tlv::Tlv& seen) { return seen.tag == it->tag; });
+    const bool repeated =
+        std::any_of(items->begin(), it, [&](const rsp::tlv::Tlv& seen) { return seen.tag == it->tag; });
     if (it->constructed() || repeated) return status(sw::kIncorrectData);
   }
   terminal_capability_ = Bytes(contents.begin(), contents.end());
@@ -189,18 +187,14 @@ Response Card::manage_channel(const Command& c, uint8_t origin) {
 // ETSI TS 102 221 §11.1.1 SELECT
 Response Card::select(const Command& c, Channel& channel) {
   switch (c.p1) {
-    case 0x04:
-      return select_application(c, channel);
+    case 0x04: return select_application(c, channel);
     case 0x00:
-    case 0x08:
-      return select_file(c, channel);
+    case 0x08: return select_file(c, channel);
     case 0x01:  // child DF, EF under the current DF, parent DF, path from the current DF: none here
     case 0x02:
     case 0x03:
-    case 0x09:
-      return status(sw::kFileNotFound);
-    default:
-      return status(sw::kIncorrectP1P2);
+    case 0x09: return status(sw::kFileNotFound);
+    default: return status(sw::kIncorrectP1P2);
   }
 }
 
@@ -259,8 +253,8 @@ Response Card::select_file(const Command& c, Channel& channel) {
 // Commands at the MF: READ BINARY of EF.ICCID; the other file commands find no EF they could work on.
 Response Card::master_file_command(const Command& c, bool proprietary, Channel& channel) {
   if (c.ins == ins::kStoreData) return status(proprietary ? sw::kConditionsNotSatisfied : sw::kClassNotSupported);
-  const bool file_command = c.ins == ins::kReadBinary || c.ins == ins::kReadRecord ||
-                            c.ins == ins::kUpdateBinary || c.ins == ins::kUpdateRecord;
+  const bool file_command = c.ins == ins::kReadBinary || c.ins == ins::kReadRecord || c.ins == ins::kUpdateBinary ||
+                            c.ins == ins::kUpdateRecord;
   if (proprietary || !file_command) return status(sw::kInsNotSupported);
   if (c.ins == ins::kReadBinary) return read_iccid(c, channel);
   if (!channel.iccid_current) return status(sw::kCommandNotAllowedNoCurrentEf);

@@ -105,15 +105,15 @@ CardState state_from_json(const json& j) {
   CardState s;
   for (const auto& p : j.at("profiles")) s.profiles.push_back(profile_from_json(p));
   for (const auto& n : j.at("notifications"))
-    s.notifications.push_back({n.at("seqNumber").get<uint32_t>(), static_cast<NotificationEvent>(n.at("event").get<int>()),
-                               n.at("address").get<std::string>(), n.at("iccid").get<std::string>(),
-                               unhex(n.at("notification"))});
+    s.notifications.push_back(
+        {n.at("seqNumber").get<uint32_t>(), static_cast<NotificationEvent>(n.at("event").get<int>()),
+         n.at("address").get<std::string>(), n.at("iccid").get<std::string>(), unhex(n.at("notification"))});
   s.next_seq_number = j.at("nextSeqNumber").get<uint32_t>();
   s.default_dp_address = j.value("defaultDpAddress", "");
   s.root_ds_address = j.value("rootDsAddress", s.root_ds_address);
   for (const auto& e : j.at("eims")) {
-    EimConfiguration c{e.at("eimId").get<std::string>(), unhex(e.at("configuration")), e.at("counterValue").get<uint64_t>(),
-                       std::nullopt};
+    EimConfiguration c{e.at("eimId").get<std::string>(), unhex(e.at("configuration")),
+                       e.at("counterValue").get<uint64_t>(), std::nullopt};
     if (e.contains("associationToken")) c.association_token = e["associationToken"].get<int64_t>();
     s.eims.push_back(std::move(c));
   }
@@ -224,14 +224,15 @@ rsp::Status<> CardStore::write_profile_package(const std::string& iccid, rsp::By
   if (ec) return rsp::fail("cannot create " + (dir_ / "profiles").string() + ": " + ec.message());
   if (!profile_key_)
     return rsp::files::write_atomic(dir_ / "profiles" / (iccid + ".upp"), package, rsp::files::Access::secret);
-  return rsp::files::write_atomic(dir_ / "profiles" / (iccid + ".upp"), profile_key_->seal(package, package_place(iccid)),
-                                  rsp::files::Access::secret);
+  return rsp::files::write_atomic(dir_ / "profiles" / (iccid + ".upp"),
+                                  profile_key_->seal(package, package_place(iccid)), rsp::files::Access::secret);
 }
 
 rsp::Expected<Bytes> CardStore::read_profile_package(const std::string& iccid) const {
   auto stored = rsp::files::read(dir_ / "profiles" / (iccid + ".upp"));
   if (!stored || !rsp::crypto::is_sealed(*stored)) return stored;
-  if (!profile_key_) return rsp::fail("the profile package of " + iccid + " is sealed, and the card has no profile key");
+  if (!profile_key_)
+    return rsp::fail("the profile package of " + iccid + " is sealed, and the card has no profile key");
   auto opened = profile_key_->open(*stored, package_place(iccid));
   if (!opened) return rsp::fail("the profile package of " + iccid + " cannot be opened: " + opened.error().message);
   return opened;

@@ -17,7 +17,9 @@ inline Bytes bytes_of(ByteView v) { return Bytes(v.begin(), v.end()); }
 
 // Encodes a constructed or primitive TLV (shorthand for the response builders).
 inline Bytes tlv(rsp::tlv::Tag tag, ByteView value) { return rsp::tlv::encode(tag, value); }
-inline Bytes tlv(rsp::tlv::Tag tag, std::initializer_list<ByteView> parts) { return rsp::tlv::encode(tag, rsp::concat(parts)); }
+inline Bytes tlv(rsp::tlv::Tag tag, std::initializer_list<ByteView> parts) {
+  return rsp::tlv::encode(tag, rsp::concat(parts));
+}
 // A DER INTEGER value in the fewest two's-complement bytes.
 inline Bytes tlv_integer(rsp::tlv::Tag tag, long value) { return rsp::der::integer(tag, value); }
 

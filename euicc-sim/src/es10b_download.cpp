@@ -57,10 +57,10 @@ struct DownloadSession::State {
   Bytes transaction_id;
   std::string server_address;
   const Credentials* credentials = nullptr;  // the card's chain it signs with
-  const Certificate* server_ci = nullptr;     // the CI the server's certificates chain to
-  std::optional<Certificate> dp_auth;         // CERT.DPauth, or CERT.DSauth for ES11
-  bool event_retrieval = false;               // authenticated an SM-DS (ES11): no download follows
-  Bytes euicc_signature1;  // the 5F37 TLV: smdpSignature2 is computed over it
+  const Certificate* server_ci = nullptr;    // the CI the server's certificates chain to
+  std::optional<Certificate> dp_auth;        // CERT.DPauth, or CERT.DSauth for ES11
+  bool event_retrieval = false;              // authenticated an SM-DS (ES11): no download follows
+  Bytes euicc_signature1;                    // the 5F37 TLV: smdpSignature2 is computed over it
   std::unique_ptr<BoundProfilePackageLoader> loader;
   std::optional<BindingContext> binding;
   // The one-time key of the last PrepareDownload, kept (in memory only) for a retry that names
@@ -92,7 +92,8 @@ Es10Result DownloadSession::get_euicc_challenge(const Tlv&) {
 
 // SGP.22 v2.5 §5.7.13 ES10b.AuthenticateServer
 Es10Result DownloadSession::authenticate_server(const Tlv& request) {
-  if (!rsp::asn1::decode(asn_DEF_AuthenticateServerRequest, request.whole)) return rsp::Unexpected{rsp::apdu::sw::kIncorrectData};
+  if (!rsp::asn1::decode(asn_DEF_AuthenticateServerRequest, request.whole))
+    return rsp::Unexpected{rsp::apdu::sw::kIncorrectData};
   auto parts = rsp::tlv::read_all(request.value).value();  // shape checked by the decoder above
   const Tlv& server_signed1 = parts[0];
   ByteView server_signature1 = parts[1].value;
@@ -105,7 +106,8 @@ Es10Result DownloadSession::authenticate_server(const Tlv& request) {
     return error_response(0xBF38, transaction_id, code);
   };
   // Conformance fault skip-session-checks: an AuthenticateServer after another one (a replay) goes on.
-  if (state_->step != State::Step::challenged && !(card_.fault("skip-session-checks") && state_->step == State::Step::authenticated))
+  if (state_->step != State::Step::challenged &&
+      !(card_.fault("skip-session-checks") && state_->step == State::Step::authenticated))
     return refuse(kNoSessionContext);
 
   // Both readings of SGP.22 v2.5 §5.7.13 are accepted: the server certificate is verified under the
@@ -132,14 +134,17 @@ Es10Result DownloadSession::authenticate_server(const Tlv& request) {
   if (server_chain) rsp::crypto::remember_certificate(certificate, *server);
   auto key = server->public_key();
   bool check_signature = !card_.fault("skip-signature-check");
-  if (!key || (check_signature && !rsp::crypto::verify(*key, server_signed1.whole, server_signature1))) return refuse(kInvalidSignature);
-  if (!card_.fault("accept-any-challenge") && !std::equal(state_->euicc_challenge.begin(), state_->euicc_challenge.end(), find(server_signed1.value, 0x81)->value.begin(),
-                  find(server_signed1.value, 0x81)->value.end()))
+  if (!key || (check_signature && !rsp::crypto::verify(*key, server_signed1.whole, server_signature1)))
+    return refuse(kInvalidSignature);
+  if (!card_.fault("accept-any-challenge") &&
+      !std::equal(state_->euicc_challenge.begin(), state_->euicc_challenge.end(),
+                  find(server_signed1.value, 0x81)->value.begin(), find(server_signed1.value, 0x81)->value.end()))
     return refuse(kEuiccChallengeMismatch);
 
   ByteView address = find(server_signed1.value, 0x83)->value;
-  Bytes euicc_signed1 = tlv(0x30, {tlv(0x80, transaction_id), tlv(0x83, address),
-                                   tlv(0x84, find(server_signed1.value, 0x84)->value), euicc_info2(card_), ctx_params1});
+  Bytes euicc_signed1 =
+      tlv(0x30, {tlv(0x80, transaction_id), tlv(0x83, address), tlv(0x84, find(server_signed1.value, 0x84)->value),
+                 euicc_info2(card_), ctx_params1});
   Bytes signature = card_.sign(*credentials, euicc_signed1);
   state_->euicc_signature1 = tlv(0x5F37, signature);
   state_->transaction_id = transaction_id;
@@ -149,12 +154,14 @@ Es10Result DownloadSession::authenticate_server(const Tlv& request) {
   state_->event_retrieval = role == Role::ds_auth;
   state_->dp_auth = std::move(*server);
   state_->step = State::Step::authenticated;
-  return tlv(0xBF38, tlv(0xA0, {euicc_signed1, state_->euicc_signature1, credentials->euicc.der(), credentials->eum.der()}));
+  return tlv(0xBF38,
+             tlv(0xA0, {euicc_signed1, state_->euicc_signature1, credentials->euicc.der(), credentials->eum.der()}));
 }
 
 // SGP.22 v2.5 §5.7.5 ES10b.PrepareDownload
 Es10Result DownloadSession::prepare_download(const Tlv& request) {
-  if (!rsp::asn1::decode(asn_DEF_PrepareDownloadRequest, request.whole)) return rsp::Unexpected{rsp::apdu::sw::kIncorrectData};
+  if (!rsp::asn1::decode(asn_DEF_PrepareDownloadRequest, request.whole))
+    return rsp::Unexpected{rsp::apdu::sw::kIncorrectData};
   auto smdp_signed2 = find(request.value, 0x30).value();
   auto smdp_signature2 = find(request.value, 0x5F37).value();
   auto hash_cc = find(request.value, 0x04);
@@ -168,7 +175,8 @@ Es10Result DownloadSession::prepare_download(const Tlv& request) {
   };
   // An SM-DS session (ES11, SGP.22 v2.5 §5.8) retrieves events; it has no download to prepare.
   if (state_->step != State::Step::authenticated || state_->event_retrieval) return refuse(kNoSessionContext);
-  if (transaction_id != state_->transaction_id && !card_.fault("skip-session-checks")) return refuse(kInvalidTransactionId);
+  if (transaction_id != state_->transaction_id && !card_.fault("skip-session-checks"))
+    return refuse(kInvalidTransactionId);
 
   auto dp_pb = server_certificate(certificate);
   if (!dp_pb) return refuse(kInvalidCertificate);
@@ -178,11 +186,13 @@ Es10Result DownloadSession::prepare_download(const Tlv& request) {
   if (!dp_pb_chain && !card_.fault("skip-certificate-check")) return refuse(chain_error_code(dp_pb_chain.error()));
   if (dp_pb_chain) rsp::crypto::remember_certificate(certificate, *dp_pb);
   auto key = dp_pb->public_key();
-  if (!key || (!card_.fault("skip-signature-check") &&
-               !rsp::crypto::verify(*key, rsp::concat({smdp_signed2.whole, state_->euicc_signature1}), smdp_signature2.value)))
+  if (!key ||
+      (!card_.fault("skip-signature-check") &&
+       !rsp::crypto::verify(*key, rsp::concat({smdp_signed2.whole, state_->euicc_signature1}), smdp_signature2.value)))
     return refuse(kInvalidSignature);
   auto cc_required = find(smdp_signed2.value, 0x01);
-  if (cc_required && !cc_required->value.empty() && cc_required->value[0] != 0 && !hash_cc) return refuse(kUndefinedError);
+  if (cc_required && !cc_required->value.empty() && cc_required->value[0] != 0 && !hash_cc)
+    return refuse(kUndefinedError);
 
   // otPK.EUICC: the one named for re-use if the card still holds it, else a fresh one.
   std::optional<rsp::crypto::PrivateKey> otsk;
@@ -192,11 +202,12 @@ Es10Result DownloadSession::prepare_download(const Tlv& request) {
   else
     otsk = rsp::crypto::PrivateKey::generate(key->curve());
   state_->previous_otsk.reset();
-  Bytes euicc_signed2 = tlv(0x30, {tlv(0x80, transaction_id), tlv(0x5F49, otsk->point()),
-                                   hash_cc ? hash_cc->whole : ByteView{}});
+  Bytes euicc_signed2 =
+      tlv(0x30, {tlv(0x80, transaction_id), tlv(0x5F49, otsk->point()), hash_cc ? hash_cc->whole : ByteView{}});
   Bytes signature = card_.sign(*state_->credentials, rsp::concat({euicc_signed2, smdp_signature2.whole}));
 
-  BindingContext binding{transaction_id, state_->server_address, state_->credentials, std::move(*dp_pb), std::move(otsk)};
+  BindingContext binding{transaction_id, state_->server_address, state_->credentials, std::move(*dp_pb),
+                         std::move(otsk)};
   state_->binding = std::move(binding);
   state_->step = State::Step::prepared;
   return tlv(0xBF21, tlv(0xA0, {euicc_signed2, tlv(0x5F37, signature)}));
@@ -204,7 +215,8 @@ Es10Result DownloadSession::prepare_download(const Tlv& request) {
 
 // SGP.22 v2.5 §5.7.14 ES10b.CancelSession
 Es10Result DownloadSession::cancel_session(const Tlv& request) {
-  if (!rsp::asn1::decode(asn_DEF_CancelSessionRequest, request.whole)) return rsp::Unexpected{rsp::apdu::sw::kIncorrectData};
+  if (!rsp::asn1::decode(asn_DEF_CancelSessionRequest, request.whole))
+    return rsp::Unexpected{rsp::apdu::sw::kIncorrectData};
   ByteView transaction_id = find(request.value, 0x80)->value;
   ByteView reason = find(request.value, 0x81)->value;
   bool in_session = state_->step != State::Step::idle && state_->step != State::Step::challenged;

@@ -21,7 +21,7 @@ class DownloadSession {
   // LoadBoundProfilePackage (§5.7.6 / ES8+): each STORE DATA command of the sequence (BF36 header
   // with BF23, A0, A1 header, 88.., A2, A3 header, 86..). Intermediate commands answer empty;
   // the last one, or the first error, answers a ProfileInstallationResult (BF37).
-  bool loading() const;                       // a BPP has started and not ended
+  bool loading() const;  // a BPP has started and not ended
   Es10Result load_bound_profile_package(ByteView command);
 
   // The channel closed or the card was reset: the session and any half-loaded BPP are dropped.

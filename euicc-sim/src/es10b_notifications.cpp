@@ -127,11 +127,11 @@ Es10Result retrieve_notifications_list(CardContext& card, const Tlv& request) {
       case SGP32_RetrieveNotificationsListRequest__searchCriteria_PR_euiccPackageResults: {
         // SGP.32 v1.2: the signed eUICC Package Results not yet removed, oldest first.
         Bytes results;
-        for (const auto& r : card.state.euicc_package_results) results.insert(results.end(), r.result.begin(), r.result.end());
+        for (const auto& r : card.state.euicc_package_results)
+          results.insert(results.end(), r.result.begin(), r.result.end());
         return tlv(0xBF2B, tlv(0xA2, results));
       }
-      default:
-        return rsp::Unexpected{kIncorrectData};
+      default: return rsp::Unexpected{kIncorrectData};
     }
   }
   // SGP.22 v2.5 names no error for "nothing matches" (noResultAvailable was dropped from the

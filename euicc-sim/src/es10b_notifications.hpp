@@ -6,9 +6,9 @@
 
 namespace euicc {
 
-Es10Result list_notification(CardContext& card, const Tlv& request);             // §5.7.9 (BF28)
-Es10Result retrieve_notifications_list(CardContext& card, const Tlv& request);   // §5.7.10 (BF2B)
-Es10Result remove_notification_from_list(CardContext& card, const Tlv& request); // §5.7.11 (BF30)
+Es10Result list_notification(CardContext& card, const Tlv& request);              // §5.7.9 (BF28)
+Es10Result retrieve_notifications_list(CardContext& card, const Tlv& request);    // §5.7.10 (BF2B)
+Es10Result remove_notification_from_list(CardContext& card, const Tlv& request);  // §5.7.11 (BF30)
 
 // Queues a signed OtherSignedNotification for `event` on `profile` when its notification
 // configuration asks for one (install results are queued by the download itself). The caller

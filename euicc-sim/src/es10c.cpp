@@ -69,8 +69,9 @@ rsp::Expected<std::optional<size_t>, uint16_t> identified(const CardState& state
 Es10Result enable_profile(CardContext& card, const Tlv& request) {
   auto decoded = rsp::asn1::decode_as<EnableProfileRequest_t>(asn_DEF_EnableProfileRequest, request.whole);
   if (!decoded) return rsp::Unexpected{kIncorrectData};
-  auto target = identified(card.state, (*decoded)->profileIdentifier, EnableProfileRequest__profileIdentifier_PR_isdpAid,
-                           EnableProfileRequest__profileIdentifier_PR_iccid);
+  auto target =
+      identified(card.state, (*decoded)->profileIdentifier, EnableProfileRequest__profileIdentifier_PR_isdpAid,
+                 EnableProfileRequest__profileIdentifier_PR_iccid);
   if (!target) return rsp::Unexpected{target.error()};
   // refreshFlag asks for a REFRESH proactive command after the switch; this card has no CAT
   // session to send it on, and the switch takes effect at once either way.
@@ -82,8 +83,9 @@ Es10Result enable_profile(CardContext& card, const Tlv& request) {
 Es10Result disable_profile(CardContext& card, const Tlv& request) {
   auto decoded = rsp::asn1::decode_as<DisableProfileRequest_t>(asn_DEF_DisableProfileRequest, request.whole);
   if (!decoded) return rsp::Unexpected{kIncorrectData};
-  auto target = identified(card.state, (*decoded)->profileIdentifier, DisableProfileRequest__profileIdentifier_PR_isdpAid,
-                           DisableProfileRequest__profileIdentifier_PR_iccid);
+  auto target =
+      identified(card.state, (*decoded)->profileIdentifier, DisableProfileRequest__profileIdentifier_PR_isdpAid,
+                 DisableProfileRequest__profileIdentifier_PR_iccid);
   if (!target) return rsp::Unexpected{target.error()};
   if (!*target) return result(0xBF32, kIccidOrAidNotFound);
   return result(0xBF32, commit_operation(card, [&] { return profile_operations::disable(card, **target); }));

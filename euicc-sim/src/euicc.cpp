@@ -34,7 +34,8 @@ rsp::Status<> create_credentials(const CardStore& store, const Options& options)
         std::optional<rsp::crypto::PrivateKey> euicc_key;
         if (role == Role::euicc) {
           auto k = rsp::pki::load_key(*options.pki_dir, curve, role);
-          if (!k) return rsp::fail("the eUICC key is missing from " + options.pki_dir->string() + ": " + k.error().message);
+          if (!k)
+            return rsp::fail("the eUICC key is missing from " + options.pki_dir->string() + ": " + k.error().message);
           euicc_key.emplace(std::move(*k));
           key = &*euicc_key;
         }
@@ -78,16 +79,16 @@ rsp::Status<> open_profile_key(CardContext& card, const Options& options) {
   const std::string& sealed_with = card.state.profile_key_id;
   if (!*resolved) {
     if (!sealed_with.empty())
-      return rsp::fail("the profile key file " + file.string() + " is missing, and the card's profile packages are sealed with key id " +
-                       sealed_with);
+      return rsp::fail("the profile key file " + file.string() +
+                       " is missing, and the card's profile packages are sealed with key id " + sealed_with);
     auto made = rsp::crypto::create_sealing_key_file(file);
     if (!made) return rsp::Unexpected{made.error()};
     resolved->emplace(rsp::crypto::ResolvedSealingKey{std::move(*made), file.string(), true});
   }
   const rsp::crypto::SealingKey& key = (*resolved)->key;
   if (!sealed_with.empty() && sealed_with != key.id_hex())
-    return rsp::fail("the card's profile packages are sealed with key id " + sealed_with + ", not with the profile key from " +
-                     (*resolved)->origin + " (key id " + key.id_hex() + ")");
+    return rsp::fail("the card's profile packages are sealed with key id " + sealed_with +
+                     ", not with the profile key from " + (*resolved)->origin + " (key id " + key.id_hex() + ")");
   card.store.use_profile_key(key);
   if (!sealed_with.empty()) return rsp::Ok{};
   for (const auto& profile : card.state.profiles) {
@@ -106,7 +107,8 @@ rsp::Status<> load_credentials(CardContext& card) {
     auto eum = rsp::pki::load_certificate(dir, curve, Role::eum);
     auto euicc = rsp::pki::load_certificate(dir, curve, Role::euicc);
     auto key = rsp::pki::load_key(dir, curve, Role::euicc);
-    if (!ci || !eum || !euicc || !key) return rsp::fail("the card's credentials in " + dir.string() + " are incomplete");
+    if (!ci || !eum || !euicc || !key)
+      return rsp::fail("the card's credentials in " + dir.string() + " are incomplete");
     auto ski = ci->subject_key_id();
     if (!ski) return rsp::fail("the CI certificate in " + dir.string() + " has no subject key identifier");
     auto eid = euicc->subject_serial_number().value_or("");
@@ -161,11 +163,12 @@ const std::set<std::string>& Euicc::known_faults() {
   // become undefinedError (127); skip-session-checks: a replayed AuthenticateServer goes on, and
   // PrepareDownload's and InitialiseSecureChannel's transactionId are not compared with the session's;
   // skip-bpp-structure-check: the BPP's groups may come in any order, and be missing.
-  static const std::set<std::string> faults{"wrong-signature",          "skip-mac-check",         "wrong-status-word",
-                                            "skip-signature-check",     "accept-any-challenge",   "reuse-counter",
-                                            "skip-segment-order-check", "skip-certificate-check", "answer-without-get-response",
-                                            "ignore-channel-close",     "undefined-error-codes",  "skip-session-checks",
-                                            "skip-bpp-structure-check"};
+  static const std::set<std::string> faults{
+      "wrong-signature",          "skip-mac-check",         "wrong-status-word",
+      "skip-signature-check",     "accept-any-challenge",   "reuse-counter",
+      "skip-segment-order-check", "skip-certificate-check", "answer-without-get-response",
+      "ignore-channel-close",     "undefined-error-codes",  "skip-session-checks",
+      "skip-bpp-structure-check"};
   return faults;
 }
 

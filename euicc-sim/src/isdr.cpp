@@ -81,7 +81,8 @@ namespace {
 void undefined_error_code(Bytes& response) {
   static const std::set<rsp::tlv::Tag> kResults{0xBF31, 0xBF32, 0xBF33, 0xBF34, 0xBF29, 0xBF30};
   auto top = rsp::tlv::read(response);
-  if (!top || !kResults.count(top->tag) || top->value.size() != 3 || top->value[0] != 0x80 || top->value[1] != 0x01) return;
+  if (!top || !kResults.count(top->tag) || top->value.size() != 3 || top->value[0] != 0x80 || top->value[1] != 0x01)
+    return;
   if (top->value[2] != 0) response.back() = 0x7F;
 }
 

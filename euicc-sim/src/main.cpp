@@ -22,7 +22,8 @@ int main(int argc, char** argv) {
   app.add_option("--root-smds", options.root_ds_address,
                  "first start: the root SM-DS address (over config.json's rootDsAddress; default lpa.ds.gsma.com)");
   auto* listen_opt = app.add_option("--listen", listen, "serve the card over TCP (vpcd framing) on HOST:PORT");
-  auto* vpcd_opt = app.add_option("--vpcd", vpcd, "connect to pcscd's vpcd reader at HOST:PORT (port 35963 by default)");
+  auto* vpcd_opt =
+      app.add_option("--vpcd", vpcd, "connect to pcscd's vpcd reader at HOST:PORT (port 35963 by default)");
   listen_opt->excludes(vpcd_opt);
   double idle_timeout = std::chrono::duration<double>(euicc::kDefaultIdleTimeout).count();
   app.add_option("--idle-timeout", idle_timeout,
@@ -45,7 +46,8 @@ int main(int argc, char** argv) {
   if (!profile_key.empty()) options.profile_key = profile_key;
   options.faults.insert(faults.begin(), faults.end());
   auto endpoint = euicc::parse_endpoint(listen.empty() ? vpcd : listen);
-  if (!endpoint && !vpcd.empty() && vpcd.find(':') == std::string::npos) endpoint = euicc::Endpoint{vpcd, euicc::kVpcdPort};
+  if (!endpoint && !vpcd.empty() && vpcd.find(':') == std::string::npos)
+    endpoint = euicc::Endpoint{vpcd, euicc::kVpcdPort};
   if (!endpoint) {
     std::cerr << "euicc-sim: '" << (listen.empty() ? vpcd : listen) << "' is not HOST:PORT\n";
     return 2;
@@ -56,7 +58,8 @@ int main(int argc, char** argv) {
     std::cerr << "euicc-sim: " << card.error().message << "\n";
     return 1;
   }
-  for (const auto& f : options.faults) std::cerr << "euicc-sim: WARNING: fault '" << f << "' is active: this card misbehaves\n";
+  for (const auto& f : options.faults)
+    std::cerr << "euicc-sim: WARNING: fault '" << f << "' is active: this card misbehaves\n";
   std::cout << "euicc-sim: EID " << (*card)->eid() << ((*card)->created() ? " (new card)" : "") << std::endl;
   euicc::Card apdu_layer((*card)->isdr(), (*card)->usim());
   apdu_layer.set_conformance_faults(options.faults);

@@ -11,9 +11,7 @@ namespace sw = rsp::apdu::sw;
 namespace {
 
 // 61xx / 6Cxx: xx is the count, '00' standing for 256 or more.
-uint16_t with_count(uint16_t sw1, size_t count) {
-  return static_cast<uint16_t>(sw1 | (count > 0xFF ? 0 : count));
-}
+uint16_t with_count(uint16_t sw1, size_t count) { return static_cast<uint16_t>(sw1 | (count > 0xFF ? 0 : count)); }
 
 // Le '00' (short) or '0000' (extended) asks for as much as there is, up to 256 or 65536.
 bool asks_maximum(const Command& c) { return *c.le == (c.extended ? 65536u : 256u); }

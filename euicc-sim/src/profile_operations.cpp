@@ -85,10 +85,10 @@ Bytes profile_info(const Profile& p, const std::optional<std::set<Tag>>& wanted)
   add_from_metadata(0xB7);  // profileOwner
   add_from_metadata(0xB8);  // dpProprietaryData
   if (!p.profile_policy_rules.empty()) add(0x99, tlv(0x99, p.profile_policy_rules));
-  add_from_metadata(0xBF22);  // serviceSpecificDataStoredInEuicc
-  add_from_metadata(0x9F7B);  // ecallIndication (SGP.32)
+  add_from_metadata(0xBF22);                                        // serviceSpecificDataStoredInEuicc
+  add_from_metadata(0x9F7B);                                        // ecallIndication (SGP.32)
   if (p.fallback_attribute) add(0x9F26, tlv(0x9F26, Bytes{0xFF}));  // DEFAULT FALSE: only when set
-  add_from_metadata(0x9F67);  // fallbackAllowed (SGP.32)
+  add_from_metadata(0x9F67);                                        // fallbackAllowed (SGP.32)
   return tlv(0xE3, out);
 }
 
@@ -174,8 +174,7 @@ Bytes profile_info_list(const CardState& state, const ProfileInfoListRequest_t& 
         match = [c = *profile_class](const Profile& p) { return static_cast<long>(p.profile_class) == c; };
         break;
       }
-      default:
-        return error(kIncorrectInputValues);
+      default: return error(kIncorrectInputValues);
     }
   }
   Bytes list;

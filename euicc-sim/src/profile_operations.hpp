@@ -23,7 +23,7 @@ constexpr long kOk = 0;
 constexpr long kIccidOrAidNotFound = 1;
 constexpr long kProfileNotInRequiredState = 2;  // Enable/Delete: notInDisabledState; Disable: notInEnabledState
 constexpr long kDisallowedByPolicy = 3;
-constexpr long kRollbackNotAvailable = 20;      // SGP.32 EnableProfileResult
+constexpr long kRollbackNotAvailable = 20;  // SGP.32 EnableProfileResult
 constexpr long kUndefinedError = 127;
 }  // namespace profile_result
 

@@ -78,7 +78,8 @@ rsp::Expected<Checked, long> check(const CardContext& card, const EimConfigurati
     if (!counter || *counter < 0 || *counter > kMaxCounterValue) return rsp::Unexpected{kCounterValueOutOfRange};
     out.eim.counter_value = static_cast<uint64_t>(*counter);
   }
-  if (data.euiccCiPKId && !card.credentials_for(rsp::asn1::view(*data.euiccCiPKId))) return rsp::Unexpected{kCiPkUnknown};
+  if (data.euiccCiPKId && !card.credentials_for(rsp::asn1::view(*data.euiccCiPKId)))
+    return rsp::Unexpected{kCiPkUnknown};
   bool has_key = false;
   Bytes kept;
   for (const auto& c : *children) {
@@ -191,8 +192,9 @@ long update(CardContext& card, const EimConfigurationData_t& data, ByteView cont
   for (auto* source : {&eim->configuration, &checked->eim.configuration})
     if (auto t = rsp::tlv::read(*source))
       if (auto children = rsp::tlv::read_all(t->value))
-        for (const auto& c : *children) members[member_order(c.tag) * 0x10000 + static_cast<int>(c.tag & 0xFFFF)] =
-            Bytes(c.whole.begin(), c.whole.end());
+        for (const auto& c : *children)
+          members[member_order(c.tag) * 0x10000 + static_cast<int>(c.tag & 0xFFFF)] =
+              Bytes(c.whole.begin(), c.whole.end());
   Bytes merged;
   for (const auto& [order, m] : members) merged.insert(merged.end(), m.begin(), m.end());
   eim->configuration = tlv(0x30, merged);
@@ -215,8 +217,8 @@ Bytes list(const CardState& state) {
 
 // SGP.32 v1.2 §5.9.x ES10b.GetEimConfigurationData
 Es10Result get_eim_configuration_data(CardContext& card, const Tlv& request) {
-  auto decoded = rsp::asn1::decode_as<GetEimConfigurationDataRequest_t>(asn_DEF_GetEimConfigurationDataRequest,
-                                                                         request.whole);
+  auto decoded =
+      rsp::asn1::decode_as<GetEimConfigurationDataRequest_t>(asn_DEF_GetEimConfigurationDataRequest, request.whole);
   if (!decoded) return rsp::Unexpected{kIncorrectData};
   std::optional<std::string> wanted;
   if (const auto* criteria = (*decoded)->searchCriteria) {

@@ -47,7 +47,7 @@ namespace eim_operations {
 // addEim: AddEimResult, either `84 associationToken` or `02 code`; `contents` is the
 // EimConfigurationData's contents as received.
 Bytes add(CardContext& card, const EimConfigurationData_t& data, ByteView contents, long* code_out);
-long remove(CardContext& card, std::string_view eim_id);  // deleteEim: DeleteEimResult
+long remove(CardContext& card, std::string_view eim_id);                                // deleteEim: DeleteEimResult
 long update(CardContext& card, const EimConfigurationData_t& data, ByteView contents);  // updateEim: UpdateEimResult
 Bytes list(const CardState& state);  // listEim: ListEimResult (A0 { 30 { 80 eimId, 82 eimIdType? } ... })
 }  // namespace eim_operations

@@ -42,7 +42,6 @@ constexpr long kUndefinedError = 127;
 // processingTerminated
 constexpr long kUnknownOrDamagedCommand = 2;
 
-
 // The members of euiccPackageSigned as received: the results echo them byte for byte.
 struct Received {
   Bytes eim_id;                   // 80 TLV
@@ -76,7 +75,8 @@ std::optional<Received> received_members(const Tlv& request, Tlv& euicc_package_
     }
   }
   Bytes rest;
-  for (size_t i = 1; i < parts->size(); ++i) rest.insert(rest.end(), (*parts)[i].whole.begin(), (*parts)[i].whole.end());
+  for (size_t i = 1; i < parts->size(); ++i)
+    rest.insert(rest.end(), (*parts)[i].whole.begin(), (*parts)[i].whole.end());
   r.skeleton = tlv(request.tag, {tlv(0x30, skeleton_members), rest});
   return r;
 }
@@ -131,19 +131,20 @@ class Executor {
         if (code == kOk) deleted_.push_back(iccid);
         return coded(0x85, code, code == kOk);
       }
-      case Psmo_PR_listProfileInfo:
-        return {profile_info_list(card_.state, operation.choice.listProfileInfo)};
+      case Psmo_PR_listProfileInfo: return {profile_info_list(card_.state, operation.choice.listProfileInfo)};
       case Psmo_PR_getRAT:
         // No profile policy rules are authorised on this card: an empty rules authorisation table.
         return {tlv(0xA6, Bytes{})};
       case Psmo_PR_configureImmediateEnable: {
         const auto& c = operation.choice.configureImmediateEnable;
-        configure_immediate_enable(card_.state, c.immediateEnableFlag != nullptr, c.defaultSmdpOid, c.defaultSmdpAddress);
+        configure_immediate_enable(card_.state, c.immediateEnableFlag != nullptr, c.defaultSmdpOid,
+                                   c.defaultSmdpAddress);
         return coded(0x87, kOk, true);
       }
       case Psmo_PR_setFallbackAttribute: {
         auto index = find_by_iccid(card_.state, view(operation.choice.setFallbackAttribute.iccid));
-        long code = index ? profile_operations::set_fallback_attribute(card_, *index) : fallback_result::kIccidOrAidNotFound;
+        long code =
+            index ? profile_operations::set_fallback_attribute(card_, *index) : fallback_result::kIccidOrAidNotFound;
         return coded(0x8D, code, code == kOk);
       }
       case Psmo_PR_unsetFallbackAttribute: {
@@ -153,8 +154,7 @@ class Executor {
       case Psmo_PR_setDefaultDpAddress:
         card_.state.default_dp_address = rsp::asn1::text(operation.choice.setDefaultDpAddress.defaultDpAddress);
         return {tlv(0xBF65, tlv_integer(0x80, kOk))};
-      default:
-        return coded(0x02, kUnknownOrDamagedCommand, false);
+      default: return coded(0x02, kUnknownOrDamagedCommand, false);
     }
   }
 
@@ -178,10 +178,8 @@ class Executor {
         long code = eim_operations::update(card_, operation.choice.updateEim, raw_contents);
         return coded(0x8A, code, code == kOk);
       }
-      case Eco_PR_listEim:
-        return {tlv(0xAB, eim_operations::list(card_.state))};
-      default:
-        return coded(0x02, kUnknownOrDamagedCommand, false);
+      case Eco_PR_listEim: return {tlv(0xAB, eim_operations::list(card_.state))};
+      default: return coded(0x02, kUnknownOrDamagedCommand, false);
     }
   }
 
@@ -252,10 +250,12 @@ Es10Result load_euicc_package(CardContext& card, const Tlv& request) {
     return tlv(0xBF51, tlv(0xA1, {data, tlv(0x5F37, signature_epe)}));
   };
   ByteView eid = view(package_signed.eidValue);
-  if (!std::equal(eid.begin(), eid.end(), card.eid_bytes.begin(), card.eid_bytes.end())) return signed_error(kInvalidEid);
+  if (!std::equal(eid.begin(), eid.end(), card.eid_bytes.begin(), card.eid_bytes.end()))
+    return signed_error(kInvalidEid);
   auto counter = rsp::asn1::to_long(package_signed.counterValue);
   if (!counter || *counter < 0 || *counter > kMaxCounterValue) return signed_error(kCounterValueOutOfRange);
-  if (static_cast<uint64_t>(*counter) <= eim->counter_value && !card.fault("reuse-counter")) return signed_error(kReplayError);
+  if (static_cast<uint64_t>(*counter) <= eim->counter_value && !card.fault("reuse-counter"))
+    return signed_error(kReplayError);
 
   CardState before = card.state;
   // The counter first: an updateEim in the package that sets this eIM's counter overrides it.

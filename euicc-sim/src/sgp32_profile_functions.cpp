@@ -42,12 +42,12 @@ constexpr long kCommandError = 7;                 // ProfileRollback, ExecuteFal
 constexpr long kAssociatedEimAlreadyExists = 2;   // ConfigureImmediateProfileEnablingResponse
 constexpr long kImmediateEnableNotAvailable = 1;  // ImmediateEnableResponse
 constexpr long kNoSessionContext = 4;
-constexpr long kProfileNotInDisabledState = 2;    // EnableEmergencyProfile, ExecuteFallbackMechanism
-constexpr long kEcallNotAvailable = 8;            // EnableEmergencyProfile
-constexpr long kProfileNotInEnabledState = 2;     // DisableEmergencyProfile
-constexpr long kFallbackNotAvailable = 6;         // ExecuteFallbackMechanism, ReturnFromFallback
-constexpr long kParametersNotAvailable = 1;       // GetConnectivityParameters
-constexpr long kNothingToDelete = 1;              // EuiccMemoryReset resetResult / resetEimResult
+constexpr long kProfileNotInDisabledState = 2;  // EnableEmergencyProfile, ExecuteFallbackMechanism
+constexpr long kEcallNotAvailable = 8;          // EnableEmergencyProfile
+constexpr long kProfileNotInEnabledState = 2;   // DisableEmergencyProfile
+constexpr long kFallbackNotAvailable = 6;       // ExecuteFallbackMechanism, ReturnFromFallback
+constexpr long kParametersNotAvailable = 1;     // GetConnectivityParameters
+constexpr long kNothingToDelete = 1;            // EuiccMemoryReset resetResult / resetEimResult
 // RollbackProfileResult ok, as the rollback's entry in the eUICC Package Result.
 constexpr Tag kRollbackResult = 0x8C;
 
@@ -90,7 +90,8 @@ void configure_immediate_enable(CardState& state, bool flag, const OBJECT_IDENTI
 // its results followed by rollbackResult ok, signed for the eIM; it replaces the package's first
 // result if the IPA has not collected that yet.
 Es10Result profile_rollback(CardContext& card, const Tlv& request) {
-  if (!decodes<ProfileRollbackRequest_t>(asn_DEF_ProfileRollbackRequest, request)) return rsp::Unexpected{kIncorrectData};
+  if (!decodes<ProfileRollbackRequest_t>(asn_DEF_ProfileRollbackRequest, request))
+    return rsp::Unexpected{kIncorrectData};
   auto response = [](long code, ByteView package_result = {}) {
     return tlv(0xBF58, {tlv_integer(0x02, code), package_result});
   };
@@ -118,7 +119,8 @@ Es10Result profile_rollback(CardContext& card, const Tlv& request) {
   // Disables the profile the eIM enabled, with notifications; ends the rollback.
   if (profile_operations::enable(card, *target) != kOk) return response(kCommandError);  // refused: nothing changed
   uint32_t seq_number = state.next_seq_number++;
-  Bytes data = tlv(0x30, {kept, tlv_integer(0x83, seq_number), tlv(0x30, {results, tlv_integer(kRollbackResult, kOk)})});
+  Bytes data =
+      tlv(0x30, {kept, tlv_integer(0x83, seq_number), tlv(0x30, {results, tlv_integer(kRollbackResult, kOk)})});
   // Signed for the eIM that sent the package; if it has been deleted since, with the first chain and no token.
   const EimConfiguration* eim = find_eim(state, eim_id);
   const Credentials& credentials = eim ? eim_signing_credentials(card, *eim) : card.credentials.front();
@@ -156,7 +158,8 @@ Es10Result configure_immediate_profile_enabling(CardContext& card, const Tlv& re
 // does not follow the ES10 session across functions: "just installed" is the most recently
 // installed profile, still disabled (else noSessionContext).
 Es10Result immediate_enable(CardContext& card, const Tlv& request) {
-  if (!decodes<ImmediateEnableRequest_t>(asn_DEF_ImmediateEnableRequest, request)) return rsp::Unexpected{kIncorrectData};
+  if (!decodes<ImmediateEnableRequest_t>(asn_DEF_ImmediateEnableRequest, request))
+    return rsp::Unexpected{kIncorrectData};
   auto& state = card.state;
   if (!state.immediate_enable) return result(0xBF5A, kImmediateEnableNotAvailable);
   if (state.profiles.empty() || state.profiles.back().state != ProfileState::disabled)
@@ -205,7 +208,8 @@ Es10Result execute_fallback_mechanism(CardContext& card, const Tlv& request) {
 // SGP.32 v1.2 §5.9.x ES10b.ReturnFromFallback: back to the profile enabled before the fallback
 // (none, if none was or it has been deleted since).
 Es10Result return_from_fallback(CardContext& card, const Tlv& request) {
-  if (!decodes<ReturnFromFallbackRequest_t>(asn_DEF_ReturnFromFallbackRequest, request)) return rsp::Unexpected{kIncorrectData};
+  if (!decodes<ReturnFromFallbackRequest_t>(asn_DEF_ReturnFromFallbackRequest, request))
+    return rsp::Unexpected{kIncorrectData};
   if (!card.state.fallback_return_iccid) return result(0xBF5E, kFallbackNotAvailable);
   std::string return_to = *card.state.fallback_return_iccid;
   long code = commit_operation(card, [&] {
@@ -235,8 +239,8 @@ Es10Result get_connectivity_parameters(CardContext&, const Tlv& request) {
 // test profiles (every test profile counts as field-loaded). resetResult is ok when anything at all
 // was reset; resetEimResult / resetImmediateEnableConfigResult answer the bits that ask for them.
 Es10Result sgp32_euicc_memory_reset(CardContext& card, const Tlv& request) {
-  auto decoded = rsp::asn1::decode_as<SGP32_EuiccMemoryResetRequest_t>(asn_DEF_SGP32_EuiccMemoryResetRequest,
-                                                                        request.whole);
+  auto decoded =
+      rsp::asn1::decode_as<SGP32_EuiccMemoryResetRequest_t>(asn_DEF_SGP32_EuiccMemoryResetRequest, request.whole);
   if (!decoded) return rsp::Unexpected{kIncorrectData};
   Bytes options = bit_string_contents((*decoded)->resetOptions);
   auto asked = [&](ResetOption o) { return bit_set(options, o); };
@@ -249,14 +253,14 @@ Es10Result sgp32_euicc_memory_reset(CardContext& card, const Tlv& request) {
   bool any_profile = std::any_of(state.profiles.begin(), state.profiles.end(), doomed);
   bool reset_address = asked(kResetDefaultSmdpAddress) && !state.default_dp_address.empty();
   bool reset_eims = asked(kResetEimConfigData) && !state.eims.empty();
-  bool reset_immediate = asked(kResetImmediateEnableConfig) &&
-                         (state.immediate_enable || !state.immediate_enable_smdp_oid.empty() ||
-                          !state.immediate_enable_smdp_address.empty());
+  bool reset_immediate =
+      asked(kResetImmediateEnableConfig) && (state.immediate_enable || !state.immediate_enable_smdp_oid.empty() ||
+                                             !state.immediate_enable_smdp_address.empty());
   auto response = [&](long code) {
-    Bytes eim = asked(kResetEimConfigData) ? tlv_integer(0x81, code == kOk && !reset_eims ? kNothingToDelete : code)
-                                           : Bytes{};
-    Bytes immediate = asked(kResetImmediateEnableConfig) ? tlv_integer(0x82, code == kNothingToDelete ? kOk : code)
-                                                         : Bytes{};
+    Bytes eim =
+        asked(kResetEimConfigData) ? tlv_integer(0x81, code == kOk && !reset_eims ? kNothingToDelete : code) : Bytes{};
+    Bytes immediate =
+        asked(kResetImmediateEnableConfig) ? tlv_integer(0x82, code == kNothingToDelete ? kOk : code) : Bytes{};
     return tlv(0xBF64, {tlv_integer(0x80, code), eim, immediate});
   };
   if (!any_profile && !reset_address && !reset_eims && !reset_immediate) return response(kNothingToDelete);
@@ -279,8 +283,8 @@ Es10Result sgp32_euicc_memory_reset(CardContext& card, const Tlv& request) {
 // SGP.32 v1.2 §5.9.x ES10b.SetDefaultDpAddress (BF65; SGP.22's BF3F stays in es10c.cpp). An empty
 // address removes it.
 Es10Result sgp32_set_default_dp_address(CardContext& card, const Tlv& request) {
-  auto decoded = rsp::asn1::decode_as<SGP32_SetDefaultDpAddressRequest_t>(asn_DEF_SGP32_SetDefaultDpAddressRequest,
-                                                                          request.whole);
+  auto decoded =
+      rsp::asn1::decode_as<SGP32_SetDefaultDpAddressRequest_t>(asn_DEF_SGP32_SetDefaultDpAddressRequest, request.whole);
   if (!decoded) return rsp::Unexpected{kIncorrectData};
   std::string address = rsp::asn1::text((*decoded)->defaultDpAddress);
   bool committed = commit_change(card, [&] { card.state.default_dp_address = address; });

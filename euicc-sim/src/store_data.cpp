@@ -6,8 +6,7 @@ namespace euicc {
 
 namespace sw = rsp::apdu::sw;
 
-rsp::Expected<std::optional<rsp::Bytes>, uint16_t> StoreDataChain::add(uint8_t p1, uint8_t p2,
-                                                                       rsp::ByteView block) {
+rsp::Expected<std::optional<rsp::Bytes>, uint16_t> StoreDataChain::add(uint8_t p1, uint8_t p2, rsp::ByteView block) {
   if ((p1 != kMoreBlocks && p1 != kLastBlock) || p2 != next_block_) {
     discard();
     return rsp::Unexpected{sw::kIncorrectP1P2};

@@ -16,12 +16,12 @@ namespace euicc {
 inline rsp::Bytes transparent_ef_fcp(uint16_t file_id, uint8_t short_file_id, rsp::ByteView security_attributes,
                                      size_t size) {
   using rsp::tlv::encode;
-  rsp::Bytes fcp = rsp::concat({encode(0x82, rsp::Bytes{0x41, 0x21}),
-                                encode(0x83, rsp::Bytes{static_cast<uint8_t>(file_id >> 8), static_cast<uint8_t>(file_id)}),
-                                encode(0x8A, rsp::Bytes{0x05}),
-                                security_attributes.empty() ? rsp::Bytes{} : encode(0x8B, security_attributes),
-                                encode(0x80, rsp::Bytes{static_cast<uint8_t>(size >> 8), static_cast<uint8_t>(size)}),
-                                short_file_id == 0 ? rsp::Bytes{} : encode(0x88, rsp::Bytes{static_cast<uint8_t>(short_file_id << 3)})});
+  rsp::Bytes fcp = rsp::concat(
+      {encode(0x82, rsp::Bytes{0x41, 0x21}),
+       encode(0x83, rsp::Bytes{static_cast<uint8_t>(file_id >> 8), static_cast<uint8_t>(file_id)}),
+       encode(0x8A, rsp::Bytes{0x05}), security_attributes.empty() ? rsp::Bytes{} : encode(0x8B, security_attributes),
+       encode(0x80, rsp::Bytes{static_cast<uint8_t>(size >> 8), static_cast<uint8_t>(size)}),
+       short_file_id == 0 ? rsp::Bytes{} : encode(0x88, rsp::Bytes{static_cast<uint8_t>(short_file_id << 3)})});
   return encode(0x62, fcp);
 }
 

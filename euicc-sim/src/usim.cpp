@@ -43,10 +43,10 @@ std::unique_ptr<crypto::AkaFunctions> algorithm_of(const AkaParameters& aka) {
         return std::make_unique<crypto::Milenage>(std::move(*m));
       return nullptr;
     case AkaAlgorithm::usim_test_algorithm:
-      if (auto t = crypto::TestAlgorithm::create(aka.key)) return std::make_unique<crypto::TestAlgorithm>(std::move(*t));
+      if (auto t = crypto::TestAlgorithm::create(aka.key))
+        return std::make_unique<crypto::TestAlgorithm>(std::move(*t));
       return nullptr;
-    case AkaAlgorithm::tuak:
-      break;
+    case AkaAlgorithm::tuak: break;
   }
   return nullptr;
 }
@@ -143,14 +143,10 @@ Response Usim::process(const Command& c) {
   const UsimContents* u = usim();
   if (!u) return status_word(sw::kConditionsNotSatisfied);
   switch (c.ins) {
-    case ins::kSelect:
-      return select(c, *u, current_ef_[cla->channel]);
-    case ins::kReadBinary:
-      return read_binary(c, *u, current_ef_[cla->channel]);
-    case ins::kStatus:
-      return status(c, *u);
-    default:
-      return authenticate(c, *u);
+    case ins::kSelect: return select(c, *u, current_ef_[cla->channel]);
+    case ins::kReadBinary: return read_binary(c, *u, current_ef_[cla->channel]);
+    case ins::kStatus: return status(c, *u);
+    default: return authenticate(c, *u);
   }
 }
 
@@ -169,10 +165,8 @@ Response Usim::select(const Command& c, const UsimContents& u, std::optional<uin
       break;
     case 0x01:  // child DF, EF under the MF, parent DF: the ADF holds no DF this card models
     case 0x02:
-    case 0x03:
-      return status_word(sw::kFileNotFound);
-    default:
-      return status_word(sw::kIncorrectP1P2);
+    case 0x03: return status_word(sw::kFileNotFound);
+    default: return status_word(sw::kIncorrectP1P2);
   }
   std::vector<uint16_t> path;
   for (size_t i = 0; i < c.data.size(); i += 2) path.push_back(static_cast<uint16_t>(c.data[i] << 8 | c.data[i + 1]));
@@ -216,14 +210,10 @@ Response Usim::status(const Command& c, const UsimContents& u) {
   if (!c.data.empty()) return status_word(sw::kWrongLength);
   if (c.p1 > 0x02) return status_word(sw::kIncorrectP1P2);
   switch (c.p2) {
-    case 0x00:
-      return Response{adf_fcp(u), sw::kOk};
-    case 0x01:
-      return Response{encode(0x84, u.aid), sw::kOk};
-    case 0x0C:
-      return Response{};
-    default:
-      return status_word(sw::kIncorrectP1P2);
+    case 0x00: return Response{adf_fcp(u), sw::kOk};
+    case 0x01: return Response{encode(0x84, u.aid), sw::kOk};
+    case 0x0C: return Response{};
+    default: return status_word(sw::kIncorrectP1P2);
   }
 }
 
@@ -259,14 +249,11 @@ Response Usim::authenticate(const Command& c, const UsimContents& u) {
   }
   crypto::AuthenticateResult result = crypto::authenticate(*algorithm_, rand, autn, state, u.aka.sqn_policy);
   switch (result.outcome) {
-    case crypto::AuthenticateOutcome::mac_failure:
-      return status_word(sw::kAuthenticationError);
+    case crypto::AuthenticateOutcome::mac_failure: return status_word(sw::kAuthenticationError);
     case crypto::AuthenticateOutcome::synchronisation_failure:
       return Response{rsp::concat({Bytes{0xDC, static_cast<uint8_t>(result.auts.size())}, result.auts}), sw::kOk};
-    case crypto::AuthenticateOutcome::malformed:
-      return status_word(sw::kNoPreciseDiagnosis);
-    case crypto::AuthenticateOutcome::success:
-      break;
+    case crypto::AuthenticateOutcome::malformed: return status_word(sw::kNoPreciseDiagnosis);
+    case crypto::AuthenticateOutcome::success: break;
   }
   // Committed first: a RES is never given out for an SQN the card could accept again after a restart.
   const std::string iccid = profile->iccid;

@@ -12,8 +12,8 @@
 #include "card_context.hpp"
 #include "euicc/applications.hpp"
 #include "euicc/card.hpp"
-#include "rsp/profile_contents.hpp"
 #include "rsp/crypto/aka_functions.hpp"
+#include "rsp/profile_contents.hpp"
 
 namespace euicc {
 
@@ -48,7 +48,7 @@ class Usim final : public UsimApplication {
   rsp::apdu::Response authenticate(const rsp::apdu::Command& command, const UsimContents& usim);
 
   CardContext& card_;
-  std::string loaded_for_;                 // ICCID and ISD-P AID of the profile `loaded_` came from
+  std::string loaded_for_;  // ICCID and ISD-P AID of the profile `loaded_` came from
   std::optional<ProfileContents> loaded_;
   std::unique_ptr<rsp::crypto::AkaFunctions> algorithm_;  // the USIM's algorithm set, keyed
   // The EF selected inside the ADF, per logical channel.

@@ -106,7 +106,7 @@ void acknowledge_at_once(int fd) {
 
 // How long a served client may hold the card (serve_tcp; connect_vpcd's reader has no limit).
 struct Turn {
-  int listener = -1;                    // where the next clients wait
+  int listener = -1;                          // where the next clients wait
   std::chrono::milliseconds idle_timeout{0};  // zero: no limit
   bool limited() const { return listener >= 0 && idle_timeout.count() > 0; }
 };
@@ -146,8 +146,8 @@ bool wait_for_message(int fd, const StopSignal& stop, const Turn& turn, std::str
 
 // The rest of a message: within the turn's timeout from its first byte when limited (`over` says
 // so when it does not come), whoever waits.
-bool read_exact(int fd, uint8_t* out, size_t size, const StopSignal& stop, const Turn& turn,
-                Clock::time_point deadline, std::string& over) {
+bool read_exact(int fd, uint8_t* out, size_t size, const StopSignal& stop, const Turn& turn, Clock::time_point deadline,
+                std::string& over) {
   while (size > 0) {
     if (!wait_for(fd, POLLIN, stop, turn.limited() ? ms_until(deadline) : -1)) {
       if (turn.limited() && !stop.requested() && ms_until(deadline) == 0)
@@ -218,7 +218,8 @@ Socket listen_on(const std::string& host, uint16_t port) {
     if (!s) continue;
     int one = 1;
     setsockopt(s.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    if (bind(s.get(), a->ai_addr, a->ai_addrlen) == 0 && listen(s.get(), SOMAXCONN) == 0) return s;  // clients wait their turn
+    if (bind(s.get(), a->ai_addr, a->ai_addrlen) == 0 && listen(s.get(), SOMAXCONN) == 0)
+      return s;  // clients wait their turn
     error = std::strerror(errno);
   }
   throw std::runtime_error("cannot listen on " + describe(host, port) + ": " + error);
@@ -280,19 +281,11 @@ std::optional<Bytes> answer_vpcd_message(Card& card, ByteView message) {
   if (message.size() > 1) return card.transmit(message);
   if (message.empty()) return std::nullopt;
   switch (message[0]) {
-    case kPowerOff:
-      card.power_off();
-      return std::nullopt;
-    case kPowerOn:
-      card.power_on();
-      return std::nullopt;
-    case kReset:
-      card.reset();
-      return std::nullopt;
-    case kGetAtr:
-      return card.atr();
-    default:
-      return std::nullopt;  // no such control: nothing to answer
+    case kPowerOff: card.power_off(); return std::nullopt;
+    case kPowerOn: card.power_on(); return std::nullopt;
+    case kReset: card.reset(); return std::nullopt;
+    case kGetAtr: return card.atr();
+    default: return std::nullopt;  // no such control: nothing to answer
   }
 }
 
@@ -340,8 +333,10 @@ std::optional<Endpoint> parse_endpoint(std::string_view text) {
   size_t colon = text.rfind(':');
   if (colon == std::string_view::npos || colon + 1 == text.size()) return std::nullopt;
   std::string_view host = text.substr(0, colon);
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
-  else if (host.find(':') != std::string_view::npos) return std::nullopt;  // IPv6 needs brackets
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
+  else if (host.find(':') != std::string_view::npos)
+    return std::nullopt;  // IPv6 needs brackets
   unsigned port = 0;
   for (char c : text.substr(colon + 1)) {
     if (c < '0' || c > '9') return std::nullopt;
@@ -361,10 +356,11 @@ extern "C" void on_stop_signal(int) {
 int run_link(Card& card, LinkMode mode, const Endpoint& endpoint, std::chrono::milliseconds idle_timeout) {
   StopSignal stop;
   signal_target = &stop;
-  struct sigaction action{};
+  struct sigaction action {};
   action.sa_handler = on_stop_signal;
   sigemptyset(&action.sa_mask);
-  struct sigaction old_int{}, old_term{};
+  struct sigaction old_int {
+  }, old_term{};
   sigaction(SIGINT, &action, &old_int);
   sigaction(SIGTERM, &action, &old_term);
 

@@ -27,19 +27,21 @@ namespace crypto = rsp::crypto;
 
 // A minimal but complete profile package: ProfileHeader (A0) with the ICCID, and the end element.
 inline Bytes minimal_profile_package(const std::string& iccid) {
-  Bytes header = encode(0xA0, rsp::concat({encode(0x80, Bytes{2}), encode(0x81, Bytes{3}),
-                                           encode(0x83, rsp::iccid::to_bytes(iccid, rsp::iccid::Nibbles::plain).value()),
-                                           encode(0xA5, Bytes{}), encode(0xA6, Bytes{})}));
+  Bytes header =
+      encode(0xA0, rsp::concat({encode(0x80, Bytes{2}), encode(0x81, Bytes{3}),
+                                encode(0x83, rsp::iccid::to_bytes(iccid, rsp::iccid::Nibbles::plain).value()),
+                                encode(0xA5, Bytes{}), encode(0xA6, Bytes{})}));
   Bytes end = encode(0xAA, encode(0xA0, encode(0x81, Bytes{0x01})));
   return rsp::concat({header, end});
 }
 
 inline Bytes store_metadata(const std::string& iccid, const std::string& name, const std::string& notify_address) {
   Bytes install_and_delete = {0x04, 0x90};  // NotificationEvent bits 0 (install) and 3 (delete)
-  return encode(0xBF25, rsp::concat({encode(0x5A, rsp::iccid::to_bytes(iccid).value()), encode(0x91, rsp::to_bytes("Test SP")),
-                                     encode(0x92, rsp::to_bytes(name)), encode(0x95, Bytes{0x02}),
-                                     encode(0xB6, encode(0x30, rsp::concat({encode(0x80, install_and_delete),
-                                                                            encode(0x81, rsp::to_bytes(notify_address))})))}));
+  return encode(0xBF25,
+                rsp::concat({encode(0x5A, rsp::iccid::to_bytes(iccid).value()), encode(0x91, rsp::to_bytes("Test SP")),
+                             encode(0x92, rsp::to_bytes(name)), encode(0x95, Bytes{0x02}),
+                             encode(0xB6, encode(0x30, rsp::concat({encode(0x80, install_and_delete),
+                                                                    encode(0x81, rsp::to_bytes(notify_address))})))}));
 }
 
 // The SM-DP+ half of a download, made of the PKI's DPauth/DPpb credentials.
@@ -56,19 +58,23 @@ class TestSmdp {
   // (the default SM-DP+ case, and ES11).
   Bytes authenticate_server(ByteView euicc_challenge, const std::optional<std::string>& matching_id = "MATCH") {
     server_challenge = Bytes(16, 0x5C);
-    Bytes server_signed1 = encode(0x30, rsp::concat({encode(0x80, transaction_id), encode(0x81, euicc_challenge),
-                                                     encode(0x83, rsp::to_bytes(address)), encode(0x84, server_challenge)}));
-    Bytes ctx = encode(0xA0, rsp::concat({matching_id ? encode(0x80, rsp::to_bytes(*matching_id)) : Bytes{},
-                                          encode(0xA1, rsp::concat({encode(0x80, Bytes{1, 2, 3, 4}), encode(0xA1, Bytes{})}))}));
+    Bytes server_signed1 =
+        encode(0x30, rsp::concat({encode(0x80, transaction_id), encode(0x81, euicc_challenge),
+                                  encode(0x83, rsp::to_bytes(address)), encode(0x84, server_challenge)}));
+    Bytes ctx = encode(
+        0xA0, rsp::concat({matching_id ? encode(0x80, rsp::to_bytes(*matching_id)) : Bytes{},
+                           encode(0xA1, rsp::concat({encode(0x80, Bytes{1, 2, 3, 4}), encode(0xA1, Bytes{})}))}));
     return encode(0xBF38, rsp::concat({server_signed1, encode(0x5F37, crypto::sign(auth_key, server_signed1)),
                                        encode(0x04, ci_ski), auth.der(), ctx}));
   }
 
   // PrepareDownloadRequest answering the card's AuthenticateServerResponse (its euiccSignature1).
   Bytes prepare_download(ByteView euicc_signature1_tlv, bool cc_required = false, std::optional<Bytes> hash_cc = {}) {
-    Bytes smdp_signed2 = encode(0x30, rsp::concat({encode(0x80, transaction_id), encode(0x01, Bytes{cc_required ? uint8_t(0xFF) : uint8_t(0)})}));
+    Bytes smdp_signed2 = encode(0x30, rsp::concat({encode(0x80, transaction_id),
+                                                   encode(0x01, Bytes{cc_required ? uint8_t(0xFF) : uint8_t(0)})}));
     smdp_signature2 = encode(0x5F37, crypto::sign(pb_key, rsp::concat({smdp_signed2, euicc_signature1_tlv})));
-    return encode(0xBF21, rsp::concat({smdp_signed2, smdp_signature2, hash_cc ? encode(0x04, *hash_cc) : Bytes{}, pb.der()}));
+    return encode(0xBF21,
+                  rsp::concat({smdp_signed2, smdp_signature2, hash_cc ? encode(0x04, *hash_cc) : Bytes{}, pb.der()}));
   }
 
   Bytes bound_profile_package(ByteView euicc_otpk, ByteView eid, const Bytes& metadata, const Bytes& upp,
@@ -142,7 +148,9 @@ struct CardFixture {
   Bytes call(ByteView command) { return es10().call(command); }
   // One ES10 command the ISD-R must refuse: its status word.
   uint16_t call_status_word(ByteView command) { return es10().status_word(command); }
-  rsp::tlv::Tlv child(const Bytes& response, rsp::tlv::Tag tag) { return rsp::tlv::find(rsp::tlv::read(response)->value, tag).value(); }
+  rsp::tlv::Tlv child(const Bytes& response, rsp::tlv::Tag tag) {
+    return rsp::tlv::find(rsp::tlv::read(response)->value, tag).value();
+  }
 
  private:
   std::optional<Es10Channel> es10_;

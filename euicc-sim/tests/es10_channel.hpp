@@ -24,7 +24,8 @@ class Es10Channel {
     REQUIRE(open.sw == rsp::apdu::sw::kOk);
     REQUIRE(open.data.size() == 1);
     channel_ = open.data[0];
-    auto select = exchange(rsp::apdu::Command{0x00, 0xA4, 0x04, 0x00, Bytes(kIsdrAid.begin(), kIsdrAid.end()), 256u, false});
+    auto select =
+        exchange(rsp::apdu::Command{0x00, 0xA4, 0x04, 0x00, Bytes(kIsdrAid.begin(), kIsdrAid.end()), 256u, false});
     REQUIRE(select.sw == rsp::apdu::sw::kOk);
   }
 
@@ -38,10 +39,14 @@ class Es10Channel {
       REQUIRE(block <= 0xFF);  // P2 numbers at most 256 blocks
       size_t n = std::min(block_size_, command.size() - offset);
       bool final_block = offset + n == command.size();
-      rsp::apdu::Command c{0x80, 0xE2, final_block ? StoreDataChain::kLastBlock : StoreDataChain::kMoreBlocks,
-                           static_cast<uint8_t>(block), Bytes(command.begin() + static_cast<std::ptrdiff_t>(offset),
-                                                             command.begin() + static_cast<std::ptrdiff_t>(offset + n)),
-                           final_block ? std::optional<uint32_t>(256) : std::nullopt, false};
+      rsp::apdu::Command c{0x80,
+                           0xE2,
+                           final_block ? StoreDataChain::kLastBlock : StoreDataChain::kMoreBlocks,
+                           static_cast<uint8_t>(block),
+                           Bytes(command.begin() + static_cast<std::ptrdiff_t>(offset),
+                                 command.begin() + static_cast<std::ptrdiff_t>(offset + n)),
+                           final_block ? std::optional<uint32_t>(256) : std::nullopt,
+                           false};
       last = exchange(c);
       if (!final_block && last.sw != rsp::apdu::sw::kOk) break;
     }
@@ -65,13 +70,17 @@ class Es10Channel {
   }
 
   // MANAGE CHANNEL close: the ISD-R hears that its channel is gone. The object is spent afterwards.
-  void close() { REQUIRE(transmit(rsp::apdu::Command{0x00, 0x70, 0x80, channel_, {}, std::nullopt, false}).sw == rsp::apdu::sw::kOk); }
+  void close() {
+    REQUIRE(transmit(rsp::apdu::Command{0x00, 0x70, 0x80, channel_, {}, std::nullopt, false}).sw == rsp::apdu::sw::kOk);
+  }
 
   uint8_t number() const { return channel_; }
   size_t block_size() const { return block_size_; }
 
  private:
-  rsp::apdu::Response transmit(const rsp::apdu::Command& c) { return rsp::apdu::Response::parse(card_.transmit(c.encode())).value(); }
+  rsp::apdu::Response transmit(const rsp::apdu::Command& c) {
+    return rsp::apdu::Response::parse(card_.transmit(c.encode())).value();
+  }
 
   // One command on this channel, and every piece of its answer that 61xx announces.
   rsp::apdu::Response exchange(rsp::apdu::Command c) {

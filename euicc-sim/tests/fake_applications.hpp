@@ -13,9 +13,9 @@ namespace euicc::test {
 
 class FakeIsdr : public IsdrApplication {
  public:
-  std::vector<Bytes> commands;            // every complete command, blocks joined
-  std::optional<Bytes> reply;             // answer instead of the echo
-  std::optional<uint16_t> refuse;         // answer this status word instead
+  std::vector<Bytes> commands;     // every complete command, blocks joined
+  std::optional<Bytes> reply;      // answer instead of the echo
+  std::optional<uint16_t> refuse;  // answer this status word instead
   int channel_closed_calls = 0;
 
   rsp::Expected<Bytes, uint16_t> store_data(ByteView command) override {
@@ -33,7 +33,7 @@ class FakeIsdr : public IsdrApplication {
 
 class FakeUsim : public UsimApplication {
  public:
-  std::optional<Bytes> adf_aid;  // nullopt: no profile enabled
+  std::optional<Bytes> adf_aid;   // nullopt: no profile enabled
   std::optional<Bytes> ef_iccid;  // nullopt: no profile enabled
   std::vector<rsp::apdu::Command> commands;
   std::vector<uint8_t> selected_on;  // the channel of each selection of the ADF
@@ -55,8 +55,7 @@ class FakeUsim : public UsimApplication {
         return {Bytes{0x62, 0x03, 0x82, 0x01, 0x21}, rsp::apdu::sw::kOk};
       case 0xF2:  // STATUS, P2 '0C': no data
         return {};
-      default:
-        return {{}, rsp::apdu::sw::kInsNotSupported};
+      default: return {{}, rsp::apdu::sw::kInsNotSupported};
     }
   }
   // 62: FCP template of the ADF.

@@ -81,8 +81,8 @@ PrivatePcscd::PrivatePcscd() {
 
   dir_ = process_dir();
   fs::create_directories(dir_);
-  fs::permissions(dir_, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
-                            fs::perms::others_read | fs::perms::others_exec);
+  fs::permissions(dir_, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec | fs::perms::others_read |
+                            fs::perms::others_exec);
   const fs::path socket_path = dir_ / "pcscd.comm";
   setenv("PCSCLITE_CSOCK_NAME", socket_path.c_str(), 1);
 
@@ -206,7 +206,9 @@ bool PrivatePcscd::isolated() const { return fs::exists(dir_ / "pcscd.pid"); }
 
 std::string PrivatePcscd::log() const { return read_text(dir_ / "pcscd.log"); }
 
-PcscClient::PcscClient() { check(SCardEstablishContext(SCARD_SCOPE_SYSTEM, nullptr, nullptr, &context_), "SCardEstablishContext"); }
+PcscClient::PcscClient() {
+  check(SCardEstablishContext(SCARD_SCOPE_SYSTEM, nullptr, nullptr, &context_), "SCardEstablishContext");
+}
 
 PcscClient::~PcscClient() {
   disconnect();

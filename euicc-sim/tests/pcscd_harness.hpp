@@ -12,10 +12,10 @@
 #include <pcsclite.h>
 #include <winscard.h>
 
+#include <sys/types.h>
 #include <chrono>
 #include <filesystem>
 #include <string>
-#include <sys/types.h>
 #include <vector>
 
 #include "rsp/bytes.hpp"

@@ -58,7 +58,7 @@ struct AkaElement {
   Bytes key = kK;
   Bytes opc = kOpc;
   std::optional<Bytes> sqn_delta = hex("07FFFFFFFFFF");  // kTestSqnDelta
-  bool mapping = false;  // mappingParameter onto kAid instead of algoParameter
+  bool mapping = false;                                  // mappingParameter onto kAid instead of algoParameter
 };
 inline Bytes aka_element(const AkaElement& a) {
   return rsp::profile_elements::aka_parameter({static_cast<uint8_t>(a.algorithm), a.key, a.opc, a.sqn_delta,

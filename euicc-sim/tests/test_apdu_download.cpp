@@ -51,7 +51,8 @@ TEST_CASE("a download through the APDU layer, with lpac's 120-byte and the large
     auto otpk = find(find(ok2.value, 0x30)->value, 0x5F49).value();
 
     Bytes upp = minimal_profile_package(iccid);
-    Bytes bpp = smdp.bound_profile_package(otpk.value, f.card->eid_bytes, store_metadata(iccid, "APDU", "n.example.org"), upp);
+    Bytes bpp =
+        smdp.bound_profile_package(otpk.value, f.card->eid_bytes, store_metadata(iccid, "APDU", "n.example.org"), upp);
     auto before = card.stats();
     Bytes result;
     for (const auto& command : rsp::bpp::split_for_loading(bpp).value()) {
@@ -61,18 +62,19 @@ TEST_CASE("a download through the APDU layer, with lpac's 120-byte and the large
     auto data = find(rsp::tlv::read(result)->value, 0xBF27).value();
     CHECK(find(find(data.value, 0xA2)->value, 0xA0));  // successResult
     CHECK(f.card->state.find_profile(iccid));
-    std::printf("block size %zu: LoadBoundProfilePackage of a %zu-byte BPP took %llu APDUs, %llu bytes in, %llu out; "
-                "whole session %llu APDUs\n",
-                block_size, bpp.size(), static_cast<unsigned long long>(card.stats().command_apdus - before.command_apdus),
-                static_cast<unsigned long long>(card.stats().bytes_in - before.bytes_in),
-                static_cast<unsigned long long>(card.stats().bytes_out - before.bytes_out),
-                static_cast<unsigned long long>(card.stats().command_apdus));
+    std::printf(
+        "block size %zu: LoadBoundProfilePackage of a %zu-byte BPP took %llu APDUs, %llu bytes in, %llu out; "
+        "whole session %llu APDUs\n",
+        block_size, bpp.size(), static_cast<unsigned long long>(card.stats().command_apdus - before.command_apdus),
+        static_cast<unsigned long long>(card.stats().bytes_in - before.bytes_in),
+        static_cast<unsigned long long>(card.stats().bytes_out - before.bytes_out),
+        static_cast<unsigned long long>(card.stats().command_apdus));
 
     // The notification list and GetEID over the same channel.
     auto list = f.call(encode(0xBF28, Bytes{}));
     CHECK(rsp::tlv::read(list)->tag == 0xBF28);
     auto eid = f.call(encode(0xBF3E, encode(0x5C, Bytes{0x5A})));
-    CHECK(Bytes(find(rsp::tlv::read(eid)->value, 0x5A)->value.begin(), find(rsp::tlv::read(eid)->value, 0x5A)->value.end()) ==
-          f.card->eid_bytes);
+    CHECK(Bytes(find(rsp::tlv::read(eid)->value, 0x5A)->value.begin(),
+                find(rsp::tlv::read(eid)->value, 0x5A)->value.end()) == f.card->eid_bytes);
   }
 }

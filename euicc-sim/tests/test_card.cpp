@@ -87,10 +87,10 @@ TEST_CASE("SELECT ISD-R on the basic channel: FCI through 61xx, or at once with 
   Fixture f;
   CHECK(f.tx(kSelectIsdr) == "6114");  // case 3 (as lpac sends it): the FCI waits
   CHECK(f.tx("00C0000014") == fci() + "9000");
-  CHECK(f.tx(kSelectIsdr + "00") == fci() + "9000");  // case 4, Le 256
+  CHECK(f.tx(kSelectIsdr + "00") == fci() + "9000");                // case 4, Le 256
   CHECK(f.tx(kSelectIsdr + "08") == fci().substr(0, 16) + "610C");  // Le 8: the rest waits
   CHECK(f.tx("00C000000C") == fci().substr(16) + "9000");
-  CHECK(f.tx("00A4040C10" + kIsdr) == "9000");  // P2 '0C': no data
+  CHECK(f.tx("00A4040C10" + kIsdr) == "9000");                 // P2 '0C': no data
   CHECK(f.tx("00A4040410" + kIsdr + "00") == fci() + "9000");  // P2 '04': FCP asked, the FCI given
   // A partial DF name (at least the RID) selects the application it begins.
   CHECK(f.tx("00A404000C" + kIsdr.substr(0, 24) + "00") == fci() + "9000");
@@ -106,10 +106,10 @@ TEST_CASE("SELECT: unknown AIDs, bad P1/P2 and lengths") {
   CHECK(f.tx("00A4040110" + kIsdr) == "6A86");                          // last occurrence
   CHECK(f.tx("00A4041010" + kIsdr) == "6A86");
   CHECK(f.tx("00A4050010" + kIsdr) == "6A86");
-  CHECK(f.tx("00A40400") == "6700");                                // no AID
-  CHECK(f.tx("00A4040011" + kIsdr + "01") == "6700");               // 17 bytes
-  CHECK(f.tx("00A4040010" + kIsdr.substr(0, 30)) == "6700");        // Lc says 16, 15 follow
-  CHECK(f.tx("80A4040010" + kIsdr) == "6E00");                      // SELECT is an ISO command
+  CHECK(f.tx("00A40400") == "6700");                          // no AID
+  CHECK(f.tx("00A4040011" + kIsdr + "01") == "6700");         // 17 bytes
+  CHECK(f.tx("00A4040010" + kIsdr.substr(0, 30)) == "6700");  // Lc says 16, 15 follow
+  CHECK(f.tx("80A4040010" + kIsdr) == "6E00");                // SELECT is an ISO command
   // A failed SELECT leaves the selection as it was.
   CHECK(f.tx(kSelectIsdr + "00") == fci() + "9000");
   CHECK(f.tx("00A4040010A0000005591010FFFFFFFF8900000200") == "6A82");
@@ -126,12 +126,13 @@ TEST_CASE("SELECT by file identifier: the MF answers with its FCP, other files a
   CHECK(fcp.substr(fcp.size() - 4) == "9000");
   CHECK(f.tx("00A4000C023F00") == "9000");
   CHECK(f.tx("00A40000023F0000").substr(0, 4) == "6218");  // P2 '00' with Le: at once
-  CHECK(f.tx("00A4000C") == "9000");                      // no data: the MF (ISO/IEC 7816-4)
-  CHECK(f.tx("00A4000C022FE2") == "6A82");                // EF.ICCID: no profile enabled
+  CHECK(f.tx("00A4000C") == "9000");                       // no data: the MF (ISO/IEC 7816-4)
+  CHECK(f.tx("00A4000C022FE2") == "6A82");                 // EF.ICCID: no profile enabled
   CHECK(f.tx("00A4000C037F1001") == "6700");
-  CHECK(f.tx("00A4080C047F106F3A") == "6A82");             // by path: nothing under the MF
+  CHECK(f.tx("00A4080C047F106F3A") == "6A82");  // by path: nothing under the MF
   CHECK(f.tx("00A4000D023F00") == "6A86");
-  CHECK(f.tx("00A4000802" "3F00") == "6A86");
+  CHECK(f.tx("00A4000802"
+             "3F00") == "6A86");
 }
 
 TEST_CASE("MANAGE CHANNEL opens channels 1-19, CLA routes to each, the 20th is refused") {
@@ -154,8 +155,8 @@ TEST_CASE("MANAGE CHANNEL opens channels 1-19, CLA routes to each, the 20th is r
     CHECK(f.tx(command) == "BF2E01" + to_hex(Bytes{ch}) + "9000");
   }
   CHECK(f.tx("C1E2910003BF2E0000") == "BF2E009000");  // channel 5, proprietary class
-  CHECK(f.tx("0070800501AA") == "6700");               // close with data
-  CHECK(f.tx("0070800500") == "9000");                 // close, Le tolerated as lpac sends it
+  CHECK(f.tx("0070800501AA") == "6700");              // close with data
+  CHECK(f.tx("0070800500") == "9000");                // close, Le tolerated as lpac sends it
   CHECK(f.tx("C1E2910003BF2E0000") == "6881");
   CHECK(f.tx("0070000001") == "059000");  // the lowest free number comes back
 }
@@ -294,7 +295,7 @@ TEST_CASE("STORE DATA: a wrong block number or P1 is refused and the partial com
     CHECK(f.tx(store_data(0x80, p1, 0x00, hex("BF2E00"))) == "6A86");
   }
   CHECK(f.tx(store_data(0x80, 0x11, 0x00, hex("BF2E"))) == "9000");
-  CHECK(f.tx("80E2910100") == "6700");  // no data
+  CHECK(f.tx("80E2910100") == "6700");                                 // no data
   CHECK(f.tx(store_data(0x80, 0x91, 0x00, hex("BF2E00"))) == "6103");  // the chain was dropped
   CHECK(f.tx("00C0000003") == "BF2E009000");
   REQUIRE(f.isdr.commands.size() == 1);
@@ -327,13 +328,15 @@ TEST_CASE("STORE DATA: wrong class, nothing selected, the ISD-R's own refusal, t
   Bytes block(4000, 0xAB);
   uint16_t last = 0;
   unsigned n = 0;
-  for (; n < 17 && (last = sw_of(f.card.transmit(store_data(0x80, 0x11, static_cast<uint8_t>(n), block)))) == 0x9000; ++n) {
+  for (; n < 17 && (last = sw_of(f.card.transmit(store_data(0x80, 0x11, static_cast<uint8_t>(n), block)))) == 0x9000;
+       ++n) {
   }
   CHECK(n == 16);
   CHECK(last == 0x6A84);
   CHECK(f.tx(store_data(0x80, 0x91, 0x10, hex("00"))) == "6A86");  // that command is gone
   // P2 is one byte: block 255 cannot announce another.
-  for (n = 0; n < 255 && sw_of(f.card.transmit(store_data(0x80, 0x11, static_cast<uint8_t>(n), hex("00")))) == 0x9000; ++n) {
+  for (n = 0; n < 255 && sw_of(f.card.transmit(store_data(0x80, 0x11, static_cast<uint8_t>(n), hex("00")))) == 0x9000;
+       ++n) {
   }
   CHECK(n == 255);
   CHECK(f.tx(store_data(0x80, 0x11, 0xFF, hex("00"))) == "6A86");
@@ -354,9 +357,9 @@ TEST_CASE("a 600-byte response comes in pieces through GET RESPONSE, 6Cxx names 
     CHECK(r.size() - 2 == expected_size);
     got.insert(got.end(), r.begin(), r.end() - 2);
   };
-  take("00C0000000", "6100", 256);  // Le '00': as much as there is, up to 256
-  take("80C0000000", "6158", 256);  // 88 left
-  take("00C0000010", "6148", 16);   // a smaller Le is fine
+  take("00C0000000", "6100", 256);      // Le '00': as much as there is, up to 256
+  take("80C0000000", "6158", 256);      // 88 left
+  take("00C0000010", "6148", 16);       // a smaller Le is fine
   CHECK(f.tx("00C0000050") == "6C48");  // an exact Le beyond the data: T=0's 6Cxx, data kept
   take("00C0000048", "9000", 72);
   CHECK(got == big);
@@ -379,10 +382,10 @@ TEST_CASE("GET RESPONSE: P1/P2, length, and data that belongs to another command
   CHECK(f.tx("01A4040C10" + kIsdr) == "9000");
   CHECK(f.tx("00A4040C10" + kIsdr) == "9000");
   CHECK(f.tx("81E2910003BF2E00") == "6103");
-  CHECK(f.tx("00C0000003") == "6985");      // channel 0 has nothing waiting
-  CHECK(f.tx("81C0010003") == "6B00");      // P1 P2 must be '00 00'
-  CHECK(f.tx("81C00000") == "6700");        // Le is mandatory
-  CHECK(f.tx("81C0000001AA03") == "6700");  // and it carries no data
+  CHECK(f.tx("00C0000003") == "6985");        // channel 0 has nothing waiting
+  CHECK(f.tx("81C0010003") == "6B00");        // P1 P2 must be '00 00'
+  CHECK(f.tx("81C00000") == "6700");          // Le is mandatory
+  CHECK(f.tx("81C0000001AA03") == "6700");    // and it carries no data
   CHECK(f.tx("81C0000003") == "BF2E009000");  // still waiting after those refusals
   // Any other command on the channel drops what was waiting.
   CHECK(f.tx("81E2910003BF2E00") == "6103");
@@ -398,7 +401,7 @@ TEST_CASE("class bytes this card does not support get their own status words") {
   CHECK(f.tx("FFA40000023F00") == "6E00");  // PPS, not a class
   CHECK(f.tx("10A40000023F00") == "6884");  // command chaining
   CHECK(f.tx("50A40000023F00") == "6884");
-  CHECK(f.tx("04A40000023F00") == "6882");  // secure messaging
+  CHECK(f.tx("04A40000023F00") == "6882");    // secure messaging
   CHECK(f.tx("84E2910003BF2E00") == "6882");  // GlobalPlatform C-MAC
   CHECK(f.tx("60A40000023F00") == "6882");
   CHECK(f.tx("E0E2910003BF2E00") == "6882");
@@ -410,7 +413,7 @@ TEST_CASE("unknown instructions and malformed lengths") {
   CHECK(f.tx("80F2000C") == "6D00");
   CHECK(f.tx("00B0000010") == "6986");  // READ BINARY with no EF selected
   CHECK(f.tx("00B2010400") == "6986");
-  CHECK(f.tx("00A404") == "6700");        // shorter than a header
+  CHECK(f.tx("00A404") == "6700");  // shorter than a header
   CHECK(f.tx("") == "6700");
   CHECK(f.tx("00A4040005AABB") == "6700");  // Lc 5, two bytes follow
   CHECK(f.tx("00A4040000") == "6700");      // Le only, no AID: a case 2 SELECT by name
@@ -500,13 +503,13 @@ TEST_CASE("EF.ICCID under the MF: the enabled profile's ICCID, by file id, path 
   CHECK(child(0x80) == "000A");  // 10 bytes
   CHECK(child(0x88) == "10");    // SFI '02'
   CHECK(f.tx("00B000000A") == iccid + "9000");
-  CHECK(f.tx("00B0000000") == iccid + "9000");       // Le '00': what there is
+  CHECK(f.tx("00B0000000") == iccid + "9000");  // Le '00': what there is
   CHECK(f.tx("00B0000504") == iccid.substr(10, 8) + "9000");
-  CHECK(f.tx("00B000000C") == "6C0A");               // beyond the end: the right Le
-  CHECK(f.tx("00B0000A01") == "6B00");               // offset beyond the end
-  CHECK(f.tx("00B00000") == "6700");                 // no Le
-  CHECK(f.tx("00D6000001FF") == "6982");             // UPDATE: never
-  CHECK(f.tx("00B2010400") == "6981");               // not a record file
+  CHECK(f.tx("00B000000C") == "6C0A");    // beyond the end: the right Le
+  CHECK(f.tx("00B0000A01") == "6B00");    // offset beyond the end
+  CHECK(f.tx("00B00000") == "6700");      // no Le
+  CHECK(f.tx("00D6000001FF") == "6982");  // UPDATE: never
+  CHECK(f.tx("00B2010400") == "6981");    // not a record file
   CHECK(f.tx("80B000000A") == "6D00");
 
   // Selecting the MF leaves no current EF; READ BINARY by SFI '02' makes EF.ICCID current again.

@@ -70,7 +70,8 @@ Bytes download(CardFixture& f, const Bytes& upp) {
   Download d{f, smdp};
   d.authenticate();
   d.prepare();
-  return d.load(smdp.bound_profile_package(d.euicc_otpk, f.card->eid_bytes, store_metadata(kIccid, "T", "n.example.org"), upp));
+  return d.load(
+      smdp.bound_profile_package(d.euicc_otpk, f.card->eid_bytes, store_metadata(kIccid, "T", "n.example.org"), upp));
 }
 
 int error_code(const Bytes& response) {  // BF38 / BF21 { A1 { 80 tid, 02 code } }
@@ -99,7 +100,8 @@ TEST_CASE("a profile downloads into the card and is installed whole, on both cur
     cis.add(rsp::pki::load_certificate(f.pki, curve, crypto::Role::ci).value());
     CHECK(crypto::verify_chain(euicc_cert, crypto::Role::euicc, {eum_cert}, cis, time(nullptr)));
     CHECK(crypto::verify(euicc_cert.public_key().value(), parts[0].whole, parts[1].value));
-    CHECK(Bytes(find(parts[0].value, 0x84)->value.begin(), find(parts[0].value, 0x84)->value.end()) == smdp.server_challenge);
+    CHECK(Bytes(find(parts[0].value, 0x84)->value.begin(), find(parts[0].value, 0x84)->value.end()) ==
+          smdp.server_challenge);
     CHECK(find(parts[0].value, 0xBF22));  // euiccInfo2
     CHECK(find(parts[0].value, 0xA0));    // ctxParams1 as the server sent it
 
@@ -110,7 +112,8 @@ TEST_CASE("a profile downloads into the card and is installed whole, on both cur
                          find(pd.value, 0x5F37)->value));
 
     Bytes upp = minimal_profile_package(kIccid);
-    Bytes pir = d.load(smdp.bound_profile_package(d.euicc_otpk, f.card->eid_bytes, store_metadata(kIccid, "Test", "notify.example.org"), upp));
+    Bytes pir = d.load(smdp.bound_profile_package(d.euicc_otpk, f.card->eid_bytes,
+                                                  store_metadata(kIccid, "Test", "notify.example.org"), upp));
     REQUIRE(rsp::asn1::decode(asn_DEF_ProfileInstallationResult, pir));
     CHECK(failure_of(pir).first == -1);
     auto data = find(rsp::tlv::read(pir)->value, 0xBF27).value();
@@ -217,7 +220,8 @@ TEST_CASE("a damaged or interrupted package installs nothing and says why") {
   d.authenticate();
   d.prepare();
   Bytes upp = minimal_profile_package(kIccid);
-  Bytes bpp = smdp.bound_profile_package(d.euicc_otpk, f.card->eid_bytes, store_metadata(kIccid, "T", "n.example.org"), upp);
+  Bytes bpp =
+      smdp.bound_profile_package(d.euicc_otpk, f.card->eid_bytes, store_metadata(kIccid, "T", "n.example.org"), upp);
   auto commands = rsp::bpp::split_for_loading(bpp).value();
 
   SECTION("a changed byte in a profile segment: scp03tSecurityError at loadProfileElements") {
@@ -304,10 +308,13 @@ TEST_CASE("the same ICCID cannot be installed twice") {
     Download d{f, smdp};
     d.authenticate();
     d.prepare();
-    Bytes pir = d.load(smdp.bound_profile_package(d.euicc_otpk, f.card->eid_bytes, store_metadata(kIccid, "T", "n.example.org"),
-                                                  minimal_profile_package(kIccid)));
-    if (round == 0) CHECK(failure_of(pir).first == -1);
-    else CHECK(failure_of(pir) == std::pair<int, int>{2, 9});
+    Bytes pir =
+        d.load(smdp.bound_profile_package(d.euicc_otpk, f.card->eid_bytes, store_metadata(kIccid, "T", "n.example.org"),
+                                          minimal_profile_package(kIccid)));
+    if (round == 0)
+      CHECK(failure_of(pir).first == -1);
+    else
+      CHECK(failure_of(pir) == std::pair<int, int>{2, 9});
   }
   CHECK(f.card->state.profiles.size() == 1);
 }
@@ -338,9 +345,9 @@ TEST_CASE("conformance faults: a bad MAC accepted, a wrong status word, and none
     Download d{f, smdp};
     d.authenticate();
     d.prepare();
-    Bytes bpp = smdp.bound_profile_package(d.euicc_otpk, f.card->eid_bytes, store_metadata(kIccid, "T", "n.example.org"),
-                                           minimal_profile_package(kIccid));
-    bpp.back() ^= 0x01;  // last byte of the last segment's MAC
+    Bytes bpp = smdp.bound_profile_package(
+        d.euicc_otpk, f.card->eid_bytes, store_metadata(kIccid, "T", "n.example.org"), minimal_profile_package(kIccid));
+    bpp.back() ^= 0x01;                          // last byte of the last segment's MAC
     CHECK(failure_of(d.load(bpp)).first == -1);  // the faulty card installs what a real one refuses
   }
   {
@@ -361,7 +368,8 @@ TEST_CASE("conformance faults: a bad MAC accepted, a wrong status word, and none
 
 // Profiles at rest (issue 13, finding 10): the installed package is sealed with the card's profile
 // key, so no file of the state directory holds the Ki or OPc.
-TEST_CASE("profile packages at rest: sealed in the state directory, clear ones sealed at the next start, another key refused") {
+TEST_CASE(
+    "profile packages at rest: sealed in the state directory, clear ones sealed at the next start, another key refused") {
   const Bytes ki = {0x4B, 0x69, 0x5A, 0x13, 0x37, 0xC0, 0xDE, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09};
   const Bytes opc = {0x0F, 0x0C, 0x5A, 0x13, 0x37, 0xC0, 0xDE, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18, 0x19};
   CardFixture f;
@@ -422,7 +430,8 @@ TEST_CASE("profile packages at rest: sealed in the state directory, clear ones s
     auto from_variable = open_card_context(options);
     ::unsetenv("EUICC_SIM_PROFILE_KEY");
     REQUIRE_FALSE(from_variable);
-    CHECK_THAT(from_variable.error().message, Catch::Contains("sealed with key id " + key_id) && Catch::Contains("$EUICC_SIM_PROFILE_KEY"));
+    CHECK_THAT(from_variable.error().message,
+               Catch::Contains("sealed with key id " + key_id) && Catch::Contains("$EUICC_SIM_PROFILE_KEY"));
     CHECK_THAT(from_variable.error().message, !Catch::Contains(other.substr(0, 64)));
 
     std::filesystem::rename(state_dir / "profile-key", f.dir.path() / "kept-key");

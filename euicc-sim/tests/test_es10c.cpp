@@ -14,10 +14,10 @@
 #include <ListNotificationResponse.h>
 #include <NotificationConfigurationInformation.h>
 #include <NotificationMetadata.h>
-#include <OperatorId.h>
-#include <PendingNotification.h>
 #include <NotificationSentResponse.h>
+#include <OperatorId.h>
 #include <OtherSignedNotification.h>
+#include <PendingNotification.h>
 #include <ProfileInfo.h>
 #include <ProfileInfoListResponse.h>
 #include <RetrieveNotificationsListResponse.h>
@@ -31,7 +31,6 @@
 #include <string>
 #include <vector>
 
-#include "schema_check.hpp"
 #include "card_context.hpp"
 #include "es10_channel.hpp"
 #include "es10b_notifications.hpp"
@@ -45,6 +44,7 @@
 #include "rsp/crypto/certificate_chain.hpp"
 #include "rsp/crypto/ecdsa.hpp"
 #include "rsp/iccid.hpp"
+#include "schema_check.hpp"
 #include "support/kit.hpp"
 #include "usim.hpp"
 
@@ -169,7 +169,6 @@ struct TestCard {
   }
 };
 
-
 Bytes bits(const BIT_STRING_t& b) {
   Bytes contents(1 + static_cast<size_t>(b.size));
   contents[0] = static_cast<uint8_t>(b.bits_unused);
@@ -195,7 +194,8 @@ Bytes nickname_request(const std::string& iccid, const std::string& nickname) {
 Bytes remove_request(long seq_number) { return tlv(0xBF30, tlv_integer(0x80, seq_number)); }
 
 long enable(TestCard& card, const Bytes& identifier, bool refresh = true) {
-  auto r = schema<EnableProfileResponse_t>(asn_DEF_EnableProfileResponse, card.call(enable_request(identifier, refresh)));
+  auto r =
+      schema<EnableProfileResponse_t>(asn_DEF_EnableProfileResponse, card.call(enable_request(identifier, refresh)));
   return integer(r->enableResult);
 }
 long disable(TestCard& card, const Bytes& identifier) {
@@ -280,10 +280,10 @@ TEST_CASE("GetProfilesInfo returns every ProfileInfo field of every profile, by 
   p.profile_policy_rules = bit_string({2});  // ppr2: deletion not allowed
   p.notification_configuration = {
       {static_cast<uint8_t>(event_mask(NotificationEvent::install) | event_mask(NotificationEvent::delete_)), kSmdp},
-                                  {event_mask(NotificationEvent::enable), "other.example.com"}};
-  p.store_metadata = tlv(0xBF25, {iccid_tlv(kIccid1), tlv(0x91, rsp::to_bytes(p.service_provider_name)),
-                                  tlv(0x92, rsp::to_bytes(p.profile_name)),
-                                  tlv(0xB7, {tlv(0x80, hex("09F107")), tlv(0x81, hex("FF"))})});
+      {event_mask(NotificationEvent::enable), "other.example.com"}};
+  p.store_metadata = tlv(
+      0xBF25, {iccid_tlv(kIccid1), tlv(0x91, rsp::to_bytes(p.service_provider_name)),
+               tlv(0x92, rsp::to_bytes(p.profile_name)), tlv(0xB7, {tlv(0x80, hex("09F107")), tlv(0x81, hex("FF"))})});
   card.install(kIccid2, 0x11, ProfileClass::test);
 
   Bytes response = card.call(hex("BF2D 00"));
@@ -413,11 +413,13 @@ TEST_CASE("GetProfilesInfo tagList returns only the listed fields, in schema ord
   CHECK(first.notificationConfigurationInfo == nullptr);
   Bytes iccid1 = *rsp::iccid::to_bytes(kIccid1);
   Bytes iccid2 = *rsp::iccid::to_bytes(kIccid2);
-  CHECK(response == tlv(0xBF2D, tlv(0xA0, {tlv(0xE3, {tlv(0x5A, iccid1), hex("9F70 01 00"), hex("90 04") , rsp::to_bytes("nick")}),
-                                           tlv(0xE3, {tlv(0x5A, iccid2), hex("9F70 01 00")})})));
+  CHECK(response ==
+        tlv(0xBF2D, tlv(0xA0, {tlv(0xE3, {tlv(0x5A, iccid1), hex("9F70 01 00"), hex("90 04"), rsp::to_bytes("nick")}),
+                               tlv(0xE3, {tlv(0x5A, iccid2), hex("9F70 01 00")})})));
   // Criteria and tag list together; the multi-byte tag B6 on its own.
   response = card.call(tlv(0xBF2D, {tlv(0xA0, aid_tlv(0x11)), tlv(0x5C, hex("B6"))}));
-  CHECK(response == tlv(0xBF2D, tlv(0xA0, tlv(0xE3, tlv(0xB6, tlv(0x30, {hex("80 02 04 F0"), tlv(0x81, rsp::to_bytes(kSmdp))}))))));
+  CHECK(response ==
+        tlv(0xBF2D, tlv(0xA0, tlv(0xE3, tlv(0xB6, tlv(0x30, {hex("80 02 04 F0"), tlv(0x81, rsp::to_bytes(kSmdp))}))))));
 }
 
 TEST_CASE("GetProfilesInfo answers incorrectInputValues to malformed input", "[es10c]") {
@@ -426,11 +428,11 @@ TEST_CASE("GetProfilesInfo answers incorrectInputValues to malformed input", "[e
   Bytes incorrect = hex("BF2D 03 81 01 01");
   auto error = schema<ProfileInfoListResponse_t>(asn_DEF_ProfileInfoListResponse, incorrect);
   CHECK(error->present == ProfileInfoListResponse_PR_profileInfoListError);
-  CHECK(card.call(hex("BF2D 03 5C 01 9F")) == incorrect);                  // tag list ends inside a tag
-  CHECK(card.call(hex("BF2D 07 A0 05 5A 03 98 94 44")) == incorrect);      // ICCID not 10 bytes
-  CHECK(card.call(hex("BF2D 04 A0 02 81 00")) == incorrect);               // no such criterion
-  CHECK(card.call(hex("BF2D 04 A0 02 4F 05")) == incorrect);               // truncated inner TLV
-  CHECK(card.call(hex("BF2D 02 A0 00")) == incorrect);                     // empty criteria
+  CHECK(card.call(hex("BF2D 03 5C 01 9F")) == incorrect);              // tag list ends inside a tag
+  CHECK(card.call(hex("BF2D 07 A0 05 5A 03 98 94 44")) == incorrect);  // ICCID not 10 bytes
+  CHECK(card.call(hex("BF2D 04 A0 02 81 00")) == incorrect);           // no such criterion
+  CHECK(card.call(hex("BF2D 04 A0 02 4F 05")) == incorrect);           // truncated inner TLV
+  CHECK(card.call(hex("BF2D 02 A0 00")) == incorrect);                 // empty criteria
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -469,7 +471,8 @@ TEST_CASE("EnableProfile switches profiles atomically and queues signed notifica
   CHECK(v2.seq_number == 2);
   CHECK(v2.event == hex("05 20"));
   CHECK(v2.iccid == kIccid1);
-  auto v3 = verify_notification(card.ctx.state.notifications[2].notification, card.credentials(Curve::brainpool_p256r1));
+  auto v3 =
+      verify_notification(card.ctx.state.notifications[2].notification, card.credentials(Curve::brainpool_p256r1));
   CHECK(v3.seq_number == 3);
   CHECK(v3.event == hex("06 40"));
   CHECK(v3.iccid == kIccid2);
@@ -532,9 +535,9 @@ TEST_CASE("EnableProfile error codes", "[es10c]") {
     card.check_persisted();
   }
   SECTION("malformed commands are refused at APDU level") {
-    CHECK(card.status_word(hex("BF31 03 81 01 FF")) == 0x6A80);                          // no identifier
-    CHECK(card.status_word(tlv(0xBF31, tlv(0xA0, iccid_tlv(kIccid2)))) == 0x6A80);       // no refreshFlag
-    CHECK(card.status_word(hex("BF31 0A A0 05 5A 03 98 94 44 81 01 FF")) == 0x6A80);     // short ICCID
+    CHECK(card.status_word(hex("BF31 03 81 01 FF")) == 0x6A80);                       // no identifier
+    CHECK(card.status_word(tlv(0xBF31, tlv(0xA0, iccid_tlv(kIccid2)))) == 0x6A80);    // no refreshFlag
+    CHECK(card.status_word(hex("BF31 0A A0 05 5A 03 98 94 44 81 01 FF")) == 0x6A80);  // short ICCID
     CHECK(card.status_word(tlv(0xBF31, {tlv(0xA0, tlv(0x4F, Bytes(17, 0xA0))), hex("81 01 FF")})) == 0x6A80);
     CHECK(state_of(card, kIccid2) == ProfileState::disabled);
   }
@@ -547,18 +550,18 @@ TEST_CASE("DisableProfile: result codes and the disable notification", "[es10c][
   card.install(kIccid2, 0x11);
   card.set_state(kIccid1, ProfileState::enabled);
 
-  CHECK(disable(card, iccid_tlv(kIccidAbsent)) == 1);                       // iccidOrAidNotFound
+  CHECK(disable(card, iccid_tlv(kIccidAbsent)) == 1);  // iccidOrAidNotFound
   CHECK(disable(card, aid_tlv(0x33)) == 1);
-  CHECK(disable(card, iccid_tlv(kIccid2)) == 2);                            // profileNotInEnabledState
+  CHECK(disable(card, iccid_tlv(kIccid2)) == 2);  // profileNotInEnabledState
   card.ctx.state.find_profile(kIccid1)->profile_policy_rules = bit_string({1});
   REQUIRE(card.ctx.commit());
-  CHECK(disable(card, iccid_tlv(kIccid1)) == 3);                            // disallowedByPolicy
+  CHECK(disable(card, iccid_tlv(kIccid1)) == 3);  // disallowedByPolicy
   CHECK(card.ctx.state.notifications.empty());
   card.ctx.state.find_profile(kIccid1)->profile_policy_rules = bit_string({2});  // ppr2 does not stop a disable
   REQUIRE(card.ctx.commit());
 
   card.break_store();
-  CHECK(disable(card, aid_tlv(0x10)) == 127);                               // undefinedError
+  CHECK(disable(card, aid_tlv(0x10)) == 127);  // undefinedError
   CHECK(state_of(card, kIccid1) == ProfileState::enabled);
   CHECK(card.ctx.state.notifications.empty());
   card.repair_store();
@@ -582,18 +585,18 @@ TEST_CASE("DeleteProfile: result codes, the package file and the delete notifica
   card.set_state(kIccid1, ProfileState::enabled);
   REQUIRE(card.package_exists(kIccid1));
 
-  CHECK(remove_profile(card, iccid_tlv(kIccidAbsent)) == 1);                // iccidOrAidNotFound
+  CHECK(remove_profile(card, iccid_tlv(kIccidAbsent)) == 1);  // iccidOrAidNotFound
   CHECK(remove_profile(card, aid_tlv(0x40)) == 1);
-  CHECK(remove_profile(card, iccid_tlv(kIccid1)) == 2);                     // enabled: profileNotInDisabledState
+  CHECK(remove_profile(card, iccid_tlv(kIccid1)) == 2);  // enabled: profileNotInDisabledState
   card.ctx.state.find_profile(kIccid2)->profile_policy_rules = bit_string({2});
   REQUIRE(card.ctx.commit());
-  CHECK(remove_profile(card, aid_tlv(0x11)) == 3);                          // ppr2: disallowedByPolicy
+  CHECK(remove_profile(card, aid_tlv(0x11)) == 3);                               // ppr2: disallowedByPolicy
   card.ctx.state.find_profile(kIccid2)->profile_policy_rules = bit_string({1});  // ppr1 does not stop a delete
   REQUIRE(card.ctx.commit());
   CHECK(card.ctx.state.notifications.empty());
 
   card.break_store();
-  CHECK(remove_profile(card, iccid_tlv(kIccid2)) == 127);                   // undefinedError
+  CHECK(remove_profile(card, iccid_tlv(kIccid2)) == 127);  // undefinedError
   CHECK(card.ctx.state.find_profile(kIccid2));
   CHECK(card.package_exists(kIccid2));
   CHECK(card.ctx.state.notifications.empty());
@@ -625,10 +628,11 @@ TEST_CASE("Notifications follow each profile's configuration", "[notifications]"
   TestCard card;
   auto& p = card.install(kIccid1, 0x10);
   // Only delete wanted, at two receivers; enable and disable leave no notification.
-  p.notification_configuration = {{event_mask(NotificationEvent::install), "install.example.com"},
-                                  {event_mask(NotificationEvent::delete_), "a.example.com"},
-                                  {static_cast<uint8_t>(event_mask(NotificationEvent::delete_) | event_mask(NotificationEvent::install)),
-                                   "b.example.com"}};
+  p.notification_configuration = {
+      {event_mask(NotificationEvent::install), "install.example.com"},
+      {event_mask(NotificationEvent::delete_), "a.example.com"},
+      {static_cast<uint8_t>(event_mask(NotificationEvent::delete_) | event_mask(NotificationEvent::install)),
+       "b.example.com"}};
   auto& q = card.install(kIccid2, 0x11);
   q.notification_configuration.clear();
   q.ci_ski = hex("0102030405060708090A0B0C0D0E0F1011121314");  // a CI the card has no chain for
@@ -645,8 +649,8 @@ TEST_CASE("Notifications follow each profile's configuration", "[notifications]"
   CHECK(card.ctx.state.notifications[1].address == "b.example.com");
   CHECK(verify_notification(card.ctx.state.notifications[0].notification, card.credentials(Curve::nist_p256)).address ==
         "a.example.com");
-  CHECK(verify_notification(card.ctx.state.notifications[1].notification, card.credentials(Curve::nist_p256)).seq_number ==
-        2);
+  CHECK(verify_notification(card.ctx.state.notifications[1].notification, card.credentials(Curve::nist_p256))
+            .seq_number == 2);
 
   // A profile whose CI the card has no chain for: signed with the first chain.
   card.ctx.state.find_profile(kIccid2)->notification_configuration = {{0x0F, kSmdp}};
@@ -672,7 +676,7 @@ TEST_CASE("The wrong-signature fault corrupts notification signatures", "[notifi
 
 TEST_CASE("eUICCMemoryReset deletes by class, resets the default SM-DP+ address", "[es10c]") {
   TestCard card;
-  card.install(kIccid1, 0x10);                                 // operational, enabled, with ppr1+ppr2
+  card.install(kIccid1, 0x10);  // operational, enabled, with ppr1+ppr2
   card.install(kIccid2, 0x11, ProfileClass::test);
   card.install(kIccid3, 0x12, ProfileClass::provisioning);
   card.ctx.state.find_profile(kIccid1)->state = ProfileState::enabled;
@@ -760,7 +764,8 @@ TEST_CASE("SetNickname", "[es10c]") {
 TEST_CASE("GetEuiccConfiguredAddresses and SetDefaultDpAddress", "[es10a]") {
   TestCard card;
   auto addresses = [&] {
-    return schema<EuiccConfiguredAddressesResponse_t>(asn_DEF_EuiccConfiguredAddressesResponse, card.call(hex("BF3C 00")));
+    return schema<EuiccConfiguredAddressesResponse_t>(asn_DEF_EuiccConfiguredAddressesResponse,
+                                                      card.call(hex("BF3C 00")));
   };
   {
     auto a = addresses();
@@ -871,17 +876,18 @@ TEST_CASE("ListNotification, RetrieveNotificationsList and RemoveNotificationFro
   uint32_t install_seq = 0;
   Bytes install_metadata = notification_metadata(card.ctx, NotificationEvent::install, kSmdp, kIccid1, &install_seq);
   CHECK(install_seq == 1);
-  CHECK(install_metadata == tlv(0xBF2F, {hex("80 01 01"), hex("81 02 07 80"), tlv(0x0C, rsp::to_bytes(kSmdp)),
-                                         iccid_tlv(kIccid1)}));
+  CHECK(install_metadata ==
+        tlv(0xBF2F, {hex("80 01 01"), hex("81 02 07 80"), tlv(0x0C, rsp::to_bytes(kSmdp)), iccid_tlv(kIccid1)}));
   Bytes result_data = tlv(0xBF27, {hex("80 01 AA"), install_metadata, hex("06 03 88 37 0A"),
                                    tlv(0xA2, tlv(0xA0, {tlv(0x4F, isdp_aid(0x10)), hex("04 01 00")}))});
-  Bytes install_result = tlv(0xBF37, {result_data, tlv(0x5F37, card.ctx.sign(card.ctx.credentials.front(), result_data))});
+  Bytes install_result =
+      tlv(0xBF37, {result_data, tlv(0x5F37, card.ctx.sign(card.ctx.credentials.front(), result_data))});
   card.ctx.state.notifications.push_back({install_seq, NotificationEvent::install, kSmdp, kIccid1, install_result});
   REQUIRE(card.ctx.commit());
 
-  CHECK(enable(card, iccid_tlv(kIccid1)) == 0);   // 2 enable 1
-  CHECK(enable(card, iccid_tlv(kIccid2)) == 0);   // 3 disable 1, 4 enable 2
-  CHECK(disable(card, iccid_tlv(kIccid2)) == 0);  // 5 disable 2
+  CHECK(enable(card, iccid_tlv(kIccid1)) == 0);          // 2 enable 1
+  CHECK(enable(card, iccid_tlv(kIccid2)) == 0);          // 3 disable 1, 4 enable 2
+  CHECK(disable(card, iccid_tlv(kIccid2)) == 0);         // 5 disable 2
   CHECK(remove_profile(card, iccid_tlv(kIccid1)) == 0);  // 6 delete 1
 
   auto list = [&](const Bytes& request) {
@@ -898,9 +904,11 @@ TEST_CASE("ListNotification, RetrieveNotificationsList and RemoveNotificationFro
     return out;
   };
   using Listed = std::vector<std::pair<long, Bytes>>;
-  const Bytes install = hex("07 80"), enable_bits = hex("06 40"), disable_bits = hex("05 20"), delete_bits = hex("04 10");
-  CHECK(list(hex("BF28 00")) == Listed{{1, install}, {2, enable_bits}, {3, disable_bits}, {4, enable_bits},
-                                       {5, disable_bits}, {6, delete_bits}});
+  const Bytes install = hex("07 80"), enable_bits = hex("06 40"), disable_bits = hex("05 20"),
+              delete_bits = hex("04 10");
+  CHECK(
+      list(hex("BF28 00")) ==
+      Listed{{1, install}, {2, enable_bits}, {3, disable_bits}, {4, enable_bits}, {5, disable_bits}, {6, delete_bits}});
   CHECK(list(tlv(0xBF28, tlv(0x81, bit_string({2})))) == Listed{{3, disable_bits}, {5, disable_bits}});
   CHECK(list(tlv(0xBF28, tlv(0x81, bit_string({0, 3})))) == Listed{{1, install}, {6, delete_bits}});
   CHECK(list(tlv(0xBF28, tlv(0x81, bit_string({})))).empty());
@@ -926,7 +934,8 @@ TEST_CASE("ListNotification, RetrieveNotificationsList and RemoveNotificationFro
   CHECK(everything[0] == install_result);
   for (size_t i = 1; i < everything.size(); ++i) {
     CHECK(everything[i] == card.ctx.state.notifications[i].notification);
-    CHECK(verify_notification(everything[i], card.credentials(Curve::nist_p256)).seq_number == static_cast<long>(i + 1));
+    CHECK(verify_notification(everything[i], card.credentials(Curve::nist_p256)).seq_number ==
+          static_cast<long>(i + 1));
   }
   auto by_seq = retrieve(tlv(0xBF2B, tlv(0xA0, tlv_integer(0x80, 4))));
   REQUIRE(by_seq.size() == 1);
@@ -941,19 +950,19 @@ TEST_CASE("ListNotification, RetrieveNotificationsList and RemoveNotificationFro
   Bytes package_results = card.call(hex("BF2B 04 A0 02 82 00"));
   CHECK(package_results == hex("BF2B 02 A2 00"));
   auto sgp32 = schema<SGP32_RetrieveNotificationsListResponse_t>(asn_DEF_SGP32_RetrieveNotificationsListResponse,
-                                                                  package_results);
+                                                                 package_results);
   CHECK(sgp32->present == SGP32_RetrieveNotificationsListResponse_PR_euiccPackageResultList);
 
   // RemoveNotificationFromList.
   CHECK(remove_notification(card, 4) == 0);
-  CHECK(remove_notification(card, 4) == 1);    // nothingToDelete
+  CHECK(remove_notification(card, 4) == 1);  // nothingToDelete
   CHECK(remove_notification(card, 999) == 1);
   CHECK(remove_notification(card, -1) == 1);
   CHECK(retrieve(tlv(0xBF2B, tlv(0xA0, tlv_integer(0x80, 4)))).empty());
   CHECK(list(hex("BF28 00")).size() == 5);
   card.check_persisted();
   card.break_store();
-  CHECK(remove_notification(card, 1) == 127);   // undefinedError, kept
+  CHECK(remove_notification(card, 1) == 127);  // undefinedError, kept
   CHECK(card.ctx.state.notifications.size() == 5);
   card.repair_store();
   for (long seq : {1, 2, 3, 5, 6}) CHECK(remove_notification(card, seq) == 0);

@@ -14,7 +14,8 @@ namespace {
 
 // The SM-DS side: `rsp-pki make`'s CERT.DSauth (or another role's certificate) and key in place of
 // the SM-DP+'s, and the SM-DS's address.
-void use_server_certificate(TestSmdp& server, const std::filesystem::path& pki, crypto::Role role = crypto::Role::ds_auth) {
+void use_server_certificate(TestSmdp& server, const std::filesystem::path& pki,
+                            crypto::Role role = crypto::Role::ds_auth) {
   server.auth = rsp::pki::load_certificate(pki, crypto::Curve::nist_p256, role).value();
   server.auth_key = rsp::pki::load_key(pki, crypto::Curve::nist_p256, role).value();
   server.address = "testrootsmds.example.com";
@@ -45,7 +46,8 @@ Authenticated authenticated(CardFixture& f, const Bytes& response) {
 
 }  // namespace
 
-TEST_CASE("ES11: the card authenticates an SM-DS by its CERT.DSauth, with no matchingId, and refuses a download in that session") {
+TEST_CASE(
+    "ES11: the card authenticates an SM-DS by its CERT.DSauth, with no matchingId, and refuses a download in that session") {
   CardFixture f;
   TestSmdp smds(f.pki, crypto::Curve::nist_p256);
   use_server_certificate(smds, f.pki);
@@ -93,7 +95,8 @@ TEST_CASE("ES11: certificates an SM-DS may not authenticate with are refused: in
   CHECK(error_code(f.call(smds.authenticate_server(challenge(f), std::nullopt))) == 1);
 }
 
-TEST_CASE("AuthenticateServer: verified under the server certificate's CI, signed under euiccCiPKIdToBeUsed or else that CI") {
+TEST_CASE(
+    "AuthenticateServer: verified under the server certificate's CI, signed under euiccCiPKIdToBeUsed or else that CI") {
   // The card has credentials under its own CI, and trusts a second CI for verification only.
   CardFixture f;
   rsp::test::TempDir second;
@@ -124,7 +127,8 @@ TEST_CASE("AuthenticateServer: verified under the server certificate's CI, signe
     Bytes prepared = f.call(smdp.prepare_download(a.signature.whole));
     CHECK(f.child(prepared, 0xA0).tag == 0xA0);
   }
-  SECTION("a DPauth under the second CI and euiccCiPKIdToBeUsed naming it: the card has nothing to sign with, ciPKUnknown") {
+  SECTION(
+      "a DPauth under the second CI and euiccCiPKIdToBeUsed naming it: the card has nothing to sign with, ciPKUnknown") {
     TestSmdp smdp(second.path(), crypto::Curve::nist_p256);
     smdp.ci_ski = second_ski;
     CHECK(error_code(f.call(smdp.authenticate_server(challenge(f)))) == 7);

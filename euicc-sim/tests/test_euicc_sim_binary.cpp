@@ -84,7 +84,8 @@ std::string get_eid(Transmit transmit) {
     apdu[0] = rsp::apdu::cla_for_channel(apdu[0], ch);
     auto r = rsp::apdu::Response::parse(transmit(apdu)).value();
     while ((r.sw & 0xFF00) == rsp::apdu::sw::kMoreData) {
-      auto more = rsp::apdu::Response::parse(transmit(Bytes{rsp::apdu::cla_for_channel(0x00, ch), 0xC0, 0, 0, r.sw2()})).value();
+      auto more = rsp::apdu::Response::parse(transmit(Bytes{rsp::apdu::cla_for_channel(0x00, ch), 0xC0, 0, 0, r.sw2()}))
+                      .value();
       more.data.insert(more.data.begin(), r.data.begin(), r.data.end());
       r = more;
     }
@@ -108,7 +109,7 @@ TEST_CASE("euicc-sim --listen: a new card prints its EID, serves GetEID over TCP
     eid = sim.wait_for("EID ([0-9]{32}) \\(new card\\)");
     uint16_t port = static_cast<uint16_t>(std::stoi(sim.wait_for("listening on 127\\.0\\.0\\.1:([0-9]+)")));
     VpcdClient client(port);
-    client.send(Bytes{0x01});                     // power on
+    client.send(Bytes{0x01});                         // power on
     CHECK(client.exchange(Bytes{0x04}).size() >= 2);  // ATR
     CHECK(get_eid([&](const Bytes& apdu) { return client.exchange(apdu); }) == eid);
     CHECK(sim.stop() == 0);
@@ -122,8 +123,8 @@ TEST_CASE("euicc-sim --default-smdp and --root-smds set the factory's addresses 
   rsp::test::TempDir dir;
   auto card = dir.path() / "card";
   {
-    SimProcess sim(dir.path(), {"--state", card.string(), "--listen", "127.0.0.1:0", "--default-smdp", "smdp.example.com",
-                                "--root-smds", "testrootsmds.example.com"});
+    SimProcess sim(dir.path(), {"--state", card.string(), "--listen", "127.0.0.1:0", "--default-smdp",
+                                "smdp.example.com", "--root-smds", "testrootsmds.example.com"});
     sim.wait_for("EID ([0-9]{32}) \\(new card\\)");
     CHECK(sim.stop() == 0);
   }
@@ -133,7 +134,8 @@ TEST_CASE("euicc-sim --default-smdp and --root-smds set the factory's addresses 
   CHECK(store.load_state()->default_dp_address == "smdp.example.com");
   CHECK(store.load_state()->root_ds_address == "testrootsmds.example.com");
   // An existing card keeps its addresses whatever the flags say.
-  SimProcess again(dir.path(), {"--state", card.string(), "--listen", "127.0.0.1:0", "--default-smdp", "other.example.com"});
+  SimProcess again(dir.path(),
+                   {"--state", card.string(), "--listen", "127.0.0.1:0", "--default-smdp", "other.example.com"});
   again.wait_for("EID ([0-9]{32})");
   CHECK(again.stop() == 0);
   CHECK(store.load_state()->default_dp_address == "smdp.example.com");
@@ -142,7 +144,8 @@ TEST_CASE("euicc-sim --default-smdp and --root-smds set the factory's addresses 
 TEST_CASE("euicc-sim refuses faults without --conformance-harness and a missing link") {
   rsp::test::TempDir dir;
   {
-    SimProcess sim(dir.path(), {"--state", (dir.path() / "card").string(), "--listen", "127.0.0.1:0", "--fault", "wrong-signature"});
+    SimProcess sim(dir.path(), {"--state", (dir.path() / "card").string(), "--listen", "127.0.0.1:0", "--fault",
+                                "wrong-signature"});
     sim.wait_for("(refused in normal runs)");
     CHECK(sim.stop() == 1);
   }
@@ -154,7 +157,8 @@ TEST_CASE("euicc-sim refuses faults without --conformance-harness and a missing 
 TEST_CASE("euicc-sim --vpcd: a PC/SC client of pcscd sees the card and gets GetEID back") {
   euicc::test::PrivatePcscd pcscd;  // exits 77 (skipped) when pcscd cannot run here
   rsp::test::TempDir dir;
-  SimProcess sim(dir.path(), {"--state", (dir.path() / "card").string(), "--vpcd", "127.0.0.1:" + std::to_string(pcscd.vpcd_port())});
+  SimProcess sim(dir.path(), {"--state", (dir.path() / "card").string(), "--vpcd",
+                              "127.0.0.1:" + std::to_string(pcscd.vpcd_port())});
   std::string eid = sim.wait_for("EID ([0-9]{32})");
   euicc::test::PcscClient client;
   REQUIRE(client.wait_for_card(pcscd.reader_name(), std::chrono::seconds(10)));
@@ -175,8 +179,8 @@ class TcpEs10 {
     auto open = rsp::apdu::Response::parse(client_.exchange(hex("0070000001"))).value();
     REQUIRE(open.sw == rsp::apdu::sw::kOk);
     channel_ = open.data.at(0);
-    REQUIRE(exchange(rsp::apdu::Command{0x00, 0xA4, 0x04, 0x00, Bytes(rsp::apdu::kIsdrAid.begin(), rsp::apdu::kIsdrAid.end()),
-                                        256u, false})
+    REQUIRE(exchange(rsp::apdu::Command{0x00, 0xA4, 0x04, 0x00,
+                                        Bytes(rsp::apdu::kIsdrAid.begin(), rsp::apdu::kIsdrAid.end()), 256u, false})
                 .sw == rsp::apdu::sw::kOk);
   }
   Bytes es10(const Bytes& command) {
@@ -184,9 +188,10 @@ class TcpEs10 {
     for (size_t offset = 0, block = 0; offset < command.size(); offset += 255, ++block) {
       size_t n = std::min<size_t>(255, command.size() - offset);
       bool final_block = offset + n == command.size();
-      last = exchange({0x80, 0xE2, static_cast<uint8_t>(final_block ? 0x91 : 0x11), static_cast<uint8_t>(block),
-                       Bytes(command.begin() + static_cast<long>(offset), command.begin() + static_cast<long>(offset + n)),
-                       final_block ? std::optional<uint32_t>(256) : std::nullopt, false});
+      last =
+          exchange({0x80, 0xE2, static_cast<uint8_t>(final_block ? 0x91 : 0x11), static_cast<uint8_t>(block),
+                    Bytes(command.begin() + static_cast<long>(offset), command.begin() + static_cast<long>(offset + n)),
+                    final_block ? std::optional<uint32_t>(256) : std::nullopt, false});
       REQUIRE(last.sw == rsp::apdu::sw::kOk);
     }
     return last.data;
@@ -237,7 +242,8 @@ TEST_CASE("euicc-sim killed (SIGKILL) during LoadBoundProfilePackage: after a re
   rsp::test::TempDir dir;
   auto pki = dir.path() / "pki";
   REQUIRE(rsp::pki::make(pki, rsp::pki::MakeOptions{}));
-  std::vector<std::string> args{"--state", (dir.path() / "card").string(), "--pki", pki.string(), "--listen", "127.0.0.1:0"};
+  std::vector<std::string> args{"--state",    (dir.path() / "card").string(), "--pki", pki.string(), "--listen",
+                                "127.0.0.1:0"};
   euicc::test::TestSmdp smdp(pki, rsp::crypto::Curve::nist_p256);
   const std::string iccid = "8944000000000000045";
   {
@@ -258,7 +264,8 @@ TEST_CASE("euicc-sim killed (SIGKILL) during LoadBoundProfilePackage: after a re
     Bytes result;
     for (const auto& command : prepare_download(card, smdp, iccid))
       if (!(result = card.es10(command)).empty()) break;
-    CHECK(rsp::tlv::find(rsp::tlv::find(rsp::tlv::find(rsp::tlv::read(result)->value, 0xBF27)->value, 0xA2)->value, 0xA0));
+    CHECK(rsp::tlv::find(rsp::tlv::find(rsp::tlv::find(rsp::tlv::read(result)->value, 0xBF27)->value, 0xA2)->value,
+                         0xA0));
     CHECK(sim.stop() == 0);
   }
   SimProcess sim(dir.path(), args);

@@ -28,15 +28,15 @@ TEST_CASE("recorded osmo-smdpp packages load through the card's BPP path, NIST a
     auto manifest = nlohmann::json::parse(rsp::test::read_text(session / "manifest.json"));
     auto dp_pb = crypto::Certificate::from_der(rsp::test::read_file(session / "der/02-smdpCertificate.der")).value();
     auto ci = crypto::Certificate::from_der(rsp::test::read_file(session / "der/ci-certificate.der")).value();
-    BindingContext binding{rsp::test::hex(manifest["transactionId"].get<std::string>()),
-                           manifest["smdp"]["address"].get<std::string>(),
-                           card->credentials_for(*ci.subject_key_id()),
-                           dp_pb,
-                           crypto::PrivateKey::from_pem(rsp::test::read_text(session / "euicc-secrets/otSK.EUICC.pem")).value()};
+    BindingContext binding{
+        rsp::test::hex(manifest["transactionId"].get<std::string>()), manifest["smdp"]["address"].get<std::string>(),
+        card->credentials_for(*ci.subject_key_id()), dp_pb,
+        crypto::PrivateKey::from_pem(rsp::test::read_text(session / "euicc-secrets/otSK.EUICC.pem")).value()};
     REQUIRE(binding.credentials);
     BoundProfilePackageLoader loader(*card, std::move(binding));
     Bytes result;
-    auto commands = rsp::bpp::split_for_loading(rsp::test::read_file(session / "der/03-boundProfilePackage.der")).value();
+    auto commands =
+        rsp::bpp::split_for_loading(rsp::test::read_file(session / "der/03-boundProfilePackage.der")).value();
     for (size_t i = 0; i < commands.size(); ++i) {
       result = loader.feed(commands[i]);
       if (i + 1 < commands.size()) REQUIRE(result.empty());

@@ -9,9 +9,9 @@
 #include <AddInitialEimResult.h>
 #include <ConfigureImmediateProfileEnablingResponse.h>
 #include <DisableEmergencyProfileResponse.h>
+#include <EUICCInfo1.h>
 #include <EimConfigurationData.h>
 #include <EimIdInfo.h>
-#include <EUICCInfo1.h>
 #include <EnableEmergencyProfileResponse.h>
 #include <EuiccPackageResult.h>
 #include <EuiccResultData.h>
@@ -42,14 +42,14 @@
 #include <vector>
 
 #include "download_fixture.hpp"
-#include "schema_check.hpp"
 #include "rsp/asn1/codec.hpp"
 #include "rsp/asn1/primitives.hpp"
 #include "rsp/crypto/certificate_chain.hpp"
-#include "rsp/crypto/openssl.hpp"
 #include "rsp/crypto/ecdsa.hpp"
+#include "rsp/crypto/openssl.hpp"
 #include "rsp/files.hpp"
 #include "rsp/iccid.hpp"
+#include "schema_check.hpp"
 #include "support/kit.hpp"
 
 // Inside the namespace: the generated C types (ProfileState ...) share names with the card's own.
@@ -81,7 +81,6 @@ Bytes contents(ByteView der) {
 }
 std::string hex_of(ByteView b) { return rsp::to_hex(b); }
 
-
 // The eIM side: its key, the association token the card issued to it, its counter.
 struct Eim {
   std::string id;
@@ -92,18 +91,20 @@ struct Eim {
 
   // EimConfigurationData; `request_token` asks the card to issue an association token.
   Bytes configuration(long initial_counter, bool request_token, const Bytes& tail = {}) const {
-    Bytes key_data = certificate ? tlv(0xA1, contents(certificate->der())) : tlv(0xA0, contents(key.public_key().spki_der()));
-    return tlv(0x30, {tlv(0x80, rsp::to_bytes(id)), tlv(0x81, rsp::to_bytes(id)), tlv_integer(0x82, 2),  // eimIdTypeFqdn
-                      tlv_integer(0x83, initial_counter), request_token ? tlv_integer(0x84, 0) : Bytes{},
-                      tlv(0xA5, key_data), tlv(0x87, bit_string({0})), tail});
+    Bytes key_data =
+        certificate ? tlv(0xA1, contents(certificate->der())) : tlv(0xA0, contents(key.public_key().spki_der()));
+    return tlv(0x30,
+               {tlv(0x80, rsp::to_bytes(id)), tlv(0x81, rsp::to_bytes(id)), tlv_integer(0x82, 2),  // eimIdTypeFqdn
+                tlv_integer(0x83, initial_counter), request_token ? tlv_integer(0x84, 0) : Bytes{}, tlv(0xA5, key_data),
+                tlv(0x87, bit_string({0})), tail});
   }
 
   // EuiccPackageRequest with eimSignature over DER(euiccPackageSigned) || 84 L associationToken.
   Bytes package(ByteView eid, const Bytes& body, std::optional<long> counter_value = {}) {
     long c = counter_value.value_or(counter + 1);
     if (!counter_value) counter = c;
-    Bytes signed_part = tlv(0x30, {tlv(0x80, rsp::to_bytes(id)), tlv(0x5A, eid), tlv_integer(0x81, c),
-                                   tlv(0x82, hex("A1B2C3")), body});
+    Bytes signed_part =
+        tlv(0x30, {tlv(0x80, rsp::to_bytes(id)), tlv(0x5A, eid), tlv_integer(0x81, c), tlv(0x82, hex("A1B2C3")), body});
     Bytes signature = crypto::sign(key, rsp::concat({signed_part, tlv_integer(0x84, token.value_or(0))}));
     return tlv(0xBF51, {signed_part, tlv(0x5F37, signature)});
   }
@@ -122,9 +123,9 @@ Bytes list_profiles() { return tlv(0xBF2D, Bytes{}); }
 struct Signed {
   std::string eim_id;
   long counter_value = 0;
-  long seq_number = -1;             // results only
-  std::vector<std::string> entries; // results: each EuiccResultData, hex
-  long error = -1;                  // errors only
+  long seq_number = -1;              // results only
+  std::vector<std::string> entries;  // results: each EuiccResultData, hex
+  long error = -1;                   // errors only
 };
 
 struct Fixture : test::CardFixture {
@@ -157,8 +158,8 @@ struct Fixture : test::CardFixture {
 
   // AddInitialEim for `eim` asking for a token; keeps the token the card issued.
   void associate() {
-    auto response = schema<AddInitialEimResponse_t>(
-        asn_DEF_AddInitialEimResponse, call(tlv(0xBF57, tlv(0xA0, eim.configuration(0, true)))));
+    auto response = schema<AddInitialEimResponse_t>(asn_DEF_AddInitialEimResponse,
+                                                    call(tlv(0xBF57, tlv(0xA0, eim.configuration(0, true)))));
     REQUIRE(response->present == AddInitialEimResponse_PR_addInitialEimOk);
     REQUIRE(response->choice.addInitialEimOk.list.count == 1);
     const auto& r = *response->choice.addInitialEimOk.list.array[0];
@@ -203,7 +204,8 @@ struct Fixture : test::CardFixture {
       REQUIRE(data.eimTransactionId);
       CHECK(rsp::asn1::octets(*data.eimTransactionId) == hex("A1B2C3"));
       auto members = rsp::tlv::read_all(parts[0].value).value();
-      for (const auto& entry : rsp::tlv::read_all(members.back().value).value()) s.entries.push_back(hex_of(entry.whole));
+      for (const auto& entry : rsp::tlv::read_all(members.back().value).value())
+        s.entries.push_back(hex_of(entry.whole));
       CHECK(s.entries.size() == static_cast<size_t>(data.euiccResult.list.count));
     } else {
       REQUIRE(decoded->present == EuiccPackageResult_PR_euiccPackageErrorSigned);
@@ -218,7 +220,8 @@ struct Fixture : test::CardFixture {
   // The eUICC Package Results the card keeps (RetrieveNotificationsList with euiccPackageResults).
   std::vector<Bytes> pending_results() {
     Bytes bytes = call(hex("BF2B 04 A0 02 82 00"));
-    auto response = schema<SGP32_RetrieveNotificationsListResponse_t>(asn_DEF_SGP32_RetrieveNotificationsListResponse, bytes);
+    auto response =
+        schema<SGP32_RetrieveNotificationsListResponse_t>(asn_DEF_SGP32_RetrieveNotificationsListResponse, bytes);
     REQUIRE(response->present == SGP32_RetrieveNotificationsListResponse_PR_euiccPackageResultList);
     std::vector<Bytes> out;
     auto list = rsp::tlv::read(rsp::tlv::read(bytes)->value).value();
@@ -261,7 +264,8 @@ Bytes p384_spki() {
 // ---------------------------------------------------------------------------------------------
 // GetCerts, AddInitialEim, GetEimConfigurationData
 
-TEST_CASE("GetCerts returns the EUM and eUICC certificates re-tagged A5/A6; an unknown CI is invalidCiPKId", "[sgp32]") {
+TEST_CASE("GetCerts returns the EUM and eUICC certificates re-tagged A5/A6; an unknown CI is invalidCiPKId",
+          "[sgp32]") {
   Fixture f;
   const Credentials& c = f.card->credentials.front();
   auto certs = schema<GetCertsResponse_t>(asn_DEF_GetCertsResponse, f.call(hex("BF56 00")));
@@ -301,8 +305,10 @@ TEST_CASE("AddInitialEim keeps the eIM with its counter and a fresh association 
   CHECK(integer(*data.associationToken) == *f.eim.token);
   REQUIRE(data.eimPublicKeyData);
   CHECK(data.eimPublicKeyData->present == EimConfigurationData__eimPublicKeyData_PR_eimCertificate);
-  CHECK(read_configurations(tlv(0xBF55, tlv(0xA0, tlv(0x80, rsp::to_bytes(kEimId)))))->eimConfigurationDataList.list.count == 1);
-  CHECK(read_configurations(tlv(0xBF55, tlv(0xA0, tlv(0x80, rsp::to_bytes("other")))))->eimConfigurationDataList.list.count == 0);
+  CHECK(read_configurations(tlv(0xBF55, tlv(0xA0, tlv(0x80, rsp::to_bytes(kEimId)))))
+            ->eimConfigurationDataList.list.count == 1);
+  CHECK(read_configurations(tlv(0xBF55, tlv(0xA0, tlv(0x80, rsp::to_bytes("other")))))
+            ->eimConfigurationDataList.list.count == 0);
 
   // Only while no eIM is configured: associatedEimAlreadyExists.
   Eim other{"other.example.org", crypto::PrivateKey::generate(Curve::nist_p256), std::nullopt, std::nullopt, 0};
@@ -424,7 +430,7 @@ TEST_CASE("PSMO errors: the failing operation's code ends the package", "[sgp32]
   auto run = [&](const Bytes& body) { return f.verify(f.send(f.eim, body), f.eim).entries; };
   CHECK(run(psmos({enable(kIccidAbsent), disable(kIccid1)})) == std::vector<std::string>{"830101"});
   CHECK(f.state_of(kIccid1) == ProfileState::enabled);
-  CHECK(run(psmos({enable(kIccid1)})) == std::vector<std::string>{"830102"});  // profileNotInDisabledState
+  CHECK(run(psmos({enable(kIccid1)})) == std::vector<std::string>{"830102"});   // profileNotInDisabledState
   CHECK(run(psmos({disable(kIccid2)})) == std::vector<std::string>{"840102"});  // profileNotInEnabledState
   CHECK(run(psmos({remove(kIccid1)})) == std::vector<std::string>{"850102"});   // enabled: not deletable
   CHECK(run(psmos({remove(kIccidAbsent)})) == std::vector<std::string>{"850101"});
@@ -533,8 +539,8 @@ TEST_CASE("eCOs add a second eIM, list, update and delete eIMs", "[sgp32]") {
   f.install(kIccid1, 0x10);
   // A second eIM with a bare key and no token: its signatures count the token as 0.
   Eim second{"second.example.org", crypto::PrivateKey::generate(Curve::nist_p256), std::nullopt, std::nullopt, 0};
-  Signed added = f.verify(f.send(f.eim, ecos({tlv(0xA8, contents(second.configuration(10, false))), tlv(0xAB, Bytes{})})),
-                          f.eim);
+  Signed added =
+      f.verify(f.send(f.eim, ecos({tlv(0xA8, contents(second.configuration(10, false))), tlv(0xAB, Bytes{})})), f.eim);
   REQUIRE(added.entries.size() == 2);
   CHECK(added.entries[0] == "A803020100");  // addEimResult: ok, no token asked for
   auto listed = schema<ListEimResult_t>(asn_DEF_ListEimResult, contents(hex(added.entries[1])));
@@ -588,7 +594,7 @@ TEST_CASE("eCOs add a second eIM, list, update and delete eIMs", "[sgp32]") {
   // deleteEim: the second and third go; deleting the last one says so.
   auto delete_eim = [](const std::string& id) { return tlv(0xA9, tlv(0x80, rsp::to_bytes(id))); };
   CHECK(f.verify(f.send(f.eim, ecos({delete_eim("second.example.org"), delete_eim("third.example.org"),
-                                      delete_eim("nobody")})),
+                                     delete_eim("nobody")})),
                  f.eim)
             .entries == std::vector<std::string>{"890100", "890100", "890101"});
   Bytes only_first = tlv(0xAB, tlv(0xA0, tlv(0x30, {tlv(0x80, rsp::to_bytes(kEimId)), tlv_integer(0x82, 2)})));
@@ -646,7 +652,8 @@ TEST_CASE("Immediate enabling: configured by the IPA without an eIM, or by the e
                  &ConfigureImmediateProfileEnablingResponse_t::configImmediateEnableResult);
   };
   auto immediate = [&] {
-    return coded(f, asn_DEF_ImmediateEnableResponse, hex("BF5A 03 80 01 00"), &ImmediateEnableResponse_t::immediateEnableResult);
+    return coded(f, asn_DEF_ImmediateEnableResponse, hex("BF5A 03 80 01 00"),
+                 &ImmediateEnableResponse_t::immediateEnableResult);
   };
   CHECK(immediate() == 1);  // immediateEnableNotAvailable
   CHECK(configure(hex("BF59 02 80 00")) == 0);
@@ -780,8 +787,8 @@ TEST_CASE("SetDefaultDpAddress (BF65), GetConnectivityParameters, emergency prof
   CHECK(s.entries == std::vector<std::string>{"BF6503800100"});
   CHECK(f.card->state.default_dp_address == "other.example.org");
 
-  auto connectivity = schema<GetConnectivityParametersResponse_t>(asn_DEF_GetConnectivityParametersResponse,
-                                                                  f.call(hex("BF5F 00")));
+  auto connectivity =
+      schema<GetConnectivityParametersResponse_t>(asn_DEF_GetConnectivityParametersResponse, f.call(hex("BF5F 00")));
   REQUIRE(connectivity->present == GetConnectivityParametersResponse_PR_connectivityParametersError);
   CHECK(integer(connectivity->choice.connectivityParametersError) == 1);  // parametersNotAvailable
   CHECK(coded(f, asn_DEF_EnableEmergencyProfileResponse, hex("BF5B 03 80 01 FF"),
@@ -793,7 +800,9 @@ TEST_CASE("SetDefaultDpAddress (BF65), GetConnectivityParameters, emergency prof
   CHECK(f.call_status_word(hex("BF57 02 80 00")) == 0x6A80);
 }
 
-TEST_CASE("GetEUICCInfo1, GetEUICCInfo2, GetRAT and GetEID by the schema, and the ISD-R refusing unknown or malformed commands", "[es10b]") {
+TEST_CASE(
+    "GetEUICCInfo1, GetEUICCInfo2, GetRAT and GetEID by the schema, and the ISD-R refusing unknown or malformed commands",
+    "[es10b]") {
   Fixture f;
   f.install(kIccid1, 0x10);
   std::vector<Bytes> verification = f.card->verification_skis(), signing = f.card->signing_skis();
@@ -840,7 +849,8 @@ TEST_CASE("A state file from before the SGP.32 members loads with their defaults
   fs::path path = f.card_dir / "state.json";
   auto text = rsp::files::read(path).value();
   auto j = nlohmann::json::parse(text.begin(), text.end());
-  for (const char* key : {"euiccPackageResults", "nextAssociationToken", "immediateEnableSmdpOid", "immediateEnableSmdpAddress"}) {
+  for (const char* key :
+       {"euiccPackageResults", "nextAssociationToken", "immediateEnableSmdpOid", "immediateEnableSmdpAddress"}) {
     REQUIRE(j.contains(key));
     j.erase(key);
   }

@@ -11,12 +11,12 @@
 
 #include "download_fixture.hpp"
 #include "euicc/card.hpp"
-#include "rsp/profile_contents.hpp"
 #include "profile_package_builder.hpp"
 #include "rsp/apdu.hpp"
 #include "rsp/crypto/aka.hpp"
 #include "rsp/crypto/milenage.hpp"
 #include "rsp/crypto/test_algorithm.hpp"
+#include "rsp/profile_contents.hpp"
 #include "rsp/profile_maker.hpp"
 #include "usim.hpp"
 
@@ -71,7 +71,9 @@ struct UsimFixture : CardFixture {
   }
   Response send(const std::string& apdu_hex) { return send(hex(apdu_hex)); }
   Response send(const Bytes& apdu) { return Response::parse(terminal->transmit(apdu)).value(); }
-  Response select_usim() { return send(rsp::concat({hex("00A4040C"), Bytes{static_cast<uint8_t>(kAid.size())}, kAid})); }
+  Response select_usim() {
+    return send(rsp::concat({hex("00A4040C"), Bytes{static_cast<uint8_t>(kAid.size())}, kAid}));
+  }
   // TS 31.102 §7.1.2 AUTHENTICATE, 3G context, with Le '00'.
   Response authenticate(ByteView rand, ByteView autn) {
     return send(rsp::concat({hex("0088008122"), Bytes{0x10}, rand, Bytes{0x10}, autn, Bytes{0x00}}));
@@ -145,8 +147,8 @@ TEST_CASE("profile contents: ICCID, AID, IMSI, EF.AD, EF.UST and Milenage parame
   CHECK(u.aka.algorithm == AkaAlgorithm::milenage);
   CHECK(u.aka.key == kK);
   CHECK(u.aka.opc == kOpc);
-  CHECK(u.aka.constants == crypto::MilenageConstants{});  // absent: the TS 35.206 constants
-  CHECK(u.aka.sqn_policy.delta == crypto::kSeqMax);      // as given
+  CHECK(u.aka.constants == crypto::MilenageConstants{});     // absent: the TS 35.206 constants
+  CHECK(u.aka.sqn_policy.delta == crypto::kSeqMax);          // as given
   CHECK(u.aka.sqn_policy.age_limit == (uint64_t{1} << 28));  // absent: '000010000000'
   CHECK(u.aka.sqn_policy.options == 0x02);
   CHECK(u.aka.sqn_init == crypto::SqnState{});
@@ -175,7 +177,8 @@ TEST_CASE("a made profile (rsp::make_profile_package) reads back as it was speci
   CHECK(usim_package(kIccid) == usim_package(kIccid, UsimElement{}));
 }
 
-TEST_CASE("a made profile with OP installs and answers AUTHENTICATE with Test Set 1's RES, CK, IK", "[usim][milenage][profile-maker]") {
+TEST_CASE("a made profile with OP installs and answers AUTHENTICATE with Test Set 1's RES, CK, IK",
+          "[usim][milenage][profile-maker]") {
   auto spec = test_spec(kIccid);
   spec.opc.clear();
   spec.op = hex("cdc202d5123e20f62b6d676ac72cb318");  // TS 35.208 Test Set 1 OP; its OPc is kOpc
@@ -244,20 +247,18 @@ TEST_CASE("profile contents: USIMs this card cannot run are refused", "[usim]") 
   SECTION("no akaParameter for the USIM") {
     CHECK_FALSE(read_profile_contents(package({profile_header(kIccid), usim_element({}), end_element()})));
   }
-  SECTION("not a profile package") {
-    CHECK_FALSE(read_profile_contents(hex("3003020101")));
-  }
+  SECTION("not a profile package") { CHECK_FALSE(read_profile_contents(hex("3003020101"))); }
 }
 
 TEST_CASE("EF.IMSI decoding (TS 31.102 §4.2.2)", "[usim]") {
   CHECK(rsp::decode_imsi(hex("080910101032547698")).value() == "001010123456789");
   CHECK(rsp::decode_imsi(hex("080910101032540636")).value() == "001010123456063");
   CHECK(rsp::decode_imsi(hex("0801101010325476F8FFFF")).value() == "00101012345678");  // even count, 'F' filler
-  CHECK_FALSE(rsp::decode_imsi(hex("080110101032547698")));  // even parity, but no filler
-  CHECK_FALSE(rsp::decode_imsi(hex("080A10101032547698")));  // identity type 2 (IMEI)
-  CHECK_FALSE(rsp::decode_imsi(hex("0809101010325476")));    // shorter than its length byte
-  CHECK_FALSE(rsp::decode_imsi(hex("FFFFFFFFFFFFFFFFFF")));  // not personalised
-  CHECK_FALSE(rsp::decode_imsi(hex("0809101010325476A8")));  // not a digit
+  CHECK_FALSE(rsp::decode_imsi(hex("080110101032547698")));                            // even parity, but no filler
+  CHECK_FALSE(rsp::decode_imsi(hex("080A10101032547698")));                            // identity type 2 (IMEI)
+  CHECK_FALSE(rsp::decode_imsi(hex("0809101010325476")));                              // shorter than its length byte
+  CHECK_FALSE(rsp::decode_imsi(hex("FFFFFFFFFFFFFFFFFF")));                            // not personalised
+  CHECK_FALSE(rsp::decode_imsi(hex("0809101010325476A8")));                            // not a digit
 }
 
 TEST_CASE("AUTHENTICATE answers TS 35.208 Test Set 1 with its published RES, CK, IK", "[usim][milenage]") {
@@ -349,7 +350,8 @@ TEST_CASE("a SQN that cannot be stored gives no RES and changes nothing", "[usim
   fs::create_directories(state / "blocker");
   auto r = f.authenticate(av.rand, av.autn);
   fs::remove_all(state);
-  std::ofstream(state, std::ios::binary).write(reinterpret_cast<const char*>(saved.data()), static_cast<std::streamsize>(saved.size()));
+  std::ofstream(state, std::ios::binary)
+      .write(reinterpret_cast<const char*>(saved.data()), static_cast<std::streamsize>(saved.size()));
   CHECK(r.sw == 0x6F00);
   CHECK(r.data.empty());
   CHECK(f.card->state.find_profile(kIccid)->usim_sqn_state.empty());
@@ -418,7 +420,7 @@ TEST_CASE("a terminal selects the ADF and reads EF.IMSI, EF.AD and EF.UST", "[us
     CHECK(f.send("00B0000300").data == Bytes(kEfImsi.begin() + 3, kEfImsi.end()));  // Le '00': to the end
   }
   SECTION("READ BINARY by short file id") {
-    CHECK(f.send("00B0870009").data == kEfImsi);   // SFI 07
+    CHECK(f.send("00B0870009").data == kEfImsi);          // SFI 07
     CHECK(f.send("00B0830004").data == hex("00000002"));  // SFI 03: EF.AD
     CHECK(f.send("00B0000004").data == hex("00000002"));  // and EF.AD is now the current EF
   }
@@ -431,17 +433,17 @@ TEST_CASE("a terminal selects the ADF and reads EF.IMSI, EF.AD and EF.UST", "[us
     CHECK(f.send("00B0000005").data == kUstWithGsm);
   }
   SECTION("errors") {
-    CHECK(f.send("00B0000009").sw == 0x6986);              // no current EF
-    CHECK(f.send("00A4000C026F99").sw == 0x6A82);          // no such EF
-    CHECK(f.send("00A4000C036F0700").sw == 0x6700);        // a file id is 2 bytes
-    CHECK(f.send("00A4001C026F07").sw == 0x6A86);          // P2 upper bits
-    CHECK(f.send("00A4080C046F076F07").sw == 0x6A82);      // a path from the MF goes through the ADF
+    CHECK(f.send("00B0000009").sw == 0x6986);          // no current EF
+    CHECK(f.send("00A4000C026F99").sw == 0x6A82);      // no such EF
+    CHECK(f.send("00A4000C036F0700").sw == 0x6700);    // a file id is 2 bytes
+    CHECK(f.send("00A4001C026F07").sw == 0x6A86);      // P2 upper bits
+    CHECK(f.send("00A4080C046F076F07").sw == 0x6A82);  // a path from the MF goes through the ADF
     REQUIRE(f.send("00A4000C026F07").sw == 0x9000);
-    CHECK(f.send("00B0000020").sw == 0x6C09);              // Le beyond the end: the right Le
-    CHECK(f.send("00B0000900").sw == 0x6B00);              // offset beyond the end
-    CHECK(f.send("00B00000").sw == 0x6700);                // no Le
-    CHECK(f.send("00B0E70009").sw == 0x6A86);              // P1 '111xxxxx'
-    CHECK(f.send("00B0990009").sw == 0x6A82);              // no EF with SFI 19
+    CHECK(f.send("00B0000020").sw == 0x6C09);  // Le beyond the end: the right Le
+    CHECK(f.send("00B0000900").sw == 0x6B00);  // offset beyond the end
+    CHECK(f.send("00B00000").sw == 0x6700);    // no Le
+    CHECK(f.send("00B0E70009").sw == 0x6A86);  // P1 '111xxxxx'
+    CHECK(f.send("00B0990009").sw == 0x6A82);  // no EF with SFI 19
     CHECK(f.send("80B0000009").sw == 0x6E00);
   }
   SECTION("STATUS") {
@@ -453,7 +455,8 @@ TEST_CASE("a terminal selects the ADF and reads EF.IMSI, EF.AD and EF.UST", "[us
   SECTION("re-selecting the ADF forgets the current EF") {
     REQUIRE(f.send("00A4000C026F07").sw == 0x9000);
     // With its FCP: the card's APDU layer asks the USIM for one (with P2 '0C' it does not call it).
-    REQUIRE(f.send(rsp::concat({hex("00A40404"), Bytes{static_cast<uint8_t>(kAid.size())}, kAid, Bytes{0x00}})).sw == 0x9000);
+    REQUIRE(f.send(rsp::concat({hex("00A40404"), Bytes{static_cast<uint8_t>(kAid.size())}, kAid, Bytes{0x00}})).sw ==
+            0x9000);
     CHECK(f.send("00B0000009").sw == 0x6986);
     REQUIRE(f.send("00A4000C027FFF").sw == 0x9000);  // the ADF by '7FFF'
     CHECK(f.send("00B0000009").sw == 0x6986);
@@ -545,12 +548,12 @@ struct TestAlgorithmVector {
 TestAlgorithmVector test_algorithm_vector(ByteView k, ByteView rand, ByteView sqn, ByteView amf) {
   Bytes xdout = xor_of(k, rand);
   TestAlgorithmVector v;
-  Bytes ak(xdout.begin() + 3, xdout.begin() + 9);                                  // bits 24..71
-  Bytes mac = xor_of(ByteView(xdout).first(8), rsp::concat({sqn, amf}));           // XDOUT[0..63] xor CDOUT
+  Bytes ak(xdout.begin() + 3, xdout.begin() + 9);                         // bits 24..71
+  Bytes mac = xor_of(ByteView(xdout).first(8), rsp::concat({sqn, amf}));  // XDOUT[0..63] xor CDOUT
   v.autn = rsp::concat({xor_of(sqn, ak), amf, mac});
-  v.res = xdout;                                                                    // n = 128
-  v.ck = rsp::concat({ByteView(xdout).subspan(1), ByteView(xdout).first(1)});     // XDOUT <<< 8
-  v.ik = rsp::concat({ByteView(xdout).subspan(2), ByteView(xdout).first(2)});     // XDOUT <<< 16
+  v.res = xdout;                                                               // n = 128
+  v.ck = rsp::concat({ByteView(xdout).subspan(1), ByteView(xdout).first(1)});  // XDOUT <<< 8
+  v.ik = rsp::concat({ByteView(xdout).subspan(2), ByteView(xdout).first(2)});  // XDOUT <<< 16
   for (size_t i = 0; i < 8; ++i) v.kc.push_back(static_cast<uint8_t>(v.ck[i] ^ v.ck[i + 8] ^ v.ik[i] ^ v.ik[i + 8]));
   return v;
 }

@@ -1,5 +1,6 @@
 // The vpcd framing over TCP on 127.0.0.1, with the client (or the reader) written here: controls,
-// APDUs, one client after another, an idle client's turn ending, reconnection to a reader that goes away, stop and SIGTERM.
+// APDUs, one client after another, an idle client's turn ending, reconnection to a reader that goes away, stop and
+// SIGTERM.
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -265,7 +266,7 @@ TEST_CASE("serve_tcp: an idle client keeps the card alone, gives it up to a wait
   auto first = Peer::connect_to(port);
   REQUIRE(first);
   CHECK(first->exchange("0070000001") == "019000");
-  std::this_thread::sleep_for(300ms);  // idle past the timeout, but nobody waits
+  std::this_thread::sleep_for(300ms);                // idle past the timeout, but nobody waits
   CHECK(first->exchange("0070000001") == "029000");  // the same card session
 
   // The second connects and sends at once; it is answered once the first has been idle 200 ms.
@@ -384,7 +385,7 @@ TEST_CASE("run_link, as euicc-sim's main runs it, returns on SIGTERM") {
   FakeUsim usim;
   Card card(isdr, usim);
   uint16_t port = free_port();
-  struct sigaction before{};
+  struct sigaction before {};
   sigaction(SIGTERM, nullptr, &before);
   std::promise<int> code;
   std::thread link([&] { code.set_value(run_link(card, LinkMode::kListen, Endpoint{"127.0.0.1", port})); });
@@ -402,7 +403,7 @@ TEST_CASE("run_link, as euicc-sim's main runs it, returns on SIGTERM") {
   CHECK(result.get() == 0);
   link.join();
   // Its handler is gone again: the one from before is back.
-  struct sigaction after{};
+  struct sigaction after {};
   sigaction(SIGTERM, nullptr, &after);
   CHECK(after.sa_handler == before.sa_handler);
 }

@@ -141,7 +141,8 @@ class AtTransport final : public Transport {
     for (;;) {
       auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
       if (left.count() <= 0)
-        return rsp::fail(describe() + ": no answer to " + line.substr(0, 40) + " within " + std::to_string(timeout_.count()) + " ms");
+        return rsp::fail(describe() + ": no answer to " + line.substr(0, 40) + " within " +
+                         std::to_string(timeout_.count()) + " ms");
       pollfd p{fd_, events, 0};
       int ready = poll(&p, 1, static_cast<int>(left.count()));
       if (ready < 0 && errno == EINTR) continue;

@@ -5,7 +5,8 @@
 
 namespace ipa {
 
-es10b::AuthenticateServerInput authenticate_server_input(const InitiateAuthenticationResponse& initiated, const DeviceInfo& device,
+es10b::AuthenticateServerInput authenticate_server_input(const InitiateAuthenticationResponse& initiated,
+                                                         const DeviceInfo& device,
                                                          std::optional<std::string> matching_id) {
   es10b::AuthenticateServerInput input;
   input.server_signed1 = initiated.server_signed1;

@@ -10,7 +10,8 @@
 namespace ipa {
 
 // No matchingId: ctxParams1 = A0 { A1 deviceInfo } (the default SM-DP+, and ES11).
-es10b::AuthenticateServerInput authenticate_server_input(const InitiateAuthenticationResponse& initiated, const DeviceInfo& device,
+es10b::AuthenticateServerInput authenticate_server_input(const InitiateAuthenticationResponse& initiated,
+                                                         const DeviceInfo& device,
                                                          std::optional<std::string> matching_id);
 
 // serverSigned1.serverAddress ('30' { .. 83 .. }); the IPA checks it is the address it called.

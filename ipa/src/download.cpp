@@ -82,15 +82,17 @@ class Download {
     // An empty matchingId is none at all: the default SM-DP+ serves the order bound to the EID.
     const std::string& matching_id = request_.activation_code.matching_id;
     auto card_authenticated = es10b::authenticate_server(
-        channel_, authenticate_server_input(*initiated, options_.device,
-                                            matching_id.empty() ? std::nullopt : std::optional<std::string>(matching_id)));
+        channel_,
+        authenticate_server_input(*initiated, options_.device,
+                                  matching_id.empty() ? std::nullopt : std::optional<std::string>(matching_id)));
     if (!card_authenticated) return card_failed(card_authenticated.error());
     if (!card_authenticated->ok()) {
       // The eUICC's refusal goes to the SM-DP+ as its authenticateClient (§3.1.3.2), which ends the session there.
       result_.euicc_error_code = card_authenticated->error_code;
       auto relayed = client_->authenticate_client(transaction_id_, relay(card_authenticated->tlv));
       if (!relayed) result_.es9_error = relayed.error();
-      return failed("the eUICC refused the SM-DP+: AuthenticateErrorCode " + std::to_string(*card_authenticated->error_code));
+      return failed("the eUICC refused the SM-DP+: AuthenticateErrorCode " +
+                    std::to_string(*card_authenticated->error_code));
     }
     card_session_ = true;  // from here on, a failure cancels the session
 
@@ -141,8 +143,9 @@ class Download {
     enter(DownloadPhase::handle_notification);
     send_installation_result(installed->tlv);
     if (!installed->success)
-      return failed("the eUICC did not install the profile: bppCommandId " + std::to_string(installed->bpp_command_id.value_or(-1)) +
-                    ", errorReason " + std::to_string(installed->error_reason.value_or(-1)));
+      return failed("the eUICC did not install the profile: bppCommandId " +
+                    std::to_string(installed->bpp_command_id.value_or(-1)) + ", errorReason " +
+                    std::to_string(installed->error_reason.value_or(-1)));
     result_.success = true;
     result_.failed_phase = DownloadPhase::finished;
   }

@@ -44,7 +44,8 @@ std::optional<long> integer(ByteView contents) {
   return static_cast<long>(value);
 }
 
-Es10Expected<std::vector<rsp::tlv::Tlv>> list_or_error(std::string_view function, const Bytes& answer, CodeNames names) {
+Es10Expected<std::vector<rsp::tlv::Tlv>> list_or_error(std::string_view function, const Bytes& answer,
+                                                       CodeNames names) {
   auto top = outer(function, answer);
   if (!top) return rsp::Unexpected{top.error()};
   if (auto error = rsp::tlv::find(top->value, 0x81))
@@ -76,7 +77,8 @@ Bytes integer_contents(long value) {
   auto v = static_cast<unsigned long>(value);
   for (size_t i = 0; i < sizeof(long); ++i) out.insert(out.begin(), static_cast<uint8_t>(v >> (8 * i)));
   // Drop leading bytes that only repeat the sign.
-  while (out.size() > 1 && ((out[0] == 0x00 && !(out[1] & 0x80)) || (out[0] == 0xFF && (out[1] & 0x80)))) out.erase(out.begin());
+  while (out.size() > 1 && ((out[0] == 0x00 && !(out[1] & 0x80)) || (out[0] == 0xFF && (out[1] & 0x80))))
+    out.erase(out.begin());
   return out;
 }
 
@@ -86,8 +88,8 @@ Es10Expected<std::vector<rsp::tlv::Tlv>> children(std::string_view function, Byt
   return std::move(*all);
 }
 
-Es10Status result_function(Es10Channel& channel, std::string_view function, ByteView request, const rsp::asn1::Type& type,
-                           rsp::tlv::Tag result_tag, CodeNames names) {
+Es10Status result_function(Es10Channel& channel, std::string_view function, ByteView request,
+                           const rsp::asn1::Type& type, rsp::tlv::Tag result_tag, CodeNames names) {
   auto answer = call(channel, function, request, {&type});
   if (!answer) return rsp::Unexpected{answer.error()};
   auto top = outer(function, *answer);

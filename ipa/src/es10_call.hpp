@@ -47,7 +47,7 @@ Bytes integer_contents(long value);
 
 // The many functions that answer `TAG { 80 result }` (or a bare INTEGER with another tag): ok (0)
 // or the named error.
-Es10Status result_function(Es10Channel& channel, std::string_view function, ByteView request, const rsp::asn1::Type& type,
-                           rsp::tlv::Tag result_tag, CodeNames names);
+Es10Status result_function(Es10Channel& channel, std::string_view function, ByteView request,
+                           const rsp::asn1::Type& type, rsp::tlv::Tag result_tag, CodeNames names);
 
 }  // namespace ipa::detail

@@ -35,15 +35,18 @@ Es10Error sw_error(const std::string& what, uint16_t sw) {
 
 }  // namespace
 
-Es10Channel::Es10Channel(Transport& transport, ChannelOptions options) : transport_(transport), options_(std::move(options)) {}
+Es10Channel::Es10Channel(Transport& transport, ChannelOptions options)
+    : transport_(transport), options_(std::move(options)) {}
 
 Es10Channel::~Es10Channel() { close(); }
 
 Es10Status Es10Channel::open() {
   if (channel_) return rsp::Ok{};
-  if (options_.segment_size < kMinSegmentSize || (options_.segment_size > kMaxSegmentSize && !options_.oversize_segment_fault))
-    return rsp::Unexpected{Es10Error{Es10Error::Kind::malformed, 0, 0,
-                                     "STORE DATA segment size " + std::to_string(options_.segment_size) + " is outside 6..255"}};
+  if (options_.segment_size < kMinSegmentSize ||
+      (options_.segment_size > kMaxSegmentSize && !options_.oversize_segment_fault))
+    return rsp::Unexpected{
+        Es10Error{Es10Error::Kind::malformed, 0, 0,
+                  "STORE DATA segment size " + std::to_string(options_.segment_size) + " is outside 6..255"}};
   // A modem that opens the channel and selects the ISD-R itself: its channel carries the traffic.
   auto by_transport = transport_.open_logical_channel(options_.isdr_aid);
   if (!by_transport) return rsp::Unexpected{transport_error(by_transport.error())};
@@ -70,7 +73,8 @@ Es10Status Es10Channel::open() {
   }
   auto selected = transmit(Command{0x00, kSelect, 0x04, 0x00, options_.isdr_aid, 256u, false});
   if (!selected || selected->sw != rsp::apdu::sw::kOk) {
-    Es10Error error = selected ? sw_error("SELECT ISD-R " + rsp::to_hex(options_.isdr_aid), selected->sw) : selected.error();
+    Es10Error error =
+        selected ? sw_error("SELECT ISD-R " + rsp::to_hex(options_.isdr_aid), selected->sw) : selected.error();
     close();
     return rsp::Unexpected{std::move(error)};
   }
@@ -97,16 +101,19 @@ Es10Expected<Bytes> Es10Channel::call(ByteView command) {
   const size_t segment = options_.segment_size;
   const size_t blocks = (command.size() + segment - 1) / segment;
   if (blocks > 256)  // P2 numbers the blocks in one byte
-    return rsp::Unexpected{Es10Error{Es10Error::Kind::malformed, 0, 0,
-                                     "an ES10 command of " + std::to_string(command.size()) + " bytes needs more than 256 STORE DATA blocks"}};
+    return rsp::Unexpected{Es10Error{
+        Es10Error::Kind::malformed, 0, 0,
+        "an ES10 command of " + std::to_string(command.size()) + " bytes needs more than 256 STORE DATA blocks"}};
   for (size_t block = 0; block < blocks; ++block) {
     const bool last = block + 1 == blocks;
     ByteView part = command.subspan(block * segment, last ? command.size() - block * segment : segment);
-    auto answer = transmit(Command{0x80, kStoreData, last ? kLastBlock : kMoreBlocks, static_cast<uint8_t>(block),
-                                   Bytes(part.begin(), part.end()), last ? std::optional<uint32_t>(256) : std::nullopt, false});
+    auto answer =
+        transmit(Command{0x80, kStoreData, last ? kLastBlock : kMoreBlocks, static_cast<uint8_t>(block),
+                         Bytes(part.begin(), part.end()), last ? std::optional<uint32_t>(256) : std::nullopt, false});
     if (!answer) return rsp::Unexpected{answer.error()};
     if (answer->sw != rsp::apdu::sw::kOk)
-      return rsp::Unexpected{sw_error("STORE DATA block " + std::to_string(block) + " of " + std::to_string(blocks), answer->sw)};
+      return rsp::Unexpected{
+          sw_error("STORE DATA block " + std::to_string(block) + " of " + std::to_string(blocks), answer->sw)};
     if (last) return std::move(answer->data);
   }
   return Bytes{};  // not reached: blocks >= 1
@@ -142,8 +149,13 @@ Es10Expected<Response> Es10Channel::exchange(const Command& first) {
     if (round == kMaxGetResponses)
       return rsp::Unexpected{Es10Error{Es10Error::Kind::malformed, 0, 0, "the card kept announcing more data (61xx)"}};
     uint8_t more = response->sw2();
-    response = send(Command{rsp::apdu::cla_for_channel(0x00, first.channel()), kGetResponse, 0x00, 0x00, {},
-                            more ? uint32_t{more} : 256u, false});
+    response = send(Command{rsp::apdu::cla_for_channel(0x00, first.channel()),
+                            kGetResponse,
+                            0x00,
+                            0x00,
+                            {},
+                            more ? uint32_t{more} : 256u,
+                            false});
     if (!response) return response;
     data.insert(data.end(), response->data.begin(), response->data.end());
   }

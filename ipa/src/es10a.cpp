@@ -18,7 +18,8 @@ Es10Expected<EuiccConfiguredAddresses> get_euicc_configured_addresses(Es10Channe
   auto top = detail::outer(kFunction, *answer);
   if (!top) return rsp::Unexpected{top.error()};
   EuiccConfiguredAddresses out;
-  if (auto dp = rsp::tlv::find(top->value, 0x80)) out.default_dp_address = std::string(dp->value.begin(), dp->value.end());
+  if (auto dp = rsp::tlv::find(top->value, 0x80))
+    out.default_dp_address = std::string(dp->value.begin(), dp->value.end());
   if (auto ds = rsp::tlv::find(top->value, 0x81)) out.root_ds_address = std::string(ds->value.begin(), ds->value.end());
   return out;
 }

@@ -32,8 +32,10 @@ Es10Expected<RelayedResponse> relayed(std::string_view function, Bytes answer, r
   if (!choice) return rsp::Unexpected{detail::malformed(function, choice.error().message)};
   if (choice->tag != ok_tag) {
     std::optional<long> code;
-    if (choice->tag == 0x81) code = detail::integer(choice->value);
-    else if (auto c = rsp::tlv::find(choice->value, 0x02)) code = detail::integer(c->value);
+    if (choice->tag == 0x81)
+      code = detail::integer(choice->value);
+    else if (auto c = rsp::tlv::find(choice->value, 0x02))
+      code = detail::integer(c->value);
     out.error_code = code.value_or(127);
   }
   out.tlv = std::move(answer);
@@ -73,16 +75,18 @@ Es10Expected<Bytes> get_euicc_challenge(Es10Channel& channel) {
 Es10Expected<RelayedResponse> authenticate_server(Es10Channel& channel, const AuthenticateServerInput& input) {
   Bytes device_info = rsp::concat({encode(0x80, input.tac), encode(0xA1, input.device_capabilities),
                                    input.imei ? encode(0x82, *input.imei) : Bytes{}});
-  Bytes ctx_params1 = encode(0xA0, rsp::concat({input.matching_id ? encode(0x80, rsp::to_bytes(*input.matching_id)) : Bytes{},
-                                                encode(0xA1, device_info)}));
-  return authenticate_server(channel, encode(0xBF38, rsp::concat({input.server_signed1, input.server_signature1,
-                                                                  input.euicc_ci_pkid_to_be_used, input.server_certificate,
-                                                                  ctx_params1})));
+  Bytes ctx_params1 =
+      encode(0xA0, rsp::concat({input.matching_id ? encode(0x80, rsp::to_bytes(*input.matching_id)) : Bytes{},
+                                encode(0xA1, device_info)}));
+  return authenticate_server(
+      channel, encode(0xBF38, rsp::concat({input.server_signed1, input.server_signature1,
+                                           input.euicc_ci_pkid_to_be_used, input.server_certificate, ctx_params1})));
 }
 
 Es10Expected<RelayedResponse> authenticate_server(Es10Channel& channel, ByteView request) {
   constexpr std::string_view kFunction = "AuthenticateServer";
-  auto answer = checked(channel, kFunction, request, {&asn_DEF_AuthenticateServerResponse, &asn_DEF_SGP32_AuthenticateServerResponse});
+  auto answer = checked(channel, kFunction, request,
+                        {&asn_DEF_AuthenticateServerResponse, &asn_DEF_SGP32_AuthenticateServerResponse});
   if (!answer) return rsp::Unexpected{answer.error()};
   return relayed(kFunction, std::move(*answer), 0xA0);
 }
@@ -96,7 +100,8 @@ Es10Expected<RelayedResponse> prepare_download(Es10Channel& channel, const Prepa
 
 Es10Expected<RelayedResponse> prepare_download(Es10Channel& channel, ByteView request) {
   constexpr std::string_view kFunction = "PrepareDownload";
-  auto answer = checked(channel, kFunction, request, {&asn_DEF_PrepareDownloadResponse, &asn_DEF_SGP32_PrepareDownloadResponse});
+  auto answer =
+      checked(channel, kFunction, request, {&asn_DEF_PrepareDownloadResponse, &asn_DEF_SGP32_PrepareDownloadResponse});
   if (!answer) return rsp::Unexpected{answer.error()};
   return relayed(kFunction, std::move(*answer), 0xA0);
 }
@@ -105,7 +110,8 @@ Es10Expected<RelayedResponse> prepare_download(Es10Channel& channel, ByteView re
 Es10Expected<ProfileInstallationResult> load_bound_profile_package(Es10Channel& channel, ByteView bpp) {
   constexpr std::string_view kFunction = "LoadBoundProfilePackage";
   auto commands = rsp::bpp::split_for_loading(bpp);
-  if (!commands) return rsp::Unexpected{detail::malformed(kFunction, "the BPP cannot be cut: " + commands.error().message)};
+  if (!commands)
+    return rsp::Unexpected{detail::malformed(kFunction, "the BPP cannot be cut: " + commands.error().message)};
   // The conformance harness's fault oversize-segment: after the first, two parts per command,
   // which SGP.22 v2.5 §2.5.5 does not allow (a card that reads the stream still installs it).
   if (channel.options().oversize_segment_fault)
@@ -125,14 +131,16 @@ Es10Expected<ProfileInstallationResult> load_bound_profile_package(Es10Channel& 
     // The first answer with data is the ProfileInstallationResult: success at the end, or the error.
     bool valid = rsp::asn1::decode(asn_DEF_ProfileInstallationResult, *answer) ||
                  rsp::asn1::decode(asn_DEF_SGP32_ProfileInstallationResult, *answer);
-    if (!valid) return rsp::Unexpected{detail::malformed(kFunction, "the card's answer is not a ProfileInstallationResult")};
+    if (!valid)
+      return rsp::Unexpected{detail::malformed(kFunction, "the card's answer is not a ProfileInstallationResult")};
     ProfileInstallationResult out;
     auto top = detail::outer(kFunction, *answer);
     if (!top) return rsp::Unexpected{top.error()};
     auto data = rsp::tlv::find(top->value, 0xBF27);
     if (!data) return rsp::Unexpected{detail::malformed(kFunction, "no profileInstallationResultData")};
     if (auto metadata = rsp::tlv::find(data->value, 0xBF2F))
-      if (auto iccid = rsp::tlv::find(metadata->value, 0x5A)) out.iccid = rsp::iccid::from_bytes(iccid->value).value_or("");
+      if (auto iccid = rsp::tlv::find(metadata->value, 0x5A))
+        out.iccid = rsp::iccid::from_bytes(iccid->value).value_or("");
     auto final_result = rsp::tlv::find(data->value, 0xA2);
     auto success = final_result ? rsp::tlv::find(final_result->value, 0xA0) : std::nullopt;
     auto failure = final_result ? rsp::tlv::find(final_result->value, 0xA1) : std::nullopt;
@@ -148,15 +156,18 @@ Es10Expected<ProfileInstallationResult> load_bound_profile_package(Es10Channel& 
     out.tlv = std::move(*answer);
     return out;
   }
-  return rsp::Unexpected{detail::malformed(kFunction, "the card took the whole package without a ProfileInstallationResult")};
+  return rsp::Unexpected{
+      detail::malformed(kFunction, "the card took the whole package without a ProfileInstallationResult")};
 }
 
 // SGP.22 v2.5 §5.7.14 ES10b.CancelSession
-Es10Expected<RelayedResponse> cancel_session(Es10Channel& channel, ByteView transaction_id, CancelSessionReason reason) {
+Es10Expected<RelayedResponse> cancel_session(Es10Channel& channel, ByteView transaction_id,
+                                             CancelSessionReason reason) {
   constexpr std::string_view kFunction = "CancelSession";
   Bytes request = encode(0xBF41, rsp::concat({encode(0x80, transaction_id),
                                               encode(0x81, detail::integer_contents(static_cast<long>(reason)))}));
-  auto answer = checked(channel, kFunction, request, {&asn_DEF_CancelSessionResponse, &asn_DEF_SGP32_CancelSessionResponse});
+  auto answer =
+      checked(channel, kFunction, request, {&asn_DEF_CancelSessionResponse, &asn_DEF_SGP32_CancelSessionResponse});
   if (!answer) return rsp::Unexpected{answer.error()};
   return relayed(kFunction, std::move(*answer), 0xA0);
 }

@@ -53,7 +53,8 @@ std::optional<NotificationMetadata> pending_metadata(const rsp::tlv::Tlv& notifi
 }  // namespace
 
 // SGP.22 v2.5 §5.7.9 ES10b.ListNotification
-Es10Expected<std::vector<NotificationMetadata>> list_notification(Es10Channel& channel, std::optional<NotificationEvent> event) {
+Es10Expected<std::vector<NotificationMetadata>> list_notification(Es10Channel& channel,
+                                                                  std::optional<NotificationEvent> event) {
   constexpr std::string_view kFunction = "ListNotification";
   Bytes request = encode(0xBF28, event ? encode(0x81, event_bits(*event)) : Bytes{});
   auto answer = detail::call(channel, kFunction, request, {&asn_DEF_ListNotificationResponse});
@@ -66,13 +67,17 @@ Es10Expected<std::vector<NotificationMetadata>> list_notification(Es10Channel& c
 }
 
 // SGP.22 v2.5 §5.7.10 ES10b.RetrieveNotificationsList
-Es10Expected<std::vector<PendingNotification>> retrieve_notifications_list(Es10Channel& channel, const NotificationFilter& filter) {
+Es10Expected<std::vector<PendingNotification>> retrieve_notifications_list(Es10Channel& channel,
+                                                                           const NotificationFilter& filter) {
   constexpr std::string_view kFunction = "RetrieveNotificationsList";
   Bytes criteria;
-  if (filter.seq_number) criteria = encode(0xA0, encode(0x80, detail::integer_contents(*filter.seq_number)));
-  else if (filter.event) criteria = encode(0xA0, encode(0x81, event_bits(*filter.event)));
-  auto answer = detail::call(channel, kFunction, encode(0xBF2B, criteria),
-                             {&asn_DEF_RetrieveNotificationsListResponse, &asn_DEF_SGP32_RetrieveNotificationsListResponse});
+  if (filter.seq_number)
+    criteria = encode(0xA0, encode(0x80, detail::integer_contents(*filter.seq_number)));
+  else if (filter.event)
+    criteria = encode(0xA0, encode(0x81, event_bits(*filter.event)));
+  auto answer =
+      detail::call(channel, kFunction, encode(0xBF2B, criteria),
+                   {&asn_DEF_RetrieveNotificationsListResponse, &asn_DEF_SGP32_RetrieveNotificationsListResponse});
   if (!answer) return rsp::Unexpected{answer.error()};
   auto items = detail::list_or_error(kFunction, *answer, {{127, "undefinedError"}});
   if (!items) return rsp::Unexpected{items.error()};
@@ -87,9 +92,9 @@ Es10Expected<std::vector<PendingNotification>> retrieve_notifications_list(Es10C
 
 // SGP.22 v2.5 §5.7.11 ES10b.RemoveNotificationFromList
 Es10Status remove_notification_from_list(Es10Channel& channel, long seq_number) {
-  return detail::result_function(channel, "RemoveNotificationFromList", encode(0xBF30, encode(0x80, detail::integer_contents(seq_number))),
-                                 asn_DEF_NotificationSentResponse, 0x80,
-                                 {{1, "nothingToDelete"}, {127, "undefinedError"}});
+  return detail::result_function(
+      channel, "RemoveNotificationFromList", encode(0xBF30, encode(0x80, detail::integer_contents(seq_number))),
+      asn_DEF_NotificationSentResponse, 0x80, {{1, "nothingToDelete"}, {127, "undefinedError"}});
 }
 
 // SGP.22 v2.5 §5.7.22 ES10b.GetRAT

@@ -35,9 +35,7 @@ Es10Expected<ProfileInfo> profile_info(std::string_view function, ByteView conte
   ProfileInfo p;
   for (const auto& f : *fields) {
     switch (f.tag) {
-      case 0x5A:
-        p.iccid = rsp::iccid::from_bytes(f.value).value_or(rsp::to_hex(f.value));
-        break;
+      case 0x5A: p.iccid = rsp::iccid::from_bytes(f.value).value_or(rsp::to_hex(f.value)); break;
       case 0x4F: p.isdp_aid.assign(f.value.begin(), f.value.end()); break;
       case 0x9F70:
         if (auto s = detail::integer(f.value); s && (*s == 0 || *s == 1)) p.state = static_cast<ProfileState>(*s);
@@ -55,11 +53,13 @@ Es10Expected<ProfileInfo> profile_info(std::string_view function, ByteView conte
 }
 
 // EnableProfile and DisableProfile: TAG { A0 { profileIdentifier }, 81 refreshFlag } -> TAG { 80 result }.
-Es10Status switch_profile(Es10Channel& channel, std::string_view function, rsp::tlv::Tag tag, const rsp::asn1::Type& response,
-                          const ProfileIdentifier& profile, bool refresh, detail::CodeNames names) {
+Es10Status switch_profile(Es10Channel& channel, std::string_view function, rsp::tlv::Tag tag,
+                          const rsp::asn1::Type& response, const ProfileIdentifier& profile, bool refresh,
+                          detail::CodeNames names) {
   auto id = identifier_tlv(function, profile);
   if (!id) return rsp::Unexpected{id.error()};
-  return detail::result_function(channel, function, encode(tag, rsp::concat({encode(0xA0, *id), encode(0x81, detail::boolean(refresh))})),
+  return detail::result_function(channel, function,
+                                 encode(tag, rsp::concat({encode(0xA0, *id), encode(0x81, detail::boolean(refresh))})),
                                  response, 0x80, names);
 }
 
@@ -80,7 +80,8 @@ Es10Expected<std::vector<ProfileInfo>> get_profiles_info(Es10Channel& channel, c
   auto answer = detail::call(channel, kFunction, encode(0xBF2D, criteria),
                              {&asn_DEF_SGP32_ProfileInfoListResponse, &asn_DEF_ProfileInfoListResponse});
   if (!answer) return rsp::Unexpected{answer.error()};
-  auto items = detail::list_or_error(kFunction, *answer, {{1, "incorrectInputValues"}, {11, "profileChangeOngoing"}, {127, "undefinedError"}});
+  auto items = detail::list_or_error(
+      kFunction, *answer, {{1, "incorrectInputValues"}, {11, "profileChangeOngoing"}, {127, "undefinedError"}});
   if (!items) return rsp::Unexpected{items.error()};
   std::vector<ProfileInfo> out;
   for (const auto& item : *items) {
@@ -94,15 +95,22 @@ Es10Expected<std::vector<ProfileInfo>> get_profiles_info(Es10Channel& channel, c
 // SGP.22 v2.5 §5.7.16 ES10c.EnableProfile
 Es10Status enable_profile(Es10Channel& channel, const ProfileIdentifier& profile, bool refresh) {
   return switch_profile(channel, "EnableProfile", 0xBF31, asn_DEF_EnableProfileResponse, profile, refresh,
-                        {{1, "iccidOrAidNotFound"}, {2, "profileNotInDisabledState"}, {3, "disallowedByPolicy"},
-                         {4, "wrongProfileReenabling"}, {5, "catBusy"}, {127, "undefinedError"}});
+                        {{1, "iccidOrAidNotFound"},
+                         {2, "profileNotInDisabledState"},
+                         {3, "disallowedByPolicy"},
+                         {4, "wrongProfileReenabling"},
+                         {5, "catBusy"},
+                         {127, "undefinedError"}});
 }
 
 // SGP.22 v2.5 §5.7.17 ES10c.DisableProfile
 Es10Status disable_profile(Es10Channel& channel, const ProfileIdentifier& profile, bool refresh) {
   return switch_profile(channel, "DisableProfile", 0xBF32, asn_DEF_DisableProfileResponse, profile, refresh,
-                        {{1, "iccidOrAidNotFound"}, {2, "profileNotInEnabledState"}, {3, "disallowedByPolicy"},
-                         {5, "catBusy"}, {127, "undefinedError"}});
+                        {{1, "iccidOrAidNotFound"},
+                         {2, "profileNotInEnabledState"},
+                         {3, "disallowedByPolicy"},
+                         {5, "catBusy"},
+                         {127, "undefinedError"}});
 }
 
 // SGP.22 v2.5 §5.7.18 ES10c.DeleteProfile
@@ -111,7 +119,9 @@ Es10Status delete_profile(Es10Channel& channel, const ProfileIdentifier& profile
   auto id = identifier_tlv(kFunction, profile);
   if (!id) return rsp::Unexpected{id.error()};
   return detail::result_function(channel, kFunction, encode(0xBF33, *id), asn_DEF_DeleteProfileResponse, 0x80,
-                                 {{1, "iccidOrAidNotFound"}, {2, "profileNotInDisabledState"}, {3, "disallowedByPolicy"},
+                                 {{1, "iccidOrAidNotFound"},
+                                  {2, "profileNotInDisabledState"},
+                                  {3, "disallowedByPolicy"},
                                   {127, "undefinedError"}});
 }
 
@@ -119,14 +129,16 @@ Es10Status delete_profile(Es10Channel& channel, const ProfileIdentifier& profile
 Es10Status euicc_memory_reset(Es10Channel& channel, const MemoryResetOptions& options) {
   Bytes bits = detail::named_bits({options.delete_operational_profiles, options.delete_field_loaded_test_profiles,
                                    options.reset_default_smdp_address});
-  return detail::result_function(channel, "eUICCMemoryReset", encode(0xBF34, encode(0x82, bits)), asn_DEF_EuiccMemoryResetResponse,
-                                 0x80, {{1, "nothingToDelete"}, {5, "catBusy"}, {127, "undefinedError"}});
+  return detail::result_function(channel, "eUICCMemoryReset", encode(0xBF34, encode(0x82, bits)),
+                                 asn_DEF_EuiccMemoryResetResponse, 0x80,
+                                 {{1, "nothingToDelete"}, {5, "catBusy"}, {127, "undefinedError"}});
 }
 
 // SGP.22 v2.5 §5.7.20 ES10c.GetEID
 Es10Expected<std::string> get_eid(Es10Channel& channel) {
   constexpr std::string_view kFunction = "GetEID";
-  auto answer = detail::call(channel, kFunction, encode(0xBF3E, encode(0x5C, Bytes{0x5A})), {&asn_DEF_GetEuiccDataResponse});
+  auto answer =
+      detail::call(channel, kFunction, encode(0xBF3E, encode(0x5C, Bytes{0x5A})), {&asn_DEF_GetEuiccDataResponse});
   if (!answer) return rsp::Unexpected{answer.error()};
   auto top = detail::outer(kFunction, *answer);
   if (!top) return rsp::Unexpected{top.error()};
@@ -142,7 +154,8 @@ Es10Status set_nickname(Es10Channel& channel, std::string_view iccid, std::strin
   constexpr std::string_view kFunction = "SetNickname";
   auto id = identifier_tlv(kFunction, ProfileIdentifier::by_iccid(std::string(iccid)));
   if (!id) return rsp::Unexpected{id.error()};
-  return detail::result_function(channel, kFunction, encode(0xBF29, rsp::concat({*id, encode(0x90, rsp::to_bytes(nickname))})),
+  return detail::result_function(channel, kFunction,
+                                 encode(0xBF29, rsp::concat({*id, encode(0x90, rsp::to_bytes(nickname))})),
                                  asn_DEF_SetNicknameResponse, 0x80, {{1, "iccidNotFound"}, {127, "undefinedError"}});
 }
 

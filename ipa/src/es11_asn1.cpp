@@ -53,10 +53,12 @@ class Asn1Es11Wire final : public Es11Wire {
         continue;
       }
       auto members = rsp::tlv::read_all(record.value);
-      if (record.tag != 0x30 || !members || members->size() != 2 || (*members)[0].tag != 0x80 || (*members)[1].tag != 0x81)
+      if (record.tag != 0x30 || !members || members->size() != 2 || (*members)[0].tag != 0x80 ||
+          (*members)[1].tag != 0x81)
         return es9_protocol_error(function, "an EventEntries member is not 30 { 80 eventId, 81 rspServerAddress }");
       EventEntry e{text((*members)[0].value), text((*members)[1].value)};
-      for (auto [name, value] : {std::pair{"eventId", &e.event_id}, std::pair{"rspServerAddress", &e.rsp_server_address}})
+      for (auto [name, value] :
+           {std::pair{"eventId", &e.event_id}, std::pair{"rspServerAddress", &e.rsp_server_address}})
         if (auto problem = event_field_problem(name, *value)) return es9_protocol_error(function, *problem);
       out.event_entries.push_back(std::move(e));
     }

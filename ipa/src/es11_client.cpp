@@ -31,8 +31,10 @@ rsp::Expected<Es11Client> Es11Client::create(std::string smds_address, Es9Client
 }
 
 // SGP.22 v2.5 §5.8.1 ES11.InitiateAuthentication
-Es9Result<InitiateAuthenticationResponse> Es11Client::initiate_authentication(const InitiateAuthenticationRequest& request) {
-  auto body = http_.exchange(Es9Function::initiate_authentication, wire_->requests().initiate_authentication(request), true);
+Es9Result<InitiateAuthenticationResponse> Es11Client::initiate_authentication(
+    const InitiateAuthenticationRequest& request) {
+  auto body =
+      http_.exchange(Es9Function::initiate_authentication, wire_->requests().initiate_authentication(request), true);
   if (!body) return from_smds<InitiateAuthenticationResponse>(rsp::Unexpected{body.error()});
   return from_smds(wire_->initiate_authentication_answer(*body));
 }
@@ -40,15 +42,17 @@ Es9Result<InitiateAuthenticationResponse> Es11Client::initiate_authentication(co
 // SGP.22 v2.5 §5.8.2 ES11.AuthenticateClient: sent once (the SM-DS's session ends with it).
 Es9Result<AuthenticateClientResponseEs11> Es11Client::authenticate_client(ByteView transaction_id,
                                                                           ByteView authenticate_server_response) {
-  auto body = http_.exchange(Es9Function::authenticate_client,
-                             wire_->requests().authenticate_client(transaction_id, authenticate_server_response), false);
+  auto body =
+      http_.exchange(Es9Function::authenticate_client,
+                     wire_->requests().authenticate_client(transaction_id, authenticate_server_response), false);
   if (!body) return from_smds<AuthenticateClientResponseEs11>(rsp::Unexpected{body.error()});
   return from_smds(wire_->authenticate_client_answer(*body));
 }
 
 std::optional<std::string> event_field_problem(const std::string& name, const std::string& value) {
   if (value.empty()) return name + " is empty";
-  if (value.size() > kMaxEventFieldLength) return name + " is longer than " + std::to_string(kMaxEventFieldLength) + " bytes";
+  if (value.size() > kMaxEventFieldLength)
+    return name + " is longer than " + std::to_string(kMaxEventFieldLength) + " bytes";
   if (std::any_of(value.begin(), value.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7F; }))
     return name + " holds control characters";
   return std::nullopt;

@@ -23,8 +23,10 @@ struct FunctionTag {
   Tag tag;
 };
 constexpr FunctionTag kTags[] = {
-    {Es9Function::initiate_authentication, 0xBF39}, {Es9Function::authenticate_client, 0xBF3B},
-    {Es9Function::get_bound_profile_package, 0xBF3A}, {Es9Function::handle_notification, 0xBF3D},
+    {Es9Function::initiate_authentication, 0xBF39},
+    {Es9Function::authenticate_client, 0xBF3B},
+    {Es9Function::get_bound_profile_package, 0xBF3A},
+    {Es9Function::handle_notification, 0xBF3D},
     {Es9Function::cancel_session, 0xBF41},
 };
 Tag tag_of(Es9Function function) {
@@ -39,17 +41,22 @@ constexpr ErrorName kInitiateAuthenticationErrors[] = {
     {3, "ciPKNotSupported", "8.8.2", "3.1"},
 };
 constexpr ErrorName kAuthenticateClientErrors[] = {
-    {1, "eumCertificateInvalid", "8.1.2", "6.1"},  {2, "eumCertificateExpired", "8.1.2", "6.3"},
-    {3, "euiccCertificateInvalid", "8.1.3", "6.1"}, {4, "euiccCertificateExpired", "8.1.3", "6.3"},
-    {5, "euiccSignatureInvalid", "8.1", "6.1"},     {6, "matchingIdRefused", "8.2.6", "3.8"},
-    {7, "eidMismatch", "8.1.1", "3.8"},             {8, "noEligibleProfile", "8.2.5", "4.3"},
-    {9, "ciPKUnknown", "8.11.1", "3.9"},            {10, "invalidTransactionId", "8.10.1", "3.9"},
+    {1, "eumCertificateInvalid", "8.1.2", "6.1"},
+    {2, "eumCertificateExpired", "8.1.2", "6.3"},
+    {3, "euiccCertificateInvalid", "8.1.3", "6.1"},
+    {4, "euiccCertificateExpired", "8.1.3", "6.3"},
+    {5, "euiccSignatureInvalid", "8.1", "6.1"},
+    {6, "matchingIdRefused", "8.2.6", "3.8"},
+    {7, "eidMismatch", "8.1.1", "3.8"},
+    {8, "noEligibleProfile", "8.2.5", "4.3"},
+    {9, "ciPKUnknown", "8.11.1", "3.9"},
+    {10, "invalidTransactionId", "8.10.1", "3.9"},
     {11, "insufficientMemory", "8.1", "4.8"},
 };
 constexpr ErrorName kGetBoundProfilePackageErrors[] = {
-    {1, "euiccSignatureInvalid", "8.1", "6.1"},          {2, "confirmationCodeMissing", "8.2.7", "2.2"},
-    {3, "confirmationCodeRefused", "8.2.7", "3.8"},      {4, "confirmationCodeRetriesExceeded", "8.2.7", "6.4"},
-    {5, "bppRebindingRefused", "8.2", "3.7"},            {6, "downloadOrderExpired", "8.8.5", "4.10"},
+    {1, "euiccSignatureInvalid", "8.1", "6.1"},     {2, "confirmationCodeMissing", "8.2.7", "2.2"},
+    {3, "confirmationCodeRefused", "8.2.7", "3.8"}, {4, "confirmationCodeRetriesExceeded", "8.2.7", "6.4"},
+    {5, "bppRebindingRefused", "8.2", "3.7"},       {6, "downloadOrderExpired", "8.8.5", "4.10"},
     {95, "invalidTransactionId", "8.10.1", "3.9"},
 };
 constexpr ErrorName kCancelSessionErrors[] = {
@@ -76,18 +83,18 @@ Es9Result<OkMembers> open_answer(Es9Function function, const std::string& body) 
   return open_asn1_answer(function, tag_of(function), error_names(function), body);
 }
 
-
-
 class Asn1Wire final : public Es9Wire {
  public:
   // SGP.22 v2.5 §6.6.2.1
   Es9WireRequest initiate_authentication(const InitiateAuthenticationRequest& r) const override {
-    return request(Es9Function::initiate_authentication,
-                   rsp::concat({encode(0x81, r.euicc_challenge), encode(0x83, rsp::to_bytes(r.smdp_address)), r.euicc_info1}));
+    return request(
+        Es9Function::initiate_authentication,
+        rsp::concat({encode(0x81, r.euicc_challenge), encode(0x83, rsp::to_bytes(r.smdp_address)), r.euicc_info1}));
   }
   // SGP.22 v2.5 §6.6.2.2
   Es9WireRequest authenticate_client(ByteView transaction_id, ByteView authenticate_server_response) const override {
-    return request(Es9Function::authenticate_client, rsp::concat({transaction_id_tlv(transaction_id), authenticate_server_response}));
+    return request(Es9Function::authenticate_client,
+                   rsp::concat({transaction_id_tlv(transaction_id), authenticate_server_response}));
   }
   // SGP.22 v2.5 §6.6.2.3
   Es9WireRequest get_bound_profile_package(ByteView transaction_id, ByteView prepare_download_response) const override {
@@ -103,7 +110,8 @@ class Asn1Wire final : public Es9Wire {
   Es9WireRequest cancel_session(ByteView transaction_id, ByteView cancel_session_response) const override {
     auto card_answer = rsp::tlv::read(cancel_session_response);
     Bytes contents = card_answer ? Bytes(card_answer->value.begin(), card_answer->value.end()) : Bytes{};
-    return request(Es9Function::cancel_session, rsp::concat({transaction_id_tlv(transaction_id), encode(0xA1, contents)}));
+    return request(Es9Function::cancel_session,
+                   rsp::concat({transaction_id_tlv(transaction_id), encode(0xA1, contents)}));
   }
 
   Es9Result<InitiateAuthenticationResponse> initiate_authentication_answer(const std::string& body) const override {
@@ -151,7 +159,8 @@ Es9Result<OkMembers> open_asn1_answer(Es9Function function, Tag alternative_tag,
   if (!outer || outer->tag != kProvisioningTag || outer->whole.size() != bytes.size())
     return es9_protocol_error(function, "the body is not one RemoteProfileProvisioningResponse ('A2')");
   auto alternative = rsp::tlv::read(outer->value);
-  if (!alternative || alternative->tag != alternative_tag) return es9_protocol_error(function, "the response is not the function's");
+  if (!alternative || alternative->tag != alternative_tag)
+    return es9_protocol_error(function, "the response is not the function's");
   // Some encoders write the alternative's tag twice ('A2 BF40 BF40 ...', X.680 says once): taken either way.
   if (auto inner = rsp::tlv::read(alternative->value);
       inner && inner->tag == alternative_tag && inner->whole.size() == alternative->value.size())
@@ -163,8 +172,10 @@ Es9Result<OkMembers> open_asn1_answer(Es9Function function, Tag alternative_tag,
     for (uint8_t b : choice->value.first(std::min<size_t>(choice->value.size(), 4))) code = code * 256 + b;
     for (const ErrorName& e : errors)
       if (e.value == code)
-        return es9_function_error(function, "Failed", std::string(e.subject), std::string(e.reason), std::string(e.name));
-    return es9_function_error(function, "Failed", "", "", "error " + std::to_string(code) + (code == 127 ? " (undefinedError)" : ""));
+        return es9_function_error(function, "Failed", std::string(e.subject), std::string(e.reason),
+                                  std::string(e.name));
+    return es9_function_error(function, "Failed", "", "",
+                              "error " + std::to_string(code) + (code == 127 ? " (undefinedError)" : ""));
   }
   if (choice->tag != 0xA0) return es9_protocol_error(function, "the response names neither result nor error");
   auto members = rsp::tlv::read_all(choice->value);
@@ -182,15 +193,21 @@ Es9Result<InitiateAuthenticationResponse> asn1_initiate_authentication_answer(co
 Es9Result<InitiateAuthenticationResponse> initiate_authentication_members(OkMembers& ok) {
   using T = InitiateAuthenticationResponse;
   return take_members<T>(Es9Function::initiate_authentication, ok,
-                         {{0x80, &T::transaction_id, false}, {0x30, &T::server_signed1}, {0x5F37, &T::server_signature1},
-                          {0x04, &T::euicc_ci_pkid_to_be_used}, {0x30, &T::server_certificate}});
+                         {{0x80, &T::transaction_id, false},
+                          {0x30, &T::server_signed1},
+                          {0x5F37, &T::server_signature1},
+                          {0x04, &T::euicc_ci_pkid_to_be_used},
+                          {0x30, &T::server_certificate}});
 }
 
 Es9Result<AuthenticateClientResponse> authenticate_client_members(OkMembers& ok) {
   using T = AuthenticateClientResponse;
   return take_members<T>(Es9Function::authenticate_client, ok,
-                         {{0x80, &T::transaction_id, false}, {0xBF25, &T::profile_metadata}, {0x30, &T::smdp_signed2},
-                          {0x5F37, &T::smdp_signature2}, {0x30, &T::smdp_certificate}});
+                         {{0x80, &T::transaction_id, false},
+                          {0xBF25, &T::profile_metadata},
+                          {0x30, &T::smdp_signed2},
+                          {0x5F37, &T::smdp_signature2},
+                          {0x30, &T::smdp_certificate}});
 }
 
 Es9Result<GetBoundProfilePackageResponse> get_bound_profile_package_members(OkMembers& ok) {

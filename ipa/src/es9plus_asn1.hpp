@@ -66,8 +66,8 @@ Es9WireRequest asn1_request(rsp::tlv::Tag function_tag, ByteView members);
 
 // The answer in `body`: A2 { <alternative_tag> { A0 ok | 81 error } } (the alternative's tag also
 // accepted twice); its Ok members, or its refusal with the codes `errors` gives the value.
-Es9Result<OkMembers> open_asn1_answer(Es9Function function, rsp::tlv::Tag alternative_tag, std::span<const ErrorName> errors,
-                                      const std::string& body);
+Es9Result<OkMembers> open_asn1_answer(Es9Function function, rsp::tlv::Tag alternative_tag,
+                                      std::span<const ErrorName> errors, const std::string& body);
 
 // A2 { BF39 InitiateAuthenticationResponse }, its error values read with `errors`.
 Es9Result<InitiateAuthenticationResponse> asn1_initiate_authentication_answer(const std::string& body,

@@ -48,7 +48,8 @@ rsp::Expected<Es9PlusClient> Es9PlusClient::create(std::string smdp_address, Es9
   return Es9PlusClient(std::move(smdp_address), std::move(base_url), std::move(*http), std::move(options));
 }
 
-Es9PlusClient::Es9PlusClient(std::string address, std::string base_url, rsp::http::Client http, Es9ClientOptions options)
+Es9PlusClient::Es9PlusClient(std::string address, std::string base_url, rsp::http::Client http,
+                             Es9ClientOptions options)
     : address_(std::move(address)),
       base_url_(std::move(base_url)),
       http_(std::move(http)),
@@ -74,7 +75,8 @@ Es9Result<std::string> Es9PlusClient::exchange(Es9Function function, const Es9Wi
     auto answer = http_.send(http_request);
     bool last = attempt >= attempts_allowed;
     if (!answer) {
-      if (last || !worth_retrying(answer.error().message)) return transport_error(function, answer.error().message, attempt);
+      if (last || !worth_retrying(answer.error().message))
+        return transport_error(function, answer.error().message, attempt);
     } else {
       traffic_.bytes_received += answer->body.size();
       traffic_.header_bytes_sent += answer->wire.header_bytes_sent;
@@ -96,7 +98,8 @@ Es9Result<std::string> Es9PlusClient::exchange(Es9Function function, const Es9Wi
   }
 }
 
-Es9Result<InitiateAuthenticationResponse> Es9PlusClient::initiate_authentication(const InitiateAuthenticationRequest& request) {
+Es9Result<InitiateAuthenticationResponse> Es9PlusClient::initiate_authentication(
+    const InitiateAuthenticationRequest& request) {
   // SGP.22 v2.5 §3.1.3: the LPA may start the authentication again; the SM-DP+ opens a new session.
   auto body = exchange(Es9Function::initiate_authentication, wire_->initiate_authentication(request), true);
   if (!body) return rsp::Unexpected{body.error()};
@@ -105,7 +108,8 @@ Es9Result<InitiateAuthenticationResponse> Es9PlusClient::initiate_authentication
 
 Es9Result<AuthenticateClientResponse> Es9PlusClient::authenticate_client(ByteView transaction_id,
                                                                          ByteView authenticate_server_response) {
-  auto body = exchange(Es9Function::authenticate_client, wire_->authenticate_client(transaction_id, authenticate_server_response), false);
+  auto body = exchange(Es9Function::authenticate_client,
+                       wire_->authenticate_client(transaction_id, authenticate_server_response), false);
   if (!body) return rsp::Unexpected{body.error()};
   return wire_->authenticate_client_answer(*body);
 }
@@ -127,7 +131,8 @@ Es9Result<rsp::Ok> Es9PlusClient::handle_notification(ByteView pending_notificat
 }
 
 Es9Result<rsp::Ok> Es9PlusClient::cancel_session(ByteView transaction_id, ByteView cancel_session_response) {
-  auto body = exchange(Es9Function::cancel_session, wire_->cancel_session(transaction_id, cancel_session_response), false);
+  auto body =
+      exchange(Es9Function::cancel_session, wire_->cancel_session(transaction_id, cancel_session_response), false);
   if (!body) return rsp::Unexpected{body.error()};
   return wire_->cancel_session_answer(*body);
 }

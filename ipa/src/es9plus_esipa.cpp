@@ -44,20 +44,22 @@ class EsipaWire final : public Es9Wire {
   // ESipa.InitiateAuthentication: euiccInfo1 always sent (no compact form).
   Es9WireRequest initiate_authentication(const InitiateAuthenticationRequest& r) const override {
     return message(Function::initiate_authentication,
-                   encode(0xBF39, rsp::concat({encode(0x81, r.euicc_challenge), encode(0x83, rsp::to_bytes(r.smdp_address)),
-                                               r.euicc_info1})));
+                   encode(0xBF39, rsp::concat({encode(0x81, r.euicc_challenge),
+                                               encode(0x83, rsp::to_bytes(r.smdp_address)), r.euicc_info1})));
   }
   // ESipa.AuthenticateClient: the eUICC's BF38 unchanged, or CompactAuthenticateResponseOk.
   Es9WireRequest authenticate_client(ByteView transaction_id, ByteView authenticate_server_response) const override {
     Bytes card = minimize_ ? esipa_compact::authenticate_server_response(authenticate_server_response)
                            : Bytes(authenticate_server_response.begin(), authenticate_server_response.end());
-    return message(Function::authenticate_client, encode(0xBF3B, rsp::concat({transaction_id_tlv(transaction_id), card})));
+    return message(Function::authenticate_client,
+                   encode(0xBF3B, rsp::concat({transaction_id_tlv(transaction_id), card})));
   }
   // ESipa.GetBoundProfilePackage: the eUICC's BF21 unchanged, or CompactPrepareDownloadResponseOk.
   Es9WireRequest get_bound_profile_package(ByteView transaction_id, ByteView prepare_download_response) const override {
     Bytes card = minimize_ ? esipa_compact::prepare_download_response(prepare_download_response)
                            : Bytes(prepare_download_response.begin(), prepare_download_response.end());
-    return message(Function::get_bound_profile_package, encode(0xBF3A, rsp::concat({transaction_id_tlv(transaction_id), card})));
+    return message(Function::get_bound_profile_package,
+                   encode(0xBF3A, rsp::concat({transaction_id_tlv(transaction_id), card})));
   }
   // ESipa.HandleNotification: the PendingNotification inside '[0]'; a ProfileInstallationResult as
   // CompactProfileInstallationResult with minimizeEsipaBytes.
@@ -73,7 +75,8 @@ class EsipaWire final : public Es9Wire {
     Bytes contents = minimize_     ? esipa_compact::cancel_session_response_contents(cancel_session_response)
                      : card_answer ? Bytes(card_answer->value.begin(), card_answer->value.end())
                                    : Bytes{};
-    return message(Function::cancel_session, encode(0xBF41, rsp::concat({transaction_id_tlv(transaction_id), encode(0xA1, contents)})));
+    return message(Function::cancel_session,
+                   encode(0xBF41, rsp::concat({transaction_id_tlv(transaction_id), encode(0xA1, contents)})));
   }
 
   Es9Result<InitiateAuthenticationResponse> initiate_authentication_answer(const std::string& body) const override {
@@ -94,7 +97,8 @@ class EsipaWire final : public Es9Wire {
   // refuses it with HTTP 400, which is the error the download then reports.
   Es9WireRequest message(Function f, const Bytes& der) const {
     if (!json_)
-      return {std::string(rsp::esipa::kAsn1Path), std::string(rsp::esipa::kAsn1ContentType), std::string(der.begin(), der.end())};
+      return {std::string(rsp::esipa::kAsn1Path), std::string(rsp::esipa::kAsn1ContentType),
+              std::string(der.begin(), der.end())};
     auto body = rsp::esipa::request_to_json(der);
     return {std::string(rsp::esipa::kJsonPathPrefix) + std::string(rsp::esipa::function_name(f)),
             std::string(rsp::esipa::kJsonContentType), body ? std::move(*body) : std::string()};
@@ -117,7 +121,8 @@ class EsipaWire final : public Es9Wire {
     if (choice && choice->tag == rsp::esipa::error_tag(f)) {
       long value = integer_of(choice->value);
       auto status = rsp::esipa::failure_for(f, value);
-      return es9_function_error(es9, "Failed", status.subject_code, status.reason_code, status.message + " (from the eIM)");
+      return es9_function_error(es9, "Failed", status.subject_code, status.reason_code,
+                                status.message + " (from the eIM)");
     }
     if (!choice || choice->tag != 0xA0)
       return es9_protocol_error(es9, "the eIM's answer is neither the SM-DP+'s result nor an error");
@@ -128,7 +133,8 @@ class EsipaWire final : public Es9Wire {
 
   // The answer's Ok members read by `members`.
   template <class Read>
-  auto answer(Es9Function es9, const std::string& body, Read members) const -> decltype(members(std::declval<OkMembers&>())) {
+  auto answer(Es9Function es9, const std::string& body, Read members) const
+      -> decltype(members(std::declval<OkMembers&>())) {
     Bytes der;
     auto ok = open(es9, body, der);
     if (!ok) return rsp::Unexpected{ok.error()};
@@ -141,7 +147,9 @@ class EsipaWire final : public Es9Wire {
 
 }  // namespace
 
-std::shared_ptr<const Es9Wire> es9_esipa_wire(bool json, bool minimize) { return std::make_shared<EsipaWire>(json, minimize); }
+std::shared_ptr<const Es9Wire> es9_esipa_wire(bool json, bool minimize) {
+  return std::make_shared<EsipaWire>(json, minimize);
+}
 
 void use_esipa_headers(Es9ClientOptions& options) {
   options.admin_protocol = std::string(rsp::esipa::kAdminProtocol);

@@ -35,12 +35,14 @@ class JsonWire final : public Es9Wire {
                                                           {"euiccInfo1", b64(r.euicc_info1)}});
   }
   Es9WireRequest authenticate_client(ByteView transaction_id, ByteView authenticate_server_response) const override {
-    return request(Es9Function::authenticate_client, {{"transactionId", rsp::to_hex(transaction_id)},
-                                                      {"authenticateServerResponse", b64(authenticate_server_response)}});
+    return request(Es9Function::authenticate_client,
+                   {{"transactionId", rsp::to_hex(transaction_id)},
+                    {"authenticateServerResponse", b64(authenticate_server_response)}});
   }
   Es9WireRequest get_bound_profile_package(ByteView transaction_id, ByteView prepare_download_response) const override {
-    return request(Es9Function::get_bound_profile_package, {{"transactionId", rsp::to_hex(transaction_id)},
-                                                            {"prepareDownloadResponse", b64(prepare_download_response)}});
+    return request(
+        Es9Function::get_bound_profile_package,
+        {{"transactionId", rsp::to_hex(transaction_id)}, {"prepareDownloadResponse", b64(prepare_download_response)}});
   }
   Es9WireRequest handle_notification(ByteView pending_notification) const override {
     return request(Es9Function::handle_notification, {{"pendingNotification", b64(pending_notification)}});
@@ -53,15 +55,19 @@ class JsonWire final : public Es9Wire {
   Es9Result<InitiateAuthenticationResponse> initiate_authentication_answer(const std::string& body) const override {
     using T = InitiateAuthenticationResponse;
     return decode<T>(Es9Function::initiate_authentication, body,
-                     {{"transactionId", &T::transaction_id, true}, {"serverSigned1", &T::server_signed1},
-                      {"serverSignature1", &T::server_signature1}, {"euiccCiPKIdToBeUsed", &T::euicc_ci_pkid_to_be_used},
+                     {{"transactionId", &T::transaction_id, true},
+                      {"serverSigned1", &T::server_signed1},
+                      {"serverSignature1", &T::server_signature1},
+                      {"euiccCiPKIdToBeUsed", &T::euicc_ci_pkid_to_be_used},
                       {"serverCertificate", &T::server_certificate}});
   }
   Es9Result<AuthenticateClientResponse> authenticate_client_answer(const std::string& body) const override {
     using T = AuthenticateClientResponse;
     return decode<T>(Es9Function::authenticate_client, body,
-                     {{"transactionId", &T::transaction_id, true}, {"profileMetadata", &T::profile_metadata},
-                      {"smdpSigned2", &T::smdp_signed2}, {"smdpSignature2", &T::smdp_signature2},
+                     {{"transactionId", &T::transaction_id, true},
+                      {"profileMetadata", &T::profile_metadata},
+                      {"smdpSigned2", &T::smdp_signed2},
+                      {"smdpSignature2", &T::smdp_signature2},
                       {"smdpCertificate", &T::smdp_certificate}});
   }
   Es9Result<GetBoundProfilePackageResponse> get_bound_profile_package_answer(const std::string& body) const override {
@@ -95,7 +101,9 @@ std::optional<rsp::Unexpected<Es9Error>> JsonAnswer::failure() const {
   std::string value = (*status)["status"];
   if (value == "Executed-Success" || value == "Executed-WithWarning") return std::nullopt;
   const json data = status->value("statusCodeData", json::object());
-  auto text = [&](const char* name) { return data.contains(name) && data[name].is_string() ? data[name].get<std::string>() : ""; };
+  auto text = [&](const char* name) {
+    return data.contains(name) && data[name].is_string() ? data[name].get<std::string>() : "";
+  };
   auto e = es9_function_error(function_, value, text("subjectCode"), text("reasonCode"), text("message"));
   e.error.subject_identifier = text("subjectIdentifier");
   return e;

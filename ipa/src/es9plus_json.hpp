@@ -24,8 +24,12 @@ class JsonAnswer {
   // Executed-Success or Executed-WithWarning; otherwise the server's status and codes.
   std::optional<rsp::Unexpected<Es9Error>> failure() const;
 
-  Bytes base64(const char* name) { return decoded(name, "base64", [](const std::string& s) { return rsp::from_base64(s); }); }
-  Bytes hex(const char* name) { return decoded(name, "hex", [](const std::string& s) { return rsp::from_hex(s); }); }
+  Bytes base64(const char* name) {
+    return decoded(name, "base64", [](const std::string& s) { return rsp::from_base64(s); });
+  }
+  Bytes hex(const char* name) {
+    return decoded(name, "hex", [](const std::string& s) { return rsp::from_hex(s); });
+  }
   // A member of the body; nullptr when absent.
   const json* at(std::initializer_list<const char*> path) const;
   // Marks the answer malformed (the first problem wins).

@@ -20,7 +20,8 @@ class Es9Wire {
 
   virtual Es9WireRequest initiate_authentication(const InitiateAuthenticationRequest& request) const = 0;
   virtual Es9WireRequest authenticate_client(ByteView transaction_id, ByteView authenticate_server_response) const = 0;
-  virtual Es9WireRequest get_bound_profile_package(ByteView transaction_id, ByteView prepare_download_response) const = 0;
+  virtual Es9WireRequest get_bound_profile_package(ByteView transaction_id,
+                                                   ByteView prepare_download_response) const = 0;
   virtual Es9WireRequest handle_notification(ByteView pending_notification) const = 0;
   virtual Es9WireRequest cancel_session(ByteView transaction_id, ByteView cancel_session_response) const = 0;
 

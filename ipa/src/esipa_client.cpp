@@ -66,7 +66,8 @@ rsp::Expected<Bytes, EsipaError> EsipaClient::call(ByteView der_request) {
   } else {
     auto body = rsp::esipa::request_to_json(der_request);
     if (!body) return esipa_error(EsipaError::Kind::protocol, body.error().message, 0);
-    request.url = "https://" + address_ + std::string(rsp::esipa::kJsonPathPrefix) + std::string(rsp::esipa::function_name(*function));
+    request.url = "https://" + address_ + std::string(rsp::esipa::kJsonPathPrefix) +
+                  std::string(rsp::esipa::function_name(*function));
     request.headers.set("Content-Type", std::string(rsp::esipa::kJsonContentType));
     request.body = std::move(*body);
   }
@@ -84,14 +85,15 @@ rsp::Expected<Bytes, EsipaError> EsipaClient::call(ByteView der_request) {
       traffic_.bytes_received += answer->body.size();
       if (answer->status == 200 || answer->status == 204) return answer_der(*function, answer->body, attempt);
       if (last || !transient_status(answer->status))
-        return esipa_error(EsipaError::Kind::protocol, "the eIM answered HTTP " + std::to_string(answer->status), attempt,
-                           answer->status);
+        return esipa_error(EsipaError::Kind::protocol, "the eIM answered HTTP " + std::to_string(answer->status),
+                           attempt, answer->status);
     }
     std::this_thread::sleep_for(backoff(attempt));
   }
 }
 
-rsp::Expected<Bytes, EsipaError> EsipaClient::answer_der(rsp::esipa::Function function, const std::string& body, int attempt) const {
+rsp::Expected<Bytes, EsipaError> EsipaClient::answer_der(rsp::esipa::Function function, const std::string& body,
+                                                         int attempt) const {
   if (options_.binding == EsipaBinding::asn1) return Bytes(body.begin(), body.end());
   auto der = rsp::esipa::response_from_json(function, body);
   if (!der) return esipa_error(EsipaError::Kind::protocol, "the eIM's JSON answer: " + der.error().message, attempt);

@@ -31,7 +31,8 @@ Bytes unchanged(ByteView full) { return Bytes(full.begin(), full.end()); }
 
 Bytes authenticate_server_response(ByteView full) {
   auto m = ok_members(full, 0xBF38);
-  if (!m || m->size() != 4 || (*m)[0].tag != 0x30 || (*m)[1].tag != 0x5F37 || (*m)[2].tag != 0x30) return unchanged(full);
+  if (!m || m->size() != 4 || (*m)[0].tag != 0x30 || (*m)[1].tag != 0x5F37 || (*m)[2].tag != 0x30)
+    return unchanged(full);
   // [1] Certificate: the context tag replaces the SEQUENCE's 30 around the same contents.
   return encode(0xBF38, encode(0xA2, rsp::concat({(*m)[0].whole, (*m)[1].whole, encode(0xA1, (*m)[2].value)})));
 }
@@ -69,8 +70,8 @@ Bytes profile_installation_result(ByteView full) {
     return unchanged(full);
   auto metadata = rsp::tlv::read_all((*data)[1].value);
   // Only what the eIM puts back: seqNumber, install, the address, the ICCID.
-  if (!metadata || metadata->size() < 3 || metadata->size() > 4 || (*metadata)[0].tag != 0x80 || (*metadata)[1].tag != 0x81 ||
-      (*metadata)[2].tag != 0x0C || !std::ranges::equal((*metadata)[1].value, kInstall))
+  if (!metadata || metadata->size() < 3 || metadata->size() > 4 || (*metadata)[0].tag != 0x80 ||
+      (*metadata)[1].tag != 0x81 || (*metadata)[2].tag != 0x0C || !std::ranges::equal((*metadata)[1].value, kInstall))
     return unchanged(full);
   const bool with_iccid = metadata->size() == 4;
   if (with_iccid && (*metadata)[3].tag != 0x5A) return unchanged(full);
@@ -81,9 +82,11 @@ Bytes profile_installation_result(ByteView full) {
     final_result.assign((*data)[3].whole.begin(), (*data)[3].whole.end());
   } else {
     auto success = rsp::tlv::read_all(choice->value);
-    if (!success || success->size() != 2 || (*success)[0].tag != 0x4F || (*success)[1].tag != 0x04) return unchanged(full);
+    if (!success || success->size() != 2 || (*success)[0].tag != 0x4F || (*success)[1].tag != 0x04)
+      return unchanged(full);
     ByteView aid = (*success)[0].value;
-    if (aid.size() != kIsdpAidPrefix.size() + 2 || !std::ranges::equal(aid.first(kIsdpAidPrefix.size()), kIsdpAidPrefix))
+    if (aid.size() != kIsdpAidPrefix.size() + 2 ||
+        !std::ranges::equal(aid.first(kIsdpAidPrefix.size()), kIsdpAidPrefix))
       return unchanged(full);
     ByteView sima = (*success)[1].value;
     Bytes sima_tlv = std::ranges::equal(sima, kSimaResponseOk) ? Bytes{} : unchanged((*success)[1].whole);

@@ -66,13 +66,16 @@ std::optional<std::vector<uint32_t>> tags_of(ByteView list) {
   return tags;
 }
 
-Bytes optional_tlv(rsp::tlv::Tag tag, const std::optional<Bytes>& value) { return value ? encode(tag, *value) : Bytes{}; }
+Bytes optional_tlv(rsp::tlv::Tag tag, const std::optional<Bytes>& value) {
+  return value ? encode(tag, *value) : Bytes{};
+}
 
 }  // namespace
 
 // SGP.32 v1.2 §6.3.2.1 ESipa.GetEimPackage
 rsp::Expected<Bytes> get_eim_package_request(ByteView eid, std::optional<long> state_change_cause) {
-  Bytes state = state_change_cause ? rsp::concat({encode(0x80, {}), rsp::der::integer(0x81, *state_change_cause)}) : Bytes{};
+  Bytes state =
+      state_change_cause ? rsp::concat({encode(0x80, {}), rsp::der::integer(0x81, *state_change_cause)}) : Bytes{};
   return checked_request(encode(0xBF4F, rsp::concat({encode(0x5A, eid), state})), "GetEimPackageRequest");
 }
 
@@ -103,14 +106,15 @@ const char* eim_package_kind_name(EimPackage::Kind kind) {
 }
 
 std::string eim_package_error_name(long code) {
-  return name_or_number({{1, "noEimPackageAvailable"}, {2, "eidNotFound"}, {3, "invalidEid"}, {4, "missingEid"},
-                         {127, "undefinedError"}},
-                        code);
+  return name_or_number(
+      {{1, "noEimPackageAvailable"}, {2, "eidNotFound"}, {3, "invalidEid"}, {4, "missingEid"}, {127, "undefinedError"}},
+      code);
 }
 
 // SGP.32 v1.2 §6.3.2.2 ESipa.ProvideEimPackageResult
 rsp::Expected<Bytes> provide_eim_package_result(ByteView eid, ByteView eim_package_result) {
-  return checked_request(encode(0xBF50, rsp::concat({encode(0x5A, eid), eim_package_result})), "ProvideEimPackageResult");
+  return checked_request(encode(0xBF50, rsp::concat({encode(0x5A, eid), eim_package_result})),
+                         "ProvideEimPackageResult");
 }
 
 Bytes eim_package_result_error(const std::optional<Bytes>& eim_transaction_id, long code) {
@@ -192,7 +196,8 @@ rsp::Expected<Bytes> ipa_euicc_data_response(ByteView members) {
 }
 
 Bytes ipa_euicc_data_error(const std::optional<Bytes>& eim_transaction_id, long code) {
-  return encode(0xBF52, encode(0xA1, rsp::concat({optional_tlv(0x80, eim_transaction_id), rsp::der::integer(0x02, code)})));
+  return encode(0xBF52,
+                encode(0xA1, rsp::concat({optional_tlv(0x80, eim_transaction_id), rsp::der::integer(0x02, code)})));
 }
 
 rsp::Expected<ProfileDownloadTrigger> read_profile_download_trigger_request(ByteView bf54) {
@@ -211,7 +216,8 @@ rsp::Expected<ProfileDownloadTrigger> read_profile_download_trigger_request(Byte
     t.kind = ProfileDownloadTrigger::Kind::contact_default_smdp;
   } else {
     t.kind = ProfileDownloadTrigger::Kind::contact_smds;
-    if (auto address = rsp::tlv::find(choice->value, 0x80)) t.smds_address = std::string(address->value.begin(), address->value.end());
+    if (auto address = rsp::tlv::find(choice->value, 0x80))
+      t.smds_address = std::string(address->value.begin(), address->value.end());
   }
   return t;
 }

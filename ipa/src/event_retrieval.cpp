@@ -42,7 +42,8 @@ class EventRetrieval {
       return failed("the SM-DS signed another address than " + address + " (serverSigned1.serverAddress)");
 
     enter(EventRetrievalPhase::authenticate_server);
-    auto card_answer = es10b::authenticate_server(channel_, authenticate_server_input(*initiated, options_.device, std::nullopt));
+    auto card_answer =
+        es10b::authenticate_server(channel_, authenticate_server_input(*initiated, options_.device, std::nullopt));
     if (!card_answer) return card_failed(card_answer.error());
     if (!card_answer->ok()) {
       // The refusal goes to the SM-DS as its authenticateClient, which ends the session there.
@@ -100,13 +101,15 @@ const char* event_retrieval_phase_name(EventRetrievalPhase phase) {
 std::string EventRetrievalResult::line() const {
   if (!success) return std::string("failed at ") + event_retrieval_phase_name(failed_phase) + ": " + message;
   std::string out = events.empty() ? "no event for this EID at " + smds_address
-                                   : std::to_string(events.size()) + (events.size() == 1 ? " event" : " events") + " at " + smds_address;
+                                   : std::to_string(events.size()) + (events.size() == 1 ? " event" : " events") +
+                                         " at " + smds_address;
   if (dropped_events) out += " (" + std::to_string(dropped_events) + " more dropped)";
   return out;
 }
 
 // SGP.22 v2.5 §3.6.3 Event Retrieval
-EventRetrievalResult retrieve_events(Es10Channel& channel, const std::string& smds_address, const EventRetrievalOptions& options) {
+EventRetrievalResult retrieve_events(Es10Channel& channel, const std::string& smds_address,
+                                     const EventRetrievalOptions& options) {
   return EventRetrieval(channel, smds_address, options).run();
 }
 

@@ -4,10 +4,10 @@
 #include <array>
 #include <cstdio>
 
+#include "es10_call.hpp"
 #include "ipa/es10a.hpp"
 #include "ipa/es10b.hpp"
 #include "ipa/sgp32_notifications.hpp"
-#include "es10_call.hpp"
 #include "ipad_steps.hpp"
 #include "rsp/der_integer.hpp"
 #include "rsp/tlv.hpp"
@@ -18,7 +18,8 @@ namespace {
 using rsp::tlv::encode;
 
 // The IpaEuiccData members served, in the schema's order.
-constexpr std::array<uint32_t, 12> kServed = {0xA0, 0x81, 0xA2, 0xBF20, 0xBF22, 0x83, 0x84, 0xA5, 0xA6, 0x87, 0xA8, 0xA9};
+constexpr std::array<uint32_t, 12> kServed = {0xA0, 0x81, 0xA2, 0xBF20, 0xBF22, 0x83,
+                                              0x84, 0xA5, 0xA6, 0x87,   0xA8,   0xA9};
 constexpr long kIncorrectTagList = 1;
 constexpr long kEuiccCiPKIdNotFound = 5;
 constexpr long kUndefinedError = 127;
@@ -32,7 +33,8 @@ Bytes retagged(uint32_t tag, const Bytes& certificate) {
 // IpaCapabilities: ipaFeatures directRspServerCommunication (this IPA downloads from the SM-DP+
 // itself), ipaSupportedProtocols ipaRetrieveHttps (it polls over HTTPS).
 Bytes ipa_capabilities() {
-  return encode(0xA8, rsp::concat({encode(0x80, detail::named_bits({true})), encode(0x81, detail::named_bits({true}))}));
+  return encode(0xA8,
+                rsp::concat({encode(0x80, detail::named_bits({true})), encode(0x81, detail::named_bits({true}))}));
 }
 
 // DeviceInfo as ctxParams1 carries it: tac, deviceCapabilities, imei.
@@ -59,7 +61,9 @@ struct Collector {
   rsp::Expected<Bytes> certificate(uint32_t tag) {
     if (!certs) {
       auto read = sgp32::get_certs(channel, request.euicc_ci_pkid);
-      if (!read) return fail(read.error().message, read.error().kind == Es10Error::Kind::result ? kEuiccCiPKIdNotFound : kUndefinedError);
+      if (!read)
+        return fail(read.error().message,
+                    read.error().kind == Es10Error::Kind::result ? kEuiccCiPKIdNotFound : kUndefinedError);
       certs = std::move(*read);
     }
     return retagged(tag, tag == 0xA5 ? certs->eum_certificate : certs->euicc_certificate);
@@ -70,7 +74,8 @@ struct Collector {
       if (!read) return fail(read.error().message);
       addresses = std::move(*read);
     }
-    if (tag == 0x83) return addresses->root_ds_address.empty() ? Bytes{} : encode(0x83, rsp::to_bytes(addresses->root_ds_address));
+    if (tag == 0x83)
+      return addresses->root_ds_address.empty() ? Bytes{} : encode(0x83, rsp::to_bytes(addresses->root_ds_address));
     return addresses->default_dp_address ? encode(0x81, rsp::to_bytes(*addresses->default_dp_address)) : Bytes{};
   }
   rsp::Expected<Bytes> notifications() {
@@ -95,15 +100,18 @@ struct Collector {
   rsp::Expected<Bytes> member(uint32_t tag) {
     switch (tag) {
       case 0xA0: return notifications();
-      case 0x81: case 0x83: return address(tag);
+      case 0x81:
+      case 0x83: return address(tag);
       case 0xA2: return euicc_package_results();
-      case 0xBF20: case 0xBF22: {
+      case 0xBF20:
+      case 0xBF22: {
         auto info = tag == 0xBF20 ? es10b::get_euicc_info1(channel) : es10b::get_euicc_info2(channel);
         if (!info) return fail(info.error().message);
         return *info;
       }
       case 0x84: return eim.association_token ? rsp::der::integer(0x84, *eim.association_token) : Bytes{};
-      case 0xA5: case 0xA6: return certificate(tag);
+      case 0xA5:
+      case 0xA6: return certificate(tag);
       case 0x87: return request.eim_transaction_id ? encode(0x87, *request.eim_transaction_id) : Bytes{};
       case 0xA8: return ipa_capabilities();
       case 0xA9: return device_info(device);
@@ -134,7 +142,8 @@ IpaEuiccDataOutcome answer_ipa_euicc_data_request(Es10Channel& channel, const es
     members.insert(members.end(), m->begin(), m->end());
   }
   auto response = esipa::ipa_euicc_data_response(members);
-  if (!response) return {esipa::ipa_euicc_data_error(request.eim_transaction_id, kUndefinedError), response.error().message};
+  if (!response)
+    return {esipa::ipa_euicc_data_error(request.eim_transaction_id, kUndefinedError), response.error().message};
   return {std::move(*response), {}};
 }
 

@@ -64,8 +64,15 @@ class Round {
   void log(std::vector<Field> fields) {
     if (!options_.log) return;
     fields.resize(6, Field{"", ""});
-    rsp::server::log_line({{"event", "esipa"}, {"eimId", summary_.eim_id}, {"eid", summary_.eid}, fields[0], fields[1], fields[2],
-                           fields[3], fields[4], fields[5]});
+    rsp::server::log_line({{"event", "esipa"},
+                           {"eimId", summary_.eim_id},
+                           {"eid", summary_.eid},
+                           fields[0],
+                           fields[1],
+                           fields[2],
+                           fields[3],
+                           fields[4],
+                           fields[5]});
   }
   bool error(std::string message) {
     summary_.errors.push_back(std::move(message));
@@ -85,7 +92,8 @@ class Round {
     eid_ = rsp::eid::to_bytes(*eid).value_or(Bytes{});
     auto eims = sgp32::get_eim_configuration_data(channel_, options_.eim_id);
     if (!eims) return card_error("cannot read the eIM configuration: ", eims.error());
-    if (eims->empty()) return error(options_.eim_id ? "the eUICC has no eIM " + *options_.eim_id : "the eUICC has no eIM");
+    if (eims->empty())
+      return error(options_.eim_id ? "the eUICC has no eIM " + *options_.eim_id : "the eUICC has no eIM");
     eim_ = eims->front();
     summary_.eim_id = eim_.eim_id;
     summary_.eim_address = options_.eim_address.value_or(eim_.eim_fqdn);
@@ -96,7 +104,9 @@ class Round {
       client_options.http.trusted_cas = {std::move(*trust.certificate)};
       client_options.http.trusted_ca_files.clear();
     } else if (trust.public_key_only) {
-      log({{"step", "tlsTrust"}, {"outcome", "ignored"}, {"detail", "trustedEimPkTls is a bare key; the configured CAs decide"}});
+      log({{"step", "tlsTrust"},
+           {"outcome", "ignored"},
+           {"detail", "trustedEimPkTls is a bare key; the configured CAs decide"}});
     }
     esipa_http_ = client_options.http;
     auto client = EsipaClient::create(summary_.eim_address, std::move(client_options));
@@ -139,7 +149,8 @@ class Round {
     for (long seq : read->acknowledged) {
       acknowledged += (acknowledged.empty() ? "" : ",") + std::to_string(seq);
       auto removed = es10b::remove_notification_from_list(channel_, seq);
-      if (removed) ++summary_.results_removed;
+      if (removed)
+        ++summary_.results_removed;
       else if (removed.error().kind != Es10Error::Kind::result)
         return card_error("cannot remove seqNumber " + std::to_string(seq) + ": ", removed.error());
     }
@@ -168,7 +179,8 @@ class Round {
 
   // GetEimPackage and what it brings; false ends the round.
   bool next_package() {
-    auto answer = exchange("getEimPackage", esipa::get_eim_package_request(fault("wrong-eid") ? relay_altered(eid_) : eid_));
+    auto answer =
+        exchange("getEimPackage", esipa::get_eim_package_request(fault("wrong-eid") ? relay_altered(eid_) : eid_));
     if (!answer) return false;
     auto package = esipa::read_get_eim_package_response(*answer);
     if (!package) {
@@ -214,7 +226,8 @@ class Round {
       return false;
     }
     if (fault("remove-notification-early"))
-      if (auto seq = esipa::euicc_package_result_seq_number(*result)) (void)es10b::remove_notification_from_list(channel_, *seq);
+      if (auto seq = esipa::euicc_package_result_seq_number(*result))
+        (void)es10b::remove_notification_from_list(channel_, *seq);
     return provide(*result, "euiccPackageResult");
   }
 
@@ -223,7 +236,9 @@ class Round {
   // remove-notification-early it is removed from the card before the eIM acknowledged it; under
   // wrong-eid GetEimPackage names another EID than the card's.
   bool fault(const char* name) const { return options_.download.faults.count(name) != 0; }
-  Bytes relay(ByteView from_card) const { return fault("alter-relay") ? relay_altered(from_card) : Bytes(from_card.begin(), from_card.end()); }
+  Bytes relay(ByteView from_card) const {
+    return fault("alter-relay") ? relay_altered(from_card) : Bytes(from_card.begin(), from_card.end());
+  }
   // `bytes` with one bit of the last byte flipped (wrong-eid: the EID GetEimPackage names).
   static Bytes relay_altered(ByteView bytes) {
     Bytes out(bytes.begin(), bytes.end());
@@ -252,8 +267,10 @@ class Round {
     }
     auto outcome = detail::run_profile_download_trigger(channel_, *read, trigger_options);
     detail::add_traffic(summary_.es9, outcome.es9);
-    log({{"step", "profileDownload"}, {"outcome", outcome.installed ? "installed" : "failed"},
-         {"path", indirect ? "indirect" : "direct"}, {"detail", outcome.line}});
+    log({{"step", "profileDownload"},
+         {"outcome", outcome.installed ? "installed" : "failed"},
+         {"path", indirect ? "indirect" : "direct"},
+         {"detail", outcome.line}});
     if (outcome.result.empty()) return error("profile download trigger: " + outcome.line);
     return provide(outcome.result, "profileDownloadTriggerResult");
   }
@@ -290,11 +307,16 @@ class Round {
       ++tried;
       auto d = deliver_notification(channel_, n, es9);
       detail::add_traffic(summary_.es9, d.es9);
-      log({{"step", "handleNotification"}, {"seqNumber", std::to_string(n.metadata.seq_number)},
-           {"operation", notification_operation_name(n.metadata.event)}, {"path", through_eim() ? "indirect" : "direct"},
-           {"outcome", d.removed ? "sent" : "kept"}, {"error", d.error}});
-      if (d.removed) ++summary_.notifications_sent;
-      else ++summary_.notifications_kept;
+      log({{"step", "handleNotification"},
+           {"seqNumber", std::to_string(n.metadata.seq_number)},
+           {"operation", notification_operation_name(n.metadata.event)},
+           {"path", through_eim() ? "indirect" : "direct"},
+           {"outcome", d.removed ? "sent" : "kept"},
+           {"error", d.error}});
+      if (d.removed)
+        ++summary_.notifications_sent;
+      else
+        ++summary_.notifications_kept;
       if (d.card_error && d.card_error->kind == Es10Error::Kind::transport)
         card_error("notification " + std::to_string(n.metadata.seq_number) + ": ", *d.card_error);
     }
@@ -303,8 +325,11 @@ class Round {
   PollSummary finish() {
     if (client_) summary_.esipa = client_->traffic();
     summary_.success = summary_.errors.empty();
-    log({{"step", "round"}, {"outcome", summary_.success ? "ok" : "failed"}, {"packages", std::to_string(summary_.packages)},
-         {"bytesSent", std::to_string(summary_.esipa.bytes_sent)}, {"bytesReceived", std::to_string(summary_.esipa.bytes_received)}});
+    log({{"step", "round"},
+         {"outcome", summary_.success ? "ok" : "failed"},
+         {"packages", std::to_string(summary_.packages)},
+         {"bytesSent", std::to_string(summary_.esipa.bytes_sent)},
+         {"bytesReceived", std::to_string(summary_.esipa.bytes_received)}});
     return std::move(summary_);
   }
 

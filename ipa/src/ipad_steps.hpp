@@ -28,9 +28,9 @@ IpaEuiccDataOutcome answer_ipa_euicc_data_request(Es10Channel& channel, const es
                                                   const sgp32::EimConfiguration& eim, const DeviceInfo& device);
 
 struct TriggerOutcome {
-  Bytes result;         // ProfileDownloadTriggerResult (BF54) for the eIM
+  Bytes result;  // ProfileDownloadTriggerResult (BF54) for the eIM
   bool installed = false;
-  std::string line;     // the download's line, or why none ran
+  std::string line;  // the download's line, or why none ran
   Es9Traffic es9;
 };
 // SGP.32 v1.2 ProfileDownloadTriggerRequest as a direct download (activationCode, the default

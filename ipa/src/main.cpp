@@ -7,8 +7,9 @@
 
 int main(int argc, char** argv) {
   using namespace ipa::cli;
-  CLI::App app{"ipa: the IoT Profile Assistant (SGP.22 v2.5 / SGP.32 v1.2): profiles, downloads and "
-               "notifications of one eUICC"};
+  CLI::App app{
+      "ipa: the IoT Profile Assistant (SGP.22 v2.5 / SGP.32 v1.2): profiles, downloads and "
+      "notifications of one eUICC"};
   app.require_subcommand(1);
   app.fallthrough();  // the global options may also follow the command
 
@@ -16,13 +17,15 @@ int main(int argc, char** argv) {
   app.add_option("--euicc", options.euicc,
                  "tcp:HOST:PORT | pcsc:READER (index or part of the name) | at:DEV; default $IPA_EUICC, else pcsc:0");
   app.add_flag("--json", options.json, "one JSON object per line, shaped like lpac's");
-  app.add_option("--isdr-aid", options.isdr_aid, "the ISD-R's AID in hex, for vendor cards (default A0000005591010FFFFFFFF8900000100)");
+  app.add_option("--isdr-aid", options.isdr_aid,
+                 "the ISD-R's AID in hex, for vendor cards (default A0000005591010FFFFFFFF8900000100)");
   app.add_option("--segment-size", options.segment_size, "bytes per STORE DATA block, 6..255 (default 255)")
       ->check(CLI::Range(size_t{ipa::Es10Channel::kMinSegmentSize}, size_t{ipa::Es10Channel::kMaxSegmentSize}));
   app.add_flag("--trace", options.trace, "print each APDU (-> command, <- response) on stderr");
   double card_timeout = std::chrono::duration<double>(options.card_timeout).count();
   double command_timeout = std::chrono::duration<double>(options.command_timeout).count();
-  app.add_option("--card-timeout", card_timeout, "SECONDS for one APDU exchange with the card, its whole answer (tcp, at)")
+  app.add_option("--card-timeout", card_timeout,
+                 "SECONDS for one APDU exchange with the card, its whole answer (tcp, at)")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
   app.add_option("--command-timeout", command_timeout,
@@ -32,8 +35,9 @@ int main(int argc, char** argv) {
   bool conformance_harness = false;
   std::vector<std::string> faults;
   app.add_flag("--conformance-harness", conformance_harness, "allow --fault (never in normal runs)");
-  app.add_option("--fault", faults, "conformance harness only: a named misbehaviour (repeatable): oversize-segment, "
-                                    "alter-relay, skip-cancel-session, remove-notification-early, wrong-eid");
+  app.add_option("--fault", faults,
+                 "conformance harness only: a named misbehaviour (repeatable): oversize-segment, "
+                 "alter-relay, skip-cancel-session, remove-notification-early, wrong-eid");
 
   Action action;
   add_chip_commands(app, action);

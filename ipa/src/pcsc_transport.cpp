@@ -54,7 +54,9 @@ class PcscTransport final : public Transport {
   std::string describe() const override { return "pcsc:" + (reader_.empty() ? wanted_ : reader_); }
   std::optional<int> active_protocol() const override {
     if (card_ == 0) return std::nullopt;
-    return protocol_ == SCARD_PROTOCOL_T1 ? std::optional<int>(1) : protocol_ == SCARD_PROTOCOL_T0 ? std::optional<int>(0) : std::nullopt;
+    return protocol_ == SCARD_PROTOCOL_T1   ? std::optional<int>(1)
+           : protocol_ == SCARD_PROTOCOL_T0 ? std::optional<int>(0)
+                                            : std::nullopt;
   }
 
  protected:
@@ -113,7 +115,8 @@ class PcscTransport final : public Transport {
 
 }  // namespace
 
-rsp::Expected<std::unique_ptr<Transport>> open_pcsc_transport(std::string_view reader, const TransportOptions& options) {
+rsp::Expected<std::unique_ptr<Transport>> open_pcsc_transport(std::string_view reader,
+                                                              const TransportOptions& options) {
   SCARDCONTEXT context = 0;
   LONG rv = SCardEstablishContext(SCARD_SCOPE_SYSTEM, nullptr, nullptr, &context);
   if (rv != SCARD_S_SUCCESS) return rsp::fail(pcsc_error("pcsc: cannot reach pcscd (SCardEstablishContext)", rv));

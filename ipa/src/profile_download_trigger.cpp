@@ -53,7 +53,8 @@ TriggerOutcome run_profile_download_trigger(Es10Channel& channel, const esipa::P
   TriggerOutcome outcome;
   auto refuse = [&](std::string why) {
     outcome.line = std::move(why);
-    outcome.result = esipa::profile_download_trigger_error(trigger.eim_transaction_id, kUndefinedError).value_or(Bytes{});
+    outcome.result =
+        esipa::profile_download_trigger_error(trigger.eim_transaction_id, kUndefinedError).value_or(Bytes{});
     return outcome;
   };
   rsp::Expected<rsp::ActivationCode> code = rsp::fail("a ProfileDownloadTriggerRequest without profileDownloadData");
@@ -64,7 +65,9 @@ TriggerOutcome run_profile_download_trigger(Es10Channel& channel, const esipa::P
       break;
     }
     case esipa::ProfileDownloadTrigger::Kind::contact_default_smdp: code = default_smdp(channel); break;
-    case esipa::ProfileDownloadTrigger::Kind::contact_smds: code = smds_event(channel, trigger, options, outcome.es9); break;
+    case esipa::ProfileDownloadTrigger::Kind::contact_smds:
+      code = smds_event(channel, trigger, options, outcome.es9);
+      break;
     case esipa::ProfileDownloadTrigger::Kind::none: break;
   }
   if (!code) return refuse(code.error().message);
@@ -74,7 +77,8 @@ TriggerOutcome run_profile_download_trigger(Es10Channel& channel, const esipa::P
   outcome.installed = result.success;
   outcome.line = result.line();
   if (result.profile_installation_result.empty()) return refuse(outcome.line);
-  auto reported = esipa::profile_download_trigger_result(trigger.eim_transaction_id, result.profile_installation_result);
+  auto reported =
+      esipa::profile_download_trigger_result(trigger.eim_transaction_id, result.profile_installation_result);
   if (!reported) return refuse(reported.error().message);
   outcome.result = std::move(*reported);
   return outcome;

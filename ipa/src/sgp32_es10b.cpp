@@ -37,7 +37,8 @@ Es10Expected<Certs> get_certs(Es10Channel& channel, std::optional<Bytes> euicc_c
 }
 
 // SGP.32 v1.2 ES10b.GetEimConfigurationData
-Es10Expected<std::vector<EimConfiguration>> get_eim_configuration_data(Es10Channel& channel, std::optional<std::string> eim_id) {
+Es10Expected<std::vector<EimConfiguration>> get_eim_configuration_data(Es10Channel& channel,
+                                                                       std::optional<std::string> eim_id) {
   constexpr std::string_view kFunction = "GetEimConfigurationData";
   Bytes request = encode(0xBF55, eim_id ? encode(0xA0, encode(0x80, rsp::to_bytes(*eim_id))) : Bytes{});
   auto answer = detail::call(channel, kFunction, request, {&asn_DEF_GetEimConfigurationDataResponse});
@@ -63,16 +64,21 @@ Es10Expected<std::vector<EimConfiguration>> get_eim_configuration_data(Es10Chann
 }
 
 // SGP.32 v1.2 ES10b.AddInitialEim
-Es10Expected<std::vector<std::optional<long>>> add_initial_eim(Es10Channel& channel, const std::vector<Bytes>& eim_configuration_data) {
+Es10Expected<std::vector<std::optional<long>>> add_initial_eim(Es10Channel& channel,
+                                                               const std::vector<Bytes>& eim_configuration_data) {
   constexpr std::string_view kFunction = "AddInitialEim";
   Bytes list;
   for (const auto& c : eim_configuration_data) list.insert(list.end(), c.begin(), c.end());
   auto answer = detail::call(channel, kFunction, encode(0xBF57, encode(0xA0, list)), {&asn_DEF_AddInitialEimResponse});
   if (!answer) return rsp::Unexpected{answer.error()};
   auto items = detail::list_or_error(kFunction, *answer,
-                                     {{1, "insufficientMemory"}, {2, "associatedEimAlreadyExists"}, {3, "ciPKUnknown"},
-                                      {5, "invalidAssociationToken"}, {6, "counterValueOutOfRange"},
-                                      {7, "commandError"}, {127, "undefinedError"}});
+                                     {{1, "insufficientMemory"},
+                                      {2, "associatedEimAlreadyExists"},
+                                      {3, "ciPKUnknown"},
+                                      {5, "invalidAssociationToken"},
+                                      {6, "counterValueOutOfRange"},
+                                      {7, "commandError"},
+                                      {127, "undefinedError"}});
   if (!items) return rsp::Unexpected{items.error()};
   std::vector<std::optional<long>> out;
   for (const auto& item : *items) out.push_back(item.tag == 0x84 ? detail::integer(item.value) : std::nullopt);
@@ -87,7 +93,8 @@ Es10Expected<Bytes> load_euicc_package(Es10Channel& channel, ByteView euicc_pack
 // SGP.32 v1.2 ES10b.ProfileRollback
 Es10Expected<RollbackResult> profile_rollback(Es10Channel& channel, bool refresh) {
   constexpr std::string_view kFunction = "ProfileRollback";
-  auto answer = detail::call(channel, kFunction, encode(0xBF58, encode(0x80, detail::boolean(refresh))), {&asn_DEF_ProfileRollbackResponse});
+  auto answer = detail::call(channel, kFunction, encode(0xBF58, encode(0x80, detail::boolean(refresh))),
+                             {&asn_DEF_ProfileRollbackResponse});
   if (!answer) return rsp::Unexpected{answer.error()};
   auto top = detail::outer(kFunction, *answer);
   if (!top) return rsp::Unexpected{top.error()};
@@ -95,36 +102,43 @@ Es10Expected<RollbackResult> profile_rollback(Es10Channel& channel, bool refresh
   auto code = result ? detail::integer(result->value) : std::nullopt;
   if (!code) return rsp::Unexpected{detail::malformed(kFunction, "no cmdResult")};
   if (*code != 0)
-    return rsp::Unexpected{detail::result_error(kFunction, *code, {{1, "rollbackNotAllowed"}, {5, "catBusy"}, {7, "commandError"},
-                                                                   {127, "undefinedError"}})};
+    return rsp::Unexpected{detail::result_error(
+        kFunction, *code, {{1, "rollbackNotAllowed"}, {5, "catBusy"}, {7, "commandError"}, {127, "undefinedError"}})};
   RollbackResult out;
-  if (auto package_result = rsp::tlv::find(top->value, 0xBF51)) out.euicc_package_result.assign(package_result->whole.begin(), package_result->whole.end());
+  if (auto package_result = rsp::tlv::find(top->value, 0xBF51))
+    out.euicc_package_result.assign(package_result->whole.begin(), package_result->whole.end());
   return out;
 }
 
 // SGP.32 v1.2 ES10b.ConfigureImmediateProfileEnabling
 Es10Status configure_immediate_profile_enabling(Es10Channel& channel, const ImmediateProfileEnabling& config) {
-  Bytes request = encode(0xBF59, rsp::concat({config.immediate_enable ? encode(0x80, {}) : Bytes{},
-                                              config.default_smdp_oid ? encode(0x81, *config.default_smdp_oid) : Bytes{},
-                                              config.default_smdp_address ? encode(0x82, rsp::to_bytes(*config.default_smdp_address)) : Bytes{}}));
-  return detail::result_function(channel, "ConfigureImmediateProfileEnabling", request, asn_DEF_ConfigureImmediateProfileEnablingResponse, 0x80,
-                                 {{1, "insufficientMemory"}, {2, "associatedEimAlreadyExists"}, {127, "undefinedError"}});
+  Bytes request = encode(
+      0xBF59,
+      rsp::concat({config.immediate_enable ? encode(0x80, {}) : Bytes{},
+                   config.default_smdp_oid ? encode(0x81, *config.default_smdp_oid) : Bytes{},
+                   config.default_smdp_address ? encode(0x82, rsp::to_bytes(*config.default_smdp_address)) : Bytes{}}));
+  return detail::result_function(
+      channel, "ConfigureImmediateProfileEnabling", request, asn_DEF_ConfigureImmediateProfileEnablingResponse, 0x80,
+      {{1, "insufficientMemory"}, {2, "associatedEimAlreadyExists"}, {127, "undefinedError"}});
 }
 
 // SGP.32 v1.2 ES10b.ImmediateEnable
 Es10Status immediate_enable(Es10Channel& channel, bool refresh) {
-  return detail::result_function(channel, "ImmediateEnable", encode(0xBF5A, encode(0x80, detail::boolean(refresh))),
-                                 asn_DEF_ImmediateEnableResponse, 0x80,
-                                 {{1, "immediateEnableNotAvailable"}, {4, "noSessionContext"}, {5, "catBusy"}, {127, "undefinedError"}});
+  return detail::result_function(
+      channel, "ImmediateEnable", encode(0xBF5A, encode(0x80, detail::boolean(refresh))),
+      asn_DEF_ImmediateEnableResponse, 0x80,
+      {{1, "immediateEnableNotAvailable"}, {4, "noSessionContext"}, {5, "catBusy"}, {127, "undefinedError"}});
 }
 
 // SGP.32 v1.2 ES10b.eUICCMemoryReset
 Es10Status euicc_memory_reset(Es10Channel& channel, const MemoryResetOptions& o) {
-  Bytes bits = detail::named_bits({o.delete_operational_profiles, o.delete_field_loaded_test_profiles, o.reset_default_smdp_address,
-                                   o.delete_pre_loaded_test_profiles, o.delete_provisioning_profiles, o.reset_eim_config_data,
-                                   o.reset_immediate_enable_config});
-  return detail::result_function(channel, "eUICCMemoryReset", encode(0xBF64, encode(0x82, bits)), asn_DEF_SGP32_EuiccMemoryResetResponse, 0x80,
-                                 {{1, "nothingToDelete"}, {5, "catBusy"}, {104, "ecallActive"}, {127, "undefinedError"}});
+  Bytes bits =
+      detail::named_bits({o.delete_operational_profiles, o.delete_field_loaded_test_profiles,
+                          o.reset_default_smdp_address, o.delete_pre_loaded_test_profiles,
+                          o.delete_provisioning_profiles, o.reset_eim_config_data, o.reset_immediate_enable_config});
+  return detail::result_function(
+      channel, "eUICCMemoryReset", encode(0xBF64, encode(0x82, bits)), asn_DEF_SGP32_EuiccMemoryResetResponse, 0x80,
+      {{1, "nothingToDelete"}, {5, "catBusy"}, {104, "ecallActive"}, {127, "undefinedError"}});
 }
 
 }  // namespace ipa::sgp32

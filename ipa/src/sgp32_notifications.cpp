@@ -18,7 +18,8 @@ Es10Expected<std::vector<StoredEuiccPackageResult>> retrieve_euicc_package_resul
   auto choice = rsp::tlv::read(top->value);
   if (!choice) return rsp::Unexpected{detail::malformed(kFunction, "an empty answer")};
   if (choice->tag == 0x81)
-    return rsp::Unexpected{detail::result_error(kFunction, detail::integer(choice->value).value_or(127), {{127, "undefinedError"}})};
+    return rsp::Unexpected{
+        detail::result_error(kFunction, detail::integer(choice->value).value_or(127), {{127, "undefinedError"}})};
   std::vector<StoredEuiccPackageResult> out;
   if (choice->tag != 0xA2) return out;  // a card that ignores the criterion answers a notificationList
   auto items = detail::children(kFunction, choice->value);

@@ -136,14 +136,16 @@ class TcpTransport final : public Transport {
 
 }  // namespace
 
-rsp::Expected<std::unique_ptr<Transport>> open_tcp_transport(std::string_view host_port, const TransportOptions& options) {
+rsp::Expected<std::unique_ptr<Transport>> open_tcp_transport(std::string_view host_port,
+                                                             const TransportOptions& options) {
   size_t colon = host_port.rfind(':');
   if (colon == std::string_view::npos || colon == 0 || colon + 1 == host_port.size())
     return rsp::fail("tcp:" + std::string(host_port) + ": expected tcp:HOST:PORT");
   std::string_view host = host_port.substr(0, colon);
   std::string_view port = host_port.substr(colon + 1);
   if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
-  if (port.find_first_not_of("0123456789") != std::string_view::npos || port.size() > 5 || std::stoul(std::string(port)) > 0xFFFF)
+  if (port.find_first_not_of("0123456789") != std::string_view::npos || port.size() > 5 ||
+      std::stoul(std::string(port)) > 0xFFFF)
     return rsp::fail("tcp:" + std::string(host_port) + ": the port is not a number from 0 to 65535");
   return std::unique_ptr<Transport>(std::make_unique<TcpTransport>(std::string(host), std::string(port), options));
 }

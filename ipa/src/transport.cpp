@@ -20,7 +20,8 @@ rsp::Expected<Bytes> Transport::transmit(ByteView command_apdu) {
   }
   stats_.bytes_received += response->size();
   if (trace_) trace_("<- " + rsp::to_hex(*response));
-  if (response->size() < 2) return rsp::fail(describe() + ": a response of " + std::to_string(response->size()) + " bytes has no status word");
+  if (response->size() < 2)
+    return rsp::fail(describe() + ": a response of " + std::to_string(response->size()) + " bytes has no status word");
   return response;
 }
 

@@ -62,12 +62,14 @@ rsp::Expected<AuthenticateAnswer> parse_authenticate_response(const rsp::apdu::R
   size_t at = 1;
   if (data[0] == 0xDC) {
     auto auts = next_value(data, at);
-    if (!auts || auts->size() != 14 || at != data.size()) return rsp::fail("AUTHENTICATE: a malformed synchronisation failure ('DC')");
+    if (!auts || auts->size() != 14 || at != data.size())
+      return rsp::fail("AUTHENTICATE: a malformed synchronisation failure ('DC')");
     answer.outcome = AuthenticateAnswer::Outcome::synchronisation_failure;
     answer.auts = std::move(*auts);
     return answer;
   }
-  if (data[0] != 0xDB) return rsp::fail("AUTHENTICATE: an answer with tag " + rsp::to_hex(ByteView(data).first(1)) + ", not 'DB' or 'DC'");
+  if (data[0] != 0xDB)
+    return rsp::fail("AUTHENTICATE: an answer with tag " + rsp::to_hex(ByteView(data).first(1)) + ", not 'DB' or 'DC'");
   auto res = next_value(data, at);
   auto ck = res ? next_value(data, at) : std::nullopt;
   auto ik = ck ? next_value(data, at) : std::nullopt;
@@ -90,8 +92,9 @@ rsp::Expected<AuthenticateAnswer> authenticate(Es10Channel& channel, ByteView ai
   auto selected = channel.transmit(select_adf(aid));
   if (!selected) return rsp::fail("SELECT ADF.USIM: " + selected.error().message);
   if (selected->sw != rsp::apdu::sw::kOk)
-    return rsp::fail("SELECT ADF.USIM " + rsp::to_hex(aid) + ": status word " + sw_text(selected->sw) +
-                     (selected->sw == rsp::apdu::sw::kFileNotFound ? " (no such application: is a profile enabled?)" : ""));
+    return rsp::fail(
+        "SELECT ADF.USIM " + rsp::to_hex(aid) + ": status word " + sw_text(selected->sw) +
+        (selected->sw == rsp::apdu::sw::kFileNotFound ? " (no such application: is a profile enabled?)" : ""));
   auto answered = channel.transmit(authenticate_3g(rand, autn));
   if (!answered) return rsp::fail("AUTHENTICATE: " + answered.error().message);
   return parse_authenticate_response(*answered);

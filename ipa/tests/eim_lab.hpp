@@ -30,11 +30,20 @@ class EimLab : public ZeroTouchLab {
   }
 
   // eim serve on `database` for owner-a; "0" ports: any free one; `extra` flags (e.g. --smdp-port).
-  EimServe start_eim(const std::string& database, const std::string& esipa_port = "0", const std::string& owner_port = "0",
-                     const std::vector<std::string>& extra = {}) {
+  EimServe start_eim(const std::string& database, const std::string& esipa_port = "0",
+                     const std::string& owner_port = "0", const std::vector<std::string>& extra = {}) {
     EimServe e;
-    std::vector<std::string> args{"serve", "--pki", pki.string(), "--db", database, "--listen", "127.0.0.1:" + esipa_port,
-                                  "--owner-listen", "127.0.0.1:" + owner_port, "--owner", "owner-a=" + owner_pem.string()};
+    std::vector<std::string> args{"serve",
+                                  "--pki",
+                                  pki.string(),
+                                  "--db",
+                                  database,
+                                  "--listen",
+                                  "127.0.0.1:" + esipa_port,
+                                  "--owner-listen",
+                                  "127.0.0.1:" + owner_port,
+                                  "--owner",
+                                  "owner-a=" + owner_pem.string()};
     args.insert(args.end(), extra.begin(), extra.end());
     e.process = std::make_unique<rsp::test::ChildProcess>("eim", dir.path(), args);
     e.esipa_port = e.process->wait_for("ESipa of localhost on https://127\\.0\\.0\\.1:(\\d+)/");
@@ -45,9 +54,9 @@ class EimLab : public ZeroTouchLab {
   // AddInitialEim on the card behind `euicc`: eimId localhost at localhost:PORT, TLS trust the CI;
   // `extra` flags (e.g. --indirect-profile-download).
   void add_initial(const std::string& euicc, const std::string& esipa_port, const std::string& extra = "") {
-    auto added = ipa(euicc, "eim add-initial --eim-id localhost --eim-fqdn localhost:" + esipa_port + " --association-token" +
-                                " --eim-certificate " + (pki / "nist" / "eim.der").string() + " --tls-certificate " + ci_pem.string() +
-                                " " + extra);
+    auto added = ipa(euicc, "eim add-initial --eim-id localhost --eim-fqdn localhost:" + esipa_port +
+                                " --association-token" + " --eim-certificate " + (pki / "nist" / "eim.der").string() +
+                                " --tls-certificate " + ci_pem.string() + " " + extra);
     REQUIRE(added.out == "eIM localhost added, association token 1\n");
   }
   static std::string euicc_of(const Device& d) { return "tcp:127.0.0.1:" + d.port; }
@@ -56,9 +65,9 @@ class EimLab : public ZeroTouchLab {
 
   // `eim ARGS --json` as owner-a at the owner API on `owner_port`: exit code and the answer.
   std::pair<int, json> owner(const std::string& owner_port, const std::string& args) {
-    auto r = rsp::test::run_command(std::string(RSP_BINARY_DIR) + "/eim " + args + " --eim-url https://localhost:" + owner_port +
-                                    " --cert " + owner_pem.string() + " --key " + owner_key.string() + " --ca " + ci_pem.string() +
-                                    " --json 2>&1");
+    auto r = rsp::test::run_command(std::string(RSP_BINARY_DIR) + "/eim " + args +
+                                    " --eim-url https://localhost:" + owner_port + " --cert " + owner_pem.string() +
+                                    " --key " + owner_key.string() + " --ca " + ci_pem.string() + " --json 2>&1");
     UNSCOPED_INFO("eim " << args << " -> " << r.status << ": " << r.out);
     auto last = r.out.find_last_of('\n', r.out.size() - 2);
     return {r.status, json::parse(r.out.substr(last == std::string::npos ? 0 : last + 1), nullptr, false)};
@@ -73,7 +82,8 @@ class EimLab : public ZeroTouchLab {
   // IpaEuiccDataRequest comes first).
   void register_device(const std::string& owner_port, const std::string& eid, const fs::path& card_pki,
                        const std::string& fleet = "north") {
-    auto answer = owner_ok(owner_port, "device add --eid " + eid + " --fleet " + fleet + " --association-token 1 --euicc-certificate " +
+    auto answer = owner_ok(owner_port, "device add --eid " + eid + " --fleet " + fleet +
+                                           " --association-token 1 --euicc-certificate " +
                                            (card_pki / "nist" / "euicc.der").string() + " --eum-certificate " +
                                            (card_pki / "nist" / "eum.der").string());
     REQUIRE(answer["results"][0]["added"] == true);

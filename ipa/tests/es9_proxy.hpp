@@ -12,7 +12,8 @@ class Es9Proxy : public HttpsProxy {
  public:
   Es9Proxy(const SmdpHarness& smdp, Intercept intercept)
       : HttpsProxy(rsp::http::TlsIdentity::from_pki(smdp.pki, smdp.curve).value(),
-                   "https://localhost:" + std::to_string(smdp.server->es9_port()), smdp.client_options().http, std::move(intercept)) {}
+                   "https://localhost:" + std::to_string(smdp.server->es9_port()), smdp.client_options().http,
+                   std::move(intercept)) {}
 };
 
 }  // namespace ipa::test

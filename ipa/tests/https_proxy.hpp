@@ -21,9 +21,13 @@ class HttpsProxy {
   using Intercept = std::function<std::optional<rsp::http::Response>(rsp::http::Request&)>;
 
   // `upstream`: https://HOST:PORT of the peer, reached with `client`.
-  HttpsProxy(rsp::http::TlsIdentity identity, std::string upstream, const rsp::http::ClientOptions& client, Intercept intercept)
-      : intercept_(std::move(intercept)), upstream_(std::move(upstream)), client_(rsp::http::Client::create(client).value()) {
-    server_ = rsp::test::start_tls_server(std::move(identity), [this](const rsp::http::Request& r) { return forward(r); });
+  HttpsProxy(rsp::http::TlsIdentity identity, std::string upstream, const rsp::http::ClientOptions& client,
+             Intercept intercept)
+      : intercept_(std::move(intercept)),
+        upstream_(std::move(upstream)),
+        client_(rsp::http::Client::create(client).value()) {
+    server_ =
+        rsp::test::start_tls_server(std::move(identity), [this](const rsp::http::Request& r) { return forward(r); });
   }
 
   uint16_t port() const { return server_->port(0); }

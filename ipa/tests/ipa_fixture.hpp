@@ -42,7 +42,8 @@ struct IpaFixture {
     REQUIRE(prepared->ok());
     Bytes otpk = value(child(prepared->tlv, {0xA0, 0x30, 0x5F49}));
     auto eid = rsp::eid::to_bytes(rsp::pki::default_eid()).value();
-    return smdp.bound_profile_package(otpk, eid, euicc::test::store_metadata(iccid, "Profile " + iccid, "smdp.example.org"),
+    return smdp.bound_profile_package(otpk, eid,
+                                      euicc::test::store_metadata(iccid, "Profile " + iccid, "smdp.example.org"),
                                       euicc::test::minimal_profile_package(iccid));
   }
 

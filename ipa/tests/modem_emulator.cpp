@@ -86,7 +86,8 @@ void ModemEmulator::serve() {
       }
       std::string out;
       if (echo) out += line + "\r";
-      if (options_.unsolicited_every > 0 && ++count % options_.unsolicited_every == 0) out += "\r\n+CREG: 1\r\n\r\nRING\r\n";
+      if (options_.unsolicited_every > 0 && ++count % options_.unsolicited_every == 0)
+        out += "\r\n+CREG: 1\r\n\r\nRING\r\n";
       if (line == "ATE0") echo = false;
       out += "\r\n" + answer(line) + "\r\n";
       // An IPA gone without reading its answers: the answer is dropped after a second, not waited for.
@@ -119,7 +120,8 @@ std::string ModemEmulator::answer(const std::string& line) {
   if (line.starts_with("AT+CCHO=")) {
     if (!options_.ccho) return "ERROR";
     std::string_view aid_text = std::string_view(line).substr(8);
-    if (aid_text.size() >= 2 && aid_text.front() == '"' && aid_text.back() == '"') aid_text = aid_text.substr(1, aid_text.size() - 2);
+    if (aid_text.size() >= 2 && aid_text.front() == '"' && aid_text.back() == '"')
+      aid_text = aid_text.substr(1, aid_text.size() - 2);
     auto aid = rsp::from_hex(aid_text);
     if (!aid || aid->empty() || aid->size() > 16) return "+CME ERROR: 50";
     // MANAGE CHANNEL open, then SELECT by AID on the new channel (its FCI fetched and dropped).

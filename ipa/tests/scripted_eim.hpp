@@ -1,9 +1,9 @@
 #pragma once
 // An eIM as far as the IPA can tell, for ESipa tests: an in-process HTTPS server (a test PKI's
-// TLS identity) on the ASN.1 binding, and the JSON binding through rsp_esipa's translation, that answers GetEimPackage with queued eIM Packages (then
-// noEimPackageAvailable, or a chosen answer), acknowledges every provided EuiccPackageResult by its
-// seqNumber, takes HandleNotification (HTTP 204), can lose a report (HTTP 500) on purpose, and
-// records what it received.
+// TLS identity) on the ASN.1 binding, and the JSON binding through rsp_esipa's translation, that answers GetEimPackage
+// with queued eIM Packages (then noEimPackageAvailable, or a chosen answer), acknowledges every provided
+// EuiccPackageResult by its seqNumber, takes HandleNotification (HTTP 204), can lose a report (HTTP 500) on purpose,
+// and records what it received.
 #include <catch2/catch.hpp>
 
 #include <deque>
@@ -20,8 +20,9 @@ namespace ipa::test {
 class ScriptedEim {
  public:
   explicit ScriptedEim(const std::filesystem::path& pki, rsp::crypto::Role tls_role = rsp::crypto::Role::ds_tls) {
-    server_ = rsp::test::start_tls_server(rsp::http::TlsIdentity::from_pki(pki, rsp::crypto::Curve::nist_p256, tls_role).value(),
-                                          [this](const rsp::http::Request& r) { return answer(r); });
+    server_ = rsp::test::start_tls_server(
+        rsp::http::TlsIdentity::from_pki(pki, rsp::crypto::Curve::nist_p256, tls_role).value(),
+        [this](const rsp::http::Request& r) { return answer(r); });
   }
 
   uint16_t port() const { return server_->port(0); }
@@ -92,7 +93,8 @@ class ScriptedEim {
       refused.status = refusal_status_;
       return refused;
     }
-    Received got{std::string(r.headers.get("Content-Type").value_or("")), std::string(r.headers.get("X-Admin-Protocol").value_or("")),
+    Received got{std::string(r.headers.get("Content-Type").value_or("")),
+                 std::string(r.headers.get("X-Admin-Protocol").value_or("")),
                  std::string(r.headers.get("User-Agent").value_or("")), rsp::Bytes(r.body.begin(), r.body.end())};
     // The JSON binding: the request's DER, and the answer's JSON at the end.
     std::optional<rsp::esipa::Function> json;
@@ -105,7 +107,8 @@ class ScriptedEim {
       got.body.clear();
     }
     rsp::http::Response response;
-    response.headers.set("Content-Type", std::string(json ? rsp::esipa::kJsonContentType : rsp::esipa::kAsn1ContentType));
+    response.headers.set("Content-Type",
+                         std::string(json ? rsp::esipa::kJsonContentType : rsp::esipa::kAsn1ContentType));
     rsp::Bytes body;
     if (got.body.size() < 2) {
       response.status = 404;
@@ -133,8 +136,10 @@ class ScriptedEim {
       response.status = 400;
     }
     received_.push_back(std::move(got));
-    if (json && response.status == 200) response.body = rsp::esipa::response_to_json(*json, body).value();
-    else response.body.assign(body.begin(), body.end());
+    if (json && response.status == 200)
+      response.body = rsp::esipa::response_to_json(*json, body).value();
+    else
+      response.body.assign(body.begin(), body.end());
     return response;
   }
 

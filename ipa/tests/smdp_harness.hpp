@@ -6,13 +6,13 @@
 
 #include "euicc/euicc.hpp"
 #include "ipa/es9plus_client.hpp"
+#include "released_order.hpp"
 #include "rsp/confirmation_code.hpp"
 #include "rsp/pki/pki_layout.hpp"
 #include "rsp/pki/test_pki.hpp"
 #include "rsp/profile_maker.hpp"
 #include "smdp/smdp_server.hpp"
 #include "smdp/store.hpp"
-#include "released_order.hpp"
 #include "support/kit.hpp"
 
 namespace ipa::test {
@@ -47,7 +47,9 @@ struct SmdpHarness {
   }
 
   const std::string& address() const { return server->smdp_address(); }  // "localhost"
-  fs::path ci_pem() const { return rsp::pki::certificate_path(pki, curve, rsp::crypto::Role::ci).replace_extension(".pem"); }
+  fs::path ci_pem() const {
+    return rsp::pki::certificate_path(pki, curve, rsp::crypto::Role::ci).replace_extension(".pem");
+  }
 
   // A client of this SM-DP+ trusting its CI, as the IPA is configured with the GSMA CI.
   Es9ClientOptions client_options(Es9Binding binding = Es9Binding::json) const {
@@ -67,7 +69,8 @@ struct SmdpHarness {
   }
 
   // A released order for `matching_id` (optionally bound to an EID, with a confirmation code).
-  smdp::ProfileRecord add_order(const std::string& iccid, const std::string& matching_id, std::optional<std::string> eid = {},
+  smdp::ProfileRecord add_order(const std::string& iccid, const std::string& matching_id,
+                                std::optional<std::string> eid = {},
                                 std::optional<std::string> confirmation_code = {}) {
     smdp::ProfileRecord p = released_order(iccid, matching_id, address());
     p.eid = std::move(eid);

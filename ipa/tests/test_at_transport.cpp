@@ -24,7 +24,8 @@ namespace {
 using ipa::test::ModemEmulator;
 using ipa::test::ModemOptions;
 
-std::unique_ptr<ipa::Transport> at_transport(const ModemEmulator& modem, std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
+std::unique_ptr<ipa::Transport> at_transport(const ModemEmulator& modem,
+                                             std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
   ipa::TransportOptions options;
   options.timeout = timeout;
   auto transport = ipa::open_transport("at:" + modem.slave_path(), options);
@@ -172,7 +173,8 @@ TEST_CASE("AT transport: +CME ERROR, ERROR and a silent or absent device are err
   }
 }
 
-TEST_CASE("AT transport: a whole download through the modem, by the library and by `ipa download`", "[ipa][at][download]") {
+TEST_CASE("AT transport: a whole download through the modem, by the library and by `ipa download`",
+          "[ipa][at][download]") {
   ipa::test::SmdpHarness smdp;
   auto euicc = smdp.open_card("card");
   euicc::Card terminal(euicc->isdr(), euicc->usim());
@@ -190,7 +192,8 @@ TEST_CASE("AT transport: a whole download through the modem, by the library and 
     ipa::Es10Channel channel(*transport);
     ipa::DownloadOptions download;
     download.es9 = smdp.client_options();
-    ipa::DownloadRequest request{rsp::ActivationCode::parse("LPA:1$" + smdp.address() + "$IPA-AT-LIB-" + suffix).value(), {}};
+    ipa::DownloadRequest request{
+        rsp::ActivationCode::parse("LPA:1$" + smdp.address() + "$IPA-AT-LIB-" + suffix).value(), {}};
     auto result = ipa::download_profile(channel, request, download);
     INFO(result.line());
     CHECK(result.success);
@@ -207,16 +210,16 @@ TEST_CASE("AT transport: a whole download through the modem, by the library and 
     smdp.add_order(iccid, "IPA-AT-CLI-" + suffix);
     rsp::test::TempDir dir;
     const std::string err = (dir.path() / "ipa.err").string();
-    auto run = rsp::test::run_command("timeout 90 " + std::string(RSP_BINARY_DIR) + "/ipa --euicc at:" + modem.slave_path() +
-                                      " download --activation-code 'LPA:1$" + smdp.address() + "$IPA-AT-CLI-" + suffix +
-                                      "' --ca " + smdp.ci_pem().string() + " --smdp-port " +
-                                      std::to_string(smdp.server->es9_port()) + " 2>" + err);
+    auto run = rsp::test::run_command("timeout 90 " + std::string(RSP_BINARY_DIR) +
+                                      "/ipa --euicc at:" + modem.slave_path() + " download --activation-code 'LPA:1$" +
+                                      smdp.address() + "$IPA-AT-CLI-" + suffix + "' --ca " + smdp.ci_pem().string() +
+                                      " --smdp-port " + std::to_string(smdp.server->es9_port()) + " 2>" + err);
     INFO("stdout: " << run.out << "\nstderr: " << rsp::test::read_text(dir.path() / "ipa.err"));
     CHECK(run.status == 0);
     CHECK(run.out.find("installed " + iccid) != std::string::npos);
     CHECK(smdp.state_of(iccid) == smdp::ProfileState::installed);
-    auto list = rsp::test::run_command("timeout 60 " + std::string(RSP_BINARY_DIR) + "/ipa --euicc at:" + modem.slave_path() +
-                                       " profile list 2>" + err);
+    auto list = rsp::test::run_command("timeout 60 " + std::string(RSP_BINARY_DIR) +
+                                       "/ipa --euicc at:" + modem.slave_path() + " profile list 2>" + err);
     CHECK(list.status == 0);
     CHECK(list.out.find(iccid) != std::string::npos);
   }

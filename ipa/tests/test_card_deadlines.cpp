@@ -74,7 +74,8 @@ class TricklingCard {
     uint8_t header[2];
     if (recv(fd, header, 2, MSG_WAITALL) != 2) return false;
     message.resize(static_cast<size_t>(header[0] << 8 | header[1]));
-    return message.empty() || recv(fd, message.data(), message.size(), MSG_WAITALL) == static_cast<ssize_t>(message.size());
+    return message.empty() ||
+           recv(fd, message.data(), message.size(), MSG_WAITALL) == static_cast<ssize_t>(message.size());
   }
 
   int listener_ = -1;

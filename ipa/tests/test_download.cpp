@@ -36,7 +36,9 @@ struct Device {
 
   ipa::DownloadResult download(const std::string& activation_code, std::optional<std::string> confirmation_code = {},
                                ipa::Es9Binding binding = ipa::Es9Binding::json) {
-    return download(ipa::DownloadRequest{rsp::ActivationCode::parse(activation_code).value(), std::move(confirmation_code)}, binding);
+    return download(
+        ipa::DownloadRequest{rsp::ActivationCode::parse(activation_code).value(), std::move(confirmation_code)},
+        binding);
   }
   ipa::DownloadResult download(const ipa::DownloadRequest& request, ipa::Es9Binding binding = ipa::Es9Binding::json) {
     ipa::DownloadOptions options;
@@ -101,9 +103,10 @@ TEST_CASE("download: from an activation code to a profile installed on the card 
   CHECK(pending->empty());
 
   CHECK(d.phases == std::vector<std::string>{"es10b_get_euicc_challenge_and_info", "es9p_initiate_authentication",
-                                             "es10b_authenticate_server", "es9p_authenticate_client", "es10b_prepare_download",
-                                             "es9p_get_bound_profile_package", "es10b_load_bound_profile_package",
-                                             "es9p_handle_notification", "finished"});
+                                             "es10b_authenticate_server", "es9p_authenticate_client",
+                                             "es10b_prepare_download", "es9p_get_bound_profile_package",
+                                             "es10b_load_bound_profile_package", "es9p_handle_notification",
+                                             "finished"});
   CHECK(d.last_line == result.line());
   CHECK(result.line().rfind("installed " + iccid, 0) == 0);
   // What one download costs on both links (the issue's closing note asks for it).
@@ -119,8 +122,8 @@ TEST_CASE("download: from an activation code to a profile installed on the card 
   CHECK(result.es9.tls_bytes_sent > result.es9.bytes_sent + result.es9.header_bytes_sent);
   CHECK(result.es9.tls_bytes_received > result.es9.bytes_received + result.es9.header_bytes_received + 500);
   WARN("one download (" << (binding == ipa::Es9Binding::json ? "JSON" : "ASN.1") << " binding): " << result.apdus
-                        << " APDUs (" << result.apdu_bytes << " bytes), ES9+ " << result.es9.bytes_sent << " bytes sent, "
-                        << result.es9.bytes_received << " received");
+                        << " APDUs (" << result.apdu_bytes << " bytes), ES9+ " << result.es9.bytes_sent
+                        << " bytes sent, " << result.es9.bytes_received << " received");
 }
 
 TEST_CASE("download: the confirmation code", "[ipa][download]") {
@@ -161,7 +164,8 @@ TEST_CASE("download: the confirmation code", "[ipa][download]") {
   }
 }
 
-TEST_CASE("download: an order bound to another EID is refused with 8.1.1/3.8 and the session cancelled", "[ipa][download]") {
+TEST_CASE("download: an order bound to another EID is refused with 8.1.1/3.8 and the session cancelled",
+          "[ipa][download]") {
   Device d;
   d.smdp.add_order("8949449999999990203", "IPA-DL-EID", "89049032123451234512345678901235");
   auto result = d.download(d.code("IPA-DL-EID"));
@@ -197,7 +201,8 @@ TEST_CASE("download: no matchingId gets the order bound to the card's EID and th
   CHECK(d.profiles().size() == 1);
 }
 
-TEST_CASE("download: a card whose signatures are wrong is refused with 8.1/6.1, and cancelSession is sent", "[ipa][download]") {
+TEST_CASE("download: a card whose signatures are wrong is refused with 8.1/6.1, and cancelSession is sent",
+          "[ipa][download]") {
   Device d({"wrong-signature"});
   d.smdp.add_order("8949449999999990204", "IPA-DL-SIG");
   auto result = d.download(d.code("IPA-DL-SIG"));

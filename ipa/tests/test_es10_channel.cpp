@@ -12,9 +12,9 @@
 #include "support/kit.hpp"
 
 using ipa::Es10Error;
-using rsp::Bytes;
 using ipa::test::IpaFixture;
 using ipa::test::ScriptedTransport;
+using rsp::Bytes;
 using rsp::test::hex;
 namespace es10b = ipa::es10b;
 namespace es10c = ipa::es10c;
@@ -171,7 +171,10 @@ TEST_CASE("ES10 channel: malformed card answers are errors, not crashes") {
                         Case{"truncated TLV", "BF3E125A109000", Es10Error::Kind::malformed},
                         Case{"EID of one byte", "BF3E035A01019000", Es10Error::Kind::malformed},
                         Case{"another function's answer", "BF2D02A0009000", Es10Error::Kind::malformed},
-                        Case{"indefinite length", "BF3E805A1089049032123451234512345678901235000090" "00", Es10Error::Kind::malformed},
+                        Case{"indefinite length",
+                             "BF3E805A1089049032123451234512345678901235000090"
+                             "00",
+                             Es10Error::Kind::malformed},
                         Case{"a refusal", "6A88", Es10Error::Kind::status_word}}) {
     INFO(c.what);
     answer = hex(c.hex_answer);
@@ -185,7 +188,8 @@ TEST_CASE("ES10 channel: malformed card answers are errors, not crashes") {
   answer = hex("BF3E115A0F" + std::string(30, '8') + "9000");  // an EID of 15 bytes
   auto short_eid = es10c::get_eid(f.channel);
   REQUIRE_FALSE(short_eid);
-  CHECK_THAT(short_eid.error().message, Catch::EndsWith("GetEuiccDataResponse: constraint violated: Octet16: constraint failed"));
+  CHECK_THAT(short_eid.error().message,
+             Catch::EndsWith("GetEuiccDataResponse: constraint violated: Octet16: constraint failed"));
   CHECK(short_eid.error().message.find('/') == std::string::npos);
   // Every decoded call, each handed garbage that is valid BER of the wrong shape.
   answer = hex("BF2D0581030000009000");
@@ -194,7 +198,9 @@ TEST_CASE("ES10 channel: malformed card answers are errors, not crashes") {
   CHECK_FALSE(es10b::list_notification(f.channel));
   answer = hex("BF3703A001009000");
   CHECK_FALSE(es10b::get_euicc_challenge(f.channel));
-  answer = hex("BF3100" "9000");
+  answer =
+      hex("BF3100"
+          "9000");
   CHECK_FALSE(es10c::enable_profile(f.channel, es10c::ProfileIdentifier::by_iccid("8949449999999990049")));
   // A card that keeps announcing more data.
   f.transport.intercept = [](rsp::ByteView apdu) -> std::optional<Bytes> {

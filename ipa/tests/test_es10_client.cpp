@@ -9,9 +9,9 @@
 #include "ipa_fixture.hpp"
 
 using ipa::Es10Error;
-using rsp::Bytes;
 using ipa::test::IpaFixture;
 using ipa::test::kIccid;
+using rsp::Bytes;
 namespace es10a = ipa::es10a;
 namespace es10b = ipa::es10b;
 namespace es10c = ipa::es10c;
@@ -127,7 +127,7 @@ TEST_CASE("ES10 client: a download and every profile operation, in STORE DATA bl
   REQUIRE(pending->size() == 2);
   CHECK(rsp::to_hex(pending->at(0).tlv).starts_with("BF37"));  // the ProfileInstallationResult
   CHECK(pending->at(0).metadata.seq_number == listed->at(0).seq_number);
-  CHECK(rsp::to_hex(pending->at(1).tlv).starts_with("30"));    // OtherSignedNotification
+  CHECK(rsp::to_hex(pending->at(1).tlv).starts_with("30"));  // OtherSignedNotification
   ipa::es10b::NotificationFilter one;
   one.seq_number = listed->at(1).seq_number;
   auto just_one = es10b::retrieve_notifications_list(ch, one);

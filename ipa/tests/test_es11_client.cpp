@@ -33,7 +33,8 @@ std::string json_ok(json entries) {
 std::string json_failed(const std::string& subject, const std::string& reason) {
   return json{{"header",
                {{"functionExecutionStatus",
-                 {{"status", "Failed"}, {"statusCodeData", {{"subjectCode", subject}, {"reasonCode", reason}, {"message", "m"}}}}}}}}
+                 {{"status", "Failed"},
+                  {"statusCodeData", {{"subjectCode", subject}, {"reasonCode", reason}, {"message", "m"}}}}}}}}
       .dump();
 }
 
@@ -43,7 +44,8 @@ void check_codes(const Es9Error& e, const std::string& subject, const std::strin
   CHECK(e.reason_code == reason);
 }
 
-const ipa::InitiateAuthenticationRequest kInitiate{Bytes(16, 0x11), hex("BF20 03 82 01 02"), "testrootsmds.example.com"};
+const ipa::InitiateAuthenticationRequest kInitiate{Bytes(16, 0x11), hex("BF20 03 82 01 02"),
+                                                   "testrootsmds.example.com"};
 
 }  // namespace
 
@@ -58,14 +60,16 @@ TEST_CASE("ES11 JSON binding: the requests are ES9+'s, on the es9plus paths", "[
   CHECK(body["euiccInfo1"] == rsp::to_base64(hex("BF20 03 82 01 02")));
   auto authenticate = wire->requests().authenticate_client(hex("0102"), hex("BF38 00"));
   CHECK(authenticate.path == "/gsma/rsp2/es9plus/authenticateClient");
-  CHECK(json::parse(authenticate.body) == json{{"transactionId", "0102"}, {"authenticateServerResponse", rsp::to_base64(hex("BF38 00"))}});
+  CHECK(json::parse(authenticate.body) ==
+        json{{"transactionId", "0102"}, {"authenticateServerResponse", rsp::to_base64(hex("BF38 00"))}});
 }
 
 TEST_CASE("ES11 JSON binding: authenticateClient's Event Records, none, and the SM-DS's codes", "[ipa][es11]") {
   auto wire = ipa::es11_json_wire();
   SECTION("two records, in order") {
-    auto r = wire->authenticate_client_answer(json_ok(json::array({{{"eventId", "EV1"}, {"rspServerAddress", "smdp.example.com"}},
-                                                                   {{"eventId", "EV2"}, {"rspServerAddress", "smdp2.example.com"}}})));
+    auto r = wire->authenticate_client_answer(
+        json_ok(json::array({{{"eventId", "EV1"}, {"rspServerAddress", "smdp.example.com"}},
+                             {{"eventId", "EV2"}, {"rspServerAddress", "smdp2.example.com"}}})));
     REQUIRE(r);
     CHECK(r->transaction_id == hex("0102"));
     REQUIRE(r->event_entries.size() == 2);
@@ -79,7 +83,8 @@ TEST_CASE("ES11 JSON binding: authenticateClient's Event Records, none, and the 
     REQUIRE(r);
     CHECK(r->event_entries.empty());
   }
-  SECTION("eventEntries absent, not an array, a member without rspServerAddress, an over-long or empty field: not ES11") {
+  SECTION(
+      "eventEntries absent, not an array, a member without rspServerAddress, an over-long or empty field: not ES11") {
     for (const json& entries : {json(), json("x"), json::array({{{"eventId", "EV1"}}}),
                                 json::array({{{"eventId", std::string(256, 'a')}, {"rspServerAddress", "s"}}}),
                                 json::array({{{"eventId", ""}, {"rspServerAddress", "s"}}}),
@@ -99,7 +104,8 @@ TEST_CASE("ES11 JSON binding: authenticateClient's Event Records, none, and the 
   }
   SECTION("100000 records: the first kMaxEventEntries kept, the rest counted") {
     json entries = json::array();
-    for (int i = 0; i < 100000; ++i) entries.push_back({{"eventId", "EV" + std::to_string(i)}, {"rspServerAddress", "smdp.example.com"}});
+    for (int i = 0; i < 100000; ++i)
+      entries.push_back({{"eventId", "EV" + std::to_string(i)}, {"rspServerAddress", "smdp.example.com"}});
     auto r = wire->authenticate_client_answer(json_ok(entries));
     REQUIRE(r);
     CHECK(r->event_entries.size() == ipa::kMaxEventEntries);
@@ -112,14 +118,16 @@ TEST_CASE("ES11 ASN.1 binding: A2 { BF39 } and A2 { BF3B } out, A2 { BF40 } back
   auto wire = ipa::es11_asn1_wire();
   auto initiate = wire->requests().initiate_authentication(kInitiate);
   CHECK(initiate.path == "/gsma/rsp2/asn1");
-  CHECK(initiate.body == body_of(encode(0xA2, encode(0xBF39, rsp::concat({encode(0x81, Bytes(16, 0x11)),
-                                                                          encode(0x83, rsp::to_bytes("testrootsmds.example.com")),
-                                                                          hex("BF20 03 82 01 02")})))));
+  CHECK(initiate.body ==
+        body_of(encode(0xA2, encode(0xBF39, rsp::concat({encode(0x81, Bytes(16, 0x11)),
+                                                         encode(0x83, rsp::to_bytes("testrootsmds.example.com")),
+                                                         hex("BF20 03 82 01 02")})))));
   auto authenticate = wire->requests().authenticate_client(hex("0102"), hex("BF38 00"));
   CHECK(authenticate.body == body_of(hex("A2 0A BF3B 07 80 02 0102 BF38 00")));
 
   // FACTS §7.2's encodings (asn1tools): one event, none, eventIdUnknown.
-  const Bytes one_event = hex("BF40 21 A0 1F 80 02 0102 A1 19 30 17 80 03 455631 81 10 736d64702e6578616d706c652e636f6d");
+  const Bytes one_event =
+      hex("BF40 21 A0 1F 80 02 0102 A1 19 30 17 80 03 455631 81 10 736d64702e6578616d706c652e636f6d");
   SECTION("one event, with BF40 once (X.680) or twice (asn1tools)") {
     for (const Bytes& body : {encode(0xA2, one_event), encode(0xA2, encode(0xBF40, one_event))}) {
       auto r = wire->authenticate_client_answer(body_of(body));
@@ -165,11 +173,12 @@ TEST_CASE("ES11 ASN.1 binding: A2 { BF39 } and A2 { BF3B } out, A2 { BF40 } back
     }
   }
   SECTION("100000 records: kMaxEventEntries kept") {
-    Bytes record = encode(0x30, rsp::concat({encode(0x80, rsp::to_bytes("E")), encode(0x81, rsp::to_bytes("s.example.com"))}));
+    Bytes record =
+        encode(0x30, rsp::concat({encode(0x80, rsp::to_bytes("E")), encode(0x81, rsp::to_bytes("s.example.com"))}));
     Bytes records;
     for (int i = 0; i < 100000; ++i) records.insert(records.end(), record.begin(), record.end());
-    auto r = wire->authenticate_client_answer(
-        body_of(encode(0xA2, encode(0xBF40, encode(0xA0, rsp::concat({encode(0x80, hex("01")), encode(0xA1, records)}))))));
+    auto r = wire->authenticate_client_answer(body_of(
+        encode(0xA2, encode(0xBF40, encode(0xA0, rsp::concat({encode(0x80, hex("01")), encode(0xA1, records)}))))));
     REQUIRE(r);
     CHECK(r->event_entries.size() == ipa::kMaxEventEntries);
     CHECK(r->dropped_entries == 100000 - ipa::kMaxEventEntries);
@@ -181,15 +190,16 @@ TEST_CASE("ES11 client over HTTPS: the es9plus paths, Event Records, and a 10 MB
   REQUIRE(rsp::pki::make(dir.path(), rsp::pki::MakeOptions{}));
   std::string answer;
   std::vector<std::string> targets;
-  auto server = rsp::test::start_tls_server(rsp::http::TlsIdentity::from_pki(dir.path(), rsp::crypto::Curve::nist_p256).value(),
-                                            [&](const rsp::http::Request& r) {
-                                              targets.push_back(r.target);
-                                              rsp::http::Response out;
-                                              out.status = 200;
-                                              out.body = answer;
-                                              out.headers.set("Content-Type", "application/json");
-                                              return out;
-                                            });
+  auto server =
+      rsp::test::start_tls_server(rsp::http::TlsIdentity::from_pki(dir.path(), rsp::crypto::Curve::nist_p256).value(),
+                                  [&](const rsp::http::Request& r) {
+                                    targets.push_back(r.target);
+                                    rsp::http::Response out;
+                                    out.status = 200;
+                                    out.body = answer;
+                                    out.headers.set("Content-Type", "application/json");
+                                    return out;
+                                  });
 
   ipa::Es9ClientOptions client_options;
   client_options.http.trusted_ca_files.push_back(dir.path() / "nist" / "ci.pem");

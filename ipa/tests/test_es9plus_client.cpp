@@ -8,9 +8,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "es9_proxy.hpp"
 #include "rsp/bound_profile_package.hpp"
 #include "rsp/tlv.hpp"
-#include "es9_proxy.hpp"
 #include "smdp_harness.hpp"
 
 namespace {
@@ -33,7 +33,8 @@ ipa::InitiateAuthenticationRequest initiation(euicc::Euicc& card, const std::str
   return {Bytes(value.begin(), value.end()), es10(card, rsp::test::hex("BF2000")), address};
 }
 
-Bytes authenticate_server(euicc::Euicc& card, const ipa::InitiateAuthenticationResponse& i, const std::string& matching_id) {
+Bytes authenticate_server(euicc::Euicc& card, const ipa::InitiateAuthenticationResponse& i,
+                          const std::string& matching_id) {
   Bytes device_info = encode(0xA1, rsp::concat({encode(0x80, Bytes{0x35, 0x29, 0x06, 0x11}), encode(0xA1, Bytes{})}));
   Bytes ctx = encode(0xA0, rsp::concat({encode(0x80, rsp::to_bytes(matching_id)), device_info}));
   return es10(card, encode(0xBF38, rsp::concat({i.server_signed1, i.server_signature1, i.euicc_ci_pkid_to_be_used,
@@ -61,7 +62,9 @@ struct Setup {
   Setup(Es9Binding binding, const std::string& iccid, const std::string& matching_id) : client(smdp.client(binding)) {
     if (!matching_id.empty()) smdp.add_order(iccid, matching_id);
   }
-  ipa::InitiateAuthenticationResponse initiated() { return client.initiate_authentication(initiation(*card, smdp.address())).value(); }
+  ipa::InitiateAuthenticationResponse initiated() {
+    return client.initiate_authentication(initiation(*card, smdp.address())).value();
+  }
 };
 
 }  // namespace
@@ -77,7 +80,8 @@ TEST_CASE("ES9+ client: a whole download, in the JSON and the ASN.1 binding", "[
   CHECK(initiated->transaction_id.size() == 16);
   CHECK(rsp::tlv::read(initiated->server_signature1)->tag == 0x5F37);
 
-  auto authenticated = client.authenticate_client(initiated->transaction_id, authenticate_server(*card, *initiated, "IPA-ES9-1"));
+  auto authenticated =
+      client.authenticate_client(initiated->transaction_id, authenticate_server(*card, *initiated, "IPA-ES9-1"));
   INFO((authenticated ? "" : authenticated.error().describe()));
   REQUIRE(authenticated);
   CHECK(authenticated->transaction_id == initiated->transaction_id);
@@ -93,7 +97,8 @@ TEST_CASE("ES9+ client: a whole download, in the JSON and the ASN.1 binding", "[
   CHECK(again->bound_profile_package == package->bound_profile_package);
 
   Bytes result;
-  for (const auto& command : rsp::bpp::split_for_loading(package->bound_profile_package).value()) result = es10(*card, command);
+  for (const auto& command : rsp::bpp::split_for_loading(package->bound_profile_package).value())
+    result = es10(*card, command);
   REQUIRE(rsp::tlv::read(result)->tag == 0xBF37);
   auto notified = client.handle_notification(result);
   INFO((notified ? "" : notified.error().describe()));
@@ -113,7 +118,8 @@ TEST_CASE("ES9+ client: cancelSession with the eUICC's signed answer", "[ipa][es
   REQUIRE(client.authenticate_client(initiated.transaction_id, authenticate_server(*card, initiated, "IPA-ES9-2")));
 
   Bytes postponed{0x01};
-  Bytes answer = es10(*card, encode(0xBF41, rsp::concat({encode(0x80, initiated.transaction_id), encode(0x81, postponed)})));
+  Bytes answer =
+      es10(*card, encode(0xBF41, rsp::concat({encode(0x80, initiated.transaction_id), encode(0x81, postponed)})));
   auto cancelled = client.cancel_session(initiated.transaction_id, answer);
   INFO((cancelled ? "" : cancelled.error().describe()));
   CHECK(cancelled);
@@ -142,7 +148,8 @@ TEST_CASE("ES9+ client: the SM-DP+'s refusals come back with their codes", "[ipa
   }
   SECTION("no order for the matchingId: 8.2.6/3.8") {
     auto initiated = s.initiated();
-    auto r = client.authenticate_client(initiated.transaction_id, authenticate_server(*card, initiated, "NO-SUCH-ORDER"));
+    auto r =
+        client.authenticate_client(initiated.transaction_id, authenticate_server(*card, initiated, "NO-SUCH-ORDER"));
     REQUIRE_FALSE(r);
     check_codes(r.error(), "8.2.6", "3.8");
   }
@@ -153,7 +160,8 @@ TEST_CASE("ES9+ client: a server certificate under another CI is refused, not re
   rsp::test::TempDir other;
   REQUIRE(rsp::pki::make(other.path(), rsp::pki::MakeOptions{}));
   auto options = smdp.client_options();
-  options.http.trusted_ca_files = {rsp::pki::certificate_path(other.path(), rsp::crypto::Curve::nist_p256, rsp::crypto::Role::ci)};
+  options.http.trusted_ca_files = {
+      rsp::pki::certificate_path(other.path(), rsp::crypto::Curve::nist_p256, rsp::crypto::Role::ci)};
   auto client = ipa::Es9PlusClient::create(smdp.address(), options).value();
   auto card = smdp.open_card("card");
   auto r = client.initiate_authentication(initiation(*card, smdp.address()));
@@ -208,8 +216,9 @@ TEST_CASE("ES9+ client: a dead SM-DP+ is a transport error within the timeout", 
   close(silent);
 }
 
-TEST_CASE("ES9+ client: getBoundProfilePackage is sent again after a 503, with the same transactionId; authenticateClient is not",
-          "[ipa][es9]") {
+TEST_CASE(
+    "ES9+ client: getBoundProfilePackage is sent again after a 503, with the same transactionId; authenticateClient is not",
+    "[ipa][es9]") {
   Setup s(Es9Binding::json, "8949449999999990105", "IPA-ES9-5");
   int unavailable = 0;
   ipa::test::Es9Proxy proxy(s.smdp, [&](rsp::http::Request& r) -> std::optional<rsp::http::Response> {
@@ -224,7 +233,8 @@ TEST_CASE("ES9+ client: getBoundProfilePackage is sent again after a 503, with t
   auto client = ipa::Es9PlusClient::create(s.smdp.address(), options).value();
 
   auto initiated = client.initiate_authentication(initiation(*s.card, s.smdp.address())).value();
-  auto authenticated = client.authenticate_client(initiated.transaction_id, authenticate_server(*s.card, initiated, "IPA-ES9-5"));
+  auto authenticated =
+      client.authenticate_client(initiated.transaction_id, authenticate_server(*s.card, initiated, "IPA-ES9-5"));
   REQUIRE(authenticated);
   auto package = client.get_bound_profile_package(initiated.transaction_id, prepare_download(*s.card, *authenticated));
   INFO((package ? "" : package.error().describe()));

@@ -25,9 +25,9 @@ namespace {
 
 using nlohmann::json;
 using rsp::Bytes;
-using rsp::tlv::encode;
 using rsp::crypto::Curve;
 using rsp::crypto::Role;
+using rsp::tlv::encode;
 namespace fs = std::filesystem;
 
 // An SM-DS as far as the eUICC can tell: ES11 in the JSON binding, signed with `pki`'s ds-auth.
@@ -54,8 +54,9 @@ class ScriptedSmds {
     json out;
     if (r.target == "/gsma/rsp2/es9plus/initiateAuthentication") {
       Bytes challenge = rsp::from_base64(body["euiccChallenge"].get<std::string>()).value();
-      Bytes signed1 = encode(0x30, rsp::concat({encode(0x80, transaction_id_), encode(0x81, challenge),
-                                                encode(0x83, rsp::to_bytes(signed_address)), encode(0x84, Bytes(16, 0x5C))}));
+      Bytes signed1 =
+          encode(0x30, rsp::concat({encode(0x80, transaction_id_), encode(0x81, challenge),
+                                    encode(0x83, rsp::to_bytes(signed_address)), encode(0x84, Bytes(16, 0x5C))}));
       out = {{"header", {{"functionExecutionStatus", {{"status", "Executed-Success"}}}}},
              {"transactionId", rsp::to_hex(transaction_id_)},
              {"serverSigned1", rsp::to_base64(signed1)},
@@ -64,7 +65,8 @@ class ScriptedSmds {
              {"serverCertificate", rsp::to_base64(certificate_.der())}};
     } else {
       authenticate_server_response = rsp::from_base64(body["authenticateServerResponse"].get<std::string>()).value();
-      out = {{"header", {{"functionExecutionStatus", authenticate_status}}}, {"transactionId", rsp::to_hex(transaction_id_)},
+      out = {{"header", {{"functionExecutionStatus", authenticate_status}}},
+             {"transactionId", rsp::to_hex(transaction_id_)},
              {"eventEntries", events}};
     }
     rsp::http::Response response;
@@ -111,7 +113,10 @@ struct Lab {
     options.es11.http.insecure_lab_only = true;  // the other-PKI case: its TLS is not this CI's
     options.es11.port = smds->port();
     options.es11.transport_attempts = 1;
-    if (phases) options.progress = [phases](ipa::EventRetrievalPhase p) { phases->push_back(ipa::event_retrieval_phase_name(p)); };
+    if (phases)
+      options.progress = [phases](ipa::EventRetrievalPhase p) {
+        phases->push_back(ipa::event_retrieval_phase_name(p));
+      };
     auto result = ipa::retrieve_events(*channel, "localhost", options);
     INFO(result.line());
     return result;
@@ -172,7 +177,8 @@ TEST_CASE("Event Retrieval: a wrong signed address, the card's refusal and the S
   }
   SECTION("the SM-DS refuses: its codes in the result") {
     Lab lab;
-    lab.smds->authenticate_status = {{"status", "Failed"}, {"statusCodeData", {{"subjectCode", "8.1.3"}, {"reasonCode", "6.1"}}}};
+    lab.smds->authenticate_status = {{"status", "Failed"},
+                                     {"statusCodeData", {{"subjectCode", "8.1.3"}, {"reasonCode", "6.1"}}}};
     auto r = lab.retrieve();
     CHECK_FALSE(r.success);
     CHECK(r.failed_phase == ipa::EventRetrievalPhase::authenticate_client);
@@ -184,8 +190,9 @@ TEST_CASE("Event Retrieval: a wrong signed address, the card's refusal and the S
   }
 }
 
-TEST_CASE("a download at an address that answers as an SM-DS (CERT.DSauth) stops before the eUICC sees it: server_is_smds",
-          "[ipa][es11][event-retrieval]") {
+TEST_CASE(
+    "a download at an address that answers as an SM-DS (CERT.DSauth) stops before the eUICC sees it: server_is_smds",
+    "[ipa][es11][event-retrieval]") {
   Lab lab;
   ipa::DownloadOptions options;
   options.es9.http.trusted_ca_files.push_back(lab.pki / "nist" / "ci.pem");

@@ -10,11 +10,11 @@
 
 #include <regex>
 
+#include "http/http_fixture.hpp"
+#include "ipa_run.hpp"
 #include "rsp/confirmation_code.hpp"
 #include "rsp/crypto/aka.hpp"
 #include "rsp/crypto/milenage.hpp"
-#include "http/http_fixture.hpp"
-#include "ipa_run.hpp"
 #include "rsp/files.hpp"
 #include "rsp/pki/test_pki.hpp"
 #include "rsp/profile_maker.hpp"
@@ -65,8 +65,9 @@ struct Lab {
       REQUIRE(rsp::files::write_atomic(file, rsp::make_profile_package(spec).value()));
       packages += " " + file.string();
     }
-    auto imported = rsp::test::run_command(std::string(RSP_BINARY_DIR) + "/smdp import --pki " + pki.string() + " --db " + db +
-                                           " --operator operator-a=" + operator_pem.string() + " --provider 'CLI test'" + packages);
+    auto imported =
+        rsp::test::run_command(std::string(RSP_BINARY_DIR) + "/smdp import --pki " + pki.string() + " --db " + db +
+                               " --operator operator-a=" + operator_pem.string() + " --provider 'CLI test'" + packages);
     INFO(imported.out);
     REQUIRE(imported.status == 0);
     {
@@ -78,11 +79,13 @@ struct Lab {
       order(**store, kIccidLab, "CLI-LAB");
     }
     smdp = std::make_unique<rsp::test::ChildProcess>(
-        "smdp", dir.path(), std::vector<std::string>{"serve", "--pki", pki.string(), "--db", db, "--es9-listen", "127.0.0.1:0"});
+        "smdp", dir.path(),
+        std::vector<std::string>{"serve", "--pki", pki.string(), "--db", db, "--es9-listen", "127.0.0.1:0"});
     es9_port = smdp->wait_for("ES9\\+ of localhost on https://127\\.0\\.0\\.1:(\\d+)");
     card = std::make_unique<rsp::test::ChildProcess>(
         "euicc-sim", dir.path(),
-        std::vector<std::string>{"--state", (dir.path() / "card").string(), "--listen", "127.0.0.1:0", "--pki", pki.string()});
+        std::vector<std::string>{"--state", (dir.path() / "card").string(), "--listen", "127.0.0.1:0", "--pki",
+                                 pki.string()});
     eid = card->wait_for("EID (\\d{32})");
     card_port = card->wait_for("listening on 127\\.0\\.0\\.1:(\\d+)");
   }
@@ -109,7 +112,8 @@ struct Lab {
   Run ipa(const std::string& args, const std::string& environment = "") {
     fs::path err = dir.path() / "ipa.err";
     std::string euicc = environment.empty() ? " --euicc tcp:127.0.0.1:" + card_port : "";
-    auto r = rsp::test::run_command(environment + std::string(RSP_BINARY_DIR) + "/ipa" + euicc + " " + args + " 2>" + err.string());
+    auto r = rsp::test::run_command(environment + std::string(RSP_BINARY_DIR) + "/ipa" + euicc + " " + args + " 2>" +
+                                    err.string());
     Run run{r.status, r.out, rsp::test::read_text(err)};
     UNSCOPED_INFO("ipa " << args << " -> " << run.status << "\nstdout: " << run.out << "stderr: " << run.err);
     return run;
@@ -124,10 +128,10 @@ struct Lab {
   }
 };
 
-const std::vector<std::string> kPhases = {"es10b_get_euicc_challenge_and_info", "es9p_initiate_authentication",
-                                          "es10b_authenticate_server", "es9p_authenticate_client", "es10b_prepare_download",
-                                          "es9p_get_bound_profile_package", "es10b_load_bound_profile_package",
-                                          "es9p_handle_notification"};
+const std::vector<std::string> kPhases = {
+    "es10b_get_euicc_challenge_and_info", "es9p_initiate_authentication", "es10b_authenticate_server",
+    "es9p_authenticate_client",           "es10b_prepare_download",       "es9p_get_bound_profile_package",
+    "es10b_load_bound_profile_package",   "es9p_handle_notification"};
 
 json profile_named(const json& list, const std::string& iccid) {
   for (const auto& p : list)
@@ -137,7 +141,8 @@ json profile_named(const json& list, const std::string& iccid) {
 
 }  // namespace
 
-TEST_CASE("ipa: EID, downloads, profile management, the USIM's AKA answer, notifications, memory reset", "[ipa][cli][process]") {
+TEST_CASE("ipa: EID, downloads, profile management, the USIM's AKA answer, notifications, memory reset",
+          "[ipa][cli][process]") {
   Lab lab;
 
   // --- the eUICC ---------------------------------------------------------------------------------
@@ -146,7 +151,9 @@ TEST_CASE("ipa: EID, downloads, profile management, the USIM's AKA answer, notif
   CHECK(eid.out == lab.eid + "\n");
   auto eid_json = lab.ipa("eid --json");  // global options may follow the command
   REQUIRE(eid_json.status == 0);
-  CHECK(eid_json.lines() == std::vector<json>{{{"type", "lpa"}, {"payload", {{"code", 0}, {"message", "success"}, {"data", {{"eidValue", lab.eid}}}}}}});
+  CHECK(eid_json.lines() ==
+        std::vector<json>{
+            {{"type", "lpa"}, {"payload", {{"code", 0}, {"message", "success"}, {"data", {{"eidValue", lab.eid}}}}}}});
   auto from_environment = lab.ipa("eid", "IPA_EUICC=tcp:127.0.0.1:" + lab.card_port + " ");
   CHECK(from_environment.out == lab.eid + "\n");
   auto traced = lab.ipa("--trace eid");
@@ -174,13 +181,15 @@ TEST_CASE("ipa: EID, downloads, profile management, the USIM's AKA answer, notif
   CHECK(phases == kPhases);
   CHECK(text.out.find("installed " + kIccidText + " (transactionId ") != std::string::npos);
 
-  auto as_json = lab.ipa("--json download --smdp localhost --matching-id CLI-JSON --binding asn1 --tac 35290611 --imei 490154203237518" +
-                         lab.es9());
+  auto as_json = lab.ipa(
+      "--json download --smdp localhost --matching-id CLI-JSON --binding asn1 --tac 35290611 --imei 490154203237518" +
+      lab.es9());
   REQUIRE(as_json.status == 0);
   auto lines = as_json.lines();
   REQUIRE(lines.size() == kPhases.size() + 1);
   for (size_t i = 0; i < kPhases.size(); ++i)
-    CHECK(lines[i] == json{{"type", "progress"}, {"payload", {{"code", 0}, {"message", kPhases[i]}, {"data", nullptr}}}});
+    CHECK(lines[i] ==
+          json{{"type", "progress"}, {"payload", {{"code", 0}, {"message", kPhases[i]}, {"data", nullptr}}}});
   const json& done = lines.back();
   CHECK(done["type"] == "lpa");
   CHECK(done["payload"]["code"] == 0);
@@ -228,16 +237,18 @@ TEST_CASE("ipa: EID, downloads, profile management, the USIM's AKA answer, notif
   json profiles = listed.lines().back()["payload"]["data"];
   REQUIRE(profiles.size() == 2);
   CHECK(profile_named(profiles, kIccidText) == json{{"iccid", kIccidText},
-                                                     {"isdpAid", profile_named(profiles, kIccidText)["isdpAid"]},
-                                                     {"profileState", "enabled"},
-                                                     {"profileNickname", "field unit 7"},
-                                                     {"serviceProviderName", "CLI test"},
-                                                     {"profileName", kIccidText},
-                                                     {"profileClass", "operational"}});
-  CHECK(std::regex_match(profile_named(profiles, kIccidText)["isdpAid"].get<std::string>(), std::regex("[0-9a-f]{32}")));
+                                                    {"isdpAid", profile_named(profiles, kIccidText)["isdpAid"]},
+                                                    {"profileState", "enabled"},
+                                                    {"profileNickname", "field unit 7"},
+                                                    {"serviceProviderName", "CLI test"},
+                                                    {"profileName", kIccidText},
+                                                    {"profileClass", "operational"}});
+  CHECK(
+      std::regex_match(profile_named(profiles, kIccidText)["isdpAid"].get<std::string>(), std::regex("[0-9a-f]{32}")));
   CHECK(lab.ipa("profile delete " + kIccidText).status == 1);  // still enabled: profileNotInDisabledState
   CHECK(lab.ipa("profile disable " + kIccidText).status == 0);
-  CHECK(lab.ipa("usim authenticate --rand " + rsp::to_hex(rand) + " --autn " + rsp::to_hex(vector.autn)).status == 1);  // no USIM now
+  CHECK(lab.ipa("usim authenticate --rand " + rsp::to_hex(rand) + " --autn " + rsp::to_hex(vector.autn)).status ==
+        1);  // no USIM now
   CHECK(lab.ipa("profile delete " + kIccidText).status == 0);
 
   // --- notifications: the deletion goes to the SM-DP+ and off the card ---------------------------------
@@ -254,7 +265,8 @@ TEST_CASE("ipa: EID, downloads, profile management, the USIM's AKA answer, notif
   CHECK(untrusted.status == 1);
   auto sent = lab.ipa("notification process " + std::to_string(seq) + lab.es9());
   CHECK(sent.status == 0);
-  CHECK(sent.out == "notification " + std::to_string(seq) + " delete " + kIccidText + " to localhost: sent and removed\n");
+  CHECK(sent.out ==
+        "notification " + std::to_string(seq) + " delete " + kIccidText + " to localhost: sent and removed\n");
   CHECK(lab.ipa("notification list").out == "no notifications\n");
   auto at_smdp = lab.notifications_at_smdp(kIccidText);
   CHECK(std::count_if(at_smdp.begin(), at_smdp.end(), [](const auto& n) { return n.event == "delete"; }) == 1);
@@ -274,15 +286,19 @@ TEST_CASE("ipa: EID, downloads, profile management, the USIM's AKA answer, notif
   CHECK(lab.ipa("notification list").out == "no notifications\n");
 }
 
-TEST_CASE("ipa: refusals end in one line with the spec's codes and exit 1, usage errors exit 2", "[ipa][cli][process]") {
+TEST_CASE("ipa: refusals end in one line with the spec's codes and exit 1, usage errors exit 2",
+          "[ipa][cli][process]") {
   Lab lab;
 
   SECTION("a wrong confirmation code: 8.2.7/3.8, then the right one installs") {
-    auto wrong = lab.ipa("download --activation-code " + lab.code("CLI-CODE") + " --confirmation-code 4321" + lab.es9());
+    auto wrong =
+        lab.ipa("download --activation-code " + lab.code("CLI-CODE") + " --confirmation-code 4321" + lab.es9());
     CHECK(wrong.status == 1);
-    CHECK(std::regex_search(wrong.err, std::regex("^download failed at es9p_get_bound_profile_package: .*8\\.2\\.7/3\\.8")));
+    CHECK(std::regex_search(wrong.err,
+                            std::regex("^download failed at es9p_get_bound_profile_package: .*8\\.2\\.7/3\\.8")));
     CHECK(std::count(wrong.err.begin(), wrong.err.end(), '\n') == 1);
-    auto wrong_json = lab.ipa("--json download --activation-code " + lab.code("CLI-CODE") + " --confirmation-code 4321" + lab.es9());
+    auto wrong_json =
+        lab.ipa("--json download --activation-code " + lab.code("CLI-CODE") + " --confirmation-code 4321" + lab.es9());
     CHECK(wrong_json.status == 1);
     const json result = wrong_json.lines().back()["payload"];
     CHECK(result["code"] == -1);
@@ -291,15 +307,19 @@ TEST_CASE("ipa: refusals end in one line with the spec's codes and exit 1, usage
     CHECK(result["data"]["reasonCode"] == "3.8");
     CHECK(result["data"]["failedPhase"] == "es9p_get_bound_profile_package");
     CHECK(result["data"]["sessionCancelled"] == true);
-    CHECK(lab.ipa("download --activation-code " + lab.code("CLI-CODE") + " --confirmation-code 1234" + lab.es9()).status == 0);
+    CHECK(lab.ipa("download --activation-code " + lab.code("CLI-CODE") + " --confirmation-code 1234" + lab.es9())
+              .status == 0);
   }
   SECTION("an SM-DP+ whose TLS certificate chains to no trusted CA is refused") {
     auto untrusted = lab.ipa("download --activation-code " + lab.code("CLI-LAB") + " --smdp-port " + lab.es9_port);
     CHECK(untrusted.status == 1);
-    CHECK(std::regex_search(untrusted.err, std::regex("^download failed at es9p_initiate_authentication: .*TLS certificate verification failed")));
+    CHECK(std::regex_search(
+        untrusted.err,
+        std::regex("^download failed at es9p_initiate_authentication: .*TLS certificate verification failed")));
     CHECK(lab.ipa("profile list").out == "no profiles\n");
     // Only the explicit lab switch lets it through, and it says so.
-    auto lab_only = lab.ipa("download --activation-code " + lab.code("CLI-LAB") + " --insecure-lab-only --smdp-port " + lab.es9_port);
+    auto lab_only = lab.ipa("download --activation-code " + lab.code("CLI-LAB") + " --insecure-lab-only --smdp-port " +
+                            lab.es9_port);
     CHECK(lab_only.status == 0);
     CHECK(lab_only.err.find("WARNING: --insecure-lab-only") != std::string::npos);
   }

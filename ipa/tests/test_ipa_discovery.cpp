@@ -54,7 +54,8 @@ TEST_CASE("ipa discover and download --discover: an event registered at the SM-D
   CHECK(none.out.find("no event for this EID at localhost\n") != std::string::npos);
   auto nothing = lab.ipa(other, "download --discover" + lab.smds_flags() + " --smdp-port " + lab.es9_port);
   CHECK(nothing.status == 1);
-  CHECK(nothing.err == "nothing for this EID: no event at the SM-DS localhost and no default SM-DP+ address on the eUICC\n");
+  CHECK(nothing.err ==
+        "nothing for this EID: no event at the SM-DS localhost and no default SM-DP+ address on the eUICC\n");
   CHECK(lab.ipa(other, "--json profile list").out.find(iccid) == std::string::npos);
 
   // The device installs the profile through its event, with nothing but its eUICC to go on.
@@ -81,8 +82,9 @@ TEST_CASE("ipa discover and download --discover: an event registered at the SM-D
   std::string second_iccid = lab.order_for(second.eid, "localhost:" + lab.smds_port);
   auto past_one = lab.ipa(second, "--json download --discover" + lab.smds_flags() + " --smdp-port " + lab.es9_port);
   REQUIRE(past_one.status == 0);
-  CHECK(past_one.err.find("event NO-SUCH-ORDER at localhost: download failed at es9p_authenticate_client: authenticateClient: "
-                          "Failed 8.2.6/3.8") != std::string::npos);
+  CHECK(past_one.err.find(
+            "event NO-SUCH-ORDER at localhost: download failed at es9p_authenticate_client: authenticateClient: "
+            "Failed 8.2.6/3.8") != std::string::npos);
   size_t ends = 0;
   for (const auto& line : past_one.lines()) ends += line["type"] == "lpa";
   CHECK(ends == 1);

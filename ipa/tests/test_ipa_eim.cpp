@@ -15,7 +15,8 @@ using ipa::test::ZeroTouchLab;
 
 }  // namespace
 
-TEST_CASE("ipa eim add-initial and eim list: the factory's eIM, then a second one refused", "[ipa][cli][process][eim]") {
+TEST_CASE("ipa eim add-initial and eim list: the factory's eIM, then a second one refused",
+          "[ipa][cli][process][eim]") {
   ZeroTouchLab lab({});
   auto& card = lab.add_device("card", std::nullopt);
   const std::string eim_der = (lab.pki / "nist" / "eim.der").string();
@@ -26,9 +27,10 @@ TEST_CASE("ipa eim add-initial and eim list: the factory's eIM, then a second on
   CHECK(empty.out == "no eIMs\n");
   CHECK(lab.ipa(card, "--json eim list").lpa()["data"] == json::array());
 
-  auto added = lab.ipa(card, "eim add-initial --eim-id eim-1 --eim-fqdn eim.example.com --eim-id-type fqdn --counter-value 5"
-                             " --association-token --protocol retrieve-https --protocol inject-https --eim-certificate " +
-                                 eim_der);
+  auto added = lab.ipa(card,
+                       "eim add-initial --eim-id eim-1 --eim-fqdn eim.example.com --eim-id-type fqdn --counter-value 5"
+                       " --association-token --protocol retrieve-https --protocol inject-https --eim-certificate " +
+                           eim_der);
   REQUIRE(added.status == 0);
   CHECK(added.out == "eIM eim-1 added, association token 1\n");
   CHECK(added.err.empty());
@@ -55,7 +57,8 @@ TEST_CASE("ipa eim add-initial and eim list: the factory's eIM, then a second on
   CHECK(unknown.err == "eim list: no eIM eim-2 on the eUICC\n");
 
   // The card has its eIM: AddInitialEim is refused, whatever the new one says (here the PEM form).
-  auto again = lab.ipa(card, "eim add-initial --eim-id eim-2 --eim-fqdn other.example.com --eim-certificate " + eim_pem);
+  auto again =
+      lab.ipa(card, "eim add-initial --eim-id eim-2 --eim-fqdn other.example.com --eim-certificate " + eim_pem);
   CHECK(again.status == 1);
   CHECK(again.out.empty());
   CHECK(again.err == "eim add-initial: AddInitialEim: associatedEimAlreadyExists (2)\n");
@@ -68,15 +71,18 @@ TEST_CASE("ipa eim add-initial and eim list: the factory's eIM, then a second on
   CHECK(lab.ipa(card, "eim list").out == listed.out);  // nothing changed
 }
 
-TEST_CASE("ipa eim add-initial: the eIM's public key, the card's refusals by name, usage errors", "[ipa][cli][process][eim]") {
+TEST_CASE("ipa eim add-initial: the eIM's public key, the card's refusals by name, usage errors",
+          "[ipa][cli][process][eim]") {
   ZeroTouchLab lab({});
   auto& card = lab.add_device("card", std::nullopt);
   const auto dir = lab.dir.path();
   auto eim_key = rsp::crypto::PrivateKey::from_pem(rsp::test::read_text(lab.pki / "nist" / "eim.key.pem")).value();
   const rsp::Bytes spki = eim_key.public_key().spki_der();
   REQUIRE(rsp::files::write_atomic(dir / "eim.pub.der", spki));
-  REQUIRE(rsp::files::write_atomic(dir / "eim.pub.pem", "-----BEGIN PUBLIC KEY-----\n" + rsp::to_base64(spki) + "\n-----END PUBLIC KEY-----\n"));
-  REQUIRE(rsp::files::write_atomic(dir / "garbage.pem", std::string("-----BEGIN PUBLIC KEY-----\nnot base64 at all\n-----END PUBLIC KEY-----\n")));
+  REQUIRE(rsp::files::write_atomic(
+      dir / "eim.pub.pem", "-----BEGIN PUBLIC KEY-----\n" + rsp::to_base64(spki) + "\n-----END PUBLIC KEY-----\n"));
+  REQUIRE(rsp::files::write_atomic(
+      dir / "garbage.pem", std::string("-----BEGIN PUBLIC KEY-----\nnot base64 at all\n-----END PUBLIC KEY-----\n")));
   REQUIRE(rsp::files::write_atomic(dir / "garbage.der", rsp::Bytes{0x30, 0x03, 0x02, 0x01}));
   const std::string key_flags = " --eim-public-key " + (dir / "eim.pub.pem").string();
 
@@ -86,14 +92,17 @@ TEST_CASE("ipa eim add-initial: the eIM's public key, the card's refusals by nam
     CHECK(malformed.err == "ipa: eim add-initial: " + (dir / "garbage.pem").string() + " is not a PEM public key\n");
     CHECK(lab.ipa(card, "eim add-initial --eim-id e --eim-public-key " + (dir / "garbage.der").string()).status == 2);
     CHECK(lab.ipa(card, "eim add-initial --eim-id e --eim-certificate " + (dir / "eim.pub.der").string()).status == 2);
-    auto private_key = lab.ipa(card, "eim add-initial --eim-id e --eim-public-key " + (lab.pki / "nist" / "eim.key.pem").string());
+    auto private_key =
+        lab.ipa(card, "eim add-initial --eim-id e --eim-public-key " + (lab.pki / "nist" / "eim.key.pem").string());
     CHECK(private_key.status == 2);
     CHECK(private_key.err.find("holds a private key") != std::string::npos);
     CHECK(lab.ipa(card, "eim add-initial" + key_flags).status == 2);  // no --eim-id
     auto no_key = lab.ipa(card, "eim add-initial --eim-id e");
     CHECK(no_key.status == 2);
-    CHECK(no_key.err == "ipa: eim add-initial: the eIM's key: one of --eim-certificate FILE or --eim-public-key FILE\n");
-    CHECK(lab.ipa(card, "eim add-initial --eim-id e" + key_flags + " --eim-certificate " + (lab.pki / "nist" / "eim.der").string())
+    CHECK(no_key.err ==
+          "ipa: eim add-initial: the eIM's key: one of --eim-certificate FILE or --eim-public-key FILE\n");
+    CHECK(lab.ipa(card, "eim add-initial --eim-id e" + key_flags + " --eim-certificate " +
+                            (lab.pki / "nist" / "eim.der").string())
               .status == 2);
     CHECK(lab.ipa(card, "eim add-initial --eim-id e" + key_flags + " --eim-id-type url").status == 2);
     CHECK(lab.ipa(card, "eim add-initial --eim-id e" + key_flags + " --protocol gopher").status == 2);
@@ -107,7 +116,8 @@ TEST_CASE("ipa eim add-initial: the eIM's public key, the card's refusals by nam
   SECTION("the card's refusals, by name, exit 1, nothing kept") {
     // A certificate under a CI the card does not know.
     ZeroTouchLab other({});
-    auto foreign = lab.ipa(card, "eim add-initial --eim-id e --eim-certificate " + (other.pki / "nist" / "eim.der").string());
+    auto foreign =
+        lab.ipa(card, "eim add-initial --eim-id e --eim-certificate " + (other.pki / "nist" / "eim.der").string());
     CHECK(foreign.status == 1);
     CHECK(foreign.err == "eim add-initial: AddInitialEim: ciPKUnknown (3)\n");
     auto counter = lab.ipa(card, "eim add-initial --eim-id e --counter-value 4294967296" + key_flags);
@@ -117,8 +127,9 @@ TEST_CASE("ipa eim add-initial: the eIM's public key, the card's refusals by nam
   }
 
   SECTION("a public key (DER), the TLS CA and no token asked for") {
-    auto added = lab.ipa(card, "--json eim add-initial --eim-id eim-k --eim-public-key " + (dir / "eim.pub.der").string() +
-                                   " --tls-certificate " + lab.ci_pem.string() + " --indirect-profile-download");
+    auto added =
+        lab.ipa(card, "--json eim add-initial --eim-id eim-k --eim-public-key " + (dir / "eim.pub.der").string() +
+                          " --tls-certificate " + lab.ci_pem.string() + " --indirect-profile-download");
     REQUIRE(added.status == 0);
     CHECK(added.lpa()["data"] == json{{"eimId", "eim-k"}, {"associationToken", nullptr}});
     auto listed = lab.ipa(card, "--json eim list --eim-id eim-k");

@@ -36,7 +36,8 @@ bool any_error(const json& packages) {
 
 }  // namespace
 
-TEST_CASE("ipa killed between running a package and reporting it: the next poll reports it, once", "[ipa][eim][process][resilience]") {
+TEST_CASE("ipa killed between running a package and reporting it: the next poll reports it, once",
+          "[ipa][eim][process][resilience]") {
   EimLab lab;
   EimServe eim = lab.start_eim(lab.eim_db);
   auto& card = lab.add_device("card", std::nullopt);
@@ -51,7 +52,8 @@ TEST_CASE("ipa killed between running a package and reporting it: the next poll 
   bool held = false;
   rsp::http::ClientOptions to_eim;
   to_eim.trusted_ca_files.push_back(lab.ci_pem);
-  auto eim_tls = rsp::http::TlsIdentity::from_pki(lab.pki, rsp::crypto::Curve::nist_p256, rsp::crypto::Role::eim_tls).value();
+  auto eim_tls =
+      rsp::http::TlsIdentity::from_pki(lab.pki, rsp::crypto::Curve::nist_p256, rsp::crypto::Role::eim_tls).value();
   auto hold_result = [&](rsp::http::Request& r) -> std::optional<rsp::http::Response> {
     if (held || !r.body.starts_with("\xBF\x50")) return std::nullopt;
     held = true;
@@ -62,8 +64,8 @@ TEST_CASE("ipa killed between running a package and reporting it: the next poll 
     return gone;
   };
   ipa::test::HttpsProxy proxy(eim_tls, "https://localhost:" + eim.esipa_port, to_eim, hold_result);
-  std::vector<std::string> poll{"--euicc", EimLab::euicc_of(card), "--json", "poll", "--eim-address",
-                                "localhost:" + std::to_string(proxy.port())};
+  std::vector<std::string> poll{"--euicc", EimLab::euicc_of(card), "--json",
+                                "poll",    "--eim-address",        "localhost:" + std::to_string(proxy.port())};
   ipa = std::make_unique<rsp::test::ChildProcess>("ipa", lab.dir.path(), poll);
   REQUIRE(killed.get_future().wait_for(std::chrono::seconds(30)) == std::future_status::ready);
   CHECK(ipa->stop() == -1);  // SIGKILL, not an exit
@@ -103,7 +105,8 @@ TEST_CASE("ipa killed between running a package and reporting it: the next poll 
   CHECK(eim.process->stop() == 0);
 }
 
-TEST_CASE("eim serve restarted mid-fleet: every package executed once, counters intact", "[ipa][eim][process][resilience]") {
+TEST_CASE("eim serve restarted mid-fleet: every package executed once, counters intact",
+          "[ipa][eim][process][resilience]") {
   EimLab lab;
   EimServe eim = lab.start_eim(lab.eim_db);
   constexpr int kDevices = 6;
@@ -178,7 +181,8 @@ TEST_CASE("two eim serve on one PostgreSQL: queued on one, delivered by the othe
   std::filesystem::copy(lab.dir.path() / "card", lab.dir.path() / "twin", std::filesystem::copy_options::recursive);
   auto start_card = [&](const std::string& state) {
     auto p = std::make_unique<rsp::test::ChildProcess>(
-        "euicc-sim", lab.dir.path(), std::vector<std::string>{"--state", (lab.dir.path() / state).string(), "--listen", "127.0.0.1:0"});
+        "euicc-sim", lab.dir.path(),
+        std::vector<std::string>{"--state", (lab.dir.path() / state).string(), "--listen", "127.0.0.1:0"});
     CHECK(p->wait_for("EID (\\d{32})") == card.eid);
     std::string port = p->wait_for("listening on 127\\.0\\.0\\.1:(\\d+)");
     return std::make_pair(std::move(p), port);
@@ -186,9 +190,10 @@ TEST_CASE("two eim serve on one PostgreSQL: queued on one, delivered by the othe
   auto [original, original_port] = start_card("card");
   auto [twin, twin_port] = start_card("twin");
   auto racer = [&](const std::string& port, const EimServe& at) {
-    return std::make_unique<rsp::test::ChildProcess>("ipa", lab.dir.path(),
-                                                     std::vector<std::string>{"--euicc", "tcp:127.0.0.1:" + port, "--json", "poll",
-                                                                              "--eim-address", "localhost:" + at.esipa_port});
+    return std::make_unique<rsp::test::ChildProcess>(
+        "ipa", lab.dir.path(),
+        std::vector<std::string>{"--euicc", "tcp:127.0.0.1:" + port, "--json", "poll", "--eim-address",
+                                 "localhost:" + at.esipa_port});
   };
   auto at_a = racer(original_port, a);
   auto at_b = racer(twin_port, b);

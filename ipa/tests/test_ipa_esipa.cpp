@@ -22,9 +22,9 @@
 namespace {
 
 using rsp::Bytes;
-using rsp::tlv::encode;
 using rsp::crypto::Curve;
 using rsp::crypto::Role;
+using rsp::tlv::encode;
 namespace crypto = rsp::crypto;
 
 const std::string kEimId = "eim-1";
@@ -52,18 +52,18 @@ struct Device {
   // `tls_trust`: the certificate the eIM's configuration names for its TLS (default: the PKI's CI),
   // or `trust_data`: trustedPublicKeyDataTls's contents as they are.
   // `indirect`: the configuration offers indirectProfileDownload.
-  explicit Device(std::optional<crypto::Certificate> tls_trust = std::nullopt, std::optional<Bytes> trust_data = std::nullopt,
-                  bool indirect = false) {
+  explicit Device(std::optional<crypto::Certificate> tls_trust = std::nullopt,
+                  std::optional<Bytes> trust_data = std::nullopt, bool indirect = false) {
     REQUIRE(transport.connect());
     channel = std::make_unique<ipa::Es10Channel>(transport);
     eid = rsp::eid::to_bytes(ipa::es10c::get_eid(*channel).value()).value();
     auto eim_cert = rsp::pki::load_certificate(smdp.pki, Curve::nist_p256, Role::eim).value();
-    Bytes configuration = encode(0x30, rsp::concat({encode(0x80, rsp::to_bytes(kEimId)), encode(0x81, rsp::to_bytes(eim.address())),
-                                                    encode(0x83, Bytes{0}), encode(0x84, Bytes{0}),
-                                                    encode(0xA5, encode(0xA1, contents(eim_cert.der()))),
-                                                    encode(0xA6, trust_data.value_or(encode(0xA1, contents(tls_trust.value_or(ci).der())))),
-                                                    encode(0x87, Bytes{0x07, 0x80}),
-                                                    indirect ? encode(0x89, {}) : Bytes{}}));
+    Bytes configuration = encode(
+        0x30, rsp::concat({encode(0x80, rsp::to_bytes(kEimId)), encode(0x81, rsp::to_bytes(eim.address())),
+                           encode(0x83, Bytes{0}), encode(0x84, Bytes{0}),
+                           encode(0xA5, encode(0xA1, contents(eim_cert.der()))),
+                           encode(0xA6, trust_data.value_or(encode(0xA1, contents(tls_trust.value_or(ci).der())))),
+                           encode(0x87, Bytes{0x07, 0x80}), indirect ? encode(0x89, {}) : Bytes{}}));
     auto added = ipa::sgp32::add_initial_eim(*channel, {configuration});
     REQUIRE(added);
     REQUIRE(added->size() == 1);
@@ -105,7 +105,9 @@ struct Device {
   eim::EuiccTrust trust() {
     auto certs = ipa::sgp32::get_certs(*channel).value();
     eim::EuiccTrust t{crypto::Certificate::from_der(certs.euicc_certificate).value(),
-                      crypto::Certificate::from_der(certs.eum_certificate).value(), {}, 0};
+                      crypto::Certificate::from_der(certs.eum_certificate).value(),
+                      {},
+                      0};
     t.cis.add(ci);
     return t;
   }
@@ -115,7 +117,8 @@ struct Device {
     if (every_event) {
       auto order = ipa::test::released_order(iccid, "MATCH-" + iccid, smdp.address());
       const Bytes install_and_delete = {0x80, 0x02, 0x04, 0x90};
-      auto at = std::search(order.metadata.begin(), order.metadata.end(), install_and_delete.begin(), install_and_delete.end());
+      auto at = std::search(order.metadata.begin(), order.metadata.end(), install_and_delete.begin(),
+                            install_and_delete.end());
       REQUIRE(at != order.metadata.end());
       at[3] = 0xF0;  // NotificationEvent bits 0-3: install, enable, disable, delete
       REQUIRE(smdp.store->add_profile(order));
@@ -134,7 +137,9 @@ struct Device {
       if (p.iccid == iccid) return p.state;
     return std::nullopt;
   }
-  std::vector<ipa::es10b::PendingNotification> pending() { return ipa::es10b::retrieve_notifications_list(*channel).value(); }
+  std::vector<ipa::es10b::PendingNotification> pending() {
+    return ipa::es10b::retrieve_notifications_list(*channel).value();
+  }
   std::vector<smdp::NotificationRecord> smdp_notifications(const std::string& iccid) {
     return smdp.store->notifications(iccid).value();
   }
@@ -156,8 +161,9 @@ const eim::OperationResult& only(const eim::PackageOutcome& o) {
 
 }  // namespace
 
-TEST_CASE("ipad: enable/disable/delete PSMOs run on the card and the signed results verify and leave the card once acknowledged",
-          "[ipa][esipa]") {
+TEST_CASE(
+    "ipad: enable/disable/delete PSMOs run on the card and the signed results verify and leave the card once acknowledged",
+    "[ipa][esipa]") {
   Device d;
   d.install(kIccid);
   REQUIRE(d.state_of(kIccid) == ipa::es10c::ProfileState::disabled);
@@ -209,7 +215,8 @@ TEST_CASE("ipad: enable/disable/delete PSMOs run on the card and the signed resu
   CHECK(d.kept_results() == 0);
 }
 
-TEST_CASE("ipad: a result whose report was lost stays on the card and is reported on the next round once", "[ipa][esipa]") {
+TEST_CASE("ipad: a result whose report was lost stays on the card and is reported on the next round once",
+          "[ipa][esipa]") {
   Device d;
   auto list = d.queue({eim::psmo::list_profile_info()});
   d.eim.lose_next_report();
@@ -261,10 +268,14 @@ TEST_CASE("ipad: an IpaEuiccDataRequest is answered with the members its tagList
   for (const auto& m : rsp::tlv::read_all(data.value).value()) tags.push_back(m.tag);
   CHECK(tags == std::vector<rsp::tlv::Tag>{0xBF20, 0xBF22, 0x83, 0x84, 0xA5, 0xA6, 0x87, 0xA8, 0xA9});
   // This IPA downloads directly and polls over HTTPS; its DeviceInfo is the downloads' (TAC 35290611).
-  CHECK(rsp::to_hex(Bytes(rsp::tlv::find(data.value, 0xA8)->whole.begin(), rsp::tlv::find(data.value, 0xA8)->whole.end())) ==
-        "A80880020780810207" "80");
-  CHECK(rsp::to_hex(Bytes(rsp::tlv::find(data.value, 0xA9)->whole.begin(), rsp::tlv::find(data.value, 0xA9)->whole.end())) ==
-        "A9088004352906" "11A100");
+  CHECK(rsp::to_hex(
+            Bytes(rsp::tlv::find(data.value, 0xA8)->whole.begin(), rsp::tlv::find(data.value, 0xA8)->whole.end())) ==
+        "A80880020780810207"
+        "80");
+  CHECK(rsp::to_hex(
+            Bytes(rsp::tlv::find(data.value, 0xA9)->whole.begin(), rsp::tlv::find(data.value, 0xA9)->whole.end())) ==
+        "A9088004352906"
+        "11A100");
   CHECK(rsp::tlv::find(data.value, 0x87)->value.size() == 2);  // the eimTransactionId echoed
   auto token = rsp::tlv::find(data.value, 0x84).value();
   CHECK(static_cast<int64_t>(token.value.back()) == d.token.value());
@@ -289,7 +300,8 @@ TEST_CASE("ipad: a ProfileDownloadTrigger installs from the SM-DP+ and its resul
   Device d;
   d.smdp.add_order(kIccid, "TRIGGERED");
   std::string code = "1$" + d.smdp.address() + "$TRIGGERED";
-  d.eim.queue(encode(0xBF54, rsp::concat({encode(0xA0, encode(0x80, rsp::to_bytes(code))), encode(0x82, Bytes{0x77})})));
+  d.eim.queue(
+      encode(0xBF54, rsp::concat({encode(0xA0, encode(0x80, rsp::to_bytes(code))), encode(0x82, Bytes{0x77})})));
   auto round = d.poll();
   REQUIRE(round.success);
   CHECK(round.download_triggers == 1);
@@ -300,7 +312,8 @@ TEST_CASE("ipad: a ProfileDownloadTrigger installs from the SM-DP+ and its resul
   REQUIRE(results.size() == 1);
   auto result = rsp::tlv::read(results[0]).value();
   REQUIRE(result.tag == 0xBF54);
-  CHECK(rsp::to_hex(Bytes(rsp::tlv::find(result.value, 0x82)->value.begin(), rsp::tlv::find(result.value, 0x82)->value.end())) == "77");
+  CHECK(rsp::to_hex(Bytes(rsp::tlv::find(result.value, 0x82)->value.begin(),
+                          rsp::tlv::find(result.value, 0x82)->value.end())) == "77");
   auto installation = rsp::tlv::find(result.value, 0xBF37);
   REQUIRE(installation);
   // The card's signed result, success (finalResult A0 successResult).
@@ -320,8 +333,8 @@ TEST_CASE("ipad: a ProfileDownloadTrigger installs from the SM-DP+ and its resul
 
 TEST_CASE("ipad: the eIM's eimPackageError values end the round cleanly", "[ipa][esipa]") {
   Device d;
-  for (auto [code, name] : std::vector<std::pair<uint8_t, std::string>>{{2, "eidNotFound"}, {3, "invalidEid"}, {4, "missingEid"},
-                                                                       {127, "undefinedError"}}) {
+  for (auto [code, name] : std::vector<std::pair<uint8_t, std::string>>{
+           {2, "eidNotFound"}, {3, "invalidEid"}, {4, "missingEid"}, {127, "undefinedError"}}) {
     d.eim.queue_answer(encode(0xBF4F, encode(0x02, Bytes{code})));
     auto round = d.poll();
     CHECK(!round.success);
@@ -406,7 +419,8 @@ TEST_CASE("ipad: the JSON binding carries the same round through rsp_esipa's tra
   }
 }
 
-TEST_CASE("ipad: a ProfileDownloadTrigger with contactDefaultSmdp downloads the order bound to the EID", "[ipa][esipa]") {
+TEST_CASE("ipad: a ProfileDownloadTrigger with contactDefaultSmdp downloads the order bound to the EID",
+          "[ipa][esipa]") {
   Device d;
   smdp::ProfileRecord order = ipa::test::released_order(kIccid, "", d.smdp.address());
   order.matching_id.reset();
@@ -474,7 +488,8 @@ TEST_CASE("ipad: a bare TLS key in the eIM's configuration leaves the trust to t
   CHECK(trusted.packages == 1);
 }
 
-TEST_CASE("ipad: a LoadEuiccPackage the card refuses with a status word is reported as undefinedError", "[ipa][esipa]") {
+TEST_CASE("ipad: a LoadEuiccPackage the card refuses with a status word is reported as undefinedError",
+          "[ipa][esipa]") {
   Device d;
   auto rat = d.queue({eim::psmo::get_rat()});
   // STORE DATA whose first block starts the EuiccPackageRequest: 6A80 (incorrect data) instead of the card.
@@ -493,8 +508,9 @@ TEST_CASE("ipad: a LoadEuiccPackage the card refuses with a status word is repor
   CHECK(d.kept_results() == 0);
 }
 
-TEST_CASE("ipad: the notifications PSMOs leave go to the SM-DP+ at the round's end and leave the card, a failed one waits",
-          "[ipa][esipa][notifications]") {
+TEST_CASE(
+    "ipad: the notifications PSMOs leave go to the SM-DP+ at the round's end and leave the card, a failed one waits",
+    "[ipa][esipa][notifications]") {
   Device d;
   d.install(kIccid, true);
   REQUIRE(d.pending().empty());  // the download sent its installation result itself
@@ -545,7 +561,8 @@ TEST_CASE("ipad: the notifications PSMOs leave go to the SM-DP+ at the round's e
   CHECK(d.smdp_notifications(kIccid).size() == 3);
 }
 
-TEST_CASE("ipad: at most max_notifications are tried per round, the rest wait for the next", "[ipa][esipa][notifications]") {
+TEST_CASE("ipad: at most max_notifications are tried per round, the rest wait for the next",
+          "[ipa][esipa][notifications]") {
   Device d;
   d.install(kIccid, true);
   d.queue({eim::psmo::enable(kIccid)});
@@ -565,7 +582,8 @@ TEST_CASE("ipad: at most max_notifications are tried per round, the rest wait fo
   CHECK(d.smdp_notifications(kIccid).size() == 3);
 }
 
-TEST_CASE("ipad: with the indirect download the notifications go to the eIM as HandleNotification", "[ipa][esipa][notifications]") {
+TEST_CASE("ipad: with the indirect download the notifications go to the eIM as HandleNotification",
+          "[ipa][esipa][notifications]") {
   auto binding = GENERATE(ipa::EsipaBinding::asn1, ipa::EsipaBinding::json);
   Device d(std::nullopt, std::nullopt, true);
   d.install(kIccid, true);

@@ -44,14 +44,15 @@ struct Lab {
 
 }  // namespace
 
-TEST_CASE("ipa poll: one round in text and JSON and an unreachable eIM fails with its reason", "[ipa][cli][process][esipa]") {
+TEST_CASE("ipa poll: one round in text and JSON and an unreachable eIM fails with its reason",
+          "[ipa][cli][process][esipa]") {
   Lab l;
   l.queue(eim::psmo::list_profile_info());
   auto polled = l.ipa("poll");
   REQUIRE(polled.status == 0);
   CHECK(polled.out.starts_with("1 package from " + l.eim.address() + " (1 results reported; ESipa asn1 "));
-  CHECK(polled.err.find("event=esipa eimId=eim-1 eid=" + l.card.eid + " function=getEimPackage outcome=ok package=euiccPackageRequest") !=
-        std::string::npos);
+  CHECK(polled.err.find("event=esipa eimId=eim-1 eid=" + l.card.eid +
+                        " function=getEimPackage outcome=ok package=euiccPackageRequest") != std::string::npos);
   auto results = l.eim.results();
   REQUIRE(results.size() == 1);
   CHECK(rsp::to_hex(rsp::Bytes(results[0].begin(), results[0].begin() + 4)).starts_with("BF51"));
@@ -90,7 +91,8 @@ TEST_CASE("ipa poll: one round in text and JSON and an unreachable eIM fails wit
   CHECK(l.eim.results().size() == 3);
 }
 
-TEST_CASE("ipa run: rounds until --rounds (at once while packages wait) and SIGTERM ends it with exit 0", "[ipa][cli][process][esipa]") {
+TEST_CASE("ipa run: rounds until --rounds (at once while packages wait) and SIGTERM ends it with exit 0",
+          "[ipa][cli][process][esipa]") {
   Lab l;
   l.queue(eim::psmo::list_profile_info());
   auto ran = l.ipa("run --rounds 2 --interval 0");
@@ -115,7 +117,8 @@ TEST_CASE("ipa run: rounds until --rounds (at once while packages wait) and SIGT
   REQUIRE(as_json.status == 0);
   CHECK(as_json.lpa()["data"] == json{{"rounds", 1}, {"packages", 0}, {"failedRounds", 0}, {"stopped", false}});
 
-  rsp::test::ChildProcess daemon("ipa", l.lab.dir.path(), {"--euicc", "tcp:127.0.0.1:" + l.card.port, "run", "--interval", "60"});
+  rsp::test::ChildProcess daemon("ipa", l.lab.dir.path(),
+                                 {"--euicc", "tcp:127.0.0.1:" + l.card.port, "run", "--interval", "60"});
   daemon.wait_for("round 1: 0 packages");
   auto stopped_at = std::chrono::steady_clock::now();
   CHECK(daemon.stop(SIGTERM) == 0);
@@ -123,10 +126,12 @@ TEST_CASE("ipa run: rounds until --rounds (at once while packages wait) and SIGT
   CHECK(daemon.output().find("1 rounds, 0 packages") != std::string::npos);
 }
 
-TEST_CASE("ipa run: the eUICC restarted under a running IPAd is reconnected and the next package runs", "[ipa][cli][process][esipa]") {
+TEST_CASE("ipa run: the eUICC restarted under a running IPAd is reconnected and the next package runs",
+          "[ipa][cli][process][esipa]") {
   Lab l;
-  rsp::test::ChildProcess daemon("ipa", l.lab.dir.path(),
-                                 {"--euicc", "tcp:127.0.0.1:" + l.card.port, "run", "--interval", "0.2", "--max-backoff", "0.4"});
+  rsp::test::ChildProcess daemon(
+      "ipa", l.lab.dir.path(),
+      {"--euicc", "tcp:127.0.0.1:" + l.card.port, "run", "--interval", "0.2", "--max-backoff", "0.4"});
   daemon.wait_for("round 1: 0 packages");
   l.card.process->stop();
   daemon.wait_for("round \\d+: cannot read the EID: ");
@@ -134,7 +139,8 @@ TEST_CASE("ipa run: the eUICC restarted under a running IPAd is reconnected and 
   auto dir = l.lab.dir.path();
   l.card.process = std::make_unique<rsp::test::ChildProcess>(
       "euicc-sim", dir,
-      std::vector<std::string>{"--state", (dir / "card").string(), "--listen", "127.0.0.1:" + l.card.port, "--pki", (dir / "card-pki").string()});
+      std::vector<std::string>{"--state", (dir / "card").string(), "--listen", "127.0.0.1:" + l.card.port, "--pki",
+                               (dir / "card-pki").string()});
   l.card.process->wait_for("listening on 127\\.0\\.0\\.1:(\\d+)");
   l.queue(eim::psmo::list_profile_info());
   daemon.wait_for("round \\d+: 1 package from ");

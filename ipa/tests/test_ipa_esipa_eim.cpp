@@ -28,19 +28,21 @@ struct Lab {
   Lab() {
     REQUIRE(rsp::pki::make(pki, {}));
     eim = std::make_unique<rsp::test::ChildProcess>(
-        "eim", dir.path(), std::vector<std::string>{"serve", "--pki", pki.string(), "--listen", "127.0.0.1:0", "--db", db});
+        "eim", dir.path(),
+        std::vector<std::string>{"serve", "--pki", pki.string(), "--listen", "127.0.0.1:0", "--db", db});
     eim_port = eim->wait_for("ESipa of localhost on https://127\\.0\\.0\\.1:(\\d+)/");
     card = std::make_unique<rsp::test::ChildProcess>(
         "euicc-sim", dir.path(),
-        std::vector<std::string>{"--state", (dir.path() / "card").string(), "--listen", "127.0.0.1:0", "--pki", pki.string()});
+        std::vector<std::string>{"--state", (dir.path() / "card").string(), "--listen", "127.0.0.1:0", "--pki",
+                                 pki.string()});
     REQUIRE(card->wait_for("EID (\\d{32})") == eid);
     card_port = card->wait_for("listening on 127\\.0\\.0\\.1:(\\d+)");
   }
 
   ipa::test::IpaRun ipa(const std::string& args) {
     auto err = dir.path() / "ipa.err";
-    auto r = rsp::test::run_command(std::string(RSP_BINARY_DIR) + "/ipa --euicc tcp:127.0.0.1:" + card_port + " " + args + " 2>" +
-                                    err.string());
+    auto r = rsp::test::run_command(std::string(RSP_BINARY_DIR) + "/ipa --euicc tcp:127.0.0.1:" + card_port + " " +
+                                    args + " 2>" + err.string());
     ipa::test::IpaRun run{r.status, r.out, rsp::test::read_text(err)};
     UNSCOPED_INFO("ipa " << args << " -> " << run.status << "\nstdout: " << run.out << "stderr: " << run.err);
     return run;
@@ -49,10 +51,12 @@ struct Lab {
 
 }  // namespace
 
-TEST_CASE("ipa poll against eim serve: the eIM's packages run on the card and end executed", "[ipa][cli][process][esipa][eim]") {
+TEST_CASE("ipa poll against eim serve: the eIM's packages run on the card and end executed",
+          "[ipa][cli][process][esipa][eim]") {
   Lab lab;
-  auto added = lab.ipa("eim add-initial --eim-id localhost --eim-fqdn localhost:" + lab.eim_port + " --association-token --eim-certificate " +
-                       (lab.pki / "nist" / "eim.der").string() + " --tls-certificate " + (lab.pki / "nist" / "ci.pem").string());
+  auto added = lab.ipa("eim add-initial --eim-id localhost --eim-fqdn localhost:" + lab.eim_port +
+                       " --association-token --eim-certificate " + (lab.pki / "nist" / "eim.der").string() +
+                       " --tls-certificate " + (lab.pki / "nist" / "ci.pem").string());
   REQUIRE(added.out == "eIM localhost added, association token 1\n");
 
   // Not yet known to the eIM: eidNotFound ends the round.
@@ -70,7 +74,8 @@ TEST_CASE("ipa poll against eim serve: the eIM's packages run on the card and en
   device.eum_certificate = rsp::files::read(lab.pki / "nist" / "eum.der").value();
   REQUIRE(store->add_device(device).value());
   // The owner side queues: two eUICC Packages and a request for the card's certificates.
-  eim::PackageQueue queue(*store, eim::EimSigner{"localhost", rsp::pki::load_key(lab.pki, Curve::nist_p256, Role::eim).value()});
+  eim::PackageQueue queue(
+      *store, eim::EimSigner{"localhost", rsp::pki::load_key(lab.pki, Curve::nist_p256, Role::eim).value()});
   int64_t rat = queue.queue_euicc_package(lab.eid, {eim::psmo::get_rat()}).value().id;
   int64_t certificates = queue.queue_ipa_euicc_data_request(lab.eid, Bytes{0xA5, 0xA6}).value().id;
   int64_t list = queue.queue_euicc_package(lab.eid, {eim::psmo::list_profile_info()}).value().id;

@@ -20,7 +20,8 @@ const std::string kIccid3 = "8949449999999990324";
 
 }  // namespace
 
-TEST_CASE("ipa poll --indirect-download: the eIM relays the download of a ProfileDownloadTrigger", "[ipa][eim][process][indirect]") {
+TEST_CASE("ipa poll --indirect-download: the eIM relays the download of a ProfileDownloadTrigger",
+          "[ipa][eim][process][indirect]") {
   std::string binding = GENERATE("asn1", "json");
   EimLab lab({kIccid1, kIccid2, kIccid3});
   lab.start_smdp();
@@ -41,7 +42,8 @@ TEST_CASE("ipa poll --indirect-download: the eIM relays the download of a Profil
   CHECK(polled.err.find("path=indirect") != std::string::npos);
   CHECK(lab.ipa(card, "profile list").out.find(iccid) != std::string::npos);
   // The eIM relayed each step to the SM-DP+ and the installation result with them.
-  for (const char* function : {"InitiateAuthentication", "AuthenticateClient", "GetBoundProfilePackage", "HandleNotification"})
+  for (const char* function :
+       {"InitiateAuthentication", "AuthenticateClient", "GetBoundProfilePackage", "HandleNotification"})
     CHECK(eim.lines_matching(std::string("function=") + function + " .*outcome=relayed") == 1);
   CHECK(lab.smdp->output().find("function=handleNotification") != std::string::npos);
   auto packages = lab.packages(eim.owner_port, card.eid);

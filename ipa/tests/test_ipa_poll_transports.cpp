@@ -41,7 +41,8 @@ void poll_psmo(EimLab& lab, const std::string& euicc) {
 
 }  // namespace
 
-TEST_CASE("ipa poll over the AT transport: the eIM's PSMO runs and its verified result is recorded", "[ipa][eim][process][at]") {
+TEST_CASE("ipa poll over the AT transport: the eIM's PSMO runs and its verified result is recorded",
+          "[ipa][eim][process][at]") {
   EimLab lab;
   euicc::Options options;
   options.state_dir = lab.dir.path() / "at-card";
@@ -54,8 +55,10 @@ TEST_CASE("ipa poll over the AT transport: the eIM's PSMO runs and its verified 
   CHECK(modem.open_sessions() == 0);
 }
 
-TEST_CASE("ipa poll over PC/SC: euicc-sim in a private pcscd's vpcd reader, the eIM's PSMO recorded", "[ipa][eim][process][pcsc]") {
-  euicc::test::PrivatePcscd pcscd;  // exits 77 (skipped) when pcscd or vpcd is absent; sets PCSCLITE_CSOCK_NAME for the children
+TEST_CASE("ipa poll over PC/SC: euicc-sim in a private pcscd's vpcd reader, the eIM's PSMO recorded",
+          "[ipa][eim][process][pcsc]") {
+  euicc::test::PrivatePcscd
+      pcscd;  // exits 77 (skipped) when pcscd or vpcd is absent; sets PCSCLITE_CSOCK_NAME for the children
   EimLab lab;
   rsp::test::ChildProcess card("euicc-sim", lab.dir.path(),
                                {"--state", (lab.dir.path() / "pcsc-card").string(), "--vpcd",

@@ -41,15 +41,16 @@ TEST_CASE("ipa run: the card reset by an enable PSMO before the report, the next
   std::atomic<int> restarts{0};
   rsp::http::ClientOptions to_eim;
   to_eim.trusted_ca_files.push_back(lab.ci_pem);
-  auto eim_tls = rsp::http::TlsIdentity::from_pki(lab.pki, rsp::crypto::Curve::nist_p256, rsp::crypto::Role::eim_tls).value();
+  auto eim_tls =
+      rsp::http::TlsIdentity::from_pki(lab.pki, rsp::crypto::Curve::nist_p256, rsp::crypto::Role::eim_tls).value();
   auto restart_card = [&](rsp::http::Request& r) -> std::optional<rsp::http::Response> {
     if (restarts > 0 || !r.body.starts_with("\xBF\x50")) return std::nullopt;
     ++restarts;
     card.process->stop(SIGKILL);
     card.process = std::make_unique<rsp::test::ChildProcess>(
         "euicc-sim", lab.dir.path(),
-        std::vector<std::string>{"--state", (lab.dir.path() / "card").string(), "--listen", "127.0.0.1:" + card.port, "--pki",
-                                 lab.card_pki("card").string()});
+        std::vector<std::string>{"--state", (lab.dir.path() / "card").string(), "--listen", "127.0.0.1:" + card.port,
+                                 "--pki", lab.card_pki("card").string()});
     card.process->wait_for("listening on 127\\.0\\.0\\.1:(\\d+)");
     if (!report_lost) return std::nullopt;
     rsp::http::Response gone;
@@ -71,7 +72,8 @@ TEST_CASE("ipa run: the card reset by an enable PSMO before the report, the next
   // the card cannot drop the acknowledged result; with the report lost, the round's next card call
   // (the notifications) finds the card gone. Either way round 2, after the reconnect, reports the
   // result the card kept.
-  CHECK(run.out.find(report_lost ? "round 1: provideEimPackageResult" : "round 1: cannot remove seqNumber") != std::string::npos);
+  CHECK(run.out.find(report_lost ? "round 1: provideEimPackageResult" : "round 1: cannot remove seqNumber") !=
+        std::string::npos);
   CHECK(run.err.find("function=loadEuiccPackage") != std::string::npos);
   CHECK(run.err.find("step=keptResult") != std::string::npos);
   CHECK(run.out.find("round 2: 0 packages from localhost:" + std::to_string(proxy.port()) + " (1 results reported;") !=

@@ -48,7 +48,8 @@ struct IpaRun {
 IpaRun run_ipa(const fs::path& dir, const std::vector<std::string>& args) {
   static int runs = 0;
   ++runs;
-  fs::path out = dir / ("ipa-run" + std::to_string(runs) + ".out"), err = dir / ("ipa-run" + std::to_string(runs) + ".err");
+  fs::path out = dir / ("ipa-run" + std::to_string(runs) + ".out"),
+           err = dir / ("ipa-run" + std::to_string(runs) + ".err");
   std::string binary = std::string(RSP_BINARY_DIR) + "/ipa";
   std::vector<std::string> argv_text{binary};
   argv_text.insert(argv_text.end(), args.begin(), args.end());
@@ -140,7 +141,8 @@ struct Lab {
   // False when it did not come up; no Catch assertions (a proxy thread restarts it).
   bool start_smdp() {
     smdp = std::make_unique<rsp::test::ChildProcess>(
-        "smdp", dir.path(), std::vector<std::string>{"serve", "--pki", pki.string(), "--db", db, "--es9-listen", "127.0.0.1:" + es9_port});
+        "smdp", dir.path(),
+        std::vector<std::string>{"serve", "--pki", pki.string(), "--db", db, "--es9-listen", "127.0.0.1:" + es9_port});
     auto port = output_match(*smdp, "ES9\\+ of localhost on https://127\\.0\\.0\\.1:(\\d+)");
     if (port) es9_port = *port;
     return port.has_value();
@@ -169,8 +171,9 @@ struct Lab {
   IpaRun download(const std::string& matching_id, const std::string& port = "", const std::string& euicc = "",
                   std::vector<std::string> more = {}) {
     std::vector<std::string> args = more;
-    for (const std::string& a : std::vector<std::string>{"download", "--activation-code", "LPA:1$localhost$" + matching_id, "--ca",
-                          (pki / "nist" / "ci.pem").string(), "--smdp-port", port.empty() ? es9_port : port})
+    for (const std::string& a :
+         std::vector<std::string>{"download", "--activation-code", "LPA:1$localhost$" + matching_id, "--ca",
+                                  (pki / "nist" / "ci.pem").string(), "--smdp-port", port.empty() ? es9_port : port})
       args.push_back(a);
     return ipa(args, euicc);
   }
@@ -202,8 +205,9 @@ class Es9Relay {
     client.connect_timeout = std::chrono::milliseconds(2000);
     client.total_timeout = std::chrono::milliseconds(10000);
     client_ = std::make_unique<rsp::http::Client>(rsp::http::Client::create(client).value());
-    server_ = rsp::test::start_tls_server(rsp::http::TlsIdentity::from_pki(lab.pki, rsp::crypto::Curve::nist_p256).value(),
-                                          [this](const rsp::http::Request& r) { return handler_(r); });
+    server_ =
+        rsp::test::start_tls_server(rsp::http::TlsIdentity::from_pki(lab.pki, rsp::crypto::Curve::nist_p256).value(),
+                                    [this](const rsp::http::Request& r) { return handler_(r); });
   }
   std::string port() const { return std::to_string(server_->port(0)); }
 
@@ -341,10 +345,12 @@ class VpcdRelay {
 
 }  // namespace
 
-TEST_CASE("ipa download: an order for another EID and an expired order end in the SM-DP+'s codes", "[ipa][cli][process][resilience]") {
+TEST_CASE("ipa download: an order for another EID and an expired order end in the SM-DP+'s codes",
+          "[ipa][cli][process][resilience]") {
   Lab lab;
   lab.add_order("8949449999999990401", "RES-OTHER-EID", [](smdp::ProfileRecord& p) { p.eid = std::string(32, '9'); });
-  lab.add_order("8949449999999990402", "RES-EXPIRED", [](smdp::ProfileRecord& p) { p.order_expires = time(nullptr) - 60; });
+  lab.add_order("8949449999999990402", "RES-EXPIRED",
+                [](smdp::ProfileRecord& p) { p.order_expires = time(nullptr) - 60; });
   lab.start();
 
   auto other = lab.download("RES-OTHER-EID");
@@ -361,7 +367,8 @@ TEST_CASE("ipa download: an order for another EID and an expired order end in th
   CHECK(lab.profile("8949449999999990402").state == smdp::ProfileState::released);
 }
 
-TEST_CASE("ipa download: the SM-DP+ killed mid-download and started again on the same database and port", "[ipa][cli][process][resilience]") {
+TEST_CASE("ipa download: the SM-DP+ killed mid-download and started again on the same database and port",
+          "[ipa][cli][process][resilience]") {
   Lab lab;
   lab.add_order("8949449999999990411", "RES-DP-RETRY");
   lab.add_order("8949449999999990412", "RES-DP-AGAIN");
@@ -415,7 +422,9 @@ TEST_CASE("ipa download: the SM-DP+ killed mid-download and started again on the
   }
 }
 
-TEST_CASE("ipa download: the eUICC killed during LoadBoundProfilePackage leaves no partial profile, and the order downloads again", "[ipa][cli][process][resilience]") {
+TEST_CASE(
+    "ipa download: the eUICC killed during LoadBoundProfilePackage leaves no partial profile, and the order downloads again",
+    "[ipa][cli][process][resilience]") {
   Lab lab;
   const std::string iccid = "8949449999999990421";
   lab.add_order(iccid, "RES-CARD");
@@ -441,15 +450,17 @@ TEST_CASE("ipa download: the eUICC killed during LoadBoundProfilePackage leaves 
   lab.check_installed_once(iccid);
 }
 
-TEST_CASE("ipa download through pcscd: euicc-sim --vpcd in a private pcscd's reader, ipa --euicc pcsc:0", "[ipa][cli][process][pcsc]") {
-  euicc::test::PrivatePcscd pcscd;  // exits 77 (skipped) when pcscd or vpcd is absent; sets PCSCLITE_CSOCK_NAME for the children
+TEST_CASE("ipa download through pcscd: euicc-sim --vpcd in a private pcscd's reader, ipa --euicc pcsc:0",
+          "[ipa][cli][process][pcsc]") {
+  euicc::test::PrivatePcscd
+      pcscd;  // exits 77 (skipped) when pcscd or vpcd is absent; sets PCSCLITE_CSOCK_NAME for the children
   Lab lab;
   const std::string iccid = "8949449999999990431";
   lab.add_order(iccid, "RES-PCSC");
   REQUIRE(lab.start_smdp());
   rsp::test::ChildProcess card("euicc-sim", lab.dir.path(),
-                               {"--state", lab.card_state.string(), "--vpcd", "127.0.0.1:" + std::to_string(pcscd.vpcd_port()),
-                                "--pki", lab.pki.string()});
+                               {"--state", lab.card_state.string(), "--vpcd",
+                                "127.0.0.1:" + std::to_string(pcscd.vpcd_port()), "--pki", lab.pki.string()});
   std::string eid = card.wait_for("EID (\\d{32})");
   {
     euicc::test::PcscClient client;
@@ -465,7 +476,8 @@ TEST_CASE("ipa download through pcscd: euicc-sim --vpcd in a private pcscd's rea
   lab.check_installed_once(iccid, "pcsc:0");
 }
 
-TEST_CASE("ipa download: the IPA's peak memory, APDUs and ES9+ bytes of one download", "[ipa][cli][process][resilience]") {
+TEST_CASE("ipa download: the IPA's peak memory, APDUs and ES9+ bytes of one download",
+          "[ipa][cli][process][resilience]") {
   Lab lab;
   const std::string iccid = "8949449999999990441";
   lab.add_order(iccid, "RES-MEASURE");
@@ -473,7 +485,8 @@ TEST_CASE("ipa download: the IPA's peak memory, APDUs and ES9+ bytes of one down
   auto run = lab.download("RES-MEASURE", "", "", {"--json"});
   REQUIRE(run.status == 0);
   const json data = json::parse(run.out.substr(run.out.rfind("\n{", run.out.size() - 2) + 1))["payload"]["data"];
-  const uint64_t apdus = data["apdus"], apdu_bytes = data["apduBytes"], sent = data["es9BytesSent"], received = data["es9BytesReceived"];
+  const uint64_t apdus = data["apdus"], apdu_bytes = data["apduBytes"], sent = data["es9BytesSent"],
+                 received = data["es9BytesReceived"];
   std::ostringstream line;
   line << "one download: ipa peak RSS " << run.max_rss_kb << " kB (ru_maxrss), " << apdus << " APDUs (" << apdu_bytes
        << " bytes), ES9+ " << sent << " bytes sent / " << received << " received";

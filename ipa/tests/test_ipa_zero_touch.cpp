@@ -18,7 +18,8 @@ const std::string kIccid2 = "8949449999999990502";
 
 }  // namespace
 
-TEST_CASE("ipa addresses and set-default-smdp: the factory's addresses, changed and cleared", "[ipa][cli][process][zero-touch]") {
+TEST_CASE("ipa addresses and set-default-smdp: the factory's addresses, changed and cleared",
+          "[ipa][cli][process][zero-touch]") {
   ZeroTouchLab lab({});
   auto& card = lab.add_device("card", "smdp.example.com", "localhost");
   auto shown = lab.ipa(card, "addresses");
@@ -43,7 +44,9 @@ TEST_CASE("ipa addresses and set-default-smdp: the factory's addresses, changed 
   // An SM-DS that does not answer: one line naming the ES11 step, exit 1, for discover and download --discover.
   auto silent = lab.ipa(card, "discover --smds 127.0.0.1 --smds-port 1" + lab.ca());
   CHECK(silent.status == 1);
-  CHECK(silent.err.rfind("discover failed at es11_initiate_authentication: initiateAuthentication: no answer from the SM-DS", 0) == 0);
+  CHECK(silent.err.rfind(
+            "discover failed at es11_initiate_authentication: initiateAuthentication: no answer from the SM-DS", 0) ==
+        0);
   auto silent_json = lab.ipa(card, "--json discover --smds-port 1" + lab.ca());
   CHECK(silent_json.status == 1);
   json silent_data = silent_json.lpa()["data"];
@@ -60,7 +63,8 @@ TEST_CASE("ipa addresses and set-default-smdp: the factory's addresses, changed 
   CHECK(lab.ipa(card, "set-default-smdp").status == 2);
 }
 
-TEST_CASE("ipa download --default-smdp: the order bound to the EID, and nothing for another EID", "[ipa][cli][process][zero-touch]") {
+TEST_CASE("ipa download --default-smdp: the order bound to the EID, and nothing for another EID",
+          "[ipa][cli][process][zero-touch]") {
   ZeroTouchLab lab({kIccid1, kIccid2});
   lab.start_smdp();
   auto& ordered = lab.add_device("ordered", "localhost");
@@ -91,7 +95,8 @@ TEST_CASE("ipa download --default-smdp: the order bound to the EID, and nothing 
   CHECK(no_smds.status == 1);
   INFO(no_smds.err);
   CHECK(no_smds.err.rfind("ipa: download: event retrieval failed at es11_initiate_authentication", 0) == 0);
-  CHECK(no_smds.err.find("; asking the default SM-DP+ localhost\nnothing for this EID at localhost") != std::string::npos);
+  CHECK(no_smds.err.find("; asking the default SM-DP+ localhost\nnothing for this EID at localhost") !=
+        std::string::npos);
 
   // The device with an order: the profile, with no activation code anywhere.
   auto installed = lab.ipa(ordered, "--json download --default-smdp" + lab.smdp_flags());

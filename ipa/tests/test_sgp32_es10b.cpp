@@ -35,10 +35,11 @@ Bytes eim_configuration(const crypto::Certificate& certificate) {
 
 // EuiccPackageRequest with one disable PSMO, signed over DER(euiccPackageSigned) || 84 associationToken.
 Bytes disable_package(const crypto::PrivateKey& key, long token, uint8_t counter) {
-  Bytes signed_part = encode(0x30, rsp::concat({encode(0x80, rsp::to_bytes(kEimId)),
-                                                encode(0x5A, rsp::eid::to_bytes(rsp::pki::default_eid()).value()),
-                                                small_integer(0x81, counter), encode(0x82, Bytes{0xA1, 0xB2, 0xC3}),
-                                                encode(0xA0, encode(0xA4, encode(0x5A, rsp::iccid::to_bytes(kIccid).value())))}));
+  Bytes signed_part =
+      encode(0x30, rsp::concat({encode(0x80, rsp::to_bytes(kEimId)),
+                                encode(0x5A, rsp::eid::to_bytes(rsp::pki::default_eid()).value()),
+                                small_integer(0x81, counter), encode(0x82, Bytes{0xA1, 0xB2, 0xC3}),
+                                encode(0xA0, encode(0xA4, encode(0x5A, rsp::iccid::to_bytes(kIccid).value())))}));
   Bytes signature = crypto::sign(key, rsp::concat({signed_part, small_integer(0x84, static_cast<uint8_t>(token))}));
   return encode(0xBF51, rsp::concat({signed_part, encode(0x5F37, signature)}));
 }
@@ -104,7 +105,7 @@ TEST_CASE("SGP.32 ES10b': certificates, the initial eIM, a signed eUICC Package,
   CHECK(rsp::to_hex(*replay).starts_with("BF51"));
 
   auto rollback = sgp32::profile_rollback(ch);
-  REQUIRE_FALSE(rollback);  // no enable with rollback allowed came before
+  REQUIRE_FALSE(rollback);            // no enable with rollback allowed came before
   CHECK(rollback.error().code == 1);  // rollbackNotAllowed
 
   sgp32::MemoryResetOptions reset;

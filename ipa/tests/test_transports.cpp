@@ -48,7 +48,8 @@ void check_card(ipa::Transport& transport, const std::string& eid, size_t segmen
 
 TEST_CASE("TCP transport: ES10 with euicc-sim --listen, again after a reconnect, and errors when nothing listens") {
   rsp::test::TempDir dir;
-  rsp::test::ChildProcess sim("euicc-sim", dir.path(), {"--state", (dir.path() / "card").string(), "--listen", "127.0.0.1:0"});
+  rsp::test::ChildProcess sim("euicc-sim", dir.path(),
+                              {"--state", (dir.path() / "card").string(), "--listen", "127.0.0.1:0"});
   std::string eid = sim.wait_for("EID ([0-9]{32})");
   std::string port = sim.wait_for("listening on 127\\.0\\.0\\.1:([0-9]+)");
   {
@@ -78,8 +79,9 @@ TEST_CASE("TCP transport: ES10 with euicc-sim --listen, again after a reconnect,
 TEST_CASE("PC/SC transport: ES10 through pcscd and its vpcd reader, by reader name and by index") {
   euicc::test::PrivatePcscd pcscd;  // exits 77 (skipped) when pcscd cannot run here
   rsp::test::TempDir dir;
-  rsp::test::ChildProcess sim("euicc-sim", dir.path(),
-                              {"--state", (dir.path() / "card").string(), "--vpcd", "127.0.0.1:" + std::to_string(pcscd.vpcd_port())});
+  rsp::test::ChildProcess sim(
+      "euicc-sim", dir.path(),
+      {"--state", (dir.path() / "card").string(), "--vpcd", "127.0.0.1:" + std::to_string(pcscd.vpcd_port())});
   std::string eid = sim.wait_for("EID ([0-9]{32})");
   {
     euicc::test::PcscClient client;

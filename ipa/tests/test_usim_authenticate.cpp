@@ -25,7 +25,8 @@ rsp::apdu::Response answer(const std::string& data, uint16_t sw = rsp::apdu::sw:
 
 TEST_CASE("usim authenticate: the SELECT and AUTHENTICATE APDUs", "[ipa][usim]") {
   CHECK(rsp::to_hex(ipa::usim::select_adf(rsp::kDefaultUsimAid).encode()) == "00A404040CA0000000871002FF49FF058900");
-  CHECK(rsp::to_hex(ipa::usim::authenticate_3g(hex(kRand), hex(kAutn)).encode()) == "008800812210" + kRand + "10" + kAutn + "00");
+  CHECK(rsp::to_hex(ipa::usim::authenticate_3g(hex(kRand), hex(kAutn)).encode()) ==
+        "008800812210" + kRand + "10" + kAutn + "00");
 }
 
 TEST_CASE("usim authenticate: the USIM's answers", "[ipa][usim]") {
@@ -39,7 +40,8 @@ TEST_CASE("usim authenticate: the USIM's answers", "[ipa][usim]") {
     CHECK_FALSE(a->kc);
   }
   SECTION("with Kc, when the USIM offers GSM access") {
-    auto a = ipa::usim::parse_authenticate_response(answer("DB08" + kRes + "10" + kCk + "10" + kIk + "080102030405060708"));
+    auto a =
+        ipa::usim::parse_authenticate_response(answer("DB08" + kRes + "10" + kCk + "10" + kIk + "080102030405060708"));
     REQUIRE(a);
     REQUIRE(a->kc);
     CHECK(rsp::to_hex(*a->kc) == "0102030405060708");
@@ -56,9 +58,10 @@ TEST_CASE("usim authenticate: the USIM's answers", "[ipa][usim]") {
     CHECK(a->outcome == AuthenticateAnswer::Outcome::mac_failure);
   }
   SECTION("what is not an answer is an error") {
-    for (const auto& bad : {answer("", 0x6982), answer(""), answer("DB08" + kRes), answer("DB08" + kRes + "10" + kCk + "10" + kIk + "00"),
-                            answer("DB08" + kRes + "10" + kCk + "10" + kIk + "0801"), answer("DC0D00112233445566778899AABBCC"),
-                            answer("DA00")}) {
+    for (const auto& bad :
+         {answer("", 0x6982), answer(""), answer("DB08" + kRes), answer("DB08" + kRes + "10" + kCk + "10" + kIk + "00"),
+          answer("DB08" + kRes + "10" + kCk + "10" + kIk + "0801"), answer("DC0D00112233445566778899AABBCC"),
+          answer("DA00")}) {
       INFO(rsp::to_hex(bad.data) << " " << bad.sw);
       CHECK_FALSE(ipa::usim::parse_authenticate_response(bad));
     }
@@ -68,7 +71,8 @@ TEST_CASE("usim authenticate: the USIM's answers", "[ipa][usim]") {
 TEST_CASE("usim authenticate: SELECT ADF.USIM and AUTHENTICATE on the basic channel", "[ipa][usim]") {
   SECTION("the answer after 61xx and GET RESPONSE") {
     const std::string body = "DB08" + kRes + "10" + kCk + "10" + kIk;
-    ipa::test::ScriptedTransport card({hex("6125"), hex("62" + std::string(70, '0') + "9000"), hex("6128"), hex(body + "9000")});
+    ipa::test::ScriptedTransport card(
+        {hex("6125"), hex("62" + std::string(70, '0') + "9000"), hex("6128"), hex(body + "9000")});
     REQUIRE(card.connect());
     ipa::Es10Channel basic(card);
     auto a = ipa::usim::authenticate(basic, rsp::kDefaultUsimAid, hex(kRand), hex(kAutn));

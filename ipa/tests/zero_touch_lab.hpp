@@ -27,7 +27,6 @@ namespace ipa::test {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-
 // A software eUICC as a process.
 struct Device {
   std::unique_ptr<rsp::test::ChildProcess> process;
@@ -52,17 +51,26 @@ class ZeroTouchLab {
       packages += " " + file.string();
     }
     if (iccids.empty()) return;
-    auto imported = rsp::test::run_command(std::string(RSP_BINARY_DIR) + "/smdp import --pki " + pki.string() + " --db " + db +
-                                           " --operator operator-a=" + operator_pem.string() + " --profile-type zero-touch" + packages +
-                                           " 2>&1");
+    auto imported = rsp::test::run_command(std::string(RSP_BINARY_DIR) + "/smdp import --pki " + pki.string() +
+                                           " --db " + db + " --operator operator-a=" + operator_pem.string() +
+                                           " --profile-type zero-touch" + packages + " 2>&1");
     INFO(imported.out);
     REQUIRE(imported.status == 0);
   }
 
   // smdp serve with ES2+ for operator-a; `extra` flags (e.g. how to reach the SM-DS).
   void start_smdp(std::vector<std::string> extra = {}) {
-    std::vector<std::string> args{"serve", "--pki", pki.string(), "--db", db, "--operator", "operator-a=" + operator_pem.string(),
-                                  "--es9-listen", "127.0.0.1:0", "--es2-listen", "127.0.0.1:0"};
+    std::vector<std::string> args{"serve",
+                                  "--pki",
+                                  pki.string(),
+                                  "--db",
+                                  db,
+                                  "--operator",
+                                  "operator-a=" + operator_pem.string(),
+                                  "--es9-listen",
+                                  "127.0.0.1:0",
+                                  "--es2-listen",
+                                  "127.0.0.1:0"};
     args.insert(args.end(), extra.begin(), extra.end());
     smdp = std::make_unique<rsp::test::ChildProcess>("smdp", dir.path(), args);
     es9_port = smdp->wait_for("ES9\\+ of localhost on https://127\\.0\\.0\\.1:(\\d+)");
@@ -73,8 +81,9 @@ class ZeroTouchLab {
   void start_smds() {
     smds = std::make_unique<rsp::test::ChildProcess>(
         "smds", dir.path(),
-        std::vector<std::string>{"serve", "--pki", pki.string(), "--db", "sqlite:" + (dir.path() / "smds.db").string(), "--listen",
-                                 "127.0.0.1:0", "--smdp", "smdp-a=" + (pki / "nist" / "dp-tls.pem").string()});
+        std::vector<std::string>{"serve", "--pki", pki.string(), "--db", "sqlite:" + (dir.path() / "smds.db").string(),
+                                 "--listen", "127.0.0.1:0", "--smdp",
+                                 "smdp-a=" + (pki / "nist" / "dp-tls.pem").string()});
     smds_port = smds->wait_for("smds: ES11 and ES12 of localhost on https://127\\.0\\.0\\.1:(\\d+)/");
   }
   std::string smds_flags() const { return ca() + " --smds-port " + smds_port; }
@@ -85,8 +94,12 @@ class ZeroTouchLab {
     options.trusted_ca_files.push_back(ci_pem);
     options.client_identity = rsp::http::TlsIdentity::from_pki(pki, rsp::crypto::Curve::nist_p256).value();
     auto client = rsp::http::Client::create(options).value();
-    json body = {{"header", {{"functionRequesterIdentifier", "smdp-a"}, {"functionCallIdentifier", std::to_string(++calls_)}}},
-                 {"eid", eid}, {"rspServerAddress", server}, {"eventId", event_id}, {"forwardingIndicator", false}};
+    json body = {
+        {"header", {{"functionRequesterIdentifier", "smdp-a"}, {"functionCallIdentifier", std::to_string(++calls_)}}},
+        {"eid", eid},
+        {"rspServerAddress", server},
+        {"eventId", event_id},
+        {"forwardingIndicator", false}};
     auto answer = client.post("https://localhost:" + smds_port + "/gsma/rsp2/es12/registerEvent", body.dump(),
                               {{"Content-Type", "application/json"}, {"X-Admin-Protocol", "gsma/rsp/v2.5.0"}});
     REQUIRE(answer);
@@ -96,10 +109,12 @@ class ZeroTouchLab {
 
   // A new card, its factory addresses given (or not) by euicc-sim's creation flags; each card has
   // an EID of its own under the lab's EUM.
-  Device& add_device(const std::string& name, std::optional<std::string> default_smdp, std::optional<std::string> root_smds = {}) {
+  Device& add_device(const std::string& name, std::optional<std::string> default_smdp,
+                     std::optional<std::string> root_smds = {}) {
     auto card_pki = dir.path() / (name + "-pki");
     issue_card_credentials(card_pki, devices.size() + 1);
-    std::vector<std::string> args{"--state", (dir.path() / name).string(), "--listen", "127.0.0.1:0", "--pki", card_pki.string()};
+    std::vector<std::string> args{"--state",        (dir.path() / name).string(), "--listen", "127.0.0.1:0", "--pki",
+                                  card_pki.string()};
     if (default_smdp) args.insert(args.end(), {"--default-smdp", *default_smdp});
     if (root_smds) args.insert(args.end(), {"--root-smds", *root_smds});
     Device d;
@@ -115,7 +130,8 @@ class ZeroTouchLab {
   // `ipa --euicc EUICC ARGS`, any transport (at:DEV, pcsc:N).
   IpaRun ipa(const std::string& euicc, const std::string& args) {
     fs::path err = dir.path() / "ipa.err";
-    auto r = rsp::test::run_command(std::string(RSP_BINARY_DIR) + "/ipa --euicc " + euicc + " " + args + " 2>" + err.string());
+    auto r = rsp::test::run_command(std::string(RSP_BINARY_DIR) + "/ipa --euicc " + euicc + " " + args + " 2>" +
+                                    err.string());
     IpaRun run{r.status, r.out, rsp::test::read_text(err)};
     UNSCOPED_INFO("ipa " << args << " -> " << run.status << "\nstdout: " << run.out << "stderr: " << run.err);
     return run;
@@ -126,10 +142,12 @@ class ZeroTouchLab {
   // ES2+ as the operator: the body's answer (HTTP 200 expected).
   json es2(const std::string& function, json body) {
     rsp::http::ClientOptions options;
-    options.trusted_cas.push_back(rsp::pki::load_certificate(pki, rsp::crypto::Curve::nist_p256, rsp::crypto::Role::ci).value());
+    options.trusted_cas.push_back(
+        rsp::pki::load_certificate(pki, rsp::crypto::Curve::nist_p256, rsp::crypto::Role::ci).value());
     options.client_identity = operator_identity;
     auto client = rsp::http::Client::create(options).value();
-    body["header"] = {{"functionRequesterIdentifier", "operator-a"}, {"functionCallIdentifier", std::to_string(++calls_)}};
+    body["header"] = {{"functionRequesterIdentifier", "operator-a"},
+                      {"functionCallIdentifier", std::to_string(++calls_)}};
     auto answer = client.post(es2_url + function, body.dump(),
                               {{"Content-Type", "application/json"}, {"X-Admin-Protocol", "gsma/rsp/v2.5.0"}});
     REQUIRE(answer);

@@ -48,7 +48,8 @@ Expected<ActivationCode> ActivationCode::parse(std::string_view text) {
     ac.smdp_oid = fields[3];
   }
   if (fields.size() > 4) {
-    if (fields[4] == "1") ac.confirmation_code_required = true;
+    if (fields[4] == "1")
+      ac.confirmation_code_required = true;
     else if (!fields[4].empty() && fields[4] != "0")
       return fail("activation code confirmation-code flag must be 1 or absent");
   }

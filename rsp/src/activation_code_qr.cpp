@@ -116,10 +116,14 @@ Expected<std::string> activation_code_text_qr(std::string_view text, const QrTer
     for (int x = 0; x < side; ++x) {
       const bool top = painted(x, y);
       const bool bottom = painted(x, y + 1);
-      if (top && bottom) out += "\u2588";
-      else if (top) out += "\u2580";
-      else if (bottom) out += "\u2584";
-      else out += " ";
+      if (top && bottom)
+        out += "\u2588";
+      else if (top)
+        out += "\u2580";
+      else if (bottom)
+        out += "\u2584";
+      else
+        out += " ";
     }
     out += "\n";
   }

@@ -33,16 +33,18 @@ Expected<Bytes> build(const BindingInput& in, Bytes* smdp_otpk_out) {
   if (smdp_otpk_out) *smdp_otpk_out = otpk;
 
   // ES8+.InitialiseSecureChannel: smdpSign covers the content up to it and the eUICC's otPK TLV.
-  Bytes crt = tlv::encode(0xA6, concat({tlv::encode(0x80, Bytes{crypto::kKeyTypeAes}),
-                                        tlv::encode(0x81, Bytes{crypto::kKeyLength128}), tlv::encode(0x84, in.host_id)}));
-  Bytes signed_part = concat({tlv::encode(0x82, Bytes{0x01}), tlv::encode(0x80, in.transaction_id), crt,
-                              tlv::encode(0x5F49, otpk)});
+  Bytes crt =
+      tlv::encode(0xA6, concat({tlv::encode(0x80, Bytes{crypto::kKeyTypeAes}),
+                                tlv::encode(0x81, Bytes{crypto::kKeyLength128}), tlv::encode(0x84, in.host_id)}));
+  Bytes signed_part =
+      concat({tlv::encode(0x82, Bytes{0x01}), tlv::encode(0x80, in.transaction_id), crt, tlv::encode(0x5F49, otpk)});
   Bytes smdp_sign = crypto::sign(*in.dp_pb_key, concat({signed_part, tlv::encode(0x5F49, in.euicc_otpk->point())}));
   Bytes bf23 = tlv::encode(0xBF23, concat({signed_part, tlv::encode(0x5F37, smdp_sign)}));
 
   auto z = crypto::ecka(otsk, *in.euicc_otpk);
   if (!z) return Unexpected{z.error()};
-  auto keys = crypto::derive_session_keys(*z, crypto::bsp_shared_info(crypto::kKeyTypeAes, crypto::kKeyLength128, in.host_id, in.eid));
+  auto keys = crypto::derive_session_keys(
+      *z, crypto::bsp_shared_info(crypto::kKeyTypeAes, crypto::kKeyLength128, in.host_id, in.eid));
   wipe(*z);
   crypto::Scp03t channel(keys);
   Bytes a0 = tlv::encode(0xA0, channel.protect(0x87, in.configure_isdp));
@@ -50,8 +52,8 @@ Expected<Bytes> build(const BindingInput& in, Bytes* smdp_otpk_out) {
   Bytes a2;
   if (in.protection) {
     const auto& p = *in.protection;
-    Bytes rsk = tlv::encode(0xBF26, concat({tlv::encode(0x80, p.initial_mcv), tlv::encode(0x81, p.ppk_enc),
-                                            tlv::encode(0x82, p.ppk_mac)}));
+    Bytes rsk = tlv::encode(
+        0xBF26, concat({tlv::encode(0x80, p.initial_mcv), tlv::encode(0x81, p.ppk_enc), tlv::encode(0x82, p.ppk_mac)}));
     a2 = tlv::encode(0xA2, channel.protect(0x87, rsk));
     wipe(rsk);
     channel.replace_keys(p.ppk_enc, p.ppk_mac, p.initial_mcv);
@@ -65,7 +67,8 @@ Expected<std::vector<Bytes>> split_for_loading(ByteView bpp) {
   if (!package || package->tag != 0xBF36 || package->whole.size() != bpp.size())
     return fail("not a BoundProfilePackage (BF36)");
   auto parts = tlv::read_all(package->value);
-  if (!parts || parts->empty() || (*parts)[0].tag != 0xBF23) return fail("BoundProfilePackage does not start with BF23");
+  if (!parts || parts->empty() || (*parts)[0].tag != 0xBF23)
+    return fail("BoundProfilePackage does not start with BF23");
   std::vector<Bytes> commands;
   commands.push_back(concat({tlv::encode_header(0xBF36, package->value.size()), (*parts)[0].whole}));
   for (size_t i = 1; i < parts->size(); ++i) {
@@ -86,11 +89,13 @@ Expected<std::vector<Bytes>> split_for_loading(ByteView bpp) {
 Expected<size_t> minimum_store_data_apdus(ByteView bpp, size_t block_size) {
   if (block_size == 0) return fail("STORE DATA block size 0");
   auto package = tlv::read(bpp);
-  if (!package || package->tag != 0xBF36 || package->whole.size() != bpp.size()) return fail("not a BoundProfilePackage (BF36)");
+  if (!package || package->tag != 0xBF36 || package->whole.size() != bpp.size())
+    return fail("not a BoundProfilePackage (BF36)");
   auto blocks = [&](size_t bytes) { return (bytes + block_size - 1) / block_size; };
   const size_t bf36_header = bpp.size() - package->value.size();
   auto groups = tlv::read_all(package->value);
-  if (!groups || groups->empty()) return fail("BoundProfilePackage: " + (groups ? std::string("empty") : groups.error().message));
+  if (!groups || groups->empty())
+    return fail("BoundProfilePackage: " + (groups ? std::string("empty") : groups.error().message));
   size_t total = blocks(bf36_header + (*groups)[0].whole.size());  // BF36 header and BF23 in one command
   for (size_t i = 1; i < groups->size(); ++i) {
     const auto& group = (*groups)[i];

@@ -59,8 +59,11 @@ const Certificate* ci_with_ski(const crypto::TrustedCis& cis, ByteView ski) {
 
 Expected<CiChoice, CiChoiceError> choose_cis(ByteView euicc_info1, const std::function<bool(ByteView)>& has_credentials,
                                              const std::function<bool(ByteView)>& knows_ci) {
-  auto refuse = [](CiChoiceFailure kind, std::string message) { return Unexpected{CiChoiceError{kind, std::move(message)}}; };
-  if (auto why = malformed(asn_DEF_EUICCInfo1, euicc_info1)) return refuse(CiChoiceFailure::malformed, "euiccInfo1: " + *why);
+  auto refuse = [](CiChoiceFailure kind, std::string message) {
+    return Unexpected{CiChoiceError{kind, std::move(message)}};
+  };
+  if (auto why = malformed(asn_DEF_EUICCInfo1, euicc_info1))
+    return refuse(CiChoiceFailure::malformed, "euiccInfo1: " + *why);
   ByteView info = tlv::read(euicc_info1)->value;  // DER-like: checked above
   auto svn = tlv::find(info, 0x82);
   if (!svn || svn->value.size() != 3 || svn->value[0] != kSupportedSvnMajor)
@@ -71,14 +74,16 @@ Expected<CiChoice, CiChoiceError> choose_cis(ByteView euicc_info1, const std::fu
   auto usable_for_server = [&](ByteView ski) { return knows_ci(ski) && has_credentials(ski); };
   // The common one first.
   for (auto ski : verification)
-    if (usable_for_server(ski) && contains(signing, ski)) return CiChoice{Bytes(ski.begin(), ski.end()), Bytes(ski.begin(), ski.end())};
+    if (usable_for_server(ski) && contains(signing, ski))
+      return CiChoice{Bytes(ski.begin(), ski.end()), Bytes(ski.begin(), ski.end())};
 
   auto server = std::ranges::find_if(verification, usable_for_server);
   auto euicc = std::ranges::find_if(signing, knows_ci);
   bool verification_known = std::ranges::any_of(verification, knows_ci);
   const char* none = "none of the eUICC's CI key identifiers is supported";
   if (server == verification.end() && verification_known)
-    return refuse(CiChoiceFailure::no_credentials_for_ci, "no authentication certificate under a CI the eUICC verifies with");
+    return refuse(CiChoiceFailure::no_credentials_for_ci,
+                  "no authentication certificate under a CI the eUICC verifies with");
   if (server == verification.end() || euicc == signing.end()) return refuse(CiChoiceFailure::no_supported_ci, none);
   return CiChoice{Bytes(server->begin(), server->end()), Bytes(euicc->begin(), euicc->end())};
 }
@@ -127,14 +132,16 @@ Expected<AuthenticatedEuicc, EuiccAuthenticationError> verify_authenticate_serve
   auto euicc_link = crypto::verify_link(*euicc, crypto::Role::euicc, *eum, now);
   if (!euicc_link && expected.check_certificates &&
       (expected.check_eid_range || euicc_link.error().error != ChainError::eid_outside_range))
-    return refuse(expiry(euicc_link.error().error) ? Failure::euicc_certificate_expired : Failure::euicc_certificate_invalid,
-                  euicc_link.error().message);
+    return refuse(
+        expiry(euicc_link.error().error) ? Failure::euicc_certificate_expired : Failure::euicc_certificate_invalid,
+        euicc_link.error().message);
   if (eum_link && euicc_link) {  // the session's later calls read these again
     crypto::remember_certificate(parts[3].whole, *eum);
     crypto::remember_certificate(parts[2].whole, *euicc);
   }
   auto euicc_key = euicc->public_key();
-  if (!euicc_key || (expected.check_euicc_signature1 && !crypto::verify(*euicc_key, euicc_signed1.whole, parts[1].value)))
+  if (!euicc_key ||
+      (expected.check_euicc_signature1 && !crypto::verify(*euicc_key, euicc_signed1.whole, parts[1].value)))
     return refuse(Failure::euicc_signature_invalid, "euiccSignature1 does not verify");
 
   // What the eUICC signed must be this session.
@@ -142,7 +149,8 @@ Expected<AuthenticatedEuicc, EuiccAuthenticationError> verify_authenticate_serve
   auto address = tlv::find(euicc_signed1.value, 0x83);
   auto challenge = tlv::find(euicc_signed1.value, 0x84);
   auto ctx = tlv::find(euicc_signed1.value, 0xA0);
-  if (!transaction_id || !address || !challenge || !ctx) return refuse(Failure::malformed, "euiccSigned1 lacks a member in DER form");
+  if (!transaction_id || !address || !challenge || !ctx)
+    return refuse(Failure::malformed, "euiccSigned1 lacks a member in DER form");
   if (expected.check_transaction_id && !std::ranges::equal(transaction_id->value, expected.transaction_id))
     return refuse(Failure::transaction_id_mismatch, "euiccSigned1 carries another transactionId");
   if (expected.check_server_challenge && !std::ranges::equal(challenge->value, expected.server_challenge))
@@ -150,10 +158,17 @@ Expected<AuthenticatedEuicc, EuiccAuthenticationError> verify_authenticate_serve
   if (expected.check_server_address && !std::ranges::equal(address->value, to_bytes(expected.server_address)))
     return refuse(Failure::server_address_mismatch, "euiccSigned1 names another server address");
 
-  AuthenticatedEuicc out{euicc->subject_serial_number().value_or(""), std::move(*euicc), Bytes(euicc_signed1.whole.begin(), euicc_signed1.whole.end()),
-                         Bytes(parts[1].whole.begin(), parts[1].whole.end()), {}, Bytes(ctx->whole.begin(), ctx->whole.end()), std::nullopt};
-  if (auto info2 = tlv::find(euicc_signed1.value, 0xBF22)) out.euicc_info2.assign(info2->whole.begin(), info2->whole.end());
-  if (auto matching_id = tlv::find(ctx->value, 0x80)) out.matching_id.emplace(matching_id->value.begin(), matching_id->value.end());
+  AuthenticatedEuicc out{euicc->subject_serial_number().value_or(""),
+                         std::move(*euicc),
+                         Bytes(euicc_signed1.whole.begin(), euicc_signed1.whole.end()),
+                         Bytes(parts[1].whole.begin(), parts[1].whole.end()),
+                         {},
+                         Bytes(ctx->whole.begin(), ctx->whole.end()),
+                         std::nullopt};
+  if (auto info2 = tlv::find(euicc_signed1.value, 0xBF22))
+    out.euicc_info2.assign(info2->whole.begin(), info2->whole.end());
+  if (auto matching_id = tlv::find(ctx->value, 0x80))
+    out.matching_id.emplace(matching_id->value.begin(), matching_id->value.end());
   return out;
 }
 

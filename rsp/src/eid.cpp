@@ -5,7 +5,9 @@
 namespace rsp::eid {
 namespace {
 
-bool all_digits(std::string_view s) { return std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; }); }
+bool all_digits(std::string_view s) {
+  return std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
 
 unsigned mod97(std::string_view digits) {
   unsigned r = 0;
@@ -32,8 +34,7 @@ Expected<std::string> complete(std::string_view first30) {
 Expected<Bytes> to_bytes(std::string_view eid) {
   if (eid.size() != 32 || !all_digits(eid)) return fail("EID must be 32 decimal digits");
   Bytes out;
-  for (size_t i = 0; i < 32; i += 2)
-    out.push_back(static_cast<uint8_t>((eid[i] - '0') << 4 | (eid[i + 1] - '0')));
+  for (size_t i = 0; i < 32; i += 2) out.push_back(static_cast<uint8_t>((eid[i] - '0') << 4 | (eid[i + 1] - '0')));
   return out;
 }
 

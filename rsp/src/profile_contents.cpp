@@ -103,19 +103,11 @@ bool apply_file(const File_t& file, FileWriter& writer) {
   for (int i = 0; i < file.list.count; ++i) {
     const FileItem_t& item = *file.list.array[i];
     switch (item.present) {
-      case FileItem_PR_doNotCreate:
-        return false;
-      case FileItem_PR_fileDescriptor:
-        writer.create(item.choice.fileDescriptor);
-        break;
-      case FileItem_PR_fillFileOffset:
-        writer.skip(item.choice.fillFileOffset);
-        break;
-      case FileItem_PR_fillFileContent:
-        writer.write(view(item.choice.fillFileContent));
-        break;
-      default:
-        break;
+      case FileItem_PR_doNotCreate: return false;
+      case FileItem_PR_fileDescriptor: writer.create(item.choice.fileDescriptor); break;
+      case FileItem_PR_fillFileOffset: writer.skip(item.choice.fillFileOffset); break;
+      case FileItem_PR_fillFileContent: writer.write(view(item.choice.fillFileContent)); break;
+      default: break;
     }
   }
   return true;
@@ -261,20 +253,16 @@ void apply_generic_file_management(const PE_GenericFileManagement_t& pe, UsimCon
           path.push_back(static_cast<uint8_t>(*fid >> 8));
           path.push_back(static_cast<uint8_t>(*fid));
           // ETSI TS 102 221 §11.1.1.4.3: file descriptor '38' bits set = a DF, which becomes current.
-          bool is_df = fcp.fileDescriptor && fcp.fileDescriptor->size >= 1 && (fcp.fileDescriptor->buf[0] & 0x38) == 0x38;
+          bool is_df =
+              fcp.fileDescriptor && fcp.fileDescriptor->size >= 1 && (fcp.fileDescriptor->buf[0] & 0x38) == 0x38;
           if (is_df) directory = path;
           writer = FileWriter(is_df ? nullptr : usim_file(usim, path));
           writer.create(fcp);
           break;
         }
-        case FileManagementItem_PR_fillFileOffset:
-          writer.skip(item.choice.fillFileOffset);
-          break;
-        case FileManagementItem_PR_fillFileContent:
-          writer.write(view(item.choice.fillFileContent));
-          break;
-        default:
-          break;
+        case FileManagementItem_PR_fillFileOffset: writer.skip(item.choice.fillFileOffset); break;
+        case FileManagementItem_PR_fillFileContent: writer.write(view(item.choice.fillFileContent)); break;
+        default: break;
       }
     }
   }
@@ -328,9 +316,7 @@ rsp::Expected<ProfileContents> read_profile_contents(ByteView profile_package) {
         if (!contents.usim) contents.usim = read_usim(pe->choice.usim);
         break;
       case kIsimElement:
-      case kCsimElement:
-        last_naa = Naa::other;
-        break;
+      case kCsimElement: last_naa = Naa::other; break;
       case kAkaParameterElement:
         if (last_naa == Naa::usim && !aka) {
           auto parsed = read_aka(pe->choice.akaParameter);
@@ -341,8 +327,7 @@ rsp::Expected<ProfileContents> read_profile_contents(ByteView profile_package) {
       case kGenericFileManagementElement:
         if (contents.usim) apply_generic_file_management(pe->choice.genericFileManagement, *contents.usim);
         break;
-      default:
-        break;
+      default: break;
     }
   }
 

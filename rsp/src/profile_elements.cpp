@@ -33,26 +33,26 @@ Bytes mf(ByteView usim_aid, uint8_t identification) {
   if (record.size() < 33) record.resize(33, 0xFF);
   Bytes fcp = encode(0xA1, concat({encode(0x82, Bytes{0x42, 0x21, 0x00, 0x21}), encode(0x83, Bytes{0x2F, 0x00}),
                                    encode(0x80, Bytes{0x21})}));
-  return encode(0xB0, concat({element_header(identification), template_id(kMfTemplate), encode(0xA2, Bytes{}),
-                              encode(0xA4, Bytes{}), encode(0xA5, concat({fcp, fill_content(record)})),
-                              encode(0xA6, Bytes{})}));
+  return encode(
+      0xB0, concat({element_header(identification), template_id(kMfTemplate), encode(0xA2, Bytes{}),
+                    encode(0xA4, Bytes{}), encode(0xA5, concat({fcp, fill_content(record)})), encode(0xA6, Bytes{})}));
 }
 
 Bytes usim(const Usim& u, uint8_t identification) {
   Bytes adf = concat({encode(0x83, Bytes{0x7F, 0xD0}), u.aid ? encode(0x84, *u.aid) : Bytes{}});
   // Automatic tags of PE-USIM: adf-usim [2], ef-imsi [3], ef-arr [4], ef-ust [8], ef-spn [13], ef-est [14],
   // ef-acc [18], ef-ad [21], ef-ecc [22]. Empty items take the template's defaults.
-  return encode(0xB3, concat({element_header(identification), template_id(kUsimTemplate), encode(0xA2, encode(0xA1, adf)),
-                              encode(0xA3, fill_content(u.ef_imsi)), encode(0xA4, Bytes{}),
-                              encode(0xA8, fill_content(u.ef_ust)), encode(0xAD, Bytes{}), encode(0xAE, Bytes{}),
-                              encode(0xB2, Bytes{}), encode(0xB5, fill_content(u.ef_ad)), encode(0xB6, Bytes{})}));
+  return encode(
+      0xB3, concat({element_header(identification), template_id(kUsimTemplate), encode(0xA2, encode(0xA1, adf)),
+                    encode(0xA3, fill_content(u.ef_imsi)), encode(0xA4, Bytes{}), encode(0xA8, fill_content(u.ef_ust)),
+                    encode(0xAD, Bytes{}), encode(0xAE, Bytes{}), encode(0xB2, Bytes{}),
+                    encode(0xB5, fill_content(u.ef_ad)), encode(0xB6, Bytes{})}));
 }
 
 Bytes aka_parameter(const AkaParameter& a, uint8_t identification) {
-  Bytes configuration =
-      a.mapped_aid ? encode(0xA0, concat({encode(0x80, Bytes{0x01}), encode(0x81, *a.mapped_aid)}))
-                   : encode(0xA1, concat({encode(0x80, Bytes{a.algorithm}), encode(0x81, Bytes{0x00}),
-                                          encode(0x82, a.key), encode(0x83, a.opc)}));
+  Bytes configuration = a.mapped_aid ? encode(0xA0, concat({encode(0x80, Bytes{0x01}), encode(0x81, *a.mapped_aid)}))
+                                     : encode(0xA1, concat({encode(0x80, Bytes{a.algorithm}), encode(0x81, Bytes{0x00}),
+                                                            encode(0x82, a.key), encode(0x83, a.opc)}));
   return encode(0xA4, concat({element_header(identification), encode(0xA1, configuration),
                               a.sqn_delta ? encode(0x83, *a.sqn_delta) : Bytes{}}));
 }

@@ -35,7 +35,8 @@ Expected<Bytes> checked_opc(const ProfileSpec& s) {
 
 Status<> check_usim(const ProfileSpec& s) {
   const Bytes& aid = s.usim_aid;
-  if (aid.size() < kUsimAidPrefix.size() || aid.size() > 16 || !std::equal(kUsimAidPrefix.begin(), kUsimAidPrefix.end(), aid.begin()))
+  if (aid.size() < kUsimAidPrefix.size() || aid.size() > 16 ||
+      !std::equal(kUsimAidPrefix.begin(), kUsimAidPrefix.end(), aid.begin()))
     return fail("USIM AID must be 7 to 16 bytes beginning A0000000871002");
   if (s.mnc_length != 2 && s.mnc_length != 3) return fail("MNC length must be 2 or 3");
   if (s.imsi.size() < 3 + s.mnc_length + 1) return fail("IMSI is too short for MCC, MNC and an MSIN");
@@ -66,8 +67,9 @@ Expected<Bytes> make_profile_package(const ProfileSpec& s) {
   profile_elements::Usim usim{s.usim_aid, *imsi, s.ef_ust, Bytes{0x00, 0x00, 0x00, static_cast<uint8_t>(s.mnc_length)}};
   profile_elements::AkaParameter aka{1, s.ki, opc_held.bytes, std::nullopt, std::nullopt};
   if (s.sqn_delta) aka.sqn_delta = sqn_bytes(*s.sqn_delta);
-  SecretBytes package{concat({profile_elements::header(*iccid_bcd, s.profile_type), profile_elements::mf(s.usim_aid),
-                              profile_elements::usim(usim), profile_elements::aka_parameter(aka), profile_elements::end()})};
+  SecretBytes package{
+      concat({profile_elements::header(*iccid_bcd, s.profile_type), profile_elements::mf(s.usim_aid),
+              profile_elements::usim(usim), profile_elements::aka_parameter(aka), profile_elements::end()})};
   wipe(aka.key);
   wipe(aka.opc);
   // Every element must decode with the PE module, as the card will decode it.
@@ -97,8 +99,8 @@ Expected<Bytes> make_store_metadata(const ProfileSpec& s) {
   fields = concat({fields, tlv::encode(0x95, Bytes{static_cast<uint8_t>(s.profile_class)})});
   if (!s.notification_address.empty()) {
     Bytes install_and_delete = {0x04, 0x90};  // NotificationEvent bits 0 (install) and 3 (delete)
-    Bytes configuration = tlv::encode(0x30, concat({tlv::encode(0x80, install_and_delete),
-                                                    tlv::encode(0x81, to_bytes(s.notification_address))}));
+    Bytes configuration = tlv::encode(
+        0x30, concat({tlv::encode(0x80, install_and_delete), tlv::encode(0x81, to_bytes(s.notification_address))}));
     fields = concat({fields, tlv::encode(0xB6, configuration)});
   }
   if (s.ppr1_no_disable || s.ppr2_no_delete) {
@@ -118,7 +120,8 @@ Expected<Bytes> pad_profile_package(const Bytes& package, size_t size) {
   // (OID 2.999, the example arc), content.
   auto element = [](size_t content_size) {
     Bytes header = tlv::encode(0xA0, concat({tlv::encode(0x80, Bytes{}), tlv::encode(0x81, Bytes{0x63})}));
-    return tlv::encode(0xA9, concat({header, tlv::encode(0x81, Bytes{0x88, 0x37}), tlv::encode(0x82, Bytes(content_size, 0x5A))}));
+    return tlv::encode(
+        0xA9, concat({header, tlv::encode(0x81, Bytes{0x88, 0x37}), tlv::encode(0x82, Bytes(content_size, 0x5A))}));
   };
   size_t want = size - package.size();
   size_t content = want;
@@ -128,7 +131,8 @@ Expected<Bytes> pad_profile_package(const Bytes& package, size_t size) {
     for (int i = 0; i < 4; ++i) {
       padding = element(content);
       if (padding.size() == want) break;
-      content = padding.size() > want ? content - std::min(content, padding.size() - want) : content + (want - padding.size());
+      content = padding.size() > want ? content - std::min(content, padding.size() - want)
+                                      : content + (want - padding.size());
     }
   }
   Bytes padded(package.begin(), package.begin() + static_cast<std::ptrdiff_t>(end_offset));

@@ -12,12 +12,12 @@
 #include "rsp/files.hpp"
 #include "rsp/profile_contents.hpp"
 #include "rsp/profile_maker.hpp"
+#include "rsp/server/server_signals.hpp"
 #include "smdp/config.hpp"
 #include "smdp/es2plus.hpp"
 #include "smdp/profile_key.hpp"
 #include "smdp/smdp_server.hpp"
 #include "smdp/store.hpp"
-#include "rsp/server/server_signals.hpp"
 
 namespace {
 
@@ -53,13 +53,16 @@ void add_config_flags(CLI::App& command, Flags& f) {
                    "certificates asked for but not required, /gsma/rsp2/es2plus/ only for operators (403 otherwise)");
   command.add_option("--metrics-listen", f.metrics_listen, "HOST:PORT serving GET /metrics (plain HTTP)");
   command.add_option("--db", f.database, "sqlite:FILE or postgresql://...");
-  command.add_option("--profile-key", f.profile_key,
-                     "key file sealing the profiles in the database (default: profile-key beside the SQLite file, made at "
-                     "first start; $SMDP_PROFILE_KEY may hold the key as 64 hex digits instead)");
+  command.add_option(
+      "--profile-key", f.profile_key,
+      "key file sealing the profiles in the database (default: profile-key beside the SQLite file, made at "
+      "first start; $SMDP_PROFILE_KEY may hold the key as 64 hex digits instead)");
   command.add_option("--operator", f.operators, "ID=CLIENT_CERT.pem: an ES2+ operator (repeatable)");
-  command.add_option("--operator-callback", f.callbacks, "ID=URL: where that operator's HandleDownloadProgressInfo goes");
-  command.add_option("--callback-trusted-ca", f.callback_cas,
-                     "CA certificate (PEM) that operators' callback servers chain to (repeatable; replaces callback_trusted_cas)");
+  command.add_option("--operator-callback", f.callbacks,
+                     "ID=URL: where that operator's HandleDownloadProgressInfo goes");
+  command.add_option(
+      "--callback-trusted-ca", f.callback_cas,
+      "CA certificate (PEM) that operators' callback servers chain to (repeatable; replaces callback_trusted_cas)");
   command.add_option("--smds-trusted-ca", f.smds_cas,
                      "CA certificate (PEM) SM-DSs' TLS certificates chain to, besides the PKI's CIs (repeatable)");
   command.add_option("--callback-retry-delay", f.retry_delay,
@@ -102,7 +105,8 @@ rsp::Expected<SmdpConfig> configuration(const Flags& f, bool needs_pki = true) {
     auto eq = cb.find('=');
     std::string id = cb.substr(0, eq);
     auto it = std::find_if(c.operators.begin(), c.operators.end(), [&](const auto& o) { return o.id == id; });
-    if (eq == std::string::npos || it == c.operators.end()) return rsp::fail("--operator-callback wants ID=URL of a known operator");
+    if (eq == std::string::npos || it == c.operators.end())
+      return rsp::fail("--operator-callback wants ID=URL of a known operator");
     it->callback_url = cb.substr(eq + 1);
   }
   if (!f.callback_cas.empty()) c.callback_trusted_cas.assign(f.callback_cas.begin(), f.callback_cas.end());
@@ -114,7 +118,8 @@ rsp::Expected<SmdpConfig> configuration(const Flags& f, bool needs_pki = true) {
   if (f.attempts) c.confirmation_code_attempts = f.attempts;
   if (f.threads) c.handler_threads = f.threads;
   if (c.pki.empty() && needs_pki) return rsp::fail("no PKI directory: give --pki or \"pki\" in the configuration");
-  if (!f.faults.empty() && !f.conformance_harness) return rsp::fail("--fault is refused in normal runs (only with --conformance-harness)");
+  if (!f.faults.empty() && !f.conformance_harness)
+    return rsp::fail("--fault is refused in normal runs (only with --conformance-harness)");
   for (const auto& fault : f.faults) {
     if (std::ranges::none_of(smdp::known_faults(), [&](const auto& known) { return known.first == fault; })) {
       std::string names;
@@ -133,13 +138,15 @@ int serve(const Flags& flags, const SmdpConfig& config) {
   auto server = smdp::SmdpServer::start(config);
   if (!server) return failure(server.error().message);
   auto& s = **server;
-  for (const auto& f : config.faults) std::cerr << "smdp: WARNING: fault '" << f << "' is active: this SM-DP+ misbehaves\n";
+  for (const auto& f : config.faults)
+    std::cerr << "smdp: WARNING: fault '" << f << "' is active: this SM-DP+ misbehaves\n";
   for (size_t i = 0; i < config.es9.size(); ++i)
-    std::cout << "smdp: ES9+ of " << s.smdp_address() << " on https://" << config.es9[i].listen.substr(0, config.es9[i].listen.rfind(':'))
-              << ":" << s.es9_port(i) << "/gsma/rsp2/es9plus/" << std::endl;
+    std::cout << "smdp: ES9+ of " << s.smdp_address() << " on https://"
+              << config.es9[i].listen.substr(0, config.es9[i].listen.rfind(':')) << ":" << s.es9_port(i)
+              << "/gsma/rsp2/es9plus/" << std::endl;
   if (auto port = s.es2_port())
-    std::cout << "smdp: ES2+ on port " << *port << (smdp::shared_es2_listener(config).value_or(std::nullopt) ? " (shared with ES9+)" : "")
-              << std::endl;
+    std::cout << "smdp: ES2+ on port " << *port
+              << (smdp::shared_es2_listener(config).value_or(std::nullopt) ? " (shared with ES9+)" : "") << std::endl;
   if (auto port = s.metrics_port()) std::cout << "smdp: metrics on port " << *port << std::endl;
   int signal = signals.wait([&]() -> rsp::Status<> {
     auto reread = configuration(flags);
@@ -154,18 +161,22 @@ int serve(const Flags& flags, const SmdpConfig& config) {
 // A key file made now is worth a line: it must be kept, and apart from the database's backups.
 void announce_key(const rsp::crypto::ResolvedSealingKey& key) {
   if (key.created)
-    std::cerr << "smdp: made the profile key " << key.origin << " (key id " << key.key.id_hex()
-              << ", mode 0600): the database's profiles open only with it; keep it, apart from the database's backups\n";
+    std::cerr
+        << "smdp: made the profile key " << key.origin << " (key id " << key.key.id_hex()
+        << ", mode 0600): the database's profiles open only with it; keep it, apart from the database's backups\n";
 }
 
 // Every profile sealed again under a new key, in one transaction.
 int rotate_profile_key(const SmdpConfig& config, const std::string& new_key_file) {
-  auto rotated = smdp::rotate_profile_key_file(config, new_key_file.empty() ? std::nullopt : std::optional<std::filesystem::path>(new_key_file));
+  auto rotated = smdp::rotate_profile_key_file(
+      config, new_key_file.empty() ? std::nullopt : std::optional<std::filesystem::path>(new_key_file));
   if (!rotated) return failure(rotated.error().message);
-  std::cout << "smdp: " << rotated->profiles << " profile" << (rotated->profiles == 1 ? "" : "s") << " sealed again: key id "
-            << rotated->old_id << " -> " << rotated->new_id << ", the key in " << rotated->key_file.string() << std::endl;
+  std::cout << "smdp: " << rotated->profiles << " profile" << (rotated->profiles == 1 ? "" : "s")
+            << " sealed again: key id " << rotated->old_id << " -> " << rotated->new_id << ", the key in "
+            << rotated->key_file.string() << std::endl;
   if (!new_key_file.empty())
-    std::cout << "smdp: from now on give --profile-key " << new_key_file << " (or \"profile_key\" in the configuration)" << std::endl;
+    std::cout << "smdp: from now on give --profile-key " << new_key_file << " (or \"profile_key\" in the configuration)"
+              << std::endl;
   return 0;
 }
 
@@ -179,7 +190,8 @@ struct ImportFlags {
 rsp::Expected<std::string> acting_operator(const SmdpConfig& config, const std::string& given) {
   if (!given.empty()) return given;
   if (config.operators.size() == 1) return config.operators.front().id;
-  return rsp::fail("give --operator-id (the configuration names " + std::to_string(config.operators.size()) + " operators)");
+  return rsp::fail("give --operator-id (the configuration names " + std::to_string(config.operators.size()) +
+                   " operators)");
 }
 
 int import_profiles(const SmdpConfig& config, const ImportFlags& f) {
@@ -255,7 +267,8 @@ int import_profiles(const SmdpConfig& config, const ImportFlags& f) {
 }
 
 // The activation code of an order (SGP.22 v2.5 §4.1), as text and, with --svg, as a QR image.
-int activation_code(const SmdpConfig& config, const std::string& operator_id, const std::string& iccid, const std::string& svg) {
+int activation_code(const SmdpConfig& config, const std::string& operator_id, const std::string& iccid,
+                    const std::string& svg) {
   auto acting = acting_operator(config, operator_id);
   if (!acting) return failure(acting.error().message);
   auto sealed = smdp::open_sealed_store(config);
@@ -272,7 +285,8 @@ int activation_code(const SmdpConfig& config, const std::string& operator_id, co
   if (!svg.empty()) {
     auto image = rsp::activation_code_svg(text);
     if (!image) return failure(image.error().message);
-    if (auto written = rsp::files::write_atomic(svg, *image); !written) return failure(svg + ": " + written.error().message);
+    if (auto written = rsp::files::write_atomic(svg, *image); !written)
+      return failure(svg + ": " + written.error().message);
   }
   return 0;
 }
@@ -283,28 +297,35 @@ int main(int argc, char** argv) {
   CLI::App app{"smdp: the SM-DP+ (SGP.22 ES9+ for devices, ES2+ for operators)"};
   app.require_subcommand(1);
   Flags serve_flags, import_flags;
-  auto* serve_command = app.add_subcommand("serve", "serve ES9+ and ES2+ until SIGINT/SIGTERM; SIGHUP reloads TLS certificates and pins");
+  auto* serve_command =
+      app.add_subcommand("serve", "serve ES9+ and ES2+ until SIGINT/SIGTERM; SIGHUP reloads TLS certificates and pins");
   add_config_flags(*serve_command, serve_flags);
   ImportFlags import;
   auto* import_command = app.add_subcommand("import", "add SAIP profile packages (DER) to the inventory, as available");
   add_config_flags(*import_command, import_flags);
-  import_command->add_option("--operator-id", import.operator_id, "owner of the profiles (default: the only configured operator)");
-  import_command->add_option("--profile-type", import.profile_type, "profileType for ES2+ DownloadOrder (default: default)");
+  import_command->add_option("--operator-id", import.operator_id,
+                             "owner of the profiles (default: the only configured operator)");
+  import_command->add_option("--profile-type", import.profile_type,
+                             "profileType for ES2+ DownloadOrder (default: default)");
   import_command->add_option("--provider", import.provider, "serviceProviderName of the StoreMetadata");
   import_command->add_option("--name", import.name, "profileName of the StoreMetadata (default: the ICCID)");
   import_command->add_option("--profile-class", import.profile_class, "test, provisioning or operational (default)")
       ->check(CLI::IsMember({"test", "provisioning", "operational"}));
-  import_command->add_option("--icon", import.icon, "PNG or JPEG icon (at most 1024 bytes) for the StoreMetadata")->check(CLI::ExistingFile);
+  import_command->add_option("--icon", import.icon, "PNG or JPEG icon (at most 1024 bytes) for the StoreMetadata")
+      ->check(CLI::ExistingFile);
   import_command->add_flag("--ppr1", import.ppr1, "policy rule ppr1: disabling the profile is not allowed");
   import_command->add_flag("--ppr2", import.ppr2, "policy rule ppr2: deleting the profile is not allowed");
-  import_command->add_flag("--protect", import.protect,
-                           "give each profile its own protection keys (ReplaceSessionKeys) instead of the session keys");
+  import_command->add_flag(
+      "--protect", import.protect,
+      "give each profile its own protection keys (ReplaceSessionKeys) instead of the session keys");
   import_command->add_option("PROFILE", import.files, "profile package files")->required()->check(CLI::ExistingFile);
   Flags code_flags;
   std::string code_operator, code_iccid, code_svg;
-  auto* code_command = app.add_subcommand("activation-code", "print the activation code of a confirmed order (and its QR code)");
+  auto* code_command =
+      app.add_subcommand("activation-code", "print the activation code of a confirmed order (and its QR code)");
   add_config_flags(*code_command, code_flags);
-  code_command->add_option("--operator-id", code_operator, "the order's operator (default: the only configured operator)");
+  code_command->add_option("--operator-id", code_operator,
+                           "the order's operator (default: the only configured operator)");
   code_command->add_option("--iccid", code_iccid, "the ordered profile")->required();
   code_command->add_option("--svg", code_svg, "also write the QR code as an SVG image");
   Flags rotate_flags;
@@ -313,8 +334,9 @@ int main(int argc, char** argv) {
       "rotate-profile-key",
       "seal every profile in the database under a new profile key, in one transaction (stop the SM-DP+s first)");
   add_config_flags(*rotate_command, rotate_flags);
-  rotate_command->add_option("--new-key-file", new_key_file,
-                             "the new key's file (made 0600 when absent); default: a new key replaces the current key file");
+  rotate_command->add_option(
+      "--new-key-file", new_key_file,
+      "the new key's file (made 0600 when absent); default: a new key replaces the current key file");
   CLI11_PARSE(app, argc, argv);
 
   if (*serve_command) {

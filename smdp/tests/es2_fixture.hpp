@@ -49,7 +49,8 @@ struct Es2Fixture {
   }
 
   // An available profile of `operator_id` in the inventory: a SAIP package with its metadata.
-  ProfileRecord add_profile(const std::string& iccid, const std::string& operator_id, const std::string& type = "Test") {
+  ProfileRecord add_profile(const std::string& iccid, const std::string& operator_id,
+                            const std::string& type = "Test") {
     rsp::ProfileSpec spec;
     spec.iccid = iccid;
     spec.imsi = "001010000000" + iccid.substr(iccid.size() - 3);

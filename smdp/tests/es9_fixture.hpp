@@ -94,8 +94,8 @@ struct Es9Fixture {
   }
 
   // A released profile waiting for `matching_id` (optionally bound to an EID, with a confirmation code).
-  ProfileRecord add_profile(const std::string& iccid, const std::string& matching_id, std::optional<std::string> eid = {},
-                            std::optional<std::string> confirmation_code = {}) {
+  ProfileRecord add_profile(const std::string& iccid, const std::string& matching_id,
+                            std::optional<std::string> eid = {}, std::optional<std::string> confirmation_code = {}) {
     ProfileRecord p = released_order(iccid, matching_id, clock + 86400);
     p.eid = std::move(eid);
     if (confirmation_code) {
@@ -138,10 +138,13 @@ struct Download {
   // ES10b.AuthenticateServer on the card, with ctxParams1 naming `matching_id` (none: no '80'
   // element, as an LPA sends for the default SM-DP+ and for the SM-DS).
   Bytes authenticate_server(const std::optional<std::string>& matching_id) {
-    Bytes ctx = encode(0xA0, rsp::concat({matching_id ? encode(0x80, rsp::to_bytes(*matching_id)) : Bytes{},
-                                          encode(0xA1, rsp::concat({encode(0x80, Bytes{0x35, 0x29, 0x06, 0x11}), encode(0xA1, Bytes{})}))}));
-    Bytes command = encode(0xBF38, rsp::concat({initiated.server_signed1, initiated.server_signature1,
-                                                initiated.euicc_ci_pkid_to_be_used, initiated.server_certificate, ctx}));
+    Bytes ctx = encode(
+        0xA0,
+        rsp::concat({matching_id ? encode(0x80, rsp::to_bytes(*matching_id)) : Bytes{},
+                     encode(0xA1, rsp::concat({encode(0x80, Bytes{0x35, 0x29, 0x06, 0x11}), encode(0xA1, Bytes{})}))}));
+    Bytes command =
+        encode(0xBF38, rsp::concat({initiated.server_signed1, initiated.server_signature1,
+                                    initiated.euicc_ci_pkid_to_be_used, initiated.server_certificate, ctx}));
     return authenticate_server_response = Es9Fixture::es10(card, command);
   }
 
@@ -155,7 +158,8 @@ struct Download {
   Bytes prepare_download(std::optional<std::string> confirmation_code = {}) {
     Bytes hash_cc;
     if (confirmation_code)
-      hash_cc = encode(0x04, rsp::hash_confirmation_code(*confirmation_code, rsp::from_hex(initiated.transaction_id).value()));
+      hash_cc = encode(
+          0x04, rsp::hash_confirmation_code(*confirmation_code, rsp::from_hex(initiated.transaction_id).value()));
     Bytes command = encode(0xBF21, rsp::concat({authenticated.smdp_signed2, authenticated.smdp_signature2, hash_cc,
                                                 authenticated.smdp_certificate}));
     return prepare_download_response = Es9Fixture::es10(card, command);
@@ -179,7 +183,9 @@ struct Download {
   Bytes run(const std::optional<std::string>& matching_id, std::optional<std::string> confirmation_code = {}) {
     REQUIRE(initiate());
     auto authenticated_client = authenticate_client(authenticate_server(matching_id));
-    if (!authenticated_client) FAIL(authenticated_client.error().subject_code + "/" + authenticated_client.error().reason_code + " " + authenticated_client.error().message);
+    if (!authenticated_client)
+      FAIL(authenticated_client.error().subject_code + "/" + authenticated_client.error().reason_code + " " +
+           authenticated_client.error().message);
     auto bpp = get_bound_profile_package(prepare_download(confirmation_code));
     if (!bpp) FAIL(bpp.error().subject_code + "/" + bpp.error().reason_code + " " + bpp.error().message);
     return load(bpp->bound_profile_package);

@@ -62,10 +62,11 @@ class Es9HttpLpa {
     auto outer = rsp::tlv::read(*challenge_response);
     auto challenge = outer ? rsp::tlv::find(outer->value, 0x80) : std::nullopt;
     if (!challenge) return rsp::fail("no euiccChallenge in " + rsp::to_hex(*challenge_response));
-    auto answer = call(es9, "initiateAuthentication",
-                       {{"smdpAddress", smdp_address_},
-                        {"euiccChallenge", rsp::to_base64(rsp::Bytes(challenge->value.begin(), challenge->value.end()))},
-                        {"euiccInfo1", rsp::to_base64(*info1)}});
+    auto answer =
+        call(es9, "initiateAuthentication",
+             {{"smdpAddress", smdp_address_},
+              {"euiccChallenge", rsp::to_base64(rsp::Bytes(challenge->value.begin(), challenge->value.end()))},
+              {"euiccInfo1", rsp::to_base64(*info1)}});
     if (answer) initiated_ = *answer;
     return answer;
   }
@@ -73,14 +74,18 @@ class Es9HttpLpa {
   // ES10b.AuthenticateServer with ctxParams1 naming `matching_id`, then ES9+.AuthenticateClient (§5.6.2).
   rsp::Expected<json> authenticate_client(const std::string& es9, const std::string& matching_id) {
     using rsp::tlv::encode;
-    auto fields = fields_of(initiated_, {"serverSigned1", "serverSignature1", "euiccCiPKIdToBeUsed", "serverCertificate"});
+    auto fields =
+        fields_of(initiated_, {"serverSigned1", "serverSignature1", "euiccCiPKIdToBeUsed", "serverCertificate"});
     if (!fields) return rsp::Unexpected{fields.error()};
-    rsp::Bytes ctx = encode(0xA0, rsp::concat({encode(0x80, rsp::to_bytes(matching_id)),
-                                               encode(0xA1, rsp::concat({encode(0x80, rsp::Bytes{1, 2, 3, 4}), encode(0xA1, rsp::Bytes{})}))}));
+    rsp::Bytes ctx = encode(
+        0xA0,
+        rsp::concat({encode(0x80, rsp::to_bytes(matching_id)),
+                     encode(0xA1, rsp::concat({encode(0x80, rsp::Bytes{1, 2, 3, 4}), encode(0xA1, rsp::Bytes{})}))}));
     auto response = es10(encode(0xBF38, rsp::concat({*fields, ctx})));
     if (!response) return rsp::Unexpected{response.error()};
-    auto answer = call(es9, "authenticateClient",
-                       {{"transactionId", transaction_id()}, {"authenticateServerResponse", rsp::to_base64(*response)}});
+    auto answer =
+        call(es9, "authenticateClient",
+             {{"transactionId", transaction_id()}, {"authenticateServerResponse", rsp::to_base64(*response)}});
     if (answer) authenticated_ = *answer;
     return answer;
   }
@@ -113,7 +118,8 @@ class Es9HttpLpa {
 
   // ES9+.HandleNotification (§5.6.4): 204 whatever the SM-DP+ made of it.
   rsp::Status<> handle_notification(const std::string& es9, const rsp::Bytes& pending_notification) {
-    auto answer = post_json(client_, es9 + "handleNotification", {{"pendingNotification", rsp::to_base64(pending_notification)}}, 204);
+    auto answer = post_json(client_, es9 + "handleNotification",
+                            {{"pendingNotification", rsp::to_base64(pending_notification)}}, 204);
     if (!answer) return rsp::Unexpected{answer.error()};
     return rsp::Ok{};
   }
@@ -126,7 +132,8 @@ class Es9HttpLpa {
     rsp::Bytes installation_result;
     std::string codes, failure;
   };
-  Outcome finish_download(const std::string& authenticate_at, const std::string& package_at, const std::string& matching_id) {
+  Outcome finish_download(const std::string& authenticate_at, const std::string& package_at,
+                          const std::string& matching_id) {
     auto refused = [](const char* step, const rsp::Expected<json>& answer) -> std::optional<Outcome> {
       if (!answer) return Outcome{{}, "", std::string(step) + ": " + answer.error().message};
       if (status_of(*answer) == "Executed-Success") return std::nullopt;
@@ -149,8 +156,9 @@ class Es9HttpLpa {
   }
   rsp::Expected<rsp::Bytes> es10(const rsp::Bytes& command) {
     auto r = card_.isdr().store_data(command);
-    if (!r) return rsp::fail("the card answers " + rsp::to_hex(rsp::Bytes{uint8_t(r.error() >> 8), uint8_t(r.error())}) + " to " +
-                             rsp::to_hex(command).substr(0, 8) + "...");
+    if (!r)
+      return rsp::fail("the card answers " + rsp::to_hex(rsp::Bytes{uint8_t(r.error() >> 8), uint8_t(r.error())}) +
+                       " to " + rsp::to_hex(command).substr(0, 8) + "...");
     return *r;
   }
   // The named base64 fields of an answer, decoded, one after the other.

@@ -29,16 +29,17 @@ struct SmdpProcessSetup {
     spec.opc = rsp::Bytes(16, 0x44);
     std::filesystem::path profile = dir.path() / "profile.der";
     REQUIRE(rsp::files::write_atomic(profile, rsp::make_profile_package(spec).value()));
-    auto imported = rsp::test::run_command(std::string(RSP_BINARY_DIR) + "/smdp import --pki " + pki.string() + " --db " + db +
-                                           " --operator operator-a=" + operator_pem.string() + " --profile-type test " +
-                                           profile.string() + " 2>&1");
+    auto imported = rsp::test::run_command(std::string(RSP_BINARY_DIR) + "/smdp import --pki " + pki.string() +
+                                           " --db " + db + " --operator operator-a=" + operator_pem.string() +
+                                           " --profile-type test " + profile.string() + " 2>&1");
     INFO(imported.out);
     REQUIRE(imported.status == 0);
   }
 
   // `serve` with the PKI, the database and the operator; more flags after them.
   std::vector<std::string> serve_args(std::vector<std::string> more = {}) const {
-    std::vector<std::string> args{"serve", "--pki", pki.string(), "--db", db, "--operator", "operator-a=" + operator_pem.string()};
+    std::vector<std::string> args{
+        "serve", "--pki", pki.string(), "--db", db, "--operator", "operator-a=" + operator_pem.string()};
     args.insert(args.end(), more.begin(), more.end());
     return args;
   }
@@ -64,13 +65,15 @@ struct SmdpProcessSetup {
 
 // The ES2+ JSON binding's request headers, as the operator sends them.
 inline const rsp::http::Headers& es2_json_headers() {
-  static const rsp::http::Headers headers{{"Content-Type", "application/json"}, {"X-Admin-Protocol", "gsma/rsp/v2.2.2"}};
+  static const rsp::http::Headers headers{{"Content-Type", "application/json"},
+                                          {"X-Admin-Protocol", "gsma/rsp/v2.2.2"}};
   return headers;
 }
 
 // ES2+ DownloadOrder of a "test" profile, then ConfirmOrder with releaseFlag: the matchingId.
 // `es2` is the base URL ".../gsma/rsp2/es2plus/".
-inline std::string order_and_release(const rsp::http::Client& operator_client, const std::string& es2, const std::string& iccid) {
+inline std::string order_and_release(const rsp::http::Client& operator_client, const std::string& es2,
+                                     const std::string& iccid) {
   using nlohmann::json;
   auto call = [&](const std::string& function, const json& body) {
     auto r = operator_client.post(es2 + function, body.dump(), es2_json_headers());

@@ -12,7 +12,8 @@
 using namespace smdp;
 using namespace smdp::test;
 
-TEST_CASE("callbacks reach the operator's HTTPS server with the ES2+ headers, retried after a 500", "[es2][callback][https]") {
+TEST_CASE("callbacks reach the operator's HTTPS server with the ES2+ headers, retried after a 500",
+          "[es2][callback][https]") {
   rsp::test::TestPki pki;
   std::mutex mutex;
   std::vector<rsp::http::Request> received;
@@ -34,9 +35,11 @@ TEST_CASE("callbacks reach the operator's HTTPS server with the ES2+ headers, re
   std::vector<std::string> log;
   CallbackRetryPolicy policy;
   policy.first_delay = 5;
-  CallbackSender sender(*f.store, https_callback_transport(rsp::test::client_trusting(pki.ci()),
-                                                           [&log](const std::string& line) { log.push_back(line); }),
-                        [&f] { return f.now; }, policy);
+  CallbackSender sender(
+      *f.store,
+      https_callback_transport(rsp::test::client_trusting(pki.ci()),
+                               [&log](const std::string& line) { log.push_back(line); }),
+      [&f] { return f.now; }, policy);
   CHECK(sender.deliver_due().value() == 0);
   CHECK(log == std::vector<std::string>{"ES2+ handleDownloadProgressInfo to " + url + ": HTTP 500"});
   f.now += 5;
@@ -53,7 +56,8 @@ TEST_CASE("callbacks reach the operator's HTTPS server with the ES2+ headers, re
   }
 }
 
-TEST_CASE("an operator server the SM-DP+ does not trust gets nothing, and the callback stays queued", "[es2][callback][https]") {
+TEST_CASE("an operator server the SM-DP+ does not trust gets nothing, and the callback stays queued",
+          "[es2][callback][https]") {
   rsp::test::TestPki pki, other;
   int calls = 0;
   auto server = rsp::test::serve(rsp::test::tls_listener(pki, [&](const rsp::http::Request&) {
@@ -65,7 +69,8 @@ TEST_CASE("an operator server the SM-DP+ does not trust gets nothing, and the ca
   DownloadProgressReporter reporter(*f.store, {{"op-a", rsp::test::url("localhost", server->port(0))}}, kSmdpAddress,
                                     [&f] { return f.now; });
   REQUIRE(reporter.report(profile, 3, FunctionStatus::success()).value());
-  CallbackSender sender(*f.store, https_callback_transport(rsp::test::client_trusting(other.ci())), [&f] { return f.now; });
+  CallbackSender sender(*f.store, https_callback_transport(rsp::test::client_trusting(other.ci())),
+                        [&f] { return f.now; });
   CHECK(sender.deliver_due().value() == 0);
   CHECK(calls == 0);
   CHECK(f.store->due_callbacks(f.now + 3600, 10).value().size() == 1);

@@ -20,8 +20,8 @@ const std::string kIccid = "8900000000000000101";
 const std::string kUrl = "https://mno.example.com/gsma/rsp2/es2plus/handleDownloadProgressInfo";
 
 struct CallbackFixture : Es2Fixture {
-  DownloadProgressReporter reporter{*store, {{"op-a", kUrl}, {"op-quiet", std::nullopt}}, "smdp.example.com",
-                                    [this] { return now; }};
+  DownloadProgressReporter reporter{
+      *store, {{"op-a", kUrl}, {"op-quiet", std::nullopt}}, "smdp.example.com", [this] { return now; }};
   ProfileRecord profile = add_profile(kIccid, "op-a", "Test");
 
   std::vector<CallbackRecord> due() { return store->due_callbacks(now, 100).value(); }
@@ -50,15 +50,19 @@ TEST_CASE("a BPP installation result is queued with the spec's fields for the op
   const std::string call_id = body["header"]["functionCallIdentifier"];
   CHECK(call_id.rfind("FCI-1714566896-", 0) == 0);
   CHECK(body == json::parse(R"({
-      "header": {"functionRequesterIdentifier": "smdp.example.com", "functionCallIdentifier": ")" + call_id + R"("},
+      "header": {"functionRequesterIdentifier": "smdp.example.com", "functionCallIdentifier": ")" +
+                            call_id + R"("},
       "eid": "89049032123451234512345678901235", "iccid": "8900000000000000101", "profileType": "Test",
       "timestamp": "2024-05-01T12:34:56Z", "notificationPointId": 4,
       "notificationPointStatus": {"status": "Executed-Success"}, "resultData": "vzcA"})"));
 }
 
-TEST_CASE("a failed eligibility check is queued with its status codes, without eid or resultData when unknown", "[es2][callback]") {
+TEST_CASE("a failed eligibility check is queued with its status codes, without eid or resultData when unknown",
+          "[es2][callback]") {
   CallbackFixture f;
-  REQUIRE(f.reporter.report(f.profile, 1, FunctionStatus::failure("8.1.1", "3.8", "EID doesn't match the expected value")).value());
+  REQUIRE(
+      f.reporter.report(f.profile, 1, FunctionStatus::failure("8.1.1", "3.8", "EID doesn't match the expected value"))
+          .value());
   json body = json::parse(f.due().at(0).body);
   CHECK_FALSE(body.contains("eid"));
   CHECK_FALSE(body.contains("resultData"));
@@ -85,7 +89,7 @@ TEST_CASE("the sender retries a failing operator with growing delays, then deliv
   std::vector<std::pair<std::string, std::string>> delivered;
   auto send = [&](const std::string& url, const std::string& body) {
     ++calls;
-    if (calls == 1) return false;                                     // operator answers 500
+    if (calls == 1) return false;                                    // operator answers 500
     if (calls == 2) throw std::runtime_error("connection refused");  // transport error
     delivered.emplace_back(url, body);
     return true;
@@ -93,7 +97,8 @@ TEST_CASE("the sender retries a failing operator with growing delays, then deliv
   CallbackRetryPolicy policy;
   policy.first_delay = 10;
   policy.max_delay = 15;
-  CallbackSender sender(*f.store, send, [&f] { return f.now; }, policy);
+  CallbackSender sender(
+      *f.store, send, [&f] { return f.now; }, policy);
   CHECK(sender.backoff(1) == 10);
   CHECK(sender.backoff(2) == 15);  // 20, capped
 
@@ -128,8 +133,9 @@ TEST_CASE("the sender drops a callback after the last allowed attempt and says s
   policy.first_delay = 1;
   std::vector<std::string> log;
   int calls = 0;
-  CallbackSender sender(*f.store, [&](const std::string&, const std::string&) { return ++calls, false; },
-                        [&f] { return f.now; }, policy, [&log](const std::string& line) { log.push_back(line); });
+  CallbackSender sender(
+      *f.store, [&](const std::string&, const std::string&) { return ++calls, false; }, [&f] { return f.now; }, policy,
+      [&log](const std::string& line) { log.push_back(line); });
   for (int i = 0; i < 10; ++i, f.now += 100) REQUIRE(sender.deliver_due());
   CHECK(calls == 3);
   CHECK(f.store->due_callbacks(f.now, 10).value().empty());
@@ -140,8 +146,8 @@ TEST_CASE("the sender's loop delivers in the background and stops when asked", "
   CallbackFixture f;
   REQUIRE(f.reporter.report(f.profile, 3, FunctionStatus::success()).value());
   std::atomic<int> sent{0};
-  CallbackSender sender(*f.store, [&](const std::string&, const std::string&) { return ++sent, true; },
-                        system_clock_seconds);
+  CallbackSender sender(
+      *f.store, [&](const std::string&, const std::string&) { return ++sent, true; }, system_clock_seconds);
   {
     std::jthread loop([&sender](std::stop_token stop) { sender.run(stop, std::chrono::milliseconds(20)); });
     for (int i = 0; i < 200 && sent == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));

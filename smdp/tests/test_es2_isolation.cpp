@@ -27,21 +27,25 @@ TEST_CASE("operator B can neither order, confirm, cancel nor release operator A'
   f.add_profile(a_free, "op-a");
   f.add_profile(a_ordered, "op-a");
   REQUIRE(outcome(f.es2->download_order("op-a", es2_request({{"iccid", a_ordered}, {"eid", kEid}}))) == "ok");
-  REQUIRE(outcome(f.es2->confirm_order("op-a", es2_request({{"iccid", a_ordered}, {"matchingId", "A-1"}, {"releaseFlag", false}}))) == "ok");
+  REQUIRE(outcome(f.es2->confirm_order(
+              "op-a", es2_request({{"iccid", a_ordered}, {"matchingId", "A-1"}, {"releaseFlag", false}}))) == "ok");
   const ProfileRecord before_free = f.stored(a_free), before_ordered = f.stored(a_ordered);
 
   // The same refusal whatever state A's profile is in: B learns only that the ICCID is not its own.
   for (const std::string& iccid : {a_free, a_ordered}) {
     CHECK(outcome(f.es2->download_order("op-b", es2_request({{"iccid", iccid}}))) == "8.2.1/1.2");
     CHECK(outcome(f.es2->confirm_order("op-b", es2_request({{"iccid", iccid}, {"releaseFlag", true}}))) == "8.2.1/1.2");
-    CHECK(outcome(f.es2->cancel_order("op-b", es2_request({{"iccid", iccid}, {"finalProfileStatusIndicator", "Unavailable"}}))) ==
-          "8.2.1/1.2");
+    CHECK(outcome(f.es2->cancel_order(
+              "op-b", es2_request({{"iccid", iccid}, {"finalProfileStatusIndicator", "Unavailable"}}))) == "8.2.1/1.2");
     CHECK(outcome(f.es2->release_profile("op-b", es2_request({{"iccid", iccid}}))) == "8.2.1/1.2");
     CHECK_FALSE(f.es2->activation_code("op-b", iccid));
   }
   // Even a wrong EID or matchingId does not get past the ownership check to say more.
-  CHECK(outcome(f.es2->cancel_order("op-b", es2_request({{"iccid", a_ordered}, {"eid", kOtherEid}, {"matchingId", "X"},
-                                                          {"finalProfileStatusIndicator", "Available"}}))) == "8.2.1/1.2");
+  CHECK(outcome(f.es2->cancel_order("op-b", es2_request({{"iccid", a_ordered},
+                                                         {"eid", kOtherEid},
+                                                         {"matchingId", "X"},
+                                                         {"finalProfileStatusIndicator", "Available"}}))) ==
+        "8.2.1/1.2");
   const std::string a_failed = f.es2->download_order("op-b", es2_request({{"iccid", a_free}}))["header"].dump();
   const std::string a_failed2 = f.es2->download_order("op-b", es2_request({{"iccid", a_ordered}}))["header"].dump();
   CHECK(a_failed == a_failed2);
@@ -87,7 +91,8 @@ TEST_CASE("concurrent DownloadOrders by profileType from many threads get distin
   std::vector<std::unique_ptr<Es2Plus>> services;
   for (int t = 0; t < kThreads; ++t) {
     Store* store = f.store.get();
-    if (t % 2) store = own_stores.emplace_back(open_store("sqlite:" + (f.dir.path() / "smdp.db").string()).value()).get();
+    if (t % 2)
+      store = own_stores.emplace_back(open_store("sqlite:" + (f.dir.path() / "smdp.db").string()).value()).get();
     services.push_back(std::make_unique<Es2Plus>(*store, f.settings, [&f] { return f.now; }));
   }
 
@@ -120,7 +125,8 @@ TEST_CASE("concurrent DownloadOrders by profileType from many threads get distin
   CHECK(refusals == std::vector<std::string>(kThreads, "8.2.5/3.7"));
 }
 
-TEST_CASE("a functionRequesterIdentifier naming another operator is refused; free-form ones are taken", "[es2][isolation]") {
+TEST_CASE("a functionRequesterIdentifier naming another operator is refused; free-form ones are taken",
+          "[es2][isolation]") {
   Es2PlusSettings settings;
   settings.operator_ids = {"op-a", "op-b"};
   Es2Fixture f(settings);

@@ -39,7 +39,8 @@ struct SmdsFixture : Es2Fixture {
 
 }  // namespace
 
-TEST_CASE_METHOD(SmdsFixture, "ConfirmOrder with smdsAddress registers the event once, with the order's matchingId", "[es2][smds]") {
+TEST_CASE_METHOD(SmdsFixture, "ConfirmOrder with smdsAddress registers the event once, with the order's matchingId",
+                 "[es2][smds]") {
   auto confirmed = confirm({{"smdsAddress", "smds.example.org"}, {"matchingId", "MATCH-SMDS-1"}});
   REQUIRE(outcome(confirmed) == "ok");
   REQUIRE(registered.size() == 1);
@@ -48,7 +49,8 @@ TEST_CASE_METHOD(SmdsFixture, "ConfirmOrder with smdsAddress registers the event
   CHECK(outbox().empty());
 
   // CancelOrder: DeleteEvent waits in the outbox, addressed to the SM-DS's ES12.
-  REQUIRE(outcome(es2->cancel_order("op-a", es2_request({{"iccid", kIccid}, {"finalProfileStatusIndicator", "Available"}}))) == "ok");
+  REQUIRE(outcome(es2->cancel_order(
+              "op-a", es2_request({{"iccid", kIccid}, {"finalProfileStatusIndicator", "Available"}}))) == "ok");
   auto queued = outbox();
   REQUIRE(queued.size() == 1);
   CHECK(queued[0].url == "https://smds.example.org/gsma/rsp2/es12/deleteEvent");
@@ -58,7 +60,8 @@ TEST_CASE_METHOD(SmdsFixture, "ConfirmOrder with smdsAddress registers the event
   CHECK(body["header"]["functionRequesterIdentifier"] == kSmdpAddress);
 }
 
-TEST_CASE_METHOD(SmdsFixture, "ConfirmOrder: the SM-DS's refusal is the answer and the order stays unconfirmed", "[es2][smds]") {
+TEST_CASE_METHOD(SmdsFixture, "ConfirmOrder: the SM-DS's refusal is the answer and the order stays unconfirmed",
+                 "[es2][smds]") {
   const ProfileRecord before = stored(kIccid);  // linked to kEid by DownloadOrder
   for (auto [subject, reason] : {std::pair{"8.9", "5.1"}, std::pair{"8.9", "4.2"}, std::pair{"8.9.5", "3.3"}}) {
     answer = FunctionStatus::failure(subject, reason, "test");
@@ -70,8 +73,9 @@ TEST_CASE_METHOD(SmdsFixture, "ConfirmOrder: the SM-DS's refusal is the answer a
   registered.clear();
   add_profile("8949449999999990056", "op-a");
   REQUIRE(outcome(es2->download_order("op-a", es2_request({{"iccid", "8949449999999990056"}}))) == "ok");
-  CHECK(outcome(es2->confirm_order("op-a", es2_request({{"iccid", "8949449999999990056"}, {"smdsAddress", "smds.example.org"},
-                                                         {"releaseFlag", true}}))) == "8.1.1/2.2");
+  CHECK(outcome(es2->confirm_order("op-a", es2_request({{"iccid", "8949449999999990056"},
+                                                        {"smdsAddress", "smds.example.org"},
+                                                        {"releaseFlag", true}}))) == "8.1.1/2.2");
   CHECK(outcome(confirm({{"smdsAddress", "smds example org"}})) == "8.9/5.1");
   CHECK(outcome(confirm({{"smdsAddress", std::string(300, 'a')}})) == "8.9/5.1");
   CHECK(registered.empty());
@@ -79,14 +83,17 @@ TEST_CASE_METHOD(SmdsFixture, "ConfirmOrder: the SM-DS's refusal is the answer a
 
 TEST_CASE_METHOD(SmdsFixture, "ConfirmOrder: without an SM-DS client an smdsAddress is 8.9/5.1", "[es2][smds]") {
   Es2Plus plain(*store, Es2PlusSettings{kSmdpAddress, 3600, 3, {}, {}, {}}, [this] { return now; });
-  CHECK(outcome(plain.confirm_order("op-a", es2_request({{"iccid", kIccid}, {"smdsAddress", "smds.example.org"},
-                                                          {"releaseFlag", true}}))) == "8.9/5.1");
+  CHECK(outcome(plain.confirm_order(
+            "op-a", es2_request({{"iccid", kIccid}, {"smdsAddress", "smds.example.org"}, {"releaseFlag", true}}))) ==
+        "8.9/5.1");
   CHECK(stored(kIccid).state == ProfileState::linked);
   CHECK_FALSE(stored(kIccid).matching_id);
 }
 
-TEST_CASE_METHOD(SmdsFixture, "ConfirmOrder: an event registered for a matchingId another order took in the meantime is deleted again",
-                 "[es2][smds]") {
+TEST_CASE_METHOD(
+    SmdsFixture,
+    "ConfirmOrder: an event registered for a matchingId another order took in the meantime is deleted again",
+    "[es2][smds]") {
   // The other order holds the id by the time this one writes: registered, refused 8.2.6/3.3, deleted.
   add_profile("8949449999999990056", "op-a");
   REQUIRE(outcome(es2->download_order("op-a", es2_request({{"iccid", "8949449999999990056"}}))) == "ok");
@@ -103,8 +110,10 @@ TEST_CASE_METHOD(SmdsFixture, "ConfirmOrder: an event registered for a matchingI
     return FunctionStatus::success();
   };
   Es2Plus es2_racing(*store, racing, [this] { return now; });
-  auto answer_json = es2_racing.confirm_order(
-      "op-a", es2_request({{"iccid", kIccid}, {"smdsAddress", "smds.example.org"}, {"matchingId", "TAKEN-LATE"}, {"releaseFlag", true}}));
+  auto answer_json = es2_racing.confirm_order("op-a", es2_request({{"iccid", kIccid},
+                                                                   {"smdsAddress", "smds.example.org"},
+                                                                   {"matchingId", "TAKEN-LATE"},
+                                                                   {"releaseFlag", true}}));
   CHECK(outcome(answer_json) == "8.2.6/3.3");
   CHECK(registered.size() == 1);
   auto queued = outbox();

@@ -25,12 +25,14 @@ std::set<std::string> keys(const json& object) {
 
 }  // namespace
 
-TEST_CASE("order by ICCID: allocated, confirmed with a confirmation code, released, cancelled, ordered again", "[es2]") {
+TEST_CASE("order by ICCID: allocated, confirmed with a confirmation code, released, cancelled, ordered again",
+          "[es2]") {
   Es2Fixture f;
   f.add_profile(kIccid, "op-a");
 
   json ordered = f.es2->download_order("op-a", es2_request({{"iccid", kIccid}}));
-  CHECK(ordered == json::parse(R"({"header":{"functionExecutionStatus":{"status":"Executed-Success"}},"iccid":")" + kIccid + "\"}"));
+  CHECK(ordered == json::parse(R"({"header":{"functionExecutionStatus":{"status":"Executed-Success"}},"iccid":")" +
+                               kIccid + "\"}"));
   CHECK(f.stored(kIccid).state == ProfileState::allocated);
   CHECK_FALSE(f.stored(kIccid).eid);
   CHECK(f.stored(kIccid).order_expires == f.now + 3600);
@@ -55,7 +57,8 @@ TEST_CASE("order by ICCID: allocated, confirmed with a confirmation code, releas
   CHECK(f.stored(kIccid).released);
 
   json cancelled = f.es2->cancel_order(
-      "op-a", es2_request({{"iccid", kIccid}, {"matchingId", matching_id}, {"finalProfileStatusIndicator", "Available"}}));
+      "op-a",
+      es2_request({{"iccid", kIccid}, {"matchingId", matching_id}, {"finalProfileStatusIndicator", "Available"}}));
   CHECK(cancelled == json::parse(R"({"header":{"functionExecutionStatus":{"status":"Executed-Success"}}})"));
   p = f.stored(kIccid);
   CHECK(p.state == ProfileState::available);
@@ -66,7 +69,8 @@ TEST_CASE("order by ICCID: allocated, confirmed with a confirmation code, releas
   CHECK(outcome(f.es2->download_order("op-a", es2_request({{"iccid", kIccid}}))) == "ok");
 }
 
-TEST_CASE("order by profileType for an EID: linked, released at once with the operator's matchingId, retired", "[es2]") {
+TEST_CASE("order by profileType for an EID: linked, released at once with the operator's matchingId, retired",
+          "[es2]") {
   Es2Fixture f;
   f.add_profile(kIccid, "op-a", "IoT");
 
@@ -80,13 +84,15 @@ TEST_CASE("order by profileType for an EID: linked, released at once with the op
       "op-a", es2_request({{"iccid", kIccid}, {"matchingId", "ORDER-0001"}, {"releaseFlag", true}}));
   REQUIRE(outcome(confirmed) == "ok");
   CHECK(confirmed == json::parse(R"({"header":{"functionExecutionStatus":{"status":"Executed-Success"}},
-      "matchingId":"ORDER-0001","smdpAddress":"smdp.example.com","eid":")" + std::string(kEid) + "\"}"));
+      "matchingId":"ORDER-0001","smdpAddress":"smdp.example.com","eid":")" +
+                                 std::string(kEid) + "\"}"));
   CHECK(f.stored(kIccid).state == ProfileState::released);
   CHECK(f.stored(kIccid).confirmation_code_hash.empty());
   CHECK(f.es2->activation_code("op-a", kIccid)->to_qr_text() == "LPA:1$smdp.example.com$ORDER-0001");
 
-  CHECK(outcome(f.es2->cancel_order("op-a", es2_request({{"iccid", kIccid}, {"eid", kEid},
-                                                          {"finalProfileStatusIndicator", "Unavailable"}}))) == "ok");
+  CHECK(outcome(f.es2->cancel_order(
+            "op-a", es2_request({{"iccid", kIccid}, {"eid", kEid}, {"finalProfileStatusIndicator", "Unavailable"}}))) ==
+        "ok");
   CHECK(f.stored(kIccid).state == ProfileState::unavailable);
   CHECK(outcome(f.es2->download_order("op-a", es2_request({{"iccid", kIccid}}))) == "8.2.1/3.3");
   CHECK(outcome(f.es2->download_order("op-a", es2_request({{"profileType", "IoT"}}))) == "8.2.5/3.7");
@@ -102,7 +108,8 @@ TEST_CASE("ConfirmOrder binds the EID it is given when DownloadOrder had none", 
   CHECK(f.stored(kIccid).eid == kEid);
 }
 
-TEST_CASE("ICCIDs are accepted with 19 digits, 19 digits and F padding, or 20 digits, and answered without padding", "[es2]") {
+TEST_CASE("ICCIDs are accepted with 19 digits, 19 digits and F padding, or 20 digits, and answered without padding",
+          "[es2]") {
   Es2Fixture f;
   f.add_profile(kIccid, "op-a");
   f.add_profile("89000000000000001030", "op-a");
@@ -113,7 +120,7 @@ TEST_CASE("ICCIDs are accepted with 19 digits, 19 digits and F padding, or 20 di
   CHECK(outcome(f.es2->release_profile("op-a", es2_request({{"iccid", kIccid + "f"}}))) == "8.2.1/3.5");
 
   for (const char* bad : {"89000000000000001", "8900000000000000101FF", "89000000000000001A1", ""})
-    CHECK(outcome(f.es2->download_order("op-a", es2_request({{"iccid", bad}})) ) == "8.2.1/2.1");
+    CHECK(outcome(f.es2->download_order("op-a", es2_request({{"iccid", bad}}))) == "8.2.1/2.1");
 }
 
 TEST_CASE("DownloadOrder refusals", "[es2]") {
@@ -215,11 +222,13 @@ TEST_CASE("CancelOrder and ReleaseProfile refusals", "[es2]") {
 
   REQUIRE(outcome(f.es2->download_order("op-a", es2_request({{"iccid", kIccid}, {"eid", kEid}}))) == "ok");
   CHECK(release({{"iccid", kIccid}}) == "8.2.1/3.5");  // allocated/linked: not confirmed yet
-  REQUIRE(outcome(f.es2->confirm_order("op-a", es2_request({{"iccid", kIccid}, {"matchingId", "M-1"}, {"releaseFlag", false}}))) == "ok");
+  REQUIRE(outcome(f.es2->confirm_order(
+              "op-a", es2_request({{"iccid", kIccid}, {"matchingId", "M-1"}, {"releaseFlag", false}}))) == "ok");
   CHECK(cancel({{"iccid", kIccid}}) == "1.1/2.2");
   CHECK(cancel({{"iccid", kIccid}, {"finalProfileStatusIndicator", "Gone"}}) == "1.1/2.1");
   CHECK(cancel({{"iccid", kIccid}, {"eid", kOtherEid}, {"finalProfileStatusIndicator", "Available"}}) == "8.1.1/3.10");
-  CHECK(cancel({{"iccid", kIccid}, {"matchingId", "M-2"}, {"finalProfileStatusIndicator", "Available"}}) == "8.2.6/3.10");
+  CHECK(cancel({{"iccid", kIccid}, {"matchingId", "M-2"}, {"finalProfileStatusIndicator", "Available"}}) ==
+        "8.2.6/3.10");
   CHECK(f.stored(kIccid).state == ProfileState::confirmed);
   CHECK(release({{"iccid", kIccid}}) == "ok");
   CHECK(release({{"iccid", kIccid}}) == "8.2.1/3.5");
@@ -245,8 +254,10 @@ TEST_CASE("an order past its lifetime can no longer be confirmed or released, on
   f.now += 3600;
   CHECK(outcome(f.es2->confirm_order("op-a", es2_request({{"iccid", kIccid}, {"releaseFlag", true}}))) == "8.8.5/4.10");
   CHECK(outcome(f.es2->release_profile("op-a", es2_request({{"iccid", kIccid2}}))) == "8.8.5/4.10");
-  CHECK(outcome(f.es2->cancel_order("op-a", es2_request({{"iccid", kIccid}, {"finalProfileStatusIndicator", "Available"}}))) == "ok");
-  CHECK(outcome(f.es2->cancel_order("op-a", es2_request({{"iccid", kIccid2}, {"finalProfileStatusIndicator", "Available"}}))) == "ok");
+  CHECK(outcome(f.es2->cancel_order(
+            "op-a", es2_request({{"iccid", kIccid}, {"finalProfileStatusIndicator", "Available"}}))) == "ok");
+  CHECK(outcome(f.es2->cancel_order(
+            "op-a", es2_request({{"iccid", kIccid2}, {"finalProfileStatusIndicator", "Available"}}))) == "ok");
 }
 
 TEST_CASE("a made matchingId that is already taken is drawn again", "[es2]") {
@@ -262,8 +273,10 @@ TEST_CASE("a made matchingId that is already taken is drawn again", "[es2]") {
   f.add_profile(kIccid2, "op-a");
   for (const auto& iccid : {kIccid, kIccid2})
     REQUIRE(outcome(f.es2->download_order("op-a", es2_request({{"iccid", iccid}}))) == "ok");
-  CHECK(f.es2->confirm_order("op-a", es2_request({{"iccid", kIccid}, {"releaseFlag", true}}))["matchingId"] == "TAKEN-1");
-  CHECK(f.es2->confirm_order("op-a", es2_request({{"iccid", kIccid2}, {"releaseFlag", true}}))["matchingId"] == "FRESH-2");
+  CHECK(f.es2->confirm_order("op-a", es2_request({{"iccid", kIccid}, {"releaseFlag", true}}))["matchingId"] ==
+        "TAKEN-1");
+  CHECK(f.es2->confirm_order("op-a", es2_request({{"iccid", kIccid2}, {"releaseFlag", true}}))["matchingId"] ==
+        "FRESH-2");
   CHECK(draws.empty());
 }
 
@@ -288,13 +301,14 @@ TEST_CASE("malformed requests get a Failed header that says what is wrong, and n
   json not_json = f.es2->dispatch("downloadOrder", "op-a", std::string_view("{\"iccid\": ")).value();
   CHECK(outcome(not_json) == "1.1/2.1");
   CHECK(keys(not_json) == std::set<std::string>{"header"});
-  CHECK(not_json["header"]["functionExecutionStatus"]["statusCodeData"]["message"] == "the request body is not valid JSON");
+  CHECK(not_json["header"]["functionExecutionStatus"]["statusCodeData"]["message"] ==
+        "the request body is not valid JSON");
   CHECK(outcome(f.es2->dispatch("downloadOrder", "op-a", std::string_view("[1,2]")).value()) == "1.1/2.1");
 
   CHECK(outcome(f.es2->download_order("op-a", json{{"iccid", kIccid}})) == "1.1/2.2");  // no header
   CHECK(outcome(f.es2->download_order("op-a", json{{"header", "x"}, {"iccid", kIccid}})) == "1.1/2.1");
-  CHECK(outcome(f.es2->download_order("op-a", json{{"header", {{"functionRequesterIdentifier", "x"}}}, {"iccid", kIccid}})) ==
-        "1.1/2.2");
+  CHECK(outcome(f.es2->download_order(
+            "op-a", json{{"header", {{"functionRequesterIdentifier", "x"}}}, {"iccid", kIccid}})) == "1.1/2.2");
   CHECK(outcome(f.es2->download_order("", es2_request({{"iccid", kIccid}}))) == "1.1/1.1");
 
   json failed = f.es2->download_order("op-a", es2_request({{"iccid", "8900000000000000999"}}));
@@ -310,10 +324,12 @@ TEST_CASE("the dispatcher serves the four functions by path name and nothing els
   f.add_profile(kIccid, "op-a");
   std::string body = es2_request({{"iccid", kIccid}}).dump();
   CHECK(outcome(f.es2->dispatch("downloadOrder", "op-a", std::string_view(body)).value()) == "ok");
-  CHECK(outcome(f.es2->dispatch("confirmOrder", "op-a", es2_request({{"iccid", kIccid}, {"releaseFlag", false}})).value()) == "ok");
+  CHECK(outcome(f.es2->dispatch("confirmOrder", "op-a", es2_request({{"iccid", kIccid}, {"releaseFlag", false}}))
+                    .value()) == "ok");
   CHECK(outcome(f.es2->dispatch("releaseProfile", "op-a", es2_request({{"iccid", kIccid}})).value()) == "ok");
-  CHECK(outcome(f.es2->dispatch("cancelOrder", "op-a",
-                                es2_request({{"iccid", kIccid}, {"finalProfileStatusIndicator", "Available"}}))
+  CHECK(outcome(f.es2
+                    ->dispatch("cancelOrder", "op-a",
+                               es2_request({{"iccid", kIccid}, {"finalProfileStatusIndicator", "Available"}}))
                     .value()) == "ok");
   CHECK_FALSE(f.es2->dispatch("handleDownloadProgressInfo", "op-a", es2_request({})));
   CHECK_FALSE(f.es2->dispatch("getProfileStatus", "op-a", std::string_view("not json")));
@@ -327,5 +343,6 @@ TEST_CASE("each call is logged in one line with function, operator, call id, icc
   Es2Fixture f(settings);
   f.es2->download_order("op-a", es2_request({{"iccid", kIccid}}));
   REQUIRE(lines.size() == 1);
-  CHECK(lines[0] == "ES2+ downloadOrder operator=op-a functionCallIdentifier=FCI-1 iccid=" + kIccid + " Failed 8.2.1/3.9");
+  CHECK(lines[0] ==
+        "ES2+ downloadOrder operator=op-a functionCallIdentifier=FCI-1 iccid=" + kIccid + " Failed 8.2.1/3.9");
 }

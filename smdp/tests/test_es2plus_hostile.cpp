@@ -20,7 +20,8 @@ constexpr const char* kIccid = "8949449999999990080";
 std::optional<std::string> problem_of(const std::optional<json>& answer) {
   if (!answer) return "no answer";
   std::string text = answer->dump();  // as the HTTP layer writes it; throws on text that is not UTF-8
-  if (!answer->contains("header") || !(*answer)["header"].contains("functionExecutionStatus")) return "no header: " + text;
+  if (!answer->contains("header") || !(*answer)["header"].contains("functionExecutionStatus"))
+    return "no header: " + text;
   const json& status = (*answer)["header"]["functionExecutionStatus"];
   std::string s = status.value("status", "");
   if (s == "Executed-Success") return std::nullopt;
@@ -40,8 +41,11 @@ TEST_CASE("ES2+ dispatch answers random and mutated bodies with JSON, never an e
   std::vector<std::string> seeds = {
       es2_request({{"iccid", kIccid}}).dump(),
       es2_request({{"profileType", "Test"}, {"eid", kEid}}).dump(),
-      es2_request({{"iccid", kIccid}, {"releaseFlag", true}, {"confirmationCode", "12345678"}, {"matchingId", "ABC-DEF"}}).dump(),
-      es2_request({{"iccid", kIccid}, {"eid", kEid}, {"finalProfileStatusIndicator", "Available"}, {"matchingId", "x"}}).dump(),
+      es2_request(
+          {{"iccid", kIccid}, {"releaseFlag", true}, {"confirmationCode", "12345678"}, {"matchingId", "ABC-DEF"}})
+          .dump(),
+      es2_request({{"iccid", kIccid}, {"eid", kEid}, {"finalProfileStatusIndicator", "Available"}, {"matchingId", "x"}})
+          .dump(),
       es2_request({{"iccid", "89494499999999900809"}, {"smdsAddress", "\u00e9\u4e2d"}, {"releaseFlag", "yes"}}).dump(),
       R"({"header":{"functionRequesterIdentifier":1,"functionCallIdentifier":null},"iccid":[kIccid],"eid":{}})",
       R"({"header":"x","iccid":"894944999999999008F","matchingId":"\u00ff\u00ff\u00ff\u00ff\u00ff\u00ff\u00ff\u00ff"})",
@@ -56,7 +60,8 @@ TEST_CASE("ES2+ dispatch answers random and mutated bodies with JSON, never an e
       std::string how;
       switch (below(5)) {
         case 0:  // bit flips
-          for (size_t k = 0, n = 1 + below(4); k < n && !body.empty(); ++k) body[below(body.size())] ^= static_cast<char>(1u << below(8));
+          for (size_t k = 0, n = 1 + below(4); k < n && !body.empty(); ++k)
+            body[below(body.size())] ^= static_cast<char>(1u << below(8));
           how = "bit flips";
           break;
         case 1:
@@ -64,12 +69,23 @@ TEST_CASE("ES2+ dispatch answers random and mutated bodies with JSON, never an e
           how = "truncated";
           break;
         case 2: {  // a value replaced by one of another type or shape
-          static const char* values[] = {"null", "true", "-1", "1e999", "\"\"", "[]", "{}", "\"\\u0000\"", "\"\\ud83d\\ude00\"",
-                                         "\"89494499999999900801234567890\"", "18446744073709551616", "\"\\u00e9\\u00e9\\u00e9\""};
+          static const char* values[] = {"null",
+                                         "true",
+                                         "-1",
+                                         "1e999",
+                                         "\"\"",
+                                         "[]",
+                                         "{}",
+                                         "\"\\u0000\"",
+                                         "\"\\ud83d\\ude00\"",
+                                         "\"89494499999999900801234567890\"",
+                                         "18446744073709551616",
+                                         "\"\\u00e9\\u00e9\\u00e9\""};
           size_t colon = body.find(':', below(body.size()));
           if (colon != std::string::npos) {
             size_t end = body.find_first_of(",}", colon);
-            body.replace(colon + 1, (end == std::string::npos ? body.size() : end) - colon - 1, values[below(std::size(values))]);
+            body.replace(colon + 1, (end == std::string::npos ? body.size() : end) - colon - 1,
+                         values[below(std::size(values))]);
           }
           how = "a value replaced";
           break;
@@ -81,7 +97,8 @@ TEST_CASE("ES2+ dispatch answers random and mutated bodies with JSON, never an e
           how = "random bytes";
           break;
         default:  // a long string value
-          body = es2_request({{"iccid", std::string(1 + below(5000), '8')}, {"matchingId", std::string(below(3000), 'A')},
+          body = es2_request({{"iccid", std::string(1 + below(5000), '8')},
+                              {"matchingId", std::string(below(3000), 'A')},
                               {"profileType", std::string(below(3000), '\xC3') + std::string(1, '\xA9')}})
                      .dump(-1, ' ', false, json::error_handler_t::replace);
           how = "long strings";

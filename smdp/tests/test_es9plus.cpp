@@ -23,7 +23,9 @@ Bytes with_chain(const Bytes& response, const rsp::crypto::Certificate& euicc, c
   auto choice = rsp::tlv::read(rsp::tlv::read(response)->value).value();
   auto parts = rsp::tlv::read_all(choice.value).value();
   Bytes signed1(parts[0].whole.begin(), parts[0].whole.end());
-  return encode(0xBF38, encode(0xA0, rsp::concat({signed1, encode(0x5F37, rsp::crypto::sign(key, signed1)), euicc.der(), eum.der()})));
+  return encode(
+      0xBF38,
+      encode(0xA0, rsp::concat({signed1, encode(0x5F37, rsp::crypto::sign(key, signed1)), euicc.der(), eum.der()})));
 }
 
 }  // namespace
@@ -50,8 +52,8 @@ TEST_CASE("ES9+: a full download installs the profile and completes the order", 
   CHECK(notes[0].success);
   std::vector<NotificationPoint> points;
   for (auto& e : f.progress) points.push_back(e.point);
-  CHECK(points == std::vector<NotificationPoint>{NotificationPoint::eligibility_and_retry_limit, NotificationPoint::bpp_download,
-                                                 NotificationPoint::bpp_installation});
+  CHECK(points == std::vector<NotificationPoint>{NotificationPoint::eligibility_and_retry_limit,
+                                                 NotificationPoint::bpp_download, NotificationPoint::bpp_installation});
   // The matchingId is spent.
   Download again(f);
   REQUIRE(again.initiate());
@@ -106,7 +108,8 @@ TEST_CASE("ES9+ initiateAuthentication refusals", "[es9]") {
   }
   SECTION("no CI in common") {
     Bytes unknown_ci = encode(0x04, Bytes(20, 0xAB));
-    Bytes info1 = encode(0xBF20, rsp::concat({encode(0x82, Bytes{2, 5, 0}), encode(0xA9, unknown_ci), encode(0xAA, unknown_ci)}));
+    Bytes info1 =
+        encode(0xBF20, rsp::concat({encode(0x82, Bytes{2, 5, 0}), encode(0xA9, unknown_ci), encode(0xAA, unknown_ci)}));
     check_refused(f.es9->initiate_authentication({Bytes(16, 1), info1, kAddress}), "8.8.2", "3.1");
   }
   SECTION("a CI the SM-DP+ trusts but holds no DPauth under") {
@@ -204,7 +207,9 @@ TEST_CASE("ES9+ authenticateClient checks the eUICC's certificate chain", "[es9]
     return rsp::pki::issue(r, euicc_key, &issuer, issuer_key).value();
   };
 
-  SECTION("the chain as the card sends it passes") { CHECK(d.authenticate_client(with_chain(response, issue_euicc(f.card->eid(), 0, eum, eum_key), eum, euicc_key))); }
+  SECTION("the chain as the card sends it passes") {
+    CHECK(d.authenticate_client(with_chain(response, issue_euicc(f.card->eid(), 0, eum, eum_key), eum, euicc_key)));
+  }
   SECTION("eUICC certificate expired") {
     auto euicc = issue_euicc(f.card->eid(), time(nullptr) - 86400, eum, eum_key);
     check_refused(d.authenticate_client(with_chain(response, euicc, eum, euicc_key)), "8.1.3", "6.3");
@@ -295,8 +300,9 @@ TEST_CASE("ES9+ getBoundProfilePackage: signature, confirmation code, retries", 
     // The card refuses PrepareDownload without hashCc when ccRequiredFlag is set, so this
     // euiccSigned2 is signed here with the card's key, as a careless eUICC would.
     auto key = rsp::pki::load_key(f.pki, rsp::crypto::Curve::nist_p256, rsp::crypto::Role::euicc).value();
-    Bytes signed2 = encode(0x30, rsp::concat({encode(0x80, rsp::from_hex(d.initiated.transaction_id).value()),
-                                              encode(0x5F49, rsp::crypto::PrivateKey::generate(rsp::crypto::Curve::nist_p256).point())}));
+    Bytes signed2 = encode(
+        0x30, rsp::concat({encode(0x80, rsp::from_hex(d.initiated.transaction_id).value()),
+                           encode(0x5F49, rsp::crypto::PrivateKey::generate(rsp::crypto::Curve::nist_p256).point())}));
     Bytes signature = rsp::crypto::sign(key, rsp::concat({signed2, d.authenticated.smdp_signature2}));
     Bytes response = encode(0xBF21, encode(0xA0, rsp::concat({signed2, encode(0x5F37, signature)})));
     check_refused(d.get_bound_profile_package(response), "8.2.7", "2.2");
@@ -352,7 +358,9 @@ TEST_CASE("ES9+: one order never goes to two eUICCs", "[es9]") {
   auto key = rsp::crypto::PrivateKey::generate(curve);
   rsp::pki::CertificateRequest r;
   r.role = Role::euicc;
-  r.subject = {{"O", *eum.subject_organization()}, {"serialNumber", rsp::eid::complete("890490320000000000000000000000").value()}, {"CN", "Second"}};
+  r.subject = {{"O", *eum.subject_organization()},
+               {"serialNumber", rsp::eid::complete("890490320000000000000000000000").value()},
+               {"CN", "Second"}};
   r.not_before = time(nullptr) - 86400;
   auto cert = rsp::pki::issue(r, key, &eum, eum_key).value();
   REQUIRE(rsp::pki::store(pki2, curve, Role::euicc, cert, &key));
@@ -391,7 +399,8 @@ TEST_CASE("ES9+ cancelSession: postponed keeps the order, end-user rejection end
   REQUIRE(d.authenticate_client(d.authenticate_server("MATCH-1")));
   Bytes tid = rsp::from_hex(d.initiated.transaction_id).value();
   auto cancel = [&](uint8_t reason) {
-    Bytes response = Es9Fixture::es10(*f.card, encode(0xBF41, rsp::concat({encode(0x80, tid), encode(0x81, Bytes{reason})})));
+    Bytes response =
+        Es9Fixture::es10(*f.card, encode(0xBF41, rsp::concat({encode(0x80, tid), encode(0x81, Bytes{reason})})));
     return f.es9->cancel_session({d.initiated.transaction_id, response});
   };
   SECTION("postponed") {
@@ -410,7 +419,8 @@ TEST_CASE("ES9+ cancelSession: postponed keeps the order, end-user rejection end
     auto key = rsp::pki::load_key(f.pki, rsp::crypto::Curve::nist_p256, rsp::crypto::Role::euicc).value();
     auto sign = [&](const rsp::crypto::PrivateKey& with, const Bytes& oid) {
       Bytes signed_part = encode(0x30, rsp::concat({encode(0x80, tid), encode(0x81, oid), encode(0x82, Bytes{1})}));
-      return encode(0xBF41, encode(0xA0, rsp::concat({signed_part, encode(0x5F37, rsp::crypto::sign(with, signed_part))})));
+      return encode(0xBF41,
+                    encode(0xA0, rsp::concat({signed_part, encode(0x5F37, rsp::crypto::sign(with, signed_part))})));
     };
     Bytes other_oid = rsp::test::hex("8837 01 02");  // 2.999.1.2
     check_status(f.es9->cancel_session({d.initiated.transaction_id, sign(key, other_oid)}), "8.8", "3.10");
@@ -419,7 +429,7 @@ TEST_CASE("ES9+ cancelSession: postponed keeps the order, end-user rejection end
     check_status(f.es9->cancel_session({d.initiated.transaction_id, sign(stranger, ours)}), "8.1", "6.1");
     CHECK(f.profile(kIccid).state == ProfileState::released);
     CHECK(f.profile(kIccid).transaction_id == d.initiated.transaction_id);  // still held by the session
-    CHECK(cancel(1).ok());  // the genuine one still works
+    CHECK(cancel(1).ok());                                                  // the genuine one still works
   }
   SECTION("end user rejection") {
     CHECK(cancel(0).ok());

@@ -68,17 +68,20 @@ struct Asn1Download {
     Bytes info1 = Es9Fixture::es10(d.card, rsp::test::hex("BF2000"));
     Bytes challenge_response = Es9Fixture::es10(d.card, rsp::test::hex("BF2E00"));
     auto challenge = find(rsp::tlv::read(challenge_response)->value, 0x80).value();
-    Bytes request = wrap(0xBF39, rsp::concat({encode(0x81, challenge.value), encode(0x83, rsp::to_bytes(address)), info1}));
+    Bytes request =
+        wrap(0xBF39, rsp::concat({encode(0x81, challenge.value), encode(0x83, rsp::to_bytes(address)), info1}));
     REQUIRE(rsp::asn1::decode(asn_DEF_RemoteProfileProvisioningRequest, request));
     Answer a = unwrap(post(request), 0xBF39);
     if (a.ok) {
       REQUIRE(a.members.size() == 5);
-      d.initiated = {rsp::to_hex(rsp::tlv::read(a.members[0])->value), a.members[1], a.members[2], a.members[3], a.members[4]};
+      d.initiated = {rsp::to_hex(rsp::tlv::read(a.members[0])->value), a.members[1], a.members[2], a.members[3],
+                     a.members[4]};
     }
     return a;
   }
   Answer authenticate_client(const Bytes& response, std::optional<Bytes> tid = {}) {
-    Answer a = unwrap(post(wrap(0xBF3B, rsp::concat({encode(0x80, tid.value_or(transaction_id())), response}))), 0xBF3B);
+    Answer a =
+        unwrap(post(wrap(0xBF3B, rsp::concat({encode(0x80, tid.value_or(transaction_id())), response}))), 0xBF3B);
     if (a.ok) {
       REQUIRE(a.members.size() == 5);
       CHECK(rsp::tlv::read(a.members[0])->value.size() == 16);
@@ -202,15 +205,16 @@ TEST_CASE("ES9+ ASN.1 binding: malformed bodies", "[es9][asn1]") {
   SECTION("not a RemoteProfileProvisioningRequest: 400") {
     bad_request({});
     bad_request(rsp::to_bytes("{\"transactionId\":\"00\"}"));
-    bad_request(encode(0xBF3B, tid));                             // no 'A2' around the alternative
-    bad_request(rsp::concat({wrap(0xBF3B, tid), Bytes{0x00}}));   // a byte after it
-    bad_request(rsp::test::hex("A2 05 BF 3B"));                   // truncated
-    bad_request(wrap(0xBF40, tid));                               // ES11's alternative is a response only
+    bad_request(encode(0xBF3B, tid));                            // no 'A2' around the alternative
+    bad_request(rsp::concat({wrap(0xBF3B, tid), Bytes{0x00}}));  // a byte after it
+    bad_request(rsp::test::hex("A2 05 BF 3B"));                  // truncated
+    bad_request(wrap(0xBF40, tid));                              // ES11's alternative is a response only
     bad_request(encode(0xA2, Bytes{}));
   }
   SECTION("a function with malformed members: its undefinedError") {
-    CHECK(refused(wrap(0xBF3B, tid), 0xBF3B) == 127);                                         // no authenticateServerResponse
-    CHECK(refused(wrap(0xBF3A, rsp::concat({encode(0x80, Bytes(17, 1)), encode(0xBF21, Bytes{})})), 0xBF3A) == 127);  // transactionId too long
+    CHECK(refused(wrap(0xBF3B, tid), 0xBF3B) == 127);  // no authenticateServerResponse
+    CHECK(refused(wrap(0xBF3A, rsp::concat({encode(0x80, Bytes(17, 1)), encode(0xBF21, Bytes{})})), 0xBF3A) ==
+          127);  // transactionId too long
     CHECK(refused(wrap(0xBF41, Bytes{0x01}), 0xBF41) == 127);
     CHECK(refused(wrap(0xBF39, encode(0x81, Bytes(16, 1))), 0xBF39) == 127);
   }

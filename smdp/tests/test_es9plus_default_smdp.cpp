@@ -43,8 +43,8 @@ Bytes forbidding(const Bytes& response, uint8_t bits, const rsp::crypto::Private
   }
   signed1 = encode(0x30, signed1);
   return encode(0xBF38, encode(0xA0, rsp::concat({signed1, encode(0x5F37, rsp::crypto::sign(key, signed1)),
-                                                   Bytes(parts[2].whole.begin(), parts[2].whole.end()),
-                                                   Bytes(parts[3].whole.begin(), parts[3].whole.end())})));
+                                                  Bytes(parts[2].whole.begin(), parts[2].whole.end()),
+                                                  Bytes(parts[3].whole.begin(), parts[3].whole.end())})));
 }
 
 }  // namespace
@@ -159,7 +159,11 @@ TEST_CASE("Common mutual authentication: each CI of the session from its own lis
     for (const auto& ski : signing) s = rsp::concat({s, encode(0x04, ski)});
     return encode(0xBF20, rsp::concat({encode(0x82, Bytes{2, 5, 0}), encode(0xA9, v), encode(0xAA, s)}));
   };
-  auto in = [](std::vector<Bytes> set) { return [set](ByteView ski) { return std::ranges::find_if(set, [&](const Bytes& x) { return std::ranges::equal(x, ski); }) != set.end(); }; };
+  auto in = [](std::vector<Bytes> set) {
+    return [set](ByteView ski) {
+      return std::ranges::find_if(set, [&](const Bytes& x) { return std::ranges::equal(x, ski); }) != set.end();
+    };
+  };
 
   SECTION("different CIs: DPauth under the verification list's, the eUICC under the signing list's") {
     auto choice = choose_cis(info1({a}, {b}), in({a}), in({a, b}));
@@ -173,13 +177,18 @@ TEST_CASE("Common mutual authentication: each CI of the session from its own lis
     CHECK(choice->server_ci == b);
     CHECK(choice->euicc_ci == b);
   }
-  SECTION("no CI of the signing list known") { CHECK(choose_cis(info1({a}, {c}), in({a}), in({a})).error().kind == CiChoiceFailure::no_supported_ci); }
-  SECTION("no CI known at all") { CHECK(choose_cis(info1({c}, {c}), in({a}), in({a})).error().kind == CiChoiceFailure::no_supported_ci); }
+  SECTION("no CI of the signing list known") {
+    CHECK(choose_cis(info1({a}, {c}), in({a}), in({a})).error().kind == CiChoiceFailure::no_supported_ci);
+  }
+  SECTION("no CI known at all") {
+    CHECK(choose_cis(info1({c}, {c}), in({a}), in({a})).error().kind == CiChoiceFailure::no_supported_ci);
+  }
   SECTION("a known verification CI without credentials") {
     CHECK(choose_cis(info1({b}, {b}), in({a}), in({a, b})).error().kind == CiChoiceFailure::no_credentials_for_ci);
   }
   SECTION("not a v2 eUICC, or not DER") {
-    Bytes v3 = encode(0xBF20, rsp::concat({encode(0x82, Bytes{3, 0, 0}), encode(0xA9, encode(0x04, a)), encode(0xAA, encode(0x04, a))}));
+    Bytes v3 = encode(0xBF20, rsp::concat({encode(0x82, Bytes{3, 0, 0}), encode(0xA9, encode(0x04, a)),
+                                           encode(0xAA, encode(0x04, a))}));
     CHECK(choose_cis(v3, in({a}), in({a})).error().kind == CiChoiceFailure::svn_not_supported);
     CHECK(choose_cis(rsp::test::hex("BF2003820102"), in({a}), in({a})).error().kind == CiChoiceFailure::malformed);
   }
@@ -197,7 +206,8 @@ TEST_CASE("ES9+: DPauth under one CI, the eUICC under another: a whole download"
   auto ci_b = rsp::pki::load_certificate(pki_b, curve, Role::ci).value();
   f.card.reset();
   std::filesystem::create_directories(f.dir.path() / "card" / "trusted-cis");
-  std::filesystem::copy_file(rsp::pki::certificate_path(pki_b, curve, Role::ci), f.dir.path() / "card" / "trusted-cis" / "ci-b.der");
+  std::filesystem::copy_file(rsp::pki::certificate_path(pki_b, curve, Role::ci),
+                             f.dir.path() / "card" / "trusted-cis" / "ci-b.der");
   f.card = f.open_card("card", f.pki);
   f.identity = load_dp_identity(pki_b).value();
   f.identity.cis.add(ci_a);

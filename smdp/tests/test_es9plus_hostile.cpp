@@ -69,9 +69,7 @@ struct Mutator {
         for (size_t i = 0; i < flips && !m.empty(); ++i) m[below(m.size())] ^= static_cast<uint8_t>(1u << below(8));
         return {m, "bit flips"};
       }
-      case 1:
-        m.resize(below(m.size()));
-        return {m, "truncated to " + std::to_string(m.size())};
+      case 1: m.resize(below(m.size())); return {m, "truncated to " + std::to_string(m.size())};
       case 2:
       case 3: {
         int nodes = 0;
@@ -82,7 +80,8 @@ struct Mutator {
           int count = 0;
           m = rebuild(valid, count, target, indefinite ? Change::indefinite : Change::constructed);
           if (m != valid)
-            return {m, std::string(indefinite ? "indefinite length" : "constructed form") + " at node " + std::to_string(target)};
+            return {m, std::string(indefinite ? "indefinite length" : "constructed form") + " at node " +
+                           std::to_string(target)};
         }
         m = valid;
         m.resize(m.size() / 2);
@@ -96,8 +95,10 @@ struct Mutator {
       }
       default: {
         size_t at = below(m.size() + 1);
-        if (below(2) && at < m.size()) m.erase(m.begin() + static_cast<long>(at));
-        else m.insert(m.begin() + static_cast<long>(at), static_cast<uint8_t>(below(256)));
+        if (below(2) && at < m.size())
+          m.erase(m.begin() + static_cast<long>(at));
+        else
+          m.insert(m.begin() + static_cast<long>(at), static_cast<uint8_t>(below(256)));
         return {m, "a byte inserted or removed at " + std::to_string(at)};
       }
     }
@@ -166,11 +167,14 @@ struct Hostile {
   // The ASN.1 binding's answer: the function's error alternative ('81'), or 400 / 204 without a body.
   static std::optional<std::string> refused_asn1(const Es9Asn1Reply& reply) {
     if (reply.status.ok()) return "accepted";
-    if (reply.http_status == 400 || reply.http_status == 204) return reply.body.empty() ? std::nullopt : std::optional<std::string>("a body");
+    if (reply.http_status == 400 || reply.http_status == 204)
+      return reply.body.empty() ? std::nullopt : std::optional<std::string>("a body");
     if (reply.http_status != 200) return "HTTP " + std::to_string(reply.http_status);
     auto outer = rsp::tlv::read(reply.body);
-    auto alternative = outer && outer->tag == 0xA2 ? rsp::tlv::read(outer->value) : rsp::Expected<rsp::tlv::Tlv>(rsp::fail("no A2"));
-    auto error = alternative ? rsp::tlv::read(alternative->value) : rsp::Expected<rsp::tlv::Tlv>(rsp::fail("no alternative"));
+    auto alternative =
+        outer && outer->tag == 0xA2 ? rsp::tlv::read(outer->value) : rsp::Expected<rsp::tlv::Tlv>(rsp::fail("no A2"));
+    auto error =
+        alternative ? rsp::tlv::read(alternative->value) : rsp::Expected<rsp::tlv::Tlv>(rsp::fail("no alternative"));
     if (!error || error->tag != 0x81) return "not the error alternative: " + rsp::to_hex(reply.body);
     return std::nullopt;
   }
@@ -179,14 +183,16 @@ struct Hostile {
   // (`json_body` makes the body) and through the ASN.1 binding (`asn1_body`, also mutated whole).
   // `before` is checked against the state after every case.
   template <class Direct, class JsonBody, class Asn1Body, class State>
-  void run(const std::string& function, const Bytes& valid, Direct direct, JsonBody json_body, Asn1Body asn1_body, State state) {
+  void run(const std::string& function, const Bytes& valid, Direct direct, JsonBody json_body, Asn1Body asn1_body,
+           State state) {
     auto before = state();
     for (int i = 0; i < kCasesPerFunction; ++i) {
       auto mutated = mutate(valid);  // not a structured binding: clang 14 cannot capture one in the lambdas below
       const Bytes& bad = mutated.first;
       std::string what = function + " case " + std::to_string(i) + " (" + mutated.second + ")";
       expect_refusal(what + " direct", [&] { return direct(bad); });
-      expect_refusal(what + " JSON", [&] { return refused_json(es9plus_json(*f.es9, function, json_body(bad).dump())); });
+      expect_refusal(what + " JSON",
+                     [&] { return refused_json(es9plus_json(*f.es9, function, json_body(bad).dump())); });
       Bytes request = asn1_body(bad);
       if (i % 2) request = mutate(asn1_body(valid)).first;
       expect_refusal(what + " ASN.1", [&] { return refused_asn1(es9plus_asn1(*f.es9, request)); });
@@ -227,15 +233,22 @@ TEST_CASE("ES9+ functions refuse hostile messages without exceptions and without
     Bytes info1 = f.es10(rsp::test::hex("BF2000"));
     Bytes challenge(16, 0x5A);
     auto refused = [](const Es9Result<InitiateAuthenticationResponse>& r) -> std::optional<std::string> {
-      return r ? std::optional<std::string>() : Hostile::refused_status(r.error());  // a mutated euiccInfo1 may still be valid
+      return r ? std::optional<std::string>()
+               : Hostile::refused_status(r.error());  // a mutated euiccInfo1 may still be valid
     };
     h.run(
         "initiateAuthentication", info1,
-        [&](const Bytes& bad) { return refused(f.es9->initiate_authentication({challenge, bad, kAddress})); },
         [&](const Bytes& bad) {
-          return json{{"smdpAddress", kAddress}, {"euiccChallenge", rsp::to_base64(challenge)}, {"euiccInfo1", rsp::to_base64(bad)}};
+          return refused(f.es9->initiate_authentication({challenge, bad, kAddress}));
         },
-        [&](const Bytes& bad) { return request(0xBF39, {tlv(0x81, challenge), tlv(0x83, rsp::to_bytes(kAddress)), bad}); },
+        [&](const Bytes& bad) {
+          return json{{"smdpAddress", kAddress},
+                      {"euiccChallenge", rsp::to_base64(challenge)},
+                      {"euiccInfo1", rsp::to_base64(bad)}};
+        },
+        [&](const Bytes& bad) {
+          return request(0xBF39, {tlv(0x81, challenge), tlv(0x83, rsp::to_bytes(kAddress)), bad});
+        },
         [] { return 0; });
     // Which of those were accepted does not matter here; only that nothing escaped.
     std::vector<std::string> escaped;
@@ -257,28 +270,48 @@ TEST_CASE("ES9+ functions refuse hostile messages without exceptions and without
     Bytes server_response = a.authenticate_server("MATCH-A");
     h.run(
         "authenticateClient", server_response,
-        [&](const Bytes& bad) { return Hostile::refused_result(f.es9->authenticate_client({tid, bad})); },
-        [&](const Bytes& bad) { return json{{"transactionId", tid}, {"authenticateServerResponse", rsp::to_base64(bad)}}; },
-        [&](const Bytes& bad) { return request(0xBF3B, {tlv(0x80, tid_bytes), bad}); }, state_a);
+        [&](const Bytes& bad) {
+          return Hostile::refused_result(f.es9->authenticate_client({tid, bad}));
+        },
+        [&](const Bytes& bad) {
+          return json{{"transactionId", tid}, {"authenticateServerResponse", rsp::to_base64(bad)}};
+        },
+        [&](const Bytes& bad) {
+          return request(0xBF3B, {tlv(0x80, tid_bytes), bad});
+        },
+        state_a);
     auto authenticated = a.authenticate_client(server_response);
-    INFO(readable(h.problems) + (authenticated ? "" : " valid: " + authenticated.error().subject_code + "/" + authenticated.error().reason_code + " " + authenticated.error().message));
+    INFO(readable(h.problems) + (authenticated
+                                     ? ""
+                                     : " valid: " + authenticated.error().subject_code + "/" +
+                                           authenticated.error().reason_code + " " + authenticated.error().message));
     REQUIRE(authenticated);
 
     // getBoundProfilePackage: the session stays 'authenticated', no package is bound.
     Bytes prepared = a.prepare_download();
     h.run(
         "getBoundProfilePackage", prepared,
-        [&](const Bytes& bad) { return Hostile::refused_result(f.es9->get_bound_profile_package({tid, bad})); },
-        [&](const Bytes& bad) { return json{{"transactionId", tid}, {"prepareDownloadResponse", rsp::to_base64(bad)}}; },
-        [&](const Bytes& bad) { return request(0xBF3A, {tlv(0x80, tid_bytes), bad}); }, state_a);
+        [&](const Bytes& bad) {
+          return Hostile::refused_result(f.es9->get_bound_profile_package({tid, bad}));
+        },
+        [&](const Bytes& bad) {
+          return json{{"transactionId", tid}, {"prepareDownloadResponse", rsp::to_base64(bad)}};
+        },
+        [&](const Bytes& bad) {
+          return request(0xBF3A, {tlv(0x80, tid_bytes), bad});
+        },
+        state_a);
     auto package = a.get_bound_profile_package(prepared);
     REQUIRE(package);
 
     // handleNotification: the order stays 'downloaded', the operator hears nothing.
     Bytes result = a.load(package->bound_profile_package);
     h.run(
-        "handleNotification", result, [&](const Bytes& bad) { return Hostile::refused_status(f.es9->handle_notification(bad)); },
-        [&](const Bytes& bad) { return json{{"pendingNotification", rsp::to_base64(bad)}}; },
+        "handleNotification", result,
+        [&](const Bytes& bad) { return Hostile::refused_status(f.es9->handle_notification(bad)); },
+        [&](const Bytes& bad) {
+          return json{{"pendingNotification", rsp::to_base64(bad)}};
+        },
         [&](const Bytes& bad) { return request(0xBF3D, {tlv(0xA0, bad)}); }, state_a);
     CHECK(f.es9->handle_notification(result).ok());
     CHECK(f.profile("8949449999999990064").state == ProfileState::installed);
@@ -292,9 +325,15 @@ TEST_CASE("ES9+ functions refuse hostile messages without exceptions and without
     Bytes cancelled = f.es10(encode(0xBF41, rsp::concat({encode(0x80, tid_b_bytes), encode(0x81, Bytes{0x00})})));
     h.run(
         "cancelSession", cancelled,
-        [&](const Bytes& bad) { return Hostile::refused_status(f.es9->cancel_session({tid_b, bad})); },
-        [&](const Bytes& bad) { return json{{"transactionId", tid_b}, {"cancelSessionResponse", rsp::to_base64(bad)}}; },
-        [&](const Bytes& bad) { return request(0xBF41, {tlv(0x80, tid_b_bytes), retagged(0xA1, bad)}); },
+        [&](const Bytes& bad) {
+          return Hostile::refused_status(f.es9->cancel_session({tid_b, bad}));
+        },
+        [&](const Bytes& bad) {
+          return json{{"transactionId", tid_b}, {"cancelSessionResponse", rsp::to_base64(bad)}};
+        },
+        [&](const Bytes& bad) {
+          return request(0xBF41, {tlv(0x80, tid_b_bytes), retagged(0xA1, bad)});
+        },
         [&] { return h.snapshot(tid_b, "8949449999999990072"); });
     CHECK(f.es9->cancel_session({tid_b, cancelled}).ok());
     CHECK(f.profile("8949449999999990072").state == ProfileState::error);  // end-user rejection ends the order
@@ -314,14 +353,16 @@ TEST_CASE("ES9+ JSON binding: random and mutated bodies always get a JSON answer
       R"({"pendingNotification":"\u0000\u00ff"})",
       R"([[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]])",
       R"({"transactionId":"\ud800","cancelSessionResponse":"====="})"};
-  for (const char* function : {"initiateAuthentication", "authenticateClient", "getBoundProfilePackage", "handleNotification", "cancelSession"})
+  for (const char* function : {"initiateAuthentication", "authenticateClient", "getBoundProfilePackage",
+                               "handleNotification", "cancelSession"})
     for (int i = 0; i < 200; ++i) {
       const std::string& seed = seeds[mutate.below(seeds.size())];
       auto [bytes, how] = mutate(Bytes(seed.begin(), seed.end()));
       std::string body(bytes.begin(), bytes.end());
       try {
         if (auto why = Hostile::refused_json(es9plus_json(*f.es9, function, body)))
-          if (problems.size() < 20) problems.push_back(std::string(function) + " " + how + ": " + *why + " for " + body);
+          if (problems.size() < 20)
+            problems.push_back(std::string(function) + " " + how + ": " + *why + " for " + body);
       } catch (const std::exception& e) {
         if (problems.size() < 20) problems.push_back(std::string(function) + " " + how + ": exception " + e.what());
       }

@@ -24,8 +24,8 @@
 
 using namespace smdp;
 using namespace smdp::test;
-using rsp::test::RecordedSession;
 using rsp::test::hex;
+using rsp::test::RecordedSession;
 
 namespace {
 
@@ -48,7 +48,8 @@ struct RecordedServer {
     Es9Settings settings;
     settings.smdp_address = s.manifest["smdp"]["address"].get<std::string>();
     settings.now = [] { return int64_t{rsp::test::kRecordingTime}; };
-    settings.progress = [this](const ProfileRecord& p, NotificationPoint point, const FunctionStatus& status, ByteView) {
+    settings.progress = [this](const ProfileRecord& p, NotificationPoint point, const FunctionStatus& status,
+                               ByteView) {
       progress.push_back({p.iccid, point, status});
     };
     es9 = std::make_unique<Es9Plus>(*store, identity, settings);
@@ -141,11 +142,13 @@ Bytes cut(ByteView container, rsp::tlv::Tag tag) {
 
 // Every kit file, both directions, is round-tripped by tests/asn1/test_asn1_roundtrip.cpp; here the
 // eUICC-side messages as the SM-DP+ reads them, down to the parts it takes out of them.
-TEST_CASE("recorded sessions: every eUICC-side DER object decodes with our ASN.1 types and re-encodes identically", "[es9][recorded]") {
+TEST_CASE("recorded sessions: every eUICC-side DER object decodes with our ASN.1 types and re-encodes identically",
+          "[es9][recorded]") {
   for (const auto& s : rsp::test::recorded_sessions()) {
     INFO(s.name);
     check_decodes(asn_DEF_EUICCInfo1, s.der("01-euiccInfo1"), "euiccInfo1");
-    check_decodes(asn_DEF_AuthenticateServerResponse, s.der("02-authenticateServerResponse"), "authenticateServerResponse");
+    check_decodes(asn_DEF_AuthenticateServerResponse, s.der("02-authenticateServerResponse"),
+                  "authenticateServerResponse");
     auto signed1 = s.der("02-euiccSigned1");
     check_decodes(asn_DEF_EuiccSigned1, signed1, "euiccSigned1");
     ByteView signed1_fields = rsp::tlv::read(signed1)->value;
@@ -158,7 +161,8 @@ TEST_CASE("recorded sessions: every eUICC-side DER object decodes with our ASN.1
     auto result = s.der("04-profileInstallationResult");
     check_decodes(asn_DEF_ProfileInstallationResult, result, "profileInstallationResult");
     check_decodes(asn_DEF_PendingNotification, result, "pendingNotification");
-    check_decodes(asn_DEF_ProfileInstallationResultData, cut(rsp::tlv::read(result)->value, 0xBF27), "profileInstallationResultData");
+    check_decodes(asn_DEF_ProfileInstallationResultData, cut(rsp::tlv::read(result)->value, 0xBF27),
+                  "profileInstallationResultData");
     for (const char* signature : {"02-euiccSignature1", "03-euiccSignature2"}) {
       INFO(signature);
       auto t = rsp::tlv::read(s.der(signature)).value();
@@ -168,19 +172,24 @@ TEST_CASE("recorded sessions: every eUICC-side DER object decodes with our ASN.1
   }
 }
 
-TEST_CASE("recorded sessions: authenticateClient, getBoundProfilePackage and handleNotification accept the eUICC's messages", "[es9][recorded]") {
+TEST_CASE(
+    "recorded sessions: authenticateClient, getBoundProfilePackage and handleNotification accept the eUICC's messages",
+    "[es9][recorded]") {
   for (const auto& s : rsp::test::recorded_sessions()) {
     INFO(s.name);
     RecordedServer server(s);
 
     // Step 1: the chain CI -> EUM -> eUICC, euiccSignature1, the session's challenge, the order.
     auto authenticated = server.authenticate_client(s.der("02-authenticateServerResponse"));
-    if (!authenticated) FAIL(authenticated.error().subject_code + "/" + authenticated.error().reason_code + " " + authenticated.error().message);
+    if (!authenticated)
+      FAIL(authenticated.error().subject_code + "/" + authenticated.error().reason_code + " " +
+           authenticated.error().message);
     CHECK(authenticated->transaction_id == server.transaction_id);
     CHECK(authenticated->profile_metadata == s.der("02-profileMetadata"));
     CHECK(authenticated->smdp_signed2 == s.der("02-smdpSigned2"));  // same transactionId, no confirmation code
     auto dp_pb = rsp::crypto::Certificate::from_der(authenticated->smdp_certificate).value();
-    CHECK(rsp::crypto::verify(dp_pb.public_key().value(), rsp::concat({authenticated->smdp_signed2, s.der("02-euiccSignature1")}),
+    CHECK(rsp::crypto::verify(dp_pb.public_key().value(),
+                              rsp::concat({authenticated->smdp_signed2, s.der("02-euiccSignature1")}),
                               rsp::test::signature_value(authenticated->smdp_signature2)));
     auto session = server.session();
     CHECK(session.state == SessionState::authenticated);
@@ -205,8 +214,8 @@ TEST_CASE("recorded sessions: authenticateClient, getBoundProfilePackage and han
     auto bf23 = find(rsp::tlv::read(bpp->bound_profile_package)->value, 0xBF23).value();
     auto smdp_sign = find(bf23.value, 0x5F37).value();
     ByteView signed_part = bf23.value.first(static_cast<size_t>(smdp_sign.whole.data() - bf23.value.data()));
-    CHECK(rsp::crypto::verify(dp_pb.public_key().value(), rsp::concat({signed_part, encode(0x5F49, s.key_bytes("otPK.EUICC"))}),
-                              smdp_sign.value));
+    CHECK(rsp::crypto::verify(dp_pb.public_key().value(),
+                              rsp::concat({signed_part, encode(0x5F49, s.key_bytes("otPK.EUICC"))}), smdp_sign.value));
 
     // Step 3: the installation result, signed by the eUICC over ProfileInstallationResultData.
     auto handled = server.es9->handle_notification(s.der("04-profileInstallationResult"));
@@ -225,12 +234,14 @@ TEST_CASE("recorded sessions: authenticateClient, getBoundProfilePackage and han
       CHECK(e.status.ok());
       points.push_back(e.point);
     }
-    CHECK(points == std::vector<NotificationPoint>{NotificationPoint::eligibility_and_retry_limit, NotificationPoint::bpp_download,
+    CHECK(points == std::vector<NotificationPoint>{NotificationPoint::eligibility_and_retry_limit,
+                                                   NotificationPoint::bpp_download,
                                                    NotificationPoint::bpp_installation});
   }
 }
 
-TEST_CASE("recorded sessions: the recorded JSON bodies, byte for byte, through the ES9+ JSON binding", "[es9][recorded]") {
+TEST_CASE("recorded sessions: the recorded JSON bodies, byte for byte, through the ES9+ JSON binding",
+          "[es9][recorded]") {
   for (const auto& s : rsp::test::recorded_sessions()) {
     INFO(s.name);
     RecordedServer server(s);
@@ -246,7 +257,8 @@ TEST_CASE("recorded sessions: the recorded JSON bodies, byte for byte, through t
     CHECK(authenticated.http_status == 200);
     auto body = nlohmann::json::parse(authenticated.body);
     CHECK(body["header"]["functionExecutionStatus"]["status"] == "Executed-Success");
-    CHECK(body["smdpSigned2"] == nlohmann::json::parse(s.text("es9p/02-authenticateClient.response.json"))["smdpSigned2"]);
+    CHECK(body["smdpSigned2"] ==
+          nlohmann::json::parse(s.text("es9p/02-authenticateClient.response.json"))["smdpSigned2"]);
     server.use_recorded_smdp_signature2();
     auto bpp = call("getBoundProfilePackage", "03-getBoundProfilePackage.request.json");
     CHECK(bpp.http_status == 200);
@@ -257,7 +269,8 @@ TEST_CASE("recorded sessions: the recorded JSON bodies, byte for byte, through t
   }
 }
 
-TEST_CASE("recorded sessions: one changed signature byte is refused with SGP.22's code, and the state stays", "[es9][recorded]") {
+TEST_CASE("recorded sessions: one changed signature byte is refused with SGP.22's code, and the state stays",
+          "[es9][recorded]") {
   for (const auto& s : rsp::test::recorded_sessions()) {
     INFO(s.name);
     auto response = s.der("02-authenticateServerResponse");
@@ -268,9 +281,12 @@ TEST_CASE("recorded sessions: one changed signature byte is refused with SGP.22'
       RecordedServer server(s);
       // euiccSignature1 (8.1 eUICC, 6.1 verification failed), the EUM's signature on CERT.EUICC
       // (8.1.3 eUICC certificate) and the CI's on CERT.EUM (8.1.2 EUM certificate).
-      check_refused(server.authenticate_client(with_signature_byte_changed(response, s.der("02-euiccSignature1"))), "8.1", "6.1");
-      check_refused(server.authenticate_client(with_signature_byte_changed(response, s.der("02-euiccCertificate"))), "8.1.3", "6.1");
-      check_refused(server.authenticate_client(with_signature_byte_changed(response, s.der("02-eumCertificate"))), "8.1.2", "6.1");
+      check_refused(server.authenticate_client(with_signature_byte_changed(response, s.der("02-euiccSignature1"))),
+                    "8.1", "6.1");
+      check_refused(server.authenticate_client(with_signature_byte_changed(response, s.der("02-euiccCertificate"))),
+                    "8.1.3", "6.1");
+      check_refused(server.authenticate_client(with_signature_byte_changed(response, s.der("02-eumCertificate"))),
+                    "8.1.2", "6.1");
       CHECK(server.session().state == SessionState::initiated);
       CHECK_FALSE(server.profile().eid);
       CHECK(server.progress.empty());
@@ -287,7 +303,9 @@ TEST_CASE("recorded sessions: one changed signature byte is refused with SGP.22'
       // Our own smdpSignature2 is not the one the eUICC countersigned.
       check_refused(server.get_bound_profile_package(prepared), "8.1", "6.1");
       server.use_recorded_smdp_signature2();
-      check_refused(server.get_bound_profile_package(with_signature_byte_changed(prepared, s.der("03-euiccSignature2"))), "8.1", "6.1");
+      check_refused(
+          server.get_bound_profile_package(with_signature_byte_changed(prepared, s.der("03-euiccSignature2"))), "8.1",
+          "6.1");
       CHECK(server.session().state == SessionState::authenticated);
       CHECK(server.profile().state == ProfileState::released);
       CHECK(server.get_bound_profile_package(prepared));  // the genuine message still goes through
@@ -296,7 +314,8 @@ TEST_CASE("recorded sessions: one changed signature byte is refused with SGP.22'
       RecordedServer server(s);
       server.download();
       auto signature = rsp::tlv::find(rsp::tlv::read(result)->value, 0x5F37).value();
-      check_status(server.es9->handle_notification(with_signature_byte_changed(result, Bytes(signature.whole.begin(), signature.whole.end()))),
+      check_status(server.es9->handle_notification(
+                       with_signature_byte_changed(result, Bytes(signature.whole.begin(), signature.whole.end()))),
                    "8.1", "6.1");
       CHECK(server.profile().state == ProfileState::downloaded);
       CHECK(server.session().state == SessionState::bpp_sent);

@@ -38,8 +38,8 @@ Bytes with_signed1_member_altered(Es9Fixture& f, const Bytes& response, rsp::tlv
   }
   Bytes signed1 = encode(0x30, members);
   auto key = rsp::pki::load_key(f.pki, rsp::crypto::Curve::nist_p256, rsp::crypto::Role::euicc).value();
-  return encode(0xBF38, encode(0xA0, rsp::concat({signed1, encode(0x5F37, rsp::crypto::sign(key, signed1)), parts[2].whole,
-                                                  parts[3].whole})));
+  return encode(0xBF38, encode(0xA0, rsp::concat({signed1, encode(0x5F37, rsp::crypto::sign(key, signed1)),
+                                                  parts[2].whole, parts[3].whole})));
 }
 
 template <class Backend>
@@ -93,8 +93,9 @@ TEMPLATE_TEST_CASE("ES9+: 10,000 initiateAuthentication calls leave the session 
   CHECK(session_rows<TestType>(url) == 1);
 }
 
-TEST_CASE("ES9+ authenticateClient refuses a transactionId it did not issue, altered or expired, and an altered serverChallenge",
-          "[es9]") {
+TEST_CASE(
+    "ES9+ authenticateClient refuses a transactionId it did not issue, altered or expired, and an altered serverChallenge",
+    "[es9]") {
   Es9Fixture f;
   f.add_profile(kIccid, "MATCH-1");
   Download d(f);
@@ -105,7 +106,8 @@ TEST_CASE("ES9+ authenticateClient refuses a transactionId it did not issue, alt
 
   SECTION("forged: random bytes, shorter, or one bit changed anywhere") {
     check_refused(f.es9->authenticate_client({rsp::to_hex(rsp::random_bytes(16)), response}), "8.10.1", "3.9");
-    check_refused(f.es9->authenticate_client({rsp::to_hex(Bytes(issued.begin(), issued.begin() + 15)), response}), "8.10.1", "3.9");
+    check_refused(f.es9->authenticate_client({rsp::to_hex(Bytes(issued.begin(), issued.begin() + 15)), response}),
+                  "8.10.1", "3.9");
     for (size_t i = 0; i < issued.size(); ++i) {
       Bytes altered = issued;
       altered[i] ^= static_cast<uint8_t>(1u << (i % 8));
@@ -122,14 +124,15 @@ TEST_CASE("ES9+ authenticateClient refuses a transactionId it did not issue, alt
     REQUIRE(other_store->add_profile(order));
     Bytes challenge_response = f.es10(rsp::test::hex("BF2E00"));
     auto challenge = find(rsp::tlv::read(challenge_response)->value, 0x80).value();
-    auto initiated = other->initiate_authentication({Bytes(challenge.value.begin(), challenge.value.end()),
-                                                     f.es10(rsp::test::hex("BF2000")), kAddress});
+    auto initiated = other->initiate_authentication(
+        {Bytes(challenge.value.begin(), challenge.value.end()), f.es10(rsp::test::hex("BF2000")), kAddress});
     REQUIRE(initiated);
     Download elsewhere(f);
     elsewhere.initiated = *initiated;
     Bytes signed_elsewhere = elsewhere.authenticate_server("MATCH-1");
     check_refused(f.es9->authenticate_client({initiated->transaction_id, signed_elsewhere}), "8.10.1", "3.9");
-    CHECK(other->authenticate_client({initiated->transaction_id, signed_elsewhere}));  // where it was issued, it is good
+    CHECK(
+        other->authenticate_client({initiated->transaction_id, signed_elsewhere}));  // where it was issued, it is good
   }
   SECTION("expired: at the session lifetime, not a second before") {
     f.clock += f.es9->settings().session_lifetime;
@@ -173,14 +176,16 @@ TEST_CASE("ES9+ authenticateClient replayed is refused, even after a refusal and
   }
 }
 
-TEST_CASE("ES9+ cancelSession before authenticateClient: acknowledged and nothing stored, altered or expired refused", "[es9]") {
+TEST_CASE("ES9+ cancelSession before authenticateClient: acknowledged and nothing stored, altered or expired refused",
+          "[es9]") {
   Es9Fixture f;
   f.add_profile(kIccid, "MATCH-1");
   Download d(f);
   REQUIRE(d.initiate());
   Bytes response = d.authenticate_server("MATCH-1");  // the card's session is open: it signs CancelSession
   const Bytes issued = rsp::from_hex(d.initiated.transaction_id).value();
-  Bytes cancelled = Es9Fixture::es10(*f.card, encode(0xBF41, rsp::concat({encode(0x80, issued), encode(0x81, Bytes{1})})));
+  Bytes cancelled =
+      Es9Fixture::es10(*f.card, encode(0xBF41, rsp::concat({encode(0x80, issued), encode(0x81, Bytes{1})})));
 
   SECTION("a transactionId we issued") {
     CHECK(f.es9->cancel_session({d.initiated.transaction_id, cancelled}).ok());
@@ -203,10 +208,12 @@ TEST_CASE("ES9+ cancelSession before authenticateClient: acknowledged and nothin
     CHECK(f.es9->handle_notification(done.run("MATCH-1")).ok());
     // The card has no session left to sign with: its key signs as it would have.
     auto key = rsp::pki::load_key(f.pki, rsp::crypto::Curve::nist_p256, rsp::crypto::Role::euicc).value();
-    Bytes signed_part = encode(0x30, rsp::concat({encode(0x80, rsp::from_hex(done.initiated.transaction_id).value()),
-                                                  encode(0x81, f.identity.credentials[0].dp_auth.registered_id_der().value()),
-                                                  encode(0x82, Bytes{1})}));
-    Bytes late = encode(0xBF41, encode(0xA0, rsp::concat({signed_part, encode(0x5F37, rsp::crypto::sign(key, signed_part))})));
+    Bytes signed_part =
+        encode(0x30, rsp::concat({encode(0x80, rsp::from_hex(done.initiated.transaction_id).value()),
+                                  encode(0x81, f.identity.credentials[0].dp_auth.registered_id_der().value()),
+                                  encode(0x82, Bytes{1})}));
+    Bytes late =
+        encode(0xBF41, encode(0xA0, rsp::concat({signed_part, encode(0x5F37, rsp::crypto::sign(key, signed_part))})));
     check_status(f.es9->cancel_session({done.initiated.transaction_id, late}), "8.10.1", "3.9");
     CHECK(f.store->session(done.initiated.transaction_id).value()->state == SessionState::finished);
   }

@@ -61,16 +61,19 @@ TEST_CASE("smdp serve: an ES2+ order and its download over HTTPS, metrics, grace
   REQUIRE(rsp::files::write_atomic(profile, rsp::make_profile_package(spec).value()));
   std::string db = "sqlite:" + (dir.path() / "smdp.db").string();
   std::string common = " --pki " + pki.string() + " --db " + db + " --operator operator-a=" + operator_pem.string();
-  auto imported = rsp::test::run_command(std::string(RSP_BINARY_DIR) + "/smdp import" + common + " --profile-type test --protect " +
-                                         profile.string() + " 2>&1");
+  auto imported = rsp::test::run_command(std::string(RSP_BINARY_DIR) + "/smdp import" + common +
+                                         " --profile-type test --protect " + profile.string() + " 2>&1");
   INFO(imported.out);
   REQUIRE(imported.status == 0);
   CHECK(imported.out.find("imported " + std::string(kIccid)) != std::string::npos);
 
-  rsp::test::ChildProcess smdp("smdp", dir.path(),
-                               {"serve", "--pki", pki.string(), "--db", db, "--operator", "operator-a=" + operator_pem.string(),
-                                "--operator", "operator-old=" + expired_pem.string(), "--es9-listen", "127.0.0.1:0", "--es2-listen", "127.0.0.1:0", "--metrics-listen", "127.0.0.1:0"});
-  std::string es9 = "https://localhost:" + smdp.wait_for("ES9\\+ of localhost on https://127.0.0.1:(\\d+)") + "/gsma/rsp2/es9plus/";
+  rsp::test::ChildProcess smdp(
+      "smdp", dir.path(),
+      {"serve", "--pki", pki.string(), "--db", db, "--operator", "operator-a=" + operator_pem.string(), "--operator",
+       "operator-old=" + expired_pem.string(), "--es9-listen", "127.0.0.1:0", "--es2-listen", "127.0.0.1:0",
+       "--metrics-listen", "127.0.0.1:0"});
+  std::string es9 =
+      "https://localhost:" + smdp.wait_for("ES9\\+ of localhost on https://127.0.0.1:(\\d+)") + "/gsma/rsp2/es9plus/";
   std::string es2 = "https://localhost:" + smdp.wait_for("ES2\\+ on port (\\d+)") + "/gsma/rsp2/es2plus/";
   std::string metrics = "http://127.0.0.1:" + smdp.wait_for("metrics on port (\\d+)") + "/metrics";
 
@@ -83,12 +86,13 @@ TEST_CASE("smdp serve: an ES2+ order and its download over HTTPS, metrics, grace
   auto ordered = post(operator_client, es2 + "downloadOrder", {{"header", header}, {"profileType", "test"}});
   REQUIRE(status_of(ordered) == "Executed-Success");
   CHECK(ordered["iccid"] == kIccid);
-  auto confirmed = post(operator_client, es2 + "confirmOrder", {{"header", header}, {"iccid", kIccid}, {"releaseFlag", true}});
+  auto confirmed =
+      post(operator_client, es2 + "confirmOrder", {{"header", header}, {"iccid", kIccid}, {"releaseFlag", true}});
   REQUIRE(status_of(confirmed) == "Executed-Success");
   std::string matching_id = confirmed["matchingId"];
   CHECK(confirmed["smdpAddress"] == "localhost");
-  auto code = rsp::test::run_command(std::string(RSP_BINARY_DIR) + "/smdp activation-code" + common + " --iccid " + kIccid +
-                                     " --svg " + (dir.path() / "ac.svg").string());
+  auto code = rsp::test::run_command(std::string(RSP_BINARY_DIR) + "/smdp activation-code" + common + " --iccid " +
+                                     kIccid + " --svg " + (dir.path() / "ac.svg").string());
   CHECK(code.status == 0);
   CHECK(code.out == "LPA:1$localhost$" + matching_id + "\n");
   CHECK(rsp::test::read_text(dir.path() / "ac.svg").rfind("<svg", 0) == 0);
@@ -114,9 +118,12 @@ TEST_CASE("smdp serve: an ES2+ order and its download over HTTPS, metrics, grace
 
     auto scraped = device.get(metrics);
     REQUIRE(scraped);
-    CHECK(scraped->body.find("smdp_requests_total{interface=\"es9\",function=\"getBoundProfilePackage\",outcome=\"Executed-Success\"} 1") !=
+    CHECK(
+        scraped->body.find(
+            "smdp_requests_total{interface=\"es9\",function=\"getBoundProfilePackage\",outcome=\"Executed-Success\"} 1") !=
+        std::string::npos);
+    CHECK(scraped->body.find("smdp_request_duration_seconds_count{interface=\"es2\",function=\"confirmOrder\"} 1") !=
           std::string::npos);
-    CHECK(scraped->body.find("smdp_request_duration_seconds_count{interface=\"es2\",function=\"confirmOrder\"} 1") != std::string::npos);
     auto cpu = scraped->body.find("\nprocess_cpu_seconds_total ");  // the server's own, for load tests
     REQUIRE(cpu != std::string::npos);
     CHECK(std::stod(scraped->body.substr(cpu + 27)) > 0);
@@ -137,8 +144,9 @@ TEST_CASE("smdp serve: an ES2+ order and its download over HTTPS, metrics, grace
     CHECK_FALSE(rsp::http::Client::create(stranger)->post(es2 + "downloadOrder", "{}", no_protocol));
     stranger.client_identity = expired_identity;  // pinned, but expired
     CHECK_FALSE(rsp::http::Client::create(stranger)->post(es2 + "downloadOrder", "{}", no_protocol));
-    auto unknown = post(device, es9 + "authenticateClient",
-                        {{"transactionId", "00112233445566778899AABBCCDDEEFF"}, {"authenticateServerResponse", "AA=="}});
+    auto unknown =
+        post(device, es9 + "authenticateClient",
+             {{"transactionId", "00112233445566778899AABBCCDDEEFF"}, {"authenticateServerResponse", "AA=="}});
     CHECK(status_of(unknown) == "Failed");
     // The ASN.1 binding shares the listener: a body naming no function is a bad request; a
     // request for another SM-DP+ gets initiateAuthentication's error alternative.
@@ -147,8 +155,9 @@ TEST_CASE("smdp serve: an ES2+ order and its download over HTTPS, metrics, grace
     auto junk = device.post(asn1_url, "not DER", asn1);
     REQUIRE(junk);
     CHECK(junk->status == 400);
-    Bytes request = encode(0xA2, encode(0xBF39, rsp::concat({encode(0x81, Bytes(16, 1)), encode(0x83, rsp::to_bytes("elsewhere.example")),
-                                                             rsp::test::hex("BF2000")})));
+    Bytes request = encode(
+        0xA2, encode(0xBF39, rsp::concat({encode(0x81, Bytes(16, 1)), encode(0x83, rsp::to_bytes("elsewhere.example")),
+                                          rsp::test::hex("BF2000")})));
     auto refused = device.post(asn1_url, std::string(request.begin(), request.end()), asn1);
     REQUIRE(refused);
     CHECK(refused->status == 200);

@@ -29,15 +29,17 @@ struct CallbackReceiver {
     server = rsp::test::serve(rsp::test::tls_listener(pki, [this](const rsp::http::Request& request) {
       std::lock_guard lock(mutex);
       auto body = json::parse(request.body, nullptr, false);
-      if (request.method != "POST" || request.target != "/gsma/rsp2/es2plus/handleDownloadProgressInfo" || body.is_discarded() ||
-          request.headers.get("X-Admin-Protocol").value_or("").rfind("gsma/rsp/v2.", 0) != 0)
+      if (request.method != "POST" || request.target != "/gsma/rsp2/es2plus/handleDownloadProgressInfo" ||
+          body.is_discarded() || request.headers.get("X-Admin-Protocol").value_or("").rfind("gsma/rsp/v2.", 0) != 0)
         refusals.push_back(request.method + " " + request.target + " " + request.body);
       else
         calls.push_back(std::move(body));
       return rsp::http::Response{204, {}, ""};
     }));
   }
-  std::string url() const { return rsp::test::url("localhost", server->port(0), "/gsma/rsp2/es2plus/handleDownloadProgressInfo"); }
+  std::string url() const {
+    return rsp::test::url("localhost", server->port(0), "/gsma/rsp2/es2plus/handleDownloadProgressInfo");
+  }
 
   // Waits (bounded) until calls for every point in `points` have arrived; the calls so far.
   std::vector<json> wait_for_points(const std::vector<int>& points, std::chrono::seconds limit) {
@@ -47,7 +49,8 @@ struct CallbackReceiver {
         std::lock_guard lock(mutex);
         bool all = true;
         for (int p : points)
-          all = all && std::any_of(calls.begin(), calls.end(), [p](const json& c) { return c.value("notificationPointId", 0) == p; });
+          all = all && std::any_of(calls.begin(), calls.end(),
+                                   [p](const json& c) { return c.value("notificationPointId", 0) == p; });
         if (all || std::chrono::steady_clock::now() > deadline) return calls;
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
@@ -66,11 +69,12 @@ const json* call_for(const std::vector<json>& calls, int point) {
 TEST_CASE("smdp serve: HandleDownloadProgressInfo reaches the operator's server during a download", "[smdp][process]") {
   CallbackReceiver receiver;
   smdp::test::SmdpProcessSetup setup("8949449999999990056", "001010000000056");
-  rsp::test::ChildProcess smdp("smdp", setup.dir.path(),
-                               setup.serve_args({"--es9-listen", "127.0.0.1:0", "--es2-listen", "127.0.0.1:0", "--operator-callback",
-                                                 "operator-a=" + receiver.url(), "--callback-trusted-ca",
-                                                 receiver.pki.ci_pem().string()}));
-  std::string es9 = "https://localhost:" + smdp.wait_for("ES9\\+ of localhost on https://127.0.0.1:(\\d+)") + "/gsma/rsp2/es9plus/";
+  rsp::test::ChildProcess smdp(
+      "smdp", setup.dir.path(),
+      setup.serve_args({"--es9-listen", "127.0.0.1:0", "--es2-listen", "127.0.0.1:0", "--operator-callback",
+                        "operator-a=" + receiver.url(), "--callback-trusted-ca", receiver.pki.ci_pem().string()}));
+  std::string es9 =
+      "https://localhost:" + smdp.wait_for("ES9\\+ of localhost on https://127.0.0.1:(\\d+)") + "/gsma/rsp2/es9plus/";
   std::string es2 = "https://localhost:" + smdp.wait_for("ES2\\+ on port (\\d+)") + "/gsma/rsp2/es2plus/";
   std::string matching_id = smdp::test::order_and_release(setup.operator_client(), es2, setup.iccid);
 

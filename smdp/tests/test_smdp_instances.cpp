@@ -47,7 +47,9 @@ struct TwoInstances {
     database = shared_postgres().create_database();
     // Both start at once on the empty database: each runs the migrations it finds missing.
     for (auto* instance : {&a, &b})
-      instance->emplace("smdp", dir.path(), std::vector<std::string>{"serve", "--pki", pki.string(), "--db", database, "--es9-listen", "127.0.0.1:0"});
+      instance->emplace(
+          "smdp", dir.path(),
+          std::vector<std::string>{"serve", "--pki", pki.string(), "--db", database, "--es9-listen", "127.0.0.1:0"});
     es9_a = es9_url(*a);
     es9_b = es9_url(*b);
     REQUIRE(es9_a != es9_b);
@@ -57,7 +59,8 @@ struct TwoInstances {
   }
 
   static std::string es9_url(rsp::test::ChildProcess& instance) {
-    return "https://localhost:" + instance.wait_for("ES9\\+ of localhost on https://127.0.0.1:(\\d+)") + "/gsma/rsp2/es9plus/";
+    return "https://localhost:" + instance.wait_for("ES9\\+ of localhost on https://127.0.0.1:(\\d+)") +
+           "/gsma/rsp2/es9plus/";
   }
 
   // A released order on a new profile for whichever eUICC comes first with `matching_id` (no EID).
@@ -101,7 +104,8 @@ bool installed_on_card(euicc::Euicc& card, const std::string& iccid) {
 
 }  // namespace
 
-TEST_CASE("two smdp instances on one PostgreSQL: a download alternating between them completes", "[smdp][process][postgres]") {
+TEST_CASE("two smdp instances on one PostgreSQL: a download alternating between them completes",
+          "[smdp][process][postgres]") {
   TwoInstances fleet;
   const std::string iccid = "8949449999999991001";
   fleet.order(iccid, "ALTERNATE-1");
@@ -113,7 +117,8 @@ TEST_CASE("two smdp instances on one PostgreSQL: a download alternating between 
   REQUIRE(initiated);
   REQUIRE(status_of(*initiated) == "Executed-Success");
   const std::string transaction_id = lpa.transaction_id();
-  auto downloaded = lpa.finish_download(fleet.es9_b, fleet.es9_a, "ALTERNATE-1");  // authenticateClient on B, the package from A
+  auto downloaded =
+      lpa.finish_download(fleet.es9_b, fleet.es9_a, "ALTERNATE-1");  // authenticateClient on B, the package from A
   INFO(downloaded.failure);
   REQUIRE(downloaded.failure.empty());
   CHECK(fleet.profile(iccid).state == ProfileState::downloaded);
@@ -138,8 +143,8 @@ TEST_CASE("two smdp instances on one PostgreSQL: two devices racing for one matc
   // At most a card's capacity (max_profiles, 8): under load one device may win every order.
   constexpr int kOrders = 8;
   TwoInstances fleet;
-  std::unique_ptr<euicc::Euicc> cards[2] = {fleet.card("card-1"),
-                                            fleet.card("card-2", rsp::eid::complete("890490320000000000000000000000").value())};
+  std::unique_ptr<euicc::Euicc> cards[2] = {
+      fleet.card("card-1"), fleet.card("card-2", rsp::eid::complete("890490320000000000000000000000").value())};
   REQUIRE(cards[0]->eid() != cards[1]->eid());
   auto iccid = [](int order) { return "89494499999999920" + std::to_string(10 + order); };
   auto matching_id = [](int order) { return "RACE-" + std::to_string(order); };
@@ -164,7 +169,8 @@ TEST_CASE("two smdp instances on one PostgreSQL: two devices racing for one matc
       bool ready = initiated && status_of(*initiated) == "Executed-Success";
       both_ready.arrive_and_wait();
       if (!ready) {
-        round.outcome.failure = "initiateAuthentication: " + (initiated ? initiated->dump() : initiated.error().message);
+        round.outcome.failure =
+            "initiateAuthentication: " + (initiated ? initiated->dump() : initiated.error().message);
         continue;
       }
       round.outcome = lpa.finish_download(es9, es9, matching_id(order));
@@ -179,8 +185,10 @@ TEST_CASE("two smdp instances on one PostgreSQL: two devices racing for one matc
 
   int wins[2] = {0, 0};
   for (int order = 0; order < kOrders; ++order) {
-    INFO("order " << order << ": device 1 " << rounds[0][order].outcome.failure << " | device 2 " << rounds[1][order].outcome.failure);
-    const bool got[2] = {!rounds[0][order].outcome.installation_result.empty(), !rounds[1][order].outcome.installation_result.empty()};
+    INFO("order " << order << ": device 1 " << rounds[0][order].outcome.failure << " | device 2 "
+                  << rounds[1][order].outcome.failure);
+    const bool got[2] = {!rounds[0][order].outcome.installation_result.empty(),
+                         !rounds[1][order].outcome.installation_result.empty()};
     REQUIRE(got[0] != got[1]);  // exactly one Bound Profile Package
     const int winner = got[0] ? 0 : 1, loser = 1 - winner;
     INFO("the winner's installation result: " << rsp::to_hex(rounds[winner][order].outcome.installation_result));

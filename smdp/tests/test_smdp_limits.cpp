@@ -13,16 +13,19 @@ namespace {
 
 uint64_t refused(const std::string& metrics, const std::string& reason) {
   std::smatch m;
-  REQUIRE(std::regex_search(metrics, m, std::regex("\nrsp_http_refused_total\\{reason=\"" + reason + "\"\\} (\\d+)\n")));
+  REQUIRE(
+      std::regex_search(metrics, m, std::regex("\nrsp_http_refused_total\\{reason=\"" + reason + "\"\\} (\\d+)\n")));
   return std::stoull(m[1]);
 }
 
 }  // namespace
 
-TEST_CASE("smdp serve: the \"limits\" of its configuration file hold on ES9+, in /metrics and the log", "[smdp][process]") {
+TEST_CASE("smdp serve: the \"limits\" of its configuration file hold on ES9+, in /metrics and the log",
+          "[smdp][process]") {
   smdp::test::SmdpProcessSetup setup("8949449999999990059", "001010000000059");
   auto config = setup.dir.path() / "smdp.json";
-  REQUIRE(rsp::files::write_atomic(config, rsp::to_bytes(R"({ "es9_listen": "127.0.0.1:0", "metrics_listen": "127.0.0.1:0",
+  REQUIRE(
+      rsp::files::write_atomic(config, rsp::to_bytes(R"({ "es9_listen": "127.0.0.1:0", "metrics_listen": "127.0.0.1:0",
       "limits": { "header_bytes": 2048, "connections_per_peer": 2, "json_depth": 5, "first_byte_seconds": 5 } })")));
   rsp::test::ChildProcess smdp("smdp", setup.dir.path(), setup.serve_args({"--config", config.string()}));
   auto port = static_cast<uint16_t>(std::stoi(smdp.wait_for("ES9\\+ of localhost on https://127.0.0.1:(\\d+)")));

@@ -37,8 +37,9 @@ std::string object(std::initializer_list<std::pair<std::string, std::string>> me
 
 }  // namespace
 
-TEST_CASE("smdp serve: hostile values in every logged ES9+ and ES2+ field leave one printable, bounded line per request",
-          "[smdp][process][log]") {
+TEST_CASE(
+    "smdp serve: hostile values in every logged ES9+ and ES2+ field leave one printable, bounded line per request",
+    "[smdp][process][log]") {
   smdp::test::SmdpProcessSetup setup("8949449999999990072", "001010000000072");
   rsp::test::ChildProcess smdp("smdp", setup.dir.path(),
                                setup.serve_args({"--es9-listen", "127.0.0.1:0", "--es2-listen", "127.0.0.1:0"}));
@@ -53,7 +54,8 @@ TEST_CASE("smdp serve: hostile values in every logged ES9+ and ES2+ field leave 
   for (size_t i = 0; megabyte.size() < 1024 * 1024; ++i) megabyte += i % 64 == 63 ? '\n' : 'A';
   const std::vector<std::string> hostile{
       "id\0\r\ntime=2026-01-01T00:00:00.000Z interface=es9 function=forged outcome=Executed-Success"s,
-      "\x1b[2J\x1b]0;owned\x07\xc2\x9b" "31m\x7f",
+      "\x1b[2J\x1b]0;owned\x07\xc2\x9b"
+      "31m\x7f",
       "\xff\xfe\xc0\xaf\xed\xa0\x80",
       megabyte,
   };
@@ -61,7 +63,8 @@ TEST_CASE("smdp serve: hostile values in every logged ES9+ and ES2+ field leave 
   const rsp::http::Headers asn1_headers{{"Content-Type", std::string(smdp::kEs9Asn1ContentType)},
                                         {"X-Admin-Protocol", "gsma/rsp/v2.2.2"}};
   size_t requests = 0;
-  auto send = [&](const rsp::http::Client& client, const std::string& url, const std::string& body, const rsp::http::Headers& headers) {
+  auto send = [&](const rsp::http::Client& client, const std::string& url, const std::string& body,
+                  const rsp::http::Headers& headers) {
     auto r = client.post(url, body, headers);
     INFO(url << ": " << (r ? r->body.substr(0, 200) : r.error().message));
     REQUIRE(r);
@@ -72,10 +75,13 @@ TEST_CASE("smdp serve: hostile values in every logged ES9+ and ES2+ field leave 
     std::string v = json_string(raw);
     std::string small = raw.size() > 100000 ? "\"x\"" : v;  // ES2+ bodies stay under the 4 MB body limit
     // ES9+, JSON binding: every member of every function.
-    send(device, es9 + "initiateAuthentication", object({{"euiccChallenge", v}, {"euiccInfo1", small}, {"smdpAddress", small}}), json_headers);
+    send(device, es9 + "initiateAuthentication",
+         object({{"euiccChallenge", v}, {"euiccInfo1", small}, {"smdpAddress", small}}), json_headers);
     for (const char* function : {"authenticateClient", "getBoundProfilePackage", "cancelSession"})
       send(device, es9 + function,
-           object({{"transactionId", v}, {"authenticateServerResponse", small}, {"prepareDownloadResponse", small},
+           object({{"transactionId", v},
+                   {"authenticateServerResponse", small},
+                   {"prepareDownloadResponse", small},
                    {"cancelSessionResponse", small}}),
            json_headers);
     send(device, es9 + "handleNotification", object({{"pendingNotification", v}}), json_headers);
@@ -88,8 +94,13 @@ TEST_CASE("smdp serve: hostile values in every logged ES9+ and ES2+ field leave 
     std::string header = object({{"functionRequesterIdentifier", v}, {"functionCallIdentifier", small}});
     for (const char* function : {"downloadOrder", "confirmOrder", "cancelOrder", "releaseProfile"})
       send(operator_client, es2 + function,
-           object({{"header", header}, {"iccid", small}, {"eid", small}, {"profileType", small}, {"matchingId", small},
-                   {"confirmationCode", small}, {"finalProfileStatusIndicator", small}}),
+           object({{"header", header},
+                   {"iccid", small},
+                   {"eid", small},
+                   {"profileType", small},
+                   {"matchingId", small},
+                   {"confirmationCode", small},
+                   {"finalProfileStatusIndicator", small}}),
            json_headers);
   }
 
@@ -114,14 +125,16 @@ TEST_CASE("smdp serve: hostile values in every logged ES9+ and ES2+ field leave 
     bool printable = true;
     for (size_t i = 0; i < line.size(); ++i) {
       auto byte = static_cast<unsigned char>(line[i]);
-      if (byte < 0x20 || byte == 0x7F || (byte == 0xC2 && i + 1 < line.size() && static_cast<unsigned char>(line[i + 1]) < 0xA0))
+      if (byte < 0x20 || byte == 0x7F ||
+          (byte == 0xC2 && i + 1 < line.size() && static_cast<unsigned char>(line[i + 1]) < 0xA0))
         printable = false;
     }
     CHECK(printable);
   }
   // The hostile transactionId is in the log, escaped, and the 1 MB one cut with its count.
   std::string all = smdp.output();
-  CHECK(all.find(R"(transactionId="id\x00\r\ntime=2026-01-01T00:00:00.000Z interface=es9 function=forged)") != std::string::npos);
+  CHECK(all.find(R"(transactionId="id\x00\r\ntime=2026-01-01T00:00:00.000Z interface=es9 function=forged)") !=
+        std::string::npos);
   CHECK(all.find("function=forged outcome=Executed-Success\n") == std::string::npos);
   CHECK(all.find("bytes)\"") != std::string::npos);
 }

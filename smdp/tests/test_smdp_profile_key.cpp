@@ -61,14 +61,15 @@ struct Lab {
     REQUIRE(rsp::pki::make(dir, rsp::pki::MakeOptions{}));  // dp-tls for localhost
     return rsp::pki::load_certificate(dir, rsp::crypto::Curve::nist_p256, rsp::crypto::Role::ci).value();
   }
-  Lab() {
-    REQUIRE(rsp::files::write_atomic(operator_pem, operator_identity.chain.front().pem()));
+  Lab() { REQUIRE(rsp::files::write_atomic(operator_pem, operator_identity.chain.front().pem())); }
+  std::string common() const {
+    return " --pki " + pki.string() + " --db " + db + " --operator operator-a=" + operator_pem.string();
   }
-  std::string common() const { return " --pki " + pki.string() + " --db " + db + " --operator operator-a=" + operator_pem.string(); }
   rsp::test::CommandResult smdp(const std::string& args, const std::string& environment = "") const {
     return rsp::test::run_command(environment + std::string(RSP_BINARY_DIR) + "/smdp " + args + " 2>&1");
   }
-  rsp::test::CommandResult import(const std::string& iccid, const Bytes& ki, const std::string& environment = "") const {
+  rsp::test::CommandResult import(const std::string& iccid, const Bytes& ki,
+                                  const std::string& environment = "") const {
     fs::path file = dir.path() / (iccid + ".der");
     REQUIRE(rsp::files::write_atomic(file, rsp::make_profile_package(spec_of(iccid, ki, kOpcA)).value()));
     return smdp("import" + common() + " --profile-type test --protect " + file.string(), environment);
@@ -101,10 +102,12 @@ struct Served {
   rsp::test::ChildProcess process;
   std::string es9, es2;
   explicit Served(const Lab& lab)
-      : process("smdp", lab.dir.path(),
-                {"serve", "--pki", lab.pki.string(), "--db", lab.db, "--operator", "operator-a=" + lab.operator_pem.string(),
-                 "--es9-listen", "127.0.0.1:0", "--es2-listen", "127.0.0.1:0"}) {
-    es9 = "https://localhost:" + process.wait_for("ES9\\+ of localhost on https://127.0.0.1:(\\d+)") + "/gsma/rsp2/es9plus/";
+      : process(
+            "smdp", lab.dir.path(),
+            {"serve", "--pki", lab.pki.string(), "--db", lab.db, "--operator",
+             "operator-a=" + lab.operator_pem.string(), "--es9-listen", "127.0.0.1:0", "--es2-listen", "127.0.0.1:0"}) {
+    es9 = "https://localhost:" + process.wait_for("ES9\\+ of localhost on https://127.0.0.1:(\\d+)") +
+          "/gsma/rsp2/es9plus/";
     es2 = "https://localhost:" + process.wait_for("ES2\\+ on port (\\d+)") + "/gsma/rsp2/es2plus/";
   }
 };
@@ -119,7 +122,8 @@ std::string order(const Lab& lab, const Served& smdp, const std::string& iccid) 
   auto ordered = smdp::test::post_json(client, smdp.es2 + "downloadOrder", {{"header", header}, {"iccid", iccid}});
   REQUIRE(ordered);
   REQUIRE(status_of(*ordered) == "Executed-Success");
-  auto confirmed = smdp::test::post_json(client, smdp.es2 + "confirmOrder", {{"header", header}, {"iccid", iccid}, {"releaseFlag", true}});
+  auto confirmed = smdp::test::post_json(client, smdp.es2 + "confirmOrder",
+                                         {{"header", header}, {"iccid", iccid}, {"releaseFlag", true}});
   REQUIRE(confirmed);
   REQUIRE(status_of(*confirmed) == "Executed-Success");
   return (*confirmed)["matchingId"];
@@ -150,8 +154,9 @@ mode_t mode_of(const fs::path& file) {
 
 }  // namespace
 
-TEST_CASE("smdp: profiles sealed from import to download, the key 0600 and unlogged, a wrong or missing key refused, rotation",
-          "[smdp][process][sealing]") {
+TEST_CASE(
+    "smdp: profiles sealed from import to download, the key 0600 and unlogged, a wrong or missing key refused, rotation",
+    "[smdp][process][sealing]") {
   Lab lab;
   auto imported = lab.import(kIccidA, kKiA);
   INFO(imported.out);
@@ -198,8 +203,9 @@ TEST_CASE("smdp: profiles sealed from import to download, the key 0600 and unlog
     CHECK_FALSE(fs::exists(lab.key_file));  // no new key over sealed profiles
 
     ::chmod((lab.dir.path() / "kept-key").c_str(), 0644);
-    auto open_to_others = lab.smdp("import" + lab.common() + " --profile-key " + (lab.dir.path() / "kept-key").string() + " " +
-                                   (lab.dir.path() / (std::string(kIccidA) + ".der")).string());
+    auto open_to_others =
+        lab.smdp("import" + lab.common() + " --profile-key " + (lab.dir.path() / "kept-key").string() + " " +
+                 (lab.dir.path() / (std::string(kIccidA) + ".der")).string());
     CHECK(open_to_others.status == 1);
     CHECK(open_to_others.out.find("chmod 600") != std::string::npos);
 

@@ -42,7 +42,8 @@ TEST_CASE("smdp serve: ES2+ and ES9+ on one port", "[smdp][process]") {
   auto ci = setup.ci();
   // The configuration file's key, with port 0 (equal addresses with port 0 are two ports).
   auto config = setup.dir.path() / "smdp.json";
-  REQUIRE(rsp::files::write_atomic(config, rsp::to_bytes(R"({ "es9_listen": "127.0.0.1:0", "es2_on_es9_listener": true })")));
+  REQUIRE(rsp::files::write_atomic(config,
+                                   rsp::to_bytes(R"({ "es9_listen": "127.0.0.1:0", "es2_on_es9_listener": true })")));
   rsp::test::ChildProcess smdp("smdp", setup.dir.path(), setup.serve_args({"--config", config.string()}));
   std::string port = smdp.wait_for("ES9\\+ of localhost on https://127.0.0.1:(\\d+)");
   CHECK(smdp.wait_for("ES2\\+ on port (\\d+) \\(shared with ES9\\+\\)") == port);
@@ -70,20 +71,23 @@ TEST_CASE("smdp serve: ES2+ and ES9+ on one port", "[smdp][process]") {
 
   // ES2+ without an operator's certificate: a TLS session, but 403; a stranger's: no TLS session.
   json header = {{"functionRequesterIdentifier", "operator-a"}, {"functionCallIdentifier", "2"}};
-  auto anonymous = device.post(base + "es2plus/downloadOrder", json{{"header", header}, {"profileType", "test"}}.dump(), es2_json_headers());
+  auto anonymous = device.post(base + "es2plus/downloadOrder", json{{"header", header}, {"profileType", "test"}}.dump(),
+                               es2_json_headers());
   REQUIRE(anonymous);
   CHECK(anonymous->status == 403);
   rsp::http::ClientOptions stranger;
   stranger.trusted_cas.push_back(ci);
   stranger.client_identity = rsp::test::self_signed_client("operator-x");
-  CHECK_FALSE(rsp::http::Client::create(stranger)->post(base + "es9plus/initiateAuthentication", "{}", es2_json_headers()));
+  CHECK_FALSE(
+      rsp::http::Client::create(stranger)->post(base + "es9plus/initiateAuthentication", "{}", es2_json_headers()));
   // The operator reaches ES9+ too (its certificate changes nothing there).
   auto unknown = post(operator_client, base + "es9plus/authenticateClient",
                       {{"transactionId", "00112233445566778899AABBCCDDEEFF"}, {"authenticateServerResponse", "AA=="}});
   CHECK(status_of(unknown) == "Failed");
 
   CHECK(smdp.stop(SIGTERM) == 0);
-  CHECK(smdp.output().find("interface=es2 function=downloadOrder operator=operator-a outcome=Executed-Success") != std::string::npos);
+  CHECK(smdp.output().find("interface=es2 function=downloadOrder operator=operator-a outcome=Executed-Success") !=
+        std::string::npos);
 }
 TEST_CASE("Which configurations serve ES2+ on an ES9+ listener", "[smdp]") {
   smdp::SmdpConfig c;

@@ -1,10 +1,10 @@
 // The SQLite store's group commit (rsp/sql/group_commit.hpp): a request's commits cost one sync,
 // concurrent requests share syncs, and what was answered survives a kill -9 of the process
 // mid-run, neither lost nor given out twice.
-#include <catch2/catch.hpp>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <catch2/catch.hpp>
 
 #include <algorithm>
 #include <latch>
@@ -84,7 +84,8 @@ TEST_CASE("SQLite group commit: a call's commits cost one sync, awaited before i
   CHECK(rsp::sql::sqlite_sync_count() == before);
 }
 
-TEST_CASE("SQLite group commit: concurrent calls share syncs, each profile goes to one device", "[store][sqlite][sync]") {
+TEST_CASE("SQLite group commit: concurrent calls share syncs, each profile goes to one device",
+          "[store][sqlite][sync]") {
   constexpr int kThreads = 4, kProfiles = 120;
   std::string url = inventory(kProfiles);
   auto store = open_or_fail(url);
@@ -117,7 +118,8 @@ TEST_CASE("SQLite group commit: concurrent calls share syncs, each profile goes 
   CHECK(syncs >= 1);
 }
 
-TEST_CASE("SQLite group commit: what was answered survives kill -9, none lost or given twice", "[store][sqlite][sync]") {
+TEST_CASE("SQLite group commit: what was answered survives kill -9, none lost or given twice",
+          "[store][sqlite][sync]") {
   constexpr int kProfiles = 400, kThreads = 4, kAnsweredBeforeKill = 40;
   std::string url = inventory(kProfiles);
   int answers[2];

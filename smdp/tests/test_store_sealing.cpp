@@ -29,11 +29,14 @@ ProfileRecord secret_profile(const std::string& iccid) {
   return p;
 }
 
-bool contains(std::string_view haystack, std::string_view needle) { return haystack.find(needle) != std::string_view::npos; }
+bool contains(std::string_view haystack, std::string_view needle) {
+  return haystack.find(needle) != std::string_view::npos;
+}
 std::string as_text(const Bytes& b) { return std::string(b.begin(), b.end()); }
 std::string lower_hex(const Bytes& b) {
   std::string h = rsp::to_hex(b);
-  std::ranges::transform(h, h.begin(), [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); });
+  std::ranges::transform(h, h.begin(),
+                         [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); });
   return h;
 }
 
@@ -50,7 +53,8 @@ struct Raw {
   }
   static std::string of(PostgresBackend, const std::string& url) {
     std::string all;
-    for (const auto& row : rsp::test::shared_postgres().query(url, "SELECT p::text FROM profiles p")) all += row.at(0) + "\n";
+    for (const auto& row : rsp::test::shared_postgres().query(url, "SELECT p::text FROM profiles p"))
+      all += row.at(0) + "\n";
     return all;
   }
   // Whether `secret` shows in `raw`, as bytes (SQLite) or as lower-case hex (PostgreSQL's text).
@@ -66,8 +70,8 @@ std::string raw(const std::string& url) {
 
 }  // namespace
 
-TEMPLATE_TEST_CASE("Profiles at rest: sealed with the profile key, opened when read, bound to their row", "[store][sealing]",
-                   SqliteBackend, PostgresBackend) {
+TEMPLATE_TEST_CASE("Profiles at rest: sealed with the profile key, opened when read, bound to their row",
+                   "[store][sealing]", SqliteBackend, PostgresBackend) {
   const auto url = TestType::fresh_url();
   const SealingKey key = SealingKey::generate();
   {
@@ -97,7 +101,7 @@ TEMPLATE_TEST_CASE("Profiles at rest: sealed with the profile key, opened when r
   }
   const std::string copy = raw<TestType>(url);
   CHECK(contains(copy, "8949449999999990011"));  // the rows are there...
-  CHECK_FALSE(Raw::shows(copy, kKi));             // ...without their secrets
+  CHECK_FALSE(Raw::shows(copy, kKi));            // ...without their secrets
   CHECK_FALSE(Raw::shows(copy, kOpc));
   CHECK_FALSE(Raw::shows(copy, kPpk));
   CHECK(profile_key_id(url).value() == key.id());
@@ -116,8 +120,9 @@ TEMPLATE_TEST_CASE("Profiles at rest: sealed with the profile key, opened when r
       auto db = rsp::sql::open_database(url, {}, "test").value();
       REQUIRE(db->run("UPDATE profiles SET package = $1 WHERE iccid = $2", params));
     } else {
-      rsp::test::shared_postgres().query(url, "UPDATE profiles SET package = (SELECT package FROM profiles WHERE iccid = "
-                                              "'8949449999999990011') WHERE iccid = '8949449999999990013'");
+      rsp::test::shared_postgres().query(url,
+                                         "UPDATE profiles SET package = (SELECT package FROM profiles WHERE iccid = "
+                                         "'8949449999999990011') WHERE iccid = '8949449999999990013'");
     }
     auto store = open_store(url, &key);
     REQUIRE(store);
@@ -128,8 +133,8 @@ TEMPLATE_TEST_CASE("Profiles at rest: sealed with the profile key, opened when r
   }
 }
 
-TEMPLATE_TEST_CASE("Profiles at rest: a database written in clear is sealed at its first open with a key", "[store][sealing]",
-                   SqliteBackend, PostgresBackend) {
+TEMPLATE_TEST_CASE("Profiles at rest: a database written in clear is sealed at its first open with a key",
+                   "[store][sealing]", SqliteBackend, PostgresBackend) {
   const auto url = TestType::fresh_url();
   {
     auto old = open_or_fail(url);  // as the code before sealing wrote them
@@ -178,7 +183,8 @@ TEMPLATE_TEST_CASE("Profiles at rest: another key is refused and changes nothing
 
   auto refused = open_store(url, &wrong);
   REQUIRE_FALSE(refused);
-  CHECK_THAT(refused.error().message, Catch::Contains("sealed with key id " + key.id_hex()) && Catch::Contains(wrong.id_hex()));
+  CHECK_THAT(refused.error().message,
+             Catch::Contains("sealed with key id " + key.id_hex()) && Catch::Contains(wrong.id_hex()));
   CHECK(stored_package() == before);
   CHECK(profile_key_id(url).value() == key.id());
 

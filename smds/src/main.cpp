@@ -6,10 +6,10 @@
 #include <csignal>
 #include <iostream>
 
-#include "smds/config.hpp"
-#include "smds/smds_server.hpp"
 #include "rsp/server/conformance_faults.hpp"
 #include "rsp/server/server_signals.hpp"
+#include "smds/config.hpp"
+#include "smds/smds_server.hpp"
 
 namespace {
 
@@ -37,17 +37,20 @@ void add_config_flags(CLI::App& command, Flags& f) {
   command.add_option("--listen", f.listen, "HOST:PORT serving ES11 and ES12 over HTTPS (repeatable)");
   command.add_option("--metrics-listen", f.metrics_listen, "HOST:PORT serving GET /metrics (plain HTTP)");
   command.add_option("--db", f.database, "sqlite:FILE or postgresql://...");
-  command.add_option("--smdp", f.smdps, "NAME=CLIENT_CERT.pem: an SM-DP+ allowed on ES12, pinned by its TLS certificate (repeatable)");
-  command.add_option("--root-smds", f.root_smds,
-                     "ADDR (host or host:port) of the root SM-DS registrations with forwardingIndicator true cascade to");
+  command.add_option("--smdp", f.smdps,
+                     "NAME=CLIENT_CERT.pem: an SM-DP+ allowed on ES12, pinned by its TLS certificate (repeatable)");
+  command.add_option(
+      "--root-smds", f.root_smds,
+      "ADDR (host or host:port) of the root SM-DS registrations with forwardingIndicator true cascade to");
   command.add_option("--event-lifetime", f.event_lifetime, "seconds an Event Record is kept when never deleted");
   command.add_option("--session-lifetime", f.session_lifetime, "seconds an ES11 session lives");
   command.add_option("--max-pending-sessions", f.max_pending_sessions, "ES11 sessions not yet authenticated, at most");
   command.add_option("--max-events-per-eid", f.max_events_per_eid, "Event Records one EID may have");
   command.add_option("--threads", f.threads, "request handler threads");
-  command.add_option("--fault", f.faults,
-                     "conformance harness only: a named misbehaviour (skip-signature-check, accept-any-challenge, "
-                     "return-other-eid-events, accept-duplicate-event, delete-other-smdp-event, accept-any-address; repeatable)");
+  command.add_option(
+      "--fault", f.faults,
+      "conformance harness only: a named misbehaviour (skip-signature-check, accept-any-challenge, "
+      "return-other-eid-events, accept-duplicate-event, delete-other-smdp-event, accept-any-address; repeatable)");
   command.add_flag("--conformance-harness", f.conformance_harness, "allow --fault (never in normal runs)");
 }
 
@@ -78,8 +81,10 @@ rsp::Expected<SmdsConfig> configuration(const Flags& f) {
   if (f.max_events_per_eid) c.max_events_per_eid = f.max_events_per_eid;
   if (f.threads) c.handler_threads = f.threads;
   if (c.pki.empty()) return rsp::fail("no PKI directory: give --pki or \"pki\" in the configuration");
-  auto faults = rsp::server::conformance_faults(f.faults, f.conformance_harness, {"skip-signature-check", "accept-any-challenge", "return-other-eid-events",
-                                                                                      "accept-duplicate-event", "delete-other-smdp-event", "accept-any-address"});
+  auto faults =
+      rsp::server::conformance_faults(f.faults, f.conformance_harness,
+                                      {"skip-signature-check", "accept-any-challenge", "return-other-eid-events",
+                                       "accept-duplicate-event", "delete-other-smdp-event", "accept-any-address"});
   if (!faults) return rsp::Unexpected{faults.error()};
   c.faults = std::move(*faults);
   return c;
@@ -92,10 +97,12 @@ int serve(const Flags& flags, const SmdsConfig& config) {
   auto server = smds::SmdsServer::start(config);
   if (!server) return failure(server.error().message);
   auto& s = **server;
-  for (const auto& f : config.faults) std::cerr << "smds: WARNING: fault '" << f << "' is active: this SM-DS misbehaves\n";
+  for (const auto& f : config.faults)
+    std::cerr << "smds: WARNING: fault '" << f << "' is active: this SM-DS misbehaves\n";
   for (size_t i = 0; i < config.listen.size(); ++i)
     std::cout << "smds: ES11 and ES12 of " << s.smds_address() << " on https://"
-              << config.listen[i].listen.substr(0, config.listen[i].listen.rfind(':')) << ":" << s.port(i) << "/" << std::endl;
+              << config.listen[i].listen.substr(0, config.listen[i].listen.rfind(':')) << ":" << s.port(i) << "/"
+              << std::endl;
   if (auto port = s.metrics_port()) std::cout << "smds: metrics on port " << *port << std::endl;
   int signal = signals.wait([&]() -> rsp::Status<> {
     auto reread = configuration(flags);
@@ -113,7 +120,8 @@ int main(int argc, char** argv) {
   CLI::App app{"smds: the SM-DS (SGP.22 ES11 for devices, ES12 for SM-DP+s)"};
   app.require_subcommand(1);
   Flags flags;
-  auto* serve_command = app.add_subcommand("serve", "serve ES11 and ES12 until SIGINT/SIGTERM; SIGHUP reloads TLS certificates and pins");
+  auto* serve_command =
+      app.add_subcommand("serve", "serve ES11 and ES12 until SIGINT/SIGTERM; SIGHUP reloads TLS certificates and pins");
   add_config_flags(*serve_command, flags);
   CLI11_PARSE(app, argc, argv);
   auto config = configuration(flags);

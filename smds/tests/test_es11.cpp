@@ -76,10 +76,13 @@ struct Es11Fixture {
   // ES10b.AuthenticateServer on the card; ctxParams1 without '80' (as LPAs call it for ES11), or naming `matching_id`.
   static Bytes authenticate_server(euicc::Euicc& c, const Es11InitiateAuthenticationResponse& initiated,
                                    const std::optional<std::string>& matching_id = {}) {
-    Bytes ctx = encode(0xA0, rsp::concat({matching_id ? encode(0x80, rsp::to_bytes(*matching_id)) : Bytes{},
-                                          encode(0xA1, rsp::concat({encode(0x80, Bytes{0x35, 0x29, 0x06, 0x11}), encode(0xA1, Bytes{})}))}));
-    return es10(c, encode(0xBF38, rsp::concat({initiated.server_signed1, initiated.server_signature1,
-                                               initiated.euicc_ci_pkid_to_be_used, initiated.server_certificate, ctx})));
+    Bytes ctx = encode(
+        0xA0,
+        rsp::concat({matching_id ? encode(0x80, rsp::to_bytes(*matching_id)) : Bytes{},
+                     encode(0xA1, rsp::concat({encode(0x80, Bytes{0x35, 0x29, 0x06, 0x11}), encode(0xA1, Bytes{})}))}));
+    return es10(c,
+                encode(0xBF38, rsp::concat({initiated.server_signed1, initiated.server_signature1,
+                                            initiated.euicc_ci_pkid_to_be_used, initiated.server_certificate, ctx})));
   }
   // initiateAuthentication, AuthenticateServer, authenticateClient.
   Es11Result<Es11AuthenticateClientResponse> discover(const std::optional<std::string>& matching_id = {}) {
@@ -97,7 +100,8 @@ std::string codes(const Es11Result<T>& r) {
 
 }  // namespace
 
-TEST_CASE_METHOD(Es11Fixture, "ES11: the card authenticates the SM-DS and gets its EID's events, first in first out", "[smds][es11]") {
+TEST_CASE_METHOD(Es11Fixture, "ES11: the card authenticates the SM-DS and gets its EID's events, first in first out",
+                 "[smds][es11]") {
   // No event: success with an empty list.
   auto none = discover();
   REQUIRE(none);
@@ -119,7 +123,8 @@ TEST_CASE_METHOD(Es11Fixture, "ES11: the card authenticates the SM-DS and gets i
   CHECK(codes(discover(std::string("NO-SUCH-EVENT"))) == "8.9.5/3.9");
 }
 
-TEST_CASE_METHOD(Es11Fixture, "ES11.InitiateAuthentication: address, version, CI and session-count refusals", "[smds][es11]") {
+TEST_CASE_METHOD(Es11Fixture, "ES11.InitiateAuthentication: address, version, CI and session-count refusals",
+                 "[smds][es11]") {
   CHECK(codes(es11->initiate_authentication(initiate_request(*card, "other.example.org"))) == "8.9.1/3.8");
   auto request = initiate_request(*card);
   request.euicc_challenge.pop_back();
@@ -151,7 +156,8 @@ TEST_CASE_METHOD(Es11Fixture, "ES11.InitiateAuthentication: address, version, CI
   CHECK(codes(es11->initiate_authentication(initiate_request(*card))) == "ok");
 }
 
-TEST_CASE_METHOD(Es11Fixture, "ES11.AuthenticateClient: transactionId, signature and session refusals", "[smds][es11]") {
+TEST_CASE_METHOD(Es11Fixture, "ES11.AuthenticateClient: transactionId, signature and session refusals",
+                 "[smds][es11]") {
   auto initiated = es11->initiate_authentication(initiate_request(*card));
   REQUIRE(initiated);
   Bytes response = authenticate_server(*card, *initiated);
@@ -180,7 +186,8 @@ TEST_CASE_METHOD(Es11Fixture, "ES11.AuthenticateClient: transactionId, signature
   CHECK(codes(es11->authenticate_client({initiated->transaction_id, rsp::test::hex("BF3803020100")})) == "8.1/2.2");
 }
 
-TEST_CASE_METHOD(Es11Fixture, "ES11.AuthenticateClient: the eUICC's certificate chain, each position with its code", "[smds][es11]") {
+TEST_CASE_METHOD(Es11Fixture, "ES11.AuthenticateClient: the eUICC's certificate chain, each position with its code",
+                 "[smds][es11]") {
   using rsp::crypto::Role;
   auto initiated = es11->initiate_authentication(initiate_request(*card));
   REQUIRE(initiated);
@@ -194,7 +201,8 @@ TEST_CASE_METHOD(Es11Fixture, "ES11.AuthenticateClient: the eUICC's certificate 
     auto ok = rsp::tlv::find(rsp::tlv::read(response)->value, 0xA0).value();
     auto signed1 = rsp::tlv::read(ok.value).value();
     Bytes data(signed1.whole.begin(), signed1.whole.end());
-    return encode(0xBF38, encode(0xA0, rsp::concat({data, encode(0x5F37, rsp::crypto::sign(euicc_key, data)), euicc.der(), issuer.der()})));
+    return encode(0xBF38, encode(0xA0, rsp::concat({data, encode(0x5F37, rsp::crypto::sign(euicc_key, data)),
+                                                    euicc.der(), issuer.der()})));
   };
   auto issue_euicc = [&](time_t not_after, const rsp::crypto::Certificate& issuer) {
     rsp::pki::CertificateRequest r;
@@ -217,22 +225,28 @@ TEST_CASE_METHOD(Es11Fixture, "ES11.AuthenticateClient: the eUICC's certificate 
     return std::pair{ci, rsp::pki::issue(e, eum_key, &ci, key).value()};
   };
 
-  SECTION("the card's own chain, re-signed: accepted") { CHECK(codes(es11->authenticate_client({initiated->transaction_id, with_chain(issue_euicc(0, eum), eum)})) == "ok"); }
+  SECTION("the card's own chain, re-signed: accepted") {
+    CHECK(codes(es11->authenticate_client({initiated->transaction_id, with_chain(issue_euicc(0, eum), eum)})) == "ok");
+  }
   SECTION("an expired eUICC certificate: 8.1.3/6.3") {
-    CHECK(codes(es11->authenticate_client({initiated->transaction_id, with_chain(issue_euicc(time(nullptr) - 86400, eum), eum)})) == "8.1.3/6.3");
+    CHECK(codes(es11->authenticate_client(
+              {initiated->transaction_id, with_chain(issue_euicc(time(nullptr) - 86400, eum), eum)})) == "8.1.3/6.3");
   }
   SECTION("an EUM under a CI the SM-DS does not know: 8.11.1/3.9") {
     auto [ci, foreign_eum] = other_ci("Unknown CI");
-    CHECK(codes(es11->authenticate_client({initiated->transaction_id, with_chain(issue_euicc(0, foreign_eum), foreign_eum)})) == "8.11.1/3.9");
+    CHECK(codes(es11->authenticate_client(
+              {initiated->transaction_id, with_chain(issue_euicc(0, foreign_eum), foreign_eum)})) == "8.11.1/3.9");
   }
   SECTION("an EUM under a CI the SM-DS knows but the session did not choose: 8.1.2/6.1") {
     auto [ci, foreign_eum] = other_ci("Second known CI");
     identity.cis.add(ci);
-    CHECK(codes(es11->authenticate_client({initiated->transaction_id, with_chain(issue_euicc(0, foreign_eum), foreign_eum)})) == "8.1.2/6.1");
+    CHECK(codes(es11->authenticate_client(
+              {initiated->transaction_id, with_chain(issue_euicc(0, foreign_eum), foreign_eum)})) == "8.1.2/6.1");
   }
 }
 
-TEST_CASE_METHOD(Es11Fixture, "ES11 JSON binding: the ES9+ members in, eventEntries always an array out", "[smds][es11]") {
+TEST_CASE_METHOD(Es11Fixture, "ES11 JSON binding: the ES9+ members in, eventEntries always an array out",
+                 "[smds][es11]") {
   using nlohmann::json;
   auto request = initiate_request(*card);
   json initiate = {{"euiccChallenge", rsp::to_base64(request.euicc_challenge)},
@@ -242,7 +256,8 @@ TEST_CASE_METHOD(Es11Fixture, "ES11 JSON binding: the ES9+ members in, eventEntr
   REQUIRE(reply);
   json answer = json::parse(reply->body);
   REQUIRE(answer["header"]["functionExecutionStatus"]["status"] == "Executed-Success");
-  Es11InitiateAuthenticationResponse initiated{answer["transactionId"], *rsp::from_base64(answer["serverSigned1"].get<std::string>()),
+  Es11InitiateAuthenticationResponse initiated{answer["transactionId"],
+                                               *rsp::from_base64(answer["serverSigned1"].get<std::string>()),
                                                *rsp::from_base64(answer["serverSignature1"].get<std::string>()),
                                                *rsp::from_base64(answer["euiccCiPKIdToBeUsed"].get<std::string>()),
                                                *rsp::from_base64(answer["serverCertificate"].get<std::string>())};
@@ -267,11 +282,13 @@ TEST_CASE_METHOD(Es11Fixture, "ES11 JSON binding: the ES9+ members in, eventEntr
   CHECK_FALSE(es11_json(*es11, "getBoundProfilePackage", "{}"));
 }
 
-TEST_CASE_METHOD(Es11Fixture, "ES11 ASN.1 binding: A2{BF39} in and out, A2{BF40} with the event entries, error codes", "[smds][es11]") {
+TEST_CASE_METHOD(Es11Fixture, "ES11 ASN.1 binding: A2{BF39} in and out, A2{BF40} with the event entries, error codes",
+                 "[smds][es11]") {
   add_event("EV1", "smdp.example.com");
   auto request = initiate_request(*card);
-  Bytes initiate = encode(0xA2, encode(0xBF39, rsp::concat({encode(0x81, request.euicc_challenge),
-                                                            encode(0x83, rsp::to_bytes(kAddress)), request.euicc_info1})));
+  Bytes initiate =
+      encode(0xA2, encode(0xBF39, rsp::concat({encode(0x81, request.euicc_challenge),
+                                               encode(0x83, rsp::to_bytes(kAddress)), request.euicc_info1})));
   auto reply = es11_asn1(*es11, initiate);
   REQUIRE(reply.status.ok());
   Bytes body(reply.body.begin(), reply.body.end());
@@ -297,21 +314,30 @@ TEST_CASE_METHOD(Es11Fixture, "ES11 ASN.1 binding: A2{BF39} in and out, A2{BF40}
                                                                 authenticate_server(*card, initiated)})));
   reply = es11_asn1(*es11, authenticate);
   REQUIRE(reply.status.ok());
-  Bytes expected = encode(0xA2, encode(0xBF40, encode(0xA0, rsp::concat({encode(0x80, *rsp::from_hex(initiated.transaction_id)),
-      encode(0xA1, encode(0x30, rsp::concat({encode(0x80, rsp::to_bytes("EV1")), encode(0x81, rsp::to_bytes("smdp.example.com"))})))}))));
+  Bytes expected = encode(
+      0xA2,
+      encode(
+          0xBF40,
+          encode(0xA0,
+                 rsp::concat(
+                     {encode(0x80, *rsp::from_hex(initiated.transaction_id)),
+                      encode(0xA1, encode(0x30, rsp::concat({encode(0x80, rsp::to_bytes("EV1")),
+                                                             encode(0x81, rsp::to_bytes("smdp.example.com"))})))}))));
   CHECK(Bytes(reply.body.begin(), reply.body.end()) == expected);
 
   // The session is used up: invalidTransactionId(7) under one BF40; a wrong address: invalidDpAddress(1).
   reply = es11_asn1(*es11, authenticate);
   CHECK(Bytes(reply.body.begin(), reply.body.end()) == rsp::test::hex("A206BF4003810107"));
-  Bytes wrong = encode(0xA2, encode(0xBF39, rsp::concat({encode(0x81, request.euicc_challenge),
-                                                         encode(0x83, rsp::to_bytes("x.example.org")), request.euicc_info1})));
+  Bytes wrong =
+      encode(0xA2, encode(0xBF39, rsp::concat({encode(0x81, request.euicc_challenge),
+                                               encode(0x83, rsp::to_bytes("x.example.org")), request.euicc_info1})));
   std::string refused = es11_asn1(*es11, wrong).body;
   CHECK(Bytes(refused.begin(), refused.end()) == rsp::test::hex("A206BF3903810101"));
   CHECK(es11_asn1(*es11, rsp::test::hex("3000")).http_status == 400);
 }
 
-TEST_CASE_METHOD(Es11Fixture, "ES11: mutated messages are refused with a code, never accepted, never thrown", "[smds][es11]") {
+TEST_CASE_METHOD(Es11Fixture, "ES11: mutated messages are refused with a code, never accepted, never thrown",
+                 "[smds][es11]") {
   add_event("EV1", "smdp.example.com");
   std::mt19937 random(7);
   for (int round = 0; round < 40; ++round) {
@@ -322,7 +348,9 @@ TEST_CASE_METHOD(Es11Fixture, "ES11: mutated messages are refused with a code, n
     switch (round % 3) {
       case 0: mutated[random() % mutated.size()] ^= static_cast<uint8_t>(1 + random() % 255); break;
       case 1: mutated.resize(random() % mutated.size()); break;
-      default: mutated.insert(mutated.begin() + static_cast<long>(random() % mutated.size()), static_cast<uint8_t>(random())); break;
+      default:
+        mutated.insert(mutated.begin() + static_cast<long>(random() % mutated.size()), static_cast<uint8_t>(random()));
+        break;
     }
     auto r = es11->authenticate_client({initiated->transaction_id, mutated});
     if (r) {
@@ -337,6 +365,7 @@ TEST_CASE_METHOD(Es11Fixture, "ES11: mutated messages are refused with a code, n
     for (auto& b : body) b = static_cast<uint8_t>(random());
     if (round % 2) body = rsp::concat({rsp::test::hex("A2"), Bytes{static_cast<uint8_t>(body.size())}, body});
     auto reply = es11_asn1(*es11, body);
-    CHECK((reply.http_status == 400 || (reply.http_status == 200 && !reply.body.empty() && uint8_t(reply.body[0]) == 0xA2)));
+    CHECK((reply.http_status == 400 ||
+           (reply.http_status == 200 && !reply.body.empty() && uint8_t(reply.body[0]) == 0xA2)));
   }
 }

@@ -23,7 +23,10 @@ struct Es12Fixture {
 
   static json header() { return {{"functionRequesterIdentifier", "smdp-a"}, {"functionCallIdentifier", "1"}}; }
   static json register_request(const std::string& event_id, const std::string& eid = kEid) {
-    return {{"header", header()}, {"eid", eid}, {"rspServerAddress", "smdp-a.example.org"}, {"eventId", event_id},
+    return {{"header", header()},
+            {"eid", eid},
+            {"rspServerAddress", "smdp-a.example.org"},
+            {"eventId", event_id},
             {"forwardingIndicator", false}};
   }
   static json delete_request(const std::string& event_id, const std::string& eid = kEid) {
@@ -59,7 +62,8 @@ TEST_CASE_METHOD(Es12Fixture, "ES12.RegisterEvent: malformed requests refused wi
   };
   const json good = register_request("E1");
   CHECK(codes(es12.register_event("smdp-a", without(good, "header"))) == "1.1/2.2");
-  CHECK(codes(es12.register_event("smdp-a", with(good, "header", json{{"functionRequesterIdentifier", "x"}}))) == "1.1/2.2");
+  CHECK(codes(es12.register_event("smdp-a", with(good, "header", json{{"functionRequesterIdentifier", "x"}}))) ==
+        "1.1/2.2");
   CHECK(codes(es12.register_event("smdp-a", json::array())) == "1.1/2.1");
   CHECK(codes(es12.register_event("smdp-a", without(good, "eid"))) == "8.1.1/2.2");
   CHECK(codes(es12.register_event("smdp-a", with(good, "eid", "89049032000000000000000000000000"))) == "8.1.1/2.1");
@@ -80,7 +84,8 @@ TEST_CASE_METHOD(Es12Fixture, "ES12.RegisterEvent: malformed requests refused wi
   CHECK(codes(es12.register_event("smdp-a", with(good, "rspServerAddress", "localhost:8443"))) == "ok");
 }
 
-TEST_CASE_METHOD(Es12Fixture, "ES12.RegisterEvent: bounded per EID (8.9.5/4.8); forwarding without a root is local", "[smds][es12]") {
+TEST_CASE_METHOD(Es12Fixture, "ES12.RegisterEvent: bounded per EID (8.9.5/4.8); forwarding without a root is local",
+                 "[smds][es12]") {
   auto forwarded = register_request("F1");
   forwarded["forwardingIndicator"] = true;
   CHECK(codes(es12.register_event("smdp-a", forwarded)) == "ok");  // this SM-DS is the root: nothing to forward to
@@ -90,8 +95,9 @@ TEST_CASE_METHOD(Es12Fixture, "ES12.RegisterEvent: bounded per EID (8.9.5/4.8); 
   CHECK(store->count_events_for_eid(kEid).value() == 3);
 }
 
-TEST_CASE("ES12 cascade: forwardingIndicator true goes to the root SM-DS first; refused or unreachable there, not kept here",
-          "[smds][es12]") {
+TEST_CASE(
+    "ES12 cascade: forwardingIndicator true goes to the root SM-DS first; refused or unreachable there, not kept here",
+    "[smds][es12]") {
   rsp::test::TempDir dir;
   auto store = open_event_store("sqlite:" + (dir.path() / "smds.db").string()).value();
   std::vector<rsp::server::Es12Event> registered, deleted;
@@ -146,8 +152,8 @@ TEST_CASE_METHOD(Es12Fixture, "ES12.DeleteEvent: the registering SM-DP+ deletes;
   CHECK(codes(es12.delete_event("smdp-b", delete_request("D1"))) == "8.9.5/3.9");
   CHECK(store->event(kEid, "D1").value());
   CHECK(codes(es12.delete_event("smdp-a", delete_request("D2"))) == "8.9.5/3.9");
-  CHECK(codes(es12.delete_event("smdp-a", delete_request("D1", *rsp::eid::complete("890490320000000000000000000002")))) ==
-        "8.9.5/3.9");
+  CHECK(codes(es12.delete_event(
+            "smdp-a", delete_request("D1", *rsp::eid::complete("890490320000000000000000000002")))) == "8.9.5/3.9");
   CHECK(codes(es12.delete_event("smdp-a", delete_request("D1"))) == "ok");
   CHECK_FALSE(store->event(kEid, "D1").value());
   CHECK(codes(es12.delete_event("smdp-a", delete_request("D1"))) == "8.9.5/3.9");
@@ -157,7 +163,8 @@ TEST_CASE_METHOD(Es12Fixture, "ES12.DeleteEvent: the registering SM-DP+ deletes;
   CHECK(codes(*es12.dispatch("deleteEvent", "smdp-a", delete_request("D9").dump())) == "8.9.5/3.9");
 }
 
-TEST_CASE_METHOD(Es12Fixture, "ES12: mutated and random bodies always get a status, never an exception", "[smds][es12]") {
+TEST_CASE_METHOD(Es12Fixture, "ES12: mutated and random bodies always get a status, never an exception",
+                 "[smds][es12]") {
   std::mt19937 random(12);
   const std::string good = register_request("MUT-1").dump();
   int accepted = 0;
@@ -175,8 +182,10 @@ TEST_CASE_METHOD(Es12Fixture, "ES12: mutated and random bodies always get a stat
       std::optional<FunctionStatus> status;
       REQUIRE_NOTHROW(status = es12.dispatch(function, "smdp-a", body));
       REQUIRE(status);
-      if (status->ok()) ++accepted;
-      else CHECK_FALSE(status->subject_code.empty());
+      if (status->ok())
+        ++accepted;
+      else
+        CHECK_FALSE(status->subject_code.empty());
     }
   }
   // Whatever got in is a well-formed record of this EID (a mutation may still be a valid request).

@@ -24,14 +24,15 @@ std::unique_ptr<EventStore> open_or_fail(const std::string& url) {
   return std::move(*store);
 }
 
-EventRecord event(const std::string& eid, const std::string& id, const std::string& smdp = "smdp-a", int64_t registered = 1000) {
+EventRecord event(const std::string& eid, const std::string& id, const std::string& smdp = "smdp-a",
+                  int64_t registered = 1000) {
   return EventRecord{eid, id, "smdp-a.example.org", smdp, registered, std::nullopt, 0};
 }
 
 }  // namespace
 
-TEMPLATE_TEST_CASE("event store: records in FIFO order, duplicates refused, own deletion only", "[smds][store]", SqliteBackend,
-                   PostgresBackend) {
+TEMPLATE_TEST_CASE("event store: records in FIFO order, duplicates refused, own deletion only", "[smds][store]",
+                   SqliteBackend, PostgresBackend) {
   auto store = open_or_fail(TestType::fresh_url());
   auto first = event(kEid, "EVENT-2");
   auto second = event(kEid, "EVENT-1", "smdp-b");
@@ -71,8 +72,14 @@ TEMPLATE_TEST_CASE("event store: records in FIFO order, duplicates refused, own 
 TEMPLATE_TEST_CASE("event store: an ES11 session is taken once, expired ones counted out and removed", "[smds][store]",
                    SqliteBackend, PostgresBackend) {
   auto store = open_or_fail(TestType::fresh_url());
-  Es11SessionRecord s{"0A0B0C0D0E0F", "smds.example.org", rsp::Bytes(16, 1), rsp::Bytes(16, 2), rsp::Bytes(20, 3),
-                      rsp::Bytes(20, 4), 100, 700};
+  Es11SessionRecord s{"0A0B0C0D0E0F",
+                      "smds.example.org",
+                      rsp::Bytes(16, 1),
+                      rsp::Bytes(16, 2),
+                      rsp::Bytes(20, 3),
+                      rsp::Bytes(20, 4),
+                      100,
+                      700};
   REQUIRE(store->add_session(s));
   auto twice = store->add_session(s);
   REQUIRE_FALSE(twice);

@@ -38,26 +38,29 @@ struct Lab {
 
   Lab() {
     start_smds();
-    smdp = std::make_unique<rsp::test::ChildProcess>(
-        "smdp", setup.dir.path(),
-        setup.serve_args({"--es9-listen", "127.0.0.1:0", "--es2-listen", "127.0.0.1:0", "--callback-retry-delay", "1"}));
+    smdp = std::make_unique<rsp::test::ChildProcess>("smdp", setup.dir.path(),
+                                                     setup.serve_args({"--es9-listen", "127.0.0.1:0", "--es2-listen",
+                                                                       "127.0.0.1:0", "--callback-retry-delay", "1"}));
     es2 = "https://localhost:" + smdp->wait_for("ES2\\+ on port (\\d+)") + "/gsma/rsp2/es2plus/";
-    es9 = "https://localhost:" + smdp->wait_for("ES9\\+ of localhost on https://127.0.0.1:(\\d+)") + "/gsma/rsp2/es9plus/";
+    es9 = "https://localhost:" + smdp->wait_for("ES9\\+ of localhost on https://127.0.0.1:(\\d+)") +
+          "/gsma/rsp2/es9plus/";
   }
 
   // On the port it had before, if any: the SM-DP+'s orders name it.
   void start_smds() {
-    std::string dp_tls = rsp::pki::certificate_path(setup.pki, Curve::nist_p256, Role::dp_tls).replace_extension(".pem").string();
+    std::string dp_tls =
+        rsp::pki::certificate_path(setup.pki, Curve::nist_p256, Role::dp_tls).replace_extension(".pem").string();
     smds = std::make_unique<rsp::test::ChildProcess>(
         "smds", setup.dir.path(),
-        std::vector<std::string>{"serve", "--pki", setup.pki.string(), "--db", smds_db, "--listen", "127.0.0.1:" + smds_port,
-                                 "--smdp", "smdp-a=" + dp_tls, "--max-events-per-eid", "2"});
+        std::vector<std::string>{"serve", "--pki", setup.pki.string(), "--db", smds_db, "--listen",
+                                 "127.0.0.1:" + smds_port, "--smdp", "smdp-a=" + dp_tls, "--max-events-per-eid", "2"});
     smds_port = smds->wait_for("ES11 and ES12 of localhost on https://127.0.0.1:(\\d+)/");
   }
   std::string smds_address() const { return "localhost:" + smds_port; }
 
   json es2_call(const std::string& function, json body) {
-    body["header"] = {{"functionRequesterIdentifier", "operator-a"}, {"functionCallIdentifier", std::to_string(++calls)}};
+    body["header"] = {{"functionRequesterIdentifier", "operator-a"},
+                      {"functionCallIdentifier", std::to_string(++calls)}};
     auto r = operator_client.post(es2 + function, body.dump(), smdp::test::es2_json_headers());
     INFO((r ? r->body : r.error().message));
     REQUIRE(r);
@@ -67,7 +70,8 @@ struct Lab {
   static std::string status_of(const json& answer) {
     const auto& s = answer["header"]["functionExecutionStatus"];
     if (s["status"] == "Executed-Success") return "ok";
-    return s["statusCodeData"]["subjectCode"].get<std::string>() + "/" + s["statusCodeData"]["reasonCode"].get<std::string>();
+    return s["statusCodeData"]["subjectCode"].get<std::string>() + "/" +
+           s["statusCodeData"]["reasonCode"].get<std::string>();
   }
   void order(std::optional<std::string> eid) {
     json body = {{"profileType", "test"}};
@@ -80,11 +84,14 @@ struct Lab {
     return es2_call("confirmOrder", more);
   }
   void cancel() {
-    REQUIRE(status_of(es2_call("cancelOrder", {{"iccid", setup.iccid}, {"finalProfileStatusIndicator", "Available"}})) == "ok");
+    REQUIRE(status_of(es2_call("cancelOrder",
+                               {{"iccid", setup.iccid}, {"finalProfileStatusIndicator", "Available"}})) == "ok");
   }
 
   // The SM-DS's records of the EID, read from its database.
-  std::vector<smds::EventRecord> events() const { return smds::open_event_store(smds_db).value()->events_for_eid(kEid, 10).value(); }
+  std::vector<smds::EventRecord> events() const {
+    return smds::open_event_store(smds_db).value()->events_for_eid(kEid, 10).value();
+  }
   bool events_become_empty(std::chrono::seconds limit) const {
     for (auto end = std::chrono::steady_clock::now() + limit; std::chrono::steady_clock::now() < end;) {
       if (events().empty()) return true;
@@ -96,8 +103,9 @@ struct Lab {
 
 }  // namespace
 
-TEST_CASE("smdp ConfirmOrder registers its event at smds serve and CancelOrder deletes it, retried across an SM-DS restart",
-          "[smds][es12][e2e]") {
+TEST_CASE(
+    "smdp ConfirmOrder registers its event at smds serve and CancelOrder deletes it, retried across an SM-DS restart",
+    "[smds][es12][e2e]") {
   Lab lab;
 
   // No EID for the order: 8.1.1/2.2, nothing registered, the order still waiting.
@@ -141,19 +149,23 @@ TEST_CASE("smdp ConfirmOrder registers its event at smds serve and CancelOrder d
   as_smdp.trusted_cas.push_back(lab.setup.ci());
   as_smdp.client_identity = *rsp::http::TlsIdentity::from_pki(lab.setup.pki, Curve::nist_p256, Role::dp_tls);
   json registration = {{"header", {{"functionRequesterIdentifier", "localhost"}, {"functionCallIdentifier", "x"}}},
-                       {"eid", kEid}, {"rspServerAddress", "localhost"}, {"eventId", "EVENT-TAKEN"}, {"forwardingIndicator", false}};
-  auto direct = rsp::http::Client::create(as_smdp)->post("https://" + lab.smds_address() + "/gsma/rsp2/es12/registerEvent",
-                                                         registration.dump(), smdp::test::es2_json_headers());
+                       {"eid", kEid},
+                       {"rspServerAddress", "localhost"},
+                       {"eventId", "EVENT-TAKEN"},
+                       {"forwardingIndicator", false}};
+  auto direct =
+      rsp::http::Client::create(as_smdp)->post("https://" + lab.smds_address() + "/gsma/rsp2/es12/registerEvent",
+                                               registration.dump(), smdp::test::es2_json_headers());
   REQUIRE(direct);
   REQUIRE(direct->status == 200);
   lab.order(kEid);
-  CHECK(Lab::status_of(lab.confirm({{"smdsAddress", lab.smds_address()}, {"matchingId", "EVENT-TAKEN"}})) == "8.9.5/3.3");
+  CHECK(Lab::status_of(lab.confirm({{"smdsAddress", lab.smds_address()}, {"matchingId", "EVENT-TAKEN"}})) ==
+        "8.9.5/3.3");
 
   // The SM-DS refuses otherwise (its limit of two events for the EID): 8.9/4.2.
   registration["eventId"] = "EVENT-TAKEN-2";
-  REQUIRE(rsp::http::Client::create(as_smdp)
-              ->post("https://" + lab.smds_address() + "/gsma/rsp2/es12/registerEvent", registration.dump(),
-                     smdp::test::es2_json_headers()));
+  REQUIRE(rsp::http::Client::create(as_smdp)->post("https://" + lab.smds_address() + "/gsma/rsp2/es12/registerEvent",
+                                                   registration.dump(), smdp::test::es2_json_headers()));
   CHECK(Lab::status_of(lab.confirm({{"smdsAddress", lab.smds_address()}})) == "8.9/4.2");
   // An address that is no address: 8.9/5.1 without trying.
   CHECK(Lab::status_of(lab.confirm({{"smdsAddress", "not an address"}})) == "8.9/5.1");
@@ -162,7 +174,8 @@ TEST_CASE("smdp ConfirmOrder registers its event at smds serve and CancelOrder d
   CHECK(Lab::status_of(lab.confirm({{"eid", kEid}})) == "ok");
 }
 
-TEST_CASE("smdp: the profile of an SM-DS order installed with the event id as matchingId deletes the event", "[smds][es12][e2e]") {
+TEST_CASE("smdp: the profile of an SM-DS order installed with the event id as matchingId deletes the event",
+          "[smds][es12][e2e]") {
   Lab lab;
   lab.order(kEid);
   auto confirmed = lab.confirm({{"smdsAddress", lab.smds_address()}});

@@ -23,20 +23,25 @@ namespace {
 struct SmdsProcess {
   rsp::test::TempDir dir;
   std::filesystem::path pki = dir.path() / "pki";
-  std::string dp_tls = rsp::pki::certificate_path(pki, Curve::nist_p256, Role::dp_tls).replace_extension(".pem").string();
+  std::string dp_tls =
+      rsp::pki::certificate_path(pki, Curve::nist_p256, Role::dp_tls).replace_extension(".pem").string();
 
   SmdsProcess() { REQUIRE(rsp::pki::make(pki, {})); }
 
   // RegisterEvent as the PKI's SM-DP+; the answer's status.
-  static std::string register_event(const std::filesystem::path& pki, const std::string& port, const std::string& event_id) {
+  static std::string register_event(const std::filesystem::path& pki, const std::string& port,
+                                    const std::string& event_id) {
     rsp::http::ClientOptions options;
     options.trusted_cas.push_back(rsp::pki::load_certificate(pki, Curve::nist_p256, Role::ci).value());
     options.client_identity = *rsp::http::TlsIdentity::from_pki(pki, Curve::nist_p256, Role::dp_tls);
     json body = {{"header", {{"functionRequesterIdentifier", "localhost"}, {"functionCallIdentifier", "1"}}},
-                 {"eid", rsp::pki::default_eid()}, {"rspServerAddress", "localhost"}, {"eventId", event_id},
+                 {"eid", rsp::pki::default_eid()},
+                 {"rspServerAddress", "localhost"},
+                 {"eventId", event_id},
                  {"forwardingIndicator", false}};
-    auto r = rsp::http::Client::create(options)->post("https://localhost:" + port + "/gsma/rsp2/es12/registerEvent", body.dump(),
-                                                      {{"Content-Type", "application/json"}, {"X-Admin-Protocol", "gsma/rsp/v2.5.0"}});
+    auto r = rsp::http::Client::create(options)->post(
+        "https://localhost:" + port + "/gsma/rsp2/es12/registerEvent", body.dump(),
+        {{"Content-Type", "application/json"}, {"X-Admin-Protocol", "gsma/rsp/v2.5.0"}});
     REQUIRE(r);
     return json::parse(r->body)["header"]["functionExecutionStatus"]["status"];
   }
@@ -52,15 +57,17 @@ TEST_CASE_METHOD(SmdsProcess, "smds serve: configuration file and flags, logfmt,
                                                   {"smdps", {{{"name", "smdp-a"}, {"client_certificate", dp_tls}}}}}
                                                  .dump();
   // --db wins over the file's database.
-  rsp::test::ChildProcess smds("smds", dir.path(),
-                               {"serve", "--config", (dir.path() / "smds.json").string(), "--db", db, "--metrics-listen", "127.0.0.1:0"});
+  rsp::test::ChildProcess smds(
+      "smds", dir.path(),
+      {"serve", "--config", (dir.path() / "smds.json").string(), "--db", db, "--metrics-listen", "127.0.0.1:0"});
   std::string port = smds.wait_for("ES11 and ES12 of localhost on https://127.0.0.1:(\\d+)/");
   std::string metrics_port = smds.wait_for("metrics on port (\\d+)");
   CHECK(register_event(pki, port, "EV-1") == "Executed-Success");
   smds.wait_for("interface=es12 function=registerEvent smdp=smdp-a outcome=Executed-Success");
   auto metrics = rsp::http::Client::create({})->get("http://127.0.0.1:" + metrics_port + "/metrics");
   REQUIRE(metrics);
-  CHECK(metrics->body.find("smds_requests_total{interface=\"es12\",function=\"registerEvent\",outcome=\"Executed-Success\"} 1") !=
+  CHECK(metrics->body.find(
+            "smds_requests_total{interface=\"es12\",function=\"registerEvent\",outcome=\"Executed-Success\"} 1") !=
         std::string::npos);
   CHECK(smds.stop(SIGTERM) == 0);
   CHECK(smds.output().find("smds: stopping (SIGTERM)") != std::string::npos);
@@ -69,8 +76,9 @@ TEST_CASE_METHOD(SmdsProcess, "smds serve: configuration file and flags, logfmt,
 
 TEST_CASE_METHOD(SmdsProcess, "smds serve: PostgreSQL as the store", "[smds][binary]") {
   std::string url = rsp::test::shared_postgres().create_schema();
-  rsp::test::ChildProcess smds("smds", dir.path(),
-                               {"serve", "--pki", pki.string(), "--db", url, "--listen", "127.0.0.1:0", "--smdp", "smdp-a=" + dp_tls});
+  rsp::test::ChildProcess smds(
+      "smds", dir.path(),
+      {"serve", "--pki", pki.string(), "--db", url, "--listen", "127.0.0.1:0", "--smdp", "smdp-a=" + dp_tls});
   std::string port = smds.wait_for("ES11 and ES12 of localhost on https://127.0.0.1:(\\d+)/");
   CHECK(register_event(pki, port, "EV-PG") == "Executed-Success");
   auto rows = rsp::test::shared_postgres().query(url, "SELECT event_id, smdp FROM events");
@@ -93,31 +101,38 @@ TEST_CASE_METHOD(SmdsProcess, "smds serve: configuration errors are one line and
   auto typo = run("--config " + (dir.path() / "typo.json").string());
   CHECK(typo.status == 1);
   CHECK(typo.out.find("unknown key \"listen_on\"") != std::string::npos);
-  auto missing_certificate = run("--pki " + pki.string() + " --listen 127.0.0.1:0 --smdp smdp-a=/nonexistent.pem --db sqlite:" +
-                                 (dir.path() / "x.db").string());
+  auto missing_certificate =
+      run("--pki " + pki.string() +
+          " --listen 127.0.0.1:0 --smdp smdp-a=/nonexistent.pem --db sqlite:" + (dir.path() / "x.db").string());
   CHECK(missing_certificate.status == 1);
   CHECK(missing_certificate.out.find("SM-DP+ smdp-a") != std::string::npos);
 }
 
-TEST_CASE_METHOD(SmdsProcess, "smds serve: an alternative SM-DS cascades forwarded registrations to the root SM-DS", "[smds][binary]") {
+TEST_CASE_METHOD(SmdsProcess, "smds serve: an alternative SM-DS cascades forwarded registrations to the root SM-DS",
+                 "[smds][binary]") {
   // Both from one PKI: the root pins the alternative by the ds-tls certificate it presents.
-  std::string ds_tls = rsp::pki::certificate_path(pki, Curve::nist_p256, Role::ds_tls).replace_extension(".pem").string();
-  std::string root_db = "sqlite:" + (dir.path() / "root.db").string(), alt_db = "sqlite:" + (dir.path() / "alt.db").string();
+  std::string ds_tls =
+      rsp::pki::certificate_path(pki, Curve::nist_p256, Role::ds_tls).replace_extension(".pem").string();
+  std::string root_db = "sqlite:" + (dir.path() / "root.db").string(),
+              alt_db = "sqlite:" + (dir.path() / "alt.db").string();
   auto root = std::make_unique<rsp::test::ChildProcess>(
       "smds", dir.path(),
-      std::vector<std::string>{"serve", "--pki", pki.string(), "--db", root_db, "--listen", "127.0.0.1:0", "--smdp", "alt=" + ds_tls});
+      std::vector<std::string>{"serve", "--pki", pki.string(), "--db", root_db, "--listen", "127.0.0.1:0", "--smdp",
+                               "alt=" + ds_tls});
   std::string root_port = root->wait_for("ES11 and ES12 of localhost on https://127.0.0.1:(\\d+)/");
-  rsp::test::ChildProcess alt("smds", dir.path(),
-                              {"serve", "--pki", pki.string(), "--db", alt_db, "--listen", "127.0.0.1:0", "--smdp", "smdp-a=" + dp_tls,
-                               "--smds-address", "alt.example.org", "--root-smds", "localhost:" + root_port});
+  rsp::test::ChildProcess alt(
+      "smds", dir.path(),
+      {"serve", "--pki", pki.string(), "--db", alt_db, "--listen", "127.0.0.1:0", "--smdp", "smdp-a=" + dp_tls,
+       "--smds-address", "alt.example.org", "--root-smds", "localhost:" + root_port});
   std::string alt_port = alt.wait_for("ES11 and ES12 of alt.example.org on https://127.0.0.1:(\\d+)/");
   auto post = [&](const std::string& function, json body) {
     rsp::http::ClientOptions options;
     options.trusted_cas.push_back(rsp::pki::load_certificate(pki, Curve::nist_p256, Role::ci).value());
     options.client_identity = *rsp::http::TlsIdentity::from_pki(pki, Curve::nist_p256, Role::dp_tls);
     body["header"] = {{"functionRequesterIdentifier", "localhost"}, {"functionCallIdentifier", "1"}};
-    auto r = rsp::http::Client::create(options)->post("https://localhost:" + alt_port + "/gsma/rsp2/es12/" + function, body.dump(),
-                                                       {{"Content-Type", "application/json"}, {"X-Admin-Protocol", "gsma/rsp/v2.5.0"}});
+    auto r = rsp::http::Client::create(options)->post(
+        "https://localhost:" + alt_port + "/gsma/rsp2/es12/" + function, body.dump(),
+        {{"Content-Type", "application/json"}, {"X-Admin-Protocol", "gsma/rsp/v2.5.0"}});
     REQUIRE(r);
     INFO(r->body);
     json answer = json::parse(r->body);

@@ -43,10 +43,13 @@ struct SmdsFixture {
   rsp::http::Client client(std::optional<Role> identity) const {
     rsp::http::ClientOptions options;
     options.trusted_cas.push_back(*rsp::pki::load_certificate(pki, rsp::crypto::Curve::nist_p256, Role::ci));
-    if (identity) options.client_identity = *rsp::http::TlsIdentity::from_pki(pki, rsp::crypto::Curve::nist_p256, *identity);
+    if (identity)
+      options.client_identity = *rsp::http::TlsIdentity::from_pki(pki, rsp::crypto::Curve::nist_p256, *identity);
     return *rsp::http::Client::create(std::move(options));
   }
-  std::string url(const std::string& path) const { return "https://localhost:" + std::to_string(server->port()) + path; }
+  std::string url(const std::string& path) const {
+    return "https://localhost:" + std::to_string(server->port()) + path;
+  }
   static rsp::http::Headers headers(const std::string& protocol = "gsma/rsp/v2.5.0") {
     rsp::http::Headers h;
     h.set("Content-Type", "application/json");
@@ -66,21 +69,27 @@ std::string status_of(const rsp::http::ClientResponse& r) {
   auto body = json::parse(r.body);
   const auto& s = body["header"]["functionExecutionStatus"];
   if (s["status"] == "Executed-Success") return "ok";
-  return s["statusCodeData"]["subjectCode"].get<std::string>() + "/" + s["statusCodeData"]["reasonCode"].get<std::string>();
+  return s["statusCodeData"]["subjectCode"].get<std::string>() + "/" +
+         s["statusCodeData"]["reasonCode"].get<std::string>();
 }
 
 }  // namespace
 
-TEST_CASE_METHOD(SmdsFixture, "smds server: a pinned SM-DP+ registers and deletes an event over mutual TLS", "[smds][es12]") {
+TEST_CASE_METHOD(SmdsFixture, "smds server: a pinned SM-DP+ registers and deletes an event over mutual TLS",
+                 "[smds][es12]") {
   CHECK(server->smds_address() == "localhost");  // the ds-tls certificate's DNS name
   auto smdp = client(Role::dp_tls);
   auto registered = smdp.post(url("/gsma/rsp2/es12/registerEvent"), register_request("EV-1").dump(), headers());
   REQUIRE(registered);
   CHECK(registered->status == 200);
   CHECK(registered->headers.get("X-Admin-Protocol") == "gsma/rsp/v2.5.0");
-  CHECK(json::parse(registered->body) == json::parse(R"({"header":{"functionExecutionStatus":{"status":"Executed-Success"}}})"));
-  CHECK(status_of(*smdp.post(url("/gsma/rsp2/es12/registerEvent"), register_request("EV-1").dump(), headers())) == "8.9.5/3.3");
-  json remove = {{"header", {{"functionRequesterIdentifier", "smdp-a"}, {"functionCallIdentifier", "2"}}}, {"eid", kEid}, {"eventId", "EV-1"}};
+  CHECK(json::parse(registered->body) ==
+        json::parse(R"({"header":{"functionExecutionStatus":{"status":"Executed-Success"}}})"));
+  CHECK(status_of(*smdp.post(url("/gsma/rsp2/es12/registerEvent"), register_request("EV-1").dump(), headers())) ==
+        "8.9.5/3.3");
+  json remove = {{"header", {{"functionRequesterIdentifier", "smdp-a"}, {"functionCallIdentifier", "2"}}},
+                 {"eid", kEid},
+                 {"eventId", "EV-1"}};
   CHECK(status_of(*smdp.post(url("/gsma/rsp2/es12/deleteEvent"), remove.dump(), headers())) == "ok");
   CHECK(status_of(*smdp.post(url("/gsma/rsp2/es12/deleteEvent"), remove.dump(), headers())) == "8.9.5/3.9");
   // The JSON face's own refusals.
@@ -91,11 +100,14 @@ TEST_CASE_METHOD(SmdsFixture, "smds server: a pinned SM-DP+ registers and delete
   CHECK(smdp.post(url("/gsma/rsp2/es12/listEvents"), "{}", headers())->status == 404);
   CHECK(smdp.get(url("/gsma/rsp2/es12/registerEvent"))->status == 405);
 
-  auto metrics = rsp::http::Client::create({})->get("http://127.0.0.1:" + std::to_string(*server->metrics_port()) + "/metrics");
+  auto metrics =
+      rsp::http::Client::create({})->get("http://127.0.0.1:" + std::to_string(*server->metrics_port()) + "/metrics");
   REQUIRE(metrics);
-  CHECK(metrics->body.find("smds_requests_total{interface=\"es12\",function=\"registerEvent\",outcome=\"Executed-Success\"} 1") !=
+  CHECK(metrics->body.find(
+            "smds_requests_total{interface=\"es12\",function=\"registerEvent\",outcome=\"Executed-Success\"} 1") !=
         std::string::npos);
-  CHECK(metrics->body.find("smds_requests_total{interface=\"es12\",function=\"registerEvent\",outcome=\"8.9.5/3.3\"} 1") !=
+  CHECK(metrics->body.find(
+            "smds_requests_total{interface=\"es12\",function=\"registerEvent\",outcome=\"8.9.5/3.3\"} 1") !=
         std::string::npos);
 }
 
@@ -106,10 +118,12 @@ TEST_CASE_METHOD(SmdsFixture, "smds server: ES12 refuses callers that are not pi
   REQUIRE(anonymous);
   CHECK(anonymous->status == 403);
   // A certificate of the same CI that is not pinned (the SM-DS's own): no TLS session.
-  auto stranger = client(Role::ds_tls).post(url("/gsma/rsp2/es12/registerEvent"), register_request("EV-2").dump(), headers());
+  auto stranger =
+      client(Role::ds_tls).post(url("/gsma/rsp2/es12/registerEvent"), register_request("EV-2").dump(), headers());
   CHECK_FALSE(stranger);
   // Nothing was registered.
-  CHECK(status_of(*client(Role::dp_tls).post(url("/gsma/rsp2/es12/registerEvent"), register_request("EV-2").dump(), headers())) ==
+  CHECK(status_of(*client(Role::dp_tls)
+                       .post(url("/gsma/rsp2/es12/registerEvent"), register_request("EV-2").dump(), headers())) ==
         "ok");
 }
 
@@ -143,7 +157,8 @@ TEST_CASE("smds configuration: every key read, unknown keys and bad types refuse
   CHECK(load_config(std::filesystem::path(RSP_SOURCE_DIR) / "smds/smds.example.json"));
 }
 
-TEST_CASE_METHOD(SmdsFixture, "smds server: ES11 on both JSON path families and the ASN.1 path, without a client certificate",
+TEST_CASE_METHOD(SmdsFixture,
+                 "smds server: ES11 on both JSON path families and the ASN.1 path, without a client certificate",
                  "[smds][es11]") {
   auto device = client(std::nullopt);
   json unknown = {{"transactionId", "0102"}, {"authenticateServerResponse", "vzgA"}};

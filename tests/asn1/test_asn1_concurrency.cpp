@@ -99,7 +99,8 @@ TEST_CASE("every descriptor is settled before main: using each type writes none 
   for (asn1::Type* t : types) {
     t->free_struct(t, nullptr, 0);
     t->check_constraints(t, nullptr, nullptr, nullptr);
-    t->print_struct(t, nullptr, 0, [](const void*, size_t, void*) { return 0; }, nullptr);
+    t->print_struct(
+        t, nullptr, 0, [](const void*, size_t, void*) { return 0; }, nullptr);
     void* structure = nullptr;
     asn_codec_ctx_t ctx{};
     t->ber_decoder(&ctx, t, &structure, "", 0, 0);

@@ -128,20 +128,30 @@ TEST_CASE("a wrong outer tag is rejected at byte 0", "[asn1][malformed]") {
 
 TEST_CASE("lengths that overflow or claim 2^32-1 bytes are rejected", "[asn1][malformed]") {
   // Outer length: 4 bytes claiming 2^32-1, 5 and 9 length bytes, and the indefinite form without end.
-  for (const char* header : {"BF2084FFFFFFFF", "BF20850100000000", "BF2088FFFFFFFFFFFFFFFF",
-                             "BF2089010000000000000000", "BF2080"}) {
+  for (const char* header :
+       {"BF2084FFFFFFFF", "BF20850100000000", "BF2088FFFFFFFFFFFFFFFF", "BF2089010000000000000000", "BF2080"}) {
     INFO("header " << header);
     Bytes input = concat({hex(header), ByteView(euicc_info1()).subspan(3)});
     require_error("EUICCInfo1", input);
   }
   // An inner length that claims more than its parent holds.
-  Bytes inner = hex("BF200C" "8284FFFFFFFF020202" "A900" "AA00");
+  Bytes inner =
+      hex("BF200C"
+          "8284FFFFFFFF020202"
+          "A900"
+          "AA00");
   require_error("EUICCInfo1", inner);
-  Bytes inner_small = hex("BF2009" "820402020202" "A900" "AA00");  // 4-byte svn (VersionType is SIZE(3))
+  Bytes inner_small =
+      hex("BF2009"
+          "820402020202"
+          "A900"
+          "AA00");  // 4-byte svn (VersionType is SIZE(3))
   require_error("EUICCInfo1", inner_small);
   // An INTEGER whose length claims the maximum: the certificate serial number.
   Bytes cert = certificate();
-  Bytes serial = hex("0209" "00B874F3ABFA6C44D3");
+  Bytes serial =
+      hex("0209"
+          "00B874F3ABFA6C44D3");
   auto at = std::search(cert.begin(), cert.end(), serial.begin(), serial.end());
   REQUIRE(at != cert.end());
   *(at + 1) = 0x84;  // 02 84 00 B8 74 F3 ...: a 4-byte length of 0x00B874F3
@@ -181,8 +191,8 @@ TEST_CASE("100000 nested constructed tags are rejected without exhausting the st
   }
   SECTION("inside a constrained OCTET STRING (ServerSigned1 euiccChallenge, SIZE(16))") {
     Bytes deep = nest_definite(0x24, kDeep, hex("0401AA"));
-    Bytes input = wrap(0x30, {wrap(0x80, repeat(0x3F, 16)), wrap(0xA1, deep), text(0x83, "x"),
-                              wrap(0x84, repeat(0x22, 16))});
+    Bytes input =
+        wrap(0x30, {wrap(0x80, repeat(0x3F, 16)), wrap(0xA1, deep), text(0x83, "x"), wrap(0x84, repeat(0x22, 16))});
     require_error("ServerSigned1", input);
   }
 }
@@ -280,7 +290,8 @@ TEST_CASE("constraint errors name the type and what failed, not a source file", 
     CHECK(text.find(RSP_BINARY_DIR) == std::string::npos);
   };
   no_location(require_error("ServerSigned1", server_signed1(17)).message(), "TransactionId: constraint failed");
-  no_location(require_error("GetEuiccDataResponse", get_euicc_data_response(15)).message(), "Octet16: constraint failed");
+  no_location(require_error("GetEuiccDataResponse", get_euicc_data_response(15)).message(),
+              "Octet16: constraint failed");
   auto v = asn1::decode(type("ServerSigned1"), server_signed1());
   REQUIRE(v.has_value());
   asn1::set_octets(v->as<ServerSigned1_t>().euiccChallenge, Bytes(15, 0x11));

@@ -107,9 +107,16 @@ const std::map<std::string, std::string>& es9p_asn1_fields() {
   return table;
 }
 bool es9p_plain_field(const std::string& field) {
-  static const std::vector<std::string> plain = {
-      "header", "transactionId", "smdpAddress", "euiccChallenge",  // JSON objects, hex, text, raw octets
-      "functionExecutionStatus", "status", "statusCodeData", "subjectCode", "reasonCode", "message"};
+  static const std::vector<std::string> plain = {"header",
+                                                 "transactionId",
+                                                 "smdpAddress",
+                                                 "euiccChallenge",  // JSON objects, hex, text, raw octets
+                                                 "functionExecutionStatus",
+                                                 "status",
+                                                 "statusCodeData",
+                                                 "subjectCode",
+                                                 "reasonCode",
+                                                 "message"};
   return std::find(plain.begin(), plain.end(), field) != plain.end();
 }
 
@@ -222,10 +229,10 @@ std::string package_problem(ByteView stream, PackageStats& stats) {
   return {};
 }
 
-#define CHECK_ROUNDTRIP(label, type_name, der)           \
-  do {                                                   \
-    INFO((label) << " as " << (type_name));              \
-    CHECK(roundtrip_problem((type_name), (der)) == "");  \
+#define CHECK_ROUNDTRIP(label, type_name, der)          \
+  do {                                                  \
+    INFO((label) << " as " << (type_name));             \
+    CHECK(roundtrip_problem((type_name), (der)) == ""); \
   } while (0)
 
 // ---------------------------------------------------------------------------------------------
@@ -289,10 +296,11 @@ TEST_CASE("every file of the kit's certs/ and vectors/ has a rule", "[asn1][roun
       ++total;
     }
   }
-  std::printf("kit files: %zu (DER %zu, profile packages %zu, PEM %zu, ES9+ JSON bodies %zu, example docs %zu, "
-              "excluded %zu)\n",
-              total, per_kind[Kind::Der], per_kind[Kind::ProfilePackage], per_kind[Kind::Pem], per_kind[Kind::Es9pJson],
-              per_kind[Kind::JsonExamples] + per_kind[Kind::ApduExamples], per_kind[Kind::Excluded]);
+  std::printf(
+      "kit files: %zu (DER %zu, profile packages %zu, PEM %zu, ES9+ JSON bodies %zu, example docs %zu, "
+      "excluded %zu)\n",
+      total, per_kind[Kind::Der], per_kind[Kind::ProfilePackage], per_kind[Kind::Pem], per_kind[Kind::Es9pJson],
+      per_kind[Kind::JsonExamples] + per_kind[Kind::ApduExamples], per_kind[Kind::Excluded]);
   CHECK(per_kind[Kind::Der] > 0);
 }
 
@@ -342,13 +350,13 @@ TEST_CASE("certificates and public keys under certs/ round-trip (DER and PEM)", 
         ++excluded;
         ++handled;
         break;
-      default:
-        FAIL("unexpected rule for a file under certs/");
+      default: FAIL("unexpected rule for a file under certs/");
     }
   }
-  std::printf("certs/: %zu files: %zu DER certificates, %zu PEM certificates (%zu with 16/20-byte serials), "
-              "%zu PEM public keys round-trip; %zu private-key PEM blocks and %zu files excluded\n",
-              found, der_certs, pem_certs, long_serials, pem_public_keys, private_key_blocks, excluded);
+  std::printf(
+      "certs/: %zu files: %zu DER certificates, %zu PEM certificates (%zu with 16/20-byte serials), "
+      "%zu PEM public keys round-trip; %zu private-key PEM blocks and %zu files excluded\n",
+      found, der_certs, pem_certs, long_serials, pem_public_keys, private_key_blocks, excluded);
   CHECK(handled == found);
   CHECK(der_certs > 0);
   CHECK(pem_certs > 0);
@@ -458,8 +466,8 @@ TEST_CASE("SAIP profile packages round-trip as ProfileElement streams", "[asn1][
     REQUIRE(rule->kind == Kind::ProfilePackage);
     PackageStats stats;
     CHECK(package_problem(test::read_file(kit / file), stats) == "");
-    std::printf("saip: %s: %zu elements, %zu decoded, %zu passed through\n", file.filename().c_str(),
-                stats.elements, stats.decoded, stats.elements - stats.decoded);
+    std::printf("saip: %s: %zu elements, %zu decoded, %zu passed through\n", file.filename().c_str(), stats.elements,
+                stats.decoded, stats.elements - stats.decoded);
     CHECK(stats.decoded > 0);
     ++handled;
   }
@@ -494,7 +502,8 @@ TEST_CASE("es9p/JSON_EXAMPLES.md: the complete base64 DER fields round-trip", "[
   CHECK(samples >= 1);
 }
 
-TEST_CASE("es10/APDU_EXAMPLES.md: the complete STORE DATA payloads and responses round-trip", "[asn1][roundtrip][kit]") {
+TEST_CASE("es10/APDU_EXAMPLES.md: the complete STORE DATA payloads and responses round-trip",
+          "[asn1][roundtrip][kit]") {
   auto kit = require_kit();
   std::istringstream in(test::read_text(kit / "vectors/es10/APDU_EXAMPLES.md"));
   size_t requests = 0, responses = 0, abbreviated = 0, other_apdus = 0;
@@ -557,9 +566,10 @@ TEST_CASE("es10/APDU_EXAMPLES.md: the complete STORE DATA payloads and responses
       ++responses;
     }
   }
-  std::printf("es10/APDU_EXAMPLES.md: %zu ES10 commands and %zu responses round-trip, %zu abbreviated, "
-              "%zu other APDUs\n",
-              requests, responses, abbreviated, other_apdus);
+  std::printf(
+      "es10/APDU_EXAMPLES.md: %zu ES10 commands and %zu responses round-trip, %zu abbreviated, "
+      "%zu other APDUs\n",
+      requests, responses, abbreviated, other_apdus);
   CHECK(requests >= 4);
   CHECK(responses >= 3);
 }

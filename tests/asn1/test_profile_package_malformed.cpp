@@ -46,7 +46,7 @@ TEST_CASE("a profile package splits into decoded and passed-through elements", "
   CHECK(asn1::profile_element_name(0xA0) == "header");
   CHECK(asn1::profile_element_name(0xB2) == "telecom");
   CHECK(asn1::profile_element_name(0xAA) == "end");
-  CHECK(asn1::is_decoded_profile_element(0xB0));       // mf
+  CHECK(asn1::is_decoded_profile_element(0xB0));        // mf
   CHECK_FALSE(asn1::is_decoded_profile_element(0xA8));  // application: passed through
   CHECK_FALSE(asn1::is_decoded_profile_element(0x80));  // primitive: not an element at all
   CHECK_FALSE(asn1::is_decoded_profile_element(0x30));

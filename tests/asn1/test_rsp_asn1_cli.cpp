@@ -10,9 +10,9 @@
 #include <fstream>
 #include <string>
 
-#include "support/command.hpp"
 #include "asn1/samples.hpp"
 #include "rsp/asn1/types.hpp"
+#include "support/command.hpp"
 #include "support/kit.hpp"
 
 namespace {
@@ -138,8 +138,8 @@ TEST_CASE("rsp-asn1 types lists every type of the modules", "[asn1][cli]") {
   REQUIRE(types.status == 0);
   size_t lines = static_cast<size_t>(std::count(types.out.begin(), types.out.end(), '\n'));
   CHECK(lines == asn1::all_types().size());
-  for (const char* name : {"Certificate", "EUICCInfo1", "BoundProfilePackage", "ProfileElement",
-                           "SGP32-EUICCInfo2", "EsipaMessageFromIpaToEim", "EuiccSignPIR"})
+  for (const char* name : {"Certificate", "EUICCInfo1", "BoundProfilePackage", "ProfileElement", "SGP32-EUICCInfo2",
+                           "EsipaMessageFromIpaToEim", "EuiccSignPIR"})
     CHECK_THAT(types.out, Catch::Contains(std::string("\n") + name + "\n"));
 }
 

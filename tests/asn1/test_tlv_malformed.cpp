@@ -39,7 +39,9 @@ TEST_CASE("tlv: lengths of 2^32-1, 5+ length bytes, indefinite form", "[tlv][mal
   // ... but a TLV that claims it is truncated.
   CHECK_FALSE(tlv::read(hex("BF2084FFFFFFFF00")).has_value());
   CHECK_FALSE(tlv::read(hex("8484FFFFFFFF")).has_value());
-  CHECK_FALSE(tlv::read_all(hex("800100" "8484FFFFFFFF00")).has_value());
+  CHECK_FALSE(tlv::read_all(hex("800100"
+                                "8484FFFFFFFF00"))
+                  .has_value());
   for (const char* bad : {"30850100000000", "3088FFFFFFFFFFFFFFFF", "30FF", "3080", "308000", "3082", "308201", ""}) {
     INFO(bad);
     CHECK_FALSE(tlv::read_header(hex(bad)).has_value());
@@ -52,8 +54,12 @@ TEST_CASE("tlv: multi-byte tags that run off the end or are too long", "[tlv][ma
   CHECK_FALSE(tlv::read(hex("BF")).has_value());
   CHECK_FALSE(tlv::read(hex("BF81")).has_value());
   CHECK_FALSE(tlv::read(hex("BF8181")).has_value());
-  CHECK_FALSE(tlv::read(hex("BF81818101" "00")).has_value());  // 5-byte tag
-  auto three = tlv::read(hex("BF8101" "00"));
+  CHECK_FALSE(tlv::read(hex("BF81818101"
+                            "00"))
+                  .has_value());  // 5-byte tag
+  auto three =
+      tlv::read(hex("BF8101"
+                    "00"));
   REQUIRE(three.has_value());
   CHECK(three->tag == 0xBF8101);
   CHECK(three->value.empty());

@@ -107,7 +107,8 @@ std::vector<std::string> problems_of(const std::vector<Row>& rows, const fs::pat
     for (size_t side = 2; side < 4; ++side) {
       const std::string& cell = row.cells[side];
       auto paths = quoted(cell);
-      if (paths.empty() && cell.rfind("-", 0) != 0) problems.push_back(at + "a side with neither a file nor '-': " + cell);
+      if (paths.empty() && cell.rfind("-", 0) != 0)
+        problems.push_back(at + "a side with neither a file nor '-': " + cell);
       for (size_t k = 0; k < paths.size(); ++k) {
         const fs::path file = root / paths[k];
         if (!fs::is_regular_file(file)) {
@@ -145,8 +146,9 @@ TEST_CASE("every file docs/architecture.md's spec function tables name exists an
   CHECK(rows.size() >= 58);
   std::map<std::string, int> named;
   for (const auto& r : rows) ++named[r.function];
-  for (const char* f : {"DownloadOrder", "HandleDownloadProgressInfo", "InitiateAuthentication", "LoadBoundProfilePackage",
-                        "LoadEuiccPackage", "RegisterEvent", "GetEimPackage", "ProvideEimPackageResult"}) {
+  for (const char* f :
+       {"DownloadOrder", "HandleDownloadProgressInfo", "InitiateAuthentication", "LoadBoundProfilePackage",
+        "LoadEuiccPackage", "RegisterEvent", "GetEimPackage", "ProvideEimPackageResult"}) {
     INFO(f);
     CHECK(named[f] >= 1);
   }

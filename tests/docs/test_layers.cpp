@@ -115,7 +115,8 @@ TEST_CASE("the layer check finds an upward and a sideways include in a tree of i
   write(root / "rsp/include/rsp/eid.hpp", "#pragma once\n#include \"rsp/bytes.hpp\"\n");
   write(root / "core/src/bytes.cpp", "#include \"rsp/bytes.hpp\"\n#include \"rsp/eid.hpp\"\n");
   write(root / "ipa/include/ipa/transport.hpp", "#pragma once\n");
-  write(root / "smdp/src/main.cpp", "#include \"rsp/eid.hpp\"\n#include \"ipa/transport.hpp\"\n#include \"local.hpp\"\n");
+  write(root / "smdp/src/main.cpp",
+        "#include \"rsp/eid.hpp\"\n#include \"ipa/transport.hpp\"\n#include \"local.hpp\"\n");
   write(root / "smdp/src/local.hpp", "#pragma once\n");
   write(root / "smdp/tests/test.cpp", "#include \"ipa/transport.hpp\"\n");  // tests are exempt
 

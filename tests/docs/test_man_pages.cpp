@@ -83,15 +83,17 @@ std::string roff_text(const std::string& line) {
   }
   static const std::regex escapes(R"(\\f(\(..|\[[^\]]*\]|.)|\\c|\\&)");
   body = std::regex_replace(body, escapes, "");
-  static const std::vector<std::pair<std::string, std::string>> characters{{"\\-", "-"}, {"\\e", "\\"}, {"\\ ", " "}, {"\\(aq", "'"}};
+  static const std::vector<std::pair<std::string, std::string>> characters{
+      {"\\-", "-"}, {"\\e", "\\"}, {"\\ ", " "}, {"\\(aq", "'"}};
   for (const auto& [from, to] : characters)
-    for (size_t at = body.find(from); at != std::string::npos; at = body.find(from, at + to.size())) body.replace(at, from.size(), to);
+    for (size_t at = body.find(from); at != std::string::npos; at = body.find(from, at + to.size()))
+      body.replace(at, from.size(), to);
   return body;
 }
 
 struct Page {
-  std::string first;                  // the first line that is not a comment
-  std::vector<std::string> lines;     // roff_text of every line
+  std::string first;                    // the first line that is not a comment
+  std::vector<std::string> lines;       // roff_text of every line
   std::map<std::string, int> sections;  // .SH name -> its line
 };
 
@@ -123,7 +125,8 @@ bool contains_word(const std::string& text, const std::string& word) {
 // What the page leaves out of what the program's --help texts list: a command is named where a
 // line starts with it (a .TP item or the synopsis, the program name allowed before it); an option
 // anywhere in the text.
-std::vector<std::string> missing_from_page(const Page& page, const std::string& program, const std::vector<CliCommand>& commands) {
+std::vector<std::string> missing_from_page(const Page& page, const std::string& program,
+                                           const std::vector<CliCommand>& commands) {
   std::vector<std::string> missing;
   auto starts_line_with = [&](const std::string& words) {
     return std::any_of(page.lines.begin(), page.lines.end(), [&](std::string line) {
@@ -169,8 +172,7 @@ TEST_CASE("Every program has a man page with the sections a reader looks for", "
       INFO("section " << section);
       CHECK(page.sections.count(section) == 1);
     }
-    if (page.sections.count("NAME"))
-      CHECK(page.lines[page.sections.at("NAME") + 1].rfind(program + " - ", 0) == 0);
+    if (page.sections.count("NAME")) CHECK(page.lines[page.sections.at("NAME") + 1].rfind(program + " - ", 0) == 0);
 
     // What the --help texts name the page has in its own section: signals, environment variables.
     std::string help;
@@ -180,17 +182,20 @@ TEST_CASE("Every program has a man page with the sections a reader looks for", "
     for (std::sregex_iterator i(help.begin(), help.end(), signal), end; i != end; ++i) {
       INFO("--help names " << i->str());
       CHECK(page.sections.count("SIGNALS") == 1);
-      CHECK(std::any_of(page.lines.begin(), page.lines.end(), [&](const std::string& l) { return contains_word(l, i->str()); }));
+      CHECK(std::any_of(page.lines.begin(), page.lines.end(),
+                        [&](const std::string& l) { return contains_word(l, i->str()); }));
     }
     for (std::sregex_iterator i(help.begin(), help.end(), variable), end; i != end; ++i) {
       INFO("--help names $" << (*i)[1]);
       REQUIRE(page.sections.count("ENVIRONMENT") == 1);
       const int at = page.sections.at("ENVIRONMENT");
-      CHECK(std::any_of(page.lines.begin() + at, page.lines.end(), [&](const std::string& l) { return contains_word(l, (*i)[1]); }));
+      CHECK(std::any_of(page.lines.begin() + at, page.lines.end(),
+                        [&](const std::string& l) { return contains_word(l, (*i)[1]); }));
     }
 
     if (groff) {
-      auto rendered = rsp::test::run_command("groff -man -ww -z -Tutf8 " + rsp::test::shell_quoted(file.string()) + " 2>&1");
+      auto rendered =
+          rsp::test::run_command("groff -man -ww -z -Tutf8 " + rsp::test::shell_quoted(file.string()) + " 2>&1");
       INFO(rendered.out);
       CHECK(rendered.status == 0);
       CHECK(rendered.out.empty());
@@ -216,7 +221,8 @@ TEST_CASE("The man page check finds a command or an option a page leaves out", "
       ".TH DEMO 1\n.SH NAME\ndemo \\- a demo\n.SH SYNOPSIS\n.B demo run\n.RB [ \\-\\-count\n.IR N ]\n"
       ".SH COMMANDS\n.TP\n.BI \"run \" NAME\nruns.\n.TP\n.B \\-\\-help\n.\\\" stop \\-\\-countdown\n";
   std::vector<CliCommand> commands{
-      rsp::test::read_help({}, "demo\nUsage: demo\n\nOptions:\n  -h,--help   help\n\nSubcommands:\n  run   runs\n  stop  stops\n"),
+      rsp::test::read_help(
+          {}, "demo\nUsage: demo\n\nOptions:\n  -h,--help   help\n\nSubcommands:\n  run   runs\n  stop  stops\n"),
       rsp::test::read_help({"run"}, "run\nOptions:\n  --count INT   how many\n  --countdown INT   from\n"),
       rsp::test::read_help({"stop"}, "stop\nOptions:\n  --help\n")};
   REQUIRE(commands[0].subcommands == std::vector<std::string>{"run", "stop"});

@@ -34,7 +34,8 @@ std::string request_text(const Request& words) {
 
 // Runs every request through the program's completion function in one bash, in `dir`; one set of
 // offered words per request.
-std::vector<std::set<std::string>> complete_all(const std::string& program, const fs::path& dir, const std::vector<Request>& requests) {
+std::vector<std::set<std::string>> complete_all(const std::string& program, const fs::path& dir,
+                                                const std::vector<Request>& requests) {
   std::ostringstream script;
   script << "cd " << shell_quoted(dir.string()) << " || exit 3\n"
          << "source " << shell_quoted((fs::path(RSP_SOURCE_DIR) / "completions" / program).string()) << " || exit 3\n"
@@ -92,8 +93,10 @@ std::vector<Expectation> expectations(const std::string& program, const std::vec
     out.push_back({with({"--"}), command.options, allowed});
     for (const auto& value : command.paths) {
       const std::string probe = value.directory ? "probe-directory" : "probe-file.pem";
-      if (value.option.empty()) out.push_back({with({""}), {probe}, {}});
-      else out.push_back({with({value.option, ""}), {probe}, {}});
+      if (value.option.empty())
+        out.push_back({with({""}), {probe}, {}});
+      else
+        out.push_back({with({value.option, ""}), {probe}, {}});
     }
   }
   return out;

@@ -27,7 +27,8 @@ struct EimUnderFuzz {
     (void)store->add_device(device).value();
     eim::EsipaSettings settings;
     settings.eim_id = device.eim_id;
-    settings.cis.add(rsp::pki::load_certificate(test_pki(), rsp::crypto::Curve::nist_p256, rsp::crypto::Role::ci).value());
+    settings.cis.add(
+        rsp::pki::load_certificate(test_pki(), rsp::crypto::Curve::nist_p256, rsp::crypto::Role::ci).value());
     settings.clock = [] { return int64_t{1'800'000'000}; };
     settings.indirect_download.enabled = false;
     esipa = std::make_unique<eim::Esipa>(*store, settings);

@@ -10,7 +10,8 @@ namespace {
 
 void run(const uint8_t* data, size_t size) {
   std::string_view left = rsp::fuzz::text(data, size);
-  const char* commands[] = {"AT+CCHO=\"A0000005591010FFFFFFFF8900000100\"", "AT+CGLA=7,10,\"80E2910000\"", "AT+CSIM=10,\"80E2910000\""};
+  const char* commands[] = {"AT+CCHO=\"A0000005591010FFFFFFFF8900000100\"", "AT+CGLA=7,10,\"80E2910000\"",
+                            "AT+CSIM=10,\"80E2910000\""};
   for (const char* command : commands) {
     ipa::at::ReplyReader reader(command);
     std::optional<ipa::at::Reply> reply;

@@ -13,7 +13,7 @@ using rsp::crypto::Role;
 
 rsp::crypto::TrustedCis cis;
 std::vector<Certificate> eum;  // the test PKI's EUM, the intermediate of an eUICC certificate
-time_t now = 1'800'000'000;   // fixed, so that an input's verdict does not change with the day
+time_t now = 1'800'000'000;    // fixed, so that an input's verdict does not change with the day
 
 void init() {
   const auto& pki = rsp::fuzz::test_pki();

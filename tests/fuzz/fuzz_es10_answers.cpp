@@ -34,7 +34,8 @@ class ScriptedCard final : public ipa::Transport {
   rsp::Expected<Bytes> exchange(ByteView apdu) override {
     if (apdu.size() >= 2 && apdu[1] == 0x70) return Bytes{0x01, 0x90, 0x00};  // MANAGE CHANNEL: channel 1
     if (apdu.size() >= 2 && apdu[1] == 0xA4) return Bytes{0x90, 0x00};        // SELECT the ISD-R
-    if (apdu.size() >= 3 && apdu[1] == 0xE2 && (apdu[2] & 0x80) == 0) return Bytes{0x90, 0x00};  // a block before the last
+    if (apdu.size() >= 3 && apdu[1] == 0xE2 && (apdu[2] & 0x80) == 0)
+      return Bytes{0x90, 0x00};  // a block before the last
     if (answers_.size() < 2) return Bytes{0x6F, 0x00};
     size_t length = std::min(static_cast<size_t>(answers_[0] << 8 | answers_[1]), answers_.size() - 2);
     Bytes answer(answers_.begin() + 2, answers_.begin() + 2 + static_cast<std::ptrdiff_t>(length));
@@ -50,8 +51,9 @@ class ScriptedCard final : public ipa::Transport {
 const Bytes kTransactionId(16, 0x5A);
 Bytes bound_profile_package() {
   Bytes initialise = encode(0xBF23, encode(0x80, Bytes(16, 0x01)));
-  return encode(0xBF36, rsp::concat({initialise, encode(0xA0, encode(0x87, Bytes(8, 0x02))),
-                                     encode(0xA1, encode(0x88, Bytes(8, 0x03))), encode(0xA3, encode(0x86, Bytes(8, 0x04)))}));
+  return encode(0xBF36,
+                rsp::concat({initialise, encode(0xA0, encode(0x87, Bytes(8, 0x02))),
+                             encode(0xA1, encode(0x88, Bytes(8, 0x03))), encode(0xA3, encode(0x86, Bytes(8, 0x04)))}));
 }
 
 using Call = std::function<void(ipa::Es10Channel&)>;

@@ -24,7 +24,8 @@ void read_eim_package(rsp::ByteView der) {
   using Kind = ipa::esipa::EimPackage::Kind;
   if (package->kind == Kind::euicc_package_request) (void)ipa::esipa::read_euicc_package_request(package->tlv);
   if (package->kind == Kind::ipa_euicc_data_request) (void)ipa::esipa::read_ipa_euicc_data_request(package->tlv);
-  if (package->kind == Kind::profile_download_trigger_request) (void)ipa::esipa::read_profile_download_trigger_request(package->tlv);
+  if (package->kind == Kind::profile_download_trigger_request)
+    (void)ipa::esipa::read_profile_download_trigger_request(package->tlv);
 }
 
 rsp::ByteView view(const std::string& body) {
@@ -34,7 +35,8 @@ rsp::ByteView view(const std::string& body) {
 const std::vector<Reader>& readers() {
   static const std::vector<Reader> all = [] {
     std::vector<Reader> r;
-    for (auto wire : {ipa::es9_json_wire(), ipa::es9_asn1_wire(), ipa::es9_esipa_wire(true), ipa::es9_esipa_wire(false)}) {
+    for (auto wire :
+         {ipa::es9_json_wire(), ipa::es9_asn1_wire(), ipa::es9_esipa_wire(true), ipa::es9_esipa_wire(false)}) {
       r.push_back([wire](const std::string& b) { (void)wire->initiate_authentication_answer(b); });
       r.push_back([wire](const std::string& b) { (void)wire->authenticate_client_answer(b); });
       r.push_back([wire](const std::string& b) { (void)wire->get_bound_profile_package_answer(b); });

@@ -70,7 +70,8 @@ extern "C" int LLVMFuzzerInitialize(int* argc, char*** argv) {
   }
   auto found = targets().find(name);
   if (found == targets().end()) {
-    std::fprintf(stderr, "rsp_fuzz: no target '%s' (run it as bin/fuzz_<target> or with RSP_FUZZ_TARGET; -list names them)\n",
+    std::fprintf(stderr,
+                 "rsp_fuzz: no target '%s' (run it as bin/fuzz_<target> or with RSP_FUZZ_TARGET; -list names them)\n",
                  name.c_str());
     std::exit(2);
   }

@@ -14,7 +14,7 @@ namespace rsp::fuzz {
 
 struct Target {
   const char* name;
-  void (*init)();                           // once per process, before the first input; may be null
+  void (*init)();                                 // once per process, before the first input; may be null
   void (*run)(const uint8_t* data, size_t size);  // one input; must leave no state that makes the next one differ
 };
 

@@ -23,7 +23,9 @@ struct TestPki {
   }
   http::TlsIdentity dp_tls() const { return *http::TlsIdentity::from_pki(dir.path(), curve); }
   crypto::Certificate ci() const { return *pki::load_certificate(dir.path(), curve, crypto::Role::ci); }
-  std::filesystem::path ci_pem() const { return pki::certificate_path(dir.path(), curve, crypto::Role::ci).replace_extension(".pem"); }
+  std::filesystem::path ci_pem() const {
+    return pki::certificate_path(dir.path(), curve, crypto::Role::ci).replace_extension(".pem");
+  }
 
   TempDir dir;
   crypto::Curve curve;

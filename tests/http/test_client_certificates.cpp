@@ -35,7 +35,8 @@ struct MutualTls {
     options.trusted_cas.push_back(pki.ci());
     options.client_identity = std::move(identity);
     options.total_timeout = std::chrono::seconds(20);
-    return http::Client::create(std::move(options))->post(url("localhost", server->port(0), "/gsma/rsp2/es2plus/x"), "{}");
+    return http::Client::create(std::move(options))
+        ->post(url("localhost", server->port(0), "/gsma/rsp2/es2plus/x"), "{}");
   }
 };
 

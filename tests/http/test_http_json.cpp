@@ -19,13 +19,14 @@ rsp::http::Request with(std::string name, std::string value) {
 TEST_CASE("content_type_is compares media types without case or parameters", "[http][json]") {
   using rsp::server::content_type_is;
   using rsp::server::json_content;
-  for (const char* accepted : {"application/json", "APPLICATION/JSON", "Application/Json;charset=UTF-8", "application/json; charset=utf-8",
-                               " application/json "}) {
+  for (const char* accepted : {"application/json", "APPLICATION/JSON", "Application/Json;charset=UTF-8",
+                               "application/json; charset=utf-8", " application/json "}) {
     INFO(accepted);
     CHECK(json_content(with("Content-Type", accepted)));
     CHECK(json_content(with("content-type", accepted)));
   }
-  for (const char* refused : {"", "application/jsonx", "application/json-seq", "text/json", "application/xjson;charset=UTF-8", "json"}) {
+  for (const char* refused :
+       {"", "application/jsonx", "application/json-seq", "text/json", "application/xjson;charset=UTF-8", "json"}) {
     INFO(refused);
     CHECK_FALSE(json_content(with("Content-Type", refused)));
   }
@@ -46,7 +47,8 @@ TEST_CASE("json_out_of_bounds: depth and values counted in the text, strings ski
   CHECK_FALSE(json_out_of_bounds(std::string(16, '[') + std::string(16, ']')));
   CHECK(json_out_of_bounds(std::string(17, '[')));
   CHECK(json_out_of_bounds(std::string(17, '{')));
-  CHECK_FALSE(json_out_of_bounds(R"({"a":"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\"[[[[[[[[[[[[[[[[[[[["})"));  // in a string, an escaped quote too
+  CHECK_FALSE(json_out_of_bounds(
+      R"({"a":"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\"[[[[[[[[[[[[[[[[[[[["})"));  // in a string, an escaped quote too
   CHECK(json_out_of_bounds(R"({"a":"\\"}[[[[[[[[[[[[[[[[[[[[)"));  // an escaped backslash ends no string early
   CHECK_FALSE(json_out_of_bounds("[1,2,3]", 16, 4));
   CHECK(json_out_of_bounds("[1,2,3,4]", 16, 4));

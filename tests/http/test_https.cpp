@@ -70,9 +70,8 @@ TEST_CASE("Keep-alive: several requests on one client all answered, status and h
 
 TEST_CASE("A handler that throws yields 500 and no detail") {
   TestPki pki;
-  auto server = serve(tls_listener(pki, [](const http::Request&) -> http::Response {
-    throw std::runtime_error("secret detail");
-  }));
+  auto server = serve(
+      tls_listener(pki, [](const http::Request&) -> http::Response { throw std::runtime_error("secret detail"); }));
   auto r = client_trusting(pki.ci()).post(url("localhost", server->port(0)), "x");
   REQUIRE(r);
   CHECK(r->status == 500);
@@ -108,8 +107,12 @@ TEST_CASE("Two listeners with different certificates, and a plain HTTP one, in o
   TestPki first;
   TestPki second("127.0.0.1");
   http::ServerOptions options;
-  options.listeners.push_back(tls_listener(first, [](const http::Request&) { return http::Response{200, {}, "first"}; }));
-  options.listeners.push_back(tls_listener(second, [](const http::Request&) { return http::Response{200, {}, "second"}; }));
+  options.listeners.push_back(tls_listener(first, [](const http::Request&) {
+    return http::Response{200, {}, "first"};
+  }));
+  options.listeners.push_back(tls_listener(second, [](const http::Request&) {
+    return http::Response{200, {}, "second"};
+  }));
   http::ListenerOptions plain;
   plain.handler = [](const http::Request&) { return http::Response{200, {}, "metrics"}; };
   options.listeners.push_back(std::move(plain));
@@ -154,7 +157,8 @@ TEST_CASE("Start-up errors come back as values, without key material") {
   REQUIRE_FALSE(busy);
   CHECK_THAT(busy.error().message, Catch::Contains("cannot listen") && Catch::Contains("listener 0"));
 
-  auto mismatched = http::TlsIdentity::make({pki.ci()}, pki::load_key(other.dir.path(), other.curve, crypto::Role::ci).value());
+  auto mismatched =
+      http::TlsIdentity::make({pki.ci()}, pki::load_key(other.dir.path(), other.curve, crypto::Role::ci).value());
   REQUIRE_FALSE(mismatched);
   CHECK_THAT(mismatched.error().message, Catch::Contains("does not belong"));
   CHECK(mismatched.error().message.find("PRIVATE KEY") == std::string::npos);

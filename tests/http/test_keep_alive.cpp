@@ -89,7 +89,8 @@ http::Client plain_client() {
 
 }  // namespace
 
-TEST_CASE("Two exchanges of one client go over one connection, which the server announces it keeps", "[http][keep-alive]") {
+TEST_CASE("Two exchanges of one client go over one connection, which the server announces it keeps",
+          "[http][keep-alive]") {
   TestPki pki;
   auto server = serve(tls_listener(pki));  // idle_timeout 60 s
   auto client = client_trusting(pki.ci());
@@ -107,7 +108,8 @@ TEST_CASE("Two exchanges of one client go over one connection, which the server 
   CHECK(peer_of(third) == peer_of(first));
 }
 
-TEST_CASE("No reuse where the server keeps connections under a second, or the client is told not to", "[http][keep-alive]") {
+TEST_CASE("No reuse where the server keeps connections under a second, or the client is told not to",
+          "[http][keep-alive]") {
   TestPki pki;
   http::ServerOptions options;
   options.idle_timeout = 300ms;  // announced as timeout=0
@@ -153,7 +155,8 @@ TEST_CASE("A connection the server closed after answering is replaced by a fresh
   CHECK(server.accepted == 2);
 }
 
-TEST_CASE("A connection the server closes as the next request arrives is retried on a fresh one", "[http][keep-alive]") {
+TEST_CASE("A connection the server closes as the next request arrives is retried on a fresh one",
+          "[http][keep-alive]") {
   ScriptedServer server([](ScriptedServer&, int fd, int index) {
     if (ScriptedServer::read_request(fd)) ScriptedServer::answer(fd, "connection " + std::to_string(index));
     // The first connection takes the next request and closes unanswered: its idle time ran out
@@ -173,7 +176,8 @@ TEST_CASE("A connection the server closes as the next request arrives is retried
   CHECK(server.accepted == 2);
 }
 
-TEST_CASE("Exchanges on several threads at once each get a connection, none more than the threads", "[http][keep-alive]") {
+TEST_CASE("Exchanges on several threads at once each get a connection, none more than the threads",
+          "[http][keep-alive]") {
   TestPki pki;
   auto server = serve(tls_listener(pki, [](const http::Request& request) {
     std::this_thread::sleep_for(5ms);  // so that the threads' exchanges overlap

@@ -129,7 +129,8 @@ TEST_CASE("A header over header_limit is 431, counted and logged, and the server
   }
   // Under the limit: served.
   Peer fits(s.port());
-  fits.send_text("GET /x HTTP/1.1\r\nHost: localhost\r\nX-Big: " + std::string(900, 'a') + "\r\nConnection: close\r\n\r\n");
+  fits.send_text("GET /x HTTP/1.1\r\nHost: localhost\r\nX-Big: " + std::string(900, 'a') +
+                 "\r\nConnection: close\r\n\r\n");
   CHECK(fits.receive_until_closed().rfind("HTTP/1.1 200", 0) == 0);
   CHECK(s.refused("header") == before + 1);
   auto lines = log.refusal_lines("header");
@@ -245,7 +246,7 @@ TEST_CASE("JSON beyond the process's bounds is refused by parse_untrusted_json, 
   auto post = [&](const std::string& body) {
     Peer peer(s.port());
     peer.send_text("POST /x HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Length: " +
-                           std::to_string(body.size()) + "\r\n\r\n" + body);
+                   std::to_string(body.size()) + "\r\n\r\n" + body);
     return peer.receive_until_closed();
   };
   uint64_t before = s.refused("json");
@@ -316,8 +317,8 @@ TEST_CASE("Beyond max_connections a connection from any address is closed, count
   CHECK(refusal_count(Refusal::connections) == before + 1);
   REQUIRE(log.refusal_lines("connections").size() == 1);
   CHECK(log.refusal_lines("connections")[0].find(" peer=127.0.0.4") != std::string::npos);
-  CHECK(s.metrics.prometheus_text().find("rsp_http_refused_total{reason=\"connections\"} " + std::to_string(before + 1) + "\n") !=
-        std::string::npos);
+  CHECK(s.metrics.prometheus_text().find("rsp_http_refused_total{reason=\"connections\"} " +
+                                         std::to_string(before + 1) + "\n") != std::string::npos);
 }
 
 TEST_CASE("A peer is an IPv4 address, or an IPv6 /64") {

@@ -28,7 +28,8 @@ TEST_CASE("Eight requests at once on a four-thread pool are all answered, four a
   options.handler_threads = 4;
   options.listeners.push_back(tls_listener(pki, [&](const http::Request& request) {
     int now = ++running;
-    for (int seen = most; now > seen && !most.compare_exchange_weak(seen, now);) {}
+    for (int seen = most; now > seen && !most.compare_exchange_weak(seen, now);) {
+    }
     // A slow database: hold the thread until four handlers run side by side (or give up).
     for (auto until = Clock::now() + 10s; most < 4 && Clock::now() < until;) std::this_thread::sleep_for(10ms);
     --running;
@@ -96,8 +97,11 @@ TEST_CASE("Bodies over the limit are refused with 413 or a closed connection") {
   CHECK(handled == 1);
 
   // Chunked bodies are counted as they come.
-  http::ClientRequest chunked{"POST", url("localhost", server->port(0)), {{"Transfer-Encoding", "chunked"}},
-                              std::string(4096, 'b'), std::nullopt};
+  http::ClientRequest chunked{"POST",
+                              url("localhost", server->port(0)),
+                              {{"Transfer-Encoding", "chunked"}},
+                              std::string(4096, 'b'),
+                              std::nullopt};
   auto r = client.send(chunked);
   if (r) CHECK(r->status == 413);
   CHECK(handled == 1);

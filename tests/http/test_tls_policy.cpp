@@ -25,10 +25,10 @@ const std::string kBothCurves = "P-256:brainpoolP256r1";
 
 struct Offer {
   std::string name;
-  int version;          // the only version offered
-  std::string suites;   // a cipher list below TLS 1.3, TLS 1.3 ciphersuites at it
-  std::string groups;   // ECDHE groups
-  std::string sigalgs;  // empty: OpenSSL's
+  int version;           // the only version offered
+  std::string suites;    // a cipher list below TLS 1.3, TLS 1.3 ciphersuites at it
+  std::string groups;    // ECDHE groups
+  std::string sigalgs;   // empty: OpenSSL's
   std::string expected;  // the suite negotiated; empty: the handshake must fail
 };
 

@@ -16,7 +16,7 @@ TEST_CASE("Over plain HTTP the TCP bytes are the headers and bodies, exchange by
     INFO(body.size());
     auto r = client.post(url("127.0.0.1", server->port(0), "/echo", "http"), body);
     REQUIRE(r);
-    CHECK(r->wire.header_bytes_sent > 40);  // "POST /echo HTTP/1.1", Host, Content-Length, ...
+    CHECK(r->wire.header_bytes_sent > 40);      // "POST /echo HTTP/1.1", Host, Content-Length, ...
     CHECK(r->wire.header_bytes_received > 17);  // "HTTP/1.1 200 OK\r\n" and more
     CHECK(r->wire.tls_bytes_sent == r->wire.header_bytes_sent + body.size());
     CHECK(r->wire.tls_bytes_received == r->wire.header_bytes_received + r->body.size());

@@ -61,7 +61,8 @@ TEST_CASE("test algorithm: K must be 16 bytes, and wrong lengths are programming
   CHECK(t.f2345(kRand).res == kRand);
 }
 
-TEST_CASE("AKA on the test algorithm: vector, AUTHENTICATE, replay, AUTS and resynchronisation", "[test-algorithm][aka]") {
+TEST_CASE("AKA on the test algorithm: vector, AUTHENTICATE, replay, AUTS and resynchronisation",
+          "[test-algorithm][aka]") {
   auto t = test_algorithm();
   auto av = generate_vector(t, kRand, kSqn, kAmf);
   CHECK(to_hex(av.autn) == "BD9232AE9A68800023543EBD92732E9A");  // SQN xor AK || AMF || MAC-A

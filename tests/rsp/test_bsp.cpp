@@ -159,20 +159,23 @@ TEST_CASE("SCP03t encryption and MAC agree with the openssl command line") {
   auto d = dir.path().string();
   // IV for block counter 1 = AES-ECB(S-ENC, 00..01); then AES-CBC over plain||80 00...
   REQUIRE(files::write_atomic(dir.path() / "ctr", hex("00000000000000000000000000000001")));
-  REQUIRE(std::system(("openssl enc -aes-128-ecb -nopad -K 000102030405060708090A0B0C0D0E0F -in " + d + "/ctr -out " + d +
-                       "/iv").c_str()) == 0);
+  REQUIRE(std::system(("openssl enc -aes-128-ecb -nopad -K 000102030405060708090A0B0C0D0E0F -in " + d + "/ctr -out " +
+                       d + "/iv")
+                          .c_str()) == 0);
   auto iv = files::read(dir.path() / "iv").value();
   Bytes padded = plain;
   padded.push_back(0x80);
   while (padded.size() % 16) padded.push_back(0);
   REQUIRE(files::write_atomic(dir.path() / "plain", padded));
-  REQUIRE(std::system(("openssl enc -aes-128-cbc -nopad -K 000102030405060708090A0B0C0D0E0F -iv " + to_hex(iv) + " -in " +
-                       d + "/plain -out " + d + "/ct").c_str()) == 0);
+  REQUIRE(std::system(("openssl enc -aes-128-cbc -nopad -K 000102030405060708090A0B0C0D0E0F -iv " + to_hex(iv) +
+                       " -in " + d + "/plain -out " + d + "/ct")
+                          .c_str()) == 0);
   auto ct = files::read(dir.path() / "ct").value();
   auto mac_input = concat({keys.initial_mcv, hex("87"), tlv::encode_length(ct.size() + 8), ct});
   REQUIRE(files::write_atomic(dir.path() / "macin", mac_input));
   REQUIRE(std::system(("openssl mac -cipher AES-128-CBC -macopt hexkey:F0E0D0C0B0A090807060504030201000 -in " + d +
-                       "/macin -out " + d + "/mac CMAC").c_str()) == 0);
+                       "/macin -out " + d + "/mac CMAC")
+                          .c_str()) == 0);
   auto mac_hex = test::read_text(dir.path() / "mac");
   auto expected = concat({hex("87"), tlv::encode_length(ct.size() + 8), ct, ByteView(hex(mac_hex)).first(8)});
   CHECK(seg == expected);
@@ -190,7 +193,8 @@ TEST_CASE("the pySim test BPP decrypts with its published keys to its published 
   auto line_pos = text.find("ConfigureISDP/StoreMetadata keys:");
   auto line = text.substr(line_pos, text.find("MCV", line_pos) + 40 - line_pos);
   std::smatch m;
-  REQUIRE(std::regex_search(line, m, std::regex(R"(S-ENC ([0-9a-f]{32}), S-MAC ([0-9a-f]{32}),\s*MCV ([0-9a-f]{32}))")));
+  REQUIRE(
+      std::regex_search(line, m, std::regex(R"(S-ENC ([0-9a-f]{32}), S-MAC ([0-9a-f]{32}),\s*MCV ([0-9a-f]{32}))")));
   Scp03t session(keys_of(hex(m[3].str()), hex(m[1].str()), hex(m[2].str())));
   // The vector wraps every segment a second time (vectors/README.md): unwrap the outer TLV first.
   auto inner = [](const tlv::Tlv& outer) { return tlv::read(outer.value).value().whole; };

@@ -18,13 +18,18 @@ TEST_CASE("hex round-trips and rejects non-hex text") {
 }
 
 TEST_CASE("base64 matches RFC 4648 test vectors, with padding") {
-  const std::pair<const char*, const char*> vectors[] = {
-      {"", ""}, {"f", "Zg=="}, {"fo", "Zm8="}, {"foo", "Zm9v"}, {"foob", "Zm9vYg=="}, {"fooba", "Zm9vYmE="}, {"foobar", "Zm9vYmFy"}};
+  const std::pair<const char*, const char*> vectors[] = {{"", ""},
+                                                         {"f", "Zg=="},
+                                                         {"fo", "Zm8="},
+                                                         {"foo", "Zm9v"},
+                                                         {"foob", "Zm9vYg=="},
+                                                         {"fooba", "Zm9vYmE="},
+                                                         {"foobar", "Zm9vYmFy"}};
   for (auto [plain, encoded] : vectors) {
     CHECK(to_base64(to_bytes(plain)) == encoded);
     CHECK(from_base64(encoded) == to_bytes(plain));
   }
-  CHECK_FALSE(from_base64("Zm9"));     // not a multiple of 4
+  CHECK_FALSE(from_base64("Zm9"));  // not a multiple of 4
   CHECK_FALSE(from_base64("Zm9v!A=="));
 }
 

@@ -61,8 +61,8 @@ TEST_CASE("SGP.26: CI -> EUM -> eUICC validates on both curves, EID prefix rule 
     auto r = verify_chain(euicc, Role::euicc, {eum}, cis, time(nullptr));
     INFO((r ? "" : r.error().message));
     CHECK(r);
-    CHECK(verify_chain(load(sgp26() / ("DPauth/CERT_S_SM_DPauth_ECDSA_" + std::string(c) + ".der")), Role::dp_auth, {}, cis,
-                       time(nullptr)));
+    CHECK(verify_chain(load(sgp26() / ("DPauth/CERT_S_SM_DPauth_ECDSA_" + std::string(c) + ".der")), Role::dp_auth, {},
+                       cis, time(nullptr)));
     CHECK(verify_chain(load(sgp26() / ("DPpb/CERT_S_SM_DPpb_ECDSA_" + std::string(c) + ".der")), Role::dp_pb, {}, cis,
                        time(nullptr)));
   }
@@ -75,20 +75,23 @@ TEST_CASE("SGP.26 invalid test cases each fail for their own reason") {
   CHECK(euicc_error(load(invalid("CERT_EUICC_ECDSA_NIST_INVALID_EID.der")), eum) == ChainError::eid_outside_range);
   CHECK(euicc_error(load(invalid("CERT_EUICC_ECDSA_NIST_UNMATCHED_EID.der")), eum) == ChainError::eid_invalid);
   auto good_euicc = load(sgp26() / "eUICC/CERT_EUICC_ECDSA_NIST.der");
-  auto unknown = verify_chain(good_euicc, Role::euicc, {load(invalid("CERT_EUM_ECDSA_NIST_UNKNOWN_CI.der"))}, sgp26_cis(),
-                              time(nullptr));
+  auto unknown = verify_chain(good_euicc, Role::euicc, {load(invalid("CERT_EUM_ECDSA_NIST_UNKNOWN_CI.der"))},
+                              sgp26_cis(), time(nullptr));
   REQUIRE_FALSE(unknown);
   INFO(unknown.error().message);
   CHECK(unknown.error().error == ChainError::unknown_ci);
   CHECK(unknown.error().certificate_role == Role::eum);
-  auto eum_unknown = verify_chain(load(invalid("CERT_EUM_ECDSA_NIST_UNKNOWN_CI.der")), Role::eum, {}, sgp26_cis(), time(nullptr));
+  auto eum_unknown =
+      verify_chain(load(invalid("CERT_EUM_ECDSA_NIST_UNKNOWN_CI.der")), Role::eum, {}, sgp26_cis(), time(nullptr));
   REQUIRE_FALSE(eum_unknown);
   CHECK(eum_unknown.error().error == ChainError::unknown_ci);
-  auto eum_expired = verify_chain(load(invalid("CERT_EUM_ECDSA_NIST_EXPIRED.der")), Role::eum, {}, sgp26_cis(), time(nullptr));
+  auto eum_expired =
+      verify_chain(load(invalid("CERT_EUM_ECDSA_NIST_EXPIRED.der")), Role::eum, {}, sgp26_cis(), time(nullptr));
   REQUIRE_FALSE(eum_expired);
   CHECK(eum_expired.error().error == ChainError::expired);
   CHECK(eum_expired.error().certificate_role == Role::eum);
-  auto eum_invalid = verify_chain(load(invalid("CERT_EUM_ECDSA_NIST_INVALID.der")), Role::eum, {}, sgp26_cis(), time(nullptr));
+  auto eum_invalid =
+      verify_chain(load(invalid("CERT_EUM_ECDSA_NIST_INVALID.der")), Role::eum, {}, sgp26_cis(), time(nullptr));
   REQUIRE_FALSE(eum_invalid);
   CHECK(eum_invalid.error().error == ChainError::bad_signature);
 }
@@ -123,7 +126,8 @@ TEST_CASE("rsp-pki check: each broken certificate beside the valid set fails wit
   for (auto [name, error] : cases) {
     INFO(name);
     test::TempDir dir;
-    for (const char* d : {"CertificateIssuer", "EUM", "eUICC", "DPauth", "DPpb"}) copy_tree(sgp26() / d, dir.path() / d);
+    for (const char* d : {"CertificateIssuer", "EUM", "eUICC", "DPauth", "DPpb"})
+      copy_tree(sgp26() / d, dir.path() / d);
     fs::copy_file(invalid(name), dir.path() / name);
     auto failed = failures(dir.path());
     REQUIRE(failed.size() >= 1);
@@ -168,7 +172,8 @@ TEST_CASE("rsp-pki make: a fresh PKI on each curve validates, with keys 0600 and
     cis.add(pki::load_certificate(dir.path(), curve, Role::ci).value());
     auto euicc = pki::load_certificate(dir.path(), curve, Role::euicc).value();
     CHECK(euicc.subject_serial_number() == pki::default_eid());
-    CHECK(verify_chain(euicc, Role::euicc, {pki::load_certificate(dir.path(), curve, Role::eum).value()}, cis, time(nullptr)));
+    CHECK(verify_chain(euicc, Role::euicc, {pki::load_certificate(dir.path(), curve, Role::eum).value()}, cis,
+                       time(nullptr)));
     auto tls = pki::load_certificate(dir.path(), curve, Role::dp_tls).value();
     CHECK(tls.dns_names() == std::vector<std::string>{"smdp.example.org"});
     CHECK(verify_chain(tls, Role::dp_tls, {}, cis, time(nullptr)));
@@ -210,14 +215,16 @@ TEST_CASE("rsp-pki euicc: another eUICC of the same EUM, as a factory issues one
   auto euicc = pki::load_certificate(dir.path() / "second", curve, Role::euicc).value();
   CHECK(euicc.subject_serial_number() == second);
   CHECK(euicc.public_key()->point() == pki::load_key(dir.path() / "second", curve, Role::euicc)->point());
-  CHECK(euicc.public_key()->point() != pki::load_certificate(dir.path() / "pki", curve, Role::euicc)->public_key()->point());
+  CHECK(euicc.public_key()->point() !=
+        pki::load_certificate(dir.path() / "pki", curve, Role::euicc)->public_key()->point());
   struct stat st {};
   REQUIRE(::stat(pki::key_path(dir.path() / "second", curve, Role::euicc).c_str(), &st) == 0);
   CHECK((st.st_mode & 0777) == 0600);
   // Under the first PKI's CI and EUM; no other key leaves the PKI.
   TrustedCis cis;
   cis.add(pki::load_certificate(dir.path() / "pki", curve, Role::ci).value());
-  CHECK(verify_chain(euicc, Role::euicc, {pki::load_certificate(dir.path() / "pki", curve, Role::eum).value()}, cis, time(nullptr)));
+  CHECK(verify_chain(euicc, Role::euicc, {pki::load_certificate(dir.path() / "pki", curve, Role::eum).value()}, cis,
+                     time(nullptr)));
   CHECK_FALSE(fs::exists(pki::key_path(dir.path() / "second", curve, Role::eum)));
   CHECK_FALSE(fs::exists(pki::key_path(dir.path() / "second", curve, Role::ci)));
   for (const auto& v : pki::check(dir.path() / "second", time(nullptr))) {
@@ -225,7 +232,8 @@ TEST_CASE("rsp-pki euicc: another eUICC of the same EUM, as a factory issues one
     CHECK(v.ok());
   }
   // Outside the EUM's range, a bad EID, or over existing credentials: refused.
-  CHECK_FALSE(pki::issue_euicc(dir.path() / "pki", dir.path() / "third", eid::complete("890490330000000000000000000002").value()));
+  CHECK_FALSE(pki::issue_euicc(dir.path() / "pki", dir.path() / "third",
+                               eid::complete("890490330000000000000000000002").value()));
   CHECK_FALSE(pki::issue_euicc(dir.path() / "pki", dir.path() / "third", "89049032000000000000000000000000"));
   CHECK_FALSE(pki::issue_euicc(dir.path() / "pki", dir.path() / "second", second));
   CHECK_FALSE(fs::exists(dir.path() / "third" / "nist"));
@@ -239,7 +247,8 @@ TEST_CASE("rsp-pki eim: another eIM under the same CI, with its own signing key 
   auto eim = pki::load_certificate(dir.path() / "eim2", curve, Role::eim).value();
   auto tls = pki::load_certificate(dir.path() / "eim2", curve, Role::eim_tls).value();
   CHECK(eim.public_key()->point() == pki::load_key(dir.path() / "eim2", curve, Role::eim)->point());
-  CHECK(eim.public_key()->point() != pki::load_certificate(dir.path() / "pki", curve, Role::eim)->public_key()->point());
+  CHECK(eim.public_key()->point() !=
+        pki::load_certificate(dir.path() / "pki", curve, Role::eim)->public_key()->point());
   CHECK(tls.public_key()->point() == pki::load_key(dir.path() / "eim2", curve, Role::eim_tls)->point());
   CHECK(tls.dns_names() == std::vector<std::string>{"eim2.example.org"});
   for (Role role : {Role::eim, Role::eim_tls}) {
@@ -318,8 +327,8 @@ TEST_CASE("each kind of chain failure has its own error value") {
         ChainError::not_yet_valid);
   CHECK(error_of(leaf(Role::dp_auth, [&](CertificateRequest& r) { r.not_after = now - 10; }), Role::dp_auth) ==
         ChainError::expired);
-  CHECK(error_of(leaf(Role::dp_auth, [](CertificateRequest& r) { r.key_usage = "critical,keyAgreement"; }), Role::dp_auth) ==
-        ChainError::bad_key_usage);
+  CHECK(error_of(leaf(Role::dp_auth, [](CertificateRequest& r) { r.key_usage = "critical,keyAgreement"; }),
+                 Role::dp_auth) == ChainError::bad_key_usage);
   CHECK(error_of(leaf(Role::dp_auth, nothing, Curve::brainpool_p256r1), Role::dp_auth) == ChainError::curve_mismatch);
   // An eUICC issued by a certificate that may not sign certificates.
   auto not_a_ca_key = PrivateKey::generate(Curve::nist_p256);

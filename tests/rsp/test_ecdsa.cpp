@@ -84,7 +84,8 @@ TEST_CASE("signatures agree with the openssl command line, both directions") {
     auto der = plain_to_der(sign(key, msg)).value();
     REQUIRE(files::write_atomic(dir.path() / "ours.sig", der));
     auto d = dir.path().string();
-    CHECK(run("openssl dgst -sha256 -verify " + d + "/pub.der -keyform DER -signature " + d + "/ours.sig " + d + "/msg") == 0);
+    CHECK(run("openssl dgst -sha256 -verify " + d + "/pub.der -keyform DER -signature " + d + "/ours.sig " + d +
+              "/msg") == 0);
     // openssl signs -> ours verifies.
     REQUIRE(run("openssl dgst -sha256 -sign " + d + "/key.pem -out " + d + "/theirs.sig " + d + "/msg") == 0);
     auto theirs = files::read(dir.path() / "theirs.sig").value();

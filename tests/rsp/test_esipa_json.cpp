@@ -10,8 +10,8 @@
 #include "rsp/asn1/codec.hpp"
 #include "rsp/esipa/esipa.hpp"
 #include "rsp/esipa/esipa_json.hpp"
-#include "rsp/refusals.hpp"
 #include "rsp/pki/certificate_issuer.hpp"
+#include "rsp/refusals.hpp"
 #include "rsp/tlv.hpp"
 #include "support/kit.hpp"
 
@@ -52,15 +52,16 @@ Bytes euicc_info1() {
 Bytes profile_installation_result() {
   Bytes metadata = tl(0xBF2F, {hex("800101 81020780"), text(0x0C, "smdp.example.com"), tl(0x5A, {kIccid})});
   Bytes success = tl(0xA0, {tl(0x4F, {hex("A0000005591010FFFFFFFF8900001000")}), hex("04023000")});
-  return tl(0xBF37, {tl(0xBF27, {tl(0x80, {kTransactionId}), metadata, tl(0x06, {kOid}), tl(0xA2, {success})}), kSignature});
+  return tl(0xBF37,
+            {tl(0xBF27, {tl(0x80, {kTransactionId}), metadata, tl(0x06, {kOid}), tl(0xA2, {success})}), kSignature});
 }
 Bytes other_signed_notification() {
   Bytes metadata = tl(0xBF2F, {hex("800102 81020640"), text(0x0C, "smdp.example.com"), tl(0x5A, {kIccid})});
   return tl(0x30, {metadata, kSignature, certificate(), certificate()});
 }
 Bytes euicc_package_result() {
-  Bytes signed_data = tl(0x30, {text(0x80, "eim.example.com"), hex("810105"), tl(0x82, {kEimTransactionId}), hex("830101"),
-                                tl(0x30, {hex("830100")})});
+  Bytes signed_data = tl(0x30, {text(0x80, "eim.example.com"), hex("810105"), tl(0x82, {kEimTransactionId}),
+                                hex("830101"), tl(0x30, {hex("830100")})});
   return tl(0xBF51, {tl(0xA0, {signed_data, kSignature})});
 }
 Bytes cancel_session_response() {
@@ -74,8 +75,10 @@ std::vector<Bytes> requests() {
   Bytes challenge = repeat(0x42, 16);
   Bytes authenticate_server_response = tl(0xBF38, {tl(0xA1, {tl(0x80, {kTransactionId}), hex("020102")})});
   Bytes prepare_download_response =
-      tl(0xBF21, {tl(0xA0, {tl(0x30, {tl(0x80, {kTransactionId}), tl(0x5F49, {hex("04"), repeat(0x5A, 64)})}), kSignature})});
-  Bytes ipa_euicc_data = tl(0xBF52, {tl(0xA0, {text(0x81, "smdp.example.com"), hex("840101"), tl(0x87, {kEimTransactionId})})});
+      tl(0xBF21,
+         {tl(0xA0, {tl(0x30, {tl(0x80, {kTransactionId}), tl(0x5F49, {hex("04"), repeat(0x5A, 64)})}), kSignature})});
+  Bytes ipa_euicc_data =
+      tl(0xBF52, {tl(0xA0, {text(0x81, "smdp.example.com"), hex("840101"), tl(0x87, {kEimTransactionId})})});
   Bytes download_error = tl(0xBF54, {tl(0x82, {kEimTransactionId}), tl(0x30, {hex("80017F"), hex("0403010203")})});
   return {
       tl(0xBF39, {tl(0x81, {challenge}), text(0x83, "smdp.example.com"), euicc_info1(), tl(0x82, {kEimTransactionId})}),
@@ -127,14 +130,15 @@ Bytes authenticate_client_ok(bool optional_members) {
 }
 Bytes bound_profile_package() {
   Bytes crt = tl(0xA6, {hex("800188 810110"), text(0x84, "hostid01")});
-  Bytes initialise = tl(0xBF23, {hex("820101"), tl(0x80, {kTransactionId}), crt, tl(0x5F49, {hex("04"), repeat(0x5B, 64)}),
-                                 kSignature});
+  Bytes initialise = tl(
+      0xBF23, {hex("820101"), tl(0x80, {kTransactionId}), crt, tl(0x5F49, {hex("04"), repeat(0x5B, 64)}), kSignature});
   Bytes segment = repeat(0x77, 16);
-  return tl(0xBF36, {initialise, tl(0xA0, {tl(0x87, {segment})}), tl(0xA1, {tl(0x88, {segment})}), tl(0xA3, {tl(0x86, {segment})})});
+  return tl(0xBF36, {initialise, tl(0xA0, {tl(0x87, {segment})}), tl(0xA1, {tl(0x88, {segment})}),
+                     tl(0xA3, {tl(0x86, {segment})})});
 }
 Bytes euicc_package_request() {
-  Bytes signed_data = tl(0x30, {text(0x80, "eim.example.com"), tl(0x5A, {kEid}), hex("810105"), tl(0x82, {kEimTransactionId}),
-                                tl(0xA0, {tl(0xA3, {tl(0x5A, {kIccid})})})});
+  Bytes signed_data = tl(0x30, {text(0x80, "eim.example.com"), tl(0x5A, {kEid}), hex("810105"),
+                                tl(0x82, {kEimTransactionId}), tl(0xA0, {tl(0xA3, {tl(0x5A, {kIccid})})})});
   return tl(0xBF51, {signed_data, kSignature});
 }
 Bytes ipa_euicc_data_request() { return tl(0xBF52, {hex("5C04BF20A5A6"), tl(0x83, {kEimTransactionId})}); }
@@ -151,7 +155,8 @@ std::vector<Answer> answers() {
       {Function::initiate_authentication, initiate_authentication_ok(false)},
       {Function::authenticate_client, authenticate_client_ok(true)},
       {Function::authenticate_client, authenticate_client_ok(false)},
-      {Function::get_bound_profile_package, tl(0xBF3A, {tl(0xA0, {tl(0x80, {kTransactionId}), bound_profile_package()})})},
+      {Function::get_bound_profile_package,
+       tl(0xBF3A, {tl(0xA0, {tl(0x80, {kTransactionId}), bound_profile_package()})})},
       {Function::get_bound_profile_package, tl(0xBF3A, {tl(0xA0, {bound_profile_package()})})},
       {Function::cancel_session, hex("BF4102A000")},
       {Function::get_eim_package, tl(0xBF4F, {euicc_package_request()})},
@@ -211,7 +216,8 @@ TEST_CASE("ESipa functions: names, request tags, constants, User-Agent") {
   CHECK(esipa::function_name(Function::provide_eim_package_result) == "provideEimPackageResult");
   CHECK_FALSE(esipa::function_named("transferEimPackage"));
   CHECK_FALSE(esipa::function_named("GetEimPackage"));
-  CHECK(esipa::request_function(hex("BF4F125A10" "89049032123451234512345678901235")) == Function::get_eim_package);
+  CHECK(esipa::request_function(hex("BF4F125A10"
+                                    "89049032123451234512345678901235")) == Function::get_eim_package);
   CHECK(esipa::request_function(hex("BF3D00")) == Function::handle_notification);
   CHECK_FALSE(esipa::request_function(hex("BF4E00")));  // TransferEimPackageResponse: the push, not a function here
   CHECK_FALSE(esipa::request_function({}));
@@ -266,7 +272,9 @@ TEST_CASE("the JSON members have the forms of FACTS §8.2") {
   CHECK(request["eimTransactionId"] == "A1B2C3D4");
 
   auto poll = parsed(esipa::request_to_json(requests()[8]));
-  CHECK(poll == json{{"eidValue", "89049032123451234512345678901235"}, {"notifyStateChange", true}, {"stateChangeCause", 6},
+  CHECK(poll == json{{"eidValue", "89049032123451234512345678901235"},
+                     {"notifyStateChange", true},
+                     {"stateChangeCause", 6},
                      {"rPlmn", "YvIQ"}});
 
   auto cancel = parsed(esipa::request_to_json(requests()[4]));
@@ -278,7 +286,8 @@ TEST_CASE("the JSON members have the forms of FACTS §8.2") {
   CHECK(result_as_notification == json{{"provideEimPackageResult", to_base64(requests()[10])}});
 
   auto result = parsed(esipa::request_to_json(requests()[10]));
-  CHECK(result == json{{"eidValue", "89049032123451234512345678901235"}, {"eimPackageResult", to_base64(euicc_package_result())}});
+  CHECK(result == json{{"eidValue", "89049032123451234512345678901235"},
+                       {"eimPackageResult", to_base64(euicc_package_result())}});
 
   auto ok = parsed(esipa::response_to_json(Function::initiate_authentication, initiate_authentication_ok(true)));
   CHECK(ok["transactionId"] == "0123456789ABCDEF0123456789ABCDEF");
@@ -321,24 +330,29 @@ TEST_CASE("hand-written JSON of a third-party IPA translates to the expected DER
   // eimPackageResult: the bare EimPackageResult, or a whole BF50
   Bytes with_eid = provide_eim_package_result(euicc_package_result());
   Bytes without_eid = provide_eim_package_result(euicc_package_result(), false);
-  json bare = {{"eidValue", "89049032123451234512345678901235"}, {"eimPackageResult", to_base64(euicc_package_result())}};
+  json bare = {{"eidValue", "89049032123451234512345678901235"},
+               {"eimPackageResult", to_base64(euicc_package_result())}};
   CHECK(esipa::request_from_json(Function::provide_eim_package_result, bare.dump()).value() == with_eid);
   json whole = {{"eimPackageResult", to_base64(with_eid)}};
   CHECK(esipa::request_from_json(Function::provide_eim_package_result, whole.dump()).value() == with_eid);
   json whole_without_eid = {{"eimPackageResult", to_base64(without_eid)}};
-  CHECK(esipa::request_from_json(Function::provide_eim_package_result, whole_without_eid.dump()).value() == without_eid);
+  CHECK(esipa::request_from_json(Function::provide_eim_package_result, whole_without_eid.dump()).value() ==
+        without_eid);
   whole_without_eid["eidValue"] = "89049032123451234512345678901235";
   CHECK(esipa::request_from_json(Function::provide_eim_package_result, whole_without_eid.dump()).value() == with_eid);
   whole["eidValue"] = "89049032123451234512345678901335";
   refused(esipa::request_from_json(Function::provide_eim_package_result, whole.dump()), "eidValue differs");
 
   // lower-case hex is read as well
-  json cancel = {{"transactionId", "0123456789abcdef0123456789abcdef"}, {"cancelSessionResponse", to_base64(cancel_session_response())}};
+  json cancel = {{"transactionId", "0123456789abcdef0123456789abcdef"},
+                 {"cancelSessionResponse", to_base64(cancel_session_response())}};
   CHECK(esipa::request_from_json(Function::cancel_session, cancel.dump()).value() == requests()[4]);
 }
 
 TEST_CASE("hand-written eIM answers: both error forms of getEimPackage, signatures with and without 5F37") {
-  auto gep = [](const std::string& body) { return to_hex(esipa::response_from_json(Function::get_eim_package, body).value()); };
+  auto gep = [](const std::string& body) {
+    return to_hex(esipa::response_from_json(Function::get_eim_package, body).value());
+  };
   CHECK(gep(success({{"eimPackageError", 1}})) == "BF4F03020101");
   CHECK(gep(failed("8.1.1", "3.7")) == "BF4F03020101");
   CHECK(gep(failed("8.1.1", "3.9")) == "BF4F03020102");
@@ -347,7 +361,8 @@ TEST_CASE("hand-written eIM answers: both error forms of getEimPackage, signatur
   CHECK(gep(failed("8.1", "6.1")) == "BF4F0302017F");
   CHECK(gep(R"({"header":{"functionExecutionStatus":{"status":"Failed"}}})") == "BF4F0302017F");
   CHECK(gep(success({{"eimPackageError", 2}})) == "BF4F03020102");
-  CHECK(gep(success({{"euiccPackageRequest", to_base64(euicc_package_request())}})) == to_hex(tl(0xBF4F, {euicc_package_request()})));
+  CHECK(gep(success({{"euiccPackageRequest", to_base64(euicc_package_request())}})) ==
+        to_hex(tl(0xBF4F, {euicc_package_request()})));
   // A failed answer's members are not read.
   json failed_with_member = json::parse(failed("8.1.1", "3.9"));
   failed_with_member["euiccPackageRequest"] = to_base64(euicc_package_request());
@@ -361,31 +376,42 @@ TEST_CASE("hand-written eIM answers: both error forms of getEimPackage, signatur
   CHECK(pepr(failed("8.1.1", "2.2")) == "BF5003020104");
   CHECK(pepr(failed("8.1.1", "3.7")) == "BF500302017F");
 
-  CHECK(to_hex(esipa::response_from_json(Function::initiate_authentication, failed("8.31.2", "3.10")).value()) == "BF3903810134");
-  CHECK(to_hex(esipa::response_from_json(Function::initiate_authentication, failed("8.9.4", "3.7")).value()) == "BF3903810103");
-  CHECK(to_hex(esipa::response_from_json(Function::get_bound_profile_package, failed("8.2.9", "3.11")).value()) == "BF3A03810132");
+  CHECK(to_hex(esipa::response_from_json(Function::initiate_authentication, failed("8.31.2", "3.10")).value()) ==
+        "BF3903810134");
+  CHECK(to_hex(esipa::response_from_json(Function::initiate_authentication, failed("8.9.4", "3.7")).value()) ==
+        "BF3903810103");
+  CHECK(to_hex(esipa::response_from_json(Function::get_bound_profile_package, failed("8.2.9", "3.11")).value()) ==
+        "BF3A03810132");
   CHECK(to_hex(esipa::response_from_json(Function::cancel_session, failed("9.9", "9.9")).value()) == "BF410381017F");
 
   Bytes expected = initiate_authentication_ok(false);
-  json ia = {{"serverSigned1", to_base64(server_signed1())}, {"serverSignature1", to_base64(kSignature)},
-             {"euiccCiPKIdentifierToBeUsed", to_base64(tl(0x04, {repeat(0xAA, 20)}))}, {"serverCertificate", to_base64(certificate())}};
+  json ia = {{"serverSigned1", to_base64(server_signed1())},
+             {"serverSignature1", to_base64(kSignature)},
+             {"euiccCiPKIdentifierToBeUsed", to_base64(tl(0x04, {repeat(0xAA, 20)}))},
+             {"serverCertificate", to_base64(certificate())}};
   CHECK(esipa::response_from_json(Function::initiate_authentication, success(ia)).value() == expected);
   ia["serverSignature1"] = to_base64(repeat(0x33, 64));
   CHECK(esipa::response_from_json(Function::initiate_authentication, success(ia)).value() == expected);
   ia["serverSignature1"] = to_base64(repeat(0x33, 63));
   refused(esipa::response_from_json(Function::initiate_authentication, success(ia)), "serverSignature1");
 
-  json ac = {{"smdpSigned2", to_base64(smdp_signed2())}, {"smdpSignature2", to_base64(repeat(0x33, 64))},
+  json ac = {{"smdpSigned2", to_base64(smdp_signed2())},
+             {"smdpSignature2", to_base64(repeat(0x33, 64))},
              {"smdpCertificate", to_base64(certificate())}};
   CHECK(esipa::response_from_json(Function::authenticate_client, success(ac)).value() == authenticate_client_ok(false));
   ac["smdpSignature2"] = to_base64(kSignature);
   CHECK(esipa::response_from_json(Function::authenticate_client, success(ac)).value() == authenticate_client_ok(false));
 
   // ctxParams1: the bare CtxParams1 is wrapped in its explicit [2]
-  json ctx = {{"transactionId", "0123456789ABCDEF0123456789ABCDEF"}, {"serverSigned1", to_base64(server_signed1())},
-              {"serverSignature1", to_base64(kSignature)}, {"euiccCiPKIdentifierToBeUsed", to_base64(tl(0x04, {repeat(0xAA, 20)}))},
-              {"serverCertificate", to_base64(certificate())}, {"matchingId", "MATCHING-1"}, {"ctxParams1", to_base64(ctx_params1())}};
-  CHECK(esipa::response_from_json(Function::initiate_authentication, success(ctx)).value() == initiate_authentication_ok(true));
+  json ctx = {{"transactionId", "0123456789ABCDEF0123456789ABCDEF"},
+              {"serverSigned1", to_base64(server_signed1())},
+              {"serverSignature1", to_base64(kSignature)},
+              {"euiccCiPKIdentifierToBeUsed", to_base64(tl(0x04, {repeat(0xAA, 20)}))},
+              {"serverCertificate", to_base64(certificate())},
+              {"matchingId", "MATCHING-1"},
+              {"ctxParams1", to_base64(ctx_params1())}};
+  CHECK(esipa::response_from_json(Function::initiate_authentication, success(ctx)).value() ==
+        initiate_authentication_ok(true));
 
   // handleNotification: 204 without a body, or a body saying Executed-Success; Failed is an error
   CHECK(esipa::response_from_json(Function::handle_notification, "").value().empty());
@@ -401,19 +427,25 @@ TEST_CASE("refusals say what is wrong") {
   refused(esipa::request_from_json(gep, "[1,2]"), "not a JSON object");
   refused(esipa::request_from_json(gep, R"("x")"), "not a JSON object");
   refused(esipa::request_from_json(gep, R"({"eidValue":89049032})"), "eidValue is not a string");
-  refused(esipa::request_from_json(gep, R"({"eidValue":"8904903212345123451234567890123"})"), "eidValue is not 32 hex digits");
-  refused(esipa::request_from_json(gep, R"({"eidValue":"8904903212345123451234567890123Z"})"), "eidValue is not 32 hex digits");
-  refused(esipa::request_from_json(gep, "{" + eid + R"(,"notifyStateChange":"yes"})"), "notifyStateChange is not a boolean");
-  refused(esipa::request_from_json(gep, "{" + eid + R"(,"stateChangeCause":"6"})"), "stateChangeCause is not an integer");
+  refused(esipa::request_from_json(gep, R"({"eidValue":"8904903212345123451234567890123"})"),
+          "eidValue is not 32 hex digits");
+  refused(esipa::request_from_json(gep, R"({"eidValue":"8904903212345123451234567890123Z"})"),
+          "eidValue is not 32 hex digits");
+  refused(esipa::request_from_json(gep, "{" + eid + R"(,"notifyStateChange":"yes"})"),
+          "notifyStateChange is not a boolean");
+  refused(esipa::request_from_json(gep, "{" + eid + R"(,"stateChangeCause":"6"})"),
+          "stateChangeCause is not an integer");
   refused(esipa::request_from_json(gep, "{" + eid + R"(,"stateChangeCause":-1})"), "stateChangeCause is out of range");
   refused(esipa::request_from_json(gep, "{" + eid + R"(,"rPlmn":"YvIQAA=="})"), "rPlmn is not 3 bytes");
   // A getEimPackage without eidValue, whatever else it carries, is the eIM's missingEid to answer:
   // the empty BF4F.
   CHECK(esipa::request_from_json(gep, "{}").value() == Bytes{0xBF, 0x4F, 0x00});
   CHECK(esipa::request_from_json(gep, R"({"notifyStateChange":true})").value() == Bytes{0xBF, 0x4F, 0x00});
-  refused(esipa::request_from_json(Function::authenticate_client, R"({"transactionId":"0G"})"), "transactionId is not 2 to 32 hex digits");
+  refused(esipa::request_from_json(Function::authenticate_client, R"({"transactionId":"0G"})"),
+          "transactionId is not 2 to 32 hex digits");
   refused(esipa::request_from_json(Function::authenticate_client, R"({"transactionId":"012"})"), "transactionId");
-  refused(esipa::request_from_json(Function::authenticate_client, R"({"transactionId":"01","authenticateServerResponse":"***"})"),
+  refused(esipa::request_from_json(Function::authenticate_client,
+                                   R"({"transactionId":"01","authenticateServerResponse":"***"})"),
           "authenticateServerResponse is not base64");
   refused(esipa::request_from_json(Function::provide_eim_package_result, R"({"eimPackageResult":"!!!!"})"),
           "eimPackageResult is not base64");
@@ -432,22 +464,28 @@ TEST_CASE("refusals say what is wrong") {
           "member euiccPackageRequest");
   refused(esipa::response_from_json(gep, success({{"ipaEuiccDataRequest", to_base64(hex("BF5205"))}})),
           "member ipaEuiccDataRequest is not one DER TLV");
-  json not_a_certificate = {{"serverSigned1", to_base64(server_signed1())}, {"serverSignature1", to_base64(kSignature)},
+  json not_a_certificate = {{"serverSigned1", to_base64(server_signed1())},
+                            {"serverSignature1", to_base64(kSignature)},
                             {"euiccCiPKIdentifierToBeUsed", to_base64(tl(0x04, {repeat(0xAA, 20)}))},
                             {"serverCertificate", to_base64(server_signed1())}};
-  refused(esipa::response_from_json(Function::initiate_authentication, success(not_a_certificate)), "member serverCertificate");
+  refused(esipa::response_from_json(Function::initiate_authentication, success(not_a_certificate)),
+          "member serverCertificate");
 
   // the answers' own rules
   refused(esipa::response_from_json(gep, R"({"eimPackageError":1})"), "header is missing");
   refused(esipa::response_from_json(gep, R"({"header":{"functionExecutionStatus":{"status":"Done"}}})"), "unknown");
-  refused(esipa::response_from_json(gep, R"({"header":{"functionExecutionStatus":{"status":"Failed","statusCodeData":[]}}})"),
+  refused(esipa::response_from_json(
+              gep, R"({"header":{"functionExecutionStatus":{"status":"Failed","statusCodeData":[]}}})"),
           "statusCodeData is not an object");
   refused(esipa::response_from_json(gep, success()), "none of the alternatives");
-  refused(esipa::response_from_json(gep, success({{"eimPackageError", 1}, {"profileDownloadTriggerRequest", to_base64(profile_download_trigger())}})),
+  refused(esipa::response_from_json(
+              gep, success({{"eimPackageError", 1},
+                            {"profileDownloadTriggerRequest", to_base64(profile_download_trigger())}})),
           "two alternatives at once");
   refused(esipa::response_from_json(Function::authenticate_client, success({{"transactionId", "01"}})),
           "mandatory member smdpSigned2 is missing");
-  refused(esipa::response_from_json(Function::authenticate_client, success({{"profileDownloadTrigger", to_base64(profile_download_trigger())}})),
+  refused(esipa::response_from_json(Function::authenticate_client,
+                                    success({{"profileDownloadTrigger", to_base64(profile_download_trigger())}})),
           "SM-DS arm");
 
   // bounds: 2 MiB and 100 levels are refused before anything is built

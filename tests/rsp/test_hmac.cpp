@@ -13,7 +13,8 @@ TEST_CASE("HMAC-SHA-256: RFC 4231's test cases", "[crypto]") {
   CHECK(to_hex(crypto::hmac_sha256(to_bytes("Jefe"), to_bytes("what do ya want for nothing?"))) ==
         "5BDCC146BF60754E6A042426089575C75A003F089D2739839DEC58B964EC3843");
   // Test case 6: a 131-byte key, longer than SHA-256's block, is hashed first.
-  CHECK(to_hex(crypto::hmac_sha256(Bytes(131, 0xAA), to_bytes("Test Using Larger Than Block-Size Key - Hash Key First"))) ==
+  CHECK(to_hex(crypto::hmac_sha256(Bytes(131, 0xAA),
+                                   to_bytes("Test Using Larger Than Block-Size Key - Hash Key First"))) ==
         "60E431591EE0B67F0D8A26AACBF5B77F8E0BC6213728C5140546040F0EE37F54");
   // An empty key is a key (RFC 2104 pads it with zeros), not an error.
   CHECK(crypto::hmac_sha256(Bytes{}, to_bytes("x")).size() == 32);

@@ -50,8 +50,8 @@ TEST_CASE("a made profile package parses into header, mf, usim, akaParameter, en
   }
   CHECK(contains(elements[0].raw, hex("830A89000123456789012341")));  // plain BCD
   CHECK(contains(elements[0].raw, to_bytes("operational demo")));
-  CHECK(contains(elements[1].raw, kDefaultUsimAid));                   // EF.DIR
-  CHECK(contains(elements[2].raw, hex("8309080910101032547698")));    // EF.IMSI
+  CHECK(contains(elements[1].raw, kDefaultUsimAid));                // EF.DIR
+  CHECK(contains(elements[2].raw, hex("8309080910101032547698")));  // EF.IMSI
   CHECK(contains(elements[3].raw, rsp::concat({hex("8210"), s.ki, hex("8310"), s.opc})));
 }
 
@@ -142,7 +142,7 @@ TEST_CASE("StoreMetadata decodes as StoreMetadataRequest", "[profile-maker]") {
   REQUIRE(type);
   REQUIRE(asn1::decode(*type, metadata));
   CHECK(contains(metadata, hex("5A0A98001032547698103214")));  // swapped BCD
-  CHECK(contains(metadata, hex("950102")));                   // operational
+  CHECK(contains(metadata, hex("950102")));                    // operational
   CHECK(contains(metadata, rsp::concat({hex("9107"), to_bytes("Demo SP")})));
 
   SECTION("without a name the ICCID names the profile; a notification address adds B6") {
@@ -167,8 +167,8 @@ TEST_CASE("StoreMetadata decodes as StoreMetadataRequest", "[profile-maker]") {
     s.icon = rsp::concat({hex("FFD8FFE0"), Bytes(10, 0)});
     metadata = make_store_metadata(s).value();
     REQUIRE(asn1::decode(*type, metadata));
-    CHECK(contains(metadata, hex("930100")));                // jpg
-    CHECK(contains(metadata, hex("99020640")));              // ppr1 only
+    CHECK(contains(metadata, hex("930100")));    // jpg
+    CHECK(contains(metadata, hex("99020640")));  // ppr1 only
   }
   SECTION("an icon that is no image, or too large, is refused") {
     s.icon = to_bytes("GIF89a");

@@ -97,7 +97,8 @@ TEST_CASE("Sealing: the same key from hex names the same id, and bad keys are re
   CHECK_FALSE(SealingKey::from_hex(std::string(64, 'x')));
 }
 
-TEST_CASE("Sealing key files: created 0600, read back, refused when missing, open to others or not a key", "[sealing]") {
+TEST_CASE("Sealing key files: created 0600, read back, refused when missing, open to others or not a key",
+          "[sealing]") {
   test::TempDir dir;
   const auto file = dir.path() / "profile-key";
   ::umask(022);
@@ -184,5 +185,6 @@ TEST_CASE("Sealing key files: made by several at once, one key wins whole and th
   auto read = read_sealing_key_file(file);
   REQUIRE(read);
   CHECK(std::find(made.begin(), made.end(), std::optional(read->id())) != made.end());
-  CHECK(std::distance(std::filesystem::directory_iterator(dir.path()), std::filesystem::directory_iterator()) == 1);  // no temporary left
+  CHECK(std::distance(std::filesystem::directory_iterator(dir.path()), std::filesystem::directory_iterator()) ==
+        1);  // no temporary left
 }

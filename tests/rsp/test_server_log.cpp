@@ -37,12 +37,13 @@ TEST_CASE("log_value: plain identifiers stay bare, the rest is quoted and escape
   // Well-formed UTF-8 is kept; C1 controls are escaped; malformed bytes, overlongs, surrogates and
   // code points above U+10FFFF become \xNN.
   CHECK(log_value("Grüße-€-😀") == "Grüße-€-😀");
-  CHECK(log_value("\xc2\x9b" "31m\xc2\x85") == R"("\u009b31m\u0085")");
+  CHECK(log_value("\xc2\x9b"
+                  "31m\xc2\x85") == R"("\u009b31m\u0085")");
   CHECK(log_value("\xff\xfe") == R"("\xff\xfe")");
-  CHECK(log_value("\xc0\xaf") == R"("\xc0\xaf")");                    // overlong '/'
-  CHECK(log_value("\xed\xa0\x80") == R"("\xed\xa0\x80")");            // surrogate U+D800
-  CHECK(log_value("\xf4\x90\x80\x80") == R"("\xf4\x90\x80\x80")");    // U+110000
-  CHECK(log_value("\xe2\x82") == R"("\xe2\x82")");                    // truncated sequence
+  CHECK(log_value("\xc0\xaf") == R"("\xc0\xaf")");                  // overlong '/'
+  CHECK(log_value("\xed\xa0\x80") == R"("\xed\xa0\x80")");          // surrogate U+D800
+  CHECK(log_value("\xf4\x90\x80\x80") == R"("\xf4\x90\x80\x80")");  // U+110000
+  CHECK(log_value("\xe2\x82") == R"("\xe2\x82")");                  // truncated sequence
   // A forged line cannot start: the newline is escaped, so "time=" stays inside the quoted value.
   std::string forged = log_value("x\ntime=2026-01-01T00:00:00.000Z interface=es9 outcome=Executed-Success");
   CHECK(forged.find('\n') == std::string::npos);
@@ -53,7 +54,8 @@ TEST_CASE("log_value: plain identifiers stay bare, the rest is quoted and escape
 TEST_CASE("log_value: a long value is cut at the limit, never inside an escape or a character", "[log]") {
   std::string megabyte(1024 * 1024, 'A');
   std::string text = log_value(megabyte);
-  CHECK(text == "\"" + std::string(kLogValueLimit, 'A') + "...(+" + std::to_string(megabyte.size() - kLogValueLimit) + " bytes)\"");
+  CHECK(text == "\"" + std::string(kLogValueLimit, 'A') + "...(+" + std::to_string(megabyte.size() - kLogValueLimit) +
+                    " bytes)\"");
 
   // 255 bytes of text, then an escape of 4: the escape is left out whole.
   std::string escapes = std::string(kLogValueLimit - 1, 'B') + "\x01" + std::string(100, 'C');
@@ -73,7 +75,8 @@ TEST_CASE("log_value: a long value is cut at the limit, never inside an escape o
 
 TEST_CASE("log_fields: every value escaped, empty ones left out, one line whatever the values", "[log]") {
   std::string nul_id = "id\0\r\ntime=forged"s;
-  std::string line = log_fields({{"interface", "es9"}, {"transactionId", nul_id}, {"message", ""}, {"peer", std::string(5000, '\xff')}});
+  std::string line = log_fields(
+      {{"interface", "es9"}, {"transactionId", nul_id}, {"message", ""}, {"peer", std::string(5000, '\xff')}});
   CHECK(printable(line));
   CHECK(line.rfind(R"( interface=es9 transactionId="id\x00\r\ntime=forged" peer="\xff)", 0) == 0);
   CHECK(line.find("message=") == std::string::npos);

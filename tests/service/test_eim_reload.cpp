@@ -14,7 +14,8 @@ namespace {
 // The owner API's HTTP status for an unknown call: 404 to a pinned owner, 403 to anyone else.
 int owner_status(const std::filesystem::path& pki, const std::string& port, const rsp::http::TlsIdentity& identity) {
   rsp::http::ClientOptions options;
-  options.trusted_cas.push_back(rsp::pki::load_certificate(pki, rsp::crypto::Curve::nist_p256, rsp::crypto::Role::ci).value());
+  options.trusted_cas.push_back(
+      rsp::pki::load_certificate(pki, rsp::crypto::Curve::nist_p256, rsp::crypto::Role::ci).value());
   options.client_identity = identity;
   options.total_timeout = std::chrono::seconds(20);
   auto r = rsp::http::Client::create(options)->post("https://localhost:" + port + "/eim/v1/no-such-call", "{}",
@@ -35,9 +36,10 @@ TEST_CASE("eim serve: SIGHUP reloads the owners' certificates, a broken configur
   auto config = dir.path() / "eim.json";
   REQUIRE(rsp::files::write_atomic(config, rsp::to_bytes(R"({"owners": [{"name": "acme", "client_certificate": ")" +
                                                          owner_pem.string() + R"("}]})")));
-  rsp::test::ChildProcess eim("eim", dir.path(),
-                              {"serve", "--config", config.string(), "--pki", pki.string(), "--db",
-                               "sqlite:" + (dir.path() / "eim.db").string(), "--listen", "127.0.0.1:0", "--owner-listen", "127.0.0.1:0"});
+  rsp::test::ChildProcess eim(
+      "eim", dir.path(),
+      {"serve", "--config", config.string(), "--pki", pki.string(), "--db",
+       "sqlite:" + (dir.path() / "eim.db").string(), "--listen", "127.0.0.1:0", "--owner-listen", "127.0.0.1:0"});
   std::string port = eim.wait_for("owner API on port (\\d+)");
   CHECK(owner_status(pki, port, first) == 404);
   CHECK(owner_status(pki, port, renewed) == 403);

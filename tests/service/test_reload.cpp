@@ -73,7 +73,8 @@ TEST_CASE_METHOD(PinnedServer, "A reload gives new connections the new TLS ident
 
 TEST_CASE_METHOD(PinnedServer, "A reload with a part that fails changes nothing", "[reload]") {
   TempDir broken;
-  std::ofstream(broken.path() / "garbage.pem") << "-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n";
+  std::ofstream(broken.path() / "garbage.pem")
+      << "-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n";
   const server::PinFiles good_pins{{"op", pem_of(second)}};
 
   SECTION("a pinned certificate that does not load") {
@@ -86,7 +87,8 @@ TEST_CASE_METHOD(PinnedServer, "A reload with a part that fails changes nothing"
   }
   SECTION("a TLS key that is not the certificate's") {
     server::Reload reload;
-    server::ListenerConfig mismatched{"127.0.0.1:0", pem_of(second), pki::key_path(first.dir.path(), first.curve, kRole), ""};
+    server::ListenerConfig mismatched{"127.0.0.1:0", pem_of(second),
+                                      pki::key_path(first.dir.path(), first.curve, kRole), ""};
     reload.listener(*https, 0, mismatched, second.dir.path(), kRole);
     reload.pins(pins, good_pins, "operator");
     REQUIRE_FALSE(reload.apply());

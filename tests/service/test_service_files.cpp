@@ -28,8 +28,9 @@ namespace {
 // group (no PrivateDevices=, no PrivateUsers=).
 const std::map<std::string, int> kExposureBound = {
     {"smdp.service", 11}, {"smds.service", 11}, {"eim.service", 11}, {"ipa.service", 15}};
-const std::vector<std::string> kPrograms = {"smdp", "smds", "eim", "ipa", "euicc-sim", "rsp-ac", "rsp-profile",
-                                            "rsp-aka", "rsp-conformance", "rsp-pki", "rsp-asn1", "smdp-bench"};
+const std::vector<std::string> kPrograms = {
+    "smdp",    "smds",     "eim",       "ipa", "euicc-sim", "rsp-ac", "rsp-profile", "rsp-aka", "rsp-conformance",
+    "rsp-pki", "rsp-asn1", "smdp-bench"};
 const std::vector<std::string> kServices = {"smdp", "smds", "eim", "ipa"};
 
 void skip_without(const std::string& tool) {
@@ -62,11 +63,13 @@ TEST_CASE("Every unit stays within its exposure bound and passes systemd-analyze
     std::string name = entry.path().filename().string();
     INFO(name);
     REQUIRE(kExposureBound.contains(name));  // a new unit gets its bound here
-    auto security = run_command("systemd-analyze security --offline=true --threshold=" + std::to_string(kExposureBound.at(name)) +
-                                " " + entry.path().string() + " 2>&1");
+    auto security =
+        run_command("systemd-analyze security --offline=true --threshold=" + std::to_string(kExposureBound.at(name)) +
+                    " " + entry.path().string() + " 2>&1");
     INFO(security.out);
     CHECK(security.status == 0);
-    auto verify = run_command("systemd-analyze verify --man=no " + unit_for_verify(entry.path(), dir.path()).string() + " 2>&1");
+    auto verify =
+        run_command("systemd-analyze verify --man=no " + unit_for_verify(entry.path(), dir.path()).string() + " 2>&1");
     CHECK(verify.out == "");
     CHECK(verify.status == 0);
   }
@@ -78,8 +81,8 @@ TEST_CASE("Every sysusers.d file makes its system user", "[service]") {
   for (const auto& name : kServices) {
     rsp::test::TempDir root;
     fs::create_directories(root.path() / "etc");
-    auto made = run_command("systemd-sysusers --dry-run --root=" + root.path().string() + " " RSP_SOURCE_DIR "/systemd/" + name +
-                            ".sysusers.conf 2>&1");
+    auto made = run_command("systemd-sysusers --dry-run --root=" + root.path().string() +
+                            " " RSP_SOURCE_DIR "/systemd/" + name + ".sysusers.conf 2>&1");
     INFO(made.out);
     CHECK(made.status == 0);
     CHECK_THAT(made.out, Catch::Contains("Creating user '" + name + "'"));
@@ -88,7 +91,8 @@ TEST_CASE("Every sysusers.d file makes its system user", "[service]") {
 
 TEST_CASE("cmake --install into a DESTDIR gives the layout, with default configurations that load", "[service]") {
   rsp::test::TempDir root;
-  auto installed = run_command("DESTDIR=" + root.path().string() + " " RSP_CMAKE_COMMAND " --install " RSP_BUILD_DIR " 2>&1");
+  auto installed =
+      run_command("DESTDIR=" + root.path().string() + " " RSP_CMAKE_COMMAND " --install " RSP_BUILD_DIR " 2>&1");
   INFO(installed.out);
   REQUIRE(installed.status == 0);
   auto at = [&](const std::string& absolute) { return root.path() / fs::path(absolute).relative_path(); };

@@ -37,20 +37,24 @@ struct TwoPkis {
   void use(const std::filesystem::path& pki) const {
     using std::filesystem::copy_options;
     std::filesystem::copy_file(pem(pki, Role::ds_tls), tls_certificate, copy_options::overwrite_existing);
-    std::filesystem::copy_file(rsp::pki::key_path(pki, Curve::nist_p256, Role::ds_tls), tls_key, copy_options::overwrite_existing);
+    std::filesystem::copy_file(rsp::pki::key_path(pki, Curve::nist_p256, Role::ds_tls), tls_key,
+                               copy_options::overwrite_existing);
     std::filesystem::copy_file(pem(pki, Role::dp_tls), smdp_pin, copy_options::overwrite_existing);
   }
   void write_config(const std::filesystem::path& certificate) const {
     std::ofstream(config) << json{{"pki", first.string()},
-                                  {"listen", {{{"listen", "127.0.0.1:0"}, {"tls_certificate", certificate.string()},
-                                               {"tls_key", tls_key.string()}}}},
+                                  {"listen",
+                                   {{{"listen", "127.0.0.1:0"},
+                                     {"tls_certificate", certificate.string()},
+                                     {"tls_key", tls_key.string()}}}},
                                   {"database", "sqlite:" + (dir.path() / "smds.db").string()},
                                   {"smdps", {{{"name", "smdp-a"}, {"client_certificate", smdp_pin.string()}}}}}
                                  .dump();
   }
 
   // A new connection trusting `trusted`'s CI, showing `client`'s dp-tls: whether the TLS session was made.
-  static bool connects(const std::string& port, const std::filesystem::path& trusted, const std::filesystem::path& client) {
+  static bool connects(const std::string& port, const std::filesystem::path& trusted,
+                       const std::filesystem::path& client) {
     rsp::http::ClientOptions options;
     options.trusted_cas.push_back(rsp::pki::load_certificate(trusted, Curve::nist_p256, Role::ci).value());
     options.client_identity = *rsp::http::TlsIdentity::from_pki(client, Curve::nist_p256, Role::dp_tls);
@@ -61,7 +65,8 @@ struct TwoPkis {
 
 }  // namespace
 
-TEST_CASE_METHOD(TwoPkis, "smds serve: SIGHUP reloads the TLS certificate and the pins, a broken configuration keeps them",
+TEST_CASE_METHOD(TwoPkis,
+                 "smds serve: SIGHUP reloads the TLS certificate and the pins, a broken configuration keeps them",
                  "[reload][binary]") {
   use(first);
   write_config(tls_certificate);

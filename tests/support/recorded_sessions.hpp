@@ -27,7 +27,9 @@ struct RecordedSession {
   crypto::Certificate cert(const std::string& file) const { return crypto::Certificate::from_der(der(file)).value(); }
   crypto::PublicKey key_of(const std::string& file) const { return cert(file).public_key().value(); }
   Bytes key_bytes(const std::string& field) const { return hex(keys[field].get<std::string>()); }
-  crypto::PrivateKey euicc_otsk() const { return crypto::PrivateKey::from_pem(text("euicc-secrets/otSK.EUICC.pem")).value(); }
+  crypto::PrivateKey euicc_otsk() const {
+    return crypto::PrivateKey::from_pem(text("euicc-secrets/otSK.EUICC.pem")).value();
+  }
 };
 
 // Both recordings; skips the running test (exit 77) without the kit.
@@ -74,7 +76,8 @@ inline OpenedPackage open_bound_profile_package(const crypto::PrivateKey& euicc_
   auto host_id = tlv::find(tlv::find(bf23.value, 0xA6).value().value, 0x84).value();
   auto smdp_key = crypto::PublicKey::from_point(euicc_otsk.curve(), opened.smdp_otpk).value();
   auto z = crypto::ecka(euicc_otsk, smdp_key).value();
-  auto keys = crypto::derive_session_keys(z, crypto::bsp_shared_info(crypto::kKeyTypeAes, crypto::kKeyLength128, host_id.value, eid));
+  auto keys = crypto::derive_session_keys(
+      z, crypto::bsp_shared_info(crypto::kKeyTypeAes, crypto::kKeyLength128, host_id.value, eid));
   crypto::Scp03t channel(keys);
   auto unprotect_all = [&](const tlv::Tlv& group) {
     Bytes plain;

@@ -6,7 +6,8 @@
 
 namespace rsp::test {
 
-inline std::unique_ptr<http::Server> start_tls_server(http::TlsIdentity identity, http::Handler handler, size_t threads = 1) {
+inline std::unique_ptr<http::Server> start_tls_server(http::TlsIdentity identity, http::Handler handler,
+                                                      size_t threads = 1) {
   http::ListenerOptions listener;
   listener.tls = std::move(identity);
   listener.handler = std::move(handler);

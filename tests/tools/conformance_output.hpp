@@ -17,7 +17,8 @@ namespace rsp::test {
 inline std::vector<std::string> cases_with_verdict(const std::string& out, const std::string& verdict) {
   std::vector<std::string> ids;
   std::regex line("(?:^|\\n)" + verdict + "  ([A-Za-z0-9.]+)(?=:|\\n)");
-  for (auto m = std::sregex_iterator(out.begin(), out.end(), line); m != std::sregex_iterator(); ++m) ids.push_back((*m)[1]);
+  for (auto m = std::sregex_iterator(out.begin(), out.end(), line); m != std::sregex_iterator(); ++m)
+    ids.push_back((*m)[1]);
   std::sort(ids.begin(), ids.end());
   return ids;
 }

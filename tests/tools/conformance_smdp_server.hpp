@@ -37,21 +37,23 @@ struct ConformanceSmdp {
   }
   void import_profiles(int profiles) {
     const std::string bin = RSP_BINARY_DIR;
-    auto made = run_command("cd " + dir.path().string() + " && for n in $(seq 1001 " + std::to_string(1000 + profiles) + "); do " + bin +
-                            "/rsp-profile make --iccid 894450000000000$n --imsi 00101000000$n --ki " + std::string(32, '3') +
-                            " --opc " + std::string(32, '4') + " p$n.der || exit 1; done 2>&1");
+    auto made = run_command("cd " + dir.path().string() + " && for n in $(seq 1001 " + std::to_string(1000 + profiles) +
+                            "); do " + bin + "/rsp-profile make --iccid 894450000000000$n --imsi 00101000000$n --ki " +
+                            std::string(32, '3') + " --opc " + std::string(32, '4') + " p$n.der || exit 1; done 2>&1");
     INFO(made.out);
     REQUIRE(made.status == 0);
-    auto imported = run_command(bin + "/smdp import --pki " + pki.string() + " --db " + db() + " --operator " + operator_flag() +
-                                " --operator-id operator-a --profile-type demo " + dir.path().string() + "/p*.der 2>&1");
+    auto imported =
+        run_command(bin + "/smdp import --pki " + pki.string() + " --db " + db() + " --operator " + operator_flag() +
+                    " --operator-id operator-a --profile-type demo " + dir.path().string() + "/p*.der 2>&1");
     INFO(imported.out);
     REQUIRE(imported.status == 0);
   }
   // Stops the SM-DP+ and starts it again on the same database with `flags` added.
   void start(std::vector<std::string> flags) {
     process.reset();
-    std::vector<std::string> args{"serve", "--pki", pki.string(), "--db", db(), "--operator", operator_flag(), "--operator",
-                                  operator2_flag(), "--es9-listen", "127.0.0.1:0", "--es2-on-es9-listener"};
+    std::vector<std::string> args{
+        "serve",         "--pki",      pki.string(),     "--db",         db(),          "--operator",
+        operator_flag(), "--operator", operator2_flag(), "--es9-listen", "127.0.0.1:0", "--es2-on-es9-listener"};
     args.insert(args.end(), flags.begin(), flags.end());
     process = std::make_unique<ChildProcess>("smdp", dir.path(), std::move(args));
     port = process->wait_for("ES9\\+ of localhost on https://127\\.0\\.0\\.1:(\\d+)");
@@ -74,7 +76,8 @@ struct ConformanceSmdp {
 };
 
 inline CommandResult run_smdp_conformance(const std::string& args) {
-  return run_command("timeout 60 " + std::string(RSP_BINARY_DIR) + "/rsp-conformance run --role smdp " + args + " 2>&1");
+  return run_command("timeout 60 " + std::string(RSP_BINARY_DIR) + "/rsp-conformance run --role smdp " + args +
+                     " 2>&1");
 }
 
 }  // namespace rsp::test

@@ -110,7 +110,8 @@ TEST_CASE("activation_code_svg: a standalone SVG with the viewBox of the chosen 
   CHECK(svg->find("<path", svg->find("<path") + 1) == std::string::npos);
   CHECK(std::count(svg->begin(), svg->end(), '<') == 4);
   CHECK(std::count(svg->begin(), svg->end(), '>') == 4);
-  CHECK(svg->find("<rect width=\"" + std::to_string(side) + "\" height=\"" + std::to_string(side)) != std::string::npos);
+  CHECK(svg->find("<rect width=\"" + std::to_string(side) + "\" height=\"" + std::to_string(side)) !=
+        std::string::npos);
 
   QrOptions bigger;
   bigger.module_pixels = 3;
@@ -128,10 +129,11 @@ TEST_CASE("activation_code_svg: the path paints exactly qrencode's dark modules,
     QrErrorCorrection level;
     QRecLevel qrencode_level;
   };
-  for (const auto& c : {Case{kUpper, QrErrorCorrection::medium, QR_ECLEVEL_M},
-                        Case{"LPA:1$smdp.example.com$abc-Def$1.3.6.1.4.1.31746$1", QrErrorCorrection::low, QR_ECLEVEL_L},
-                        Case{kUpper, QrErrorCorrection::high, QR_ECLEVEL_H},
-                        Case{"LPA:1$rsp.Example.org$" + std::string(150, 'A'), QrErrorCorrection::quartile, QR_ECLEVEL_Q}}) {
+  for (const auto& c :
+       {Case{kUpper, QrErrorCorrection::medium, QR_ECLEVEL_M},
+        Case{"LPA:1$smdp.example.com$abc-Def$1.3.6.1.4.1.31746$1", QrErrorCorrection::low, QR_ECLEVEL_L},
+        Case{kUpper, QrErrorCorrection::high, QR_ECLEVEL_H},
+        Case{"LPA:1$rsp.Example.org$" + std::string(150, 'A'), QrErrorCorrection::quartile, QR_ECLEVEL_Q}}) {
     INFO(c.text);
     QrOptions options;
     options.error_correction = c.level;
@@ -163,7 +165,8 @@ TEST_CASE("activation_code_svg: the path paints exactly qrencode's dark modules,
 TEST_CASE("activation codes are encoded as given: case kept, LPA: added only when missing", "[activation-code][qr]") {
   CHECK(activation_code_qr_text(kUpper).value() == kUpper);
   CHECK(activation_code_qr_text("1$Smdp.Example.COM$aBc-1").value() == "LPA:1$Smdp.Example.COM$aBc-1");
-  CHECK(activation_code_qr_text("1$SMDP.GSMA.COM$$1.3.6.1.4.1.31746").value() == "LPA:1$SMDP.GSMA.COM$$1.3.6.1.4.1.31746");
+  CHECK(activation_code_qr_text("1$SMDP.GSMA.COM$$1.3.6.1.4.1.31746").value() ==
+        "LPA:1$SMDP.GSMA.COM$$1.3.6.1.4.1.31746");
 
   // With or without the prefix, the same symbol; a text differing only in case gives another symbol.
   const std::string mixed = "LPA:1$Smdp.Example.COM$aBc-1";

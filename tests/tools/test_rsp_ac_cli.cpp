@@ -20,7 +20,8 @@ using Run = rsp::test::CommandResult;
 
 // Single quotes around TEXT arguments keep the '$' away from the shell.
 Run rsp_ac(const std::string& args, bool with_stderr = true) {
-  return rsp::test::run_command(std::string(RSP_BINARY_DIR) + "/rsp-ac " + args + (with_stderr ? " 2>&1" : " 2>/dev/null"));
+  return rsp::test::run_command(std::string(RSP_BINARY_DIR) + "/rsp-ac " + args +
+                                (with_stderr ? " 2>&1" : " 2>/dev/null"));
 }
 
 bool one_line(const std::string& text) { return std::count(text.begin(), text.end(), '\n') == 1; }
@@ -31,8 +32,9 @@ TEST_CASE("rsp-ac make prints the activation code with its fields exactly as giv
   Run plain = rsp_ac("make --smdp Smdp.Example.COM --matching-id 04386-agyft-A74Y8");
   CHECK(plain.status == 0);
   CHECK(plain.out == "LPA:1$Smdp.Example.COM$04386-agyft-A74Y8\n");
-  Run full = rsp_ac("make --smdp SMDP.GSMA.COM --matching-id 04386-AGYFT-A74Y8-3F815 --oid 1.3.6.1.4.1.31746 "
-                    "--confirmation-code-required");
+  Run full = rsp_ac(
+      "make --smdp SMDP.GSMA.COM --matching-id 04386-AGYFT-A74Y8-3F815 --oid 1.3.6.1.4.1.31746 "
+      "--confirmation-code-required");
   CHECK(full.status == 0);
   CHECK(full.out == "LPA:1$SMDP.GSMA.COM$04386-AGYFT-A74Y8-3F815$1.3.6.1.4.1.31746$1\n");
   Run flag_only = rsp_ac("make --smdp SMDP.GSMA.COM --matching-id X --confirmation-code-required");
@@ -86,7 +88,8 @@ TEST_CASE("rsp-ac parse prints the fields or JSON, and a bad code exits 1 with o
   CHECK(rsp_ac("parse").status == 2);
 }
 
-TEST_CASE("rsp-ac qr writes the SVG 0644 or draws on the terminal, and refusals write nothing", "[activation-code][cli]") {
+TEST_CASE("rsp-ac qr writes the SVG 0644 or draws on the terminal, and refusals write nothing",
+          "[activation-code][cli]") {
   test::TempDir dir;
   const std::string code = "LPA:1$Smdp.Example.COM$04386-AGYFT-a74y8";
   auto svg_path = dir.path() / "ac.svg";

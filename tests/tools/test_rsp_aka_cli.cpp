@@ -20,7 +20,8 @@ using namespace rsp;
 using Run = rsp::test::CommandResult;
 
 Run rsp_aka(const std::string& args, bool with_stderr = true) {
-  return rsp::test::run_command(std::string(RSP_BINARY_DIR) + "/rsp-aka " + args + (with_stderr ? " 2>&1" : " 2>/dev/null"));
+  return rsp::test::run_command(std::string(RSP_BINARY_DIR) + "/rsp-aka " + args +
+                                (with_stderr ? " 2>&1" : " 2>/dev/null"));
 }
 
 // TS 35.208 §4.3 Test Set 1.
@@ -54,13 +55,15 @@ TEST_CASE("rsp-aka vector prints TS 35.208 Test Set 1 as an authentication vecto
   CHECK(r.out == "RAND " + upper(kRand) + "\nAUTN " + upper(kAutn) + "\nXRES " + upper(kRes) + "\nCK " + upper(kCk) +
                      "\nIK " + upper(kIk) + "\n");
   // OP instead of OPc gives the same vector (OPc = OP xor E_K(OP)).
-  Run from_op = rsp_aka("vector --ki " + kKi + " --op " + kOp + " --rand " + kRand + " --sqn " + kSqn + " --amf " + kAmf);
+  Run from_op =
+      rsp_aka("vector --ki " + kKi + " --op " + kOp + " --rand " + kRand + " --sqn " + kSqn + " --amf " + kAmf);
   CHECK(from_op.status == 0);
   CHECK(from_op.out == r.out);
 }
 
 TEST_CASE("rsp-aka vector --json prints one object with every part", "[aka][cli]") {
-  Run r = rsp_aka("vector " + kSubscriber + " --rand " + kRand + " --sqn " + kSqn + " --amf " + kAmf + " --json", false);
+  Run r =
+      rsp_aka("vector " + kSubscriber + " --rand " + kRand + " --sqn " + kSqn + " --amf " + kAmf + " --json", false);
   INFO(r.out);
   REQUIRE(r.status == 0);
   auto j = nlohmann::json::parse(r.out);
@@ -138,11 +141,11 @@ TEST_CASE("rsp-aka refuses bad input with exit 2 and one line", "[aka][cli]") {
   Run short_ki = rsp_aka("vector --ki 0011 --opc " + kOpc);
   CHECK(short_ki.status == 2);
   CHECK(short_ki.out == "rsp-aka vector: --ki must be 16 bytes (32 hex digits)\n");
-  CHECK(rsp_aka("vector --ki " + kKi).status == 2);                                        // neither --opc nor --op
-  CHECK(rsp_aka("vector " + kSubscriber + " --op " + kOp).status == 2);                     // both
-  CHECK(rsp_aka("vector " + kSubscriber + " --sqn 0102").status == 2);                      // short SQN
-  CHECK(rsp_aka("vector " + kSubscriber + " --rand zz").status == 2);                       // not hex
+  CHECK(rsp_aka("vector --ki " + kKi).status == 2);                                          // neither --opc nor --op
+  CHECK(rsp_aka("vector " + kSubscriber + " --op " + kOp).status == 2);                      // both
+  CHECK(rsp_aka("vector " + kSubscriber + " --sqn 0102").status == 2);                       // short SQN
+  CHECK(rsp_aka("vector " + kSubscriber + " --rand zz").status == 2);                        // not hex
   CHECK(rsp_aka("verify " + kSubscriber + " --rand " + kRand + " --res a542").status == 2);  // short RES
-  CHECK(rsp_aka("verify " + kSubscriber + " --res " + kRes).status == 2);                   // no RAND
+  CHECK(rsp_aka("verify " + kSubscriber + " --res " + kRes).status == 2);                    // no RAND
   CHECK(rsp_aka("").status == 2);
 }

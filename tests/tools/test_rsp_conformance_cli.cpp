@@ -25,13 +25,14 @@ const std::set<std::string> kEuiccCases = {
     "ES10b.GetEUICCInfo.ConsistentCiLists", "ES10b.GetEUICCChallenge.Nominal", "ES10b.GetRAT.Nominal",
     "ES10b.ListNotification.Nominal", "ES10c.GetEID.Nominal", "ES10c.GetEID.MatchesCertEuicc",
     "ES10c.GetProfilesInfo.Nominal", "ES10c.GetProfilesInfo.MalformedSearchCriteria", "ES10.StoreData.SegmentSizes",
-    "ES10.StoreData.TruncatedTlv", "ES10b.GetEimConfigurationData.Nominal", "ES10b.GetCerts.Nominal", "ES10b.GetCerts.UnknownCi",
+    "ES10.StoreData.TruncatedTlv", "ES10b.GetEimConfigurationData.Nominal", "ES10b.GetCerts.Nominal",
+    "ES10b.GetCerts.UnknownCi",
     // euicc_es10_error_cases.cpp and euicc_transport_cases.cpp, those that need neither --pki nor --destructive
     "ES10c.EnableProfile.UnknownIccid", "ES10c.EnableProfile.UnknownAid", "ES10c.DisableProfile.UnknownIccid",
     "ES10c.DeleteProfile.UnknownIccid", "ES10c.SetNickname.UnknownIccid", "ES10c.GetProfilesInfo.UnknownIccid",
     "ES10b.RemoveNotificationFromList.UnknownSeqNumber", "ES10b.RetrieveNotificationsList.UnknownSeqNumber",
-    "ES10b.CancelSession.NoSession", "ES10b.LoadBoundProfilePackage.NoSession", "ES10b.GetEimConfigurationData.UnknownEimId",
-    "ES10b.GetConnectivityParameters.Nominal",
+    "ES10b.CancelSession.NoSession", "ES10b.LoadBoundProfilePackage.NoSession",
+    "ES10b.GetEimConfigurationData.UnknownEimId", "ES10b.GetConnectivityParameters.Nominal",
     "ES10.Transport.T0GetResponse", "ES10.Transport.LogicalChannel", "ES10.StoreData.EverySegmentSize"};
 // Not applicable without --pki (or --destructive): the download, eUICC Package, profile-state and
 // corrupted-BPP cases (test_rsp_conformance_download, _sgp32, _euicc_faults).
@@ -134,7 +135,8 @@ TEST_CASE("rsp-conformance fails exactly the cases a card fault breaks", "[confo
   }
 }
 
-TEST_CASE("rsp-conformance list shows IDs and sections, usage errors exit 2, an unreachable card exits 1", "[conformance][cli]") {
+TEST_CASE("rsp-conformance list shows IDs and sections, usage errors exit 2, an unreachable card exits 1",
+          "[conformance][cli]") {
   Run list = conformance("list --role euicc");
   INFO(list.out);
   REQUIRE(list.status == 0);

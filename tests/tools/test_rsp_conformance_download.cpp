@@ -20,9 +20,9 @@ using Run = rsp::test::CommandResult;
 const std::set<std::string> kInstalling = {"ES10b.Download.Nominal", "ES10b.LoadBoundProfilePackage.BadSegmentMac",
                                            "ES10b.LoadBoundProfilePackage.OtherOtpk",
                                            "ES10b.LoadBoundProfilePackage.ReplayedSegment"};
-const std::set<std::string> kReadOnly = {"ES10b.AuthenticateServer.InvalidServerSignature",
-                                         "ES10b.AuthenticateServer.EuiccChallengeMismatch", "ES10b.AuthenticateServer.UnknownCi",
-                                         "ES10b.PrepareDownload.InvalidSmdpSignature"};
+const std::set<std::string> kReadOnly = {
+    "ES10b.AuthenticateServer.InvalidServerSignature", "ES10b.AuthenticateServer.EuiccChallengeMismatch",
+    "ES10b.AuthenticateServer.UnknownCi", "ES10b.PrepareDownload.InvalidSmdpSignature"};
 
 using Card = rsp::test::ConformancePkiCard;
 
@@ -40,8 +40,9 @@ std::map<std::string, std::string> download_verdicts(const std::string& json_lin
 
 // The card's profiles and notifications, as the ES10 cases report them.
 void check_card_empty(const Card& card) {
-  Run r = rsp::test::run_command("timeout 20 " + std::string(RSP_BINARY_DIR) + "/rsp-conformance run --role euicc --euicc " +
-                                 card.euicc + " --case 'ES10[bc].*.Nominal' 2>&1");
+  Run r = rsp::test::run_command("timeout 20 " + std::string(RSP_BINARY_DIR) +
+                                 "/rsp-conformance run --role euicc --euicc " + card.euicc +
+                                 " --case 'ES10[bc].*.Nominal' 2>&1");
   INFO(r.out);
   CHECK(r.out.find("pass  ES10c.GetProfilesInfo.Nominal: 0 profiles") != std::string::npos);
   CHECK(r.out.find("pass  ES10b.ListNotification.Nominal: 0 pending") != std::string::npos);
@@ -62,7 +63,8 @@ TEST_CASE("rsp-conformance download cases pass against euicc-sim with --pki --de
   Run safe = card.run("--pki " + card.pki.string());
   INFO(safe.out);
   CHECK(safe.status == 0);
-  for (const auto& [id, verdict] : download_verdicts(safe.out)) CHECK(verdict == (kInstalling.count(id) ? "n/a" : "pass"));
+  for (const auto& [id, verdict] : download_verdicts(safe.out))
+    CHECK(verdict == (kInstalling.count(id) ? "n/a" : "pass"));
 
   Run no_pki = card.run("--destructive");
   CHECK(no_pki.status == 0);
@@ -73,7 +75,8 @@ TEST_CASE("rsp-conformance download cases pass against euicc-sim with --pki --de
 
 TEST_CASE("rsp-conformance download cases fail exactly where a card fault breaks a check", "[conformance][cli]") {
   const std::map<std::string, std::set<std::string>> broken = {
-      {"skip-mac-check", {"ES10b.LoadBoundProfilePackage.BadSegmentMac", "ES10b.LoadBoundProfilePackage.ReplayedSegment"}},
+      {"skip-mac-check",
+       {"ES10b.LoadBoundProfilePackage.BadSegmentMac", "ES10b.LoadBoundProfilePackage.ReplayedSegment"}},
       {"wrong-signature", kInstalling}};
   for (const auto& [fault, failing] : broken) {
     Card card({fault});

@@ -52,15 +52,19 @@ struct Eim {
   // With `only_curve`, a PKI of that curve alone; the owner's certificate then comes from a NIST PKI
   // of its own (TLS client certificates are P-256).
   explicit Eim(bool relay_smdp = false, const std::string& only_curve = "") {
-    REQUIRE(rsp::test::run_command(kBin + "/rsp-pki make " + (only_curve.empty() ? "" : "--curve " + only_curve + " ") + pki.string() + " 2>&1").status == 0);
+    REQUIRE(rsp::test::run_command(kBin + "/rsp-pki make " + (only_curve.empty() ? "" : "--curve " + only_curve + " ") +
+                                   pki.string() + " 2>&1")
+                .status == 0);
     if (!only_curve.empty() && only_curve != "nist") {
-      REQUIRE(rsp::test::run_command(kBin + "/rsp-pki make --curve nist " + (dir.path() / "owner").string() + " 2>&1").status == 0);
+      REQUIRE(rsp::test::run_command(kBin + "/rsp-pki make --curve nist " + (dir.path() / "owner").string() + " 2>&1")
+                  .status == 0);
       owner = dir.path() / "owner" / "nist";
     }
     if (relay_smdp) {
       smdp = std::make_unique<rsp::test::ChildProcess>(
           "smdp", dir.path(),
-          std::vector<std::string>{"serve", "--pki", pki.string(), "--db", "sqlite:" + (dir.path() / "smdp.db").string(), "--es9-listen", "127.0.0.1:0"});
+          std::vector<std::string>{"serve", "--pki", pki.string(), "--db",
+                                   "sqlite:" + (dir.path() / "smdp.db").string(), "--es9-listen", "127.0.0.1:0"});
       smdp_port = smdp->wait_for("ES9\\+ of localhost on https://127\\.0\\.0\\.1:(\\d+)");
     }
     start({});
@@ -69,8 +73,17 @@ struct Eim {
   void start(const std::vector<std::string>& faults) {
     process.reset();
     static int serial = 0;
-    std::vector<std::string> args{"serve", "--pki", pki.string(), "--db", "sqlite:" + (dir.path() / ("eim" + std::to_string(++serial) + ".db")).string(),
-                                  "--listen", "127.0.0.1:0", "--owner-listen", "127.0.0.1:0", "--owner", "owner-a=" + (owner / "dp-tls.pem").string()};
+    std::vector<std::string> args{"serve",
+                                  "--pki",
+                                  pki.string(),
+                                  "--db",
+                                  "sqlite:" + (dir.path() / ("eim" + std::to_string(++serial) + ".db")).string(),
+                                  "--listen",
+                                  "127.0.0.1:0",
+                                  "--owner-listen",
+                                  "127.0.0.1:0",
+                                  "--owner",
+                                  "owner-a=" + (owner / "dp-tls.pem").string()};
     if (!faults.empty()) args.push_back("--conformance-harness");
     for (const auto& f : faults) args.insert(args.end(), {"--fault", f});
     if (smdp) args.insert(args.end(), {"--smdp-port", smdp_port});
@@ -80,8 +93,8 @@ struct Eim {
   }
   // The owner: the PKI's dp-tls certificate serves as its client certificate (the eIM pins it).
   std::string owner_args() const {
-    return " --owner-url https://localhost:" + owner_port + " --owner-cert " + (owner / "dp-tls.pem").string() + " --owner-key " +
-           (owner / "dp-tls.key.pem").string();
+    return " --owner-url https://localhost:" + owner_port + " --owner-cert " + (owner / "dp-tls.pem").string() +
+           " --owner-key " + (owner / "dp-tls.key.pem").string();
   }
 };
 
@@ -99,31 +112,41 @@ size_t count(const std::string& text, const std::string& pattern) {
 TEST_CASE("rsp-conformance --role eim: the GetEimPackage error cases against eim serve in both bindings") {
   Eim eim(true);
   for (std::string binding : {"asn1", "json"}) {
-    auto run = conformance("--eim https://localhost:" + eim.port + " --pki " + eim.pki.string() + " --binding " + binding + eim.owner_args() +
-                           " --relay-smdp localhost");
+    auto run = conformance("--eim https://localhost:" + eim.port + " --pki " + eim.pki.string() + " --binding " +
+                           binding + eim.owner_args() + " --relay-smdp localhost");
     INFO(run.out);
     CHECK(run.out.find("pass  ESipa.GetEimPackage.InvalidEid: invalidEid") != std::string::npos);
     CHECK(run.out.find("pass  ESipa.GetEimPackage.UnknownEid: eidNotFound") != std::string::npos);
-    CHECK(std::regex_search(run.out, std::regex("pass  ESipa\\.GetEimPackage\\.DeliveredOnce: [1-9] package\\(s\\) delivered once each, then noEimPackageAvailable")));
+    CHECK(std::regex_search(
+        run.out,
+        std::regex(
+            "pass  ESipa\\.GetEimPackage\\.DeliveredOnce: [1-9] package\\(s\\) delivered once each, then noEimPackageAvailable")));
     CHECK(run.out.find("pass  ESipa.ProvideEimPackageResult.Acknowledged: seqNumber ") != std::string::npos);
-    CHECK(run.out.find("pass  ESipa.ProvideEimPackageResult.ForgedSignature: not acknowledged, not recorded") != std::string::npos);
+    CHECK(run.out.find("pass  ESipa.ProvideEimPackageResult.ForgedSignature: not acknowledged, not recorded") !=
+          std::string::npos);
     CHECK(run.out.find("pass  ESipa.ProvideEimPackageResult.Resent: re-sent seqNumber ") != std::string::npos);
     CHECK(run.status == 0);
     CHECK(run.out.find("pass  ESipa.GetEimPackage.MissingEid: missingEid") != std::string::npos);
-    CHECK(std::regex_search(run.out, std::regex("pass  ESipa\\.GetEimPackage\\.ReplayedCounter: counterValues \\d+ < \\d+ < \\d+\\n")));
-    CHECK(run.out.find("pass  ESipa.GetEimPackage.EimSignature: verifies with the PKI's eIM certificate") != std::string::npos);
+    CHECK(std::regex_search(
+        run.out, std::regex("pass  ESipa\\.GetEimPackage\\.ReplayedCounter: counterValues \\d+ < \\d+ < \\d+\\n")));
+    CHECK(run.out.find("pass  ESipa.GetEimPackage.EimSignature: verifies with the PKI's eIM certificate") !=
+          std::string::npos);
     CHECK(std::regex_search(run.out, std::regex("pass  ESipa\\.GetEimPackage\\.EidMatches: \\d{32}")));
-    CHECK(run.out.find("pass  ESipa.ProvideEimPackageResult.UnknownPackage: not acknowledged, nothing recorded") != std::string::npos);
+    CHECK(run.out.find("pass  ESipa.ProvideEimPackageResult.UnknownPackage: not acknowledged, nothing recorded") !=
+          std::string::npos);
     CHECK(run.out.find("pass  ESipa.ProvideEimPackageResult.OtherEid: ") != std::string::npos);
     CHECK(run.out.find("pass  ESipa.HandleNotification.EuiccPackageResult: recorded executed") != std::string::npos);
     CHECK(run.out.find("pass  ESipa.HandleNotification.ForgedSignature: not recorded") != std::string::npos);
-    CHECK(run.out.find("pass  ESipa.AuthenticateClient.UnknownTransactionId: invalidTransactionId") != std::string::npos);
+    CHECK(run.out.find("pass  ESipa.AuthenticateClient.UnknownTransactionId: invalidTransactionId") !=
+          std::string::npos);
     CHECK(run.out.find("pass  ESipa.InitiateAuthentication.Relayed") != std::string::npos);
     CHECK(run.out.find("pass  ESipa.AuthenticateClient.RelayedAlteredEuiccSignature1: 8.1/6.1") != std::string::npos);
     CHECK(run.out.find("pass  ESipa.AuthenticateClient.RelayedUnknownMatchingId: 8.2.6/3.8") != std::string::npos);
-    CHECK(run.out.find("role eim (" + binding + "): 18 cases, 18 passed, 0 failed, 0 not applicable") != std::string::npos);
+    CHECK(run.out.find("role eim (" + binding + "): 18 cases, 18 passed, 0 failed, 0 not applicable") !=
+          std::string::npos);
   }
-  auto one = conformance("--eim https://localhost:" + eim.port + " --pki " + eim.pki.string() + " --case '*.UnknownEid' --json");
+  auto one = conformance("--eim https://localhost:" + eim.port + " --pki " + eim.pki.string() +
+                         " --case '*.UnknownEid' --json");
   CHECK(one.status == 0);
   CHECK(one.out.find(R"("case":"ESipa.GetEimPackage.UnknownEid")") != std::string::npos);
   CHECK(count(one.out, "\"case\":") == 1);
@@ -133,11 +156,14 @@ TEST_CASE("rsp-conformance --role eim: the GetEimPackage error cases against eim
   CHECK(alone.out.find("n/a  ESipa.GetEimPackage.DeliveredOnce: needs --owner-url") != std::string::npos);
   CHECK(alone.out.find("n/a  ESipa.InitiateAuthentication.Relayed: needs --relay-smdp") != std::string::npos);
   CHECK(alone.out.find("role eim (asn1): 18 cases, 4 passed, 0 failed, 14 not applicable") != std::string::npos);
-  CHECK(conformance("--eim https://localhost:" + eim.port + " --pki " + eim.pki.string() + " --owner-url https://localhost:" + eim.owner_port).status == 2);
+  CHECK(conformance("--eim https://localhost:" + eim.port + " --pki " + eim.pki.string() +
+                    " --owner-url https://localhost:" + eim.owner_port)
+            .status == 2);
 
   CHECK(conformance("--eim http://localhost:" + eim.port + " --pki " + eim.pki.string()).status == 2);
   CHECK(conformance("--eim https://localhost:" + eim.port).status == 2);
-  CHECK(conformance("--eim https://localhost:" + eim.port + " --pki " + eim.pki.string() + " --binding xml").status == 2);
+  CHECK(conformance("--eim https://localhost:" + eim.port + " --pki " + eim.pki.string() + " --binding xml").status ==
+        2);
   CHECK(eim.process->stop(SIGTERM) == 0);
   auto gone = conformance("--eim https://localhost:" + eim.port + " --pki " + eim.pki.string());
   CHECK(gone.status == 1);
@@ -148,10 +174,12 @@ TEST_CASE("rsp-conformance --role eim: every case that needs no SM-DP+ passes on
   // eim serve signs with the brainpool eIM key and presents a brainpool eim-tls; the harness eUICC and
   // its results are brainpool too (the owner's client certificate is a NIST one of its own PKI).
   Eim eim(false, "brainpool");
-  auto run = conformance("--eim https://localhost:" + eim.port + " --pki " + eim.pki.string() + " --binding asn1" + eim.owner_args());
+  auto run = conformance("--eim https://localhost:" + eim.port + " --pki " + eim.pki.string() + " --binding asn1" +
+                         eim.owner_args());
   INFO(run.out);
   CHECK(run.status == 0);
-  CHECK(run.out.find("pass  ESipa.GetEimPackage.EimSignature: verifies with the PKI's eIM certificate") != std::string::npos);
+  CHECK(run.out.find("pass  ESipa.GetEimPackage.EimSignature: verifies with the PKI's eIM certificate") !=
+        std::string::npos);
   CHECK(run.out.find("role eim (asn1): 18 cases, 15 passed, 0 failed, 3 not applicable") != std::string::npos);
 }
 
@@ -164,7 +192,8 @@ TEST_CASE("rsp-conformance --role eim: a relay's wrong answer fails exactly the 
   // Forwards to the eIM, the ASN.1 answer changed by `rewrite`.
   std::function<std::string(const std::string&)> rewrite;
   auto relay = rsp::test::start_tls_server(
-      rsp::http::TlsIdentity::from_pki(eim.pki, rsp::crypto::Curve::nist_p256, rsp::crypto::Role::eim_tls).value(), [&](const rsp::http::Request& r) {
+      rsp::http::TlsIdentity::from_pki(eim.pki, rsp::crypto::Curve::nist_p256, rsp::crypto::Role::eim_tls).value(),
+      [&](const rsp::http::Request& r) {
         rsp::http::Headers headers;
         for (const char* name : {"Content-Type", "X-Admin-Protocol", "User-Agent"})
           if (auto value = r.headers.get(name)) headers.set(name, std::string(*value));
@@ -177,8 +206,8 @@ TEST_CASE("rsp-conformance --role eim: a relay's wrong answer fails exactly the 
         return out;
       });
   auto run_through_relay = [&] {
-    return conformance("--eim https://localhost:" + std::to_string(relay->port(0)) + " --pki " + eim.pki.string() + " --binding asn1" +
-                       eim.owner_args());
+    return conformance("--eim https://localhost:" + std::to_string(relay->port(0)) + " --pki " + eim.pki.string() +
+                       " --binding asn1" + eim.owner_args());
   };
   SECTION("noEimPackageAvailable where the eIM said eidNotFound") {
     rewrite = [&](const std::string& body) { return body == eid_not_found ? no_package : body; };
@@ -186,13 +215,17 @@ TEST_CASE("rsp-conformance --role eim: a relay's wrong answer fails exactly the 
     INFO(run.out);
     CHECK(run.status == 1);
     CHECK(count(run.out, "(?:^|\\n)fail  ") == 1);
-    CHECK(run.out.find("fail  ESipa.GetEimPackage.UnknownEid: expected eimPackageError eidNotFound, got noEimPackageAvailable") !=
-          std::string::npos);
+    CHECK(
+        run.out.find(
+            "fail  ESipa.GetEimPackage.UnknownEid: expected eimPackageError eidNotFound, got noEimPackageAvailable") !=
+        std::string::npos);
     CHECK(count(run.out, "(?:^|\\n)pass  ESipa\\.") == 14);
   }
   SECTION("emptyResponse where the eIM acknowledged a result") {
     rewrite = [&](const std::string& body) {
-      return body.rfind("\xBF\x50", 0) == 0 && body.find("\xBF\x53") != std::string::npos ? std::string{"\xBF\x50\x02\x30\x00", 5} : body;
+      return body.rfind("\xBF\x50", 0) == 0 && body.find("\xBF\x53") != std::string::npos
+                 ? std::string{"\xBF\x50\x02\x30\x00", 5}
+                 : body;
     };
     auto run = run_through_relay();
     INFO(run.out);
@@ -206,29 +239,33 @@ TEST_CASE("rsp-conformance --role eim: a relay's wrong answer fails exactly the 
 
 // The cases in which the harness eUICC runs a package of the eIM's, and `checking`, sorted.
 std::vector<std::string> with_packages_run(const std::string& checking) {
-  std::vector<std::string> cases{"ESipa.GetEimPackage.ReplayedCounter", "ESipa.HandleNotification.EuiccPackageResult",
-                                 "ESipa.HandleNotification.ForgedSignature", "ESipa.ProvideEimPackageResult.Acknowledged",
-                                 "ESipa.ProvideEimPackageResult.ForgedSignature", "ESipa.ProvideEimPackageResult.OtherEid",
-                                 "ESipa.ProvideEimPackageResult.Resent", checking};
+  std::vector<std::string> cases{
+      "ESipa.GetEimPackage.ReplayedCounter",           "ESipa.HandleNotification.EuiccPackageResult",
+      "ESipa.HandleNotification.ForgedSignature",      "ESipa.ProvideEimPackageResult.Acknowledged",
+      "ESipa.ProvideEimPackageResult.ForgedSignature", "ESipa.ProvideEimPackageResult.OtherEid",
+      "ESipa.ProvideEimPackageResult.Resent",          checking};
   std::sort(cases.begin(), cases.end());
   return cases;
 }
 
 TEST_CASE("rsp-conformance --role eim: each eim serve fault fails exactly the cases that check it") {
   Eim eim;
-  rsp::test::check_fault_runs({{"reuse-counter", {"ESipa.GetEimPackage.ReplayedCounter"}},
-                               {"skip-result-signature-check", {"ESipa.HandleNotification.ForgedSignature", "ESipa.ProvideEimPackageResult.ForgedSignature"}},
-                               {"deliver-twice", {"ESipa.GetEimPackage.DeliveredOnce", "ESipa.GetEimPackage.ReplayedCounter"}},
-                               {"acknowledge-unverified",
-                                {"ESipa.ProvideEimPackageResult.ForgedSignature", "ESipa.ProvideEimPackageResult.OtherEid",
-                                 "ESipa.ProvideEimPackageResult.UnknownPackage"}},
-                               // A package the eUICC refuses also fails the 7 cases that need the eUICC to run one.
-                               {"other-eid-in-package", with_packages_run("ESipa.GetEimPackage.EidMatches")},
-                               {"wrong-package-signature", with_packages_run("ESipa.GetEimPackage.EimSignature")}},
-                              15, [&](const std::string& fault) {
-                                eim.start({fault});
-                                return conformance("--eim https://localhost:" + eim.port + " --pki " + eim.pki.string() + " --binding asn1" +
-                                                   eim.owner_args());
-                              });
-  rsp::test::check_fault_refusals(kBin + "/eim serve --pki " + eim.pki.string() + " --listen 127.0.0.1:0", "deliver-twice");
+  rsp::test::check_fault_runs(
+      {{"reuse-counter", {"ESipa.GetEimPackage.ReplayedCounter"}},
+       {"skip-result-signature-check",
+        {"ESipa.HandleNotification.ForgedSignature", "ESipa.ProvideEimPackageResult.ForgedSignature"}},
+       {"deliver-twice", {"ESipa.GetEimPackage.DeliveredOnce", "ESipa.GetEimPackage.ReplayedCounter"}},
+       {"acknowledge-unverified",
+        {"ESipa.ProvideEimPackageResult.ForgedSignature", "ESipa.ProvideEimPackageResult.OtherEid",
+         "ESipa.ProvideEimPackageResult.UnknownPackage"}},
+       // A package the eUICC refuses also fails the 7 cases that need the eUICC to run one.
+       {"other-eid-in-package", with_packages_run("ESipa.GetEimPackage.EidMatches")},
+       {"wrong-package-signature", with_packages_run("ESipa.GetEimPackage.EimSignature")}},
+      15, [&](const std::string& fault) {
+        eim.start({fault});
+        return conformance("--eim https://localhost:" + eim.port + " --pki " + eim.pki.string() + " --binding asn1" +
+                           eim.owner_args());
+      });
+  rsp::test::check_fault_refusals(kBin + "/eim serve --pki " + eim.pki.string() + " --listen 127.0.0.1:0",
+                                  "deliver-twice");
 }

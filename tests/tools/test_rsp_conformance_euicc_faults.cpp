@@ -47,24 +47,35 @@ void check_all(const Run& r, const std::set<std::string>& failing) {
 
 // The card's profiles and notifications, as the ES10 cases report them: none.
 void check_card_empty(const std::string& euicc) {
-  auto v = verdicts(rsp::test::run_command("timeout 20 " + std::string(RSP_BINARY_DIR) + "/rsp-conformance run --role euicc --json --euicc " +
-                                           euicc + " --case 'ES10[bc].*.Nominal' 2>/dev/null")
+  auto v = verdicts(rsp::test::run_command("timeout 20 " + std::string(RSP_BINARY_DIR) +
+                                           "/rsp-conformance run --role euicc --json --euicc " + euicc +
+                                           " --case 'ES10[bc].*.Nominal' 2>/dev/null")
                         .out);
   CHECK(v["ES10c.GetProfilesInfo.Nominal"].second == "0 profiles");
   CHECK(v["ES10b.ListNotification.Nominal"].second == "0 pending");
 }
 
-const std::set<std::string> kInstallingAfterAuthentication = {
-    "ES10b.Download.Nominal", "ES10b.LoadBoundProfilePackage.BadSegmentMac", "ES10b.LoadBoundProfilePackage.OtherOtpk",
-    "ES10b.LoadBoundProfilePackage.ReplayedSegment", "ES10c.DisableProfile.NotEnabled", "ES10c.EnableProfile.AlreadyEnabled",
-    "ES10c.DeleteProfile.Enabled", "ES10c.SetNickname.Nominal", "ES10b.LoadBoundProfilePackage.ReorderedGroups",
-    "ES10b.LoadBoundProfilePackage.MissingConfigureIsdp", "ES10b.LoadBoundProfilePackage.MissingStoreMetadata",
-    "ES10b.LoadBoundProfilePackage.MissingProfileElements", "ES10b.LoadBoundProfilePackage.ReorderedSegments",
-    "ES10b.LoadBoundProfilePackage.TruncatedSegment", "ES10b.LoadBoundProfilePackage.OtherTransaction",
-    "ES10b.LoadBoundProfilePackage.IccidAlreadyExists", "ES10b.RetrieveNotificationsList.InstallResult"};
+const std::set<std::string> kInstallingAfterAuthentication = {"ES10b.Download.Nominal",
+                                                              "ES10b.LoadBoundProfilePackage.BadSegmentMac",
+                                                              "ES10b.LoadBoundProfilePackage.OtherOtpk",
+                                                              "ES10b.LoadBoundProfilePackage.ReplayedSegment",
+                                                              "ES10c.DisableProfile.NotEnabled",
+                                                              "ES10c.EnableProfile.AlreadyEnabled",
+                                                              "ES10c.DeleteProfile.Enabled",
+                                                              "ES10c.SetNickname.Nominal",
+                                                              "ES10b.LoadBoundProfilePackage.ReorderedGroups",
+                                                              "ES10b.LoadBoundProfilePackage.MissingConfigureIsdp",
+                                                              "ES10b.LoadBoundProfilePackage.MissingStoreMetadata",
+                                                              "ES10b.LoadBoundProfilePackage.MissingProfileElements",
+                                                              "ES10b.LoadBoundProfilePackage.ReorderedSegments",
+                                                              "ES10b.LoadBoundProfilePackage.TruncatedSegment",
+                                                              "ES10b.LoadBoundProfilePackage.OtherTransaction",
+                                                              "ES10b.LoadBoundProfilePackage.IccidAlreadyExists",
+                                                              "ES10b.RetrieveNotificationsList.InstallResult"};
 // The other cases that verify a signature the card makes: euiccSignature1 (every block size) and
 // euiccCancelSessionSignature.
-const std::set<std::string> kVerifyingEuiccSignature = {"ES10.StoreData.LongCommandSegmentSizes", "ES10b.CancelSession.Nominal"};
+const std::set<std::string> kVerifyingEuiccSignature = {"ES10.StoreData.LongCommandSegmentSizes",
+                                                        "ES10b.CancelSession.Nominal"};
 
 }  // namespace
 
@@ -80,7 +91,8 @@ TEST_CASE("every eUICC case passes against euicc-sim with --pki --destructive, o
 TEST_CASE("each card fault fails exactly the eUICC cases that check that behaviour", "[conformance][cli]") {
   std::set<std::string> wrong_signature = kInstallingAfterAuthentication;
   wrong_signature.insert(kVerifyingEuiccSignature.begin(), kVerifyingEuiccSignature.end());
-  wrong_signature.insert({"ES10b.LoadEuiccPackage.Nominal", "ES10b.LoadEuiccPackage.ReplayedCounter", "ES10b.LoadEuiccPackage.OtherEid"});
+  wrong_signature.insert(
+      {"ES10b.LoadEuiccPackage.Nominal", "ES10b.LoadEuiccPackage.ReplayedCounter", "ES10b.LoadEuiccPackage.OtherEid"});
   const std::map<std::string, std::set<std::string>> broken = {
       {"skip-signature-check",
        {"ES10b.AuthenticateServer.InvalidServerSignature", "ES10b.PrepareDownload.InvalidSmdpSignature",
@@ -94,15 +106,18 @@ TEST_CASE("each card fault fails exactly the eUICC cases that check that behavio
       {"answer-without-get-response", {"ES10.Transport.T0GetResponse"}},
       {"ignore-channel-close", {"ES10.Transport.LogicalChannel"}},
       {"skip-session-checks",
-       {"ES10b.AuthenticateServer.Replayed", "ES10b.PrepareDownload.OtherTransactionId", "ES10b.LoadBoundProfilePackage.OtherTransaction"}},
+       {"ES10b.AuthenticateServer.Replayed", "ES10b.PrepareDownload.OtherTransactionId",
+        "ES10b.LoadBoundProfilePackage.OtherTransaction"}},
       {"undefined-error-codes",
        {"ES10c.EnableProfile.UnknownIccid", "ES10c.EnableProfile.UnknownAid", "ES10c.DisableProfile.UnknownIccid",
-        "ES10c.DeleteProfile.UnknownIccid", "ES10c.SetNickname.UnknownIccid", "ES10b.RemoveNotificationFromList.UnknownSeqNumber",
-        "ES10c.DisableProfile.NotEnabled", "ES10c.EnableProfile.AlreadyEnabled", "ES10c.DeleteProfile.Enabled",
+        "ES10c.DeleteProfile.UnknownIccid", "ES10c.SetNickname.UnknownIccid",
+        "ES10b.RemoveNotificationFromList.UnknownSeqNumber", "ES10c.DisableProfile.NotEnabled",
+        "ES10c.EnableProfile.AlreadyEnabled", "ES10c.DeleteProfile.Enabled",
         "ES10c.eUICCMemoryReset.DefaultSmdpAddress"}},
       {"skip-certificate-check",
-       {"ES10b.AuthenticateServer.ExpiredDpAuth", "ES10b.PrepareDownload.ExpiredDpPb", "ES10b.AuthenticateServer.DpAuthBadCertificateSignature",
-        "ES10b.PrepareDownload.DpPbBadCertificateSignature", "ES10b.PrepareDownload.DpAuthAsDpPb", "ES10b.AuthenticateServer.DpPbAsDpAuth"}},
+       {"ES10b.AuthenticateServer.ExpiredDpAuth", "ES10b.PrepareDownload.ExpiredDpPb",
+        "ES10b.AuthenticateServer.DpAuthBadCertificateSignature", "ES10b.PrepareDownload.DpPbBadCertificateSignature",
+        "ES10b.PrepareDownload.DpAuthAsDpPb", "ES10b.AuthenticateServer.DpPbAsDpAuth"}},
       {"skip-mac-check",
        {"ES10b.LoadBoundProfilePackage.BadSegmentMac", "ES10b.LoadBoundProfilePackage.ReplayedSegment",
         "ES10b.LoadBoundProfilePackage.ReorderedSegments"}},
@@ -123,12 +138,13 @@ TEST_CASE("each card fault fails exactly the eUICC cases that check that behavio
     Faulty& f = cards[fault];
     f.process = std::make_unique<rsp::test::ChildProcess>(
         "euicc-sim", dir.path(),
-        std::vector<std::string>{"--state", (dir.path() / fault).string(), "--pki", pki.string(), "--listen", "127.0.0.1:0",
-                                 "--conformance-harness", "--fault", fault});
+        std::vector<std::string>{"--state", (dir.path() / fault).string(), "--pki", pki.string(), "--listen",
+                                 "127.0.0.1:0", "--conformance-harness", "--fault", fault});
     f.euicc = "tcp:127.0.0.1:" + f.process->wait_for("listening on 127\\.0\\.0\\.1:(\\d+)");
     f.out = dir.path() / (fault + ".json");
-    script += "(timeout 60 " + std::string(RSP_BINARY_DIR) + "/rsp-conformance run --role euicc --json --euicc " + f.euicc + " --pki " +
-              pki.string() + " --destructive > " + f.out.string() + " 2>/dev/null; echo $? > " + f.out.string() + ".status) & ";
+    script += "(timeout 60 " + std::string(RSP_BINARY_DIR) + "/rsp-conformance run --role euicc --json --euicc " +
+              f.euicc + " --pki " + pki.string() + " --destructive > " + f.out.string() + " 2>/dev/null; echo $? > " +
+              f.out.string() + ".status) & ";
   }
   rsp::test::run_command(script + "wait");
   for (const auto& [fault, failing] : broken) {
@@ -141,16 +157,19 @@ TEST_CASE("each card fault fails exactly the eUICC cases that check that behavio
   }
 }
 
-TEST_CASE("against a card and --pki imported from the SGP.26 set every case passes but the eIM ones", "[conformance][cli]") {
+TEST_CASE("against a card and --pki imported from the SGP.26 set every case passes but the eIM ones",
+          "[conformance][cli]") {
   auto source = rsp::test::require_kit() / "certs/sgp26-v3/sgp26";
   rsp::test::TempDir dir;
   auto pki = dir.path() / "pki";
   REQUIRE(rsp::pki::import_sgp26(source, pki));
-  rsp::test::ChildProcess card("euicc-sim", dir.path(),
-                               {"--state", (dir.path() / "card").string(), "--pki", pki.string(), "--listen", "127.0.0.1:0"});
+  rsp::test::ChildProcess card(
+      "euicc-sim", dir.path(),
+      {"--state", (dir.path() / "card").string(), "--pki", pki.string(), "--listen", "127.0.0.1:0"});
   std::string euicc = "tcp:127.0.0.1:" + card.wait_for("listening on 127\\.0\\.0\\.1:(\\d+)");
-  Run r = rsp::test::run_command("timeout 20 " + std::string(RSP_BINARY_DIR) + "/rsp-conformance run --role euicc --json --euicc " +
-                                 euicc + " --pki " + pki.string() + " --destructive 2>/dev/null");
+  Run r = rsp::test::run_command("timeout 20 " + std::string(RSP_BINARY_DIR) +
+                                 "/rsp-conformance run --role euicc --json --euicc " + euicc + " --pki " +
+                                 pki.string() + " --destructive 2>/dev/null");
   INFO(r.out);
   CHECK(r.status == 0);
   auto v = verdicts(r.out);

@@ -17,7 +17,8 @@
 namespace {
 
 std::string run_conformance(const std::string& args) {
-  auto r = rsp::test::run_command("timeout 20 " + std::string(RSP_BINARY_DIR) + "/rsp-conformance " + args + " 2>/dev/null");
+  auto r =
+      rsp::test::run_command("timeout 20 " + std::string(RSP_BINARY_DIR) + "/rsp-conformance " + args + " 2>/dev/null");
   return r.out;
 }
 
@@ -43,7 +44,10 @@ TEST_CASE("html_escape leaves no markup from data", "[conformance][html]") {
   CHECK(escaped == "got: &lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;");
 
   conformance::Case c{"X.Y.<script>", "euicc", "§1", "<script>", "<b>", {}};
-  conformance::Result r{&c, conformance::fail("expected <a>, got <script>"), 0.1, {{"apdu", {}, {0x80, 0xE2, 0x91, 0x00, 0x00}, {0x90, 0x00}}}};
+  conformance::Result r{&c,
+                        conformance::fail("expected <a>, got <script>"),
+                        0.1,
+                        {{"apdu", {}, {0x80, 0xE2, 0x91, 0x00, 0x00}, {0x90, 0x00}}}};
   std::string html = conformance::html_report({"euicc", "tcp:<host>", "2026"}, {r});
   CHECK(html.find("<script") == std::string::npos);
   CHECK(html.find("&lt;script&gt;") != std::string::npos);
@@ -54,17 +58,19 @@ TEST_CASE("decode_es10 picks the type by tag and direction", "[conformance][html
   auto request = *rsp::from_hex("BF2000");
   CHECK(conformance::decode_es10(request, true).find("GetEuiccInfo1Request") != std::string::npos);
   CHECK(conformance::decode_es10(request, false).find("GetEuiccInfo1Request") == std::string::npos);
-  CHECK(conformance::decode_es10(*rsp::from_hex("BF2001"), true).empty());      // truncated
-  CHECK(conformance::decode_es10(*rsp::from_hex("BF200000"), true).empty());    // trailing byte
-  CHECK(conformance::decode_es10(*rsp::from_hex("DF7F00"), false).empty());     // no such type
+  CHECK(conformance::decode_es10(*rsp::from_hex("BF2001"), true).empty());    // truncated
+  CHECK(conformance::decode_es10(*rsp::from_hex("BF200000"), true).empty());  // trailing byte
+  CHECK(conformance::decode_es10(*rsp::from_hex("DF7F00"), false).empty());   // no such type
 }
 
 TEST_CASE("rsp-conformance --html reports every case with its decoded exchange", "[conformance][html][cli]") {
   rsp::test::TempDir dir;
-  rsp::test::ChildProcess card("euicc-sim", dir.path(), {"--state", (dir.path() / "card").string(), "--listen", "127.0.0.1:0"});
+  rsp::test::ChildProcess card("euicc-sim", dir.path(),
+                               {"--state", (dir.path() / "card").string(), "--listen", "127.0.0.1:0"});
   std::string euicc = "tcp:127.0.0.1:" + card.wait_for("listening on 127\\.0\\.0\\.1:(\\d+)");
   auto html_path = dir.path() / "report.html", junit_path = dir.path() / "junit.xml";
-  std::string json = run_conformance("run --role euicc --euicc " + euicc + " --json --html " + html_path.string() + " --junit " + junit_path.string());
+  std::string json = run_conformance("run --role euicc --euicc " + euicc + " --json --html " + html_path.string() +
+                                     " --junit " + junit_path.string());
   std::string html = rsp::test::read_text(html_path);
   std::string xml = rsp::test::read_text(junit_path);
   REQUIRE(html.rfind("<!DOCTYPE html>", 0) == 0);

@@ -52,15 +52,16 @@ struct Harness {
 
   // rsp-conformance run --role ipa with `flags`; its exit status and output (both streams).
   Run conformance(const std::string& flags) const {
-    return rsp::test::run_command("timeout 120 " + std::string(RSP_BINARY_DIR) + "/rsp-conformance run --role ipa " + flags + " 2>&1");
+    return rsp::test::run_command("timeout 120 " + std::string(RSP_BINARY_DIR) + "/rsp-conformance run --role ipa " +
+                                  flags + " 2>&1");
   }
   // The role's --json verdicts (case ID -> verdict) with this build's ipa: `global` before the
   // command, `download` / `poll` after it.
-  std::map<std::string, std::string> verdicts(const std::string& global, const std::string& download, const std::string& poll, Run& r,
-                                              const std::string& extra = "") const {
+  std::map<std::string, std::string> verdicts(const std::string& global, const std::string& download,
+                                              const std::string& poll, Run& r, const std::string& extra = "") const {
     std::string ipa = std::string(RSP_BINARY_DIR) + "/ipa --euicc {euicc} " + global;
-    std::string flags = "--json --pki " + pki.string() + " --ipa-command '" + ipa + " download --activation-code {activation_code} --ca {ca} " +
-                        download + "'";
+    std::string flags = "--json --pki " + pki.string() + " --ipa-command '" + ipa +
+                        " download --activation-code {activation_code} --ca {ca} " + download + "'";
     flags += " --ipa-poll-command '" + ipa + " poll --eim-ca {ca} " + poll + "' " + extra;
     r = conformance(flags);
     std::map<std::string, std::string> v;
@@ -76,9 +77,11 @@ struct Harness {
 
 }  // namespace
 
-TEST_CASE("rsp-conformance --role ipa: every case passes against ipa, in both ES9+ and ESipa bindings", "[conformance][cli]") {
+TEST_CASE("rsp-conformance --role ipa: every case passes against ipa, in both ES9+ and ESipa bindings",
+          "[conformance][cli]") {
   Harness h;
-  for (auto [es9, esipa] : {std::pair{"--binding json", "--binding asn1"}, std::pair{"--binding asn1", "--binding json"}}) {
+  for (auto [es9, esipa] :
+       {std::pair{"--binding json", "--binding asn1"}, std::pair{"--binding asn1", "--binding json"}}) {
     Run r;
     auto v = h.verdicts("", es9, esipa, r);
     INFO(es9 << " / " << esipa << "\n" << r.out);
@@ -89,14 +92,16 @@ TEST_CASE("rsp-conformance --role ipa: every case passes against ipa, in both ES
   }
 }
 
-TEST_CASE("rsp-conformance --role ipa: each IPA fault fails exactly the cases that check its behaviour", "[conformance][cli]") {
+TEST_CASE("rsp-conformance --role ipa: each IPA fault fails exactly the cases that check its behaviour",
+          "[conformance][cli]") {
   const std::map<std::string, std::set<std::string>> broken = {
       {"oversize-segment", {"ES10.StoreData.BlockSize", "ES10b.LoadBoundProfilePackage.Segmentation"}},
       {"alter-relay",
        {"ES9p.HandleNotification.RelayedUnchanged", "ES9p.AuthenticateClient.RelaysEuiccError",
         "ES9p.GetBoundProfilePackage.RelaysEuiccError", "ESipa.ProvideEimPackageResult.RelayedUnchanged"}},
       {"skip-cancel-session",
-       {"ES10b.CancelSession.AfterServerError", "ES10b.CancelSession.AfterPrepareDownloadFailure", "ES10b.CancelSession.AfterLoadFailure"}},
+       {"ES10b.CancelSession.AfterServerError", "ES10b.CancelSession.AfterPrepareDownloadFailure",
+        "ES10b.CancelSession.AfterLoadFailure"}},
       {"remove-notification-early",
        {"ES10b.RemoveNotificationFromList.AfterAcknowledgement", "ES9p.HandleNotification.NotAcknowledged",
         "ESipa.ProvideEimPackageResult.RemovedAfterAcknowledgement", "ESipa.ProvideEimPackageResult.NotAcknowledged"}},
@@ -129,7 +134,8 @@ TEST_CASE("rsp-conformance --role ipa: usage, list, and ipa's fault switch", "[c
   INFO(idle.out);
   CHECK(idle.status == 1);
   CHECK(idle.out.find("20 cases, 0 passed, 15 failed, 5 not applicable") != std::string::npos);
-  Run idle_poll = h.conformance("--pki " + h.pki.string() + " --ipa-command 'true' --ipa-poll-command 'true {euicc}' --case 'ESipa.*'");
+  Run idle_poll = h.conformance("--pki " + h.pki.string() +
+                                " --ipa-command 'true' --ipa-poll-command 'true {euicc}' --case 'ESipa.*'");
   INFO(idle_poll.out);
   CHECK(idle_poll.status == 1);
   CHECK(idle_poll.out.find("4 cases, 0 passed, 4 failed") != std::string::npos);
@@ -137,7 +143,8 @@ TEST_CASE("rsp-conformance --role ipa: usage, list, and ipa's fault switch", "[c
   Run list = rsp::test::run_command(std::string(RSP_BINARY_DIR) + "/rsp-conformance list --role ipa");
   for (const auto& id : kCases) CHECK(list.out.find(id + "  [ipa]") != std::string::npos);
   for (const auto& id : kEsipaCases) CHECK(list.out.find(id + "  [ipa]") != std::string::npos);
-  for (const char* placeholder : {"{euicc}", "{smdp}", "{activation_code}", "{matching_id}", "{ca}", "{eim}", "{eim_id}"})
+  for (const char* placeholder :
+       {"{euicc}", "{smdp}", "{activation_code}", "{matching_id}", "{ca}", "{eim}", "{eim_id}"})
     CHECK(list.out.find(placeholder) != std::string::npos);
 
   const std::string ipa = std::string(RSP_BINARY_DIR) + "/ipa --euicc tcp:127.0.0.1:1 ";
@@ -145,14 +152,16 @@ TEST_CASE("rsp-conformance --role ipa: usage, list, and ipa's fault switch", "[c
   CHECK(rsp::test::run_command(ipa + "--conformance-harness --fault no-such-fault eid 2>&1").status == 2);
 }
 
-TEST_CASE("rsp-conformance --role ipa --ipa-vpcd: the IPA reaches the harness's cards through pcscd", "[conformance][cli][pcsc]") {
-  euicc::test::PrivatePcscd pcscd;  // exits 77 (skipped) when pcscd or vpcd is absent; sets PCSCLITE_CSOCK_NAME for the children
+TEST_CASE("rsp-conformance --role ipa --ipa-vpcd: the IPA reaches the harness's cards through pcscd",
+          "[conformance][cli][pcsc]") {
+  euicc::test::PrivatePcscd
+      pcscd;  // exits 77 (skipped) when pcscd or vpcd is absent; sets PCSCLITE_CSOCK_NAME for the children
   Harness h;
   Run r;
   // The relay cases: the nominal download and poll round, one card each, both through PC/SC.
   auto v = h.verdicts("", "", "", r,
-                      "--ipa-vpcd 127.0.0.1:" + std::to_string(pcscd.vpcd_port()) + " --ipa-reader '" + pcscd.reader_name() +
-                          "' --case '*.RelayedUnchanged'");
+                      "--ipa-vpcd 127.0.0.1:" + std::to_string(pcscd.vpcd_port()) + " --ipa-reader '" +
+                          pcscd.reader_name() + "' --case '*.RelayedUnchanged'");
   INFO(r.out);
   CHECK(r.status == 0);
   CHECK(v.size() == 7);

@@ -64,7 +64,8 @@ TEST_CASE("rsp-conformance --record keeps each case's APDUs and replay plays the
   // GetEID: BF3E 00 goes out in a STORE DATA and the EID comes back in BF3E 12 5A 10 ...
   bool get_eid = false;
   for (const auto& e : recording->cases[0].exchanges)
-    get_eid |= e.sent.size() >= 8 && e.sent[1] == 0xE2 && e.sent[5] == 0xBF && e.sent[6] == 0x3E && e.received.size() == 21 + 2;
+    get_eid |= e.sent.size() >= 8 && e.sent[1] == 0xE2 && e.sent[5] == 0xBF && e.sent[6] == 0x3E &&
+               e.received.size() == 21 + 2;
   CHECK(get_eid);
 
   SECTION("the same card answers every APDU the same") {
@@ -108,9 +109,9 @@ TEST_CASE("rsp-conformance --role smdp reports and records its HTTP exchanges", 
   for (std::string binding : {"json", "asn1"}) {
     INFO(binding);
     fs::remove_all(record);
-    auto run = harness("run --role smdp --smdp https://localhost:" + smdp.port + " --pki " + smdp.pki.string() + " --binding " + binding +
-                       " --case 'ES9p.InitiateAuthentication.*' --html " + html.string() + " --junit " + junit.string() + " --record " +
-                       record.string());
+    auto run = harness("run --role smdp --smdp https://localhost:" + smdp.port + " --pki " + smdp.pki.string() +
+                       " --binding " + binding + " --case 'ES9p.InitiateAuthentication.*' --html " + html.string() +
+                       " --junit " + junit.string() + " --record " + record.string());
     INFO(run.out);
     REQUIRE(run.status == 0);
     std::string report = rsp::test::read_text(html);
@@ -135,7 +136,8 @@ TEST_CASE("rsp-conformance --role smdp reports and records its HTTP exchanges", 
     CHECK(http >= recording->cases.size());
 
     // The SM-DP+ draws a fresh serverChallenge and transactionId: same status, other data.
-    auto replayed = harness("replay " + record.string() + " --case ES9p.InitiateAuthentication.Nominal --pki " + smdp.pki.string());
+    auto replayed =
+        harness("replay " + record.string() + " --case ES9p.InitiateAuthentication.Nominal --pki " + smdp.pki.string());
     INFO(replayed.out);
     CHECK(replayed.status == 0);
     CHECK(replayed.out.find(": same status (HTTP 200)") != std::string::npos);

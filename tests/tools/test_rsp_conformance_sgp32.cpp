@@ -73,9 +73,12 @@ TEST_CASE("rsp-conformance SGP.32 eUICC cases pass against euicc-sim with --pki 
   check(card.run("--pki " + other.string() + " --destructive"), kPackage, {}, "another key");
 }
 
-TEST_CASE("rsp-conformance SGP.32 eUICC cases fail exactly where the wrong-signature fault breaks a check", "[conformance][cli]") {
+TEST_CASE("rsp-conformance SGP.32 eUICC cases fail exactly where the wrong-signature fault breaks a check",
+          "[conformance][cli]") {
   Sgp32Card card({"wrong-signature"});
   Run r = card.run("--pki " + card.pki.string() + " --destructive");
   CHECK(r.status == 1);
-  check(r, {}, {"ES10b.LoadEuiccPackage.Nominal", "ES10b.LoadEuiccPackage.ReplayedCounter", "ES10b.LoadEuiccPackage.OtherEid"});
+  check(
+      r, {},
+      {"ES10b.LoadEuiccPackage.Nominal", "ES10b.LoadEuiccPackage.ReplayedCounter", "ES10b.LoadEuiccPackage.OtherEid"});
 }

@@ -14,9 +14,12 @@ TEST_CASE("smdp serve --conformance-harness --fault: each mode fails exactly the
   rsp::test::FaultExpectations expected = {
       {"skip-signature-check",
        {"ES9p.AuthenticateClient.AlteredEuiccSignature1", "ES9p.GetBoundProfilePackage.AlteredEuiccSignature2",
-        "ES9p.HandleNotification.ForgedResult", "ES9p.HandleNotification.OtherSessionResult", "ES9p.CancelSession.AlteredSignature"}},
-      {"accept-any-challenge", {"ES9p.AuthenticateClient.OtherServerChallenge", "ES9p.AuthenticateClient.OtherSignedTransactionId"}},
-      {"skip-address-check", {"ES9p.InitiateAuthentication.WrongSmdpAddress", "ES9p.AuthenticateClient.OtherSignedServerAddress"}},
+        "ES9p.HandleNotification.ForgedResult", "ES9p.HandleNotification.OtherSessionResult",
+        "ES9p.CancelSession.AlteredSignature"}},
+      {"accept-any-challenge",
+       {"ES9p.AuthenticateClient.OtherServerChallenge", "ES9p.AuthenticateClient.OtherSignedTransactionId"}},
+      {"skip-address-check",
+       {"ES9p.InitiateAuthentication.WrongSmdpAddress", "ES9p.AuthenticateClient.OtherSignedServerAddress"}},
       {"skip-eid-range-check", {"ES9p.AuthenticateClient.EidOutsideEumRange"}},
       {"skip-certificate-check",
        {"ES9p.AuthenticateClient.ExpiredEuiccCertificate", "ES9p.AuthenticateClient.EidOutsideEumRange",
@@ -26,7 +29,8 @@ TEST_CASE("smdp serve --conformance-harness --fault: each mode fails exactly the
       {"skip-operator-check",
        {"ES2p.ConfirmOrder.OtherOperator", "ES2p.CancelOrder.OtherOperator", "ES2p.ReleaseProfile.OtherOperator",
         "ES2p.DownloadOrder.OtherRequesterIdentifier"}},
-      {"skip-order-state-check", {"ES2p.ConfirmOrder.AlreadyConfirmed", "ES2p.ReleaseProfile.Nominal", "ES2p.CancelOrder.Nominal"}},
+      {"skip-order-state-check",
+       {"ES2p.ConfirmOrder.AlreadyConfirmed", "ES2p.ReleaseProfile.Nominal", "ES2p.CancelOrder.Nominal"}},
   };
   for (auto& [fault, cases] : expected) std::ranges::sort(cases);
   rsp::test::check_fault_runs(expected, 33, [&](const std::string& fault) {
@@ -40,7 +44,7 @@ TEST_CASE("smdp serve: --fault only with --conformance-harness, and only a known
   rsp::test::TempDir dir;
   const std::string bin = RSP_BINARY_DIR;
   REQUIRE(rsp::test::run_command(bin + "/rsp-pki make " + (dir.path() / "pki").string() + " 2>&1").status == 0);
-  rsp::test::check_fault_refusals("timeout 10 " + bin + "/smdp serve --pki " + (dir.path() / "pki").string() + " --db sqlite:" +
-                                      (dir.path() / "db").string() + " --es9-listen 127.0.0.1:0",
+  rsp::test::check_fault_refusals("timeout 10 " + bin + "/smdp serve --pki " + (dir.path() / "pki").string() +
+                                      " --db sqlite:" + (dir.path() / "db").string() + " --es9-listen 127.0.0.1:0",
                                   "reuse-otpk");
 }

@@ -35,7 +35,9 @@ struct Smds {
   std::string curve = "nist";  // the PKI folder whose dp-tls and eim-tls the SM-DS pins
   // `only_curve`: a PKI of that curve alone (rsp-pki make --curve), else of both.
   explicit Smds(bool pin_dp_tls = true, const std::string& only_curve = "") {
-    REQUIRE(rsp::test::run_command(kBin + "/rsp-pki make " + (only_curve.empty() ? "" : "--curve " + only_curve + " ") + pki.string() + " 2>&1").status == 0);
+    REQUIRE(rsp::test::run_command(kBin + "/rsp-pki make " + (only_curve.empty() ? "" : "--curve " + only_curve + " ") +
+                                   pki.string() + " 2>&1")
+                .status == 0);
     if (!only_curve.empty()) curve = only_curve;
     start(pin_dp_tls, {});
   }
@@ -43,10 +45,16 @@ struct Smds {
   void start(bool pin_dp_tls, const std::vector<std::string>& faults) {
     process.reset();
     static int serial = 0;
-    std::vector<std::string> args{"serve", "--pki", pki.string(), "--db", "sqlite:" + (dir.path() / ("smds" + std::to_string(++serial) + ".db")).string(),
-                                  "--listen", "127.0.0.1:0"};
+    std::vector<std::string> args{"serve",
+                                  "--pki",
+                                  pki.string(),
+                                  "--db",
+                                  "sqlite:" + (dir.path() / ("smds" + std::to_string(++serial) + ".db")).string(),
+                                  "--listen",
+                                  "127.0.0.1:0"};
     if (pin_dp_tls)
-      args.insert(args.end(), {"--smdp", "smdp-a=" + (pki / curve / "dp-tls.pem").string(), "--smdp", "smdp-b=" + (pki / curve / "eim-tls.pem").string()});
+      args.insert(args.end(), {"--smdp", "smdp-a=" + (pki / curve / "dp-tls.pem").string(), "--smdp",
+                               "smdp-b=" + (pki / curve / "eim-tls.pem").string()});
     if (!faults.empty()) args.push_back("--conformance-harness");
     for (const auto& f : faults) args.insert(args.end(), {"--fault", f});
     process = std::make_unique<rsp::test::ChildProcess>("smds", dir.path(), args);
@@ -68,12 +76,14 @@ size_t count(const std::string& text, const std::string& pattern) {
 TEST_CASE("rsp-conformance --role smds: every ES11 and ES12 case passes against smds serve in both bindings") {
   Smds smds;
   for (std::string binding : {"json", "asn1"}) {
-    auto run = conformance("--smds https://localhost:" + smds.port + " --pki " + smds.pki.string() + " --binding " + binding);
+    auto run =
+        conformance("--smds https://localhost:" + smds.port + " --pki " + smds.pki.string() + " --binding " + binding);
     INFO(run.out);
     CHECK(run.status == 0);
     CHECK(count(run.out, "(?:^|\\n)pass  ES11\\.") == 9);
     CHECK(count(run.out, "(?:^|\\n)pass  ES12\\.") == 6);
-    CHECK(run.out.find("role smds (" + binding + "): 15 cases, 15 passed, 0 failed, 0 not applicable") != std::string::npos);
+    CHECK(run.out.find("role smds (" + binding + "): 15 cases, 15 passed, 0 failed, 0 not applicable") !=
+          std::string::npos);
     CHECK(run.out.find("pass  ES11.InitiateAuthentication.WrongSmdsAddress: 8.9.1/3.8") != std::string::npos);
     CHECK(run.out.find("pass  ES11.InitiateAuthentication.UnsupportedSvn: 8.9.3/3.1") != std::string::npos);
     CHECK(run.out.find("pass  ES11.AuthenticateClient.ReplayedServerChallenge: 8.1/6.1") != std::string::npos);
@@ -83,7 +93,10 @@ TEST_CASE("rsp-conformance --role smds: every ES11 and ES12 case passes against 
     CHECK(run.out.find("pass  ES12.DeleteEvent.OtherSmdp: 8.9.5/3.9, the event kept") != std::string::npos);
     CHECK(run.out.find("pass  ES11.InitiateAuthentication.UnsupportedCiPKId: 8.9.2/3.1") != std::string::npos);
     CHECK(run.out.find("pass  ES12.DeleteEvent.UnknownEventId: 8.9.5/3.9") != std::string::npos);
-    CHECK(std::regex_search(run.out, std::regex("pass  ES12\\.RegisterEvent\\.Nominal: CONFORMANCE-\\d+-\\d+ at smdp\\.conformance\\.example\\.org")));
+    CHECK(std::regex_search(
+        run.out,
+        std::regex(
+            "pass  ES12\\.RegisterEvent\\.Nominal: CONFORMANCE-\\d+-\\d+ at smdp\\.conformance\\.example\\.org")));
   }
 }
 
@@ -122,7 +135,8 @@ TEST_CASE("rsp-conformance --role smds: a wrong subject code fails exactly the c
   options.client_identity = rsp::http::TlsIdentity::from_pki(smds.pki, rsp::crypto::Curve::nist_p256).value();
   auto client = rsp::http::Client::create(options).value();
   auto relay = rsp::test::start_tls_server(
-      rsp::http::TlsIdentity::from_pki(smds.pki, rsp::crypto::Curve::nist_p256).value(), [&](const rsp::http::Request& r) {
+      rsp::http::TlsIdentity::from_pki(smds.pki, rsp::crypto::Curve::nist_p256).value(),
+      [&](const rsp::http::Request& r) {
         rsp::http::Headers headers;
         for (const char* name : {"Content-Type", "X-Admin-Protocol", "User-Agent"})
           if (auto value = r.headers.get(name)) headers.set(name, std::string(*value));
@@ -130,32 +144,38 @@ TEST_CASE("rsp-conformance --role smds: a wrong subject code fails exactly the c
         rsp::http::Response out;
         out.status = upstream ? upstream->status : 502;
         if (!upstream) return out;
-        out.body = std::regex_replace(upstream->body, std::regex("\"subjectCode\":\"8\\.9\\.2\""), "\"subjectCode\":\"8.8.2\"");
+        out.body = std::regex_replace(upstream->body, std::regex("\"subjectCode\":\"8\\.9\\.2\""),
+                                      "\"subjectCode\":\"8.8.2\"");
         if (auto type = upstream->headers.get("Content-Type")) out.headers.set("Content-Type", std::string(*type));
         return out;
       });
-  // The ES11 cases only: behind the relay every ES12 caller is the relay's dp-tls, so DeleteEvent.OtherSmdp cannot tell two SM-DP+s.
-  auto run = conformance("--smds https://localhost:" + std::to_string(relay->port(0)) + " --pki " + smds.pki.string() + " --case 'ES11.*'");
+  // The ES11 cases only: behind the relay every ES12 caller is the relay's dp-tls, so DeleteEvent.OtherSmdp cannot tell
+  // two SM-DP+s.
+  auto run = conformance("--smds https://localhost:" + std::to_string(relay->port(0)) + " --pki " + smds.pki.string() +
+                         " --case 'ES11.*'");
   INFO(run.out);
   CHECK(run.status == 1);
   CHECK(count(run.out, "(?:^|\\n)fail  ") == 1);
-  CHECK(run.out.find("fail  ES11.InitiateAuthentication.UnsupportedCiPKId: expected Failed 8.9.2/3.1, got Failed 8.8.2/3.1") !=
+  CHECK(run.out.find(
+            "fail  ES11.InitiateAuthentication.UnsupportedCiPKId: expected Failed 8.9.2/3.1, got Failed 8.8.2/3.1") !=
         std::string::npos);
   CHECK(count(run.out, "(?:^|\\n)pass  ") == 8);
 }
 
 TEST_CASE("rsp-conformance --role smds: each smds serve fault fails exactly the cases that check it") {
   Smds smds;
-  rsp::test::check_fault_runs({{"skip-signature-check", {"ES11.AuthenticateClient.AlteredEuiccSignature1"}},
-                               {"accept-any-challenge",
-                                {"ES11.AuthenticateClient.ReplayedEuiccSignature1", "ES11.AuthenticateClient.ReplayedServerChallenge"}},
-                               {"return-other-eid-events", {"ES11.EventRetrieval.OtherEidEvent"}},
-                               {"accept-duplicate-event", {"ES12.RegisterEvent.DuplicateEventId"}},
-                               {"delete-other-smdp-event", {"ES12.DeleteEvent.OtherSmdp"}},
-                               {"accept-any-address", {"ES11.InitiateAuthentication.WrongSmdsAddress"}}},
-                              15, [&](const std::string& fault) {
-                                smds.start(true, {fault});
-                                return conformance("--smds https://localhost:" + smds.port + " --pki " + smds.pki.string() + " --binding asn1");
-                              });
-  rsp::test::check_fault_refusals(kBin + "/smds serve --pki " + smds.pki.string() + " --listen 127.0.0.1:0", "accept-any-challenge");
+  rsp::test::check_fault_runs(
+      {{"skip-signature-check", {"ES11.AuthenticateClient.AlteredEuiccSignature1"}},
+       {"accept-any-challenge",
+        {"ES11.AuthenticateClient.ReplayedEuiccSignature1", "ES11.AuthenticateClient.ReplayedServerChallenge"}},
+       {"return-other-eid-events", {"ES11.EventRetrieval.OtherEidEvent"}},
+       {"accept-duplicate-event", {"ES12.RegisterEvent.DuplicateEventId"}},
+       {"delete-other-smdp-event", {"ES12.DeleteEvent.OtherSmdp"}},
+       {"accept-any-address", {"ES11.InitiateAuthentication.WrongSmdsAddress"}}},
+      15, [&](const std::string& fault) {
+        smds.start(true, {fault});
+        return conformance("--smds https://localhost:" + smds.port + " --pki " + smds.pki.string() + " --binding asn1");
+      });
+  rsp::test::check_fault_refusals(kBin + "/smds serve --pki " + smds.pki.string() + " --listen 127.0.0.1:0",
+                                  "accept-any-challenge");
 }

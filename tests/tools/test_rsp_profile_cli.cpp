@@ -2,16 +2,16 @@
 // `show` prints ICCID, IMSI, AID and algorithm but never a key; bad input exits 1, usage errors 2.
 #include <catch2/catch.hpp>
 
-#include <cctype>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <cctype>
 
 #include <cstdio>
 #include <string>
 
-#include "support/command.hpp"
 #include "rsp/asn1/types.hpp"
 #include "rsp/files.hpp"
+#include "support/command.hpp"
 #include "support/kit.hpp"
 
 namespace {
@@ -21,7 +21,8 @@ using namespace rsp;
 using Run = rsp::test::CommandResult;
 
 Run rsp_profile(const std::string& args) {
-  return rsp::test::run_command(std::string(RSP_BINARY_DIR) + "/rsp-profile " + args + " 2>&1");  // stdout and stderr together
+  return rsp::test::run_command(std::string(RSP_BINARY_DIR) + "/rsp-profile " + args +
+                                " 2>&1");  // stdout and stderr together
 }
 
 const std::string kKi = "465b5ce8b199b49faa5f0a2ee238a6bc";
@@ -71,8 +72,11 @@ TEST_CASE("rsp-profile refuses bad input (1) and bad usage (2), writing nothing"
   CHECK(bad_key.status == 1);
   CHECK(bad_key.out.find("Ki") != std::string::npos);
   CHECK_FALSE(mentions_key(bad_key.out));
-  CHECK(rsp_profile("make --iccid 123 --imsi 001010123456789 --ki " + kKi + " --opc " + kOpc + " " + out.string()).status == 1);
-  CHECK(rsp_profile("make --iccid 89000123456789012341 --imsi 001010123456789 --ki " + kKi + " " + out.string()).status == 2);
+  CHECK(rsp_profile("make --iccid 123 --imsi 001010123456789 --ki " + kKi + " --opc " + kOpc + " " + out.string())
+            .status == 1);
+  CHECK(
+      rsp_profile("make --iccid 89000123456789012341 --imsi 001010123456789 --ki " + kKi + " " + out.string()).status ==
+      2);
   CHECK_FALSE(std::filesystem::exists(out));
   CHECK(rsp_profile("show " + (dir.path() / "missing.der").string()).status != 0);
 }

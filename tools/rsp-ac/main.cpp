@@ -84,15 +84,17 @@ int main(int argc, char** argv) {
   if (*make) {
     if (!oid.empty()) fields.smdp_oid = oid;
     // '$' separates the fields: inside one it would make a different code.
-    for (auto [name, value] : {std::pair{"--smdp", &fields.smdp_address}, {"--matching-id", &fields.matching_id},
-                               {"--oid", &oid}})
+    for (auto [name, value] :
+         {std::pair{"--smdp", &fields.smdp_address}, {"--matching-id", &fields.matching_id}, {"--oid", &oid}})
       if (value->find('$') != std::string::npos) return bad("make", std::string(name) + " must not contain '$'");
     // What comes back from the text must be what went in (a valid address and OID).
     const std::string text = fields.to_qr_text();
     auto back = rsp::ActivationCode::parse(text);
     if (!back) return bad("make", back.error().message);
-    if (make_json) print(*back, true);
-    else std::cout << text << "\n";
+    if (make_json)
+      print(*back, true);
+    else
+      std::cout << text << "\n";
     return 0;
   }
 

@@ -32,7 +32,8 @@ Bytes hex_option(const std::string& name, const std::string& text, size_t length
   if (!bytes) throw Failure{name + " is not hex"};
   if (bytes->size() != length) {
     rsp::wipe(*bytes);
-    throw Failure{name + " must be " + std::to_string(length) + " bytes (" + std::to_string(2 * length) + " hex digits)"};
+    throw Failure{name + " must be " + std::to_string(length) + " bytes (" + std::to_string(2 * length) +
+                  " hex digits)"};
   }
   return std::move(*bytes);
 }
@@ -86,8 +87,10 @@ int verify_command(const rsp::crypto::Milenage& m, const std::string& rand_hex, 
   Bytes res = hex_option("--res", res_hex, expected.res.size());
   std::vector<std::string> differ;
   if (res != expected.res) differ.emplace_back("RES differs from XRES");
-  if (!ck_hex.empty() && hex_option("--ck", ck_hex, expected.ck.size()) != expected.ck) differ.emplace_back("CK differs");
-  if (!ik_hex.empty() && hex_option("--ik", ik_hex, expected.ik.size()) != expected.ik) differ.emplace_back("IK differs");
+  if (!ck_hex.empty() && hex_option("--ck", ck_hex, expected.ck.size()) != expected.ck)
+    differ.emplace_back("CK differs");
+  if (!ik_hex.empty() && hex_option("--ik", ik_hex, expected.ik.size()) != expected.ik)
+    differ.emplace_back("IK differs");
   if (!differ.empty()) {
     std::string line;
     for (const auto& d : differ) line += (line.empty() ? "" : ", ") + d;
@@ -115,7 +118,8 @@ int resync_command(const rsp::crypto::Milenage& m, const std::string& rand_hex, 
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"rsp-aka: the network side of UMTS AKA with MILENAGE (authentication vectors, checks, resynchronisation)"};
+  CLI::App app{
+      "rsp-aka: the network side of UMTS AKA with MILENAGE (authentication vectors, checks, resynchronisation)"};
   app.require_subcommand(1);
 
   std::string ki, opc, op, rand, sqn = "000000000020", amf = "8000";
@@ -128,7 +132,8 @@ int main(int argc, char** argv) {
   vector->add_flag("--json", json, "print one JSON object (rand, autn, xres, ck, ik, sqn, amf)");
 
   std::string res, ck, ik;
-  auto* verify = app.add_subcommand("verify", "check a card's answer to RAND: exit 0 if RES (and CK, IK) match, 1 if not");
+  auto* verify =
+      app.add_subcommand("verify", "check a card's answer to RAND: exit 0 if RES (and CK, IK) match, 1 if not");
   add_subscriber_options(verify, ki, opc, op);
   verify->add_option("--rand", rand, "RAND sent to the card, 16 bytes in hex")->required();
   verify->add_option("--res", res, "RES the card returned")->required();

@@ -61,8 +61,10 @@ std::vector<std::string> close_names(std::string_view name) {
     if (!type->name) continue;
     std::string candidate = lower(type->name);
     size_t score = edit_distance(wanted, candidate);
-    if (candidate == wanted) score = 0;
-    else if (wanted.size() >= 3 && candidate.find(wanted) != std::string::npos) score = std::min<size_t>(score, 1);
+    if (candidate == wanted)
+      score = 0;
+    else if (wanted.size() >= 3 && candidate.find(wanted) != std::string::npos)
+      score = std::min<size_t>(score, 1);
     if (score <= std::max<size_t>(3, wanted.size() / 3)) scored.emplace_back(score, type->name);
   }
   std::sort(scored.begin(), scored.end());
@@ -192,7 +194,8 @@ int main(int argc, char** argv) {
   decode->add_option("FILE", path, "input file, '-' for stdin")->required();
 
   auto* encode = app.add_subcommand("encode", "Re-encode a BER/DER (or hex) file of TYPE as DER on stdout");
-  encode->add_option("TYPE", type_name, "ASN.1 type name (see 'types'); ProfileElement re-emits a whole profile package")
+  encode
+      ->add_option("TYPE", type_name, "ASN.1 type name (see 'types'); ProfileElement re-emits a whole profile package")
       ->required();
   encode->add_option("FILE", path, "input file, '-' for stdin")->required();
   encode->add_flag("--hex", hex, "print upper-case hex instead of binary");

@@ -41,7 +41,8 @@ Outcome expect_codes(const ipa::Es9Result<T>& result, const std::vector<std::pai
   const auto& e = result.error();
   if (!e.is_function()) return fail("expected Failed " + wanted + ", got " + e.describe());
   for (const auto& [subject, reason] : allowed)
-    if (e.status == "Failed" && e.subject_code == subject && e.reason_code == reason) return pass(e.subject_code + "/" + e.reason_code);
+    if (e.status == "Failed" && e.subject_code == subject && e.reason_code == reason)
+      return pass(e.subject_code + "/" + e.reason_code);
   return fail("expected Failed " + wanted + ", got " + e.status + " " + e.subject_code + "/" + e.reason_code);
 }
 

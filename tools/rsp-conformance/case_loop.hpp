@@ -44,7 +44,8 @@ int run_cases(const RunSettings& settings, const std::vector<const Case*>& chose
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     results.push_back({c, std::move(outcome), seconds, log});
     const Result& r = results.back();
-    progress << verdict_name(r.outcome.verdict) << "  " << c->id << (r.outcome.detail.empty() ? "" : ": " + r.outcome.detail) << "\n";
+    progress << verdict_name(r.outcome.verdict) << "  " << c->id
+             << (r.outcome.detail.empty() ? "" : ": " + r.outcome.detail) << "\n";
     if (settings.json) std::cout << json_line(r, settings) << std::endl;
   }
   log.clear();

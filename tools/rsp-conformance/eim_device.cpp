@@ -11,13 +11,15 @@
 
 namespace conformance {
 
-using rsp::Bytes;
 using nlohmann::json;
+using rsp::Bytes;
 
 std::string fresh_eid() {
   static std::atomic<unsigned> serial{0};
   auto now = static_cast<unsigned long long>(std::chrono::system_clock::now().time_since_epoch().count());
-  return rsp::eid::complete("89049032999900" + std::to_string(1000000000000000ULL + (now + ++serial) % 9000000000000000ULL)).value();
+  return rsp::eid::complete("89049032999900" +
+                            std::to_string(1000000000000000ULL + (now + ++serial) % 9000000000000000ULL))
+      .value();
 }
 
 rsp::Expected<rsp::crypto::Certificate> eim_certificate(const EimTarget& t) {
@@ -28,8 +30,11 @@ rsp::Expected<rsp::crypto::Certificate> eim_certificate(const EimTarget& t) {
   return cert;
 }
 
-std::variant<RegisteredEuicc, Outcome> register_harness_euicc(const EimTarget& t, const rsp::crypto::PrivateKey* eim_key) {
-  if (!t.owner) return not_applicable("needs --owner-url, --owner-cert and --owner-key to register the harness's eUICC and queue a PSMO");
+std::variant<RegisteredEuicc, Outcome> register_harness_euicc(const EimTarget& t,
+                                                              const rsp::crypto::PrivateKey* eim_key) {
+  if (!t.owner)
+    return not_applicable(
+        "needs --owner-url, --owner-cert and --owner-key to register the harness's eUICC and queue a PSMO");
   SmdpTarget maker;
   maker.pki = t.pki;
   maker.work_dir = t.work_dir;
@@ -58,7 +63,9 @@ std::variant<RegisteredEuicc, Outcome> register_harness_euicc(const EimTarget& t
   if (!initial->empty()) r.association_token = initial->front();
   auto certs = ipa::sgp32::get_certs(r.euicc->channel());
   if (!certs) return fail("the harness eUICC's GetCerts: " + certs.error().message);
-  json device{{"eid", r.eid}, {"eimId", t.eim_id}, {"euiccCertificate", rsp::to_base64(certs->euicc_certificate)},
+  json device{{"eid", r.eid},
+              {"eimId", t.eim_id},
+              {"euiccCertificate", rsp::to_base64(certs->euicc_certificate)},
               {"eumCertificate", rsp::to_base64(certs->eum_certificate)}};
   auto added = t.owner_call("/eim/v1/devices/add", device.dump());
   if (!added && added.error().message.find("HTTP 409") == std::string::npos)  // 409: registered by an earlier run
@@ -67,7 +74,9 @@ std::variant<RegisteredEuicc, Outcome> register_harness_euicc(const EimTarget& t
 }
 
 std::optional<Outcome> queue_get_rat(const EimTarget& t, const std::string& eid) {
-  auto queued = t.owner_call("/eim/v1/psmo", json{{"target", {{"eid", eid}}}, {"operations", json::array({{{"getRAT", json::object()}}})}}.dump());
+  auto queued = t.owner_call(
+      "/eim/v1/psmo",
+      json{{"target", {{"eid", eid}}}, {"operations", json::array({{{"getRAT", json::object()}}})}}.dump());
   if (!queued) return not_applicable("the owner API did not queue a getRAT PSMO: " + queued.error().message);
   return std::nullopt;
 }
@@ -80,12 +89,14 @@ std::variant<Bytes, Outcome> fetch_euicc_package(const EimTarget& t, const std::
     if (!package) return fail("expected a GetEimPackageResponse, got " + package.error().message);
     if (package->kind == ipa::esipa::EimPackage::Kind::euicc_package_request) return package->tlv;
     if (package->kind == ipa::esipa::EimPackage::Kind::eim_package_error)
-      return fail("expected the queued euiccPackageRequest, got " + ipa::esipa::eim_package_error_name(package->eim_package_error));
+      return fail("expected the queued euiccPackageRequest, got " +
+                  ipa::esipa::eim_package_error_name(package->eim_package_error));
   }
   return fail("expected the queued euiccPackageRequest within 5 packages");
 }
 
-rsp::Expected<ipa::esipa::ProvideEimPackageResultAnswer> provide_result(const EimTarget& t, const std::string& eid, const Bytes& result) {
+rsp::Expected<ipa::esipa::ProvideEimPackageResultAnswer> provide_result(const EimTarget& t, const std::string& eid,
+                                                                        const Bytes& result) {
   auto message = ipa::esipa::provide_eim_package_result(rsp::eid::to_bytes(eid).value(), result);
   if (!message) return rsp::fail(message.error().message);
   auto answer = t.call(*message);
@@ -98,7 +109,8 @@ rsp::Expected<int> executed_packages(const EimTarget& t, const std::string& eid)
   if (!status) return rsp::fail(status.error().message);
   int n = 0;
   json answer = json::parse(*status, nullptr, false);
-  if (answer.is_discarded() || !answer.contains("devices") || answer["devices"].empty()) return rsp::fail("owner API status: not the device list");
+  if (answer.is_discarded() || !answer.contains("devices") || answer["devices"].empty())
+    return rsp::fail("owner API status: not the device list");
   for (const auto& p : answer["devices"][0]["packages"])
     if (p.value("state", "") == "executed") ++n;
   return n;

@@ -30,13 +30,15 @@ std::string fresh_eid();
 // A fresh harness eUICC whose eIM is the eIM under test (with the PKI's eIM certificate, or with
 // `eim_key`'s public key when given), registered with the eIM with its CERT.EUICC and CERT.EUM (409
 // from an earlier run is accepted); n/a without the owner API.
-std::variant<RegisteredEuicc, Outcome> register_harness_euicc(const EimTarget& t, const rsp::crypto::PrivateKey* eim_key = nullptr);
+std::variant<RegisteredEuicc, Outcome> register_harness_euicc(const EimTarget& t,
+                                                              const rsp::crypto::PrivateKey* eim_key = nullptr);
 // Queues a getRAT PSMO for `eid` through the owner API: nullopt when queued, else the outcome (n/a).
 std::optional<Outcome> queue_get_rat(const EimTarget& t, const std::string& eid);
 // GetEimPackage for `eid` until an euiccPackageRequest: its BF51, or the outcome that ends the case.
 std::variant<rsp::Bytes, Outcome> fetch_euicc_package(const EimTarget& t, const std::string& eid);
 // ProvideEimPackageResult with `result` (BF51) for `eid`: the eIM's acknowledgements, or why there are none.
-rsp::Expected<ipa::esipa::ProvideEimPackageResultAnswer> provide_result(const EimTarget& t, const std::string& eid, const rsp::Bytes& result);
+rsp::Expected<ipa::esipa::ProvideEimPackageResultAnswer> provide_result(const EimTarget& t, const std::string& eid,
+                                                                        const rsp::Bytes& result);
 // How many of the device's packages the owner API lists as executed.
 rsp::Expected<int> executed_packages(const EimTarget& t, const std::string& eid);
 

@@ -28,9 +28,13 @@ Bytes bad_check_digits_eid() {
 // One GetEimPackage case: the request's eidValue and the eimPackageError it must bring back.
 Outcome expect_error(const EimTarget& target, const std::optional<Bytes>& eid, long expected) {
   auto answer = target.get_eim_package(eid);
-  if (!answer) return fail("expected eimPackageError " + ipa::esipa::eim_package_error_name(expected) + ", got " + answer.error().message);
+  if (!answer)
+    return fail("expected eimPackageError " + ipa::esipa::eim_package_error_name(expected) + ", got " +
+                answer.error().message);
   auto package = ipa::esipa::read_get_eim_package_response(*answer);
-  if (!package) return fail("expected eimPackageError " + ipa::esipa::eim_package_error_name(expected) + ", got an answer that is not a GetEimPackageResponse: " + package.error().message);
+  if (!package)
+    return fail("expected eimPackageError " + ipa::esipa::eim_package_error_name(expected) +
+                ", got an answer that is not a GetEimPackageResponse: " + package.error().message);
   if (package->kind != ipa::esipa::EimPackage::Kind::eim_package_error)
     return fail("expected eimPackageError " + ipa::esipa::eim_package_error_name(expected) + ", got " +
                 ipa::esipa::eim_package_kind_name(package->kind));
@@ -51,7 +55,8 @@ Outcome delivered_once(const EimTarget& target) {
   std::vector<Bytes> delivered;
   for (int round = 0; round < 5; ++round) {
     auto answer = target.get_eim_package(rsp::eid::to_bytes(eid).value());
-    if (!answer) return fail("expected a package or noEimPackageAvailable for " + eid + ", got " + answer.error().message);
+    if (!answer)
+      return fail("expected a package or noEimPackageAvailable for " + eid + ", got " + answer.error().message);
     auto package = ipa::esipa::read_get_eim_package_response(*answer);
     if (!package) return fail("expected a GetEimPackageResponse, got " + package.error().message);
     if (package->kind == ipa::esipa::EimPackage::Kind::eim_package_error) {
@@ -61,7 +66,9 @@ Outcome delivered_once(const EimTarget& target) {
       return pass(std::to_string(delivered.size()) + " package(s) delivered once each, then noEimPackageAvailable");
     }
     for (const auto& earlier : delivered)
-      if (earlier == package->tlv) return fail(std::string("expected each package once, got ") + ipa::esipa::eim_package_kind_name(package->kind) + " again");
+      if (earlier == package->tlv)
+        return fail(std::string("expected each package once, got ") + ipa::esipa::eim_package_kind_name(package->kind) +
+                    " again");
     delivered.push_back(package->tlv);
   }
   return fail("expected noEimPackageAvailable once the device's packages were delivered, got 5 packages");
@@ -73,16 +80,22 @@ Outcome authenticate_unknown_transaction(const EimTarget& target) {
   using rsp::esipa::Function;
   Bytes transaction_id = rsp::random_bytes(16);
   // The eUICC's answer in its error form (authenticateResponseError A1 { 80 transactionId, 02 undefinedError }).
-  Bytes response = rsp::tlv::encode(0xBF38, rsp::tlv::encode(0xA1, rsp::concat({rsp::tlv::encode(0x80, transaction_id), Bytes{0x02, 0x01, 0x7F}})));
+  Bytes response = rsp::tlv::encode(
+      0xBF38, rsp::tlv::encode(0xA1, rsp::concat({rsp::tlv::encode(0x80, transaction_id), Bytes{0x02, 0x01, 0x7F}})));
   auto answer = target.call(rsp::tlv::encode(0xBF3B, rsp::concat({rsp::tlv::encode(0x80, transaction_id), response})));
-  const std::string wanted = "authenticateClientErrorEsipa " + rsp::esipa::error_name(Function::authenticate_client, 10);
+  const std::string wanted =
+      "authenticateClientErrorEsipa " + rsp::esipa::error_name(Function::authenticate_client, 10);
   if (!answer) return fail("expected " + wanted + ", got " + answer.error().message);
   auto outer = rsp::tlv::read(*answer);
-  auto error = outer && outer->tag == rsp::esipa::message_tag(Function::authenticate_client) ? rsp::tlv::read(outer->value)
-                                                                                              : rsp::Expected<rsp::tlv::Tlv>(rsp::fail("not BF3B"));
+  auto error = outer && outer->tag == rsp::esipa::message_tag(Function::authenticate_client)
+                   ? rsp::tlv::read(outer->value)
+                   : rsp::Expected<rsp::tlv::Tlv>(rsp::fail("not BF3B"));
   if (!error || error->tag != rsp::esipa::error_tag(Function::authenticate_client) || error->value.size() != 1)
-    return fail("expected " + wanted + ", got " + (answer->empty() ? std::string("an empty answer") : rsp::to_hex(*answer).substr(0, 40)));
-  if (error->value[0] != 10) return fail("expected " + wanted + ", got " + rsp::esipa::error_name(Function::authenticate_client, error->value[0]));
+    return fail("expected " + wanted + ", got " +
+                (answer->empty() ? std::string("an empty answer") : rsp::to_hex(*answer).substr(0, 40)));
+  if (error->value[0] != 10)
+    return fail("expected " + wanted + ", got " +
+                rsp::esipa::error_name(Function::authenticate_client, error->value[0]));
   return pass(rsp::esipa::error_name(Function::authenticate_client, 10));
 }
 
@@ -95,15 +108,18 @@ Case eim_case(std::string id, std::string sends, std::string expects, std::funct
 }  // namespace
 
 rsp::Expected<Bytes> EimTarget::get_eim_package(const std::optional<Bytes>& eid) const {
-  static const rsp::http::Headers asn1_headers = {{"Content-Type", "application/x-gsma-rsp-asn1"}, {"X-Admin-Protocol", "gsma/rsp/v2.1.0"}};
-  static const rsp::http::Headers json_headers = {{"Content-Type", "application/json"}, {"X-Admin-Protocol", "gsma/rsp/v2.1.0"}};
+  static const rsp::http::Headers asn1_headers = {{"Content-Type", "application/x-gsma-rsp-asn1"},
+                                                  {"X-Admin-Protocol", "gsma/rsp/v2.1.0"}};
+  static const rsp::http::Headers json_headers = {{"Content-Type", "application/json"},
+                                                  {"X-Admin-Protocol", "gsma/rsp/v2.1.0"}};
   rsp::Expected<rsp::http::ClientResponse> response = rsp::fail("not sent");
   if (!json) {
     Bytes der = rsp::tlv::encode(0xBF4F, eid ? rsp::tlv::encode(0x5A, *eid) : Bytes{});
     response = http.post(base_url + "/gsma/rsp2/asn1", std::string(der.begin(), der.end()), asn1_headers);
   } else {
     // The JSON body of a well-formed request, then its eidValue replaced or removed.
-    auto body = rsp::esipa::request_to_json(rsp::tlv::encode(0xBF4F, rsp::tlv::encode(0x5A, rsp::eid::to_bytes(unknown_eid()).value())));
+    auto body = rsp::esipa::request_to_json(
+        rsp::tlv::encode(0xBF4F, rsp::tlv::encode(0x5A, rsp::eid::to_bytes(unknown_eid()).value())));
     if (!body) return rsp::fail("cannot build the JSON request: " + body.error().message);
     auto request = nlohmann::json::parse(*body);
     if (eid)
@@ -123,16 +139,19 @@ rsp::Expected<Bytes> EimTarget::call(const Bytes& der) const {
   if (!function) return rsp::fail("not an ESipa request");
   rsp::Expected<rsp::http::ClientResponse> response = rsp::fail("not sent");
   if (!json) {
-    response = http.post(base_url + std::string(rsp::esipa::kAsn1Path), std::string(der.begin(), der.end()),
-                         {{"Content-Type", std::string(rsp::esipa::kAsn1ContentType)}, {"X-Admin-Protocol", "gsma/rsp/v2.1.0"}});
+    response = http.post(
+        base_url + std::string(rsp::esipa::kAsn1Path), std::string(der.begin(), der.end()),
+        {{"Content-Type", std::string(rsp::esipa::kAsn1ContentType)}, {"X-Admin-Protocol", "gsma/rsp/v2.1.0"}});
   } else {
     auto body = rsp::esipa::request_to_json(der);
     if (!body) return rsp::fail("cannot build the JSON request: " + body.error().message);
-    response = http.post(base_url + std::string(rsp::esipa::kJsonPathPrefix) + std::string(rsp::esipa::function_name(*function)), *body,
-                         {{"Content-Type", "application/json"}, {"X-Admin-Protocol", "gsma/rsp/v2.1.0"}});
+    response = http.post(
+        base_url + std::string(rsp::esipa::kJsonPathPrefix) + std::string(rsp::esipa::function_name(*function)), *body,
+        {{"Content-Type", "application/json"}, {"X-Admin-Protocol", "gsma/rsp/v2.1.0"}});
   }
   if (!response) return rsp::fail("no answer: " + response.error().message);
-  if (response->status == 204 && *function == rsp::esipa::Function::handle_notification) return Bytes{};  // no answer by design
+  if (response->status == 204 && *function == rsp::esipa::Function::handle_notification)
+    return Bytes{};  // no answer by design
   if (response->status != 200) return rsp::fail("HTTP " + std::to_string(response->status));
   if (json) return rsp::esipa::response_from_json(*function, response->body);
   return Bytes(response->body.begin(), response->body.end());
@@ -158,13 +177,16 @@ std::vector<Case> eim_esipa_cases() {
       eim_case("ESipa.GetEimPackage.UnknownEid", "GetEimPackageRequest for a well-formed EID the eIM does not manage",
                "eimPackageError eidNotFound 2 (JSON: Failed 8.1.1/3.9)",
                [](EimTarget& t) { return expect_error(t, rsp::eid::to_bytes(unknown_eid()).value(), 2); }),
-      eim_case("ESipa.GetEimPackage.DeliveredOnce", "owner API: register a fresh EID; GetEimPackage for it until an error",
-               "each queued package delivered once, then eimPackageError noEimPackageAvailable 1 (JSON: Failed 8.1.1/3.7)", delivered_once),
+      eim_case(
+          "ESipa.GetEimPackage.DeliveredOnce", "owner API: register a fresh EID; GetEimPackage for it until an error",
+          "each queued package delivered once, then eimPackageError noEimPackageAvailable 1 (JSON: Failed 8.1.1/3.7)",
+          delivered_once),
       [] {
-        Case c = eim_case("ESipa.AuthenticateClient.UnknownTransactionId",
-                          "indirect profile download: AuthenticateClientRequestEsipa under a transactionId no InitiateAuthentication gave",
-                          "authenticateClientErrorEsipa invalidTransactionId 10 (JSON: the Failed status mapped to it)",
-                          [](EimTarget& t) { return authenticate_unknown_transaction(t); });
+        Case c = eim_case(
+            "ESipa.AuthenticateClient.UnknownTransactionId",
+            "indirect profile download: AuthenticateClientRequestEsipa under a transactionId no InitiateAuthentication gave",
+            "authenticateClientErrorEsipa invalidTransactionId 10 (JSON: the Failed status mapped to it)",
+            [](EimTarget& t) { return authenticate_unknown_transaction(t); });
         c.section = "SGP.32 v1.2 §6.3.2 ESipa.AuthenticateClient";
         return c;
       }(),

@@ -20,13 +20,15 @@ SmdpTarget relay_target(const EimTarget& t) {
   s.options.relay = t.base_url.substr(t.base_url.find("://") + 3);
   s.options.transport_attempts = 1;
   s.options.http.connect_timeout = std::chrono::seconds(5);
-  for (auto curve : rsp::pki::curves_present(t.pki)) s.options.http.trusted_ca_files.push_back(rsp::pki::curve_dir(t.pki, curve) / "ci.pem");
+  for (auto curve : rsp::pki::curves_present(t.pki))
+    s.options.http.trusted_ca_files.push_back(rsp::pki::curve_dir(t.pki, curve) / "ci.pem");
   return s;
 }
 
 // The SM-DP+ role's case `smdp_case`, through the eIM.
 Outcome relayed(EimTarget& t, const std::string& smdp_case) {
-  if (t.relay_smdp.empty()) return not_applicable("needs --relay-smdp HOST, an SM-DP+ the eIM relays the indirect profile download to");
+  if (t.relay_smdp.empty())
+    return not_applicable("needs --relay-smdp HOST, an SM-DP+ the eIM relays the indirect profile download to");
   auto chosen = select("smdp", smdp_case);
   if (chosen.size() != 1 || !chosen.front()->run_smdp) return fail("the harness has no SM-DP+ case " + smdp_case);
   SmdpTarget target = relay_target(t);
@@ -34,8 +36,12 @@ Outcome relayed(EimTarget& t, const std::string& smdp_case) {
 }
 
 Case indirect_case(std::string id, const std::string& smdp_case, std::string sends, std::string expects) {
-  Case c{std::move(id), "eim", "SGP.32 v1.2 §6.3.2 (indirect profile download), SGP.22 v2.5 §5.6", std::move(sends),
-         std::move(expects) + " (as " + smdp_case + "); n/a without --relay-smdp", nullptr};
+  Case c{std::move(id),
+         "eim",
+         "SGP.32 v1.2 §6.3.2 (indirect profile download), SGP.22 v2.5 §5.6",
+         std::move(sends),
+         std::move(expects) + " (as " + smdp_case + "); n/a without --relay-smdp",
+         nullptr};
   c.run_eim = [smdp_case](EimTarget& t) { return relayed(t, smdp_case); };
   return c;
 }
@@ -44,11 +50,13 @@ Case indirect_case(std::string id, const std::string& smdp_case, std::string sen
 
 std::vector<Case> eim_indirect_cases() {
   return {
-      indirect_case("ESipa.InitiateAuthentication.Relayed", "ES9p.InitiateAuthentication.Nominal",
-                    "InitiateAuthenticationRequestEsipa for the --relay-smdp SM-DP+, from the harness eUICC",
-                    "the SM-DP+'s answer: serverSigned1 names that SM-DP+ and the transactionId; the eUICC accepts CERT.DPauth and "
-                    "serverSignature1"),
-      indirect_case("ESipa.AuthenticateClient.RelayedAlteredEuiccSignature1", "ES9p.AuthenticateClient.AlteredEuiccSignature1",
+      indirect_case(
+          "ESipa.InitiateAuthentication.Relayed", "ES9p.InitiateAuthentication.Nominal",
+          "InitiateAuthenticationRequestEsipa for the --relay-smdp SM-DP+, from the harness eUICC",
+          "the SM-DP+'s answer: serverSigned1 names that SM-DP+ and the transactionId; the eUICC accepts CERT.DPauth and "
+          "serverSignature1"),
+      indirect_case("ESipa.AuthenticateClient.RelayedAlteredEuiccSignature1",
+                    "ES9p.AuthenticateClient.AlteredEuiccSignature1",
                     "AuthenticateClientRequestEsipa with euiccSignature1's last byte flipped",
                     "the SM-DP+'s refusal relayed: euiccSignatureInvalid 5 (ES9+ 8.1/6.1)"),
       indirect_case("ESipa.AuthenticateClient.RelayedUnknownMatchingId", "ES9p.AuthenticateClient.UnknownMatchingId",

@@ -39,7 +39,8 @@ std::variant<Fetched, Outcome> queue_and_fetch(const EimTarget& t) {
 
 // The package run by the harness eUICC and its result handed back, so that nothing stays delivered.
 void finish(const EimTarget& t, RegisteredEuicc& device, const Bytes& request) {
-  if (auto result = ipa::sgp32::load_euicc_package(device.euicc->channel(), request)) (void)provide_result(t, device.eid, *result);
+  if (auto result = ipa::sgp32::load_euicc_package(device.euicc->channel(), request))
+    (void)provide_result(t, device.eid, *result);
 }
 
 // SGP.32 v1.2 §2.11: every package for one eUICC counts up, also for packages queued later.
@@ -54,14 +55,17 @@ Outcome replayed_counter(EimTarget& t) {
     if (!summary) return fail("expected an EuiccPackageRequest, got " + summary.error().message);
     for (long earlier : counters)
       if (summary->counter_value <= earlier)
-        return fail("expected counterValue above " + std::to_string(*std::max_element(counters.begin(), counters.end())) + ", got " +
+        return fail("expected counterValue above " +
+                    std::to_string(*std::max_element(counters.begin(), counters.end())) + ", got " +
                     std::to_string(summary->counter_value));
     counters.push_back(summary->counter_value);
     auto result = ipa::sgp32::load_euicc_package(device.euicc->channel(), request);
     if (!result) return fail("the harness eUICC refused the eIM's package: " + result.error().message);
     if (!ipa::esipa::euicc_package_result_seq_number(*result))
-      return fail("expected the eUICC to run counterValue " + std::to_string(summary->counter_value) + ", got a signed error (replay?)");
-    if (auto answer = provide_result(t, device.eid, *result); !answer) return fail("ProvideEimPackageResult: " + answer.error().message);
+      return fail("expected the eUICC to run counterValue " + std::to_string(summary->counter_value) +
+                  ", got a signed error (replay?)");
+    if (auto answer = provide_result(t, device.eid, *result); !answer)
+      return fail("ProvideEimPackageResult: " + answer.error().message);
     return std::nullopt;
   };
   // Two queued together, then one queued after they were executed.
@@ -102,9 +106,13 @@ Outcome eim_signature(EimTarget& t) {
   auto parts = outer ? rsp::tlv::read_all(outer->value) : rsp::Expected<std::vector<rsp::tlv::Tlv>>(rsp::fail("empty"));
   if (!parts || parts->size() != 2 || (*parts)[0].tag != 0x30 || (*parts)[1].tag != 0x5F37)
     return fail("expected BF51 { 30 euiccPackageSigned, 5F37 eimSignature }");
-  bool good = rsp::crypto::verify(*key, rsp::concat({(*parts)[0].whole, eim::association_token_tlv(f.device.association_token)}), (*parts)[1].value);
+  bool good = rsp::crypto::verify(
+      *key, rsp::concat({(*parts)[0].whole, eim::association_token_tlv(f.device.association_token)}),
+      (*parts)[1].value);
   finish(t, f.device, f.request);
-  if (!good) return fail("expected eimSignature to verify with the PKI's eIM certificate over euiccPackageSigned and the associationToken, got a signature that does not");
+  if (!good)
+    return fail(
+        "expected eimSignature to verify with the PKI's eIM certificate over euiccPackageSigned and the associationToken, got a signature that does not");
   return pass("verifies with the PKI's eIM certificate");
 }
 
@@ -123,7 +131,8 @@ Outcome eid_matches(EimTarget& t) {
 }
 
 bool acknowledges(const rsp::Expected<ipa::esipa::ProvideEimPackageResultAnswer>& answer, long seq) {
-  return answer && std::find(answer->acknowledged.begin(), answer->acknowledged.end(), seq) != answer->acknowledged.end();
+  return answer &&
+         std::find(answer->acknowledged.begin(), answer->acknowledged.end(), seq) != answer->acknowledged.end();
 }
 
 // SGP.32 v1.2 §6.3.2.2: a result the eUICC signed for a package the eIM never sent.
@@ -154,9 +163,13 @@ Outcome unknown_package(EimTarget& t) {
   if (!before) return fail("owner API status: " + before.error().message);
   auto answer = provide_result(t, device.eid, *result);
   auto after = executed_packages(t, device.eid);
-  if (acknowledges(answer, *seq)) return fail("expected seqNumber " + std::to_string(*seq) + " of a package never sent not acknowledged, got it acknowledged");
-  if (!after || *after != *before) return fail("expected nothing recorded executed for a package never sent, got a change");
-  return pass(answer ? "not acknowledged, nothing recorded" : "refused (" + answer.error().message + "), nothing recorded");
+  if (acknowledges(answer, *seq))
+    return fail("expected seqNumber " + std::to_string(*seq) +
+                " of a package never sent not acknowledged, got it acknowledged");
+  if (!after || *after != *before)
+    return fail("expected nothing recorded executed for a package never sent, got a change");
+  return pass(answer ? "not acknowledged, nothing recorded"
+                     : "refused (" + answer.error().message + "), nothing recorded");
 }
 
 // SGP.32 v1.2 §6.3.2.2: one eUICC's genuine result sent under another device's EID.
@@ -177,13 +190,17 @@ Outcome other_eid_result(EimTarget& t) {
   auto after = executed_packages(t, f.device.eid);
   auto others = executed_packages(t, other);
   (void)provide_result(t, f.device.eid, *result);  // its own device's answer, so nothing stays delivered
-  if (acknowledges(answer, *seq)) return fail("expected seqNumber " + std::to_string(*seq) + " sent under EID " + other + " not acknowledged, got it acknowledged");
+  if (acknowledges(answer, *seq))
+    return fail("expected seqNumber " + std::to_string(*seq) + " sent under EID " + other +
+                " not acknowledged, got it acknowledged");
   if (!after || *after != *before || !others || *others != 0)
     return fail("expected nothing recorded executed for a result sent under another EID, got a change");
-  return pass(answer ? "not acknowledged, nothing recorded" : "refused (" + answer.error().message + "), nothing recorded");
+  return pass(answer ? "not acknowledged, nothing recorded"
+                     : "refused (" + answer.error().message + "), nothing recorded");
 }
 
-Case package_case(std::string id, std::string section, std::string sends, std::string expects, Outcome (*run)(EimTarget&)) {
+Case package_case(std::string id, std::string section, std::string sends, std::string expects,
+                  Outcome (*run)(EimTarget&)) {
   Case c{std::move(id), "eim", std::move(section), std::move(sends), std::move(expects), nullptr};
   c.run_eim = run;
   return c;
@@ -194,14 +211,19 @@ Case package_case(std::string id, std::string section, std::string sends, std::s
 std::vector<Case> eim_package_cases() {
   const std::string owner = "; n/a without the owner API";
   std::vector<Case> cases = {
-      package_case("ESipa.GetEimPackage.ReplayedCounter", "SGP.32 v1.2 §2.11, §6.3.2.1",
-                   "owner API: two getRAT PSMOs queued together, fetched, run by the harness eUICC and answered; a third queued after; "
-                   "one more GetEimPackage",
-                   "every EuiccPackageRequest's counterValue above all before it for this eUICC (the eUICC runs each)" + owner, replayed_counter),
-      package_case("ESipa.GetEimPackage.EimSignature", "SGP.32 v1.2 §2.11, §6.3.2.1", "GetEimPackage for a queued getRAT PSMO",
-                   "eimSignature verifies with the eIM's certificate (--pki's eim of its first curve) over euiccPackageSigned and 84 associationToken" + owner,
-                   eim_signature),
-      package_case("ESipa.GetEimPackage.EidMatches", "SGP.32 v1.2 §2.11, §6.3.2.1", "GetEimPackage for a queued getRAT PSMO",
+      package_case(
+          "ESipa.GetEimPackage.ReplayedCounter", "SGP.32 v1.2 §2.11, §6.3.2.1",
+          "owner API: two getRAT PSMOs queued together, fetched, run by the harness eUICC and answered; a third queued after; "
+          "one more GetEimPackage",
+          "every EuiccPackageRequest's counterValue above all before it for this eUICC (the eUICC runs each)" + owner,
+          replayed_counter),
+      package_case(
+          "ESipa.GetEimPackage.EimSignature", "SGP.32 v1.2 §2.11, §6.3.2.1", "GetEimPackage for a queued getRAT PSMO",
+          "eimSignature verifies with the eIM's certificate (--pki's eim of its first curve) over euiccPackageSigned and 84 associationToken" +
+              owner,
+          eim_signature),
+      package_case("ESipa.GetEimPackage.EidMatches", "SGP.32 v1.2 §2.11, §6.3.2.1",
+                   "GetEimPackage for a queued getRAT PSMO",
                    "euiccPackageSigned's eidValue is the EID that asked" + owner, eid_matches),
       package_case("ESipa.ProvideEimPackageResult.UnknownPackage", "SGP.32 v1.2 §6.3.2.2",
                    "a result the eUICC signed for a package (counterValue 0x70000000) the eIM never sent",

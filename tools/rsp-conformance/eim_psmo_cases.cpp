@@ -26,8 +26,12 @@ Outcome notify_result(EimTarget& t, const RegisteredEuicc& r, const Bytes& sent,
   auto after = executed_packages(t, r.eid);
   if (!after) return fail("owner API status: " + after.error().message);
   int recorded = *after - before;
-  if (forge) return recorded == 0 ? pass("not recorded") : fail("expected the forged result not recorded, got " + std::to_string(recorded) + " more executed");
-  return recorded == 1 ? pass("recorded executed") : fail("expected the package recorded executed once, got " + std::to_string(recorded));
+  if (forge)
+    return recorded == 0
+               ? pass("not recorded")
+               : fail("expected the forged result not recorded, got " + std::to_string(recorded) + " more executed");
+  return recorded == 1 ? pass("recorded executed")
+                       : fail("expected the package recorded executed once, got " + std::to_string(recorded));
 }
 
 Outcome run_result(EimTarget& t, bool forge, bool resend, bool notify = false) {
@@ -52,18 +56,27 @@ Outcome run_result(EimTarget& t, bool forge, bool resend, bool notify = false) {
   auto after = executed_packages(t, r.eid);
   if (!after) return fail("owner API status: " + after.error().message);
   if (forge) {
-    if (has(answer->acknowledged, *seq)) return fail("expected seqNumber " + std::to_string(*seq) + " not acknowledged for a forged signature, got it acknowledged");
-    if (*after != *before) return fail("expected the forged result not recorded as executed, got " + std::to_string(*after - *before) + " more executed");
+    if (has(answer->acknowledged, *seq))
+      return fail("expected seqNumber " + std::to_string(*seq) +
+                  " not acknowledged for a forged signature, got it acknowledged");
+    if (*after != *before)
+      return fail("expected the forged result not recorded as executed, got " + std::to_string(*after - *before) +
+                  " more executed");
     return pass("not acknowledged, not recorded");
   }
-  if (!has(answer->acknowledged, *seq)) return fail("expected seqNumber " + std::to_string(*seq) + " in EimAcknowledgements, got none");
-  if (*after != *before + 1) return fail("expected the package recorded executed once, got " + std::to_string(*after - *before));
+  if (!has(answer->acknowledged, *seq))
+    return fail("expected seqNumber " + std::to_string(*seq) + " in EimAcknowledgements, got none");
+  if (*after != *before + 1)
+    return fail("expected the package recorded executed once, got " + std::to_string(*after - *before));
   if (!resend) return pass("seqNumber " + std::to_string(*seq) + " acknowledged, recorded executed");
   auto again = provide_result(t, r.eid, sent);
-  if (!again) return fail("expected a ProvideEimPackageResultResponse to the re-sent result, got " + again.error().message);
+  if (!again)
+    return fail("expected a ProvideEimPackageResultResponse to the re-sent result, got " + again.error().message);
   auto final_count = executed_packages(t, r.eid);
-  if (!has(again->acknowledged, *seq)) return fail("expected the re-sent seqNumber " + std::to_string(*seq) + " acknowledged again, got none");
-  if (!final_count || *final_count != *after) return fail("expected the re-sent result recorded once, got it recorded again");
+  if (!has(again->acknowledged, *seq))
+    return fail("expected the re-sent seqNumber " + std::to_string(*seq) + " acknowledged again, got none");
+  if (!final_count || *final_count != *after)
+    return fail("expected the re-sent result recorded once, got it recorded again");
   return pass("re-sent seqNumber " + std::to_string(*seq) + " acknowledged again, recorded once");
 }
 
@@ -82,16 +95,24 @@ std::vector<Case> eim_result_cases() {
       result_case("ESipa.ProvideEimPackageResult.Acknowledged", "the eUICC's signed result of a queued getRAT PSMO",
                   "its seqNumber in EimAcknowledgements; the owner API lists the package executed",
                   [](EimTarget& t) { return run_result(t, false, false); }),
-      result_case("ESipa.ProvideEimPackageResult.ForgedSignature", "the signed result with one bit of euiccSignEPR flipped",
-                  "seqNumber not acknowledged; the package not recorded executed", [](EimTarget& t) { return run_result(t, true, false); }),
-      result_case("ESipa.ProvideEimPackageResult.Resent", "the signed result twice", "acknowledged both times; recorded executed once",
+      result_case("ESipa.ProvideEimPackageResult.ForgedSignature",
+                  "the signed result with one bit of euiccSignEPR flipped",
+                  "seqNumber not acknowledged; the package not recorded executed",
+                  [](EimTarget& t) { return run_result(t, true, false); }),
+      result_case("ESipa.ProvideEimPackageResult.Resent", "the signed result twice",
+                  "acknowledged both times; recorded executed once",
                   [](EimTarget& t) { return run_result(t, false, true); }),
-      result_case("ESipa.HandleNotification.EuiccPackageResult", "the eUICC's signed result of a queued getRAT PSMO in HandleNotification",
-                  "taken without an answer (HTTP 204); the owner API lists the package executed", [](EimTarget& t) { return run_result(t, false, false, true); },
-                  "SGP.32 v1.2 §6.3.2 ESipa.HandleNotification"),
-      result_case("ESipa.HandleNotification.ForgedSignature", "the signed result with one bit of euiccSignEPR flipped, in HandleNotification",
-                  "the package not recorded executed", [](EimTarget& t) { return run_result(t, true, false, true); },
-                  "SGP.32 v1.2 §6.3.2 ESipa.HandleNotification"),
+      result_case(
+          "ESipa.HandleNotification.EuiccPackageResult",
+          "the eUICC's signed result of a queued getRAT PSMO in HandleNotification",
+          "taken without an answer (HTTP 204); the owner API lists the package executed",
+          [](EimTarget& t) { return run_result(t, false, false, true); },
+          "SGP.32 v1.2 §6.3.2 ESipa.HandleNotification"),
+      result_case(
+          "ESipa.HandleNotification.ForgedSignature",
+          "the signed result with one bit of euiccSignEPR flipped, in HandleNotification",
+          "the package not recorded executed", [](EimTarget& t) { return run_result(t, true, false, true); },
+          "SGP.32 v1.2 §6.3.2 ESipa.HandleNotification"),
   };
 }
 

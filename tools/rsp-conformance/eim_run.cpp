@@ -1,9 +1,9 @@
 #include "eim_run.hpp"
 
+#include <unistd.h>
 #include <chrono>
 #include <iostream>
 #include <regex>
-#include <unistd.h>
 
 #include "case_loop.hpp"
 #include "harness_http.hpp"
@@ -20,7 +20,8 @@ int run_eim(const EimRunOptions& options, const std::vector<const Case*>& chosen
     return 2;
   }
   if (options.pki.empty() || rsp::pki::curves_present(options.pki).empty()) {
-    std::cerr << "rsp-conformance: run --role eim needs --pki DIR (an rsp-pki directory whose CI the eIM's TLS certificate chains to)\n";
+    std::cerr
+        << "rsp-conformance: run --role eim needs --pki DIR (an rsp-pki directory whose CI the eIM's TLS certificate chains to)\n";
     return 2;
   }
   if (options.binding != "json" && options.binding != "asn1") {
@@ -40,7 +41,8 @@ int run_eim(const EimRunOptions& options, const std::vector<const Case*>& chosen
   bool has_owner = !options.owner_url.empty() || !options.owner_cert.empty() || !options.owner_key.empty();
   std::optional<rsp::http::Client> owner;
   if (has_owner) {
-    if (options.owner_url.empty() || options.owner_cert.empty() || options.owner_key.empty() || !std::regex_match(options.owner_url, url_form)) {
+    if (options.owner_url.empty() || options.owner_cert.empty() || options.owner_key.empty() ||
+        !std::regex_match(options.owner_url, url_form)) {
       std::cerr << "rsp-conformance: --owner-url https://HOST[:PORT], --owner-cert and --owner-key go together\n";
       return 2;
     }
@@ -64,7 +66,9 @@ int run_eim(const EimRunOptions& options, const std::vector<const Case*>& chosen
   std::smatch host;
   std::regex_search(options.url, host, std::regex("https://([^:/]+)"));
   ScratchDir scratch(fs::temp_directory_path() / ("rsp-conformance-eim-" + std::to_string(::getpid())));
-  EimTarget target{base, options.binding == "json", std::move(*client), owner_base, std::move(owner), options.pki, scratch.path(), host[1]};
+  EimTarget target{
+      base,   options.binding == "json", std::move(*client), owner_base, std::move(owner), options.pki, scratch.path(),
+      host[1]};
   target.relay_smdp = options.relay_smdp;
 
   // Reachability first, so an eIM that is not there is one error rather than a column of fails.

@@ -29,12 +29,12 @@ struct EimTarget {
   std::string base_url;  // https://HOST[:PORT]
   bool json = false;
   rsp::http::Client http;
-  std::string owner_url;                    // empty: no owner API given
+  std::string owner_url;                   // empty: no owner API given
   std::optional<rsp::http::Client> owner;  // with the owner's client certificate
-  std::filesystem::path pki;                // the harness eUICC's credentials and the eIM's certificate
-  std::filesystem::path work_dir;           // the harness eUICCs' state directories
-  std::string eim_id;                       // the eimId the harness eUICC knows the eIM by (its host)
-  std::string relay_smdp = {};              // EimRunOptions::relay_smdp
+  std::filesystem::path pki;               // the harness eUICC's credentials and the eIM's certificate
+  std::filesystem::path work_dir;          // the harness eUICCs' state directories
+  std::string eim_id;                      // the eimId the harness eUICC knows the eIM by (its host)
+  std::string relay_smdp = {};             // EimRunOptions::relay_smdp
   // GetEimPackage with eidValue `eid` (any bytes; none: left out) in the target's binding. The answer
   // as DER (a JSON Failed status mapped to its eimPackageError), or why there is none.
   rsp::Expected<rsp::Bytes> get_eim_package(const std::optional<rsp::Bytes>& eid) const;
@@ -48,7 +48,8 @@ struct EimTarget {
 std::vector<Case> eim_esipa_cases();
 // The eIM role's ProvideEimPackageResult cases (eim_psmo_cases.cpp).
 std::vector<Case> eim_result_cases();
-// The eIM role's eUICC Package cases: counters, eimSignature, eidValue, results of packages not sent (eim_package_cases.cpp).
+// The eIM role's eUICC Package cases: counters, eimSignature, eidValue, results of packages not sent
+// (eim_package_cases.cpp).
 std::vector<Case> eim_package_cases();
 
 // Exit status as the runner's: 0 nothing failed, 1 a case failed or the eIM is unreachable, 2 usage.

@@ -49,14 +49,16 @@ BppMaker planned(Plan plan) {
     auto profile = test_profile();
     auto euicc_otpk = crypto::PublicKey::from_point(dp.pb_key.curve(), s.euicc_otpk);
     auto eid = rsp::from_hex(s.eid);
-    if (!profile || !euicc_otpk || !eid) return rsp::fail("cannot make the test profile, or the card's otPK or EID is malformed");
+    if (!profile || !euicc_otpk || !eid)
+      return rsp::fail("cannot make the test profile, or the card's otPK or EID is malformed");
     Bytes host_id = rsp::to_bytes("rsp-conformance");
     auto otsk = crypto::PrivateKey::generate(dp.pb_key.curve());
     // SGP.22 v2.5 §5.5.1 ES8+.InitialiseSecureChannel, smdpSign over it and the card's otPK.
-    Bytes crt = encode(0xA6, rsp::concat({encode(0x80, Bytes{crypto::kKeyTypeAes}), encode(0x81, Bytes{crypto::kKeyLength128}),
-                                          encode(0x84, host_id)}));
-    Bytes signed_part = rsp::concat({encode(0x82, Bytes{0x01}), encode(0x80, plan.transaction_id.value_or(s.transaction_id)), crt,
-                                     encode(0x5F49, otsk.point())});
+    Bytes crt = encode(0xA6, rsp::concat({encode(0x80, Bytes{crypto::kKeyTypeAes}),
+                                          encode(0x81, Bytes{crypto::kKeyLength128}), encode(0x84, host_id)}));
+    Bytes signed_part =
+        rsp::concat({encode(0x82, Bytes{0x01}), encode(0x80, plan.transaction_id.value_or(s.transaction_id)), crt,
+                     encode(0x5F49, otsk.point())});
     Bytes sign = crypto::sign(dp.pb_key, rsp::concat({signed_part, encode(0x5F49, s.euicc_otpk)}));
     Bytes body = encode(0xBF23, rsp::concat({signed_part, encode(0x5F37, sign)}));
     auto z = crypto::ecka(otsk, *euicc_otpk);
@@ -66,10 +68,12 @@ BppMaker planned(Plan plan) {
     for (auto group : plan.groups) {
       Bytes segments;
       if (group == 0xA0) segments = channel.protect(0x87, encode(0xBF24, Bytes{}));
-      if (group == 0xA1) segments = protect_chunks(channel, 0x88, profile->store_metadata, rsp::bpp::kMaxSegmentPlaintext);
+      if (group == 0xA1)
+        segments = protect_chunks(channel, 0x88, profile->store_metadata, rsp::bpp::kMaxSegmentPlaintext);
       if (group == 0xA2) {
-        segments = channel.protect(0x87, encode(0xBF26, rsp::concat({encode(0x80, kPpk.initial_mcv), encode(0x81, kPpk.ppk_enc),
-                                                                     encode(0x82, kPpk.ppk_mac)})));
+        segments = channel.protect(
+            0x87, encode(0xBF26, rsp::concat({encode(0x80, kPpk.initial_mcv), encode(0x81, kPpk.ppk_enc),
+                                              encode(0x82, kPpk.ppk_mac)})));
         channel.replace_keys(kPpk.ppk_enc, kPpk.ppk_mac, kPpk.initial_mcv);
       }
       if (group == 0xA3) segments = protect_chunks(channel, 0x86, profile->profile_package, plan.segment_plaintext);
@@ -154,21 +158,23 @@ Outcome iccid_already_exists(EuiccTarget& t) {
     if (r.success) return fail("expected errorResult storeMetadata (2) iccidAlreadyExists (9), got successResult");
     if (r.bpp_command_id != kStoreMetadata || r.error_reason != 9)
       return fail("expected errorResult storeMetadata (2) iccidAlreadyExists (9), got bppCommandId " +
-                  std::to_string(r.bpp_command_id.value_or(-1)) + " errorReason " + std::to_string(r.error_reason.value_or(-1)));
+                  std::to_string(r.bpp_command_id.value_or(-1)) + " errorReason " +
+                  std::to_string(r.error_reason.value_or(-1)));
     return pass("errorResult storeMetadata (2) iccidAlreadyExists (9)");
   });
 }
 
 // A structure error, whichever of the groups involved the card names.
-Outcome structure_error(EuiccTarget& t, std::vector<rsp::tlv::Tag> order, std::set<long> commands, const std::string& names) {
+Outcome structure_error(EuiccTarget& t, std::vector<rsp::tlv::Tag> order, std::set<long> commands,
+                        const std::string& names) {
   return load_error(t, planned(groups(std::move(order))), commands, {kIncorrectInputValues, kScp03tStructureError},
                     "errorResult " + names + " incorrectInputValues (1) or scp03tStructureError (7)");
 }
 
 // A certificate of `role` for `key`, issued by --pki's CI with the validity given; n/a without the
 // CI's private key.
-rsp::Expected<crypto::Certificate> issue_by_ci(const SmdpCredentials& dp, crypto::Role role, const crypto::PrivateKey& key, time_t not_before,
-                                               time_t not_after) {
+rsp::Expected<crypto::Certificate> issue_by_ci(const SmdpCredentials& dp, crypto::Role role,
+                                               const crypto::PrivateKey& key, time_t not_before, time_t not_after) {
   auto ci_key = rsp::pki::load_key(dp.pki, dp.pb_key.curve(), crypto::Role::ci);
   if (!ci_key) return rsp::fail("--pki has no CI private key to issue an expired certificate with");
   return download::issue(role, "expired SM-DP+", key, &dp.ci, *ci_key, not_before, not_after, dp.auth.registered_id());
@@ -194,7 +200,8 @@ Outcome refused_certificate(EuiccTarget& t, bool auth, const CertificateAlterati
 Outcome expired(EuiccTarget& t, bool auth) {
   return refused_certificate(t, auth, [auth](const SmdpCredentials& dp, Tamper& tamper) -> std::optional<Outcome> {
     time_t now = std::time(nullptr);
-    auto cert = issue_by_ci(dp, auth ? crypto::Role::dp_auth : crypto::Role::dp_pb, auth ? dp.auth_key : dp.pb_key, now - 400 * kDay, now - kDay);
+    auto cert = issue_by_ci(dp, auth ? crypto::Role::dp_auth : crypto::Role::dp_pb, auth ? dp.auth_key : dp.pb_key,
+                            now - 400 * kDay, now - kDay);
     if (!cert) return not_applicable(cert.error().message);
     (auth ? tamper.dp_auth_der : tamper.dp_pb_der) = cert->der();
     return std::nullopt;
@@ -246,7 +253,8 @@ std::optional<std::filesystem::path> sgp26_invalid_folder(const std::filesystem:
 Outcome sgp26_invalid(EuiccTarget& t) {
   if (auto skip = preconditions(t, false)) return *skip;
   auto folder = sgp26_invalid_folder(*t.pki);
-  if (!folder) return not_applicable("--pki was not made by rsp-pki import-sgp26 from a set with its InvalidTestCases folder");
+  if (!folder)
+    return not_applicable("--pki was not made by rsp-pki import-sgp26 from a set with its InvalidTestCases folder");
   auto dp = trusted_credentials(t);
   if (!dp) return not_applicable(dp.error().message);
   std::string curve = dp->pb_key.curve() == crypto::Curve::nist_p256 ? "_NIST" : "_BRP";
@@ -265,7 +273,8 @@ Outcome sgp26_invalid(EuiccTarget& t) {
     if (!der) return fail("cannot read " + file.string());
     Tamper tamper;
     (auth ? tamper.dp_auth_der : tamper.dp_pb_der) = *der;
-    Outcome o = auth ? authenticate_error(t, tamper, {kInvalidCertificate, kCiPkUnknown}, "invalidCertificate (1) or ciPKUnknown (7)")
+    Outcome o = auth ? authenticate_error(t, tamper, {kInvalidCertificate, kCiPkUnknown},
+                                          "invalidCertificate (1) or ciPKUnknown (7)")
                      : prepare_error(t, tamper, {kInvalidCertificate}, "invalidCertificate (1)");
     if (o.verdict != Verdict::pass) return o.verdict == Verdict::fail ? fail(name + ": " + o.detail) : o;
     checked.push_back(name);
@@ -278,7 +287,8 @@ Outcome sgp26_invalid(EuiccTarget& t) {
   return pass("refused: " + list);
 }
 
-Case euicc(std::string id, std::string section, std::string sends, std::string expects, std::function<Outcome(EuiccTarget&)> run) {
+Case euicc(std::string id, std::string section, std::string sends, std::string expects,
+           std::function<Outcome(EuiccTarget&)> run) {
   return {std::move(id), "euicc", std::move(section), std::move(sends), std::move(expects), std::move(run)};
 }
 
@@ -286,30 +296,48 @@ Case euicc(std::string id, std::string section, std::string sends, std::string e
 
 std::vector<Case> euicc_bpp_corruption_cases() {
   const std::string load = "SGP.22 v2.5 §5.7.6, §2.5.5";
-  const std::string structure = "errorResult naming the group, incorrectInputValues (1) or scp03tStructureError (7); no profile; session ended";
+  const std::string structure =
+      "errorResult naming the group, incorrectInputValues (1) or scp03tStructureError (7); no profile; session ended";
   return {
       euicc("ES10b.LoadBoundProfilePackage.ReorderedGroups", load,
-            "a BPP with StoreMetadata (A1) before ConfigureISDP (A0), each MACed in the order sent (--destructive)", structure,
-            [](EuiccTarget& t) { return structure_error(t, {0xA1, 0xA0, 0xA2, 0xA3}, {kConfigureIsdp, kStoreMetadata}, "configureISDP (1) or storeMetadata (2)"); }),
-      euicc("ES10b.LoadBoundProfilePackage.MissingConfigureIsdp", load, "a BPP without ConfigureISDP (A0) (--destructive)", structure,
-            [](EuiccTarget& t) { return structure_error(t, {0xA1, 0xA2, 0xA3}, {kConfigureIsdp, kStoreMetadata}, "configureISDP (1) or storeMetadata (2)"); }),
-      euicc("ES10b.LoadBoundProfilePackage.MissingStoreMetadata", load, "a BPP without StoreMetadata (A1) (--destructive)", structure,
+            "a BPP with StoreMetadata (A1) before ConfigureISDP (A0), each MACed in the order sent (--destructive)",
+            structure,
             [](EuiccTarget& t) {
-              return structure_error(t, {0xA0, 0xA2, 0xA3}, {kStoreMetadata, kLoadProfileElements}, "storeMetadata (2) or loadProfileElements (5)");
+              return structure_error(t, {0xA1, 0xA0, 0xA2, 0xA3}, {kConfigureIsdp, kStoreMetadata},
+                                     "configureISDP (1) or storeMetadata (2)");
             }),
-      euicc("ES10b.LoadBoundProfilePackage.MissingProfileElements", load, "a BPP without profile elements (A3) (--destructive)", structure,
-            [](EuiccTarget& t) { return structure_error(t, {0xA0, 0xA1, 0xA2}, {kLoadProfileElements}, "loadProfileElements (5)"); }),
+      euicc("ES10b.LoadBoundProfilePackage.MissingConfigureIsdp", load,
+            "a BPP without ConfigureISDP (A0) (--destructive)", structure,
+            [](EuiccTarget& t) {
+              return structure_error(t, {0xA1, 0xA2, 0xA3}, {kConfigureIsdp, kStoreMetadata},
+                                     "configureISDP (1) or storeMetadata (2)");
+            }),
+      euicc("ES10b.LoadBoundProfilePackage.MissingStoreMetadata", load,
+            "a BPP without StoreMetadata (A1) (--destructive)", structure,
+            [](EuiccTarget& t) {
+              return structure_error(t, {0xA0, 0xA2, 0xA3}, {kStoreMetadata, kLoadProfileElements},
+                                     "storeMetadata (2) or loadProfileElements (5)");
+            }),
+      euicc("ES10b.LoadBoundProfilePackage.MissingProfileElements", load,
+            "a BPP without profile elements (A3) (--destructive)", structure,
+            [](EuiccTarget& t) {
+              return structure_error(t, {0xA0, 0xA1, 0xA2}, {kLoadProfileElements}, "loadProfileElements (5)");
+            }),
       euicc("ES10b.LoadBoundProfilePackage.ReorderedSegments", load,
             "profile elements in 200-byte segments, the first two swapped (--destructive)",
-            "errorResult loadProfileElements (5) scp03tSecurityError (8); no profile; session ended", reordered_segments),
-      euicc("ES10b.LoadBoundProfilePackage.TruncatedSegment", load, "the first profile element segment without its MAC (--destructive)",
-            "errorResult loadProfileElements (5) scp03tStructureError (7) or scp03tSecurityError (8); no profile", truncated_segment),
+            "errorResult loadProfileElements (5) scp03tSecurityError (8); no profile; session ended",
+            reordered_segments),
+      euicc("ES10b.LoadBoundProfilePackage.TruncatedSegment", load,
+            "the first profile element segment without its MAC (--destructive)",
+            "errorResult loadProfileElements (5) scp03tStructureError (7) or scp03tSecurityError (8); no profile",
+            truncated_segment),
       euicc("ES10b.LoadBoundProfilePackage.OtherTransaction", "SGP.22 v2.5 §5.7.6, §5.5.1",
             "InitialiseSecureChannel (validly signed) naming another transactionId (--destructive)",
             "errorResult initialiseSecureChannel (0) invalidTransactionId (3); no profile", other_transaction),
       euicc("ES10b.LoadBoundProfilePackage.IccidAlreadyExists", "SGP.22 v2.5 §5.7.6, §5.5.3",
             "the test profile downloaded again while it is installed (--pki --destructive)",
-            "errorResult storeMetadata (2) installFailedDueToIccidAlreadyExistsOnEuicc (9); the first copy kept", iccid_already_exists),
+            "errorResult storeMetadata (2) installFailedDueToIccidAlreadyExistsOnEuicc (9); the first copy kept",
+            iccid_already_exists),
       euicc("ES10b.AuthenticateServer.ExpiredDpAuth", "SGP.22 v2.5 §5.7.13, §4.5.2",
             "CERT.DPauth issued by the CI for the same key, expired a day ago (needs the CI key in --pki)",
             "authenticateResponseError invalidCertificate (1)", [](EuiccTarget& t) { return expired(t, true); }),
@@ -317,25 +345,28 @@ std::vector<Case> euicc_bpp_corruption_cases() {
             "CERT.DPpb issued by the CI for the same key, expired a day ago (needs the CI key in --pki)",
             "downloadResponseError invalidCertificate (1)", [](EuiccTarget& t) { return expired(t, false); }),
       euicc("ES10b.AuthenticateServer.DpAuthBadCertificateSignature", "SGP.22 v2.5 §5.7.13",
-            "CERT.DPauth with the last byte of the CI's signature changed", "authenticateResponseError invalidCertificate (1)",
+            "CERT.DPauth with the last byte of the CI's signature changed",
+            "authenticateResponseError invalidCertificate (1)",
             [](EuiccTarget& t) { return broken_signature(t, true); }),
       euicc("ES10b.PrepareDownload.DpPbBadCertificateSignature", "SGP.22 v2.5 §5.7.5",
-            "CERT.DPpb with the last byte of the CI's signature changed", "downloadResponseError invalidCertificate (1)",
-            [](EuiccTarget& t) { return broken_signature(t, false); }),
+            "CERT.DPpb with the last byte of the CI's signature changed",
+            "downloadResponseError invalidCertificate (1)", [](EuiccTarget& t) { return broken_signature(t, false); }),
       euicc("ES10b.PrepareDownload.DpAuthAsDpPb", "SGP.22 v2.5 §5.7.5, §4.5.2.1",
-            "CERT.DPauth in place of CERT.DPpb, smdpSignature2 made with its key", "downloadResponseError invalidCertificate (1)",
-            [](EuiccTarget& t) { return wrong_role(t, false); }),
+            "CERT.DPauth in place of CERT.DPpb, smdpSignature2 made with its key",
+            "downloadResponseError invalidCertificate (1)", [](EuiccTarget& t) { return wrong_role(t, false); }),
       euicc("ES10b.AuthenticateServer.DpPbAsDpAuth", "SGP.22 v2.5 §5.7.13, §4.5.2.1",
-            "CERT.DPpb in place of CERT.DPauth, serverSignature1 made with its key", "authenticateResponseError invalidCertificate (1)",
-            [](EuiccTarget& t) { return wrong_role(t, true); }),
+            "CERT.DPpb in place of CERT.DPauth, serverSignature1 made with its key",
+            "authenticateResponseError invalidCertificate (1)", [](EuiccTarget& t) { return wrong_role(t, true); }),
       euicc("ES10b.PrepareDownload.OtherTransactionId", "SGP.22 v2.5 §5.7.5",
-            "smdpSigned2 (validly signed) naming another transactionId than AuthenticateServer's", "downloadResponseError invalidTransactionId (5)",
+            "smdpSigned2 (validly signed) naming another transactionId than AuthenticateServer's",
+            "downloadResponseError invalidTransactionId (5)",
             [](EuiccTarget& t) {
               Tamper tamper;
               tamper.smdp_signed2_transaction_id = Bytes{0xC0, 0x4F, 0x0A, 0x11, 0xEE, 0xEE, 0xEE, 0xEE};
               return prepare_error(t, tamper, {5}, "invalidTransactionId (5)");
             }),
-      euicc("ES10b.AuthenticateServer.Sgp26InvalidCertificates", "SGP.22 v2.5 §5.7.13, §5.7.5; SGP.26 invalid test certificates",
+      euicc("ES10b.AuthenticateServer.Sgp26InvalidCertificates",
+            "SGP.22 v2.5 §5.7.13, §5.7.5; SGP.26 invalid test certificates",
             "each SGP.26 invalid CERT.DPauth / CERT.DPpb of the card's curve (--pki from rsp-pki import-sgp26)",
             "invalidCertificate (1) (ciPKUnknown (7) for CERT.DPauth) for each", sgp26_invalid),
   };

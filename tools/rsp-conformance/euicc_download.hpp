@@ -47,9 +47,11 @@ struct SmdpCredentials {
 rsp::Expected<SmdpCredentials> load_credentials(const std::filesystem::path& pki, rsp::crypto::Curve curve);
 // A certificate of `role` for `key`, subject O=rsp-conformance CN=`common_name`, valid from
 // `not_before` to `not_after`, issued by `issuer` (null: self-signed) with `issuer_key`.
-rsp::Expected<rsp::crypto::Certificate> issue(rsp::crypto::Role role, const std::string& common_name, const rsp::crypto::PrivateKey& key,
-                                              const rsp::crypto::Certificate* issuer, const rsp::crypto::PrivateKey& issuer_key,
-                                              time_t not_before, time_t not_after, std::optional<std::string> registered_id = {});
+rsp::Expected<rsp::crypto::Certificate> issue(rsp::crypto::Role role, const std::string& common_name,
+                                              const rsp::crypto::PrivateKey& key,
+                                              const rsp::crypto::Certificate* issuer,
+                                              const rsp::crypto::PrivateKey& issuer_key, time_t not_before,
+                                              time_t not_after, std::optional<std::string> registered_id = {});
 // The PKI's credentials under a CI the card lists for verification (EUICCInfo1).
 rsp::Expected<SmdpCredentials> trusted_credentials(EuiccTarget& t);
 
@@ -68,11 +70,11 @@ struct Tamper {
   bool euicc_challenge = false;
   const SmdpCredentials* foreign_auth = nullptr;  // CERT.DPauth (and its CI) from another PKI
   bool smdp_signature2 = false;
-  std::optional<Bytes> dp_auth_der;                       // sent as CERT.DPauth instead of the PKI's
-  std::optional<Bytes> dp_pb_der;                         // sent as CERT.DPpb instead of the PKI's
-  const rsp::crypto::PrivateKey* pb_signer = nullptr;     // signs smdpSigned2 instead of the dp-pb key
-  const rsp::crypto::PrivateKey* auth_signer = nullptr;   // signs serverSigned1 instead of the dp-auth key
-  std::optional<Bytes> smdp_signed2_transaction_id;       // smdpSigned2 names this transactionId
+  std::optional<Bytes> dp_auth_der;                      // sent as CERT.DPauth instead of the PKI's
+  std::optional<Bytes> dp_pb_der;                        // sent as CERT.DPpb instead of the PKI's
+  const rsp::crypto::PrivateKey* pb_signer = nullptr;    // signs smdpSigned2 instead of the dp-pb key
+  const rsp::crypto::PrivateKey* auth_signer = nullptr;  // signs serverSigned1 instead of the dp-auth key
+  std::optional<Bytes> smdp_signed2_transaction_id;      // smdpSigned2 names this transactionId
   bool replayed = false;  // AuthenticateServerRequest sent twice: the second answer counts
 };
 
@@ -81,13 +83,14 @@ std::optional<rsp::tlv::Tlv> child(ByteView tlv, std::initializer_list<rsp::tlv:
 
 // SGP.22 v2.5 §5.7.13 ES10b.AuthenticateServer with the SM-DP+'s serverSigned1 (§3.1.2), after a
 // GetEUICCChallenge on the same channel.
-ipa::Es10Expected<ipa::es10b::RelayedResponse> authenticate(ipa::Es10Channel& channel, const SmdpCredentials& dp, Session& s,
-                                                            const Tamper& tamper);
+ipa::Es10Expected<ipa::es10b::RelayedResponse> authenticate(ipa::Es10Channel& channel, const SmdpCredentials& dp,
+                                                            Session& s, const Tamper& tamper);
 ipa::Es10Expected<ipa::es10b::RelayedResponse> authenticate(EuiccTarget& t, const SmdpCredentials& dp, Session& s,
                                                             const Tamper& tamper);
 // The card's AuthenticateServerResponse checked as the SM-DP+ checks it (§3.1.2): its chain under
 // the CI of `dp`, euiccSignature1 and the session's values; the EID on success.
-rsp::Expected<std::string> verify_euicc(const SmdpCredentials& dp, const Session& s, ByteView authenticate_server_response);
+rsp::Expected<std::string> verify_euicc(const SmdpCredentials& dp, const Session& s,
+                                        ByteView authenticate_server_response);
 // SGP.22 v2.5 §5.7.5 ES10b.PrepareDownload: smdpSignature2 covers smdpSigned2 and euiccSignature1.
 ipa::Es10Expected<ipa::es10b::RelayedResponse> prepare(EuiccTarget& t, const SmdpCredentials& dp, Session& s,
                                                        const Tamper& tamper);

@@ -37,12 +37,14 @@ rsp::Expected<SmdpCredentials> load_credentials(const std::filesystem::path& pki
   if (!auth_key || !pb_key || !auth || !pb || !ci) return rsp::fail("the PKI lacks dp-auth, dp-pb (with keys) or ci");
   auto ski = ci->subject_key_id();
   if (!ski) return rsp::fail("the CI certificate has no subjectKeyIdentifier");
-  return SmdpCredentials{std::move(*auth_key), std::move(*pb_key), std::move(*auth), std::move(*pb), std::move(*ci), *ski, pki};
+  return SmdpCredentials{
+      std::move(*auth_key), std::move(*pb_key), std::move(*auth), std::move(*pb), std::move(*ci), *ski, pki};
 }
 
-rsp::Expected<crypto::Certificate> issue(crypto::Role role, const std::string& common_name, const crypto::PrivateKey& key,
-                                         const crypto::Certificate* issuer, const crypto::PrivateKey& issuer_key, time_t not_before,
-                                         time_t not_after, std::optional<std::string> registered_id) {
+rsp::Expected<crypto::Certificate> issue(crypto::Role role, const std::string& common_name,
+                                         const crypto::PrivateKey& key, const crypto::Certificate* issuer,
+                                         const crypto::PrivateKey& issuer_key, time_t not_before, time_t not_after,
+                                         std::optional<std::string> registered_id) {
   rsp::pki::CertificateRequest r;
   r.role = role;
   r.subject = {{"O", "rsp-conformance"}, {"CN", common_name}};
@@ -91,8 +93,10 @@ ipa::Es10Expected<es10b::RelayedResponse> authenticate(ipa::Es10Channel& channel
   if (tamper.euicc_challenge) flip_last(*challenge);
   const SmdpCredentials& signer = tamper.foreign_auth ? *tamper.foreign_auth : dp;
   es10b::AuthenticateServerInput in;
-  in.server_signed1 = rsp::authentication::server_signed1(s.transaction_id, *challenge, kServerAddress, s.server_challenge);
-  in.server_signature1 = encode(0x5F37, crypto::sign(tamper.auth_signer ? *tamper.auth_signer : signer.auth_key, in.server_signed1));
+  in.server_signed1 =
+      rsp::authentication::server_signed1(s.transaction_id, *challenge, kServerAddress, s.server_challenge);
+  in.server_signature1 =
+      encode(0x5F37, crypto::sign(tamper.auth_signer ? *tamper.auth_signer : signer.auth_key, in.server_signed1));
   if (tamper.server_signature1) flip_last(in.server_signature1);
   in.euicc_ci_pkid_to_be_used = encode(0x04, signer.ci_ski);
   in.server_certificate = tamper.dp_auth_der.value_or(signer.auth.der());
@@ -107,24 +111,29 @@ ipa::Es10Expected<es10b::RelayedResponse> authenticate(ipa::Es10Channel& channel
   return answer;
 }
 
-ipa::Es10Expected<es10b::RelayedResponse> authenticate(EuiccTarget& t, const SmdpCredentials& dp, Session& s, const Tamper& tamper) {
+ipa::Es10Expected<es10b::RelayedResponse> authenticate(EuiccTarget& t, const SmdpCredentials& dp, Session& s,
+                                                       const Tamper& tamper) {
   return authenticate(t.channel, dp, s, tamper);
 }
 
-rsp::Expected<std::string> verify_euicc(const SmdpCredentials& dp, const Session& s, ByteView authenticate_server_response) {
+rsp::Expected<std::string> verify_euicc(const SmdpCredentials& dp, const Session& s,
+                                        ByteView authenticate_server_response) {
   crypto::TrustedCis cis;
   cis.add(dp.ci);
   rsp::authentication::SessionExpectation expected{s.transaction_id, s.server_challenge, kServerAddress, dp.ci_ski};
-  auto euicc = rsp::authentication::verify_authenticate_server_response(authenticate_server_response, expected, cis, std::time(nullptr));
+  auto euicc = rsp::authentication::verify_authenticate_server_response(authenticate_server_response, expected, cis,
+                                                                        std::time(nullptr));
   if (!euicc) return rsp::fail(euicc.error().message);
   return euicc->eid;
 }
 
 // SGP.22 v2.5 §5.7.5 ES10b.PrepareDownload: smdpSignature2 covers smdpSigned2 and euiccSignature1.
-ipa::Es10Expected<es10b::RelayedResponse> prepare(EuiccTarget& t, const SmdpCredentials& dp, Session& s, const Tamper& tamper) {
+ipa::Es10Expected<es10b::RelayedResponse> prepare(EuiccTarget& t, const SmdpCredentials& dp, Session& s,
+                                                  const Tamper& tamper) {
   es10b::PrepareDownloadInput in;
-  in.smdp_signed2 = encode(0x30, rsp::concat({encode(0x80, tamper.smdp_signed2_transaction_id.value_or(s.transaction_id)),
-                                               encode(0x01, Bytes{0x00})}));
+  in.smdp_signed2 =
+      encode(0x30, rsp::concat({encode(0x80, tamper.smdp_signed2_transaction_id.value_or(s.transaction_id)),
+                                encode(0x01, Bytes{0x00})}));
   const crypto::PrivateKey& signer = tamper.pb_signer ? *tamper.pb_signer : dp.pb_key;
   in.smdp_signature2 = encode(0x5F37, crypto::sign(signer, rsp::concat({in.smdp_signed2, s.euicc_signature1})));
   if (tamper.smdp_signature2) flip_last(in.smdp_signature2);
@@ -132,7 +141,9 @@ ipa::Es10Expected<es10b::RelayedResponse> prepare(EuiccTarget& t, const SmdpCred
   auto answer = es10b::prepare_download(t.channel, in);
   if (answer && answer->ok()) {
     auto otpk = child(answer->tlv, {0xA0, 0x30, 0x5F49});
-    if (!otpk) return rsp::Unexpected{ipa::Es10Error{ipa::Es10Error::Kind::malformed, 0, 0, "no otPK.EUICC.ECKA in euiccSigned2"}};
+    if (!otpk)
+      return rsp::Unexpected{
+          ipa::Es10Error{ipa::Es10Error::Kind::malformed, 0, 0, "no otPK.EUICC.ECKA in euiccSigned2"}};
     s.euicc_otpk.assign(otpk->value.begin(), otpk->value.end());
   }
   return answer;
@@ -209,7 +220,8 @@ BppMaker tampered_bpp(BppTamper how) {
 
 bool test_profile_present(EuiccTarget& t) {
   auto profiles = es10c::get_profiles_info(t.channel);
-  return profiles && std::any_of(profiles->begin(), profiles->end(), [](const auto& p) { return p.iccid == kTestIccid; });
+  return profiles &&
+         std::any_of(profiles->begin(), profiles->end(), [](const auto& p) { return p.iccid == kTestIccid; });
 }
 
 // The notifications this harness caused: installation results (to its SM-DP+ address, with or
@@ -217,7 +229,8 @@ bool test_profile_present(EuiccTarget& t) {
 void remove_test_notifications(EuiccTarget& t) {
   if (auto list = es10b::list_notification(t.channel))
     for (const auto& n : *list)
-      if (n.iccid == kTestIccid || n.address == kServerAddress) (void)es10b::remove_notification_from_list(t.channel, n.seq_number);
+      if (n.iccid == kTestIccid || n.address == kServerAddress)
+        (void)es10b::remove_notification_from_list(t.channel, n.seq_number);
 }
 
 std::optional<std::string> delete_test_profile(EuiccTarget& t) {
@@ -281,7 +294,9 @@ Loaded download(EuiccTarget& t, const SmdpCredentials& dp, const BppMaker& make)
   auto auth = authenticate(t, dp, out.session, {});
   if (!auth || !auth->ok())
     return {fail("AuthenticateServer: expected authenticateResponseOk, got " +
-                 (auth ? "error code " + std::to_string(*auth->error_code) : auth.error().message)), {}, {}};
+                 (auth ? "error code " + std::to_string(*auth->error_code) : auth.error().message)),
+            {},
+            {}};
   // As the SM-DP+ does before going on (§3.1.2): the card's chain and euiccSignature1.
   auto eid = verify_euicc(dp, out.session, auth->tlv);
   if (!eid) return {fail("AuthenticateServerResponse: expected it to verify, got " + eid.error().message), {}, {}};
@@ -289,7 +304,9 @@ Loaded download(EuiccTarget& t, const SmdpCredentials& dp, const BppMaker& make)
   auto prep = prepare(t, dp, out.session, {});
   if (!prep || !prep->ok())
     return {fail("PrepareDownload: expected downloadResponseOk, got " +
-                 (prep ? "error code " + std::to_string(*prep->error_code) : prep.error().message)), {}, {}};
+                 (prep ? "error code " + std::to_string(*prep->error_code) : prep.error().message)),
+            {},
+            {}};
   auto bpp = make(dp, out.session);
   if (!bpp) return {fail(bpp.error().message), {}, {}};
   auto result = es10b::load_bound_profile_package(t.channel, *bpp);
@@ -308,15 +325,20 @@ Outcome load_error(EuiccTarget& t, const BppMaker& make, const std::set<long>& c
   remove_test_notifications(t);
   if (loaded.ended) return *loaded.ended;
   const auto& r = loaded.result;
-  if (r.success) return fail("expected " + expected + ", got successResult (the profile was installed" + (cleanup ? ": " + *cleanup : ", then deleted") + ")");
+  if (r.success)
+    return fail("expected " + expected + ", got successResult (the profile was installed" +
+                (cleanup ? ": " + *cleanup : ", then deleted") + ")");
   if (!r.bpp_command_id || !r.error_reason || !commands.count(*r.bpp_command_id) || !reasons.count(*r.error_reason))
-    return fail("expected " + expected + ", got bppCommandId " + std::to_string(r.bpp_command_id.value_or(-1)) + " errorReason " +
-                std::to_string(r.error_reason.value_or(-1)));
+    return fail("expected " + expected + ", got bppCommandId " + std::to_string(r.bpp_command_id.value_or(-1)) +
+                " errorReason " + std::to_string(r.error_reason.value_or(-1)));
   if (cleanup) return fail(*cleanup);
   // The card ended the session with the errorResult: a CancelSession now names no session.
-  auto cancel = es10b::cancel_session(t.channel, loaded.session.transaction_id, es10b::CancelSessionReason::loadBppExecutionError);
-  if (cancel && cancel->ok()) return fail("expected the session to end with the errorResult, got a CancelSession accepted after it");
-  return pass("errorResult bppCommandId " + std::to_string(*r.bpp_command_id) + " errorReason " + std::to_string(*r.error_reason));
+  auto cancel = es10b::cancel_session(t.channel, loaded.session.transaction_id,
+                                      es10b::CancelSessionReason::loadBppExecutionError);
+  if (cancel && cancel->ok())
+    return fail("expected the session to end with the errorResult, got a CancelSession accepted after it");
+  return pass("errorResult bppCommandId " + std::to_string(*r.bpp_command_id) + " errorReason " +
+              std::to_string(*r.error_reason));
 }
 
 Outcome with_test_profile(EuiccTarget& t, const std::function<Outcome()>& body) {
@@ -328,17 +350,20 @@ Outcome with_test_profile(EuiccTarget& t, const std::function<Outcome()>& body) 
   if (!before || !notifications) return fail("GetProfilesInfo/ListNotification before the download failed");
   auto loaded = download(t, *dp, tampered_bpp(BppTamper::none));
   std::optional<Outcome> outcome = loaded.ended;
-  if (!outcome && !loaded.result.success) outcome = fail("the test download: expected successResult, got an errorResult");
+  if (!outcome && !loaded.result.success)
+    outcome = fail("the test download: expected successResult, got an errorResult");
   if (!outcome) outcome = body();
   // Back as it was: the test profile disabled and deleted, the profiles enabled before enabled again,
   // and no notification the case caused.
   (void)es10c::disable_profile(t.channel, es10c::ProfileIdentifier::by_iccid(kTestIccid));
   for (const auto& p : *before)
-    if (p.state == es10c::ProfileState::enabled) (void)es10c::enable_profile(t.channel, es10c::ProfileIdentifier::by_iccid(p.iccid));
+    if (p.state == es10c::ProfileState::enabled)
+      (void)es10c::enable_profile(t.channel, es10c::ProfileIdentifier::by_iccid(p.iccid));
   std::optional<std::string> cleanup = delete_test_profile(t);
   if (auto after = es10b::list_notification(t.channel))
     for (const auto& n : *after)
-      if (std::none_of(notifications->begin(), notifications->end(), [&](const auto& m) { return m.seq_number == n.seq_number; }))
+      if (std::none_of(notifications->begin(), notifications->end(),
+                       [&](const auto& m) { return m.seq_number == n.seq_number; }))
         (void)es10b::remove_notification_from_list(t.channel, n.seq_number);
   if (cleanup && outcome->verdict != Verdict::fail) return fail(*cleanup);
   return *outcome;
@@ -355,8 +380,9 @@ Outcome nominal_download(EuiccTarget& t) {
   std::optional<std::string> cleanup = delete_test_profile(t);
   if (loaded.ended) return *loaded.ended;
   if (!loaded.result.success)
-    return fail("expected successResult, got errorResult bppCommandId " + std::to_string(loaded.result.bpp_command_id.value_or(-1)) +
-                " errorReason " + std::to_string(loaded.result.error_reason.value_or(-1)));
+    return fail("expected successResult, got errorResult bppCommandId " +
+                std::to_string(loaded.result.bpp_command_id.value_or(-1)) + " errorReason " +
+                std::to_string(loaded.result.error_reason.value_or(-1)));
   if (!present) return fail("expected the test profile in GetProfilesInfo after successResult, got none");
   if (cleanup) return fail(*cleanup);
   return pass("installed " + std::string(kTestIccid) + ", then deleted");
@@ -379,16 +405,18 @@ Outcome foreign_ci(EuiccTarget& t) {
   auto auth_key = crypto::PrivateKey::generate(curve);
   time_t now = std::time(nullptr);
   auto ci = issue(crypto::Role::ci, "Unknown CI", ci_key, nullptr, ci_key, now - 86400, now + 86400);
-  auto auth = ci ? issue(crypto::Role::dp_auth, "SM-DP+ of an unknown CI", auth_key, &*ci, ci_key, now - 86400, now + 86400,
-                         dp->auth.registered_id())
+  auto auth = ci ? issue(crypto::Role::dp_auth, "SM-DP+ of an unknown CI", auth_key, &*ci, ci_key, now - 86400,
+                         now + 86400, dp->auth.registered_id())
                  : rsp::Expected<crypto::Certificate>(rsp::fail("no CI"));
   auto ski = ci ? ci->subject_key_id() : std::nullopt;
   if (!ci || !auth || !ski) return fail("cannot make the unknown CI and its CERT.DPauth");
   auto pb = crypto::Certificate::from_der(auth->der());
-  SmdpCredentials foreign{std::move(auth_key), crypto::PrivateKey::generate(curve), std::move(*auth), std::move(*pb), *ci, *ski, {}};
+  SmdpCredentials foreign{
+      std::move(auth_key), crypto::PrivateKey::generate(curve), std::move(*auth), std::move(*pb), *ci, *ski, {}};
   Tamper tamper;
   tamper.foreign_auth = &foreign;
-  return authenticate_error(t, tamper, {kCiPkUnknown, kInvalidCertificate}, "ciPKUnknown (7) or invalidCertificate (1)");
+  return authenticate_error(t, tamper, {kCiPkUnknown, kInvalidCertificate},
+                            "ciPKUnknown (7) or invalidCertificate (1)");
 }
 
 }  // namespace
@@ -428,15 +456,24 @@ std::vector<Case> euicc_download_cases() {
       {"ES10b.LoadBoundProfilePackage.BadSegmentMac", role, "SGP.22 v2.5 §5.7.6",
        "the first profile element segment (86) with its MAC altered (--destructive)",
        "errorResult loadProfileElements (5) scp03tSecurityError (8); no profile; session ended",
-       [](EuiccTarget& t) { return load_error(t, tampered_bpp(BppTamper::bad_mac), {kLoadProfileElements}, {kScp03tSecurityError}, "errorResult loadProfileElements (5) scp03tSecurityError (8)"); }},
+       [](EuiccTarget& t) {
+         return load_error(t, tampered_bpp(BppTamper::bad_mac), {kLoadProfileElements}, {kScp03tSecurityError},
+                           "errorResult loadProfileElements (5) scp03tSecurityError (8)");
+       }},
       {"ES10b.LoadBoundProfilePackage.OtherOtpk", role, "SGP.22 v2.5 §5.7.6",
        "a BPP bound to another otPK.EUICC.ECKA than the card's (--destructive)",
        "errorResult initialiseSecureChannel (0) invalidSignature (2); no profile; session ended",
-       [](EuiccTarget& t) { return load_error(t, tampered_bpp(BppTamper::other_otpk), {kInitialiseSecureChannel}, {kReasonInvalidSignature}, "errorResult initialiseSecureChannel (0) invalidSignature (2)"); }},
+       [](EuiccTarget& t) {
+         return load_error(t, tampered_bpp(BppTamper::other_otpk), {kInitialiseSecureChannel},
+                           {kReasonInvalidSignature}, "errorResult initialiseSecureChannel (0) invalidSignature (2)");
+       }},
       {"ES10b.LoadBoundProfilePackage.ReplayedSegment", role, "SGP.22 v2.5 §5.7.6",
        "the first profile element segment (86) sent twice (--destructive)",
        "errorResult loadProfileElements (5) scp03tSecurityError (8); no profile; session ended",
-       [](EuiccTarget& t) { return load_error(t, tampered_bpp(BppTamper::replayed_segment), {kLoadProfileElements}, {kScp03tSecurityError}, "errorResult loadProfileElements (5) scp03tSecurityError (8)"); }},
+       [](EuiccTarget& t) {
+         return load_error(t, tampered_bpp(BppTamper::replayed_segment), {kLoadProfileElements}, {kScp03tSecurityError},
+                           "errorResult loadProfileElements (5) scp03tSecurityError (8)");
+       }},
   };
 }
 

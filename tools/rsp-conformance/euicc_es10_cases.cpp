@@ -30,7 +30,8 @@ std::string got(const ipa::Es10Error& e) { return "got: " + e.message; }
 template <class List>
 Keys keys_of(const List& list) {
   Keys keys;
-  for (int i = 0; i < list.list.count; ++i) keys.insert(Bytes(list.list.array[i]->buf, list.list.array[i]->buf + list.list.array[i]->size));
+  for (int i = 0; i < list.list.count; ++i)
+    keys.insert(Bytes(list.list.array[i]->buf, list.list.array[i]->buf + list.list.array[i]->size));
   return keys;
 }
 
@@ -44,12 +45,14 @@ rsp::Expected<CiLists> info1(EuiccTarget& t) {
   if (!tlv) return rsp::fail(tlv.error().message);
   auto v = rsp::asn1::decode_as<EUICCInfo1_t>(asn_DEF_EUICCInfo1, *tlv);
   if (!v) return rsp::fail(v.error().message());
-  return CiLists{keys_of((*v)->euiccCiPKIdListForVerification), keys_of((*v)->euiccCiPKIdListForSigning), static_cast<size_t>((*v)->svn.size)};
+  return CiLists{keys_of((*v)->euiccCiPKIdListForVerification), keys_of((*v)->euiccCiPKIdListForSigning),
+                 static_cast<size_t>((*v)->svn.size)};
 }
 
 template <class T>
 CiLists lists_of(const T& info) {
-  return {keys_of(info.euiccCiPKIdListForVerification), keys_of(info.euiccCiPKIdListForSigning), static_cast<size_t>(info.svn.size)};
+  return {keys_of(info.euiccCiPKIdListForVerification), keys_of(info.euiccCiPKIdListForSigning),
+          static_cast<size_t>(info.svn.size)};
 }
 
 // EUICCInfo2 in the SGP.22 form, or the SGP.32 one.
@@ -64,7 +67,8 @@ rsp::Expected<CiLists> info2(EuiccTarget& t) {
 
 Outcome check_lists(const CiLists& l, const std::string& what) {
   if (l.svn_size != 3) return fail(what + " svn: expected 3 bytes (VersionType), got " + std::to_string(l.svn_size));
-  if (l.verification.empty()) return fail(what + " euiccCiPKIdListForVerification: expected at least one CI key, got none");
+  if (l.verification.empty())
+    return fail(what + " euiccCiPKIdListForVerification: expected at least one CI key, got none");
   if (l.signing.empty()) return fail(what + " euiccCiPKIdListForSigning: expected at least one CI key, got none");
   return pass(std::to_string(l.verification.size()) + " CI keys for verification, " + std::to_string(l.signing.size()) +
               " for signing");
@@ -72,8 +76,8 @@ Outcome check_lists(const CiLists& l, const std::string& what) {
 
 // GetProfilesInfo asking for several tags: long enough (24 bytes) to be cut into segments.
 Bytes profiles_info_request() {
-  return rsp::tlv::encode(0xBF2D, rsp::tlv::encode(0x5C, Bytes{0x5A, 0x4F, 0x9F, 0x70, 0x90, 0x91, 0x92, 0x95, 0xB6, 0xB7,
-                                                                 0xB8, 0x99, 0xBF, 0x76, 0x5A, 0x4F}));
+  return rsp::tlv::encode(0xBF2D, rsp::tlv::encode(0x5C, Bytes{0x5A, 0x4F, 0x9F, 0x70, 0x90, 0x91, 0x92, 0x95, 0xB6,
+                                                               0xB7, 0xB8, 0x99, 0xBF, 0x76, 0x5A, 0x4F}));
 }
 
 Outcome segmented_answers(EuiccTarget& t) {
@@ -85,9 +89,12 @@ Outcome segmented_answers(EuiccTarget& t) {
     options.segment_size = size;
     ipa::Es10Channel segmented(t.channel.transport(), options);
     auto answer = segmented.call(command);
-    if (!answer) return fail("segments of " + std::to_string(size) + " bytes: expected the one-segment answer, " + got(answer.error()));
+    if (!answer)
+      return fail("segments of " + std::to_string(size) + " bytes: expected the one-segment answer, " +
+                  got(answer.error()));
     if (*answer != *reference)
-      return fail("segments of " + std::to_string(size) + " bytes: expected " + rsp::to_hex(*reference) + ", got " + rsp::to_hex(*answer));
+      return fail("segments of " + std::to_string(size) + " bytes: expected " + rsp::to_hex(*reference) + ", got " +
+                  rsp::to_hex(*answer));
   }
   return pass("segments of 6, 7, 11, 16 and 255 bytes give the same answer");
 }
@@ -103,7 +110,8 @@ Outcome truncated_tlv(EuiccTarget& t) {
   }
   auto v = rsp::asn1::decode_as<ProfileInfoListResponse_t>(asn_DEF_ProfileInfoListResponse, *answer);
   if (v && (*v)->present == ProfileInfoListResponse_PR_profileInfoListError)
-    return pass("profileInfoListError " + std::to_string(rsp::asn1::to_long((*v)->choice.profileInfoListError).value_or(-1)));
+    return pass("profileInfoListError " +
+                std::to_string(rsp::asn1::to_long((*v)->choice.profileInfoListError).value_or(-1)));
   return fail("expected 6A80 or ProfileInfoListError, got 9000 with " + rsp::to_hex(*answer));
 }
 
@@ -149,7 +157,8 @@ Outcome eid_matches_certificate(EuiccTarget& t) {
   return pass(*digits);
 }
 
-Case euicc(std::string id, std::string section, std::string sends, std::string expects, std::function<Outcome(EuiccTarget&)> run) {
+Case euicc(std::string id, std::string section, std::string sends, std::string expects,
+           std::function<Outcome(EuiccTarget&)> run) {
   return {std::move(id), "euicc", std::move(section), std::move(sends), std::move(expects), std::move(run)};
 }
 
@@ -174,24 +183,30 @@ std::vector<Case> euicc_es10_cases() {
                       auto l = info2(t);
                       return l ? check_lists(*l, "EUICCInfo2") : fail("expected EUICCInfo2, got: " + l.error().message);
                     }));
-  c.push_back(euicc("ES10b.GetEUICCInfo.ConsistentCiLists", "SGP.22 v2.5 §5.7.8", "BF2000, BF2200",
-                    "EUICCInfo1's CI key lists contained in EUICCInfo2's", [](EuiccTarget& t) {
-                      auto one = info1(t);
-                      auto two = info2(t);
-                      if (!one || !two) return fail("expected EUICCInfo1 and EUICCInfo2, got: " + (one ? two.error() : one.error()).message);
-                      bool v = std::includes(two->verification.begin(), two->verification.end(), one->verification.begin(), one->verification.end());
-                      bool s = std::includes(two->signing.begin(), two->signing.end(), one->signing.begin(), one->signing.end());
-                      if (!v || !s) return fail(std::string("expected EUICCInfo1's ") + (v ? "signing" : "verification") +
-                                                " CI keys among EUICCInfo2's, got keys EUICCInfo2 does not list");
-                      return pass();
-                    }));
+  c.push_back(euicc(
+      "ES10b.GetEUICCInfo.ConsistentCiLists", "SGP.22 v2.5 §5.7.8", "BF2000, BF2200",
+      "EUICCInfo1's CI key lists contained in EUICCInfo2's", [](EuiccTarget& t) {
+        auto one = info1(t);
+        auto two = info2(t);
+        if (!one || !two)
+          return fail("expected EUICCInfo1 and EUICCInfo2, got: " + (one ? two.error() : one.error()).message);
+        bool v = std::includes(two->verification.begin(), two->verification.end(), one->verification.begin(),
+                               one->verification.end());
+        bool s = std::includes(two->signing.begin(), two->signing.end(), one->signing.begin(), one->signing.end());
+        if (!v || !s)
+          return fail(std::string("expected EUICCInfo1's ") + (v ? "signing" : "verification") +
+                      " CI keys among EUICCInfo2's, got keys EUICCInfo2 does not list");
+        return pass();
+      }));
   c.push_back(euicc("ES10b.GetEUICCChallenge.Nominal", "SGP.22 v2.5 §5.7.7", "BF2E00 twice",
                     "a 16-byte euiccChallenge each time, the two different", [](EuiccTarget& t) {
                       auto a = ipa::es10b::get_euicc_challenge(t.channel);
                       auto b = ipa::es10b::get_euicc_challenge(t.channel);
-                      if (!a || !b) return fail("expected GetEuiccChallengeResponse, " + got((a ? b.error() : a.error())));
+                      if (!a || !b)
+                        return fail("expected GetEuiccChallengeResponse, " + got((a ? b.error() : a.error())));
                       if (a->size() != 16 || b->size() != 16)
-                        return fail("expected 16 bytes, got " + std::to_string(a->size()) + " and " + std::to_string(b->size()));
+                        return fail("expected 16 bytes, got " + std::to_string(a->size()) + " and " +
+                                    std::to_string(b->size()));
                       if (*a == *b) return fail("expected two different challenges, got " + rsp::to_hex(*a) + " twice");
                       return pass();
                     }));
@@ -203,23 +218,27 @@ std::vector<Case> euicc_es10_cases() {
   c.push_back(euicc("ES10b.ListNotification.Nominal", "SGP.22 v2.5 §5.7.9", "BF2800",
                     "ListNotificationResponse with notificationMetadataList", [](EuiccTarget& t) {
                       auto r = ipa::es10b::list_notification(t.channel);
-                      return r ? pass(std::to_string(r->size()) + " pending") : fail("expected ListNotificationResponse, " + got(r.error()));
+                      return r ? pass(std::to_string(r->size()) + " pending")
+                               : fail("expected ListNotificationResponse, " + got(r.error()));
                     }));
-  c.push_back(euicc("ES10c.GetEID.Nominal", "SGP.22 v2.5 §5.7.20", "BF3E035C015A", "32 digits with valid check digits", eid));
+  c.push_back(
+      euicc("ES10c.GetEID.Nominal", "SGP.22 v2.5 §5.7.20", "BF3E035C015A", "32 digits with valid check digits", eid));
   c.push_back(euicc("ES10c.GetEID.MatchesCertEuicc", "SGP.32 v1.2 ES10b.GetCerts", "BF3E, BF56",
                     "the EID equal to CERT.EUICC's subject serialNumber (SGP.32 cards only)", eid_matches_certificate));
-  c.push_back(euicc("ES10c.GetProfilesInfo.Nominal", "SGP.22 v2.5 §5.7.15", "BF2D00", "ProfileInfoListResponse with a list",
-                    [](EuiccTarget& t) {
+  c.push_back(euicc("ES10c.GetProfilesInfo.Nominal", "SGP.22 v2.5 §5.7.15", "BF2D00",
+                    "ProfileInfoListResponse with a list", [](EuiccTarget& t) {
                       auto r = ipa::es10c::get_profiles_info(t.channel);
-                      return r ? pass(std::to_string(r->size()) + " profiles") : fail("expected profileInfoListOk, " + got(r.error()));
+                      return r ? pass(std::to_string(r->size()) + " profiles")
+                               : fail("expected profileInfoListOk, " + got(r.error()));
                     }));
   c.push_back(euicc("ES10c.GetProfilesInfo.MalformedSearchCriteria", "SGP.22 v2.5 §5.7.15",
                     "BF2D with searchCriteria iccid of 3 bytes", "ProfileInfoListError incorrectInputValues (1)",
                     malformed_search_criteria));
-  c.push_back(euicc("ES10.StoreData.SegmentSizes", "GPCS v2.3 §11.11 STORE DATA (SGP.22 ES10 framing)", "GetProfilesInfo with a tag list in 6..255-byte blocks",
-                    "the same answer for every segment size", segmented_answers));
-  c.push_back(euicc("ES10.StoreData.TruncatedTlv", "GPCS v2.3 §11.11 STORE DATA (SGP.22 ES10 framing)", "BF2D announcing 5 bytes, 2 present",
-                    "SW 6A80 or ProfileInfoListError", truncated_tlv));
+  c.push_back(euicc("ES10.StoreData.SegmentSizes", "GPCS v2.3 §11.11 STORE DATA (SGP.22 ES10 framing)",
+                    "GetProfilesInfo with a tag list in 6..255-byte blocks", "the same answer for every segment size",
+                    segmented_answers));
+  c.push_back(euicc("ES10.StoreData.TruncatedTlv", "GPCS v2.3 §11.11 STORE DATA (SGP.22 ES10 framing)",
+                    "BF2D announcing 5 bytes, 2 present", "SW 6A80 or ProfileInfoListError", truncated_tlv));
   return c;
 }
 

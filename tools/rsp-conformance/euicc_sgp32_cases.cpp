@@ -27,38 +27,44 @@ constexpr long kInvalidCiPkId = 1, kInvalidEid = 3, kReplayError = 4;
 
 // An SGP.22 card refuses the SGP.32 commands with one of these status words.
 bool not_sgp32(const ipa::Es10Error& e) {
-  return e.kind == ipa::Es10Error::Kind::status_word && (e.status_word == 0x6D00 || e.status_word == 0x6A80 || e.status_word == 0x6A88);
+  return e.kind == ipa::Es10Error::Kind::status_word &&
+         (e.status_word == 0x6D00 || e.status_word == 0x6A80 || e.status_word == 0x6A88);
 }
 
 Outcome eim_configuration_nominal(EuiccTarget& t) {
   auto eims = ipa::sgp32::get_eim_configuration_data(t.channel);
   if (!eims) {
-    if (not_sgp32(eims.error())) return not_applicable("no ES10b.GetEimConfigurationData (" + eims.error().message + "): not an SGP.32 eUICC");
+    if (not_sgp32(eims.error()))
+      return not_applicable("no ES10b.GetEimConfigurationData (" + eims.error().message + "): not an SGP.32 eUICC");
     return fail("expected EimConfigurationDataList, got: " + eims.error().message);
   }
   for (const auto& e : *eims)
-    if (e.eim_id.empty() || e.eim_id.size() > 128) return fail("expected eimId of 1..128 characters, got " + std::to_string(e.eim_id.size()));
+    if (e.eim_id.empty() || e.eim_id.size() > 128)
+      return fail("expected eimId of 1..128 characters, got " + std::to_string(e.eim_id.size()));
   return pass(std::to_string(eims->size()) + " eIM(s)");
 }
 
 Outcome certs_nominal(EuiccTarget& t) {
   auto certs = ipa::sgp32::get_certs(t.channel);
   if (!certs) {
-    if (not_sgp32(certs.error())) return not_applicable("no ES10b.GetCerts (" + certs.error().message + "): not an SGP.32 eUICC");
+    if (not_sgp32(certs.error()))
+      return not_applicable("no ES10b.GetCerts (" + certs.error().message + "): not an SGP.32 eUICC");
     return fail("expected GetCertsResponse, got: " + certs.error().message);
   }
   auto eum = crypto::Certificate::from_der(certs->eum_certificate);
   auto euicc = crypto::Certificate::from_der(certs->euicc_certificate);
   if (!eum || !euicc) return fail("expected CERT.EUM and CERT.EUICC as X.509, got one that does not parse");
   if (!eum->subject_key_id() || euicc->authority_key_id() != eum->subject_key_id())
-    return fail("expected CERT.EUICC issued by CERT.EUM (authorityKeyIdentifier = the EUM's subjectKeyIdentifier), got another");
+    return fail(
+        "expected CERT.EUICC issued by CERT.EUM (authorityKeyIdentifier = the EUM's subjectKeyIdentifier), got another");
   return pass("CERT.EUM and CERT.EUICC, chained");
 }
 
 Outcome certs_unknown_ci(EuiccTarget& t) {
   auto certs = ipa::sgp32::get_certs(t.channel, Bytes(20, 0xA5));
   if (certs) return fail("expected getCertsError invalidCiPKId (1), got the certificates");
-  if (not_sgp32(certs.error())) return not_applicable("no ES10b.GetCerts (" + certs.error().message + "): not an SGP.32 eUICC");
+  if (not_sgp32(certs.error()))
+    return not_applicable("no ES10b.GetCerts (" + certs.error().message + "): not an SGP.32 eUICC");
   if (certs.error().kind != ipa::Es10Error::Kind::result || certs.error().code != kInvalidCiPkId)
     return fail("expected getCertsError invalidCiPKId (1), got: " + certs.error().message);
   return pass("invalidCiPKId (1)");
@@ -119,7 +125,8 @@ std::variant<Eim, Outcome> associate(EuiccTarget& t) {
     auto certs = ipa::sgp32::get_certs(t.channel);
     auto digits = ipa::es10c::get_eid(t.channel);
     auto counter = counter_of(t);
-    if (!certs || !digits || !counter) return fail("GetCerts/GetEID/GetEimConfigurationData failed after AddInitialEim");
+    if (!certs || !digits || !counter)
+      return fail("GetCerts/GetEID/GetEimConfigurationData failed after AddInitialEim");
     auto eum = crypto::Certificate::from_der(certs->eum_certificate);
     auto euicc = crypto::Certificate::from_der(certs->euicc_certificate);
     if (!eum || !euicc) return fail("GetCerts: expected X.509 certificates");
@@ -163,7 +170,8 @@ Sent send(EuiccTarget& t, const Eim& e, const eim::PackageRequest& r, const std:
 std::string described(const eim::PackageOutcome& o) {
   switch (o.kind) {
     case eim::PackageOutcome::Kind::results: return "a signed result";
-    case eim::PackageOutcome::Kind::signed_error: return "EuiccPackageErrorSigned " + o.error_name + " (" + std::to_string(o.error_code.value_or(-1)) + ")";
+    case eim::PackageOutcome::Kind::signed_error:
+      return "EuiccPackageErrorSigned " + o.error_name + " (" + std::to_string(o.error_code.value_or(-1)) + ")";
     case eim::PackageOutcome::Kind::failed:
       return (o.failure ? std::string(eim::verify_failure_name(*o.failure)) : std::string("failed")) + ": " + o.message;
   }
@@ -184,7 +192,8 @@ Outcome nominal(EuiccTarget& t) {
     if (s.outcome.kind != eim::PackageOutcome::Kind::results || !s.outcome.all_ok())
       return fail("expected a signed result with getRAT ok that verifies, got " + described(s.outcome));
     auto after = counter_of(t);
-    if (after && *after != e.counter + 1) return fail("expected the eIM's counter " + std::to_string(e.counter + 1) + ", got " + std::to_string(*after));
+    if (after && *after != e.counter + 1)
+      return fail("expected the eIM's counter " + std::to_string(e.counter + 1) + ", got " + std::to_string(*after));
     return pass("getRAT result signed by CERT.EUICC, eimId, counter and transaction id echoed");
   });
 }
@@ -192,7 +201,8 @@ Outcome nominal(EuiccTarget& t) {
 // An error answer that must leave the counter where it was.
 Outcome refused(EuiccTarget& t, const Eim& e, const Sent& s, bool want_unsigned, long code, const std::string& want) {
   if (!s.error.empty()) return fail("expected " + want + ", got: " + s.error);
-  bool ok = want_unsigned ? s.outcome.kind == eim::PackageOutcome::Kind::failed && s.outcome.failure == eim::VerifyFailure::unsigned_error
+  bool ok = want_unsigned ? s.outcome.kind == eim::PackageOutcome::Kind::failed &&
+                                s.outcome.failure == eim::VerifyFailure::unsigned_error
                           : s.outcome.kind == eim::PackageOutcome::Kind::signed_error && s.outcome.error_code == code;
   if (!ok) return fail("expected " + want + ", got " + described(s.outcome));
   auto after = counter_of(t);
@@ -212,9 +222,11 @@ Outcome replayed_counter(EuiccTarget& t) {
   return with_eim(t, [&](Eim& e) {
     auto first = send(t, e, request_for(e, e.counter + 1));
     if (!first.error.empty() || first.outcome.kind != eim::PackageOutcome::Kind::results)
-      return fail("expected the first package accepted, got " + (first.error.empty() ? described(first.outcome) : first.error));
+      return fail("expected the first package accepted, got " +
+                  (first.error.empty() ? described(first.outcome) : first.error));
     e.counter += 1;
-    return refused(t, e, send(t, e, request_for(e, e.counter)), false, kReplayError, "EuiccPackageErrorSigned replayError (4)");
+    return refused(t, e, send(t, e, request_for(e, e.counter)), false, kReplayError,
+                   "EuiccPackageErrorSigned replayError (4)");
   });
 }
 
@@ -260,7 +272,8 @@ Outcome immediate_enabling_with_eim(EuiccTarget& t) {
   });
 }
 
-Case euicc(std::string id, std::string section, std::string sends, std::string expects, std::function<Outcome(EuiccTarget&)> run) {
+Case euicc(std::string id, std::string section, std::string sends, std::string expects,
+           std::function<Outcome(EuiccTarget&)> run) {
   return {std::move(id), "euicc", std::move(section), std::move(sends), std::move(expects), std::move(run)};
 }
 
@@ -271,24 +284,28 @@ std::vector<Case> euicc_sgp32_cases() {
   return {
       euicc("ES10b.GetEimConfigurationData.Nominal", "SGP.32 v1.2 ES10b.GetEimConfigurationData", "BF55",
             "EimConfigurationDataList, each eimId 1..128 characters", eim_configuration_nominal),
-      euicc("ES10b.GetCerts.Nominal", "SGP.32 v1.2 ES10b.GetCerts", "BF56", "CERT.EUM and CERT.EUICC, chained", certs_nominal),
-      euicc("ES10b.GetCerts.UnknownCi", "SGP.32 v1.2 ES10b.GetCerts", "BF56 with an unknown euiccCiPKId", "invalidCiPKId (1)",
-            certs_unknown_ci),
+      euicc("ES10b.GetCerts.Nominal", "SGP.32 v1.2 ES10b.GetCerts", "BF56", "CERT.EUM and CERT.EUICC, chained",
+            certs_nominal),
+      euicc("ES10b.GetCerts.UnknownCi", "SGP.32 v1.2 ES10b.GetCerts", "BF56 with an unknown euiccCiPKId",
+            "invalidCiPKId (1)", certs_unknown_ci),
       euicc("ES10b.LoadEuiccPackage.Nominal", pkg, "BF51 getRAT, counter above the last",
             "signed result verifying under CERT.EUICC, eimId/counter/transaction id echoed", nominal),
       euicc("ES10b.LoadEuiccPackage.InvalidSignature", pkg, "BF51 with one bit of eimSignature flipped",
             "EuiccPackageErrorUnsigned, counter unchanged", invalid_signature),
       euicc("ES10b.LoadEuiccPackage.ReplayedCounter", pkg, "BF51 twice with the same counter",
             "EuiccPackageErrorSigned replayError (4)", replayed_counter),
-      euicc("ES10b.LoadEuiccPackage.OtherEid", pkg, "BF51 for another EID", "EuiccPackageErrorSigned invalidEid (3)", other_eid),
-      euicc("ES10b.LoadEuiccPackage.UnknownEim", pkg, "BF51 from an eimId the card does not know", "EuiccPackageErrorUnsigned",
-            unknown_eim),
+      euicc("ES10b.LoadEuiccPackage.OtherEid", pkg, "BF51 for another EID", "EuiccPackageErrorSigned invalidEid (3)",
+            other_eid),
+      euicc("ES10b.LoadEuiccPackage.UnknownEim", pkg, "BF51 from an eimId the card does not know",
+            "EuiccPackageErrorUnsigned", unknown_eim),
       euicc("ES10b.AddInitialEim.AlreadyAssociated", "SGP.32 v1.2 ES10b.AddInitialEim",
             "AddInitialEim of the harness's eIM while the card has it (--pki --destructive)",
             "associatedEimAlreadyExists (2); still one eIM", add_initial_eim_again),
-      euicc("ES10b.ConfigureImmediateProfileEnabling.EimAssociated", "SGP.32 v1.2 ES10b.ConfigureImmediateProfileEnabling",
-            "ConfigureImmediateProfileEnabling (immediate enable off) while the harness's eIM is associated (--pki --destructive)",
-            "associatedEimAlreadyExists (2)", immediate_enabling_with_eim),
+      euicc(
+          "ES10b.ConfigureImmediateProfileEnabling.EimAssociated",
+          "SGP.32 v1.2 ES10b.ConfigureImmediateProfileEnabling",
+          "ConfigureImmediateProfileEnabling (immediate enable off) while the harness's eIM is associated (--pki --destructive)",
+          "associatedEimAlreadyExists (2)", immediate_enabling_with_eim),
   };
 }
 

@@ -15,8 +15,8 @@ struct Exchange {
   rsp::Bytes sent;            // apdu: the command APDU; http: the request body
   rsp::Bytes received;        // apdu: the response APDU with SW1 SW2; http: the response body
   std::vector<std::pair<std::string, std::string>> headers = {};  // http: the request's header fields
-  int status = 0;             // http: the response's status; 0 when there was none
-  std::string error = {};     // http: why there was no response
+  int status = 0;                                                 // http: the response's status; 0 when there was none
+  std::string error = {};                                         // http: why there was no response
 };
 
 using ExchangeLog = std::vector<Exchange>;

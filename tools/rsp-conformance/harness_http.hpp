@@ -10,11 +10,13 @@ namespace conformance {
 
 // The CI of each curve `pki` holds: a server under test chains its TLS certificate to one of them.
 inline void trust_pki_cis(rsp::http::ClientOptions& options, const std::filesystem::path& pki) {
-  for (auto curve : rsp::pki::curves_present(pki)) options.trusted_ca_files.push_back(rsp::pki::curve_dir(pki, curve) / "ci.pem");
+  for (auto curve : rsp::pki::curves_present(pki))
+    options.trusted_ca_files.push_back(rsp::pki::curve_dir(pki, curve) / "ci.pem");
 }
 
 inline void record_http_into(rsp::http::ClientOptions& options, ExchangeLog& log) {
-  options.on_exchange = [&log](const rsp::http::ClientRequest& request, const rsp::Expected<rsp::http::ClientResponse>& response) {
+  options.on_exchange = [&log](const rsp::http::ClientRequest& request,
+                               const rsp::Expected<rsp::http::ClientResponse>& response) {
     std::string path = request.url;
     if (auto scheme = path.find("://"); scheme != std::string::npos)
       if (auto slash = path.find('/', scheme + 3); slash != std::string::npos) path = path.substr(slash);

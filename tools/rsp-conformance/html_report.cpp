@@ -18,7 +18,8 @@ rsp::Bytes identifier_octets(ber_tlv_tag_t tag) {
   auto number = static_cast<uint32_t>(tag >> 2);
   if (number < 31) return {static_cast<uint8_t>(cls | number)};
   rsp::Bytes rest;
-  for (; number; number >>= 7) rest.insert(rest.begin(), static_cast<uint8_t>((number & 0x7F) | (rest.empty() ? 0 : 0x80)));
+  for (; number; number >>= 7)
+    rest.insert(rest.begin(), static_cast<uint8_t>((number & 0x7F) | (rest.empty() ? 0 : 0x80)));
   rest.insert(rest.begin(), static_cast<uint8_t>(cls | 0x1F));
   return rest;
 }
@@ -58,14 +59,16 @@ std::string http_body_html(const rsp::Bytes& body, bool request) {
     return pre(std::string(body.begin(), body.end()), "hex");
   }
   std::string out = pre(json.dump(2), "tree");
-  std::function<void(const nlohmann::json&, const std::string&)> walk = [&](const nlohmann::json& j, const std::string& name) {
+  std::function<void(const nlohmann::json&, const std::string&)> walk = [&](const nlohmann::json& j,
+                                                                            const std::string& name) {
     if (j.is_object())
       for (const auto& [key, value] : j.items()) walk(value, key);
     else if (j.is_array())
       for (const auto& value : j) walk(value, name);
     else if (j.is_string() && j.get_ref<const std::string&>().size() > 4)
       if (auto der = rsp::from_base64(j.get_ref<const std::string&>()))
-        if (auto tree = decode_any(*der, request); !tree.empty()) out += "<p>" + html_escape(name) + ":</p>\n" + pre(tree, "tree");
+        if (auto tree = decode_any(*der, request); !tree.empty())
+          out += "<p>" + html_escape(name) + ":</p>\n" + pre(tree, "tree");
   };
   walk(json, "body");
   return out;
@@ -81,7 +84,9 @@ std::string es10_function(rsp::ByteView data, const std::string& current) {
   if (tag == rsp::Bytes{0xBF, 0x36}) return "LoadBoundProfilePackage";
   tag[0] &= static_cast<uint8_t>(~0x20);
   for (const auto* type : rsp::asn1::all_types()) {
-    if (type->tags_count == 0 || !type->name || identifier_octets(type->tags[0]) != tag || !ends_with(type->name, "Request")) continue;
+    if (type->tags_count == 0 || !type->name || identifier_octets(type->tags[0]) != tag ||
+        !ends_with(type->name, "Request"))
+      continue;
     std::string name = type->name;
     return name.substr(0, name.size() - 7);
   }
@@ -109,7 +114,8 @@ std::string phases_html(const ExchangeLog& log) {
   if (phases.size() < 2) return {};
   std::string out = "<tr><th>per function</th><td><table><tr><th>function</th><th>APDUs</th><th>bytes</th></tr>";
   for (const auto& [name, n] : phases)
-    out += "<tr><td>" + html_escape(name) + "</td><td>" + std::to_string(n[0]) + "</td><td>" + std::to_string(n[1]) + "</td></tr>";
+    out += "<tr><td>" + html_escape(name) + "</td><td>" + std::to_string(n[0]) + "</td><td>" + std::to_string(n[1]) +
+           "</td></tr>";
   return out + "</table></td></tr>";
 }
 
@@ -128,7 +134,8 @@ std::string exchange_html(const ExchangeLog& log) {
   for (const auto& e : log) {
     if (e.kind != "apdu") {
       std::string answer = e.status ? "HTTP " + std::to_string(e.status) : "no answer: " + e.error;
-      out << "<h4>" << html_escape(e.label) << "</h4>\n" << http_body_html(e.sent, true) << "<h4>" << html_escape(answer) << "</h4>\n"
+      out << "<h4>" << html_escape(e.label) << "</h4>\n"
+          << http_body_html(e.sent, true) << "<h4>" << html_escape(answer) << "</h4>\n"
           << http_body_html(e.received, false);
       continue;
     }
@@ -146,7 +153,9 @@ std::string exchange_html(const ExchangeLog& log) {
       out << pre("<- (no response)", "hex");
       continue;
     }
-    out << pre("<- " + rsp::to_hex(rsp::ByteView(r).first(r.size() - 2)) + " SW " + rsp::to_hex(rsp::ByteView(r).last(2)), "hex");
+    out << pre(
+        "<- " + rsp::to_hex(rsp::ByteView(r).first(r.size() - 2)) + " SW " + rsp::to_hex(rsp::ByteView(r).last(2)),
+        "hex");
     if (c.size() < 2 || c[1] != 0xC0) response_message.clear();
     response_message.insert(response_message.end(), r.begin(), r.end() - 2);
     if (r[r.size() - 2] != 0x61 && !response_message.empty()) {
@@ -202,32 +211,37 @@ std::string html_report(const RunInfo& run, const std::vector<Result>& results) 
     ++per_role[r.c->role][static_cast<int>(r.outcome.verdict)];
   }
   std::ostringstream out;
-  out << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>rsp-conformance " << html_escape(run.role)
-      << "</title><style>" << kStyle << "</style></head><body>\n<h1>rsp-conformance report</h1>\n<table>"
-      << "<tr><th>target</th><td>" << html_escape(run.target) << "</td></tr><tr><th>date</th><td>" << html_escape(run.date)
-      << "</td></tr><tr><th>cases</th><td id=\"total\">" << results.size() << "</td></tr><tr><th>passed</th><td id=\"passed\">"
-      << counts[0] << "</td></tr><tr><th>failed</th><td id=\"failed\">" << counts[1]
+  out << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>rsp-conformance "
+      << html_escape(run.role) << "</title><style>" << kStyle
+      << "</style></head><body>\n<h1>rsp-conformance report</h1>\n<table>"
+      << "<tr><th>target</th><td>" << html_escape(run.target) << "</td></tr><tr><th>date</th><td>"
+      << html_escape(run.date) << "</td></tr><tr><th>cases</th><td id=\"total\">" << results.size()
+      << "</td></tr><tr><th>passed</th><td id=\"passed\">" << counts[0]
+      << "</td></tr><tr><th>failed</th><td id=\"failed\">" << counts[1]
       << "</td></tr><tr><th>not applicable</th><td id=\"not-applicable\">" << counts[2] << "</td></tr></table>\n";
   out << "<h2>Per role</h2>\n<table><tr><th>role</th><th>passed</th><th>failed</th><th>not applicable</th></tr>";
   for (const auto& [role, n] : per_role)
-    out << "<tr><td>" << html_escape(role) << "</td><td>" << n[0] << "</td><td>" << n[1] << "</td><td>" << n[2] << "</td></tr>";
+    out << "<tr><td>" << html_escape(role) << "</td><td>" << n[0] << "</td><td>" << n[1] << "</td><td>" << n[2]
+        << "</td></tr>";
   out << "</table>\n";
   for (const auto& r : results) {
     size_t apdus = 0, http = 0;
     for (const auto& e : r.exchanges) (e.kind == "apdu" ? apdus : http) += 1;
     out << "<section id=\"" << html_escape(r.c->id) << "\"><h3>" << html_escape(r.c->id) << " <span class=\""
         << verdict_class(r.outcome.verdict) << "\">" << verdict_name(r.outcome.verdict) << "</span></h3>\n<table>"
-        << "<tr><th>role</th><td>" << html_escape(r.c->role) << "</td></tr><tr><th>section</th><td>" << html_escape(r.c->section)
-        << "</td></tr><tr><th>sends</th><td>" << html_escape(r.c->sends) << "</td></tr><tr><th>expects</th><td>"
-        << html_escape(r.c->expects) << "</td></tr>";
+        << "<tr><th>role</th><td>" << html_escape(r.c->role) << "</td></tr><tr><th>section</th><td>"
+        << html_escape(r.c->section) << "</td></tr><tr><th>sends</th><td>" << html_escape(r.c->sends)
+        << "</td></tr><tr><th>expects</th><td>" << html_escape(r.c->expects) << "</td></tr>";
     if (!r.outcome.detail.empty())
       out << "<tr><th>" << (r.outcome.verdict == Verdict::fail ? "expected vs. got" : "note") << "</th><td>"
           << html_escape(r.outcome.detail) << "</td></tr>";
-    if (apdus || !http) out << "<tr><th>APDUs</th><td>" << apdus << " (" << apdu_bytes(r.exchanges) << " bytes)</td></tr>" << phases_html(r.exchanges);
-    if (http) out << "<tr><th>HTTP exchanges</th><td>" << http << " (" << http_bytes(r.exchanges) << " body bytes)</td></tr>";
-    out << "<tr><th>time</th><td>"
-        << r.seconds << " s</td></tr></table>\n<details><summary>exchange</summary>\n" << exchange_html(r.exchanges)
-        << "</details></section>\n";
+    if (apdus || !http)
+      out << "<tr><th>APDUs</th><td>" << apdus << " (" << apdu_bytes(r.exchanges) << " bytes)</td></tr>"
+          << phases_html(r.exchanges);
+    if (http)
+      out << "<tr><th>HTTP exchanges</th><td>" << http << " (" << http_bytes(r.exchanges) << " body bytes)</td></tr>";
+    out << "<tr><th>time</th><td>" << r.seconds << " s</td></tr></table>\n<details><summary>exchange</summary>\n"
+        << exchange_html(r.exchanges) << "</details></section>\n";
   }
   out << "</body></html>\n";
   return out.str();

@@ -46,7 +46,8 @@ std::optional<Bytes> find_tlv(ByteView der, tlv::Tag tag) {
 std::optional<Bytes> bound_profile_package(ByteView body) {
   if (!body.empty() && body.front() == '{') {
     auto j = nlohmann::json::parse(body.begin(), body.end(), nullptr, false);
-    if (j.is_discarded() || !j.contains("boundProfilePackage") || !j["boundProfilePackage"].is_string()) return std::nullopt;
+    if (j.is_discarded() || !j.contains("boundProfilePackage") || !j["boundProfilePackage"].is_string())
+      return std::nullopt;
     return rsp::from_base64(j["boundProfilePackage"].get<std::string>());
   }
   return find_tlv(body, 0xBF36);
@@ -117,7 +118,8 @@ Outcome sequence(IpaTarget& target) {
   if (!s) return fail(s.error().message);
   auto result = installation_result(run.timeline);
   if (!result || !installed(run.timeline[*result]))
-    return fail("expected the card's ProfileInstallationResult with successResult; got " + steps(run.timeline) + ending(run));
+    return fail("expected the card's ProfileInstallationResult with successResult; got " + steps(run.timeline) +
+                ending(run));
   if (run.exit_status != 0) return fail("expected the IPA to report the installation (exit 0)" + ending(run));
   return pass();
 }
@@ -135,13 +137,16 @@ Outcome block_size(IpaTarget& target) {
     if (!command || command->ins != 0xE2) continue;
     ++store_data;
     largest = std::max(largest, command->data.size());
-    std::string where = "STORE DATA #" + std::to_string(store_data) + " (" + rsp::to_hex(ByteView(e.sent).first(std::min<size_t>(e.sent.size(), 5))) + "...)";
+    std::string where = "STORE DATA #" + std::to_string(store_data) + " (" +
+                        rsp::to_hex(ByteView(e.sent).first(std::min<size_t>(e.sent.size(), 5))) + "...)";
     if (command->extended || command->data.size() > 255)
-      return fail(where + " carries " + std::to_string(command->data.size()) + " data bytes" + (command->extended ? " in an extended APDU" : "") +
-                  "; expected short APDUs of at most 255");
-    if (command->p1 != 0x11 && command->p1 != 0x91) return fail(where + ": P1 " + rsp::to_hex(Bytes{command->p1}) + ", expected 11 or 91");
+      return fail(where + " carries " + std::to_string(command->data.size()) + " data bytes" +
+                  (command->extended ? " in an extended APDU" : "") + "; expected short APDUs of at most 255");
+    if (command->p1 != 0x11 && command->p1 != 0x91)
+      return fail(where + ": P1 " + rsp::to_hex(Bytes{command->p1}) + ", expected 11 or 91");
     if (command->p2 != next_block)
-      return fail(where + ": P2 " + rsp::to_hex(Bytes{command->p2}) + ", expected block number " + std::to_string(next_block));
+      return fail(where + ": P2 " + rsp::to_hex(Bytes{command->p2}) + ", expected block number " +
+                  std::to_string(next_block));
     next_block = command->p1 == 0x91 ? 0 : next_block + 1;
   }
   if (store_data == 0) return fail("expected STORE DATA commands; the IPA sent none" + ending(run));
@@ -163,11 +168,13 @@ Outcome segmentation(const Timeline& t, const Steps& s) {
   }
   for (size_t i = 0; i < std::min(got.size(), expected->size()); ++i)
     if (got[i] != (*expected)[i])
-      return fail("ES10 command " + std::to_string(i + 1) + " of the BPP: expected " + rsp::to_hex(tlv::encode_tag(top_tag((*expected)[i]))) +
-                  " of " + std::to_string((*expected)[i].size()) + " bytes as the SM-DP+ sent it, got " +
+      return fail("ES10 command " + std::to_string(i + 1) + " of the BPP: expected " +
+                  rsp::to_hex(tlv::encode_tag(top_tag((*expected)[i]))) + " of " +
+                  std::to_string((*expected)[i].size()) + " bytes as the SM-DP+ sent it, got " +
                   rsp::to_hex(tlv::encode_tag(top_tag(got[i]))) + " of " + std::to_string(got[i].size()) + " bytes");
   if (got.size() != expected->size())
-    return fail("expected " + std::to_string(expected->size()) + " ES10 commands for the BPP, got " + std::to_string(got.size()));
+    return fail("expected " + std::to_string(expected->size()) + " ES10 commands for the BPP, got " +
+                std::to_string(got.size()));
   return pass(std::to_string(got.size()) + " segments");
 }
 
@@ -183,16 +190,16 @@ std::vector<Bytes> members_except(ByteView der, std::set<tlv::Tag> left_out) {
 // serverCertificate reach the card as the SM-DP+ sent them (ctxParams1 is the IPA's own).
 Outcome authenticate_server_relayed(IpaTarget& target) {
   return with_steps(target, [](const Timeline& t, const Steps& s) {
-    return relayed(members_except(t[s.authenticate_server].sent, {0xA0}), t[s.initiate].received, "initiateAuthentication's answer",
-                   "AuthenticateServer");
+    return relayed(members_except(t[s.authenticate_server].sent, {0xA0}), t[s.initiate].received,
+                   "initiateAuthentication's answer", "AuthenticateServer");
   });
 }
 
 // SGP.22 v2.5 §3.1.3.2, §5.6.2: the card's AuthenticateServerResponse reaches the SM-DP+ unchanged.
 Outcome authenticate_client_relayed(IpaTarget& target) {
   return with_steps(target, [](const Timeline& t, const Steps& s) {
-    return relayed({t[s.authenticate_server].received}, t[s.authenticate_client].sent, "the card's AuthenticateServerResponse",
-                   "authenticateClient");
+    return relayed({t[s.authenticate_server].received}, t[s.authenticate_client].sent,
+                   "the card's AuthenticateServerResponse", "authenticateClient");
   });
 }
 
@@ -200,15 +207,16 @@ Outcome authenticate_client_relayed(IpaTarget& target) {
 // the SM-DP+ sent them (hashCc is the IPA's own).
 Outcome prepare_download_relayed(IpaTarget& target) {
   return with_steps(target, [](const Timeline& t, const Steps& s) {
-    return relayed(members_except(t[s.prepare].sent, {0x04}), t[s.authenticate_client].received, "authenticateClient's answer",
-                   "PrepareDownload");
+    return relayed(members_except(t[s.prepare].sent, {0x04}), t[s.authenticate_client].received,
+                   "authenticateClient's answer", "PrepareDownload");
   });
 }
 
 // SGP.22 v2.5 §3.1.3.3, §5.6.3: the card's PrepareDownloadResponse reaches the SM-DP+ unchanged.
 Outcome get_bound_profile_package_relayed(IpaTarget& target) {
   return with_steps(target, [](const Timeline& t, const Steps& s) {
-    return relayed({t[s.prepare].received}, t[s.get_bpp].sent, "the card's PrepareDownloadResponse", "getBoundProfilePackage");
+    return relayed({t[s.prepare].received}, t[s.get_bpp].sent, "the card's PrepareDownloadResponse",
+                   "getBoundProfilePackage");
   });
 }
 
@@ -219,7 +227,9 @@ Outcome handle_notification_relayed(IpaTarget& target) {
   auto result = installation_result(t);
   if (!result) return fail("expected a ProfileInstallationResult from the card; got " + steps(t) + ending(run));
   auto sent = first_http(t, "handleNotification", *result);
-  if (!sent) return fail("expected handleNotification after the card's ProfileInstallationResult; got " + steps(t) + ending(run));
+  if (!sent)
+    return fail("expected handleNotification after the card's ProfileInstallationResult; got " + steps(t) +
+                ending(run));
   return relayed({t[*result].received}, t[*sent].sent, "the card's ProfileInstallationResult", "handleNotification");
 }
 
@@ -229,7 +239,8 @@ std::function<std::optional<uint16_t>(Bytes&)> corrupt_member(tlv::Tag outer, tl
     if (top_tag(command) != outer) return std::nullopt;
     auto top = tlv::read(command);
     auto member = top ? tlv::find(top->value, inner) : std::nullopt;
-    if (member && !member->value.empty()) command[static_cast<size_t>(member->whole.data() - command.data()) + member->whole.size() - 1] ^= 0x01;
+    if (member && !member->value.empty())
+      command[static_cast<size_t>(member->whole.data() - command.data()) + member->whole.size() - 1] ^= 0x01;
     return std::nullopt;
   };
 }
@@ -242,10 +253,13 @@ Outcome euicc_error_relayed(IpaTarget& target, tlv::Tag command_tag, const std::
   IpaRun run = target.download(scenario);
   const Timeline& t = run.timeline;
   auto refused = first_es10(t, command_tag);
-  if (!refused) return fail("expected " + step_name(Exchange{"es10", {}, tlv::encode_header(command_tag, 0), {}}) + "; got " + steps(t) + ending(run));
+  if (!refused)
+    return fail("expected " + step_name(Exchange{"es10", {}, tlv::encode_header(command_tag, 0), {}}) + "; got " +
+                steps(t) + ending(run));
   auto answer = tlv::read(t[*refused].received);
   if (!answer || !tlv::find(answer->value, 0xA1))
-    return not_applicable("the harness's card did not refuse the corrupted signature: " + rsp::to_hex(t[*refused].received));
+    return not_applicable("the harness's card did not refuse the corrupted signature: " +
+                          rsp::to_hex(t[*refused].received));
   auto sent = first_http(t, function, *refused);
   if (!sent) return fail("expected " + function + " with the card's refusal; got " + steps(t) + ending(run));
   return relayed({t[*refused].received}, t[*sent].sent, "the card's refusal", function);
@@ -253,13 +267,14 @@ Outcome euicc_error_relayed(IpaTarget& target, tlv::Tag command_tag, const std::
 
 // SGP.22 v2.5 §5.7.14 CancelSessionReason.
 const std::set<long> kNotLoading = {0, 1, 2, 3, 4, 127};  // every reason but loadBppExecutionError
-const std::set<long> kLoading = {5, 127};                  // loadBppExecutionError, undefinedReason
+const std::set<long> kLoading = {5, 127};                 // loadBppExecutionError, undefinedReason
 
 // After `failure` (the event where the download had to stop): ES10b.CancelSession for the
 // session's transactionId with a reason in `reasons`, answered by the card; its signed answer in an
 // ES9+ cancelSession unchanged (required when `smdp_session_open`, checked whenever one is sent);
 // and no later download step.
-Outcome cancelled(const IpaRun& run, std::optional<size_t> failure, const std::set<long>& reasons, bool smdp_session_open) {
+Outcome cancelled(const IpaRun& run, std::optional<size_t> failure, const std::set<long>& reasons,
+                  bool smdp_session_open) {
   const Timeline& t = run.timeline;
   if (!failure) return fail("the download did not get to the step the case fails; got " + steps(t) + ending(run));
   auto authenticate = first_es10(t, 0xBF38);
@@ -268,7 +283,8 @@ Outcome cancelled(const IpaRun& run, std::optional<size_t> failure, const std::s
   auto transaction_id = server_signed1 ? tlv::find(server_signed1->value, 0x80) : std::nullopt;
   if (!transaction_id) return fail("expected AuthenticateServer with serverSigned1; got " + steps(t) + ending(run));
   auto cancel = first_es10(t, 0xBF41, *failure + 1);
-  if (!cancel) return fail("expected ES10b.CancelSession after " + step_name(t[*failure]) + "; got " + steps(t) + ending(run));
+  if (!cancel)
+    return fail("expected ES10b.CancelSession after " + step_name(t[*failure]) + "; got " + steps(t) + ending(run));
   auto went_on = first(
       t,
       [](const Exchange& e) {
@@ -276,23 +292,30 @@ Outcome cancelled(const IpaRun& run, std::optional<size_t> failure, const std::s
         return name == "PrepareDownload" || name == "LoadBoundProfilePackage" || name == "getBoundProfilePackage";
       },
       *failure + 1);
-  if (went_on) return fail("expected the download to stop after " + step_name(t[*failure]) + "; the IPA went on to " + step_name(t[*went_on]));
+  if (went_on)
+    return fail("expected the download to stop after " + step_name(t[*failure]) + "; the IPA went on to " +
+                step_name(t[*went_on]));
   auto request = tlv::read(t[*cancel].sent);
   auto id = request ? tlv::find(request->value, 0x80) : std::nullopt;
-  if (!id || !std::equal(id->value.begin(), id->value.end(), transaction_id->value.begin(), transaction_id->value.end()))
-    return fail("expected CancelSession for transactionId " + rsp::to_hex(transaction_id->value) + ", got " + rsp::to_hex(t[*cancel].sent));
+  if (!id ||
+      !std::equal(id->value.begin(), id->value.end(), transaction_id->value.begin(), transaction_id->value.end()))
+    return fail("expected CancelSession for transactionId " + rsp::to_hex(transaction_id->value) + ", got " +
+                rsp::to_hex(t[*cancel].sent));
   std::optional<long> reason;
   if (auto member = tlv::find(request->value, 0x81)) reason = integer(member->value);
   std::string allowed;
   for (long r : reasons) allowed += (allowed.empty() ? "" : ", ") + std::to_string(r);
   if (!reason || !reasons.count(*reason))
-    return fail("expected a CancelSessionReason in {" + allowed + "}, got " + (reason ? std::to_string(*reason) : "none"));
+    return fail("expected a CancelSessionReason in {" + allowed + "}, got " +
+                (reason ? std::to_string(*reason) : "none"));
   auto answer = tlv::read(t[*cancel].received);
-  if (!answer || !tlv::find(answer->value, 0xA0)) return not_applicable("the harness's card refused the CancelSession: " + rsp::to_hex(t[*cancel].received));
+  if (!answer || !tlv::find(answer->value, 0xA0))
+    return not_applicable("the harness's card refused the CancelSession: " + rsp::to_hex(t[*cancel].received));
   auto relay = first_http(t, "cancelSession", *cancel);
   if (!relay)
-    return smdp_session_open ? fail("expected ES9+ cancelSession with the card's signed answer; got " + steps(t) + ending(run))
-                             : pass("reason " + std::to_string(*reason));
+    return smdp_session_open
+               ? fail("expected ES9+ cancelSession with the card's signed answer; got " + steps(t) + ending(run))
+               : pass("reason " + std::to_string(*reason));
   Outcome carried = relayed({t[*cancel].received}, t[*relay].sent, "the card's CancelSessionResponse", "cancelSession");
   if (carried.verdict != Verdict::pass) return carried;
   return pass("reason " + std::to_string(*reason));
@@ -309,7 +332,8 @@ Outcome cancel_after_server_error(IpaTarget& target) {
 
 // The card answers the first ES10 command tagged `tag` with `status_word` instead of running it;
 // the session must be cancelled after it, with a reason in `reasons`, and the SM-DP+ told.
-Outcome cancel_after_card_failure(IpaTarget& target, tlv::Tag tag, uint16_t status_word, const std::set<long>& reasons) {
+Outcome cancel_after_card_failure(IpaTarget& target, tlv::Tag tag, uint16_t status_word,
+                                  const std::set<long>& reasons) {
   IpaScenario scenario;
   scenario.card = [tag, status_word](Bytes& command) -> std::optional<uint16_t> {
     if (top_tag(command) == tag) return status_word;
@@ -326,15 +350,19 @@ Outcome removed_after_acknowledgement(IpaTarget& target) {
   const Timeline& t = run.timeline;
   auto result = installation_result(t);
   auto seq = result ? sequence_number(t[*result].received) : std::nullopt;
-  if (!seq) return fail("expected a ProfileInstallationResult with a seqNumber from the card; got " + steps(t) + ending(run));
+  if (!seq)
+    return fail("expected a ProfileInstallationResult with a seqNumber from the card; got " + steps(t) + ending(run));
   auto sent = first_http(t, "handleNotification", *result);
   if (!sent) return fail("expected handleNotification with the installation result; got " + steps(t) + ending(run));
   auto removal = first(t, [&](const Exchange& e) { return removed_sequence_number(e) == seq; });
-  if (!removal) return fail("expected RemoveNotificationFromList for seqNumber " + std::to_string(*seq) + " once the SM-DP+ answered " +
-                            std::to_string(t[*sent].status) + "; got " + steps(t) + ending(run));
+  if (!removal)
+    return fail("expected RemoveNotificationFromList for seqNumber " + std::to_string(*seq) +
+                " once the SM-DP+ answered " + std::to_string(t[*sent].status) + "; got " + steps(t) + ending(run));
   if (*removal < *sent)
-    return fail("RemoveNotificationFromList for seqNumber " + std::to_string(*seq) + " came before handleNotification; expected it after the SM-DP+'s acknowledgement");
-  if (t[*sent].status != 204) return not_applicable("the harness SM-DP+ answered handleNotification " + std::to_string(t[*sent].status));
+    return fail("RemoveNotificationFromList for seqNumber " + std::to_string(*seq) +
+                " came before handleNotification; expected it after the SM-DP+'s acknowledgement");
+  if (t[*sent].status != 204)
+    return not_applicable("the harness SM-DP+ answered handleNotification " + std::to_string(t[*sent].status));
   return pass();
 }
 
@@ -352,7 +380,8 @@ Outcome kept_when_not_acknowledged(IpaTarget& target) {
   const Timeline& t = run.timeline;
   auto result = installation_result(t);
   auto seq = result ? sequence_number(t[*result].received) : std::nullopt;
-  if (!seq) return fail("expected a ProfileInstallationResult with a seqNumber from the card; got " + steps(t) + ending(run));
+  if (!seq)
+    return fail("expected a ProfileInstallationResult with a seqNumber from the card; got " + steps(t) + ending(run));
   if (!first_http(t, "handleNotification", *result))
     return fail("expected handleNotification with the installation result; got " + steps(t) + ending(run));
   if (auto removal = first(t, [&](const Exchange& e) { return removed_sequence_number(e) == seq; }))
@@ -366,65 +395,79 @@ Outcome kept_when_not_acknowledged(IpaTarget& target) {
 std::vector<Case> ipa_download_cases() {
   const std::string nominal = "a download of a released order (activation code), the harness's card and SM-DP+ nominal";
   return {
-      ipa_case("ES10b.ProfileDownload.Sequence", "SGP.22 v2.5 §3.1.3", nominal,
-               "GetEUICCInfo1 and GetEUICCChallenge (either order) before initiateAuthentication, then AuthenticateServer, "
-               "authenticateClient, PrepareDownload, getBoundProfilePackage, LoadBoundProfilePackage; the profile installed "
-               "and the IPA exits 0 (other ES10 calls anywhere)",
-               sequence),
-      ipa_case("ES10.StoreData.BlockSize", "SGP.22 v2.5 §5.7; GPCS v2.3 §11.11", nominal,
-               "every STORE DATA a short APDU of at most 255 data bytes, P1 11 or 91 (last), P2 counting each command's blocks from 00",
-               block_size),
-      ipa_case("ES10b.LoadBoundProfilePackage.Segmentation", "SGP.22 v2.5 §2.5.5, §5.7.6", nominal,
-               "the BPP as the SM-DP+ sent it, one ES10 command per part: BF36 header with BF23, A0, A1 header, each 88, A2, "
-               "A3 header, each 86",
-               bpp_segmentation),
-      ipa_case("ES10b.AuthenticateServer.RelayedUnchanged", "SGP.22 v2.5 §3.1.3.1, §5.7.13", nominal,
-               "serverSigned1, serverSignature1, euiccCiPKIdToBeUsed, serverCertificate in AuthenticateServer byte for byte "
-               "as initiateAuthentication returned them",
-               authenticate_server_relayed),
+      ipa_case(
+          "ES10b.ProfileDownload.Sequence", "SGP.22 v2.5 §3.1.3", nominal,
+          "GetEUICCInfo1 and GetEUICCChallenge (either order) before initiateAuthentication, then AuthenticateServer, "
+          "authenticateClient, PrepareDownload, getBoundProfilePackage, LoadBoundProfilePackage; the profile installed "
+          "and the IPA exits 0 (other ES10 calls anywhere)",
+          sequence),
+      ipa_case(
+          "ES10.StoreData.BlockSize", "SGP.22 v2.5 §5.7; GPCS v2.3 §11.11", nominal,
+          "every STORE DATA a short APDU of at most 255 data bytes, P1 11 or 91 (last), P2 counting each command's blocks from 00",
+          block_size),
+      ipa_case(
+          "ES10b.LoadBoundProfilePackage.Segmentation", "SGP.22 v2.5 §2.5.5, §5.7.6", nominal,
+          "the BPP as the SM-DP+ sent it, one ES10 command per part: BF36 header with BF23, A0, A1 header, each 88, A2, "
+          "A3 header, each 86",
+          bpp_segmentation),
+      ipa_case(
+          "ES10b.AuthenticateServer.RelayedUnchanged", "SGP.22 v2.5 §3.1.3.1, §5.7.13", nominal,
+          "serverSigned1, serverSignature1, euiccCiPKIdToBeUsed, serverCertificate in AuthenticateServer byte for byte "
+          "as initiateAuthentication returned them",
+          authenticate_server_relayed),
       ipa_case("ES9p.AuthenticateClient.RelayedUnchanged", "SGP.22 v2.5 §3.1.3.2, §5.6.2", nominal,
-               "the card's AuthenticateServerResponse in authenticateClient byte for byte", authenticate_client_relayed),
-      ipa_case("ES10b.PrepareDownload.RelayedUnchanged", "SGP.22 v2.5 §3.1.3.2, §5.7.5", nominal,
-               "smdpSigned2, smdpSignature2, smdpCertificate in PrepareDownload byte for byte as authenticateClient returned them",
-               prepare_download_relayed),
+               "the card's AuthenticateServerResponse in authenticateClient byte for byte",
+               authenticate_client_relayed),
+      ipa_case(
+          "ES10b.PrepareDownload.RelayedUnchanged", "SGP.22 v2.5 §3.1.3.2, §5.7.5", nominal,
+          "smdpSigned2, smdpSignature2, smdpCertificate in PrepareDownload byte for byte as authenticateClient returned them",
+          prepare_download_relayed),
       ipa_case("ES9p.GetBoundProfilePackage.RelayedUnchanged", "SGP.22 v2.5 §3.1.3.3, §5.6.3", nominal,
-               "the card's PrepareDownloadResponse in getBoundProfilePackage byte for byte", get_bound_profile_package_relayed),
+               "the card's PrepareDownloadResponse in getBoundProfilePackage byte for byte",
+               get_bound_profile_package_relayed),
       ipa_case("ES9p.HandleNotification.RelayedUnchanged", "SGP.22 v2.5 §3.1.3.4, §5.6.4", nominal,
                "the card's ProfileInstallationResult in handleNotification byte for byte", handle_notification_relayed),
-      ipa_case("ES9p.AuthenticateClient.RelaysEuiccError", "SGP.22 v2.5 §3.1.3.2, §5.6.2",
-               "a download where the harness's card gets serverSignature1 with one bit flipped and refuses AuthenticateServer",
-               "the card's AuthenticateServerResponse error in authenticateClient byte for byte",
-               [](IpaTarget& t) { return euicc_error_relayed(t, 0xBF38, "authenticateClient"); }),
-      ipa_case("ES9p.GetBoundProfilePackage.RelaysEuiccError", "SGP.22 v2.5 §3.1.3.3, §5.6.3",
-               "a download where the harness's card gets smdpSignature2 with one bit flipped and refuses PrepareDownload",
-               "the card's PrepareDownloadResponse error in getBoundProfilePackage byte for byte",
-               [](IpaTarget& t) { return euicc_error_relayed(t, 0xBF21, "getBoundProfilePackage"); }),
-      ipa_case("ES10b.CancelSession.AfterServerError", "SGP.22 v2.5 §3.1.3.2, §5.7.14",
-               "a download with a matchingId the SM-DP+ has no order for: authenticateClient answers Failed after the card "
-               "authenticated the SM-DP+",
-               "ES10b.CancelSession for the session's transactionId with a reason other than loadBppExecutionError, no "
-               "PrepareDownload; an ES9+ cancelSession, if sent, with the card's answer byte for byte",
-               cancel_after_server_error),
-      ipa_case("ES10b.CancelSession.AfterPrepareDownloadFailure", "SGP.22 v2.5 §3.1.3.2, §5.7.14",
-               "a download where the harness's card answers PrepareDownload with status word 6F00",
-               "ES10b.CancelSession for the session's transactionId with a reason other than loadBppExecutionError, then "
-               "ES9+ cancelSession with the card's answer byte for byte; no getBoundProfilePackage",
-               // SGP.22 v2.5 §3.1.3.2: PrepareDownload fails at APDU level (no answer from the card).
-               [](IpaTarget& t) { return cancel_after_card_failure(t, 0xBF21, 0x6F00, kNotLoading); }),
-      ipa_case("ES10b.CancelSession.AfterLoadFailure", "SGP.22 v2.5 §3.1.3.3, §5.7.6, §5.7.14",
-               "a download where the harness's card answers the BPP's first ES10 command (BF36, InitialiseSecureChannel) with status word 6A80",
-               "ES10b.CancelSession for the session's transactionId with loadBppExecutionError or undefinedReason, then ES9+ "
-               "cancelSession with the card's answer byte for byte; no more BPP commands",
-               // SGP.22 v2.5 §3.1.3.3, §5.7.6: the BPP's first ES10 command fails at APDU level.
-               [](IpaTarget& t) { return cancel_after_card_failure(t, 0xBF36, 0x6A80, kLoading); }),
-      ipa_case("ES10b.RemoveNotificationFromList.AfterAcknowledgement", "SGP.22 v2.5 §3.1.3.4, §5.7.10", nominal,
-               "handleNotification with the installation result, then RemoveNotificationFromList with its seqNumber after "
-               "the SM-DP+'s HTTP 204, not before",
-               removed_after_acknowledgement),
-      ipa_case("ES9p.HandleNotification.NotAcknowledged", "SGP.22 v2.5 §3.1.3.4, §3.5",
-               "a download where the harness SM-DP+ answers handleNotification with HTTP 500",
-               "handleNotification sent, and no RemoveNotificationFromList for its seqNumber: the result stays on the card",
-               kept_when_not_acknowledged),
+      ipa_case(
+          "ES9p.AuthenticateClient.RelaysEuiccError", "SGP.22 v2.5 §3.1.3.2, §5.6.2",
+          "a download where the harness's card gets serverSignature1 with one bit flipped and refuses AuthenticateServer",
+          "the card's AuthenticateServerResponse error in authenticateClient byte for byte",
+          [](IpaTarget& t) { return euicc_error_relayed(t, 0xBF38, "authenticateClient"); }),
+      ipa_case(
+          "ES9p.GetBoundProfilePackage.RelaysEuiccError", "SGP.22 v2.5 §3.1.3.3, §5.6.3",
+          "a download where the harness's card gets smdpSignature2 with one bit flipped and refuses PrepareDownload",
+          "the card's PrepareDownloadResponse error in getBoundProfilePackage byte for byte",
+          [](IpaTarget& t) { return euicc_error_relayed(t, 0xBF21, "getBoundProfilePackage"); }),
+      ipa_case(
+          "ES10b.CancelSession.AfterServerError", "SGP.22 v2.5 §3.1.3.2, §5.7.14",
+          "a download with a matchingId the SM-DP+ has no order for: authenticateClient answers Failed after the card "
+          "authenticated the SM-DP+",
+          "ES10b.CancelSession for the session's transactionId with a reason other than loadBppExecutionError, no "
+          "PrepareDownload; an ES9+ cancelSession, if sent, with the card's answer byte for byte",
+          cancel_after_server_error),
+      ipa_case(
+          "ES10b.CancelSession.AfterPrepareDownloadFailure", "SGP.22 v2.5 §3.1.3.2, §5.7.14",
+          "a download where the harness's card answers PrepareDownload with status word 6F00",
+          "ES10b.CancelSession for the session's transactionId with a reason other than loadBppExecutionError, then "
+          "ES9+ cancelSession with the card's answer byte for byte; no getBoundProfilePackage",
+          // SGP.22 v2.5 §3.1.3.2: PrepareDownload fails at APDU level (no answer from the card).
+          [](IpaTarget& t) { return cancel_after_card_failure(t, 0xBF21, 0x6F00, kNotLoading); }),
+      ipa_case(
+          "ES10b.CancelSession.AfterLoadFailure", "SGP.22 v2.5 §3.1.3.3, §5.7.6, §5.7.14",
+          "a download where the harness's card answers the BPP's first ES10 command (BF36, InitialiseSecureChannel) with status word 6A80",
+          "ES10b.CancelSession for the session's transactionId with loadBppExecutionError or undefinedReason, then ES9+ "
+          "cancelSession with the card's answer byte for byte; no more BPP commands",
+          // SGP.22 v2.5 §3.1.3.3, §5.7.6: the BPP's first ES10 command fails at APDU level.
+          [](IpaTarget& t) { return cancel_after_card_failure(t, 0xBF36, 0x6A80, kLoading); }),
+      ipa_case(
+          "ES10b.RemoveNotificationFromList.AfterAcknowledgement", "SGP.22 v2.5 §3.1.3.4, §5.7.10", nominal,
+          "handleNotification with the installation result, then RemoveNotificationFromList with its seqNumber after "
+          "the SM-DP+'s HTTP 204, not before",
+          removed_after_acknowledgement),
+      ipa_case(
+          "ES9p.HandleNotification.NotAcknowledged", "SGP.22 v2.5 §3.1.3.4, §3.5",
+          "a download where the harness SM-DP+ answers handleNotification with HTTP 500",
+          "handleNotification sent, and no RemoveNotificationFromList for its seqNumber: the result stays on the card",
+          kept_when_not_acknowledged),
   };
 }
 

@@ -14,7 +14,8 @@ using rsp::Bytes;
 using rsp::ByteView;
 namespace tlv = rsp::tlv;
 
-const char* const kNoPollCommand = "needs --ipa-poll-command (the command that runs one ESipa poll round of the IPA under test)";
+const char* const kNoPollCommand =
+    "needs --ipa-poll-command (the command that runs one ESipa poll round of the IPA under test)";
 
 // The poll round's steps: the first GetEimPackage, the card's LoadEuiccPackage after it, and the
 // ProvideEimPackageResult after that, or why they are not there.
@@ -49,7 +50,9 @@ Outcome asks_with_eid(IpaTarget& target) {
     auto der = esipa_request(run.timeline[s.get_package]);
     auto top = der ? tlv::read(*der) : rsp::Expected<tlv::Tlv>(rsp::fail("none"));
     auto eid = top ? tlv::find(top->value, 0x5A) : std::nullopt;
-    if (!eid) return fail("expected eidValue (5A) in GetEimPackageRequest, got " + (der ? rsp::to_hex(*der) : std::string("no request")));
+    if (!eid)
+      return fail("expected eidValue (5A) in GetEimPackageRequest, got " +
+                  (der ? rsp::to_hex(*der) : std::string("no request")));
     if (!std::equal(eid->value.begin(), eid->value.end(), run.eid.begin(), run.eid.end()))
       return fail("expected eidValue " + rsp::to_hex(run.eid) + " (the card's EID), got " + rsp::to_hex(eid->value));
     return pass();
@@ -61,8 +64,9 @@ Outcome package_relayed(IpaTarget& target) {
   return with_poll(target, {}, [](const IpaRun& run, const PollSteps& s) {
     const Bytes& got = run.timeline[s.load].sent;
     if (got != run.eim_package)
-      return fail("expected LoadEuiccPackage with the eIM's EuiccPackageRequest byte for byte (" + std::to_string(run.eim_package.size()) +
-                  " bytes), got " + std::to_string(got.size()) + " bytes that differ");
+      return fail("expected LoadEuiccPackage with the eIM's EuiccPackageRequest byte for byte (" +
+                  std::to_string(run.eim_package.size()) + " bytes), got " + std::to_string(got.size()) +
+                  " bytes that differ");
     return pass();
   });
 }
@@ -71,7 +75,8 @@ Outcome package_relayed(IpaTarget& target) {
 Outcome result_relayed(IpaTarget& target) {
   return with_poll(target, {}, [](const IpaRun& run, const PollSteps& s) {
     auto der = esipa_request(run.timeline[s.provide]);
-    return relayed({run.timeline[s.load].received}, der.value_or(Bytes{}), "the card's EuiccPackageResult", "ProvideEimPackageResult");
+    return relayed({run.timeline[s.load].received}, der.value_or(Bytes{}), "the card's EuiccPackageResult",
+                   "ProvideEimPackageResult");
   });
 }
 
@@ -91,7 +96,9 @@ Removal removal_of_result(const IpaRun& run, const PollSteps& s) {
 Outcome removed_after_acknowledgement(IpaTarget& target) {
   return with_poll(target, {}, [](const IpaRun& run, const PollSteps& s) {
     Removal r = removal_of_result(run, s);
-    if (!r.seq) return fail("expected a signed EuiccPackageResult with a seqNumber from the card, got " + rsp::to_hex(run.timeline[s.load].received));
+    if (!r.seq)
+      return fail("expected a signed EuiccPackageResult with a seqNumber from the card, got " +
+                  rsp::to_hex(run.timeline[s.load].received));
     if (!r.at)
       return fail("expected RemoveNotificationFromList for seqNumber " + std::to_string(*r.seq) +
                   " once the eIM acknowledged it; got " + steps(run.timeline) + ending(run));
@@ -108,7 +115,9 @@ Outcome kept_when_not_acknowledged(IpaTarget& target) {
   scenario.acknowledge = false;
   return with_poll(target, scenario, [](const IpaRun& run, const PollSteps& s) {
     Removal r = removal_of_result(run, s);
-    if (!r.seq) return fail("expected a signed EuiccPackageResult with a seqNumber from the card, got " + rsp::to_hex(run.timeline[s.load].received));
+    if (!r.seq)
+      return fail("expected a signed EuiccPackageResult with a seqNumber from the card, got " +
+                  rsp::to_hex(run.timeline[s.load].received));
     if (r.at)
       return fail("expected the result kept on the card; the IPA removed seqNumber " + std::to_string(*r.seq) +
                   " though the eIM acknowledged nothing (emptyResponse)");
@@ -119,21 +128,23 @@ Outcome kept_when_not_acknowledged(IpaTarget& target) {
 }  // namespace
 
 std::vector<Case> ipa_esipa_cases() {
-  const std::string round = "one poll round: the harness eIM hands out a signed getRAT EuiccPackageRequest for the card, then "
-                            "noEimPackageAvailable, and acknowledges the result's seqNumber";
+  const std::string round =
+      "one poll round: the harness eIM hands out a signed getRAT EuiccPackageRequest for the card, then "
+      "noEimPackageAvailable, and acknowledges the result's seqNumber";
   return {
       ipa_case("ESipa.GetEimPackage.Eid", "SGP.32 v1.2 §3.1.1, §6.3.2.1", round,
-                 "GetEimPackageRequest with eidValue = the card's EID", asks_with_eid),
+               "GetEimPackageRequest with eidValue = the card's EID", asks_with_eid),
       ipa_case("ES10b.LoadEuiccPackage.RelayedUnchanged", "SGP.32 v1.2 §3.1.1, ES10b.LoadEuiccPackage", round,
-                 "LoadEuiccPackage with the eIM's EuiccPackageRequest byte for byte", package_relayed),
+               "LoadEuiccPackage with the eIM's EuiccPackageRequest byte for byte", package_relayed),
       ipa_case("ESipa.ProvideEimPackageResult.RelayedUnchanged", "SGP.32 v1.2 §6.3.2.2", round,
-                 "ProvideEimPackageResult with the card's EuiccPackageResult byte for byte", result_relayed),
+               "ProvideEimPackageResult with the card's EuiccPackageResult byte for byte", result_relayed),
       ipa_case("ESipa.ProvideEimPackageResult.RemovedAfterAcknowledgement", "SGP.32 v1.2 §6.3.2.2", round,
-                 "RemoveNotificationFromList with the result's seqNumber after the eIM's eimAcknowledgements, not before",
-                 removed_after_acknowledgement),
+               "RemoveNotificationFromList with the result's seqNumber after the eIM's eimAcknowledgements, not before",
+               removed_after_acknowledgement),
       ipa_case("ESipa.ProvideEimPackageResult.NotAcknowledged", "SGP.32 v1.2 §6.3.2.2",
-                 "one poll round as above, the eIM answering ProvideEimPackageResult with emptyResponse",
-                 "no RemoveNotificationFromList for the result's seqNumber: it stays on the card", kept_when_not_acknowledged),
+               "one poll round as above, the eIM answering ProvideEimPackageResult with emptyResponse",
+               "no RemoveNotificationFromList for the result's seqNumber: it stays on the card",
+               kept_when_not_acknowledged),
   };
 }
 

@@ -12,19 +12,19 @@
 #include <thread>
 
 #include "case_loop.hpp"
+#include "eim/euicc_package.hpp"
 #include "euicc/card.hpp"
 #include "euicc/euicc.hpp"
 #include "euicc/vpcd_link.hpp"
 #include "ipa/esipa_messages.hpp"
 #include "ipa/transport.hpp"
 #include "ipa_target.hpp"
-#include "eim/euicc_package.hpp"
+#include "rsp/der_integer.hpp"
 #include "rsp/esipa/esipa.hpp"
 #include "rsp/esipa/esipa_json.hpp"
 #include "rsp/http/client.hpp"
 #include "rsp/http/tls_identity.hpp"
 #include "rsp/pki/pki_layout.hpp"
-#include "rsp/der_integer.hpp"
 #include "rsp/profile_maker.hpp"
 #include "rsp/tlv.hpp"
 #include "smdp/smdp_server.hpp"
@@ -53,7 +53,6 @@ std::optional<rsp::Bytes> esipa_request(const Exchange& e) {
   if (!der) return std::nullopt;
   return std::move(*der);
 }
-
 
 std::string es9_function(const Exchange& e) {
   static const std::string json_path = "/gsma/rsp2/es9plus/";
@@ -102,7 +101,8 @@ class RecordingIsdr final : public euicc::IsdrApplication {
   rsp::Expected<rsp::Bytes, uint16_t> store_data(rsp::ByteView command) override {
     rsp::Bytes given(command.begin(), command.end());
     std::optional<uint16_t> refused = scenario_.card ? scenario_.card(given) : std::nullopt;
-    rsp::Expected<rsp::Bytes, uint16_t> answer = refused ? rsp::Expected<rsp::Bytes, uint16_t>(rsp::Unexpected{*refused}) : inner_.store_data(given);
+    rsp::Expected<rsp::Bytes, uint16_t> answer =
+        refused ? rsp::Expected<rsp::Bytes, uint16_t>(rsp::Unexpected{*refused}) : inner_.store_data(given);
     Exchange e{"es10", {}, rsp::Bytes(command.begin(), command.end()), answer ? *answer : rsp::Bytes{}};
     e.status = answer ? 0x9000 : answer.error();
     timeline_.add(std::move(e));
@@ -146,7 +146,11 @@ void run_command(const std::string& command, IpaRun& run) {
 class HarnessIpaTarget final : public IpaTarget {
  public:
   HarnessIpaTarget(const IpaRunOptions& options, fs::path work_dir, ExchangeLog& log)
-      : command_(options.command), poll_command_(options.poll_command), pki_(options.pki), work_dir_(std::move(work_dir)), log_(log) {
+      : command_(options.command),
+        poll_command_(options.poll_command),
+        pki_(options.pki),
+        work_dir_(std::move(work_dir)),
+        log_(log) {
     if (!options.vpcd.empty()) vpcd_ = euicc::parse_endpoint(options.vpcd);
     reader_ = options.reader;
   }
@@ -170,7 +174,8 @@ class HarnessIpaTarget final : public IpaTarget {
       auto eim_identity = rsp::http::TlsIdentity::from_pki(pki_, curve_, rsp::crypto::Role::eim_tls);
       auto eim_key = rsp::pki::load_key(pki_, curve_, rsp::crypto::Role::eim);
       auto eim_certificate = rsp::pki::load_certificate(pki_, curve_, rsp::crypto::Role::eim);
-      if (!eim_identity || !eim_key || !eim_certificate) return rsp::fail(pki_.string() + " has no eIM credentials (eim, eim-tls)");
+      if (!eim_identity || !eim_key || !eim_certificate)
+        return rsp::fail(pki_.string() + " has no eIM credentials (eim, eim-tls)");
       eim_key_.emplace(std::move(*eim_key));
       eim_certificate_ = eim_certificate->der();
       front.listeners.push_back({});
@@ -221,23 +226,23 @@ class HarnessIpaTarget final : public IpaTarget {
       std::lock_guard lock(eim_mutex_);
       eim_ = EimState{{}, false, scenario.acknowledge};
     }
-    IpaRun run = with_fresh_card(
-        {}, poll_command_, {{"{eim}", eim_address_}, {"{eim_id}", kEimId}},
-        [this](euicc::Euicc& card, IpaRun& r) -> rsp::Expected<rsp::Ok> {
-          if (auto added = add_initial_eim(card); !added) return added;
-          eim::PackageRequest request;
-          request.eim_id = kEimId;
-          request.eid = r.eid;
-          request.counter_value = 1;
-          request.eim_transaction_id = rsp::Bytes{0x49, 0x50, 0x41};
-          request.operations = {eim::psmo::get_rat()};
-          auto package = eim::build_euicc_package_request(request, *eim_key_);
-          if (!package) return rsp::fail("the harness eIM's package: " + package.error().message);
-          r.eim_package = *package;
-          std::lock_guard lock(eim_mutex_);
-          eim_.package = std::move(*package);
-          return rsp::Ok{};
-        });
+    IpaRun run = with_fresh_card({}, poll_command_, {{"{eim}", eim_address_}, {"{eim_id}", kEimId}},
+                                 [this](euicc::Euicc& card, IpaRun& r) -> rsp::Expected<rsp::Ok> {
+                                   if (auto added = add_initial_eim(card); !added) return added;
+                                   eim::PackageRequest request;
+                                   request.eim_id = kEimId;
+                                   request.eid = r.eid;
+                                   request.counter_value = 1;
+                                   request.eim_transaction_id = rsp::Bytes{0x49, 0x50, 0x41};
+                                   request.operations = {eim::psmo::get_rat()};
+                                   auto package = eim::build_euicc_package_request(request, *eim_key_);
+                                   if (!package)
+                                     return rsp::fail("the harness eIM's package: " + package.error().message);
+                                   r.eim_package = *package;
+                                   std::lock_guard lock(eim_mutex_);
+                                   eim_.package = std::move(*package);
+                                   return rsp::Ok{};
+                                 });
     if (scenario.acknowledge) nominal_poll_ = run;
     return logged(std::move(run));
   }
@@ -270,7 +275,9 @@ class HarnessIpaTarget final : public IpaTarget {
       }
     }
     return with_fresh_card(scenario, command_,
-                           {{"{smdp}", address_}, {"{activation_code}", "LPA:1$" + address_ + "$" + matching_id}, {"{matching_id}", matching_id}},
+                           {{"{smdp}", address_},
+                            {"{activation_code}", "LPA:1$" + address_ + "$" + matching_id},
+                            {"{matching_id}", matching_id}},
                            {});
   }
 
@@ -283,16 +290,20 @@ class HarnessIpaTarget final : public IpaTarget {
     for (const rsp::Bytes& m : {rsp::tlv::encode(0x81, rsp::to_bytes(eim_address_)),
                                 rsp::tlv::encode(0xA5, rsp::tlv::encode(0xA1, certificate->value))})
       members.insert(members.end(), m.begin(), m.end());
-    auto answer = card.isdr().store_data(rsp::tlv::encode(0xBF57, rsp::tlv::encode(0xA0, rsp::tlv::encode(0x30, members))));
+    auto answer =
+        card.isdr().store_data(rsp::tlv::encode(0xBF57, rsp::tlv::encode(0xA0, rsp::tlv::encode(0x30, members))));
     auto top = answer ? rsp::tlv::read(*answer) : rsp::Expected<rsp::tlv::Tlv>(rsp::fail("refused"));
     auto list = top ? rsp::tlv::find(top->value, 0xA0) : std::nullopt;
-    if (!list) return rsp::fail("the harness eUICC refused AddInitialEim: " + (answer ? rsp::to_hex(*answer) : std::string("status word")));
+    if (!list)
+      return rsp::fail("the harness eUICC refused AddInitialEim: " +
+                       (answer ? rsp::to_hex(*answer) : std::string("status word")));
     return rsp::Ok{};
   }
 
   // A fresh card, `prepare`d on its ISD-R, served on 127.0.0.1 while `command` (with {euicc}, {ca}
   // and `fills`) runs.
-  IpaRun with_fresh_card(const IpaScenario& scenario, std::string command, const std::vector<std::pair<std::string, std::string>>& fills,
+  IpaRun with_fresh_card(const IpaScenario& scenario, std::string command,
+                         const std::vector<std::pair<std::string, std::string>>& fills,
                          const std::function<rsp::Expected<rsp::Ok>(euicc::Euicc&, IpaRun&)>& prepare) {
     IpaRun run;
     const int serial = ++serial_;
@@ -342,8 +353,8 @@ class HarnessIpaTarget final : public IpaTarget {
     if (port == 0) {
       run.output = "the harness eUICC cannot listen on 127.0.0.1";
     } else if (vpcd_ && !reader_has_card(true)) {
-      run.output = "the harness eUICC did not appear in the PC/SC reader " + reader_ + " (vpcd at " + vpcd_->host + ":" +
-                   std::to_string(vpcd_->port) + ")";
+      run.output = "the harness eUICC did not appear in the PC/SC reader " + reader_ + " (vpcd at " + vpcd_->host +
+                   ":" + std::to_string(vpcd_->port) + ")";
     } else {
       scenario_.store(&scenario);
       fill(command, "{euicc}", euicc);
@@ -354,7 +365,8 @@ class HarnessIpaTarget final : public IpaTarget {
     }
     stop.request();
     server.join();
-    if (vpcd_ && !reader_has_card(false)) run.output += "\n(pcscd still shows a card in " + reader_ + " after the harness took it out)";
+    if (vpcd_ && !reader_has_card(false))
+      run.output += "\n(pcscd still shows a card in " + reader_ + " after the harness took it out)";
     run.timeline = timeline_.take();
     return run;
   }
@@ -438,22 +450,25 @@ class HarnessIpaTarget final : public IpaTarget {
       out.status = 400;
     } else if (top->tag == 0xBF4F) {  // GetEimPackageRequest
       std::lock_guard lock(eim_mutex_);
-      answer = !eim_.delivered && !eim_.package.empty() ? rsp::tlv::encode(0xBF4F, eim_.package)
-                                                        : rsp::tlv::encode(0xBF4F, rsp::der::integer(0x02, 1));  // noEimPackageAvailable
+      answer = !eim_.delivered && !eim_.package.empty()
+                   ? rsp::tlv::encode(0xBF4F, eim_.package)
+                   : rsp::tlv::encode(0xBF4F, rsp::der::integer(0x02, 1));  // noEimPackageAvailable
       eim_.delivered = true;
     } else if (top->tag == 0xBF50) {  // ProvideEimPackageResult: the result is its last member
       auto all = rsp::tlv::read_all(top->value);
       auto seq = all && !all->empty() ? ipa::esipa::euicc_package_result_seq_number(all->back().whole) : std::nullopt;
       std::lock_guard lock(eim_mutex_);
-      answer = rsp::tlv::encode(0xBF50, eim_.acknowledge && seq ? rsp::tlv::encode(0xBF53, rsp::der::integer(0x80, *seq))
-                                                                : rsp::tlv::encode(0x30, {}));  // eimAcknowledgements / emptyResponse
-    } else if (top->tag == 0xBF3D) {  // HandleNotificationEsipa
+      answer = rsp::tlv::encode(0xBF50, eim_.acknowledge && seq
+                                            ? rsp::tlv::encode(0xBF53, rsp::der::integer(0x80, *seq))
+                                            : rsp::tlv::encode(0x30, {}));  // eimAcknowledgements / emptyResponse
+    } else if (top->tag == 0xBF3D) {                                        // HandleNotificationEsipa
       out.status = 204;
     } else {
       out.status = 400;
     }
     if (!answer.empty()) {
-      auto body = json ? rsp::esipa::response_to_json(*json, answer) : rsp::Expected<std::string>(std::string(answer.begin(), answer.end()));
+      auto body = json ? rsp::esipa::response_to_json(*json, answer)
+                       : rsp::Expected<std::string>(std::string(answer.begin(), answer.end()));
       out.body = body ? *body : std::string();
     }
     e.received.assign(out.body.begin(), out.body.end());
@@ -496,7 +511,7 @@ class HarnessIpaTarget final : public IpaTarget {
   int serial_ = 0;
   std::optional<IpaRun> nominal_;       // the plain download, which many cases judge
   std::optional<IpaRun> nominal_poll_;  // the plain poll round, likewise
-  std::string eim_address_;        // the harness eIM, with --ipa-poll-command
+  std::string eim_address_;             // the harness eIM, with --ipa-poll-command
   std::optional<rsp::crypto::PrivateKey> eim_key_;
   rsp::Bytes eim_certificate_;
   std::mutex eim_mutex_;
@@ -507,11 +522,13 @@ class HarnessIpaTarget final : public IpaTarget {
 
 int run_ipa(const IpaRunOptions& options, const std::vector<const Case*>& chosen, RunSettings reports) {
   if (options.command.empty()) {
-    std::cerr << "rsp-conformance: run --role ipa needs --ipa-command 'CMDLINE' (placeholders: " << kIpaPlaceholders << ")\n";
+    std::cerr << "rsp-conformance: run --role ipa needs --ipa-command 'CMDLINE' (placeholders: " << kIpaPlaceholders
+              << ")\n";
     return 2;
   }
   if (options.pki.empty() || rsp::pki::curves_present(options.pki).empty()) {
-    std::cerr << "rsp-conformance: run --role ipa needs --pki DIR (an rsp-pki directory: the eUICC's and the SM-DP+'s credentials)\n";
+    std::cerr
+        << "rsp-conformance: run --role ipa needs --pki DIR (an rsp-pki directory: the eUICC's and the SM-DP+'s credentials)\n";
     return 2;
   }
   if (!options.vpcd.empty() && !euicc::parse_endpoint(options.vpcd)) {

@@ -64,7 +64,6 @@ class IpaTarget {
 // An ESipa request as DER in either binding (a JSON body translated back), or nullopt.
 std::optional<rsp::Bytes> esipa_request(const Exchange& e);
 
-
 // The ES9+ function of an exchange: the last part of a JSON binding path, or the request's tag in
 // the ASN.1 binding (A2 { BF39 | BF3B | BF3A | BF3D | BF41 }). Empty when neither.
 std::string es9_function(const Exchange& e);
@@ -80,7 +79,7 @@ struct IpaRunOptions {
   // PC/SC as it would a real card, {euicc} = pcsc:READER) instead of being served on TCP.
   std::string vpcd;
   std::string reader = "Virtual PCD 00 00";  // --ipa-reader: that reader's PC/SC name
-  std::string pki;      // --pki
+  std::string pki;                           // --pki
 };
 
 // --help and list: what --ipa-command's placeholders become.

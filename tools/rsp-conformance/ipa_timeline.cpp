@@ -31,7 +31,14 @@ std::string step_name(const Exchange& e) {
     case 0xBF2E: return "GetEUICCChallenge";
     case 0xBF38: return "AuthenticateServer";
     case 0xBF21: return "PrepareDownload";
-    case 0xBF36: case 0xA0: case 0xA1: case 0xA2: case 0xA3: case 0x86: case 0x87: case 0x88: return "LoadBoundProfilePackage";
+    case 0xBF36:
+    case 0xA0:
+    case 0xA1:
+    case 0xA2:
+    case 0xA3:
+    case 0x86:
+    case 0x87:
+    case 0x88: return "LoadBoundProfilePackage";
     case 0xBF41: return "CancelSession";
     case 0xBF30: return "RemoveNotificationFromList";
     case 0xBF28: return "ListNotification";
@@ -70,12 +77,13 @@ bool is_es10(const Exchange& e, tlv::Tag tag) { return e.kind == "es10" && top_t
 bool is_http(const Exchange& e, const std::string& function) { return e.kind == "http" && step_name(e) == function; }
 
 std::optional<size_t> first_es10(const Timeline& t, tlv::Tag tag, size_t from) {
-  return first(t, [tag](const Exchange& e) { return is_es10(e, tag); }, from);
+  return first(
+      t, [tag](const Exchange& e) { return is_es10(e, tag); }, from);
 }
 std::optional<size_t> first_http(const Timeline& t, const std::string& function, size_t from) {
-  return first(t, [&function](const Exchange& e) { return is_http(e, function); }, from);
+  return first(
+      t, [&function](const Exchange& e) { return is_http(e, function); }, from);
 }
-
 
 namespace {
 
@@ -112,13 +120,11 @@ bool carries(ByteView body, ByteView value) {
   return false;
 }
 
-
 long integer(ByteView contents) {
   long n = 0;
   for (uint8_t b : contents) n = n * 256 + b;
   return n;
 }
-
 
 // The seqNumber a RemoveNotificationFromList (BF30 { 80 }) names.
 std::optional<long> removed_sequence_number(const Exchange& e) {
@@ -129,7 +135,6 @@ std::optional<long> removed_sequence_number(const Exchange& e) {
   return integer(number->value);
 }
 
-
 // The IPA's exit status and its last line of output.
 std::string ending(const IpaRun& run) {
   std::string text = run.output;
@@ -138,7 +143,6 @@ std::string ending(const IpaRun& run) {
   if (last.size() > 300) last = last.substr(0, 300) + "...";
   return "; the IPA exited " + std::to_string(run.exit_status) + (last.empty() ? "" : " saying: " + last);
 }
-
 
 // A relay: each of `values` (what one side produced) carried unchanged by `body` (what reached the other side).
 Outcome relayed(const std::vector<Bytes>& values, ByteView body, const std::string& from, const std::string& to) {
@@ -150,7 +154,8 @@ Outcome relayed(const std::vector<Bytes>& values, ByteView body, const std::stri
   return pass();
 }
 
-Case ipa_case(std::string id, std::string section, std::string sends, std::string expects, std::function<Outcome(IpaTarget&)> run) {
+Case ipa_case(std::string id, std::string section, std::string sends, std::string expects,
+              std::function<Outcome(IpaTarget&)> run) {
   Case c{std::move(id), "ipa", std::move(section), std::move(sends), std::move(expects), {}};
   c.run_ipa = std::move(run);
   return c;

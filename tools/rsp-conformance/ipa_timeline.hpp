@@ -36,7 +36,8 @@ std::optional<size_t> first_http(const Timeline& t, const std::string& function,
 // BF41 as A1).
 bool carries(rsp::ByteView body, rsp::ByteView value);
 // A relay: each of `values` (what one side produced) carried unchanged by `body` (what reached the other side).
-Outcome relayed(const std::vector<rsp::Bytes>& values, rsp::ByteView body, const std::string& from, const std::string& to);
+Outcome relayed(const std::vector<rsp::Bytes>& values, rsp::ByteView body, const std::string& from,
+                const std::string& to);
 
 // A DER INTEGER's contents as a number (small non-negative values: seqNumbers, reasons).
 long integer(rsp::ByteView contents);
@@ -46,6 +47,7 @@ std::optional<long> removed_sequence_number(const Exchange& e);
 std::string ending(const IpaRun& run);
 
 // An IPA-role case.
-Case ipa_case(std::string id, std::string section, std::string sends, std::string expects, std::function<Outcome(IpaTarget&)> run);
+Case ipa_case(std::string id, std::string section, std::string sends, std::string expects,
+              std::function<Outcome(IpaTarget&)> run);
 
 }  // namespace conformance

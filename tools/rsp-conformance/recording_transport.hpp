@@ -19,7 +19,8 @@ class RecordingTransport : public ipa::Transport {
  protected:
   rsp::Expected<rsp::Bytes> exchange(rsp::ByteView command_apdu) override {
     auto response = inner_.transmit(command_apdu);
-    log_.push_back({"apdu", {}, rsp::Bytes(command_apdu.begin(), command_apdu.end()), response ? *response : rsp::Bytes{}});
+    log_.push_back(
+        {"apdu", {}, rsp::Bytes(command_apdu.begin(), command_apdu.end()), response ? *response : rsp::Bytes{}});
     return response;
   }
 

@@ -7,8 +7,8 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
-#include "ipa/transport.hpp"
 #include "harness_http.hpp"
+#include "ipa/transport.hpp"
 #include "rsp/http/client.hpp"
 #include "rsp/pki/pki_layout.hpp"
 #include "session_record.hpp"
@@ -17,7 +17,9 @@ namespace conformance {
 namespace {
 
 enum class Match { same, same_status, differs };
-const char* match_name(Match m) { return m == Match::same ? "same" : m == Match::same_status ? "same status" : "differs"; }
+const char* match_name(Match m) {
+  return m == Match::same ? "same" : m == Match::same_status ? "same status" : "differs";
+}
 
 struct Replayed {
   Match match;
@@ -30,7 +32,9 @@ std::string status_word(const rsp::Bytes& response) {
 
 Replayed replay_apdu(ipa::Transport& card, const Exchange& recorded) {
   auto answer = card.transmit(recorded.sent);
-  if (!answer) return {Match::differs, "recorded SW " + status_word(recorded.received) + ", now no answer: " + answer.error().message};
+  if (!answer)
+    return {Match::differs,
+            "recorded SW " + status_word(recorded.received) + ", now no answer: " + answer.error().message};
   if (*answer == recorded.received) return {Match::same, {}};
   if (status_word(*answer) == status_word(recorded.received)) return {Match::same_status, "SW " + status_word(*answer)};
   return {Match::differs, "recorded SW " + status_word(recorded.received) + ", now " + status_word(*answer)};
@@ -45,7 +49,9 @@ Replayed replay_http(const rsp::http::Client& http, const std::string& base, con
   request.body.assign(recorded.sent.begin(), recorded.sent.end());
   auto answer = http.send(request);
   std::string was = recorded.status ? "HTTP " + std::to_string(recorded.status) : "no answer";
-  if (!answer) return {recorded.status ? Match::differs : Match::same_status, "recorded " + was + ", now no answer: " + answer.error().message};
+  if (!answer)
+    return {recorded.status ? Match::differs : Match::same_status,
+            "recorded " + was + ", now no answer: " + answer.error().message};
   rsp::Bytes body(answer->body.begin(), answer->body.end());
   if (answer->status == recorded.status && body == recorded.received) return {Match::same, {}};
   if (answer->status == recorded.status) return {Match::same_status, "HTTP " + std::to_string(answer->status)};
@@ -75,17 +81,20 @@ int replay(const ReplayOptions& options) {
   std::unique_ptr<ipa::Transport> card;
   if (apdus) {
     if (options.euicc.empty()) {
-      std::cerr << "rsp-conformance: replay: the recording holds APDUs: give the card with --euicc tcp:HOST:PORT|pcsc:READER\n";
+      std::cerr
+          << "rsp-conformance: replay: the recording holds APDUs: give the card with --euicc tcp:HOST:PORT|pcsc:READER\n";
       return 2;
     }
     auto opened = ipa::open_transport(options.euicc);
     if (!opened) {
-      std::cerr << "rsp-conformance: cannot open the eUICC at " << options.euicc << ": " << opened.error().message << "\n";
+      std::cerr << "rsp-conformance: cannot open the eUICC at " << options.euicc << ": " << opened.error().message
+                << "\n";
       return 1;
     }
     card = std::move(*opened);
     if (auto atr = card->connect(); !atr) {
-      std::cerr << "rsp-conformance: cannot reach the eUICC at " << options.euicc << ": " << atr.error().message << "\n";
+      std::cerr << "rsp-conformance: cannot reach the eUICC at " << options.euicc << ": " << atr.error().message
+                << "\n";
       return 1;
     }
   }
@@ -93,7 +102,8 @@ int replay(const ReplayOptions& options) {
   std::string base = options.url.empty() ? recording->info.target : options.url;
   if (http) {
     if (!base.starts_with("https://")) {
-      std::cerr << "rsp-conformance: replay: the recording holds HTTP exchanges: give the server with --url https://HOST[:PORT]\n";
+      std::cerr
+          << "rsp-conformance: replay: the recording holds HTTP exchanges: give the server with --url https://HOST[:PORT]\n";
       return 2;
     }
     if (options.pki.empty() || rsp::pki::curves_present(options.pki).empty()) {
@@ -120,11 +130,16 @@ int replay(const ReplayOptions& options) {
       const Exchange& e = c->exchanges[i];
       Replayed r = e.kind == "apdu" ? replay_apdu(*card, e) : replay_http(*client, base, e);
       ++counts[static_cast<int>(r.match)];
-      std::string what = e.kind == "apdu" ? rsp::to_hex(rsp::ByteView(e.sent).first(std::min<size_t>(e.sent.size(), 5))) : e.label;
-      progress << "  " << i + 1 << " " << e.kind << " " << what << ": " << match_name(r.match) << (r.detail.empty() ? "" : " (" + r.detail + ")")
-               << "\n";
+      std::string what =
+          e.kind == "apdu" ? rsp::to_hex(rsp::ByteView(e.sent).first(std::min<size_t>(e.sent.size(), 5))) : e.label;
+      progress << "  " << i + 1 << " " << e.kind << " " << what << ": " << match_name(r.match)
+               << (r.detail.empty() ? "" : " (" + r.detail + ")") << "\n";
       if (options.json)
-        std::cout << nlohmann::json{{"case", c->id}, {"exchange", i + 1}, {"kind", e.kind}, {"what", what}, {"match", match_name(r.match)},
+        std::cout << nlohmann::json{{"case", c->id},
+                                    {"exchange", i + 1},
+                                    {"kind", e.kind},
+                                    {"what", what},
+                                    {"match", match_name(r.match)},
                                     {"detail", r.detail}}
                          .dump()
                   << std::endl;

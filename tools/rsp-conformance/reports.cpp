@@ -42,9 +42,15 @@ void write_junit(const std::string& path, const std::string& role, const std::ve
 std::string json_line(const Result& r, const RunSettings& settings) {
   size_t apdus = 0, http = 0;
   for (const auto& e : r.exchanges) (e.kind == "apdu" ? apdus : http) += 1;
-  nlohmann::json line{{"case", r.c->id},           {"role", r.c->role},     {"section", r.c->section},
-                      {"verdict", verdict_name(r.outcome.verdict)}, {"detail", r.outcome.detail}, {"seconds", r.seconds},
-                      {"apdus", apdus},            {"apdu_bytes", apdu_bytes(r.exchanges)}, {"http_exchanges", http}};
+  nlohmann::json line{{"case", r.c->id},
+                      {"role", r.c->role},
+                      {"section", r.c->section},
+                      {"verdict", verdict_name(r.outcome.verdict)},
+                      {"detail", r.outcome.detail},
+                      {"seconds", r.seconds},
+                      {"apdus", apdus},
+                      {"apdu_bytes", apdu_bytes(r.exchanges)},
+                      {"http_exchanges", http}};
   if (!settings.binding.empty()) line["binding"] = settings.binding;
   return line.dump();
 }
@@ -58,9 +64,11 @@ int finish_run(const RunSettings& settings, const std::vector<Result>& results) 
            << " not applicable\n";
   std::string date = utc_now();
   if (!settings.junit.empty()) write_junit(settings.junit, settings.role, results);
-  if (!settings.html.empty()) std::ofstream(settings.html) << html_report({settings.role, settings.target, date}, results);
+  if (!settings.html.empty())
+    std::ofstream(settings.html) << html_report({settings.role, settings.target, date}, results);
   if (!settings.record.empty()) {
-    if (auto written = write_record(settings.record, {settings.role, settings.target, settings.binding, date}, results); !written) {
+    if (auto written = write_record(settings.record, {settings.role, settings.target, settings.binding, date}, results);
+        !written) {
       std::cerr << "rsp-conformance: --record: " << written.error().message << "\n";
       return 1;
     }

@@ -17,7 +17,8 @@ std::string file_name(size_t index, const std::string& id) {
   char number[32];
   std::snprintf(number, sizeof number, "%03zu-", index + 1);
   std::string name = number;
-  for (char ch : id) name += (std::isalnum(static_cast<unsigned char>(ch)) || ch == '.' || ch == '-' || ch == '_') ? ch : '_';
+  for (char ch : id)
+    name += (std::isalnum(static_cast<unsigned char>(ch)) || ch == '.' || ch == '-' || ch == '_') ? ch : '_';
   return name + ".json";
 }
 
@@ -56,17 +57,23 @@ rsp::Status<> write_record(const fs::path& dir, const RecordInfo& info, const st
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec) return rsp::fail("cannot create " + dir.string() + ": " + ec.message());
-  json run{{"role", info.role}, {"target", info.target}, {"binding", info.binding}, {"date", info.date}, {"cases", json::array()}};
+  json run{{"role", info.role},
+           {"target", info.target},
+           {"binding", info.binding},
+           {"date", info.date},
+           {"cases", json::array()}};
   for (size_t i = 0; i < results.size(); ++i) {
     const Result& r = results[i];
     json exchanges = json::array();
     for (const auto& e : r.exchanges) exchanges.push_back(exchange_json(e));
     std::string name = file_name(i, r.c->id);
     json one{{"case", r.c->id}, {"verdict", verdict_name(r.outcome.verdict)}, {"exchanges", std::move(exchanges)}};
-    if (auto written = rsp::files::write_atomic(dir / name, one.dump(1)); !written) return rsp::Unexpected{written.error()};
+    if (auto written = rsp::files::write_atomic(dir / name, one.dump(1)); !written)
+      return rsp::Unexpected{written.error()};
     run["cases"].push_back({{"case", r.c->id}, {"verdict", verdict_name(r.outcome.verdict)}, {"file", name}});
   }
-  if (auto written = rsp::files::write_atomic(dir / "run.json", run.dump(1)); !written) return rsp::Unexpected{written.error()};
+  if (auto written = rsp::files::write_atomic(dir / "run.json", run.dump(1)); !written)
+    return rsp::Unexpected{written.error()};
   return rsp::Ok{};
 }
 
@@ -82,10 +89,12 @@ rsp::Expected<Recording> read_record(const fs::path& dir) {
   if (!run) return rsp::fail("not a recording (" + run.error().message + ")");
   Recording recording;
   try {
-    recording.info = {run->value("role", ""), run->value("target", ""), run->value("binding", ""), run->value("date", "")};
+    recording.info = {run->value("role", ""), run->value("target", ""), run->value("binding", ""),
+                      run->value("date", "")};
     for (const auto& entry : run->at("cases")) {
       std::string name = entry.at("file").get<std::string>();
-      if (name.find('/') != std::string::npos || name.starts_with(".")) return rsp::fail("run.json names a file outside " + dir.string());
+      if (name.find('/') != std::string::npos || name.starts_with("."))
+        return rsp::fail("run.json names a file outside " + dir.string());
       auto one = read_json(dir / name);
       if (!one) return rsp::Unexpected{one.error()};
       RecordedCase c{entry.at("case").get<std::string>(), entry.value("verdict", ""), {}};

@@ -14,7 +14,8 @@ namespace {
 using nlohmann::json;
 
 // A Failed answer with `subject` and one of `reasons` (any reason when empty).
-Outcome expect_failed(const rsp::Expected<Es2Answer>& answer, const std::string& subject, const std::vector<std::string>& reasons) {
+Outcome expect_failed(const rsp::Expected<Es2Answer>& answer, const std::string& subject,
+                      const std::vector<std::string>& reasons) {
   std::string wanted = "Failed " + subject + "/";
   for (size_t i = 0; i < reasons.size(); ++i) wanted += (i ? " or " : "") + reasons[i];
   if (reasons.empty()) wanted += "(any reason)";
@@ -48,7 +49,8 @@ rsp::Expected<Order> order(SmdpTarget& target, bool confirm, bool release) {
 
 // CancelOrder Available: the profile goes back to the pool (the answer does not matter here).
 void give_back(const SmdpTarget& target, const Order& o) {
-  (void)es2_request(*target.operator_es2, "cancelOrder", {{"iccid", o.iccid}, {"finalProfileStatusIndicator", "Available"}});
+  (void)es2_request(*target.operator_es2, "cancelOrder",
+                    {{"iccid", o.iccid}, {"finalProfileStatusIndicator", "Available"}});
 }
 
 // authenticateClient for `matching_id` from a fresh harness eUICC (not the one the order names:
@@ -66,7 +68,8 @@ ipa::Es9Result<ipa::AuthenticateClientResponse> es9_for(SmdpTarget& target, cons
 
 Outcome unknown_iccid(SmdpTarget& target) {
   if (!target.operator_es2) return not_applicable(kNeedsOrder);
-  return expect_failed(es2_request(*target.operator_es2, "downloadOrder", {{"iccid", "8999000000000000017"}}), "8.2.1", {"3.9"});
+  return expect_failed(es2_request(*target.operator_es2, "downloadOrder", {{"iccid", "8999000000000000017"}}), "8.2.1",
+                       {"3.9"});
 }
 
 // ConfirmOrder twice: the second finds no order waiting for confirmation.
@@ -90,22 +93,26 @@ Outcome release_nominal(SmdpTarget& target) {
   if (!iccid) return fail(iccid.error().message);
   Order o{first->euicc->eid(), *iccid, {}};
   auto confirmed = es2_request(op, "confirmOrder", {{"iccid", o.iccid}, {"eid", o.eid}, {"releaseFlag", false}});
-  if (!confirmed || !confirmed->ok()) return fail("ES2+ confirmOrder: " + (confirmed ? confirmed->describe() : confirmed.error().message));
+  if (!confirmed || !confirmed->ok())
+    return fail("ES2+ confirmOrder: " + (confirmed ? confirmed->describe() : confirmed.error().message));
   o.matching_id = confirmed->body.value("matchingId", "");
   auto before = authenticate(target, std::move(*first), o.matching_id);
   if (!before) return fail(before.error().message);
   // 8.2/1.2 not released: AuthenticateClientErrorCode has no value for it.
-  auto held = expect_codes_json(target, before->session.client->authenticate_client(before->transaction_id, before->response), {{"8.2", "1.2"}});
+  auto held = expect_codes_json(
+      target, before->session.client->authenticate_client(before->transaction_id, before->response), {{"8.2", "1.2"}});
   if (held.verdict != Verdict::pass) return give_back(target, o), fail("before ReleaseProfile: " + held.detail);
   auto released = es2_request(op, "releaseProfile", {{"iccid", o.iccid}});
   if (!released || !released->ok())
-    return give_back(target, o), fail("ES2+ releaseProfile: " + (released ? released->describe() : released.error().message));
+    return give_back(target, o),
+           fail("ES2+ releaseProfile: " + (released ? released->describe() : released.error().message));
   auto after = authenticate(target, std::move(before->session), o.matching_id);
   if (!after) return give_back(target, o), fail(after.error().message);
   auto answer = after->session.client->authenticate_client(after->transaction_id, after->response);
   auto twice = es2_request(op, "releaseProfile", {{"iccid", o.iccid}});
   give_back(target, o);
-  if (!answer) return fail("after ReleaseProfile expected authenticateClient to succeed, got " + answer.error().describe());
+  if (!answer)
+    return fail("after ReleaseProfile expected authenticateClient to succeed, got " + answer.error().describe());
   auto refused = expect_failed(twice, "8.2.1", {});
   if (refused.verdict != Verdict::pass) return fail("ReleaseProfile of a released order: " + refused.detail);
   return pass(held.detail + " before, success after; released again: " + refused.detail);
@@ -118,14 +125,19 @@ Outcome cancel_nominal(SmdpTarget& target) {
   auto o = order(target, true, true);
   if (!o) return fail(o.error().message);
   const Es2Operator& op = *target.operator_es2;
-  auto cancelled = es2_request(op, "cancelOrder", {{"iccid", o->iccid}, {"eid", o->eid}, {"finalProfileStatusIndicator", "Available"}});
-  if (!cancelled || !cancelled->ok()) return fail("ES2+ cancelOrder: " + (cancelled ? cancelled->describe() : cancelled.error().message));
+  auto cancelled = es2_request(op, "cancelOrder",
+                               {{"iccid", o->iccid}, {"eid", o->eid}, {"finalProfileStatusIndicator", "Available"}});
+  if (!cancelled || !cancelled->ok())
+    return fail("ES2+ cancelOrder: " + (cancelled ? cancelled->describe() : cancelled.error().message));
   auto gone = expect_codes(es9_for(target, o->matching_id), {{"8.2.6", "3.8"}});
   if (gone.verdict != Verdict::pass) return fail("the cancelled matchingId on ES9+: " + gone.detail);
-  auto twice = expect_failed(es2_request(op, "cancelOrder", {{"iccid", o->iccid}, {"finalProfileStatusIndicator", "Available"}}), "8.2.1", {});
+  auto twice = expect_failed(
+      es2_request(op, "cancelOrder", {{"iccid", o->iccid}, {"finalProfileStatusIndicator", "Available"}}), "8.2.1", {});
   if (twice.verdict != Verdict::pass) return fail("CancelOrder of a cancelled order: " + twice.detail);
   auto reordered = es2_request(op, "downloadOrder", {{"iccid", o->iccid}});
-  if (!reordered || !reordered->ok()) return fail("DownloadOrder of the cancelled ICCID: " + (reordered ? reordered->describe() : reordered.error().message));
+  if (!reordered || !reordered->ok())
+    return fail("DownloadOrder of the cancelled ICCID: " +
+                (reordered ? reordered->describe() : reordered.error().message));
   give_back(target, *o);
   return pass("8.2.6/3.8 on ES9+, cancelled again: " + twice.detail + ", ordered again");
 }
@@ -135,7 +147,8 @@ Outcome cancel_nominal(SmdpTarget& target) {
 // the first operator's own call of it still succeeds.
 Outcome other_operator(SmdpTarget& target, const std::string& function, bool confirmed, bool released) {
   if (!target.operator_es2) return not_applicable(kNeedsOrder);
-  if (!target.operator2_es2) return not_applicable("needs a second operator: give --operator2-cert, --operator2-key and --operator2-id");
+  if (!target.operator2_es2)
+    return not_applicable("needs a second operator: give --operator2-cert, --operator2-key and --operator2-id");
   auto o = order(target, confirmed, released);
   if (!o) return fail(o.error().message);
   json body = {{"iccid", o->iccid}};
@@ -145,7 +158,9 @@ Outcome other_operator(SmdpTarget& target, const std::string& function, bool con
   auto own = es2_request(*target.operator_es2, function, body);
   give_back(target, *o);
   if (foreign.verdict != Verdict::pass) return fail("the second operator's " + function + ": " + foreign.detail);
-  if (!own || !own->ok()) return fail("the order was not intact: its own operator's " + function + " got " + (own ? own->describe() : own.error().message));
+  if (!own || !own->ok())
+    return fail("the order was not intact: its own operator's " + function + " got " +
+                (own ? own->describe() : own.error().message));
   return pass(foreign.detail);
 }
 Outcome other_confirms(SmdpTarget& t) { return other_operator(t, "confirmOrder", false, false); }
@@ -158,18 +173,21 @@ Outcome other_releases(SmdpTarget& t) { return other_operator(t, "releaseProfile
 // names no operator the SM-DP+ serves may be taken.
 Outcome other_requester(SmdpTarget& target) {
   if (!target.operator_es2) return not_applicable(kNeedsOrder);
-  if (!target.operator2_es2) return not_applicable("needs --operator2-*: the name of another operator the SM-DP+ serves");
+  if (!target.operator2_es2)
+    return not_applicable("needs --operator2-*: the name of another operator the SM-DP+ serves");
   Es2Operator pretending = *target.operator_es2;
   pretending.operator_id = target.operator2_es2->operator_id;
   auto euicc = target.new_euicc();
   if (!euicc) return fail(euicc.error().message);
-  auto answer = es2_request(pretending, "downloadOrder", {{"eid", (*euicc)->eid()}, {"profileType", pretending.profile_type}});
+  auto answer =
+      es2_request(pretending, "downloadOrder", {{"eid", (*euicc)->eid()}, {"profileType", pretending.profile_type}});
   if (!answer) return fail("expected a refusal, got no answer: " + answer.error().message);
   if (answer->http_status == 401 || answer->http_status == 403) return pass(answer->describe());
-  if (answer->http_status == 200 && answer->status == "Failed" && answer->reason_code.starts_with("1.")) return pass(answer->describe().substr(7));
+  if (answer->http_status == 200 && answer->status == "Failed" && answer->reason_code.starts_with("1."))
+    return pass(answer->describe().substr(7));
   if (answer->ok() && answer->body.contains("iccid")) give_back(target, {"", answer->body.value("iccid", ""), ""});
-  return fail("expected Failed with reason 1.x (or HTTP 401/403) for functionRequesterIdentifier " + pretending.operator_id + ", got " +
-              answer->describe());
+  return fail("expected Failed with reason 1.x (or HTTP 401/403) for functionRequesterIdentifier " +
+              pretending.operator_id + ", got " + answer->describe());
 }
 
 }  // namespace
@@ -177,29 +195,36 @@ Outcome other_requester(SmdpTarget& target) {
 std::vector<Case> smdp_es2_cases() {
   const std::string n_a = "; n/a without operator credentials";
   return {
-      smdp_case("ES2p.DownloadOrder.UnknownIccid", "SGP.22 v2.5 §5.3.1", "downloadOrder for an ICCID the SM-DP+ does not hold",
-                "Failed 8.2.1/3.9" + n_a, unknown_iccid),
-      smdp_case("ES2p.ConfirmOrder.AlreadyConfirmed", "SGP.22 v2.5 §5.3.2", "downloadOrder, confirmOrder, then confirmOrder again",
-                "the second Failed 8.2.1 (any reason)" + n_a, confirm_twice),
-      smdp_case("ES2p.ReleaseProfile.Nominal", "SGP.22 v2.5 §5.3.2, §5.3.4, §5.6.3",
-                "confirmOrder with releaseFlag false; ES9+ authenticateClient; releaseProfile; authenticateClient; releaseProfile again",
-                "8.2/1.2 (ASN.1: any authenticateClientError) before the release, success after it, the second release Failed 8.2.1" + n_a,
-                release_nominal),
-      smdp_case("ES2p.CancelOrder.Nominal", "SGP.22 v2.5 §5.3.3, §5.6.3",
-                "a confirmed order cancelled (Available); its matchingId on ES9+; cancelOrder again; downloadOrder of the ICCID",
-                "success; ES9+ 8.2.6/3.8; the second cancel Failed 8.2.1; the ICCID can be ordered again" + n_a, cancel_nominal),
+      smdp_case("ES2p.DownloadOrder.UnknownIccid", "SGP.22 v2.5 §5.3.1",
+                "downloadOrder for an ICCID the SM-DP+ does not hold", "Failed 8.2.1/3.9" + n_a, unknown_iccid),
+      smdp_case("ES2p.ConfirmOrder.AlreadyConfirmed", "SGP.22 v2.5 §5.3.2",
+                "downloadOrder, confirmOrder, then confirmOrder again", "the second Failed 8.2.1 (any reason)" + n_a,
+                confirm_twice),
+      smdp_case(
+          "ES2p.ReleaseProfile.Nominal", "SGP.22 v2.5 §5.3.2, §5.3.4, §5.6.3",
+          "confirmOrder with releaseFlag false; ES9+ authenticateClient; releaseProfile; authenticateClient; releaseProfile again",
+          "8.2/1.2 (ASN.1: any authenticateClientError) before the release, success after it, the second release Failed 8.2.1" +
+              n_a,
+          release_nominal),
+      smdp_case(
+          "ES2p.CancelOrder.Nominal", "SGP.22 v2.5 §5.3.3, §5.6.3",
+          "a confirmed order cancelled (Available); its matchingId on ES9+; cancelOrder again; downloadOrder of the ICCID",
+          "success; ES9+ 8.2.6/3.8; the second cancel Failed 8.2.1; the ICCID can be ordered again" + n_a,
+          cancel_nominal),
       smdp_case("ES2p.ConfirmOrder.OtherOperator", "SGP.22 v2.5 §5.3.2",
-                "the second operator confirms the first operator's order", "Failed 8.2.1/1.2 or 3.9, the order intact; n/a without --operator2-*",
-                other_confirms),
+                "the second operator confirms the first operator's order",
+                "Failed 8.2.1/1.2 or 3.9, the order intact; n/a without --operator2-*", other_confirms),
       smdp_case("ES2p.CancelOrder.OtherOperator", "SGP.22 v2.5 §5.3.3",
                 "the second operator cancels the first operator's confirmed order",
                 "Failed 8.2.1/1.2 or 3.9, the order intact; n/a without --operator2-*", other_cancels),
       smdp_case("ES2p.ReleaseProfile.OtherOperator", "SGP.22 v2.5 §5.3.4",
                 "the second operator releases the first operator's order confirmed with releaseFlag false",
                 "Failed 8.2.1/1.2 or 3.9, the order intact; n/a without --operator2-*", other_releases),
-      smdp_case("ES2p.DownloadOrder.OtherRequesterIdentifier", "SGP.22 v2.5 §5.3.1, §6.5.1",
-                "downloadOrder over the operator's TLS identity with a functionRequesterIdentifier naming the second operator",
-                "Failed with an access reason (1.x) or HTTP 401/403; never an order; n/a without --operator2-*", other_requester),
+      smdp_case(
+          "ES2p.DownloadOrder.OtherRequesterIdentifier", "SGP.22 v2.5 §5.3.1, §6.5.1",
+          "downloadOrder over the operator's TLS identity with a functionRequesterIdentifier naming the second operator",
+          "Failed with an access reason (1.x) or HTTP 401/403; never an order; n/a without --operator2-*",
+          other_requester),
   };
 }
 

@@ -21,7 +21,8 @@ rsp::Expected<json> es2_call(const Es2Operator& op, const std::string& function,
 }  // namespace
 
 rsp::Expected<std::optional<Es2Operator>> es2_operator(const Es2OperatorFlags& flags, const std::string& es2_url,
-                                                       const std::string& profile_type, const rsp::http::ClientOptions& http,
+                                                       const std::string& profile_type,
+                                                       const rsp::http::ClientOptions& http,
                                                        const std::string& flag_prefix) {
   if (flags.cert.empty() && flags.key.empty() && flags.id.empty()) return std::optional<Es2Operator>();
   if (flags.cert.empty() || flags.key.empty() || flags.id.empty())
@@ -46,7 +47,8 @@ rsp::Expected<Es2Answer> es2_request(const Es2Operator& op, const std::string& f
   static std::atomic<int> calls{0};
   auto client = rsp::http::Client::create(op.http);
   if (!client) return rsp::fail(client.error().message);
-  body["header"] = {{"functionRequesterIdentifier", op.operator_id}, {"functionCallIdentifier", "conformance-" + std::to_string(++calls)}};
+  body["header"] = {{"functionRequesterIdentifier", op.operator_id},
+                    {"functionCallIdentifier", "conformance-" + std::to_string(++calls)}};
   auto answer = client->post(op.es2_url + "/gsma/rsp2/es2plus/" + function, body.dump(),
                              {{"Content-Type", "application/json"}, {"X-Admin-Protocol", "gsma/rsp/v2.5.0"}});
   if (!answer) return rsp::fail("ES2+ " + function + ": " + answer.error().message);
@@ -54,7 +56,8 @@ rsp::Expected<Es2Answer> es2_request(const Es2Operator& op, const std::string& f
   out.http_status = answer->status;
   if (answer->status != 200) return out;
   out.body = json::parse(answer->body, nullptr, false);
-  if (out.body.is_discarded() || !out.body.is_object()) return rsp::fail("ES2+ " + function + ": the answer is not a JSON object");
+  if (out.body.is_discarded() || !out.body.is_object())
+    return rsp::fail("ES2+ " + function + ": the answer is not a JSON object");
   auto status = out.body.value("/header/functionExecutionStatus"_json_pointer, json::object());
   out.status = status.value("status", "");
   out.subject_code = status.value("/statusCodeData/subjectCode"_json_pointer, "");
@@ -66,7 +69,8 @@ rsp::Expected<Es2Answer> es2_request(const Es2Operator& op, const std::string& f
 rsp::Expected<std::string> download_order(const Es2Operator& op, const std::string& eid) {
   auto ordered = es2_call(op, "downloadOrder", {{"eid", eid}, {"profileType", op.profile_type}});
   if (!ordered) return rsp::fail(ordered.error().message);
-  if (!ordered->contains("iccid") || !(*ordered)["iccid"].is_string()) return rsp::fail("ES2+ downloadOrder: no iccid in the answer");
+  if (!ordered->contains("iccid") || !(*ordered)["iccid"].is_string())
+    return rsp::fail("ES2+ downloadOrder: no iccid in the answer");
   return (*ordered)["iccid"].get<std::string>();
 }
 

@@ -25,7 +25,8 @@ struct Es2OperatorFlags {
   std::string cert, key, id;
 };
 rsp::Expected<std::optional<Es2Operator>> es2_operator(const Es2OperatorFlags& flags, const std::string& es2_url,
-                                                       const std::string& profile_type, const rsp::http::ClientOptions& http,
+                                                       const std::string& profile_type,
+                                                       const rsp::http::ClientOptions& http,
                                                        const std::string& flag_prefix);
 
 // One ES2+ function (SGP.22 v2.5 §6.5.2) as `op`, its functionRequesterIdentifier op.operator_id:

@@ -38,7 +38,8 @@ Outcome initiate_nominal(SmdpTarget& target) {
   auto signed1 = rsp::tlv::read(answer->server_signed1);
   auto address = signed1 ? rsp::tlv::find(signed1->value, 0x83) : std::nullopt;
   std::string named = address ? std::string(address->value.begin(), address->value.end()) : "(none)";
-  if (named != target.address) return fail("serverSigned1.serverAddress: expected " + target.address + ", got " + named);
+  if (named != target.address)
+    return fail("serverSigned1.serverAddress: expected " + target.address + ", got " + named);
   auto transaction = signed1 ? rsp::tlv::find(signed1->value, 0x80) : std::nullopt;
   if (!transaction || !std::ranges::equal(transaction->value, answer->transaction_id))
     return fail("serverSigned1.transactionId differs from the transactionId returned");
@@ -78,8 +79,10 @@ Outcome initiate_malformed_info1(SmdpTarget& target) {
   // the JSON binding's reading of a bad request) conforms, success does not.
   if (answer) return fail("expected a Failed functionExecutionStatus, got success");
   const auto& e = answer.error();
-  if (e.is_function() && e.status == "Failed") return pass(e.subject_code.empty() ? e.describe() : e.subject_code + "/" + e.reason_code);
-  if (e.kind == ipa::Es9Error::Kind::protocol && e.http_status >= 400 && e.http_status < 500) return pass("HTTP " + std::to_string(e.http_status));
+  if (e.is_function() && e.status == "Failed")
+    return pass(e.subject_code.empty() ? e.describe() : e.subject_code + "/" + e.reason_code);
+  if (e.kind == ipa::Es9Error::Kind::protocol && e.http_status >= 400 && e.http_status < 500)
+    return pass("HTTP " + std::to_string(e.http_status));
   return fail("expected a Failed functionExecutionStatus, got " + e.describe());
 }
 
@@ -135,24 +138,28 @@ std::vector<Case> smdp_es9_cases() {
                 "verification list; the eUICC accepts CERT.DPauth (chained to the CI) and serverSignature1",
                 initiate_nominal),
       smdp_case("ES9p.InitiateAuthentication.UnsupportedCiPKId", "SGP.22 v2.5 §5.6.1",
-                "initiateAuthentication with EUICCInfo1 naming only an unknown CI", "Failed 8.8.2/3.1", initiate_unsupported_ci),
+                "initiateAuthentication with EUICCInfo1 naming only an unknown CI", "Failed 8.8.2/3.1",
+                initiate_unsupported_ci),
       smdp_case("ES9p.InitiateAuthentication.WrongSmdpAddress", "SGP.22 v2.5 §5.6.1",
-                "initiateAuthentication naming another SM-DP+ (smdpAddress other-smdp.invalid)", "Failed 8.8.1/3.8", initiate_wrong_address),
+                "initiateAuthentication naming another SM-DP+ (smdpAddress other-smdp.invalid)", "Failed 8.8.1/3.8",
+                initiate_wrong_address),
       smdp_case("ES9p.InitiateAuthentication.MalformedEuiccInfo1", "SGP.22 v2.5 §5.6.1",
                 "initiateAuthentication with a truncated EUICCInfo1", "Failed (any code) or an HTTP 4xx; never success",
                 initiate_malformed_info1),
       smdp_case("ES9p.AuthenticateClient.UnknownTransactionId", "SGP.22 v2.5 §5.6.3",
-                "authenticateClient with a valid AuthenticateServerResponse under a transactionId never issued", "Failed 8.10.1/3.9",
-                authenticate_unknown_transaction),
+                "authenticateClient with a valid AuthenticateServerResponse under a transactionId never issued",
+                "Failed 8.10.1/3.9", authenticate_unknown_transaction),
       smdp_case("ES9p.AuthenticateClient.AlteredEuiccSignature1", "SGP.22 v2.5 §5.6.3",
-                "authenticateClient with euiccSignature1's last byte flipped", "Failed 8.1/6.1", authenticate_altered_signature),
+                "authenticateClient with euiccSignature1's last byte flipped", "Failed 8.1/6.1",
+                authenticate_altered_signature),
       smdp_case("ES9p.AuthenticateClient.UnknownMatchingId", "SGP.22 v2.5 §5.6.3",
                 "authenticateClient whose ctxParams1 carries a matchingId no order has", "Failed 8.2.6/3.8",
                 authenticate_unknown_matching_id),
-      smdp_case("ES9p.ProfileDownload.Nominal", "SGP.22 v2.5 §5.6.1-§5.6.4",
-                "ES2+ downloadOrder/confirmOrder as the operator, then initiateAuthentication, authenticateClient, "
-                "getBoundProfilePackage (the eUICC installs the BPP) and handleNotification with its ProfileInstallationResult",
-                "every step succeeds and the profile is installed; n/a without operator credentials", download_nominal),
+      smdp_case(
+          "ES9p.ProfileDownload.Nominal", "SGP.22 v2.5 §5.6.1-§5.6.4",
+          "ES2+ downloadOrder/confirmOrder as the operator, then initiateAuthentication, authenticateClient, "
+          "getBoundProfilePackage (the eUICC installs the BPP) and handleNotification with its ProfileInstallationResult",
+          "every step succeeds and the profile is installed; n/a without operator credentials", download_nominal),
   };
 }
 

@@ -39,7 +39,9 @@ Outcome eid_outside_range(SmdpTarget& t) {
 Outcome unknown_ci(SmdpTarget& t) {
   return made_certificate_case(t, CertDefect::eum_under_unknown_ci, {{"8.11.1", "3.9"}, {"8.1.2", "6.1"}});
 }
-Outcome not_signed_by_eum(SmdpTarget& t) { return made_certificate_case(t, CertDefect::euicc_not_signed_by_eum, {{"8.1.3", "6.1"}}); }
+Outcome not_signed_by_eum(SmdpTarget& t) {
+  return made_certificate_case(t, CertDefect::euicc_not_signed_by_eum, {{"8.1.3", "6.1"}});
+}
 Outcome expired_eum(SmdpTarget& t) { return made_certificate_case(t, CertDefect::expired_eum, {{"8.1.2", "6.3"}}); }
 
 // AuthenticateServerResponse with one member of euiccSigned1 (`tag`: '80' transactionId, '84'
@@ -82,7 +84,9 @@ Outcome other_server_challenge(SmdpTarget& t) { return signed1_altered(t, 0x84, 
 Outcome other_signed_address(SmdpTarget& t) { return signed1_altered(t, 0x83, {{"8.8.1", "3.8"}}, false); }
 // The session's transactionId is unknown to what the eUICC signed (8.10.1/3.9), or the eUICC's
 // signed data fails verification against the session (8.1/6.1).
-Outcome other_signed_transaction_id(SmdpTarget& t) { return signed1_altered(t, 0x80, {{"8.10.1", "3.9"}, {"8.1", "6.1"}}); }
+Outcome other_signed_transaction_id(SmdpTarget& t) {
+  return signed1_altered(t, 0x80, {{"8.10.1", "3.9"}, {"8.1", "6.1"}});
+}
 
 // SGP.22 v2.5 §5.6.2: euiccSignature2 ('5F37' in downloadResponseOk) with its last byte flipped.
 Outcome altered_euicc_signature2(SmdpTarget& target) {
@@ -102,30 +106,34 @@ std::vector<Case> smdp_es9_error_cases() {
   const std::string section = "SGP.22 v2.5 §5.6.3, §4.5.2";
   return {
       smdp_case("ES9p.AuthenticateClient.ExpiredEuiccCertificate", section,
-                "authenticateClient from an eUICC whose CERT.EUICC (issued by --pki's EUM) expired yesterday", "Failed 8.1.3/6.3",
-                expired_euicc),
+                "authenticateClient from an eUICC whose CERT.EUICC (issued by --pki's EUM) expired yesterday",
+                "Failed 8.1.3/6.3", expired_euicc),
       smdp_case("ES9p.AuthenticateClient.EidOutsideEumRange", section,
                 "authenticateClient from an eUICC whose CERT.EUICC names an EID outside the EUM's permitted range",
                 "Failed 8.1.3/6.1 (or 8.1.4/6.1)", eid_outside_range),
       smdp_case("ES9p.AuthenticateClient.EumUnderUnknownCi", section,
                 "authenticateClient from an eUICC whose CERT.EUM is issued by a CI the SM-DP+ does not know",
                 "Failed 8.11.1/3.9 or 8.1.2/6.1", unknown_ci),
-      smdp_case("ES9p.AuthenticateClient.EuiccCertificateNotSignedByEum", section,
-                "authenticateClient from an eUICC whose CERT.EUICC names the EUM as issuer but is signed by another key",
-                "Failed 8.1.3/6.1", not_signed_by_eum),
+      smdp_case(
+          "ES9p.AuthenticateClient.EuiccCertificateNotSignedByEum", section,
+          "authenticateClient from an eUICC whose CERT.EUICC names the EUM as issuer but is signed by another key",
+          "Failed 8.1.3/6.1", not_signed_by_eum),
       smdp_case("ES9p.AuthenticateClient.ExpiredEumCertificate", section,
                 "authenticateClient from an eUICC whose CERT.EUM (issued by --pki's CI) expired yesterday",
                 "Failed 8.1.2/6.3; n/a without --pki's CI key", expired_eum),
-      smdp_case("ES9p.AuthenticateClient.OtherServerChallenge", "SGP.22 v2.5 §5.6.3",
-                "authenticateClient whose euiccSigned1 carries another serverChallenge, validly signed with the eUICC's key",
-                "Failed 8.1/6.1", other_server_challenge),
-      smdp_case("ES9p.AuthenticateClient.OtherSignedServerAddress", "SGP.22 v2.5 §5.6.3",
-                "authenticateClient whose euiccSigned1 carries another serverAddress, validly signed with the eUICC's key",
-                "Failed 8.8.1/3.8 (ASN.1: any authenticateClientError, it has no code for it)", other_signed_address),
-      smdp_case("ES9p.AuthenticateClient.OtherSignedTransactionId", "SGP.22 v2.5 §5.6.3",
-                "authenticateClient under the session's transactionId whose euiccSigned1 carries another transactionId, validly "
-                "signed with the eUICC's key (osmo-smdpp does not compare them, FACTS §2)",
-                "Failed 8.10.1/3.9 or 8.1/6.1", other_signed_transaction_id),
+      smdp_case(
+          "ES9p.AuthenticateClient.OtherServerChallenge", "SGP.22 v2.5 §5.6.3",
+          "authenticateClient whose euiccSigned1 carries another serverChallenge, validly signed with the eUICC's key",
+          "Failed 8.1/6.1", other_server_challenge),
+      smdp_case(
+          "ES9p.AuthenticateClient.OtherSignedServerAddress", "SGP.22 v2.5 §5.6.3",
+          "authenticateClient whose euiccSigned1 carries another serverAddress, validly signed with the eUICC's key",
+          "Failed 8.8.1/3.8 (ASN.1: any authenticateClientError, it has no code for it)", other_signed_address),
+      smdp_case(
+          "ES9p.AuthenticateClient.OtherSignedTransactionId", "SGP.22 v2.5 §5.6.3",
+          "authenticateClient under the session's transactionId whose euiccSigned1 carries another transactionId, validly "
+          "signed with the eUICC's key (osmo-smdpp does not compare them, FACTS §2)",
+          "Failed 8.10.1/3.9 or 8.1/6.1", other_signed_transaction_id),
       smdp_case("ES9p.GetBoundProfilePackage.AlteredEuiccSignature2", "SGP.22 v2.5 §5.6.2",
                 "getBoundProfilePackage on an order of the case's own with euiccSignature2's last byte flipped",
                 "Failed 8.1/6.1; n/a without operator credentials", altered_euicc_signature2),

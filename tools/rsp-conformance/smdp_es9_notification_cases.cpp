@@ -36,15 +36,18 @@ Outcome still_open(Prepared& p, const std::string& what) {
   auto again = get_package(p);
   if (again) return pass(what + " left the session open");
   const auto& e = again.error();
-  if (e.is_function() && e.subject_code == "8.2" && e.reason_code == "3.7") return pass(what + " left the session open (8.2/3.7)");
-  return fail("expected the session still open after " + what + " (getBoundProfilePackage: a BPP or 8.2/3.7), got " + e.describe());
+  if (e.is_function() && e.subject_code == "8.2" && e.reason_code == "3.7")
+    return pass(what + " left the session open (8.2/3.7)");
+  return fail("expected the session still open after " + what + " (getBoundProfilePackage: a BPP or 8.2/3.7), got " +
+              e.describe());
 }
 
 // The genuine result ends the session: shows that the check above could tell.
 Outcome genuine_ends(Installed& i, Outcome open) {
   if (open.verdict != Verdict::pass) return open;
   auto& client = *i.prepared.authenticated.session.client;
-  if (auto sent = client.handle_notification(i.result); !sent) return fail("the genuine result: handleNotification " + sent.error().describe());
+  if (auto sent = client.handle_notification(i.result); !sent)
+    return fail("the genuine result: handleNotification " + sent.error().describe());
   auto after = expect_codes(get_package(i.prepared), {{"8.10.1", "3.9"}});
   if (after.verdict != Verdict::pass) return fail("after the genuine result, getBoundProfilePackage: " + after.detail);
   return pass(open.detail + "; the genuine result ended it");
@@ -58,7 +61,8 @@ Outcome forged_result(SmdpTarget& target) {
   Bytes forged = i->result;
   auto outer = rsp::tlv::read(forged);
   auto signature = outer ? rsp::tlv::find(outer->value, 0x5F37) : std::nullopt;
-  if (!signature || signature->value.empty()) return fail("the harness eUICC's ProfileInstallationResult has no euiccSignPIR");
+  if (!signature || signature->value.empty())
+    return fail("the harness eUICC's ProfileInstallationResult has no euiccSignPIR");
   forged[static_cast<size_t>(signature->value.data() - forged.data()) + signature->value.size() - 1] ^= 0x01;
   if (auto sent = i->prepared.authenticated.session.client->handle_notification(forged); !sent)
     return fail("expected handleNotification to be answered (HTTP 204), got " + sent.error().describe());
@@ -103,8 +107,9 @@ Outcome other_session_result(SmdpTarget& target) {
   std::optional<Prepared> b;
   {
     MadeCredentials other(target, CertDefect::none);
-    if (!other.made) return other.made.error().message.starts_with("needs ") ? not_applicable(other.made.error().message)
-                                                                                : fail(other.made.error().message);
+    if (!other.made)
+      return other.made.error().message.starts_with("needs ") ? not_applicable(other.made.error().message)
+                                                              : fail(other.made.error().message);
     auto prepared = prepare_ordered(target);
     if (!prepared) return fail("the second eUICC: " + prepared.error().message);
     b.emplace(std::move(*prepared));
@@ -114,7 +119,8 @@ Outcome other_session_result(SmdpTarget& target) {
   auto first = get_package(*b);
   if (!first) return fail("the second eUICC's getBoundProfilePackage: " + first.error().describe());
   Bytes foreign = result_for(a->result, b->authenticated.transaction_id, *key);
-  if (foreign.empty()) return fail("the harness eUICC's ProfileInstallationResult has no ProfileInstallationResultData");
+  if (foreign.empty())
+    return fail("the harness eUICC's ProfileInstallationResult has no ProfileInstallationResultData");
   if (auto sent = b->authenticated.session.client->handle_notification(foreign); !sent)
     return fail("expected handleNotification to be answered (HTTP 204), got " + sent.error().describe());
   return still_open(*b, "another eUICC's result naming this session");
@@ -125,14 +131,17 @@ Outcome other_session_result(SmdpTarget& target) {
 std::vector<Case> smdp_es9_notification_cases() {
   const std::string n_a = "; n/a without operator credentials";
   return {
-      smdp_case("ES9p.HandleNotification.ForgedResult", "SGP.22 v2.5 §5.6.4",
-                "a ProfileInstallationResult with euiccSignPIR's last byte flipped, then getBoundProfilePackage again, then the genuine "
-                "result and getBoundProfilePackage again",
-                "the forged result leaves the session open (a BPP or 8.2/3.7), the genuine one ends it (8.10.1/3.9)" + n_a, forged_result),
-      smdp_case("ES9p.HandleNotification.OtherSessionResult", "SGP.22 v2.5 §5.6.4",
-                "eUICC A's ProfileInstallationResult, validly signed by A, naming the transactionId of eUICC B's session; then "
-                "getBoundProfilePackage again in B's session",
-                "B's session stays open (a BPP or 8.2/3.7)" + n_a, other_session_result),
+      smdp_case(
+          "ES9p.HandleNotification.ForgedResult", "SGP.22 v2.5 §5.6.4",
+          "a ProfileInstallationResult with euiccSignPIR's last byte flipped, then getBoundProfilePackage again, then the genuine "
+          "result and getBoundProfilePackage again",
+          "the forged result leaves the session open (a BPP or 8.2/3.7), the genuine one ends it (8.10.1/3.9)" + n_a,
+          forged_result),
+      smdp_case(
+          "ES9p.HandleNotification.OtherSessionResult", "SGP.22 v2.5 §5.6.4",
+          "eUICC A's ProfileInstallationResult, validly signed by A, naming the transactionId of eUICC B's session; then "
+          "getBoundProfilePackage again in B's session",
+          "B's session stays open (a BPP or 8.2/3.7)" + n_a, other_session_result),
   };
 }
 

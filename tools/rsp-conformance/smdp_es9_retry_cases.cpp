@@ -15,7 +15,9 @@ using ipa::Bytes;
 
 // Whether a getBoundProfilePackage refusal is one the spec allows for a package asked again:
 // 8.2/3.7 (BPP not available for a new binding).
-bool refused_rebinding(const ipa::Es9Error& e) { return e.is_function() && e.subject_code == "8.2" && e.reason_code == "3.7"; }
+bool refused_rebinding(const ipa::Es9Error& e) {
+  return e.is_function() && e.subject_code == "8.2" && e.reason_code == "3.7";
+}
 
 // The eUICC installs `bpp` and the SM-DP+ takes its ProfileInstallationResult.
 Outcome install_and_notify(Prepared& p, const Bytes& bpp, const std::string& how) {
@@ -47,11 +49,14 @@ Outcome retry_same_otpk(SmdpTarget& target) {
   if (!first) return fail(first.error().message);
   auto second = get_package(first->prepared);
   if (!second) {
-    if (!refused_rebinding(second.error())) return fail("the second getBoundProfilePackage: expected a BPP or Failed 8.2/3.7, got " + second.error().describe());
+    if (!refused_rebinding(second.error()))
+      return fail("the second getBoundProfilePackage: expected a BPP or Failed 8.2/3.7, got " +
+                  second.error().describe());
     return install_and_notify(first->prepared, first->bpp, "refused again with 8.2/3.7");
   }
   bool same = second->bound_profile_package == first->bpp;
-  return install_and_notify(first->prepared, second->bound_profile_package, same ? "the same BPP again" : "a new binding to the same otPK.EUICC");
+  return install_and_notify(first->prepared, second->bound_profile_package,
+                            same ? "the same BPP again" : "a new binding to the same otPK.EUICC");
 }
 
 // SGP.22 v2.5 §3.1.3: a retried download, a new session of the same eUICC for the same order after
@@ -68,7 +73,8 @@ Outcome retry_new_otpk(SmdpTarget& target) {
   auto second = get_package(*retried);
   if (!second) {
     if (refused_rebinding(second.error())) return pass("8.2/3.7: no package for a new binding");
-    return fail("the retried getBoundProfilePackage: expected a BPP or Failed 8.2/3.7, got " + second.error().describe());
+    return fail("the retried getBoundProfilePackage: expected a BPP or Failed 8.2/3.7, got " +
+                second.error().describe());
   }
   Bytes before = smdp_otpk_of(first->bpp), now = smdp_otpk_of(second->bound_profile_package);
   if (now.empty()) return fail("the retried BPP has no otPK.DP (BF23 '5F49')");
@@ -83,9 +89,11 @@ Outcome finished_transaction(SmdpTarget& target) {
   auto done = ordered_package(target);
   if (!done) return fail(done.error().message);
   Prepared& p = done->prepared;
-  if (auto installed = install_and_notify(p, done->bpp, "downloaded"); installed.verdict != Verdict::pass) return installed;
+  if (auto installed = install_and_notify(p, done->bpp, "downloaded"); installed.verdict != Verdict::pass)
+    return installed;
   auto& client = *p.authenticated.session.client;
-  auto replayed = expect_codes(client.authenticate_client(p.authenticated.transaction_id, p.authenticated.response), {{"8.10.1", "3.9"}});
+  auto replayed = expect_codes(client.authenticate_client(p.authenticated.transaction_id, p.authenticated.response),
+                               {{"8.10.1", "3.9"}});
   if (replayed.verdict != Verdict::pass) return fail("authenticateClient again: " + replayed.detail);
   auto package = expect_codes(get_package(p), {{"8.10.1", "3.9"}});
   if (package.verdict != Verdict::pass) return fail("getBoundProfilePackage again: " + package.detail);
@@ -135,7 +143,8 @@ Outcome cancel_rejected(SmdpTarget& target) {
       return pass("authenticateClient " + answer.error().subject_code + "/" + answer.error().reason_code);
     return fail("expected a Failed authenticateClient, got " + answer.error().describe());
   }
-  return fail("expected the order ended after endUserRejection, got authenticateClient success (profile metadata offered again)");
+  return fail(
+      "expected the order ended after endUserRejection, got authenticateClient success (profile metadata offered again)");
 }
 
 // euiccCancelSessionSignature with its last byte flipped: refused (8.1/6.1), and the session goes
@@ -145,7 +154,8 @@ Outcome cancel_forged(SmdpTarget& target) {
   auto p = prepare_ordered(target);
   if (!p) return fail(p.error().message);
   auto& a = p->authenticated;
-  auto signed_reason = ipa::es10b::cancel_session(a.session.euicc->channel(), a.transaction_id, ipa::es10b::CancelSessionReason::postponed);
+  auto signed_reason = ipa::es10b::cancel_session(a.session.euicc->channel(), a.transaction_id,
+                                                  ipa::es10b::CancelSessionReason::postponed);
   if (!signed_reason || !signed_reason->ok()) return fail("the harness eUICC refused CancelSession");
   // BF41 { A0 { 30 euiccCancelSessionSigned, 5F37 } }: the shape of AuthenticateServerResponse's.
   Bytes forged = with_altered_euicc_signature1(signed_reason->tlv);
@@ -155,7 +165,9 @@ Outcome cancel_forged(SmdpTarget& target) {
   // The eUICC ended its side with CancelSession: a new PrepareDownload is not possible, so the
   // session's own PrepareDownloadResponse asks for the package.
   auto bpp = get_package(*p);
-  if (!bpp) return fail("after the refused cancelSession expected the session to go on, getBoundProfilePackage: " + bpp.error().describe());
+  if (!bpp)
+    return fail("after the refused cancelSession expected the session to go on, getBoundProfilePackage: " +
+                bpp.error().describe());
   return pass(refused.detail + "; the session went on");
 }
 
@@ -164,27 +176,35 @@ Outcome cancel_forged(SmdpTarget& target) {
 std::vector<Case> smdp_es9_retry_cases() {
   const std::string n_a = "; n/a without operator credentials";
   return {
-      smdp_case("ES9p.GetBoundProfilePackage.RetrySameOtpk", "SGP.22 v2.5 §5.6.2",
-                "getBoundProfilePackage twice with the same PrepareDownloadResponse in one session",
-                "the same BPP, another BPP bound to the same otPK.EUICC, or Failed 8.2/3.7; the eUICC installs the package" + n_a,
-                retry_same_otpk),
-      smdp_case("ES9p.GetBoundProfilePackage.RetryNewOtpk", "SGP.22 v2.5 §3.1.3, §5.6.2",
-                "after a BPP was sent and not installed, a new session of the same eUICC for the same order (a new otPK.EUICC)",
-                "Failed 8.2/3.7, or a BPP under a fresh otPK.DP that the eUICC installs" + n_a, retry_new_otpk),
+      smdp_case(
+          "ES9p.GetBoundProfilePackage.RetrySameOtpk", "SGP.22 v2.5 §5.6.2",
+          "getBoundProfilePackage twice with the same PrepareDownloadResponse in one session",
+          "the same BPP, another BPP bound to the same otPK.EUICC, or Failed 8.2/3.7; the eUICC installs the package" +
+              n_a,
+          retry_same_otpk),
+      smdp_case(
+          "ES9p.GetBoundProfilePackage.RetryNewOtpk", "SGP.22 v2.5 §3.1.3, §5.6.2",
+          "after a BPP was sent and not installed, a new session of the same eUICC for the same order (a new otPK.EUICC)",
+          "Failed 8.2/3.7, or a BPP under a fresh otPK.DP that the eUICC installs" + n_a, retry_new_otpk),
       smdp_case("ES9p.AuthenticateClient.FinishedTransactionId", "SGP.22 v2.5 §5.6.4",
                 "a complete download, then authenticateClient and getBoundProfilePackage again with its transactionId",
                 "Failed 8.10.1/3.9 to both" + n_a, finished_transaction),
-      smdp_case("ES9p.CancelSession.Postponed", "SGP.22 v2.5 §5.6.5",
-                "cancelSession (postponed) after PrepareDownload, getBoundProfilePackage, then a new session for the order",
-                "cancelSession succeeds, getBoundProfilePackage Failed 8.10.1/3.9, the new session installs the profile" + n_a,
-                cancel_postponed),
-      smdp_case("ES9p.CancelSession.EndUserRejection", "SGP.22 v2.5 §5.6.5",
-                "cancelSession (endUserRejection) after PrepareDownload, getBoundProfilePackage, then a new session for the order",
-                "cancelSession succeeds, getBoundProfilePackage Failed 8.10.1/3.9, the new session's authenticateClient Failed" + n_a,
-                cancel_rejected),
-      smdp_case("ES9p.CancelSession.AlteredSignature", "SGP.22 v2.5 §5.6.5",
-                "cancelSession after PrepareDownload with euiccCancelSessionSignature's last byte flipped, then getBoundProfilePackage",
-                "Failed 8.1/6.1; the session goes on (a BPP)" + n_a, cancel_forged),
+      smdp_case(
+          "ES9p.CancelSession.Postponed", "SGP.22 v2.5 §5.6.5",
+          "cancelSession (postponed) after PrepareDownload, getBoundProfilePackage, then a new session for the order",
+          "cancelSession succeeds, getBoundProfilePackage Failed 8.10.1/3.9, the new session installs the profile" +
+              n_a,
+          cancel_postponed),
+      smdp_case(
+          "ES9p.CancelSession.EndUserRejection", "SGP.22 v2.5 §5.6.5",
+          "cancelSession (endUserRejection) after PrepareDownload, getBoundProfilePackage, then a new session for the order",
+          "cancelSession succeeds, getBoundProfilePackage Failed 8.10.1/3.9, the new session's authenticateClient Failed" +
+              n_a,
+          cancel_rejected),
+      smdp_case(
+          "ES9p.CancelSession.AlteredSignature", "SGP.22 v2.5 §5.6.5",
+          "cancelSession after PrepareDownload with euiccCancelSessionSignature's last byte flipped, then getBoundProfilePackage",
+          "Failed 8.1/6.1; the session goes on (a BPP)" + n_a, cancel_forged),
   };
 }
 

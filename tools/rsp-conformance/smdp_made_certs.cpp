@@ -17,13 +17,14 @@ constexpr time_t kDay = 24 * 3600;
 // A fresh EID under `prefix` (8 digits), its check digits right; each call another one.
 std::string fresh_eid(const std::string& prefix) {
   static std::atomic<unsigned> serial{0};
-  std::string digits = std::to_string(static_cast<unsigned long>(time(nullptr)) % 100000000UL * 1000 + (++serial % 1000));
+  std::string digits =
+      std::to_string(static_cast<unsigned long>(time(nullptr)) % 100000000UL * 1000 + (++serial % 1000));
   std::string first30 = prefix + std::string(22 - std::min<size_t>(22, digits.size()), '0') + digits;
   return rsp::eid::complete(first30.substr(0, 30)).value_or("");
 }
 
-rsp::pki::CertificateRequest request(Role role, std::vector<std::pair<std::string, std::string>> subject, time_t not_before,
-                                     time_t not_after) {
+rsp::pki::CertificateRequest request(Role role, std::vector<std::pair<std::string, std::string>> subject,
+                                     time_t not_before, time_t not_after) {
   rsp::pki::CertificateRequest r;
   r.role = role;
   r.subject = std::move(subject);
@@ -34,7 +35,8 @@ rsp::pki::CertificateRequest request(Role role, std::vector<std::pair<std::strin
 
 }  // namespace
 
-rsp::Status<> make_euicc_credentials(const std::filesystem::path& pki, const std::filesystem::path& out_dir, CertDefect defect) {
+rsp::Status<> make_euicc_credentials(const std::filesystem::path& pki, const std::filesystem::path& out_dir,
+                                     CertDefect defect) {
   auto curves = rsp::pki::curves_present(pki);
   if (curves.empty()) return rsp::fail(pki.string() + ": no curve folder");
   const time_t now = time(nullptr);
@@ -43,12 +45,17 @@ rsp::Status<> make_euicc_credentials(const std::filesystem::path& pki, const std
     auto ci = rsp::pki::load_certificate(pki, curve, Role::ci);
     auto eum = rsp::pki::load_certificate(pki, curve, Role::eum);
     auto eum_key = rsp::pki::load_key(pki, curve, Role::eum);
-    if (!ci || !eum) return rsp::fail(rsp::pki::curve_dir(pki, curve).string() + ": the CI and EUM certificates are needed");
-    if (!eum_key) return rsp::fail("needs --pki's EUM key (" + rsp::pki::key_path(pki, curve, Role::eum).string() + ")");
+    if (!ci || !eum)
+      return rsp::fail(rsp::pki::curve_dir(pki, curve).string() + ": the CI and EUM certificates are needed");
+    if (!eum_key)
+      return rsp::fail("needs --pki's EUM key (" + rsp::pki::key_path(pki, curve, Role::eum).string() + ")");
     const std::string organization = eum->subject_organization().value_or("Open RSP Test EUM");
     const auto range = eum->permitted_eid_range();
-    const std::string prefix = range ? range->eid_prefix : eum->subject_serial_number().value_or("89049032").substr(0, 8);
-    if (eid.empty()) eid = fresh_eid(defect == CertDefect::eid_outside_range ? (prefix == "89033024" ? "89044045" : "89033024") : prefix);
+    const std::string prefix =
+        range ? range->eid_prefix : eum->subject_serial_number().value_or("89049032").substr(0, 8);
+    if (eid.empty())
+      eid = fresh_eid(defect == CertDefect::eid_outside_range ? (prefix == "89033024" ? "89044045" : "89033024")
+                                                              : prefix);
 
     // The issuer of CERT.EUICC: --pki's EUM, or one made here.
     rsp::crypto::Certificate issuer = *eum;
@@ -63,7 +70,8 @@ rsp::Status<> make_euicc_credentials(const std::filesystem::path& pki, const std
         signing_ci = *ci;
       } else {
         ci_key.emplace(rsp::crypto::PrivateKey::generate(curve));
-        auto unknown = request(Role::ci, {{"C", "ZZ"}, {"O", "rsp-conformance"}, {"CN", "Unknown CI"}}, now - kDay, now + 365 * kDay);
+        auto unknown = request(Role::ci, {{"C", "ZZ"}, {"O", "rsp-conformance"}, {"CN", "Unknown CI"}}, now - kDay,
+                               now + 365 * kDay);
         unknown.registered_id = "2.999.1";
         auto made = rsp::pki::issue(unknown, *ci_key, nullptr, *ci_key);
         if (!made) return rsp::Unexpected{made.error()};
@@ -80,13 +88,15 @@ rsp::Status<> make_euicc_credentials(const std::filesystem::path& pki, const std
       issuer = std::move(*made);
       issuer_key = std::move(new_key);
     }
-    auto euicc_request = request(Role::euicc, {{"C", "ZZ"}, {"O", organization}, {"serialNumber", eid}, {"CN", "Conformance eUICC"}},
-                                 defect == CertDefect::expired_euicc ? now - 3 * kDay : now - kDay,
-                                 defect == CertDefect::expired_euicc ? now - kDay : 0);
+    auto euicc_request =
+        request(Role::euicc, {{"C", "ZZ"}, {"O", organization}, {"serialNumber", eid}, {"CN", "Conformance eUICC"}},
+                defect == CertDefect::expired_euicc ? now - 3 * kDay : now - kDay,
+                defect == CertDefect::expired_euicc ? now - kDay : 0);
     auto euicc_key = rsp::crypto::PrivateKey::generate(curve);
     // Not signed by the EUM: the EUM named as issuer, a stranger's key signing.
     auto stranger = rsp::crypto::PrivateKey::generate(curve);
-    auto euicc = rsp::pki::issue(euicc_request, euicc_key, &issuer, defect == CertDefect::euicc_not_signed_by_eum ? stranger : issuer_key);
+    auto euicc = rsp::pki::issue(euicc_request, euicc_key, &issuer,
+                                 defect == CertDefect::euicc_not_signed_by_eum ? stranger : issuer_key);
     if (!euicc) return rsp::Unexpected{euicc.error()};
     if (auto s = rsp::pki::store(out_dir, curve, Role::ci, *ci, nullptr); !s) return s;
     if (auto s = rsp::pki::store(out_dir, curve, Role::eum, issuer, nullptr); !s) return s;

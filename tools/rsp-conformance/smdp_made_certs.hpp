@@ -22,7 +22,8 @@ enum class CertDefect {
 // For each curve of `pki`: the CI (the eUICC keeps trusting --pki's CI for the server), the EUM and
 // a new CERT.EUICC with its key, carrying `defect`, written to `out_dir` (which must not exist).
 // The error says which key --pki lacks.
-rsp::Status<> make_euicc_credentials(const std::filesystem::path& pki, const std::filesystem::path& out_dir, CertDefect defect);
+rsp::Status<> make_euicc_credentials(const std::filesystem::path& pki, const std::filesystem::path& out_dir,
+                                     CertDefect defect);
 
 // Until it goes, the harness eUICCs `target` makes carry credentials made with `defect` (in
 // target.work_dir); `made` says whether that worked (its error starts with "needs " when --pki

@@ -22,7 +22,8 @@ int run_smdp(const SmdpRunOptions& options, const std::vector<const Case*>& chos
     return 2;
   }
   if (options.pki.empty() || rsp::pki::curves_present(options.pki).empty()) {
-    std::cerr << "rsp-conformance: run --role smdp needs --pki DIR (an rsp-pki directory with the eUICC's credentials)\n";
+    std::cerr
+        << "rsp-conformance: run --role smdp needs --pki DIR (an rsp-pki directory with the eUICC's credentials)\n";
     return 2;
   }
   if (options.binding != "json" && options.binding != "asn1") {
@@ -39,12 +40,13 @@ int run_smdp(const SmdpRunOptions& options, const std::vector<const Case*>& chos
   target.options.transport_attempts = 1;
   target.options.http.connect_timeout = std::chrono::seconds(5);
   trust_pki_cis(target.options.http, options.pki);
-  std::string es2_url = options.es2_url.empty() ? "https://" + std::string(parts[1]) + (parts[2].matched ? ":" + std::string(parts[2]) : "")
-                                               : options.es2_url;
-  auto first = es2_operator({options.operator_cert, options.operator_key, options.operator_id}, es2_url, options.profile_type,
-                            target.options.http, "--operator");
-  auto second = es2_operator({options.operator2_cert, options.operator2_key, options.operator2_id}, es2_url, options.profile_type,
-                             target.options.http, "--operator2");
+  std::string es2_url = options.es2_url.empty()
+                            ? "https://" + std::string(parts[1]) + (parts[2].matched ? ":" + std::string(parts[2]) : "")
+                            : options.es2_url;
+  auto first = es2_operator({options.operator_cert, options.operator_key, options.operator_id}, es2_url,
+                            options.profile_type, target.options.http, "--operator");
+  auto second = es2_operator({options.operator2_cert, options.operator2_key, options.operator2_id}, es2_url,
+                             options.profile_type, target.options.http, "--operator2");
   for (const auto* made : {&first, &second})
     if (!*made) {
       std::cerr << "rsp-conformance: " << made->error().message << "\n";
@@ -71,7 +73,8 @@ int run_smdp(const SmdpRunOptions& options, const std::vector<const Case*>& chos
   }
   auto answer = probe->initiate_authentication({rsp::Bytes(16, 0), rsp::Bytes{0xBF, 0x20, 0x00}, target.address});
   if (!answer && answer.error().is_transport()) {
-    std::cerr << "rsp-conformance: cannot reach the SM-DP+ at " << options.url << ": " << answer.error().message << "\n";
+    std::cerr << "rsp-conformance: cannot reach the SM-DP+ at " << options.url << ": " << answer.error().message
+              << "\n";
     return 1;
   }
 

@@ -9,8 +9,8 @@
 namespace conformance {
 
 struct SmdpRunOptions {
-  std::string url;      // https://HOST[:PORT] of the SM-DP+'s ES9+
-  std::string pki;      // rsp-pki directory: the CIs trusted for TLS and the eUICC/EUM credentials
+  std::string url;               // https://HOST[:PORT] of the SM-DP+'s ES9+
+  std::string pki;               // rsp-pki directory: the CIs trusted for TLS and the eUICC/EUM credentials
   std::string binding = "json";  // or asn1
   // The operator placing the orders (all three, or none), its ES2+ (default: the --smdp URL) and
   // the profile type it orders.

@@ -5,7 +5,8 @@
 
 namespace conformance {
 
-Case smdp_case(std::string id, std::string section, std::string sends, std::string expects, Outcome (*run)(SmdpTarget&)) {
+Case smdp_case(std::string id, std::string section, std::string sends, std::string expects,
+               Outcome (*run)(SmdpTarget&)) {
   Case c{std::move(id), "smdp", std::move(section), std::move(sends), std::move(expects), {}};
   c.run_smdp = run;
   return c;
@@ -33,21 +34,25 @@ rsp::Expected<Authenticated> authenticate(SmdpTarget& target, Es9Session s, std:
   auto answer = s.client->initiate_authentication(s.request);
   if (!answer) return rsp::fail("initiateAuthentication: " + answer.error().describe());
   auto response = ipa::es10b::authenticate_server(s.euicc->channel(), server_input(*answer, std::move(matching_id)));
-  if (!response || !response->ok()) return rsp::fail("the harness eUICC refused the SM-DP+'s initiateAuthentication answer");
+  if (!response || !response->ok())
+    return rsp::fail("the harness eUICC refused the SM-DP+'s initiateAuthentication answer");
   return Authenticated{std::move(s), answer->transaction_id, response->tlv};
 }
 
 rsp::Expected<Prepared> prepare(Authenticated a) {
   auto answer = a.session.client->authenticate_client(a.transaction_id, a.response);
   if (!answer) return rsp::fail("authenticateClient: " + answer.error().describe());
-  auto prepared = ipa::es10b::prepare_download(a.session.euicc->channel(),
-                                               {answer->smdp_signed2, answer->smdp_signature2, answer->smdp_certificate, std::nullopt});
-  if (!prepared || !prepared->ok()) return rsp::fail("the harness eUICC refused the SM-DP+'s authenticateClient answer (PrepareDownload)");
+  auto prepared = ipa::es10b::prepare_download(
+      a.session.euicc->channel(),
+      {answer->smdp_signed2, answer->smdp_signature2, answer->smdp_certificate, std::nullopt});
+  if (!prepared || !prepared->ok())
+    return rsp::fail("the harness eUICC refused the SM-DP+'s authenticateClient answer (PrepareDownload)");
   return Prepared{std::move(a), std::move(*answer), prepared->tlv};
 }
 
 ipa::Es9Result<ipa::GetBoundProfilePackageResponse> get_package(Prepared& p) {
-  return p.authenticated.session.client->get_bound_profile_package(p.authenticated.transaction_id, p.prepare_download_response);
+  return p.authenticated.session.client->get_bound_profile_package(p.authenticated.transaction_id,
+                                                                   p.prepare_download_response);
 }
 
 rsp::Expected<Prepared> prepare_ordered(SmdpTarget& target, std::string* matching_id_out) {
@@ -66,8 +71,9 @@ rsp::Expected<ipa::es10b::ProfileInstallationResult> install(HarnessEuicc& euicc
   auto result = ipa::es10b::load_bound_profile_package(euicc.channel(), bpp);
   if (!result) return rsp::fail("LoadBoundProfilePackage: " + result.error().message);
   if (!result->success)
-    return rsp::fail("the eUICC could not install the BPP (bppCommandId " + std::to_string(result->bpp_command_id.value_or(-1)) +
-                     ", reason " + std::to_string(result->error_reason.value_or(-1)) + ")");
+    return rsp::fail("the eUICC could not install the BPP (bppCommandId " +
+                     std::to_string(result->bpp_command_id.value_or(-1)) + ", reason " +
+                     std::to_string(result->error_reason.value_or(-1)) + ")");
   return std::move(*result);
 }
 

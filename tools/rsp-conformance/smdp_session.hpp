@@ -31,7 +31,8 @@ struct Authenticated {
 };
 rsp::Expected<Authenticated> authenticate(SmdpTarget& target, std::optional<std::string> matching_id);
 // The same on an eUICC the case already has (a second session of one device).
-rsp::Expected<Authenticated> authenticate(SmdpTarget& target, Es9Session session, std::optional<std::string> matching_id);
+rsp::Expected<Authenticated> authenticate(SmdpTarget& target, Es9Session session,
+                                          std::optional<std::string> matching_id);
 
 // After authenticateClient and the eUICC's PrepareDownload: the PrepareDownloadResponse ('BF21')
 // for getBoundProfilePackage.
@@ -56,7 +57,8 @@ rsp::Expected<ipa::es10b::ProfileInstallationResult> install(HarnessEuicc& euicc
 ipa::Bytes smdp_otpk_of(ipa::ByteView bpp);
 
 // An SM-DP+-role case.
-Case smdp_case(std::string id, std::string section, std::string sends, std::string expects, Outcome (*run)(SmdpTarget&));
+Case smdp_case(std::string id, std::string section, std::string sends, std::string expects,
+               Outcome (*run)(SmdpTarget&));
 
 // A refusal whose code the ASN.1 binding's error enumeration of the function lacks (SGP.22 v2.5
 // §6.6; it answers undefinedError or another value): in JSON one of `allowed`, in ASN.1 any error.

@@ -48,7 +48,8 @@ rsp::Expected<std::unique_ptr<HarnessEuicc>> SmdpTarget::new_euicc() const {
   card.state_dir = work_dir / ("euicc-" + std::to_string(++serial));
   card.pki_dir = euicc_credentials.value_or(pki);
   auto opened = euicc::Euicc::open(card);
-  if (!opened) return rsp::fail("cannot create the harness eUICC from " + card.pki_dir->string() + ": " + opened.error().message);
+  if (!opened)
+    return rsp::fail("cannot create the harness eUICC from " + card.pki_dir->string() + ": " + opened.error().message);
   std::unique_ptr<HarnessEuicc> made = std::make_unique<InProcessEuicc>(std::move(*opened));
   return made;
 }

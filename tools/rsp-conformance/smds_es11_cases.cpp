@@ -47,7 +47,8 @@ rsp::Expected<Es11Authenticated> authenticate_at_smds(SmdpTarget& target, std::s
     auto signed1 = rsp::tlv::read(answer->server_signed1);
     auto address = signed1 ? rsp::tlv::find(signed1->value, 0x83) : std::nullopt;
     std::string named = address ? std::string(address->value.begin(), address->value.end()) : "(none)";
-    if (named != target.address) *check_failure = "serverSigned1.serverAddress: expected " + target.address + ", got " + named;
+    if (named != target.address)
+      *check_failure = "serverSigned1.serverAddress: expected " + target.address + ", got " + named;
   }
   auto response = es10b::authenticate_server(s->euicc->channel(), server_input(*answer, std::nullopt));
   if (!response) return rsp::fail("the eUICC could not process the answer: " + response.error().message);
@@ -64,7 +65,8 @@ Outcome nominal_no_event(SmdpTarget& target) {
   if (!a) return fail(a.error().message);
   if (!mismatch.empty()) return fail(mismatch);
   auto events = a->session.client->authenticate_client(a->transaction_id, a->response);
-  if (!events) return fail("authenticateClient: expected success with no Event Record, got " + events.error().describe());
+  if (!events)
+    return fail("authenticateClient: expected success with no Event Record, got " + events.error().describe());
   if (!events->event_entries.empty())
     return fail("expected an empty event list for a fresh EID, got " + std::to_string(events->event_entries.size()));
   return pass("no event");
@@ -89,7 +91,8 @@ Outcome initiate_unsupported_svn(SmdpTarget& target) {
   auto s = open_es11(target);
   if (!s) return fail(s.error().message);
   auto info1 = rsp::tlv::read(s->request.euicc_info1);
-  auto members = info1 ? rsp::tlv::read_all(info1->value) : rsp::Expected<std::vector<rsp::tlv::Tlv>>(rsp::fail("empty"));
+  auto members =
+      info1 ? rsp::tlv::read_all(info1->value) : rsp::Expected<std::vector<rsp::tlv::Tlv>>(rsp::fail("empty"));
   if (!members) return fail("the harness eUICC's EUICCInfo1 is not readable");
   Bytes body;
   for (const auto& m : *members) {
@@ -130,7 +133,8 @@ Bytes with_replayed_challenge(ipa::ByteView response, ipa::ByteView challenge, c
   auto outer = rsp::tlv::read(response);
   auto ok = outer ? rsp::tlv::read(outer->value) : rsp::Expected<rsp::tlv::Tlv>(rsp::fail("empty"));
   auto parts = ok ? rsp::tlv::read_all(ok->value) : rsp::Expected<std::vector<rsp::tlv::Tlv>>(rsp::fail("empty"));
-  auto members = parts && parts->size() == 4 ? rsp::tlv::read_all((*parts)[0].value) : rsp::Expected<std::vector<rsp::tlv::Tlv>>(rsp::fail("empty"));
+  auto members = parts && parts->size() == 4 ? rsp::tlv::read_all((*parts)[0].value)
+                                             : rsp::Expected<std::vector<rsp::tlv::Tlv>>(rsp::fail("empty"));
   if (!members) return {};
   Bytes signed1_body;
   for (const auto& m : *members) {
@@ -145,7 +149,8 @@ Bytes with_replayed_challenge(ipa::ByteView response, ipa::ByteView challenge, c
     auto key = rsp::pki::load_key(pki, curve, rsp::crypto::Role::euicc);
     if (!key || !card_key || key->point() != card_key->point()) continue;
     Bytes ok_body = signed1;
-    for (const Bytes& piece : {rsp::tlv::encode(0x5F37, rsp::crypto::sign(*key, signed1)), Bytes((*parts)[2].whole.begin(), (*parts)[2].whole.end()),
+    for (const Bytes& piece : {rsp::tlv::encode(0x5F37, rsp::crypto::sign(*key, signed1)),
+                               Bytes((*parts)[2].whole.begin(), (*parts)[2].whole.end()),
                                Bytes((*parts)[3].whole.begin(), (*parts)[3].whole.end())})
       ok_body.insert(ok_body.end(), piece.begin(), piece.end());
     return rsp::tlv::encode(outer->tag, rsp::tlv::encode(ok->tag, ok_body));
@@ -171,17 +176,20 @@ Outcome authenticate_replayed_response(SmdpTarget& target) {
   auto older = authenticate_at_smds(target);
   if (!older) return fail(older.error().message);
   auto events = older->session.client->authenticate_client(older->transaction_id, older->response);
-  if (!events) return fail("authenticateClient of the first session: expected success, got " + events.error().describe());
+  if (!events)
+    return fail("authenticateClient of the first session: expected success, got " + events.error().describe());
   auto newer = open_es11(target);
   if (!newer) return fail(newer.error().message);
   auto answer = newer->client->initiate_authentication(newer->request);
   if (!answer) return fail("initiateAuthentication: expected success, got " + answer.error().describe());
-  return expect_codes(newer->client->authenticate_client(answer->transaction_id, older->response), {{"8.10.1", "3.9"}, {"8.1", "6.1"}});
+  return expect_codes(newer->client->authenticate_client(answer->transaction_id, older->response),
+                      {{"8.10.1", "3.9"}, {"8.1", "6.1"}});
 }
 
 }  // namespace
 
-Case smds_case(std::string id, std::string section, std::string sends, std::string expects, Outcome (*run)(SmdpTarget&)) {
+Case smds_case(std::string id, std::string section, std::string sends, std::string expects,
+               Outcome (*run)(SmdpTarget&)) {
   Case c{std::move(id), "smds", std::move(section), std::move(sends), std::move(expects), {}};
   c.run_smdp = run;
   return c;
@@ -189,29 +197,35 @@ Case smds_case(std::string id, std::string section, std::string sends, std::stri
 
 std::vector<Case> smds_es11_cases() {
   return {
-      smds_case("ES11.EventRetrieval.NominalNoEvent", "SGP.22 v2.5 §5.8.1, §5.8.2",
-                "initiateAuthentication and authenticateClient for a fresh eUICC with no Event Record",
-                "serverSigned1 names the address called; the eUICC accepts CERT.DSauth (chained to the CI) and serverSignature1; "
-                "authenticateClient succeeds with an empty event list",
-                nominal_no_event),
+      smds_case(
+          "ES11.EventRetrieval.NominalNoEvent", "SGP.22 v2.5 §5.8.1, §5.8.2",
+          "initiateAuthentication and authenticateClient for a fresh eUICC with no Event Record",
+          "serverSigned1 names the address called; the eUICC accepts CERT.DSauth (chained to the CI) and serverSignature1; "
+          "authenticateClient succeeds with an empty event list",
+          nominal_no_event),
       smds_case("ES11.InitiateAuthentication.UnsupportedCiPKId", "SGP.22 v2.5 §5.8.1",
-                "initiateAuthentication with EUICCInfo1 naming only an unknown CI", "Failed 8.9.2/3.1", initiate_unsupported_ci),
+                "initiateAuthentication with EUICCInfo1 naming only an unknown CI", "Failed 8.9.2/3.1",
+                initiate_unsupported_ci),
       smds_case("ES11.InitiateAuthentication.WrongSmdsAddress", "SGP.22 v2.5 §5.8.1",
-                "initiateAuthentication naming another SM-DS address (other-smds.conformance.example.org)", "Failed 8.9.1/3.8",
-                initiate_wrong_address),
+                "initiateAuthentication naming another SM-DS address (other-smds.conformance.example.org)",
+                "Failed 8.9.1/3.8", initiate_wrong_address),
       smds_case("ES11.InitiateAuthentication.UnsupportedSvn", "SGP.22 v2.5 §5.8.1",
-                "initiateAuthentication with EUICCInfo1 whose lowestSvn is 1.0.0", "Failed 8.9.3/3.1", initiate_unsupported_svn),
+                "initiateAuthentication with EUICCInfo1 whose lowestSvn is 1.0.0", "Failed 8.9.3/3.1",
+                initiate_unsupported_svn),
       smds_case("ES11.AuthenticateClient.UnknownTransactionId", "SGP.22 v2.5 §5.8.2",
-                "authenticateClient with a valid AuthenticateServerResponse under a transactionId never issued", "Failed 8.10.1/3.9",
-                authenticate_unknown_transaction),
+                "authenticateClient with a valid AuthenticateServerResponse under a transactionId never issued",
+                "Failed 8.10.1/3.9", authenticate_unknown_transaction),
       smds_case("ES11.AuthenticateClient.AlteredEuiccSignature1", "SGP.22 v2.5 §5.8.2",
-                "authenticateClient with euiccSignature1's last byte flipped", "Failed 8.1/6.1", authenticate_altered_signature),
-      smds_case("ES11.AuthenticateClient.ReplayedServerChallenge", "SGP.22 v2.5 §5.8.2",
-                "authenticateClient whose euiccSigned1 carries an older session's serverChallenge, signed with the eUICC's key (--pki)",
-                "Failed 8.1/6.1", authenticate_replayed_challenge),
-      smds_case("ES11.AuthenticateClient.ReplayedEuiccSignature1", "SGP.22 v2.5 §5.8.2",
-                "a finished session's AuthenticateServerResponse (euiccSigned1 and euiccSignature1) under a new session's transactionId",
-                "Failed 8.10.1/3.9 or 8.1/6.1", authenticate_replayed_response),
+                "authenticateClient with euiccSignature1's last byte flipped", "Failed 8.1/6.1",
+                authenticate_altered_signature),
+      smds_case(
+          "ES11.AuthenticateClient.ReplayedServerChallenge", "SGP.22 v2.5 §5.8.2",
+          "authenticateClient whose euiccSigned1 carries an older session's serverChallenge, signed with the eUICC's key (--pki)",
+          "Failed 8.1/6.1", authenticate_replayed_challenge),
+      smds_case(
+          "ES11.AuthenticateClient.ReplayedEuiccSignature1", "SGP.22 v2.5 §5.8.2",
+          "a finished session's AuthenticateServerResponse (euiccSigned1 and euiccSignature1) under a new session's transactionId",
+          "Failed 8.10.1/3.9 or 8.1/6.1", authenticate_replayed_response),
   };
 }
 

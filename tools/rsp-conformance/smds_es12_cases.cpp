@@ -1,23 +1,24 @@
 // The SM-DS role's ES12 cases (SGP.22 v2.5 §5.9; FACTS.md §7.5): the harness is the SM-DP+ (its TLS
 // client identity the PKI's dp-tls) registering and deleting Event Records, and the IPA with the
 // in-process eUICC checking over ES11 what the SM-DS then hands out.
+#include <unistd.h>
 #include <algorithm>
 #include <atomic>
-#include <unistd.h>
 
 #include "case.hpp"
+#include "ipa/event_retrieval.hpp"
 #include "rsp/eid.hpp"
 #include "rsp/http/tls_identity.hpp"
 #include "rsp/pki/pki_layout.hpp"
 #include "rsp/server/es12_client.hpp"
 #include "rsp/server/es12_messages.hpp"
 #include "smdp_target.hpp"
-#include "ipa/event_retrieval.hpp"
 
 namespace conformance {
 
 // An smds-role case (smds_es11_cases.cpp).
-Case smds_case(std::string id, std::string section, std::string sends, std::string expects, Outcome (*run)(SmdpTarget&));
+Case smds_case(std::string id, std::string section, std::string sends, std::string expects,
+               Outcome (*run)(SmdpTarget&));
 
 namespace {
 
@@ -46,7 +47,8 @@ rsp::Expected<Es12Caller> es12_caller(const SmdpTarget& target, size_t identity_
   if (identity_index >= identities.size()) return rsp::fail("no curve in " + target.pki.string());
   auto [curve, role] = identities[identity_index];
   auto identity = rsp::http::TlsIdentity::from_pki(target.pki, curve, role);
-  if (!identity) return rsp::fail("the PKI's TLS identity " + std::to_string(identity_index) + ": " + identity.error().message);
+  if (!identity)
+    return rsp::fail("the PKI's TLS identity " + std::to_string(identity_index) + ": " + identity.error().message);
   rsp::http::ClientOptions http = target.options.http;
   http.client_identity = std::move(*identity);
   auto client = rsp::http::Client::create(http);
@@ -68,7 +70,8 @@ rsp::Unexpected<Outcome> stop(Outcome o) { return {std::move(o)}; }
 rsp::Expected<FunctionStatus, Outcome> call(Es12Caller& caller, const std::string& function, const std::string& body) {
   auto answer = rsp::server::post_es12(*caller.client, rsp::server::es12_url(caller.smds, function), body);
   if (!answer)
-    return stop(not_applicable("the SM-DS did not accept the harness's dp-tls as an ES12 client (" + answer.error().message + ")"));
+    return stop(not_applicable("the SM-DS did not accept the harness's dp-tls as an ES12 client (" +
+                               answer.error().message + ")"));
   return *answer;
 }
 
@@ -77,7 +80,8 @@ std::string status_text(const FunctionStatus& s) {
 }
 
 // Nothing when `s` is Failed subject/reason, else the failing outcome (`what` says of which call).
-std::optional<Outcome> unless_refused(const FunctionStatus& s, const std::string& subject, const std::string& reason, const std::string& what = "") {
+std::optional<Outcome> unless_refused(const FunctionStatus& s, const std::string& subject, const std::string& reason,
+                                      const std::string& what = "") {
   if (!s.ok() && s.subject_code == subject && s.reason_code == reason) return std::nullopt;
   return fail("expected Failed " + subject + "/" + reason + what + ", got " + status_text(s));
 }
@@ -89,7 +93,8 @@ rsp::Expected<std::vector<ipa::EventEntry>> es11_events_named(SmdpTarget& target
   auto result = ipa::retrieve_events((*euicc)->channel(), target.address, {target.options, {}, {}});
   if (!result.success) return rsp::fail("ES11: expected the event list, got " + result.line());
   std::vector<ipa::EventEntry> named;
-  std::ranges::copy_if(result.events, std::back_inserter(named), [&](const ipa::EventEntry& e) { return e.event_id == event_id; });
+  std::ranges::copy_if(result.events, std::back_inserter(named),
+                       [&](const ipa::EventEntry& e) { return e.event_id == event_id; });
   return named;
 }
 
@@ -108,13 +113,16 @@ std::string other_eid(const std::string& eid) {
   return rsp::eid::complete(body).value();
 }
 
-rsp::Expected<FunctionStatus, Outcome> register_event(Es12Caller& caller, const std::string& eid, const std::string& event_id) {
+rsp::Expected<FunctionStatus, Outcome> register_event(Es12Caller& caller, const std::string& eid,
+                                                      const std::string& event_id) {
   rsp::server::Es12Event event{caller.smds, eid, event_id};
-  return call(caller, "registerEvent", rsp::server::register_event_body(event, kHarnessSmdp, kHarnessSmdp, false, event_id));
+  return call(caller, "registerEvent",
+              rsp::server::register_event_body(event, kHarnessSmdp, kHarnessSmdp, false, event_id));
 }
 
 // Registers a fresh event for `eid` (default: the harness eUICC's): its EventID, or the outcome that ends the case.
-rsp::Expected<std::string, Outcome> register_fresh(SmdpTarget& target, Es12Caller& caller, std::optional<std::string> for_eid = std::nullopt) {
+rsp::Expected<std::string, Outcome> register_fresh(SmdpTarget& target, Es12Caller& caller,
+                                                   std::optional<std::string> for_eid = std::nullopt) {
   if (!for_eid) {
     auto eid = harness_eid(target);
     if (!eid) return stop(eid.error());
@@ -122,15 +130,15 @@ rsp::Expected<std::string, Outcome> register_fresh(SmdpTarget& target, Es12Calle
   }
   std::string event_id = next_event_id();
   rsp::server::Es12Event event{caller.smds, *for_eid, event_id};
-  auto status = call(caller, "registerEvent", rsp::server::register_event_body(event, kHarnessSmdp, kHarnessSmdp, false, event_id));
+  auto status = call(caller, "registerEvent",
+                     rsp::server::register_event_body(event, kHarnessSmdp, kHarnessSmdp, false, event_id));
   if (!status) return stop(status.error());
-  if (!status->ok())
-    return stop(fail("RegisterEvent: expected success, got " + status_text(*status)));
+  if (!status->ok()) return stop(fail("RegisterEvent: expected success, got " + status_text(*status)));
   return event_id;
 }
 
 rsp::Expected<FunctionStatus, Outcome> delete_event(SmdpTarget& target, Es12Caller& caller, const std::string& event_id,
-                                                   std::optional<std::string> for_eid = std::nullopt) {
+                                                    std::optional<std::string> for_eid = std::nullopt) {
   if (!for_eid) {
     auto eid = harness_eid(target);
     if (!eid) return stop(eid.error());
@@ -149,9 +157,11 @@ Outcome register_then_retrieve(SmdpTarget& target) {
   auto found = es11_events_named(target, *event_id);
   (void)delete_event(target, *caller, *event_id);  // leave the SM-DS as found
   if (!found) return fail(found.error().message);
-  if (found->size() != 1) return fail("ES11: expected the registered EventID once, got it " + std::to_string(found->size()) + " times");
+  if (found->size() != 1)
+    return fail("ES11: expected the registered EventID once, got it " + std::to_string(found->size()) + " times");
   if (found->front().rsp_server_address != kHarnessSmdp)
-    return fail("ES11: expected rspServerAddress " + std::string(kHarnessSmdp) + ", got " + found->front().rsp_server_address);
+    return fail("ES11: expected rspServerAddress " + std::string(kHarnessSmdp) + ", got " +
+                found->front().rsp_server_address);
   return pass(*event_id + " at " + kHarnessSmdp);
 }
 
@@ -203,7 +213,8 @@ Outcome other_eid_not_returned(SmdpTarget& target) {
   auto found = es11_events_named(target, *event_id);
   (void)delete_event(target, caller, *event_id, other);
   if (!found) return fail(found.error().message);
-  if (!found->empty()) return fail("ES11 for EID " + eid + ": expected no Event Record of EID " + other + ", got EventID " + *event_id);
+  if (!found->empty())
+    return fail("ES11 for EID " + eid + ": expected no Event Record of EID " + other + ", got EventID " + *event_id);
   return pass("the event of " + other + " not handed to " + eid);
 }
 
@@ -233,9 +244,11 @@ Outcome register_duplicate(SmdpTarget& target) {
   auto found = es11_events_named(target, *event_id);
   (void)delete_event(target, caller, *event_id, eid);
   if (!again) return again.error();
-  if (auto wrong = unless_refused(*again, "8.9.5", "3.3", " for the second RegisterEvent of " + *event_id)) return *wrong;
+  if (auto wrong = unless_refused(*again, "8.9.5", "3.3", " for the second RegisterEvent of " + *event_id))
+    return *wrong;
   if (!found) return fail(found.error().message);
-  if (found->size() != 1) return fail("ES11: expected the EventID once, got it " + std::to_string(found->size()) + " times");
+  if (found->size() != 1)
+    return fail("ES11: expected the EventID once, got it " + std::to_string(found->size()) + " times");
   return pass("8.9.5/3.3, listed once");
 }
 
@@ -260,7 +273,9 @@ Outcome delete_other_smdp(SmdpTarget& target) {
   if (!deleted) return deleted.error();
   if (auto wrong = unless_refused(*deleted, "8.9.5", "3.9", " for another SM-DP+'s event")) return *wrong;
   if (!found) return fail(found.error().message);
-  if (found->size() != 1) return fail("ES11: expected the event kept after another SM-DP+'s DeleteEvent, got it " + std::to_string(found->size()) + " times");
+  if (found->size() != 1)
+    return fail("ES11: expected the event kept after another SM-DP+'s DeleteEvent, got it " +
+                std::to_string(found->size()) + " times");
   return pass("8.9.5/3.9, the event kept");
 }
 
@@ -269,23 +284,30 @@ Outcome delete_other_smdp(SmdpTarget& target) {
 std::vector<Case> smds_es12_cases() {
   const std::string na = "; n/a when the SM-DS does not accept the PKI's dp-tls as an ES12 client";
   return {
-      smds_case("ES12.RegisterEvent.Nominal", "SGP.22 v2.5 §5.9",
-                "RegisterEvent (as the SM-DP+, TLS client dp-tls) for the harness eUICC's EID, then ES11 event retrieval",
-                "success; ES11 then lists that EventID once with the rspServerAddress registered" + na, register_then_retrieve),
-      smds_case("ES12.DeleteEvent.Nominal", "SGP.22 v2.5 §5.9", "RegisterEvent, DeleteEvent of it, then ES11 event retrieval",
+      smds_case(
+          "ES12.RegisterEvent.Nominal", "SGP.22 v2.5 §5.9",
+          "RegisterEvent (as the SM-DP+, TLS client dp-tls) for the harness eUICC's EID, then ES11 event retrieval",
+          "success; ES11 then lists that EventID once with the rspServerAddress registered" + na,
+          register_then_retrieve),
+      smds_case("ES12.DeleteEvent.Nominal", "SGP.22 v2.5 §5.9",
+                "RegisterEvent, DeleteEvent of it, then ES11 event retrieval",
                 "both succeed; ES11 no longer lists the EventID" + na, delete_then_gone),
       smds_case("ES12.DeleteEvent.UnknownEventId", "SGP.22 v2.5 §5.9", "DeleteEvent of an EventID never registered",
                 "Failed 8.9.5/3.9" + na, delete_unknown),
       smds_case("ES11.EventRetrieval.OtherEidEvent", "SGP.22 v2.5 §5.8.2, §5.9",
                 "RegisterEvent for another well-formed EID, then ES11 event retrieval by the harness eUICC",
                 "ES11 does not list the other EID's EventID" + na, other_eid_not_returned),
-      smds_case("ES12.RegisterEvent.MalformedEid", "SGP.22 v2.5 §5.9", "RegisterEvent with an eid whose check digits are wrong",
-                "Failed 8.1.1/2.1" + na, register_malformed_eid),
-      smds_case("ES12.RegisterEvent.DuplicateEventId", "SGP.22 v2.5 §5.9", "RegisterEvent twice with the same eid and EventID",
+      smds_case("ES12.RegisterEvent.MalformedEid", "SGP.22 v2.5 §5.9",
+                "RegisterEvent with an eid whose check digits are wrong", "Failed 8.1.1/2.1" + na,
+                register_malformed_eid),
+      smds_case("ES12.RegisterEvent.DuplicateEventId", "SGP.22 v2.5 §5.9",
+                "RegisterEvent twice with the same eid and EventID",
                 "the second Failed 8.9.5/3.3; ES11 lists the EventID once" + na, register_duplicate),
-      smds_case("ES12.DeleteEvent.OtherSmdp", "SGP.22 v2.5 §5.9",
-                "RegisterEvent as one SM-DP+ (dp-tls), DeleteEvent of it as another (a second TLS identity of the PKI the SM-DS accepts)",
-                "Failed 8.9.5/3.9; ES11 still lists the event" + na + "; n/a without a second accepted identity", delete_other_smdp),
+      smds_case(
+          "ES12.DeleteEvent.OtherSmdp", "SGP.22 v2.5 §5.9",
+          "RegisterEvent as one SM-DP+ (dp-tls), DeleteEvent of it as another (a second TLS identity of the PKI the SM-DS accepts)",
+          "Failed 8.9.5/3.9; ES11 still lists the event" + na + "; n/a without a second accepted identity",
+          delete_other_smdp),
   };
 }
 

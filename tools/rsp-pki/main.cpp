@@ -14,37 +14,52 @@ int main(int argc, char** argv) {
   rsp::pki::MakeOptions make_options;
   std::string curve = "nist";
   std::string make_dir;
-  auto* make = app.add_subcommand("make", "write a complete test PKI (CI, EUM, eUICC, DPauth, DPpb, DP TLS, DSauth, DS TLS, eIM, eIM TLS) into DIR");
+  auto* make = app.add_subcommand(
+      "make",
+      "write a complete test PKI (CI, EUM, eUICC, DPauth, DPpb, DP TLS, DSauth, DS TLS, eIM, eIM TLS) into DIR");
   make->add_option("--curve", curve, "nist or brainpool")->check(CLI::IsMember({"nist", "brainpool"}));
   make->add_option("--eid", make_options.eid, "EID of the eUICC certificate (32 digits, valid check digits)");
   make->add_option("--dp-host", make_options.dp_host, "host name in the DP TLS certificate")->capture_default_str();
-  make->add_option("--ds-host", make_options.ds_host, "host name in the DS TLS certificate (the SM-DS's FQDN)")->capture_default_str();
-  make->add_option("--eim-host", make_options.eim_host, "host name in the eIM TLS certificate (the eIM's FQDN)")->capture_default_str();
+  make->add_option("--ds-host", make_options.ds_host, "host name in the DS TLS certificate (the SM-DS's FQDN)")
+      ->capture_default_str();
+  make->add_option("--eim-host", make_options.eim_host, "host name in the eIM TLS certificate (the eIM's FQDN)")
+      ->capture_default_str();
   make->add_option("DIR", make_dir, "target directory")->required();
 
   std::string import_source, import_dir;
   std::filesystem::path euicc_pki, euicc_out;
   std::string euicc_eid;
-  auto* euicc = app.add_subcommand("euicc", "issue another eUICC certificate and key under PKI's EUM into DIR (for euicc-sim --pki)");
-  euicc->add_option("--eid", euicc_eid, "EID of the new eUICC (32 digits, valid check digits, in the EUM's range)")->required();
-  euicc->add_option("PKI", euicc_pki, "the PKI whose EUM issues it (rsp-pki make)")->required()->check(CLI::ExistingDirectory);
+  auto* euicc = app.add_subcommand(
+      "euicc", "issue another eUICC certificate and key under PKI's EUM into DIR (for euicc-sim --pki)");
+  euicc->add_option("--eid", euicc_eid, "EID of the new eUICC (32 digits, valid check digits, in the EUM's range)")
+      ->required();
+  euicc->add_option("PKI", euicc_pki, "the PKI whose EUM issues it (rsp-pki make)")
+      ->required()
+      ->check(CLI::ExistingDirectory);
   euicc->add_option("DIR", euicc_out, "target directory")->required();
 
   std::filesystem::path eim_pki, eim_out;
   std::string eim_host = "localhost", eim_organization = "Open RSP Test eIM 2";
-  auto* eim = app.add_subcommand("eim", "issue another eIM (signing key and TLS identity) under PKI's CI into DIR (for eim serve --pki)");
+  auto* eim = app.add_subcommand(
+      "eim", "issue another eIM (signing key and TLS identity) under PKI's CI into DIR (for eim serve --pki)");
   eim->add_option("--eim-host", eim_host, "host name in the new eIM's TLS certificate")->capture_default_str();
-  eim->add_option("--organization", eim_organization, "the new eIM's organisation (certificate subject O)")->capture_default_str();
-  eim->add_option("PKI", eim_pki, "the PKI whose CI issues it (rsp-pki make)")->required()->check(CLI::ExistingDirectory);
+  eim->add_option("--organization", eim_organization, "the new eIM's organisation (certificate subject O)")
+      ->capture_default_str();
+  eim->add_option("PKI", eim_pki, "the PKI whose CI issues it (rsp-pki make)")
+      ->required()
+      ->check(CLI::ExistingDirectory);
   eim->add_option("DIR", eim_out, "target directory")->required();
 
   auto* import = app.add_subcommand("import-sgp26", "lay a published SGP.26 set out like `make` does");
-  import->add_option("SRC", import_source, "the SGP.26 folder (CertificateIssuer/, EUM/, eUICC/, DPauth/, ...)")->required();
+  import->add_option("SRC", import_source, "the SGP.26 folder (CertificateIssuer/, EUM/, eUICC/, DPauth/, ...)")
+      ->required();
   import->add_option("DIR", import_dir, "target directory")->required();
 
   std::string check_dir;
   auto* check = app.add_subcommand("check", "validate every certificate under DIR against the CIs found there");
-  check->add_option("DIR", check_dir, "directory to search (recursively, PEM or DER)")->required()->check(CLI::ExistingDirectory);
+  check->add_option("DIR", check_dir, "directory to search (recursively, PEM or DER)")
+      ->required()
+      ->check(CLI::ExistingDirectory);
 
   CLI11_PARSE(app, argc, argv);
 

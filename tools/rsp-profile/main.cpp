@@ -4,9 +4,9 @@
 
 #include <iostream>
 
-#include "rsp/profile_contents.hpp"
 #include "rsp/files.hpp"
 #include "rsp/iccid.hpp"
+#include "rsp/profile_contents.hpp"
 #include "rsp/profile_maker.hpp"
 
 namespace {
@@ -34,7 +34,8 @@ int main(int argc, char** argv) {
 
   rsp::ProfileSpec spec;
   std::string ki, opc, op, out, metadata_out;
-  auto* make = app.add_subcommand("make", "write the profile package of one USIM subscription (MILENAGE) to OUT (mode 0600)");
+  auto* make =
+      app.add_subcommand("make", "write the profile package of one USIM subscription (MILENAGE) to OUT (mode 0600)");
   make->add_option("--iccid", spec.iccid, "ICCID, 18 to 20 digits")->required();
   make->add_option("--imsi", spec.imsi, "IMSI, 6 to 15 digits")->required();
   make->add_option("--ki", ki, "subscriber key K, 16 bytes in hex")->required();
@@ -45,8 +46,9 @@ int main(int argc, char** argv) {
   make->add_option("--provider", spec.service_provider_name, "serviceProviderName of the StoreMetadata");
   make->add_option("--metadata", metadata_out, "also write the StoreMetadataRequest (BF25) to this file");
   size_t size = 0;
-  make->add_option("--size", size, "grow the package to BYTES with a PE-NonStandard element the card keeps and runs nothing of "
-                                   "(for benchmarks; default: as made)");
+  make->add_option("--size", size,
+                   "grow the package to BYTES with a PE-NonStandard element the card keeps and runs nothing of "
+                   "(for benchmarks; default: as made)");
   make->add_option("OUT", out, "profile package file (DER)")->required();
 
   std::string show_file;
@@ -62,8 +64,10 @@ int main(int argc, char** argv) {
     spec.ki = std::move(*key);
     auto opx = rsp::from_hex(op.empty() ? opc : op);
     if (!opx) return usage(op.empty() ? "--opc is not hex" : "--op is not hex");
-    if (op.empty()) spec.opc = std::move(*opx);
-    else spec.op = std::move(*opx);
+    if (op.empty())
+      spec.opc = std::move(*opx);
+    else
+      spec.op = std::move(*opx);
     auto made = rsp::make_profile_package(spec);
     auto package = made ? rsp::pad_profile_package(*made, size) : made;
     if (made) rsp::wipe(*made);

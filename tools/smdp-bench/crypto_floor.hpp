@@ -15,7 +15,9 @@ struct CryptoFloor {
   double sign_ms = 0;
   double verify_ms = 0;
   double key_agreement_ms = 0;
-  double per_download_ms() const { return kSigns * sign_ms + kVerifies * verify_ms + kKeyAgreements * key_agreement_ms; }
+  double per_download_ms() const {
+    return kSigns * sign_ms + kVerifies * verify_ms + kKeyAgreements * key_agreement_ms;
+  }
   double downloads_per_second_per_core() const { return per_download_ms() > 0 ? 1000.0 / per_download_ms() : 0; }
 };
 

@@ -40,16 +40,18 @@ auto at_smdp(Tally& tally, Es9Function function, Call&& call) {
 
 // SGP.22 v2.5 §5.7.13 ES10b.AuthenticateServer, with CtxParams1 for a download of `matching_id`
 // (deviceInfo: a TAC and no capabilities).
-Bytes authenticate_server_command(const smdp::InitiateAuthenticationResponse& initiated, const std::string& matching_id) {
+Bytes authenticate_server_command(const smdp::InitiateAuthenticationResponse& initiated,
+                                  const std::string& matching_id) {
   Bytes device_info = encode(0xA1, rsp::concat({encode(0x80, Bytes{0x35, 0x29, 0x06, 0x11}), encode(0xA1, Bytes{})}));
   Bytes ctx_params1 = encode(0xA0, rsp::concat({encode(0x80, rsp::to_bytes(matching_id)), device_info}));
-  return encode(0xBF38, rsp::concat({initiated.server_signed1, initiated.server_signature1, initiated.euicc_ci_pkid_to_be_used,
-                                     initiated.server_certificate, ctx_params1}));
+  return encode(0xBF38, rsp::concat({initiated.server_signed1, initiated.server_signature1,
+                                     initiated.euicc_ci_pkid_to_be_used, initiated.server_certificate, ctx_params1}));
 }
 
 // SGP.22 v2.5 §5.7.5 ES10b.PrepareDownload (no confirmation code).
 Bytes prepare_download_command(const smdp::AuthenticateClientResponse& authenticated) {
-  return encode(0xBF21, rsp::concat({authenticated.smdp_signed2, authenticated.smdp_signature2, authenticated.smdp_certificate}));
+  return encode(
+      0xBF21, rsp::concat({authenticated.smdp_signed2, authenticated.smdp_signature2, authenticated.smdp_certificate}));
 }
 
 }  // namespace
@@ -66,7 +68,8 @@ rsp::Status<> relay_download(Es9Endpoint& smdp, euicc::Euicc& card, const std::s
   if (!challenge) return rsp::fail("GetEUICCChallenge: no euiccChallenge in the answer");
 
   auto initiated = at_smdp(tally, Es9Function::initiate_authentication, [&] {
-    return smdp.initiate_authentication({Bytes(challenge->value.begin(), challenge->value.end()), *info1, smdp_address});
+    return smdp.initiate_authentication(
+        {Bytes(challenge->value.begin(), challenge->value.end()), *info1, smdp_address});
   });
   if (!initiated) return rsp::fail(refused("initiateAuthentication", initiated.error()));
 
@@ -94,7 +97,8 @@ rsp::Status<> relay_download(Es9Endpoint& smdp, euicc::Euicc& card, const std::s
     result = std::move(*answer);
   }
   auto result_tlv = rsp::tlv::read(result);
-  if (!result_tlv || result_tlv->tag != 0xBF37) return rsp::fail("LoadBoundProfilePackage ended without a ProfileInstallationResult");
+  if (!result_tlv || result_tlv->tag != 0xBF37)
+    return rsp::fail("LoadBoundProfilePackage ended without a ProfileInstallationResult");
 
   auto handled = at_smdp(tally, Es9Function::handle_notification, [&] { return smdp.handle_notification(result); });
   if (!handled.ok()) return rsp::fail(refused("handleNotification", handled));

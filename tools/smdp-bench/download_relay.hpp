@@ -19,7 +19,8 @@ class Es9Endpoint {
   virtual ~Es9Endpoint() = default;
   virtual smdp::Es9Result<smdp::InitiateAuthenticationResponse> initiate_authentication(
       const smdp::InitiateAuthenticationRequest& request) = 0;
-  virtual smdp::Es9Result<smdp::AuthenticateClientResponse> authenticate_client(const smdp::AuthenticateClientRequest& request) = 0;
+  virtual smdp::Es9Result<smdp::AuthenticateClientResponse> authenticate_client(
+      const smdp::AuthenticateClientRequest& request) = 0;
   virtual smdp::Es9Result<smdp::GetBoundProfilePackageResponse> get_bound_profile_package(
       const smdp::GetBoundProfilePackageRequest& request) = 0;
   virtual smdp::FunctionStatus handle_notification(rsp::ByteView pending_notification) = 0;
@@ -33,7 +34,8 @@ class InProcessEs9 final : public Es9Endpoint {
       const smdp::InitiateAuthenticationRequest& request) override {
     return es9_.initiate_authentication(request);
   }
-  smdp::Es9Result<smdp::AuthenticateClientResponse> authenticate_client(const smdp::AuthenticateClientRequest& request) override {
+  smdp::Es9Result<smdp::AuthenticateClientResponse> authenticate_client(
+      const smdp::AuthenticateClientRequest& request) override {
     return es9_.authenticate_client(request);
   }
   smdp::Es9Result<smdp::GetBoundProfilePackageResponse> get_bound_profile_package(

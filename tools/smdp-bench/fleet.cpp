@@ -32,7 +32,8 @@ std::string digits(uint64_t n, int width) {
 
 // A card's own credentials in its state directory (the rsp-pki layout the card loads): the CI and
 // EUM of the fleet's PKI, and a new eUICC certificate naming `eid`.
-rsp::Status<> write_card_credentials(const fs::path& pki, rsp::crypto::Curve curve, const std::string& eid, const fs::path& target) {
+rsp::Status<> write_card_credentials(const fs::path& pki, rsp::crypto::Curve curve, const std::string& eid,
+                                     const fs::path& target) {
   auto ci = rsp::pki::load_certificate(pki, curve, Role::ci);
   auto eum = rsp::pki::load_certificate(pki, curve, Role::eum);
   auto eum_key = rsp::pki::load_key(pki, curve, Role::eum);
@@ -40,7 +41,10 @@ rsp::Status<> write_card_credentials(const fs::path& pki, rsp::crypto::Curve cur
   auto range = eum->permitted_eid_range();
   rsp::pki::CertificateRequest request;
   request.role = Role::euicc;
-  request.subject = {{"C", "ZZ"}, {"O", range ? range->organization : "Open RSP Test EUM"}, {"serialNumber", eid}, {"CN", "Bench eUICC"}};
+  request.subject = {{"C", "ZZ"},
+                     {"O", range ? range->organization : "Open RSP Test EUM"},
+                     {"serialNumber", eid},
+                     {"CN", "Bench eUICC"}};
   request.not_before = time(nullptr) - 86400;
   auto key = rsp::crypto::PrivateKey::generate(curve);
   auto euicc = rsp::pki::issue(request, key, &*eum, *eum_key);
@@ -50,8 +54,9 @@ rsp::Status<> write_card_credentials(const fs::path& pki, rsp::crypto::Curve cur
   return rsp::pki::store(target, curve, Role::euicc, *euicc, &key);
 }
 
-rsp::Expected<std::unique_ptr<euicc::Euicc>> make_card(const fs::path& pki, rsp::crypto::Curve curve, const std::string& eid,
-                                                       const fs::path& state_dir, size_t profile_size) {
+rsp::Expected<std::unique_ptr<euicc::Euicc>> make_card(const fs::path& pki, rsp::crypto::Curve curve,
+                                                       const std::string& eid, const fs::path& state_dir,
+                                                       size_t profile_size) {
   euicc::CardStore store(state_dir);
   if (auto s = write_card_credentials(pki, curve, eid, store.pki_dir()); !s) return rsp::Unexpected{s.error()};
   euicc::Options options;
@@ -73,7 +78,8 @@ rsp::Expected<std::unique_ptr<euicc::Euicc>> make_card(const fs::path& pki, rsp:
 rsp::Expected<std::unique_ptr<Fleet>> Fleet::create(const FleetOptions& options) {
   std::unique_ptr<Fleet> fleet(new Fleet(options));
   std::string pattern = (fs::temp_directory_path() / "smdp-bench-XXXXXX").string();
-  if (!mkdtemp(pattern.data())) return rsp::fail("cannot create a directory under " + fs::temp_directory_path().string());
+  if (!mkdtemp(pattern.data()))
+    return rsp::fail("cannot create a directory under " + fs::temp_directory_path().string());
   fleet->dir_ = pattern;
   std::string cards = "/dev/shm/smdp-bench-cards-XXXXXX";
   fleet->cards_dir_ = mkdtemp(cards.data()) ? fs::path(cards) : fleet->dir_ / "cards";
@@ -120,7 +126,8 @@ rsp::Status<> Fleet::make_orders() {
   auto add_chunk = [&]() -> rsp::Status<> {
     auto added = store_->add_profiles(chunk);
     if (!added) return rsp::fail("adding profiles: " + added.error().message);
-    if (static_cast<size_t>(*added) != chunk.size()) return rsp::fail("adding profiles: some were in the store already");
+    if (static_cast<size_t>(*added) != chunk.size())
+      return rsp::fail("adding profiles: some were in the store already");
     chunk.clear();
     return rsp::Ok{};
   };
@@ -160,7 +167,8 @@ rsp::Status<> Fleet::make_orders() {
 rsp::Status<> Fleet::make_cards() {
   profiles_per_card_ = euicc::CardConfig{}.max_profiles;
   for (auto& share : shares_) {
-    size_t needed = options_.cards_on_demand ? 1 : (share.matching_ids.size() + profiles_per_card_ - 1) / profiles_per_card_;
+    size_t needed =
+        options_.cards_on_demand ? 1 : (share.matching_ids.size() + profiles_per_card_ - 1) / profiles_per_card_;
     for (size_t c = 0; c < needed; ++c)
       if (auto s = add_card(share); !s) return s;
   }

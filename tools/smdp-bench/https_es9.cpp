@@ -22,13 +22,15 @@ FunctionStatus status_of(const json& answer) {
   std::string text = status->value("status", "");
   if (text == "Executed-Success" || text == "Executed-WithWarning") return FunctionStatus::success();
   json codes = status->value("statusCodeData", json::object());
-  return FunctionStatus::failure(codes.value("subjectCode", ""), codes.value("reasonCode", ""), text + " " + codes.value("message", ""));
+  return FunctionStatus::failure(codes.value("subjectCode", ""), codes.value("reasonCode", ""),
+                                 text + " " + codes.value("message", ""));
 }
 
 // A base64 field of a successful answer (empty when absent: the relay's next step then fails).
 Bytes field(const json& answer, const char* name) {
-  return answer.contains(name) && answer[name].is_string() ? rsp::from_base64(answer[name].get<std::string>()).value_or(Bytes{})
-                                                           : Bytes{};
+  return answer.contains(name) && answer[name].is_string()
+             ? rsp::from_base64(answer[name].get<std::string>()).value_or(Bytes{})
+             : Bytes{};
 }
 
 std::string b64(rsp::ByteView bytes) { return rsp::to_base64(bytes); }
@@ -36,7 +38,8 @@ std::string b64(rsp::ByteView bytes) { return rsp::to_base64(bytes); }
 }  // namespace
 
 // One ES9+ function: the answer's JSON, or why there is none.
-rsp::Expected<json, FunctionStatus> HttpsEs9::call(const std::string& function, const json& body, int expected_http_status) {
+rsp::Expected<json, FunctionStatus> HttpsEs9::call(const std::string& function, const json& body,
+                                                   int expected_http_status) {
   rsp::http::Headers headers{{"Content-Type", "application/json"}, {"X-Admin-Protocol", "gsma/rsp/v2.2.2"}};
   std::string url = base_url_ + function;
   auto response = client_.post(url, body.dump(), headers);
@@ -61,19 +64,19 @@ rsp::Expected<HttpsEs9> HttpsEs9::create(const std::string& base_url, const rsp:
 
 smdp::Es9Result<smdp::InitiateAuthenticationResponse> HttpsEs9::initiate_authentication(
     const smdp::InitiateAuthenticationRequest& request) {
-  auto answer = call("initiateAuthentication",
-                     {{"smdpAddress", request.smdp_address}, {"euiccChallenge", b64(request.euicc_challenge)},
-                      {"euiccInfo1", b64(request.euicc_info1)}});
+  auto answer = call("initiateAuthentication", {{"smdpAddress", request.smdp_address},
+                                                {"euiccChallenge", b64(request.euicc_challenge)},
+                                                {"euiccInfo1", b64(request.euicc_info1)}});
   if (!answer) return rsp::Unexpected{answer.error()};
   return smdp::InitiateAuthenticationResponse{answer->value("transactionId", ""), field(*answer, "serverSigned1"),
                                               field(*answer, "serverSignature1"), field(*answer, "euiccCiPKIdToBeUsed"),
                                               field(*answer, "serverCertificate")};
 }
 
-smdp::Es9Result<smdp::AuthenticateClientResponse> HttpsEs9::authenticate_client(const smdp::AuthenticateClientRequest& request) {
-  auto answer = call("authenticateClient",
-                     {{"transactionId", request.transaction_id},
-                      {"authenticateServerResponse", b64(request.authenticate_server_response)}});
+smdp::Es9Result<smdp::AuthenticateClientResponse> HttpsEs9::authenticate_client(
+    const smdp::AuthenticateClientRequest& request) {
+  auto answer = call("authenticateClient", {{"transactionId", request.transaction_id},
+                                            {"authenticateServerResponse", b64(request.authenticate_server_response)}});
   if (!answer) return rsp::Unexpected{answer.error()};
   return smdp::AuthenticateClientResponse{answer->value("transactionId", ""), field(*answer, "profileMetadata"),
                                           field(*answer, "smdpSigned2"), field(*answer, "smdpSignature2"),
@@ -82,11 +85,11 @@ smdp::Es9Result<smdp::AuthenticateClientResponse> HttpsEs9::authenticate_client(
 
 smdp::Es9Result<smdp::GetBoundProfilePackageResponse> HttpsEs9::get_bound_profile_package(
     const smdp::GetBoundProfilePackageRequest& request) {
-  auto answer = call("getBoundProfilePackage",
-                     {{"transactionId", request.transaction_id},
-                      {"prepareDownloadResponse", b64(request.prepare_download_response)}});
+  auto answer = call("getBoundProfilePackage", {{"transactionId", request.transaction_id},
+                                                {"prepareDownloadResponse", b64(request.prepare_download_response)}});
   if (!answer) return rsp::Unexpected{answer.error()};
-  return smdp::GetBoundProfilePackageResponse{answer->value("transactionId", ""), field(*answer, "boundProfilePackage")};
+  return smdp::GetBoundProfilePackageResponse{answer->value("transactionId", ""),
+                                              field(*answer, "boundProfilePackage")};
 }
 
 // The device gets 204 whatever the SM-DP+ made of the notification; only the transport can fail.

@@ -21,7 +21,8 @@ class HttpsEs9 final : public Es9Endpoint {
 
   smdp::Es9Result<smdp::InitiateAuthenticationResponse> initiate_authentication(
       const smdp::InitiateAuthenticationRequest& request) override;
-  smdp::Es9Result<smdp::AuthenticateClientResponse> authenticate_client(const smdp::AuthenticateClientRequest& request) override;
+  smdp::Es9Result<smdp::AuthenticateClientResponse> authenticate_client(
+      const smdp::AuthenticateClientRequest& request) override;
   smdp::Es9Result<smdp::GetBoundProfilePackageResponse> get_bound_profile_package(
       const smdp::GetBoundProfilePackageRequest& request) override;
   smdp::FunctionStatus handle_notification(rsp::ByteView pending_notification) override;
@@ -30,7 +31,8 @@ class HttpsEs9 final : public Es9Endpoint {
   size_t connections_opened() const { return *connections_opened_; }
 
  private:
-  HttpsEs9(rsp::http::Client client, std::string base_url) : client_(std::move(client)), base_url_(std::move(base_url)) {}
+  HttpsEs9(rsp::http::Client client, std::string base_url)
+      : client_(std::move(client)), base_url_(std::move(base_url)) {}
   rsp::Expected<nlohmann::json, smdp::FunctionStatus> call(const std::string& function, const nlohmann::json& body,
                                                            int expected_http_status = 200);
   rsp::http::Client client_;

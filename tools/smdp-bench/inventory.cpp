@@ -20,7 +20,9 @@ constexpr const char* kOperator = "bench-operator";
 constexpr const char* kProfileType = "bench-inventory";
 constexpr size_t kImportChunk = 10000;  // records built and handed to the store at a time
 
-double ms_since(Clock::time_point start) { return std::chrono::duration<double, std::milli>(Clock::now() - start).count(); }
+double ms_since(Clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
 
 std::string digits(uint64_t n, int width) {
   char text[32];
@@ -39,9 +41,10 @@ nlohmann::json es2_request(nlohmann::json fields) {
 
 }  // namespace
 
-rsp::Expected<InventoryFigures> fill_inventory_and_order(const std::string& store_url, const rsp::crypto::SealingKey* profile_key,
-                                                         size_t profiles, size_t orders,
-                                                         const std::string& smdp_address, size_t profile_size) {
+rsp::Expected<InventoryFigures> fill_inventory_and_order(const std::string& store_url,
+                                                         const rsp::crypto::SealingKey* profile_key, size_t profiles,
+                                                         size_t orders, const std::string& smdp_address,
+                                                         size_t profile_size) {
   auto store = smdp::open_store(store_url, profile_key);
   if (!store) return rsp::fail("inventory store: " + store.error().message);
   InventoryFigures figures;
@@ -103,13 +106,14 @@ rsp::Expected<InventoryFigures> fill_inventory_and_order(const std::string& stor
 }
 
 nlohmann::json to_json(const InventoryFigures& f) {
-  return {{"profiles_imported", f.profiles},
-          {"import_seconds", f.import_seconds},
-          {"import_profiles_per_second", f.import_seconds > 0 ? static_cast<double>(f.profiles) / f.import_seconds : 0.0},
-          {"orders", f.orders},
-          {"order_ms_p50", f.order_p50_ms},
-          {"order_ms_mean", f.order_mean_ms},
-          {"order_ms_p95", f.order_p95_ms}};
+  return {
+      {"profiles_imported", f.profiles},
+      {"import_seconds", f.import_seconds},
+      {"import_profiles_per_second", f.import_seconds > 0 ? static_cast<double>(f.profiles) / f.import_seconds : 0.0},
+      {"orders", f.orders},
+      {"order_ms_p50", f.order_p50_ms},
+      {"order_ms_mean", f.order_mean_ms},
+      {"order_ms_p95", f.order_p95_ms}};
 }
 
 std::string to_text(const InventoryFigures& f) {
@@ -118,8 +122,9 @@ std::string to_text(const InventoryFigures& f) {
                 "inventory: %zu profiles imported in %.2f s (%.0f/s)\n"
                 "order creation (DownloadOrder by profileType + ConfirmOrder): %zu orders, p50 %.2f ms, mean %.2f ms, "
                 "p95 %.2f ms\n",
-                f.profiles, f.import_seconds, f.import_seconds > 0 ? static_cast<double>(f.profiles) / f.import_seconds : 0.0,
-                f.orders, f.order_p50_ms, f.order_mean_ms, f.order_p95_ms);
+                f.profiles, f.import_seconds,
+                f.import_seconds > 0 ? static_cast<double>(f.profiles) / f.import_seconds : 0.0, f.orders,
+                f.order_p50_ms, f.order_mean_ms, f.order_p95_ms);
   return text;
 }
 

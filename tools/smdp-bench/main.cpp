@@ -4,8 +4,8 @@
 // SQLite (or PostgreSQL with --db) and software eUICCs, relayed by worker threads as LPAs would.
 // With --url the same downloads go over HTTPS to a running `smdp serve`, whose PKI (--pki) and
 // database (--db) the bench shares to make cards and orders.
-#include <CLI/CLI.hpp>
 #include <sys/resource.h>
+#include <CLI/CLI.hpp>
 
 #include <barrier>
 #include <chrono>
@@ -19,9 +19,9 @@
 #include "fleet.hpp"
 #include "https_es9.hpp"
 #include "inventory.hpp"
+#include "report.hpp"
 #include "rsp/pki/pki_layout.hpp"
 #include "rsp/sql/group_commit.hpp"
-#include "report.hpp"
 #include "server_metrics.hpp"
 #include "targets.hpp"
 
@@ -45,7 +45,8 @@ using Clock = std::chrono::steady_clock;
 
 // One worker: its downloads in order, each card taking profiles_per_card of them; with a deadline
 // (a run for a given time) until it passes, each full card replaced by a new one.
-void run_share(Fleet& fleet, Es9Endpoint& smdp, WorkerShare& share, std::optional<Clock::time_point> deadline, Tally& tally) {
+void run_share(Fleet& fleet, Es9Endpoint& smdp, WorkerShare& share, std::optional<Clock::time_point> deadline,
+               Tally& tally) {
   const size_t per_card = fleet.profiles_per_card();
   for (size_t i = 0; i < share.matching_ids.size(); ++i) {
     if (deadline && Clock::now() >= *deadline) return;
@@ -106,31 +107,45 @@ int main(int argc, char** argv) {
   size_t inventory = 0, inventory_orders = 200;
   double duration = 0;
   auto* downloads_option =
-      app.add_option("--downloads", downloads, "full downloads to run (one order each); with --duration the orders made beforehand")
+      app.add_option("--downloads", downloads,
+                     "full downloads to run (one order each); with --duration the orders made beforehand")
           ->check(CLI::Range(1, 2000000));
-  app.add_option("--duration", duration,
-                 "run downloads for SECONDS (a soak), cards made as they fill; fails if the --downloads orders (default 700 a "
-                 "second) run out first")
+  app.add_option(
+         "--duration", duration,
+         "run downloads for SECONDS (a soak), cards made as they fill; fails if the --downloads orders (default 700 a "
+         "second) run out first")
       ->check(CLI::Range(1.0, 86400.0));
-  app.add_option("--threads", threads, "worker threads relaying downloads (default: hardware threads)")->check(CLI::Range(1, 1024));
+  app.add_option("--threads", threads, "worker threads relaying downloads (default: hardware threads)")
+      ->check(CLI::Range(1, 1024));
   app.add_option("--curve", curve_name, "the PKI's curve")->check(CLI::IsMember({"nist", "brainpool"}));
-  app.add_option("--profile-size", profile_size, "pad each profile package to BYTES (default: the profile maker's size)");
-  app.add_option("--db", db_url, "the SM-DP+ store: sqlite:PATH or postgresql://... (default: SQLite in a temporary directory)");
-  auto* url_option = app.add_option("--url", url, "https://HOST:PORT of a running `smdp serve` (ES9+ JSON binding); needs --pki and --db");
-  app.add_option("--pki", pki, "with --url: the SM-DP+'s rsp-pki directory (its CI is trusted; its EUM issues the cards)")
-      ->needs(url_option)->check(CLI::ExistingDirectory);
-  app.add_option("--smdp-address", smdp_address, "with --url: the SM-DP+ address it answers as (default: the URL's host)")
+  app.add_option("--profile-size", profile_size,
+                 "pad each profile package to BYTES (default: the profile maker's size)");
+  app.add_option("--db", db_url,
+                 "the SM-DP+ store: sqlite:PATH or postgresql://... (default: SQLite in a temporary directory)");
+  auto* url_option = app.add_option(
+      "--url", url, "https://HOST:PORT of a running `smdp serve` (ES9+ JSON binding); needs --pki and --db");
+  app.add_option("--pki", pki,
+                 "with --url: the SM-DP+'s rsp-pki directory (its CI is trusted; its EUM issues the cards)")
+      ->needs(url_option)
+      ->check(CLI::ExistingDirectory);
+  app.add_option("--smdp-address", smdp_address,
+                 "with --url: the SM-DP+ address it answers as (default: the URL's host)")
       ->needs(url_option);
-  app.add_option("--inventory", inventory,
-                 "first import N more available profiles into the store (bulk import, timed) and time ES2+ order creation on them");
-  app.add_option("--inventory-orders", inventory_orders, "with --inventory: DownloadOrder+ConfirmOrder pairs to time (default 200)");
+  app.add_option(
+      "--inventory", inventory,
+      "first import N more available profiles into the store (bulk import, timed) and time ES2+ order creation on them");
+  app.add_option("--inventory-orders", inventory_orders,
+                 "with --inventory: DownloadOrder+ConfirmOrder pairs to time (default 200)");
   std::string metrics_url;
-  app.add_option("--metrics", metrics_url, "with --url: http://HOST:PORT/metrics of that `smdp serve` (--metrics-listen), for its own CPU and time per call")
+  app.add_option(
+         "--metrics", metrics_url,
+         "with --url: http://HOST:PORT/metrics of that `smdp serve` (--metrics-listen), for its own CPU and time per call")
       ->needs(url_option);
   bool seal = false;
-  app.add_flag("--seal", seal,
-               "profiles sealed at rest as `smdp serve` keeps them: under $SMDP_PROFILE_KEY when set (as the server's), else a "
-               "random key for this run (default: in clear, as before issue 13 finding 10)");
+  app.add_flag(
+      "--seal", seal,
+      "profiles sealed at rest as `smdp serve` keeps them: under $SMDP_PROFILE_KEY when set (as the server's), else a "
+      "random key for this run (default: in clear, as before issue 13 finding 10)");
   app.add_flag("--json", as_json, "print one JSON object instead of lines");
   app.add_flag("--no-crypto-floor", no_floor, "skip the crypto micro-benchmark");
   CLI11_PARSE(app, argc, argv);
@@ -151,7 +166,8 @@ int main(int argc, char** argv) {
   options.pki = pki;
   if (seal) {
     const char* variable = std::getenv("SMDP_PROFILE_KEY");
-    auto key = variable && *variable ? rsp::crypto::SealingKey::from_hex(variable) : rsp::crypto::SealingKey::generate();
+    auto key =
+        variable && *variable ? rsp::crypto::SealingKey::from_hex(variable) : rsp::crypto::SealingKey::generate();
     if (!key) {
       std::cerr << "smdp-bench: $SMDP_PROFILE_KEY holds no key (" << key.error().message << ")\n";
       return 2;
@@ -196,7 +212,8 @@ int main(int argc, char** argv) {
   std::optional<InventoryFigures> stock;
   if (inventory > 0) {
     const std::string store_url = db_url.empty() ? "sqlite:" + ((*fleet)->directory() / "smdp.db").string() : db_url;
-    auto filled = fill_inventory_and_order(store_url, options.profile_key ? &*options.profile_key : nullptr, inventory, inventory_orders, options.smdp_address, profile_size);
+    auto filled = fill_inventory_and_order(store_url, options.profile_key ? &*options.profile_key : nullptr, inventory,
+                                           inventory_orders, options.smdp_address, profile_size);
     if (!filled) {
       std::cerr << "smdp-bench: " << filled.error().message << "\n";
       return 1;
@@ -238,7 +255,7 @@ int main(int argc, char** argv) {
   if (stock) report["inventory"] = to_json(*stock);
   std::cout << (as_json ? report.dump(2) + "\n" : to_text(report) + (stock ? to_text(*stock) : ""));
   if (tally.ran_out)
-    std::cerr << "smdp-bench: the " << downloads << " orders ran out after " << facts.wall_seconds << " s of " << duration
-              << " s: give --downloads more\n";
+    std::cerr << "smdp-bench: the " << downloads << " orders ran out after " << facts.wall_seconds << " s of "
+              << duration << " s: give --downloads more\n";
   return tally.failed == 0 && !tally.ran_out ? 0 : 1;
 }

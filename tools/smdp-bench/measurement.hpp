@@ -19,7 +19,9 @@ inline double thread_cpu_ms() {
 // Started on construction; reads wall and thread CPU milliseconds since.
 class Stopwatch {
  public:
-  double wall_ms() const { return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - wall_).count(); }
+  double wall_ms() const {
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - wall_).count();
+  }
   double cpu_ms() const { return thread_cpu_ms() - cpu_; }
 
  private:
@@ -29,10 +31,12 @@ class Stopwatch {
 
 // The ES9+ functions of one download, in the order a device calls them.
 enum class Es9Function { initiate_authentication, authenticate_client, get_bound_profile_package, handle_notification };
-inline constexpr std::array<Es9Function, 4> kEs9Functions{Es9Function::initiate_authentication, Es9Function::authenticate_client,
-                                                          Es9Function::get_bound_profile_package, Es9Function::handle_notification};
+inline constexpr std::array<Es9Function, 4> kEs9Functions{
+    Es9Function::initiate_authentication, Es9Function::authenticate_client, Es9Function::get_bound_profile_package,
+    Es9Function::handle_notification};
 inline const char* name(Es9Function f) {
-  static const char* names[] = {"initiateAuthentication", "authenticateClient", "getBoundProfilePackage", "handleNotification"};
+  static const char* names[] = {"initiateAuthentication", "authenticateClient", "getBoundProfilePackage",
+                                "handleNotification"};
   return names[static_cast<int>(f)];
 }
 
@@ -52,7 +56,7 @@ struct CallTally {
 // One worker's account: each ES9+ function at the SM-DP+, and the cards' ES10 commands.
 struct Tally {
   std::array<CallTally, kEs9Functions.size()> es9;
-  CallTally card;  // every STORE DATA the card answered
+  CallTally card;      // every STORE DATA the card answered
   CallTally download;  // each completed download, first ES10 command to the notification's answer
   int completed = 0;
   int failed = 0;

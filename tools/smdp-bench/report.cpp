@@ -94,7 +94,8 @@ nlohmann::ordered_json to_json(const RunFacts& facts, const Tally& tally, const 
     json means = json::object();
     for (const auto& [function, d] : facts.server->es9)
       if (d.count > 0) means[function] = round3(d.seconds * 1000.0 / d.count);
-    report["server"] = {{"cpu_ms_per_download", round3(facts.server->cpu_seconds * 1000.0 * per)}, {"es9_mean_ms", means}};
+    report["server"] = {{"cpu_ms_per_download", round3(facts.server->cpu_seconds * 1000.0 * per)},
+                        {"es9_mean_ms", means}};
   }
   if (facts.store_syncs) report["store_syncs_per_download"] = round3(static_cast<double>(*facts.store_syncs) * per);
   if (!tally.first_error.empty()) report["first_error"] = tally.first_error;
@@ -114,9 +115,11 @@ std::string to_text(const json& r) {
   std::string out;
   out += "smdp-bench: " + r["mode"].get<std::string>() + ", curve " + r["curve"].get<std::string>() + ", store " +
          r["store"].get<std::string>() + ", " + std::to_string(r["threads"].get<int>()) + " thread(s), " +
-         std::to_string(r["cards"].get<size_t>()) + " card(s), their state on " + r["card_state"].get<std::string>() + "\n";
-  out += "downloads:        " + std::to_string(r["completed"].get<int>()) + " of " + std::to_string(r["downloads"].get<int>()) +
-         " completed, " + std::to_string(r["failed"].get<int>()) + " failed\n";
+         std::to_string(r["cards"].get<size_t>()) + " card(s), their state on " + r["card_state"].get<std::string>() +
+         "\n";
+  out += "downloads:        " + std::to_string(r["completed"].get<int>()) + " of " +
+         std::to_string(r["downloads"].get<int>()) + " completed, " + std::to_string(r["failed"].get<int>()) +
+         " failed\n";
   if (r.contains("first_error")) out += "first error:      " + r["first_error"].get<std::string>() + "\n";
   out += format("wall time:        %.3f s -> %.1f downloads/s\n", r["wall_seconds"], r["downloads_per_second"]);
   if (r["smdp_cpu_ms_per_download"].is_null())
@@ -124,8 +127,8 @@ std::string to_text(const json& r) {
   else
     out += format("SM-DP+ CPU:       %.2f ms per download (ES9+ calls, thread CPU)\n", r["smdp_cpu_ms_per_download"]);
   if (r.contains("connections_opened"))
-    out += format("connections:      %.0f opened (each a TCP and TLS handshake), %.2f per download\n", r["connections_opened"],
-                  r["tls_handshakes_per_download"]);
+    out += format("connections:      %.0f opened (each a TCP and TLS handshake), %.2f per download\n",
+                  r["connections_opened"], r["tls_handshakes_per_download"]);
   if (r.contains("store_syncs_per_download"))
     out += format("store syncs:      %.2f per download (SQLite fsync/fdatasync)\n", r["store_syncs_per_download"]);
   out += format("card CPU:         %.2f ms per download (ES10 commands)\n", r["card_cpu_ms_per_download"]);
@@ -137,14 +140,16 @@ std::string to_text(const json& r) {
   if (r.contains("server"))
     out += format("server CPU:       %.2f ms per download (smdp serve's process CPU, from its metrics)\n",
                   r["server"]["cpu_ms_per_download"]);
-  out += format("whole download:   p50 %.2f ms, p95 %.2f ms (wall, card included)\n", r["download_p50_ms"], r["download_p95_ms"]);
+  out += format("whole download:   p50 %.2f ms, p95 %.2f ms (wall, card included)\n", r["download_p50_ms"],
+                r["download_p95_ms"]);
   out += "ES9+ latency (ms)          mean      p50      p95      p99   SM-DP+ CPU/call  server mean\n";
   for (const auto& [function, l] : r["es9_functions"].items()) {
     char line[160];
     std::snprintf(line, sizeof line, "  %-22s %8.2f %8.2f %8.2f %8.2f", function.c_str(), l["mean_ms"].get<double>(),
                   l["p50_ms"].get<double>(), l["p95_ms"].get<double>(), l["p99_ms"].get<double>());
     out += line;
-    out += l["cpu_ms_per_call"].is_null() ? std::string("        -        ") : format(" %8.2f        ", l["cpu_ms_per_call"]);
+    out += l["cpu_ms_per_call"].is_null() ? std::string("        -        ")
+                                          : format(" %8.2f        ", l["cpu_ms_per_call"]);
     bool seen = r.contains("server") && r["server"]["es9_mean_ms"].contains(function);
     out += seen ? format("%8.2f\n", r["server"]["es9_mean_ms"][function]) : std::string("       -\n");
   }
@@ -160,7 +165,8 @@ std::string to_text(const json& r) {
     for (const auto& t : r["targets"]) {
       out += t["met"].get<bool>() ? "  met      " : "  NOT met  ";
       out += t["target"].get<std::string>() + ": ";
-      out += format("%.3g / %.3g ", t["figure"], t["limit"]) + t["unit"].get<std::string>() + format(" (ratio %.2f)\n", t["ratio"]);
+      out += format("%.3g / %.3g ", t["figure"], t["limit"]) + t["unit"].get<std::string>() +
+             format(" (ratio %.2f)\n", t["ratio"]);
     }
   }
   return out;

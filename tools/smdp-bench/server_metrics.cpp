@@ -19,7 +19,8 @@ ServerSample ServerSample::since(const ServerSample& before) const {
 rsp::Expected<ServerSample> scrape(const rsp::http::Client& client, const std::string& metrics_url) {
   auto response = client.get(metrics_url);
   if (!response) return rsp::fail("metrics: " + response.error().message);
-  if (response->status != 200) return rsp::fail("metrics: HTTP " + std::to_string(response->status) + " from " + metrics_url);
+  if (response->status != 200)
+    return rsp::fail("metrics: HTTP " + std::to_string(response->status) + " from " + metrics_url);
   static const std::regex duration(
       R"re(^smdp_request_duration_seconds_(sum|count)\{interface="es9",function="([A-Za-z]+)"\} ([0-9.eE+-]+)$)re");
   static const std::regex cpu(R"(^process_cpu_seconds_total ([0-9.eE+-]+)$)");

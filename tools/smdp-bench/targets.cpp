@@ -13,12 +13,9 @@ double round3(double v) { return std::round(v * 1000.0) / 1000.0; }
 
 // `at_most` false: the figure must reach the limit instead.
 json target(const char* name, double figure, double limit, const char* unit, bool at_most = true) {
-  return {{"target", name},
-          {"figure", round3(figure)},
-          {"limit", round3(limit)},
-          {"ratio", round3(limit > 0 ? figure / limit : 0)},
-          {"unit", unit},
-          {"met", at_most ? figure <= limit : figure >= limit}};
+  return {{"target", name},         {"figure", round3(figure)},
+          {"limit", round3(limit)}, {"ratio", round3(limit > 0 ? figure / limit : 0)},
+          {"unit", unit},           {"met", at_most ? figure <= limit : figure >= limit}};
 }
 
 }  // namespace
@@ -29,15 +26,18 @@ json evaluate_targets(const json& r) {
   const json* floor = r.contains("crypto_floor") ? &r["crypto_floor"] : nullptr;
   if (in_process && floor && r["smdp_cpu_ms_per_download"].is_number())
     out.push_back(target("SM-DP+ CPU per download, in process, at most 1.5x the crypto floor",
-                         r["smdp_cpu_ms_per_download"].get<double>(), 1.5 * (*floor)["ms_per_download"].get<double>(), "ms"));
+                         r["smdp_cpu_ms_per_download"].get<double>(), 1.5 * (*floor)["ms_per_download"].get<double>(),
+                         "ms"));
   if (r.contains("server")) {
     const json& server = r["server"];
     if (floor && r.contains("tls_handshakes_per_download")) {
       // A TLS 1.3 handshake's public-key work at the server: one ECDHE key pair and agreement, one signature.
       double handshake = (*floor)["sign_ms"].get<double>() + (*floor)["keygen_and_ecka_ms"].get<double>();
-      double limit = 2.5 * (*floor)["ms_per_download"].get<double>() + r["tls_handshakes_per_download"].get<double>() * handshake;
-      out.push_back(target("server CPU per download over HTTPS, at most 2.5x the floor plus its TLS handshakes' public-key work",
-                           server["cpu_ms_per_download"].get<double>(), limit, "ms"));
+      double limit =
+          2.5 * (*floor)["ms_per_download"].get<double>() + r["tls_handshakes_per_download"].get<double>() * handshake;
+      out.push_back(
+          target("server CPU per download over HTTPS, at most 2.5x the floor plus its TLS handshakes' public-key work",
+                 server["cpu_ms_per_download"].get<double>(), limit, "ms"));
     }
     double worst = 0;
     for (const auto& [function, l] : r["es9_functions"].items())
@@ -47,11 +47,12 @@ json evaluate_targets(const json& r) {
   }
   if (!in_process) {
     out.push_back(target("whole download p50 over HTTPS, under 15 ms", r["download_p50_ms"].get<double>(), 15, "ms"));
-    out.push_back(target("complete downloads per second over HTTPS, at least 500", r["downloads_per_second"].get<double>(), 500,
-                         "downloads/s", false));
+    out.push_back(target("complete downloads per second over HTTPS, at least 500",
+                         r["downloads_per_second"].get<double>(), 500, "downloads/s", false));
   }
   if (r.contains("store_syncs_per_download"))
-    out.push_back(target("store syncs per download, at most 2", r["store_syncs_per_download"].get<double>(), 2, "syncs"));
+    out.push_back(
+        target("store syncs per download, at most 2", r["store_syncs_per_download"].get<double>(), 2, "syncs"));
   return out;
 }
 

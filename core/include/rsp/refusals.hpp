@@ -20,8 +20,9 @@ enum class Refusal {
   request_time,      // a request (TLS handshake included) not read whole in time: closed
   json,              // JSON nested too deep or with too many values: the function's 400
 };
-inline constexpr std::array kRefusals{Refusal::connections, Refusal::peer_connections, Refusal::header, Refusal::body,
-                                      Refusal::first_byte,  Refusal::idle,             Refusal::request_time, Refusal::json};
+inline constexpr std::array kRefusals{
+    Refusal::connections, Refusal::peer_connections, Refusal::header, Refusal::body, Refusal::first_byte,
+    Refusal::idle,        Refusal::request_time,     Refusal::json};
 
 // The reason's label: "connections", "peer_connections", ...
 const char* refusal_name(Refusal reason);

@@ -16,8 +16,8 @@ using Tag = uint32_t;
 
 struct Tlv {
   Tag tag = 0;
-  ByteView value;   // the contents
-  ByteView whole;   // tag + length + contents
+  ByteView value;  // the contents
+  ByteView whole;  // tag + length + contents
   bool constructed() const;
   size_t header_size() const { return whole.size() - value.size(); }
 };

@@ -14,7 +14,9 @@ namespace {
 // above U+10FFFF) of 2 to 4 bytes starting at `at`, or 0 if none starts there.
 size_t utf8_sequence(std::string_view v, size_t at) {
   auto byte = [&](size_t i) { return at + i < v.size() ? static_cast<uint8_t>(v[at + i]) : 0; };
-  auto continuation = [&](size_t i, uint8_t low = 0x80, uint8_t high = 0xBF) { return byte(i) >= low && byte(i) <= high; };
+  auto continuation = [&](size_t i, uint8_t low = 0x80, uint8_t high = 0xBF) {
+    return byte(i) >= low && byte(i) <= high;
+  };
   uint8_t lead = byte(0);
   if (lead >= 0xC2 && lead <= 0xDF) return continuation(1) ? 2 : 0;
   if (lead >= 0xE0 && lead <= 0xEF) {
@@ -86,8 +88,8 @@ void log_line(std::initializer_list<std::pair<const char*, std::string>> fields)
   std::tm utc{};
   gmtime_r(&seconds, &utc);
   char stamp[64];
-  std::snprintf(stamp, sizeof(stamp), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday,
-                utc.tm_hour, utc.tm_min, utc.tm_sec, static_cast<int>(millis));
+  std::snprintf(stamp, sizeof(stamp), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900, utc.tm_mon + 1,
+                utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, static_cast<int>(millis));
   std::string line = std::string("time=") + stamp + log_fields(fields) + "\n";
   static std::mutex mutex;
   std::lock_guard guard(mutex);

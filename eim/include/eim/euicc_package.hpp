@@ -50,10 +50,10 @@ Operation list_eim();
 // What the eIM sends one eUICC.
 struct PackageRequest {
   std::string eim_id;
-  Bytes eid;                              // 16 bytes
-  uint64_t counter_value = 0;             // above the last one this eUICC accepted from this eIM
+  Bytes eid;                   // 16 bytes
+  uint64_t counter_value = 0;  // above the last one this eUICC accepted from this eIM
   std::optional<Bytes> eim_transaction_id;
-  std::vector<Operation> operations;      // all PSMOs or all eCOs, at least one
+  std::vector<Operation> operations;         // all PSMOs or all eCOs, at least one
   std::optional<int64_t> association_token;  // as the eUICC issued it; absent counts as 0
 };
 
@@ -81,15 +81,15 @@ struct OperationResult {
   std::optional<long> code;  // the result code, for operations that have one
   std::string code_name;     // its name in the schema ("ok", "iccidOrAidNotFound", ...), or the number
   std::optional<int64_t> association_token;  // addEim that issued one
-  Bytes der;                 // the whole entry as received (listProfileInfo, getRAT, listEim data)
+  Bytes der;                                 // the whole entry as received (listProfileInfo, getRAT, listEim data)
 };
 
 enum class VerifyFailure {
-  malformed,               // not an EuiccPackageResult by the schema
-  unsigned_error,          // EuiccPackageErrorUnsigned: nobody vouches for it
-  certificate_chain,       // CI -> EUM -> eUICC does not verify
-  eid_mismatch,            // CERT.EUICC is not the request's eUICC
-  bad_signature,           // euiccSignEPR / euiccSignEPE does not verify
+  malformed,          // not an EuiccPackageResult by the schema
+  unsigned_error,     // EuiccPackageErrorUnsigned: nobody vouches for it
+  certificate_chain,  // CI -> EUM -> eUICC does not verify
+  eid_mismatch,       // CERT.EUICC is not the request's eUICC
+  bad_signature,      // euiccSignEPR / euiccSignEPE does not verify
   eim_id_mismatch,
   counter_mismatch,
   transaction_id_mismatch,

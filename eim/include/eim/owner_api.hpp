@@ -31,7 +31,8 @@
 //                            {configureImmediateEnable: {immediateEnable?, smdpOid?, smdpAddress?}} |
 //                            {setFallbackAttribute: {iccid}} | {unsetFallbackAttribute: {}} |
 //                            {setDefaultDpAddress: {address}}]}
-//   /eim/v1/eco             {target, operations: [{addEim: {eimConfigurationData}} | {updateEim: {eimConfigurationData}} |
+//   /eim/v1/eco             {target, operations: [{addEim: {eimConfigurationData}} | {updateEim:
+//   {eimConfigurationData}} |
 //                            {deleteEim: {eimId}} | {listEim: {}}]}   (eimConfigurationData: base64 DER)
 //   /eim/v1/data-request    {target, tags: ["A5", "BF20", ...]}  (IpaEuiccData members by tag, hex)
 //     these four -> {"results": [{eid, queued: PACKAGE} | {eid, error, message}]}

@@ -6,8 +6,8 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
-#include <string>
 #include <set>
+#include <string>
 #include <vector>
 
 #include "eim/owner_api.hpp"
@@ -18,14 +18,14 @@
 namespace eim {
 
 struct OwnerServiceOptions {
-  std::vector<rsp::server::ListenerConfig> listen;  // presents the PKI's eim-tls unless given files
+  std::vector<rsp::server::ListenerConfig> listen;                    // presents the PKI's eim-tls unless given files
   std::vector<std::pair<std::string, std::filesystem::path>> owners;  // name, pinned client certificate (PEM or DER)
-  std::filesystem::path pki;                        // the eIM's key (eim) of the first curve, its TLS identity
+  std::filesystem::path pki;  // the eIM's key (eim) of the first curve, its TLS identity
   std::string eim_id;
   int64_t package_lifetime = 7 * 24 * 3600;
   rsp::crypto::TrustedCis cis;  // added devices' certificates must chain to one of them
   size_t handler_threads = 4;
-  std::set<std::string> faults = {};  // EimConfig::faults (conformance harness only)
+  std::set<std::string> faults = {};        // EimConfig::faults (conformance harness only)
   rsp::server::ListenerLimits limits = {};  // EimConfig::owner_limits
 };
 

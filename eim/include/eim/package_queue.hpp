@@ -68,7 +68,8 @@ class PackageQueue {
   Queued<PackageRecord> queue_euicc_package(std::string_view eid, const std::vector<Operation>& operations);
   // BF54 { A0 { 80 activationCode | 81 00 | A2 { 80 smdsAddress? } }, 82 eimTransactionId }.
   Queued<PackageRecord> queue_profile_download_trigger(std::string_view eid, const ProfileDownloadTrigger& trigger);
-  // BF52 { 5C tagList, 83 eimTransactionId }; `tag_list` names IpaEuiccData members by their tags (A5 A6: certificates).
+  // BF52 { 5C tagList, 83 eimTransactionId }; `tag_list` names IpaEuiccData members by their tags (A5 A6:
+  // certificates).
   Queued<PackageRecord> queue_ipa_euicc_data_request(std::string_view eid, const Bytes& tag_list);
 
   const std::string& eim_id() const { return signer_.eim_id; }
@@ -77,8 +78,9 @@ class PackageQueue {
   int64_t now() const;
   Queued<DeviceRecord> device(std::string_view eid);
   // Reserves the counter and stores `message` (built from the counter and the transaction id).
-  Queued<PackageRecord> enqueue(const DeviceRecord& device,
-                                const std::function<rsp::Expected<Bytes>(int64_t counter, const Bytes& transaction_id)>& build);
+  Queued<PackageRecord> enqueue(
+      const DeviceRecord& device,
+      const std::function<rsp::Expected<Bytes>(int64_t counter, const Bytes& transaction_id)>& build);
 
   EimStore& store_;
   EimSigner signer_;

@@ -27,24 +27,24 @@ using StoreErrorKind = rsp::sql::ErrorKind;
 // Bounds on what a record may hold; longer input is refused (ErrorKind::failed) before the database.
 inline constexpr size_t kMaxOwnerLength = 64;
 inline constexpr size_t kMaxFleetLength = 64;
-inline constexpr size_t kMaxEimIdLength = 128;           // eimId UTF8String (SIZE(1..128))
-inline constexpr size_t kMaxTransactionIdLength = 16;    // TransactionId OCTET STRING (SIZE(1..16))
-inline constexpr size_t kMaxCertificateLength = 8192;    // CERT.EUICC, CERT.EUM (DER)
+inline constexpr size_t kMaxEimIdLength = 128;             // eimId UTF8String (SIZE(1..128))
+inline constexpr size_t kMaxTransactionIdLength = 16;      // TransactionId OCTET STRING (SIZE(1..16))
+inline constexpr size_t kMaxCertificateLength = 8192;      // CERT.EUICC, CERT.EUM (DER)
 inline constexpr size_t kMaxPackageRequestLength = 65536;  // a signed EuiccPackageRequest (DER)
 inline constexpr size_t kMaxPackageResultLength = 65536;   // an EuiccPackageResult (DER)
 inline constexpr size_t kMaxResultSummaryLength = 16384;
 inline constexpr int64_t kMaxCounterValue = std::numeric_limits<int64_t>::max() - 1;
 
 struct DeviceRecord {
-  std::string eid;       // 32 digits, the key
-  std::string owner;     // the fleet owner's id
-  std::string eim_id;    // the eimId the eUICC knows this eIM by
+  std::string eid;     // 32 digits, the key
+  std::string owner;   // the fleet owner's id
+  std::string eim_id;  // the eimId the eUICC knows this eIM by
   std::optional<int64_t> association_token;
   int64_t next_counter = 1;  // the counterValue the next package gets (set on add; then reserve_counter only)
   std::optional<Bytes> euicc_certificate;  // CERT.EUICC DER, once known
   std::optional<Bytes> eum_certificate;    // CERT.EUM DER, once known
-  int64_t version = 0;   // set by the store; update_device compares and bumps it
-  std::string fleet;     // the owner's name for a group of its devices; may be empty
+  int64_t version = 0;                     // set by the store; update_device compares and bumps it
+  std::string fleet;                       // the owner's name for a group of its devices; may be empty
   bool operator==(const DeviceRecord&) const = default;
 };
 
@@ -53,19 +53,19 @@ std::string_view name(PackageState state);
 std::optional<PackageState> package_state(std::string_view name);
 
 struct PackageRecord {
-  int64_t id = 0;       // set by enqueue
+  int64_t id = 0;  // set by enqueue
   std::string eid;
   int64_t counter_value = 0;  // one reserve_counter() gave
   std::optional<Bytes> eim_transaction_id;
-  Bytes request;        // the signed EuiccPackageRequest (DER)
+  Bytes request;  // the signed EuiccPackageRequest (DER)
   PackageState state = PackageState::queued;
-  std::optional<Bytes> result;               // the EuiccPackageResult (DER) when it came
+  std::optional<Bytes> result;                // the EuiccPackageResult (DER) when it came
   std::optional<std::string> result_summary;  // e.g. JSON of each operation's code, or the error's
-  int64_t created = 0;  // unix seconds
+  int64_t created = 0;                        // unix seconds
   std::optional<int64_t> delivered;
   std::optional<int64_t> finished;  // executed, failed or expired
-  int64_t expires = 0;  // not delivered at or after this; expire() ends it
-  int64_t version = 0;  // set by the store, bumped by each transition
+  int64_t expires = 0;              // not delivered at or after this; expire() ends it
+  int64_t version = 0;              // set by the store, bumped by each transition
   bool operator==(const PackageRecord&) const = default;
 };
 
@@ -104,8 +104,8 @@ class EimStore {
   virtual StoreResult<bool> mark_delivered(int64_t id, int64_t now) = 0;
   // delivered -> executed or failed (`state`), once, with the result and its summary; false when
   // the package is not delivered (no package, a result already recorded, expired).
-  virtual StoreResult<bool> record_result(int64_t id, PackageState state, const Bytes& result,
-                                          std::string_view summary, int64_t now) = 0;
+  virtual StoreResult<bool> record_result(int64_t id, PackageState state, const Bytes& result, std::string_view summary,
+                                          int64_t now) = 0;
   // Queued and delivered packages whose expiry is at or before `now` become expired; how many.
   virtual StoreResult<int64_t> expire(int64_t now) = 0;
   // The EID's packages, oldest first, at most `limit`.

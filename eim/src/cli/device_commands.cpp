@@ -24,7 +24,6 @@ rsp::Expected<std::string> certificate_base64(const std::string& file) {
   return rsp::to_base64(certificates->front().der());
 }
 
-
 int device_add(const DeviceAdd& a) {
   if (a.eid.empty() == a.eid_file.empty()) {
     std::cerr << "eim: device add: give --eid EID or --eid-file FILE\n";
@@ -81,12 +80,16 @@ void add_device_commands(CLI::App& app) {
   auto* add_command = device->add_subcommand("add", "register devices (one EID or a file of EIDs) with the eIM");
   add_connection_flags(*add_command, add->connection);
   auto* eid = add_command->add_option("--eid", add->eid, "the device's EID");
-  eid->excludes(add_command->add_option("--eid-file", add->eid_file, "a file with one EID per line")->check(CLI::ExistingFile));
+  eid->excludes(
+      add_command->add_option("--eid-file", add->eid_file, "a file with one EID per line")->check(CLI::ExistingFile));
   add_command->add_option("--fleet", add->fleet, "the fleet the devices join");
   add_command->add_option("--eim-id", add->eim_id, "the eimId the eUICCs know this eIM by (default the eIM's)");
-  add->token_option = add_command->add_option("--association-token", add->association_token, "the token the eUICC issued");
-  add->counter_option = add_command->add_option("--counter-value", add->counter_value, "the counterValue the eUICC holds for this eIM");
-  add_command->add_option("--euicc-certificate", add->euicc_certificate, "CERT.EUICC (PEM or DER)")->check(CLI::ExistingFile);
+  add->token_option =
+      add_command->add_option("--association-token", add->association_token, "the token the eUICC issued");
+  add->counter_option =
+      add_command->add_option("--counter-value", add->counter_value, "the counterValue the eUICC holds for this eIM");
+  add_command->add_option("--euicc-certificate", add->euicc_certificate, "CERT.EUICC (PEM or DER)")
+      ->check(CLI::ExistingFile);
   add_command->add_option("--eum-certificate", add->eum_certificate, "CERT.EUM (PEM or DER)")->check(CLI::ExistingFile);
   add_command->callback([add] { finish(device_add(*add)); });
 

@@ -27,7 +27,8 @@ bool TargetFlags::given() const {
   return eid.empty() != fleet.empty();
 }
 
-int call(const Connection& c, const std::string& function, const json& body, const std::function<void(const json&)>& text) {
+int call(const Connection& c, const std::string& function, const json& body,
+         const std::function<void(const json&)>& text) {
   rsp::http::ClientOptions options;
   if (!c.ca.empty()) options.trusted_ca_files.push_back(c.ca);
   auto identity = rsp::http::TlsIdentity::from_pem_files(c.cert, c.key);
@@ -55,8 +56,8 @@ int call(const Connection& c, const std::string& function, const json& body, con
   }
   if (c.json) std::cout << answer.dump() << "\n";
   if (response->status != 200) {
-    std::cerr << "eim: " << function << ": " << answer.value("error", "HTTP " + std::to_string(response->status)) << ": "
-              << answer.value("message", "") << "\n";
+    std::cerr << "eim: " << function << ": " << answer.value("error", "HTTP " + std::to_string(response->status))
+              << ": " << answer.value("message", "") << "\n";
     return kFailed;
   }
   if (!c.json) text(answer);
@@ -67,7 +68,8 @@ std::string package_line(const json& p) {
   std::string line = "#" + std::to_string(p.value("id", 0)) + " " + p.value("kind", "?") + " counter " +
                      std::to_string(p.value("counterValue", 0)) + " " + p.value("state", "?");
   if (p.contains("eimTransactionId")) line += " transaction " + p["eimTransactionId"].get<std::string>();
-  if (p.contains("result")) line += " result " + (p["result"].is_string() ? p["result"].get<std::string>() : p["result"].dump());
+  if (p.contains("result"))
+    line += " result " + (p["result"].is_string() ? p["result"].get<std::string>() : p["result"].dump());
   return line;
 }
 
@@ -77,7 +79,8 @@ void print_results(const json& answer) {
     if (r.contains("error"))
       std::cout << eid << ": " << r["error"].get<std::string>() << ": " << r.value("message", "") << "\n";
     else
-      std::cout << eid << ": " << (r.contains("added") ? "added" : "") << (r.contains("added") && r.contains("queued") ? ", " : "")
+      std::cout << eid << ": " << (r.contains("added") ? "added" : "")
+                << (r.contains("added") && r.contains("queued") ? ", " : "")
                 << (r.contains("queued") ? "queued " + package_line(r["queued"]) : "") << "\n";
   }
 }

@@ -37,7 +37,8 @@ void add_target_flags(CLI::App& command, TargetFlags& t);
 
 // Posts `body` to <url>/eim/v1/<function>; prints the answer (--json: as it came, else `text` of it)
 // and gives the exit code. Refusals go to stderr as "eim: <function>: <error>: <message>".
-int call(const Connection& c, const std::string& function, const json& body, const std::function<void(const json&)>& text);
+int call(const Connection& c, const std::string& function, const json& body,
+         const std::function<void(const json&)>& text);
 
 // The lines of a file (one EID, or one EID and what for it, per line), trimmed; blank lines and
 // lines starting with '#' skipped.

@@ -24,8 +24,9 @@ CLI::App* queueing_command(CLI::App& app, const char* name, const char* descript
 }
 
 // The operations, in the order their flags were given; `operation` makes one from an option's n-th value.
-rsp::Expected<json> operations_in_order(const CLI::App& command, const std::string& raw_operations,
-                                        const std::function<std::optional<json>(const CLI::Option*, const std::string&)>& operation) {
+rsp::Expected<json> operations_in_order(
+    const CLI::App& command, const std::string& raw_operations,
+    const std::function<std::optional<json>(const CLI::Option*, const std::string&)>& operation) {
   json list = json::array();
   std::map<const CLI::Option*, size_t> seen;
   for (const CLI::Option* option : command.parse_order()) {
@@ -65,10 +66,14 @@ rsp::Expected<json> download_entry(const std::string& line) {
   std::string eid = line.substr(0, space);
   std::string what = line.substr(line.find_first_not_of(" \t", space));
   json entry = {{"eid", eid}};
-  if (what == "default-smdp") entry["contactDefaultSmdp"] = true;
-  else if (what == "root-smds") entry["contactSmds"] = true;
-  else if (what.starts_with("smds:")) entry["smdsAddress"] = what.substr(5);
-  else entry["activationCode"] = what;
+  if (what == "default-smdp")
+    entry["contactDefaultSmdp"] = true;
+  else if (what == "root-smds")
+    entry["contactSmds"] = true;
+  else if (what.starts_with("smds:"))
+    entry["smdsAddress"] = what.substr(5);
+  else
+    entry["activationCode"] = what;
   return entry;
 }
 
@@ -83,8 +88,9 @@ void add_download(CLI::App& app) {
   command->add_flag("--default-smdp", d->default_smdp, "download from the eUICC's default SM-DP+");
   command->add_option("--smds", d->smds, "look for events at this SM-DS");
   command->add_flag("--root-smds", d->root_smds, "look for events at the eUICC's root SM-DS");
-  command->add_option("--file", d->file,
-                      "one call for many devices, each its own trigger: lines 'EID CODE|default-smdp|root-smds|smds:ADDR'")
+  command
+      ->add_option("--file", d->file,
+                   "one call for many devices, each its own trigger: lines 'EID CODE|default-smdp|root-smds|smds:ADDR'")
       ->check(CLI::ExistingFile);
   command->callback([d] {
     int given = !d->activation_code.empty() + d->default_smdp + !d->smds.empty() + d->root_smds + !d->file.empty();
@@ -141,7 +147,8 @@ void add_psmo(CLI::App& app) {
   command->add_option("--set-fallback", p->set_fallback, "give the profile ICCID the fallback attribute");
   command->add_flag("--unset-fallback", p->unset_fallback, "remove the fallback attribute");
   command->add_option("--set-default-dp", p->default_dp, "set the default SM-DP+ address");
-  command->add_option("--operations", p->raw, "more operations as the API's JSON array (configureImmediateEnable, ...)");
+  command->add_option("--operations", p->raw,
+                      "more operations as the API's JSON array (configureImmediateEnable, ...)");
   command->callback([p] {
     finish(queue_operations(*p, "psmo", p->raw, [p](const CLI::Option* o, const std::string& v) -> std::optional<json> {
       const std::string& n = o->get_name();
@@ -166,24 +173,28 @@ void add_eco(CLI::App& app) {
   };
   auto e = std::make_shared<Eco>();
   auto* command = queueing_command(app, "eco", "queue a package of eCOs (in the order given)", *e);
-  command->add_option("--add-eim", e->add, "add the eIM of this EimConfigurationData file (DER)")->check(CLI::ExistingFile);
-  command->add_option("--update-eim", e->update, "update with this EimConfigurationData file (DER)")->check(CLI::ExistingFile);
+  command->add_option("--add-eim", e->add, "add the eIM of this EimConfigurationData file (DER)")
+      ->check(CLI::ExistingFile);
+  command->add_option("--update-eim", e->update, "update with this EimConfigurationData file (DER)")
+      ->check(CLI::ExistingFile);
   command->add_option("--delete-eim", e->remove, "delete the eIM with this eimId");
   command->add_flag("--list-eim", e->list, "list the eUICC's eIMs");
   command->add_option("--operations", e->raw, "more operations as the API's JSON array");
   command->callback([e] {
     std::string unreadable;
-    int code = queue_operations(*e, "eco", e->raw, [&](const CLI::Option* o, const std::string& v) -> std::optional<json> {
-      const std::string& n = o->get_name();
-      if (n == "--add-eim" || n == "--update-eim") {
-        auto der = rsp::files::read(v);
-        if (!der) unreadable = v;
-        return with(n == "--add-eim" ? "addEim" : "updateEim", {{"eimConfigurationData", rsp::to_base64(der.value_or(rsp::Bytes{}))}});
-      }
-      if (n == "--delete-eim") return with("deleteEim", {{"eimId", v}});
-      if (n == "--list-eim") return with("listEim", json::object());
-      return std::nullopt;
-    });
+    int code =
+        queue_operations(*e, "eco", e->raw, [&](const CLI::Option* o, const std::string& v) -> std::optional<json> {
+          const std::string& n = o->get_name();
+          if (n == "--add-eim" || n == "--update-eim") {
+            auto der = rsp::files::read(v);
+            if (!der) unreadable = v;
+            return with(n == "--add-eim" ? "addEim" : "updateEim",
+                        {{"eimConfigurationData", rsp::to_base64(der.value_or(rsp::Bytes{}))}});
+          }
+          if (n == "--delete-eim") return with("deleteEim", {{"eimId", v}});
+          if (n == "--list-eim") return with("listEim", json::object());
+          return std::nullopt;
+        });
     if (!unreadable.empty()) std::cerr << "eim: eco: cannot read " << unreadable << "\n";
     finish(code);
   });

@@ -27,11 +27,13 @@ rsp::Expected<Bytes> full_prepare_download_response(const rsp::tlv::Tlv& compact
 // device guessed wrong would get another card's certificates. compactEuiccSigned1 is refused: its
 // rebuild needs the card's exact euiccInfo2 bytes, which the eIM does not keep.
 using EumCertificateOf = std::function<rsp::Expected<Bytes>(const std::string& eid)>;
-rsp::Expected<Bytes> full_authenticate_server_response(const rsp::tlv::Tlv& compact, const EumCertificateOf& eum_certificate_of);
+rsp::Expected<Bytes> full_authenticate_server_response(const rsp::tlv::Tlv& compact,
+                                                       const EumCertificateOf& eum_certificate_of);
 
 // CompactCancelSessionResponseOk A2 { 30 { 80 reason }, 5F37 } -> BF41 { A0 { 30 euiccCancelSessionSigned
 // { 80 transactionId, 81 smdpOid, 82 reason }, 5F37 } }; `smdp_oid` the OID's contents from CERT.DPauth.
-rsp::Expected<Bytes> full_cancel_session_response(const rsp::tlv::Tlv& compact, ByteView transaction_id, ByteView smdp_oid);
+rsp::Expected<Bytes> full_cancel_session_response(const rsp::tlv::Tlv& compact, ByteView transaction_id,
+                                                  ByteView smdp_oid);
 
 // What the eIM's relay session knows of a download, for its installation result.
 struct DownloadData {

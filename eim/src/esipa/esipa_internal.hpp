@@ -67,6 +67,7 @@ ResultHandling record(const Context& c, const PackageRecord& p, PackageState sta
 // The kinds of EimPackageResult, each the whole TLV, for the device the request named.
 ResultHandling euicc_package_result(const Context& c, const DeviceRecord& device, const rsp::tlv::Tlv& result);
 ResultHandling ipa_euicc_data_response(const Context& c, const DeviceRecord& device, const rsp::tlv::Tlv& result);
-ResultHandling profile_download_trigger_result(const Context& c, const DeviceRecord& device, const rsp::tlv::Tlv& result);
+ResultHandling profile_download_trigger_result(const Context& c, const DeviceRecord& device,
+                                               const rsp::tlv::Tlv& result);
 
 }  // namespace eim::esipa

@@ -52,7 +52,8 @@ ResultHandling euicc_package_result(const Context& c, const DeviceRecord& device
   if (!choice) return refused("unreadable EuiccPackageResult");
   if (choice->tag == 0xA2) {
     auto id = rsp::tlv::find(choice->value, 0x82);
-    return refused("EuiccPackageErrorUnsigned" + (id ? " for eimTransactionId " + rsp::to_hex(id->value) : std::string()) +
+    return refused("EuiccPackageErrorUnsigned" +
+                   (id ? " for eimTransactionId " + rsp::to_hex(id->value) : std::string()) +
                    ": nobody vouches for it, package left delivered");
   }
   // EuiccPackageResultSigned A0 / EuiccPackageErrorSigned A1 { 30 { 80 eimId, 81 counterValue, ... }, 5F37 }
@@ -66,11 +67,13 @@ ResultHandling euicc_package_result(const Context& c, const DeviceRecord& device
   if (!package) return failed_store("package by counter: " + package.error().message);
   if (!*package) return refused("result for " + which + ", which no package of this device has");
   if (!device.euicc_certificate || !device.eum_certificate)
-    return refused("result for " + which + " not verified: CERT.EUICC / CERT.EUM of the device unknown; package left delivered");
+    return refused("result for " + which +
+                   " not verified: CERT.EUICC / CERT.EUM of the device unknown; package left delivered");
   auto euicc_certificate = rsp::crypto::Certificate::from_der(*device.euicc_certificate);
   auto eum_certificate = rsp::crypto::Certificate::from_der(*device.eum_certificate);
   if (!euicc_certificate || !eum_certificate) return refused("stored CERT.EUICC / CERT.EUM unreadable");
-  EuiccTrust trust{std::move(*euicc_certificate), std::move(*eum_certificate), c.settings.cis, static_cast<time_t>(c.now)};
+  EuiccTrust trust{std::move(*euicc_certificate), std::move(*eum_certificate), c.settings.cis,
+                   static_cast<time_t>(c.now)};
   trust.check_signature = !c.settings.fault("skip-result-signature-check");
 
   PackageOutcome outcome = verify_euicc_package_result(result.whole, request_of(**package, device), trust);

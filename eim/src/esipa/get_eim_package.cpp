@@ -25,9 +25,10 @@ const char* package_kind(ByteView request) {
 
 // notifyStateChange and its cause, for the log: the device's profile state changed without this eIM.
 std::string state_change(const std::vector<rsp::tlv::Tlv>& members) {
-  static const std::pair<long, const char*> kCauses[] = {{0, "otherEim"}, {1, "fallback"}, {2, "emergencyProfile"},
-                                                         {3, "local"}, {4, "reset"}, {5, "immediateEnableProfile"},
-                                                         {6, "deviceChange"}, {127, "undefined"}};
+  static const std::pair<long, const char*> kCauses[] = {
+      {0, "otherEim"},     {1, "fallback"},   {2, "emergencyProfile"},
+      {3, "local"},        {4, "reset"},      {5, "immediateEnableProfile"},
+      {6, "deviceChange"}, {127, "undefined"}};
   bool notify = false;
   std::string cause;
   for (const auto& m : members) {
@@ -88,7 +89,8 @@ std::optional<EsipaReply> get_eim_package(const Context& c, const rsp::tlv::Tlv&
       return sent;
     }
     // A stored request the schema refuses would block the queue for good: it ends as failed.
-    auto ended = c.store.record_result(p.id, PackageState::failed, {}, R"({"error":"stored request fails the schema"})", c.now);
+    auto ended =
+        c.store.record_result(p.id, PackageState::failed, {}, R"({"error":"stored request fails the schema"})", c.now);
     if (!ended) return store_failure(std::move(r), "record result: " + ended.error().message);
     r.message = "package " + std::to_string(p.id) + " failed: its stored request fails the schema";
   }

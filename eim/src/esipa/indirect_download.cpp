@@ -50,7 +50,8 @@ EsipaReply error_reply(EsipaReply r, const Shape& s, long value, std::string mes
   r.outcome = rsp::esipa::error_name(s.function, value);
   r.message = std::move(message);
   auto f = s.function;
-  return answer(std::move(r), rsp::tlv::encode(rsp::esipa::message_tag(f), rsp::der::integer(rsp::esipa::error_tag(f), value)));
+  return answer(std::move(r),
+                rsp::tlv::encode(rsp::esipa::message_tag(f), rsp::der::integer(rsp::esipa::error_tag(f), value)));
 }
 
 // A string member of `j`, "" when absent or of another type (the SM-DP+'s JSON is not trusted).
@@ -63,7 +64,8 @@ std::string string_member(const json& j, const char* name) {
 std::string es9_failure(const json& body) {
   static const json kNone = json::object();
   const json& header = body.is_object() && body.contains("header") ? body["header"] : kNone;
-  const json& status = header.is_object() && header.contains("functionExecutionStatus") ? header["functionExecutionStatus"] : kNone;
+  const json& status =
+      header.is_object() && header.contains("functionExecutionStatus") ? header["functionExecutionStatus"] : kNone;
   if (!status.is_object()) return "";
   std::string value = string_member(status, "status");
   if (value.empty() || value == "Executed-Success" || value == "Executed-WithWarning") return "";
@@ -79,14 +81,19 @@ std::string es9_failure(const json& body) {
 EsipaReply relay(const Context& c, EsipaReply r, const Shape& s, const std::string& smdp_address, const json& request) {
   const std::string es9_name(rsp::esipa::function_name(s.function));
   auto es9 = call_es9(c, smdp_address, es9_name, request);
-  if (!es9) return error_reply(std::move(r), s, kUndefinedError, "SM-DP+ " + smdp_address + " not reached: " + es9.error().message);
-  if (es9->http_status != 200)
+  if (!es9)
     return error_reply(std::move(r), s, kUndefinedError,
-                       "SM-DP+ " + smdp_address + " answered HTTP " + std::to_string(es9->http_status) + " to " + es9_name);
+                       "SM-DP+ " + smdp_address + " not reached: " + es9.error().message);
+  if (es9->http_status != 200)
+    return error_reply(
+        std::move(r), s, kUndefinedError,
+        "SM-DP+ " + smdp_address + " answered HTTP " + std::to_string(es9->http_status) + " to " + es9_name);
   // ES9+ answers nest 3 levels (header.functionExecutionStatus.statusCodeData); deeper ones are not built.
-  json body = json::parse(es9->body, [](int depth, json::parse_event_t, json&) { return depth <= 8; }, false);
+  json body = json::parse(
+      es9->body, [](int depth, json::parse_event_t, json&) { return depth <= 8; }, false);
   if (!body.is_object())
-    return error_reply(std::move(r), s, kUndefinedError, "SM-DP+ " + smdp_address + ": the " + es9_name + " answer is not JSON");
+    return error_reply(std::move(r), s, kUndefinedError,
+                       "SM-DP+ " + smdp_address + ": the " + es9_name + " answer is not JSON");
   // ES9+ calls it euiccCiPKIdToBeUsed, ESipa euiccCiPKIdentifierToBeUsed (the same '04' TLV).
   if (auto id = body.find("euiccCiPKIdToBeUsed"); id != body.end()) {
     body["euiccCiPKIdentifierToBeUsed"] = *id;
@@ -94,7 +101,8 @@ EsipaReply relay(const Context& c, EsipaReply r, const Shape& s, const std::stri
   }
   auto der = rsp::esipa::response_from_json(s.function, body.dump(-1, ' ', false, json::error_handler_t::replace));
   if (!der)
-    return error_reply(std::move(r), s, kUndefinedError, "SM-DP+ " + smdp_address + ": unusable answer: " + der.error().message);
+    return error_reply(std::move(r), s, kUndefinedError,
+                       "SM-DP+ " + smdp_address + ": unusable answer: " + der.error().message);
   std::string failure = es9_failure(body);
   r.outcome = failure.empty() ? "relayed" : "refused by SM-DP+";
   r.message = es9_name + " relayed to " + smdp_address + (failure.empty() ? "" : ": " + failure);
@@ -141,13 +149,17 @@ Bytes smdp_oid_answered(const EsipaReply& r) {
 EsipaReply initiate_authentication(const Context& c, const Tlv& request, EsipaReply r) {
   const Shape& s = kInitiateAuthentication;
   auto address = rsp::tlv::find(request.value, 0x83);
-  if (!address) return error_reply(std::move(r), s, kInvalidDpAddress, "no smdpAddress (this eIM keeps no download data per device)");
+  if (!address)
+    return error_reply(std::move(r), s, kInvalidDpAddress,
+                       "no smdpAddress (this eIM keeps no download data per device)");
   std::string smdp = text(address->value);
-  if (!valid_smdp_address(smdp)) return error_reply(std::move(r), s, kInvalidDpAddress, "smdpAddress is not a host name");
+  if (!valid_smdp_address(smdp))
+    return error_reply(std::move(r), s, kInvalidDpAddress, "smdpAddress is not a host name");
   auto info1 = rsp::tlv::find(request.value, 0xBF20);
   if (!info1)
-    return error_reply(std::move(r), s, kUndefinedError,
-                       "no euiccInfo1: the compact form (minimizeEsipaBytes) is not supported, the eIM keeps no euiccInfo1");
+    return error_reply(
+        std::move(r), s, kUndefinedError,
+        "no euiccInfo1: the compact form (minimizeEsipaBytes) is not supported, the eIM keeps no euiccInfo1");
   auto challenge = rsp::tlv::find(request.value, 0x81);
   json es9 = {{"euiccChallenge", b64(challenge->value)}, {"euiccInfo1", b64(info1->whole)}, {"smdpAddress", smdp}};
   r = relay(c, std::move(r), s, smdp, es9);
@@ -185,9 +197,12 @@ rsp::Expected<Bytes> full_card_answer(const Context& c, const Shape& s, const Tl
                                       const RelaySessions::Session& session) {
   auto inner = rsp::tlv::read(member.value);
   if (!inner) return rsp::fail("unreadable eUICC answer");
-  if (inner->tag != 0xA2) return s.function == Function::cancel_session ? rsp::tlv::encode(0xBF41, member.value) : Bytes(member.whole.begin(), member.whole.end());
+  if (inner->tag != 0xA2)
+    return s.function == Function::cancel_session ? rsp::tlv::encode(0xBF41, member.value)
+                                                  : Bytes(member.whole.begin(), member.whole.end());
   if (s.function == Function::get_bound_profile_package) return full_prepare_download_response(*inner, transaction_id);
-  if (s.function == Function::cancel_session) return full_cancel_session_response(*inner, transaction_id, session.smdp_oid);
+  if (s.function == Function::cancel_session)
+    return full_cancel_session_response(*inner, transaction_id, session.smdp_oid);
   return full_authenticate_server_response(*inner, [&c](const std::string& eid) -> rsp::Expected<Bytes> {
     auto device = c.store.device(eid);
     if (!device) return rsp::fail("the device record of " + eid + " could not be read");
@@ -202,9 +217,12 @@ EsipaReply session_step(const Context& c, const Tlv& request, EsipaReply r, cons
   auto transaction_id = rsp::tlv::find(request.value, 0x80);
   std::string id = transaction_id ? rsp::to_hex(transaction_id->value) : "";
   auto session = session_of(c, id);
-  if (!session) return error_reply(std::move(r), s, s.invalid_transaction_id, "no relay session for transactionId " + id);
+  if (!session)
+    return error_reply(std::move(r), s, s.invalid_transaction_id, "no relay session for transactionId " + id);
   // The eUICC's BF41 travels as '[1]' (A1) with the same contents (automatic tagging).
-  const Tag tag = s.function == Function::cancel_session ? 0xA1 : s.function == Function::authenticate_client ? 0xBF38 : 0xBF21;
+  const Tag tag = s.function == Function::cancel_session        ? 0xA1
+                  : s.function == Function::authenticate_client ? 0xBF38
+                                                                : 0xBF21;
   auto member = rsp::tlv::find(request.value, tag);
   if (!member) return error_reply(std::move(r), s, kUndefinedError, "no eUICC answer in the request");
   auto full = full_card_answer(c, s, *member, transaction_id->value, *session);
@@ -232,10 +250,11 @@ EsipaReply session_step(const Context& c, const Tlv& request, EsipaReply r, cons
     auto ok = answered_ok(r);
     auto metadata = ok ? rsp::tlv::find(ok->value, 0xBF25) : std::nullopt;
     auto iccid = metadata ? rsp::tlv::find(metadata->value, 0x5A) : std::nullopt;
-    c.settings.indirect_download.sessions->set_download_data(id, smdp_oid_answered(r),
-                                                             iccid ? Bytes(iccid->value.begin(), iccid->value.end()) : Bytes{});
+    c.settings.indirect_download.sessions->set_download_data(
+        id, smdp_oid_answered(r), iccid ? Bytes(iccid->value.begin(), iccid->value.end()) : Bytes{});
   }
-  if (s.function == Function::cancel_session && r.outcome == "relayed") c.settings.indirect_download.sessions->close(id);
+  if (s.function == Function::cancel_session && r.outcome == "relayed")
+    c.settings.indirect_download.sessions->close(id);
   return r;
 }
 
@@ -270,7 +289,7 @@ rsp::Expected<Bytes> full_installation_result(const Context& c, const Tlv& compa
 EsipaReply indirect_download(const Context& c, const Tlv& request, std::string function) {
   EsipaReply r = started(std::move(function));
   if (!c.settings.indirect_download.enabled) {
-    const Shape& s = request.tag == 0xBF39 ? kInitiateAuthentication
+    const Shape& s = request.tag == 0xBF39   ? kInitiateAuthentication
                      : request.tag == 0xBF3B ? kAuthenticateClient
                      : request.tag == 0xBF3A ? kGetBoundProfilePackage
                                              : kCancelSession;
@@ -316,7 +335,8 @@ EsipaReply relay_profile_notification(const Context& c, const Tlv& wrapped) {
     r.message = "profile notification for " + *address + " not relayed (indirect profile download not offered)";
     return r;
   }
-  auto es9 = call_es9(c, *address, "handleNotification", json{{"pendingNotification", b64(pending_notification.whole)}});
+  auto es9 =
+      call_es9(c, *address, "handleNotification", json{{"pendingNotification", b64(pending_notification.whole)}});
   if (!es9) {
     r.outcome = "not relayed";
     r.message = "profile notification: SM-DP+ " + *address + " not reached: " + es9.error().message;
@@ -328,7 +348,8 @@ EsipaReply relay_profile_notification(const Context& c, const Tlv& wrapped) {
       c.settings.indirect_download.sessions->close(transaction_id_of(data->value));
   r.outcome = es9->http_status == 204 ? "relayed" : "relayed, SM-DP+ refused";
   r.message = "profile notification relayed to " + *address + ": HTTP " + std::to_string(es9->http_status) +
-              (es9->body.empty() ? "" : " " + es9->body.substr(0, 160)) + (rebuilt.empty() ? "" : " (rebuilt from the compact form)");
+              (es9->body.empty() ? "" : " " + es9->body.substr(0, 160)) +
+              (rebuilt.empty() ? "" : " (rebuilt from the compact form)");
   return r;
 }
 

@@ -24,7 +24,7 @@ class RelaySessions {
     // registeredID and the profile's ICCID ('5A' contents of profileMetaData).
     rsp::Bytes dp_pb_oid;
     rsp::Bytes iccid;
-    int64_t created_at = 0;    // unix seconds
+    int64_t created_at = 0;  // unix seconds
   };
   explicit RelaySessions(size_t max_sessions) : max_(max_sessions) {}
 

@@ -14,14 +14,16 @@ std::shared_ptr<RelaySessions> new_relay_sessions(size_t max_sessions) {
 void RelaySessions::open(const std::string& transaction_id, Session s) {
   std::lock_guard lock(mutex_);
   while (sessions_.size() >= max_ && !sessions_.contains(transaction_id)) {
-    auto oldest = std::min_element(sessions_.begin(), sessions_.end(),
-                                   [](const auto& a, const auto& b) { return a.second.created_at < b.second.created_at; });
+    auto oldest = std::min_element(sessions_.begin(), sessions_.end(), [](const auto& a, const auto& b) {
+      return a.second.created_at < b.second.created_at;
+    });
     sessions_.erase(oldest);
   }
   sessions_[transaction_id] = std::move(s);
 }
 
-std::optional<RelaySessions::Session> RelaySessions::find(const std::string& transaction_id, int64_t now, int64_t lifetime) {
+std::optional<RelaySessions::Session> RelaySessions::find(const std::string& transaction_id, int64_t now,
+                                                          int64_t lifetime) {
   std::lock_guard lock(mutex_);
   auto it = sessions_.find(transaction_id);
   if (it == sessions_.end()) return std::nullopt;
@@ -37,7 +39,8 @@ void RelaySessions::set_eid(const std::string& transaction_id, const std::string
   if (auto it = sessions_.find(transaction_id); it != sessions_.end()) it->second.eid = eid;
 }
 
-void RelaySessions::set_download_data(const std::string& transaction_id, const rsp::Bytes& dp_pb_oid, const rsp::Bytes& iccid) {
+void RelaySessions::set_download_data(const std::string& transaction_id, const rsp::Bytes& dp_pb_oid,
+                                      const rsp::Bytes& iccid) {
   std::lock_guard lock(mutex_);
   if (auto it = sessions_.find(transaction_id); it != sessions_.end()) {
     it->second.dp_pb_oid = dp_pb_oid;

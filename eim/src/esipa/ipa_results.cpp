@@ -125,7 +125,8 @@ ResultHandling ipa_euicc_data_response(const Context& c, const DeviceRecord& dev
   return record(c, package, state, result.whole, summary.dump());
 }
 
-ResultHandling profile_download_trigger_result(const Context& c, const DeviceRecord& device, const rsp::tlv::Tlv& result) {
+ResultHandling profile_download_trigger_result(const Context& c, const DeviceRecord& device,
+                                               const rsp::tlv::Tlv& result) {
   auto found = package_for(c, device, rsp::tlv::find(result.value, 0x82), "ProfileDownloadTriggerResult");
   if (auto* h = std::get_if<ResultHandling>(&found)) return *h;
   const auto& package = std::get<PackageRecord>(found);
@@ -151,8 +152,10 @@ ResultHandling profile_download_trigger_result(const Context& c, const DeviceRec
   } else if (auto error = rsp::tlv::find(result.value, 0x30)) {
     auto reason = rsp::tlv::find(error->value, 0x80);
     auto code = reason ? integer_value(reason->value) : std::nullopt;
-    summary["profileDownloadError"] = !code ? "?" : *code == 104 ? "ecallActive" : *code == 127 ? "undefinedError"
-                                                                                                : std::to_string(*code);
+    summary["profileDownloadError"] = !code          ? "?"
+                                      : *code == 104 ? "ecallActive"
+                                      : *code == 127 ? "undefinedError"
+                                                     : std::to_string(*code);
   }
   return record(c, package, state, result.whole, summary.dump());
 }

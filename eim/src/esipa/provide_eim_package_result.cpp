@@ -17,8 +17,10 @@ constexpr long kEidNotFound = 2;
 // (BF51 { A0 { 30 { ... 83 seqNumber ... } } }), whether or not it verified.
 std::optional<int64_t> unverified_seq_number(const rsp::tlv::Tlv& result) {
   auto package_result = result.tag == 0xBF51 ? rsp::Expected<rsp::tlv::Tlv>(result) : rsp::tlv::read(result.value);
-  auto choice = package_result ? rsp::tlv::read(package_result->value) : rsp::Expected<rsp::tlv::Tlv>(rsp::fail("empty"));
-  auto signed_data = choice && choice->tag == 0xA0 ? rsp::tlv::read(choice->value) : rsp::Expected<rsp::tlv::Tlv>(rsp::fail("unsigned"));
+  auto choice =
+      package_result ? rsp::tlv::read(package_result->value) : rsp::Expected<rsp::tlv::Tlv>(rsp::fail("empty"));
+  auto signed_data = choice && choice->tag == 0xA0 ? rsp::tlv::read(choice->value)
+                                                   : rsp::Expected<rsp::tlv::Tlv>(rsp::fail("unsigned"));
   auto seq = signed_data ? rsp::tlv::find(signed_data->value, 0x83) : std::nullopt;
   return seq ? integer_value(seq->value) : std::nullopt;
 }
@@ -33,7 +35,10 @@ ResultHandling eim_package_result_error(const Context& c, const DeviceRecord& de
   auto members = rsp::tlv::read_all(result.value);
   auto code_tlv = members ? rsp::tlv::find(result.value, 0x02) : std::nullopt;
   auto code = code_tlv ? integer_value(code_tlv->value) : std::nullopt;
-  std::string name = !code ? "?" : *code == 1 ? "invalidPackageFormat" : *code == 2 ? "unknownPackage" : "undefinedError";
+  std::string name = !code        ? "?"
+                     : *code == 1 ? "invalidPackageFormat"
+                     : *code == 2 ? "unknownPackage"
+                                  : "undefinedError";
   auto id = rsp::tlv::find(result.value, 0x80);
   h.outcome = "ipa-error";
   if (!id) {

@@ -43,7 +43,8 @@ std::optional<ForgeKind> forge_kind(std::string_view name) {
   return std::nullopt;
 }
 
-rsp::Expected<std::vector<PackageRecord>> forge(EimStore& store, const ForgeRequest& f, const rsp::crypto::PrivateKey& key) {
+rsp::Expected<std::vector<PackageRecord>> forge(EimStore& store, const ForgeRequest& f,
+                                                const rsp::crypto::PrivateKey& key) {
   auto found = store.device(f.eid);
   if (!found) return rsp::fail("store: " + found.error().message);
   if (!*found) return rsp::fail("unknown EID " + f.eid);

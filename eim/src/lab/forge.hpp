@@ -21,7 +21,7 @@ enum class ForgeKind {
 };
 
 struct ForgeRequest {
-  std::string eid;                    // the device whose queue gets it
+  std::string eid;  // the device whose queue gets it
   ForgeKind kind = ForgeKind::bad_signature;
   std::vector<Operation> operations;  // what the forged package asks for (all PSMOs or all eCOs)
   std::string other_eid;              // other_eid: the EID written into the package

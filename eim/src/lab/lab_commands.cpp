@@ -40,7 +40,8 @@ rsp::Expected<rsp::crypto::PrivateKey> signing_key(const ForgeFlags& a, ForgeKin
 int run_forge(const ForgeFlags& a) {
   auto kind = forge_kind(a.kind);
   if (!kind) return usage("--kind is bad-signature, old-counter, other-eid or unknown-eim");
-  if ((*kind == ForgeKind::other_eid) == a.other_eid.empty()) return usage("--other-eid goes with --kind other-eid, and only there");
+  if ((*kind == ForgeKind::other_eid) == a.other_eid.empty())
+    return usage("--other-eid goes with --kind other-eid, and only there");
   ForgeRequest f;
   f.eid = a.eid;
   f.kind = *kind;
@@ -49,7 +50,8 @@ int run_forge(const ForgeFlags& a) {
   f.eim_id = a.eim_id;
   f.now = static_cast<int64_t>(time(nullptr));
   if (*kind == ForgeKind::unknown_eim && a.eim_id.empty()) return usage("--kind unknown-eim needs --eim-id");
-  if (*kind != ForgeKind::unknown_eim && a.pki.empty()) return usage("--pki (the eIM's signing key) is needed for this kind");
+  if (*kind != ForgeKind::unknown_eim && a.pki.empty())
+    return usage("--pki (the eIM's signing key) is needed for this kind");
   auto key = signing_key(a, *kind);
   if (!key) return usage(key.error().message);
   auto store = open_eim_store(a.db);
@@ -64,7 +66,8 @@ int run_forge(const ForgeFlags& a) {
   }
   for (size_t i = 0; i < queued->size(); ++i) {
     const auto& p = (*queued)[i];
-    std::cout << "queued #" << p.id << " counter " << p.counter_value << " transaction " << rsp::to_hex(*p.eim_transaction_id)
+    std::cout << "queued #" << p.id << " counter " << p.counter_value << " transaction "
+              << rsp::to_hex(*p.eim_transaction_id)
               << (i + 1 < queued->size() ? " (genuine listProfileInfo, runs first)" : " (" + a.kind + ")") << "\n";
   }
   return 0;
@@ -76,7 +79,8 @@ void add_lab_commands(CLI::App& app) {
   auto* lab = app.add_subcommand("lab", "lab only: packages a card must refuse, for demos and tests");
   lab->require_subcommand(1);
   auto f = std::make_shared<ForgeFlags>();
-  auto* forge_command = lab->add_subcommand("forge", "queue a forged, old-counter, other-EID or unknown-eIM package for a device");
+  auto* forge_command =
+      lab->add_subcommand("forge", "queue a forged, old-counter, other-EID or unknown-eIM package for a device");
   forge_command->add_option("--db", f->db, "the eIM's database (sqlite:FILE or postgresql://...)")->required();
   forge_command->add_option("--pki", f->pki, "the eIM's PKI directory (its signing key nist/eim.key.pem)");
   forge_command->add_option("--eid", f->eid, "the device whose queue gets the package")->required();

@@ -16,12 +16,14 @@ Answer<std::optional<Bytes>> certificate_member(const json& object, const char* 
   if (!text) return rsp::Unexpected{text.error()};
   if (!*text) return std::optional<Bytes>();
   auto der = rsp::from_base64(**text);
-  if (!der || der->empty() || der->size() > kMaxCertificateLength) return bad_request(std::string(name) + ": not base64 DER");
+  if (!der || der->empty() || der->size() > kMaxCertificateLength)
+    return bad_request(std::string(name) + ": not base64 DER");
   return std::optional<Bytes>(std::move(*der));
 }
 
 // CERT.EUICC -> CERT.EUM -> one of the eIM's CIs, and CERT.EUICC names this EID.
-rsp::Status<> verify_certificates(const Context& c, const std::string& eid, const Bytes& euicc_der, const Bytes& eum_der) {
+rsp::Status<> verify_certificates(const Context& c, const std::string& eid, const Bytes& euicc_der,
+                                  const Bytes& eum_der) {
   auto euicc = rsp::crypto::Certificate::from_der(euicc_der);
   auto eum = rsp::crypto::Certificate::from_der(eum_der);
   if (!euicc || !eum) return rsp::fail("a certificate is not X.509 DER");
@@ -42,23 +44,27 @@ Answer<DeviceRecord> read_device(const Context& c, const json& entry) {
   auto counter = optional_integer(entry, "counterValue");
   auto euicc = certificate_member(entry, "euiccCertificate");
   auto eum = certificate_member(entry, "eumCertificate");
-  for (const ApiError* e : {eid ? nullptr : &eid.error(), fleet ? nullptr : &fleet.error(), eim_id ? nullptr : &eim_id.error(),
-                            token ? nullptr : &token.error(), counter ? nullptr : &counter.error(),
-                            euicc ? nullptr : &euicc.error(), eum ? nullptr : &eum.error()})
+  for (const ApiError* e :
+       {eid ? nullptr : &eid.error(), fleet ? nullptr : &fleet.error(), eim_id ? nullptr : &eim_id.error(),
+        token ? nullptr : &token.error(), counter ? nullptr : &counter.error(), euicc ? nullptr : &euicc.error(),
+        eum ? nullptr : &eum.error()})
     if (e) return rsp::Unexpected{*e};
   d.eid = *eid;
   d.owner = c.owner;
   d.fleet = fleet->value_or("");
   if (d.fleet.size() > kMaxFleetLength) return bad_request(d.eid + ": fleet longer than 64 characters");
   d.eim_id = eim_id->value_or(c.queue.eim_id());
-  if (d.eim_id.empty() || d.eim_id.size() > kMaxEimIdLength) return bad_request(d.eid + ": eimId is 1 to 128 characters");
+  if (d.eim_id.empty() || d.eim_id.size() > kMaxEimIdLength)
+    return bad_request(d.eid + ": eimId is 1 to 128 characters");
   d.association_token = *token;
   int64_t held = counter->value_or(0);
   if (held < 0 || held >= kMaxCounterValue) return bad_request(d.eid + ": counterValue out of range");
   d.next_counter = held + 1;
-  if (euicc->has_value() != eum->has_value()) return bad_request(d.eid + ": euiccCertificate and eumCertificate go together");
+  if (euicc->has_value() != eum->has_value())
+    return bad_request(d.eid + ": euiccCertificate and eumCertificate go together");
   if (*euicc) {
-    if (auto ok = verify_certificates(c, d.eid, **euicc, **eum); !ok) return bad_request(d.eid + ": " + ok.error().message);
+    if (auto ok = verify_certificates(c, d.eid, **euicc, **eum); !ok)
+      return bad_request(d.eid + ": " + ok.error().message);
     d.euicc_certificate = std::move(*euicc);
     d.eum_certificate = std::move(*eum);
   }
@@ -88,8 +94,10 @@ Answer<Reply> devices_add(Context& c, const json& body) {
     auto added = c.store.add_device(d);
     // Registered by this owner or another: the same answer, so nobody learns whose it is.
     std::optional<ApiError> failure;
-    if (!added) failure = internal("store: " + added.error().message).error;
-    else if (!*added) failure = ApiError{409, "conflict", "EID already registered"};
+    if (!added)
+      failure = internal("store: " + added.error().message).error;
+    else if (!*added)
+      failure = ApiError{409, "conflict", "EID already registered"};
     if (failure) {
       if (devices.size() == 1) return rsp::Unexpected{*failure};
       results.push_back({{"eid", d.eid}, {"error", failure->error}, {"message", failure->message}});
@@ -116,7 +124,8 @@ Answer<Reply> devices_list(Context& c, const json& body) {
   int64_t max = static_cast<int64_t>(c.settings.max_devices_per_call);
   int64_t n = limit->value_or(std::min(kDefaultListLimit, max));
   if (n < 1 || n > max) return bad_request("limit: 1 to " + std::to_string(max));
-  auto devices = c.store.devices(c.owner, *fleet ? std::optional<std::string_view>(**fleet) : std::nullopt, static_cast<int>(n));
+  auto devices =
+      c.store.devices(c.owner, *fleet ? std::optional<std::string_view>(**fleet) : std::nullopt, static_cast<int>(n));
   if (!devices) return internal("store: " + devices.error().message);
   json list = json::array();
   for (const auto& d : *devices) list.push_back(device_json(d));

@@ -107,7 +107,8 @@ Answer<Operation> read_eco(const std::string& name, const json& args) {
 Answer<std::vector<Operation>> read_operations(const json& body, bool eco_list, size_t max_operations) {
   auto it = body.find("operations");
   if (it == body.end() || !it->is_array() || it->empty()) return bad_request("operations: a non-empty array");
-  if (it->size() > max_operations) return bad_request("more than " + std::to_string(max_operations) + " operations in one package");
+  if (it->size() > max_operations)
+    return bad_request("more than " + std::to_string(max_operations) + " operations in one package");
   std::vector<Operation> operations;
   for (const json& entry : *it) {
     if (!entry.is_object() || entry.size() != 1) return bad_request("each operation is {\"name\": {arguments}}");

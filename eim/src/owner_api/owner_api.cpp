@@ -22,9 +22,14 @@ struct Route {
   Answer<owner::Reply> (*call)(owner::Context&, const json&);
 };
 constexpr Route kRoutes[] = {
-    {"devices/add", owner::devices_add}, {"devices/list", owner::devices_list}, {"devices/show", owner::devices_show},
-    {"download", owner::download},       {"psmo", owner::psmo},                 {"eco", owner::eco},
-    {"data-request", owner::data_request}, {"status", owner::status},
+    {"devices/add", owner::devices_add},
+    {"devices/list", owner::devices_list},
+    {"devices/show", owner::devices_show},
+    {"download", owner::download},
+    {"psmo", owner::psmo},
+    {"eco", owner::eco},
+    {"data-request", owner::data_request},
+    {"status", owner::status},
 };
 
 rsp::http::Response json_answer(int status, const json& body) {
@@ -39,8 +44,10 @@ rsp::http::Response error_answer(const ApiError& e) {
   return json_answer(e.status, {{"error", e.error}, {"message", e.message}});
 }
 
-void log_call(const std::string& owner, const std::string& function, const std::string& target, const std::string& outcome) {
-  rsp::server::log_line({{"interface", "owner"}, {"owner", owner}, {"function", function}, {"target", target}, {"outcome", outcome}});
+void log_call(const std::string& owner, const std::string& function, const std::string& target,
+              const std::string& outcome) {
+  rsp::server::log_line(
+      {{"interface", "owner"}, {"owner", owner}, {"function", function}, {"target", target}, {"outcome", outcome}});
 }
 
 // The target of a failed call for the log: a well-formed EID or fleet name only, never other input.
@@ -63,7 +70,8 @@ const Route* route_of(std::string_view path) {
 
 }  // namespace
 
-OwnerApi::OwnerApi(EimStore& store, PackageQueue& queue, const rsp::server::PinnedClients& owners, OwnerApiSettings settings)
+OwnerApi::OwnerApi(EimStore& store, PackageQueue& queue, const rsp::server::PinnedClients& owners,
+                   OwnerApiSettings settings)
     : store_(store), queue_(queue), owners_(owners), settings_(std::move(settings)) {}
 
 rsp::http::Response OwnerApi::handle(const rsp::http::Request& request) {
@@ -89,10 +97,13 @@ rsp::http::Response OwnerApi::call(const std::string& owner, const std::string& 
   };
   if (!route) return refuse({404, "not_found", "no such call; see /eim/v1/ in owner_api.hpp"});
   if (body.size() > settings_.body_limit)
-    return refuse({413, "payload_too_large", "the body is larger than " + std::to_string(settings_.body_limit) + " bytes"});
+    return refuse(
+        {413, "payload_too_large", "the body is larger than " + std::to_string(settings_.body_limit) + " bytes"});
   auto untrusted = rsp::parse_untrusted_json(body);
   if (!untrusted || !untrusted->is_object())
-    return refuse(owner::bad_request("the body is not a JSON object" + (untrusted ? std::string() : ": " + untrusted.error().message)).error);
+    return refuse(owner::bad_request("the body is not a JSON object" +
+                                     (untrusted ? std::string() : ": " + untrusted.error().message))
+                      .error);
   const json& parsed = *untrusted;
 
   owner::Context context{store_, queue_, settings_, owner};

@@ -7,7 +7,9 @@
 
 namespace eim::owner {
 
-rsp::Unexpected<ApiError> bad_request(std::string message) { return {ApiError{400, "bad_request", std::move(message)}}; }
+rsp::Unexpected<ApiError> bad_request(std::string message) {
+  return {ApiError{400, "bad_request", std::move(message)}};
+}
 rsp::Unexpected<ApiError> not_found(std::string message) { return {ApiError{404, "not_found", std::move(message)}}; }
 rsp::Unexpected<ApiError> internal(std::string message) { return {ApiError{500, "internal", std::move(message)}}; }
 
@@ -55,7 +57,8 @@ Answer<bool> optional_bool(const json& object, const char* name) {
 Answer<std::string> eid_member(const json& object, const char* name) {
   auto eid = mandatory_string(object, name);
   if (!eid) return eid;
-  if (!rsp::eid::valid(*eid)) return bad_request(std::string(name) + ": not an EID (32 digits with valid check digits)");
+  if (!rsp::eid::valid(*eid))
+    return bad_request(std::string(name) + ": not an EID (32 digits with valid check digits)");
   return eid;
 }
 
@@ -118,12 +121,9 @@ Answer<Reply> queue_for_target(Context& c, const json& body,
 }
 
 json package_json(const PackageRecord& p) {
-  json j = {{"id", p.id},
-            {"kind", package_kind(p)},
-            {"counterValue", p.counter_value},
-            {"state", name(p.state)},
-            {"created", p.created},
-            {"expires", p.expires}};
+  json j = {
+      {"id", p.id},           {"kind", package_kind(p)}, {"counterValue", p.counter_value}, {"state", name(p.state)},
+      {"created", p.created}, {"expires", p.expires}};
   if (p.eim_transaction_id) j["eimTransactionId"] = rsp::to_hex(*p.eim_transaction_id);
   if (p.delivered) j["delivered"] = *p.delivered;
   if (p.finished) j["finished"] = *p.finished;

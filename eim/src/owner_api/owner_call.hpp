@@ -63,7 +63,7 @@ Answer<std::string> eid_member(const json& object, const char* name);
 Answer<DeviceRecord> owned_device(Context& c, const std::string& eid);
 
 struct Target {
-  std::string label;                  // the EID or "fleet:NAME"
+  std::string label;  // the EID or "fleet:NAME"
   bool fleet = false;
   std::vector<DeviceRecord> devices;  // the caller's, at least one
 };

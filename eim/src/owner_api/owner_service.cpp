@@ -20,7 +20,8 @@ rsp::Status<> check_owner_names(const rsp::server::PinFiles& owners) {
 
 }  // namespace
 
-rsp::Status<> OwnerService::prepare_reload(rsp::server::Reload& reload, const std::vector<rsp::server::ListenerConfig>& listen,
+rsp::Status<> OwnerService::prepare_reload(rsp::server::Reload& reload,
+                                           const std::vector<rsp::server::ListenerConfig>& listen,
                                            const rsp::server::PinFiles& owners, const std::filesystem::path& pki) {
   if (listen.size() != listeners_) return rsp::fail("owner listeners added or removed take effect at a restart");
   if (auto named = check_owner_names(owners); !named) return named;
@@ -33,7 +34,8 @@ rsp::Expected<std::unique_ptr<OwnerService>> OwnerService::start(EimStore& store
   auto self = std::unique_ptr<OwnerService>(new OwnerService());
   if (auto named = check_owner_names(options.owners); !named) return rsp::Unexpected{named.error()};
   for (const auto& [name, file] : options.owners)
-    if (auto pinned = self->owners_.add(name, file); !pinned) return rsp::fail("owner " + name + ": " + pinned.error().message);
+    if (auto pinned = self->owners_.add(name, file); !pinned)
+      return rsp::fail("owner " + name + ": " + pinned.error().message);
   auto curves = rsp::pki::curves_present(options.pki);
   if (curves.empty()) return rsp::fail(options.pki.string() + ": no PKI curve folder");
   auto key = rsp::pki::load_key(options.pki, curves.front(), rsp::crypto::Role::eim);
@@ -41,7 +43,8 @@ rsp::Expected<std::unique_ptr<OwnerService>> OwnerService::start(EimStore& store
   PackageQueueSettings queue_settings;
   queue_settings.package_lifetime = options.package_lifetime;
   queue_settings.faults = options.faults;
-  self->queue_ = std::make_unique<PackageQueue>(store, EimSigner{options.eim_id, std::move(*key)}, std::move(queue_settings));
+  self->queue_ =
+      std::make_unique<PackageQueue>(store, EimSigner{options.eim_id, std::move(*key)}, std::move(queue_settings));
   OwnerApiSettings api_settings;
   api_settings.cis = std::move(options.cis);
   if (options.limits.body_bytes) api_settings.body_limit = *options.limits.body_bytes;

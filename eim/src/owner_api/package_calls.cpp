@@ -62,14 +62,17 @@ Answer<Bytes> read_tags(const json& body) {
 // device), in one call. Every entry is read before any is queued; per EID what was queued or why not.
 Answer<Reply> download_each(Context& c, const json& list) {
   if (!list.is_array() || list.empty() || list.size() > c.settings.max_devices_per_call)
-    return bad_request("downloads: 1 to " + std::to_string(c.settings.max_devices_per_call) + " entries {eid, trigger}");
+    return bad_request("downloads: 1 to " + std::to_string(c.settings.max_devices_per_call) +
+                       " entries {eid, trigger}");
   std::vector<std::pair<std::string, ProfileDownloadTrigger>> entries;
   for (const json& entry : list) {
     if (!entry.is_object()) return bad_request("downloads: each entry an object {eid, trigger}");
     auto eid = eid_member(entry, "eid");
     if (!eid) return rsp::Unexpected{eid.error()};
     auto trigger = read_trigger(entry);
-    if (!trigger) return rsp::Unexpected{ApiError{400, trigger.error().error, "downloads[" + *eid + "]: " + trigger.error().message}};
+    if (!trigger)
+      return rsp::Unexpected{
+          ApiError{400, trigger.error().error, "downloads[" + *eid + "]: " + trigger.error().message}};
     entries.emplace_back(std::move(*eid), std::move(*trigger));
   }
   json results = json::array();
@@ -99,25 +102,29 @@ Answer<Reply> download(Context& c, const json& body) {
   }
   auto trigger = read_trigger(body);
   if (!trigger) return rsp::Unexpected{trigger.error()};
-  return queue_for_target(c, body, [&](const std::string& eid) { return c.queue.queue_profile_download_trigger(eid, *trigger); });
+  return queue_for_target(
+      c, body, [&](const std::string& eid) { return c.queue.queue_profile_download_trigger(eid, *trigger); });
 }
 
 Answer<Reply> psmo(Context& c, const json& body) {
   auto operations = read_operations(body, false, c.settings.max_operations);
   if (!operations) return rsp::Unexpected{operations.error()};
-  return queue_for_target(c, body, [&](const std::string& eid) { return c.queue.queue_euicc_package(eid, *operations); });
+  return queue_for_target(c, body,
+                          [&](const std::string& eid) { return c.queue.queue_euicc_package(eid, *operations); });
 }
 
 Answer<Reply> eco(Context& c, const json& body) {
   auto operations = read_operations(body, true, c.settings.max_operations);
   if (!operations) return rsp::Unexpected{operations.error()};
-  return queue_for_target(c, body, [&](const std::string& eid) { return c.queue.queue_euicc_package(eid, *operations); });
+  return queue_for_target(c, body,
+                          [&](const std::string& eid) { return c.queue.queue_euicc_package(eid, *operations); });
 }
 
 Answer<Reply> data_request(Context& c, const json& body) {
   auto tags = read_tags(body);
   if (!tags) return rsp::Unexpected{tags.error()};
-  return queue_for_target(c, body, [&](const std::string& eid) { return c.queue.queue_ipa_euicc_data_request(eid, *tags); });
+  return queue_for_target(c, body,
+                          [&](const std::string& eid) { return c.queue.queue_ipa_euicc_data_request(eid, *tags); });
 }
 
 Answer<Reply> status(Context& c, const json& body) {

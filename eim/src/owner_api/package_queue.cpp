@@ -8,8 +8,8 @@
 #include <optional>
 
 #include "der.hpp"
-#include "rsp/eid.hpp"
 #include "rsp/asn1/codec.hpp"
+#include "rsp/eid.hpp"
 #include "rsp/tlv.hpp"
 
 namespace eim {
@@ -49,7 +49,9 @@ std::string other_eid(const std::string& eid) {
   return rsp::eid::complete(first30).value_or(eid);
 }
 
-rsp::Unexpected<QueueError> queue_error(QueueError::Kind kind, std::string message) { return {QueueError{kind, std::move(message)}}; }
+rsp::Unexpected<QueueError> queue_error(QueueError::Kind kind, std::string message) {
+  return {QueueError{kind, std::move(message)}};
+}
 
 }  // namespace
 
@@ -76,8 +78,8 @@ Queued<DeviceRecord> PackageQueue::device(std::string_view eid) {
   return std::move(**found);
 }
 
-Queued<PackageRecord> PackageQueue::enqueue(
-    const DeviceRecord& device, const std::function<rsp::Expected<Bytes>(int64_t, const Bytes&)>& build) {
+Queued<PackageRecord> PackageQueue::enqueue(const DeviceRecord& device,
+                                            const std::function<rsp::Expected<Bytes>(int64_t, const Bytes&)>& build) {
   auto counter = store_.reserve_counter(device.eid);
   if (!counter) return queue_error(QueueError::Kind::store, "store: " + counter.error().message);
   if (!*counter) return queue_error(QueueError::Kind::unknown_device, "unknown EID");
@@ -97,7 +99,8 @@ Queued<PackageRecord> PackageQueue::enqueue(
 }
 
 // SGP.32 v1.2 §2.11 eUICC Package: EuiccPackageRequest
-Queued<PackageRecord> PackageQueue::queue_euicc_package(std::string_view eid, const std::vector<Operation>& operations) {
+Queued<PackageRecord> PackageQueue::queue_euicc_package(std::string_view eid,
+                                                        const std::vector<Operation>& operations) {
   auto d = device(eid);
   if (!d) return rsp::Unexpected{d.error()};
   auto eid_bytes = rsp::eid::to_bytes(d->eid);
@@ -110,7 +113,8 @@ Queued<PackageRecord> PackageQueue::queue_euicc_package(std::string_view eid, co
     if (settings_.fault("reuse-counter"))
       if (auto waiting = store_.next_package_for(d->eid, now()); waiting && *waiting)
         if (auto reused = wire_counter((*waiting)->request)) request.counter_value = *reused;
-    if (settings_.fault("other-eid-in-package")) request.eid = rsp::eid::to_bytes(other_eid(d->eid)).value_or(request.eid);
+    if (settings_.fault("other-eid-in-package"))
+      request.eid = rsp::eid::to_bytes(other_eid(d->eid)).value_or(request.eid);
     request.eim_transaction_id = transaction_id;
     request.operations = operations;
     request.association_token = d->association_token;
@@ -121,7 +125,8 @@ Queued<PackageRecord> PackageQueue::queue_euicc_package(std::string_view eid, co
 }
 
 // SGP.32 v1.2 ProfileDownloadTriggerRequest
-Queued<PackageRecord> PackageQueue::queue_profile_download_trigger(std::string_view eid, const ProfileDownloadTrigger& trigger) {
+Queued<PackageRecord> PackageQueue::queue_profile_download_trigger(std::string_view eid,
+                                                                   const ProfileDownloadTrigger& trigger) {
   Bytes data;
   switch (trigger.kind) {
     case ProfileDownloadTrigger::Kind::activation_code:
@@ -137,7 +142,8 @@ Queued<PackageRecord> PackageQueue::queue_profile_download_trigger(std::string_v
   auto d = device(eid);
   if (!d) return rsp::Unexpected{d.error()};
   return enqueue(*d, [&](int64_t, const Bytes& transaction_id) {
-    return schema_checked(asn_DEF_ProfileDownloadTriggerRequest, tlv(0xBF54, {tlv(0xA0, data), tlv(0x82, transaction_id)}));
+    return schema_checked(asn_DEF_ProfileDownloadTriggerRequest,
+                          tlv(0xBF54, {tlv(0xA0, data), tlv(0x82, transaction_id)}));
   });
 }
 

@@ -16,8 +16,10 @@ rsp::Expected<EimConfig> load_config(const std::filesystem::path& file) {
   if (!object) return rsp::Unexpected{object.error()};
   const json& root = *object;
   std::string error = rsp::server::unknown_keys(
-      root, {"pki", "eim_id", "listen", "metrics_listen", "database", "package_lifetime", "handler_threads", "owner_listen", "owners",
-             "indirect_download", "smdp_port", "limits", "owner_limits"}, "");
+      root,
+      {"pki", "eim_id", "listen", "metrics_listen", "database", "package_lifetime", "handler_threads", "owner_listen",
+       "owners", "indirect_download", "smdp_port", "limits", "owner_limits"},
+      "");
   EimConfig c;
   std::string pki;
   read_key(root, "pki", pki, error);
@@ -35,10 +37,12 @@ rsp::Expected<EimConfig> load_config(const std::filesystem::path& file) {
   if (auto it = root.find("owners"); it != root.end() && error.empty()) {
     for (const auto& o : it->is_array() ? *it : json()) {
       std::string name, certificate;
-      if (o.is_object() && error.empty()) error = rsp::server::unknown_keys(o, {"name", "client_certificate"}, " in owners");
+      if (o.is_object() && error.empty())
+        error = rsp::server::unknown_keys(o, {"name", "client_certificate"}, " in owners");
       read_key(o.is_object() ? o : json::object(), "name", name, error);
       read_key(o.is_object() ? o : json::object(), "client_certificate", certificate, error);
-      if (error.empty() && (name.empty() || certificate.empty())) error = "each of \"owners\" is {\"name\", \"client_certificate\"}";
+      if (error.empty() && (name.empty() || certificate.empty()))
+        error = "each of \"owners\" is {\"name\", \"client_certificate\"}";
       c.owners.emplace_back(name, certificate);
     }
     if (!it->is_array() && error.empty()) error = "\"owners\" is an array";

@@ -63,7 +63,8 @@ class RunningEim final : public EimServer {
     for (size_t i = 0; i < config.listen.size(); ++i)
       pending.listener(runtime_.server(), i, config.listen[i], config.pki, rsp::crypto::Role::eim_tls);
     if (owners_)
-      if (auto prepared = owners_->prepare_reload(pending, config.owner_listen, config.owners, config.pki); !prepared) return prepared;
+      if (auto prepared = owners_->prepare_reload(pending, config.owner_listen, config.owners, config.pki); !prepared)
+        return prepared;
     return pending.apply();
   }
 
@@ -83,9 +84,9 @@ class RunningEim final : public EimServer {
     store_ = std::move(*store);
     if (!config.owner_listen.empty()) {
       // The owner API: its own HTTPS server with the owners' pinned certificates.
-      auto owners = OwnerService::start(*store_, {config.owner_listen, config.owners, config.pki, eim_id_,
-                                                  config.package_lifetime, *cis, config.handler_threads, config.faults,
-                                                  config.owner_limits});
+      auto owners = OwnerService::start(
+          *store_, {config.owner_listen, config.owners, config.pki, eim_id_, config.package_lifetime, *cis,
+                    config.handler_threads, config.faults, config.owner_limits});
       if (!owners) return rsp::Unexpected{owners.error()};
       owners_ = std::move(*owners);
     }
@@ -128,8 +129,10 @@ class RunningEim final : public EimServer {
   void background(std::stop_token stop) {
     rsp::server::run_every(stop, std::chrono::seconds(2), [this] {
       auto expired = store_->expire(now_seconds());
-      if (!expired) log_line({{"event", "packages-expired"}, {"outcome", "store-error"}, {"message", expired.error().message}});
-      else if (*expired > 0) log_line({{"event", "packages-expired"}, {"count", std::to_string(*expired)}});
+      if (!expired)
+        log_line({{"event", "packages-expired"}, {"outcome", "store-error"}, {"message", expired.error().message}});
+      else if (*expired > 0)
+        log_line({{"event", "packages-expired"}, {"count", std::to_string(*expired)}});
     });
   }
 
@@ -139,13 +142,15 @@ class RunningEim final : public EimServer {
   rsp::server::Metrics metrics_{"eim"};
   ResultCounters results_;
   std::optional<size_t> metrics_index_;
-  size_t tls_listeners_ = 0;  // listeners 0..n-1 serve ESipa (config.listen); the metrics listener follows
+  size_t tls_listeners_ = 0;              // listeners 0..n-1 serve ESipa (config.listen); the metrics listener follows
   std::unique_ptr<OwnerService> owners_;  // the owner API, when owner_listen is configured
-  rsp::server::ServerRuntime runtime_;  // last: stopped first
+  rsp::server::ServerRuntime runtime_;    // last: stopped first
 };
 
 }  // namespace
 
-rsp::Expected<std::unique_ptr<EimServer>> EimServer::start(const EimConfig& config) { return RunningEim::start(config); }
+rsp::Expected<std::unique_ptr<EimServer>> EimServer::start(const EimConfig& config) {
+  return RunningEim::start(config);
+}
 
 }  // namespace eim

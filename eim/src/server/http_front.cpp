@@ -59,7 +59,8 @@ Response json_call(Esipa& esipa, Metrics& metrics, ResultCounters& results, cons
   if (!der) {
     EsipaReply refused;
     refused.function = std::string(binding::function_name(function));
-    refused.function[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(refused.function[0])));  // as the spec names it
+    refused.function[0] =
+        static_cast<char>(std::toupper(static_cast<unsigned char>(refused.function[0])));  // as the spec names it
     refused.outcome = "malformed";
     refused.message = der.error().message;
     refused.http_status = 400;
@@ -71,7 +72,9 @@ Response json_call(Esipa& esipa, Metrics& metrics, ResultCounters& results, cons
   if (reply.http_status != 200) return r;
   auto body = binding::response_to_json(function, reply.der_response);
   if (!body) {
-    log_line({{"interface", "esipa-json"}, {"function", reply.function}, {"outcome", "internal-error"},
+    log_line({{"interface", "esipa-json"},
+              {"function", reply.function},
+              {"outcome", "internal-error"},
               {"message", "answer not translated: " + body.error().message}});
     r.status = 500;
     return r;
@@ -90,7 +93,8 @@ rsp::http::Handler esipa_handler(Esipa& esipa, Metrics& metrics, ResultCounters&
     std::optional<binding::Function> function;
     if (target.starts_with(binding::kJsonPathPrefix)) {
       function = binding::function_named(target.substr(binding::kJsonPathPrefix.size()));
-      if (!function) return plain_response(404, "no ESipa function " + std::string(target.substr(binding::kJsonPathPrefix.size())));
+      if (!function)
+        return plain_response(404, "no ESipa function " + std::string(target.substr(binding::kJsonPathPrefix.size())));
     } else if (target != binding::kAsn1Path) {
       return plain_response(404, "not an ESipa path");
     }
@@ -105,10 +109,14 @@ rsp::http::Handler eim_metrics_handler(Metrics& metrics, const ResultCounters& r
   return [&results, inner = metrics_handler(metrics)](const Request& request) -> Response {
     Response r = inner(request);
     if (r.status != 200) return r;
-    r.body += "# HELP eim_esipa_results_total eUICC Package results received, by verdict\n"
-              "# TYPE eim_esipa_results_total counter\n"
-              "eim_esipa_results_total{verdict=\"verified\"} " + std::to_string(results.verified.load()) + "\n"
-              "eim_esipa_results_total{verdict=\"refused\"} " + std::to_string(results.refused.load()) + "\n";
+    r.body +=
+        "# HELP eim_esipa_results_total eUICC Package results received, by verdict\n"
+        "# TYPE eim_esipa_results_total counter\n"
+        "eim_esipa_results_total{verdict=\"verified\"} " +
+        std::to_string(results.verified.load()) +
+        "\n"
+        "eim_esipa_results_total{verdict=\"refused\"} " +
+        std::to_string(results.refused.load()) + "\n";
     return r;
   };
 }

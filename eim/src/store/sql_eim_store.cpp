@@ -48,7 +48,9 @@ constexpr std::array<std::string_view, 5> kStateNames{"queued", "delivered", "ex
 rsp::Unexpected<StoreError> unreadable(std::string_view table) {
   return rsp::sql::error(StoreErrorKind::failed, "unreadable row in " + std::string(table));
 }
-rsp::Unexpected<StoreError> refused(std::string what) { return rsp::sql::error(StoreErrorKind::failed, std::move(what)); }
+rsp::Unexpected<StoreError> refused(std::string what) {
+  return rsp::sql::error(StoreErrorKind::failed, std::move(what));
+}
 
 template <class T>
 bool take(Value& v, T& out) {
@@ -78,8 +80,8 @@ StoreResult<DeviceRecord> device_of(Row& row) {
   DeviceRecord r;
   if (row.size() != 9 || !take(row[0], r.eid) || !take(row[1], r.owner) || !take(row[2], r.eim_id) ||
       !take_optional(row[3], r.association_token) || !take(row[4], r.next_counter) ||
-      !take_optional(row[5], r.euicc_certificate) || !take_optional(row[6], r.eum_certificate) || !take(row[7], r.version) ||
-      !take(row[8], r.fleet))
+      !take_optional(row[5], r.euicc_certificate) || !take_optional(row[6], r.eum_certificate) ||
+      !take(row[7], r.version) || !take(row[8], r.fleet))
     return unreadable("eim_devices");
   return r;
 }
@@ -133,8 +135,14 @@ class SqlEimStore final : public EimStore {
 
   StoreResult<bool> add_device(DeviceRecord& r) override {
     if (auto ok = check_device(r); !ok) return rsp::Unexpected{ok.error()};
-    const Value params[] = {r.eid, r.owner, r.eim_id, optional_value(r.association_token), r.next_counter,
-                            optional_value(r.euicc_certificate), optional_value(r.eum_certificate), r.fleet};
+    const Value params[] = {r.eid,
+                            r.owner,
+                            r.eim_id,
+                            optional_value(r.association_token),
+                            r.next_counter,
+                            optional_value(r.euicc_certificate),
+                            optional_value(r.eum_certificate),
+                            r.fleet};
     auto added = db_->run("INSERT INTO eim_devices (" + std::string(kDeviceColumns) +
                               ") VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8) ON CONFLICT (eid) DO NOTHING",
                           params);
@@ -146,8 +154,8 @@ class SqlEimStore final : public EimStore {
 
   StoreResult<std::optional<DeviceRecord>> device(std::string_view eid) override {
     const Value params[] = {std::string(eid)};
-    return rsp::sql::first_row(db_->run("SELECT " + std::string(kDeviceColumns) + " FROM eim_devices WHERE eid = $1", params),
-                                   device_of);
+    return rsp::sql::first_row(
+        db_->run("SELECT " + std::string(kDeviceColumns) + " FROM eim_devices WHERE eid = $1", params), device_of);
   }
 
   StoreResult<std::vector<DeviceRecord>> devices(std::string_view owner, std::optional<std::string_view> fleet,
@@ -158,15 +166,22 @@ class SqlEimStore final : public EimStore {
       params.emplace_back(std::string(*fleet));
       where += " AND fleet = $3";
     }
-    return rsp::sql::all_rows(
-        db_->run("SELECT " + std::string(kDeviceColumns) + " FROM eim_devices WHERE " + where + " ORDER BY eid LIMIT $2", params),
-        device_of);
+    return rsp::sql::all_rows(db_->run("SELECT " + std::string(kDeviceColumns) + " FROM eim_devices WHERE " + where +
+                                           " ORDER BY eid LIMIT $2",
+                                       params),
+                              device_of);
   }
 
   StoreResult<bool> update_device(DeviceRecord& r) override {
     if (auto ok = check_device(r); !ok) return rsp::Unexpected{ok.error()};
-    const Value params[] = {r.eid, r.owner, r.eim_id, optional_value(r.association_token),
-                            optional_value(r.euicc_certificate), optional_value(r.eum_certificate), r.version, r.fleet};
+    const Value params[] = {r.eid,
+                            r.owner,
+                            r.eim_id,
+                            optional_value(r.association_token),
+                            optional_value(r.euicc_certificate),
+                            optional_value(r.eum_certificate),
+                            r.version,
+                            r.fleet};
     auto updated = db_->run(
         "UPDATE eim_devices SET owner = $2, eim_id = $3, association_token = $4, euicc_certificate = $5, "
         "eum_certificate = $6, fleet = $8, version = version + 1 WHERE eid = $1 AND version = $7",
@@ -203,14 +218,20 @@ class SqlEimStore final : public EimStore {
     if (!owner) return rsp::Unexpected{owner.error()};
     if (!*owner) return refused("package: unknown EID");
     if (r.counter_value >= (*owner)->next_counter) return refused("package: counterValue not reserved");
-    const Value params[] = {r.eid,     r.counter_value, optional_value(r.eim_transaction_id), r.request, std::string(name(PackageState::queued)),
-                            r.created, r.expires};
+    const Value params[] = {r.eid,
+                            r.counter_value,
+                            optional_value(r.eim_transaction_id),
+                            r.request,
+                            std::string(name(PackageState::queued)),
+                            r.created,
+                            r.expires};
     auto added = db_->run(
         "INSERT INTO eim_packages (eid, counter_value, eim_transaction_id, request, state, created, expires, version) "
         "VALUES ($1, $2, $3, $4, $5, $6, $7, 1) RETURNING id",
         params);
     if (!added) return rsp::Unexpected{added.error()};
-    const int64_t* id = added->rows.empty() || added->rows[0].empty() ? nullptr : std::get_if<int64_t>(&added->rows[0][0]);
+    const int64_t* id =
+        added->rows.empty() || added->rows[0].empty() ? nullptr : std::get_if<int64_t>(&added->rows[0][0]);
     if (!id) return unreadable("eim_packages");
     r.id = *id;
     r.state = PackageState::queued;
@@ -224,23 +245,26 @@ class SqlEimStore final : public EimStore {
 
   StoreResult<std::optional<PackageRecord>> package(int64_t id) override {
     const Value params[] = {id};
-    return rsp::sql::first_row(db_->run("SELECT " + std::string(kPackageColumns) + " FROM eim_packages WHERE id = $1", params),
-                                    package_of);
+    return rsp::sql::first_row(
+        db_->run("SELECT " + std::string(kPackageColumns) + " FROM eim_packages WHERE id = $1", params), package_of);
   }
 
   StoreResult<std::optional<PackageRecord>> package_by_counter(std::string_view eid, int64_t counter_value) override {
     const Value params[] = {std::string(eid), counter_value};
     return rsp::sql::first_row(
-        db_->run("SELECT " + std::string(kPackageColumns) + " FROM eim_packages WHERE eid = $1 AND counter_value = $2", params),
+        db_->run("SELECT " + std::string(kPackageColumns) + " FROM eim_packages WHERE eid = $1 AND counter_value = $2",
+                 params),
         package_of);
   }
 
-  StoreResult<std::optional<PackageRecord>> package_by_transaction_id(std::string_view eid, const Bytes& eim_transaction_id) override {
+  StoreResult<std::optional<PackageRecord>> package_by_transaction_id(std::string_view eid,
+                                                                      const Bytes& eim_transaction_id) override {
     const Value params[] = {std::string(eid), eim_transaction_id};
-    return rsp::sql::first_row(db_->run("SELECT " + std::string(kPackageColumns) +
-                                            " FROM eim_packages WHERE eid = $1 AND eim_transaction_id = $2 ORDER BY id LIMIT 1",
-                                        params),
-                               package_of);
+    return rsp::sql::first_row(
+        db_->run("SELECT " + std::string(kPackageColumns) +
+                     " FROM eim_packages WHERE eid = $1 AND eim_transaction_id = $2 ORDER BY id LIMIT 1",
+                 params),
+        package_of);
   }
 
   StoreResult<std::optional<PackageRecord>> next_package_for(std::string_view eid, int64_t now) override {
@@ -253,7 +277,8 @@ class SqlEimStore final : public EimStore {
   }
 
   StoreResult<bool> mark_delivered(int64_t id, int64_t now) override {
-    const Value params[] = {id, std::string(name(PackageState::delivered)), now, std::string(name(PackageState::queued))};
+    const Value params[] = {id, std::string(name(PackageState::delivered)), now,
+                            std::string(name(PackageState::queued))};
     return changed_one(db_->run(
         "UPDATE eim_packages SET state = $2, delivered = $3, version = version + 1 WHERE id = $1 AND state = $4 AND expires > $3",
         params));
@@ -265,8 +290,8 @@ class SqlEimStore final : public EimStore {
       return refused("package: a result makes it executed or failed");
     if (result.size() > kMaxPackageResultLength) return refused("package: EuiccPackageResult too long");
     if (summary.size() > kMaxResultSummaryLength) return refused("package: result summary too long");
-    const Value params[] = {id, std::string(name(state)), result, std::string(summary), now,
-                            std::string(name(PackageState::delivered))};
+    const Value params[] = {
+        id, std::string(name(state)), result, std::string(summary), now, std::string(name(PackageState::delivered))};
     return changed_one(db_->run(
         "UPDATE eim_packages SET state = $2, result = $3, result_summary = $4, finished = $5, version = version + 1 "
         "WHERE id = $1 AND state = $6",
@@ -286,7 +311,8 @@ class SqlEimStore final : public EimStore {
   StoreResult<std::vector<PackageRecord>> packages_for(std::string_view eid, int limit) override {
     const Value params[] = {std::string(eid), int64_t{limit}};
     return rsp::sql::all_rows(
-        db_->run("SELECT " + std::string(kPackageColumns) + " FROM eim_packages WHERE eid = $1 ORDER BY id LIMIT $2", params),
+        db_->run("SELECT " + std::string(kPackageColumns) + " FROM eim_packages WHERE eid = $1 ORDER BY id LIMIT $2",
+                 params),
         package_of);
   }
 

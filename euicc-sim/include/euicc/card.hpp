@@ -2,7 +2,8 @@
 // The card as a terminal sees it: an ATR, then command APDUs in and response APDUs out. This layer
 // owns the logical channels, which application is selected on each, the MF with its EF.ICCID, STORE
 // DATA block chaining, GET RESPONSE and the terminal's TERMINAL CAPABILITY; the ISD-R and the USIM
-// (applications.hpp) only see complete commands. ETSI TS 102 221 §10-§13, ISO/IEC 7816-4, GlobalPlatform Card Specification v2.3 §11.11.
+// (applications.hpp) only see complete commands. ETSI TS 102 221 §10-§13, ISO/IEC 7816-4, GlobalPlatform Card
+// Specification v2.3 §11.11.
 #include <array>
 #include <cstdint>
 #include <optional>
@@ -65,8 +66,8 @@ class Card {
     bool open = false;
     Selected selected = Selected::kMasterFile;
     bool iccid_current = false;  // under the MF: EF.ICCID is the current EF
-    StoreDataChain store_data;  // blocks of the STORE DATA command being received
-    PendingResponse response;   // what GET RESPONSE delivers next
+    StoreDataChain store_data;   // blocks of the STORE DATA command being received
+    PendingResponse response;    // what GET RESPONSE delivers next
   };
 
   rsp::apdu::Response process(ByteView command_apdu);

@@ -11,19 +11,19 @@
 namespace euicc {
 
 struct CardConfig {
-  rsp::Bytes svn{2, 5, 0};                    // SGP.22 version (EUICCInfo1 svn)
-  rsp::Bytes profile_version{2, 3, 1};        // TCA profile package version supported
+  rsp::Bytes svn{2, 5, 0};              // SGP.22 version (EUICCInfo1 svn)
+  rsp::Bytes profile_version{2, 3, 1};  // TCA profile package version supported
   rsp::Bytes firmware_version{1, 0, 0};
   rsp::Bytes global_platform_version{2, 3, 1};
-  rsp::Bytes pp_version{0, 0, 1};             // protection profile version
-  rsp::Bytes iot_version{1, 2, 0};            // SGP.32 version (iotSpecificInfo)
+  rsp::Bytes pp_version{0, 0, 1};   // protection profile version
+  rsp::Bytes iot_version{1, 2, 0};  // SGP.32 version (iotSpecificInfo)
   uint32_t free_non_volatile_memory = 1 << 20;
   uint32_t free_volatile_memory = 32 * 1024;
   uint32_t max_profiles = 8;
   std::string sas_accreditation_number = "OPEN-RSP-TEST";
   std::string certification_data_platform = "software eUICC (test only)";
-  std::string default_dp_address;                    // empty: none configured
-  std::string root_ds_address = "lpa.ds.gsma.com";   // GSMA's root SM-DS
+  std::string default_dp_address;                   // empty: none configured
+  std::string root_ds_address = "lpa.ds.gsma.com";  // GSMA's root SM-DS
 };
 
 }  // namespace euicc

@@ -67,8 +67,7 @@ std::optional<Bytes> answer_vpcd_message(Card& card, ByteView message);
 // order they connect, until stop is requested (LinkOptions::idle_timeout bounds each turn).
 // A client that leaves takes the card out of the reader (power off).
 // Throws std::runtime_error when it cannot listen.
-void serve_tcp(Card& card, const std::string& host, uint16_t port, StopSignal& stop,
-               const LinkOptions& options = {});
+void serve_tcp(Card& card, const std::string& host, uint16_t port, StopSignal& stop, const LinkOptions& options = {});
 
 // Connects to the vpcd reader at host:port and serves it until stop is requested; when the
 // connection cannot be made or drops (pcscd stopped or restarted) it retries with backoff.

@@ -17,16 +17,16 @@ namespace ipa {
 
 // The phases, in order; names as lpac reports its progress.
 enum class DownloadPhase {
-  get_euicc_info,                 // "es10b_get_euicc_challenge_and_info"
-  initiate_authentication,        // "es9p_initiate_authentication"
-  authenticate_server,            // "es10b_authenticate_server"
-  authenticate_client,            // "es9p_authenticate_client"
-  prepare_download,               // "es10b_prepare_download"
-  get_bound_profile_package,      // "es9p_get_bound_profile_package"
-  load_bound_profile_package,     // "es10b_load_bound_profile_package"
-  handle_notification,            // "es9p_handle_notification" (and ES10b NotificationSent)
-  cancel_session,                 // "es10b_cancel_session" (and ES9+ cancelSession)
-  finished,                       // "finished": the result is there
+  get_euicc_info,              // "es10b_get_euicc_challenge_and_info"
+  initiate_authentication,     // "es9p_initiate_authentication"
+  authenticate_server,         // "es10b_authenticate_server"
+  authenticate_client,         // "es9p_authenticate_client"
+  prepare_download,            // "es10b_prepare_download"
+  get_bound_profile_package,   // "es9p_get_bound_profile_package"
+  load_bound_profile_package,  // "es10b_load_bound_profile_package"
+  handle_notification,         // "es9p_handle_notification" (and ES10b NotificationSent)
+  cancel_session,              // "es10b_cancel_session" (and ES9+ cancelSession)
+  finished,                    // "finished": the result is there
 };
 const char* download_phase_name(DownloadPhase phase);
 
@@ -41,13 +41,13 @@ struct DeviceInfo {
 struct DownloadResult {
   bool success = false;
   DownloadPhase failed_phase = DownloadPhase::finished;  // where it stopped, when it did
-  std::string transaction_id;  // hex, once initiateAuthentication answered
-  std::string iccid;           // of the installed (or refused) profile, from the card's result
+  std::string transaction_id;                            // hex, once initiateAuthentication answered
+  std::string iccid;  // of the installed (or refused) profile, from the card's result
   // The codes, from whichever side refused:
-  std::optional<Es9Error> es9_error;           // the SM-DP+'s status, subject and reason code
-  std::optional<Es10Error> es10_error;         // the card's status word or result code
-  std::optional<long> euicc_error_code;        // AuthenticateErrorCode / DownloadErrorCode the card answered
-  std::optional<long> bpp_command_id;          // ProfileInstallationResult errorResult
+  std::optional<Es9Error> es9_error;     // the SM-DP+'s status, subject and reason code
+  std::optional<Es10Error> es10_error;   // the card's status word or result code
+  std::optional<long> euicc_error_code;  // AuthenticateErrorCode / DownloadErrorCode the card answered
+  std::optional<long> bpp_command_id;    // ProfileInstallationResult errorResult
   std::optional<long> error_reason;
   // The eUICC's signed ProfileInstallationResult (BF37) as it answered, success or error, for
   // whoever else must see it (the eIM, in a ProfileDownloadTriggerResult).

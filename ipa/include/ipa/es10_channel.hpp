@@ -75,7 +75,7 @@ class Es10Channel {
   ChannelOptions options_;
   std::optional<uint8_t> channel_;
   std::optional<std::chrono::steady_clock::time_point> deadline_;  // call()'s, while it runs
-  bool logical_ = false;  // channel_ was opened with MANAGE CHANNEL
+  bool logical_ = false;                                           // channel_ was opened with MANAGE CHANNEL
   bool by_transport_ = false;  // the transport opened the channel (Transport::open_logical_channel)
 };
 

@@ -30,14 +30,14 @@ Es10Expected<Bytes> get_euicc_challenge(Es10Channel& channel);
 
 // What the SM-DP+ returned from initiateAuthentication, plus the IPA's own context.
 struct AuthenticateServerInput {
-  Bytes server_signed1;             // 30 ServerSigned1, whole TLV
-  Bytes server_signature1;          // 5F37, whole TLV
-  Bytes euicc_ci_pkid_to_be_used;   // 04 SubjectKeyIdentifier, whole TLV
-  Bytes server_certificate;         // 30 CERT.DPauth, whole TLV
+  Bytes server_signed1;                    // 30 ServerSigned1, whole TLV
+  Bytes server_signature1;                 // 5F37, whole TLV
+  Bytes euicc_ci_pkid_to_be_used;          // 04 SubjectKeyIdentifier, whole TLV
+  Bytes server_certificate;                // 30 CERT.DPauth, whole TLV
   std::optional<std::string> matching_id;  // from the activation code; absent for SM-DS / default SM-DP+
-  Bytes tac = Bytes(4, 0);          // DeviceInfo.tac (4 bytes)
-  Bytes device_capabilities;        // contents of DeviceCapabilities (A1), empty by default
-  std::optional<Bytes> imei;        // 8 bytes
+  Bytes tac = Bytes(4, 0);                 // DeviceInfo.tac (4 bytes)
+  Bytes device_capabilities;               // contents of DeviceCapabilities (A1), empty by default
+  std::optional<Bytes> imei;               // 8 bytes
 };
 // SGP.22 v2.5 §5.7.13 ES10b.AuthenticateServer: AuthenticateServerResponse (BF38) for
 // authenticateClient. error_code: AuthenticateErrorCode (invalidCertificate 1, invalidSignature 2,
@@ -48,9 +48,9 @@ Es10Expected<RelayedResponse> authenticate_server(Es10Channel& channel, ByteView
 
 // What the SM-DP+ returned from authenticateClient, and the confirmation code's hash if one is needed.
 struct PrepareDownloadInput {
-  Bytes smdp_signed2;       // 30 SmdpSigned2, whole TLV
-  Bytes smdp_signature2;    // 5F37, whole TLV
-  Bytes smdp_certificate;   // 30 CERT.DPpb, whole TLV
+  Bytes smdp_signed2;            // 30 SmdpSigned2, whole TLV
+  Bytes smdp_signature2;         // 5F37, whole TLV
+  Bytes smdp_certificate;        // 30 CERT.DPpb, whole TLV
   std::optional<Bytes> hash_cc;  // 32 bytes (rsp/confirmation_code.hpp)
 };
 // SGP.22 v2.5 §5.7.5 ES10b.PrepareDownload: PrepareDownloadResponse (BF21) for
@@ -111,7 +111,7 @@ struct NotificationFilter {
 };
 // SGP.22 v2.5 §5.7.10 ES10b.RetrieveNotificationsList (the SGP.32 response form accepted too).
 Es10Expected<std::vector<PendingNotification>> retrieve_notifications_list(Es10Channel& channel,
-                                                                          const NotificationFilter& filter = {});
+                                                                           const NotificationFilter& filter = {});
 
 // SGP.22 v2.5 §5.7.11 ES10b.RemoveNotificationFromList (NotificationSent). Result codes:
 // nothingToDelete (1), undefinedError (127).

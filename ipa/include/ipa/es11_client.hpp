@@ -47,13 +47,15 @@ class Es11Client {
   // SGP.22 v2.5 §5.8.1 ES11.InitiateAuthentication
   Es9Result<InitiateAuthenticationResponse> initiate_authentication(const InitiateAuthenticationRequest& request);
   // SGP.22 v2.5 §5.8.2 ES11.AuthenticateClient
-  Es9Result<AuthenticateClientResponseEs11> authenticate_client(ByteView transaction_id, ByteView authenticate_server_response);
+  Es9Result<AuthenticateClientResponseEs11> authenticate_client(ByteView transaction_id,
+                                                                ByteView authenticate_server_response);
 
   const std::string& smds_address() const { return http_.smdp_address(); }
   const Es9Traffic& traffic() const { return http_.traffic(); }
 
  private:
-  Es11Client(Es9PlusClient http, std::shared_ptr<const Es11Wire> wire) : http_(std::move(http)), wire_(std::move(wire)) {}
+  Es11Client(Es9PlusClient http, std::shared_ptr<const Es11Wire> wire)
+      : http_(std::move(http)), wire_(std::move(wire)) {}
   Es9PlusClient http_;
   std::shared_ptr<const Es11Wire> wire_;
 };

@@ -18,7 +18,7 @@ namespace ipa {
 // (SGP.32 v1.2), the same steps as ESipa messages to the eIM named by Es9ClientOptions::relay.
 enum class Es9Binding { json, asn1, esipa_asn1, esipa_json };
 
-class Es9Wire;          // the binding's form of each function (src/es9plus_wire.hpp)
+class Es9Wire;  // the binding's form of each function (src/es9plus_wire.hpp)
 struct Es9WireRequest;
 
 struct Es9ClientOptions {
@@ -68,7 +68,8 @@ class Es9PlusClient {
   // SGP.22 v2.5 §5.6.1 ES9+.InitiateAuthentication
   Es9Result<InitiateAuthenticationResponse> initiate_authentication(const InitiateAuthenticationRequest& request);
   // SGP.22 v2.5 §5.6.3 ES9+.AuthenticateClient
-  Es9Result<AuthenticateClientResponse> authenticate_client(ByteView transaction_id, ByteView authenticate_server_response);
+  Es9Result<AuthenticateClientResponse> authenticate_client(ByteView transaction_id,
+                                                            ByteView authenticate_server_response);
   // SGP.22 v2.5 §5.6.2 ES9+.GetBoundProfilePackage
   Es9Result<GetBoundProfilePackageResponse> get_bound_profile_package(ByteView transaction_id,
                                                                       ByteView prepare_download_response);
@@ -82,7 +83,6 @@ class Es9PlusClient {
   const std::string& smdp_address() const { return address_; }
   const std::string& base_url() const { return base_url_; }
   const Es9Traffic& traffic() const { return traffic_; }
-
 
  private:
   friend class Es11Client;  // ES11 goes over the same HTTP binding, retries and traffic count

@@ -12,7 +12,13 @@ namespace ipa {
 using rsp::Bytes;
 using rsp::ByteView;
 
-enum class Es9Function { initiate_authentication, authenticate_client, get_bound_profile_package, handle_notification, cancel_session };
+enum class Es9Function {
+  initiate_authentication,
+  authenticate_client,
+  get_bound_profile_package,
+  handle_notification,
+  cancel_session
+};
 
 // The spec's name: "initiateAuthentication", ... (also the JSON binding's path element).
 const char* es9_function_name(Es9Function function);

@@ -69,7 +69,8 @@ class EsipaClient {
   EsipaClient(std::string address, rsp::http::Client http, EsipaClientOptions options);
   std::chrono::milliseconds backoff(int attempt) const;
   // The DER an answer's body carries: itself (ASN.1), or its translation (JSON).
-  rsp::Expected<Bytes, EsipaError> answer_der(rsp::esipa::Function function, const std::string& body, int attempt) const;
+  rsp::Expected<Bytes, EsipaError> answer_der(rsp::esipa::Function function, const std::string& body,
+                                              int attempt) const;
 
   std::string address_;
   rsp::http::Client http_;

@@ -20,9 +20,14 @@ rsp::Expected<Bytes> get_eim_package_request(ByteView eid, std::optional<long> s
 
 // What the eIM answered GetEimPackage with.
 struct EimPackage {
-  enum class Kind { euicc_package_request, ipa_euicc_data_request, profile_download_trigger_request, eim_package_error };
+  enum class Kind {
+    euicc_package_request,
+    ipa_euicc_data_request,
+    profile_download_trigger_request,
+    eim_package_error
+  };
   Kind kind = Kind::eim_package_error;
-  Bytes tlv;                // the package as received: BF51 / BF52 / BF54
+  Bytes tlv;                   // the package as received: BF51 / BF52 / BF54
   long eim_package_error = 0;  // noEimPackageAvailable 1, eidNotFound 2, invalidEid 3, missingEid 4, undefinedError 127
 };
 rsp::Expected<EimPackage> read_get_eim_package_response(ByteView der);

@@ -27,7 +27,7 @@ struct EventRetrievalResult {
   bool success = false;  // the SM-DS answered; events may still be empty ("nothing for this EID")
   EventRetrievalPhase failed_phase = EventRetrievalPhase::finished;
   std::string smds_address;
-  std::string transaction_id;          // hex, once initiateAuthentication answered
+  std::string transaction_id;  // hex, once initiateAuthentication answered
   std::vector<EventEntry> events;
   size_t dropped_events = 0;           // beyond kMaxEventEntries
   std::optional<Es9Error> es11_error;  // the SM-DS's status and codes (8.9.x ...), or no answer
@@ -47,6 +47,7 @@ struct EventRetrievalOptions {
 };
 
 // Runs Event Retrieval at `smds_address` over `channel`. Protocol failures are in the result.
-EventRetrievalResult retrieve_events(Es10Channel& channel, const std::string& smds_address, const EventRetrievalOptions& options);
+EventRetrievalResult retrieve_events(Es10Channel& channel, const std::string& smds_address,
+                                     const EventRetrievalOptions& options);
 
 }  // namespace ipa

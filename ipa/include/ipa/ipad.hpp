@@ -54,15 +54,15 @@ struct PollSummary {
   std::string eid;
   std::string eim_id;
   std::string eim_address;
-  int packages = 0;            // eIM Packages received and executed
-  int euicc_packages = 0;      // of which EuiccPackageRequests
-  int ipa_euicc_data = 0;      // IpaEuiccDataRequests
-  int download_triggers = 0;   // ProfileDownloadTriggerRequests
-  int indirect_downloads = 0;  // of which run through the eIM
-  int results_reported = 0;    // ProvideEimPackageResult calls the eIM accepted
-  int results_removed = 0;     // acknowledged results removed from the card
-  int notifications_sent = 0;  // profile notifications delivered and removed from the card
-  int notifications_kept = 0;  // left on the card for a later round (failed, or over the bound)
+  int packages = 0;                       // eIM Packages received and executed
+  int euicc_packages = 0;                 // of which EuiccPackageRequests
+  int ipa_euicc_data = 0;                 // IpaEuiccDataRequests
+  int download_triggers = 0;              // ProfileDownloadTriggerRequests
+  int indirect_downloads = 0;             // of which run through the eIM
+  int results_reported = 0;               // ProvideEimPackageResult calls the eIM accepted
+  int results_removed = 0;                // acknowledged results removed from the card
+  int notifications_sent = 0;             // profile notifications delivered and removed from the card
+  int notifications_kept = 0;             // left on the card for a later round (failed, or over the bound)
   std::optional<long> eim_package_error;  // the eIM's last eimPackageError (1: nothing to do)
   EsipaBinding binding = EsipaBinding::asn1;
   EsipaTraffic esipa;
@@ -80,8 +80,8 @@ PollSummary poll_eim(Es10Channel& channel, const IpadOptions& options);
 // One pending notification delivered (ipad_notifications.cpp), shared by the round and
 // `ipa notification process`.
 struct NotificationDelivery {
-  bool sent = false;     // the receiver took it (HTTP 204)
-  bool removed = false;  // and the card dropped it
+  bool sent = false;                    // the receiver took it (HTTP 204)
+  bool removed = false;                 // and the card dropped it
   std::optional<Es10Error> card_error;  // the removal failed on the card
   std::string error;                    // why it was not sent or not removed; empty when both were
   Es9Traffic es9;

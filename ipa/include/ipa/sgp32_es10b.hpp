@@ -24,11 +24,11 @@ struct EimConfiguration {
   std::optional<long> counter_value;
   std::optional<long> association_token;
   bool indirect_profile_download = false;  // [9]: the eIM relays ES9+ for this eUICC's downloads
-  Bytes tlv;  // the whole EimConfigurationData (30)
+  Bytes tlv;                               // the whole EimConfigurationData (30)
 };
 // SGP.32 v1.2 ES10b.GetEimConfigurationData, all of them or the one with `eim_id`.
 Es10Expected<std::vector<EimConfiguration>> get_eim_configuration_data(Es10Channel& channel,
-                                                                      std::optional<std::string> eim_id = {});
+                                                                       std::optional<std::string> eim_id = {});
 
 // SGP.32 v1.2 ES10b.AddInitialEim: each element a whole EimConfigurationData TLV (30). Per eIM, in
 // order: its associationToken, or nullopt for addOk. Result codes: insufficientMemory (1),

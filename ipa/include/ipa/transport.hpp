@@ -22,8 +22,8 @@ using rsp::ByteView;
 // Traffic through transmit(), both ways, for benchmarks and "the APDUs of one download".
 struct TransportStats {
   uint64_t command_apdus = 0;
-  uint64_t bytes_sent = 0;      // command APDU bytes
-  uint64_t bytes_received = 0;  // response APDU bytes, status words included
+  uint64_t bytes_sent = 0;        // command APDU bytes
+  uint64_t bytes_received = 0;    // response APDU bytes, status words included
   uint64_t store_data_apdus = 0;  // of command_apdus: STORE DATA (INS E2), the ES10 commands' blocks
 };
 
@@ -84,8 +84,11 @@ std::string seconds_text(std::chrono::milliseconds duration);
 rsp::Expected<std::unique_ptr<Transport>> open_transport(std::string_view spec, const TransportOptions& options = {});
 
 // The drivers, for callers that know which one they want.
-rsp::Expected<std::unique_ptr<Transport>> open_tcp_transport(std::string_view host_port, const TransportOptions& options = {});
-rsp::Expected<std::unique_ptr<Transport>> open_pcsc_transport(std::string_view reader, const TransportOptions& options = {});
-rsp::Expected<std::unique_ptr<Transport>> open_at_transport(std::string_view device, const TransportOptions& options = {});
+rsp::Expected<std::unique_ptr<Transport>> open_tcp_transport(std::string_view host_port,
+                                                             const TransportOptions& options = {});
+rsp::Expected<std::unique_ptr<Transport>> open_pcsc_transport(std::string_view reader,
+                                                              const TransportOptions& options = {});
+rsp::Expected<std::unique_ptr<Transport>> open_at_transport(std::string_view device,
+                                                            const TransportOptions& options = {});
 
 }  // namespace ipa

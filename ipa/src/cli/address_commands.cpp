@@ -11,7 +11,8 @@ namespace ipa::cli {
 namespace {
 
 json addresses_data(const es10a::EuiccConfiguredAddresses& a) {
-  return {{"defaultDpAddress", a.default_dp_address ? json(*a.default_dp_address) : json()}, {"rootDsAddress", a.root_ds_address}};
+  return {{"defaultDpAddress", a.default_dp_address ? json(*a.default_dp_address) : json()},
+          {"rootDsAddress", a.root_ds_address}};
 }
 
 int addresses(Context& context) {
@@ -38,9 +39,12 @@ int set_default_smdp(Context& context, const std::string& address) {
 }  // namespace
 
 void add_address_commands(CLI::App& app, Action& action) {
-  app.add_subcommand("addresses", "the eUICC's default SM-DP+ and root SM-DS addresses")->callback([&action] { action = addresses; });
+  app.add_subcommand("addresses", "the eUICC's default SM-DP+ and root SM-DS addresses")->callback([&action] {
+    action = addresses;
+  });
   auto address = std::make_shared<std::string>();
-  auto* set = app.add_subcommand("set-default-smdp", "ES10a.SetDefaultDpAddress: the default SM-DP+ address (\"\" removes it)");
+  auto* set =
+      app.add_subcommand("set-default-smdp", "ES10a.SetDefaultDpAddress: the default SM-DP+ address (\"\" removes it)");
   set->add_option("ADDR", *address, "the SM-DP+ address")->required();
   set->callback([&action, address] { action = [address](Context& c) { return set_default_smdp(c, *address); }; });
 }

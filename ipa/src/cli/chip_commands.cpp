@@ -94,8 +94,9 @@ int info(Context& context) {
   json data = {{"eidValue", *eid_value}, {"EUICCInfo2", euicc_info2(*info2)}, {"profileCount", profiles->size()}};
   // The configured addresses are extra: a card without ES10a still has the rest.
   if (auto addresses = es10a::get_euicc_configured_addresses(*channel)) {
-    data["EuiccConfiguredAddresses"] = {{"defaultDpAddress", addresses->default_dp_address ? json(*addresses->default_dp_address) : json()},
-                                        {"rootDsAddress", addresses->root_ds_address}};
+    data["EuiccConfiguredAddresses"] = {
+        {"defaultDpAddress", addresses->default_dp_address ? json(*addresses->default_dp_address) : json()},
+        {"rootDsAddress", addresses->root_ds_address}};
   }
 
   const json& i2 = data["EUICCInfo2"];
@@ -106,12 +107,16 @@ int info(Context& context) {
   out.text("CI keys for verification: " + joined(i2.value("euiccCiPKIdListForVerification", json::array())));
   out.text("CI keys for signing: " + joined(i2.value("euiccCiPKIdListForSigning", json::array())));
   json resource = i2.value("extCardResource", json::object());
-  auto bytes = [&](const char* key) { return resource.contains(key) ? std::to_string(resource[key].get<uint64_t>()) + " bytes" : "?"; };
-  out.text("free memory: " + bytes("freeNonVolatileMemory") + " non-volatile, " + bytes("freeVolatileMemory") + " volatile");
+  auto bytes = [&](const char* key) {
+    return resource.contains(key) ? std::to_string(resource[key].get<uint64_t>()) + " bytes" : "?";
+  };
+  out.text("free memory: " + bytes("freeNonVolatileMemory") + " non-volatile, " + bytes("freeVolatileMemory") +
+           " volatile");
   out.text("profiles: " + std::to_string(profiles->size()));
   if (data.contains("EuiccConfiguredAddresses")) {
     const json& a = data["EuiccConfiguredAddresses"];
-    out.text("default SM-DP+: " + (a["defaultDpAddress"].is_null() ? std::string("(none)") : a["defaultDpAddress"].get<std::string>()));
+    out.text("default SM-DP+: " +
+             (a["defaultDpAddress"].is_null() ? std::string("(none)") : a["defaultDpAddress"].get<std::string>()));
     out.text("root SM-DS: " + a["rootDsAddress"].get<std::string>());
   }
   return out.success(std::move(data));
@@ -120,7 +125,8 @@ int info(Context& context) {
 int memory_reset(Context& context, bool confirmed) {
   Output& out = context.out();
   if (!confirmed)
-    return out.failure("memory-reset refused: it deletes every operational profile on the eUICC; say --yes to go ahead");
+    return out.failure(
+        "memory-reset refused: it deletes every operational profile on the eUICC; say --yes to go ahead");
   auto* channel = context.card();
   if (!channel) return kFailed;
   es10c::MemoryResetOptions reset;
@@ -135,7 +141,9 @@ int memory_reset(Context& context, bool confirmed) {
 
 void add_chip_commands(CLI::App& app, Action& action) {
   app.add_subcommand("eid", "print the EID")->callback([&action] { action = eid; });
-  app.add_subcommand("info", "EID, SVN, CI key ids, free memory, profile count")->callback([&action] { action = info; });
+  app.add_subcommand("info", "EID, SVN, CI key ids, free memory, profile count")->callback([&action] {
+    action = info;
+  });
   auto confirmed = std::make_shared<bool>(false);
   auto* reset = app.add_subcommand("memory-reset", "eUICCMemoryReset: delete the operational profiles (needs --yes)");
   reset->add_flag("--yes", *confirmed, "yes, delete them");

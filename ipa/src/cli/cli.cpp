@@ -11,7 +11,8 @@ Output::Output(bool as_json) : json_(as_json) {}
 
 void Output::progress(std::string_view phase) {
   if (json_) {
-    std::cout << json{{"type", "progress"}, {"payload", {{"code", 0}, {"message", phase}, {"data", nullptr}}}}.dump() << std::endl;
+    std::cout << json{{"type", "progress"}, {"payload", {{"code", 0}, {"message", phase}, {"data", nullptr}}}}.dump()
+              << std::endl;
     return;
   }
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
@@ -27,8 +28,9 @@ void Output::text(std::string_view line) {
 void Output::warning(std::string_view line) { std::cerr << "ipa: " << line << std::endl; }
 
 void Output::lpa(int code, std::string_view message, json data) {
-  std::cout << json{{"type", "lpa"}, {"payload", {{"code", code}, {"message", message}, {"data", std::move(data)}}}}.dump()
-            << std::endl;
+  std::cout
+      << json{{"type", "lpa"}, {"payload", {{"code", code}, {"message", message}, {"data", std::move(data)}}}}.dump()
+      << std::endl;
 }
 
 int Output::success(json data) {

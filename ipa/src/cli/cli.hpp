@@ -24,11 +24,11 @@ constexpr int kFailed = 1;
 constexpr int kUsage = 2;
 
 struct GlobalOptions {
-  std::string euicc;     // tcp:HOST:PORT | pcsc:READER | at:DEV; empty: $IPA_EUICC, else pcsc:0
+  std::string euicc;  // tcp:HOST:PORT | pcsc:READER | at:DEV; empty: $IPA_EUICC, else pcsc:0
   bool json = false;
   std::string isdr_aid;  // hex; empty: SGP.22's
   size_t segment_size = Es10Channel::kMaxSegmentSize;
-  bool trace = false;    // each APDU on stderr
+  bool trace = false;  // each APDU on stderr
   // --card-timeout, --command-timeout: the longest APDU exchange (TCP, AT) and ES10 command.
   std::chrono::milliseconds card_timeout = TransportOptions{}.timeout;
   std::chrono::milliseconds command_timeout = ChannelOptions{}.command_timeout;
@@ -39,8 +39,8 @@ struct GlobalOptions {
 
 // oversize-segment (Es10Channel), alter-relay, skip-cancel-session, remove-notification-early
 // (DownloadOptions::faults), wrong-eid (ipa poll/run).
-inline const std::set<std::string> kIpaFaults = {"oversize-segment", "alter-relay", "skip-cancel-session", "remove-notification-early",
-                                                 "wrong-eid"};
+inline const std::set<std::string> kIpaFaults = {"oversize-segment", "alter-relay", "skip-cancel-session",
+                                                 "remove-notification-early", "wrong-eid"};
 
 class Output {
  public:
@@ -52,7 +52,8 @@ class Output {
   void text(std::string_view line);
   // A line on stderr in both modes (warnings the user must see).
   void warning(std::string_view line);
-  // The end of a command that did what it was asked: {"type":"lpa","payload":{"code":0,"message":"success","data":...}}.
+  // The end of a command that did what it was asked:
+  // {"type":"lpa","payload":{"code":0,"message":"success","data":...}}.
   int success(json data = nullptr);
   // The end of a command that failed: its one line (stderr), or code -1 with the line as message.
   int failure(std::string_view message, json data = nullptr);

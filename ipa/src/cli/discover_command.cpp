@@ -34,7 +34,8 @@ int discover(Context& context, const DiscoverArguments& args) {
 
 void add_discover_command(CLI::App& app, Action& action) {
   auto args = std::make_shared<DiscoverArguments>();
-  auto* command = app.add_subcommand("discover", "ask the SM-DS for this eUICC's events (ES11): eventId and SM-DP+ address");
+  auto* command =
+      app.add_subcommand("discover", "ask the SM-DS for this eUICC's events (ES11): eventId and SM-DP+ address");
   add_smds_flags(*command, args->smds);
   add_es9_flags(*command, args->es9, false);
   command->callback([&action, args] { action = [args](Context& c) { return discover(c, *args); }; });

@@ -13,8 +13,8 @@ rsp::Expected<std::string> smds_address(Es10Channel& channel, const SmdsFlags& f
   return addresses->root_ds_address;
 }
 
-EventRetrievalResult retrieve_events_with_progress(Es10Channel& channel, const std::string& smds, const Es9ClientOptions& options,
-                                                   Output& out) {
+EventRetrievalResult retrieve_events_with_progress(Es10Channel& channel, const std::string& smds,
+                                                   const Es9ClientOptions& options, Output& out) {
   EventRetrievalOptions retrieval;
   retrieval.es11 = options;
   retrieval.progress = [&out](EventRetrievalPhase phase) {
@@ -33,7 +33,8 @@ void add_server_error(json& data, const Es9Error& e) {
 
 json event_retrieval_data(const EventRetrievalResult& r) {
   json entries = json::array();
-  for (const auto& e : r.events) entries.push_back({{"eventId", e.event_id}, {"rspServerAddress", e.rsp_server_address}});
+  for (const auto& e : r.events)
+    entries.push_back({{"eventId", e.event_id}, {"rspServerAddress", e.rsp_server_address}});
   json data = {{"smdsAddress", r.smds_address}, {"eventEntries", entries}};
   if (r.dropped_events) data["droppedEventEntries"] = r.dropped_events;
   if (r.success) return data;

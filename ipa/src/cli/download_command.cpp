@@ -61,9 +61,10 @@ json result_data(const DownloadResult& r) {
   data["failedPhase"] = download_phase_name(r.failed_phase);
   if (r.es9_error) add_server_error(data, *r.es9_error);
   if (r.es10_error) {
-    data["statusWord"] = r.es10_error->status_word ? json(rsp::to_hex(Bytes{static_cast<uint8_t>(r.es10_error->status_word >> 8),
-                                                                            static_cast<uint8_t>(r.es10_error->status_word)}))
-                                                   : json();
+    data["statusWord"] = r.es10_error->status_word
+                             ? json(rsp::to_hex(Bytes{static_cast<uint8_t>(r.es10_error->status_word >> 8),
+                                                      static_cast<uint8_t>(r.es10_error->status_word)}))
+                             : json();
     if (r.es10_error->kind == Es10Error::Kind::result) data["resultCode"] = r.es10_error->code;
   }
   if (r.euicc_error_code) data["euiccErrorCode"] = *r.euicc_error_code;
@@ -78,16 +79,20 @@ json result_data(const DownloadResult& r) {
 
 // "nothing for this EID": the SM-DP+ has no order for this eUICC (SGP.22 v2.5 §5.6.2, 8.1.1/3.8).
 bool no_order_for_eid(const DownloadResult& r) {
-  return r.es9_error && r.es9_error->is_function() && r.es9_error->subject_code == "8.1.1" && r.es9_error->reason_code == "3.8";
+  return r.es9_error && r.es9_error->is_function() && r.es9_error->subject_code == "8.1.1" &&
+         r.es9_error->reason_code == "3.8";
 }
 
 // The end of a download: its line and data (success), or the failure line with its codes.
-int finish(Output& out, const DownloadRequest& request, const DownloadResult& result, const json& extra = json::object()) {
+int finish(Output& out, const DownloadRequest& request, const DownloadResult& result,
+           const json& extra = json::object()) {
   json data = result_data(result);
   data.update(extra);
   if (!result.success) {
     if (request.activation_code.matching_id.empty() && no_order_for_eid(result))
-      return out.failure("nothing for this EID at " + request.activation_code.smdp_address + ": " + result.es9_error->describe(), data);
+      return out.failure(
+          "nothing for this EID at " + request.activation_code.smdp_address + ": " + result.es9_error->describe(),
+          data);
     return out.failure("download " + result.line(), data);
   }
   out.text(result.line());
@@ -95,7 +100,8 @@ int finish(Output& out, const DownloadRequest& request, const DownloadResult& re
 }
 
 // One download with its progress; its end printed.
-int run_download(Context& context, const DownloadRequest& request, const DownloadOptions& options, const json& extra = json::object()) {
+int run_download(Context& context, const DownloadRequest& request, const DownloadOptions& options,
+                 const json& extra = json::object()) {
   auto channel = context.channel();
   if (!channel) return context.out().failure("download failed: " + channel.error().message);
   return finish(context.out(), request, download_profile(**channel, request, options), extra);
@@ -130,7 +136,8 @@ class EventDownloads {
       if (result.server_is_smds && !cascaded) {
         out.text(event.rsp_server_address + " is an alternative SM-DS: retrieving its events");
         SmdsFlags alternative{event.rsp_server_address, std::nullopt};
-        auto more = retrieve_events_with_progress(*context_.card(), event.rsp_server_address, es11_options(args_.es9, alternative), out);
+        auto more = retrieve_events_with_progress(*context_.card(), event.rsp_server_address,
+                                                  es11_options(args_.es9, alternative), out);
         if (more.success && install(more.events, true)) return true;
         if (!more.success) result.message = "event retrieval at the alternative SM-DS " + more.line();
       }
@@ -154,8 +161,9 @@ class EventDownloads {
   };
   void keep(Attempt attempt) {
     if (last_)
-      context_.out().warning("event " + last_->request.activation_code.matching_id + " at " + last_->request.activation_code.smdp_address +
-                             ": download " + last_->result.line() + "; trying the next");
+      context_.out().warning("event " + last_->request.activation_code.matching_id + " at " +
+                             last_->request.activation_code.smdp_address + ": download " + last_->result.line() +
+                             "; trying the next");
     last_ = std::move(attempt);
   }
 
@@ -186,8 +194,9 @@ int download_discovered(Context& context, const DownloadArguments& args, Downloa
     if (!*address) return out.failure("download: event retrieval " + events.line(), event_retrieval_data(events));
     out.warning("download: event retrieval " + events.line() + "; asking the default SM-DP+ " + **address);
   } else if (!*address) {
-    return out.failure("nothing for this EID: no event at the SM-DS " + *smds + " and no default SM-DP+ address on the eUICC",
-                       event_retrieval_data(events));
+    return out.failure(
+        "nothing for this EID: no event at the SM-DS " + *smds + " and no default SM-DP+ address on the eUICC",
+        event_retrieval_data(events));
   } else {
     out.text("no event at " + *smds + "; asking the default SM-DP+ " + **address);
   }
@@ -208,7 +217,8 @@ int download(Context& context, const DownloadArguments& args) {
     request.activation_code.smdp_address = args.smdp;
     request.activation_code.matching_id = args.matching_id;
   } else if (!args.default_smdp && !args.discover) {
-    return out.usage("download: give --activation-code CODE, --smdp ADDR --matching-id ID, --default-smdp or --discover");
+    return out.usage(
+        "download: give --activation-code CODE, --smdp ADDR --matching-id ID, --default-smdp or --discover");
   }
   request.confirmation_code = args.confirmation_code;
 
@@ -234,7 +244,8 @@ int download(Context& context, const DownloadArguments& args) {
     if (!channel) return kFailed;
     auto address = default_smdp(*channel);
     if (!address) return out.failure("download failed: " + address.error().message);
-    if (!*address) return out.failure("download: the eUICC has no default SM-DP+ address (set one with ipa set-default-smdp ADDR)");
+    if (!*address)
+      return out.failure("download: the eUICC has no default SM-DP+ address (set one with ipa set-default-smdp ADDR)");
     request.activation_code.smdp_address = **address;  // no matchingId: the order bound to this EID
   }
   return run_download(context, request, options);
@@ -248,8 +259,9 @@ void add_download_command(CLI::App& app, Action& action) {
   auto* code = command->add_option("--activation-code", args->activation_code, "LPA:1$SM-DP+ address$matchingId[...]");
   auto* smdp = command->add_option("--smdp", args->smdp, "the SM-DP+ address (instead of an activation code)");
   auto* matching_id = command->add_option("--matching-id", args->matching_id, "the matchingId, with --smdp");
-  auto* by_default = command->add_flag("--default-smdp", args->default_smdp,
-                                       "no activation code: the eUICC's default SM-DP+, no matchingId (the order bound to the EID)");
+  auto* by_default =
+      command->add_flag("--default-smdp", args->default_smdp,
+                        "no activation code: the eUICC's default SM-DP+, no matchingId (the order bound to the EID)");
   auto* discover = command->add_flag("--discover", args->discover,
                                      "no activation code: the SM-DS's events for this eUICC, else its default SM-DP+");
   code->excludes(smdp)->excludes(matching_id)->excludes(by_default)->excludes(discover);

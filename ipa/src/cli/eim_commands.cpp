@@ -28,8 +28,8 @@ using rsp::tlv::encode;
 
 // EimIdType and EimSupportedProtocol's named values, under the CLI's words.
 const std::map<std::string, long> kIdTypes = {{"oid", 1}, {"fqdn", 2}, {"proprietary", 3}};
-constexpr std::array<std::string_view, 5> kProtocols = {"retrieve-https", "retrieve-coaps", "inject-https", "inject-coaps",
-                                                        "proprietary"};
+constexpr std::array<std::string_view, 5> kProtocols = {"retrieve-https", "retrieve-coaps", "inject-https",
+                                                        "inject-coaps", "proprietary"};
 
 struct AddArguments {
   std::string eim_id;
@@ -102,14 +102,16 @@ rsp::Expected<Bytes> eim_configuration_data(const AddArguments& a) {
   // eimPublicKeyData [5]: eimPublicKey [0] SubjectPublicKeyInfo | eimCertificate [1] Certificate.
   if (a.eim_certificate.empty() == a.eim_public_key.empty())
     return rsp::fail("the eIM's key: one of --eim-certificate FILE or --eim-public-key FILE");
-  auto key = a.eim_certificate.empty() ? public_key_contents(a.eim_public_key, true) : certificate_contents(a.eim_certificate);
+  auto key =
+      a.eim_certificate.empty() ? public_key_contents(a.eim_public_key, true) : certificate_contents(a.eim_certificate);
   if (!key) return rsp::Unexpected{key.error()};
   add(encode(0xA5, encode(a.eim_certificate.empty() ? 0xA0 : 0xA1, *key)));
   // trustedPublicKeyDataTls [6]: trustedEimPkTls [0] | trustedCertificateTls [1].
   if (!a.tls_certificate.empty() || !a.tls_public_key.empty()) {
     if (!a.tls_certificate.empty() && !a.tls_public_key.empty())
       return rsp::fail("the eIM's TLS trust: --tls-certificate FILE or --tls-public-key FILE, not both");
-    auto tls = a.tls_certificate.empty() ? public_key_contents(a.tls_public_key, false) : certificate_contents(a.tls_certificate);
+    auto tls = a.tls_certificate.empty() ? public_key_contents(a.tls_public_key, false)
+                                         : certificate_contents(a.tls_certificate);
     if (!tls) return rsp::Unexpected{tls.error()};
     add(encode(0xA6, encode(a.tls_certificate.empty() ? 0xA0 : 0xA1, *tls)));
   }
@@ -118,14 +120,16 @@ rsp::Expected<Bytes> eim_configuration_data(const AddArguments& a) {
     for (const auto& p : a.protocols) {
       auto found = std::find(kProtocols.begin(), kProtocols.end(), p);
       if (found == kProtocols.end())
-        return rsp::fail("--protocol: retrieve-https, retrieve-coaps, inject-https, inject-coaps or proprietary, not " + p);
+        return rsp::fail("--protocol: retrieve-https, retrieve-coaps, inject-https, inject-coaps or proprietary, not " +
+                         p);
       bits[static_cast<size_t>(found - kProtocols.begin())] = true;
     }
     add(encode(0x87, detail::named_bits({bits[0], bits[1], bits[2], bits[3], bits[4]})));
   }
   if (!a.euicc_ci_pkid.empty()) {
     auto ski = rsp::from_hex(a.euicc_ci_pkid);
-    if (!ski || ski->empty()) return rsp::fail("--euicc-ci-pkid: the CI's key identifier in hex, not " + a.euicc_ci_pkid);
+    if (!ski || ski->empty())
+      return rsp::fail("--euicc-ci-pkid: the CI's key identifier in hex, not " + a.euicc_ci_pkid);
     add(encode(0x88, *ski));
   }
   if (a.indirect_profile_download) add(encode(0x89, Bytes{}));
@@ -192,7 +196,8 @@ json configuration_json(const sgp32::EimConfiguration& e) {
       case 0xA6: out["trustedPublicKeyDataTls"] = key_kind(m); break;
       case 0x87:
         for (size_t bit = 0; bit < kProtocols.size(); ++bit)
-          if (m.value.size() > 1 + bit / 8 && (m.value[1 + bit / 8] & (0x80 >> (bit % 8)))) out["eimSupportedProtocol"].push_back(kProtocols[bit]);
+          if (m.value.size() > 1 + bit / 8 && (m.value[1 + bit / 8] & (0x80 >> (bit % 8))))
+            out["eimSupportedProtocol"].push_back(kProtocols[bit]);
         break;
       case 0x88: out["euiccCiPKId"] = rsp::to_hex(m.value); break;
       case 0x89: out["indirectProfileDownload"] = true; break;
@@ -209,7 +214,8 @@ int list(Context& context, const std::string& eim_id) {
   if (!channel) return kFailed;
   auto eims = sgp32::get_eim_configuration_data(*channel, eim_id.empty() ? std::nullopt : std::optional(eim_id));
   if (!eims) return out.failure("eim list: " + eims.error().message);
-  if (eims->empty() && !eim_id.empty()) return out.failure("eim list: no eIM " + eim_id + " on the eUICC", json::array());
+  if (eims->empty() && !eim_id.empty())
+    return out.failure("eim list: no eIM " + eim_id + " on the eUICC", json::array());
   json data = json::array();
   auto field = [](const std::string& s) { return s.empty() ? std::string("-") : s; };
   auto number = [](const std::optional<long>& n) { return n ? std::to_string(*n) : std::string("-"); };
@@ -228,32 +234,42 @@ void add_eim_commands(CLI::App& app, Action& action) {
   eim->require_subcommand(1);
 
   auto args = std::make_shared<AddArguments>();
-  auto* add = eim->add_subcommand("add-initial", "AddInitialEim: the first eIM, the factory step (refused once the card has one)");
+  auto* add = eim->add_subcommand("add-initial",
+                                  "AddInitialEim: the first eIM, the factory step (refused once the card has one)");
   add->add_option("--eim-id", args->eim_id, "eimId, 1 to 128 characters")->required();
   add->add_option("--eim-fqdn", args->eim_fqdn, "eimFqdn: where the IPA reaches the eIM");
   add->add_option("--eim-id-type", args->eim_id_type, "eimIdType: oid, fqdn or proprietary");
-  add->add_option("--counter-value", args->counter_value, "counterValue: the initial value of the eIM's package counter");
+  add->add_option("--counter-value", args->counter_value,
+                  "counterValue: the initial value of the eIM's package counter");
   add->add_flag("--association-token", args->association_token, "ask the eUICC for an association token");
-  auto* certificate = add->add_option("--eim-certificate", args->eim_certificate,
-                                      "eimPublicKeyData: the eIM's signing certificate (PEM or DER), checked by the card against its CIs")
-                          ->check(CLI::ExistingFile);
-  add->add_option("--eim-public-key", args->eim_public_key, "eimPublicKeyData: the eIM's signing public key (PEM or DER SPKI)")
+  auto* certificate =
+      add->add_option(
+             "--eim-certificate", args->eim_certificate,
+             "eimPublicKeyData: the eIM's signing certificate (PEM or DER), checked by the card against its CIs")
+          ->check(CLI::ExistingFile);
+  add->add_option("--eim-public-key", args->eim_public_key,
+                  "eimPublicKeyData: the eIM's signing public key (PEM or DER SPKI)")
       ->check(CLI::ExistingFile)
       ->excludes(certificate);
   auto* tls_certificate = add->add_option("--tls-certificate", args->tls_certificate,
                                           "trustedPublicKeyDataTls: the eIM's TLS certificate or its CA's (PEM or DER)")
                               ->check(CLI::ExistingFile);
-  add->add_option("--tls-public-key", args->tls_public_key, "trustedPublicKeyDataTls: the eIM's TLS public key (PEM or DER SPKI)")
+  add->add_option("--tls-public-key", args->tls_public_key,
+                  "trustedPublicKeyDataTls: the eIM's TLS public key (PEM or DER SPKI)")
       ->check(CLI::ExistingFile)
       ->excludes(tls_certificate);
-  add->add_option("--protocol", args->protocols,
-                  "eimSupportedProtocol (repeatable): retrieve-https, retrieve-coaps, inject-https, inject-coaps, proprietary");
-  add->add_option("--euicc-ci-pkid", args->euicc_ci_pkid, "euiccCiPKId: the CI key (SKI, hex) the card signs this eIM's results under");
-  add->add_flag("--indirect-profile-download", args->indirect_profile_download, "indirectProfileDownload: the eIM relays ES9+");
+  add->add_option(
+      "--protocol", args->protocols,
+      "eimSupportedProtocol (repeatable): retrieve-https, retrieve-coaps, inject-https, inject-coaps, proprietary");
+  add->add_option("--euicc-ci-pkid", args->euicc_ci_pkid,
+                  "euiccCiPKId: the CI key (SKI, hex) the card signs this eIM's results under");
+  add->add_flag("--indirect-profile-download", args->indirect_profile_download,
+                "indirectProfileDownload: the eIM relays ES9+");
   add->callback([&action, args] { action = [args](Context& c) { return add_initial(c, *args); }; });
 
   auto eim_id = std::make_shared<std::string>();
-  auto* list_command = eim->add_subcommand("list", "GetEimConfigurationData: eimId, FQDN, counter value, association token per line");
+  auto* list_command =
+      eim->add_subcommand("list", "GetEimConfigurationData: eimId, FQDN, counter value, association token per line");
   list_command->add_option("--eim-id", *eim_id, "only this eIM");
   list_command->callback([&action, eim_id] { action = [eim_id](Context& c) { return list(c, *eim_id); }; });
 }

@@ -4,13 +4,17 @@
 namespace ipa::cli {
 
 void add_es9_flags(CLI::App& command, Es9Flags& flags, bool with_smdp_port) {
-  command.add_option("--ca", flags.ca_files, "CA certificate (PEM) the server's TLS certificate must chain to (repeatable); "
-                                             "default: the system store")
+  command
+      .add_option("--ca", flags.ca_files,
+                  "CA certificate (PEM) the server's TLS certificate must chain to (repeatable); "
+                  "default: the system store")
       ->check(CLI::ExistingFile);
   if (with_smdp_port)
     command.add_option("--smdp-port", flags.port, "connect to this port; the SM-DP+ address stays the one given");
-  command.add_option("--binding", flags.binding, "ES9+ binding: json (default) or asn1")->check(CLI::IsMember({"json", "asn1"}));
-  command.add_flag("--insecure-lab-only", flags.insecure_lab_only, "do not verify the server's TLS certificate (lab only)");
+  command.add_option("--binding", flags.binding, "ES9+ binding: json (default) or asn1")
+      ->check(CLI::IsMember({"json", "asn1"}));
+  command.add_flag("--insecure-lab-only", flags.insecure_lab_only,
+                   "do not verify the server's TLS certificate (lab only)");
 }
 
 void add_smds_flags(CLI::App& command, SmdsFlags& flags) {
@@ -19,13 +23,16 @@ void add_smds_flags(CLI::App& command, SmdsFlags& flags) {
 }
 
 void add_eim_relay_flags(CLI::App& command, Es9Flags& flags) {
-  auto* via = command.add_option("--via-eim", flags.via_eim,
-                                 "run ES9+ through this eIM (host[:port], ESipa indirect profile download; --ca for its TLS)");
+  auto* via =
+      command.add_option("--via-eim", flags.via_eim,
+                         "run ES9+ through this eIM (host[:port], ESipa indirect profile download; --ca for its TLS)");
   command.add_option("--eim-binding", flags.eim_binding, "ESipa binding with --via-eim: asn1 (default) or json")
       ->check(CLI::IsMember({"asn1", "json"}))
       ->needs(via);
-  command.add_flag("--minimize-esipa-bytes", flags.minimize_esipa_bytes,
-                   "with --via-eim: send the eUICC's answers in SGP.32's compact forms (minimizeEsipaBytes); the eIM rebuilds them")
+  command
+      .add_flag(
+          "--minimize-esipa-bytes", flags.minimize_esipa_bytes,
+          "with --via-eim: send the eUICC's answers in SGP.32's compact forms (minimizeEsipaBytes); the eIM rebuilds them")
       ->needs(via);
 }
 
@@ -44,7 +51,8 @@ Es9ClientOptions client_options(const Es9Flags& flags, std::optional<uint16_t> p
 
 Es9ClientOptions es9_options(const Es9Flags& flags, Output& out) {
   if (flags.insecure_lab_only)
-    out.warning("WARNING: --insecure-lab-only: the servers' TLS certificates are NOT verified; never use this outside a lab");
+    out.warning(
+        "WARNING: --insecure-lab-only: the servers' TLS certificates are NOT verified; never use this outside a lab");
   Es9ClientOptions options = client_options(flags, flags.port);
   if (!flags.via_eim.empty()) {
     options.binding = flags.eim_binding == "json" ? Es9Binding::esipa_json : Es9Binding::esipa_asn1;

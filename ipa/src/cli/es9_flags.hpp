@@ -32,7 +32,7 @@ struct SmdsFlags {
 
 // `with_smdp_port`: whether the command talks to an SM-DP+ (--smdp-port).
 void add_es9_flags(CLI::App& command, Es9Flags& flags, bool with_smdp_port = true);
-void add_smds_flags(CLI::App& command, SmdsFlags& flags);  // --smds, --smds-port
+void add_smds_flags(CLI::App& command, SmdsFlags& flags);      // --smds, --smds-port
 void add_eim_relay_flags(CLI::App& command, Es9Flags& flags);  // --via-eim, --eim-binding, --minimize-esipa-bytes
 // The client options; prints the lab-only warning when verification is off.
 Es9ClientOptions es9_options(const Es9Flags& flags, Output& out);

@@ -22,8 +22,8 @@ json metadata_json(const es10b::NotificationMetadata& m) {
 
 // "7 install 8949... to localhost"
 std::string describe(const es10b::NotificationMetadata& m) {
-  return std::to_string(m.seq_number) + " " + notification_operation_name(m.event) + (m.iccid.empty() ? "" : " " + m.iccid) +
-         " to " + m.address;
+  return std::to_string(m.seq_number) + " " + notification_operation_name(m.event) +
+         (m.iccid.empty() ? "" : " " + m.iccid) + " to " + m.address;
 }
 
 int list(Context& context) {
@@ -104,19 +104,25 @@ int remove(Context& context, const std::vector<long>& seq_numbers) {
 void add_notification_commands(CLI::App& app, Action& action) {
   auto* notification = app.add_subcommand("notification", "the eUICC's pending notifications");
   notification->require_subcommand(1);
-  notification->add_subcommand("list", "sequence number, operation, ICCID and address per line")->callback([&action] { action = list; });
+  notification->add_subcommand("list", "sequence number, operation, ICCID and address per line")->callback([&action] {
+    action = list;
+  });
 
   auto process_args = std::make_shared<ProcessArguments>();
   auto* process_command = notification->add_subcommand(
-      "process", "send notifications to their SM-DP+ (handleNotification) and remove them from the eUICC; all if no SEQ");
+      "process",
+      "send notifications to their SM-DP+ (handleNotification) and remove them from the eUICC; all if no SEQ");
   process_command->add_option("SEQ", process_args->seq_numbers, "sequence numbers");
   add_es9_flags(*process_command, process_args->es9);
-  process_command->callback([&action, process_args] { action = [process_args](Context& c) { return process(c, *process_args); }; });
+  process_command->callback(
+      [&action, process_args] { action = [process_args](Context& c) { return process(c, *process_args); }; });
 
   auto seq_numbers = std::make_shared<std::vector<long>>();
-  auto* remove_command = notification->add_subcommand("remove", "remove notifications from the eUICC without sending them");
+  auto* remove_command =
+      notification->add_subcommand("remove", "remove notifications from the eUICC without sending them");
   remove_command->add_option("SEQ", *seq_numbers, "sequence numbers")->required();
-  remove_command->callback([&action, seq_numbers] { action = [seq_numbers](Context& c) { return remove(c, *seq_numbers); }; });
+  remove_command->callback(
+      [&action, seq_numbers] { action = [seq_numbers](Context& c) { return remove(c, *seq_numbers); }; });
 }
 
 }  // namespace ipa::cli

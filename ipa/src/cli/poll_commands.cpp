@@ -92,7 +92,8 @@ int poll(Context& c, const PollArguments& args) {
 // Waits `seconds`, waking early for a stop request.
 void sleep_unless_stopped(double seconds) {
   auto until = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
-  while (!g_stop && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  while (!g_stop && std::chrono::steady_clock::now() < until)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
 }
 
 // After `failures` failed rounds in a row: the interval doubled per failure (at most max_backoff),
@@ -113,7 +114,8 @@ void reconnect(Context& c, Es10Channel& card) {
   auto transport = c.transport();
   if (!transport) return;
   (*transport)->close();
-  if (auto atr = (*transport)->connect(); !atr) c.out().warning("the eUICC is still unreachable: " + atr.error().message);
+  if (auto atr = (*transport)->connect(); !atr)
+    c.out().warning("the eUICC is still unreachable: " + atr.error().message);
 }
 
 int run(Context& c, const PollArguments& args) {
@@ -134,9 +136,12 @@ int run(Context& c, const PollArguments& args) {
     packages += summary.packages;
     last_ok = summary.success;
     std::string line = "round " + std::to_string(rounds) + ": " + summary.line();
-    if (c.out().is_json()) c.out().progress(line);
-    else if (summary.success) c.out().text(line);
-    else c.out().warning(line);
+    if (c.out().is_json())
+      c.out().progress(line);
+    else if (summary.success)
+      c.out().text(line);
+    else
+      c.out().warning(line);
     std::cout << std::flush;  // a daemon's output goes to a file or a pipe: one line per round as it happens
     if (summary.card_unreachable) reconnect(c, *card);
     failures = summary.success ? 0 : failures + 1;
@@ -154,13 +159,18 @@ int run(Context& c, const PollArguments& args) {
 
 void add_poll_flags(CLI::App& command, PollArguments& args) {
   command.add_option("--eim-id", args.eim_id, "the eIM to poll (default: the eUICC's first)");
-  command.add_option("--binding", args.binding, "ESipa binding: asn1 (default) or json")->check(CLI::IsMember({"json", "asn1"}));
-  command.add_option("--eim-ca", args.eim_ca_files,
-                     "CA certificate (PEM) the eIM's TLS certificate must chain to, when its configuration on the eUICC has none "
-                     "(repeatable)")
+  command.add_option("--binding", args.binding, "ESipa binding: asn1 (default) or json")
+      ->check(CLI::IsMember({"json", "asn1"}));
+  command
+      .add_option(
+          "--eim-ca", args.eim_ca_files,
+          "CA certificate (PEM) the eIM's TLS certificate must chain to, when its configuration on the eUICC has none "
+          "(repeatable)")
       ->check(CLI::ExistingFile);
   command.add_option("--eim-address", args.eim_address, "HOST[:PORT] instead of the eIM's eimFqdn (lab set-ups)");
-  command.add_option("--ca", args.es9.ca_files, "CA certificate (PEM) for the SM-DP+/SM-DS of download triggers (repeatable)")
+  command
+      .add_option("--ca", args.es9.ca_files,
+                  "CA certificate (PEM) for the SM-DP+/SM-DS of download triggers (repeatable)")
       ->check(CLI::ExistingFile);
   command.add_option("--smdp-port", args.es9.port, "download triggers: connect to the SM-DP+ on this port");
   command.add_option("--smds-port", args.smds_port, "download triggers: connect to the SM-DS on this port");
@@ -168,25 +178,30 @@ void add_poll_flags(CLI::App& command, PollArguments& args) {
       ->check(CLI::IsMember({"json", "asn1"}));
   command.add_flag("--indirect-download", args.indirect_download,
                    "download triggers through the eIM (ES9+ relayed over ESipa) when its configuration offers it");
-  command.add_flag("--minimize-esipa-bytes", args.minimize_esipa_bytes,
-                   "with --indirect-download: the compact ESipa forms (minimizeEsipaBytes), rebuilt by the eIM")
+  command
+      .add_flag("--minimize-esipa-bytes", args.minimize_esipa_bytes,
+                "with --indirect-download: the compact ESipa forms (minimizeEsipaBytes), rebuilt by the eIM")
       ->needs(command.get_option("--indirect-download"));
-  command.add_option("--max-packages", args.max_packages, "eIM Packages per round at most (default 16)")->check(CLI::Range(1, 1000));
+  command.add_option("--max-packages", args.max_packages, "eIM Packages per round at most (default 16)")
+      ->check(CLI::Range(1, 1000));
 }
 
 }  // namespace
 
 void add_poll_commands(CLI::App& app, Action& action) {
   auto poll_args = std::make_shared<PollArguments>();
-  auto* poll_command = app.add_subcommand("poll", "one ESipa round with the eIM: get its packages, run them, report the results");
+  auto* poll_command =
+      app.add_subcommand("poll", "one ESipa round with the eIM: get its packages, run them, report the results");
   add_poll_flags(*poll_command, *poll_args);
   poll_command->callback([&action, poll_args] { action = [poll_args](Context& c) { return poll(c, *poll_args); }; });
 
   auto run_args = std::make_shared<PollArguments>();
   auto* run_command = app.add_subcommand("run", "the IPAd: poll rounds every --interval seconds until SIGINT/SIGTERM");
   add_poll_flags(*run_command, *run_args);
-  run_command->add_option("--interval", run_args->interval, "seconds between rounds (default 60)")->check(CLI::Range(0.0, 86400.0));
-  run_command->add_option("--max-backoff", run_args->max_backoff, "longest wait after failed rounds, seconds (default 3600)")
+  run_command->add_option("--interval", run_args->interval, "seconds between rounds (default 60)")
+      ->check(CLI::Range(0.0, 86400.0));
+  run_command
+      ->add_option("--max-backoff", run_args->max_backoff, "longest wait after failed rounds, seconds (default 3600)")
       ->check(CLI::Range(0.0, 86400.0));
   run_command->add_option("--rounds", run_args->rounds, "stop after this many rounds")->check(CLI::PositiveNumber);
   run_command->callback([&action, run_args] { action = [run_args](Context& c) { return run(c, *run_args); }; });

@@ -108,7 +108,9 @@ int change(Context& context, Operation operation, const ProfileArguments& args) 
 void add_profile_commands(CLI::App& app, Action& action) {
   auto* profile = app.add_subcommand("profile", "the profiles on the eUICC");
   profile->require_subcommand(1);
-  profile->add_subcommand("list", "ICCID, state, class, provider, name, nickname per line")->callback([&action] { action = list; });
+  profile->add_subcommand("list", "ICCID, state, class, provider, name, nickname per line")->callback([&action] {
+    action = list;
+  });
 
   auto args = std::make_shared<ProfileArguments>();
   auto operation = [&action, args](Operation o) {

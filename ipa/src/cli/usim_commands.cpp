@@ -25,7 +25,8 @@ int authenticate(Context& context, const AuthenticateArguments& args) {
   Bytes aid = rsp::kDefaultUsimAid;
   if (!args.aid.empty()) {
     auto given = rsp::from_hex(args.aid);
-    if (!given || given->size() < 5 || given->size() > 16) return out.usage("usim authenticate: --aid: 5 to 16 bytes in hex");
+    if (!given || given->size() < 5 || given->size() > 16)
+      return out.usage("usim authenticate: --aid: 5 to 16 bytes in hex");
     aid = std::move(*given);
   }
   auto transport = context.transport();
@@ -38,10 +39,10 @@ int authenticate(Context& context, const AuthenticateArguments& args) {
       return out.failure("usim authenticate: MAC failure (98 62): AUTN was not made with this USIM's key");
     case usim::AuthenticateAnswer::Outcome::synchronisation_failure:
       out.text("AUTS: " + rsp::to_hex(answer->auts));
-      return out.failure("usim authenticate: synchronisation failure: the SQN is not fresh; AUTS " + rsp::to_hex(answer->auts),
-                         {{"auts", rsp::to_hex(answer->auts)}});
-    case usim::AuthenticateAnswer::Outcome::success:
-      break;
+      return out.failure(
+          "usim authenticate: synchronisation failure: the SQN is not fresh; AUTS " + rsp::to_hex(answer->auts),
+          {{"auts", rsp::to_hex(answer->auts)}});
+    case usim::AuthenticateAnswer::Outcome::success: break;
   }
   json data = {{"res", rsp::to_hex(answer->res)}, {"ck", rsp::to_hex(answer->ck)}, {"ik", rsp::to_hex(answer->ik)}};
   out.text("RES: " + rsp::to_hex(answer->res));
@@ -60,7 +61,8 @@ void add_usim_commands(CLI::App& app, Action& action) {
   auto* usim = app.add_subcommand("usim", "the enabled profile's USIM");
   usim->require_subcommand(1);
   auto args = std::make_shared<AuthenticateArguments>();
-  auto* command = usim->add_subcommand("authenticate", "AUTHENTICATE (3G context): RES, CK, IK, or AUTS on a sync failure");
+  auto* command =
+      usim->add_subcommand("authenticate", "AUTHENTICATE (3G context): RES, CK, IK, or AUTS on a sync failure");
   command->add_option("--rand", args->rand, "RAND, 16 bytes in hex")->required();
   command->add_option("--autn", args->autn, "AUTN, 16 bytes in hex")->required();
   command->add_option("--aid", args->aid, "ADF.USIM's AID in hex (default A0000000871002FF49FF0589)");

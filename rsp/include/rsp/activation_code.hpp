@@ -10,9 +10,9 @@
 namespace rsp {
 
 struct ActivationCode {
-  std::string smdp_address;            // FQDN of the SM-DP+
-  std::string matching_id;             // AC token; may be empty
-  std::optional<std::string> smdp_oid; // dotted OID, when given
+  std::string smdp_address;             // FQDN of the SM-DP+
+  std::string matching_id;              // AC token; may be empty
+  std::optional<std::string> smdp_oid;  // dotted OID, when given
   bool confirmation_code_required = false;
 
   // Accepts the text with or without "LPA:".

@@ -27,13 +27,15 @@ struct QrMatrix {
   int size = 0;     // modules per side: 17 + 4 * version
   std::vector<bool> dark;
 
-  bool at(int x, int y) const { return dark[static_cast<size_t>(y) * static_cast<size_t>(size) + static_cast<size_t>(x)]; }
+  bool at(int x, int y) const {
+    return dark[static_cast<size_t>(y) * static_cast<size_t>(size) + static_cast<size_t>(x)];
+  }
 };
 
 struct QrOptions {
   QrErrorCorrection error_correction = QrErrorCorrection::medium;
-  int quiet_zone = 4;    // light modules around the symbol (ISO/IEC 18004 asks for 4)
-  int module_pixels = 8; // SVG only: width and height attributes are (size + 2 * quiet_zone) * module_pixels
+  int quiet_zone = 4;     // light modules around the symbol (ISO/IEC 18004 asks for 4)
+  int module_pixels = 8;  // SVG only: width and height attributes are (size + 2 * quiet_zone) * module_pixels
 };
 
 // The QR text of an activation code: `text` must parse as an activation code (with or without "LPA:");

@@ -32,8 +32,8 @@ constexpr uint16_t kCommandChainingNotSupported = 0x6884;
 constexpr uint16_t kCommandIncompatibleWithFileStructure = 0x6981;
 constexpr uint16_t kCommandNotAllowedNoCurrentEf = 0x6986;
 constexpr uint16_t kAuthenticationError = 0x9862;  // TS 31.102 AUTHENTICATE: MAC failure
-constexpr uint16_t kMoreData = 0x6100;              // 61xx: xx bytes wait for GET RESPONSE
-constexpr uint16_t kWrongLe = 0x6C00;               // 6Cxx: repeat with Le = xx
+constexpr uint16_t kMoreData = 0x6100;             // 61xx: xx bytes wait for GET RESPONSE
+constexpr uint16_t kWrongLe = 0x6C00;              // 6Cxx: repeat with Le = xx
 }  // namespace sw
 
 // Instruction bytes (ETSI TS 102 221 §10.1.2, GlobalPlatform Card Specification §11) the card and

@@ -19,13 +19,13 @@ struct ProfileProtectionKeys {
 
 struct BindingInput {
   Bytes transaction_id;
-  Bytes host_id;                           // 1..16 bytes, part of the KDF's SharedInfo
-  Bytes eid;                               // 16 bytes
-  const crypto::PrivateKey* dp_pb_key = nullptr;     // signs InitialiseSecureChannel (smdpSign)
-  const crypto::PublicKey* euicc_otpk = nullptr;     // otPK.EUICC from PrepareDownload
-  Bytes configure_isdp;                    // BF24 ConfigureISDPRequest
-  Bytes store_metadata;                    // BF25 StoreMetadataRequest
-  Bytes profile_package;                   // the unprotected profile package (ProfileElement stream)
+  Bytes host_id;                                  // 1..16 bytes, part of the KDF's SharedInfo
+  Bytes eid;                                      // 16 bytes
+  const crypto::PrivateKey* dp_pb_key = nullptr;  // signs InitialiseSecureChannel (smdpSign)
+  const crypto::PublicKey* euicc_otpk = nullptr;  // otPK.EUICC from PrepareDownload
+  Bytes configure_isdp;                           // BF24 ConfigureISDPRequest
+  Bytes store_metadata;                           // BF25 StoreMetadataRequest
+  Bytes profile_package;                          // the unprotected profile package (ProfileElement stream)
   std::optional<ProfileProtectionKeys> protection;
   // otSK.DP to bind with instead of a fresh one: only the SM-DP+'s conformance-harness fault
   // reuse-otpk (a one-time key used twice); null in service.

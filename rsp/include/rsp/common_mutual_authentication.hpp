@@ -25,9 +25,9 @@ struct CiChoice {
 };
 
 enum class CiChoiceFailure {
-  malformed,            // euiccInfo1 is not DER or lacks a member
-  svn_not_supported,    // not an SGP.22 v2.x eUICC
-  no_supported_ci,      // no CI of either list is known to the server
+  malformed,              // euiccInfo1 is not DER or lacks a member
+  svn_not_supported,      // not an SGP.22 v2.x eUICC
+  no_supported_ci,        // no CI of either list is known to the server
   no_credentials_for_ci,  // a CI of the verification list is known, but the server has no certificate under it
 };
 
@@ -40,7 +40,7 @@ struct CiChoiceError {
 // `has_credentials(ski)`: the server holds an authentication certificate and key under that CI.
 // `knows_ci(ski)`: the server can verify chains under that CI.
 Expected<CiChoice, CiChoiceError> choose_cis(ByteView euicc_info1, const std::function<bool(ByteView)>& has_credentials,
-                                              const std::function<bool(ByteView)>& knows_ci);
+                                             const std::function<bool(ByteView)>& knows_ci);
 
 // serverSigned1 (§5.6.1 / §5.8.1): SEQUENCE { [0] transactionId, [1] euiccChallenge,
 // [3] serverAddress, [4] serverChallenge }.
@@ -60,38 +60,38 @@ struct SessionExpectation {
   bool check_transaction_id = true;  // euiccSigned1's transactionId the session's
   bool check_server_challenge = true;
   bool check_server_address = true;  // euiccSigned1's serverAddress the session's (fault skip-address-check)
-  bool check_eid_range = true;  // CERT.EUICC's EID within the EUM's permitted range
-  bool check_certificates = true;  // CERT.EUM and CERT.EUICC verified at all (fault skip-certificate-check)
+  bool check_eid_range = true;       // CERT.EUICC's EID within the EUM's permitted range
+  bool check_certificates = true;    // CERT.EUM and CERT.EUICC verified at all (fault skip-certificate-check)
 };
 
 enum class EuiccAuthenticationFailure {
-  malformed,                 // not DER, or a member missing
-  refused_by_euicc,          // authenticateResponseError: the eUICC refused the server (code in `euicc_error`)
-  unknown_ci,                // the EUM names a CI the server does not know at all
-  eum_certificate_invalid,   // includes an EUM that does not chain to the session's CI
+  malformed,                // not DER, or a member missing
+  refused_by_euicc,         // authenticateResponseError: the eUICC refused the server (code in `euicc_error`)
+  unknown_ci,               // the EUM names a CI the server does not know at all
+  eum_certificate_invalid,  // includes an EUM that does not chain to the session's CI
   eum_certificate_expired,
   euicc_certificate_invalid,
   euicc_certificate_expired,
-  euicc_signature_invalid,   // euiccSignature1 does not verify
-  transaction_id_mismatch,   // euiccSigned1 carries another transactionId
+  euicc_signature_invalid,  // euiccSignature1 does not verify
+  transaction_id_mismatch,  // euiccSigned1 carries another transactionId
   server_challenge_mismatch,
   server_address_mismatch,
 };
 
 struct EuiccAuthenticationError {
   EuiccAuthenticationFailure kind;
-  std::string message;     // for logs: what failed; never key material
-  long euicc_error = 0;    // the AuthenticateErrorCode, for refused_by_euicc
+  std::string message;   // for logs: what failed; never key material
+  long euicc_error = 0;  // the AuthenticateErrorCode, for refused_by_euicc
 };
 
 // The authenticated eUICC: who it is and what it asked for.
 struct AuthenticatedEuicc {
-  std::string eid;                    // from CERT.EUICC's subject serialNumber
+  std::string eid;  // from CERT.EUICC's subject serialNumber
   crypto::Certificate euicc_certificate;
-  Bytes euicc_signed1;                // the whole TLV, as signed
-  Bytes euicc_signature1;             // the 5F37 TLV (smdpSignature2 covers it)
-  Bytes euicc_info2;                  // the BF22 TLV, empty if absent
-  Bytes ctx_params1;                  // the A0 TLV
+  Bytes euicc_signed1;     // the whole TLV, as signed
+  Bytes euicc_signature1;  // the 5F37 TLV (smdpSignature2 covers it)
+  Bytes euicc_info2;       // the BF22 TLV, empty if absent
+  Bytes ctx_params1;       // the A0 TLV
   // ctxParams1's matchingId: nullopt when the element is absent, "" when it is empty.
   std::optional<std::string> matching_id;
 };

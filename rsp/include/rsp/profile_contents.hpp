@@ -24,9 +24,9 @@ enum class AkaAlgorithm : uint8_t { milenage = 1, tuak = 2, usim_test_algorithm 
 // PE-AKAParameter with algoParameter, defaults applied (FACTS.md §6).
 struct AkaParameters {
   AkaAlgorithm algorithm = AkaAlgorithm::milenage;
-  uint8_t algorithm_options = 0;  // kept as given, not interpreted
-  Bytes key;                      // K (Ki), 16 bytes
-  Bytes opc;                      // OPc, 16 bytes for Milenage; ignored by the test algorithm
+  uint8_t algorithm_options = 0;             // kept as given, not interpreted
+  Bytes key;                                 // K (Ki), 16 bytes
+  Bytes opc;                                 // OPc, 16 bytes for Milenage; ignored by the test algorithm
   rsp::crypto::MilenageConstants constants;  // rotationConstants, xoringConstants
   rsp::crypto::SqnPolicy sqn_policy;         // sqnOptions, sqnDelta, sqnAgeLimit
   rsp::crypto::SqnState sqn_init;            // sqnInit
@@ -42,18 +42,18 @@ struct AkaParameters {
 // One transparent EF of ADF.USIM, as created by the package.
 struct ElementaryFile {
   uint16_t file_id = 0;
-  uint8_t short_file_id = 0;          // 0: none
-  Bytes security_attributes;          // FCP tag 8B value (EF.ARR file id and record)
+  uint8_t short_file_id = 0;  // 0: none
+  Bytes security_attributes;  // FCP tag 8B value (EF.ARR file id and record)
   Bytes content;
 };
 
 struct UsimContents {
-  Bytes aid;                          // ADF.USIM AID
-  std::optional<uint16_t> file_id;    // the ADF's temporary file id within the package, if given
-  ElementaryFile ef_imsi;             // 6F07
-  std::optional<std::string> imsi;    // EF.IMSI decoded; nullopt if it holds no valid IMSI
+  Bytes aid;                            // ADF.USIM AID
+  std::optional<uint16_t> file_id;      // the ADF's temporary file id within the package, if given
+  ElementaryFile ef_imsi;               // 6F07
+  std::optional<std::string> imsi;      // EF.IMSI decoded; nullopt if it holds no valid IMSI
   std::optional<ElementaryFile> ef_ad;  // 6FAD, unless the package says doNotCreate
-  ElementaryFile ef_ust;              // 6F38
+  ElementaryFile ef_ust;                // 6F38
   AkaParameters aka;
 
   // 3GPP TS 31.102 §4.2.8 EF.UST: service n (from 1) available.
@@ -61,8 +61,8 @@ struct UsimContents {
 };
 
 struct ProfileContents {
-  std::string iccid;                  // ProfileHeader iccid, digits without padding
-  std::optional<UsimContents> usim;   // nullopt: the profile has no USIM
+  std::string iccid;                 // ProfileHeader iccid, digits without padding
+  std::optional<UsimContents> usim;  // nullopt: the profile has no USIM
 };
 
 // Reads a whole profile package. Fails on a malformed package, a missing header, and on a USIM that

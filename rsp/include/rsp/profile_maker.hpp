@@ -18,11 +18,11 @@ namespace rsp {
 inline const Bytes kDefaultUsimAid = {0xA0, 0x00, 0x00, 0x00, 0x87, 0x10, 0x02, 0xFF, 0x49, 0xFF, 0x05, 0x89};
 
 struct ProfileSpec {
-  std::string iccid;  // 18 to 20 digits (a trailing 'F' is dropped)
-  std::string imsi;   // 6 to 15 digits
-  Bytes ki;           // K, 16 bytes
-  Bytes opc;          // OPc, 16 bytes; leave empty when op is given
-  std::optional<Bytes> op;  // OP, 16 bytes: then OPc = compute_opc(Ki, OP) (TS 35.206 §4.1)
+  std::string iccid;                 // 18 to 20 digits (a trailing 'F' is dropped)
+  std::string imsi;                  // 6 to 15 digits
+  Bytes ki;                          // K, 16 bytes
+  Bytes opc;                         // OPc, 16 bytes; leave empty when op is given
+  std::optional<Bytes> op;           // OP, 16 bytes: then OPc = compute_opc(Ki, OP) (TS 35.206 §4.1)
   Bytes usim_aid = kDefaultUsimAid;  // 7 to 16 bytes, beginning A0000000871002
   unsigned mnc_length = 2;           // EF.AD byte 4: digits of the MNC in the IMSI, 2 or 3
   // EF.UST: services 27 (GSM access) and 38 (GSM security context), so 2G terminals get SRES and Kc too.

@@ -36,8 +36,8 @@ Expected<uint64_t> saip_sqn_parameter(ByteView v, const char* what) {
 bool fresh(uint64_t sqn, const SqnState& state, const SqnPolicy& policy) {
   const uint64_t seq = sqn >> kIndBits;
   const size_t ind = static_cast<size_t>(sqn & (kSqnArraySize - 1));
-  const uint64_t seq_ms = state.highest_sqn() >> kIndBits;  // the highest SEQ anywhere in the array
-  if (seq <= state.seq[ind]) return false;                   // C.2.1 b): replayed or out of order for this IND
+  const uint64_t seq_ms = state.highest_sqn() >> kIndBits;        // the highest SEQ anywhere in the array
+  if (seq <= state.seq[ind]) return false;                        // C.2.1 b): replayed or out of order for this IND
   if (seq > seq_ms && seq - seq_ms > policy.delta) return false;  // C.2.2: too far ahead (wrap-around)
   if (seq < seq_ms && seq_ms - seq >= policy.age_limit) return false;  // C.2.1: older than the age limit L
   return true;
@@ -170,8 +170,8 @@ AuthenticateResult authenticate(const AkaFunctions& algorithm, ByteView rand, By
     // AUTS = SQN_MS xor f5*(RAND) || f1*(SQN_MS || RAND || AMF '0000').
     Bytes sqn_ms = sqn_bytes(state.highest_sqn());
     result.outcome = AuthenticateOutcome::synchronisation_failure;
-    result.auts = concat(
-        {xor_bytes(sqn_ms, algorithm.f5star(rand)), algorithm.f1star(rand, sqn_ms, kResynchronisationAmf)});
+    result.auts =
+        concat({xor_bytes(sqn_ms, algorithm.f5star(rand)), algorithm.f1star(rand, sqn_ms, kResynchronisationAmf)});
     return result;
   }
 

@@ -52,7 +52,8 @@ Expected<Bytes> ecka(const PrivateKey& own_secret, const PublicKey& peer_public)
   size_t len = 0;
   // Not validated again: every PublicKey was checked on its curve when it was made (from_point,
   // or the certificate decoder's point check) and the curves have cofactor 1.
-  if (!ctx || EVP_PKEY_derive_init(ctx.get()) <= 0 || EVP_PKEY_derive_set_peer_ex(ctx.get(), peer_public.get(), 0) <= 0 ||
+  if (!ctx || EVP_PKEY_derive_init(ctx.get()) <= 0 ||
+      EVP_PKEY_derive_set_peer_ex(ctx.get(), peer_public.get(), 0) <= 0 ||
       EVP_PKEY_derive(ctx.get(), nullptr, &len) <= 0)
     return fail("ECKA failed: " + openssl_error());
   Bytes z(len);
@@ -79,13 +80,12 @@ SessionKeys derive_session_keys(ByteView shared_secret, ByteView shared_info) {
   KdfPtr kdf(EVP_KDF_fetch(nullptr, "X963KDF", nullptr));
   KdfCtxPtr ctx(kdf ? EVP_KDF_CTX_new(kdf.get()) : nullptr);
   char digest[] = "SHA256";
-  OSSL_PARAM params[] = {
-      OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, digest, 0),
-      OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY, const_cast<uint8_t*>(shared_secret.data()),
-                                        shared_secret.size()),
-      OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO, const_cast<uint8_t*>(shared_info.data()),
-                                        shared_info.size()),
-      OSSL_PARAM_construct_end()};
+  OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, digest, 0),
+                         OSSL_PARAM_construct_octet_string(
+                             OSSL_KDF_PARAM_KEY, const_cast<uint8_t*>(shared_secret.data()), shared_secret.size()),
+                         OSSL_PARAM_construct_octet_string(
+                             OSSL_KDF_PARAM_INFO, const_cast<uint8_t*>(shared_info.data()), shared_info.size()),
+                         OSSL_PARAM_construct_end()};
   Bytes out(3 * kBlock);
   if (!ctx || EVP_KDF_derive(ctx.get(), out.data(), out.size(), params) <= 0)
     throw std::runtime_error("X9.63 KDF failed: " + openssl_error());
@@ -158,7 +158,8 @@ Expected<Bytes> Scp03t::unprotect(ByteView segment, MacCheck check) {
   if (t->tag == 0x88) {
     plain.assign(payload.begin(), payload.end());
   } else {
-    if (payload.empty() || payload.size() % kBlock) return fail("SCP03t segment: ciphertext not a whole number of blocks");
+    if (payload.empty() || payload.size() % kBlock)
+      return fail("SCP03t segment: ciphertext not a whole number of blocks");
     plain = aes128("AES-128-CBC", false, s_enc_, iv(), payload);
     size_t end = plain.size();
     while (end > 0 && plain[end - 1] == 0x00) --end;

@@ -10,10 +10,16 @@
 namespace rsp::crypto {
 namespace {
 
-constexpr std::array<std::pair<Role, std::string_view>, 10> kRoles{{
-    {Role::ci, "ci"}, {Role::euicc, "euicc"}, {Role::eum, "eum"}, {Role::dp_tls, "dp-tls"}, {Role::dp_auth, "dp-auth"},
-    {Role::dp_pb, "dp-pb"}, {Role::ds_tls, "ds-tls"}, {Role::ds_auth, "ds-auth"}, {Role::eim, "eim"},
-    {Role::eim_tls, "eim-tls"}}};
+constexpr std::array<std::pair<Role, std::string_view>, 10> kRoles{{{Role::ci, "ci"},
+                                                                    {Role::euicc, "euicc"},
+                                                                    {Role::eum, "eum"},
+                                                                    {Role::dp_tls, "dp-tls"},
+                                                                    {Role::dp_auth, "dp-auth"},
+                                                                    {Role::dp_pb, "dp-pb"},
+                                                                    {Role::ds_tls, "ds-tls"},
+                                                                    {Role::ds_auth, "ds-auth"},
+                                                                    {Role::eim, "eim"},
+                                                                    {Role::eim_tls, "eim-tls"}}};
 constexpr std::string_view kRolePolicyPrefix = "2.23.146.1.2.1.";
 
 std::string obj_text(const ASN1_OBJECT* obj) {
@@ -34,7 +40,8 @@ std::optional<std::string> name_entry(const X509_NAME* name, int nid) {
   int i = X509_NAME_get_index_by_NID(name, nid, -1);
   if (i < 0) return std::nullopt;
   const ASN1_STRING* s = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, i));
-  return std::string(reinterpret_cast<const char*>(ASN1_STRING_get0_data(s)), static_cast<size_t>(ASN1_STRING_length(s)));
+  return std::string(reinterpret_cast<const char*>(ASN1_STRING_get0_data(s)),
+                     static_cast<size_t>(ASN1_STRING_length(s)));
 }
 
 time_t to_time_t(const ASN1_TIME* t) {
@@ -107,8 +114,8 @@ bool Certificate::self_issued() const {
 
 std::vector<std::string> Certificate::policy_oids() const {
   std::vector<std::string> out;
-  PoliciesPtr policies(static_cast<CERTIFICATEPOLICIES*>(
-      X509_get_ext_d2i(cert_.get(), NID_certificate_policies, nullptr, nullptr)));
+  PoliciesPtr policies(
+      static_cast<CERTIFICATEPOLICIES*>(X509_get_ext_d2i(cert_.get(), NID_certificate_policies, nullptr, nullptr)));
   if (!policies) return out;
   for (int i = 0; i < sk_POLICYINFO_num(policies.get()); ++i)
     out.push_back(obj_text(sk_POLICYINFO_value(policies.get(), i)->policyid));
@@ -144,8 +151,8 @@ std::optional<std::string> Certificate::subject_organization() const {
 }
 
 std::optional<EidRange> Certificate::permitted_eid_range() const {
-  NameConstraintsPtr nc(static_cast<NAME_CONSTRAINTS*>(
-      X509_get_ext_d2i(cert_.get(), NID_name_constraints, nullptr, nullptr)));
+  NameConstraintsPtr nc(
+      static_cast<NAME_CONSTRAINTS*>(X509_get_ext_d2i(cert_.get(), NID_name_constraints, nullptr, nullptr)));
   if (!nc || !nc->permittedSubtrees) return std::nullopt;
   for (int i = 0; i < sk_GENERAL_SUBTREE_num(nc->permittedSubtrees); ++i) {
     const GENERAL_NAME* base = sk_GENERAL_SUBTREE_value(nc->permittedSubtrees, i)->base;
@@ -158,8 +165,8 @@ std::optional<EidRange> Certificate::permitted_eid_range() const {
 }
 
 std::optional<std::string> Certificate::registered_id() const {
-  GeneralNamesPtr names(static_cast<GENERAL_NAMES*>(
-      X509_get_ext_d2i(cert_.get(), NID_subject_alt_name, nullptr, nullptr)));
+  GeneralNamesPtr names(
+      static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(cert_.get(), NID_subject_alt_name, nullptr, nullptr)));
   if (!names) return std::nullopt;
   for (int i = 0; i < sk_GENERAL_NAME_num(names.get()); ++i) {
     const GENERAL_NAME* n = sk_GENERAL_NAME_value(names.get(), i);
@@ -179,8 +186,8 @@ std::optional<Bytes> Certificate::registered_id_der() const {
 
 std::vector<std::string> Certificate::dns_names() const {
   std::vector<std::string> out;
-  GeneralNamesPtr names(static_cast<GENERAL_NAMES*>(
-      X509_get_ext_d2i(cert_.get(), NID_subject_alt_name, nullptr, nullptr)));
+  GeneralNamesPtr names(
+      static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(cert_.get(), NID_subject_alt_name, nullptr, nullptr)));
   if (!names) return out;
   for (int i = 0; i < sk_GENERAL_NAME_num(names.get()); ++i) {
     const GENERAL_NAME* n = sk_GENERAL_NAME_value(names.get(), i);

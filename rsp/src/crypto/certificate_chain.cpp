@@ -102,7 +102,8 @@ Status<ChainFailure> verify_link(const Certificate& cert, Role role, const Certi
   if (own_key->curve() != issuer_key->curve())
     return failure(ChainError::curve_mismatch, role, cert, "key curve differs from its issuer's");
   if (!signature_verifies(cert, *issuer_key))
-    return failure(ChainError::bad_signature, role, cert, "signature does not verify with the key of " + issuer.subject());
+    return failure(ChainError::bad_signature, role, cert,
+                   "signature does not verify with the key of " + issuer.subject());
   if (auto r = check_validity(cert, role, now); !r) return r;
   if (auto r = check_role(cert, role); !r) return r;
   if (auto r = check_key_usage(cert, role); !r) return r;
@@ -140,8 +141,8 @@ IssuerSearch find_issuer(const Certificate& cert, const std::vector<const Certif
 
 }  // namespace
 
-Status<ChainFailure> verify_chain(const Certificate& leaf, Role leaf_role, const std::vector<Certificate>& intermediates,
-                                  const TrustedCis& cis, time_t now) {
+Status<ChainFailure> verify_chain(const Certificate& leaf, Role leaf_role,
+                                  const std::vector<Certificate>& intermediates, const TrustedCis& cis, time_t now) {
   // The chain shape is fixed by the role: an eUICC is issued by an EUM, everything else by a CI.
   // Links are checked from the CI down (SGP.22 v2.5 §5.6.2: the EUM certificate first, then the
   // eUICC's), so an untrusted EUM is reported as such rather than through its eUICC.
@@ -166,7 +167,8 @@ Status<ChainFailure> verify_chain(const Certificate& leaf, Role leaf_role, const
     if (search.had_key_id)
       return failure(ChainError::unknown_ci, below_ci_role, below_ci,
                      "no trusted CI with key identifier " + to_hex(*below_ci.authority_key_id()));
-    return failure(ChainError::bad_signature, below_ci_role, below_ci, "signature does not verify with any trusted CI key");
+    return failure(ChainError::bad_signature, below_ci_role, below_ci,
+                   "signature does not verify with any trusted CI key");
   }
   if (auto r = verify_ci(*search.issuer, now); !r) return r;
   if (auto r = verify_link(below_ci, below_ci_role, *search.issuer, now); !r) return r;

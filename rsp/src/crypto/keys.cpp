@@ -18,9 +18,7 @@ std::string openssl_error() {
   return buf;
 }
 
-std::string_view group_name(Curve curve) {
-  return curve == Curve::nist_p256 ? "prime256v1" : "brainpoolP256r1";
-}
+std::string_view group_name(Curve curve) { return curve == Curve::nist_p256 ? "prime256v1" : "brainpoolP256r1"; }
 
 std::string_view short_name(Curve curve) { return curve == Curve::nist_p256 ? "nist" : "brainpool"; }
 
@@ -40,7 +38,6 @@ Expected<Curve> curve_of(EVP_PKEY* key) {
 }
 
 namespace {
-
 
 template <class T>
 Expected<T> require_rsp_curve(PkeyPtr key) {
@@ -146,9 +143,7 @@ Bytes PrivateKey::point() const { return encoded_point(key_.get()); }
 
 // From the point rather than through SPKI DER: OpenSSL 3's encoders and decoders cost more than
 // a signature. The point is this key's own, so it is not checked on the curve again.
-PublicKey PrivateKey::public_key() const {
-  return PublicKey(key_from_point(curve_, point(), false).value(), curve_);
-}
+PublicKey PrivateKey::public_key() const { return PublicKey(key_from_point(curve_, point(), false).value(), curve_); }
 
 std::string PrivateKey::to_pem() const {
   BioPtr bio(BIO_new(BIO_s_secmem()));  // cleansed when freed

@@ -51,14 +51,16 @@ SealingKey::SealingKey(Bytes key) : key_(std::move(key)), id_(key_id(key_)) {}
 SealingKey::~SealingKey() { wipe(key_); }
 
 Expected<SealingKey> SealingKey::from_bytes(ByteView key) {
-  if (key.size() != kSize) return fail("a sealing key is " + std::to_string(kSize) + " bytes, not " + std::to_string(key.size()));
+  if (key.size() != kSize)
+    return fail("a sealing key is " + std::to_string(kSize) + " bytes, not " + std::to_string(key.size()));
   return SealingKey(Bytes(key.begin(), key.end()));
 }
 
 Expected<SealingKey> SealingKey::from_hex(std::string_view text) {
   while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) text.remove_suffix(1);
   while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
-  const bool digits = text.size() == 2 * kSize && std::ranges::all_of(text, [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); });
+  const bool digits = text.size() == 2 * kSize &&
+                      std::ranges::all_of(text, [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); });
   std::optional<Bytes> bytes = digits ? rsp::from_hex(text) : std::nullopt;
   if (!bytes) return fail("a sealing key is written as 64 hex digits");
   auto key = from_bytes(*bytes);

@@ -31,8 +31,8 @@ Expected<SealingKey> read_sealing_key_file(const std::filesystem::path& file) {
   }
   if (!S_ISREG(info.st_mode)) return fail("the profile key file " + file.string() + " is not a regular file");
   if (info.st_mode & 077)
-    return fail("the profile key file " + file.string() + " may be read or written by others (mode " + octal(info.st_mode) +
-                "): chmod 600 it");
+    return fail("the profile key file " + file.string() + " may be read or written by others (mode " +
+                octal(info.st_mode) + "): chmod 600 it");
   auto contents = files::read(file);
   if (!contents) return fail("the profile key file " + file.string() + " cannot be read");
   auto key = SealingKey::from_hex(std::string_view(reinterpret_cast<const char*>(contents->data()), contents->size()));
@@ -67,8 +67,8 @@ Expected<SealingKey> create_sealing_key_file(const std::filesystem::path& file) 
   return key;
 }
 
-Expected<std::optional<ResolvedSealingKey>> resolve_sealing_key(std::string_view variable, const std::filesystem::path& file,
-                                                                bool named) {
+Expected<std::optional<ResolvedSealingKey>> resolve_sealing_key(std::string_view variable,
+                                                                const std::filesystem::path& file, bool named) {
   const std::string name(variable);
   if (const char* value = std::getenv(name.c_str()); value && *value) {
     if (named) return fail("both $" + name + " and a profile key file (" + file.string() + ") are given: give one");

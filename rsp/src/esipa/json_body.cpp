@@ -64,7 +64,8 @@ Expected<server::FunctionStatus> read_status(const json& body) {
   if (!execution) return fail("the eIM's answer: " + error);
   const std::string path = "header.functionExecutionStatus.";
   auto status = execution->find("status");
-  if (status == execution->end() || !status->is_string()) return fail("the eIM's answer: " + path + "status is not a string");
+  if (status == execution->end() || !status->is_string())
+    return fail("the eIM's answer: " + path + "status is not a string");
   server::FunctionStatus out;
   const auto& text = status->get_ref<const std::string&>();
   if (text == "Executed-Success") return out;
@@ -72,7 +73,8 @@ Expected<server::FunctionStatus> read_status(const json& body) {
     out.status = Status::executed_with_warning;
     return out;
   }
-  if (text != "Failed" && text != "Expired") return fail("the eIM's answer: unknown " + path + "status '" + text.substr(0, 40) + "'");
+  if (text != "Failed" && text != "Expired")
+    return fail("the eIM's answer: unknown " + path + "status '" + text.substr(0, 40) + "'");
   out.status = text == "Failed" ? Status::failed : Status::expired;
   auto data = execution->find("statusCodeData");
   if (data == execution->end() || data->is_null()) return out;

@@ -140,7 +140,8 @@ Expected<json> member_to_json(const tlv::Tlv& t, const Member& m) {
 Expected<tlv::Tlv> check_message(ByteView der, const asn1::Type& type, std::string_view what) {
   std::string name(what);
   if (der.size() > kMaxBodySize)
-    return fail(name + ": " + std::to_string(der.size()) + " bytes, more than the " + std::to_string(kMaxBodySize) + " accepted");
+    return fail(name + ": " + std::to_string(der.size()) + " bytes, more than the " + std::to_string(kMaxBodySize) +
+                " accepted");
   if (auto why = tlv::not_der_like(der)) return fail(name + " is not one DER TLV: " + *why);
   if (auto decoded = asn1::decode(type, der); !decoded) return fail(name + ": " + decoded.error().message());
   return tlv::read(der);

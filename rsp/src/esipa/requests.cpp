@@ -33,20 +33,30 @@ const Member kInitiateAuthentication[] = {
 // ESipa.AuthenticateClient
 const Member kAuthenticateClient[] = {
     {.name = "transactionId", .tag = 0x80, .form = Form::hex, .mandatory = true},
-    {.name = "authenticateServerResponse", .tag = 0xBF38, .form = Form::whole, .mandatory = true,
+    {.name = "authenticateServerResponse",
+     .tag = 0xBF38,
+     .form = Form::whole,
+     .mandatory = true,
      .type = &asn_DEF_SGP32_AuthenticateServerResponse},
 };
 // ESipa.GetBoundProfilePackage
 const Member kGetBoundProfilePackage[] = {
     {.name = "transactionId", .tag = 0x80, .form = Form::hex, .mandatory = true},
-    {.name = "prepareDownloadResponse", .tag = 0xBF21, .form = Form::whole, .mandatory = true,
+    {.name = "prepareDownloadResponse",
+     .tag = 0xBF21,
+     .form = Form::whole,
+     .mandatory = true,
      .type = &asn_DEF_SGP32_PrepareDownloadResponse},
 };
 // ESipa.CancelSession: the eUICC's BF41 is an untagged member, so automatic tagging makes it A1.
 const Member kCancelSession[] = {
     {.name = "transactionId", .tag = 0x80, .form = Form::hex, .mandatory = true},
-    {.name = "cancelSessionResponse", .tag = 0xA1, .form = Form::retagged, .mandatory = true,
-     .type = &asn_DEF_SGP32_CancelSessionResponse, .json_tag = 0xBF41},
+    {.name = "cancelSessionResponse",
+     .tag = 0xA1,
+     .form = Form::retagged,
+     .mandatory = true,
+     .type = &asn_DEF_SGP32_CancelSessionResponse,
+     .json_tag = 0xBF41},
 };
 // ESipa.HandleNotification: one of the two.
 const Member kHandleNotification[] = {
@@ -112,12 +122,15 @@ std::optional<Expected<Bytes>> whole_provide_eim_package_result(const json& requ
 Expected<std::string> request_to_json(ByteView der) {
   return detail::guarded("ESipa request", [&]() -> Expected<std::string> {
     auto f = request_function(der);
-    if (!f) return fail("not an ESipa request of a function this binding has (InitiateAuthentication ... ProvideEimPackageResult)");
+    if (!f)
+      return fail(
+          "not an ESipa request of a function this binding has (InitiateAuthentication ... ProvideEimPackageResult)");
     std::string what = std::string(function_name(*f)) + " request";
     auto outer = detail::check_message(der, asn_DEF_EsipaMessageFromIpaToEim, what);
     if (!outer) return Unexpected{outer.error()};
     json body = json::object();
-    if (auto ok = detail::members_to_json(outer->value, shape_of(*f).members, body); !ok) return fail(what + ": " + ok.error().message);
+    if (auto ok = detail::members_to_json(outer->value, shape_of(*f).members, body); !ok)
+      return fail(what + ": " + ok.error().message);
     return detail::dump(body);
   });
 }
@@ -132,7 +145,8 @@ Expected<Bytes> request_from_json(Function f, std::string_view body) {
     if (f == Function::get_eim_package && !request->contains("eidValue")) return tlv::encode(0xBF4F, Bytes{});
     Shape shape = shape_of(f);
     Expected<Bytes> der = fail("");
-    if (auto whole = f == Function::provide_eim_package_result ? whole_provide_eim_package_result(*request) : std::nullopt)
+    if (auto whole =
+            f == Function::provide_eim_package_result ? whole_provide_eim_package_result(*request) : std::nullopt)
       der = std::move(*whole);
     else if (auto contents = shape.choice ? detail::choice_from_json(*request, shape.members, false)
                                           : detail::members_from_json(*request, shape.members))

@@ -35,7 +35,11 @@ const Member kInitiateAuthenticationOk[] = {
     {.name = "transactionId", .tag = 0x80, .form = Form::hex},
     {.name = "serverSigned1", .tag = 0x30, .form = Form::whole, .mandatory = true, .type = &asn_DEF_ServerSigned1},
     {.name = "serverSignature1", .tag = 0x5F37, .form = Form::signature, .mandatory = true},
-    {.name = "euiccCiPKIdentifierToBeUsed", .tag = 0x04, .form = Form::whole, .mandatory = true, .type = &asn_DEF_OCTET_STRING},
+    {.name = "euiccCiPKIdentifierToBeUsed",
+     .tag = 0x04,
+     .form = Form::whole,
+     .mandatory = true,
+     .type = &asn_DEF_OCTET_STRING},
     {.name = "serverCertificate", .tag = 0x30, .form = Form::whole, .mandatory = true, .type = &asn_DEF_Certificate},
     {.name = "matchingId", .tag = 0x0C, .form = Form::text},
     // No source shows this member's JSON form: the explicit [2]'s whole TLV, the bare CtxParams1 accepted.
@@ -53,13 +57,20 @@ const Member kAuthenticateClientOkDP[] = {
 // GetBoundProfilePackageOkEsipa
 const Member kGetBoundProfilePackageOk[] = {
     {.name = "transactionId", .tag = 0x80, .form = Form::hex},
-    {.name = "boundProfilePackage", .tag = 0xBF36, .form = Form::whole, .mandatory = true, .type = &asn_DEF_BoundProfilePackage},
+    {.name = "boundProfilePackage",
+     .tag = 0xBF36,
+     .form = Form::whole,
+     .mandatory = true,
+     .type = &asn_DEF_BoundProfilePackage},
 };
 // GetEimPackageResponse: exactly one alternative; eimPackageError 1 (noEimPackageAvailable) is a member.
 const Member kGetEimPackage[] = {
     {.name = "euiccPackageRequest", .tag = 0xBF51, .form = Form::whole, .type = &asn_DEF_EuiccPackageRequest},
     {.name = "ipaEuiccDataRequest", .tag = 0xBF52, .form = Form::whole, .type = &asn_DEF_IpaEuiccDataRequest},
-    {.name = "profileDownloadTriggerRequest", .tag = 0xBF54, .form = Form::whole, .type = &asn_DEF_ProfileDownloadTriggerRequest},
+    {.name = "profileDownloadTriggerRequest",
+     .tag = 0xBF54,
+     .form = Form::whole,
+     .type = &asn_DEF_ProfileDownloadTriggerRequest},
     {.name = "eimPackageError", .tag = 0x02, .form = Form::integer},
 };
 // ProvideEimPackageResultResponse: eimAcknowledgements, or nothing for emptyResponse ('30 00').
@@ -101,11 +112,13 @@ Expected<Bytes> from_json(Function f, const json& answer) {
   Shape shape = shape_of(f);
   // A failed function carries no data: its members, if any, are not read.
   if (!status->ok())
-    return tlv::encode(shape.tag, der::integer(shape.error_tag, detail::error_value(f, status->subject_code, status->reason_code)));
+    return tlv::encode(
+        shape.tag, der::integer(shape.error_tag, detail::error_value(f, status->subject_code, status->reason_code)));
   if (shape.ok_tag == 0) {
     auto alternative = detail::choice_from_json(answer, shape.members, f == Function::provide_eim_package_result);
     if (!alternative) return alternative;
-    return tlv::encode(shape.tag, alternative->empty() ? Bytes(std::begin(kEmptyResponse), std::end(kEmptyResponse)) : *alternative);
+    return tlv::encode(
+        shape.tag, alternative->empty() ? Bytes(std::begin(kEmptyResponse), std::end(kEmptyResponse)) : *alternative);
   }
   if (f == Function::authenticate_client && !detail::has_member(answer, "smdpSigned2") &&
       detail::has_member(answer, "profileDownloadTrigger"))
@@ -128,7 +141,8 @@ Expected<json> to_json(Function f, const tlv::Tlv& outer) {
   if (shape.ok_tag == 0) {
     if (auto ok = detail::members_to_json(outer.value, shape.members, payload); !ok) return Unexpected{ok.error()};
   } else if (alternative->tag != shape.ok_tag) {
-    return fail("the SM-DS arm (AuthenticateClientOkDSEsipa) has no known JSON form; only the SM-DP+ arm is translated");
+    return fail(
+        "the SM-DS arm (AuthenticateClientOkDSEsipa) has no known JSON form; only the SM-DP+ arm is translated");
   } else if (auto ok = detail::members_to_json(alternative->value, shape.members, payload); !ok) {
     return Unexpected{ok.error()};
   }
@@ -141,7 +155,8 @@ Expected<Bytes> response_from_json(Function f, std::string_view body) {
   std::string what = std::string(function_name(f)) + " answer";
   return detail::guarded(what, [&]() -> Expected<Bytes> {
     // handleNotification: 204 without a body, or a body whose header may say Failed.
-    if (f == Function::handle_notification && body.find_first_not_of(" \t\r\n") == std::string_view::npos) return Bytes{};
+    if (f == Function::handle_notification && body.find_first_not_of(" \t\r\n") == std::string_view::npos)
+      return Bytes{};
     auto answer = detail::parse_object(body, what);
     if (!answer) return Unexpected{answer.error()};
     if (f == Function::handle_notification) {
@@ -162,7 +177,9 @@ Expected<std::string> response_to_json(Function f, ByteView der) {
   std::string what = std::string(function_name(f)) + " answer";
   return detail::guarded(what, [&]() -> Expected<std::string> {
     if (f == Function::handle_notification) {
-      if (!der.empty()) return fail(what + ": handleNotification has no answer message, but " + std::to_string(der.size()) + " bytes came");
+      if (!der.empty())
+        return fail(what + ": handleNotification has no answer message, but " + std::to_string(der.size()) +
+                    " bytes came");
       return std::string();
     }
     auto outer = detail::check_message(der, asn_DEF_EsipaMessageFromEimToIpa, what);

@@ -217,8 +217,8 @@ std::string error_text(CURLcode code, const char* detail, const std::string& url
 // What create() prepared once, in the forms curl takes; shared by every call.
 struct Client::Settings {
   ClientOptions options;
-  std::string ca_pem;           // all trusted CAs; empty: the system store
-  std::string identity_pem;     // client certificate chain
+  std::string ca_pem;        // all trusted CAs; empty: the system store
+  std::string identity_pem;  // client certificate chain
   std::string identity_key_pem;
   mutable WireCounter wire;    // before the handles: their connections' close callbacks use it
   mutable HandlePool handles;  // with their kept-alive connections
@@ -334,7 +334,8 @@ Expected<ClientResponse> Client::perform(const ClientRequest& request) const {
   CURLcode code = curl_easy_perform(c);
   performing = nullptr;
   curl_socket_t socket = CURL_SOCKET_BAD;
-  if (curl_easy_getinfo(c, CURLINFO_ACTIVESOCKET, &socket) == CURLE_OK) settings_->wire.charge(socket, received.response.wire);
+  if (curl_easy_getinfo(c, CURLINFO_ACTIVESOCKET, &socket) == CURLE_OK)
+    settings_->wire.charge(socket, received.response.wire);
   if (received.too_large)
     return fail("HTTP exchange failed: the response is larger than " + std::to_string(o.response_limit) + " bytes (" +
                 request.url + ")");
@@ -347,7 +348,8 @@ Expected<ClientResponse> Client::perform(const ClientRequest& request) const {
   // curl itself closes a connection the server said it closes (Connection: close), and checks a
   // kept one is still open before reusing it; a server that closes it meanwhile costs a new one.
   auto idle = std::chrono::duration_cast<Clock::duration>(o.keep_alive_idle);
-  if (auto announced = keep_alive_timeout(received.response.headers)) idle = std::min<Clock::duration>(idle, *announced);
+  if (auto announced = keep_alive_timeout(received.response.headers))
+    idle = std::min<Clock::duration>(idle, *announced);
   settings_->handles.give_back(std::move(curl), started + idle);
   return std::move(received.response);
 }

@@ -25,7 +25,8 @@ Request to_request(http::request<http::string_body>&& message, std::string peer,
   return request;
 }
 
-http::response<http::string_body> to_message(Response&& response, bool keep_alive, std::chrono::milliseconds idle_timeout) {
+http::response<http::string_body> to_message(Response&& response, bool keep_alive,
+                                             std::chrono::milliseconds idle_timeout) {
   http::response<http::string_body> message;
   message.version(11);
   bool valid_status = response.status >= 100 && response.status <= 599;

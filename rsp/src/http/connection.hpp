@@ -69,8 +69,9 @@ class Connection : public ConnectionBase {
         address_(std::move(address)) {
     boost::system::error_code ec;
     auto peer = tcp_.socket().remote_endpoint(ec);
-    if (!ec) peer_ = (peer.address().is_v6() ? "[" + peer.address().to_string() + "]" : peer.address().to_string()) + ":" +
-                     std::to_string(peer.port());
+    if (!ec)
+      peer_ = (peer.address().is_v6() ? "[" + peer.address().to_string() + "]" : peer.address().to_string()) + ":" +
+              std::to_string(peer.port());
   }
   ~Connection() override {
     shared_.registry->remove(this);
@@ -99,8 +100,10 @@ class Connection : public ConnectionBase {
  private:
   // The stream requests are read from: the TLS one once made (at the first byte), else the TCP one.
   Stream& stream() {
-    if constexpr (kTls) return *tls_;
-    else return tcp_;
+    if constexpr (kTls)
+      return *tls_;
+    else
+      return tcp_;
   }
   beast::tcp_stream& lowest() {
     if constexpr (kTls) {
@@ -116,7 +119,7 @@ class Connection : public ConnectionBase {
   void await_request() {
     if (stopping_ || shared_.registry->stopping()) return close();
     phase_ = Phase::waiting;
-    parser_.reset();  // the last request's: stop() asks whether a new one has begun
+    parser_.reset();                                 // the last request's: stop() asks whether a new one has begun
     if (buffer_.size() > 0) return begin_request();  // pipelined: already here
     expire(first_request_ ? shared_.limits.first_byte_timeout : shared_.limits.idle_timeout);
     auto on_byte = [self = self()](beast::error_code ec, size_t n) {
@@ -124,8 +127,10 @@ class Connection : public ConnectionBase {
       self->buffer_.commit(n);
       self->begin_request();
     };
-    if (kTls && !tls_) tcp_.async_read_some(buffer_.prepare(1), std::move(on_byte));
-    else stream().async_read_some(buffer_.prepare(1), std::move(on_byte));
+    if (kTls && !tls_)
+      tcp_.async_read_some(buffer_.prepare(1), std::move(on_byte));
+    else
+      stream().async_read_some(buffer_.prepare(1), std::move(on_byte));
   }
 
   void on_wait_error(beast::error_code ec) {
@@ -144,10 +149,10 @@ class Connection : public ConnectionBase {
         tls_.emplace(std::move(tcp_), *listener_->tls);
         expire(shared_.limits.read_timeout);
         return tls_->async_handshake(asio::ssl::stream_base::server, buffer_.data(),
-                                       [self = self()](beast::error_code ec, size_t used) {
-                                         self->buffer_.consume(used);
-                                         self->on_handshake(ec);
-                                       });
+                                     [self = self()](beast::error_code ec, size_t used) {
+                                       self->buffer_.consume(used);
+                                       self->on_handshake(ec);
+                                     });
       }
     }
     expire(shared_.limits.read_timeout);
@@ -206,7 +211,8 @@ class Connection : public ConnectionBase {
       return write(error_response(431), false);
     }
     if (ec == beast::error::timeout) count(Refusal::request_time);
-    bool malformed = ec.category() == beast::http::make_error_code(e::bad_target).category() && ec != e::partial_message;
+    bool malformed =
+        ec.category() == beast::http::make_error_code(e::bad_target).category() && ec != e::partial_message;
     if (malformed) return write(error_response(400), false);
     close();  // timeout, reset, cancelled, or the peer left mid-request
   }
@@ -259,8 +265,8 @@ class Connection : public ConnectionBase {
 
   void count(Refusal reason) { count_refusal(reason, address_); }
 
-  beast::tcp_stream tcp_;      // the connection; moved into tls_ when that is made
-  std::optional<Stream> tls_;  // TLS listeners only: made at the first byte
+  beast::tcp_stream tcp_;                // the connection; moved into tls_ when that is made
+  std::optional<Stream> tls_;            // TLS listeners only: made at the first byte
   tcp::socket::executor_type executor_;  // the connection's strand
   std::shared_ptr<const Listener> listener_;
   Shared shared_;

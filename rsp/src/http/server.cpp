@@ -100,7 +100,8 @@ struct Server::Impl {
       : pool(std::max<size_t>(options.handler_threads, 1)),
         shared{{options.body_limit, options.header_limit, options.first_byte_timeout, options.read_timeout,
                 options.idle_timeout},
-               pool.get_executor(), std::make_shared<Registry>()},
+               pool.get_executor(),
+               std::make_shared<Registry>()},
         stop_timeout(options.stop_timeout),
         max_connections(connection_cap(options.max_connections)),
         max_connections_per_peer(std::max<size_t>(options.max_connections_per_peer, 1)) {}
@@ -146,9 +147,12 @@ struct Server::Impl {
       socket.set_option(tcp::no_delay(true), ignored);
       auto listener = a.listener();
       if (listener->tls)
-        std::make_shared<Connection<beast::ssl_stream<beast::tcp_stream>>>(std::move(socket), std::move(listener), shared, address)->start();
+        std::make_shared<Connection<beast::ssl_stream<beast::tcp_stream>>>(std::move(socket), std::move(listener),
+                                                                           shared, address)
+            ->start();
       else
-        std::make_shared<Connection<beast::tcp_stream>>(std::move(socket), std::move(listener), shared, address)->start();
+        std::make_shared<Connection<beast::tcp_stream>>(std::move(socket), std::move(listener), shared, address)
+            ->start();
       accept(a);
     });
   }
@@ -221,7 +225,8 @@ Expected<std::function<void()>> Server::prepare_tls_identity(size_t index, const
   auto tls = make_server_context(identity, acceptor->client_certificates, &next->accept_client_certificate);
   if (!tls) return fail(where + tls.error().message);
   next->tls = std::move(*tls);
-  return std::function<void()>([acceptor, ready = std::shared_ptr<const Listener>(std::move(next))] { acceptor->replace(ready); });
+  return std::function<void()>(
+      [acceptor, ready = std::shared_ptr<const Listener>(std::move(next))] { acceptor->replace(ready); });
 }
 
 void Server::stop() { impl_->stop(); }

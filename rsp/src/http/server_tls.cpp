@@ -41,13 +41,15 @@ Expected<std::unique_ptr<boost::asio::ssl::context>> make_server_context(const T
     return fail("the TLS certificate cannot be used: " + crypto::openssl_error());
   for (size_t i = 1; i < identity.chain.size(); ++i)
     if (SSL_CTX_add1_chain_cert(ctx, identity.chain[i].get()) != 1)
-      return fail("the TLS chain certificate " + identity.chain[i].subject() + " cannot be used: " + crypto::openssl_error());
+      return fail("the TLS chain certificate " + identity.chain[i].subject() +
+                  " cannot be used: " + crypto::openssl_error());
   if (SSL_CTX_use_PrivateKey(ctx, identity.key->get()) != 1 || SSL_CTX_check_private_key(ctx) != 1) {
     crypto::openssl_error();  // its text may describe the key; say only what is wrong
     return fail("the TLS private key does not match the certificate " + identity.chain.front().subject());
   }
   if (policy != ClientCertificates::off) {
-    if (!check || !*check) return fail("client certificates are asked for but no accept_client_certificate callback is set");
+    if (!check || !*check)
+      return fail("client certificates are asked for but no accept_client_certificate callback is set");
     // optional: a client that sends none still completes the handshake; one that sends a
     // certificate the callback refuses does not.
     int mode = SSL_VERIFY_PEER;

@@ -7,7 +7,8 @@ namespace {
 // RSA-authenticated one is for the peers outside the GSMA PKI (an operator's ES2+ client certificate or
 // callback endpoint, an eIM or web server under a web CA): a server with an RSP (ECDSA) certificate
 // can never agree to it, so ES9+ and ES11 stay at the two suites of §2.6.6.
-constexpr const char* kTls12Suites = "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES128-SHA256:ECDHE-RSA-AES128-GCM-SHA256";
+constexpr const char* kTls12Suites =
+    "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES128-SHA256:ECDHE-RSA-AES128-GCM-SHA256";
 constexpr const char* kTls13Suites = "TLS_AES_128_GCM_SHA256";
 // P-256 first: a client's one TLS 1.3 key share. OpenSSL 3.0 offers brainpoolP256r1 in TLS 1.2 only.
 constexpr const char* kGroups = "P-256:brainpoolP256r1";

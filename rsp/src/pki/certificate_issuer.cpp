@@ -5,8 +5,8 @@
 namespace rsp::pki {
 namespace {
 
-using crypto::Role;
 using crypto::openssl_error;
+using crypto::Role;
 
 Status<> add_ext(X509* cert, X509V3_CTX* ctx, int nid, const std::string& value) {
   crypto::X509ExtPtr ext(X509V3_EXT_conf_nid(nullptr, ctx, nid, value.c_str()));
@@ -42,7 +42,8 @@ Status<> add_policy(X509* cert, const std::string& oid, bool critical) {
   ASN1_OBJECT_free(info->policyid);
   info->policyid = OBJ_txt2obj(oid.c_str(), 1);
   sk_POLICYINFO_push(policies.get(), info);
-  if (!info->policyid || !X509_add1_ext_i2d(cert, NID_certificate_policies, policies.get(), critical ? 1 : 0, X509V3_ADD_DEFAULT))
+  if (!info->policyid ||
+      !X509_add1_ext_i2d(cert, NID_certificate_policies, policies.get(), critical ? 1 : 0, X509V3_ADD_DEFAULT))
     return fail("cannot add certificate policy " + oid + ": " + openssl_error());
   return Ok{};
 }
@@ -72,8 +73,7 @@ Status<> add_role_extensions(X509* cert, X509V3_CTX* ctx, const CertificateReque
       exts.push_back({NID_key_usage, "critical,digitalSignature"});
       exts.push_back({NID_ext_key_usage, "critical,serverAuth,clientAuth"});
       break;
-    default:
-      exts.push_back({NID_key_usage, "critical,digitalSignature"});
+    default: exts.push_back({NID_key_usage, "critical,digitalSignature"});
   }
   if (r.key_usage)
     for (auto& [nid, value] : exts)
@@ -120,7 +120,8 @@ Expected<crypto::Certificate> issue(const CertificateRequest& request, const cry
   X509V3_CTX ctx;
   X509V3_set_ctx(&ctx, issuer ? issuer->get() : cert.get(), cert.get(), nullptr, nullptr, 0);
   if (auto s = add_role_extensions(cert.get(), &ctx, request); !s) return Unexpected{s.error()};
-  if (!X509_sign(cert.get(), issuer_key.get(), EVP_sha256())) return fail("cannot sign certificate: " + openssl_error());
+  if (!X509_sign(cert.get(), issuer_key.get(), EVP_sha256()))
+    return fail("cannot sign certificate: " + openssl_error());
   return crypto::Certificate(std::move(cert));
 }
 

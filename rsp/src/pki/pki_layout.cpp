@@ -46,7 +46,8 @@ Expected<crypto::Certificate> load_certificate(const std::filesystem::path& dir,
 Expected<crypto::PrivateKey> load_key(const std::filesystem::path& dir, Curve curve, Role role) {
   auto bytes = files::read(key_path(dir, curve, role));
   if (!bytes) return Unexpected{bytes.error()};
-  auto key = crypto::PrivateKey::from_pem(std::string_view(reinterpret_cast<const char*>(bytes->data()), bytes->size()));
+  auto key =
+      crypto::PrivateKey::from_pem(std::string_view(reinterpret_cast<const char*>(bytes->data()), bytes->size()));
   wipe(*bytes);
   return key;
 }
@@ -59,22 +60,23 @@ std::vector<Curve> curves_present(const std::filesystem::path& dir) {
 }
 
 Status<> write_readme(const std::filesystem::path& dir, std::string_view origin) {
-  std::string text = "# RSP test PKI\n\n" + std::string(origin) +
-                     "\n\nOne folder per curve (`nist` = NIST P-256, `brainpool` = brainpoolP256r1), each holding:\n\n"
-                     "| file | what it is |\n|---|---|\n"
-                     "| ci.der / ci.pem | CERT.CI.ECDSA: the self-signed GSMA-style root (policy id-rspRole-ci) |\n"
-                     "| eum.der / eum.pem | CERT.EUM.ECDSA: the eUICC manufacturer, issued by the CI; its Name Constraints"
-                     " give the organisation and the EID prefix its eUICCs must have |\n"
-                     "| euicc.der / euicc.pem | CERT.EUICC.ECDSA: one eUICC, issued by the EUM; subject serialNumber = EID |\n"
-                     "| dp-auth.der / .pem | CERT.DPauth.ECDSA: the SM-DP+'s key for ES9+ authentication (serverSignature1) |\n"
-                     "| dp-pb.der / .pem | CERT.DPpb.ECDSA: the SM-DP+'s key for profile binding (smdpSignature2, BF23) |\n"
-                     "| dp-tls.der / .pem | CERT.DP.TLS: the SM-DP+'s HTTPS server certificate, SAN = its host name |\n"
-                     "| ds-auth.der / .pem | CERT.DSauth.ECDSA: the SM-DS's key for ES11 authentication (serverSignature1) |\n"
-                     "| ds-tls.der / .pem | CERT.DS.TLS: the SM-DS's HTTPS certificate (server and ES12 client), SAN = its host name |\n"
-                     "| eim.der / .pem | the eIM's signing certificate for eUICC packages (SGP.32) |\n"
-                     "| eim-tls.der / .pem | the eIM's HTTPS server certificate (ESipa), SAN = its host name |\n"
-                     "| <role>.key.pem | the private key of that certificate (PKCS#8 PEM, mode 0600) |\n\n"
-                     "Test material only: never use these keys for anything real.\n";
+  std::string text =
+      "# RSP test PKI\n\n" + std::string(origin) +
+      "\n\nOne folder per curve (`nist` = NIST P-256, `brainpool` = brainpoolP256r1), each holding:\n\n"
+      "| file | what it is |\n|---|---|\n"
+      "| ci.der / ci.pem | CERT.CI.ECDSA: the self-signed GSMA-style root (policy id-rspRole-ci) |\n"
+      "| eum.der / eum.pem | CERT.EUM.ECDSA: the eUICC manufacturer, issued by the CI; its Name Constraints"
+      " give the organisation and the EID prefix its eUICCs must have |\n"
+      "| euicc.der / euicc.pem | CERT.EUICC.ECDSA: one eUICC, issued by the EUM; subject serialNumber = EID |\n"
+      "| dp-auth.der / .pem | CERT.DPauth.ECDSA: the SM-DP+'s key for ES9+ authentication (serverSignature1) |\n"
+      "| dp-pb.der / .pem | CERT.DPpb.ECDSA: the SM-DP+'s key for profile binding (smdpSignature2, BF23) |\n"
+      "| dp-tls.der / .pem | CERT.DP.TLS: the SM-DP+'s HTTPS server certificate, SAN = its host name |\n"
+      "| ds-auth.der / .pem | CERT.DSauth.ECDSA: the SM-DS's key for ES11 authentication (serverSignature1) |\n"
+      "| ds-tls.der / .pem | CERT.DS.TLS: the SM-DS's HTTPS certificate (server and ES12 client), SAN = its host name |\n"
+      "| eim.der / .pem | the eIM's signing certificate for eUICC packages (SGP.32) |\n"
+      "| eim-tls.der / .pem | the eIM's HTTPS server certificate (ESipa), SAN = its host name |\n"
+      "| <role>.key.pem | the private key of that certificate (PKCS#8 PEM, mode 0600) |\n\n"
+      "Test material only: never use these keys for anything real.\n";
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   return files::write_atomic(dir / "README.md", text);

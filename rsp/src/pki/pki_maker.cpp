@@ -1,5 +1,5 @@
-#include "rsp/pki/certificate_issuer.hpp"
 #include "rsp/eid.hpp"
+#include "rsp/pki/certificate_issuer.hpp"
 #include "rsp/pki/test_pki.hpp"
 
 namespace rsp::pki {
@@ -44,7 +44,8 @@ std::pair<CertificateRequest, CertificateRequest> eim_requests(const std::string
 }
 
 // The curves of `pki_dir` that issue into `out_dir`, none of which may be there yet.
-Expected<std::vector<Curve>> issuing_curves(const std::filesystem::path& pki_dir, const std::filesystem::path& out_dir) {
+Expected<std::vector<Curve>> issuing_curves(const std::filesystem::path& pki_dir,
+                                            const std::filesystem::path& out_dir) {
   auto curves = curves_present(pki_dir);
   if (curves.empty()) return fail(pki_dir.string() + ": no curve folder");
   for (Curve curve : curves)
@@ -73,10 +74,10 @@ Status<> make(const std::filesystem::path& dir, const MakeOptions& options) {
   auto eum = request(Role::eum, {{"C", "ZZ"}, {"O", kEumOrganization}, {"CN", "Test EUM"}}, start, now + 30 * kYear);
   eum.eid_range = crypto::EidRange{kEumOrganization, eid_text.substr(0, 8)};
   eum.registered_id = "2.999.5";
-  auto euicc = request(Role::euicc,
-                           {{"C", "ZZ"}, {"O", kEumOrganization}, {"serialNumber", eid_text}, {"CN", "Test eUICC"}},
-                           start, 0);
-  auto dp_auth = request(Role::dp_auth, {{"O", "Open RSP Test SM-DP+"}, {"CN", "TEST SM-DP+"}}, start, now + 10 * kYear);
+  auto euicc = request(
+      Role::euicc, {{"C", "ZZ"}, {"O", kEumOrganization}, {"serialNumber", eid_text}, {"CN", "Test eUICC"}}, start, 0);
+  auto dp_auth =
+      request(Role::dp_auth, {{"O", "Open RSP Test SM-DP+"}, {"CN", "TEST SM-DP+"}}, start, now + 10 * kYear);
   dp_auth.registered_id = "2.999.10";
   CertificateRequest dp_pb = dp_auth;
   dp_pb.role = Role::dp_pb;
@@ -117,8 +118,8 @@ Status<> make(const std::filesystem::path& dir, const MakeOptions& options) {
                                ", SM-DS host " + options.ds_host + " and eIM host " + options.eim_host + ".");
 }
 
-Status<> issue_euicc(const std::filesystem::path& pki_dir, const std::filesystem::path& out_dir, const std::string& eid_text,
-                     time_t now) {
+Status<> issue_euicc(const std::filesystem::path& pki_dir, const std::filesystem::path& out_dir,
+                     const std::string& eid_text, time_t now) {
   if (!eid::valid(eid_text)) return fail("EID " + eid_text + " is not 32 digits with valid check digits");
   auto curves = issuing_curves(pki_dir, out_dir);
   if (!curves) return Unexpected{curves.error()};
@@ -127,12 +128,16 @@ Status<> issue_euicc(const std::filesystem::path& pki_dir, const std::filesystem
     auto ci = load_certificate(pki_dir, curve, Role::ci);
     auto eum = load_certificate(pki_dir, curve, Role::eum);
     auto eum_key = load_key(pki_dir, curve, Role::eum);
-    if (!ci || !eum || !eum_key) return fail(curve_dir(pki_dir, curve).string() + ": the CI and EUM certificates and the EUM key are needed");
+    if (!ci || !eum || !eum_key)
+      return fail(curve_dir(pki_dir, curve).string() + ": the CI and EUM certificates and the EUM key are needed");
     auto range = eum->permitted_eid_range();
     if (range && eid_text.rfind(range->eid_prefix, 0) != 0)
       return fail("EID " + eid_text + " is outside the EUM's range " + range->eid_prefix + "...");
-    auto euicc = request(Role::euicc, {{"C", "ZZ"}, {"O", eum->subject_organization().value_or(kEumOrganization)},
-                                       {"serialNumber", eid_text}, {"CN", "Test eUICC"}},
+    auto euicc = request(Role::euicc,
+                         {{"C", "ZZ"},
+                          {"O", eum->subject_organization().value_or(kEumOrganization)},
+                          {"serialNumber", eid_text},
+                          {"CN", "Test eUICC"}},
                          now - kDay, 0);
     auto key = crypto::PrivateKey::generate(curve);
     auto cert = issue(euicc, key, &*eum, *eum_key);
@@ -141,7 +146,8 @@ Status<> issue_euicc(const std::filesystem::path& pki_dir, const std::filesystem
     if (auto s = store(out_dir, curve, Role::eum, *eum, nullptr); !s) return s;
     if (auto s = store(out_dir, curve, Role::euicc, *cert, &key); !s) return s;
   }
-  return write_readme(out_dir, "Made by `rsp-pki euicc` for EID " + eid_text + " under the EUM of " + pki_dir.string() + ".");
+  return write_readme(out_dir,
+                      "Made by `rsp-pki euicc` for EID " + eid_text + " under the EUM of " + pki_dir.string() + ".");
 }
 
 Status<> issue_eim(const std::filesystem::path& pki_dir, const std::filesystem::path& out_dir, const std::string& host,
@@ -164,8 +170,8 @@ Status<> issue_eim(const std::filesystem::path& pki_dir, const std::filesystem::
       if (auto s = store(out_dir, curve, r->role, *cert, &key); !s) return s;
     }
   }
-  return write_readme(out_dir, "Made by `rsp-pki eim` for the eIM " + organization + " at " + host + " under the CI of " +
-                                   pki_dir.string() + ".");
+  return write_readme(out_dir, "Made by `rsp-pki eim` for the eIM " + organization + " at " + host +
+                                   " under the CI of " + pki_dir.string() + ".");
 }
 
 }  // namespace rsp::pki

@@ -12,9 +12,9 @@ struct Sgp26File {
 
 // SGP.26 names: the NIST set uses the suffix NIST, the brainpool set BRP.
 constexpr Sgp26File kFiles[] = {
-    {Role::ci, "CertificateIssuer", "CI_ECDSA"},     {Role::eum, "EUM", "EUM_ECDSA"},
-    {Role::euicc, "eUICC", "EUICC_ECDSA"},           {Role::dp_auth, "DPauth", "S_SM_DPauth_ECDSA"},
-    {Role::dp_pb, "DPpb", "S_SM_DPpb_ECDSA"},        {Role::dp_tls, "DPtls", "S_SM_DP_TLS"},
+    {Role::ci, "CertificateIssuer", "CI_ECDSA"}, {Role::eum, "EUM", "EUM_ECDSA"},
+    {Role::euicc, "eUICC", "EUICC_ECDSA"},       {Role::dp_auth, "DPauth", "S_SM_DPauth_ECDSA"},
+    {Role::dp_pb, "DPpb", "S_SM_DPpb_ECDSA"},    {Role::dp_tls, "DPtls", "S_SM_DP_TLS"},
 };
 
 }  // namespace
@@ -45,7 +45,8 @@ Expected<std::vector<std::string>> import_sgp26(const std::filesystem::path& sou
         if (!key_bytes) return Unexpected{key_bytes.error()};
         std::string pem(key_bytes->begin(), key_bytes->end());
         wipe(*key_bytes);
-        if (!crypto::PrivateKey::from_pem(pem)) return fail(key_file.string() + " is not a private key on an RSP curve");
+        if (!crypto::PrivateKey::from_pem(pem))
+          return fail(key_file.string() + " is not a private key on an RSP curve");
         if (auto s = store_key_pem(dir, curve, f.role, pem); !s) return Unexpected{s.error()};
         line += " + key";
       }
@@ -54,8 +55,8 @@ Expected<std::vector<std::string>> import_sgp26(const std::filesystem::path& sou
     report.push_back("absent   " + std::string(crypto::short_name(curve)) + "/eim (SGP.26 has no eIM certificate)");
   }
   if (certificates == 0) return fail("no SGP.26 certificates found under " + source.string());
-  if (auto s = write_readme(dir, "Imported by `rsp-pki import-sgp26` from the published SGP.26 set at " + source.string() +
-                                     ". Files absent from that set are absent here.");
+  if (auto s = write_readme(dir, "Imported by `rsp-pki import-sgp26` from the published SGP.26 set at " +
+                                     source.string() + ". Files absent from that set are absent here.");
       !s)
     return Unexpected{s.error()};
   return report;

@@ -39,7 +39,8 @@ ListenerConfig read_listener(const json& value, std::string& error) {
     error = "a listener is \"HOST:PORT\" or an object";
     return l;
   }
-  if (error = unknown_keys(value, {"listen", "tls_certificate", "tls_key", "curve"}, " in a listener"); !error.empty()) return l;
+  if (error = unknown_keys(value, {"listen", "tls_certificate", "tls_key", "curve"}, " in a listener"); !error.empty())
+    return l;
   read_key(value, "listen", l.listen, error);
   read_path(value, "tls_certificate", l.tls_certificate, error);
   read_path(value, "tls_key", l.tls_key, error);

@@ -8,7 +8,8 @@ namespace rsp::server {
 
 using nlohmann::json;
 
-Expected<FunctionStatus, Es12CallError> post_es12(const http::Client& client, const std::string& url, const std::string& body) {
+Expected<FunctionStatus, Es12CallError> post_es12(const http::Client& client, const std::string& url,
+                                                  const std::string& body) {
   http::Headers headers{{"Content-Type", "application/json;charset=UTF-8"}, {"X-Admin-Protocol", kAdminProtocol}};
   auto response = client.post(url, body, std::move(headers));
   if (!response) return Unexpected{Es12CallError{false, response.error().message}};

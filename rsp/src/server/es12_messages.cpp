@@ -18,7 +18,9 @@ std::string es12_url(std::string_view smds_address, std::string_view function) {
   return "https://" + std::string(smds_address) + "/gsma/rsp2/es12/" + std::string(function);
 }
 
-bool is_es12_url(std::string_view url) { return url.starts_with("https://") && url.find("/gsma/rsp2/es12/") != std::string_view::npos; }
+bool is_es12_url(std::string_view url) {
+  return url.starts_with("https://") && url.find("/gsma/rsp2/es12/") != std::string_view::npos;
+}
 
 std::string register_event_body(const Es12Event& event, std::string_view requester, std::string_view rsp_server_address,
                                 bool forwarding, std::string_view call_id) {

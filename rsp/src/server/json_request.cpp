@@ -7,14 +7,17 @@ namespace rsp::server {
 using nlohmann::json;
 
 Checked<Ok> check_request(const json& request) {
-  if (!request.is_object()) return refuse(subject::function_requester, reason::invalid, "the request is not a JSON object");
+  if (!request.is_object())
+    return refuse(subject::function_requester, reason::invalid, "the request is not a JSON object");
   auto header = request.find("header");
-  if (header == request.end()) return refuse(subject::function_requester, reason::mandatory_missing, "header is missing");
+  if (header == request.end())
+    return refuse(subject::function_requester, reason::mandatory_missing, "header is missing");
   if (!header->is_object()) return refuse(subject::function_requester, reason::invalid, "header is not an object");
   for (const char* field : {"functionRequesterIdentifier", "functionCallIdentifier"}) {
     auto value = header->find(field);
     if (value == header->end())
-      return refuse(subject::function_requester, reason::mandatory_missing, std::string("header.") + field + " is missing");
+      return refuse(subject::function_requester, reason::mandatory_missing,
+                    std::string("header.") + field + " is missing");
     if (!value->is_string())
       return refuse(subject::function_requester, reason::invalid, std::string("header.") + field + " is not a string");
   }

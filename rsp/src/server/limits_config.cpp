@@ -13,8 +13,8 @@ namespace {
 using nlohmann::json;
 
 // A positive whole number of at most `most`.
-void read_count(const json& object, const std::string& where, const char* key, std::optional<size_t>& out, std::string& error,
-                double most) {
+void read_count(const json& object, const std::string& where, const char* key, std::optional<size_t>& out,
+                std::string& error, double most) {
   auto it = object.find(key);
   if (it == object.end() || !error.empty()) return;
   if (!it->is_number_integer() || it->get<double>() < 1 || it->get<double>() > most) {
@@ -24,7 +24,8 @@ void read_count(const json& object, const std::string& where, const char* key, s
   out = it->get<size_t>();
 }
 
-void read_seconds(const json& object, const std::string& where, const char* key, std::optional<double>& out, std::string& error) {
+void read_seconds(const json& object, const std::string& where, const char* key, std::optional<double>& out,
+                  std::string& error) {
   auto it = object.find(key);
   if (it == object.end() || !error.empty()) return;
   constexpr double kMostSeconds = 24 * 3600;

@@ -10,12 +10,14 @@ Expected<std::pair<std::string, uint16_t>> split_host_port(const std::string& li
   std::string host = listen.substr(0, colon);
   if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
   std::string port = listen.substr(colon + 1);
-  if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos || std::stoul(port) > 65535)
+  if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos ||
+      std::stoul(port) > 65535)
     return fail("\"" + listen + "\": the port must be 0..65535");
   return std::pair{host, static_cast<uint16_t>(std::stoul(port))};
 }
 
-Expected<http::TlsIdentity> listener_identity(const ListenerConfig& l, const std::filesystem::path& pki, crypto::Role role) {
+Expected<http::TlsIdentity> listener_identity(const ListenerConfig& l, const std::filesystem::path& pki,
+                                              crypto::Role role) {
   if (l.tls_certificate || l.tls_key) {
     if (!l.tls_certificate || !l.tls_key) return fail(l.listen + ": give both tls_certificate and tls_key");
     return http::TlsIdentity::from_pem_files(*l.tls_certificate, *l.tls_key);
@@ -31,7 +33,8 @@ Expected<http::TlsIdentity> listener_identity(const ListenerConfig& l, const std
   return http::TlsIdentity::from_pki(pki, curve, role);
 }
 
-Expected<http::ListenerOptions> listener_options(const ListenerConfig& l, const std::filesystem::path& pki, crypto::Role role) {
+Expected<http::ListenerOptions> listener_options(const ListenerConfig& l, const std::filesystem::path& pki,
+                                                 crypto::Role role) {
   auto address = split_host_port(l.listen);
   if (!address) return Unexpected{address.error()};
   auto identity = listener_identity(l, pki, role);

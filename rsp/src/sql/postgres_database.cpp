@@ -41,12 +41,9 @@ Value value_at(const PGresult* result, int row, int column) {
     case kBool:
     case kInt2:
     case kInt4:
-    case kInt8:
-      return big_endian(data, length);
-    case kBytea:
-      return Bytes(data, data + length);
-    default:
-      return std::string(data, static_cast<size_t>(length));
+    case kInt8: return big_endian(data, length);
+    case kBytea: return Bytes(data, data + length);
+    default: return std::string(data, static_cast<size_t>(length));
   }
 }
 
@@ -121,7 +118,7 @@ class PgConnection final : public Database {
     // Data exceptions (22) quote the value that did not fit.
     std::string message = code.starts_with("22") || !primary ? "statement failed" : primary;
     return error(code == "23505" ? ErrorKind::conflict : ErrorKind::failed,
-                       "postgresql: " + message + " (SQLSTATE " + std::string(code) + ")");
+                 "postgresql: " + message + " (SQLSTATE " + std::string(code) + ")");
   }
 
   ConnectionHandle connection_;
@@ -211,7 +208,8 @@ class PgPool final : public Database {
 
 }  // namespace
 
-Result<std::unique_ptr<Database>> open_postgres_database(std::string_view uri_text, const std::vector<SchemaStep>& schema,
+Result<std::unique_ptr<Database>> open_postgres_database(std::string_view uri_text,
+                                                         const std::vector<SchemaStep>& schema,
                                                          std::string_view application_text) {
   std::string uri(uri_text), application(application_text);
   auto first = connect(uri, application);

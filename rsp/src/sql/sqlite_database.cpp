@@ -6,14 +6,14 @@
 
 #include <cerrno>
 #include <chrono>
-#include <thread>
 #include <cstring>
 #include <mutex>
+#include <thread>
 #include <unordered_map>
 
 #include "drivers.hpp"
-#include "sqlite_group_commit.hpp"
 #include "rsp/sql/migrations.hpp"
+#include "sqlite_group_commit.hpp"
 
 namespace rsp::sql {
 namespace {
@@ -48,10 +48,8 @@ ErrorKind kind_of(int code) {
     case SQLITE_CORRUPT:
     case SQLITE_IOERR:
     case SQLITE_FULL:
-    case SQLITE_READONLY:
-      return ErrorKind::unavailable;
-    default:
-      return ErrorKind::failed;
+    case SQLITE_READONLY: return ErrorKind::unavailable;
+    default: return ErrorKind::failed;
   }
 }
 
@@ -99,7 +97,9 @@ class SqliteDatabase final : public Database {
   class Locked final : public Database {
    public:
     explicit Locked(SqliteDatabase& owner) : owner_(owner) {}
-    Result<Outcome> run(std::string_view sql, std::span<const Value> params) override { return owner_.run_locked(sql, params); }
+    Result<Outcome> run(std::string_view sql, std::span<const Value> params) override {
+      return owner_.run_locked(sql, params);
+    }
     Result<Ok> transaction(const std::function<Result<Ok>(Database&)>&) override {
       return error(ErrorKind::failed, "sqlite: a transaction inside a transaction");
     }
@@ -152,9 +152,7 @@ class SqliteDatabase final : public Database {
     Row out;
     for (int i = 0, n = sqlite3_column_count(s); i < n; ++i) {
       switch (sqlite3_column_type(s, i)) {
-        case SQLITE_INTEGER:
-          out.emplace_back(static_cast<int64_t>(sqlite3_column_int64(s, i)));
-          break;
+        case SQLITE_INTEGER: out.emplace_back(static_cast<int64_t>(sqlite3_column_int64(s, i))); break;
         case SQLITE_TEXT: {
           auto* text = reinterpret_cast<const char*>(sqlite3_column_text(s, i));
           out.emplace_back(std::string(text, static_cast<size_t>(sqlite3_column_bytes(s, i))));
@@ -165,8 +163,7 @@ class SqliteDatabase final : public Database {
           out.emplace_back(Bytes(data, data + sqlite3_column_bytes(s, i)));
           break;
         }
-        default:
-          out.emplace_back(std::monostate{});  // NULL (the schema has no REAL)
+        default: out.emplace_back(std::monostate{});  // NULL (the schema has no REAL)
       }
     }
     return out;
@@ -183,8 +180,8 @@ class SqliteDatabase final : public Database {
   std::unordered_map<std::string, StatementHandle> cache_;
 };
 
-// The file may hold secrets (the SM-DP+'s profile keys): create it 0600 (SQLite would use 0644 less the umask). Its -wal
-// and -shm files take the database file's mode.
+// The file may hold secrets (the SM-DP+'s profile keys): create it 0600 (SQLite would use 0644 less the umask). Its
+// -wal and -shm files take the database file's mode.
 Result<Ok> create_private(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (fd < 0) return error(ErrorKind::unavailable, "sqlite:" + path + ": " + std::strerror(errno));
@@ -194,7 +191,8 @@ Result<Ok> create_private(const std::string& path) {
 
 }  // namespace
 
-Result<std::unique_ptr<Database>> open_sqlite_database(std::string_view path_text, const std::vector<SchemaStep>& schema) {
+Result<std::unique_ptr<Database>> open_sqlite_database(std::string_view path_text,
+                                                       const std::vector<SchemaStep>& schema) {
   std::string path(path_text);
   if (path.empty()) return error(ErrorKind::unavailable, "sqlite: no file name (sqlite:PATH)");
   if (auto created = create_private(path); !created) return Unexpected{created.error()};
@@ -202,8 +200,7 @@ Result<std::unique_ptr<Database>> open_sqlite_database(std::string_view path_tex
   int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, group_commit_vfs());
   DatabaseHandle handle(raw);
   if (rc != SQLITE_OK)
-    return error(ErrorKind::unavailable,
-                       "sqlite:" + path + ": " + (raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc)));
+    return error(ErrorKind::unavailable, "sqlite:" + path + ": " + (raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc)));
   sqlite3_extended_result_codes(raw, 1);
   sqlite3_busy_timeout(raw, 5000);  // another process (another instance on the same file) writing
 

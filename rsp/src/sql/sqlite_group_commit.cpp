@@ -61,7 +61,9 @@ int sync_file(sqlite3_file* file, int flags) {
   return rc;
 }
 
-int read_file(sqlite3_file* f, void* out, int n, sqlite3_int64 offset) { return real_methods(f).xRead(real(f), out, n, offset); }
+int read_file(sqlite3_file* f, void* out, int n, sqlite3_int64 offset) {
+  return real_methods(f).xRead(real(f), out, n, offset);
+}
 int write_file(sqlite3_file* f, const void* in, int n, sqlite3_int64 offset) {
   return real_methods(f).xWrite(real(f), in, n, offset);
 }
@@ -74,7 +76,8 @@ int file_control(sqlite3_file* f, int op, void* arg) { return real_methods(f).xF
 int sector_size(sqlite3_file* f) { return real_methods(f).xSectorSize(real(f)); }
 int device_characteristics(sqlite3_file* f) { return real_methods(f).xDeviceCharacteristics(real(f)); }
 int shm_map(sqlite3_file* f, int region, int size, int extend, void volatile** out) {
-  return real_methods(f).iVersion >= 2 ? real_methods(f).xShmMap(real(f), region, size, extend, out) : SQLITE_IOERR_SHMMAP;
+  return real_methods(f).iVersion >= 2 ? real_methods(f).xShmMap(real(f), region, size, extend, out)
+                                       : SQLITE_IOERR_SHMMAP;
 }
 int shm_lock(sqlite3_file* f, int offset, int n, int flags) {
   return real_methods(f).iVersion >= 2 ? real_methods(f).xShmLock(real(f), offset, n, flags) : SQLITE_IOERR_SHMLOCK;
@@ -180,7 +183,8 @@ void WalSync::wait(uint64_t commit) {
     g_syncs.fetch_add(1, std::memory_order_relaxed);
     if (rc != 0) {
       // The kernel may have dropped the pages it could not write: a retry could succeed on nothing.
-      std::fprintf(stderr, "sqlite: syncing the WAL failed (%s): commits may be lost; stopping\n", std::strerror(errno));
+      std::fprintf(stderr, "sqlite: syncing the WAL failed (%s): commits may be lost; stopping\n",
+                   std::strerror(errno));
       std::abort();
     }
     lock.lock();

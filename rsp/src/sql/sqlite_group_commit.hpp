@@ -24,8 +24,8 @@ class WalSync {
   WalSync(const WalSync&) = delete;
   WalSync& operator=(const WalSync&) = delete;
 
-  void committed_unsynced();  // SQLite's sync of a commit, left to wait()
-  uint64_t commits() const;   // commits so far
+  void committed_unsynced();             // SQLite's sync of a commit, left to wait()
+  uint64_t commits() const;              // commits so far
   void synced_through(uint64_t commit);  // a sync made by SQLite itself covered commits up to `commit`
   void wait(uint64_t commit);
 

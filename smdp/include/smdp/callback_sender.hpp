@@ -14,10 +14,10 @@
 namespace smdp {
 
 struct CallbackRetryPolicy {
-  int max_attempts = 12;             // then the callback is dropped (and logged)
-  int64_t first_delay = 30;          // seconds before the second attempt
-  int64_t max_delay = 3600;          // backoff doubles up to this
-  int batch = 50;                    // callbacks taken per deliver_due()
+  int max_attempts = 12;     // then the callback is dropped (and logged)
+  int64_t first_delay = 30;  // seconds before the second attempt
+  int64_t max_delay = 3600;  // backoff doubles up to this
+  int batch = 50;            // callbacks taken per deliver_due()
 };
 
 class CallbackSender {

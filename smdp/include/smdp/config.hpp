@@ -35,14 +35,14 @@ struct SmdpConfig {
   // certificates without requiring them. Also implied when es2 names the same address as an es9
   // listener with a fixed port (two listeners cannot bind one port anyway).
   bool es2_on_es9_listener = false;
-  std::string metrics_listen;         // plain HTTP GET /metrics; empty: off
+  std::string metrics_listen;  // plain HTTP GET /metrics; empty: off
   std::string database = "sqlite:smdp.db";
   // The key file that seals profiles in the database (smdp/profile_key.hpp); none: profile-key
   // beside the SQLite file (made at first start), unless $SMDP_PROFILE_KEY holds the key.
   std::optional<std::filesystem::path> profile_key;
   std::vector<OperatorConfig> operators;
-  int64_t session_lifetime = 3600;              // seconds
-  int64_t order_lifetime = 30 * 24 * 3600;      // seconds
+  int64_t session_lifetime = 3600;          // seconds
+  int64_t order_lifetime = 30 * 24 * 3600;  // seconds
   // Seconds a handled notification is kept (it refuses the same notification a second time):
   // without an end the notifications table grew by every download for ever.
   int64_t notification_retention = 30 * 24 * 3600;

@@ -20,7 +20,8 @@ RegisterEvent https_register_event(rsp::http::Client client, std::string smdp_ad
 // The outbox transport of queued ES12.DeleteEvent calls: done when the SM-DS executed it, or
 // answers that the event is not there (8.9.5/3.9: deleted by an earlier attempt whose answer was
 // lost); anything else is retried.
-CallbackSender::Send https_delete_event_transport(rsp::http::Client client, std::function<void(const std::string&)> log = {});
+CallbackSender::Send https_delete_event_transport(rsp::http::Client client,
+                                                  std::function<void(const std::string&)> log = {});
 
 // One outbox, two kinds of call: ES12 URLs (/gsma/rsp2/es12/) go to `es12`, the rest (ES2+
 // callbacks to operators) to `es2`.

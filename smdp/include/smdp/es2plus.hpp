@@ -26,9 +26,9 @@
 namespace smdp {
 
 struct Es2PlusSettings {
-  std::string smdp_address;                      // FQDN answered by ConfirmOrder (smdpAddress)
-  int64_t order_lifetime = 30 * 24 * 3600;       // seconds from DownloadOrder, again from ConfirmOrder
-  int confirmation_code_attempts = 5;            // wrong confirmation codes ES9+ accepts before refusing
+  std::string smdp_address;                 // FQDN answered by ConfirmOrder (smdpAddress)
+  int64_t order_lifetime = 30 * 24 * 3600;  // seconds from DownloadOrder, again from ConfirmOrder
+  int confirmation_code_attempts = 5;       // wrong confirmation codes ES9+ accepts before refusing
   // Makes a matchingId when the operator gives none; empty: random_matching_id(). Its values must
   // be activation-code safe (valid_matching_id); collisions are detected and another one is drawn.
   std::function<std::string()> generate_matching_id;

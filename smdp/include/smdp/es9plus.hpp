@@ -34,16 +34,16 @@ enum class NotificationPoint : int {
 
 // What happened to an order, for ES2+ HandleDownloadProgressInfo. Called after the store change;
 // must not block (it queues).
-using DownloadProgress =
-    std::function<void(const ProfileRecord& profile, NotificationPoint point, const FunctionStatus& status, ByteView result_data)>;
+using DownloadProgress = std::function<void(const ProfileRecord& profile, NotificationPoint point,
+                                            const FunctionStatus& status, ByteView result_data)>;
 
 struct Es9Settings {
-  std::string smdp_address;           // the FQDN this SM-DP+ answers as
-  int64_t session_lifetime = 3600;    // seconds from initiateAuthentication
+  std::string smdp_address;                        // the FQDN this SM-DP+ answers as
+  int64_t session_lifetime = 3600;                 // seconds from initiateAuthentication
   Bytes host_id = rsp::to_bytes("open-rsp-smdp");  // InitialiseSecureChannel hostId (1..16 bytes)
-  std::function<int64_t()> now;       // unix seconds; default time()
-  DownloadProgress progress;          // optional
-  std::set<std::string> faults;       // SmdpConfig::faults (conformance harness only)
+  std::function<int64_t()> now;                    // unix seconds; default time()
+  DownloadProgress progress;                       // optional
+  std::set<std::string> faults;                    // SmdpConfig::faults (conformance harness only)
   bool fault(const std::string& name) const { return faults.count(name) != 0; }
 };
 
@@ -53,11 +53,11 @@ struct InitiateAuthenticationRequest {
   std::string smdp_address;
 };
 struct InitiateAuthenticationResponse {
-  std::string transaction_id;  // upper-case hex
-  Bytes server_signed1;        // 30...
-  Bytes server_signature1;     // 5F37 TLV
+  std::string transaction_id;      // upper-case hex
+  Bytes server_signed1;            // 30...
+  Bytes server_signature1;         // 5F37 TLV
   Bytes euicc_ci_pkid_to_be_used;  // 04 TLV
-  Bytes server_certificate;    // CERT.DPauth DER
+  Bytes server_certificate;        // CERT.DPauth DER
 };
 
 struct AuthenticateClientRequest {
@@ -66,10 +66,10 @@ struct AuthenticateClientRequest {
 };
 struct AuthenticateClientResponse {
   std::string transaction_id;
-  Bytes profile_metadata;   // BF25
-  Bytes smdp_signed2;       // 30...
-  Bytes smdp_signature2;    // 5F37 TLV
-  Bytes smdp_certificate;   // CERT.DPpb DER
+  Bytes profile_metadata;  // BF25
+  Bytes smdp_signed2;      // 30...
+  Bytes smdp_signature2;   // 5F37 TLV
+  Bytes smdp_certificate;  // CERT.DPpb DER
 };
 
 struct GetBoundProfilePackageRequest {
@@ -121,7 +121,8 @@ class Es9Plus {
   Es9Result<const TransactionIds*> transaction_ids();
   Es9Result<ProfileRecord> order_for_matching_id(const std::string& matching_id);
   Es9Result<ProfileRecord> order_for_eid(const std::string& eid);
-  void report(const ProfileRecord& profile, NotificationPoint point, const FunctionStatus& status, ByteView result = {}) const;
+  void report(const ProfileRecord& profile, NotificationPoint point, const FunctionStatus& status,
+              ByteView result = {}) const;
   FunctionStatus handle_installation_result(ByteView notification);
   FunctionStatus handle_other_notification(ByteView notification);
 

@@ -11,9 +11,9 @@
 namespace smdp {
 
 struct Es9JsonReply {
-  int http_status = 200;  // 204 for handleNotification
-  std::string body;       // JSON, empty with 204
-  FunctionStatus status;  // for logs and metrics
+  int http_status = 200;       // 204 for handleNotification
+  std::string body;            // JSON, empty with 204
+  FunctionStatus status;       // for logs and metrics
   std::string transaction_id;  // when the request or answer names one, for logs
 };
 

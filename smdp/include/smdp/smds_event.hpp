@@ -30,6 +30,7 @@ using RegisterEvent = std::function<FunctionStatus(const SmdsEvent& event)>;
 std::optional<SmdsEvent> smds_event_of(const ProfileRecord& profile);
 
 // SGP.22 v2.5 §5.9.2 ES12.DeleteEvent, queued in the store's outbox for the background sender.
-StoreResult<int64_t> queue_delete_event(Store& store, const SmdsEvent& event, std::string_view smdp_address, int64_t now);
+StoreResult<int64_t> queue_delete_event(Store& store, const SmdsEvent& event, std::string_view smdp_address,
+                                        int64_t now);
 
 }  // namespace smdp

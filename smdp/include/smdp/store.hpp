@@ -29,28 +29,38 @@ using rsp::Bytes;
 using rsp::ByteView;
 
 // SGP.22 v2.5 §3.1.1 / §5.3: the states of a profile at the SM-DP+.
-enum class ProfileState { available, allocated, linked, confirmed, released, downloaded, installed, error, unavailable };
+enum class ProfileState {
+  available,
+  allocated,
+  linked,
+  confirmed,
+  released,
+  downloaded,
+  installed,
+  error,
+  unavailable
+};
 std::string_view to_string(ProfileState state);
 std::optional<ProfileState> profile_state_from(std::string_view text);
 
 // One profile of the inventory and the order placed on it (at most one order per profile).
 struct ProfileRecord {
-  std::string iccid;          // digits only, 18-20, no 'F' padding
-  std::string operator_id;    // the operator that owns it (ES2+ client identity)
+  std::string iccid;        // digits only, 18-20, no 'F' padding
+  std::string operator_id;  // the operator that owns it (ES2+ client identity)
   std::string profile_type;
   ProfileState state = ProfileState::available;
-  Bytes package;              // the unprotected SAIP profile package (ProfileElement stream, DER)
-  Bytes metadata;             // BF25 StoreMetadataRequest sent in the BPP and in profileMetadata
+  Bytes package;   // the unprotected SAIP profile package (ProfileElement stream, DER)
+  Bytes metadata;  // BF25 StoreMetadataRequest sent in the BPP and in profileMetadata
   // Profile protection keys (ReplaceSessionKeys) when the profile has them; empty otherwise.
   Bytes ppk_enc, ppk_mac, ppk_initial_mcv;
 
   // The order (DownloadOrder / ConfirmOrder); empty while the profile is available.
-  std::optional<std::string> eid;             // 32 digits: the only eUICC that may download it
-  std::optional<std::string> matching_id;     // unique over all profiles while set
-  Bytes confirmation_code_hash;               // SHA-256(confirmation code); empty: none required
+  std::optional<std::string> eid;          // 32 digits: the only eUICC that may download it
+  std::optional<std::string> matching_id;  // unique over all profiles while set
+  Bytes confirmation_code_hash;            // SHA-256(confirmation code); empty: none required
   int confirmation_attempts_left = 0;
-  bool released = false;                      // ConfirmOrder releaseFlag or ReleaseProfile
-  int64_t order_expires = 0;                  // unix seconds; 0: no order
+  bool released = false;      // ConfirmOrder releaseFlag or ReleaseProfile
+  int64_t order_expires = 0;  // unix seconds; 0: no order
   std::optional<std::string> smds_address;
   std::optional<std::string> transaction_id;  // hex: the ES9+ session that holds the order now
 
@@ -67,19 +77,19 @@ struct SessionRecord {
   std::string transaction_id;  // upper-case hex, the primary key
   SessionState state = SessionState::initiated;
   std::string smdp_address;
-  Bytes euicc_challenge;       // 16 bytes; empty since initiateAuthentication stores no session
-  Bytes server_challenge;      // 16 bytes
-  Bytes ci_pkid;               // the CI the SM-DP+'s credentials chain to (SKI)
-  Bytes euicc_ci_pkid;         // the CI the eUICC's chain must end at (euiccCiPKIdToBeUsed)
-  std::string eid;             // known from authenticateClient
-  std::string iccid;           // the profile the session downloads
+  Bytes euicc_challenge;   // 16 bytes; empty since initiateAuthentication stores no session
+  Bytes server_challenge;  // 16 bytes
+  Bytes ci_pkid;           // the CI the SM-DP+'s credentials chain to (SKI)
+  Bytes euicc_ci_pkid;     // the CI the eUICC's chain must end at (euiccCiPKIdToBeUsed)
+  std::string eid;         // known from authenticateClient
+  std::string iccid;       // the profile the session downloads
   bool cc_required = false;
-  Bytes euicc_certificate;     // DER, from authenticateClient: verifies euiccSignature2 and results
-  Bytes smdp_signature2;       // the 5F37 TLV sent in authenticateClient; euiccSignature2 covers it
-  Bytes euicc_otpk;            // otPK.EUICC the last BPP was bound to
-  Bytes bound_profile_package; // the last BPP built, re-sent when the same otPK comes back
-  int64_t created = 0;         // unix seconds
-  int64_t expires = 0;         // unix seconds
+  Bytes euicc_certificate;      // DER, from authenticateClient: verifies euiccSignature2 and results
+  Bytes smdp_signature2;        // the 5F37 TLV sent in authenticateClient; euiccSignature2 covers it
+  Bytes euicc_otpk;             // otPK.EUICC the last BPP was bound to
+  Bytes bound_profile_package;  // the last BPP built, re-sent when the same otPK comes back
+  int64_t created = 0;          // unix seconds
+  int64_t expires = 0;          // unix seconds
 
   int64_t version = 0;  // set by the store
   bool operator==(const SessionRecord&) const = default;
@@ -89,7 +99,7 @@ struct SessionRecord {
 struct NotificationRecord {
   std::string eid;
   int64_t sequence_number = 0;
-  std::string event;           // install, enable, disable, delete
+  std::string event;  // install, enable, disable, delete
   std::string iccid;
   std::string transaction_id;  // for installation results
   bool success = true;
@@ -100,12 +110,12 @@ struct NotificationRecord {
 
 // An ES2+ HandleDownloadProgressInfo call to an operator, queued and retried.
 struct CallbackRecord {
-  int64_t id = 0;              // set by the store
+  int64_t id = 0;  // set by the store
   std::string operator_id;
   std::string url;
-  std::string body;            // the JSON request
+  std::string body;  // the JSON request
   int attempts = 0;
-  int64_t next_attempt = 0;    // unix seconds
+  int64_t next_attempt = 0;  // unix seconds
   bool operator==(const CallbackRecord&) const = default;
 };
 
@@ -178,7 +188,8 @@ class Store {
 // sealed has its rows sealed now, in one transaction, and the key's id recorded; one sealed with
 // another key is refused, unchanged. Without it values pass as stored (tools that only read
 // orders, states and notifications; a server always gives its key, smdp/profile_key.hpp).
-StoreResult<std::unique_ptr<Store>> open_store(std::string_view url, const rsp::crypto::SealingKey* profile_key = nullptr);
+StoreResult<std::unique_ptr<Store>> open_store(std::string_view url,
+                                               const rsp::crypto::SealingKey* profile_key = nullptr);
 // The id of the key the database's profiles are sealed with; nullopt when they never were.
 StoreResult<std::optional<Bytes>> profile_key_id(std::string_view url);
 // Every profile opened with `current` and sealed with `next`, and `next` recorded, in one

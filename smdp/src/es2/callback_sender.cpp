@@ -3,8 +3,8 @@
 #include "smdp/smds_event.hpp"
 
 #include <algorithm>
-#include <exception>
 #include <condition_variable>
+#include <exception>
 #include <mutex>
 
 namespace smdp {
@@ -17,7 +17,8 @@ namespace {
 
 // What an outbox entry is, for the log: an ES2+ callback to an operator, or an ES12 call to an SM-DS.
 std::string callback_name(const CallbackRecord& callback) {
-  if (is_es12_url(callback.url)) return "ES12 " + callback.url.substr(callback.url.rfind('/') + 1) + " to " + callback.operator_id;
+  if (is_es12_url(callback.url))
+    return "ES12 " + callback.url.substr(callback.url.rfind('/') + 1) + " to " + callback.operator_id;
   return "ES2+ handleDownloadProgressInfo to operator " + callback.operator_id;
 }
 
@@ -48,8 +49,7 @@ StoreResult<int> CallbackSender::deliver_due() {
       continue;
     }
     if (attempts >= policy_.max_attempts) {
-      if (log_)
-        log_(callback_name(callback) + " dropped after " + std::to_string(attempts) + " attempts");
+      if (log_) log_(callback_name(callback) + " dropped after " + std::to_string(attempts) + " attempts");
       if (auto done = store_.complete_callback(callback.id); !done) return rsp::Unexpected<StoreError>{done.error()};
       continue;
     }

@@ -14,7 +14,8 @@ Es2Plus::Outcome Es2Plus::run_cancel_order(std::string_view operator_id, const j
   auto indicator = mandatory_string(request, "finalProfileStatusIndicator", subject::function_requester);
   if (!indicator) return failure_of(indicator);
   if (*indicator != "Available" && *indicator != "Unavailable")
-    return refuse(subject::function_requester, reason::invalid, "finalProfileStatusIndicator must be Available or Unavailable");
+    return refuse(subject::function_requester, reason::invalid,
+                  "finalProfileStatusIndicator must be Available or Unavailable");
   const ProfileState final_state = *indicator == "Available" ? ProfileState::available : ProfileState::unavailable;
 
   return retry_lost_races<json>([&]() -> std::optional<Outcome> {
@@ -28,15 +29,17 @@ Es2Plus::Outcome Es2Plus::run_cancel_order(std::string_view operator_id, const j
       case ProfileState::downloaded:
         // The BPP has left: the profile may be on a card, so it cannot be handed out again.
         if (final_state == ProfileState::available)
-          return Outcome(refuse(subject::iccid, reason::invalid_transition, "a downloaded profile can only become Unavailable"));
+          return Outcome(
+              refuse(subject::iccid, reason::invalid_transition, "a downloaded profile can only become Unavailable"));
         break;
-      default:
-        break;
+      default: break;
     }
     if (order->eid && profile->eid != order->eid)
-      return Outcome(refuse(subject::eid, reason::invalid_association, "a different EID is associated with this order"));
+      return Outcome(
+          refuse(subject::eid, reason::invalid_association, "a different EID is associated with this order"));
     if (order->matching_id && profile->matching_id != order->matching_id)
-      return Outcome(refuse(subject::matching_id, reason::invalid_association, "the matchingId does not match the order"));
+      return Outcome(
+          refuse(subject::matching_id, reason::invalid_association, "the matchingId does not match the order"));
     const std::optional<SmdsEvent> event = smds_event_of(*profile);
     clear_order(*profile);
     profile->state = final_state;

@@ -35,12 +35,15 @@ Es2Plus::Outcome Es2Plus::run_confirm_order(std::string_view operator_id, const 
   auto outcome = retry_lost_races<json>([&]() -> std::optional<Outcome> {
     auto profile = operator_profile(store_, operator_id, iccid);
     if (!profile) return Outcome(failure_of(profile));
-    if (!settings_.skip_order_state_check && profile->state != ProfileState::allocated && profile->state != ProfileState::linked)
-      return Outcome(refuse(subject::iccid, reason::invalid_transition, "the profile has no order waiting for confirmation"));
+    if (!settings_.skip_order_state_check && profile->state != ProfileState::allocated &&
+        profile->state != ProfileState::linked)
+      return Outcome(
+          refuse(subject::iccid, reason::invalid_transition, "the profile has no order waiting for confirmation"));
     if (order_expired(*profile, now))
       return Outcome(refuse(subject::download_order, reason::time_to_live_expired, "the download order has expired"));
     if (eid && profile->eid && *profile->eid != *eid)
-      return Outcome(refuse(subject::eid, reason::invalid_association, "a different EID is associated with this order"));
+      return Outcome(
+          refuse(subject::eid, reason::invalid_association, "a different EID is associated with this order"));
     std::optional<std::string> bound_eid = profile->eid ? profile->eid : eid;
     // An SM-DS event is registered for one EID.
     if (*smds_address && !bound_eid)
@@ -79,9 +82,9 @@ Es2Plus::Outcome Es2Plus::run_confirm_order(std::string_view operator_id, const 
       SmdsEvent event{**smds_address, *bound_eid, id};
       if (registered != event) {
         if (registered) forget_event(*registered);
-        FunctionStatus status = settings_.register_event
-                                    ? settings_.register_event(event)
-                                    : FunctionStatus::failure(subject::smds, reason::inaccessible, "no SM-DS client configured");
+        FunctionStatus status = settings_.register_event ? settings_.register_event(event)
+                                                         : FunctionStatus::failure(subject::smds, reason::inaccessible,
+                                                                                   "no SM-DS client configured");
         if (!status.ok()) return Outcome(rsp::Unexpected{status});
         registered = event;
       }

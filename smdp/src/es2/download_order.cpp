@@ -27,7 +27,8 @@ Es2Plus::Outcome Es2Plus::run_download_order(std::string_view operator_id, const
   const std::optional<std::string>& eid = order->eid;
   auto profile_type = optional_string(request, "profileType", subject::profile_type);
   if (!profile_type) return failure_of(profile_type);
-  if (!iccid && !*profile_type) return refuse(subject::iccid, reason::mandatory_missing, "iccid or profileType is required");
+  if (!iccid && !*profile_type)
+    return refuse(subject::iccid, reason::mandatory_missing, "iccid or profileType is required");
   const int64_t expires = clock_() + settings_.order_lifetime;
 
   if (iccid) {
@@ -54,7 +55,8 @@ Es2Plus::Outcome Es2Plus::run_download_order(std::string_view operator_id, const
       // Types are per operator: another operator's types read as unknown.
       auto known = store_.profile_type_exists(operator_id, **profile_type);
       if (!known) return Outcome(store_failure(known.error()));
-      if (*known) return Outcome(refuse(subject::profile_type, reason::unavailable, "no profile of this type is available"));
+      if (*known)
+        return Outcome(refuse(subject::profile_type, reason::unavailable, "no profile of this type is available"));
       return Outcome(refuse(subject::profile_type, reason::unknown, "unknown profileType"));
     }
     ProfileRecord& profile = **candidate;

@@ -48,7 +48,9 @@ std::string new_function_call_identifier(int64_t now) {
 
 DownloadProgressReporter::DownloadProgressReporter(Store& store, std::vector<Operator> operators,
                                                    std::string requester_identifier, Clock clock)
-    : store_(store), operators_(std::move(operators)), requester_identifier_(std::move(requester_identifier)),
+    : store_(store),
+      operators_(std::move(operators)),
+      requester_identifier_(std::move(requester_identifier)),
       clock_(std::move(clock)) {}
 
 StoreResult<bool> DownloadProgressReporter::report(const DownloadProgressInfo& info) {

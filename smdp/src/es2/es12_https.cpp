@@ -17,28 +17,36 @@ std::string call_id() {
 
 }  // namespace
 
-RegisterEvent https_register_event(rsp::http::Client client, std::string smdp_address, std::function<void(const std::string&)> log) {
-  return [client = std::move(client), smdp_address = std::move(smdp_address), log = std::move(log)](const SmdsEvent& event) {
+RegisterEvent https_register_event(rsp::http::Client client, std::string smdp_address,
+                                   std::function<void(const std::string&)> log) {
+  return [client = std::move(client), smdp_address = std::move(smdp_address),
+          log = std::move(log)](const SmdsEvent& event) {
     const std::string url = es12_url(event.smds_address, "registerEvent");
     // The SM-DP+ registers where the operator said and asks for no cascade (forwardingIndicator false).
-    auto answer = rsp::server::post_es12(client, url, rsp::server::register_event_body(event, smdp_address, smdp_address, false, call_id()));
+    auto answer = rsp::server::post_es12(
+        client, url, rsp::server::register_event_body(event, smdp_address, smdp_address, false, call_id()));
     if (!answer) {
       if (log) log("ES12 registerEvent to " + url + ": " + answer.error().message);
-      if (!answer.error().reached) return FunctionStatus::failure("8.9", "5.1", "the SM-DS " + event.smds_address + " cannot be reached");
+      if (!answer.error().reached)
+        return FunctionStatus::failure("8.9", "5.1", "the SM-DS " + event.smds_address + " cannot be reached");
       return FunctionStatus::failure("8.9", "4.2", "the SM-DS answered " + answer.error().message);
     }
     if (answer->ok()) return FunctionStatus::success();
     if (answer->subject_code == "8.9.5" && answer->reason_code == "3.3")
       return FunctionStatus::failure("8.9.5", "3.3", "the SM-DS has an Event Record with this event id already");
-    return FunctionStatus::failure("8.9", "4.2", "the SM-DS refused the event (" + answer->subject_code + "/" + answer->reason_code + ")");
+    return FunctionStatus::failure(
+        "8.9", "4.2", "the SM-DS refused the event (" + answer->subject_code + "/" + answer->reason_code + ")");
   };
 }
 
-CallbackSender::Send https_delete_event_transport(rsp::http::Client client, std::function<void(const std::string&)> log) {
+CallbackSender::Send https_delete_event_transport(rsp::http::Client client,
+                                                  std::function<void(const std::string&)> log) {
   return [client = std::move(client), log = std::move(log)](const std::string& url, const std::string& body) {
     auto answer = rsp::server::post_es12(client, url, body);
     if (answer && (answer->ok() || (answer->subject_code == "8.9.5" && answer->reason_code == "3.9"))) return true;
-    if (log) log("ES12 deleteEvent to " + url + ": " + (answer ? answer->subject_code + "/" + answer->reason_code : answer.error().message));
+    if (log)
+      log("ES12 deleteEvent to " + url + ": " +
+          (answer ? answer->subject_code + "/" + answer->reason_code : answer.error().message));
     return false;
   };
 }

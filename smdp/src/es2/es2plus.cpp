@@ -6,8 +6,8 @@
 
 #include "es2plus_request.hpp"
 #include "rsp/iccid.hpp"
-#include "smdp/function_status_json.hpp"
 #include "rsp/untrusted_json.hpp"
+#include "smdp/function_status_json.hpp"
 
 namespace smdp {
 
@@ -26,7 +26,8 @@ json Es2Plus::respond(std::string_view function, std::string_view operator_id, c
     if (auto checked = es2::check_request(request); !checked) return es2::failure_of(checked);
     if (!settings_.skip_operator_check) {
       const auto& requester = request["header"]["functionRequesterIdentifier"].get_ref<const std::string&>();
-      if (requester != operator_id && std::find(settings_.operator_ids.begin(), settings_.operator_ids.end(), requester) != settings_.operator_ids.end())
+      if (requester != operator_id && std::find(settings_.operator_ids.begin(), settings_.operator_ids.end(),
+                                                requester) != settings_.operator_ids.end())
         return es2::refuse(es2::subject::function_requester, es2::reason::not_allowed,
                            "functionRequesterIdentifier names another operator than the client certificate's");
     }

@@ -14,7 +14,8 @@ Checked<std::optional<std::string>> optional_iccid(const json& request) {
   auto text = optional_string(request, "iccid", subject::iccid);
   if (!text || !*text) return text;
   auto digits = rsp::iccid::normalise(**text);
-  if (!digits) return refuse(subject::iccid, reason::invalid, "iccid is not 18 to 20 digits with an optional F padding");
+  if (!digits)
+    return refuse(subject::iccid, reason::invalid, "iccid is not 18 to 20 digits with an optional F padding");
   return std::optional<std::string>(std::move(*digits));
 }
 

@@ -30,8 +30,8 @@ inline constexpr const char* smds = "8.9";
 namespace reason = rsp::server::reason;
 
 // The JSON request readers every JSON function shares (rsp/server/json_request.hpp).
-using rsp::server::Checked;
 using rsp::server::check_request;
+using rsp::server::Checked;
 using rsp::server::failure_of;
 using rsp::server::mandatory_bool;
 using rsp::server::mandatory_string;

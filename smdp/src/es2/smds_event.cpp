@@ -11,7 +11,8 @@ std::optional<SmdsEvent> smds_event_of(const ProfileRecord& profile) {
 }
 
 // SGP.22 v2.5 §5.9.2 ES12.DeleteEvent
-StoreResult<int64_t> queue_delete_event(Store& store, const SmdsEvent& event, std::string_view smdp_address, int64_t now) {
+StoreResult<int64_t> queue_delete_event(Store& store, const SmdsEvent& event, std::string_view smdp_address,
+                                        int64_t now) {
   CallbackRecord record;
   record.operator_id = "smds:" + event.smds_address;  // the outbox's recipient, for its log lines
   record.url = es12_url(event.smds_address, "deleteEvent");

@@ -88,7 +88,7 @@ Es9Result<AuthenticateClientResponse> Es9Plus::authenticate_client(const Authent
   expected.check_server_address = !settings_.fault("skip-address-check");
   expected.check_certificates = !settings_.fault("skip-certificate-check");
   auto authenticated = rsp::authentication::verify_authenticate_server_response(request.authenticate_server_response,
-                                                                               expected, identity_.cis, now());
+                                                                                expected, identity_.cis, now());
   if (!authenticated) return rsp::Unexpected{rsp::server::authentication_refusal(authenticated.error(), "8.8.1")};
   const std::string& eid = authenticated->eid;
 
@@ -139,8 +139,10 @@ Es9Result<AuthenticateClientResponse> Es9Plus::authenticate_client(const Authent
   AuthenticateClientResponse response;
   response.transaction_id = session.transaction_id;
   response.profile_metadata = profile.metadata;
-  response.smdp_signed2 = encode(0x30, rsp::concat({encode(0x80, transaction_id), encode(0x01, Bytes{cc_required ? uint8_t(0xFF) : uint8_t(0)})}));
-  response.smdp_signature2 = encode(0x5F37, rsp::crypto::sign(credentials->dp_pb_key, rsp::concat({response.smdp_signed2, euicc_signature1})));
+  response.smdp_signed2 = encode(
+      0x30, rsp::concat({encode(0x80, transaction_id), encode(0x01, Bytes{cc_required ? uint8_t(0xFF) : uint8_t(0)})}));
+  response.smdp_signature2 =
+      encode(0x5F37, rsp::crypto::sign(credentials->dp_pb_key, rsp::concat({response.smdp_signed2, euicc_signature1})));
   response.smdp_certificate = credentials->dp_pb.der();
 
   session.state = SessionState::authenticated;

@@ -19,10 +19,19 @@ namespace {
 using rsp::tlv::find;
 
 // CancelSessionReason (RSPDefinitions)
-enum Reason : int { end_user_rejection = 0, postponed = 1, timeout = 2, ppr_not_allowed = 3, metadata_mismatch = 4,
-                    load_bpp_execution_error = 5, undefined_reason = 127 };
+enum Reason : int {
+  end_user_rejection = 0,
+  postponed = 1,
+  timeout = 2,
+  ppr_not_allowed = 3,
+  metadata_mismatch = 4,
+  load_bpp_execution_error = 5,
+  undefined_reason = 127
+};
 
-bool ends_order(int reason) { return reason == end_user_rejection || reason == ppr_not_allowed || reason == metadata_mismatch; }
+bool ends_order(int reason) {
+  return reason == end_user_rejection || reason == ppr_not_allowed || reason == metadata_mismatch;
+}
 
 }  // namespace
 
@@ -42,9 +51,11 @@ FunctionStatus Es9Plus::cancel_session(const CancelSessionRequest& request) {
     found = std::move(**issued);
   }
   SessionRecord session = std::move(*found);
-  if (auto malformed = es9_message::malformed(asn_DEF_CancelSessionResponse, request.cancel_session_response, "cancelSessionResponse"))
+  if (auto malformed = es9_message::malformed(asn_DEF_CancelSessionResponse, request.cancel_session_response,
+                                              "cancelSessionResponse"))
     return *malformed;
-  auto choice = rsp::tlv::read(rsp::tlv::read(request.cancel_session_response)->value).value();  // DER-like: checked above
+  auto choice =
+      rsp::tlv::read(rsp::tlv::read(request.cancel_session_response)->value).value();  // DER-like: checked above
   if (choice.tag != 0xA0) return es9_status::euicc_signature_invalid("the eUICC refused CancelSession");
   auto ok = es9_message::members(choice.value, {0x30, 0x5F37}, "cancelSessionResponseOk");
   if (!ok) return ok.error();
@@ -83,7 +94,8 @@ FunctionStatus Es9Plus::cancel_session(const CancelSessionRequest& request) {
     if (!updated) return es9_status::execution_error("profile store: " + updated.error().message);
     if (!*updated) continue;
     if (ends_order(reason))
-      report(profile, NotificationPoint::bpp_download, FunctionStatus::failure("8.2", "3.8", "the download was cancelled by the device"));
+      report(profile, NotificationPoint::bpp_download,
+             FunctionStatus::failure("8.2", "3.8", "the download was cancelled by the device"));
     break;
   }
   if (session.version == 0) return FunctionStatus::success();  // never stored: nothing to end

@@ -35,8 +35,8 @@ rsp::Expected<DpIdentity> load_dp_identity(const std::filesystem::path& pki_dir)
     if (identity.smdp_oid.empty()) identity.smdp_oid = auth->registered_id().value_or("");
     identity.cis.add(*ci);
     rsp::Bytes ski = *ci->subject_key_id();
-    identity.credentials.push_back(
-        DpCredentials{std::move(*ci), std::move(ski), std::move(*auth), std::move(*auth_key), std::move(*pb), std::move(*pb_key)});
+    identity.credentials.push_back(DpCredentials{std::move(*ci), std::move(ski), std::move(*auth), std::move(*auth_key),
+                                                 std::move(*pb), std::move(*pb_key)});
   }
   if (identity.credentials.empty())
     return rsp::fail(pki_dir.string() + ": no curve folder with ci, dp-auth and dp-pb certificates and keys" +

@@ -13,12 +13,14 @@ std::optional<FunctionStatus> malformed(const rsp::asn1::Type& type, ByteView me
   return std::nullopt;
 }
 
-Es9Result<std::vector<rsp::tlv::Tlv>> members(ByteView contents, std::initializer_list<rsp::tlv::Tag> tags, const std::string& name) {
+Es9Result<std::vector<rsp::tlv::Tlv>> members(ByteView contents, std::initializer_list<rsp::tlv::Tag> tags,
+                                              const std::string& name) {
   std::vector<rsp::tlv::Tlv> out;
   for (auto tag : tags) {
     auto found = rsp::tlv::find(contents, tag);
     if (!found)
-      return rsp::Unexpected{es9_status::malformed("8.1", name + " has no '" + rsp::to_hex(rsp::tlv::encode_tag(tag)) + "' in DER form")};
+      return rsp::Unexpected{
+          es9_status::malformed("8.1", name + " has no '" + rsp::to_hex(rsp::tlv::encode_tag(tag)) + "' in DER form")};
     out.push_back(*found);
   }
   return out;

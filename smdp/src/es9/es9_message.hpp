@@ -19,7 +19,8 @@ std::optional<FunctionStatus> malformed(const rsp::asn1::Type& type, ByteView me
 
 // The first member of `contents` with each of `tags`, in that order, or the refusal (8.1/2.2)
 // saying which one `name` lacks.
-Es9Result<std::vector<rsp::tlv::Tlv>> members(ByteView contents, std::initializer_list<rsp::tlv::Tag> tags, const std::string& name);
+Es9Result<std::vector<rsp::tlv::Tlv>> members(ByteView contents, std::initializer_list<rsp::tlv::Tag> tags,
+                                              const std::string& name);
 
 // Whether `signature` (plain r||s) over `data` verifies with the key of the eUICC certificate the
 // session kept from authenticateClient; false when the session has none.

@@ -38,7 +38,9 @@ inline FunctionStatus order_retries_exceeded(std::string m) { return fail("8.8.5
 inline FunctionStatus unknown_transaction(std::string m) { return fail("8.10.1", "3.9", std::move(m)); }
 // A request the binding could not turn into the function's input: mandatory element missing (2.2)
 // or malformed (here under subject 8.1, the eUICC's data).
-inline FunctionStatus malformed(std::string subject, std::string m) { return FunctionStatus::failure(std::move(subject), "2.2", std::move(m)); }
+inline FunctionStatus malformed(std::string subject, std::string m) {
+  return FunctionStatus::failure(std::move(subject), "2.2", std::move(m));
+}
 // The SM-DP+ could not complete the function (database, crypto): execution error.
 inline FunctionStatus execution_error(std::string m) { return fail("8.8", "4.2", std::move(m)); }
 

@@ -76,7 +76,8 @@ Es9Result<const TransactionIds*> Es9Plus::transaction_ids() {
     auto secret = store_.shared_secret(kTransactionIdSecret, candidate);
     rsp::wipe(candidate);
     if (!secret) return rsp::Unexpected{es9_status::execution_error("session store: " + secret.error().message)};
-    if (secret->size() < 32) return rsp::Unexpected{es9_status::execution_error("the stored transactionId secret is too short")};
+    if (secret->size() < 32)
+      return rsp::Unexpected{es9_status::execution_error("the stored transactionId secret is too short")};
     transaction_ids_ = std::make_unique<TransactionIds>(*secret);
     rsp::wipe(*secret);
   }
@@ -133,7 +134,8 @@ Es9Result<SessionRecord> Es9Plus::session_to_authenticate(const std::string& tra
   return stored;
 }
 
-void Es9Plus::report(const ProfileRecord& profile, NotificationPoint point, const FunctionStatus& status, ByteView result) const {
+void Es9Plus::report(const ProfileRecord& profile, NotificationPoint point, const FunctionStatus& status,
+                     ByteView result) const {
   if (settings_.progress) settings_.progress(profile, point, status, result);
 }
 

@@ -34,8 +34,8 @@ constexpr Alternative kCancelSession{0xBF41, "cancelSession"};
 constexpr Alternative kHandleNotification{0xBF3D, "handleNotification"};
 
 const Alternative* alternative(Tag tag) {
-  for (const Alternative* a : {&kInitiateAuthentication, &kAuthenticateClient, &kGetBoundProfilePackage, &kCancelSession,
-                               &kHandleNotification})
+  for (const Alternative* a : {&kInitiateAuthentication, &kAuthenticateClient, &kGetBoundProfilePackage,
+                               &kCancelSession, &kHandleNotification})
     if (a->tag == tag) return a;
   return nullptr;
 }
@@ -84,7 +84,9 @@ struct Members {
   Bytes take(Tag tag, bool with_header) {
     auto found = rsp::tlv::find(contents, tag);
     if (!found) {
-      if (!missing) missing = es9_status::malformed("8.1", "mandatory element missing: tag " + rsp::to_hex(rsp::tlv::encode_tag(tag)));
+      if (!missing)
+        missing =
+            es9_status::malformed("8.1", "mandatory element missing: tag " + rsp::to_hex(rsp::tlv::encode_tag(tag)));
       return {};
     }
     ByteView part = with_header ? found->whole : found->value;
@@ -98,12 +100,12 @@ Es9Asn1Reply initiate_authentication(Es9Plus& es9, Members m) {
   Bytes challenge = m.value(0x81), address = m.value(0x83), info1 = m.whole(0xBF20);
   if (m.missing) return refuse(a, Function::initiate_authentication, *m.missing);
   InitiateAuthenticationRequest in{challenge, info1, std::string(address.begin(), address.end())};
-  return answer<InitiateAuthenticationResponse>(a, Function::initiate_authentication, es9.initiate_authentication(in), "",
-                                                [](const InitiateAuthenticationResponse& o) {
-                                                  return rsp::concat({transaction_id_tlv(o.transaction_id), o.server_signed1,
-                                                                      o.server_signature1, o.euicc_ci_pkid_to_be_used,
-                                                                      o.server_certificate});
-                                                });
+  return answer<InitiateAuthenticationResponse>(
+      a, Function::initiate_authentication, es9.initiate_authentication(in), "",
+      [](const InitiateAuthenticationResponse& o) {
+        return rsp::concat({transaction_id_tlv(o.transaction_id), o.server_signed1, o.server_signature1,
+                            o.euicc_ci_pkid_to_be_used, o.server_certificate});
+      });
 }
 
 // SGP.22 v2.5 §6.6.2.2
@@ -111,11 +113,12 @@ Es9Asn1Reply authenticate_client(Es9Plus& es9, Members m) {
   const auto& a = kAuthenticateClient;
   AuthenticateClientRequest in{m.transaction_id(), m.whole(0xBF38)};
   if (m.missing) return refuse(a, Function::authenticate_client, *m.missing, in.transaction_id);
-  return answer<AuthenticateClientResponse>(a, Function::authenticate_client, es9.authenticate_client(in), in.transaction_id,
-                                            [](const AuthenticateClientResponse& o) {
-                                              return rsp::concat({transaction_id_tlv(o.transaction_id), o.profile_metadata,
-                                                                  o.smdp_signed2, o.smdp_signature2, o.smdp_certificate});
-                                            });
+  return answer<AuthenticateClientResponse>(
+      a, Function::authenticate_client, es9.authenticate_client(in), in.transaction_id,
+      [](const AuthenticateClientResponse& o) {
+        return rsp::concat({transaction_id_tlv(o.transaction_id), o.profile_metadata, o.smdp_signed2, o.smdp_signature2,
+                            o.smdp_certificate});
+      });
 }
 
 // SGP.22 v2.5 §6.6.2.3
@@ -123,10 +126,11 @@ Es9Asn1Reply get_bound_profile_package(Es9Plus& es9, Members m) {
   const auto& a = kGetBoundProfilePackage;
   GetBoundProfilePackageRequest in{m.transaction_id(), m.whole(0xBF21)};
   if (m.missing) return refuse(a, Function::get_bound_profile_package, *m.missing, in.transaction_id);
-  return answer<GetBoundProfilePackageResponse>(a, Function::get_bound_profile_package, es9.get_bound_profile_package(in),
-                                                in.transaction_id, [](const GetBoundProfilePackageResponse& o) {
-                                                  return rsp::concat({transaction_id_tlv(o.transaction_id), o.bound_profile_package});
-                                                });
+  return answer<GetBoundProfilePackageResponse>(
+      a, Function::get_bound_profile_package, es9.get_bound_profile_package(in), in.transaction_id,
+      [](const GetBoundProfilePackageResponse& o) {
+        return rsp::concat({transaction_id_tlv(o.transaction_id), o.bound_profile_package});
+      });
 }
 
 // SGP.22 v2.5 §6.6.2.5. The eUICC's CancelSessionResponse ("[65] CHOICE", 'BF41') is a member

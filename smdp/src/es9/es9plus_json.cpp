@@ -4,8 +4,8 @@
 
 #include "es9_status_codes.hpp"
 #include "rsp/tlv.hpp"
-#include "smdp/function_status_json.hpp"
 #include "rsp/untrusted_json.hpp"
+#include "smdp/function_status_json.hpp"
 
 namespace smdp {
 
@@ -21,7 +21,8 @@ struct Fields {
   std::string text(const char* name) {
     auto it = body.find(name);
     if (it != body.end() && it->is_string()) return it->get<std::string>();
-    if (!missing) missing = es9_status::malformed("8.1", std::string("mandatory element missing or not a string: ") + name);
+    if (!missing)
+      missing = es9_status::malformed("8.1", std::string("mandatory element missing or not a string: ") + name);
     return {};
   }
   Bytes base64(const char* name) {
@@ -61,12 +62,13 @@ Es9JsonReply answer(const Es9Result<T>& result, const std::string& transaction_i
 }  // namespace
 
 std::optional<Es9JsonReply> es9plus_json(Es9Plus& es9, std::string_view function, std::string_view body) {
-  if (function != "initiateAuthentication" && function != "authenticateClient" && function != "getBoundProfilePackage" &&
-      function != "handleNotification" && function != "cancelSession")
+  if (function != "initiateAuthentication" && function != "authenticateClient" &&
+      function != "getBoundProfilePackage" && function != "handleNotification" && function != "cancelSession")
     return std::nullopt;
   auto parsed = rsp::parse_untrusted_json(body);
   if (!parsed || !parsed->is_object())
-    return reply(es9_status::malformed("8.1", "the request body is not a JSON object" + (parsed ? std::string() : ": " + parsed.error().message)),
+    return reply(es9_status::malformed("8.1", "the request body is not a JSON object" +
+                                                  (parsed ? std::string() : ": " + parsed.error().message)),
                  json::object(), "");
   const json& request = *parsed;
   Fields f{request, std::nullopt};
@@ -75,29 +77,34 @@ std::optional<Es9JsonReply> es9plus_json(Es9Plus& es9, std::string_view function
     InitiateAuthenticationRequest in{f.base64("euiccChallenge"), f.base64("euiccInfo1"), f.text("smdpAddress")};
     if (f.missing) return reply(*f.missing, json::object(), "");
     auto r = es9.initiate_authentication(in);
-    return answer<InitiateAuthenticationResponse>(r, r ? r->transaction_id : "", [](const InitiateAuthenticationResponse& o) {
-      return json{{"transactionId", o.transaction_id},     {"serverSigned1", b64(o.server_signed1)},
-                  {"serverSignature1", b64(o.server_signature1)}, {"euiccCiPKIdToBeUsed", b64(o.euicc_ci_pkid_to_be_used)},
-                  {"serverCertificate", b64(o.server_certificate)}};
-    });
+    return answer<InitiateAuthenticationResponse>(
+        r, r ? r->transaction_id : "", [](const InitiateAuthenticationResponse& o) {
+          return json{{"transactionId", o.transaction_id},
+                      {"serverSigned1", b64(o.server_signed1)},
+                      {"serverSignature1", b64(o.server_signature1)},
+                      {"euiccCiPKIdToBeUsed", b64(o.euicc_ci_pkid_to_be_used)},
+                      {"serverCertificate", b64(o.server_certificate)}};
+        });
   }
   if (function == "authenticateClient") {
     AuthenticateClientRequest in{f.text("transactionId"), f.base64("authenticateServerResponse")};
     if (f.missing) return reply(*f.missing, json::object(), in.transaction_id);
-    return answer<AuthenticateClientResponse>(es9.authenticate_client(in), in.transaction_id, [](const AuthenticateClientResponse& o) {
-      return json{{"transactionId", o.transaction_id},   {"profileMetadata", b64(o.profile_metadata)},
-                  {"smdpSigned2", b64(o.smdp_signed2)},  {"smdpSignature2", b64(o.smdp_signature2)},
-                  {"smdpCertificate", b64(o.smdp_certificate)}};
-    });
+    return answer<AuthenticateClientResponse>(es9.authenticate_client(in), in.transaction_id,
+                                              [](const AuthenticateClientResponse& o) {
+                                                return json{{"transactionId", o.transaction_id},
+                                                            {"profileMetadata", b64(o.profile_metadata)},
+                                                            {"smdpSigned2", b64(o.smdp_signed2)},
+                                                            {"smdpSignature2", b64(o.smdp_signature2)},
+                                                            {"smdpCertificate", b64(o.smdp_certificate)}};
+                                              });
   }
   if (function == "getBoundProfilePackage") {
     GetBoundProfilePackageRequest in{f.text("transactionId"), f.base64("prepareDownloadResponse")};
     if (f.missing) return reply(*f.missing, json::object(), in.transaction_id);
-    return answer<GetBoundProfilePackageResponse>(es9.get_bound_profile_package(in), in.transaction_id,
-                                                  [](const GetBoundProfilePackageResponse& o) {
-                                                    return json{{"transactionId", o.transaction_id},
-                                                                {"boundProfilePackage", b64(o.bound_profile_package)}};
-                                                  });
+    return answer<GetBoundProfilePackageResponse>(
+        es9.get_bound_profile_package(in), in.transaction_id, [](const GetBoundProfilePackageResponse& o) {
+          return json{{"transactionId", o.transaction_id}, {"boundProfilePackage", b64(o.bound_profile_package)}};
+        });
   }
   if (function == "cancelSession") {
     CancelSessionRequest in{f.text("transactionId"), f.base64("cancelSessionResponse")};

@@ -21,10 +21,10 @@ namespace {
 using rsp::tlv::encode;
 using rsp::tlv::find;
 
-
 }  // namespace
 
-Es9Result<GetBoundProfilePackageResponse> Es9Plus::get_bound_profile_package(const GetBoundProfilePackageRequest& request) {
+Es9Result<GetBoundProfilePackageResponse> Es9Plus::get_bound_profile_package(
+    const GetBoundProfilePackageRequest& request) {
   const rsp::sql::DeferredSync one_sync;  // this call's commits share one sync, awaited before it answers
   auto found = live_session(request.transaction_id);
   if (!found) return rsp::Unexpected{found.error()};
@@ -37,7 +37,8 @@ Es9Result<GetBoundProfilePackageResponse> Es9Plus::get_bound_profile_package(con
     return rsp::Unexpected{*malformed};
   auto outer = rsp::tlv::read(request.prepare_download_response).value();  // DER-like: checked above
   auto choice = rsp::tlv::read(outer.value).value();
-  if (choice.tag != 0xA0) return rsp::Unexpected{es9_status::euicc_signature_invalid("the eUICC refused PrepareDownload")};
+  if (choice.tag != 0xA0)
+    return rsp::Unexpected{es9_status::euicc_signature_invalid("the eUICC refused PrepareDownload")};
   auto ok = es9_message::members(choice.value, {0x30, 0x5F37}, "downloadResponseOk");
   if (!ok) return rsp::Unexpected{ok.error()};
   const auto& euicc_signed2 = (*ok)[0];
@@ -46,7 +47,8 @@ Es9Result<GetBoundProfilePackageResponse> Es9Plus::get_bound_profile_package(con
   if (!signed2) return rsp::Unexpected{signed2.error()};
 
   if (!settings_.fault("skip-signature-check") &&
-      !es9_message::signed_by_euicc(session, rsp::concat({euicc_signed2.whole, session.smdp_signature2}), euicc_signature2.value))
+      !es9_message::signed_by_euicc(session, rsp::concat({euicc_signed2.whole, session.smdp_signature2}),
+                                    euicc_signature2.value))
     return rsp::Unexpected{es9_status::euicc_signature_invalid("euiccSignature2 does not verify")};
   Bytes transaction_id = rsp::from_hex(session.transaction_id).value();
   if (!std::ranges::equal((*signed2)[0].value, transaction_id))
@@ -86,7 +88,8 @@ Es9Result<GetBoundProfilePackageResponse> Es9Plus::get_bound_profile_package(con
   const DpCredentials* credentials = identity_.for_ci(session.ci_pkid);
   if (!credentials) return rsp::Unexpected{es9_status::execution_error("the session's credentials are gone")};
   auto euicc_otpk = rsp::crypto::PublicKey::from_point(credentials->dp_pb_key.curve(), otpk);
-  if (!euicc_otpk) return rsp::Unexpected{es9_status::euicc_signature_invalid("euiccOtpk is not a point on the DPpb curve")};
+  if (!euicc_otpk)
+    return rsp::Unexpected{es9_status::euicc_signature_invalid("euiccOtpk is not a point on the DPpb curve")};
   rsp::bpp::BindingInput input;
   input.transaction_id = transaction_id;
   input.host_id = settings_.host_id;

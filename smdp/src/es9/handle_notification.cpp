@@ -49,7 +49,7 @@ FunctionStatus Es9Plus::handle_notification(ByteView pending_notification) {
   if (auto malformed = es9_message::malformed(asn_DEF_PendingNotification, pending_notification, "pendingNotification"))
     return *malformed;
   return rsp::tlv::read(pending_notification)->tag == 0xBF37 ? handle_installation_result(pending_notification)
-                                                              : handle_other_notification(pending_notification);
+                                                             : handle_other_notification(pending_notification);
 }
 
 FunctionStatus Es9Plus::handle_installation_result(ByteView notification) {
@@ -69,7 +69,8 @@ FunctionStatus Es9Plus::handle_installation_result(ByteView notification) {
   if (!found) return es9_status::execution_error("session store: " + found.error().message);
   if (!*found) return es9_status::unknown_transaction("unknown transactionId");
   SessionRecord session = std::move(**found);
-  if (session.state != SessionState::bpp_sent) return es9_status::unknown_transaction("no package was sent in this session");
+  if (session.state != SessionState::bpp_sent)
+    return es9_status::unknown_transaction("no package was sent in this session");
   if (!settings_.fault("skip-signature-check") && !es9_message::signed_by_euicc(session, data.whole, signature.value))
     return es9_status::euicc_signature_invalid("the ProfileInstallationResult signature does not verify");
 
@@ -82,7 +83,8 @@ FunctionStatus Es9Plus::handle_installation_result(ByteView notification) {
   record.received = now();
   read_metadata(metadata.value, record);
   record.iccid = session.iccid;  // the session's profile, whatever the metadata says
-  if (auto added = store_.add_notification(record); !added) return es9_status::execution_error("notification store: " + added.error().message);
+  if (auto added = store_.add_notification(record); !added)
+    return es9_status::execution_error("notification store: " + added.error().message);
 
   for (int attempt = 0; attempt < 4; ++attempt) {
     auto lookup = store_.profile(session.iccid);
@@ -108,8 +110,9 @@ FunctionStatus Es9Plus::handle_installation_result(ByteView notification) {
     if (success)
       if (auto erased = store_.erase_installed_profile_secrets(profile.iccid); !erased)
         return es9_status::execution_error("profile store: " + erased.error().message);
-    FunctionStatus status = success ? FunctionStatus::success()
-                                    : FunctionStatus::failure("8.2", "4.2", "the eUICC reports the installation failed");
+    FunctionStatus status = success
+                                ? FunctionStatus::success()
+                                : FunctionStatus::failure("8.2", "4.2", "the eUICC reports the installation failed");
     report(profile, NotificationPoint::bpp_installation, status, notification);
     break;
   }
@@ -117,13 +120,15 @@ FunctionStatus Es9Plus::handle_installation_result(ByteView notification) {
   session.bound_profile_package.clear();
   if (auto saved = store_.update_session(session); !saved)
     return es9_status::execution_error("session store: " + saved.error().message);
-  return success ? FunctionStatus::success() : FunctionStatus::failure("8.2", "4.2", "installation failed on the eUICC");
+  return success ? FunctionStatus::success()
+                 : FunctionStatus::failure("8.2", "4.2", "installation failed on the eUICC");
 }
 
 // OtherSignedNotification: 30 { BF2F tbsOtherNotification, 5F37 euiccNotificationSignature,
 // euiccCertificate, eumCertificate } — verified against the chain it carries.
 FunctionStatus Es9Plus::handle_other_notification(ByteView notification) {
-  auto parts = rsp::tlv::read_all(rsp::tlv::read(notification)->value).value();  // DER-like: checked by handle_notification
+  auto parts =
+      rsp::tlv::read_all(rsp::tlv::read(notification)->value).value();  // DER-like: checked by handle_notification
   if (parts.size() < 4) return es9_status::malformed("8.1", "otherSignedNotification is not DER");
   auto euicc = rsp::crypto::certificate_from_der(parts[2].whole);
   auto eum = rsp::crypto::certificate_from_der(parts[3].whole);

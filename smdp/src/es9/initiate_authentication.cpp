@@ -12,7 +12,8 @@
 
 namespace smdp {
 
-Es9Result<InitiateAuthenticationResponse> Es9Plus::initiate_authentication(const InitiateAuthenticationRequest& request) {
+Es9Result<InitiateAuthenticationResponse> Es9Plus::initiate_authentication(
+    const InitiateAuthenticationRequest& request) {
   if (request.smdp_address != settings_.smdp_address && !settings_.fault("skip-address-check"))
     return rsp::Unexpected{es9_status::invalid_smdp_address("this SM-DP+ is " + settings_.smdp_address)};
   if (request.euicc_challenge.size() != 16)
@@ -25,9 +26,12 @@ Es9Result<InitiateAuthenticationResponse> Es9Plus::initiate_authentication(const
     const std::string why = cis.error().message;
     switch (cis.error().kind) {
       case rsp::authentication::CiChoiceFailure::malformed: return rsp::Unexpected{es9_status::malformed("8.1", why)};
-      case rsp::authentication::CiChoiceFailure::svn_not_supported: return rsp::Unexpected{es9_status::svn_not_supported(why)};
-      case rsp::authentication::CiChoiceFailure::no_supported_ci: return rsp::Unexpected{es9_status::no_supported_ci(why)};
-      case rsp::authentication::CiChoiceFailure::no_credentials_for_ci: return rsp::Unexpected{es9_status::no_dp_auth_for_ci(why)};
+      case rsp::authentication::CiChoiceFailure::svn_not_supported:
+        return rsp::Unexpected{es9_status::svn_not_supported(why)};
+      case rsp::authentication::CiChoiceFailure::no_supported_ci:
+        return rsp::Unexpected{es9_status::no_supported_ci(why)};
+      case rsp::authentication::CiChoiceFailure::no_credentials_for_ci:
+        return rsp::Unexpected{es9_status::no_dp_auth_for_ci(why)};
     }
   }
   const DpCredentials* credentials = identity_.for_ci(cis->server_ci);
@@ -38,9 +42,10 @@ Es9Result<InitiateAuthenticationResponse> Es9Plus::initiate_authentication(const
   const auto& [transaction_id, server_challenge] = *issued;
   InitiateAuthenticationResponse response;
   response.transaction_id = rsp::to_hex(transaction_id);
-  response.server_signed1 =
-      rsp::authentication::server_signed1(transaction_id, request.euicc_challenge, settings_.smdp_address, server_challenge);
-  response.server_signature1 = rsp::tlv::encode(0x5F37, rsp::crypto::sign(credentials->dp_auth_key, response.server_signed1));
+  response.server_signed1 = rsp::authentication::server_signed1(transaction_id, request.euicc_challenge,
+                                                                settings_.smdp_address, server_challenge);
+  response.server_signature1 =
+      rsp::tlv::encode(0x5F37, rsp::crypto::sign(credentials->dp_auth_key, response.server_signed1));
   response.euicc_ci_pkid_to_be_used = rsp::tlv::encode(0x04, cis->euicc_ci);
   response.server_certificate = credentials->dp_auth.der();
   return response;

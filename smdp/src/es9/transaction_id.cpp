@@ -47,7 +47,8 @@ std::optional<IssuedTransaction> TransactionIds::open(rsp::ByteView transaction_
 }
 
 rsp::Bytes TransactionIds::server_challenge(rsp::ByteView transaction_id) const {
-  rsp::Bytes challenge = rsp::crypto::hmac_sha256(secret_, rsp::concat({rsp::to_bytes("serverChallenge"), transaction_id}));
+  rsp::Bytes challenge =
+      rsp::crypto::hmac_sha256(secret_, rsp::concat({rsp::to_bytes("serverChallenge"), transaction_id}));
   challenge.resize(kChallengeSize);
   return challenge;
 }

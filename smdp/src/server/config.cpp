@@ -14,7 +14,8 @@ using rsp::server::unknown_keys;
 }  // namespace
 
 rsp::Expected<std::string> resolve_smdp_address(const SmdpConfig& config) {
-  return rsp::server::configured_or_pki_name(config.smdp_address, config.pki, rsp::crypto::Role::dp_tls, "smdp_address");
+  return rsp::server::configured_or_pki_name(config.smdp_address, config.pki, rsp::crypto::Role::dp_tls,
+                                             "smdp_address");
 }
 
 rsp::Expected<std::optional<size_t>> shared_es2_listener(const SmdpConfig& config) {
@@ -26,14 +27,16 @@ rsp::Expected<std::optional<size_t>> shared_es2_listener(const SmdpConfig& confi
         if (config.es2_on_es9_listener || (address && address->second != 0)) shared = i;
       }
     if (config.es2_on_es9_listener && !shared)
-      return rsp::fail("es2_on_es9_listener: es2_listen " + config.es2->listen + " is none of the es9_listen addresses");
+      return rsp::fail("es2_on_es9_listener: es2_listen " + config.es2->listen +
+                       " is none of the es9_listen addresses");
   } else if (config.es2_on_es9_listener) {
     if (config.es9.empty()) return rsp::fail("es2_on_es9_listener: no ES9+ listener (es9_listen)");
     shared = 0;
   }
   if (shared && config.es2 && (config.es2->tls_certificate || config.es2->tls_key || !config.es2->curve.empty()))
-    return rsp::fail("es2_listen " + config.es2->listen +
-                     " shares an ES9+ listener and presents its TLS identity: name certificate, key or curve on the es9_listen entry");
+    return rsp::fail(
+        "es2_listen " + config.es2->listen +
+        " shares an ES9+ listener and presents its TLS identity: name certificate, key or curve on the es9_listen entry");
   return shared;
 }
 
@@ -43,10 +46,26 @@ rsp::Expected<SmdpConfig> load_config(const std::filesystem::path& file) {
   const json& root = *object;
 
   std::string error = unknown_keys(root,
-                                   {"pki", "smdp_address", "es9_listen", "es2_listen", "es2_on_es9_listener", "metrics_listen",
-                                    "database", "operators", "session_lifetime", "order_lifetime", "notification_retention", "confirmation_code_attempts",
-                                    "handler_threads", "callback_trusted_cas", "callback_client_certificate", "callback_client_key",
-                                    "smds_trusted_cas", "callback_retry_delay", "profile_key", "limits"},
+                                   {"pki",
+                                    "smdp_address",
+                                    "es9_listen",
+                                    "es2_listen",
+                                    "es2_on_es9_listener",
+                                    "metrics_listen",
+                                    "database",
+                                    "operators",
+                                    "session_lifetime",
+                                    "order_lifetime",
+                                    "notification_retention",
+                                    "confirmation_code_attempts",
+                                    "handler_threads",
+                                    "callback_trusted_cas",
+                                    "callback_client_certificate",
+                                    "callback_client_key",
+                                    "smds_trusted_cas",
+                                    "callback_retry_delay",
+                                    "profile_key",
+                                    "limits"},
                                    "");
   SmdpConfig c;
   std::string pki;
@@ -54,7 +73,8 @@ rsp::Expected<SmdpConfig> load_config(const std::filesystem::path& file) {
   c.pki = pki;
   read_key(root, "smdp_address", c.smdp_address, error);
   rsp::server::read_listeners(root, "es9_listen", c.es9, error);
-  if (auto it = root.find("es2_listen"); it != root.end() && error.empty()) c.es2 = rsp::server::read_listener(*it, error);
+  if (auto it = root.find("es2_listen"); it != root.end() && error.empty())
+    c.es2 = rsp::server::read_listener(*it, error);
   read_key(root, "es2_on_es9_listener", c.es2_on_es9_listener, error);
   read_key(root, "metrics_listen", c.metrics_listen, error);
   read_key(root, "database", c.database, error);
@@ -82,7 +102,8 @@ rsp::Expected<SmdpConfig> load_config(const std::filesystem::path& file) {
         error = "an operator is an object";
         break;
       }
-      if (error = unknown_keys(o, {"id", "client_certificate", "callback_url"}, " in an operator"); !error.empty()) break;
+      if (error = unknown_keys(o, {"id", "client_certificate", "callback_url"}, " in an operator"); !error.empty())
+        break;
       OperatorConfig op;
       std::string certificate;
       read_key(o, "id", op.id, error);
@@ -91,7 +112,8 @@ rsp::Expected<SmdpConfig> load_config(const std::filesystem::path& file) {
       std::string callback;
       read_key(o, "callback_url", callback, error);
       if (!callback.empty()) op.callback_url = callback;
-      if (error.empty() && (op.id.empty() || certificate.empty())) error = "an operator needs \"id\" and \"client_certificate\"";
+      if (error.empty() && (op.id.empty() || certificate.empty()))
+        error = "an operator needs \"id\" and \"client_certificate\"";
       c.operators.push_back(std::move(op));
     }
   }
@@ -108,13 +130,17 @@ const std::vector<std::pair<std::string, std::string>>& known_faults() {
       {"skip-signature-check",
        "euiccSignature1 (authenticateClient), euiccSignature2 (getBoundProfilePackage), euiccSignPIR (handleNotification) and "
        "euiccCancelSessionSignature (cancelSession) not verified"},
-      {"accept-any-challenge", "authenticateClient takes whatever transactionId and serverChallenge euiccSigned1 carries"},
-      {"skip-address-check", "initiateAuthentication takes any smdpAddress, authenticateClient any serverAddress in euiccSigned1"},
-      {"skip-certificate-check", "authenticateClient takes CERT.EUM and CERT.EUICC unverified (issuer, signature, validity, EID range)"},
+      {"accept-any-challenge",
+       "authenticateClient takes whatever transactionId and serverChallenge euiccSigned1 carries"},
+      {"skip-address-check",
+       "initiateAuthentication takes any smdpAddress, authenticateClient any serverAddress in euiccSigned1"},
+      {"skip-certificate-check",
+       "authenticateClient takes CERT.EUM and CERT.EUICC unverified (issuer, signature, validity, EID range)"},
       {"skip-eid-range-check", "authenticateClient takes a CERT.EUICC whose EID is outside the EUM's permitted range"},
       {"reuse-otpk", "every BPP is bound with the same otSK.DP, a one-time key used again and again"},
       {"skip-operator-check", "ES2+ lets any operator confirm, cancel and release any operator's order"},
-      {"skip-order-state-check", "ES2+ ConfirmOrder, ReleaseProfile and CancelOrder act whatever state the order is in"},
+      {"skip-order-state-check",
+       "ES2+ ConfirmOrder, ReleaseProfile and CancelOrder act whatever state the order is in"},
   };
   return known;
 }

@@ -31,7 +31,8 @@ constexpr std::string_view kEs2Prefix = "/gsma/rsp2/es2plus/";
 Response es9_asn1(Es9Plus& es9, Metrics& metrics, const Request& request, std::chrono::steady_clock::time_point start) {
   if (request.method != "POST") return plain(405, "ES9+ functions are POST");
   if (!admin_protocol_ok(request)) return plain(400, "X-Admin-Protocol must be gsma/rsp/v2.x.y");
-  if (!content_type_is(request, kEs9Asn1ContentType)) return plain(415, "Content-Type must be application/x-gsma-rsp-asn1");
+  if (!content_type_is(request, kEs9Asn1ContentType))
+    return plain(415, "Content-Type must be application/x-gsma-rsp-asn1");
   auto body = reinterpret_cast<const uint8_t*>(request.body.data());
   auto reply = es9plus_asn1(es9, rsp::ByteView(body, request.body.size()));
   double took = seconds_since(start);
@@ -96,7 +97,8 @@ rsp::http::Handler es2_handler(Es2Plus& es2, Metrics& metrics,
     const auto& status = (*answer)["header"]["functionExecutionStatus"];
     std::string result = status.value("status", "");
     if (status.contains("statusCodeData"))
-      result = status["statusCodeData"].value("subjectCode", "") + "/" + status["statusCodeData"].value("reasonCode", "");
+      result =
+          status["statusCodeData"].value("subjectCode", "") + "/" + status["statusCodeData"].value("reasonCode", "");
     double took = seconds_since(start);
     metrics.observe("es2", function, result, took);
     log_line({{"interface", "es2"},

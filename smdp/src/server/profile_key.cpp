@@ -19,7 +19,8 @@ std::string hint(const fs::path& key_file, const std::string& url) {
   auto pending_key = rsp::crypto::read_sealing_key_file(pending);
   auto sealed_with = profile_key_id(url);
   if (pending_key && sealed_with && *sealed_with && **sealed_with == pending_key->id())
-    return "; " + pending.string() + " holds the database's key (a rotation cut short): move it to " + key_file.string();
+    return "; " + pending.string() + " holds the database's key (a rotation cut short): move it to " +
+           key_file.string();
   return "";
 }
 
@@ -32,9 +33,9 @@ rsp::Expected<ResolvedSealingKey> configured_key(const SmdpConfig& config) {
   auto sealed_with = profile_key_id(config.database);
   if (!sealed_with) return rsp::fail("database: " + sealed_with.error().message);
   if (*sealed_with)
-    return rsp::fail("the profile key file " + file.string() + " is missing, and the database's profiles are sealed with key id " +
-                     rsp::to_hex(**sealed_with) + " (give that key: profile_key, --profile-key or $" +
-                     std::string(kProfileKeyVariable) + ")");
+    return rsp::fail("the profile key file " + file.string() +
+                     " is missing, and the database's profiles are sealed with key id " + rsp::to_hex(**sealed_with) +
+                     " (give that key: profile_key, --profile-key or $" + std::string(kProfileKeyVariable) + ")");
   auto made = rsp::crypto::create_sealing_key_file(file);
   std::error_code ec;
   if (!made && fs::exists(file, ec)) {  // another instance made it just now: take that one
@@ -64,7 +65,8 @@ rsp::Expected<SealedStore> open_sealed_store(const SmdpConfig& config) {
   return SealedStore{std::move(*store), std::move(*key)};
 }
 
-rsp::Expected<ProfileKeyRotation> rotate_profile_key_file(const SmdpConfig& config, const std::optional<fs::path>& new_key_file) {
+rsp::Expected<ProfileKeyRotation> rotate_profile_key_file(const SmdpConfig& config,
+                                                          const std::optional<fs::path>& new_key_file) {
   const fs::path file = profile_key_file(config);
   auto current = rsp::crypto::resolve_sealing_key(kProfileKeyVariable, file, config.profile_key.has_value());
   if (!current) return rsp::Unexpected{current.error()};
@@ -86,8 +88,8 @@ rsp::Expected<ProfileKeyRotation> rotate_profile_key_file(const SmdpConfig& conf
   ProfileKeyRotation out{*rotated, (*current)->key.id_hex(), next->id_hex(), target};
   if (in_place) {
     if (std::rename(target.c_str(), file.c_str()) != 0)
-      return rsp::fail("the profiles are sealed with the key in " + target.string() + ", which could not replace " + file.string() +
-                       ": move it there");
+      return rsp::fail("the profiles are sealed with the key in " + target.string() + ", which could not replace " +
+                       file.string() + ": move it there");
     out.key_file = file;
   }
   return out;

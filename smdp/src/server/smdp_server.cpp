@@ -12,9 +12,9 @@
 #include "rsp/server/limits_config.hpp"
 #include "rsp/server/listener.hpp"
 #include "rsp/server/periodic.hpp"
+#include "rsp/server/pinned_clients.hpp"
 #include "rsp/server/reload.hpp"
 #include "rsp/server/server_runtime.hpp"
-#include "rsp/server/pinned_clients.hpp"
 #include "smdp/callback_https.hpp"
 #include "smdp/callback_sender.hpp"
 #include "smdp/download_progress_info.hpp"
@@ -54,10 +54,12 @@ class RunningSmdp final : public SmdpServer {
     rsp::server::Reload pending;
     for (size_t i = 0; i < config.es9.size(); ++i)
       pending.listener(runtime_.server(), i, config.es9[i], config.pki, rsp::crypto::Role::dp_tls);
-    if (separate_es2) pending.listener(runtime_.server(), *es2_index_, *config.es2, config.pki, rsp::crypto::Role::dp_tls);
+    if (separate_es2)
+      pending.listener(runtime_.server(), *es2_index_, *config.es2, config.pki, rsp::crypto::Role::dp_tls);
     rsp::server::PinFiles operators;
     for (const auto& o : config.operators) {
-      if (!operator_ids_.contains(o.id)) return rsp::fail("operator " + o.id + " is new: operators are added at a restart");
+      if (!operator_ids_.contains(o.id))
+        return rsp::fail("operator " + o.id + " is new: operators are added at a restart");
       operators.emplace_back(o.id, o.client_certificate);
     }
     pending.pins(pinned_, operators, "operator");
@@ -79,12 +81,15 @@ class RunningSmdp final : public SmdpServer {
     auto sealed = open_sealed_store(config);
     if (!sealed) return rsp::Unexpected{sealed.error()};
     store_ = std::move(sealed->store);
-    log_line({{"event", "profile-key"}, {"origin", sealed->key.origin}, {"key_id", sealed->key.key.id_hex()},
+    log_line({{"event", "profile-key"},
+              {"origin", sealed->key.origin},
+              {"key_id", sealed->key.key.id_hex()},
               {"created", sealed->key.created ? "true" : "false"}});
 
     std::vector<Operator> operators;
     for (const auto& o : config.operators) {
-      if (auto pinned = pinned_.add(o.id, o.client_certificate); !pinned) return rsp::fail("operator " + pinned.error().message);
+      if (auto pinned = pinned_.add(o.id, o.client_certificate); !pinned)
+        return rsp::fail("operator " + pinned.error().message);
       operators.push_back({o.id, o.callback_url});
       operator_ids_.insert(o.id);
     }
@@ -95,7 +100,8 @@ class RunningSmdp final : public SmdpServer {
     es9.smdp_address = address_;
     es9.session_lifetime = config.session_lifetime;
     es9.faults = config.faults;
-    es9.progress = [this](const ProfileRecord& p, NotificationPoint point, const FunctionStatus& s, rsp::ByteView data) {
+    es9.progress = [this](const ProfileRecord& p, NotificationPoint point, const FunctionStatus& s,
+                          rsp::ByteView data) {
       if (auto queued = reporter_->report(p, static_cast<int>(point), s, data); !queued)
         log_line({{"event", "callback-not-queued"}, {"iccid", p.iccid}, {"error", queued.error().message}});
       // Installed: the order's SM-DS Event Record has done its job (SGP.22 v2.5 §5.9.2).
@@ -128,7 +134,9 @@ class RunningSmdp final : public SmdpServer {
     auto shared = shared_es2_listener(config);
     if (!shared) return rsp::Unexpected{shared.error()};
     auto operator_certificate = [this](const rsp::crypto::Certificate& c) { return !operator_of(c).empty(); };
-    auto es2_front = [this] { return es2_handler(*es2_, metrics_, [this](const rsp::crypto::Certificate& c) { return operator_of(c); }); };
+    auto es2_front = [this] {
+      return es2_handler(*es2_, metrics_, [this](const rsp::crypto::Certificate& c) { return operator_of(c); });
+    };
     for (size_t i = 0; i < config.es9.size(); ++i) {
       auto listener = listener_options(config.es9[i], config.pki);
       if (!listener) return rsp::fail("es9_listen " + listener.error().message);
@@ -177,8 +185,9 @@ class RunningSmdp final : public SmdpServer {
     // Without a dp-tls certificate (a PKI of other origin) the SM-DP+ still serves; SM-DSs then
     // refuse it, and ConfirmOrder with an smdsAddress answers 8.9/5.1.
     auto curves = rsp::pki::curves_present(config.pki);
-    auto identity = curves.empty() ? rsp::Expected<rsp::http::TlsIdentity>(rsp::fail("no curve folder"))
-                                   : rsp::http::TlsIdentity::from_pki(config.pki, curves.front(), rsp::crypto::Role::dp_tls);
+    auto identity = curves.empty()
+                        ? rsp::Expected<rsp::http::TlsIdentity>(rsp::fail("no curve folder"))
+                        : rsp::http::TlsIdentity::from_pki(config.pki, curves.front(), rsp::crypto::Role::dp_tls);
     if (identity)
       client.client_identity = std::move(*identity);
     else
@@ -196,7 +205,8 @@ class RunningSmdp final : public SmdpServer {
     if (config.callback_client_certificate || config.callback_client_key) {
       if (!config.callback_client_certificate || !config.callback_client_key)
         return rsp::fail("give both callback_client_certificate and callback_client_key");
-      auto identity = rsp::http::TlsIdentity::from_pem_files(*config.callback_client_certificate, *config.callback_client_key);
+      auto identity =
+          rsp::http::TlsIdentity::from_pem_files(*config.callback_client_certificate, *config.callback_client_key);
       if (!identity) return rsp::fail("callback client identity: " + identity.error().message);
       client.client_identity = std::move(*identity);
     }
@@ -213,14 +223,15 @@ class RunningSmdp final : public SmdpServer {
   }
 
   // The outbox (ES2+ callbacks, ES12 DeleteEvent), expired sessions and notifications past their
-  // retention, every few seconds, off the request threads. A session's row goes a minute after it expired: the row is what refuses its
-  // transactionId a second time, and another instance whose clock lags ours still takes it until
-  // its own clock says it expired.
+  // retention, every few seconds, off the request threads. A session's row goes a minute after it expired: the row is
+  // what refuses its transactionId a second time, and another instance whose clock lags ours still takes it until its
+  // own clock says it expired.
   void background(std::stop_token stop) {
     rsp::server::run_every(stop, std::chrono::seconds(2), [this] {
       sender_->deliver_due();
       constexpr int64_t kSessionRowGrace = 60;  // seconds
-      if (auto removed = store_->remove_expired_sessions(system_clock_seconds() - kSessionRowGrace); removed && *removed > 0)
+      if (auto removed = store_->remove_expired_sessions(system_clock_seconds() - kSessionRowGrace);
+          removed && *removed > 0)
         log_line({{"event", "sessions-expired"}, {"count", std::to_string(*removed)}});
       if (auto removed = store_->remove_notifications_received_before(system_clock_seconds() - notification_retention_);
           removed && *removed > 0)
@@ -246,6 +257,8 @@ class RunningSmdp final : public SmdpServer {
 
 }  // namespace
 
-rsp::Expected<std::unique_ptr<SmdpServer>> SmdpServer::start(const SmdpConfig& config) { return RunningSmdp::start(config); }
+rsp::Expected<std::unique_ptr<SmdpServer>> SmdpServer::start(const SmdpConfig& config) {
+  return RunningSmdp::start(config);
+}
 
 }  // namespace smdp

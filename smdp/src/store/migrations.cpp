@@ -35,13 +35,15 @@ const std::vector<rsp::sql::SchemaStep> kSteps{
       "CREATE INDEX callbacks_by_due ON callbacks (next_attempt, id)"}},
     // Orders by EID (the default SM-DP+ and SM-DS downloads come without a matchingId), and the CI
     // the eUICC signs under apart from the SM-DP+'s (NULL in sessions opened before: the same CI).
-    {2, {"CREATE INDEX profiles_by_eid ON profiles (eid, state)", "ALTER TABLE sessions ADD COLUMN euicc_ci_pkid BYTES"}},
+    {2,
+     {"CREATE INDEX profiles_by_eid ON profiles (eid, state)", "ALTER TABLE sessions ADD COLUMN euicc_ci_pkid BYTES"}},
     // DownloadOrder by profileType takes the lowest available ICCID of a type (sql_store.cpp's
     // available_profile_, which orders by this very expression): this index hands it over at once.
     // Without it PostgreSQL walked the primary key in ICCID order past every profile already taken
     // (they are the lowest ICCIDs) or sorted every available one: 240-820 ms a pick with 500k of a
     // million taken, against 0.04 ms here (docs/performance.md, PostgreSQL at scale).
-    {3, {"CREATE INDEX profiles_available ON profiles (operator_id, profile_type, (iccid || '')) WHERE state = 'available'"}},
+    {3,
+     {"CREATE INDEX profiles_available ON profiles (operator_id, profile_type, (iccid || '')) WHERE state = 'available'"}},
     // Profiles sealed at rest (store/profile_sealing.cpp): the id of the key the rows are sealed with,
     // never the key. No row: the database was never sealed (its profiles are sealed at the next open
     // with a key).

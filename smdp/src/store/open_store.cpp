@@ -9,7 +9,8 @@ StoreResult<std::unique_ptr<Store>> open_store(std::string_view url, const rsp::
   if (!database) return rsp::Unexpected{database.error()};
   const bool postgresql = url.starts_with("postgres");
   if (profile_key)
-    if (auto sealed = sql::seal_profiles(**database, *profile_key, postgresql); !sealed) return rsp::Unexpected{sealed.error()};
+    if (auto sealed = sql::seal_profiles(**database, *profile_key, postgresql); !sealed)
+      return rsp::Unexpected{sealed.error()};
   return sql::make_sql_store(std::move(*database), postgresql, profile_key);
 }
 

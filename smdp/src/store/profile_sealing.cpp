@@ -9,8 +9,8 @@ namespace {
 
 // The columns sealed, by their place in kProfiles.
 constexpr std::array<size_t, 4> kSealed{4, 6, 7, 8};  // package, ppk_enc, ppk_mac, ppk_initial_mcv
-static_assert(kProfiles.columns[4] == "package" && kProfiles.columns[6] == "ppk_enc" && kProfiles.columns[7] == "ppk_mac" &&
-              kProfiles.columns[8] == "ppk_initial_mcv");
+static_assert(kProfiles.columns[4] == "package" && kProfiles.columns[6] == "ppk_enc" &&
+              kProfiles.columns[7] == "ppk_mac" && kProfiles.columns[8] == "ppk_initial_mcv");
 
 // A sealed value opens only in its own column of its own profile.
 Bytes place(size_t column, std::string_view iccid) {
@@ -37,7 +37,8 @@ StoreResult<rsp::Ok> locked(Database& db, bool postgresql, const std::function<S
   auto done = db.transaction([&](Database& connection) -> StoreResult<rsp::Ok> {
     // SQLite's BEGIN IMMEDIATE already keeps other writers out.
     if (postgresql)
-      if (auto lock = connection.run("LOCK TABLE profile_sealing IN EXCLUSIVE MODE"); !lock) return rsp::Unexpected{lock.error()};
+      if (auto lock = connection.run("LOCK TABLE profile_sealing IN EXCLUSIVE MODE"); !lock)
+        return rsp::Unexpected{lock.error()};
     return work(connection);
   });
   if (!postgresql) {
@@ -50,11 +51,15 @@ StoreResult<rsp::Ok> locked(Database& db, bool postgresql, const std::function<S
 
 // Each profile in ICCID order, 200 at a time (a million 12 KB packages do not fit in memory):
 // `change` rewrites a row's secret columns; the row is written back if it returns true.
-StoreResult<int64_t> rewrite_profiles(Database& db, const std::function<StoreResult<bool>(const std::string& iccid, Row& row)>& change) {
+StoreResult<int64_t> rewrite_profiles(
+    Database& db, const std::function<StoreResult<bool>(const std::string& iccid, Row& row)>& change) {
   static constexpr int64_t kPage = 200;
-  const std::string select = "SELECT iccid, package, ppk_enc, ppk_mac, ppk_initial_mcv FROM profiles WHERE iccid > $1 "
-                             "ORDER BY iccid LIMIT " + std::to_string(kPage);
-  const std::string update = "UPDATE profiles SET package = $2, ppk_enc = $3, ppk_mac = $4, ppk_initial_mcv = $5 WHERE iccid = $1";
+  const std::string select =
+      "SELECT iccid, package, ppk_enc, ppk_mac, ppk_initial_mcv FROM profiles WHERE iccid > $1 "
+      "ORDER BY iccid LIMIT " +
+      std::to_string(kPage);
+  const std::string update =
+      "UPDATE profiles SET package = $2, ppk_enc = $3, ppk_mac = $4, ppk_initial_mcv = $5 WHERE iccid = $1";
   int64_t rewritten = 0;
   std::string after;
   for (;;) {
@@ -83,9 +88,10 @@ StoreResult<int64_t> rewrite_profiles(Database& db, const std::function<StoreRes
 
 StoreResult<rsp::Ok> record_key(Database& db, const SealingKey& key) {
   const Value params[] = {key.id()};
-  auto recorded = db.run("INSERT INTO profile_sealing (name, key_id) VALUES ('profiles', $1) "
-                         "ON CONFLICT (name) DO UPDATE SET key_id = excluded.key_id",
-                         params);
+  auto recorded = db.run(
+      "INSERT INTO profile_sealing (name, key_id) VALUES ('profiles', $1) "
+      "ON CONFLICT (name) DO UPDATE SET key_id = excluded.key_id",
+      params);
   if (!recorded) return rsp::Unexpected{recorded.error()};
   return rsp::Ok{};
 }
@@ -108,7 +114,8 @@ StoreResult<rsp::Ok> open_profile_row(const SealingKey& key, Row& row) {
     if (!value || !rsp::crypto::is_sealed(*value)) continue;  // in clear: written before sealing
     auto opened = key.open(*value, place(column, *iccid));
     if (!opened)
-      return rsp::Unexpected{StoreError{StoreErrorKind::failed, "profile " + *iccid + ": " + std::string(kProfiles.columns[column]) +
+      return rsp::Unexpected{StoreError{StoreErrorKind::failed, "profile " + *iccid + ": " +
+                                                                    std::string(kProfiles.columns[column]) +
                                                                     " cannot be opened: " + opened.error().message}};
     *value = std::move(*opened);
   }
@@ -152,7 +159,8 @@ StoreResult<int64_t> reseal_profiles(Database& db, const SealingKey& current, co
   auto done = locked(db, postgresql, [&](Database& connection) -> StoreResult<rsp::Ok> {
     auto sealed_with = sealed_key_id(connection);
     if (!sealed_with) return rsp::Unexpected{sealed_with.error()};
-    if (!*sealed_with) return store_error(StoreErrorKind::failed, "the database's profiles were never sealed (start the SM-DP+ once)");
+    if (!*sealed_with)
+      return store_error(StoreErrorKind::failed, "the database's profiles were never sealed (start the SM-DP+ once)");
     if (**sealed_with != current.id()) return rsp::Unexpected{wrong_key(**sealed_with, current)};
     auto rewritten = rewrite_profiles(connection, [&](const std::string&, Row& row) -> StoreResult<bool> {
       if (auto opened = open_profile_row(current, row); !opened) return rsp::Unexpected{opened.error()};

@@ -37,8 +37,8 @@ struct Table {
       for (size_t i = 1; i <= N; ++i) values += "$" + std::to_string(r * N + i) + ", ";
       values += "1)";
     }
-    return "INSERT INTO " + std::string(name) + " (" + column_list() + ", version) VALUES " + values + " ON CONFLICT (" +
-           std::string(columns[0]) + ") DO NOTHING";
+    return "INSERT INTO " + std::string(name) + " (" + column_list() + ", version) VALUES " + values +
+           " ON CONFLICT (" + std::string(columns[0]) + ") DO NOTHING";
   }
   // Writes the columns but the key and `written_once` (set by the insert, never changed), from $2 in
   // column order, where the key is $1 and the version still the last parameter.
@@ -55,7 +55,8 @@ struct Table {
   std::vector<Value> update_values(std::vector<Value> values, std::span<const std::string_view> written_once) const {
     std::vector<Value> out;
     for (size_t i = 0; i < N && i < values.size(); ++i)
-      if (i == 0 || std::ranges::find(written_once, columns[i]) == written_once.end()) out.push_back(std::move(values[i]));
+      if (i == 0 || std::ranges::find(written_once, columns[i]) == written_once.end())
+        out.push_back(std::move(values[i]));
     return out;
   }
 };
@@ -67,8 +68,8 @@ inline constexpr Table<17> kProfiles{
      "smds_address", "transaction_id"}};
 inline constexpr Table<16> kSessions{"sessions",
                                      {"transaction_id", "state", "smdp_address", "euicc_challenge", "server_challenge",
-                                      "ci_pkid", "euicc_ci_pkid", "eid", "iccid", "cc_required", "euicc_certificate", "smdp_signature2",
-                                      "euicc_otpk", "bound_profile_package", "created", "expires"}};
+                                      "ci_pkid", "euicc_ci_pkid", "eid", "iccid", "cc_required", "euicc_certificate",
+                                      "smdp_signature2", "euicc_otpk", "bound_profile_package", "created", "expires"}};
 inline constexpr std::string_view kNotificationColumns =
     "eid, sequence_number, event, iccid, transaction_id, success, pending_notification, received";
 inline constexpr std::string_view kCallbackColumns = "id, operator_id, url, body, attempts, next_attempt";

@@ -17,9 +17,13 @@ using rsp::sql::first_row;
 class SqlStore final : public Store {
  public:
   SqlStore(std::unique_ptr<Database> db, bool postgresql, const SealingKey* profile_key)
-      : db_(std::move(db)), postgresql_(postgresql), profile_key_(profile_key ? std::optional(*profile_key) : std::nullopt) {}
+      : db_(std::move(db)),
+        postgresql_(postgresql),
+        profile_key_(profile_key ? std::optional(*profile_key) : std::nullopt) {}
 
-  StoreResult<rsp::Ok> add_profile(ProfileRecord& record) override { return add(kProfiles, profile_values(record), record); }
+  StoreResult<rsp::Ok> add_profile(ProfileRecord& record) override {
+    return add(kProfiles, profile_values(record), record);
+  }
   StoreResult<int64_t> add_profiles(std::span<ProfileRecord> records) override {
     int64_t added = 0;
     std::vector<Value> values;
@@ -27,8 +31,9 @@ class SqlStore final : public Store {
       const auto batch = records.subspan(start, std::min(kBatch, records.size() - start));
       values.clear();
       for (const ProfileRecord& record : batch) std::ranges::move(profile_values(record), std::back_inserter(values));
-      auto inserted = db_->run(batch.size() == kBatch ? full_batch_insert_ : kProfiles.insert_rows(batch.size()) + " RETURNING iccid",
-                               values);
+      auto inserted = db_->run(
+          batch.size() == kBatch ? full_batch_insert_ : kProfiles.insert_rows(batch.size()) + " RETURNING iccid",
+          values);
       if (!inserted) return rsp::Unexpected{inserted.error()};
       std::set<std::string, std::less<>> new_iccids;
       for (Row& row : inserted->rows)
@@ -67,9 +72,10 @@ class SqlStore final : public Store {
 
   StoreResult<bool> erase_installed_profile_secrets(std::string_view iccid) override {
     const Value params[] = {std::string(iccid), std::string(to_string(ProfileState::installed)), Bytes{}};
-    auto erased = db_->run("UPDATE profiles SET package = $3, ppk_enc = $3, ppk_mac = $3, ppk_initial_mcv = $3 "
-                           "WHERE iccid = $1 AND state = $2",
-                           params);
+    auto erased = db_->run(
+        "UPDATE profiles SET package = $3, ppk_enc = $3, ppk_mac = $3, ppk_initial_mcv = $3 "
+        "WHERE iccid = $1 AND state = $2",
+        params);
     if (!erased) return rsp::Unexpected{erased.error()};
     return erased->changed == 1;
   }
@@ -90,7 +96,9 @@ class SqlStore final : public Store {
 
   StoreResult<Bytes> shared_secret(std::string_view name, ByteView candidate) override {
     const Value params[] = {std::string(name), Bytes(candidate.begin(), candidate.end())};
-    if (auto stored = db_->run("INSERT INTO secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING", params); !stored)
+    if (auto stored =
+            db_->run("INSERT INTO secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING", params);
+        !stored)
       return rsp::Unexpected{stored.error()};
     auto found = db_->run("SELECT value FROM secrets WHERE name = $1", std::span(params, 1));
     if (!found) return rsp::Unexpected{found.error()};
@@ -205,7 +213,8 @@ class SqlStore final : public Store {
   }
 
   template <class Parse>
-  StoreResult<std::optional<rsp::sql::ParsedRecord<Parse>>> select_one(const std::string& sql, std::string_view key, Parse convert) {
+  StoreResult<std::optional<rsp::sql::ParsedRecord<Parse>>> select_one(const std::string& sql, std::string_view key,
+                                                                       Parse convert) {
     const Value params[] = {std::string(key)};
     return first_row(db_->run(sql, params), convert);
   }
@@ -243,7 +252,8 @@ class SqlStore final : public Store {
 
 }  // namespace
 
-std::unique_ptr<Store> make_sql_store(std::unique_ptr<Database> database, bool postgresql, const SealingKey* profile_key) {
+std::unique_ptr<Store> make_sql_store(std::unique_ptr<Database> database, bool postgresql,
+                                      const SealingKey* profile_key) {
   return std::make_unique<SqlStore>(std::move(database), postgresql, profile_key);
 }
 

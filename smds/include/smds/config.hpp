@@ -22,13 +22,13 @@ struct PinnedSmdp {
 };
 
 struct SmdsConfig {
-  std::filesystem::path pki;          // rsp-pki layout: <curve>/{ci,ds-auth,ds-tls}
-  std::string smds_address;           // empty: the first DNS name of the ds-tls certificate
-  std::vector<ListenerConfig> listen; // ES11 (devices) and ES12 (SM-DP+s) over HTTPS
-  std::string metrics_listen;         // plain HTTP GET /metrics; empty: off
+  std::filesystem::path pki;           // rsp-pki layout: <curve>/{ci,ds-auth,ds-tls}
+  std::string smds_address;            // empty: the first DNS name of the ds-tls certificate
+  std::vector<ListenerConfig> listen;  // ES11 (devices) and ES12 (SM-DP+s) over HTTPS
+  std::string metrics_listen;          // plain HTTP GET /metrics; empty: off
   std::string database = "sqlite:smds.db";
   std::vector<PinnedSmdp> smdps;
-  std::string root_smds;              // the root SM-DS forwarded registrations cascade to; empty: this is the root
+  std::string root_smds;  // the root SM-DS forwarded registrations cascade to; empty: this is the root
   int64_t event_lifetime = 90 * 24 * 3600;  // seconds an Event Record is kept if never deleted
   int64_t session_lifetime = 600;           // seconds from ES11 initiateAuthentication
   int64_t max_pending_sessions = 10000;     // ES11 sessions not yet authenticated

@@ -23,12 +23,12 @@ template <class T>
 using Es11Result = rsp::Expected<T, FunctionStatus>;
 
 struct Es11Settings {
-  std::string smds_address;          // the FQDN this SM-DS answers as (serverSigned1)
-  int64_t session_lifetime = 600;    // seconds from initiateAuthentication
+  std::string smds_address;        // the FQDN this SM-DS answers as (serverSigned1)
+  int64_t session_lifetime = 600;  // seconds from initiateAuthentication
   int64_t max_pending_sessions = 10000;
-  int max_event_entries = 32;        // Event Records in one answer
-  std::function<int64_t()> now;      // unix seconds; default time()
-  std::set<std::string> faults = {};      // SmdsConfig::faults (conformance harness only)
+  int max_event_entries = 32;         // Event Records in one answer
+  std::function<int64_t()> now;       // unix seconds; default time()
+  std::set<std::string> faults = {};  // SmdsConfig::faults (conformance harness only)
   bool fault(const std::string& name) const { return faults.count(name) != 0; }
 };
 
@@ -38,11 +38,11 @@ struct Es11InitiateAuthenticationRequest {
   std::string smds_address;    // as the device called it
 };
 struct Es11InitiateAuthenticationResponse {
-  std::string transaction_id;  // upper-case hex
-  rsp::Bytes server_signed1;   // 30 TLV
-  rsp::Bytes server_signature1;  // 5F37 TLV
+  std::string transaction_id;           // upper-case hex
+  rsp::Bytes server_signed1;            // 30 TLV
+  rsp::Bytes server_signature1;         // 5F37 TLV
   rsp::Bytes euicc_ci_pkid_to_be_used;  // 04 TLV
-  rsp::Bytes server_certificate;  // CERT.DSauth, DER
+  rsp::Bytes server_certificate;        // CERT.DSauth, DER
 };
 struct Es11AuthenticateClientRequest {
   std::string transaction_id;
@@ -63,7 +63,8 @@ class Es11 {
   Es11(EventStore& store, const DsIdentity& identity, Es11Settings settings);
 
   // SGP.22 v2.5 §5.8.1 ES11.InitiateAuthentication
-  Es11Result<Es11InitiateAuthenticationResponse> initiate_authentication(const Es11InitiateAuthenticationRequest& request);
+  Es11Result<Es11InitiateAuthenticationResponse> initiate_authentication(
+      const Es11InitiateAuthenticationRequest& request);
   // SGP.22 v2.5 §5.8.2 ES11.AuthenticateClient
   Es11Result<Es11AuthenticateClientResponse> authenticate_client(const Es11AuthenticateClientRequest& request);
 

@@ -36,7 +36,7 @@ struct Es12Settings {
   std::function<int64_t()> now;     // unix seconds; default: the system clock
   ForwardEvent forward_register;    // the cascade's calls; needed when root_smds is set
   ForwardEvent forward_delete;
-  std::set<std::string> faults = {};     // SmdsConfig::faults (conformance harness only)
+  std::set<std::string> faults = {};  // SmdsConfig::faults (conformance harness only)
   bool fault(const std::string& name) const { return faults.count(name) != 0; }
 };
 

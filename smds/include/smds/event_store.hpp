@@ -21,19 +21,19 @@ using StoreError = rsp::sql::Error;
 using StoreErrorKind = rsp::sql::ErrorKind;
 
 // Bounds on what a record may hold; ES12 refuses longer fields before they reach the store.
-inline constexpr size_t kMaxEventIdLength = 255;       // an SM-DP+'s matchingId (SGP.22 v2.5 §4.1)
-inline constexpr size_t kMaxAddressLength = 255;       // an FQDN (with an optional :port)
+inline constexpr size_t kMaxEventIdLength = 255;  // an SM-DP+'s matchingId (SGP.22 v2.5 §4.1)
+inline constexpr size_t kMaxAddressLength = 255;  // an FQDN (with an optional :port)
 inline constexpr size_t kMaxSmdpNameLength = 64;
 
 // One Event Record (SGP.22 v2.5 §5.9.1): an EID, the event id and the server that holds it.
 struct EventRecord {
-  std::string eid;                 // 32 digits
+  std::string eid;  // 32 digits
   std::string event_id;
-  std::string rsp_server_address;  // the SM-DP+ (or alternative SM-DS) the device goes to
-  std::string smdp;                // the pinned name of the SM-DP+ that registered it
-  int64_t registered = 0;          // unix seconds
+  std::string rsp_server_address;           // the SM-DP+ (or alternative SM-DS) the device goes to
+  std::string smdp;                         // the pinned name of the SM-DP+ that registered it
+  int64_t registered = 0;                   // unix seconds
   std::optional<std::string> forwarded_to;  // the root SM-DS it was cascaded to (forwardingIndicator)
-  int64_t sequence = 0;            // set by the store: the FIFO order
+  int64_t sequence = 0;                     // set by the store: the FIFO order
   bool operator==(const EventRecord&) const = default;
 };
 
@@ -41,10 +41,10 @@ struct EventRecord {
 struct Es11SessionRecord {
   std::string transaction_id;  // upper-case hex, the key
   std::string smds_address;
-  Bytes euicc_challenge;       // 16 bytes
-  Bytes server_challenge;      // 16 bytes
-  Bytes ci_pkid;               // the CI of the DSauth certificate used (SKI)
-  Bytes euicc_ci_pkid;         // the CI the eUICC's chain must end at
+  Bytes euicc_challenge;   // 16 bytes
+  Bytes server_challenge;  // 16 bytes
+  Bytes ci_pkid;           // the CI of the DSauth certificate used (SKI)
+  Bytes euicc_ci_pkid;     // the CI the eUICC's chain must end at
   int64_t created = 0;
   int64_t expires = 0;
   bool operator==(const Es11SessionRecord&) const = default;

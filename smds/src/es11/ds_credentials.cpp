@@ -32,7 +32,8 @@ rsp::Expected<DsIdentity> load_ds_identity(const std::filesystem::path& pki_dir)
     identity.credentials.push_back(DsCredentials{std::move(*ci), std::move(ski), std::move(*auth), std::move(*key)});
   }
   if (identity.credentials.empty())
-    return rsp::fail(pki_dir.string() + ": no curve folder with ci and ds-auth certificates and key (rsp-pki make writes them)");
+    return rsp::fail(pki_dir.string() +
+                     ": no curve folder with ci and ds-auth certificates and key (rsp-pki make writes them)");
   return identity;
 }
 

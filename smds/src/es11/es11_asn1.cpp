@@ -35,8 +35,9 @@ struct Code {
 constexpr Code kInitiateAuthenticationErrors[] = {
     {"8.9.1", "3.8", 1}, {"8.9.3", "3.1", 2}, {"8.9.2", "3.1", 3}, {"8.9.4", "3.7", 3}};
 // AuthenticateClientResponseEs11.authenticateClientError
-constexpr Code kAuthenticateClientErrors[] = {{"8.1.2", "6.1", 1}, {"8.1.2", "6.3", 2}, {"8.1.3", "6.1", 3}, {"8.1.3", "6.3", 4},
-                                              {"8.1", "6.1", 5},   {"8.9.5", "3.9", 6}, {"8.10.1", "3.9", 7}};
+constexpr Code kAuthenticateClientErrors[] = {{"8.1.2", "6.1", 1}, {"8.1.2", "6.3", 2}, {"8.1.3", "6.1", 3},
+                                              {"8.1.3", "6.3", 4}, {"8.1", "6.1", 5},   {"8.9.5", "3.9", 6},
+                                              {"8.10.1", "3.9", 7}};
 
 int error_code(std::span<const Code> table, const FunctionStatus& status) {
   for (const Code& c : table)
@@ -44,7 +45,8 @@ int error_code(std::span<const Code> table, const FunctionStatus& status) {
   return kUndefinedError;
 }
 
-Es11Reply respond(Tag tag, const char* function, const Bytes& choice, FunctionStatus status, std::string transaction_id) {
+Es11Reply respond(Tag tag, const char* function, const Bytes& choice, FunctionStatus status,
+                  std::string transaction_id) {
   Es11Reply r;
   Bytes body = encode(kProvisioningTag, encode(tag, choice));
   r.body.assign(body.begin(), body.end());
@@ -55,7 +57,8 @@ Es11Reply respond(Tag tag, const char* function, const Bytes& choice, FunctionSt
 }
 
 // The error alternative '[1] INTEGER'; every value fits one content byte.
-Es11Reply refuse(Tag tag, const char* function, std::span<const Code> table, const FunctionStatus& status, std::string transaction_id) {
+Es11Reply refuse(Tag tag, const char* function, std::span<const Code> table, const FunctionStatus& status,
+                 std::string transaction_id) {
   Bytes code{static_cast<uint8_t>(error_code(table, status))};
   return respond(tag, function, encode(0x81, code), status, std::move(transaction_id));
 }
@@ -69,8 +72,8 @@ Es11Reply initiate_authentication(Es11& es11, Members m) {
   if (m.missing) return refuse(kInitiateAuthentication, function, kInitiateAuthenticationErrors, *m.missing, "");
   auto r = es11.initiate_authentication({challenge, info1, std::string(address.begin(), address.end())});
   if (!r) return refuse(kInitiateAuthentication, function, kInitiateAuthenticationErrors, r.error(), "");
-  Bytes ok = encode(0xA0, rsp::concat({encode(0x80, rsp::from_hex(r->transaction_id).value()), r->server_signed1, r->server_signature1,
-                                       r->euicc_ci_pkid_to_be_used, r->server_certificate}));
+  Bytes ok = encode(0xA0, rsp::concat({encode(0x80, rsp::from_hex(r->transaction_id).value()), r->server_signed1,
+                                       r->server_signature1, r->euicc_ci_pkid_to_be_used, r->server_certificate}));
   return respond(kInitiateAuthentication, function, ok, FunctionStatus::success(), r->transaction_id);
 }
 
@@ -80,9 +83,11 @@ Es11Reply authenticate_client(Es11& es11, Members m) {
   const char* function = "authenticateClient";
   std::string transaction_id = rsp::to_hex(m.value(0x80));
   Bytes response = m.whole(0xBF38);
-  if (m.missing) return refuse(kAuthenticateClientResponseEs11, function, kAuthenticateClientErrors, *m.missing, transaction_id);
+  if (m.missing)
+    return refuse(kAuthenticateClientResponseEs11, function, kAuthenticateClientErrors, *m.missing, transaction_id);
   auto r = es11.authenticate_client({transaction_id, response});
-  if (!r) return refuse(kAuthenticateClientResponseEs11, function, kAuthenticateClientErrors, r.error(), transaction_id);
+  if (!r)
+    return refuse(kAuthenticateClientResponseEs11, function, kAuthenticateClientErrors, r.error(), transaction_id);
   Bytes entries;
   for (const auto& e : r->event_entries)
     entries = rsp::concat({entries, encode(0x30, rsp::concat({encode(0x80, rsp::to_bytes(e.event_id)),
@@ -117,7 +122,8 @@ Es11Reply es11_asn1(Es11& es11, rsp::ByteView body) {
     members.missing = es11_status::malformed("RemoteProfileProvisioningRequest is not DER");
   else
     members.contents = inner->value;
-  return header->tag == kInitiateAuthentication ? initiate_authentication(es11, members) : authenticate_client(es11, members);
+  return header->tag == kInitiateAuthentication ? initiate_authentication(es11, members)
+                                                : authenticate_client(es11, members);
 }
 
 }  // namespace smds

@@ -16,7 +16,8 @@ Es11Result<Es11AuthenticateClientResponse> Es11::authenticate_client(const Es11A
   auto taken = store_.take_session(rsp::to_hex(*rsp::from_hex(request.transaction_id)));
   if (!taken) return rsp::Unexpected{es11_status::execution_error("the SM-DS could not read its sessions")};
   const int64_t now = settings_.now();
-  if (!*taken || (*taken)->expires < now) return rsp::Unexpected{es11_status::unknown_transaction("unknown or expired transactionId")};
+  if (!*taken || (*taken)->expires < now)
+    return rsp::Unexpected{es11_status::unknown_transaction("unknown or expired transactionId")};
   const Es11SessionRecord& session = **taken;
 
   rsp::Bytes transaction_id = rsp::from_hex(session.transaction_id).value();
@@ -32,10 +33,11 @@ Es11Result<Es11AuthenticateClientResponse> Es11::authenticate_client(const Es11A
     auto id = signed1 ? rsp::tlv::find(signed1->value, 0x80) : std::nullopt;
     auto challenge = signed1 ? rsp::tlv::find(signed1->value, 0x84) : std::nullopt;
     if (id) expected.transaction_id = signed_transaction_id = rsp::Bytes(id->value.begin(), id->value.end());
-    if (challenge) expected.server_challenge = signed_challenge = rsp::Bytes(challenge->value.begin(), challenge->value.end());
+    if (challenge)
+      expected.server_challenge = signed_challenge = rsp::Bytes(challenge->value.begin(), challenge->value.end());
   }
-  auto authenticated =
-      rsp::authentication::verify_authenticate_server_response(request.authenticate_server_response, expected, identity_.cis, now);
+  auto authenticated = rsp::authentication::verify_authenticate_server_response(request.authenticate_server_response,
+                                                                                expected, identity_.cis, now);
   if (!authenticated) return rsp::Unexpected{rsp::server::authentication_refusal(authenticated.error(), "8.9.1")};
 
   Es11AuthenticateClientResponse response;
@@ -45,12 +47,14 @@ Es11Result<Es11AuthenticateClientResponse> Es11::authenticate_client(const Es11A
     // A matchingId names one EventID of this EID (the cascade case): that one, or 8.9.5/3.9.
     auto event = store_.event(authenticated->eid, matching_id);
     if (!event) return rsp::Unexpected{es11_status::execution_error("the SM-DS could not read its events")};
-    if (!*event) return rsp::Unexpected{es11_status::unknown_event("No Event identified by the Event ID for the EID exists")};
+    if (!*event)
+      return rsp::Unexpected{es11_status::unknown_event("No Event identified by the Event ID for the EID exists")};
     response.event_entries.push_back({(*event)->event_id, (*event)->rsp_server_address});
     return response;
   }
-  auto events = settings_.fault("return-other-eid-events") ? store_.events_of_every_eid(settings_.max_event_entries)
-                                                          : store_.events_for_eid(authenticated->eid, settings_.max_event_entries);
+  auto events = settings_.fault("return-other-eid-events")
+                    ? store_.events_of_every_eid(settings_.max_event_entries)
+                    : store_.events_for_eid(authenticated->eid, settings_.max_event_entries);
   if (!events) return rsp::Unexpected{es11_status::execution_error("the SM-DS could not read its events")};
   for (const auto& e : *events) response.event_entries.push_back({e.event_id, e.rsp_server_address});
   return response;

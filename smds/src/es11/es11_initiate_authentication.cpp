@@ -10,10 +10,12 @@
 namespace smds {
 
 // SGP.22 v2.5 §5.8.1 ES11.InitiateAuthentication
-Es11Result<Es11InitiateAuthenticationResponse> Es11::initiate_authentication(const Es11InitiateAuthenticationRequest& request) {
+Es11Result<Es11InitiateAuthenticationResponse> Es11::initiate_authentication(
+    const Es11InitiateAuthenticationRequest& request) {
   if (request.smds_address != settings_.smds_address && !settings_.fault("accept-any-address"))
     return rsp::Unexpected{es11_status::invalid_smds_address("this SM-DS is " + settings_.smds_address)};
-  if (request.euicc_challenge.size() != 16) return rsp::Unexpected{es11_status::malformed("euiccChallenge must be 16 bytes")};
+  if (request.euicc_challenge.size() != 16)
+    return rsp::Unexpected{es11_status::malformed("euiccChallenge must be 16 bytes")};
   using rsp::authentication::CiChoiceFailure;
   auto cis = rsp::authentication::choose_cis(
       request.euicc_info1, [&](rsp::ByteView ski) { return identity_.for_ci(ski) != nullptr; },
@@ -48,9 +50,11 @@ Es11Result<Es11InitiateAuthenticationResponse> Es11::initiate_authentication(con
 
   Es11InitiateAuthenticationResponse response;
   response.transaction_id = session.transaction_id;
-  response.server_signed1 = rsp::authentication::server_signed1(rsp::from_hex(session.transaction_id).value(), request.euicc_challenge,
-                                                                settings_.smds_address, session.server_challenge);
-  response.server_signature1 = rsp::tlv::encode(0x5F37, rsp::crypto::sign(credentials->ds_auth_key, response.server_signed1));
+  response.server_signed1 =
+      rsp::authentication::server_signed1(rsp::from_hex(session.transaction_id).value(), request.euicc_challenge,
+                                          settings_.smds_address, session.server_challenge);
+  response.server_signature1 =
+      rsp::tlv::encode(0x5F37, rsp::crypto::sign(credentials->ds_auth_key, response.server_signed1));
   response.euicc_ci_pkid_to_be_used = rsp::tlv::encode(0x04, session.euicc_ci_pkid);
   response.server_certificate = credentials->ds_auth.der();
   return response;

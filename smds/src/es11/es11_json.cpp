@@ -5,8 +5,8 @@
 #include "es11/es11_status_codes.hpp"
 #include "rsp/server/function_status_json.hpp"
 #include "rsp/server/request_members.hpp"
-#include "smds/es11_bindings.hpp"
 #include "rsp/untrusted_json.hpp"
+#include "smds/es11_bindings.hpp"
 
 namespace smds {
 
@@ -32,7 +32,9 @@ std::optional<Es11Reply> es11_json(Es11& es11, std::string_view function_name, s
   const std::string function(function_name);
   auto parsed = rsp::parse_untrusted_json(body);
   if (!parsed || !parsed->is_object())
-    return reply(function, es11_status::malformed("the request body is not a JSON object" + (parsed ? std::string() : ": " + parsed.error().message)),
+    return reply(function,
+                 es11_status::malformed("the request body is not a JSON object" +
+                                        (parsed ? std::string() : ": " + parsed.error().message)),
                  json::object(), "");
   const json& request = *parsed;
   rsp::server::JsonMembers f{request, es11_status::malformed, std::nullopt};
@@ -56,9 +58,10 @@ std::optional<Es11Reply> es11_json(Es11& es11, std::string_view function_name, s
   auto r = es11.authenticate_client(in);
   if (!r) return reply(function, r.error(), json::object(), in.transaction_id);
   json entries = json::array();  // always an array, empty when there is no event (FACTS §7.1)
-  for (const auto& e : r->event_entries) entries.push_back({{"eventId", e.event_id}, {"rspServerAddress", e.rsp_server_address}});
-  return reply(function, FunctionStatus::success(), json{{"transactionId", r->transaction_id}, {"eventEntries", std::move(entries)}},
-               r->transaction_id);
+  for (const auto& e : r->event_entries)
+    entries.push_back({{"eventId", e.event_id}, {"rspServerAddress", e.rsp_server_address}});
+  return reply(function, FunctionStatus::success(),
+               json{{"transactionId", r->transaction_id}, {"eventEntries", std::move(entries)}}, r->transaction_id);
 }
 
 }  // namespace smds

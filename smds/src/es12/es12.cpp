@@ -17,7 +17,8 @@ std::optional<FunctionStatus> Es12::dispatch(std::string_view function, std::str
   auto request = rsp::parse_untrusted_json(body);
   if (!request)
     return rsp::server::refuse(rsp::server::subject::function_requester, rsp::server::reason::invalid,
-                               "the body is not JSON: " + request.error().message).error;
+                               "the body is not JSON: " + request.error().message)
+        .error;
   return function == "registerEvent" ? register_event(smdp, *request) : delete_event(smdp, *request);
 }
 

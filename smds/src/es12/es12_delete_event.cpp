@@ -15,13 +15,15 @@ FunctionStatus Es12::delete_event(std::string_view smdp, const nlohmann::json& r
   if (!found) return store_failure().error;
   if (*found && (*found)->smdp == smdp && (*found)->forwarded_to) {
     // Cascaded: gone at the root first (already gone there is as good), else kept here for a retry.
-    FunctionStatus at_root = settings_.forward_delete
-                                 ? settings_.forward_delete({*(*found)->forwarded_to, key->eid, key->event_id})
-                                 : FunctionStatus::failure(subject::smds, reason::inaccessible, "no client for the root SM-DS");
+    FunctionStatus at_root =
+        settings_.forward_delete
+            ? settings_.forward_delete({*(*found)->forwarded_to, key->eid, key->event_id})
+            : FunctionStatus::failure(subject::smds, reason::inaccessible, "no client for the root SM-DS");
     if (!at_root.ok() && !(at_root.subject_code == subject::event && at_root.reason_code == reason::unknown)) {
       if (at_root.subject_code == subject::smds && at_root.reason_code == reason::inaccessible) return at_root;
-      return rsp::server::refuse(subject::smds, reason::execution_error,
-                                 "the root SM-DS refused the deletion (" + at_root.subject_code + "/" + at_root.reason_code + ")")
+      return rsp::server::refuse(
+                 subject::smds, reason::execution_error,
+                 "the root SM-DS refused the deletion (" + at_root.subject_code + "/" + at_root.reason_code + ")")
           .error;
     }
   }
@@ -30,7 +32,9 @@ FunctionStatus Es12::delete_event(std::string_view smdp, const nlohmann::json& r
   auto removed = store_.remove_event(key->eid, key->event_id, smdp);
   if (!removed) return store_failure().error;
   if (!*removed)
-    return rsp::server::refuse(subject::event, reason::unknown, "No Event identified by the Event ID for the EID exists").error;
+    return rsp::server::refuse(subject::event, reason::unknown,
+                               "No Event identified by the Event ID for the EID exists")
+        .error;
   return FunctionStatus::success();
 }
 

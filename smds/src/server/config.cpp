@@ -8,7 +8,8 @@ using nlohmann::json;
 using rsp::server::read_key;
 
 rsp::Expected<std::string> resolve_smds_address(const SmdsConfig& config) {
-  return rsp::server::configured_or_pki_name(config.smds_address, config.pki, rsp::crypto::Role::ds_tls, "smds_address");
+  return rsp::server::configured_or_pki_name(config.smds_address, config.pki, rsp::crypto::Role::ds_tls,
+                                             "smds_address");
 }
 
 rsp::Expected<SmdsConfig> load_config(const std::filesystem::path& file) {
@@ -43,13 +44,15 @@ rsp::Expected<SmdsConfig> load_config(const std::filesystem::path& file) {
         error = "an smdps entry is an object";
         break;
       }
-      if (error = rsp::server::unknown_keys(s, {"name", "client_certificate"}, " in an smdps entry"); !error.empty()) break;
+      if (error = rsp::server::unknown_keys(s, {"name", "client_certificate"}, " in an smdps entry"); !error.empty())
+        break;
       PinnedSmdp smdp;
       std::string certificate;
       read_key(s, "name", smdp.name, error);
       read_key(s, "client_certificate", certificate, error);
       smdp.client_certificate = certificate;
-      if (error.empty() && (smdp.name.empty() || certificate.empty())) error = "an smdps entry needs \"name\" and \"client_certificate\"";
+      if (error.empty() && (smdp.name.empty() || certificate.empty()))
+        error = "an smdps entry needs \"name\" and \"client_certificate\"";
       c.smdps.push_back(std::move(smdp));
     }
   }

@@ -28,11 +28,14 @@ void log_es11(std::string_view interface, const Es11Reply& reply, double took, c
 }
 
 // SGP.22 v2.5 §6.6: the ASN.1 binding, one path for both functions.
-Response es11_asn1_response(Es11& es11, Metrics& metrics, const Request& request, std::chrono::steady_clock::time_point start) {
+Response es11_asn1_response(Es11& es11, Metrics& metrics, const Request& request,
+                            std::chrono::steady_clock::time_point start) {
   if (request.method != "POST") return plain_response(405, "ES11 functions are POST");
   if (!admin_protocol_ok(request)) return plain_response(400, "X-Admin-Protocol must be gsma/rsp/v2.x.y");
-  if (!content_type_is(request, kAsn1ContentType)) return plain_response(415, "Content-Type must be application/x-gsma-rsp-asn1");
-  auto reply = es11_asn1(es11, rsp::ByteView(reinterpret_cast<const uint8_t*>(request.body.data()), request.body.size()));
+  if (!content_type_is(request, kAsn1ContentType))
+    return plain_response(415, "Content-Type must be application/x-gsma-rsp-asn1");
+  auto reply =
+      es11_asn1(es11, rsp::ByteView(reinterpret_cast<const uint8_t*>(request.body.data()), request.body.size()));
   double took = seconds_since(start);
   metrics.observe("es11-asn1", reply.function.empty() ? "unknown" : reply.function, outcome(reply.status), took);
   log_es11("es11-asn1", reply, took, request);
@@ -67,7 +70,8 @@ rsp::http::Handler es11_handler(Es11& es11, Metrics& metrics) {
   };
 }
 
-rsp::http::Handler es12_handler(Es12& es12, Metrics& metrics, std::function<std::string(const rsp::crypto::Certificate&)> smdp_of) {
+rsp::http::Handler es12_handler(Es12& es12, Metrics& metrics,
+                                std::function<std::string(const rsp::crypto::Certificate&)> smdp_of) {
   return [&es12, &metrics, smdp_of](const Request& request) -> Response {
     auto start = std::chrono::steady_clock::now();
     std::string smdp = request.client_certificate ? smdp_of(*request.client_certificate) : "";

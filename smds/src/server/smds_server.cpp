@@ -2,17 +2,17 @@
 
 #include <ctime>
 
+#include "rsp/pki/pki_layout.hpp"
 #include "rsp/server/http_json.hpp"
 #include "rsp/server/limits_config.hpp"
 #include "rsp/server/listener.hpp"
 #include "rsp/server/log.hpp"
 #include "rsp/server/metrics.hpp"
 #include "rsp/server/periodic.hpp"
-#include "rsp/server/reload.hpp"
-#include "rsp/server/server_runtime.hpp"
 #include "rsp/server/pinned_clients.hpp"
-#include "rsp/pki/pki_layout.hpp"
+#include "rsp/server/reload.hpp"
 #include "rsp/server/server_address.hpp"
+#include "rsp/server/server_runtime.hpp"
 #include "server/http_front.hpp"
 #include "server/root_smds_client.hpp"
 #include "smds/ds_credentials.hpp"
@@ -76,7 +76,8 @@ class RunningSmds final : public SmdsServer {
     store_ = std::move(*store);
     if (auto named = check_smdp_names(config); !named) return named;
     for (const auto& s : config.smdps)
-      if (auto pinned = pinned_.add(s.name, s.client_certificate); !pinned) return rsp::fail("SM-DP+ " + pinned.error().message);
+      if (auto pinned = pinned_.add(s.name, s.client_certificate); !pinned)
+        return rsp::fail("SM-DP+ " + pinned.error().message);
 
     Es12Settings es12;
     es12.root_smds = config.root_smds;
@@ -107,9 +108,12 @@ class RunningSmds final : public SmdsServer {
       if (!listener) return rsp::fail("listen " + listener.error().message);
       // Devices send no client certificate; SM-DP+s send theirs, and only pinned ones get in.
       listener->client_certificates = rsp::http::ClientCertificates::optional;
-      listener->accept_client_certificate = [this](const rsp::crypto::Certificate& c) { return !pinned_.name_of(c).empty(); };
+      listener->accept_client_certificate = [this](const rsp::crypto::Certificate& c) {
+        return !pinned_.name_of(c).empty();
+      };
       listener->handler = es11_and_es12_handler(
-          es11_handler(*es11_, metrics_), es12_handler(*es12_, metrics_, [this](const rsp::crypto::Certificate& c) { return pinned_.name_of(c); }));
+          es11_handler(*es11_, metrics_),
+          es12_handler(*es12_, metrics_, [this](const rsp::crypto::Certificate& c) { return pinned_.name_of(c); }));
       options.listeners.push_back(std::move(*listener));
     }
     if (!config.metrics_listen.empty()) {
@@ -129,11 +133,13 @@ class RunningSmds final : public SmdsServer {
 
   // The cascade's client: our ds-tls as client certificate, the root's TLS certificate under our CIs.
   rsp::Expected<rsp::http::Client> root_client(const SmdsConfig& config) const {
-    if (!rsp::server::valid_server_address(config.root_smds)) return rsp::fail("root_smds " + config.root_smds + " is not an address");
+    if (!rsp::server::valid_server_address(config.root_smds))
+      return rsp::fail("root_smds " + config.root_smds + " is not an address");
     rsp::http::ClientOptions options;
     for (const auto& c : identity_.credentials) options.trusted_cas.push_back(c.ci);
     auto curves = rsp::pki::curves_present(config.pki);
-    if (curves.empty()) return rsp::fail(config.pki.string() + ": no PKI curve folder for the ds-tls client certificate");
+    if (curves.empty())
+      return rsp::fail(config.pki.string() + ": no PKI curve folder for the ds-tls client certificate");
     auto tls = rsp::http::TlsIdentity::from_pki(config.pki, curves.front(), rsp::crypto::Role::ds_tls);
     if (!tls) return rsp::fail("root_smds client identity: " + tls.error().message);
     options.client_identity = std::move(*tls);
@@ -168,6 +174,8 @@ class RunningSmds final : public SmdsServer {
 
 }  // namespace
 
-rsp::Expected<std::unique_ptr<SmdsServer>> SmdsServer::start(const SmdsConfig& config) { return RunningSmds::start(config); }
+rsp::Expected<std::unique_ptr<SmdsServer>> SmdsServer::start(const SmdsConfig& config) {
+  return RunningSmds::start(config);
+}
 
 }  // namespace smds

@@ -1,6 +1,6 @@
 // The EventStore over any rsp::sql::Database: one set of statements for SQLite and PostgreSQL.
-#include "smds/event_store.hpp"
 #include "rsp/sql/rows.hpp"
+#include "smds/event_store.hpp"
 #include "store/event_schema.hpp"
 
 namespace smds {
@@ -10,7 +10,8 @@ using rsp::sql::Outcome;
 using rsp::sql::Row;
 using rsp::sql::Value;
 
-constexpr std::string_view kEventColumns = "sequence, eid, event_id, rsp_server_address, smdp, registered, forwarded_to";
+constexpr std::string_view kEventColumns =
+    "sequence, eid, event_id, rsp_server_address, smdp, registered, forwarded_to";
 constexpr std::string_view kSessionColumns =
     "transaction_id, smds_address, euicc_challenge, server_challenge, ci_pkid, euicc_ci_pkid, created, expires";
 
@@ -46,7 +47,8 @@ StoreResult<Es11SessionRecord> session_of(Row& row) {
 
 StoreResult<int64_t> single_integer(StoreResult<Outcome> outcome, std::string_view table) {
   if (!outcome) return rsp::Unexpected{outcome.error()};
-  const int64_t* n = outcome->rows.empty() || outcome->rows[0].empty() ? nullptr : std::get_if<int64_t>(&outcome->rows[0][0]);
+  const int64_t* n =
+      outcome->rows.empty() || outcome->rows[0].empty() ? nullptr : std::get_if<int64_t>(&outcome->rows[0][0]);
   if (!n) return unreadable(table);
   return *n;
 }
@@ -56,8 +58,8 @@ class SqlEventStore final : public EventStore {
   explicit SqlEventStore(std::unique_ptr<rsp::sql::Database> db) : db_(std::move(db)) {}
 
   StoreResult<bool> add_event(EventRecord& r) override {
-    const Value params[] = {r.eid, r.event_id, r.rsp_server_address, r.smdp, r.registered,
-                            r.forwarded_to ? Value(*r.forwarded_to) : Value(std::monostate{})};
+    const Value params[] = {r.eid,  r.event_id,   r.rsp_server_address,
+                            r.smdp, r.registered, r.forwarded_to ? Value(*r.forwarded_to) : Value(std::monostate{})};
     auto added = db_->run(
         "INSERT INTO events (eid, event_id, rsp_server_address, smdp, registered, forwarded_to) VALUES ($1, $2, $3, $4, $5, $6) "
         "ON CONFLICT (eid, event_id) DO NOTHING RETURNING sequence",
@@ -73,7 +75,8 @@ class SqlEventStore final : public EventStore {
   StoreResult<std::optional<EventRecord>> event(std::string_view eid, std::string_view event_id) override {
     const Value params[] = {std::string(eid), std::string(event_id)};
     return rsp::sql::first_row(
-        db_->run("SELECT " + std::string(kEventColumns) + " FROM events WHERE eid = $1 AND event_id = $2", params), event_of);
+        db_->run("SELECT " + std::string(kEventColumns) + " FROM events WHERE eid = $1 AND event_id = $2", params),
+        event_of);
   }
 
   StoreResult<bool> remove_event(std::string_view eid, std::string_view event_id, std::string_view smdp) override {
@@ -86,12 +89,15 @@ class SqlEventStore final : public EventStore {
   StoreResult<std::vector<EventRecord>> events_for_eid(std::string_view eid, int limit) override {
     const Value params[] = {std::string(eid), int64_t{limit}};
     return rsp::sql::all_rows(
-        db_->run("SELECT " + std::string(kEventColumns) + " FROM events WHERE eid = $1 ORDER BY sequence LIMIT $2", params), event_of);
+        db_->run("SELECT " + std::string(kEventColumns) + " FROM events WHERE eid = $1 ORDER BY sequence LIMIT $2",
+                 params),
+        event_of);
   }
 
   StoreResult<std::vector<EventRecord>> events_of_every_eid(int limit) override {
     const Value params[] = {int64_t{limit}};
-    return rsp::sql::all_rows(db_->run("SELECT " + std::string(kEventColumns) + " FROM events ORDER BY sequence LIMIT $1", params), event_of);
+    return rsp::sql::all_rows(
+        db_->run("SELECT " + std::string(kEventColumns) + " FROM events ORDER BY sequence LIMIT $1", params), event_of);
   }
 
   StoreResult<int64_t> count_events_for_eid(std::string_view eid) override {
@@ -107,8 +113,8 @@ class SqlEventStore final : public EventStore {
   }
 
   StoreResult<rsp::Ok> add_session(const Es11SessionRecord& r) override {
-    const Value params[] = {r.transaction_id, r.smds_address, r.euicc_challenge, r.server_challenge,
-                            r.ci_pkid,        r.euicc_ci_pkid, r.created,        r.expires};
+    const Value params[] = {r.transaction_id, r.smds_address,  r.euicc_challenge, r.server_challenge,
+                            r.ci_pkid,        r.euicc_ci_pkid, r.created,         r.expires};
     auto added = db_->run("INSERT INTO es11_sessions (" + std::string(kSessionColumns) +
                               ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (transaction_id) DO NOTHING",
                           params);
@@ -120,7 +126,8 @@ class SqlEventStore final : public EventStore {
   StoreResult<std::optional<Es11SessionRecord>> take_session(std::string_view transaction_id) override {
     const Value params[] = {std::string(transaction_id)};
     // DELETE ... RETURNING: of two racing authenticateClient calls, one gets the session.
-    auto taken = db_->run("DELETE FROM es11_sessions WHERE transaction_id = $1 RETURNING " + std::string(kSessionColumns), params);
+    auto taken = db_->run(
+        "DELETE FROM es11_sessions WHERE transaction_id = $1 RETURNING " + std::string(kSessionColumns), params);
     if (!taken) return rsp::Unexpected{taken.error()};
     if (taken->rows.empty()) return std::optional<Es11SessionRecord>();
     auto record = session_of(taken->rows.front());

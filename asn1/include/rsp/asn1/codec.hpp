@@ -17,8 +17,8 @@ namespace rsp::asn1 {
 using Type = asn_TYPE_descriptor_t;
 
 struct DecodeError {
-  std::string type;               // ASN.1 type name, e.g. "AuthenticateServerResponse"
-  std::optional<size_t> offset;   // byte offset where decoding stopped, if it is known
+  std::string type;              // ASN.1 type name, e.g. "AuthenticateServerResponse"
+  std::optional<size_t> offset;  // byte offset where decoding stopped, if it is known
   std::string reason;
   std::string message() const;
 };
@@ -33,14 +33,17 @@ class Value {
   Value& operator=(const Value&) = delete;
   ~Value();
 
-
   const Type& type() const { return *type_; }
   void* get() { return ptr_; }
   const void* get() const { return ptr_; }
   template <class T>
-  T& as() { return *static_cast<T*>(ptr_); }
+  T& as() {
+    return *static_cast<T*>(ptr_);
+  }
   template <class T>
-  const T& as() const { return *static_cast<const T*>(ptr_); }
+  const T& as() const {
+    return *static_cast<const T*>(ptr_);
+  }
 
  private:
   const Type* type_;

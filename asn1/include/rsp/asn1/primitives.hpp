@@ -1,9 +1,9 @@
 #pragma once
 // Reading and filling asn1c's primitive structures (OCTET STRING, INTEGER, BOOLEAN ...) without
 // touching asn1c's allocators outside this layer.
-#include <asn_application.h>
 #include <INTEGER.h>
 #include <OCTET_STRING.h>
+#include <asn_application.h>
 
 #include <optional>
 #include <string>

@@ -17,10 +17,10 @@ namespace rsp::asn1 {
 
 // One element of a profile package, in stream order.
 struct ProfileElementEntry {
-  tlv::Tag tag = 0;               // outer tag as encoded: 0xA0 header, 0xB0 mf, 0xAA end, ...
-  Bytes raw;                      // the element exactly as it came, tag + length + contents
-  std::optional<Value> decoded;   // a ProfileElement, if the tag is one of our subset's alternatives
-  size_t offset = 0;              // where the element starts in the parsed stream
+  tlv::Tag tag = 0;              // outer tag as encoded: 0xA0 header, 0xB0 mf, 0xAA end, ...
+  Bytes raw;                     // the element exactly as it came, tag + length + contents
+  std::optional<Value> decoded;  // a ProfileElement, if the tag is one of our subset's alternatives
+  size_t offset = 0;             // where the element starts in the parsed stream
 };
 
 // True if `tag` selects an alternative of ProfileElement that our module decodes.

@@ -14,12 +14,12 @@
 
 namespace rsp::crypto {
 
-constexpr size_t kSqnLength = 6;        // SQN, AK, AK*
+constexpr size_t kSqnLength = 6;  // SQN, AK, AK*
 constexpr size_t kAmfLength = 2;
 constexpr size_t kRandLength = 16;
-constexpr size_t kAutnLength = 16;      // (SQN xor AK) || AMF || MAC-A
-constexpr size_t kAutsLength = 14;      // (SQN_MS xor AK*) || MAC-S
-constexpr unsigned kIndBits = 5;        // SAIP: sqnInit has 32 entries, so IND is 5 bits
+constexpr size_t kAutnLength = 16;  // (SQN xor AK) || AMF || MAC-A
+constexpr size_t kAutsLength = 14;  // (SQN_MS xor AK*) || MAC-S
+constexpr unsigned kIndBits = 5;    // SAIP: sqnInit has 32 entries, so IND is 5 bits
 constexpr size_t kSqnArraySize = 1u << kIndBits;
 constexpr uint64_t kSqnMax = (uint64_t{1} << 48) - 1;
 constexpr uint64_t kSeqMax = kSqnMax >> kIndBits;  // SAIP: '07FFFFFFFFFF'

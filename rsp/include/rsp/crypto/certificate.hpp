@@ -47,17 +47,17 @@ class Certificate {
   std::string pem() const;
   std::string subject() const;  // one line, RFC 2253 order reversed for reading: "C=ES, O=..., CN=..."
   std::string issuer() const;
-  bool self_issued() const;     // subject == issuer
+  bool self_issued() const;  // subject == issuer
 
-  Role role() const;            // from the first id-rspRole policy, else unknown
+  Role role() const;  // from the first id-rspRole policy, else unknown
   std::vector<std::string> policy_oids() const;
   std::optional<Bytes> subject_key_id() const;
   std::optional<Bytes> authority_key_id() const;
   std::optional<std::string> subject_serial_number() const;  // the EID of an eUICC certificate
   std::optional<std::string> subject_organization() const;
-  std::optional<EidRange> permitted_eid_range() const;       // EUM name constraints
-  std::optional<std::string> registered_id() const;          // SAN registeredID, e.g. the SM-DP+ OID
-  std::optional<Bytes> registered_id_der() const;            // the same OID's DER contents (no tag/length)
+  std::optional<EidRange> permitted_eid_range() const;  // EUM name constraints
+  std::optional<std::string> registered_id() const;     // SAN registeredID, e.g. the SM-DP+ OID
+  std::optional<Bytes> registered_id_der() const;       // the same OID's DER contents (no tag/length)
   std::vector<std::string> dns_names() const;
   uint32_t key_usage() const;  // X509v3 KU_* bits; UINT32_MAX when absent
   bool is_ca() const;          // basicConstraints cA

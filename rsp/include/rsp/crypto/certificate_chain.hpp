@@ -11,26 +11,26 @@
 namespace rsp::crypto {
 
 enum class ChainError {
-  unknown_ci,          // no trusted CI with the issuer's key identifier
-  issuer_not_found,    // an intermediate issuer (EUM) is missing
-  bad_signature,       // the signature does not verify with the issuer's key
+  unknown_ci,        // no trusted CI with the issuer's key identifier
+  issuer_not_found,  // an intermediate issuer (EUM) is missing
+  bad_signature,     // the signature does not verify with the issuer's key
   not_yet_valid,
   expired,
-  wrong_role,          // certificate policy is not the id-rspRole the position requires
-  bad_key_usage,       // key usage does not fit the role
-  issuer_not_ca,       // the issuing certificate may not sign certificates
-  eid_outside_range,   // the EID is not within the EUM's permitted prefix / organisation
-  eid_invalid,         // the EID's check digits are wrong
-  curve_mismatch,      // the chain mixes curves
+  wrong_role,         // certificate policy is not the id-rspRole the position requires
+  bad_key_usage,      // key usage does not fit the role
+  issuer_not_ca,      // the issuing certificate may not sign certificates
+  eid_outside_range,  // the EID is not within the EUM's permitted prefix / organisation
+  eid_invalid,        // the EID's check digits are wrong
+  curve_mismatch,     // the chain mixes curves
   malformed,
 };
 std::string_view chain_error_name(ChainError e);
 
 struct ChainFailure {
   ChainError error;
-  Role certificate_role;    // the position that failed (e.g. eum or euicc)
-  std::string subject;      // of the certificate that failed
-  std::string message;      // for people: what failed and why
+  Role certificate_role;  // the position that failed (e.g. eum or euicc)
+  std::string subject;    // of the certificate that failed
+  std::string message;    // for people: what failed and why
 };
 
 class TrustedCis {
@@ -50,7 +50,7 @@ Status<ChainFailure> verify_link(const Certificate& cert, Role role, const Certi
 Status<ChainFailure> verify_ci(const Certificate& ci, time_t now);
 
 // leaf (role `leaf_role`) [-> intermediate EUM for an eUICC] -> a CI of `cis` picked by key identifier.
-Status<ChainFailure> verify_chain(const Certificate& leaf, Role leaf_role, const std::vector<Certificate>& intermediates,
-                                  const TrustedCis& cis, time_t now);
+Status<ChainFailure> verify_chain(const Certificate& leaf, Role leaf_role,
+                                  const std::vector<Certificate>& intermediates, const TrustedCis& cis, time_t now);
 
 }  // namespace rsp::crypto

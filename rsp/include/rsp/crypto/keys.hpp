@@ -47,7 +47,7 @@ class PrivateKey {
 
   Curve curve() const { return curve_; }
   PublicKey public_key() const;
-  Bytes point() const;  // uncompressed 04||X||Y
+  Bytes point() const;         // uncompressed 04||X||Y
   std::string to_pem() const;  // PKCS#8 PEM
   EVP_PKEY* get() const { return key_.get(); }
 

@@ -16,7 +16,9 @@ namespace rsp::crypto {
 template <auto FreeFunction>
 struct Free {
   template <class T>
-  void operator()(T* p) const { FreeFunction(p); }
+  void operator()(T* p) const {
+    FreeFunction(p);
+  }
 };
 
 using PkeyPtr = std::unique_ptr<EVP_PKEY, Free<EVP_PKEY_free>>;

@@ -20,7 +20,7 @@ namespace rsp::crypto {
 
 class SealingKey {
  public:
-  static constexpr size_t kSize = 32;           // AES-256
+  static constexpr size_t kSize = 32;  // AES-256
   static constexpr size_t kIdSize = 4;
   static constexpr size_t kOverhead = 4 + kIdSize + 12 + 16;
 
@@ -74,7 +74,7 @@ struct ResolvedSealingKey {
 // `named`: the configuration names `file` (then it must exist; naming one and setting the variable
 // is refused as ambiguous). nullopt: no variable, and the default file (not named) does not exist
 // yet; the caller decides whether a new key may be made (create_sealing_key_file).
-Expected<std::optional<ResolvedSealingKey>> resolve_sealing_key(std::string_view variable, const std::filesystem::path& file,
-                                                                bool named);
+Expected<std::optional<ResolvedSealingKey>> resolve_sealing_key(std::string_view variable,
+                                                                const std::filesystem::path& file, bool named);
 
 }  // namespace rsp::crypto

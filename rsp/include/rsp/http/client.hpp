@@ -29,8 +29,8 @@ struct ClientOptions {
   std::vector<std::filesystem::path> trusted_ca_files;  // PEM (several certificates each) or DER
   std::optional<TlsIdentity> client_identity;           // mutual TLS, e.g. ES2+
   std::chrono::milliseconds connect_timeout{10'000};
-  std::chrono::milliseconds total_timeout{60'000};      // the whole exchange
-  size_t response_limit = 16 * 1024 * 1024;             // a larger body is an error, not a memory hog
+  std::chrono::milliseconds total_timeout{60'000};  // the whole exchange
+  size_t response_limit = 16 * 1024 * 1024;         // a larger body is an error, not a memory hog
   // A connection idle longer is closed, not reused; shorter still when the server's Keep-Alive:
   // timeout=N says so. 0: a new connection for every exchange.
   std::chrono::milliseconds keep_alive_idle{30'000};

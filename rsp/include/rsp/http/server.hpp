@@ -23,7 +23,7 @@ struct Request {
   std::string target;  // as sent: path and query, e.g. "/gsma/rsp2/es9plus/initiateAuthentication"
   Headers headers;
   std::string body;
-  std::string peer_address;                              // "127.0.0.1:41234"
+  std::string peer_address;                               // "127.0.0.1:41234"
   std::optional<crypto::Certificate> client_certificate;  // given and accepted by the listener's callback
 };
 
@@ -44,8 +44,8 @@ enum class ClientCertificates {
 
 struct ListenerOptions {
   std::string host = "127.0.0.1";
-  uint16_t port = 0;                // 0: an ephemeral port, see Server::port()
-  std::optional<TlsIdentity> tls;   // none: plain HTTP (tests, metrics)
+  uint16_t port = 0;               // 0: an ephemeral port, see Server::port()
+  std::optional<TlsIdentity> tls;  // none: plain HTTP (tests, metrics)
   ClientCertificates client_certificates = ClientCertificates::off;
   // Decides on the client's leaf certificate. No web-PKI validation happens: operators' certificates
   // are often self-signed and pinned, so this callback is the whole check. Runs on the IO thread.

@@ -16,12 +16,12 @@ struct CertificateRequest {
   crypto::Role role = crypto::Role::unknown;
   std::vector<std::pair<std::string, std::string>> subject;  // short names: C, O, OU, CN, serialNumber
   time_t not_before = 0;
-  time_t not_after = 0;                                      // 0 = 9999-12-31 (no well-defined expiry)
-  std::optional<crypto::EidRange> eid_range;                 // EUM: permitted organisation + EID prefix
-  std::vector<std::string> dns_names;                        // TLS certificates
+  time_t not_after = 0;                       // 0 = 9999-12-31 (no well-defined expiry)
+  std::optional<crypto::EidRange> eid_range;  // EUM: permitted organisation + EID prefix
+  std::vector<std::string> dns_names;         // TLS certificates
   std::vector<std::string> ip_addresses;
-  std::optional<std::string> registered_id;                  // SAN registeredID (entity OID)
-  std::optional<std::string> key_usage;                      // overrides the role's, e.g. "critical,keyAgreement"
+  std::optional<std::string> registered_id;  // SAN registeredID (entity OID)
+  std::optional<std::string> key_usage;      // overrides the role's, e.g. "critical,keyAgreement"
 };
 
 // Signs `request` for `subject_key`; `issuer` null means self-signed (a CI).

@@ -19,8 +19,8 @@ using crypto::Curve;
 using crypto::Role;
 
 inline const std::vector<Role>& layout_roles() {
-  static const std::vector<Role> roles{Role::ci, Role::eum, Role::euicc, Role::dp_auth, Role::dp_pb, Role::dp_tls,
-                                       Role::ds_auth, Role::ds_tls, Role::eim, Role::eim_tls};
+  static const std::vector<Role> roles{Role::ci,     Role::eum,     Role::euicc,  Role::dp_auth, Role::dp_pb,
+                                       Role::dp_tls, Role::ds_auth, Role::ds_tls, Role::eim,     Role::eim_tls};
   return roles;
 }
 

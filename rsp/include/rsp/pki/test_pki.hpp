@@ -1,24 +1,24 @@
 #pragma once
-// Test PKIs, as `rsp-pki` and the components make them. The three jobs of `rsp-pki`: make a fresh test PKI, import a published SGP.26 set into the
-// same layout, and check every certificate under a directory.
+// Test PKIs, as `rsp-pki` and the components make them. The three jobs of `rsp-pki`: make a fresh test PKI, import a
+// published SGP.26 set into the same layout, and check every certificate under a directory.
 #include <ctime>
 #include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "rsp/pki/pki_layout.hpp"
 #include "rsp/crypto/certificate_chain.hpp"
+#include "rsp/pki/pki_layout.hpp"
 
 namespace rsp::pki {
 
 struct MakeOptions {
   Curve curve = Curve::nist_p256;
-  std::string eid;                   // empty: default_eid()
-  std::string dp_host = "localhost"; // DP TLS subject and SAN
-  std::string ds_host = "localhost"; // DS TLS subject and SAN (the SM-DS's FQDN)
+  std::string eid;                     // empty: default_eid()
+  std::string dp_host = "localhost";   // DP TLS subject and SAN
+  std::string ds_host = "localhost";   // DS TLS subject and SAN (the SM-DS's FQDN)
   std::string eim_host = "localhost";  // eIM TLS subject and SAN (the eIM's FQDN, ESipa)
-  time_t now = 0;                    // 0: the current time
+  time_t now = 0;                      // 0: the current time
 };
 
 // A valid test EID (check digits right) under the EUM prefix 89049032.

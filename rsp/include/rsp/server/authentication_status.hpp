@@ -7,9 +7,12 @@
 
 namespace rsp::server {
 
-inline FunctionStatus authentication_refusal(const authentication::EuiccAuthenticationError& e, const char* address_subject) {
+inline FunctionStatus authentication_refusal(const authentication::EuiccAuthenticationError& e,
+                                             const char* address_subject) {
   using Failure = authentication::EuiccAuthenticationFailure;
-  auto fail = [&](const char* subject, const char* reason) { return FunctionStatus::failure(subject, reason, e.message); };
+  auto fail = [&](const char* subject, const char* reason) {
+    return FunctionStatus::failure(subject, reason, e.message);
+  };
   switch (e.kind) {
     case Failure::malformed: return fail("8.1", "2.2");
     case Failure::unknown_ci: return fail("8.11.1", "3.9");

@@ -30,15 +30,18 @@ void read_key(const nlohmann::json& object, const char* key, T& out, std::string
   }
 }
 
-void read_path(const nlohmann::json& object, const char* key, std::optional<std::filesystem::path>& out, std::string& error);
+void read_path(const nlohmann::json& object, const char* key, std::optional<std::filesystem::path>& out,
+               std::string& error);
 
 // The first key of `object` not in `known`, as an error message ending in `where`; "" if none.
-std::string unknown_keys(const nlohmann::json& object, std::initializer_list<const char*> known, const std::string& where);
+std::string unknown_keys(const nlohmann::json& object, std::initializer_list<const char*> known,
+                         const std::string& where);
 
 // A listener: "HOST:PORT" or {"listen": ..., "tls_certificate": ..., "tls_key": ..., "curve": ...}.
 ListenerConfig read_listener(const nlohmann::json& value, std::string& error);
 // `key` of `object` if present: one listener or an array of them, appended to `out`.
-void read_listeners(const nlohmann::json& object, const char* key, std::vector<ListenerConfig>& out, std::string& error);
+void read_listeners(const nlohmann::json& object, const char* key, std::vector<ListenerConfig>& out,
+                    std::string& error);
 
 // The name a server answers as: `configured`, else the first DNS name of the PKI's certificate for
 // `role` (its TLS certificate); the error names `key`, the configuration key that was not given.

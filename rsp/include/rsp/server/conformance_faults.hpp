@@ -10,9 +10,11 @@
 namespace rsp::server {
 
 // The faults asked for, once each is known and the harness flag is given; else why not.
-inline Expected<std::set<std::string>> conformance_faults(const std::vector<std::string>& requested, bool conformance_harness,
+inline Expected<std::set<std::string>> conformance_faults(const std::vector<std::string>& requested,
+                                                          bool conformance_harness,
                                                           const std::set<std::string>& known) {
-  if (!requested.empty() && !conformance_harness) return fail("--fault is refused in normal runs (only with --conformance-harness)");
+  if (!requested.empty() && !conformance_harness)
+    return fail("--fault is refused in normal runs (only with --conformance-harness)");
   for (const auto& fault : requested)
     if (!known.count(fault)) {
       std::string names;

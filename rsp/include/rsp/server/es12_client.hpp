@@ -15,6 +15,7 @@ struct Es12CallError {
   bool reached = false;  // an HTTP answer came, but not an ES12 response
   std::string message;
 };
-Expected<FunctionStatus, Es12CallError> post_es12(const http::Client& client, const std::string& url, const std::string& body);
+Expected<FunctionStatus, Es12CallError> post_es12(const http::Client& client, const std::string& url,
+                                                  const std::string& body);
 
 }  // namespace rsp::server

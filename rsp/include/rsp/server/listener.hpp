@@ -15,7 +15,7 @@
 namespace rsp::server {
 
 struct ListenerConfig {
-  std::string listen;  // "HOST:PORT"; port 0 picks a free port (printed at start)
+  std::string listen;                                    // "HOST:PORT"; port 0 picks a free port (printed at start)
   std::optional<std::filesystem::path> tls_certificate;  // PEM chain, leaf first
   std::optional<std::filesystem::path> tls_key;          // PEM key
   std::string curve;  // which PKI curve's TLS certificate to present when no files are given; empty: the first
@@ -25,9 +25,11 @@ struct ListenerConfig {
 Expected<std::pair<std::string, uint16_t>> split_host_port(const std::string& listen);
 
 // The listener's TLS identity: its files, else the PKI's <curve>/<role> certificate and key.
-Expected<http::TlsIdentity> listener_identity(const ListenerConfig& l, const std::filesystem::path& pki, crypto::Role role);
+Expected<http::TlsIdentity> listener_identity(const ListenerConfig& l, const std::filesystem::path& pki,
+                                              crypto::Role role);
 // Address and TLS identity; client certificates and handler are the caller's to set.
-Expected<http::ListenerOptions> listener_options(const ListenerConfig& l, const std::filesystem::path& pki, crypto::Role role);
+Expected<http::ListenerOptions> listener_options(const ListenerConfig& l, const std::filesystem::path& pki,
+                                                 crypto::Role role);
 // A plain-HTTP listener (GET /metrics).
 Expected<http::ListenerOptions> plain_listener_options(const std::string& listen);
 
