@@ -174,6 +174,7 @@ TEST_CASE(
     const std::string matching_id = order(lab, smdp, kIccidA);
     download(lab, smdp, matching_id, lab.dir.path() / "card-a");
     CHECK(lab.stored(kIccidA).state == smdp::ProfileState::installed);
+    CHECK(lab.stored(kIccidA).package.empty());  // installed: erased from the store
     const std::string log = smdp.process.output();
     CHECK(log.find("event=profile-key") != std::string::npos);
     CHECK(log.find(rsp::to_hex(key_id)) != std::string::npos);
@@ -225,7 +226,8 @@ TEST_CASE(
     CHECK(lab.key_text().substr(0, 64) != key_hex);
     CHECK(mode_of(lab.key_file) == 0600);
     CHECK_FALSE(fs::exists(fs::path(lab.key_file) += ".new"));
-    CHECK(rsp::crypto::sealed_key_id(lab.stored(kIccidA).package) == new_id);
+    CHECK(rsp::crypto::sealed_key_id(lab.stored(kIccidB).package) == new_id);
+    CHECK(lab.stored(kIccidA).package.empty());  // erased at installation, still empty
     CHECK(rsp::crypto::sealed_key_id(lab.stored(kIccidB).ppk_enc) == new_id);
     CHECK_FALSE(holds(lab.raw(), kKiA));
     CHECK_FALSE(holds(lab.raw(), kKiB));
