@@ -8,7 +8,7 @@ namespace smdp {
 
 namespace {
 
-constexpr size_t kNonce = 4, kBody = kNonce + 4 + 2 + 2, kMac = TransactionIds::kSize - kBody;
+constexpr size_t kNonce = 5, kBody = kNonce + 4 + 2 + 2, kMac = TransactionIds::kSize - kBody;
 
 }  // namespace
 
