@@ -21,8 +21,9 @@ struct Target {
 // Called by RSP_FUZZ_TARGET's static registration.
 bool register_target(const Target& target);
 
-// A fresh directory under the system temp dir for the process's files (test PKI, databases, card
-// state), removed when the process exits normally. Nothing is written anywhere else.
+// A fresh directory for the process's files (test PKI, databases, card state), in /dev/shm when the
+// machine has it, else under the system temp dir; removed when the process exits normally. Nothing
+// is written anywhere else.
 const std::filesystem::path& work_dir();
 // A test PKI (rsp::pki::make, NIST P-256) in work_dir()/pki, made on first use.
 const std::filesystem::path& test_pki();

@@ -46,11 +46,11 @@ inline Bytes hex(std::string_view text) {
   return *b;
 }
 
-// A fresh empty directory under the system temp dir, removed when the object goes.
+// A fresh empty directory under the system temp dir (or under parent), removed when the object goes.
 class TempDir {
  public:
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "rsp-test-XXXXXX").string();
+  explicit TempDir(const std::filesystem::path& parent = std::filesystem::temp_directory_path()) {
+    std::string pattern = (parent / "rsp-test-XXXXXX").string();
     if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
     path_ = pattern;
   }
