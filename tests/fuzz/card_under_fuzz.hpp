@@ -2,11 +2,16 @@
 // The software eUICC the card-side targets talk to, with the test PKI's credentials and its state in
 // the fuzz work directory. An input that changed the card's files (a profile, an eIM, an address,
 // a notification) is undone before the next one: the state as first made is copied back and the
-// card opened again, so every input meets the same card. What the card keeps in memory between
-// commands (a download session, a challenge) lives on, as on a real card between two commands.
+// card opened again, so every input meets the same card (an input that changed no file costs no
+// reopening). What the card keeps in memory between commands (a download session, a challenge)
+// lives on, as on a real card between two commands.
+#include <sys/stat.h>
+
+#include <cerrno>
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <system_error>
 
 #include "euicc/card.hpp"
 #include "euicc/euicc.hpp"
@@ -35,6 +40,7 @@ class CardUnderFuzz {
     std::filesystem::remove_all(live_);
     std::filesystem::copy(pristine_, live_, std::filesystem::copy_options::recursive);
     open(live_);
+    fingerprint_ = fingerprint(live_);  // the copies' own inodes and times
   }
 
  private:
@@ -46,16 +52,17 @@ class CardUnderFuzz {
     card_ = std::make_unique<euicc::Card>(euicc_->isdr(), euicc_->usim());
   }
 
-  // Names, sizes and modification times of the state files: a write changes one of them.
+  // Names, inodes, sizes and modification times of the state files. The card writes a file by
+  // renaming a new one over it (rsp::files::write_atomic), so a write changes the inode even when
+  // size and time (one clock tick) stay the same.
   static std::string fingerprint(const std::filesystem::path& dir) {
     std::string out;
     for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
-      out += entry.path().string();
-      if (entry.is_regular_file()) {
-        out += ':' + std::to_string(entry.file_size()) + ':' +
-               std::to_string(entry.last_write_time().time_since_epoch().count());
-      }
-      out += '\n';
+      struct stat st {};
+      if (::lstat(entry.path().c_str(), &st) != 0)
+        throw std::filesystem::filesystem_error("lstat", entry.path(), std::error_code(errno, std::generic_category()));
+      out += entry.path().string() + ':' + std::to_string(st.st_ino) + ':' + std::to_string(st.st_size) + ':' +
+             std::to_string(st.st_mtim.tv_sec) + '.' + std::to_string(st.st_mtim.tv_nsec) + '\n';
     }
     return out;
   }
