@@ -37,7 +37,7 @@ constexpr uint16_t kEfAd = 0x6FAD;
 constexpr uint16_t kEfUst = 0x6F38;
 constexpr uint16_t kCurrentAdf = 0x7FFF;  // ETSI TS 102 221 §8.3: the ADF of the current application
 
-constexpr size_t kKeyLength = 16;
+constexpr size_t kAkaKeyLength = 16;
 
 std::optional<uint16_t> file_id(const OCTET_STRING_t* s) {
   if (!s || s->size != 2) return std::nullopt;
@@ -158,7 +158,7 @@ rsp::Expected<AkaParameters> read_aka(const PE_AKAParameter_t& pe) {
   aka.algorithm_options = algo.algorithmOptions.size == 1 ? algo.algorithmOptions.buf[0] : 0;
   aka.key = octets(algo.key);
   aka.opc = octets(algo.opc);
-  if (aka.key.size() != kKeyLength) return rsp::fail("akaParameter: the key must be 16 bytes");
+  if (aka.key.size() != kAkaKeyLength) return rsp::fail("akaParameter: the key must be 16 bytes");
 
   if (aka.algorithm == AkaAlgorithm::milenage) {
     const crypto::MilenageConstants defaults;

@@ -6,14 +6,14 @@
 #include "rsp/asn1/profile_package.hpp"
 #include "rsp/crypto/milenage.hpp"
 #include "rsp/iccid.hpp"
+#include "rsp/profile_contents.hpp"
 #include "rsp/profile_elements.hpp"
 #include "rsp/tlv.hpp"
 
 namespace rsp {
 namespace {
 
-constexpr size_t kKeyLength = 16;
-const Bytes kUsimAidPrefix = {0xA0, 0x00, 0x00, 0x00, 0x87, 0x10, 0x02};  // TS 101 220 Annex E
+constexpr size_t kKiLength = 16;  // Ki, OP and OPc alike
 constexpr uint64_t kSqnLimit = uint64_t{1} << 48;
 
 // Wiped on every way out: it holds the OPc.
@@ -23,13 +23,13 @@ struct SecretBytes {
 };
 
 Expected<Bytes> checked_opc(const ProfileSpec& s) {
-  if (s.ki.size() != kKeyLength) return fail("Ki must be 16 bytes, not " + std::to_string(s.ki.size()));
+  if (s.ki.size() != kKiLength) return fail("Ki must be 16 bytes, not " + std::to_string(s.ki.size()));
   if (s.op && !s.opc.empty()) return fail("give OPc or OP, not both");
   if (s.op) {
-    if (s.op->size() != kKeyLength) return fail("OP must be 16 bytes, not " + std::to_string(s.op->size()));
+    if (s.op->size() != kKiLength) return fail("OP must be 16 bytes, not " + std::to_string(s.op->size()));
     return crypto::compute_opc(s.ki, *s.op);
   }
-  if (s.opc.size() != kKeyLength) return fail("OPc must be 16 bytes, not " + std::to_string(s.opc.size()));
+  if (s.opc.size() != kKiLength) return fail("OPc must be 16 bytes, not " + std::to_string(s.opc.size()));
   return s.opc;
 }
 

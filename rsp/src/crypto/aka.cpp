@@ -2,6 +2,7 @@
 // §6.8.1.2 conversion functions c2 and c3.
 #include "rsp/crypto/aka.hpp"
 
+#include "require_length.hpp"
 #include "rsp/crypto/hmac.hpp"
 
 #include <stdexcept>
@@ -17,12 +18,6 @@ Bytes xor_bytes(ByteView a, ByteView b) {
   Bytes out(a.size());
   for (size_t i = 0; i < a.size(); ++i) out[i] = static_cast<uint8_t>(a[i] ^ b[i]);
   return out;
-}
-
-void require_length(ByteView v, size_t length, const char* what) {
-  if (v.size() != length)
-    throw std::invalid_argument(std::string("AKA: ") + what + " must be " + std::to_string(length) + " bytes, got " +
-                                std::to_string(v.size()));
 }
 
 Expected<uint64_t> saip_sqn_parameter(ByteView v, const char* what) {
@@ -46,7 +41,7 @@ bool fresh(uint64_t sqn, const SqnState& state, const SqnPolicy& policy) {
 }  // namespace
 
 uint64_t sqn_value(ByteView sqn) {
-  require_length(sqn, kSqnLength, "SQN");
+  require_length("AKA", sqn, kSqnLength, "SQN");
   uint64_t v = 0;
   for (uint8_t b : sqn) v = (v << 8) | b;
   return v;
@@ -118,9 +113,9 @@ AuthenticationVector::~AuthenticationVector() {
 
 // TS 33.102 §6.3.2: AUTN = SQN xor AK || AMF || MAC, MAC = f1(SQN || RAND || AMF).
 AuthenticationVector generate_vector(const AkaFunctions& algorithm, ByteView rand, ByteView sqn, ByteView amf) {
-  require_length(rand, kRandLength, "RAND");
-  require_length(sqn, kSqnLength, "SQN");
-  require_length(amf, kAmfLength, "AMF");
+  require_length("AKA", rand, kRandLength, "RAND");
+  require_length("AKA", sqn, kSqnLength, "SQN");
+  require_length("AKA", amf, kAmfLength, "AMF");
   AkaOutputs keys = algorithm.f2345(rand);
   AuthenticationVector av;
   av.rand.assign(rand.begin(), rand.end());
@@ -193,8 +188,8 @@ Bytes sres_from_res(ByteView res) {
 }
 
 Bytes kc_from_ck_ik(ByteView ck, ByteView ik) {
-  require_length(ck, 16, "CK");
-  require_length(ik, 16, "IK");
+  require_length("AKA", ck, 16, "CK");
+  require_length("AKA", ik, 16, "IK");
   Bytes kc(8);
   for (size_t i = 0; i < 8; ++i) kc[i] = static_cast<uint8_t>(ck[i] ^ ck[i + 8] ^ ik[i] ^ ik[i + 8]);
   return kc;

@@ -7,12 +7,13 @@
 #include <stdexcept>
 #include <string>
 
+#include "require_length.hpp"
 #include "rsp/crypto/openssl.hpp"
 
 namespace rsp::crypto {
 namespace {
 
-constexpr size_t kBlock = 16;
+constexpr size_t kBlock128 = std::tuple_size_v<Block128>;
 
 void cleanse(Block128& b) { OPENSSL_cleanse(b.data(), b.size()); }
 
@@ -24,7 +25,7 @@ Block128 to_block(ByteView v) {
 
 Block128 xor_blocks(const Block128& a, const Block128& b) {
   Block128 out;
-  for (size_t i = 0; i < kBlock; ++i) out[i] = static_cast<uint8_t>(a[i] ^ b[i]);
+  for (size_t i = 0; i < kBlock128; ++i) out[i] = static_cast<uint8_t>(a[i] ^ b[i]);
   return out;
 }
 
@@ -34,9 +35,9 @@ Block128 rotate(const Block128& x, unsigned r) {
   r %= 128;
   const unsigned bytes = r / 8, bits = r % 8;
   Block128 y;
-  for (size_t i = 0; i < kBlock; ++i) {
-    uint8_t hi = x[(i + bytes) % kBlock];
-    uint8_t lo = x[(i + bytes + 1) % kBlock];
+  for (size_t i = 0; i < kBlock128; ++i) {
+    uint8_t hi = x[(i + bytes) % kBlock128];
+    uint8_t lo = x[(i + bytes + 1) % kBlock128];
     y[i] = bits == 0 ? hi : static_cast<uint8_t>((hi << bits) | (lo >> (8 - bits)));
   }
   return y;
@@ -56,7 +57,7 @@ class Rijndael {
     Block128 out;
     int n = 0;
     if (EVP_EncryptUpdate(ctx_.get(), out.data(), &n, in.data(), static_cast<int>(in.size())) <= 0 ||
-        n != static_cast<int>(kBlock))
+        n != static_cast<int>(kBlock128))
       throw std::runtime_error("AES-128 failed: " + openssl_error());
     return out;
   }
@@ -66,12 +67,6 @@ class Rijndael {
   CipherCtxPtr ctx_;  // EVP_CIPHER_CTX_free cleanses the key schedule
 };
 
-void require_length(ByteView v, size_t length, const char* what) {
-  if (v.size() != length)
-    throw std::invalid_argument(std::string("MILENAGE: ") + what + " must be " + std::to_string(length) +
-                                " bytes, got " + std::to_string(v.size()));
-}
-
 Bytes head(const Block128& b, size_t from, size_t length) {
   return Bytes(b.begin() + static_cast<std::ptrdiff_t>(from), b.begin() + static_cast<std::ptrdiff_t>(from + length));
 }
@@ -80,12 +75,12 @@ Bytes head(const Block128& b, size_t from, size_t length) {
 
 Expected<MilenageConstants> MilenageConstants::from_saip(ByteView rotation_constants, ByteView xoring_constants) {
   if (rotation_constants.size() != 5) return fail("MILENAGE rotationConstants must be 5 bytes");
-  if (xoring_constants.size() != 5 * kBlock) return fail("MILENAGE xoringConstants must be 80 bytes");
+  if (xoring_constants.size() != 5 * kBlock128) return fail("MILENAGE xoringConstants must be 80 bytes");
   MilenageConstants out;
   for (size_t i = 0; i < 5; ++i) {
     if (rotation_constants[i] > 127) return fail("MILENAGE rotation constant r" + std::to_string(i + 1) + " above 127");
     out.r[i] = rotation_constants[i];
-    out.c[i] = to_block(xoring_constants.subspan(i * kBlock, kBlock));
+    out.c[i] = to_block(xoring_constants.subspan(i * kBlock128, kBlock128));
   }
   return out;
 }
@@ -99,8 +94,8 @@ Bytes MilenageConstants::xoring_constants() const {
 }
 
 Expected<Bytes> compute_opc(ByteView k, ByteView op) {
-  if (k.size() != kBlock) return fail("MILENAGE: K must be 16 bytes");
-  if (op.size() != kBlock) return fail("MILENAGE: OP must be 16 bytes");
+  if (k.size() != kBlock128) return fail("MILENAGE: K must be 16 bytes");
+  if (op.size() != kBlock128) return fail("MILENAGE: OP must be 16 bytes");
   Block128 key = to_block(k), op_block = to_block(op);
   Block128 opc = xor_blocks(Rijndael(key).encrypt(op_block), op_block);
   Bytes out(opc.begin(), opc.end());
@@ -110,8 +105,8 @@ Expected<Bytes> compute_opc(ByteView k, ByteView op) {
 }
 
 Expected<Milenage> Milenage::create(ByteView k, ByteView opc, const MilenageConstants& constants) {
-  if (k.size() != kBlock) return fail("MILENAGE: K must be 16 bytes");
-  if (opc.size() != kBlock) return fail("MILENAGE: OPc must be 16 bytes");
+  if (k.size() != kBlock128) return fail("MILENAGE: K must be 16 bytes");
+  if (opc.size() != kBlock128) return fail("MILENAGE: OPc must be 16 bytes");
   for (auto r : constants.r)
     if (r > 127) return fail("MILENAGE: rotation constants must be 0..127 bits");
   Block128 key = to_block(k), opc_block = to_block(opc);
@@ -156,9 +151,9 @@ Milenage::~Milenage() {
 // OUT1 = E_K(TEMP xor rot(IN1 xor OPc, r1) xor c1) xor OPc, with TEMP = E_K(RAND xor OPc) and
 // IN1 = SQN || AMF || SQN || AMF.
 Block128 Milenage::out1(ByteView rand, ByteView sqn, ByteView amf) const {
-  require_length(rand, 16, "RAND");
-  require_length(sqn, 6, "SQN");
-  require_length(amf, 2, "AMF");
+  require_length("MILENAGE", rand, 16, "RAND");
+  require_length("MILENAGE", sqn, 6, "SQN");
+  require_length("MILENAGE", amf, 2, "AMF");
   Rijndael aes(k_);
   Block128 temp = aes.encrypt(xor_blocks(to_block(rand), opc_));
   Block128 in1{};
@@ -188,7 +183,7 @@ Bytes Milenage::f1star(ByteView rand, ByteView sqn, ByteView amf) const {
 
 // OUTi = E_K(rot(TEMP xor OPc, ri) xor ci) xor OPc for i = 2..5.
 AkaOutputs Milenage::f2345(ByteView rand) const {
-  require_length(rand, 16, "RAND");
+  require_length("MILENAGE", rand, 16, "RAND");
   Rijndael aes(k_);
   Block128 temp = aes.encrypt(xor_blocks(to_block(rand), opc_));
   Block128 masked = xor_blocks(temp, opc_);
@@ -206,7 +201,7 @@ AkaOutputs Milenage::f2345(ByteView rand) const {
 }
 
 Bytes Milenage::f5star(ByteView rand) const {
-  require_length(rand, 16, "RAND");
+  require_length("MILENAGE", rand, 16, "RAND");
   Rijndael aes(k_);
   Block128 temp = aes.encrypt(xor_blocks(to_block(rand), opc_));
   Block128 masked = xor_blocks(temp, opc_);

@@ -7,19 +7,15 @@
 #include <stdexcept>
 #include <string>
 
+#include "require_length.hpp"
+
 namespace rsp::crypto {
 namespace {
 
-void require_length(ByteView v, size_t length, const char* what) {
-  if (v.size() != length)
-    throw std::invalid_argument(std::string("test algorithm: ") + what + " must be " + std::to_string(length) +
-                                " bytes, got " + std::to_string(v.size()));
-}
-
 // XDOUT[0..63] xor CDOUT, CDOUT = SQN || AMF (TS 34.108 §8.1.2.1, for MAC-A and MAC-S alike).
 Bytes mac(const std::array<uint8_t, 16>& xdout, ByteView sqn, ByteView amf) {
-  require_length(sqn, 6, "SQN");
-  require_length(amf, 2, "AMF");
+  require_length("test algorithm", sqn, 6, "SQN");
+  require_length("test algorithm", amf, 2, "AMF");
   Bytes out(8);
   for (size_t i = 0; i < 6; ++i) out[i] = static_cast<uint8_t>(xdout[i] ^ sqn[i]);
   for (size_t i = 0; i < 2; ++i) out[6 + i] = static_cast<uint8_t>(xdout[6 + i] ^ amf[i]);
@@ -63,7 +59,7 @@ TestAlgorithm::~TestAlgorithm() { OPENSSL_cleanse(k_.data(), k_.size()); }
 
 // TS 34.108 §8.1.2.1: XDOUT = K xor RAND.
 TestAlgorithm::Key TestAlgorithm::xdout(ByteView rand) const {
-  require_length(rand, 16, "RAND");
+  require_length("test algorithm", rand, 16, "RAND");
   Key out;
   for (size_t i = 0; i < out.size(); ++i) out[i] = static_cast<uint8_t>(k_[i] ^ rand[i]);
   return out;

@@ -64,33 +64,33 @@ const Member kHandleNotification[] = {
     {.name = "provideEimPackageResult", .tag = 0xBF50, .form = Form::whole, .type = &asn_DEF_ProvideEimPackageResult},
 };
 // ESipa.GetEimPackage
-const Member kGetEimPackage[] = {
+const Member kGetEimPackageRequest[] = {
     {.name = "eidValue", .tag = 0x5A, .form = Form::eid, .mandatory = true},
     {.name = "notifyStateChange", .tag = 0x80, .form = Form::flag},
     {.name = "stateChangeCause", .tag = 0x81, .form = Form::integer},
     {.name = "rPlmn", .tag = 0x82, .form = Form::contents_base64, .size = 3},
 };
 // ESipa.ProvideEimPackageResult: the EimPackageResult CHOICE, not the BF50 around it.
-const Member kProvideEimPackageResult[] = {
+const Member kProvideEimPackageResultRequest[] = {
     {.name = "eidValue", .tag = 0x5A, .form = Form::eid},
     {.name = "eimPackageResult", .tag = 0, .form = Form::whole, .mandatory = true, .type = &asn_DEF_EimPackageResult},
 };
 
-struct Shape {
+struct RequestShape {
   tlv::Tag tag;
   detail::Members members;
   bool choice = false;  // the members are exclusive alternatives
 };
 
-Shape shape_of(Function f) {
+RequestShape request_shape(Function f) {
   switch (f) {
     case Function::initiate_authentication: return {0xBF39, kInitiateAuthentication};
     case Function::authenticate_client: return {0xBF3B, kAuthenticateClient};
     case Function::get_bound_profile_package: return {0xBF3A, kGetBoundProfilePackage};
     case Function::cancel_session: return {0xBF41, kCancelSession};
     case Function::handle_notification: return {0xBF3D, kHandleNotification, true};
-    case Function::get_eim_package: return {0xBF4F, kGetEimPackage};
-    case Function::provide_eim_package_result: return {0xBF50, kProvideEimPackageResult};
+    case Function::get_eim_package: return {0xBF4F, kGetEimPackageRequest};
+    case Function::provide_eim_package_result: return {0xBF50, kProvideEimPackageResultRequest};
   }
   return {};
 }
@@ -108,7 +108,7 @@ std::optional<Expected<Bytes>> whole_provide_eim_package_result(const json& requ
   auto checked = detail::check_message(*bytes, asn_DEF_ProvideEimPackageResult, "member eimPackageResult");
   if (!checked) return Expected<Bytes>(Unexpected{checked.error()});
   if (!detail::has_member(request, "eidValue")) return Expected<Bytes>(std::move(*bytes));
-  auto eid = detail::members_from_json(request, std::span(kProvideEimPackageResult, 1));
+  auto eid = detail::members_from_json(request, std::span(kProvideEimPackageResultRequest, 1));
   if (!eid) return eid;
   auto inner = tlv::find(checked->value, 0x5A);
   if (!inner) return Expected<Bytes>(tlv::encode(kProvideEimPackageResultTag, rsp::concat({*eid, checked->value})));
@@ -129,7 +129,7 @@ Expected<std::string> request_to_json(ByteView der) {
     auto outer = detail::check_message(der, asn_DEF_EsipaMessageFromIpaToEim, what);
     if (!outer) return Unexpected{outer.error()};
     json body = json::object();
-    if (auto ok = detail::members_to_json(outer->value, shape_of(*f).members, body); !ok)
+    if (auto ok = detail::members_to_json(outer->value, request_shape(*f).members, body); !ok)
       return fail(what + ": " + ok.error().message);
     return detail::dump(body);
   });
@@ -143,7 +143,7 @@ Expected<Bytes> request_from_json(Function f, std::string_view body) {
     // A getEimPackage without eidValue is the eIM's to answer (missingEid, FACTS §8.3: Failed
     // 8.1.1/2.2), not a body to refuse: it becomes the empty BF4F an ASN.1 IPA would send the same way.
     if (f == Function::get_eim_package && !request->contains("eidValue")) return tlv::encode(0xBF4F, Bytes{});
-    Shape shape = shape_of(f);
+    RequestShape shape = request_shape(f);
     Expected<Bytes> der = fail("");
     if (auto whole =
             f == Function::provide_eim_package_result ? whole_provide_eim_package_result(*request) : std::nullopt)

@@ -64,7 +64,7 @@ const Member kGetBoundProfilePackageOk[] = {
      .type = &asn_DEF_BoundProfilePackage},
 };
 // GetEimPackageResponse: exactly one alternative; eimPackageError 1 (noEimPackageAvailable) is a member.
-const Member kGetEimPackage[] = {
+const Member kGetEimPackageResponse[] = {
     {.name = "euiccPackageRequest", .tag = 0xBF51, .form = Form::whole, .type = &asn_DEF_EuiccPackageRequest},
     {.name = "ipaEuiccDataRequest", .tag = 0xBF52, .form = Form::whole, .type = &asn_DEF_IpaEuiccDataRequest},
     {.name = "profileDownloadTriggerRequest",
@@ -74,26 +74,26 @@ const Member kGetEimPackage[] = {
     {.name = "eimPackageError", .tag = 0x02, .form = Form::integer},
 };
 // ProvideEimPackageResultResponse: eimAcknowledgements, or nothing for emptyResponse ('30 00').
-const Member kProvideEimPackageResult[] = {
+const Member kProvideEimPackageResultResponse[] = {
     {.name = "eimAcknowledgements", .tag = 0xBF53, .form = Form::whole, .type = &asn_DEF_EimAcknowledgements},
 };
 constexpr uint8_t kEmptyResponse[] = {0x30, 0x00};
 
-struct Shape {
+struct ResponseShape {
   tlv::Tag tag;
   tlv::Tag ok_tag;  // the Ok SEQUENCE's tag; 0: the CHOICE's alternatives are the members
   detail::Members members;
   tlv::Tag error_tag;
 };
 
-Shape shape_of(Function f) {
+ResponseShape response_shape(Function f) {
   switch (f) {
     case Function::initiate_authentication: return {0xBF39, 0xA0, kInitiateAuthenticationOk, 0x81};
     case Function::authenticate_client: return {0xBF3B, 0xA0, kAuthenticateClientOkDP, 0x82};
     case Function::get_bound_profile_package: return {0xBF3A, 0xA0, kGetBoundProfilePackageOk, 0x81};
     case Function::cancel_session: return {0xBF41, 0xA0, {}, 0x81};
-    case Function::get_eim_package: return {0xBF4F, 0, kGetEimPackage, 0x02};
-    case Function::provide_eim_package_result: return {0xBF50, 0, kProvideEimPackageResult, 0x02};
+    case Function::get_eim_package: return {0xBF4F, 0, kGetEimPackageResponse, 0x02};
+    case Function::provide_eim_package_result: return {0xBF50, 0, kProvideEimPackageResultResponse, 0x02};
     case Function::handle_notification: break;
   }
   return {};
@@ -109,7 +109,7 @@ std::string failure_text(const FunctionStatus& s) {
 Expected<Bytes> from_json(Function f, const json& answer) {
   auto status = detail::read_status(answer);
   if (!status) return Unexpected{status.error()};
-  Shape shape = shape_of(f);
+  ResponseShape shape = response_shape(f);
   // A failed function carries no data: its members, if any, are not read.
   if (!status->ok())
     return tlv::encode(
@@ -129,7 +129,7 @@ Expected<Bytes> from_json(Function f, const json& answer) {
 }
 
 Expected<json> to_json(Function f, const tlv::Tlv& outer) {
-  Shape shape = shape_of(f);
+  ResponseShape shape = response_shape(f);
   auto alternative = tlv::read(outer.value);
   if (!alternative) return fail(alternative.error().message);
   json payload = json::object();
@@ -184,7 +184,7 @@ Expected<std::string> response_to_json(Function f, ByteView der) {
     }
     auto outer = detail::check_message(der, asn_DEF_EsipaMessageFromEimToIpa, what);
     if (!outer) return Unexpected{outer.error()};
-    if (outer->tag != shape_of(f).tag)
+    if (outer->tag != response_shape(f).tag)
       return fail(what + ": the message (tag " + to_hex(tlv::encode_tag(outer->tag)) + ") is not this function's");
     auto body = to_json(f, *outer);
     if (!body) return fail(what + ": " + body.error().message);

@@ -16,12 +16,11 @@ namespace rsp::http {
 
 using namespace detail;
 
-namespace {
-
-constexpr auto kAcceptRetry = std::chrono::milliseconds(100);
+namespace detail {
 
 // One listening socket and its accept loop. The listener may be replaced while connections are
 // accepted (a new TLS identity): each accepted connection takes the one current then and keeps it.
+// Not in the anonymous namespace: Server::Impl, a member of an exported class, holds it.
 struct Acceptor {
   Acceptor(asio::io_context& io, std::shared_ptr<const Listener> l, ClientCertificates policy)
       : socket(io), retry(io), client_certificates(policy), listener_(std::move(l)) {}
@@ -44,6 +43,12 @@ struct Acceptor {
   mutable std::mutex mutex_;
   std::shared_ptr<const Listener> listener_;
 };
+
+}  // namespace detail
+
+namespace {
+
+constexpr auto kAcceptRetry = std::chrono::milliseconds(100);
 
 Expected<tcp::endpoint> resolve(asio::io_context& io, const ListenerOptions& options) {
   boost::system::error_code ec;
