@@ -18,6 +18,7 @@ namespace {
 
 using rsp::tlv::Tag;
 
+namespace bpp_error {
 // BppCommandId and ErrorReason (RSPDefinitions).
 enum Command : int {
   kInitialiseSecureChannel = 0,
@@ -43,6 +44,7 @@ enum Reason : int {
   kPprNotAllowed = 15,
   kUnknownError = 127,
 };
+}  // namespace bpp_error
 
 constexpr Tag kEndElement = 0xAA;     // ProfileElement end [10]
 constexpr Tag kHeaderElement = 0xA0;  // ProfileElement header [0]
@@ -65,10 +67,10 @@ std::optional<LoadError> error(int command, int reason) { return LoadError{comma
 Tag segment_tag_for(Tag group) { return group == 0xA1 ? 0x88 : group == 0xA3 ? 0x86 : 0x87; }
 int command_for(Tag group) {
   switch (group) {
-    case 0xA0: return kConfigureIsdp;
-    case 0xA1: return kStoreMetadata;
-    case 0xA2: return kReplaceSessionKeys;
-    default: return kLoadProfileElements;
+    case 0xA0: return bpp_error::kConfigureIsdp;
+    case 0xA1: return bpp_error::kStoreMetadata;
+    case 0xA2: return bpp_error::kReplaceSessionKeys;
+    default: return bpp_error::kLoadProfileElements;
   }
 }
 
@@ -93,7 +95,7 @@ Bytes BoundProfilePackageLoader::feed(ByteView command) {
 
 Bytes BoundProfilePackageLoader::interrupt() {
   if (finished_) return {};
-  return result(error(command_for(group_), kInterruption));
+  return result(error(command_for(group_), bpp_error::kInterruption));
 }
 
 std::optional<LoadError> BoundProfilePackageLoader::step() {
@@ -105,7 +107,7 @@ std::optional<LoadError> BoundProfilePackageLoader::step() {
         if (a == Available::more) return std::nullopt;
         auto header = rsp::tlv::read_header(pending);
         if (a == Available::malformed || header->tag != 0xBF36)
-          return error(kInitialiseSecureChannel, kIncorrectInputValues);
+          return error(bpp_error::kInitialiseSecureChannel, bpp_error::kIncorrectInputValues);
         package_remaining_ = header->length;
         buffer_.erase(buffer_.begin(), buffer_.begin() + static_cast<long>(header->header_size));
         phase_ = Phase::initialise_secure_channel;
@@ -116,7 +118,7 @@ std::optional<LoadError> BoundProfilePackageLoader::step() {
         if (a == Available::more) return std::nullopt;
         auto bf23 = rsp::tlv::read(pending);
         if (a == Available::malformed || !bf23 || bf23->tag != 0xBF23 || bf23->whole.size() > package_remaining_)
-          return error(kInitialiseSecureChannel, kIncorrectInputValues);
+          return error(bpp_error::kInitialiseSecureChannel, bpp_error::kIncorrectInputValues);
         if (auto e = initialise_secure_channel(*bf23)) return e;
         package_remaining_ -= bf23->whole.size();
         buffer_.erase(buffer_.begin(), buffer_.begin() + static_cast<long>(bf23->whole.size()));
@@ -128,11 +130,13 @@ std::optional<LoadError> BoundProfilePackageLoader::step() {
           // Conformance fault skip-bpp-structure-check: the groups' presence goes unchecked (an order
           // check skipped by skip-segment-order-check leaves it to these).
           if (!card_.fault("skip-bpp-structure-check")) {
-            if (next_group_ < 4) return error(kLoadProfileElements, kIncorrectInputValues);  // no profile elements
-            if (configure_isdp_.empty()) return error(kConfigureIsdp, kIncorrectInputValues);
-            if (store_metadata_.empty()) return error(kStoreMetadata, kIncorrectInputValues);
+            if (next_group_ < 4)
+              return error(bpp_error::kLoadProfileElements, bpp_error::kIncorrectInputValues);  // no profile elements
+            if (configure_isdp_.empty()) return error(bpp_error::kConfigureIsdp, bpp_error::kIncorrectInputValues);
+            if (store_metadata_.empty()) return error(bpp_error::kStoreMetadata, bpp_error::kIncorrectInputValues);
           }
-          if (!buffer_.empty()) return error(kLoadProfileElements, kIncorrectInputValues);  // bytes beyond BF36
+          if (!buffer_.empty())
+            return error(bpp_error::kLoadProfileElements, bpp_error::kIncorrectInputValues);  // bytes beyond BF36
           phase_ = Phase::done;
           return std::nullopt;
         }
@@ -148,7 +152,7 @@ std::optional<LoadError> BoundProfilePackageLoader::step() {
             (card_.fault("skip-segment-order-check") || card_.fault("skip-bpp-structure-check")))
           ok = header->tag >= 0xA0 && header->tag <= 0xA3;
         if (!ok || header->header_size + header->length > package_remaining_)
-          return error(command_for(next_group_ < 4 ? order[next_group_] : 0xA3), kIncorrectInputValues);
+          return error(command_for(next_group_ < 4 ? order[next_group_] : 0xA3), bpp_error::kIncorrectInputValues);
         group_ = header->tag;
         next_group_ = std::max(next_group_, group_ == 0xA0 ? 1 : group_ == 0xA1 ? 2 : group_ == 0xA2 ? 3 : 4);
         group_remaining_ = header->length;
@@ -167,7 +171,7 @@ std::optional<LoadError> BoundProfilePackageLoader::step() {
         auto seg = rsp::tlv::read(pending);
         if (a == Available::malformed || !seg || seg->tag != segment_tag_for(group_) ||
             seg->whole.size() > group_remaining_)
-          return error(command_for(group_), kScp03tStructureError);
+          return error(command_for(group_), bpp_error::kScp03tStructureError);
         if (auto e = segment(*seg)) return e;
         group_remaining_ -= seg->whole.size();
         buffer_.erase(buffer_.begin(), buffer_.begin() + static_cast<long>(seg->whole.size()));
@@ -186,38 +190,38 @@ std::optional<LoadError> BoundProfilePackageLoader::step() {
 // otPK.EUICC; then ECKA and the KDF give the session keys.
 std::optional<LoadError> BoundProfilePackageLoader::initialise_secure_channel(const rsp::tlv::Tlv& bf23) {
   auto parts = rsp::tlv::read_all(bf23.value);
-  if (!parts) return error(kInitialiseSecureChannel, kIncorrectInputValues);
+  if (!parts) return error(bpp_error::kInitialiseSecureChannel, bpp_error::kIncorrectInputValues);
   auto remote_op = rsp::tlv::find(bf23.value, 0x82);
   auto transaction_id = rsp::tlv::find(bf23.value, 0x80);
   auto crt = rsp::tlv::find(bf23.value, 0xA6);
   auto otpk = rsp::tlv::find(bf23.value, 0x5F49);
   auto sign = rsp::tlv::find(bf23.value, 0x5F37);
   if (!remote_op || !transaction_id || !crt || !otpk || !sign)
-    return error(kInitialiseSecureChannel, kIncorrectInputValues);
+    return error(bpp_error::kInitialiseSecureChannel, bpp_error::kIncorrectInputValues);
   if (remote_op->value.size() != 1 || remote_op->value[0] != 1)
-    return error(kInitialiseSecureChannel, kUnsupportedRemoteOperationType);
+    return error(bpp_error::kInitialiseSecureChannel, bpp_error::kUnsupportedRemoteOperationType);
   if (!std::equal(transaction_id->value.begin(), transaction_id->value.end(), binding_.transaction_id.begin(),
                   binding_.transaction_id.end()) &&
       !card_.fault("skip-session-checks"))
-    return error(kInitialiseSecureChannel, kInvalidTransactionId);
+    return error(bpp_error::kInitialiseSecureChannel, bpp_error::kInvalidTransactionId);
   auto key_type = rsp::tlv::find(crt->value, 0x80);
   auto key_length = rsp::tlv::find(crt->value, 0x81);
   auto host_id = rsp::tlv::find(crt->value, 0x84);
   if (!key_type || !key_length || !host_id || key_type->value.size() != 1 || key_length->value.size() != 1 ||
       key_type->value[0] != rsp::crypto::kKeyTypeAes || key_length->value[0] != rsp::crypto::kKeyLength128 ||
       host_id->value.empty() || host_id->value.size() > 16)
-    return error(kInitialiseSecureChannel, kUnsupportedCrtValues);
+    return error(bpp_error::kInitialiseSecureChannel, bpp_error::kUnsupportedCrtValues);
   // smdpSign covers the request up to the signature, then the eUICC's own one-time key.
   ByteView signed_part = bf23.value.first(static_cast<size_t>(sign->whole.data() - bf23.value.data()));
   auto dp_key = binding_.dp_pb.public_key();
   Bytes own_otpk = rsp::tlv::encode(0x5F49, binding_.euicc_otsk->point());
   if (!dp_key || !rsp::crypto::verify(*dp_key, rsp::concat({signed_part, own_otpk}), sign->value))
-    return error(kInitialiseSecureChannel, kInvalidSignature);
+    return error(bpp_error::kInitialiseSecureChannel, bpp_error::kInvalidSignature);
   auto smdp_otpk = rsp::crypto::PublicKey::from_point(binding_.euicc_otsk->curve(), otpk->value);
-  if (!smdp_otpk) return error(kInitialiseSecureChannel, kIncorrectInputValues);
+  if (!smdp_otpk) return error(bpp_error::kInitialiseSecureChannel, bpp_error::kIncorrectInputValues);
   auto z = rsp::crypto::ecka(*binding_.euicc_otsk, *smdp_otpk);
   binding_.euicc_otsk.reset();  // used once
-  if (!z) return error(kInitialiseSecureChannel, kIncorrectInputValues);
+  if (!z) return error(bpp_error::kInitialiseSecureChannel, bpp_error::kIncorrectInputValues);
   auto keys = rsp::crypto::derive_session_keys(
       *z, rsp::crypto::bsp_shared_info(key_type->value[0], key_length->value[0], host_id->value, card_.eid_bytes));
   rsp::wipe(*z);
@@ -228,7 +232,7 @@ std::optional<LoadError> BoundProfilePackageLoader::initialise_secure_channel(co
 std::optional<LoadError> BoundProfilePackageLoader::segment(const rsp::tlv::Tlv& seg) {
   auto plain = channel_->unprotect(seg.whole, card_.fault("skip-mac-check") ? rsp::crypto::Scp03t::MacCheck::skip
                                                                             : rsp::crypto::Scp03t::MacCheck::verify);
-  if (!plain) return error(command_for(group_), kScp03tSecurityError);
+  if (!plain) return error(command_for(group_), bpp_error::kScp03tSecurityError);
   Bytes* target = group_ == 0xA0   ? &configure_isdp_
                   : group_ == 0xA1 ? &store_metadata_
                   : group_ == 0xA3 ? &profile_package_
@@ -241,13 +245,13 @@ std::optional<LoadError> BoundProfilePackageLoader::segment(const rsp::tlv::Tlv&
     auto mac = rsk ? rsp::tlv::find(rsk->value, 0x82) : std::nullopt;
     if (!rsk || rsk->tag != 0xBF26 || !mcv || !enc || !mac || mcv->value.size() != 16 || enc->value.size() != 16 ||
         mac->value.size() != 16)
-      return error(kReplaceSessionKeys, kIncorrectInputValues);
+      return error(bpp_error::kReplaceSessionKeys, bpp_error::kIncorrectInputValues);
     channel_->replace_keys(enc->value, mac->value, mcv->value);
     rsp::wipe(*plain);
     return std::nullopt;
   }
   if (target == &profile_package_ && profile_package_.size() + plain->size() > card_.config.free_non_volatile_memory)
-    return error(kLoadProfileElements, kInsufficientMemory);
+    return error(bpp_error::kLoadProfileElements, bpp_error::kInsufficientMemory);
   target->insert(target->end(), plain->begin(), plain->end());
   rsp::wipe(*plain);
   return std::nullopt;
@@ -257,21 +261,22 @@ std::optional<LoadError> BoundProfilePackageLoader::group_complete() {
   switch (group_) {
     case 0xA0:  // §5.5.2 ES8+.ConfigureISDP
       if (!rsp::asn1::decode(asn_DEF_ConfigureISDPRequest, configure_isdp_))
-        return error(kConfigureIsdp, kIncorrectInputValues);
+        return error(bpp_error::kConfigureIsdp, bpp_error::kIncorrectInputValues);
       return std::nullopt;
     case 0xA1: {  // §5.5.3 ES8+.StoreMetadata
       if (!rsp::asn1::decode(asn_DEF_StoreMetadataRequest, store_metadata_))
-        return error(kStoreMetadata, kIncorrectInputValues);
+        return error(bpp_error::kStoreMetadata, bpp_error::kIncorrectInputValues);
       auto metadata = rsp::tlv::read(store_metadata_).value();
       auto iccid = rsp::iccid::from_bytes(rsp::tlv::find(metadata.value, 0x5A)->value);
-      if (!iccid) return error(kStoreMetadata, kIncorrectInputValues);
-      if (card_.state.find_profile(*iccid)) return error(kStoreMetadata, kIccidAlreadyExists);
+      if (!iccid) return error(bpp_error::kStoreMetadata, bpp_error::kIncorrectInputValues);
+      if (card_.state.find_profile(*iccid)) return error(bpp_error::kStoreMetadata, bpp_error::kIccidAlreadyExists);
       if (auto ppr = rsp::tlv::find(metadata.value, 0x99); ppr && ppr->value.size() > 1) {
         // The card's rules authorisation table is empty: no profile policy rule may be set.
         for (size_t i = 1; i < ppr->value.size(); ++i)
-          if (ppr->value[i] != 0) return error(kStoreMetadata, kPprNotAllowed);
+          if (ppr->value[i] != 0) return error(bpp_error::kStoreMetadata, bpp_error::kPprNotAllowed);
       }
-      if (card_.state.profiles.size() >= card_.config.max_profiles) return error(kStoreMetadata, kInsufficientMemory);
+      if (card_.state.profiles.size() >= card_.config.max_profiles)
+        return error(bpp_error::kStoreMetadata, bpp_error::kInsufficientMemory);
       return std::nullopt;
     }
     default: return std::nullopt;
@@ -282,19 +287,19 @@ std::optional<LoadError> BoundProfilePackageLoader::group_complete() {
 // it, in that order (a kill in between leaves an orphan file that the next start removes).
 std::optional<LoadError> BoundProfilePackageLoader::install() {
   auto elements = rsp::asn1::parse_profile_package(profile_package_);
-  if (!elements || elements->empty()) return error(kLoadProfileElements, kPeProcessingError);
+  if (!elements || elements->empty()) return error(bpp_error::kLoadProfileElements, bpp_error::kPeProcessingError);
   if (elements->front().tag != kHeaderElement || elements->back().tag != kEndElement)
-    return error(kLoadProfileElements, kPeProcessingError);
+    return error(bpp_error::kLoadProfileElements, bpp_error::kPeProcessingError);
   // What the card will run of it: the ProfileHeader's ICCID, and the USIM with its AKA parameters. A
   // USIM this card cannot run (TUAK, a mappingParameter, keys of the wrong length, no akaParameter) is
   // refused here rather than missing when the terminal selects it; a profile without a USIM is fine.
   auto contents = rsp::read_profile_contents(profile_package_);
-  if (!contents) return error(kLoadProfileElements, kPeProcessingError);
+  if (!contents) return error(bpp_error::kLoadProfileElements, bpp_error::kPeProcessingError);
   if (store_metadata_.empty())
-    return error(kStoreMetadata, kIncorrectInputValues);  // only under skip-bpp-structure-check
+    return error(bpp_error::kStoreMetadata, bpp_error::kIncorrectInputValues);  // only under skip-bpp-structure-check
   auto metadata = rsp::tlv::read(store_metadata_).value();
   auto metadata_iccid = rsp::iccid::from_bytes(rsp::tlv::find(metadata.value, 0x5A)->value).value();
-  if (contents->iccid != metadata_iccid) return error(kLoadProfileElements, kDataMismatch);
+  if (contents->iccid != metadata_iccid) return error(bpp_error::kLoadProfileElements, bpp_error::kDataMismatch);
 
   Profile profile;
   profile.iccid = metadata_iccid;
@@ -329,7 +334,7 @@ std::optional<LoadError> BoundProfilePackageLoader::install() {
   profile.store_metadata = store_metadata_;
 
   if (auto s = card_.store.write_profile_package(profile.iccid, profile_package_); !s)
-    return error(kLoadProfileElements, kInsufficientMemory);
+    return error(bpp_error::kLoadProfileElements, bpp_error::kInsufficientMemory);
   installed_ = std::move(profile);
   return std::nullopt;
 }
@@ -363,7 +368,7 @@ Bytes BoundProfilePackageLoader::result(const std::optional<LoadError>& failure)
     if (installed_) card_.store.remove_profile_package(installed_->iccid);
     if (!failure) {
       installed_.reset();
-      return result(error(kLoadProfileElements, kInsufficientMemory));
+      return result(error(bpp_error::kLoadProfileElements, bpp_error::kInsufficientMemory));
     }
   }
   rsp::wipe(profile_package_);

@@ -22,6 +22,8 @@ inline Bytes tlv(rsp::tlv::Tag tag, std::initializer_list<ByteView> parts) {
 }
 // A DER INTEGER value in the fewest two's-complement bytes.
 inline Bytes tlv_integer(rsp::tlv::Tag tag, long value) { return rsp::der::integer(tag, value); }
+// `tag { 80 code }`: the shape of most ES10 responses that carry only a result code.
+inline Bytes result_tlv(rsp::tlv::Tag tag, long code) { return tlv(tag, tlv_integer(0x80, code)); }
 
 }  // namespace euicc
 

@@ -20,6 +20,7 @@ using rsp::crypto::ChainError;
 using rsp::crypto::Role;
 using rsp::tlv::find;
 
+namespace download_error {
 // AuthenticateErrorCode and DownloadErrorCode share these values.
 enum ErrorCode : int {
   kInvalidCertificate = 1,
@@ -31,6 +32,7 @@ enum ErrorCode : int {
   kInvalidTransactionId = 5,  // DownloadErrorCode
   kUndefinedError = 127,
 };
+}  // namespace download_error
 
 // A server certificate whose chain verified before is not parsed again (OpenSSL 3 parses a
 // certificate's key through its provider decoders, dearer than a signature check).
@@ -45,7 +47,8 @@ Bytes error_response(rsp::tlv::Tag tag, ByteView transaction_id, int code) {
 }
 
 int chain_error_code(const rsp::crypto::ChainFailure& f) {
-  return f.error == ChainError::curve_mismatch ? kUnsupportedCurve : kInvalidCertificate;
+  return f.error == ChainError::curve_mismatch ? download_error::kUnsupportedCurve
+                                               : download_error::kInvalidCertificate;
 }
 
 }  // namespace
@@ -108,23 +111,23 @@ Es10Result DownloadSession::authenticate_server(const Tlv& request) {
   // Conformance fault skip-session-checks: an AuthenticateServer after another one (a replay) goes on.
   if (state_->step != State::Step::challenged &&
       !(card_.fault("skip-session-checks") && state_->step == State::Step::authenticated))
-    return refuse(kNoSessionContext);
+    return refuse(download_error::kNoSessionContext);
 
   // Both readings of SGP.22 v2.5 §5.7.13 are accepted: the server certificate is verified under the
   // CI its authorityKeyIdentifier names (one of euiccCiPKIdListForVerification), and the card signs
   // under euiccCiPKIdToBeUsed when it has credentials there, else under the server certificate's CI.
   // A euiccCiPKIdToBeUsed in neither list is unknown in both readings.
-  if (!card_.credentials_for(ci_ski) && !card_.trusted_ci(ci_ski)) return refuse(kCiPkUnknown);
+  if (!card_.credentials_for(ci_ski) && !card_.trusted_ci(ci_ski)) return refuse(download_error::kCiPkUnknown);
   auto server = server_certificate(certificate);
-  if (!server) return refuse(kInvalidCertificate);
+  if (!server) return refuse(download_error::kInvalidCertificate);
   // CERT.DPauth for ES9+ (§3.1.3), CERT.DSauth for ES11 (§3.1.2, §5.8).
   Role role = server->role() == Role::ds_auth ? Role::ds_auth : Role::dp_auth;
   auto aki = server->authority_key_id();
   const Certificate* ci = aki ? card_.trusted_ci(*aki) : nullptr;
-  if (!ci) return refuse(kInvalidCertificate);  // it verifies under no CI the card trusts
+  if (!ci) return refuse(download_error::kInvalidCertificate);  // it verifies under no CI the card trusts
   const Credentials* credentials = card_.credentials_for(ci_ski);
   if (!credentials) credentials = card_.credentials_for(*aki);
-  if (!credentials) return refuse(kCiPkUnknown);
+  if (!credentials) return refuse(download_error::kCiPkUnknown);
   rsp::crypto::TrustedCis cis;
   cis.add(*ci);
   // Conformance fault skip-certificate-check: the server certificate's chain (signature, validity,
@@ -135,11 +138,11 @@ Es10Result DownloadSession::authenticate_server(const Tlv& request) {
   auto key = server->public_key();
   bool check_signature = !card_.fault("skip-signature-check");
   if (!key || (check_signature && !rsp::crypto::verify(*key, server_signed1.whole, server_signature1)))
-    return refuse(kInvalidSignature);
+    return refuse(download_error::kInvalidSignature);
   if (!card_.fault("accept-any-challenge") &&
       !std::equal(state_->euicc_challenge.begin(), state_->euicc_challenge.end(),
                   find(server_signed1.value, 0x81)->value.begin(), find(server_signed1.value, 0x81)->value.end()))
-    return refuse(kEuiccChallengeMismatch);
+    return refuse(download_error::kEuiccChallengeMismatch);
 
   ByteView address = find(server_signed1.value, 0x83)->value;
   Bytes euicc_signed1 =
@@ -174,12 +177,13 @@ Es10Result DownloadSession::prepare_download(const Tlv& request) {
     return error_response(0xBF21, transaction_id, code);
   };
   // An SM-DS session (ES11, SGP.22 v2.5 §5.8) retrieves events; it has no download to prepare.
-  if (state_->step != State::Step::authenticated || state_->event_retrieval) return refuse(kNoSessionContext);
+  if (state_->step != State::Step::authenticated || state_->event_retrieval)
+    return refuse(download_error::kNoSessionContext);
   if (transaction_id != state_->transaction_id && !card_.fault("skip-session-checks"))
-    return refuse(kInvalidTransactionId);
+    return refuse(download_error::kInvalidTransactionId);
 
   auto dp_pb = server_certificate(certificate);
-  if (!dp_pb) return refuse(kInvalidCertificate);
+  if (!dp_pb) return refuse(download_error::kInvalidCertificate);
   rsp::crypto::TrustedCis cis;
   cis.add(*state_->server_ci);
   auto dp_pb_chain = rsp::crypto::verify_chain(*dp_pb, Role::dp_pb, {}, cis, card_.now());
@@ -189,10 +193,10 @@ Es10Result DownloadSession::prepare_download(const Tlv& request) {
   if (!key ||
       (!card_.fault("skip-signature-check") &&
        !rsp::crypto::verify(*key, rsp::concat({smdp_signed2.whole, state_->euicc_signature1}), smdp_signature2.value)))
-    return refuse(kInvalidSignature);
+    return refuse(download_error::kInvalidSignature);
   auto cc_required = find(smdp_signed2.value, 0x01);
   if (cc_required && !cc_required->value.empty() && cc_required->value[0] != 0 && !hash_cc)
-    return refuse(kUndefinedError);
+    return refuse(download_error::kUndefinedError);
 
   // otPK.EUICC: the one named for re-use if the card still holds it, else a fresh one.
   std::optional<rsp::crypto::PrivateKey> otsk;
@@ -222,9 +226,9 @@ Es10Result DownloadSession::cancel_session(const Tlv& request) {
   bool in_session = state_->step != State::Step::idle && state_->step != State::Step::challenged;
   if (!in_session || !std::equal(transaction_id.begin(), transaction_id.end(), state_->transaction_id.begin(),
                                  state_->transaction_id.end()))
-    return tlv(0xBF41, tlv_integer(0x81, kInvalidTransactionId));
+    return tlv(0xBF41, tlv_integer(0x81, download_error::kInvalidTransactionId));
   auto oid = state_->dp_auth->registered_id_der();
-  if (!oid) return tlv(0xBF41, tlv_integer(0x81, kUndefinedError));
+  if (!oid) return tlv(0xBF41, tlv_integer(0x81, download_error::kUndefinedError));
   Bytes signed_part = tlv(0x30, {tlv(0x80, transaction_id), tlv(0x81, *oid), tlv(0x82, reason)});
   Bytes signature = card_.sign(*state_->credentials, signed_part);
   // Keep the one-time key: the SM-DP+ may offer the same binding again (a retried download).

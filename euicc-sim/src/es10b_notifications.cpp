@@ -8,6 +8,7 @@
 #include <SGP32-RetrieveNotificationsListRequest.h>
 
 #include "notification_event.hpp"
+#include "profile_operations.hpp"
 #include "rsp/asn1/codec.hpp"
 #include "rsp/asn1/primitives.hpp"
 #include "rsp/iccid.hpp"
@@ -20,17 +21,11 @@ using rsp::apdu::sw::kIncorrectData;
 
 // NotificationSentResponse deleteNotificationStatus; RetrieveNotificationsList and ListNotification
 // define undefinedError (127) only, which nothing here produces.
+namespace delete_notification_status {
 constexpr long kOk = 0;
 constexpr long kNothingToDelete = 1;
 constexpr long kUndefinedError = 127;
-
-// asn1c's BIT STRING as DER contents (unused-bits octet first).
-Bytes bit_string_contents(const BIT_STRING_t& b) {
-  Bytes contents(1 + static_cast<size_t>(b.size));
-  contents[0] = static_cast<uint8_t>(b.bits_unused);
-  std::copy(b.buf, b.buf + b.size, contents.begin() + 1);
-  return contents;
-}
+}  // namespace delete_notification_status
 
 // NotificationMetadata (BF2F) from its parts; the ICCID is left out when there is none.
 Bytes metadata_tlv(uint32_t seq_number, NotificationEvent event, const std::string& address, const std::string& iccid) {
@@ -152,18 +147,19 @@ Es10Result remove_notification_from_list(CardContext& card, const Tlv& request) 
   if (!decoded) return rsp::Unexpected{kIncorrectData};
   auto status = [](long code) { return tlv(0xBF30, tlv_integer(0x80, code)); };
   auto seq_number = rsp::asn1::to_long((*decoded)->seqNumber);
-  if (!seq_number) return status(kNothingToDelete);
+  if (!seq_number) return status(delete_notification_status::kNothingToDelete);
   auto remove_from = [&](auto& list) -> std::optional<long> {
     auto found = std::find_if(list.begin(), list.end(),
                               [&](const auto& n) { return static_cast<long>(n.seq_number) == *seq_number; });
     if (found == list.end()) return std::nullopt;
     auto index = found - list.begin();
-    if (!commit_change(card, [&] { list.erase(list.begin() + index); })) return kUndefinedError;
-    return kOk;
+    if (!commit_change(card, [&] { list.erase(list.begin() + index); }))
+      return delete_notification_status::kUndefinedError;
+    return delete_notification_status::kOk;
   };
   if (auto removed = remove_from(card.state.notifications)) return status(*removed);
   if (auto removed = remove_from(card.state.euicc_package_results)) return status(*removed);
-  return status(kNothingToDelete);
+  return status(delete_notification_status::kNothingToDelete);
 }
 
 }  // namespace euicc

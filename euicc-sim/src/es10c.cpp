@@ -29,18 +29,14 @@ namespace {
 using rsp::apdu::sw::kIncorrectData;
 using rsp::asn1::view;
 using rsp::tlv::Tag;
-using namespace profile_result;
 
 // EuiccMemoryResetResponse, SetNicknameResponse and SetDefaultDpAddressResponse codes.
+namespace setting_result {
+constexpr long kOk = 0;
 constexpr long kIccidNotFound = 1;    // SetNickname
 constexpr long kNothingToDelete = 1;  // eUICCMemoryReset
-
-// EuiccMemoryResetRequest resetOptions bits.
-constexpr int kDeleteOperationalProfiles = 0;
-constexpr int kDeleteFieldLoadedTestProfiles = 1;
-constexpr int kResetDefaultSmdpAddress = 2;
-
-Bytes result(Tag tag, long code) { return tlv(tag, tlv_integer(0x80, code)); }
+constexpr long kUndefinedError = 127;
+}  // namespace setting_result
 
 }  // namespace
 
@@ -75,8 +71,8 @@ Es10Result enable_profile(CardContext& card, const Tlv& request) {
   if (!target) return rsp::Unexpected{target.error()};
   // refreshFlag asks for a REFRESH proactive command after the switch; this card has no CAT
   // session to send it on, and the switch takes effect at once either way.
-  if (!*target) return result(0xBF31, kIccidOrAidNotFound);
-  return result(0xBF31, commit_operation(card, [&] { return profile_operations::enable(card, **target); }));
+  if (!*target) return result_tlv(0xBF31, profile_result::kIccidOrAidNotFound);
+  return result_tlv(0xBF31, commit_operation(card, [&] { return profile_operations::enable(card, **target); }));
 }
 
 // SGP.22 v2.5 §5.7.17 ES10c.DisableProfile
@@ -87,8 +83,8 @@ Es10Result disable_profile(CardContext& card, const Tlv& request) {
       identified(card.state, (*decoded)->profileIdentifier, DisableProfileRequest__profileIdentifier_PR_isdpAid,
                  DisableProfileRequest__profileIdentifier_PR_iccid);
   if (!target) return rsp::Unexpected{target.error()};
-  if (!*target) return result(0xBF32, kIccidOrAidNotFound);
-  return result(0xBF32, commit_operation(card, [&] { return profile_operations::disable(card, **target); }));
+  if (!*target) return result_tlv(0xBF32, profile_result::kIccidOrAidNotFound);
+  return result_tlv(0xBF32, commit_operation(card, [&] { return profile_operations::disable(card, **target); }));
 }
 
 // SGP.22 v2.5 §5.7.18 ES10c.DeleteProfile
@@ -101,12 +97,12 @@ Es10Result delete_profile(CardContext& card, const Tlv& request) {
     case DeleteProfileRequest_PR_iccid: target = find_by_iccid(card.state, view((*decoded)->choice.iccid)); break;
     default: return rsp::Unexpected{kIncorrectData};
   }
-  if (!target) return result(0xBF33, kIccidOrAidNotFound);
+  if (!target) return result_tlv(0xBF33, profile_result::kIccidOrAidNotFound);
   std::string iccid = card.state.profiles[*target].iccid;
   long code = commit_operation(card, [&] { return profile_operations::remove(card, *target); });
   // Only once no state names it: a kill before this leaves an orphan that the next start removes.
-  if (code == kOk) card.store.remove_profile_package(iccid);
-  return result(0xBF33, code);
+  if (code == profile_result::kOk) card.store.remove_profile_package(iccid);
+  return result_tlv(0xBF33, code);
 }
 
 // SGP.22 v2.5 §5.7.19 ES10c.eUICCMemoryReset
@@ -123,15 +119,15 @@ Es10Result euicc_memory_reset(CardContext& card, const Tlv& request) {
   };
   bool any_doomed = std::any_of(card.state.profiles.begin(), card.state.profiles.end(), doomed);
   bool reset_address = bit_set(options, kResetDefaultSmdpAddress) && !card.state.default_dp_address.empty();
-  if (!any_doomed && !reset_address) return result(0xBF34, kNothingToDelete);
+  if (!any_doomed && !reset_address) return result_tlv(0xBF34, setting_result::kNothingToDelete);
   std::vector<std::string> deleted;
   bool committed = commit_change(card, [&] {
     deleted = profile_operations::remove_where(card.state, doomed);
     if (reset_address) card.state.default_dp_address.clear();
   });
-  if (!committed) return result(0xBF34, kUndefinedError);
+  if (!committed) return result_tlv(0xBF34, setting_result::kUndefinedError);
   for (const auto& iccid : deleted) card.store.remove_profile_package(iccid);
-  return result(0xBF34, kOk);
+  return result_tlv(0xBF34, setting_result::kOk);
 }
 
 // SGP.22 v2.5 §5.7.21 ES10c.SetNickname
@@ -140,10 +136,10 @@ Es10Result set_nickname(CardContext& card, const Tlv& request) {
   auto decoded = rsp::asn1::decode_as<SetNicknameRequest_t>(asn_DEF_SetNicknameRequest, request.whole);
   if (!decoded) return rsp::Unexpected{kIncorrectData};
   auto target = find_by_iccid(card.state, view((*decoded)->iccid));
-  if (!target) return result(0xBF29, kIccidNotFound);
+  if (!target) return result_tlv(0xBF29, setting_result::kIccidNotFound);
   std::string nickname = rsp::asn1::text((*decoded)->profileNickname);
   bool committed = commit_change(card, [&] { card.state.profiles[*target].nickname = nickname; });
-  return result(0xBF29, committed ? kOk : kUndefinedError);
+  return result_tlv(0xBF29, committed ? setting_result::kOk : setting_result::kUndefinedError);
 }
 
 // SGP.22 v2.5 §5.7.3 ES10a.GetEuiccConfiguredAddresses
@@ -162,7 +158,7 @@ Es10Result set_default_dp_address(CardContext& card, const Tlv& request) {
   // An empty address removes the default SM-DP+ address.
   std::string address = rsp::asn1::text((*decoded)->defaultDpAddress);
   bool committed = commit_change(card, [&] { card.state.default_dp_address = address; });
-  return result(0xBF3F, committed ? kOk : kUndefinedError);
+  return result_tlv(0xBF3F, committed ? setting_result::kOk : setting_result::kUndefinedError);
 }
 
 }  // namespace euicc

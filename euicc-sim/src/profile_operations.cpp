@@ -188,16 +188,14 @@ Bytes profile_info_list(const CardState& state, const ProfileInfoListRequest_t& 
 
 namespace profile_operations {
 
-using namespace profile_result;
-
 long enable(CardContext& card, size_t index) {
   auto& profiles = card.state.profiles;
-  if (index >= profiles.size()) return kIccidOrAidNotFound;
-  if (profiles[index].state != ProfileState::disabled) return kProfileNotInRequiredState;
+  if (index >= profiles.size()) return profile_result::kIccidOrAidNotFound;
+  if (profiles[index].state != ProfileState::disabled) return profile_result::kProfileNotInRequiredState;
   auto current = enabled_index(card.state);
   // The enabled profile's ppr1 forbids disabling it, except to enable a Test Profile (SGP.21 TPRO8).
   if (current && has_ppr(profiles[*current], kPpr1) && profiles[index].profile_class != ProfileClass::test)
-    return kDisallowedByPolicy;
+    return profile_result::kDisallowedByPolicy;
   if (current) {
     profiles[*current].state = ProfileState::disabled;
     queue_profile_notification(card, NotificationEvent::disable, profiles[*current]);
@@ -205,26 +203,26 @@ long enable(CardContext& card, size_t index) {
   profiles[index].state = ProfileState::enabled;
   queue_profile_notification(card, NotificationEvent::enable, profiles[index]);
   end_fallback_and_rollback(card.state);
-  return kOk;
+  return profile_result::kOk;
 }
 
 long disable(CardContext& card, size_t index) {
   auto& profiles = card.state.profiles;
-  if (index >= profiles.size()) return kIccidOrAidNotFound;
-  if (profiles[index].state != ProfileState::enabled) return kProfileNotInRequiredState;
-  if (has_ppr(profiles[index], kPpr1)) return kDisallowedByPolicy;
+  if (index >= profiles.size()) return profile_result::kIccidOrAidNotFound;
+  if (profiles[index].state != ProfileState::enabled) return profile_result::kProfileNotInRequiredState;
+  if (has_ppr(profiles[index], kPpr1)) return profile_result::kDisallowedByPolicy;
   profiles[index].state = ProfileState::disabled;
   queue_profile_notification(card, NotificationEvent::disable, profiles[index]);
   end_fallback_and_rollback(card.state);
-  return kOk;
+  return profile_result::kOk;
 }
 
 long remove(CardContext& card, size_t index) {
   auto& profiles = card.state.profiles;
-  if (index >= profiles.size()) return kIccidOrAidNotFound;
+  if (index >= profiles.size()) return profile_result::kIccidOrAidNotFound;
   // An enabled profile must be disabled first.
-  if (profiles[index].state != ProfileState::disabled) return kProfileNotInRequiredState;
-  if (has_ppr(profiles[index], kPpr2)) return kDisallowedByPolicy;
+  if (profiles[index].state != ProfileState::disabled) return profile_result::kProfileNotInRequiredState;
+  if (has_ppr(profiles[index], kPpr2)) return profile_result::kDisallowedByPolicy;
   std::string iccid = profiles[index].iccid;
   queue_profile_notification(card, NotificationEvent::delete_, profiles[index]);
   profiles.erase(profiles.begin() + static_cast<std::ptrdiff_t>(index));
@@ -233,7 +231,7 @@ long remove(CardContext& card, size_t index) {
     card.state.rollback_package_result.clear();
   }
   if (card.state.fallback_return_iccid == iccid) card.state.fallback_return_iccid = "";  // return to no profile
-  return kOk;
+  return profile_result::kOk;
 }
 
 std::vector<std::string> remove_where(CardState& state, const std::function<bool(const Profile&)>& doomed) {

@@ -36,6 +36,18 @@ constexpr long kNoFallbackAttribute = 2;  // unsetFallbackAttribute
 constexpr long kFallbackProfileEnabled = 3;
 }  // namespace fallback_result
 
+// EuiccMemoryResetRequest resetOptions bits (SGP.22 v2.5 §5.7.19: bits 0-2); SGP.32 v1.2's
+// SGP32-EuiccMemoryResetRequest adds bits 3-6.
+enum MemoryResetOption : int {
+  kDeleteOperationalProfiles = 0,
+  kDeleteFieldLoadedTestProfiles = 1,
+  kResetDefaultSmdpAddress = 2,
+  kDeletePreLoadedTestProfiles = 3,
+  kDeleteProvisioningProfiles = 4,
+  kResetEimConfigData = 5,
+  kResetImmediateEnableConfig = 6,
+};
+
 // Named bit `bit` of DER BIT STRING contents (unused-bits octet first).
 bool bit_set(ByteView contents, int bit);
 // asn1c's BIT STRING as DER contents (unused-bits octet first).

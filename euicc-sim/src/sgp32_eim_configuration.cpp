@@ -20,7 +20,6 @@
 namespace euicc {
 namespace {
 
-using namespace eim_result;
 using rsp::apdu::sw::kIncorrectData;
 using rsp::crypto::Certificate;
 using rsp::crypto::PublicKey;
@@ -34,16 +33,16 @@ Bytes as_sequence(ByteView contents) { return tlv(0x30, contents); }
 // the card's CIs when `card` is given.
 rsp::Expected<PublicKey, long> key_of(const CardContext* card, ByteView public_key_data) {
   auto choice = rsp::tlv::read(public_key_data);
-  if (!choice) return rsp::Unexpected{kCommandError};
+  if (!choice) return rsp::Unexpected{eim_result::kCommandError};
   if (choice->tag == 0xA0) {
     // Only the RSP curves (NIST P-256, brainpoolP256r1) are accepted.
     auto key = PublicKey::from_spki_der(as_sequence(choice->value));
-    if (!key) return rsp::Unexpected{kCommandError};
+    if (!key) return rsp::Unexpected{eim_result::kCommandError};
     return std::move(*key);
   }
-  if (choice->tag != 0xA1) return rsp::Unexpected{kCommandError};
+  if (choice->tag != 0xA1) return rsp::Unexpected{eim_result::kCommandError};
   auto certificate = Certificate::from_der(as_sequence(choice->value));
-  if (!certificate) return rsp::Unexpected{kCommandError};
+  if (!certificate) return rsp::Unexpected{eim_result::kCommandError};
   if (card) {
     rsp::crypto::TrustedCis cis;
     for (const auto& ci : card->trusted_cis) cis.add(ci);
@@ -51,11 +50,11 @@ rsp::Expected<PublicKey, long> key_of(const CardContext* card, ByteView public_k
     if (!chain) {
       auto e = chain.error().error;
       bool unknown = e == rsp::crypto::ChainError::unknown_ci || e == rsp::crypto::ChainError::issuer_not_found;
-      return rsp::Unexpected{unknown ? kCiPkUnknown : kCommandError};
+      return rsp::Unexpected{unknown ? eim_result::kCiPkUnknown : eim_result::kCommandError};
     }
   }
   auto key = certificate->public_key();
-  if (!key) return rsp::Unexpected{kCommandError};
+  if (!key) return rsp::Unexpected{eim_result::kCommandError};
   return std::move(*key);
 }
 
@@ -70,16 +69,17 @@ struct Checked {
 rsp::Expected<Checked, long> check(const CardContext& card, const EimConfigurationData_t& data, ByteView contents,
                                    bool key_required) {
   auto children = rsp::tlv::read_all(contents);
-  if (!children) return rsp::Unexpected{kCommandError};
+  if (!children) return rsp::Unexpected{eim_result::kCommandError};
   Checked out;
   out.eim.eim_id = rsp::asn1::text(data.eimId);  // SIZE(1..128) characters: the decoder checked it
   if (data.counterValue) {
     auto counter = rsp::asn1::to_long(*data.counterValue);
-    if (!counter || *counter < 0 || *counter > kMaxCounterValue) return rsp::Unexpected{kCounterValueOutOfRange};
+    if (!counter || *counter < 0 || *counter > kMaxCounterValue)
+      return rsp::Unexpected{eim_result::kCounterValueOutOfRange};
     out.eim.counter_value = static_cast<uint64_t>(*counter);
   }
   if (data.euiccCiPKId && !card.credentials_for(rsp::asn1::view(*data.euiccCiPKId)))
-    return rsp::Unexpected{kCiPkUnknown};
+    return rsp::Unexpected{eim_result::kCiPkUnknown};
   bool has_key = false;
   Bytes kept;
   for (const auto& c : *children) {
@@ -89,7 +89,7 @@ rsp::Expected<Checked, long> check(const CardContext& card, const EimConfigurati
     }
     if (c.tag != 0x83 && c.tag != 0x84) kept.insert(kept.end(), c.whole.begin(), c.whole.end());
   }
-  if (key_required && !has_key) return rsp::Unexpected{kCommandError};
+  if (key_required && !has_key) return rsp::Unexpected{eim_result::kCommandError};
   out.eim.configuration = tlv(0x30, kept);
   out.token_requested = data.associationToken != nullptr;
   return out;
@@ -162,12 +162,12 @@ Bytes add(CardContext& card, const EimConfigurationData_t& data, ByteView conten
   };
   auto checked = check(card, data, contents, true);
   if (!checked) return refuse(checked.error());
-  if (find_eim(card.state, checked->eim.eim_id)) return refuse(kAssociatedEimAlreadyExists);
-  if (card.state.eims.size() >= kMaxEims) return refuse(kInsufficientMemory);
+  if (find_eim(card.state, checked->eim.eim_id)) return refuse(eim_result::kAssociatedEimAlreadyExists);
+  if (card.state.eims.size() >= kMaxEims) return refuse(eim_result::kInsufficientMemory);
   const EimConfiguration& kept = keep(card.state, std::move(*checked));
-  *code_out = kOk;
+  *code_out = eim_result::kOk;
   if (kept.association_token) return tlv_integer(0x84, *kept.association_token);
-  return tlv_integer(0x02, kOk);
+  return tlv_integer(0x02, eim_result::kOk);
 }
 
 // SGP.32 v1.2 eCO deleteEim. Deleting the last eIM is allowed and says so (lastEimDeleted): the
@@ -175,9 +175,9 @@ Bytes add(CardContext& card, const EimConfigurationData_t& data, ByteView conten
 long remove(CardContext& card, std::string_view eim_id) {
   auto& eims = card.state.eims;
   auto found = std::find_if(eims.begin(), eims.end(), [&](const EimConfiguration& e) { return e.eim_id == eim_id; });
-  if (found == eims.end()) return kEimNotFound;
+  if (found == eims.end()) return eim_result::kEimNotFound;
   eims.erase(found);
-  return eims.empty() ? kLastEimDeleted : kOk;
+  return eims.empty() ? eim_result::kLastEimDeleted : eim_result::kOk;
 }
 
 // SGP.32 v1.2 eCO updateEim: the members given replace the kept ones, the others stay (so an
@@ -187,7 +187,7 @@ long update(CardContext& card, const EimConfigurationData_t& data, ByteView cont
   auto checked = check(card, data, contents, false);
   if (!checked) return checked.error();
   EimConfiguration* eim = find_eim(card.state, checked->eim.eim_id);
-  if (!eim) return kEimNotFound;
+  if (!eim) return eim_result::kEimNotFound;
   std::map<int, Bytes> members;
   for (auto* source : {&eim->configuration, &checked->eim.configuration})
     if (auto t = rsp::tlv::read(*source))
@@ -199,7 +199,7 @@ long update(CardContext& card, const EimConfigurationData_t& data, ByteView cont
   for (const auto& [order, m] : members) merged.insert(merged.end(), m.begin(), m.end());
   eim->configuration = tlv(0x30, merged);
   if (data.counterValue) eim->counter_value = checked->eim.counter_value;
-  return kOk;
+  return eim_result::kOk;
 }
 
 // SGP.32 v1.2 eCO listEim
@@ -257,19 +257,20 @@ Es10Result add_initial_eim(CardContext& card, const Tlv& request) {
   auto decoded = rsp::asn1::decode_as<AddInitialEimRequest_t>(asn_DEF_AddInitialEimRequest, request.whole);
   if (!decoded) return rsp::Unexpected{kIncorrectData};
   auto error = [](long code) { return tlv(0xBF57, tlv_integer(0x81, code)); };
-  if (!card.state.eims.empty()) return error(kAssociatedEimAlreadyExists);
+  if (!card.state.eims.empty()) return error(eim_result::kAssociatedEimAlreadyExists);
   // The raw EimConfigurationData TLVs, in the order the decoder listed them.
   auto list = rsp::tlv::find(request.value, 0xA0);
   auto raw = list ? rsp::tlv::read_all(list->value) : rsp::Expected<std::vector<Tlv>>(rsp::fail("no list"));
   const auto& configurations = (*decoded)->eimConfigurationDataList.list;
-  if (!raw || raw->size() != static_cast<size_t>(configurations.count) || raw->empty()) return error(kCommandError);
-  if (raw->size() > kMaxEims) return error(kInsufficientMemory);
+  if (!raw || raw->size() != static_cast<size_t>(configurations.count) || raw->empty())
+    return error(eim_result::kCommandError);
+  if (raw->size() > kMaxEims) return error(eim_result::kInsufficientMemory);
   std::vector<Checked> checked;
   for (size_t i = 0; i < raw->size(); ++i) {
     auto c = check(card, *configurations.array[i], (*raw)[i].value, true);
     if (!c) return error(c.error());
     for (const auto& earlier : checked)
-      if (earlier.eim.eim_id == c->eim.eim_id) return error(kCommandError);  // one eimId twice
+      if (earlier.eim.eim_id == c->eim.eim_id) return error(eim_result::kCommandError);  // one eimId twice
     checked.push_back(std::move(*c));
   }
   Bytes results;
@@ -280,7 +281,7 @@ Es10Result add_initial_eim(CardContext& card, const Tlv& request) {
       results.insert(results.end(), r.begin(), r.end());
     }
   });
-  if (!committed) return error(kUndefinedError);
+  if (!committed) return error(eim_result::kUndefinedError);
   return tlv(0xBF57, tlv(0xA0, results));
 }
 

@@ -34,6 +34,7 @@ namespace {
 using rsp::apdu::sw::kIncorrectData;
 using rsp::asn1::view;
 
+namespace package_error {
 // EuiccPackageErrorCode
 constexpr long kInvalidEid = 3;
 constexpr long kReplayError = 4;
@@ -41,6 +42,7 @@ constexpr long kCounterValueOutOfRange = 6;
 constexpr long kUndefinedError = 127;
 // processingTerminated
 constexpr long kUnknownOrDamagedCommand = 2;
+}  // namespace package_error
 
 // The members of euiccPackageSigned as received: the results echo them byte for byte.
 struct Received {
@@ -97,7 +99,7 @@ class Executor {
   Step psmo(const Tlv& raw) {
     using namespace profile_result;
     auto decoded = rsp::asn1::decode_as<Psmo_t>(asn_DEF_Psmo, raw.whole);
-    if (!decoded) return coded(0x02, kUnknownOrDamagedCommand, false);
+    if (!decoded) return coded(0x02, package_error::kUnknownOrDamagedCommand, false);
     const Psmo_t& operation = **decoded;
     switch (operation.present) {
       case Psmo_PR_enable: {
@@ -154,14 +156,14 @@ class Executor {
       case Psmo_PR_setDefaultDpAddress:
         card_.state.default_dp_address = rsp::asn1::text(operation.choice.setDefaultDpAddress.defaultDpAddress);
         return {tlv(0xBF65, tlv_integer(0x80, kOk))};
-      default: return coded(0x02, kUnknownOrDamagedCommand, false);
+      default: return coded(0x02, package_error::kUnknownOrDamagedCommand, false);
     }
   }
 
   Step eco(const Tlv& raw) {
     using namespace eim_result;
     auto decoded = rsp::asn1::decode_as<Eco_t>(asn_DEF_Eco, raw.whole);
-    if (!decoded) return coded(0x02, kUnknownOrDamagedCommand, false);
+    if (!decoded) return coded(0x02, package_error::kUnknownOrDamagedCommand, false);
     const Eco_t& operation = **decoded;
     ByteView raw_contents = raw.value;  // addEim / updateEim: the EimConfigurationData's contents
     switch (operation.present) {
@@ -179,7 +181,7 @@ class Executor {
         return coded(0x8A, code, code == kOk);
       }
       case Eco_PR_listEim: return {tlv(0xAB, eim_operations::list(card_.state))};
-      default: return coded(0x02, kUnknownOrDamagedCommand, false);
+      default: return coded(0x02, package_error::kUnknownOrDamagedCommand, false);
     }
   }
 
@@ -195,7 +197,7 @@ class Executor {
 // Runs the package's operations in order; the concatenated EuiccResultData.
 Bytes execute(Executor& executor, const Tlv& list) {
   auto operations = rsp::tlv::read_all(list.value);
-  if (!operations) return tlv_integer(0x02, kUnknownOrDamagedCommand);
+  if (!operations) return tlv_integer(0x02, package_error::kUnknownOrDamagedCommand);
   Bytes results;
   for (const auto& operation : *operations) {
     Step s = list.tag == 0xA0 ? executor.psmo(operation) : executor.eco(operation);
@@ -251,11 +253,12 @@ Es10Result load_euicc_package(CardContext& card, const Tlv& request) {
   };
   ByteView eid = view(package_signed.eidValue);
   if (!std::equal(eid.begin(), eid.end(), card.eid_bytes.begin(), card.eid_bytes.end()))
-    return signed_error(kInvalidEid);
+    return signed_error(package_error::kInvalidEid);
   auto counter = rsp::asn1::to_long(package_signed.counterValue);
-  if (!counter || *counter < 0 || *counter > kMaxCounterValue) return signed_error(kCounterValueOutOfRange);
+  if (!counter || *counter < 0 || *counter > kMaxCounterValue)
+    return signed_error(package_error::kCounterValueOutOfRange);
   if (static_cast<uint64_t>(*counter) <= eim->counter_value && !card.fault("reuse-counter"))
-    return signed_error(kReplayError);
+    return signed_error(package_error::kReplayError);
 
   CardState before = card.state;
   // The counter first: an updateEim in the package that sets this eIM's counter overrides it.
@@ -270,7 +273,7 @@ Es10Result load_euicc_package(CardContext& card, const Tlv& request) {
   if (executor.rollback_armed() && card.state.rollback_iccid) card.state.rollback_package_result = data;
   if (!card.commit()) {
     card.state = std::move(before);
-    return signed_error(kUndefinedError);
+    return signed_error(package_error::kUndefinedError);
   }
   for (const auto& iccid : executor.deleted()) card.store.remove_profile_package(iccid);
   return result;

@@ -35,6 +35,7 @@ using rsp::apdu::sw::kIncorrectData;
 using rsp::tlv::Tag;
 
 // Result codes, by response.
+namespace sgp32_result {
 constexpr long kOk = 0;
 constexpr long kUndefinedError = 127;
 constexpr long kRollbackNotAllowed = 1;           // ProfileRollbackResponse cmdResult
@@ -48,22 +49,9 @@ constexpr long kProfileNotInEnabledState = 2;   // DisableEmergencyProfile
 constexpr long kFallbackNotAvailable = 6;       // ExecuteFallbackMechanism, ReturnFromFallback
 constexpr long kParametersNotAvailable = 1;     // GetConnectivityParameters
 constexpr long kNothingToDelete = 1;            // EuiccMemoryReset resetResult / resetEimResult
+}  // namespace sgp32_result
 // RollbackProfileResult ok, as the rollback's entry in the eUICC Package Result.
 constexpr Tag kRollbackResult = 0x8C;
-
-// SGP32-EuiccMemoryResetRequest resetOptions bits.
-enum ResetOption : int {
-  kDeleteOperationalProfiles = 0,
-  kDeleteFieldLoadedTestProfiles = 1,
-  kResetDefaultSmdpAddress = 2,
-  kDeletePreLoadedTestProfiles = 3,
-  kDeleteProvisioningProfiles = 4,
-  kResetEimConfigData = 5,
-  kResetImmediateEnableConfig = 6,
-};
-
-// `tag { 80 code }`: the shape of most of these responses.
-Bytes result(Tag tag, long code) { return tlv(tag, tlv_integer(0x80, code)); }
 
 template <class T>
 bool decodes(const asn_TYPE_descriptor_t& type, const Tlv& request) {
@@ -104,7 +92,8 @@ Es10Result profile_rollback(CardContext& card, const Tlv& request) {
   Bytes original_data = state.rollback_package_result;
   auto original = rsp::tlv::read(original_data);
   auto members = original ? rsp::tlv::read_all(original->value) : rsp::Expected<std::vector<Tlv>>(rsp::fail("none"));
-  if (!target || !members || members->empty() || members->back().tag != 0x30) return response(kRollbackNotAllowed);
+  if (!target || !members || members->empty() || members->back().tag != 0x30)
+    return response(sgp32_result::kRollbackNotAllowed);
   std::string eim_id;
   Bytes kept;                 // eimId, counterValue, eimTransactionId
   Bytes original_seq_number;  // 83 TLV
@@ -117,10 +106,11 @@ Es10Result profile_rollback(CardContext& card, const Tlv& request) {
 
   CardState before = state;
   // Disables the profile the eIM enabled, with notifications; ends the rollback.
-  if (profile_operations::enable(card, *target) != kOk) return response(kCommandError);  // refused: nothing changed
+  if (profile_operations::enable(card, *target) != sgp32_result::kOk)
+    return response(sgp32_result::kCommandError);  // refused: nothing changed
   uint32_t seq_number = state.next_seq_number++;
-  Bytes data =
-      tlv(0x30, {kept, tlv_integer(0x83, seq_number), tlv(0x30, {results, tlv_integer(kRollbackResult, kOk)})});
+  Bytes data = tlv(0x30, {kept, tlv_integer(0x83, seq_number),
+                          tlv(0x30, {results, tlv_integer(kRollbackResult, sgp32_result::kOk)})});
   // Signed for the eIM that sent the package; if it has been deleted since, with the first chain and no token.
   const EimConfiguration* eim = find_eim(state, eim_id);
   const Credentials& credentials = eim ? eim_signing_credentials(card, *eim) : card.credentials.front();
@@ -134,9 +124,9 @@ Es10Result profile_rollback(CardContext& card, const Tlv& request) {
   pending.push_back({seq_number, eim_id, package_result});
   if (!card.commit()) {
     state = std::move(before);
-    return response(kUndefinedError);
+    return response(sgp32_result::kUndefinedError);
   }
-  return response(kOk, package_result);
+  return response(sgp32_result::kOk, package_result);
 }
 
 // SGP.32 v1.2 §5.9.x ES10b.ConfigureImmediateProfileEnabling: only the IPA of a card without an
@@ -145,12 +135,12 @@ Es10Result configure_immediate_profile_enabling(CardContext& card, const Tlv& re
   auto decoded = rsp::asn1::decode_as<ConfigureImmediateProfileEnablingRequest_t>(
       asn_DEF_ConfigureImmediateProfileEnablingRequest, request.whole);
   if (!decoded) return rsp::Unexpected{kIncorrectData};
-  if (!card.state.eims.empty()) return result(0xBF59, kAssociatedEimAlreadyExists);
+  if (!card.state.eims.empty()) return result_tlv(0xBF59, sgp32_result::kAssociatedEimAlreadyExists);
   bool committed = commit_change(card, [&] {
     configure_immediate_enable(card.state, (*decoded)->immediateEnableFlag != nullptr, (*decoded)->defaultSmdpOid,
                                (*decoded)->defaultSmdpAddress);
   });
-  return result(0xBF59, committed ? kOk : kUndefinedError);
+  return result_tlv(0xBF59, committed ? sgp32_result::kOk : sgp32_result::kUndefinedError);
 }
 
 // SGP.32 v1.2 §5.9.x ES10b.ImmediateEnable: enables the profile just installed, when immediate
@@ -161,28 +151,28 @@ Es10Result immediate_enable(CardContext& card, const Tlv& request) {
   if (!decodes<ImmediateEnableRequest_t>(asn_DEF_ImmediateEnableRequest, request))
     return rsp::Unexpected{kIncorrectData};
   auto& state = card.state;
-  if (!state.immediate_enable) return result(0xBF5A, kImmediateEnableNotAvailable);
+  if (!state.immediate_enable) return result_tlv(0xBF5A, sgp32_result::kImmediateEnableNotAvailable);
   if (state.profiles.empty() || state.profiles.back().state != ProfileState::disabled)
-    return result(0xBF5A, kNoSessionContext);
+    return result_tlv(0xBF5A, sgp32_result::kNoSessionContext);
   size_t index = state.profiles.size() - 1;
   if (!state.immediate_enable_smdp_oid.empty() && state.profiles[index].smdp_oid != state.immediate_enable_smdp_oid)
-    return result(0xBF5A, kImmediateEnableNotAvailable);
+    return result_tlv(0xBF5A, sgp32_result::kImmediateEnableNotAvailable);
   long code = commit_operation(card, [&] { return profile_operations::enable(card, index); });
-  return result(0xBF5A, code == kOk ? kOk : kUndefinedError);
+  return result_tlv(0xBF5A, code == sgp32_result::kOk ? sgp32_result::kOk : sgp32_result::kUndefinedError);
 }
 
 // SGP.32 v1.2 §5.9.x ES10b.EnableEmergencyProfile: this card holds no emergency profile.
 Es10Result enable_emergency_profile(CardContext&, const Tlv& request) {
   if (!decodes<EnableEmergencyProfileRequest_t>(asn_DEF_EnableEmergencyProfileRequest, request))
     return rsp::Unexpected{kIncorrectData};
-  return result(0xBF5B, kEcallNotAvailable);
+  return result_tlv(0xBF5B, sgp32_result::kEcallNotAvailable);
 }
 
 // SGP.32 v1.2 §5.9.x ES10b.DisableEmergencyProfile: no emergency profile is ever enabled here.
 Es10Result disable_emergency_profile(CardContext&, const Tlv& request) {
   if (!decodes<DisableEmergencyProfileRequest_t>(asn_DEF_DisableEmergencyProfileRequest, request))
     return rsp::Unexpected{kIncorrectData};
-  return result(0xBF5C, kProfileNotInEnabledState);
+  return result_tlv(0xBF5C, sgp32_result::kProfileNotInEnabledState);
 }
 
 // SGP.32 v1.2 §5.9.x ES10b.ExecuteFallbackMechanism: enables the profile with the fallback
@@ -191,18 +181,20 @@ Es10Result execute_fallback_mechanism(CardContext& card, const Tlv& request) {
   if (!decodes<ExecuteFallbackMechanismRequest_t>(asn_DEF_ExecuteFallbackMechanismRequest, request))
     return rsp::Unexpected{kIncorrectData};
   auto fallback = fallback_index(card.state);
-  if (!fallback) return result(0xBF5D, kFallbackNotAvailable);
+  if (!fallback) return result_tlv(0xBF5D, sgp32_result::kFallbackNotAvailable);
   if (card.state.fallback_return_iccid || card.state.profiles[*fallback].state != ProfileState::disabled)
-    return result(0xBF5D, kProfileNotInDisabledState);
+    return result_tlv(0xBF5D, sgp32_result::kProfileNotInDisabledState);
   auto current = enabled_index(card.state);
   std::string return_to = current ? card.state.profiles[*current].iccid : std::string();
   long code = commit_operation(card, [&] {
     long c = profile_operations::enable(card, *fallback);  // ends rollback; queues the notifications
-    if (c == kOk) card.state.fallback_return_iccid = return_to;
+    if (c == sgp32_result::kOk) card.state.fallback_return_iccid = return_to;
     return c;
   });
-  if (code == profile_result::kUndefinedError) return result(0xBF5D, kUndefinedError);
-  return result(0xBF5D, code == kOk ? kOk : kCommandError);  // e.g. ppr1 of the profile in use
+  if (code == profile_result::kUndefinedError) return result_tlv(0xBF5D, sgp32_result::kUndefinedError);
+  return result_tlv(0xBF5D, code == sgp32_result::kOk
+                                ? sgp32_result::kOk
+                                : sgp32_result::kCommandError);  // e.g. ppr1 of the profile in use
 }
 
 // SGP.32 v1.2 §5.9.x ES10b.ReturnFromFallback: back to the profile enabled before the fallback
@@ -210,7 +202,7 @@ Es10Result execute_fallback_mechanism(CardContext& card, const Tlv& request) {
 Es10Result return_from_fallback(CardContext& card, const Tlv& request) {
   if (!decodes<ReturnFromFallbackRequest_t>(asn_DEF_ReturnFromFallbackRequest, request))
     return rsp::Unexpected{kIncorrectData};
-  if (!card.state.fallback_return_iccid) return result(0xBF5E, kFallbackNotAvailable);
+  if (!card.state.fallback_return_iccid) return result_tlv(0xBF5E, sgp32_result::kFallbackNotAvailable);
   std::string return_to = *card.state.fallback_return_iccid;
   long code = commit_operation(card, [&] {
     auto& profiles = card.state.profiles;
@@ -219,19 +211,19 @@ Es10Result return_from_fallback(CardContext& card, const Tlv& request) {
     auto current = enabled_index(card.state);
     if (!current) {
       card.state.fallback_return_iccid.reset();
-      return kOk;
+      return sgp32_result::kOk;
     }
     return profile_operations::disable(card, *current);
   });
-  if (code == profile_result::kUndefinedError) return result(0xBF5E, kUndefinedError);
-  return result(0xBF5E, code == kOk ? kOk : kCommandError);
+  if (code == profile_result::kUndefinedError) return result_tlv(0xBF5E, sgp32_result::kUndefinedError);
+  return result_tlv(0xBF5E, code == sgp32_result::kOk ? sgp32_result::kOk : sgp32_result::kCommandError);
 }
 
 // SGP.32 v1.2 §5.9.x ES10b.GetConnectivityParameters: this card keeps none.
 Es10Result get_connectivity_parameters(CardContext&, const Tlv& request) {
   if (!decodes<GetConnectivityParametersRequest_t>(asn_DEF_GetConnectivityParametersRequest, request))
     return rsp::Unexpected{kIncorrectData};
-  return tlv(0xBF5F, tlv_integer(0x81, kParametersNotAvailable));
+  return tlv(0xBF5F, tlv_integer(0x81, sgp32_result::kParametersNotAvailable));
 }
 
 // SGP.32 v1.2 §5.9.x ES10b.EuiccMemoryReset (BF64; SGP.22's BF34 stays in es10c.cpp). No
@@ -243,7 +235,7 @@ Es10Result sgp32_euicc_memory_reset(CardContext& card, const Tlv& request) {
       rsp::asn1::decode_as<SGP32_EuiccMemoryResetRequest_t>(asn_DEF_SGP32_EuiccMemoryResetRequest, request.whole);
   if (!decoded) return rsp::Unexpected{kIncorrectData};
   Bytes options = bit_string_contents((*decoded)->resetOptions);
-  auto asked = [&](ResetOption o) { return bit_set(options, o); };
+  auto asked = [&](MemoryResetOption o) { return bit_set(options, o); };
   auto doomed = [&](const Profile& p) {
     return (p.profile_class == ProfileClass::operational && asked(kDeleteOperationalProfiles)) ||
            (p.profile_class == ProfileClass::test && asked(kDeleteFieldLoadedTestProfiles)) ||
@@ -258,12 +250,16 @@ Es10Result sgp32_euicc_memory_reset(CardContext& card, const Tlv& request) {
                                              !state.immediate_enable_smdp_address.empty());
   auto response = [&](long code) {
     Bytes eim =
-        asked(kResetEimConfigData) ? tlv_integer(0x81, code == kOk && !reset_eims ? kNothingToDelete : code) : Bytes{};
-    Bytes immediate =
-        asked(kResetImmediateEnableConfig) ? tlv_integer(0x82, code == kNothingToDelete ? kOk : code) : Bytes{};
+        asked(kResetEimConfigData)
+            ? tlv_integer(0x81, code == sgp32_result::kOk && !reset_eims ? sgp32_result::kNothingToDelete : code)
+            : Bytes{};
+    Bytes immediate = asked(kResetImmediateEnableConfig)
+                          ? tlv_integer(0x82, code == sgp32_result::kNothingToDelete ? sgp32_result::kOk : code)
+                          : Bytes{};
     return tlv(0xBF64, {tlv_integer(0x80, code), eim, immediate});
   };
-  if (!any_profile && !reset_address && !reset_eims && !reset_immediate) return response(kNothingToDelete);
+  if (!any_profile && !reset_address && !reset_eims && !reset_immediate)
+    return response(sgp32_result::kNothingToDelete);
   std::vector<std::string> deleted;
   bool committed = commit_change(card, [&] {
     deleted = profile_operations::remove_where(state, doomed);
@@ -275,9 +271,9 @@ Es10Result sgp32_euicc_memory_reset(CardContext& card, const Tlv& request) {
     }
     if (reset_immediate) configure_immediate_enable(state, false, nullptr, nullptr);
   });
-  if (!committed) return response(kUndefinedError);
+  if (!committed) return response(sgp32_result::kUndefinedError);
   for (const auto& iccid : deleted) card.store.remove_profile_package(iccid);
-  return response(kOk);
+  return response(sgp32_result::kOk);
 }
 
 // SGP.32 v1.2 §5.9.x ES10b.SetDefaultDpAddress (BF65; SGP.22's BF3F stays in es10c.cpp). An empty
@@ -288,7 +284,7 @@ Es10Result sgp32_set_default_dp_address(CardContext& card, const Tlv& request) {
   if (!decoded) return rsp::Unexpected{kIncorrectData};
   std::string address = rsp::asn1::text((*decoded)->defaultDpAddress);
   bool committed = commit_change(card, [&] { card.state.default_dp_address = address; });
-  return result(0xBF65, committed ? kOk : kUndefinedError);
+  return result_tlv(0xBF65, committed ? sgp32_result::kOk : sgp32_result::kUndefinedError);
 }
 
 }  // namespace euicc
