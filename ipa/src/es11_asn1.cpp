@@ -14,13 +14,13 @@ using rsp::tlv::Tag;
 constexpr Tag kAuthenticateClientResponseEs11 = 0xBF40;
 
 // SGP.22 v2.5 §5.8.1 on an SM-DS (FACTS §7.3).
-constexpr ErrorName kInitiateAuthenticationErrors[] = {
+constexpr ErrorName kEs11InitiateAuthenticationErrors[] = {
     {1, "invalidDpAddress", "8.9.1", "3.8"},
     {2, "euiccVersionNotSupportedByDp", "8.9.3", "3.1"},
     {3, "ciPKNotSupported", "8.9.2", "3.1"},
 };
 // SGP.22 v2.5 §5.8.2 AuthenticateClientResponseEs11 authenticateClientError.
-constexpr ErrorName kAuthenticateClientErrors[] = {
+constexpr ErrorName kEs11AuthenticateClientErrors[] = {
     {1, "eumCertificateInvalid", "8.1.2", "6.1"},   {2, "eumCertificateExpired", "8.1.2", "6.3"},
     {3, "euiccCertificateInvalid", "8.1.3", "6.1"}, {4, "euiccCertificateExpired", "8.1.3", "6.3"},
     {5, "euiccSignatureInvalid", "8.1", "6.1"},     {6, "eventIdUnknown", "8.9.5", "3.9"},
@@ -34,12 +34,12 @@ class Asn1Es11Wire final : public Es11Wire {
   const Es9Wire& requests() const override { return *es9_; }
 
   Es9Result<InitiateAuthenticationResponse> initiate_authentication_answer(const std::string& body) const override {
-    return asn1_initiate_authentication_answer(body, kInitiateAuthenticationErrors);
+    return asn1_initiate_authentication_answer(body, kEs11InitiateAuthenticationErrors);
   }
 
   Es9Result<AuthenticateClientResponseEs11> authenticate_client_answer(const std::string& body) const override {
     constexpr Es9Function function = Es9Function::authenticate_client;
-    auto ok = open_asn1_answer(function, kAuthenticateClientResponseEs11, kAuthenticateClientErrors, body);
+    auto ok = open_asn1_answer(function, kAuthenticateClientResponseEs11, kEs11AuthenticateClientErrors, body);
     if (!ok) return rsp::Unexpected{ok.error()};
     AuthenticateClientResponseEs11 out;
     out.transaction_id = ok->value(0x80);

@@ -75,9 +75,7 @@ std::span<const ErrorName> error_names(Es9Function function) {
   return {};
 }
 
-Es9WireRequest request(Es9Function function, ByteView members) { return asn1_request(tag_of(function), members); }
-
-Bytes transaction_id_tlv(ByteView transaction_id) { return encode(0x80, transaction_id); }
+Es9WireRequest es9_request(Es9Function function, ByteView members) { return asn1_request(tag_of(function), members); }
 
 Es9Result<OkMembers> open_answer(Es9Function function, const std::string& body) {
   return open_asn1_answer(function, tag_of(function), error_names(function), body);
@@ -87,31 +85,31 @@ class Asn1Wire final : public Es9Wire {
  public:
   // SGP.22 v2.5 §6.6.2.1
   Es9WireRequest initiate_authentication(const InitiateAuthenticationRequest& r) const override {
-    return request(
+    return es9_request(
         Es9Function::initiate_authentication,
         rsp::concat({encode(0x81, r.euicc_challenge), encode(0x83, rsp::to_bytes(r.smdp_address)), r.euicc_info1}));
   }
   // SGP.22 v2.5 §6.6.2.2
   Es9WireRequest authenticate_client(ByteView transaction_id, ByteView authenticate_server_response) const override {
-    return request(Es9Function::authenticate_client,
-                   rsp::concat({transaction_id_tlv(transaction_id), authenticate_server_response}));
+    return es9_request(Es9Function::authenticate_client,
+                       rsp::concat({transaction_id_tlv(transaction_id), authenticate_server_response}));
   }
   // SGP.22 v2.5 §6.6.2.3
   Es9WireRequest get_bound_profile_package(ByteView transaction_id, ByteView prepare_download_response) const override {
-    return request(Es9Function::get_bound_profile_package,
-                   rsp::concat({transaction_id_tlv(transaction_id), prepare_download_response}));
+    return es9_request(Es9Function::get_bound_profile_package,
+                       rsp::concat({transaction_id_tlv(transaction_id), prepare_download_response}));
   }
   // SGP.22 v2.5 §6.6.2.4: the PendingNotification CHOICE inside an explicit '[0]'.
   Es9WireRequest handle_notification(ByteView pending_notification) const override {
-    return request(Es9Function::handle_notification, encode(0xA0, pending_notification));
+    return es9_request(Es9Function::handle_notification, encode(0xA0, pending_notification));
   }
   // SGP.22 v2.5 §6.6.2.5: the eUICC's 'BF41' is a member without a tag of its own, so automatic
   // tagging makes it '[1]' ('A1') around the same contents.
   Es9WireRequest cancel_session(ByteView transaction_id, ByteView cancel_session_response) const override {
     auto card_answer = rsp::tlv::read(cancel_session_response);
     Bytes contents = card_answer ? Bytes(card_answer->value.begin(), card_answer->value.end()) : Bytes{};
-    return request(Es9Function::cancel_session,
-                   rsp::concat({transaction_id_tlv(transaction_id), encode(0xA1, contents)}));
+    return es9_request(Es9Function::cancel_session,
+                       rsp::concat({transaction_id_tlv(transaction_id), encode(0xA1, contents)}));
   }
 
   Es9Result<InitiateAuthenticationResponse> initiate_authentication_answer(const std::string& body) const override {
@@ -135,6 +133,8 @@ class Asn1Wire final : public Es9Wire {
 };
 
 }  // namespace
+
+Bytes transaction_id_tlv(ByteView transaction_id) { return encode(0x80, transaction_id); }
 
 Es9WireRequest asn1_request(Tag function_tag, ByteView members) {
   Bytes body = encode(kProvisioningTag, encode(function_tag, members));

@@ -61,6 +61,9 @@ Es9Result<InitiateAuthenticationResponse> initiate_authentication_members(OkMemb
 Es9Result<AuthenticateClientResponse> authenticate_client_members(OkMembers& ok);
 Es9Result<GetBoundProfilePackageResponse> get_bound_profile_package_members(OkMembers& ok);
 
+// 80 transactionId: the first member of most ES9+ requests, in both the ES9+ and the ESipa messages.
+Bytes transaction_id_tlv(ByteView transaction_id);
+
 // A2 { <function_tag> { members } } POSTed to /gsma/rsp2/asn1.
 Es9WireRequest asn1_request(rsp::tlv::Tag function_tag, ByteView members);
 

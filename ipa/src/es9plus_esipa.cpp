@@ -29,8 +29,6 @@ Function esipa_function(Es9Function f) {
   return Function::handle_notification;
 }
 
-Bytes transaction_id_tlv(ByteView transaction_id) { return encode(0x80, transaction_id); }
-
 long integer_of(ByteView contents) {
   long value = !contents.empty() && (contents[0] & 0x80) ? -1 : 0;
   for (uint8_t b : contents.first(std::min<size_t>(contents.size(), 4))) value = value * 256 + b;
@@ -39,7 +37,7 @@ long integer_of(ByteView contents) {
 
 class EsipaWire final : public Es9Wire {
  public:
-  EsipaWire(bool json, bool minimize) : json_(json), minimize_(minimize) {}
+  EsipaWire(bool json_binding, bool minimize) : json_(json_binding), minimize_(minimize) {}
 
   // ESipa.InitiateAuthentication: euiccInfo1 always sent (no compact form).
   Es9WireRequest initiate_authentication(const InitiateAuthenticationRequest& r) const override {
@@ -147,8 +145,8 @@ class EsipaWire final : public Es9Wire {
 
 }  // namespace
 
-std::shared_ptr<const Es9Wire> es9_esipa_wire(bool json, bool minimize) {
-  return std::make_shared<EsipaWire>(json, minimize);
+std::shared_ptr<const Es9Wire> es9_esipa_wire(bool json_binding, bool minimize) {
+  return std::make_shared<EsipaWire>(json_binding, minimize);
 }
 
 void use_esipa_headers(Es9ClientOptions& options) {

@@ -36,7 +36,7 @@ std::shared_ptr<const Es9Wire> es9_json_wire();
 std::shared_ptr<const Es9Wire> es9_asn1_wire();
 // SGP.32 v1.2 ESipa to the eIM (es9plus_esipa.cpp): the ASN.1 or the JSON binding, and its headers;
 // `minimize`: the compact forms (minimizeEsipaBytes).
-std::shared_ptr<const Es9Wire> es9_esipa_wire(bool json, bool minimize = false);
+std::shared_ptr<const Es9Wire> es9_esipa_wire(bool json_binding, bool minimize = false);
 void use_esipa_headers(Es9ClientOptions& options);
 
 // An answer that is not what the binding defines.

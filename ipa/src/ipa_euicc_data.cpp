@@ -20,9 +20,12 @@ using rsp::tlv::encode;
 // The IpaEuiccData members served, in the schema's order.
 constexpr std::array<uint32_t, 12> kServed = {0xA0, 0x81, 0xA2, 0xBF20, 0xBF22, 0x83,
                                               0x84, 0xA5, 0xA6, 0x87,   0xA8,   0xA9};
+// IpaEuiccDataErrorCode values.
+namespace ipa_euicc_data_error {
 constexpr long kIncorrectTagList = 1;
 constexpr long kEuiccCiPKIdNotFound = 5;
 constexpr long kUndefinedError = 127;
+}  // namespace ipa_euicc_data_error
 
 // A Certificate (30 ...) implicitly re-tagged as the member `tag`.
 Bytes retagged(uint32_t tag, const Bytes& certificate) {
@@ -50,10 +53,10 @@ struct Collector {
   const DeviceInfo& device;
   std::optional<sgp32::Certs> certs;
   std::optional<es10a::EuiccConfiguredAddresses> addresses;
-  long error_code = kUndefinedError;
+  long error_code = ipa_euicc_data_error::kUndefinedError;
   std::string problem;
 
-  rsp::Expected<Bytes> fail(std::string why, long code = kUndefinedError) {
+  rsp::Expected<Bytes> fail(std::string why, long code = ipa_euicc_data_error::kUndefinedError) {
     error_code = code;
     problem = why;
     return rsp::fail(std::move(why));
@@ -62,8 +65,9 @@ struct Collector {
     if (!certs) {
       auto read = sgp32::get_certs(channel, request.euicc_ci_pkid);
       if (!read)
-        return fail(read.error().message,
-                    read.error().kind == Es10Error::Kind::result ? kEuiccCiPKIdNotFound : kUndefinedError);
+        return fail(read.error().message, read.error().kind == Es10Error::Kind::result
+                                              ? ipa_euicc_data_error::kEuiccCiPKIdNotFound
+                                              : ipa_euicc_data_error::kUndefinedError);
       certs = std::move(*read);
     }
     return retagged(tag, tag == 0xA5 ? certs->eum_certificate : certs->euicc_certificate);
@@ -128,10 +132,10 @@ IpaEuiccDataOutcome answer_ipa_euicc_data_request(Es10Channel& channel, const es
     if (std::find(kServed.begin(), kServed.end(), tag) == kServed.end()) {
       char hex[16];
       std::snprintf(hex, sizeof hex, "%X", tag);
-      return {esipa::ipa_euicc_data_error(request.eim_transaction_id, kIncorrectTagList),
+      return {esipa::ipa_euicc_data_error(request.eim_transaction_id, ipa_euicc_data_error::kIncorrectTagList),
               std::string("incorrectTagList: tag ") + hex + " is not served"};
     }
-  Collector collector{channel, request, eim, device, {}, {}, kUndefinedError, {}};
+  Collector collector{channel, request, eim, device, {}, {}, ipa_euicc_data_error::kUndefinedError, {}};
   Bytes members;
   for (uint32_t tag : kServed) {
     bool wanted = std::find(request.tags.begin(), request.tags.end(), tag) != request.tags.end();
@@ -143,7 +147,8 @@ IpaEuiccDataOutcome answer_ipa_euicc_data_request(Es10Channel& channel, const es
   }
   auto response = esipa::ipa_euicc_data_response(members);
   if (!response)
-    return {esipa::ipa_euicc_data_error(request.eim_transaction_id, kUndefinedError), response.error().message};
+    return {esipa::ipa_euicc_data_error(request.eim_transaction_id, ipa_euicc_data_error::kUndefinedError),
+            response.error().message};
   return {std::move(*response), {}};
 }
 

@@ -10,7 +10,10 @@
 namespace ipa::detail {
 namespace {
 
+// The ProfileDownloadTriggerResult error value used here.
+namespace profile_download_error {
 constexpr long kUndefinedError = 127;
+}  // namespace profile_download_error
 
 rsp::Expected<rsp::ActivationCode> default_smdp(Es10Channel& channel) {
   auto addresses = es10a::get_euicc_configured_addresses(channel);
@@ -54,7 +57,8 @@ TriggerOutcome run_profile_download_trigger(Es10Channel& channel, const esipa::P
   auto refuse = [&](std::string why) {
     outcome.line = std::move(why);
     outcome.result =
-        esipa::profile_download_trigger_error(trigger.eim_transaction_id, kUndefinedError).value_or(Bytes{});
+        esipa::profile_download_trigger_error(trigger.eim_transaction_id, profile_download_error::kUndefinedError)
+            .value_or(Bytes{});
     return outcome;
   };
   rsp::Expected<rsp::ActivationCode> code = rsp::fail("a ProfileDownloadTriggerRequest without profileDownloadData");

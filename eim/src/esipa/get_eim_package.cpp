@@ -6,8 +6,10 @@ namespace eim::esipa {
 
 namespace {
 
-// eimPackageError values.
+namespace eim_package_error {
 constexpr long kNoEimPackageAvailable = 1, kEidNotFound = 2, kUndefinedError = 127;
+}  // namespace eim_package_error
+
 // Racing deliverers each take one package; after this many lost races give up for this poll.
 constexpr int kMaxDeliveryAttempts = 16;
 // The deliver-twice fault looks this far back for a delivered package.
@@ -58,7 +60,7 @@ std::optional<EsipaReply> get_eim_package(const Context& c, const rsp::tlv::Tlv&
 
   auto device = c.store.device(eid.eid);
   if (!device) return store_failure(std::move(r), "device: " + device.error().message);
-  if (!*device) return package_error(std::move(r), kEidNotFound);
+  if (!*device) return package_error(std::move(r), eim_package_error::kEidNotFound);
 
   for (int attempt = 0; attempt < kMaxDeliveryAttempts; ++attempt) {
     auto next = c.store.next_package_for(eid.eid, c.now);
@@ -75,7 +77,7 @@ std::optional<EsipaReply> get_eim_package(const Context& c, const rsp::tlv::Tlv&
     }
     if (!*next) {
       r.message = "nothing queued" + notified;
-      return package_error(std::move(r), kNoEimPackageAvailable);
+      return package_error(std::move(r), eim_package_error::kNoEimPackageAvailable);
     }
     const PackageRecord& p = **next;
     auto delivered = c.store.mark_delivered(p.id, c.now);
@@ -94,7 +96,7 @@ std::optional<EsipaReply> get_eim_package(const Context& c, const rsp::tlv::Tlv&
     if (!ended) return store_failure(std::move(r), "record result: " + ended.error().message);
     r.message = "package " + std::to_string(p.id) + " failed: its stored request fails the schema";
   }
-  return package_error(std::move(r), kUndefinedError);
+  return package_error(std::move(r), eim_package_error::kUndefinedError);
 }
 
 }  // namespace eim::esipa

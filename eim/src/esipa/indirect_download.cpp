@@ -34,7 +34,6 @@ constexpr Shape kAuthenticateClient{Function::authenticate_client, 10};
 constexpr Shape kGetBoundProfilePackage{Function::get_bound_profile_package, 95};
 constexpr Shape kCancelSession{Function::cancel_session, 1};
 constexpr long kInvalidDpAddress = 1;
-constexpr long kUndefinedError = rsp::esipa::kUndefinedError;
 
 std::string b64(rsp::ByteView v) { return rsp::to_base64(v); }
 std::string text(rsp::ByteView v) { return std::string(v.begin(), v.end()); }
@@ -82,17 +81,17 @@ EsipaReply relay(const Context& c, EsipaReply r, const Shape& s, const std::stri
   const std::string es9_name(rsp::esipa::function_name(s.function));
   auto es9 = call_es9(c, smdp_address, es9_name, request);
   if (!es9)
-    return error_reply(std::move(r), s, kUndefinedError,
+    return error_reply(std::move(r), s, rsp::esipa::kUndefinedError,
                        "SM-DP+ " + smdp_address + " not reached: " + es9.error().message);
   if (es9->http_status != 200)
     return error_reply(
-        std::move(r), s, kUndefinedError,
+        std::move(r), s, rsp::esipa::kUndefinedError,
         "SM-DP+ " + smdp_address + " answered HTTP " + std::to_string(es9->http_status) + " to " + es9_name);
   // ES9+ answers nest 3 levels (header.functionExecutionStatus.statusCodeData); deeper ones are not built.
   json body = json::parse(
       es9->body, [](int depth, json::parse_event_t, json&) { return depth <= 8; }, false);
   if (!body.is_object())
-    return error_reply(std::move(r), s, kUndefinedError,
+    return error_reply(std::move(r), s, rsp::esipa::kUndefinedError,
                        "SM-DP+ " + smdp_address + ": the " + es9_name + " answer is not JSON");
   // ES9+ calls it euiccCiPKIdToBeUsed, ESipa euiccCiPKIdentifierToBeUsed (the same '04' TLV).
   if (auto id = body.find("euiccCiPKIdToBeUsed"); id != body.end()) {
@@ -101,7 +100,7 @@ EsipaReply relay(const Context& c, EsipaReply r, const Shape& s, const std::stri
   }
   auto der = rsp::esipa::response_from_json(s.function, body.dump(-1, ' ', false, json::error_handler_t::replace));
   if (!der)
-    return error_reply(std::move(r), s, kUndefinedError,
+    return error_reply(std::move(r), s, rsp::esipa::kUndefinedError,
                        "SM-DP+ " + smdp_address + ": unusable answer: " + der.error().message);
   std::string failure = es9_failure(body);
   r.outcome = failure.empty() ? "relayed" : "refused by SM-DP+";
@@ -158,7 +157,7 @@ EsipaReply initiate_authentication(const Context& c, const Tlv& request, EsipaRe
   auto info1 = rsp::tlv::find(request.value, 0xBF20);
   if (!info1)
     return error_reply(
-        std::move(r), s, kUndefinedError,
+        std::move(r), s, rsp::esipa::kUndefinedError,
         "no euiccInfo1: the compact form (minimizeEsipaBytes) is not supported, the eIM keeps no euiccInfo1");
   auto challenge = rsp::tlv::find(request.value, 0x81);
   json es9 = {{"euiccChallenge", b64(challenge->value)}, {"euiccInfo1", b64(info1->whole)}, {"smdpAddress", smdp}};
@@ -224,9 +223,11 @@ EsipaReply session_step(const Context& c, const Tlv& request, EsipaReply r, cons
                   : s.function == Function::authenticate_client ? 0xBF38
                                                                 : 0xBF21;
   auto member = rsp::tlv::find(request.value, tag);
-  if (!member) return error_reply(std::move(r), s, kUndefinedError, "no eUICC answer in the request");
+  if (!member) return error_reply(std::move(r), s, rsp::esipa::kUndefinedError, "no eUICC answer in the request");
   auto full = full_card_answer(c, s, *member, transaction_id->value, *session);
-  if (!full) return error_reply(std::move(r), s, kUndefinedError, "compact form not rebuilt: " + full.error().message);
+  if (!full)
+    return error_reply(std::move(r), s, rsp::esipa::kUndefinedError,
+                       "compact form not rebuilt: " + full.error().message);
   const bool compact = rsp::tlv::read(member->value).value().tag == 0xA2;
   json es9 = {{"transactionId", id}};
   std::string eid;
@@ -293,7 +294,7 @@ EsipaReply indirect_download(const Context& c, const Tlv& request, std::string f
                      : request.tag == 0xBF3B ? kAuthenticateClient
                      : request.tag == 0xBF3A ? kGetBoundProfilePackage
                                              : kCancelSession;
-    return error_reply(std::move(r), s, kUndefinedError, "indirect profile download not offered");
+    return error_reply(std::move(r), s, rsp::esipa::kUndefinedError, "indirect profile download not offered");
   }
   switch (request.tag) {
     case 0xBF39: return initiate_authentication(c, request, std::move(r));

@@ -10,8 +10,9 @@ namespace eim::esipa {
 
 namespace {
 
-// provideEimPackageResultError values.
+namespace provide_eim_package_result_error {
 constexpr long kEidNotFound = 2;
+}  // namespace provide_eim_package_result_error
 
 // The conformance harness's acknowledge-unverified fault: the seqNumber a signed result names
 // (BF51 { A0 { 30 { ... 83 seqNumber ... } } }), whether or not it verified.
@@ -98,7 +99,7 @@ EsipaReply provide_eim_package_result(const Context& c, const rsp::tlv::Tlv& req
   r.eid = eid.eid;
   auto device = c.store.device(eid.eid);
   if (!device) return store_failure(std::move(r), "device: " + device.error().message);
-  if (!*device) return result_error(std::move(r), kEidNotFound);
+  if (!*device) return result_error(std::move(r), provide_eim_package_result_error::kEidNotFound);
 
   const rsp::tlv::Tlv& result = members->back();
   ResultHandling h;

@@ -26,7 +26,7 @@ std::string describe(const es10b::NotificationMetadata& m) {
          (m.iccid.empty() ? "" : " " + m.iccid) + " to " + m.address;
 }
 
-int list(Context& context) {
+int list_notifications(Context& context) {
   Output& out = context.out();
   auto* channel = context.card();
   if (!channel) return kFailed;
@@ -105,7 +105,7 @@ void add_notification_commands(CLI::App& app, Action& action) {
   auto* notification = app.add_subcommand("notification", "the eUICC's pending notifications");
   notification->require_subcommand(1);
   notification->add_subcommand("list", "sequence number, operation, ICCID and address per line")->callback([&action] {
-    action = list;
+    action = list_notifications;
   });
 
   auto process_args = std::make_shared<ProcessArguments>();

@@ -36,7 +36,7 @@ std::string lower_hex(ByteView bytes) {
   return hex;
 }
 
-int list(Context& context) {
+int list_profiles(Context& context) {
   Output& out = context.out();
   auto* channel = context.card();
   if (!channel) return kFailed;
@@ -109,7 +109,7 @@ void add_profile_commands(CLI::App& app, Action& action) {
   auto* profile = app.add_subcommand("profile", "the profiles on the eUICC");
   profile->require_subcommand(1);
   profile->add_subcommand("list", "ICCID, state, class, provider, name, nickname per line")->callback([&action] {
-    action = list;
+    action = list_profiles;
   });
 
   auto args = std::make_shared<ProfileArguments>();
