@@ -10,6 +10,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "euicc_case.hpp"
 #include "euicc_download.hpp"
 #include "rsp/bound_profile_package.hpp"
 #include "rsp/crypto/bsp.hpp"
@@ -285,11 +286,6 @@ Outcome sgp26_invalid(EuiccTarget& t) {
   std::string list;
   for (const auto& c : checked) list += (list.empty() ? "" : ", ") + c;
   return pass("refused: " + list);
-}
-
-Case euicc(std::string id, std::string section, std::string sends, std::string expects,
-           std::function<Outcome(EuiccTarget&)> run) {
-  return {std::move(id), "euicc", std::move(section), std::move(sends), std::move(expects), std::move(run)};
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include <set>
 
 #include "case.hpp"
+#include "euicc_case.hpp"
 #include "ipa/es10a.hpp"
 #include "ipa/es10b.hpp"
 #include "ipa/es10c.hpp"
@@ -155,11 +156,6 @@ Outcome eid_matches_certificate(EuiccTarget& t) {
   if (!serial || *serial != *digits)
     return fail("expected CERT.EUICC's subject serialNumber " + *digits + ", got " + serial.value_or("(none)"));
   return pass(*digits);
-}
-
-Case euicc(std::string id, std::string section, std::string sends, std::string expects,
-           std::function<Outcome(EuiccTarget&)> run) {
-  return {std::move(id), "euicc", std::move(section), std::move(sends), std::move(expects), std::move(run)};
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <set>
 
+#include "euicc_case.hpp"
 #include "euicc_download.hpp"
 #include "ipa/es10a.hpp"
 #include "ipa/es10b.hpp"
@@ -31,13 +32,6 @@ const Bytes kAbsentAid = {0xA0, 0x00, 0x00, 0x05, 0x59, 0x10, 0x10, 0xFF,
 
 constexpr long kNotFound = 1, kWrongState = 2, kNothingToDelete = 1, kInvalidTransactionId = 5;
 
-// A card refuses a function of the other spec (SGP.32's on an SGP.22 card) with one of these.
-bool not_sgp32_or_22(const ipa::Es10Error& e) {
-  return e.kind == ipa::Es10Error::Kind::status_word &&
-         (e.status_word == 0x6D00 || e.status_word == 0x6A80 || e.status_word == 0x6A88);
-}
-bool not_sgp32(const ipa::Es10Error& e) { return not_sgp32_or_22(e); }
-
 // Not applicable when the card does hold the "absent" profile.
 std::optional<Outcome> absent_profile(EuiccTarget& t) {
   auto profiles = es10c::get_profiles_info(t.channel);
@@ -55,11 +49,6 @@ Outcome expect_code(const ipa::Es10Status& s, long code, const std::string& name
   if (s.error().kind != ipa::Es10Error::Kind::result || s.error().code != code)
     return fail("expected " + want + ", " + got(s.error()));
   return pass(want);
-}
-
-Case euicc(std::string id, std::string section, std::string sends, std::string expects,
-           std::function<Outcome(EuiccTarget&)> run) {
-  return {std::move(id), "euicc", std::move(section), std::move(sends), std::move(expects), std::move(run)};
 }
 
 // A function asked about the absent ICCID or AID: the result code `code`, named `name`.
@@ -177,8 +166,8 @@ Outcome cancel_session_nominal(EuiccTarget& t) {
   Session s;
   auto session = authenticated(t, s);
   if (auto* o = std::get_if<Outcome>(&session)) return *o;
-  const SmdpCredentials& dp = std::get<Authenticated>(session).dp;
-  auto a0 = rsp::tlv::read_all(child(std::get<Authenticated>(session).answer.tlv, {0xA0})->value);
+  const SmdpCredentials& dp = std::get<download::Authenticated>(session).dp;
+  auto a0 = rsp::tlv::read_all(child(std::get<download::Authenticated>(session).answer.tlv, {0xA0})->value);
   std::optional<rsp::crypto::Certificate> euicc_certificate;
   if (a0 && a0->size() >= 3) {
     if (auto c = rsp::crypto::Certificate::from_der((*a0)[2].whole)) euicc_certificate = std::move(*c);
@@ -247,27 +236,30 @@ Outcome set_default_dp_address(EuiccTarget& t, const AddressSetter& set_address)
 }
 
 // The profile-state cases, on the test profile the harness installs.
-ProfileIdentifier test_profile() { return ProfileIdentifier::by_iccid(download::kTestIccid); }
+ProfileIdentifier test_profile_identifier() { return ProfileIdentifier::by_iccid(download::kTestIccid); }
 
 Outcome disable_disabled(EuiccTarget& t) {
   return download::with_test_profile(t, [&] {
-    return expect_code(es10c::disable_profile(t.channel, test_profile()), kWrongState, "profileNotInEnabledState");
+    return expect_code(es10c::disable_profile(t.channel, test_profile_identifier()), kWrongState,
+                       "profileNotInEnabledState");
   });
 }
 
 Outcome enable_enabled(EuiccTarget& t) {
   return download::with_test_profile(t, [&] {
-    if (auto first = es10c::enable_profile(t.channel, test_profile()); !first)
+    if (auto first = es10c::enable_profile(t.channel, test_profile_identifier()); !first)
       return fail("expected the first EnableProfile of the test profile ok, " + got(first.error()));
-    return expect_code(es10c::enable_profile(t.channel, test_profile()), kWrongState, "profileNotInDisabledState");
+    return expect_code(es10c::enable_profile(t.channel, test_profile_identifier()), kWrongState,
+                       "profileNotInDisabledState");
   });
 }
 
 Outcome delete_enabled(EuiccTarget& t) {
   return download::with_test_profile(t, [&] {
-    if (auto first = es10c::enable_profile(t.channel, test_profile()); !first)
+    if (auto first = es10c::enable_profile(t.channel, test_profile_identifier()); !first)
       return fail("expected EnableProfile of the test profile ok, " + got(first.error()));
-    return expect_code(es10c::delete_profile(t.channel, test_profile()), kWrongState, "profileNotInDisabledState");
+    return expect_code(es10c::delete_profile(t.channel, test_profile_identifier()), kWrongState,
+                       "profileNotInDisabledState");
   });
 }
 
@@ -328,7 +320,7 @@ Outcome nickname(EuiccTarget& t) {
     if (auto set = es10c::set_nickname(t.channel, download::kTestIccid, "conformance"); !set)
       return fail("expected SetNickname ok, " + got(set.error()));
     es10c::ProfileSearch search;
-    search.profile = test_profile();
+    search.profile = test_profile_identifier();
     auto r = es10c::get_profiles_info(t.channel, search);
     if (!r || r->size() != 1 || r->front().nickname != "conformance")
       return fail("expected the test profile with nickname 'conformance', got " +

@@ -9,6 +9,7 @@
 
 #include "case.hpp"
 #include "eim/euicc_package.hpp"
+#include "euicc_case.hpp"
 #include "ipa/es10b.hpp"
 #include "ipa/es10c.hpp"
 #include "ipa/sgp32_es10b.hpp"
@@ -24,12 +25,6 @@ namespace crypto = rsp::crypto;
 
 const std::string kEimId = "rsp-conformance-eim";
 constexpr long kInvalidCiPkId = 1, kInvalidEid = 3, kReplayError = 4;
-
-// An SGP.22 card refuses the SGP.32 commands with one of these status words.
-bool not_sgp32(const ipa::Es10Error& e) {
-  return e.kind == ipa::Es10Error::Kind::status_word &&
-         (e.status_word == 0x6D00 || e.status_word == 0x6A80 || e.status_word == 0x6A88);
-}
 
 Outcome eim_configuration_nominal(EuiccTarget& t) {
   auto eims = ipa::sgp32::get_eim_configuration_data(t.channel);
@@ -218,7 +213,7 @@ Outcome invalid_signature(EuiccTarget& t) {
   });
 }
 
-Outcome replayed_counter(EuiccTarget& t) {
+Outcome package_with_replayed_counter(EuiccTarget& t) {
   return with_eim(t, [&](Eim& e) {
     auto first = send(t, e, request_for(e, e.counter + 1));
     if (!first.error.empty() || first.outcome.kind != eim::PackageOutcome::Kind::results)
@@ -230,7 +225,7 @@ Outcome replayed_counter(EuiccTarget& t) {
   });
 }
 
-Outcome other_eid(EuiccTarget& t) {
+Outcome package_for_other_eid(EuiccTarget& t) {
   return with_eim(t, [&](const Eim& e) {
     auto r = request_for(e, e.counter + 1);
     r.eid.back() ^= 0x01;
@@ -272,11 +267,6 @@ Outcome immediate_enabling_with_eim(EuiccTarget& t) {
   });
 }
 
-Case euicc(std::string id, std::string section, std::string sends, std::string expects,
-           std::function<Outcome(EuiccTarget&)> run) {
-  return {std::move(id), "euicc", std::move(section), std::move(sends), std::move(expects), std::move(run)};
-}
-
 }  // namespace
 
 std::vector<Case> euicc_sgp32_cases() {
@@ -293,9 +283,9 @@ std::vector<Case> euicc_sgp32_cases() {
       euicc("ES10b.LoadEuiccPackage.InvalidSignature", pkg, "BF51 with one bit of eimSignature flipped",
             "EuiccPackageErrorUnsigned, counter unchanged", invalid_signature),
       euicc("ES10b.LoadEuiccPackage.ReplayedCounter", pkg, "BF51 twice with the same counter",
-            "EuiccPackageErrorSigned replayError (4)", replayed_counter),
+            "EuiccPackageErrorSigned replayError (4)", package_with_replayed_counter),
       euicc("ES10b.LoadEuiccPackage.OtherEid", pkg, "BF51 for another EID", "EuiccPackageErrorSigned invalidEid (3)",
-            other_eid),
+            package_for_other_eid),
       euicc("ES10b.LoadEuiccPackage.UnknownEim", pkg, "BF51 from an eimId the card does not know",
             "EuiccPackageErrorUnsigned", unknown_eim),
       euicc("ES10b.AddInitialEim.AlreadyAssociated", "SGP.32 v1.2 ES10b.AddInitialEim",

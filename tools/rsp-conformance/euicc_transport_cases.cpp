@@ -4,6 +4,7 @@
 // STORE DATA framing with every small segment size (GPCS v2.3 §11.11). Read-only: GetEID only.
 #include <optional>
 
+#include "euicc_case.hpp"
 #include "euicc_download.hpp"
 #include "rsp/apdu.hpp"
 #include "rsp/tlv.hpp"
@@ -197,11 +198,6 @@ Outcome long_command_segment_sizes(EuiccTarget& t) {
     blocks++;
   }
   return pass(std::to_string(blocks) + " block sizes from 6 to 255, each answered and verified");
-}
-
-Case euicc(std::string id, std::string section, std::string sends, std::string expects,
-           std::function<Outcome(EuiccTarget&)> run) {
-  return {std::move(id), "euicc", std::move(section), std::move(sends), std::move(expects), std::move(run)};
 }
 
 }  // namespace

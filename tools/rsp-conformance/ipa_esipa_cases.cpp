@@ -93,7 +93,7 @@ Removal removal_of_result(const IpaRun& run, const PollSteps& s) {
 
 // SGP.32 v1.2 §6.3.2.2: the result is removed from the card (RemoveNotificationFromList with its
 // seqNumber) once the eIM acknowledged it, not before.
-Outcome removed_after_acknowledgement(IpaTarget& target) {
+Outcome package_result_removed_after_acknowledgement(IpaTarget& target) {
   return with_poll(target, {}, [](const IpaRun& run, const PollSteps& s) {
     Removal r = removal_of_result(run, s);
     if (!r.seq)
@@ -110,7 +110,7 @@ Outcome removed_after_acknowledgement(IpaTarget& target) {
 }
 
 // SGP.32 v1.2 §6.3.2.2: an eIM that acknowledges nothing (emptyResponse) leaves the result on the card.
-Outcome kept_when_not_acknowledged(IpaTarget& target) {
+Outcome package_result_kept_when_not_acknowledged(IpaTarget& target) {
   EsipaScenario scenario;
   scenario.acknowledge = false;
   return with_poll(target, scenario, [](const IpaRun& run, const PollSteps& s) {
@@ -140,11 +140,11 @@ std::vector<Case> ipa_esipa_cases() {
                "ProvideEimPackageResult with the card's EuiccPackageResult byte for byte", result_relayed),
       ipa_case("ESipa.ProvideEimPackageResult.RemovedAfterAcknowledgement", "SGP.32 v1.2 §6.3.2.2", round,
                "RemoveNotificationFromList with the result's seqNumber after the eIM's eimAcknowledgements, not before",
-               removed_after_acknowledgement),
+               package_result_removed_after_acknowledgement),
       ipa_case("ESipa.ProvideEimPackageResult.NotAcknowledged", "SGP.32 v1.2 §6.3.2.2",
                "one poll round as above, the eIM answering ProvideEimPackageResult with emptyResponse",
                "no RemoveNotificationFromList for the result's seqNumber: it stays on the card",
-               kept_when_not_acknowledged),
+               package_result_kept_when_not_acknowledged),
   };
 }
 

@@ -8,6 +8,7 @@
 #include <random>
 
 #include "euicc/card_store.hpp"
+#include "number_format.hpp"
 #include "rsp/eid.hpp"
 #include "rsp/pki/certificate_issuer.hpp"
 #include "rsp/pki/pki_layout.hpp"
@@ -23,12 +24,6 @@ using rsp::crypto::Role;
 namespace {
 
 constexpr size_t kOrderChunk = 5000;
-
-std::string digits(uint64_t n, int width) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%0*llu", width, static_cast<unsigned long long>(n));
-  return text;
-}
 
 // A card's own credentials in its state directory (the rsp-pki layout the card loads): the CI and
 // EUM of the fleet's PKI, and a new eUICC certificate naming `eid`.

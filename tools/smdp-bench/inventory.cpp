@@ -6,6 +6,7 @@
 #include <random>
 #include <vector>
 
+#include "number_format.hpp"
 #include "rsp/profile_maker.hpp"
 #include "smdp/es2plus.hpp"
 #include "smdp/store.hpp"
@@ -22,12 +23,6 @@ constexpr size_t kImportChunk = 10000;  // records built and handed to the store
 
 double ms_since(Clock::time_point start) {
   return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-}
-
-std::string digits(uint64_t n, int width) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%0*llu", width, static_cast<unsigned long long>(n));
-  return text;
 }
 
 bool succeeded(const nlohmann::json& response) {

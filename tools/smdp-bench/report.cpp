@@ -7,11 +7,13 @@
 #include <cstdio>
 #include <numeric>
 
+#include "number_format.hpp"
+
 namespace smdp_bench {
 
 namespace {
 
-using json = nlohmann::ordered_json;
+using nlohmann::ordered_json;
 
 // Nearest-rank percentile of sorted values.
 double percentile(const std::vector<double>& sorted, double p) {
@@ -20,10 +22,8 @@ double percentile(const std::vector<double>& sorted, double p) {
   return sorted[std::clamp<size_t>(rank, 1, sorted.size()) - 1];
 }
 
-double round3(double v) { return std::round(v * 1000.0) / 1000.0; }
-
 // `with_cpu` false: the thread's CPU is not the SM-DP+'s (over HTTPS), so none is reported.
-json latency(const CallTally& calls, bool with_cpu) {
+ordered_json latency(const CallTally& calls, bool with_cpu) {
   std::vector<double> sorted = calls.wall_ms;
   std::sort(sorted.begin(), sorted.end());
   double n = static_cast<double>(sorted.size());
@@ -32,7 +32,8 @@ json latency(const CallTally& calls, bool with_cpu) {
           {"p50_ms", round3(percentile(sorted, 50))},
           {"p95_ms", round3(percentile(sorted, 95))},
           {"p99_ms", round3(percentile(sorted, 99))},
-          {"cpu_ms_per_call", with_cpu ? json(round3(sorted.empty() ? 0 : calls.cpu_ms / n)) : json(nullptr)}};
+          {"cpu_ms_per_call",
+           with_cpu ? ordered_json(round3(sorted.empty() ? 0 : calls.cpu_ms / n)) : ordered_json(nullptr)}};
 }
 
 long peak_rss_kib() {
@@ -42,7 +43,7 @@ long peak_rss_kib() {
 }
 
 // printf of up to three numbers of the report.
-std::string format(const char* pattern, const json& a, const json& b = 0, const json& c = 0) {
+std::string format(const char* pattern, const ordered_json& a, const ordered_json& b = 0, const ordered_json& c = 0) {
   char line[256];
   std::snprintf(line, sizeof line, pattern, a.get<double>(), b.get<double>(), c.get<double>());
   return line;
@@ -53,12 +54,12 @@ std::string format(const char* pattern, const json& a, const json& b = 0, const 
 nlohmann::ordered_json to_json(const RunFacts& facts, const Tally& tally, const std::optional<CryptoFloor>& floor) {
   double per = tally.completed > 0 ? 1.0 / tally.completed : 0;
   double smdp_cpu = 0;
-  json functions = json::object();
+  ordered_json functions = ordered_json::object();
   for (auto f : kEs9Functions) {
     smdp_cpu += tally[f].cpu_ms;
     functions[name(f)] = latency(tally[f], facts.smdp_cpu_measured);
   }
-  json report = {
+  ordered_json report = {
       {"mode", facts.mode},
       {"curve", facts.curve},
       {"store", facts.store},
@@ -79,7 +80,8 @@ nlohmann::ordered_json to_json(const RunFacts& facts, const Tally& tally, const 
       {"es9_functions", functions},
   };
   // Over HTTPS the thread's CPU is the client's; the SM-DP+'s is not seen from here.
-  report["smdp_cpu_ms_per_download"] = facts.smdp_cpu_measured ? json(round3(smdp_cpu * per)) : json(nullptr);
+  report["smdp_cpu_ms_per_download"] =
+      facts.smdp_cpu_measured ? ordered_json(round3(smdp_cpu * per)) : ordered_json(nullptr);
   if (facts.connections_opened) {
     report["connections_opened"] = *facts.connections_opened;
     report["tls_handshakes_per_download"] = round3(static_cast<double>(*facts.connections_opened) * per);
@@ -91,7 +93,7 @@ nlohmann::ordered_json to_json(const RunFacts& facts, const Tally& tally, const 
     report["download_p95_ms"] = round3(percentile(downloads, 95));
   }
   if (facts.server) {
-    json means = json::object();
+    ordered_json means = ordered_json::object();
     for (const auto& [function, d] : facts.server->es9)
       if (d.count > 0) means[function] = round3(d.seconds * 1000.0 / d.count);
     report["server"] = {{"cpu_ms_per_download", round3(facts.server->cpu_seconds * 1000.0 * per)},
@@ -111,7 +113,7 @@ nlohmann::ordered_json to_json(const RunFacts& facts, const Tally& tally, const 
   return report;
 }
 
-std::string to_text(const json& r) {
+std::string to_text(const ordered_json& r) {
   std::string out;
   out += "smdp-bench: " + r["mode"].get<std::string>() + ", curve " + r["curve"].get<std::string>() + ", store " +
          r["store"].get<std::string>() + ", " + std::to_string(r["threads"].get<int>()) + " thread(s), " +

@@ -3,16 +3,16 @@
 #include <algorithm>
 #include <cmath>
 
+#include "number_format.hpp"
+
 namespace smdp_bench {
 
 namespace {
 
-using json = nlohmann::ordered_json;
-
-double round3(double v) { return std::round(v * 1000.0) / 1000.0; }
+using nlohmann::ordered_json;
 
 // `at_most` false: the figure must reach the limit instead.
-json target(const char* name, double figure, double limit, const char* unit, bool at_most = true) {
+ordered_json target(const char* name, double figure, double limit, const char* unit, bool at_most = true) {
   return {{"target", name},         {"figure", round3(figure)},
           {"limit", round3(limit)}, {"ratio", round3(limit > 0 ? figure / limit : 0)},
           {"unit", unit},           {"met", at_most ? figure <= limit : figure >= limit}};
@@ -20,16 +20,16 @@ json target(const char* name, double figure, double limit, const char* unit, boo
 
 }  // namespace
 
-json evaluate_targets(const json& r) {
-  json out = json::array();
+ordered_json evaluate_targets(const ordered_json& r) {
+  ordered_json out = ordered_json::array();
   bool in_process = r["mode"] == "in-process";
-  const json* floor = r.contains("crypto_floor") ? &r["crypto_floor"] : nullptr;
+  const ordered_json* floor = r.contains("crypto_floor") ? &r["crypto_floor"] : nullptr;
   if (in_process && floor && r["smdp_cpu_ms_per_download"].is_number())
     out.push_back(target("SM-DP+ CPU per download, in process, at most 1.5x the crypto floor",
                          r["smdp_cpu_ms_per_download"].get<double>(), 1.5 * (*floor)["ms_per_download"].get<double>(),
                          "ms"));
   if (r.contains("server")) {
-    const json& server = r["server"];
+    const ordered_json& server = r["server"];
     if (floor && r.contains("tls_handshakes_per_download")) {
       // A TLS 1.3 handshake's public-key work at the server: one ECDHE key pair and agreement, one signature.
       double handshake = (*floor)["sign_ms"].get<double>() + (*floor)["keygen_and_ecka_ms"].get<double>();
