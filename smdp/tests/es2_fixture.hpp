@@ -71,4 +71,7 @@ struct Es2Fixture {
   ProfileRecord stored(const std::string& iccid) { return store->profile(iccid).value().value(); }
 };
 
+// The profile most cases of test_es2plus.cpp and test_es2_callbacks.cpp order.
+inline const std::string kIccid = "8900000000000000101";
+
 }  // namespace smdp::test

@@ -4,10 +4,13 @@
 // one message and see the SM-DP+'s answer.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include "euicc/euicc.hpp"
 #include "rsp/bound_profile_package.hpp"
 #include "rsp/confirmation_code.hpp"
 #include "rsp/crypto/ecdsa.hpp"
+#include "rsp/iccid.hpp"
 #include "rsp/pki/certificate_issuer.hpp"
 #include "rsp/pki/pki_layout.hpp"
 #include "rsp/pki/test_pki.hpp"
@@ -198,6 +201,16 @@ inline void check_status(const FunctionStatus& s, const std::string& subject, co
   CHECK(s.subject_code == subject);
   CHECK(s.reason_code == reason);
 }
+// The profile the downloads of test_es9plus.cpp and test_es9plus_asn1.cpp order.
+inline constexpr const char* kIccid = "8949449999999990023";
+
+// Whether the card lists `iccid` among its profiles (ES10c.GetProfilesInfo).
+inline bool installed_on_card(Es9Fixture& f, const std::string& iccid) {
+  Bytes list = f.es10(rsp::test::hex("BF2D00"));
+  auto wanted = rsp::iccid::to_bytes(iccid).value();
+  return std::search(list.begin(), list.end(), wanted.begin(), wanted.end()) != list.end();
+}
+
 template <class T>
 void check_refused(const Es9Result<T>& r, const std::string& subject, const std::string& reason) {
   REQUIRE_FALSE(r);

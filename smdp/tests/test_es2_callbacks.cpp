@@ -16,7 +16,6 @@ using namespace smdp::test;
 
 namespace {
 
-const std::string kIccid = "8900000000000000101";
 const std::string kUrl = "https://mno.example.com/gsma/rsp2/es2plus/handleDownloadProgressInfo";
 
 struct CallbackFixture : Es2Fixture {

@@ -11,15 +11,15 @@ using namespace smdp::test;
 
 namespace {
 
-constexpr const char* kIccid = "8949449999999990049";
+constexpr const char* kEventIccid = "8949449999999990049";
 
 struct SmdsFixture : Es2Fixture {
   std::vector<SmdsEvent> registered;
   FunctionStatus answer = FunctionStatus::success();
 
   SmdsFixture() : Es2Fixture(with_hook()) {
-    add_profile(kIccid, "op-a");
-    REQUIRE(outcome(es2->download_order("op-a", es2_request({{"iccid", kIccid}, {"eid", kEid}}))) == "ok");
+    add_profile(kEventIccid, "op-a");
+    REQUIRE(outcome(es2->download_order("op-a", es2_request({{"iccid", kEventIccid}, {"eid", kEid}}))) == "ok");
   }
   Es2PlusSettings with_hook() {
     Es2PlusSettings s;
@@ -30,7 +30,7 @@ struct SmdsFixture : Es2Fixture {
     return s;
   }
   json confirm(json more) {
-    more["iccid"] = kIccid;
+    more["iccid"] = kEventIccid;
     more["releaseFlag"] = true;
     return es2->confirm_order("op-a", es2_request(more));
   }
@@ -45,12 +45,12 @@ TEST_CASE_METHOD(SmdsFixture, "ConfirmOrder with smdsAddress registers the event
   REQUIRE(outcome(confirmed) == "ok");
   REQUIRE(registered.size() == 1);
   CHECK(registered[0] == SmdsEvent{"smds.example.org", kEid, "MATCH-SMDS-1"});
-  CHECK(stored(kIccid).smds_address == "smds.example.org");
+  CHECK(stored(kEventIccid).smds_address == "smds.example.org");
   CHECK(outbox().empty());
 
   // CancelOrder: DeleteEvent waits in the outbox, addressed to the SM-DS's ES12.
   REQUIRE(outcome(es2->cancel_order(
-              "op-a", es2_request({{"iccid", kIccid}, {"finalProfileStatusIndicator", "Available"}}))) == "ok");
+              "op-a", es2_request({{"iccid", kEventIccid}, {"finalProfileStatusIndicator", "Available"}}))) == "ok");
   auto queued = outbox();
   REQUIRE(queued.size() == 1);
   CHECK(queued[0].url == "https://smds.example.org/gsma/rsp2/es12/deleteEvent");
@@ -62,11 +62,11 @@ TEST_CASE_METHOD(SmdsFixture, "ConfirmOrder with smdsAddress registers the event
 
 TEST_CASE_METHOD(SmdsFixture, "ConfirmOrder: the SM-DS's refusal is the answer and the order stays unconfirmed",
                  "[es2][smds]") {
-  const ProfileRecord before = stored(kIccid);  // linked to kEid by DownloadOrder
+  const ProfileRecord before = stored(kEventIccid);  // linked to kEid by DownloadOrder
   for (auto [subject, reason] : {std::pair{"8.9", "5.1"}, std::pair{"8.9", "4.2"}, std::pair{"8.9.5", "3.3"}}) {
     answer = FunctionStatus::failure(subject, reason, "test");
     CHECK(outcome(confirm({{"smdsAddress", "smds.example.org"}})) == std::string(subject) + "/" + reason);
-    CHECK(stored(kIccid) == before);
+    CHECK(stored(kEventIccid) == before);
   }
   CHECK(outbox().empty());  // nothing was registered, so nothing to delete
   // No EID: 8.1.1/2.2 before any SM-DS is called; an address that is no address: 8.9/5.1.
@@ -83,11 +83,12 @@ TEST_CASE_METHOD(SmdsFixture, "ConfirmOrder: the SM-DS's refusal is the answer a
 
 TEST_CASE_METHOD(SmdsFixture, "ConfirmOrder: without an SM-DS client an smdsAddress is 8.9/5.1", "[es2][smds]") {
   Es2Plus plain(*store, Es2PlusSettings{kSmdpAddress, 3600, 3, {}, {}, {}}, [this] { return now; });
-  CHECK(outcome(plain.confirm_order(
-            "op-a", es2_request({{"iccid", kIccid}, {"smdsAddress", "smds.example.org"}, {"releaseFlag", true}}))) ==
-        "8.9/5.1");
-  CHECK(stored(kIccid).state == ProfileState::linked);
-  CHECK_FALSE(stored(kIccid).matching_id);
+  CHECK(
+      outcome(plain.confirm_order(
+          "op-a", es2_request({{"iccid", kEventIccid}, {"smdsAddress", "smds.example.org"}, {"releaseFlag", true}}))) ==
+      "8.9/5.1");
+  CHECK(stored(kEventIccid).state == ProfileState::linked);
+  CHECK_FALSE(stored(kEventIccid).matching_id);
 }
 
 TEST_CASE_METHOD(
@@ -110,7 +111,7 @@ TEST_CASE_METHOD(
     return FunctionStatus::success();
   };
   Es2Plus es2_racing(*store, racing, [this] { return now; });
-  auto answer_json = es2_racing.confirm_order("op-a", es2_request({{"iccid", kIccid},
+  auto answer_json = es2_racing.confirm_order("op-a", es2_request({{"iccid", kEventIccid},
                                                                    {"smdsAddress", "smds.example.org"},
                                                                    {"matchingId", "TAKEN-LATE"},
                                                                    {"releaseFlag", true}}));

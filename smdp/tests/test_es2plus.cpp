@@ -14,7 +14,6 @@ using namespace smdp::test;
 
 namespace {
 
-const std::string kIccid = "8900000000000000101";
 const std::string kIccid2 = "8900000000000000102";
 
 std::set<std::string> keys(const json& object) {

@@ -14,7 +14,7 @@ using namespace smdp::test;
 namespace {
 
 constexpr unsigned kSeed = 20240612;
-constexpr const char* kIccid = "8949449999999990080";
+constexpr const char* kHostileIccid = "8949449999999990080";
 
 // What is wrong with an answer, or nothing.
 std::optional<std::string> problem_of(const std::optional<json>& answer) {
@@ -36,18 +36,21 @@ std::optional<std::string> problem_of(const std::optional<json>& answer) {
 
 TEST_CASE("ES2+ dispatch answers random and mutated bodies with JSON, never an exception", "[es2][hostile]") {
   Es2Fixture f;
-  f.add_profile(kIccid, "op-a");
+  f.add_profile(kHostileIccid, "op-a");
   f.add_profile("8949449999999990098", "op-a", "Other");
   std::vector<std::string> seeds = {
-      es2_request({{"iccid", kIccid}}).dump(),
+      es2_request({{"iccid", kHostileIccid}}).dump(),
       es2_request({{"profileType", "Test"}, {"eid", kEid}}).dump(),
-      es2_request(
-          {{"iccid", kIccid}, {"releaseFlag", true}, {"confirmationCode", "12345678"}, {"matchingId", "ABC-DEF"}})
+      es2_request({{"iccid", kHostileIccid},
+                   {"releaseFlag", true},
+                   {"confirmationCode", "12345678"},
+                   {"matchingId", "ABC-DEF"}})
           .dump(),
-      es2_request({{"iccid", kIccid}, {"eid", kEid}, {"finalProfileStatusIndicator", "Available"}, {"matchingId", "x"}})
+      es2_request(
+          {{"iccid", kHostileIccid}, {"eid", kEid}, {"finalProfileStatusIndicator", "Available"}, {"matchingId", "x"}})
           .dump(),
       es2_request({{"iccid", "89494499999999900809"}, {"smdsAddress", "\u00e9\u4e2d"}, {"releaseFlag", "yes"}}).dump(),
-      R"({"header":{"functionRequesterIdentifier":1,"functionCallIdentifier":null},"iccid":[kIccid],"eid":{}})",
+      R"({"header":{"functionRequesterIdentifier":1,"functionCallIdentifier":null},"iccid":[kHostileIccid],"eid":{}})",
       R"({"header":"x","iccid":"894944999999999008F","matchingId":"\u00ff\u00ff\u00ff\u00ff\u00ff\u00ff\u00ff\u00ff"})",
   };
   std::mt19937 rng(kSeed);

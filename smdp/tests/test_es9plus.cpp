@@ -9,14 +9,6 @@ using namespace smdp::test;
 
 namespace {
 
-constexpr const char* kIccid = "8949449999999990023";
-
-bool installed_on_card(Es9Fixture& f, const std::string& iccid) {
-  Bytes list = f.es10(rsp::test::hex("BF2D00"));
-  auto wanted = rsp::iccid::to_bytes(iccid).value();
-  return std::search(list.begin(), list.end(), wanted.begin(), wanted.end()) != list.end();
-}
-
 // Re-signs euiccSigned1 of an AuthenticateServerResponse with `key` and swaps in other certificates.
 Bytes with_chain(const Bytes& response, const rsp::crypto::Certificate& euicc, const rsp::crypto::Certificate& eum,
                  const rsp::crypto::PrivateKey& key) {

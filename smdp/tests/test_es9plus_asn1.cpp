@@ -15,8 +15,6 @@ using rsp::tlv::Tag;
 
 namespace {
 
-constexpr const char* kIccid = "8949449999999990023";
-
 Bytes wrap(Tag function, const Bytes& members) { return encode(0xA2, encode(function, members)); }
 Bytes whole(const rsp::tlv::Tlv& t) { return Bytes(t.whole.begin(), t.whole.end()); }
 
@@ -48,12 +46,6 @@ Answer unwrap(const Es9Asn1Reply& reply, Tag function) {
     CHECK_FALSE(reply.status.ok());
   }
   return a;
-}
-
-bool installed_on_card(Es9Fixture& f, const std::string& iccid) {
-  Bytes list = f.es10(rsp::test::hex("BF2D00"));
-  auto wanted = rsp::iccid::to_bytes(iccid).value();
-  return std::search(list.begin(), list.end(), wanted.begin(), wanted.end()) != list.end();
 }
 
 // The fixture's Download for the card's side; its ES9+ calls go through the binding instead.

@@ -11,7 +11,7 @@ using namespace smdp::test;
 
 namespace {
 
-constexpr const char* kIccid = "8949449999999990031";
+constexpr const char* kDefaultSmdpIccid = "8949449999999990031";
 constexpr const char* kOtherEid = "89049032123451234512345678901235";
 
 // A released order bound to `eid` with no matchingId, as ConfirmOrder with an empty one leaves it.
@@ -54,38 +54,38 @@ TEST_CASE("ES9+ default SM-DP+: no matchingId, the order bound to the EID", "[es
   const std::string eid = f.card->eid();
 
   SECTION("ctxParams1 without a matchingId downloads the EID's order and installs it") {
-    add_default_order(f, kIccid, eid);
+    add_default_order(f, kDefaultSmdpIccid, eid);
     Download d(f);
     CHECK(f.es9->handle_notification(d.run(std::nullopt)).ok());
-    CHECK(f.profile(kIccid).state == ProfileState::installed);
-    CHECK(f.profile(kIccid).eid == eid);
+    CHECK(f.profile(kDefaultSmdpIccid).state == ProfileState::installed);
+    CHECK(f.profile(kDefaultSmdpIccid).eid == eid);
   }
   SECTION("an empty matchingId is the same") {
-    add_default_order(f, kIccid, eid);
+    add_default_order(f, kDefaultSmdpIccid, eid);
     Download d(f);
     CHECK(f.es9->handle_notification(d.run(std::string())).ok());
-    CHECK(f.profile(kIccid).state == ProfileState::installed);
+    CHECK(f.profile(kDefaultSmdpIccid).state == ProfileState::installed);
   }
   SECTION("an order with a matchingId (an SM-DS event) is found by the EID too") {
-    f.add_profile(kIccid, "EVENT-1", eid);
+    f.add_profile(kDefaultSmdpIccid, "EVENT-1", eid);
     Download d(f);
     CHECK(f.es9->handle_notification(d.run(std::nullopt)).ok());
-    CHECK(f.profile(kIccid).state == ProfileState::installed);
+    CHECK(f.profile(kDefaultSmdpIccid).state == ProfileState::installed);
   }
   SECTION("nothing ordered for this EID: 8.1.1/3.8, other orders untouched") {
-    add_default_order(f, kIccid, kOtherEid);
+    add_default_order(f, kDefaultSmdpIccid, kOtherEid);
     f.add_profile("8949449999999990049", "MATCH-OTHER");
     Download d(f);
     REQUIRE(d.initiate());
     check_refused(d.authenticate_client(d.authenticate_server(std::nullopt)), "8.1.1", "3.8");
-    CHECK(f.profile(kIccid).state == ProfileState::released);
-    CHECK(f.profile(kIccid).eid == kOtherEid);
+    CHECK(f.profile(kDefaultSmdpIccid).state == ProfileState::released);
+    CHECK(f.profile(kDefaultSmdpIccid).eid == kOtherEid);
     CHECK(f.profile("8949449999999990049").state == ProfileState::released);
     CHECK_FALSE(f.profile("8949449999999990049").eid);
   }
   SECTION("the EID's order not released yet: 8.2/1.2; expired: 8.8.5/4.10") {
-    auto p = add_default_order(f, kIccid, eid);
-    p = f.profile(kIccid);
+    auto p = add_default_order(f, kDefaultSmdpIccid, eid);
+    p = f.profile(kDefaultSmdpIccid);
     p.state = ProfileState::confirmed;
     p.released = false;
     REQUIRE(f.store->update_profile(p).value());
@@ -93,7 +93,7 @@ TEST_CASE("ES9+ default SM-DP+: no matchingId, the order bound to the EID", "[es
     REQUIRE(d.initiate());
     Bytes response = d.authenticate_server(std::nullopt);
     check_refused(d.authenticate_client(response), "8.2", "1.2");
-    p = f.profile(kIccid);
+    p = f.profile(kDefaultSmdpIccid);
     p.state = ProfileState::released;
     p.released = true;
     p.order_expires = f.clock - 1;
@@ -111,14 +111,14 @@ TEST_CASE("ES9+ default SM-DP+: no matchingId, the order bound to the EID", "[es
     waiting.released = false;
     waiting.order_expires = f.clock + 10;  // expires first: listed first
     REQUIRE(f.store->update_profile(waiting).value());
-    add_default_order(f, kIccid, eid);
+    add_default_order(f, kDefaultSmdpIccid, eid);
     Download d(f);
     CHECK(f.es9->handle_notification(d.run(std::nullopt)).ok());
-    CHECK(f.profile(kIccid).state == ProfileState::installed);
+    CHECK(f.profile(kDefaultSmdpIccid).state == ProfileState::installed);
     CHECK(f.profile("8949449999999990049").state == ProfileState::confirmed);
   }
   SECTION("a matchingId still has to match the order and the EID") {
-    f.add_profile(kIccid, "FOR-OTHER", std::string(kOtherEid));
+    f.add_profile(kDefaultSmdpIccid, "FOR-OTHER", std::string(kOtherEid));
     Download d(f);
     REQUIRE(d.initiate());
     check_refused(d.authenticate_client(d.authenticate_server("FOR-OTHER")), "8.1.1", "3.8");
@@ -128,9 +128,9 @@ TEST_CASE("ES9+ default SM-DP+: no matchingId, the order bound to the EID", "[es
 TEST_CASE("ES9+ profile policy rules the eUICC forbids: 8.2.5/4.3", "[es9]") {
   Es9Fixture f;
   auto key = rsp::pki::load_key(f.pki, rsp::crypto::Curve::nist_p256, rsp::crypto::Role::euicc).value();
-  rsp::ProfileSpec spec = test_profile_spec(kIccid);
+  rsp::ProfileSpec spec = test_profile_spec(kDefaultSmdpIccid);
   spec.ppr1_no_disable = true;
-  ProfileRecord p = released_order(kIccid, "PPR-1", f.clock + 86400);
+  ProfileRecord p = released_order(kDefaultSmdpIccid, "PPR-1", f.clock + 86400);
   p.metadata = rsp::make_store_metadata(spec).value();
   p.package = rsp::make_profile_package(spec).value();
   REQUIRE(f.store->add_profile(p));
@@ -140,8 +140,8 @@ TEST_CASE("ES9+ profile policy rules the eUICC forbids: 8.2.5/4.3", "[es9]") {
 
   SECTION("ppr1 forbidden: refused, the order stays for another eUICC") {
     check_refused(d.authenticate_client(forbidding(response, 0x40, key)), "8.2.5", "4.3");
-    CHECK(f.profile(kIccid).state == ProfileState::released);
-    CHECK_FALSE(f.profile(kIccid).eid);
+    CHECK(f.profile(kDefaultSmdpIccid).state == ProfileState::released);
+    CHECK_FALSE(f.profile(kDefaultSmdpIccid).eid);
     CHECK(f.progress.back().status.subject_code == "8.2.5");
   }
   SECTION("only ppr2 forbidden: the ppr1 profile is served") {
@@ -212,24 +212,24 @@ TEST_CASE("ES9+: DPauth under one CI, the eUICC under another: a whole download"
   f.identity = load_dp_identity(pki_b).value();
   f.identity.cis.add(ci_a);
 
-  f.add_profile(kIccid, "TWO-CIS");
+  f.add_profile(kDefaultSmdpIccid, "TWO-CIS");
   Download d(f);
   Bytes result = d.run("TWO-CIS");
   CHECK(d.initiated.euicc_ci_pkid_to_be_used == encode(0x04, *ci_a.subject_key_id()));
   auto dp_auth = rsp::crypto::Certificate::from_der(d.initiated.server_certificate).value();
   CHECK(dp_auth.authority_key_id() == ci_b.subject_key_id());
   CHECK(f.es9->handle_notification(result).ok());
-  CHECK(f.profile(kIccid).state == ProfileState::installed);
+  CHECK(f.profile(kDefaultSmdpIccid).state == ProfileState::installed);
 }
 
 TEST_CASE("ES9+ without a matchingId, an LPA that sends its results late (lpac's way)", "[es9]") {
   Es9Fixture f;
   const std::string eid = f.card->eid();
   // An SM-DS order (its event id as matchingId) and, later, a default SM-DP+ order for one device.
-  f.add_profile(kIccid, "EVENT-1", eid);
+  f.add_profile(kDefaultSmdpIccid, "EVENT-1", eid);
   Download first(f);
   Bytes installed = first.run(std::nullopt);  // found by EID; installed on the card, result not sent
-  CHECK(f.profile(kIccid).state == ProfileState::downloaded);
+  CHECK(f.profile(kDefaultSmdpIccid).state == ProfileState::downloaded);
 
   SECTION("a released order is served before a downloaded one of the same EID") {
     add_default_order(f, "8949449999999990049", eid);
@@ -237,24 +237,24 @@ TEST_CASE("ES9+ without a matchingId, an LPA that sends its results late (lpac's
     CHECK(f.es9->handle_notification(second.run(std::nullopt)).ok());
     CHECK(f.profile("8949449999999990049").state == ProfileState::installed);
     CHECK(f.es9->handle_notification(installed).ok());
-    CHECK(f.profile(kIccid).state == ProfileState::installed);
+    CHECK(f.profile(kDefaultSmdpIccid).state == ProfileState::installed);
   }
   SECTION("the first session's success completes the order after a retry failed on the card") {
     Download retry(f);
     Bytes failed = retry.run(std::nullopt);  // the same order again: the card has that ICCID already
     CHECK_FALSE(f.es9->handle_notification(failed).ok());
-    CHECK(f.profile(kIccid).state == ProfileState::downloaded);
+    CHECK(f.profile(kDefaultSmdpIccid).state == ProfileState::downloaded);
     CHECK(f.es9->handle_notification(installed).ok());
-    CHECK(f.profile(kIccid).state == ProfileState::installed);
-    CHECK(f.profile(kIccid).transaction_id == first.initiated.transaction_id);
+    CHECK(f.profile(kDefaultSmdpIccid).state == ProfileState::installed);
+    CHECK(f.profile(kDefaultSmdpIccid).transaction_id == first.initiated.transaction_id);
   }
   SECTION("the late success first, then the retry's failure: installed stays") {
     Download retry(f);
     Bytes failed = retry.run(std::nullopt);
     CHECK(f.es9->handle_notification(installed).ok());
-    CHECK(f.profile(kIccid).state == ProfileState::installed);
+    CHECK(f.profile(kDefaultSmdpIccid).state == ProfileState::installed);
     CHECK_FALSE(f.es9->handle_notification(failed).ok());
-    CHECK(f.profile(kIccid).state == ProfileState::installed);
+    CHECK(f.profile(kDefaultSmdpIccid).state == ProfileState::installed);
     CHECK(f.progress.back().point == NotificationPoint::bpp_installation);
     CHECK(f.progress.back().status.ok());
   }

@@ -232,7 +232,7 @@ TEST_CASE("ES9+ functions refuse hostile messages without exceptions and without
   SECTION("initiateAuthentication") {
     Bytes info1 = f.es10(rsp::test::hex("BF2000"));
     Bytes challenge(16, 0x5A);
-    auto refused = [](const Es9Result<InitiateAuthenticationResponse>& r) -> std::optional<std::string> {
+    auto refused = [](const Es9Result<smdp::InitiateAuthenticationResponse>& r) -> std::optional<std::string> {
       return r ? std::optional<std::string>()
                : Hostile::refused_status(r.error());  // a mutated euiccInfo1 may still be valid
     };

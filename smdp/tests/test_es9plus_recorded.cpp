@@ -98,10 +98,10 @@ struct RecordedServer {
     REQUIRE(store->update_session(r).value());
   }
 
-  Es9Result<AuthenticateClientResponse> authenticate_client(const Bytes& response) {
+  Es9Result<smdp::AuthenticateClientResponse> authenticate_client(const Bytes& response) {
     return es9->authenticate_client({transaction_id, response});
   }
-  Es9Result<GetBoundProfilePackageResponse> get_bound_profile_package(const Bytes& response) {
+  Es9Result<smdp::GetBoundProfilePackageResponse> get_bound_profile_package(const Bytes& response) {
     return es9->get_bound_profile_package({transaction_id, response});
   }
   void authenticate() {

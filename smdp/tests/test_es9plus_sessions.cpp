@@ -14,7 +14,7 @@ using namespace smdp::test;
 
 namespace {
 
-constexpr const char* kIccid = "8949449999999990031";
+constexpr const char* kSessionIccid = "8949449999999990031";
 
 // Another Es9Plus on `store`, as a second SM-DP+ instance (same PKI, same clock) would be.
 std::unique_ptr<Es9Plus> another_instance(Es9Fixture& f, Store& store) {
@@ -68,7 +68,7 @@ TEMPLATE_TEST_CASE("ES9+: 10,000 initiateAuthentication calls leave the session 
                    "[es9][store]", SqliteBackend, PostgresBackend) {
   const std::string url = TestType::fresh_url();
   Es9Fixture f(rsp::crypto::Curve::nist_p256, url);
-  f.add_profile(kIccid, "MATCH-1");
+  f.add_profile(kSessionIccid, "MATCH-1");
   Bytes info1 = f.es10(rsp::test::hex("BF2000"));
   REQUIRE(f.es9->initiate_authentication({Bytes(16, 0x01), info1, kAddress}));  // the first call reads the secret
   const int64_t rows_before = session_rows<TestType>(url);
@@ -89,7 +89,7 @@ TEMPLATE_TEST_CASE("ES9+: 10,000 initiateAuthentication calls leave the session 
   // A session that authenticates is stored, and downloads.
   Download d(f);
   CHECK(f.es9->handle_notification(d.run("MATCH-1")).ok());
-  CHECK(f.profile(kIccid).state == ProfileState::installed);
+  CHECK(f.profile(kSessionIccid).state == ProfileState::installed);
   CHECK(session_rows<TestType>(url) == 1);
 }
 
@@ -97,7 +97,7 @@ TEST_CASE(
     "ES9+ authenticateClient refuses a transactionId it did not issue, altered or expired, and an altered serverChallenge",
     "[es9]") {
   Es9Fixture f;
-  f.add_profile(kIccid, "MATCH-1");
+  f.add_profile(kSessionIccid, "MATCH-1");
   Download d(f);
   REQUIRE(d.initiate());
   Bytes response = d.authenticate_server("MATCH-1");
@@ -120,7 +120,7 @@ TEST_CASE(
   SECTION("issued by another SM-DP+ (another store's secret)") {
     auto other_store = open_store("sqlite:" + (f.dir.path() / "other.db").string()).value();
     auto other = another_instance(f, *other_store);
-    ProfileRecord order = released_order(kIccid, "MATCH-1", f.clock + 86400);
+    ProfileRecord order = released_order(kSessionIccid, "MATCH-1", f.clock + 86400);
     REQUIRE(other_store->add_profile(order));
     Bytes challenge_response = f.es10(rsp::test::hex("BF2E00"));
     auto challenge = find(rsp::tlv::read(challenge_response)->value, 0x80).value();
@@ -150,7 +150,7 @@ TEST_CASE(
 
 TEST_CASE("ES9+ authenticateClient replayed is refused, even after a refusal and at another instance", "[es9]") {
   Es9Fixture f;
-  f.add_profile(kIccid, "MATCH-1");
+  f.add_profile(kSessionIccid, "MATCH-1");
 
   SECTION("after success") {
     Download d(f);
@@ -165,7 +165,7 @@ TEST_CASE("ES9+ authenticateClient replayed is refused, even after a refusal and
   SECTION("after the order was refused: the operator hears of it once") {
     Download d(f);
     REQUIRE(d.initiate());
-    auto p = f.profile(kIccid);
+    auto p = f.profile(kSessionIccid);
     p.eid = "89049032123451234512345678901235";
     REQUIRE(f.store->update_profile(p).value());
     Bytes response = d.authenticate_server("MATCH-1");
@@ -179,7 +179,7 @@ TEST_CASE("ES9+ authenticateClient replayed is refused, even after a refusal and
 TEST_CASE("ES9+ cancelSession before authenticateClient: acknowledged and nothing stored, altered or expired refused",
           "[es9]") {
   Es9Fixture f;
-  f.add_profile(kIccid, "MATCH-1");
+  f.add_profile(kSessionIccid, "MATCH-1");
   Download d(f);
   REQUIRE(d.initiate());
   Bytes response = d.authenticate_server("MATCH-1");  // the card's session is open: it signs CancelSession
@@ -190,8 +190,8 @@ TEST_CASE("ES9+ cancelSession before authenticateClient: acknowledged and nothin
   SECTION("a transactionId we issued") {
     CHECK(f.es9->cancel_session({d.initiated.transaction_id, cancelled}).ok());
     CHECK_FALSE(f.store->session(d.initiated.transaction_id).value());
-    CHECK(f.profile(kIccid).state == ProfileState::released);
-    CHECK_FALSE(f.profile(kIccid).transaction_id);
+    CHECK(f.profile(kSessionIccid).state == ProfileState::released);
+    CHECK_FALSE(f.profile(kSessionIccid).transaction_id);
   }
   SECTION("altered, expired, or another transactionId inside the eUICC's message") {
     Bytes altered = issued;

@@ -11,7 +11,7 @@ using namespace smdp::test;
 
 namespace {
 
-std::string iccid_of(int n) {
+std::string bulk_iccid(int n) {
   char text[24];
   std::snprintf(text, sizeof text, "89000000000%08d", n);
   return text;
@@ -25,7 +25,7 @@ TEMPLATE_TEST_CASE("bulk import and the next available profile", "[store]", Sqli
 
   // 1201 profiles: two full batches and a short one, given in descending ICCID order.
   std::vector<ProfileRecord> stock;
-  for (int n = 1201; n >= 1; --n) stock.push_back(make_profile(iccid_of(n)));
+  for (int n = 1201; n >= 1; --n) stock.push_back(make_profile(bulk_iccid(n)));
   stock[7].package = Bytes(3000, 0x5A);
   stock[7].ppk_enc = Bytes(16, 0x01);
   REQUIRE(store->add_profiles(stock).value() == 1201);
@@ -38,12 +38,13 @@ TEMPLATE_TEST_CASE("bulk import and the next available profile", "[store]", Sqli
   }
 
   // ICCIDs already there are left alone and not counted; the new ones of the same call are added.
-  std::vector<ProfileRecord> again{make_profile(iccid_of(5), "operator-a", "other-type"), make_profile(iccid_of(1202))};
+  std::vector<ProfileRecord> again{make_profile(bulk_iccid(5), "operator-a", "other-type"),
+                                   make_profile(bulk_iccid(1202))};
   CHECK(store->add_profiles(again).value() == 1);
   CHECK(again[0].version == 0);
   CHECK(again[1].version == 1);
-  CHECK(store->profile(iccid_of(5)).value()->profile_type == "iot-basic");
-  CHECK(store->profile(iccid_of(1202)).value());
+  CHECK(store->profile(bulk_iccid(5)).value()->profile_type == "iot-basic");
+  CHECK(store->profile(bulk_iccid(1202)).value());
   std::vector<ProfileRecord> none;
   CHECK(store->add_profiles(none).value() == 0);
 
@@ -53,10 +54,10 @@ TEMPLATE_TEST_CASE("bulk import and the next available profile", "[store]", Sqli
   REQUIRE(store->add_profiles(others).value() == 2);
   auto first = store->available_profile("operator-a", "iot-basic").value();
   REQUIRE(first);
-  CHECK(first->iccid == iccid_of(1));
+  CHECK(first->iccid == bulk_iccid(1));
   first->state = ProfileState::allocated;
   REQUIRE(store->update_profile(*first).value());
-  CHECK(store->available_profile("operator-a", "iot-basic").value()->iccid == iccid_of(2));
+  CHECK(store->available_profile("operator-a", "iot-basic").value()->iccid == bulk_iccid(2));
   CHECK(store->available_profile("operator-b", "iot-basic").value()->iccid == "8800000000000000001");
   CHECK_FALSE(store->available_profile("operator-b", "other-type").value());
 }

@@ -21,14 +21,14 @@ using namespace smdp::test;
 
 namespace {
 
-std::string iccid_of(int i) { return "89000000000000" + std::to_string(10000 + i); }
+std::string inventory_iccid(int i) { return "89000000000000" + std::to_string(10000 + i); }
 
 // `count` available profiles of operator-a's type "iot-basic".
 std::string inventory(int count) {
   std::string url = SqliteBackend::fresh_url();
   auto store = open_or_fail(url);
   for (int i = 0; i < count; ++i) {
-    ProfileRecord p = make_profile(iccid_of(i));
+    ProfileRecord p = make_profile(inventory_iccid(i));
     REQUIRE(store->add_profile(p));
   }
   return url;
@@ -56,7 +56,7 @@ TEST_CASE("SQLite group commit: a call's commits cost one sync, awaited before i
   std::string url = inventory(3);
   auto store = open_or_fail(url);
   std::vector<ProfileRecord> profiles;
-  for (int i = 0; i < 3; ++i) profiles.push_back(store->profile(iccid_of(i)).value().value());
+  for (int i = 0; i < 3; ++i) profiles.push_back(store->profile(inventory_iccid(i)).value().value());
 
   // Outside a DeferredSync every commit is synced before the call returns (the first write of this
   // connection also syncs the new WAL header: not measured).
@@ -75,12 +75,12 @@ TEST_CASE("SQLite group commit: a call's commits cost one sync, awaited before i
       REQUIRE(store->update_profile(p).value());
     }
     CHECK(rsp::sql::sqlite_sync_count() == before);  // committed (visible), not yet synced
-    CHECK(store->profile(iccid_of(2)).value()->state == ProfileState::error);
+    CHECK(store->profile(inventory_iccid(2)).value()->state == ProfileState::error);
   }
   CHECK(rsp::sql::sqlite_sync_count() - before == 1);  // three commits, one sync at the scope's end
 
   before = rsp::sql::sqlite_sync_count();
-  CHECK(store->profile(iccid_of(1)).value()->state == ProfileState::error);  // nothing left to sync
+  CHECK(store->profile(inventory_iccid(1)).value()->state == ProfileState::error);  // nothing left to sync
   CHECK(rsp::sql::sqlite_sync_count() == before);
 }
 
