@@ -12,15 +12,15 @@ using namespace smdp::test;
 
 namespace {
 
-constexpr int kThreads = 8;
+constexpr int kRacingThreads = 8;
 const std::string kIccid = "8900000000000000001";
 
 // Each thread reads, decides and writes back until it wins or finds the profile gone.
 int race(const std::vector<Store*>& stores) {
   std::atomic<int> winners{0}, errors{0};
-  std::latch ready(kThreads);
+  std::latch ready(kRacingThreads);
   std::vector<std::thread> threads;
-  for (int t = 0; t < kThreads; ++t)
+  for (int t = 0; t < kRacingThreads; ++t)
     threads.emplace_back([&, t] {
       Store& store = *stores[static_cast<size_t>(t) % stores.size()];
       ready.arrive_and_wait();
@@ -63,9 +63,9 @@ TEMPLATE_TEST_CASE("racing versioned updates: exactly one wins", "[store][race]"
   SECTION("instances opening one new database at once migrate it once") {
     const std::string url = TestType::fresh_url();
     std::atomic<int> failures{0};
-    std::latch ready(kThreads);
+    std::latch ready(kRacingThreads);
     std::vector<std::thread> threads;
-    for (int t = 0; t < kThreads; ++t)
+    for (int t = 0; t < kRacingThreads; ++t)
       threads.emplace_back([&] {
         ready.arrive_and_wait();
         if (!open_store(url)) ++failures;

@@ -5,7 +5,7 @@
 #include "fuzz_target.hpp"
 #include "rsp/activation_code.hpp"
 
-namespace {
+namespace activation_code_target {
 
 void run(const uint8_t* data, size_t size) {
   auto code = rsp::ActivationCode::parse(rsp::fuzz::text(data, size));
@@ -16,6 +16,6 @@ void run(const uint8_t* data, size_t size) {
     std::abort();  // to_string() wrote something parse() reads otherwise
 }
 
-}  // namespace
+}  // namespace activation_code_target
 
-RSP_FUZZ_TARGET(activation_code, nullptr, run);
+RSP_FUZZ_TARGET(activation_code, nullptr, activation_code_target::run);

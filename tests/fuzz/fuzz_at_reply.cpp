@@ -6,7 +6,7 @@
 #include "at_reply.hpp"
 #include "fuzz_target.hpp"
 
-namespace {
+namespace at_reply_target {
 
 void run(const uint8_t* data, size_t size) {
   std::string_view left = rsp::fuzz::text(data, size);
@@ -27,6 +27,6 @@ void run(const uint8_t* data, size_t size) {
   }
 }
 
-}  // namespace
+}  // namespace at_reply_target
 
-RSP_FUZZ_TARGET(at_reply, nullptr, run);
+RSP_FUZZ_TARGET(at_reply, nullptr, at_reply_target::run);

@@ -6,7 +6,7 @@
 #include "rsp/crypto/certificate_chain.hpp"
 #include "rsp/pki/pki_layout.hpp"
 
-namespace {
+namespace certificate_target {
 
 using rsp::crypto::Certificate;
 using rsp::crypto::Role;
@@ -43,6 +43,6 @@ void run(const uint8_t* data, size_t size) {
   if (role == Role::ci) (void)rsp::crypto::verify_ci(*cert, now);
 }
 
-}  // namespace
+}  // namespace certificate_target
 
-RSP_FUZZ_TARGET(certificate, init, run);
+RSP_FUZZ_TARGET(certificate, certificate_target::init, certificate_target::run);

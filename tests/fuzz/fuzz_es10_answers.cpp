@@ -17,7 +17,7 @@
 #include "ipa/transport.hpp"
 #include "rsp/tlv.hpp"
 
-namespace {
+namespace es10_answers_target {
 
 using rsp::Bytes;
 using rsp::ByteView;
@@ -101,6 +101,6 @@ void run(const uint8_t* data, size_t size) {
   calls()[data[0] % calls().size()](channel);
 }
 
-}  // namespace
+}  // namespace es10_answers_target
 
-RSP_FUZZ_TARGET(es10_answers, nullptr, run);
+RSP_FUZZ_TARGET(es10_answers, nullptr, es10_answers_target::run);

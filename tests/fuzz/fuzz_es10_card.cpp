@@ -6,7 +6,7 @@
 #include "fuzz_target.hpp"
 #include "rsp/tlv.hpp"
 
-namespace {
+namespace es10_card_target {
 
 using Card = rsp::fuzz::CardUnderFuzz;
 
@@ -25,6 +25,6 @@ void run(const uint8_t* data, size_t size) {
   card.reset();
 }
 
-}  // namespace
+}  // namespace es10_card_target
 
-RSP_FUZZ_TARGET(es10_card, rsp::fuzz::make<Card>, run);
+RSP_FUZZ_TARGET(es10_card, rsp::fuzz::make<es10_card_target::Card>, es10_card_target::run);

@@ -4,7 +4,7 @@
 #include "smds/es11_bindings.hpp"
 #include "smds_under_fuzz.hpp"
 
-namespace {
+namespace es11_asn1_target {
 
 using Server = rsp::fuzz::SmdsUnderFuzz;
 
@@ -14,6 +14,6 @@ void run(const uint8_t* data, size_t size) {
   server.reset();
 }
 
-}  // namespace
+}  // namespace es11_asn1_target
 
-RSP_FUZZ_TARGET(es11_asn1, rsp::fuzz::make<Server>, run);
+RSP_FUZZ_TARGET(es11_asn1, rsp::fuzz::make<es11_asn1_target::Server>, es11_asn1_target::run);

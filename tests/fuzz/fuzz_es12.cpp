@@ -4,7 +4,7 @@
 #include "fuzz_target.hpp"
 #include "smds_under_fuzz.hpp"
 
-namespace {
+namespace es12_target {
 
 using Server = rsp::fuzz::SmdsUnderFuzz;
 
@@ -15,6 +15,6 @@ void run(const uint8_t* data, size_t size) {
   server.reset();
 }
 
-}  // namespace
+}  // namespace es12_target
 
-RSP_FUZZ_TARGET(es12, rsp::fuzz::make<Server>, run);
+RSP_FUZZ_TARGET(es12, rsp::fuzz::make<es12_target::Server>, es12_target::run);

@@ -4,7 +4,7 @@
 #include "fuzz_target.hpp"
 #include "smdp_under_fuzz.hpp"
 
-namespace {
+namespace es2plus_target {
 
 using Server = rsp::fuzz::SmdpUnderFuzz;
 
@@ -15,6 +15,6 @@ void run(const uint8_t* data, size_t size) {
   server.reset();
 }
 
-}  // namespace
+}  // namespace es2plus_target
 
-RSP_FUZZ_TARGET(es2plus, rsp::fuzz::make<Server>, run);
+RSP_FUZZ_TARGET(es2plus, rsp::fuzz::make<es2plus_target::Server>, es2plus_target::run);

@@ -4,7 +4,7 @@
 #include "smdp/es9plus_asn1.hpp"
 #include "smdp_under_fuzz.hpp"
 
-namespace {
+namespace es9plus_asn1_target {
 
 using Server = rsp::fuzz::SmdpUnderFuzz;
 
@@ -14,6 +14,6 @@ void run(const uint8_t* data, size_t size) {
   server.reset();
 }
 
-}  // namespace
+}  // namespace es9plus_asn1_target
 
-RSP_FUZZ_TARGET(es9plus_asn1, rsp::fuzz::make<Server>, run);
+RSP_FUZZ_TARGET(es9plus_asn1, rsp::fuzz::make<es9plus_asn1_target::Server>, es9plus_asn1_target::run);

@@ -3,7 +3,7 @@
 #include "eim_under_fuzz.hpp"
 #include "fuzz_target.hpp"
 
-namespace {
+namespace esipa_asn1_target {
 
 using Server = rsp::fuzz::EimUnderFuzz;
 
@@ -12,6 +12,6 @@ void run(const uint8_t* data, size_t size) {
   (void)server.esipa->handle(rsp::fuzz::bytes(data, size));
 }
 
-}  // namespace
+}  // namespace esipa_asn1_target
 
-RSP_FUZZ_TARGET(esipa_asn1, rsp::fuzz::make<Server>, run);
+RSP_FUZZ_TARGET(esipa_asn1, rsp::fuzz::make<esipa_asn1_target::Server>, esipa_asn1_target::run);

@@ -7,7 +7,7 @@
 #include "rsp/esipa/esipa.hpp"
 #include "rsp/esipa/esipa_json.hpp"
 
-namespace {
+namespace esipa_json_target {
 
 using Server = rsp::fuzz::EimUnderFuzz;
 
@@ -22,6 +22,6 @@ void run(const uint8_t* data, size_t size) {
   if (reply.http_status == 200) (void)rsp::esipa::response_to_json(*function, reply.der_response);
 }
 
-}  // namespace
+}  // namespace esipa_json_target
 
-RSP_FUZZ_TARGET(esipa_json, rsp::fuzz::make<Server>, run);
+RSP_FUZZ_TARGET(esipa_json, rsp::fuzz::make<esipa_json_target::Server>, esipa_json_target::run);

@@ -14,7 +14,7 @@
 #include "rsp/esipa/esipa.hpp"
 #include "rsp/esipa/esipa_json.hpp"
 
-namespace {
+namespace ipa_answers_target {
 
 using Reader = std::function<void(const std::string& body)>;
 
@@ -66,6 +66,6 @@ void run(const uint8_t* data, size_t size) {
   readers()[data[0] % readers().size()](std::string(reinterpret_cast<const char*>(data + 1), size - 1));
 }
 
-}  // namespace
+}  // namespace ipa_answers_target
 
-RSP_FUZZ_TARGET(ipa_answers, nullptr, run);
+RSP_FUZZ_TARGET(ipa_answers, nullptr, ipa_answers_target::run);

@@ -3,7 +3,7 @@
 #include "fuzz_target.hpp"
 #include "rsp/profile_contents.hpp"
 
-namespace {
+namespace profile_package_target {
 
 void run(const uint8_t* data, size_t size) {
   auto contents = rsp::read_profile_contents(rsp::fuzz::bytes(data, size));
@@ -11,6 +11,6 @@ void run(const uint8_t* data, size_t size) {
   for (unsigned n = 1; n <= 140; ++n) (void)contents->usim->service_available(n);
 }
 
-}  // namespace
+}  // namespace profile_package_target
 
-RSP_FUZZ_TARGET(profile_package, nullptr, run);
+RSP_FUZZ_TARGET(profile_package, nullptr, profile_package_target::run);

@@ -56,5 +56,7 @@ inline std::string_view text(const uint8_t* data, size_t size) {
 }  // namespace rsp::fuzz
 
 // RSP_FUZZ_TARGET(name, init, run): registers a target at start-up.
+// A target's file keeps its init and run in namespace <name>_target, not an anonymous one: in a
+// unity build the anonymous namespaces of rsp_fuzz's files are one, and every file has its run().
 #define RSP_FUZZ_TARGET(name, init, run) \
   static const bool rsp_fuzz_registered_##name = ::rsp::fuzz::register_target({#name, init, run})

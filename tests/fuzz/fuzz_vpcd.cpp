@@ -8,7 +8,7 @@
 #include "euicc/vpcd_link.hpp"
 #include "fuzz_target.hpp"
 
-namespace {
+namespace vpcd_target {
 
 using Card = rsp::fuzz::CardUnderFuzz;
 
@@ -25,6 +25,6 @@ void run(const uint8_t* data, size_t size) {
   card.reset();
 }
 
-}  // namespace
+}  // namespace vpcd_target
 
-RSP_FUZZ_TARGET(vpcd, rsp::fuzz::make<Card>, run);
+RSP_FUZZ_TARGET(vpcd, rsp::fuzz::make<vpcd_target::Card>, vpcd_target::run);
